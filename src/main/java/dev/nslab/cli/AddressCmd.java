@@ -1,0 +1,164 @@
+package dev.nslab.cli;
+
+import dev.nslab.net.Cidr;
+import dev.nslab.net.IfAddress;
+import dev.nslab.net.Link;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NsRef;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code nslab address add | del | show} (aliases {@code addr}, {@code a}). */
+final class AddressCmd {
+    private final Cli cli;
+    private final NsRef ns;
+
+    AddressCmd(Cli cli, NsRef ns) {
+        this.cli = cli;
+        this.ns = ns;
+    }
+
+    int run(Args a) {
+        if (!a.more()) return show(a);
+        String cmd = a.next();
+        if (Args.matches(cmd, "show") || Args.matches(cmd, "list") || Args.matches(cmd, "lst")) return show(a);
+        if (Args.matches(cmd, "add")) return change(a, true);
+        if (Args.matches(cmd, "delete") || cmd.equals("del")) return change(a, false);
+        if (Args.matches(cmd, "help")) {
+            Help.address(cli.out);
+            return 0;
+        }
+        throw new UsageException("Command \"" + cmd + "\" is unknown, try \"nslab address help\".");
+    }
+
+    private int change(Args a, boolean add) {
+        String cidr = null, dev = null;
+        boolean nodad = false;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "dev" -> dev = a.value("dev");
+                case "local" -> cidr = a.value("local");
+                case "nodad" -> nodad = true;
+                default -> {
+                    if (cidr == null) cidr = w;
+                    else throw new UsageException("Error: either \"local\" is duplicate, or \"" + w + "\" is a garbage.");
+                }
+            }
+        }
+        if (cidr == null) throw new UsageException("Not enough information: an address like 10.0.0.1/24 is required.");
+        if (dev == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
+        Cidr c;
+        try {
+            c = Cidr.parse(cidr);
+        } catch (dev.nslab.sys.SysException e) {
+            throw new UsageException("Error: " + e.getMessage() + ".");
+        }
+        NetHandle h = cli.handle(ns);
+        if (!add) h.deleteAddress(dev, c);
+        else if (nodad) h.addAddressNoDad(dev, c);
+        else h.addAddress(dev, c);
+        return 0;
+    }
+
+    private int show(Args a) {
+        String dev = null;
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("dev")) dev = a.value("dev");
+            else if (Args.matches(w, "help")) { Help.address(cli.out); return 0; }
+            else if (dev == null) dev = w;
+            else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+        }
+        NetHandle h = cli.handle(ns);
+        List<Link> links = h.links();
+        List<IfAddress> addrs = h.addresses(cli.family);
+        List<Link> shown = links;
+        if (dev != null) {
+            String d = dev;
+            shown = links.stream().filter(l -> l.name().equals(d)).toList();
+            if (shown.isEmpty()) {
+                cli.err.println("Device \"" + dev + "\" does not exist.");
+                return 1;
+            }
+        }
+        boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
+        LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of());
+        List<Object> json = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (Link l : shown) {
+            List<IfAddress> mine = addrs.stream().filter(x -> x.index() == l.index()).toList();
+            if (cli.family != 0 && mine.isEmpty()) continue;
+            if (cli.json) {
+                Map<String, Object> m = f.json(l, false);
+                List<Object> info = new ArrayList<>();
+                for (IfAddress x : mine) info.add(json(x));
+                m.put("addr_info", info);
+                json.add(m);
+            } else {
+                f.text(sb, l, false);
+                for (IfAddress x : mine) text(sb, x, l.name());
+            }
+        }
+        if (cli.json) cli.printJson(json);
+        else cli.out.print(sb);
+        return 0;
+    }
+
+    static String scopeName(int scope) {
+        return switch (scope) {
+            case 0 -> "global";
+            case 200 -> "site";
+            case 253 -> "link";
+            case 254 -> "host";
+            case 255 -> "nowhere";
+            default -> String.valueOf(scope);
+        };
+    }
+
+    private static List<String> flagWords(IfAddress x) {
+        List<String> w = new ArrayList<>();
+        int f = x.flags();
+        if ((f & 0x01) != 0) w.add(x.family() == 10 ? "temporary" : "secondary");
+        if ((f & 0x40) != 0) w.add("tentative");
+        if ((f & 0x20) != 0) w.add("deprecated");
+        if ((f & 0x08) != 0) w.add("dadfailed");
+        if ((f & 0x02) != 0) w.add("nodad");
+        if ((f & 0x200) != 0) w.add("noprefixroute");
+        if ((f & 0x80) == 0) w.add("dynamic");
+        return w;
+    }
+
+    private static void text(StringBuilder sb, IfAddress x, String ifname) {
+        sb.append("    ").append(x.familyName()).append(' ').append(Cidr.format(x.local()));
+        if (x.peer() != null) sb.append(" peer ").append(Cidr.format(x.peer()));
+        sb.append('/').append(x.prefixLength());
+        if (x.broadcast() != null) sb.append(" brd ").append(Cidr.format(x.broadcast()));
+        sb.append(" scope ").append(scopeName(x.scope()));
+        for (String w : flagWords(x)) sb.append(' ').append(w);
+        if (x.family() == 2) sb.append(' ').append(x.label() != null ? x.label() : ifname);
+        else sb.append(' '); // iproute2 ends inet6 lines with a space; kept so diffs against ip stay clean
+        sb.append("\n       valid_lft ").append(lifetime(x.validLifetime()))
+                .append(" preferred_lft ").append(lifetime(x.preferredLifetime())).append('\n');
+    }
+
+    private static String lifetime(long v) { return v == IfAddress.FOREVER ? "forever" : v + "sec"; }
+
+    private static Map<String, Object> json(IfAddress x) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("family", x.familyName());
+        m.put("local", Cidr.format(x.local()));
+        if (x.peer() != null) m.put("address", Cidr.format(x.peer()));
+        m.put("prefixlen", x.prefixLength());
+        if (x.broadcast() != null) m.put("broadcast", Cidr.format(x.broadcast()));
+        m.put("scope", scopeName(x.scope()));
+        for (String w : flagWords(x)) m.put(w, true);
+        if (x.label() != null) m.put("label", x.label());
+        m.put("valid_life_time", x.validLifetime());
+        m.put("preferred_life_time", x.preferredLifetime());
+        return m;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.nslab.cli;
+
+import java.util.List;
+
+/** A cursor over the words of one command, with iproute2's prefix matching and error wording. */
+final class Args {
+    private final List<String> words;
+    private int pos;
+
+    Args(List<String> words) { this.words = words; }
+
+    boolean more() { return pos < words.size(); }
+
+    String peek() { return more() ? words.get(pos) : null; }
+
+    String next() { return words.get(pos++); }
+
+    List<String> rest() {
+        List<String> r = words.subList(pos, words.size());
+        pos = words.size();
+        return r;
+    }
+
+    /** The value after keyword {@code key}; iproute2's "Command line is not complete" when it is missing. */
+    String value(String key) {
+        if (!more()) throw new UsageException("Command line is not complete. Try option \"help\"" + (key == null ? "" : " (\"" + key + "\" needs a value)"));
+        return next();
+    }
+
+    int intValue(String key) {
+        String v = value(key);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("Error: argument \"" + v + "\" is wrong: \"" + key + "\" value is invalid (expected a number)");
+        }
+    }
+
+    /** True when {@code word} is a non-empty prefix of {@code full}, as iproute2's matches(). */
+    static boolean matches(String word, String full) {
+        return word != null && !word.isEmpty() && full.startsWith(word);
+    }
+}

@@ -1,0 +1,238 @@
+package dev.nslab.cli;
+
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NsRef;
+import dev.nslab.netlink.NetlinkException;
+import dev.nslab.sys.Errno;
+import dev.nslab.sys.Privileges;
+import dev.nslab.sys.SysException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line: iproute2's global options and objects, dispatched to the object commands. A thin shell over
+ * the {@code dev.nslab.net} API. One instance serves one invocation (and all lines of a batch, which share its
+ * open rtnetlink sockets, one per namespace).
+ */
+public final class Cli {
+    final PrintStream out;
+    final PrintStream err;
+    final Namespaces registry;
+    boolean json;
+    boolean pretty;
+    boolean force;
+    boolean all;
+    boolean batchMode;
+    /** 0 for any, else 2 (inet) or 10 (inet6), from -4 / -6. */
+    int family;
+    private final Map<NsRef, NetHandle> handles = new HashMap<>();
+
+    public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
+
+    public Cli(PrintStream out, PrintStream err, Namespaces registry) {
+        this.out = out;
+        this.err = err;
+        this.registry = registry;
+    }
+
+    /** Runs one invocation; returns the exit status. */
+    public int run(String... argv) {
+        try {
+            return runGlobal(new ArrayList<>(Arrays.asList(argv)));
+        } finally {
+            handles.values().forEach(NetHandle::close);
+            handles.clear();
+            out.flush();
+        }
+    }
+
+    private int runGlobal(List<String> argv) {
+        NsRef ns = NsRef.current();
+        String batch = null;
+        int i = 0;
+        while (i < argv.size() && argv.get(i).startsWith("-") && argv.get(i).length() > 1) {
+            String opt = argv.get(i).replaceFirst("^--?", "");
+            switch (opt) {
+                case "n", "netns" -> {
+                    if (i + 1 >= argv.size()) return usage("Option \"-netns\" needs a namespace name");
+                    ns = namedNs(argv.get(++i));
+                }
+                case "j", "json" -> json = true;
+                case "p", "pretty" -> pretty = true;
+                case "a", "all" -> all = true;
+                case "force" -> force = true;
+                case "4" -> family = 2;
+                case "6" -> family = 10;
+                case "b", "batch" -> {
+                    if (i + 1 >= argv.size()) return usage("Option \"-batch\" needs a file name (or \"-\" for standard input)");
+                    batch = argv.get(++i);
+                }
+                case "h", "help" -> {
+                    Help.top(out);
+                    return 0;
+                }
+                case "V", "version", "Version" -> {
+                    out.println("nslab " + Help.VERSION);
+                    return 0;
+                }
+                default -> {
+                    return usage("Option \"" + argv.get(i) + "\" is unknown, try \"nslab -help\".");
+                }
+            }
+            i++;
+        }
+        if (batch != null) return runBatch(batch, ns);
+        List<String> words = argv.subList(i, argv.size());
+        if (words.isEmpty()) {
+            Help.top(err);
+            return 255;
+        }
+        return execute(ns, words);
+    }
+
+    private NsRef namedNs(String name) {
+        if (!Namespaces.isValidName(name)) throw new UsageException("Invalid netns name \"" + name + "\"");
+        return NsRef.named(name);
+    }
+
+    private int usage(String msg) {
+        err.println(msg);
+        return 255;
+    }
+
+    /** Runs one command and turns failures into iproute2-style messages and exit codes. */
+    int execute(NsRef ns, List<String> words) {
+        try {
+            return dispatch(ns, new Args(words));
+        } catch (UsageException e) {
+            out.flush();
+            err.println(e.getMessage());
+            return 255;
+        } catch (NetlinkException e) {
+            out.flush();
+            if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) err.println(Privileges.explain());
+            else if (e.extAck() != null) err.println("Error: " + e.extAck() + ".");
+            else err.println("RTNETLINK answers: " + e.getMessage());
+            return 2;
+        } catch (SysException e) {
+            out.flush();
+            if ((e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) && !e.getMessage().contains("permission")) {
+                err.println(Privileges.explain() + " [" + e.getMessage() + "]");
+            } else {
+                err.println(e.getMessage());
+            }
+            return e.errno() == Errno.EEXIST || e.getMessage().startsWith("RTNETLINK") ? 2 : 1;
+        }
+    }
+
+    private int dispatch(NsRef ns, Args a) {
+        String obj = a.next();
+        if (Args.matches(obj, "link")) return new LinkCmd(this, ns).run(a);
+        if (Args.matches(obj, "address") || obj.equals("addr")) return new AddressCmd(this, ns).run(a);
+        if (Args.matches(obj, "route")) return new RouteCmd(this, ns).run(a);
+        if (obj.equals("netns") || obj.equals("netn") || obj.equals("net")) return new NetnsCmd(this, ns).run(a);
+        if (obj.equals("sysctl")) return new SysctlCmd(this, ns).run(a);
+        if (obj.equals("unshare")) return new UnshareCmd(this).run(a);
+        if (obj.equals("ping") || obj.equals("ping6")) return new PingCmd(this, ns, obj.equals("ping6") ? 10 : family).run(a);
+        if (obj.equals("help")) {
+            Help.top(out);
+            return 0;
+        }
+        throw new UsageException("Object \"" + obj + "\" is unknown, try \"nslab help\".");
+    }
+
+    /** The cached rtnetlink handle for {@code ns}: one socket per namespace for a whole batch. */
+    NetHandle handle(NsRef ns) {
+        NetHandle h = handles.get(ns);
+        if (h == null) {
+            if (ns instanceof NsRef.Named n && !registry.exists(n.name())) throw Namespaces.noSuch(n.name());
+            h = NetHandle.open(registry, ns);
+            handles.put(ns, h);
+        }
+        return h;
+    }
+
+    /** Forgets the handle of a namespace that is being deleted, so its socket does not keep it alive. */
+    void dropHandle(NsRef ns) {
+        NetHandle h = handles.remove(ns);
+        if (h != null) h.close();
+    }
+
+    void dropAllHandles() {
+        handles.values().forEach(NetHandle::close);
+        handles.clear();
+    }
+
+    void printJson(Object value) {
+        out.println(Json.write(value, pretty));
+    }
+
+    // ---- batch ---------------------------------------------------------------------------------------------
+
+    private int runBatch(String file, NsRef defaultNs) {
+        batchMode = true;
+        BufferedReader in;
+        try {
+            in = file.equals("-") ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("Cannot open file \"" + file + "\" for batch: " + e.getMessage());
+            return 255;
+        }
+        int status = 0;
+        String name = file.equals("-") ? "-" : file;
+        try (in) {
+            String line;
+            int lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                List<String> words;
+                try {
+                    words = Words.split(line);
+                } catch (UsageException e) {
+                    err.println(e.getMessage());
+                    words = null;
+                }
+                if (words != null && words.isEmpty()) continue;
+                int rc = words == null ? 255 : batchLine(defaultNs, words);
+                if (rc != 0) {
+                    err.println("Command failed " + name + ":" + lineNo);
+                    status = 1;
+                    if (!force) break;
+                }
+            }
+        } catch (IOException e) {
+            err.println("Cannot read \"" + file + "\": " + e.getMessage());
+            return 1;
+        }
+        return status;
+    }
+
+    /** A batch line may start with "-n NETNS" (unlike ip -batch), so one file can build many namespaces. */
+    private int batchLine(NsRef defaultNs, List<String> words) {
+        NsRef ns = defaultNs;
+        int i = 0;
+        while (i < words.size() && (words.get(i).equals("-n") || words.get(i).equals("-netns") || words.get(i).equals("--netns"))) {
+            if (i + 1 >= words.size()) return usage("Option \"-netns\" needs a namespace name");
+            try {
+                ns = namedNs(words.get(i + 1));
+            } catch (UsageException e) {
+                return usage(e.getMessage());
+            }
+            i += 2;
+        }
+        return execute(ns, words.subList(i, words.size()));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.nslab.cli;
+
+import java.io.PrintStream;
+
+/** The --help texts. Kept next to the commands they describe and in step with docs/cli.md. */
+final class Help {
+    private Help() {}
+
+    static final String VERSION = "0.1.0";
+
+    static void top(PrintStream o) {
+        o.print("""
+                Usage: nslab [ OPTIONS ] OBJECT { COMMAND | help }
+                       nslab [ -force ] -batch FILENAME
+                where  OBJECT := { link | address | route | netns | sysctl | unshare | ping }
+                       OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -a[ll] | -4 | -6 | -force | -V[ersion] }
+
+                A Java toolkit for Linux network namespaces that speaks iproute2's grammar:
+                  nslab netns add ns1                          nslab link add veth0 type veth peer name veth1
+                  nslab link set veth1 netns ns1               nslab -n ns1 address add 10.0.0.2/24 dev veth1
+                  nslab -n ns1 link set veth1 up               nslab -n ns1 route add default via 10.0.0.1
+                  nslab -n ns1 sysctl -w net.ipv4.ip_forward=1 nslab -n ns1 ping -c 2 10.0.0.1
+                  nslab netns exec ns1 bash                    nslab unshare -- bash
+                -batch FILE runs one command per line (without "nslab"); a line may start with "-n NETNS".
+                Try "nslab OBJECT help" for the commands of an object.
+                """);
+    }
+
+    static void link(PrintStream o) {
+        o.print("""
+                Usage: nslab link add [name] NAME [mtu MTU] [address LLADDR] [netns {NETNS|PID}]
+                                      type { veth peer [name] PEER [netns {NETNS|PID}] | bridge }
+                       nslab link set [dev] DEV { up | down | netns {NETNS|PID} | master BRIDGE | nomaster
+                                                 | name NEWNAME | mtu MTU | address LLADDR | alias TEXT } ...
+                       nslab link delete [dev] DEV
+                       nslab link show [[dev] DEV]
+                """);
+    }
+
+    static void address(PrintStream o) {
+        o.print("""
+                Usage: nslab address { add | del } IFADDR/PREFIX dev IFNAME [nodad]
+                       nslab address [ show [[dev] IFNAME] ]
+                IPv4 and IPv6; -4 or -6 limits show to one family.
+                """);
+    }
+
+    static void route(PrintStream o) {
+        o.print("""
+                Usage: nslab route { add | del } { PREFIX | default } [via ADDRESS] [dev IFNAME] [metric N]
+                       nslab route [ show [PREFIX | default] [dev IFNAME] ]
+                Shows the main table; -6 shows IPv6 routes.
+                """);
+    }
+
+    static void netns(PrintStream o) {
+        o.print("""
+                Usage: nslab netns list
+                       nslab netns add NAME
+                       nslab netns attach NAME PID
+                       nslab netns set NAME NETNSID        (NETNSID: a number or "auto")
+                       nslab [-all] netns delete [NAME]
+                       nslab netns identify [PID]
+                       nslab netns pids NAME
+                       nslab [-all] netns exec [NAME] cmd ...
+                       nslab netns monitor
+                       nslab netns list-id
+                Namespaces live in /run/netns, shared with iproute2's "ip netns".
+                """);
+    }
+
+    static void sysctl(PrintStream o) {
+        o.print("""
+                Usage: nslab [-n NETNS] sysctl [-n] [-q] KEY ...
+                       nslab [-n NETNS] sysctl -w KEY=VALUE ...
+                Reads or writes /proc/sys inside the namespace, e.g. net.ipv4.ip_forward.
+                """);
+    }
+
+    static void unshare(PrintStream o) {
+        o.print("""
+                Usage: nslab unshare [--net] [--] [CMD [ARG...]]
+                Runs CMD (default: $SHELL) in a fresh, anonymous network namespace that disappears with it.
+                """);
+    }
+
+    static void ping(PrintStream o) {
+        o.print("""
+                Usage: nslab [-n NETNS] ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-w DEADLINE] [-q] [-4|-6] DEST
+                ICMP echo from inside the namespace. Exit 0 if a reply came, 1 if none, 2 on error.
+                """);
+    }
+}

@@ -1,0 +1,201 @@
+package dev.nslab.cli;
+
+import dev.nslab.net.Link;
+import dev.nslab.net.LinkChange;
+import dev.nslab.net.LinkSpec;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NsRef;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code nslab link add | set | delete | show}. */
+final class LinkCmd {
+    private final Cli cli;
+    private final NsRef ns;
+
+    LinkCmd(Cli cli, NsRef ns) {
+        this.cli = cli;
+        this.ns = ns;
+    }
+
+    int run(Args a) {
+        if (!a.more()) return show(a);
+        String cmd = a.next();
+        if (Args.matches(cmd, "show") || Args.matches(cmd, "list") || Args.matches(cmd, "lst")) return show(a);
+        if (Args.matches(cmd, "add")) return add(a);
+        if (Args.matches(cmd, "set") || Args.matches(cmd, "change")) return set(a);
+        if (Args.matches(cmd, "delete") || cmd.equals("del")) return delete(a);
+        if (Args.matches(cmd, "help")) {
+            Help.link(cli.out);
+            return 0;
+        }
+        throw new UsageException("Command \"" + cmd + "\" is unknown, try \"nslab link help\".");
+    }
+
+    private int show(Args a) {
+        String dev = null;
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("dev")) dev = a.value("dev");
+            else if (Args.matches(w, "help")) { Help.link(cli.out); return 0; }
+            else if (dev == null) dev = w;
+            else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+        }
+        NetHandle h = cli.handle(ns);
+        List<Link> links = h.links();
+        List<Link> shown = links;
+        if (dev != null) {
+            String d = dev;
+            shown = links.stream().filter(l -> l.name().equals(d) || l.altNames().contains(d)).toList();
+            if (shown.isEmpty()) {
+                cli.err.println("Device \"" + dev + "\" does not exist.");
+                return 1;
+            }
+        }
+        boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
+        LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of());
+        if (cli.json) {
+            List<Object> out = new ArrayList<>();
+            for (Link l : shown) out.add(f.json(l, true));
+            cli.printJson(out);
+        } else {
+            StringBuilder sb = new StringBuilder();
+            for (Link l : shown) f.text(sb, l, true);
+            cli.out.print(sb);
+        }
+        return 0;
+    }
+
+    private int add(Args a) {
+        String name = null, type = null, peer = null, alias = null;
+        NsRef netns = null, peerNs = null;
+        Integer mtu = null;
+        byte[] mac = null;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "name", "dev" -> name = a.value(w);
+                case "type" -> {
+                    type = a.value("type");
+                    if (!a.more()) break;
+                    if (type.equals("veth")) {
+                        String p = a.next();
+                        if (!p.equals("peer")) throw new UsageException("Error: argument \"" + p + "\" is wrong: expected \"peer name PEER\" after \"type veth\"");
+                        while (a.more()) {
+                            String pw = a.next();
+                            switch (pw) {
+                                case "name" -> peer = a.value("name");
+                                case "netns" -> peerNs = NsRef.parse(a.value("netns"), cli.registry);
+                                default -> {
+                                    if (peer == null) peer = pw;
+                                    else throw new UsageException("Error: argument \"" + pw + "\" is wrong: unknown veth peer option (use \"peer name PEER [netns NS]\")");
+                                }
+                            }
+                        }
+                    } else {
+                        throw new UsageException("Error: argument \"" + a.peek() + "\" is wrong: type \"" + type + "\" takes no options here");
+                    }
+                }
+                case "mtu" -> mtu = a.intValue("mtu");
+                case "address" -> mac = mac(a.value("address"));
+                case "netns" -> netns = NsRef.parse(a.value("netns"), cli.registry);
+                case "alias" -> alias = a.value("alias");
+                case "help" -> { Help.link(cli.out); return 0; }
+                default -> {
+                    if (name == null) name = w;
+                    else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+                }
+            }
+        }
+        if (name == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
+        if (type == null) throw new UsageException("Not enough information: \"type\" argument is required (veth or bridge).");
+        if (!type.equals("veth") && !type.equals("bridge")) {
+            throw new UsageException("Error: type \"" + type + "\" is not supported by nslab (supported: veth, bridge).");
+        }
+        if (type.equals("veth") && peer == null) throw new UsageException("Not enough information: a veth needs \"peer name PEER\".");
+        checkNs(netns);
+        checkNs(peerNs);
+        cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias));
+        return 0;
+    }
+
+    /** A named target must exist before anything is created, so a typo leaves nothing half-built. */
+    private void checkNs(NsRef ref) {
+        if (ref instanceof NsRef.Named n && !cli.registry.exists(n.name())) throw dev.nslab.net.Namespaces.noSuch(n.name());
+    }
+
+    private static byte[] mac(String s) {
+        byte[] b = Link.parseMac(s);
+        if (b == null) throw new UsageException("Error: argument \"" + s + "\" is wrong: \"address\" must be a MAC like 02:00:00:00:00:01");
+        return b;
+    }
+
+    private int set(Args a) {
+        String dev = null;
+        LinkChange c = null;
+        List<String> pending = new ArrayList<>();
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("dev")) { dev = a.value("dev"); continue; }
+            if (dev == null && !isSetKeyword(w)) { dev = w; continue; }
+            pending.add(w);
+            if (w.equals("netns") || w.equals("master") || w.equals("name") || w.equals("mtu") || w.equals("address") || w.equals("alias")) {
+                pending.add(a.value(w));
+            }
+        }
+        if (dev == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
+        if (pending.isEmpty()) throw new UsageException("Not enough information: nothing to set on \"" + dev + "\" (try up, down, netns, master, nomaster, name, mtu, address).");
+        c = LinkChange.of(dev);
+        for (int i = 0; i < pending.size(); i++) {
+            String w = pending.get(i);
+            switch (w) {
+                case "up" -> c = c.up(true);
+                case "down" -> c = c.up(false);
+                case "nomaster" -> c = c.noMaster();
+                case "master" -> c = c.master(pending.get(++i));
+                case "name" -> c = c.name(pending.get(++i));
+                case "alias" -> c = c.alias(pending.get(++i));
+                case "address" -> c = c.address(mac(pending.get(++i)));
+                case "mtu" -> {
+                    String v = pending.get(++i);
+                    try {
+                        c = c.mtu(Integer.parseInt(v));
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("Error: argument \"" + v + "\" is wrong: Invalid \"mtu\" value");
+                    }
+                }
+                case "netns" -> {
+                    NsRef target = NsRef.parse(pending.get(++i), cli.registry);
+                    checkNs(target);
+                    c = c.netns(target);
+                }
+                default -> throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+            }
+        }
+        cli.handle(ns).setLink(c);
+        return 0;
+    }
+
+    private static boolean isSetKeyword(String w) {
+        return switch (w) {
+            case "up", "down", "netns", "master", "nomaster", "name", "mtu", "address", "alias" -> true;
+            default -> false;
+        };
+    }
+
+    private int delete(Args a) {
+        String dev = null;
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("dev")) dev = a.value("dev");
+            else if (w.equals("type")) a.value("type");
+            else if (dev == null) dev = w;
+            else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+        }
+        if (dev == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
+        cli.handle(ns).deleteLink(dev);
+        return 0;
+    }
+}

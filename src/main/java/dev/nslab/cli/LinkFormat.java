@@ -1,0 +1,105 @@
+package dev.nslab.cli;
+
+import dev.nslab.net.Link;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Prints links as {@code ip link} and the first lines of {@code ip address} do, in text or iproute2 JSON. */
+final class LinkFormat {
+    private static final int[] FLAG_BITS = {0x8, 0x2, 0x10, 0x1000, 0x80, 0x200, 0x100, 0x20, 0x4, 0x8000, 0x4000,
+            0x2000, 0x800, 0x400, 0x1, 0x10000, 0x20000, 0x40000};
+    private static final String[] FLAG_NAMES = {"LOOPBACK", "BROADCAST", "POINTOPOINT", "MULTICAST", "NOARP",
+            "ALLMULTI", "PROMISC", "NOTRAILERS", "DEBUG", "DYNAMIC", "AUTOMEDIA", "PORTSEL", "SLAVE", "MASTER", "UP",
+            "LOWER_UP", "DORMANT", "ECHO"};
+
+    private final Map<Integer, Link> byIndex = new HashMap<>();
+    private final Map<Integer, String> nsidNames;
+
+    LinkFormat(List<Link> links, Map<Integer, String> nsidNames) {
+        for (Link l : links) byIndex.put(l.index(), l);
+        this.nsidNames = nsidNames;
+    }
+
+    /** The peer of a same-namespace link, if it is in the dump. */
+    private Link peer(Link l) {
+        return l.linkIndex() > 0 && l.linkNetnsId() == null ? byIndex.get(l.linkIndex()) : null;
+    }
+
+    List<String> flags(Link l) {
+        List<String> out = new ArrayList<>();
+        int f = l.flags();
+        if ((f & 0x1) != 0 && (f & 0x40) == 0) out.add("NO-CARRIER");
+        for (int i = 0; i < FLAG_BITS.length; i++) if ((f & FLAG_BITS[i]) != 0) out.add(FLAG_NAMES[i]);
+        Link p = peer(l);
+        if (p != null && !p.isUp()) out.add("M-DOWN");
+        return out;
+    }
+
+    String displayName(Link l) {
+        if (l.linkIndex() < 0) return l.name();
+        if (l.linkIndex() == 0) return l.name() + "@NONE";
+        Link p = peer(l);
+        return l.name() + "@" + (p != null ? p.name() : "if" + l.linkIndex());
+    }
+
+    private String masterName(Link l) {
+        Link m = byIndex.get(l.master());
+        return m == null ? "if" + l.master() : m.name();
+    }
+
+    void text(StringBuilder sb, Link l, boolean withMode) {
+        sb.append(l.index()).append(": ").append(displayName(l)).append(": <").append(String.join(",", flags(l)))
+                .append("> mtu ").append(l.mtu());
+        if (l.qdisc() != null) sb.append(" qdisc ").append(l.qdisc());
+        if (l.master() != 0) sb.append(" master ").append(masterName(l));
+        sb.append(" state ").append(l.operStateName());
+        if (withMode) sb.append(" mode ").append(l.linkMode() == 1 ? "DORMANT" : "DEFAULT");
+        sb.append(" group ").append(l.group() == 0 ? "default" : String.valueOf(l.group()));
+        sb.append(" qlen ").append(l.txqlen()).append('\n');
+        sb.append("    link/").append(l.typeName());
+        if (l.address() != null) sb.append(' ').append(Link.mac(l.address()));
+        if (l.broadcast() != null) sb.append(" brd ").append(Link.mac(l.broadcast()));
+        if (l.linkNetnsId() != null) {
+            String n = nsidNames.get(l.linkNetnsId());
+            sb.append(n != null ? " link-netns " + n : " link-netnsid " + l.linkNetnsId());
+        }
+        sb.append('\n');
+        if (l.alias() != null) sb.append("    alias ").append(l.alias()).append('\n');
+    }
+
+    Map<String, Object> json(Link l, boolean withMode) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ifindex", l.index());
+        if (l.linkIndex() > 0) {
+            Link p = peer(l);
+            if (p != null) m.put("link", p.name());
+            else m.put("link_index", l.linkIndex());
+        }
+        m.put("ifname", l.name());
+        m.put("flags", flags(l));
+        m.put("mtu", l.mtu());
+        if (l.qdisc() != null) m.put("qdisc", l.qdisc());
+        if (l.master() != 0) m.put("master", masterName(l));
+        m.put("operstate", l.operStateName());
+        if (withMode) m.put("linkmode", l.linkMode() == 1 ? "DORMANT" : "DEFAULT");
+        m.put("group", l.group() == 0 ? "default" : String.valueOf(l.group()));
+        m.put("txqlen", l.txqlen());
+        m.put("link_type", l.typeName());
+        if (l.address() != null) m.put("address", Link.mac(l.address()));
+        if (l.broadcast() != null) m.put("broadcast", Link.mac(l.broadcast()));
+        if (l.linkNetnsId() != null) m.put("link_netnsid", l.linkNetnsId());
+        if (l.alias() != null) m.put("ifalias", l.alias());
+        if (l.kind() != null || l.slaveKind() != null) {
+            Map<String, Object> info = new LinkedHashMap<>();
+            if (l.kind() != null) info.put("info_kind", l.kind());
+            if (l.slaveKind() != null) info.put("info_slave_kind", l.slaveKind());
+            m.put("linkinfo", info);
+        }
+        if (!l.altNames().isEmpty()) m.put("altnames", l.altNames());
+        return m;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.nslab.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Entry point of the {@code nslab} command. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        // Buffered: a large "link show" must not cost one write(2) per line. Cli flushes before exec and exit.
+        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
+        int code = new Cli(out, System.err).run(args);
+        out.flush();
+        System.exit(code);
+    }
+}

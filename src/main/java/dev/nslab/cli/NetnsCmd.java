@@ -1,0 +1,236 @@
+package dev.nslab.cli;
+
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NetnsExec;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NsRef;
+import dev.nslab.sys.SysException;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code nslab netns ...}, the named-namespace commands of {@code ip netns}. */
+final class NetnsCmd {
+    private final Cli cli;
+    private final NsRef ns;
+
+    NetnsCmd(Cli cli, NsRef ns) {
+        this.cli = cli;
+        this.ns = ns;
+    }
+
+    int run(Args a) {
+        if (!a.more()) return list();
+        String cmd = a.next();
+        return switch (cmd) {
+            case "list", "show", "ls", "lst" -> list();
+            case "add" -> add(a);
+            case "attach" -> attach(a);
+            case "set" -> set(a);
+            case "delete", "del" -> delete(a);
+            case "list-id" -> listId();
+            case "identify" -> identify(a);
+            case "pids" -> pids(a);
+            case "exec" -> exec(a);
+            case "monitor" -> monitor();
+            case "help" -> { Help.netns(cli.out); yield 0; }
+            default -> throw new UsageException("Command \"" + cmd + "\" is unknown, try \"nslab netns help\".");
+        };
+    }
+
+    private String name(Args a, String what) {
+        if (!a.more()) throw new UsageException("No netns name specified" + (what == null ? "" : " (usage: nslab netns " + what + ")"));
+        String n = a.next();
+        Namespaces.validateName(n);
+        return n;
+    }
+
+    private int add(Args a) {
+        String n = name(a, "add NAME");
+        noMore(a);
+        cli.registry.add(n);
+        return 0;
+    }
+
+    private int attach(Args a) {
+        String n = name(a, "attach NAME PID");
+        int pid = a.intValue("pid");
+        noMore(a);
+        cli.registry.attach(n, pid);
+        return 0;
+    }
+
+    private int set(Args a) {
+        String n = name(a, "set NAME NETNSID");
+        String id = a.value("netnsid");
+        noMore(a);
+        int nsid;
+        if (id.equals("auto")) nsid = -1;
+        else {
+            try {
+                nsid = Integer.parseInt(id);
+            } catch (NumberFormatException e) {
+                throw new UsageException("Invalid \"netnsid\" value \"" + id + "\" (a number, or \"auto\")");
+            }
+            if (nsid < 0) throw new UsageException("Invalid \"netnsid\" value \"" + id + "\" (a number, or \"auto\")");
+        }
+        if (!cli.registry.exists(n)) throw Namespaces.noSuch(n);
+        cli.handle(ns).setNsid(NsRef.named(n), nsid);
+        return 0;
+    }
+
+    private int delete(Args a) {
+        if (cli.all) {
+            int rc = 0;
+            for (String n : cli.registry.list()) {
+                cli.dropHandle(NsRef.named(n));
+                try {
+                    cli.registry.delete(n);
+                } catch (SysException e) {
+                    cli.err.println(e.getMessage());
+                    rc = 1;
+                }
+            }
+            return rc;
+        }
+        String n = name(a, "delete NAME");
+        noMore(a);
+        cli.dropHandle(NsRef.named(n));
+        cli.registry.delete(n);
+        return 0;
+    }
+
+    private int list() {
+        List<String> names = cli.registry.list();
+        NetHandle h = names.isEmpty() ? null : cli.handle(ns);
+        List<Object> json = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            int id = -1;
+            try {
+                id = h.nsid(NsRef.named(n));
+            } catch (SysException ignored) {
+                // a registration file that no longer holds a namespace is still listed, as ip does
+            }
+            if (cli.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", n);
+                if (id >= 0) m.put("id", id);
+                json.add(m);
+            } else {
+                sb.append(n);
+                if (id >= 0) sb.append(" (id: ").append(id).append(')');
+                sb.append('\n');
+            }
+        }
+        if (cli.json) cli.printJson(json);
+        else cli.out.print(sb);
+        return 0;
+    }
+
+    private int listId() {
+        NetHandle h = cli.handle(ns);
+        Map<Integer, String> names = h.nsidNames();
+        List<Object> json = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (int id : h.nsids()) {
+            String n = names.get(id);
+            if (cli.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("nsid", id);
+                if (n != null) m.put("name", n);
+                json.add(m);
+            } else {
+                sb.append("nsid ").append(id);
+                if (n != null) sb.append(" (iproute2 netns name: ").append(n).append(')');
+                sb.append('\n');
+            }
+        }
+        if (cli.json) cli.printJson(json);
+        else cli.out.print(sb);
+        return 0;
+    }
+
+    private int identify(Args a) {
+        int pid = a.more() ? a.intValue("pid") : (int) ProcessHandle.current().pid();
+        noMore(a);
+        List<String> names = cli.registry.identify(pid);
+        if (cli.json) cli.printJson(names);
+        else names.forEach(cli.out::println);
+        return 0;
+    }
+
+    private int pids(Args a) {
+        String n = name(a, "pids NAME");
+        noMore(a);
+        if (!cli.registry.exists(n)) throw Namespaces.noSuch(n);
+        List<Integer> pids = cli.registry.pids(n);
+        if (cli.json) cli.printJson(pids);
+        else pids.forEach(cli.out::println);
+        return 0;
+    }
+
+    private int exec(Args a) {
+        if (cli.all) {
+            List<String> cmd = a.rest();
+            if (cmd.isEmpty()) throw new UsageException("No command specified");
+            int rc = 0;
+            for (String n : cli.registry.list()) {
+                cli.out.println();
+                cli.out.println("netns: " + n);
+                cli.out.flush();
+                int r = NetnsExec.run(cli.registry, n, cmd);
+                if (r != 0) rc = r;
+            }
+            return rc == 0 ? 0 : 1;
+        }
+        String n = name(a, "exec NAME CMD...");
+        List<String> cmd = a.rest();
+        if (cmd.isEmpty()) throw new UsageException("No command specified");
+        if (!cli.registry.exists(n)) throw new SysException("Cannot open network namespace \"" + n + "\": No such file or directory", 2, n);
+        cli.out.flush();
+        if (cli.batchMode) return NetnsExec.run(cli.registry, n, cmd);
+        cli.dropAllHandles();
+        SysException e = NetnsExec.exec(cli.registry, n, cmd);
+        throw new SysException("exec of \"" + cmd.getFirst() + "\" failed: " + e.getMessage(), e.errno(), cmd.getFirst());
+    }
+
+    private int monitor() {
+        Path dir = cli.registry.dir();
+        try {
+            Files.createDirectories(dir);
+            try (WatchService ws = FileSystems.getDefault().newWatchService()) {
+                dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+                while (true) {
+                    WatchKey k = ws.take();
+                    for (WatchEvent<?> ev : k.pollEvents()) {
+                        if (ev.kind() == StandardWatchEventKinds.OVERFLOW) continue;
+                        String what = ev.kind() == StandardWatchEventKinds.ENTRY_CREATE ? "add" : "delete";
+                        cli.out.println(what + " " + ev.context());
+                        cli.out.flush();
+                    }
+                    k.reset();
+                }
+            }
+        } catch (IOException e) {
+            throw new SysException("Cannot watch " + dir + ": " + e.getMessage(), 13, dir.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static void noMore(Args a) {
+        if (a.more()) throw new UsageException("Error: unexpected argument \"" + a.peek() + "\"");
+    }
+}

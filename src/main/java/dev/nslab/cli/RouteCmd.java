@@ -1,0 +1,207 @@
+package dev.nslab.cli;
+
+import dev.nslab.net.Cidr;
+import dev.nslab.net.Link;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NsRef;
+import dev.nslab.net.Route;
+import dev.nslab.net.RouteSpec;
+import dev.nslab.sys.SysException;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code nslab route add | del | show} (alias {@code r}). */
+final class RouteCmd {
+    private final Cli cli;
+    private final NsRef ns;
+
+    RouteCmd(Cli cli, NsRef ns) {
+        this.cli = cli;
+        this.ns = ns;
+    }
+
+    int run(Args a) {
+        if (!a.more()) return show(a);
+        String cmd = a.next();
+        if (Args.matches(cmd, "show") || Args.matches(cmd, "list") || Args.matches(cmd, "lst")) return show(a);
+        if (Args.matches(cmd, "add")) return change(a, true);
+        if (Args.matches(cmd, "delete") || cmd.equals("del")) return change(a, false);
+        if (Args.matches(cmd, "help")) {
+            Help.route(cli.out);
+            return 0;
+        }
+        throw new UsageException("Command \"" + cmd + "\" is unknown, try \"nslab route help\".");
+    }
+
+    private int change(Args a, boolean add) {
+        String dst = null, dev = null;
+        InetAddress via = null;
+        Integer metric = null;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "via" -> via = address(a.value("via"));
+                case "dev", "oif" -> dev = a.value(w);
+                case "metric", "priority", "preference" -> metric = a.intValue(w);
+                case "to" -> dst = a.value("to");
+                default -> {
+                    if (dst == null) dst = w;
+                    else throw new UsageException("Error: either \"to\" is duplicate, or \"" + w + "\" is a garbage.");
+                }
+            }
+        }
+        if (dst == null) throw new UsageException("Not enough information: a destination (PREFIX or default) is required.");
+        int fam = cli.family != 0 ? cli.family : via != null ? Cidr.family(via) : 2;
+        RouteSpec spec;
+        if (dst.equals("default") || dst.equals("all") || dst.equals("any")) {
+            spec = RouteSpec.defaultRoute(fam);
+        } else {
+            Cidr c;
+            try {
+                c = Cidr.parse(dst);
+            } catch (SysException e) {
+                throw new UsageException("Error: " + e.getMessage() + ".");
+            }
+            spec = RouteSpec.to(c);
+            fam = c.family();
+        }
+        if (via != null) {
+            if (Cidr.family(via) != fam) throw new UsageException("Error: the gateway " + Cidr.format(via) + " is not of the same family as " + dst + ".");
+            spec = spec.via(via);
+        }
+        if (dev != null) spec = spec.dev(dev);
+        if (metric != null) spec = spec.metric(metric);
+        if (add && via == null && dev == null) throw new UsageException("Not enough information: a route needs \"via GATEWAY\" or \"dev DEV\".");
+        NetHandle h = cli.handle(ns);
+        if (add) h.addRoute(spec);
+        else h.deleteRoute(spec);
+        return 0;
+    }
+
+    private static InetAddress address(String s) {
+        try {
+            return Cidr.parseAddress(s);
+        } catch (SysException e) {
+            throw new UsageException("Error: " + e.getMessage() + ".");
+        }
+    }
+
+    private int show(Args a) {
+        String prefix = null, dev = null;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "dev" -> dev = a.value("dev");
+                case "table" -> {
+                    String t = a.value("table");
+                    if (!t.equals("main")) throw new UsageException("Error: nslab shows the main table only.");
+                }
+                default -> {
+                    if (Args.matches(w, "help")) { Help.route(cli.out); return 0; }
+                    prefix = w;
+                }
+            }
+        }
+        NetHandle h = cli.handle(ns);
+        int fam = cli.family == 0 ? 2 : cli.family;
+        Cidr filter = null;
+        if (prefix != null && !prefix.equals("default")) {
+            try {
+                filter = Cidr.parse(prefix);
+            } catch (SysException e) {
+                throw new UsageException("Error: " + e.getMessage() + ".");
+            }
+            fam = filter.family();
+        }
+        Map<Integer, String> names = new HashMap<>();
+        Map<Integer, Boolean> up = new HashMap<>();
+        for (Link l : h.links()) {
+            names.put(l.index(), l.name());
+            up.put(l.index(), (l.flags() & 0x10000) != 0);
+        }
+        List<Object> json = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (Route r : h.routes(fam)) {
+            if (prefix != null && prefix.equals("default") && !r.isDefault()) continue;
+            if (filter != null && (r.isDefault() || !r.dst().network().equals(filter.network()))) continue;
+            String devName = r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
+            if (dev != null && !dev.equals(devName)) continue;
+            boolean linkdown = r.oif() != 0 && !up.getOrDefault(r.oif(), true);
+            if (cli.json) json.add(json(r, devName, linkdown));
+            else text(sb, r, devName, linkdown);
+        }
+        if (cli.json) cli.printJson(json);
+        else cli.out.print(sb);
+        return 0;
+    }
+
+    static String typeName(int t) {
+        return switch (t) {
+            case 1 -> "unicast";
+            case 2 -> "local";
+            case 3 -> "broadcast";
+            case 4 -> "anycast";
+            case 5 -> "multicast";
+            case 6 -> "blackhole";
+            case 7 -> "unreachable";
+            case 8 -> "prohibit";
+            default -> String.valueOf(t);
+        };
+    }
+
+    static String protoName(int p) {
+        return switch (p) {
+            case 0 -> "unspec";
+            case 1 -> "redirect";
+            case 2 -> "kernel";
+            case 3 -> "boot";
+            case 4 -> "static";
+            case 9 -> "ra";
+            case 16 -> "dhcp";
+            default -> String.valueOf(p);
+        };
+    }
+
+    private static String prefName(int p) {
+        return switch (p) {
+            case 0 -> "medium";
+            case 1 -> "high";
+            case 3 -> "low";
+            default -> String.valueOf(p);
+        };
+    }
+
+    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown) {
+        if (r.type() != 1) sb.append(typeName(r.type())).append(' ');
+        sb.append(r.dstText());
+        if (r.gateway() != null) sb.append(" via ").append(Cidr.format(r.gateway()));
+        if (dev != null) sb.append(" dev ").append(dev);
+        if (r.protocol() != 3) sb.append(" proto ").append(protoName(r.protocol()));
+        if (r.scope() != 0) sb.append(" scope ").append(AddressCmd.scopeName(r.scope()));
+        if (r.prefsrc() != null) sb.append(" src ").append(Cidr.format(r.prefsrc()));
+        if (r.priority() > 0) sb.append(" metric ").append(r.priority());
+        if (linkdown) sb.append(" linkdown");
+        if (r.pref() >= 0) sb.append(" pref ").append(prefName(r.pref()));
+        sb.append(" \n"); // iproute2 ends route lines with a space
+    }
+
+    private static Map<String, Object> json(Route r, String dev, boolean linkdown) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (r.type() != 1) m.put("type", typeName(r.type()));
+        m.put("dst", r.dstText());
+        if (r.gateway() != null) m.put("gateway", Cidr.format(r.gateway()));
+        if (dev != null) m.put("dev", dev);
+        if (r.protocol() != 3) m.put("protocol", protoName(r.protocol()));
+        if (r.scope() != 0) m.put("scope", AddressCmd.scopeName(r.scope()));
+        if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
+        if (r.priority() > 0) m.put("metric", r.priority());
+        m.put("flags", linkdown ? List.of("linkdown") : List.of());
+        if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
+        return m;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.nslab.cli;
+
+import dev.nslab.net.NsRef;
+import dev.nslab.net.Sysctl;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code nslab [-n NETNS] sysctl [-w] [-n] [-q] KEY[=VALUE]...}, with sysctl(8)'s output. */
+final class SysctlCmd {
+    private final Cli cli;
+    private final NsRef ns;
+
+    SysctlCmd(Cli cli, NsRef ns) {
+        this.cli = cli;
+        this.ns = ns;
+    }
+
+    int run(Args a) {
+        boolean write = false, valueOnly = false, quiet = false;
+        List<String> items = new ArrayList<>();
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "-w", "--write" -> write = true;
+                case "-n", "--values" -> valueOnly = true;
+                case "-q", "--quiet" -> quiet = true;
+                case "help", "-h", "--help" -> { Help.sysctl(cli.out); return 0; }
+                default -> {
+                    if (w.startsWith("-")) throw new UsageException("sysctl: unknown option \"" + w + "\" (nslab supports -w, -n, -q)");
+                    items.add(w);
+                }
+            }
+        }
+        if (items.isEmpty()) throw new UsageException("sysctl: no variables specified (e.g. nslab sysctl net.ipv4.ip_forward)");
+        Sysctl s = new Sysctl(cli.registry);
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            if (write && eq < 0) throw new UsageException("sysctl: \"" + item + "\" must be of the form name=value");
+            String key = eq < 0 ? item : item.substring(0, eq).strip();
+            String value;
+            if (eq >= 0) {
+                value = item.substring(eq + 1).strip();
+                s.write(ns, key, value);
+            } else {
+                value = s.read(ns, key);
+            }
+            if (cli.json) json.put(key, value);
+            else if (!quiet || eq < 0) cli.out.println(valueOnly ? value : key + " = " + value);
+        }
+        if (cli.json) cli.printJson(json);
+        return 0;
+    }
+}

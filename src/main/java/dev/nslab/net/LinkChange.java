@@ -1,0 +1,22 @@
+package dev.nslab.net;
+
+/**
+ * What {@code ip link set DEV ...} may change in one request. Null fields are left alone.
+ *
+ * @param master a bridge name to become a port of, "" to leave the current one (nomaster), null to keep
+ * @param netns  the namespace to move the interface to, or null
+ */
+public record LinkChange(String dev, Boolean up, Integer mtu, byte[] address, String newName, String master,
+                         NsRef netns, String alias) {
+
+    public static LinkChange of(String dev) { return new LinkChange(dev, null, null, null, null, null, null, null); }
+
+    public LinkChange up(boolean v) { return new LinkChange(dev, v, mtu, address, newName, master, netns, alias); }
+    public LinkChange mtu(int v) { return new LinkChange(dev, up, v, address, newName, master, netns, alias); }
+    public LinkChange address(byte[] v) { return new LinkChange(dev, up, mtu, v, newName, master, netns, alias); }
+    public LinkChange name(String v) { return new LinkChange(dev, up, mtu, address, v, master, netns, alias); }
+    public LinkChange master(String v) { return new LinkChange(dev, up, mtu, address, newName, v, netns, alias); }
+    public LinkChange noMaster() { return master(""); }
+    public LinkChange netns(NsRef v) { return new LinkChange(dev, up, mtu, address, newName, master, v, alias); }
+    public LinkChange alias(String v) { return new LinkChange(dev, up, mtu, address, newName, master, netns, v); }
+}

@@ -1,0 +1,228 @@
+package dev.nslab.net;
+
+import dev.nslab.sys.Errno;
+import dev.nslab.sys.Libc;
+import dev.nslab.sys.SysException;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Named network namespaces, kept exactly as iproute2 keeps them: a bind mount of the namespace file on an empty
+ * file in /run/netns, with /run/netns itself a shared mount so that later mount namespaces (ip netns exec, nslab
+ * netns exec) see namespaces added afterwards. Namespaces that {@code ip netns add} made work here and the other
+ * way round.
+ */
+public final class Namespaces {
+    public static final Path DEFAULT_DIR = Path.of("/run/netns");
+
+    private final Path dir;
+    private boolean dirReady;
+
+    public Namespaces() { this(DEFAULT_DIR); }
+
+    public Namespaces(Path dir) { this.dir = dir; }
+
+    public Path dir() { return dir; }
+
+    public Path path(String name) { return dir.resolve(name); }
+
+    public boolean exists(String name) {
+        return isValidName(name) && Files.exists(path(name));
+    }
+
+    /** iproute2's rule: not empty, no '/', not "." or "..", fits a file name. */
+    public static boolean isValidName(String name) {
+        return name != null && !name.isEmpty() && name.indexOf('/') < 0 && !name.equals(".") && !name.equals("..")
+                && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255 && name.indexOf('\0') < 0;
+    }
+
+    public static void validateName(String name) {
+        if (!isValidName(name)) {
+            throw new SysException("Invalid netns name \"" + name + "\" (it must not be empty, \".\", \"..\" or contain \"/\")",
+                    Errno.EINVAL, name);
+        }
+    }
+
+    /** Creates a new, empty network namespace registered as {@code name}. */
+    public void add(String name) {
+        register(name, () -> {
+            Libc.unshare(Libc.CLONE_NEWNET, name);
+            return "/proc/self/task/" + Libc.gettid() + "/ns/net";
+        });
+    }
+
+    /** Registers the network namespace of process {@code pid} as {@code name} (ip netns attach). */
+    public void attach(String name, int pid) {
+        String source = "/proc/" + pid + "/ns/net";
+        if (!Files.exists(Path.of(source))) throw new SysException("No such process " + pid, Errno.ESRCH, String.valueOf(pid));
+        register(name, () -> source);
+    }
+
+    /** Creates the registration file and bind-mounts the namespace named by {@code sourcePath} on it. */
+    private void register(String name, Callable<String> sourcePath) {
+        validateName(name);
+        prepareDir();
+        Path file = path(name);
+        int fd;
+        try {
+            fd = Libc.open(file.toString(), Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL, 0);
+        } catch (SysException e) {
+            if (e.errno() == Errno.EEXIST) throw new SysException("netns \"" + name + "\" already exists", Errno.EEXIST, name);
+            throw e;
+        }
+        Libc.close(fd);
+        try {
+            NsThread.callOnFreshThread(name, () -> {
+                Libc.mount(sourcePath.call(), file.toString(), "none", Libc.MS_BIND, null);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            try { Files.deleteIfExists(file); } catch (IOException ignored) { /* best effort: report the cause */ }
+            throw e;
+        }
+    }
+
+    /** Makes the netns directory a shared mount point, as ip does, once per registry. */
+    private void prepareDir() {
+        if (dirReady) return;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new SysException("Cannot create netns directory " + dir + ": " + e.getMessage(), Errno.EACCES, dir.toString());
+        }
+        try {
+            Libc.mount("", dir.toString(), "none", Libc.MS_SHARED | Libc.MS_REC, null);
+        } catch (SysException e) {
+            if (e.errno() != Errno.EINVAL) throw e;
+            // Not a mount point yet: bind it onto itself, then it can be made shared.
+            Libc.mount(dir.toString(), dir.toString(), "none", Libc.MS_BIND | Libc.MS_REC, null);
+            Libc.mount("", dir.toString(), "none", Libc.MS_SHARED | Libc.MS_REC, null);
+        }
+        dirReady = true;
+    }
+
+    /** Unregisters {@code name}; the kernel frees the namespace once nothing else holds it. */
+    public void delete(String name) {
+        validateName(name);
+        Path file = path(name);
+        if (!Files.exists(file)) throw new SysException("no such network namespace \"" + name + "\"", Errno.ENOENT, name);
+        try {
+            Libc.umount2(file.toString(), Libc.MNT_DETACH);
+        } catch (SysException e) {
+            if (e.errno() != Errno.EINVAL) throw e; // EINVAL: a stale file that is not a mount; still remove it
+        }
+        try {
+            Files.delete(file);
+        } catch (NoSuchFileException ignored) {
+            // raced with another remover: the goal is reached
+        } catch (IOException e) {
+            throw new SysException("Cannot remove namespace file \"" + file + "\": " + e.getMessage(), Errno.EBUSY, name);
+        }
+    }
+
+    /** Names in directory order, which is the order {@code ip netns list} prints. */
+    public List<String> list() {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return out;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) out.add(p.getFileName().toString());
+        } catch (IOException e) {
+            throw new SysException("Cannot read " + dir + ": " + e.getMessage(), Errno.EACCES, dir.toString());
+        }
+        return out;
+    }
+
+    /** Opens a namespace for setns(2) or IFLA_NET_NS_FD; the caller closes the descriptor. */
+    public int open(NsRef ref) {
+        return switch (ref) {
+            case NsRef.Current c -> Libc.open("/proc/self/task/" + Libc.gettid() + "/ns/net", Libc.O_RDONLY, 0);
+            case NsRef.Named n -> {
+                validateName(n.name());
+                try {
+                    yield Libc.open(path(n.name()).toString(), Libc.O_RDONLY, 0);
+                } catch (SysException e) {
+                    if (e.errno() == Errno.ENOENT) throw noSuch(n.name());
+                    throw e;
+                }
+            }
+            case NsRef.Pid p -> {
+                try {
+                    yield Libc.open("/proc/" + p.pid() + "/ns/net", Libc.O_RDONLY, 0);
+                } catch (SysException e) {
+                    if (e.errno() == Errno.ENOENT) throw new SysException("No such process " + p.pid(), Errno.ESRCH, String.valueOf(p.pid()));
+                    throw e;
+                }
+            }
+        };
+    }
+
+    public static SysException noSuch(String name) {
+        return new SysException("no such network namespace \"" + name + "\"", Errno.ENOENT, name);
+    }
+
+    /** Runs {@code work} on a thread inside {@code ref} (directly on the caller's thread for the current one). */
+    public <T> T call(NsRef ref, Callable<T> work) {
+        if (ref instanceof NsRef.Current) {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new SysException(e.toString(), 0, null);
+            }
+        }
+        int fd = open(ref);
+        try {
+            return NsThread.call(fd, ref.toString(), work);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /** The inode of a namespace file, which identifies the namespace (as in "net:[4026531956]"). */
+    public static long inode(Path nsFile) {
+        try {
+            return ((Number) Files.getAttribute(nsFile, "unix:ino")).longValue();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    public long inode(String name) {
+        long ino = inode(path(name));
+        if (ino < 0) throw noSuch(name);
+        return ino;
+    }
+
+    /** Every registered name for the network namespace of {@code pid} (ip netns identify). */
+    public List<String> identify(int pid) {
+        long target = inode(Path.of("/proc/" + pid + "/ns/net"));
+        if (target < 0) throw new SysException("No such process " + pid, Errno.ESRCH, String.valueOf(pid));
+        List<String> out = new ArrayList<>();
+        for (String n : list()) if (inode(path(n)) == target) out.add(n);
+        return out;
+    }
+
+    /** Processes whose network namespace is {@code name} (ip netns pids). */
+    public List<Integer> pids(String name) {
+        validateName(name);
+        long target = inode(name);
+        List<Integer> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (Path p : ds) {
+                if (inode(p.resolve("ns/net")) == target) out.add(Integer.parseInt(p.getFileName().toString()));
+            }
+        } catch (IOException e) {
+            throw new SysException("Cannot read /proc: " + e.getMessage(), Errno.EACCES, "/proc");
+        }
+        out.sort(null);
+        return out;
+    }
+}

@@ -1,0 +1,415 @@
+package dev.nslab.net;
+
+import dev.nslab.netlink.NetlinkException;
+import dev.nslab.netlink.NetlinkSocket;
+import dev.nslab.netlink.NlAttrs;
+import dev.nslab.netlink.NlMessage;
+import dev.nslab.netlink.NlRequest;
+import dev.nslab.sys.Errno;
+import dev.nslab.sys.Libc;
+import dev.nslab.sys.SysException;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
+import static dev.nslab.netlink.Rtnl.*;
+
+/**
+ * Links, addresses, routes and namespace ids of one network namespace, through an rtnetlink socket opened
+ * inside it. One method per kernel operation; errors come back as {@link SysException} naming the object.
+ * Not thread-safe; cheap to keep open for many operations.
+ */
+public final class NetHandle implements AutoCloseable {
+    private final NetlinkSocket nl;
+    private final Namespaces registry;
+    private final NsRef ns;
+
+    private NetHandle(NetlinkSocket nl, Namespaces registry, NsRef ns) {
+        this.nl = nl;
+        this.registry = registry;
+        this.ns = ns;
+    }
+
+    /** Opens a handle in {@code ns}; the socket stays bound to that namespace for its life. */
+    public static NetHandle open(Namespaces registry, NsRef ns) {
+        NetlinkSocket s = registry.call(ns, () -> NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE));
+        return new NetHandle(s, registry, ns);
+    }
+
+    public NsRef namespace() { return ns; }
+
+    public Namespaces registry() { return registry; }
+
+    @Override public void close() { nl.close(); }
+
+    // ---- links ---------------------------------------------------------------------------------------------
+
+    private static NlRequest ifinfo(int type, int flags, int index, int ifFlags, int change) {
+        return new NlRequest(type, flags).u8(0).u8(0).u16(0).u32(index).u32(ifFlags).u32(change);
+    }
+
+    public List<Link> links() {
+        NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        List<Link> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(r)) if (m.type() == RTM_NEWLINK) out.add(parseLink(m));
+        return out;
+    }
+
+    /** The link called {@code name}, or empty. */
+    public Optional<Link> findLink(String name) {
+        if (!Link.isValidName(name)) return Optional.empty();
+        NlRequest r = ifinfo(RTM_GETLINK, 0, 0, 0, 0).attrString(IFLA_IFNAME, name).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        try {
+            return Optional.of(parseLink(nl.request(r)));
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.ENODEV) return Optional.empty();
+            throw e;
+        }
+    }
+
+    /** The link called {@code name}; throws {@code Cannot find device "name"} if there is none. */
+    public Link link(String name) {
+        return findLink(name).orElseThrow(() -> noDevice(name));
+    }
+
+    public Optional<Link> findLink(int index) {
+        NlRequest r = ifinfo(RTM_GETLINK, 0, index, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        try {
+            return Optional.of(parseLink(nl.request(r)));
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.ENODEV) return Optional.empty();
+            throw e;
+        }
+    }
+
+    public static SysException noDevice(String name) {
+        return new SysException("Cannot find device \"" + name + "\"", Errno.ENODEV, name);
+    }
+
+    public static void validateIfName(String name) {
+        if (!Link.isValidName(name)) {
+            throw new SysException("\"" + name + "\" is not a valid interface name: use 1 to 15 bytes without \"/\", \":\" or white space",
+                    Errno.EINVAL, name);
+        }
+    }
+
+    /** Creates a link (veth pair or bridge); nothing is left behind when the kernel refuses it. */
+    public void addLink(LinkSpec spec) {
+        validateIfName(spec.name());
+        if (spec.peer() != null) validateIfName(spec.peer());
+        int nsFd = -1, peerFd = -1;
+        try {
+            NlRequest r = ifinfo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, 0, 0).attrString(IFLA_IFNAME, spec.name());
+            if (spec.mtu() != null) r.attrU32(IFLA_MTU, spec.mtu());
+            if (spec.address() != null) r.attr(IFLA_ADDRESS, spec.address());
+            if (spec.alias() != null) r.attrString(IFLA_IFALIAS, spec.alias());
+            if (spec.netns() != null) nsFd = nsAttr(r, spec.netns());
+            int info = r.beginNested(IFLA_LINKINFO);
+            r.attrString(IFLA_INFO_KIND, spec.kind());
+            if ("veth".equals(spec.kind()) && spec.peer() != null) {
+                int data = r.beginNested(IFLA_INFO_DATA);
+                int peer = r.beginNested(VETH_INFO_PEER);
+                r.u8(0).u8(0).u16(0).u32(0).u32(0).u32(0); // the peer's own ifinfomsg
+                r.attrString(IFLA_IFNAME, spec.peer());
+                if (spec.mtu() != null) r.attrU32(IFLA_MTU, spec.mtu());
+                if (spec.peerNetns() != null) peerFd = nsAttr(r, spec.peerNetns());
+                r.endNested(peer);
+                r.endNested(data);
+            }
+            r.endNested(info);
+            try {
+                nl.execute(r);
+            } catch (NetlinkException e) {
+                throw linkError(e, spec.name(), spec.peer());
+            }
+        } finally {
+            Libc.close(nsFd);
+            Libc.close(peerFd);
+        }
+    }
+
+    /** Adds IFLA_NET_NS_FD (named or current namespace) or IFLA_NET_NS_PID; returns a descriptor to close, or -1. */
+    private int nsAttr(NlRequest r, NsRef target) {
+        if (target instanceof NsRef.Pid p) {
+            r.attrU32(IFLA_NET_NS_PID, p.pid());
+            return -1;
+        }
+        int fd = registry.open(target);
+        r.attrU32(IFLA_NET_NS_FD, fd);
+        return fd;
+    }
+
+    private static SysException linkError(NetlinkException e, String name, String peer) {
+        if (e.errno() == Errno.EEXIST) {
+            return new SysException("RTNETLINK answers: File exists (an interface named \"" + name + "\""
+                    + (peer != null ? " or \"" + peer + "\"" : "") + " already exists)", Errno.EEXIST, name);
+        }
+        if (e.errno() == Errno.EOPNOTSUPP && e.extAck() != null && e.extAck().contains("Unknown device type")) {
+            return new SysException("Error: Unknown device type: this kernel lacks the driver (module not available)", e.errno(), name);
+        }
+        return e;
+    }
+
+    /** Applies every non-null field of {@code change} in one request ({@code ip link set}). */
+    public void setLink(LinkChange change) {
+        String dev = change.dev();
+        validateIfName(dev);
+        int index = 0;
+        if (change.newName() != null) {
+            validateIfName(change.newName());
+            index = link(dev).index();
+        }
+        int ifFlags = 0, ifChange = 0;
+        if (change.up() != null) {
+            ifChange = IFF_UP;
+            ifFlags = change.up() ? IFF_UP : 0;
+        }
+        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, ifFlags, ifChange);
+        r.attrString(IFLA_IFNAME, change.newName() != null ? change.newName() : dev);
+        if (change.mtu() != null) r.attrU32(IFLA_MTU, change.mtu());
+        if (change.address() != null) r.attr(IFLA_ADDRESS, change.address());
+        if (change.alias() != null) r.attrString(IFLA_IFALIAS, change.alias());
+        if (change.master() != null) r.attrU32(IFLA_MASTER, change.master().isEmpty() ? 0 : link(change.master()).index());
+        int fd = -1;
+        try {
+            if (change.netns() != null) fd = nsAttr(r, change.netns());
+            nl.execute(r);
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.ENODEV) throw noDevice(dev);
+            if (e.errno() == Errno.EEXIST && change.newName() != null) {
+                throw new SysException("RTNETLINK answers: File exists (an interface named \"" + change.newName() + "\" already exists)", Errno.EEXIST, change.newName());
+            }
+            throw e;
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    public void setUp(String dev, boolean up) { setLink(LinkChange.of(dev).up(up)); }
+
+    /** Deletes a link; deleting one end of a veth pair deletes both. */
+    public void deleteLink(String dev) {
+        validateIfName(dev);
+        try {
+            nl.execute(ifinfo(RTM_DELLINK, 0, 0, 0, 0).attrString(IFLA_IFNAME, dev));
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.ENODEV) throw noDevice(dev);
+            throw e;
+        }
+    }
+
+    static Link parseLink(NlMessage m) {
+        int type = m.u16(2), index = m.i32(4), flags = m.i32(8);
+        NlAttrs a = m.attrs(IFINFOMSG_LEN);
+        NlAttrs info = a.nested(IFLA_LINKINFO);
+        String kind = info == null ? null : info.string(IFLA_INFO_KIND);
+        String slaveKind = info == null ? null : info.string(IFLA_INFO_SLAVE_KIND);
+        List<String> alt = new ArrayList<>();
+        NlAttrs props = a.nested(IFLA_PROP_LIST);
+        if (props != null) {
+            for (ByteBuffer b : props.all(IFLA_ALT_IFNAME)) alt.add(cString(b));
+        }
+        return new Link(index, a.string(IFLA_IFNAME), kind, flags, a.u32(IFLA_MTU, 0), a.string(IFLA_QDISC),
+                a.u32(IFLA_MASTER, 0), a.u8(IFLA_OPERSTATE, 0), a.u8(IFLA_LINKMODE, 0), a.u32(IFLA_GROUP, 0),
+                a.u32(IFLA_TXQLEN, 0), type, a.bytes(IFLA_ADDRESS), a.bytes(IFLA_BROADCAST),
+                a.has(IFLA_LINK) ? a.u32(IFLA_LINK, -1) : -1,
+                a.has(IFLA_LINK_NETNSID) ? a.u32(IFLA_LINK_NETNSID, -1) : null, slaveKind, a.string(IFLA_IFALIAS), alt);
+    }
+
+    private static String cString(ByteBuffer b) {
+        int n = 0;
+        while (n < b.remaining() && b.get(n) != 0) n++;
+        byte[] raw = new byte[n];
+        b.get(0, raw);
+        return new String(raw, StandardCharsets.UTF_8);
+    }
+
+    // ---- addresses -----------------------------------------------------------------------------------------
+
+    /** Every address in the namespace, of one family (2, 10) or all (0). */
+    public List<IfAddress> addresses(int family) {
+        NlRequest r = new NlRequest(RTM_GETADDR, NLM_F_DUMP).u8(family).u8(0).u8(0).u8(0).u32(0);
+        List<IfAddress> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(r)) {
+            if (m.type() != RTM_NEWADDR) continue;
+            int fam = m.u8(0);
+            if (family != 0 && fam != family) continue;
+            NlAttrs a = m.attrs(IFADDRMSG_LEN);
+            byte[] local = a.has(IFA_LOCAL) ? a.bytes(IFA_LOCAL) : a.bytes(IFA_ADDRESS);
+            byte[] address = a.bytes(IFA_ADDRESS);
+            InetAddress peer = null;
+            if (a.has(IFA_LOCAL) && address != null && !java.util.Arrays.equals(local, address)) peer = Cidr.fromBytes(address);
+            long valid = IfAddress.FOREVER, preferred = IfAddress.FOREVER;
+            ByteBuffer ci = a.value(IFA_CACHEINFO);
+            if (ci != null && ci.remaining() >= 8) {
+                preferred = Integer.toUnsignedLong(ci.getInt(0));
+                valid = Integer.toUnsignedLong(ci.getInt(4));
+            }
+            out.add(new IfAddress(fam, Cidr.fromBytes(local), m.u8(1), m.u8(3), a.u32(IFA_FLAGS, m.u8(2)), m.i32(4),
+                    a.string(IFA_LABEL), a.has(IFA_BROADCAST) ? Cidr.fromBytes(a.bytes(IFA_BROADCAST)) : null, peer,
+                    valid, preferred));
+        }
+        return out;
+    }
+
+    /** Adds an address ({@code ip address add CIDR dev DEV}); the kernel adds the prefix route. */
+    public void addAddress(String dev, Cidr cidr) { changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, 0); }
+
+    /** Adds an IPv6 address without duplicate address detection, usable at once. */
+    public void addAddressNoDad(String dev, Cidr cidr) {
+        changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, cidr.family() == 10 ? IFA_F_NODAD : 0);
+    }
+
+    public void deleteAddress(String dev, Cidr cidr) { changeAddress(RTM_DELADDR, 0, dev, cidr, 0); }
+
+    private void changeAddress(int type, int flags, String dev, Cidr cidr, int ifaFlags) {
+        int index = link(dev).index();
+        boolean loopback = cidr.address().isLoopbackAddress();
+        NlRequest r = new NlRequest(type, flags).u8(cidr.family()).u8(cidr.prefixLength()).u8(ifaFlags & 0xff)
+                .u8(loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE).u32(index);
+        byte[] raw = cidr.address().getAddress();
+        r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
+        if (ifaFlags > 0xff) r.attrU32(IFA_FLAGS, ifaFlags);
+        try {
+            nl.execute(r);
+        } catch (NetlinkException e) {
+            if (type == RTM_DELADDR && e.errno() == Errno.EADDRNOTAVAIL) {
+                throw new SysException("RTNETLINK answers: Cannot assign requested address (" + cidr + " is not on " + dev + ")", e.errno(), cidr.toString());
+            }
+            if (e.errno() == Errno.EEXIST) {
+                throw new SysException("RTNETLINK answers: File exists (" + cidr + " is already on " + dev + ")", e.errno(), cidr.toString());
+            }
+            throw e;
+        }
+    }
+
+    // ---- routes --------------------------------------------------------------------------------------------
+
+    /** Routes of the main table, of one family (2 or 10), without cached clones: what {@code ip route} shows. */
+    public List<Route> routes(int family) {
+        NlRequest r = new NlRequest(RTM_GETROUTE, NLM_F_DUMP).u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
+        List<Route> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(r)) {
+            if (m.type() != RTM_NEWROUTE) continue;
+            NlAttrs a = m.attrs(RTMSG_LEN);
+            int table = a.u32(RTA_TABLE, m.u8(4));
+            int rtFlags = m.i32(8);
+            if (table != RT_TABLE_MAIN || (rtFlags & RTM_F_CLONED) != 0) continue;
+            int fam = m.u8(0), dstLen = m.u8(1);
+            Cidr dst = null;
+            if (a.has(RTA_DST)) dst = new Cidr(Cidr.fromBytes(a.bytes(RTA_DST)), dstLen);
+            else if (dstLen == 0) dst = null;
+            out.add(new Route(fam, dst, a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null,
+                    a.u32(RTA_OIF, 0), table, m.u8(5), m.u8(6), m.u8(7),
+                    a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
+                    a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, rtFlags, a.u8(RTA_PREF, -1)));
+        }
+        return out;
+    }
+
+    public void addRoute(RouteSpec spec) { changeRoute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec); }
+
+    public void deleteRoute(RouteSpec spec) { changeRoute(RTM_DELROUTE, 0, spec); }
+
+    private void changeRoute(int type, int flags, RouteSpec spec) {
+        int family = spec.family();
+        boolean add = type == RTM_NEWROUTE;
+        int dstLen = spec.dst() == null ? 0 : spec.dst().prefixLength();
+        int scope = !add ? RT_SCOPE_NOWHERE : spec.via() == null && spec.dev() != null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+        NlRequest r = new NlRequest(type, flags).u8(family).u8(dstLen).u8(0).u8(0).u8(RT_TABLE_MAIN)
+                .u8(add ? RTPROT_BOOT : 0).u8(scope).u8(add ? RTN_UNICAST : 0).u32(0);
+        if (spec.dst() != null && dstLen > 0) r.attr(RTA_DST, spec.dst().network().address().getAddress());
+        if (spec.via() != null) r.attr(RTA_GATEWAY, spec.via().getAddress());
+        if (spec.dev() != null) r.attrU32(RTA_OIF, link(spec.dev()).index());
+        if (spec.metric() != null) r.attrU32(RTA_PRIORITY, spec.metric());
+        String what = spec.dst() == null ? "default" : spec.dst().network().toString();
+        try {
+            nl.execute(r);
+        } catch (NetlinkException e) {
+            String why = switch (e.errno()) {
+                case Errno.EEXIST -> "File exists (a route to " + what + " is already there)";
+                case Errno.ENETUNREACH -> "Network is unreachable (gateway " + (spec.via() == null ? "?" : Cidr.format(spec.via()))
+                        + " is not on a connected subnet)";
+                case Errno.ESRCH -> "No such process (no route to " + what + ")";
+                default -> null;
+            };
+            if (why != null) throw new SysException("RTNETLINK answers: " + why, e.errno(), what);
+            throw e;
+        }
+    }
+
+    // ---- namespace ids -------------------------------------------------------------------------------------
+
+    /** The id this namespace gives {@code other}, or -1 if it has none yet. */
+    public int nsid(NsRef other) {
+        int fd = registry.open(other);
+        try {
+            return nsidOfFd(fd);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /** The id this namespace gives the namespace open at {@code fd}, or -1. */
+    public int nsidOfFd(int fd) {
+        NlRequest r = new NlRequest(RTM_GETNSID, 0).u8(0).u8(0).u16(0).attrU32(NETNSA_FD, fd);
+        NlMessage m = nl.request(r);
+        return m.attrs(RTGENMSG_LEN).u32(NETNSA_NSID, NETNSA_NSID_NOT_ASSIGNED);
+    }
+
+    /** Assigns id {@code id} (or -1 for the next free one) to {@code other} as seen from this namespace. */
+    public void setNsid(NsRef other, int id) {
+        int fd = registry.open(other);
+        try {
+            nl.execute(new NlRequest(RTM_NEWNSID, 0).u8(0).u8(0).u16(0).attrU32(NETNSA_FD, fd).attrU32(NETNSA_NSID, id));
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.EEXIST) throw new SysException("RTNETLINK answers: File exists (id " + id + " or namespace " + other + " already has an id)", e.errno(), other.toString());
+            throw e;
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    /** Every namespace id this namespace has assigned. */
+    public List<Integer> nsids() {
+        List<Integer> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(new NlRequest(RTM_GETNSID, NLM_F_DUMP).u8(0).u8(0).u16(0))) {
+            if (m.type() == RTM_NEWNSID) out.add(m.attrs(RTGENMSG_LEN).u32(NETNSA_NSID, -1));
+        }
+        return out;
+    }
+
+    /** Registered namespace names by the id this namespace gives them (for "link-netns NAME"). */
+    public Map<Integer, String> nsidNames() {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        for (String name : registry.list()) {
+            int fd;
+            try {
+                fd = registry.open(NsRef.named(name));
+            } catch (SysException e) {
+                continue;
+            }
+            try {
+                int id = nsidOfFd(fd);
+                if (id >= 0) out.putIfAbsent(id, name);
+            } catch (SysException ignored) {
+                // a stale registration file: nothing to name
+            } finally {
+                Libc.close(fd);
+            }
+        }
+        return out;
+    }
+
+    static boolean isV4(InetAddress a) { return a instanceof Inet4Address; }
+}

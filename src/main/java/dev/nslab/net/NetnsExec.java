@@ -1,0 +1,89 @@
+package dev.nslab.net;
+
+import dev.nslab.sys.Errno;
+import dev.nslab.sys.Libc;
+import dev.nslab.sys.SysException;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs programs inside a named namespace as {@code ip netns exec} does: in the namespace's network stack, in a
+ * private mount namespace where /sys shows the namespace's own devices and the files of /etc/netns/NAME are bound
+ * over their /etc counterparts (a per-namespace resolv.conf, for instance).
+ */
+public final class NetnsExec {
+    private NetnsExec() {}
+
+    /** Prepares the calling thread; meant for a dedicated platform thread, never the caller's own. */
+    static void enter(Namespaces registry, String name) {
+        int fd = registry.open(NsRef.named(name));
+        try {
+            Libc.setns(fd, Libc.CLONE_NEWNET, name);
+        } finally {
+            Libc.close(fd);
+        }
+        Libc.unshare(Libc.CLONE_NEWNS, name);
+        // Our mounts must not leak back into the machine's mount namespace.
+        Libc.mount("", "/", "none", Libc.MS_SLAVE | Libc.MS_REC, null);
+        try {
+            Libc.umount2("/sys", Libc.MNT_DETACH);
+        } catch (SysException e) {
+            if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) throw e;
+        }
+        Libc.mount(name, "/sys", "sysfs", 0, null);
+        bindEtc(name);
+    }
+
+    private static void bindEtc(String name) {
+        Path dir = Path.of("/etc/netns", name);
+        if (!Files.isDirectory(dir)) return;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                Path target = Path.of("/etc").resolve(p.getFileName().toString());
+                if (!Files.exists(target)) continue;
+                try {
+                    Libc.mount(p.toString(), target.toString(), "none", Libc.MS_BIND, null);
+                } catch (SysException e) {
+                    System.err.println("Bind " + p + " -> " + target + " failed: " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("Cannot read " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Replaces this process with {@code command} running inside {@code name}; returns only by throwing.
+     * Used when the command is the last thing the process does, so signals and the terminal go straight to it.
+     */
+    public static SysException exec(Namespaces registry, String name, List<String> command) {
+        return NsThread.callOnFreshThread(name, () -> {
+            enter(registry, name);
+            throw Libc.execvp(command);
+        });
+    }
+
+    /** Runs {@code command} inside {@code name} as a child process and waits; returns its exit status. */
+    public static int run(Namespaces registry, String name, List<String> command) {
+        return NsThread.callOnFreshThread(name, () -> {
+            enter(registry, name);
+            try {
+                return new ProcessBuilder(command).inheritIO().start().waitFor();
+            } catch (IOException e) {
+                throw new SysException("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
+            }
+        });
+    }
+
+    /** Replaces this process with {@code command} in a fresh, anonymous network namespace (unshare --net). */
+    public static SysException execUnshared(List<String> command) {
+        return NsThread.callOnFreshThread("unshare", () -> {
+            Libc.unshare(Libc.CLONE_NEWNET, "unshare");
+            throw Libc.execvp(command);
+        });
+    }
+}

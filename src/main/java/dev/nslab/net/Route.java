@@ -1,0 +1,22 @@
+package dev.nslab.net;
+
+import java.net.InetAddress;
+
+/**
+ * A route (one RTM_NEWROUTE message). {@code dst} is null for the default route.
+ *
+ * @param oif      output interface index, 0 if none
+ * @param priority the metric, or -1 if the kernel did not report one
+ * @param pref     IPv6 router preference (RTA_PREF), or -1
+ */
+public record Route(int family, Cidr dst, InetAddress gateway, int oif, int table, int protocol, int scope,
+                    int type, InetAddress prefsrc, int priority, int flags, int pref) {
+
+    public boolean isDefault() { return dst == null || dst.prefixLength() == 0; }
+
+    /** The destination as iproute2 prints it: "default" or "10.1.20.0/24" (host routes without "/32"). */
+    public String dstText() {
+        if (isDefault()) return "default";
+        return dst.prefixLength() == Cidr.maxPrefix(dst.address()) ? Cidr.format(dst.address()) : dst.toString();
+    }
+}

@@ -1,0 +1,185 @@
+package dev.nslab.netlink;
+
+import dev.nslab.sys.Errno;
+import dev.nslab.sys.Libc;
+import dev.nslab.sys.SysException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A netlink socket with the three exchanges rtnetlink needs: a request answered by an ACK, a request answered
+ * by one message, and a dump answered by many. {@link #executeAll} pipelines many requests: they leave in a few
+ * large sendmsg calls and their ACKs are matched by sequence number, which is what makes building hundreds of
+ * objects cheap.
+ *
+ * <p>A netlink socket belongs to the network namespace of the thread that created it, for its whole life, so a
+ * socket opened inside a namespace can then be used from any thread. Not thread-safe: one user at a time.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    public static final int NETLINK_ROUTE = 0, NETLINK_GENERIC = 16;
+    public static final int NLM_F_REQUEST = 1, NLM_F_MULTI = 2, NLM_F_ACK = 4, NLM_F_ECHO = 8, NLM_F_DUMP_INTR = 0x10;
+    public static final int NLM_F_ROOT = 0x100, NLM_F_MATCH = 0x200, NLM_F_DUMP = 0x300;
+    public static final int NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
+    private static final int NLM_F_CAPPED = 0x100, NLM_F_ACK_TLVS = 0x200;
+    private static final int SOL_NETLINK = 270, NETLINK_CAP_ACK = 10, NETLINK_EXT_ACK = 11;
+    private static final int NLMSGERR_ATTR_MSG = 1;
+    private static final int RECV_SIZE = 64 * 1024;
+    /** Requests per sendmsg: bounded so that the ACKs they cause never overflow the receive queue. */
+    private static final int PIPELINE_CHUNK = 256;
+    private static final int SEND_BYTES = 48 * 1024;
+
+    private final int fd;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment callState = Libc.newCallState(arena);
+    private final MemorySegment recvBuf = arena.allocate(RECV_SIZE, 8);
+    private MemorySegment sendBuf = arena.allocate(SEND_BYTES + 4096, 8);
+    private int seq = 1;
+
+    private NetlinkSocket(int fd) { this.fd = fd; }
+
+    /** Opens a socket in the calling thread's network namespace. */
+    public static NetlinkSocket open(int protocol) {
+        int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW, protocol);
+        try {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment addr = a.allocate(12);
+                addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+                Libc.bind(fd, addr);
+            }
+            Libc.setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
+            Libc.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
+            try {
+                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, 4 << 20);
+            } catch (SysException e) {
+                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
+            }
+            return new NetlinkSocket(fd);
+        } catch (RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+    }
+
+    /** Sends one request and waits for its ACK; throws the kernel's error. */
+    public void execute(NlRequest request) {
+        NetlinkException e = executeAll(List.of(request)).getFirst();
+        if (e != null) throw e;
+    }
+
+    /**
+     * Sends every request (pipelined, ACK requested on each) and returns one entry per request: null where it
+     * succeeded, the kernel's error where it failed. All requests are sent even if an early one fails, exactly as
+     * when they arrive one by one; callers that need all-or-nothing must order and undo themselves.
+     */
+    public List<NetlinkException> executeAll(List<NlRequest> requests) {
+        NetlinkException[] results = new NetlinkException[requests.size()];
+        for (int from = 0; from < requests.size(); ) {
+            int firstSeq = seq;
+            int to = sendChunk(requests, from, NLM_F_ACK);
+            int pending = to - from;
+            while (pending > 0) {
+                for (NlMessage m : receive()) {
+                    int i = from + (m.seq() - firstSeq);
+                    if (m.type() != NlMessage.NLMSG_ERROR || i < from || i >= to) continue;
+                    int err = m.i32(0);
+                    results[i] = err == 0 ? null : error(m);
+                    pending--;
+                }
+            }
+            from = to;
+        }
+        return Arrays.asList(results);
+    }
+
+    /** Sends a request that the kernel answers with exactly one message (or an error). */
+    public NlMessage request(NlRequest request) {
+        int mySeq = seq;
+        sendChunk(List.of(request), 0, 0);
+        while (true) {
+            for (NlMessage m : receive()) {
+                if (m.seq() != mySeq) continue;
+                if (m.type() == NlMessage.NLMSG_ERROR) {
+                    if (m.i32(0) != 0) throw error(m);
+                    continue;
+                }
+                return m;
+            }
+        }
+    }
+
+    /** Sends a dump request and returns every message of the answer, in order. */
+    public List<NlMessage> dump(NlRequest request) {
+        int mySeq = seq;
+        sendChunk(List.of(request), 0, 0);
+        List<NlMessage> out = new ArrayList<>();
+        while (true) {
+            for (NlMessage m : receive()) {
+                if (m.seq() != mySeq) continue;
+                if (m.type() == NlMessage.NLMSG_DONE) return out;
+                if (m.type() == NlMessage.NLMSG_ERROR) {
+                    if (m.i32(0) != 0) throw error(m);
+                    return out;
+                }
+                out.add(m);
+            }
+        }
+    }
+
+    /** Encodes requests[from..] into one buffer until a limit is reached, sends it; returns the end index. */
+    private int sendChunk(List<NlRequest> requests, int from, int extraFlags) {
+        ByteBuffer out = ByteBuffer.allocate(SEND_BYTES + 4096).order(ByteOrder.nativeOrder());
+        int i = from;
+        while (i < requests.size() && i - from < PIPELINE_CHUNK) {
+            NlRequest r = requests.get(i);
+            int need = 16 + r.length() + 4;
+            if (i > from && out.position() + need > SEND_BYTES) break;
+            if (out.remaining() < need) {
+                ByteBuffer bigger = ByteBuffer.allocate(out.position() + need).order(ByteOrder.nativeOrder());
+                out.flip();
+                bigger.put(out);
+                out = bigger;
+            }
+            int start = out.position();
+            r.writeTo(out, seq++);
+            out.putShort(start + 6, (short) (r.flags() | NLM_F_REQUEST | extraFlags));
+            i++;
+        }
+        int len = out.position();
+        if (sendBuf.byteSize() < len) sendBuf = arena.allocate(len, 8);
+        MemorySegment.copy(out.array(), 0, sendBuf, ValueLayout.JAVA_BYTE, 0, len);
+        Libc.send(fd, sendBuf, len, 0, callState);
+        return i;
+    }
+
+    private List<NlMessage> receive() {
+        long n = Libc.recv(fd, recvBuf, Libc.MSG_TRUNC, callState);
+        if (n > RECV_SIZE) throw new SysException("netlink reply larger than " + RECV_SIZE + " bytes", Errno.ENOSPC, null);
+        byte[] copy = recvBuf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        return NlMessage.parseAll(ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder()));
+    }
+
+    /** Decodes an NLMSG_ERROR, including the kernel's extended ACK text when present. */
+    private static NetlinkException error(NlMessage m) {
+        int errno = -m.i32(0);
+        String text = null;
+        if ((m.flags() & NLM_F_ACK_TLVS) != 0) {
+            int echoed = (m.flags() & NLM_F_CAPPED) != 0 ? 16 : m.i32(4);
+            int off = 4 + ((echoed + 3) & ~3);
+            if (off < m.payload().limit()) text = NlAttrs.parse(m.payload(), off, m.payload().limit()).string(NLMSGERR_ATTR_MSG);
+        }
+        return new NetlinkException(errno, text);
+    }
+
+    @Override
+    public void close() {
+        Libc.close(fd);
+        arena.close();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.nslab.netlink;
+
+/**
+ * rtnetlink numbers from linux/rtnetlink.h, if_link.h, if_addr.h and net_namespace.h, kept in one place so the
+ * object layer reads as names. Only what nslab uses is here.
+ */
+public final class Rtnl {
+    private Rtnl() {}
+
+    // message types
+    public static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_SETLINK = 19;
+    public static final int RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
+    public static final int RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26;
+    public static final int RTM_NEWNSID = 88, RTM_DELNSID = 89, RTM_GETNSID = 90;
+
+    // fixed header sizes
+    public static final int IFINFOMSG_LEN = 16, IFADDRMSG_LEN = 8, RTMSG_LEN = 12, RTGENMSG_LEN = 4;
+
+    // link attributes
+    public static final int IFLA_ADDRESS = 1, IFLA_BROADCAST = 2, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_LINK = 5,
+            IFLA_QDISC = 6, IFLA_MASTER = 10, IFLA_TXQLEN = 13, IFLA_OPERSTATE = 16, IFLA_LINKMODE = 17,
+            IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19, IFLA_IFALIAS = 20, IFLA_GROUP = 27, IFLA_NET_NS_FD = 28,
+            IFLA_EXT_MASK = 29, IFLA_LINK_NETNSID = 37, IFLA_MIN_MTU = 50, IFLA_MAX_MTU = 51, IFLA_PROP_LIST = 52,
+            IFLA_ALT_IFNAME = 53, IFLA_PERM_ADDRESS = 54;
+    public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, IFLA_INFO_SLAVE_KIND = 4;
+    public static final int VETH_INFO_PEER = 1;
+    public static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
+
+    // interface flags (net/if.h)
+    public static final int IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_DEBUG = 0x4, IFF_LOOPBACK = 0x8,
+            IFF_POINTOPOINT = 0x10, IFF_NOTRAILERS = 0x20, IFF_RUNNING = 0x40, IFF_NOARP = 0x80, IFF_PROMISC = 0x100,
+            IFF_ALLMULTI = 0x200, IFF_MASTER = 0x400, IFF_SLAVE = 0x800, IFF_MULTICAST = 0x1000,
+            IFF_PORTSEL = 0x2000, IFF_AUTOMEDIA = 0x4000, IFF_DYNAMIC = 0x8000, IFF_LOWER_UP = 0x10000,
+            IFF_DORMANT = 0x20000, IFF_ECHO = 0x40000;
+
+    // address attributes and flags
+    public static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4, IFA_CACHEINFO = 6,
+            IFA_FLAGS = 8;
+    public static final int IFA_F_SECONDARY = 0x01, IFA_F_NODAD = 0x02, IFA_F_OPTIMISTIC = 0x04,
+            IFA_F_DADFAILED = 0x08, IFA_F_HOMEADDRESS = 0x10, IFA_F_DEPRECATED = 0x20, IFA_F_TENTATIVE = 0x40,
+            IFA_F_PERMANENT = 0x80, IFA_F_NOPREFIXROUTE = 0x200;
+
+    // route attributes and values
+    public static final int RTA_DST = 1, RTA_SRC = 2, RTA_IIF = 3, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6,
+            RTA_PREFSRC = 7, RTA_TABLE = 15, RTA_PREF = 20;
+    public static final int RTN_UNSPEC = 0, RTN_UNICAST = 1, RTN_LOCAL = 2, RTN_BROADCAST = 3, RTN_ANYCAST = 4,
+            RTN_MULTICAST = 5, RTN_BLACKHOLE = 6, RTN_UNREACHABLE = 7, RTN_PROHIBIT = 8;
+    public static final int RT_SCOPE_UNIVERSE = 0, RT_SCOPE_SITE = 200, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254,
+            RT_SCOPE_NOWHERE = 255;
+    public static final int RTPROT_UNSPEC = 0, RTPROT_REDIRECT = 1, RTPROT_KERNEL = 2, RTPROT_BOOT = 3,
+            RTPROT_STATIC = 4, RTPROT_RA = 9, RTPROT_DHCP = 16;
+    public static final int RT_TABLE_MAIN = 254, RT_TABLE_LOCAL = 255;
+    public static final int RTM_F_CLONED = 0x200;
+
+    // namespace ids
+    public static final int NETNSA_NSID = 1, NETNSA_PID = 2, NETNSA_FD = 3;
+    public static final int NETNSA_NSID_NOT_ASSIGNED = -1;
+}

@@ -1,0 +1,284 @@
+package dev.nslab.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libc calls nslab needs, bound with the FFM API. Each binding lives in its own holder class so that a
+ * command pays only for the downcall stubs it really uses (start-up time matters for a CLI). Every call that
+ * fails throws {@link SysException} with the errno captured right after the call, never read later from a
+ * thread-local that the JVM may have overwritten.
+ */
+public final class Libc {
+    private Libc() {}
+
+    public static final int CLONE_NEWNS = 0x00020000, CLONE_NEWNET = 0x40000000;
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_CLOEXEC = 02000000;
+    public static final long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096,
+            MS_REC = 16384, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
+    public static final int MNT_DETACH = 2;
+    public static final int AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_NETLINK = 16, AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_CLOEXEC = 02000000;
+    public static final int SOL_SOCKET = 1, SO_RCVBUF = 8, SO_SNDBUF = 7, SO_RCVBUFFORCE = 33, SO_SNDBUFFORCE = 32;
+    public static final int MSG_DONTWAIT = 0x40, MSG_TRUNC = 0x20, MSG_PEEK = 2;
+    public static final short POLLIN = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
+        Linker.Option[] all = new Linker.Option[options.length + 1];
+        System.arraycopy(options, 0, all, 0, options.length);
+        all[options.length] = Linker.Option.captureCallState("errno");
+        return LINKER.downcallHandle(LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)), fd, all);
+    }
+
+    private static int errno(MemorySegment state) { return (int) ERRNO.get(state, 0L); }
+
+    private static MemorySegment state(Arena a) { return a.allocate(CAPTURE); }
+
+    private static SysException fail(String op, String object, MemorySegment state) {
+        return new SysException(op, object, errno(state));
+    }
+
+    // ---- namespaces and mounts ------------------------------------------------------------------------------
+
+    private static final class Unshare { static final MethodHandle H = bind("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
+
+    /** unshare(2) on the calling thread. */
+    public static void unshare(int flags, String object) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            if ((int) Unshare.H.invokeExact(st, flags) < 0) throw fail("unshare", object, st);
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Setns { static final MethodHandle H = bind("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); }
+
+    /** setns(2) on the calling thread. */
+    public static void setns(int fd, int nstype, String object) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            if ((int) Setns.H.invokeExact(st, fd, nstype) < 0) throw fail("setns", object, st);
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Mount { static final MethodHandle H = bind("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS)); }
+
+    /** mount(2); null strings are passed as NULL. */
+    public static void mount(String source, String target, String fstype, long flags, String data) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            int r = (int) Mount.H.invokeExact(st, cstr(a, source), cstr(a, target), cstr(a, fstype), flags, cstr(a, data));
+            if (r < 0) throw fail("mount", target, st);
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Umount2 { static final MethodHandle H = bind("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
+
+    public static void umount2(String target, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            if ((int) Umount2.H.invokeExact(st, cstr(a, target), flags) < 0) throw fail("umount", target, st);
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    // ---- files --------------------------------------------------------------------------------------------
+
+    private static final class Open { static final MethodHandle H = bind("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2)); }
+
+    /** open(2); returns the file descriptor. */
+    public static int open(String path, int flags, int mode) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            int fd = (int) Open.H.invokeExact(st, a.allocateFrom(path), flags | O_CLOEXEC, mode);
+            if (fd < 0) throw fail("open", path, st);
+            return fd;
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Close { static final MethodHandle H = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
+
+    /** close(2); errors are ignored because there is nothing useful to do about them. */
+    public static void close(int fd) {
+        if (fd < 0) return;
+        try (Arena a = Arena.ofConfined()) {
+            int ignored = (int) Close.H.invokeExact(state(a), fd);
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    // ---- sockets ------------------------------------------------------------------------------------------
+
+    private static final class Socket { static final MethodHandle H = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT)); }
+
+    public static int socket(int domain, int type, int protocol) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            int fd = (int) Socket.H.invokeExact(st, domain, type | SOCK_CLOEXEC, protocol);
+            if (fd < 0) throw fail("socket", null, st);
+            return fd;
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Bind { static final MethodHandle H = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
+
+    public static void bind(int fd, MemorySegment addr) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            if ((int) Bind.H.invokeExact(st, fd, addr, (int) addr.byteSize()) < 0) throw fail("bind", null, st);
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Setsockopt { static final MethodHandle H = bind("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
+
+    public static void setsockopt(int fd, int level, int name, int value) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            MemorySegment v = a.allocateFrom(JAVA_INT, value);
+            if ((int) Setsockopt.H.invokeExact(st, fd, level, name, v, 4) < 0) throw fail("setsockopt", null, st);
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Send { static final MethodHandle H = bind("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+
+    /** send(2) of the first {@code len} bytes of {@code buf}; {@code state} is a capture segment owned by the caller. */
+    public static long send(int fd, MemorySegment buf, long len, int flags, MemorySegment state) throws SysException {
+        try {
+            long n = (long) Send.H.invokeExact(state, fd, buf, len, flags);
+            if (n < 0) throw fail("send", null, state);
+            return n;
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Recv { static final MethodHandle H = bind("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+
+    /** recv(2); returns the byte count (which with MSG_TRUNC may exceed the buffer). */
+    public static long recv(int fd, MemorySegment buf, int flags, MemorySegment state) {
+        try {
+            while (true) {
+                long n = (long) Recv.H.invokeExact(state, fd, buf, buf.byteSize(), flags);
+                if (n >= 0) return n;
+                if (errno(state) != Errno.EINTR) throw fail("recv", null, state);
+            }
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Sendto { static final MethodHandle H = bind("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
+
+    public static long sendto(int fd, MemorySegment buf, MemorySegment addr, String object) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            long n = (long) Sendto.H.invokeExact(st, fd, buf, buf.byteSize(), 0, addr, (int) addr.byteSize());
+            if (n < 0) throw fail("sendto", object, st);
+            return n;
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Recvmsg { static final MethodHandle H = bind("recvmsg",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
+
+    /** recvmsg(2) with a prepared msghdr; returns -errno instead of throwing so that pollers can loop cheaply. */
+    public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            long n = (long) Recvmsg.H.invokeExact(st, fd, msghdr, flags);
+            return n < 0 ? -errno(st) : n;
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Poll { static final MethodHandle H = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+
+    /** poll(2) on one descriptor for POLLIN; true when it is readable before the timeout. */
+    public static boolean pollIn(int fd, int timeoutMillis) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            MemorySegment pfd = a.allocate(8);
+            pfd.set(JAVA_INT, 0, fd);
+            pfd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+            while (true) {
+                int r = (int) Poll.H.invokeExact(st, pfd, 1L, timeoutMillis);
+                if (r >= 0) return r > 0;
+                if (errno(st) != Errno.EINTR) throw fail("poll", null, st);
+            }
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Ioctl { static final MethodHandle H = bind("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2)); }
+
+    public static void ioctl(int fd, long request, MemorySegment arg, String object) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            if ((int) Ioctl.H.invokeExact(st, fd, request, arg) < 0) throw fail("ioctl", object, st);
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    // ---- processes ----------------------------------------------------------------------------------------
+
+    private static final class Gettid { static final MethodHandle H = bind("gettid", FunctionDescriptor.of(JAVA_INT)); }
+
+    /** The kernel id of the calling thread (for /proc/thread-self style paths). */
+    public static int gettid() {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) Gettid.H.invokeExact(state(a));
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class SigMask { static final MethodHandle H = bind("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class Execvp { static final MethodHandle H = bind("execvp", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)); }
+
+    /**
+     * Replaces the whole process with {@code argv} (PATH searched), keeping the calling thread's namespaces.
+     * The JVM blocks some signals on its threads; they are unblocked first so the program starts as if from a
+     * shell. Returns only by throwing.
+     */
+    public static SysException execvp(List<String> argv) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state(a);
+            MemorySegment empty = a.allocate(128);
+            int ignored = (int) SigMask.H.invokeExact(st, 2 /* SIG_SETMASK */, empty, MemorySegment.NULL);
+            MemorySegment arr = a.allocate(ADDRESS, argv.size() + 1);
+            for (int i = 0; i < argv.size(); i++) arr.setAtIndex(ADDRESS, i, a.allocateFrom(argv.get(i)));
+            arr.setAtIndex(ADDRESS, argv.size(), MemorySegment.NULL);
+            int r = (int) Execvp.H.invokeExact(st, arr.getAtIndex(ADDRESS, 0), arr);
+            return fail("exec", argv.getFirst(), st);
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Strerror { static final MethodHandle H = LINKER.downcallHandle(
+            LOOKUP.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT)); }
+
+    /** The C library's text for an errno, as iproute2 prints it ("File exists"). */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment p = (MemorySegment) Strerror.H.invokeExact(errno);
+            return p.reinterpret(512).getString(0);
+        } catch (Throwable t) { return "errno " + errno; }
+    }
+
+    /** A fresh errno capture segment, for callers that make many calls in a loop (netlink sockets). */
+    public static MemorySegment newCallState(Arena arena) { return arena.allocate(CAPTURE); }
+
+    private static MemorySegment cstr(Arena a, String s) { return s == null ? MemorySegment.NULL : a.allocateFrom(s); }
+}

@@ -1,0 +1,43 @@
+package dev.nslab.sys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the effective capabilities of this process, to say exactly which are missing when the kernel says EPERM. */
+public final class Privileges {
+    private Privileges() {}
+
+    public static final int CAP_NET_ADMIN = 12, CAP_NET_RAW = 13, CAP_SYS_ADMIN = 21;
+
+    public static long effective() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) return Long.parseUnsignedLong(line.substring(7).strip(), 16);
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // fall through: unknown means "assume none"
+        }
+        return 0;
+    }
+
+    /** Names of the capabilities nslab needs that this process lacks, e.g. ["CAP_NET_ADMIN", "CAP_SYS_ADMIN"]. */
+    public static List<String> missing() {
+        long eff = effective();
+        List<String> out = new ArrayList<>();
+        if ((eff & (1L << CAP_NET_ADMIN)) == 0) out.add("CAP_NET_ADMIN");
+        if ((eff & (1L << CAP_SYS_ADMIN)) == 0) out.add("CAP_SYS_ADMIN");
+        if ((eff & (1L << CAP_NET_RAW)) == 0) out.add("CAP_NET_RAW");
+        return out;
+    }
+
+    /** One sentence for an EPERM/EACCES, naming what is missing. */
+    public static String explain() {
+        List<String> m = missing();
+        if (m.isEmpty()) return "Operation not permitted (the kernel refused although nslab has CAP_NET_ADMIN, CAP_SYS_ADMIN and CAP_NET_RAW; a security module may forbid it)";
+        return "Operation not permitted: nslab needs " + String.join(", ", m)
+                + " for this (network namespaces need CAP_SYS_ADMIN, interfaces CAP_NET_ADMIN, ping CAP_NET_RAW); run it as root, e.g. with sudo";
+    }
+}
