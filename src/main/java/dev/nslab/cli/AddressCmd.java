@@ -99,7 +99,7 @@ final class AddressCmd {
                 m.put("addr_info", info);
                 json.add(m);
             } else {
-                f.text(sb, l, false);
+                f.text(sb, l, false, cli.family == 0);
                 for (IfAddress x : mine) text(sb, x, l.name());
             }
         }

@@ -51,7 +51,10 @@ final class LinkFormat {
         return m == null ? "if" + l.master() : m.name();
     }
 
-    void text(StringBuilder sb, Link l, boolean withMode) {
+    void text(StringBuilder sb, Link l, boolean withMode) { text(sb, l, withMode, true); }
+
+    /** {@code withLinkLine} false: ip -4/-6 address omits the "link/ether" line. */
+    void text(StringBuilder sb, Link l, boolean withMode, boolean withLinkLine) {
         sb.append(l.index()).append(": ").append(displayName(l)).append(": <").append(String.join(",", flags(l)))
                 .append("> mtu ").append(l.mtu());
         if (l.qdisc() != null) sb.append(" qdisc ").append(l.qdisc());
@@ -60,6 +63,7 @@ final class LinkFormat {
         if (withMode) sb.append(" mode ").append(l.linkMode() == 1 ? "DORMANT" : "DEFAULT");
         sb.append(" group ").append(l.group() == 0 ? "default" : String.valueOf(l.group()));
         sb.append(" qlen ").append(l.txqlen()).append('\n');
+        if (!withLinkLine) return;
         sb.append("    link/").append(l.typeName());
         if (l.address() != null) sb.append(' ').append(Link.mac(l.address()));
         if (l.broadcast() != null) sb.append(" brd ").append(Link.mac(l.broadcast()));

@@ -186,8 +186,9 @@ final class RouteCmd {
         if (r.prefsrc() != null) sb.append(" src ").append(Cidr.format(r.prefsrc()));
         if (r.priority() > 0) sb.append(" metric ").append(r.priority());
         if (linkdown) sb.append(" linkdown");
-        if (r.pref() >= 0) sb.append(" pref ").append(prefName(r.pref()));
-        sb.append(" \n"); // iproute2 ends route lines with a space
+        // iproute2 ends a route line with a space, except after "pref"
+        if (r.pref() >= 0) sb.append(" pref ").append(prefName(r.pref())).append('\n');
+        else sb.append(" \n");
     }
 
     private static Map<String, Object> json(Route r, String dev, boolean linkdown) {

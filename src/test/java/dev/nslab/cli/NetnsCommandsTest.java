@@ -1,0 +1,137 @@
+package dev.nslab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nslab.testkit.Nslab;
+import dev.nslab.testkit.Sh;
+import dev.nslab.testkit.TestNet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** netns add/delete/list/attach/set/identify/pids, checked with iproute2, /run/netns and /proc. */
+class NetnsCommandsTest {
+    final TestNet t = new TestNet();
+
+    @AfterEach
+    void cleanUp() { t.close(); }
+
+    private static String nsInode(String file) {
+        return Sh.ok("stat", "-L", "-c", "%i", file).trim();
+    }
+
+    @Test
+    void addedNamespaceIsAnIproute2Namespace() {
+        String ns = t.n("a");
+        Nslab.run("netns", "add", ns).ok();
+        assertTrue(t.ipNetnsList().contains(ns), "ip netns list shows it");
+        // A real, separate stack: only lo inside, and a different inode from ours.
+        assertEquals(List.of("lo"), t.linkNames(ns));
+        String inside = Sh.ok("ip", "netns", "exec", ns, "readlink", "/proc/self/ns/net").trim();
+        assertEquals("net:[" + nsInode("/run/netns/" + ns) + "]", inside);
+        assertFalse(inside.equals(Sh.ok("readlink", "/proc/self/ns/net").trim()));
+        // /run/netns is a shared mount, as ip makes it
+        String mountinfo = Sh.ok("cat", "/proc/self/mountinfo");
+        assertTrue(mountinfo.lines().anyMatch(l -> l.contains(" /run/netns ") && l.contains("shared:")), "shared /run/netns");
+
+        Nslab.run("netns", "delete", ns).ok();
+        assertFalse(t.ipNetnsList().contains(ns));
+        assertFalse(Files.exists(Path.of("/run/netns", ns)));
+        assertFalse(Sh.ok("cat", "/proc/self/mountinfo").contains("/run/netns/" + ns), "bind mount removed");
+    }
+
+    @Test
+    void iproute2NamespaceIsUsableByNslab() {
+        String ns = t.n("ip");
+        Sh.ok("ip", "netns", "add", ns);
+        Nslab.Out out = Nslab.run("-n", ns, "link", "show").ok();
+        assertTrue(out.out().startsWith("1: lo: <LOOPBACK>"), out.out());
+        Nslab.run("-n", ns, "link", "set", "lo", "up").ok();
+        assertTrue(t.link(ns, "lo").path("flags").toString().contains("UP"));
+        assertTrue(Nslab.run("netns", "list").ok().out().lines().anyMatch(l -> l.startsWith(ns)));
+        Nslab.run("netns", "del", ns).ok();
+        assertFalse(t.ipNetnsList().contains(ns));
+    }
+
+    @Test
+    void errorsNameTheNamespaceAndChangeNothing() {
+        String ns = t.n("e");
+        Nslab.run("netns", "add", ns).ok();
+        Nslab.Out dup = Nslab.run("netns", "add", ns).fails();
+        assertTrue(dup.err().contains("netns \"" + ns + "\" already exists"), dup.err());
+        Nslab.Out missing = Nslab.run("netns", "delete", t.n("none")).fails();
+        assertTrue(missing.err().contains("no such network namespace \"" + t.n("none") + "\""), missing.err());
+        for (String bad : new String[] {"a/b", ".", ".."}) {
+            Nslab.Out o = Nslab.run("netns", "add", bad).fails();
+            assertTrue(o.err().contains("Invalid netns name"), o.err());
+        }
+        Nslab.Out noNs = Nslab.run("-n", t.n("none"), "link", "show").fails();
+        assertTrue(noNs.err().contains("no such network namespace"), noNs.err());
+        assertEquals(1, t.ipNetnsList().stream().filter(n -> n.startsWith(t.prefix)).count());
+    }
+
+    @Test
+    void identifyPidsAttachAndIds() throws Exception {
+        String ns = t.n("p");
+        Nslab.run("netns", "add", ns).ok();
+        Process sleeper = new ProcessBuilder("ip", "netns", "exec", ns, "sleep", "60").start();
+        try {
+            long pid = sleeper.pid();
+            // ip netns exec execs sleep in place: same pid, inside the namespace once exec'd
+            for (int i = 0; i < 100 && !Sh.ok("readlink", "/proc/" + pid + "/ns/net").trim()
+                    .equals("net:[" + nsInode("/run/netns/" + ns) + "]"); i++) Thread.sleep(20);
+            assertEquals(ns, Nslab.run("netns", "identify", String.valueOf(pid)).ok().out().trim());
+            assertTrue(Nslab.run("netns", "pids", ns).ok().out().lines().anyMatch(l -> l.equals(String.valueOf(pid))));
+            assertEquals(Sh.ok("ip", "netns", "pids", ns), Nslab.run("netns", "pids", ns).ok().out());
+
+            String alias = t.n("att");
+            Nslab.run("netns", "attach", alias, String.valueOf(pid)).ok();
+            assertEquals(nsInode("/run/netns/" + ns), nsInode("/run/netns/" + alias));
+            // ip prints only the last matching name; nslab prints every name of the namespace
+            List<String> ours = Nslab.run("netns", "identify", String.valueOf(pid)).ok().out().lines().sorted().toList();
+            assertEquals(List.of(alias, ns).stream().sorted().toList(), ours);
+            assertTrue(ours.contains(Sh.ok("ip", "netns", "identify", String.valueOf(pid)).trim()));
+        } finally {
+            sleeper.destroy();
+            sleeper.waitFor();
+        }
+
+        // ids: set one from a namespace that plays the root, witness ip netns list-id there
+        String host = t.n("h");
+        Nslab.run("netns", "add", host).ok();
+        Nslab.run("-n", host, "netns", "set", ns, "7").ok();
+        String ids = Sh.ok("ip", "-n", host, "netns", "list-id");
+        assertTrue(ids.contains("nsid 7 ") && ids.contains(ns), ids);
+        String listed = Nslab.run("-n", host, "netns", "list").ok().out();
+        assertTrue(listed.contains(ns + " (id: 7)"), listed);
+        JsonNode j = TestNet.json(Nslab.run("-n", host, "-j", "netns", "list-id").ok().out());
+        assertEquals(7, j.get(0).path("nsid").asInt());
+    }
+
+    @Test
+    void allNetnsDeleteRemovesOnlyTheRegisteredOnes() {
+        // -all netns delete would remove other people's namespaces on a shared machine, so it runs against a
+        // private netns directory here: the same code path, a registry of our own.
+        Path dir = Path.of("/run/" + t.n("dir"));
+        dev.nslab.net.Namespaces reg = new dev.nslab.net.Namespaces(dir);
+        try {
+            reg.add("one");
+            reg.add("two");
+            var out = new java.io.ByteArrayOutputStream();
+            var ps = new java.io.PrintStream(out, true);
+            assertEquals(0, new Cli(ps, ps, reg).run("-all", "netns", "delete"));
+            assertEquals(List.of(), reg.list());
+            assertFalse(Sh.ok("cat", "/proc/self/mountinfo").contains(dir.toString() + "/"));
+        } finally {
+            for (String n : reg.list()) reg.delete(n);
+            Sh.run("umount", "-l", dir.toString());
+            Sh.run("rm", "-rf", dir.toString());
+        }
+    }
+}
