@@ -52,21 +52,18 @@ public final class Namespaces {
 
     /** Creates a new, empty network namespace registered as {@code name}. */
     public void add(String name) {
-        register(name, () -> {
-            Libc.unshare(Libc.CLONE_NEWNET, name);
-            return "/proc/self/task/" + Libc.gettid() + "/ns/net";
-        });
+        register(name, true, "/proc/thread-self/ns/net");
     }
 
     /** Registers the network namespace of process {@code pid} as {@code name} (ip netns attach). */
     public void attach(String name, int pid) {
         String source = "/proc/" + pid + "/ns/net";
         if (!Files.exists(Path.of(source))) throw new SysException("No such process " + pid, Errno.ESRCH, String.valueOf(pid));
-        register(name, () -> source);
+        register(name, false, source);
     }
 
     /** Creates the registration file and bind-mounts the namespace named by {@code sourcePath} on it. */
-    private void register(String name, Callable<String> sourcePath) {
+    private void register(String name, boolean fresh, String sourcePath) {
         validateName(name);
         prepareDir();
         Path file = path(name);
@@ -79,8 +76,9 @@ public final class Namespaces {
         }
         Libc.close(fd);
         try {
-            NsThread.callOnFreshThread(name, () -> {
-                Libc.mount(sourcePath.call(), file.toString(), "none", Libc.MS_BIND, null);
+            NsThread.callAndReturn(name, () -> {
+                if (fresh) Libc.unshare(Libc.CLONE_NEWNET, name);
+                Libc.mount(sourcePath, file.toString(), "none", Libc.MS_BIND, null);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -142,7 +140,7 @@ public final class Namespaces {
     /** Opens a namespace for setns(2) or IFLA_NET_NS_FD; the caller closes the descriptor. */
     public int open(NsRef ref) {
         return switch (ref) {
-            case NsRef.Current c -> Libc.open("/proc/self/task/" + Libc.gettid() + "/ns/net", Libc.O_RDONLY, 0);
+            case NsRef.Current c -> Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY, 0);
             case NsRef.Named n -> {
                 validateName(n.name());
                 try {

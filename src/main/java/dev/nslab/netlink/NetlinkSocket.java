@@ -39,7 +39,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState = Libc.newCallState(arena);
     private final MemorySegment recvBuf = arena.allocate(RECV_SIZE, 8);
-    private MemorySegment sendBuf = arena.allocate(SEND_BYTES + 4096, 8);
+    private MemorySegment sendBuf = arena.allocate(4096, 8);
     private int seq = 1;
 
     private NetlinkSocket(int fd) { this.fd = fd; }
@@ -134,7 +134,9 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Encodes requests[from..] into one buffer until a limit is reached, sends it; returns the end index. */
     private int sendChunk(List<NlRequest> requests, int from, int extraFlags) {
-        ByteBuffer out = ByteBuffer.allocate(SEND_BYTES + 4096).order(ByteOrder.nativeOrder());
+        int size = 0;
+        for (int k = from; k < requests.size() && k - from < PIPELINE_CHUNK && size < SEND_BYTES; k++) size += 20 + requests.get(k).length();
+        ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
         int i = from;
         while (i < requests.size() && i - from < PIPELINE_CHUNK) {
             NlRequest r = requests.get(i);
