@@ -31,7 +31,8 @@ public final class Pinger implements AutoCloseable {
     private final int fd;
     private final boolean v6;
     private final int ident;
-    private final Arena arena = Arena.ofShared();
+    // GC-managed: closing a shared arena costs a handshake with every thread, which adds up over hundreds of sockets
+    private final Arena arena = Arena.ofAuto();
     private final MemorySegment buf = arena.allocate(2048, 8);
     private final MemorySegment name = arena.allocate(128, 8);
     private final MemorySegment control = arena.allocate(256, 8);
@@ -199,6 +200,5 @@ public final class Pinger implements AutoCloseable {
     @Override
     public void close() {
         Libc.close(fd);
-        arena.close();
     }
 }

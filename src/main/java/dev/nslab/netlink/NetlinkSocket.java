@@ -1,6 +1,5 @@
 package dev.nslab.netlink;
 
-import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
 import dev.nslab.sys.SysException;
 
@@ -30,17 +29,24 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int NLM_F_CAPPED = 0x100, NLM_F_ACK_TLVS = 0x200;
     private static final int SOL_NETLINK = 270, NETLINK_CAP_ACK = 10, NETLINK_EXT_ACK = 11;
     private static final int NLMSGERR_ATTR_MSG = 1;
-    private static final int RECV_SIZE = 64 * 1024;
+    /**
+     * The kernel sizes dump datagrams to the reader's buffer (up to 32 KiB), so a small buffer costs nothing in
+     * round trips while hundreds of sockets stay cheap to open. A datagram that does not fit (one huge message)
+     * grows the buffer and restarts the dump.
+     */
+    private static final int RECV_SIZE = 16 * 1024;
     /** Requests per sendmsg: bounded so that the ACKs they cause never overflow the receive queue. */
     private static final int PIPELINE_CHUNK = 256;
     private static final int SEND_BYTES = 48 * 1024;
 
     private final int fd;
-    private final Arena arena = Arena.ofShared();
+    // GC-managed: closing a shared arena costs a handshake with every thread, which adds up over hundreds of sockets
+    private final Arena arena = Arena.ofAuto();
     private final MemorySegment callState = Libc.newCallState(arena);
-    private final MemorySegment recvBuf = arena.allocate(RECV_SIZE, 8);
+    private MemorySegment recvBuf = arena.allocate(RECV_SIZE, 8);
     private MemorySegment sendBuf = arena.allocate(4096, 8);
     private int seq = 1;
+    private boolean bigQueue;
 
     private NetlinkSocket(int fd) { this.fd = fd; }
 
@@ -48,18 +54,9 @@ public final class NetlinkSocket implements AutoCloseable {
     public static NetlinkSocket open(int protocol) {
         int fd = Libc.socket(Libc.AF_NETLINK, Libc.SOCK_RAW, protocol);
         try {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment addr = a.allocate(12);
-                addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
-                Libc.bind(fd, addr);
-            }
+            // No bind(2): the kernel binds a netlink socket on its first send.
             Libc.setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
             Libc.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);
-            try {
-                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, 4 << 20);
-            } catch (SysException e) {
-                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
-            }
             return new NetlinkSocket(fd);
         } catch (RuntimeException e) {
             Libc.close(fd);
@@ -79,6 +76,15 @@ public final class NetlinkSocket implements AutoCloseable {
      * when they arrive one by one; callers that need all-or-nothing must order and undo themselves.
      */
     public List<NetlinkException> executeAll(List<NlRequest> requests) {
+        if (requests.size() > 16 && !bigQueue) {
+            // Room for the ACKs of a whole pipelined chunk; most sockets never need it.
+            try {
+                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, 4 << 20);
+            } catch (SysException e) {
+                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
+            }
+            bigQueue = true;
+        }
         NetlinkException[] results = new NetlinkException[requests.size()];
         for (int from = 0; from < requests.size(); ) {
             int firstSeq = seq;
@@ -100,6 +106,16 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Sends a request that the kernel answers with exactly one message (or an error). */
     public NlMessage request(NlRequest request) {
+        while (true) {
+            try {
+                return requestOnce(request);
+            } catch (Truncated t) {
+                drain();
+            }
+        }
+    }
+
+    private NlMessage requestOnce(NlRequest request) {
         int mySeq = seq;
         sendChunk(List.of(request), 0, 0);
         while (true) {
@@ -116,6 +132,26 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Sends a dump request and returns every message of the answer, in order. */
     public List<NlMessage> dump(NlRequest request) {
+        while (true) {
+            try {
+                return dumpOnce(request);
+            } catch (Truncated t) {
+                drain();
+            }
+        }
+    }
+
+    /** A datagram was larger than the receive buffer; the buffer has grown and the exchange must be redone. */
+    private static final class Truncated extends RuntimeException {
+        Truncated() { super(null, null, false, false); }
+    }
+
+    /** Discards whatever is still queued (the rest of an abandoned dump). */
+    private void drain() {
+        while (Libc.pollIn(fd, 50)) Libc.recv(fd, recvBuf, Libc.MSG_DONTWAIT, callState);
+    }
+
+    private List<NlMessage> dumpOnce(NlRequest request) {
         int mySeq = seq;
         sendChunk(List.of(request), 0, 0);
         List<NlMessage> out = new ArrayList<>();
@@ -162,7 +198,10 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private List<NlMessage> receive() {
         long n = Libc.recv(fd, recvBuf, Libc.MSG_TRUNC, callState);
-        if (n > RECV_SIZE) throw new SysException("netlink reply larger than " + RECV_SIZE + " bytes", Errno.ENOSPC, null);
+        if (n > recvBuf.byteSize()) {
+            recvBuf = arena.allocate(Math.min(n * 2, 1 << 24), 8);
+            throw new Truncated();
+        }
         byte[] copy = recvBuf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
         return NlMessage.parseAll(ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder()));
     }
@@ -182,6 +221,5 @@ public final class NetlinkSocket implements AutoCloseable {
     @Override
     public void close() {
         Libc.close(fd);
-        arena.close();
     }
 }

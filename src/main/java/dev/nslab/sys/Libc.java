@@ -50,7 +50,16 @@ public final class Libc {
 
     private static int errno(MemorySegment state) { return (int) ERRNO.get(state, 0L); }
 
-    private static MemorySegment state(Arena a) { return a.allocate(CAPTURE); }
+    /**
+     * One errno capture segment per thread, reused by every call on it: allocating a fresh one per call (an arena,
+     * a malloc and a free) was a large share of the cost of a system call made from cold code. Only ever read by
+     * its own thread, right after the call that wrote it.
+     */
+    private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+
+    private static MemorySegment state(Arena ignored) { return STATE.get(); }
+
+    private static MemorySegment state() { return STATE.get(); }
 
     private static SysException fail(String op, String object, MemorySegment state) {
         return new SysException(op, object, errno(state));
@@ -62,8 +71,8 @@ public final class Libc {
 
     /** unshare(2) on the calling thread. */
     public static void unshare(int flags, String object) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+        try {
+            MemorySegment st = state();
             if ((int) Unshare.H.invokeExact(st, flags) < 0) throw fail("unshare", object, st);
         } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
@@ -72,8 +81,8 @@ public final class Libc {
 
     /** setns(2) on the calling thread. */
     public static void setns(int fd, int nstype, String object) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+        try {
+            MemorySegment st = state();
             if ((int) Setns.H.invokeExact(st, fd, nstype) < 0) throw fail("setns", object, st);
         } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
@@ -119,8 +128,8 @@ public final class Libc {
     /** close(2); errors are ignored because there is nothing useful to do about them. */
     public static void close(int fd) {
         if (fd < 0) return;
-        try (Arena a = Arena.ofConfined()) {
-            int ignored = (int) Close.H.invokeExact(state(a), fd);
+        try {
+            int ignored = (int) Close.H.invokeExact(state(), fd);
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
@@ -129,8 +138,8 @@ public final class Libc {
     private static final class Socket { static final MethodHandle H = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT)); }
 
     public static int socket(int domain, int type, int protocol) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+        try {
+            MemorySegment st = state();
             int fd = (int) Socket.H.invokeExact(st, domain, type | SOCK_CLOEXEC, protocol);
             if (fd < 0) throw fail("socket", null, st);
             return fd;
@@ -140,8 +149,8 @@ public final class Libc {
     private static final class Bind { static final MethodHandle H = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
 
     public static void bind(int fd, MemorySegment addr) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+        try {
+            MemorySegment st = state();
             if ((int) Bind.H.invokeExact(st, fd, addr, (int) addr.byteSize()) < 0) throw fail("bind", null, st);
         } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
@@ -200,8 +209,8 @@ public final class Libc {
 
     /** recvmsg(2) with a prepared msghdr; returns -errno instead of throwing so that pollers can loop cheaply. */
     public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+        try {
+            MemorySegment st = state();
             long n = (long) Recvmsg.H.invokeExact(st, fd, msghdr, flags);
             return n < 0 ? -errno(st) : n;
         } catch (Throwable t) { throw new IllegalStateException(t); }
@@ -228,8 +237,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2)); }
 
     public static void ioctl(int fd, long request, MemorySegment arg, String object) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+        try {
+            MemorySegment st = state();
             if ((int) Ioctl.H.invokeExact(st, fd, request, arg) < 0) throw fail("ioctl", object, st);
         } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
@@ -240,8 +249,8 @@ public final class Libc {
 
     /** The kernel id of the calling thread (for /proc/thread-self style paths). */
     public static int gettid() {
-        try (Arena a = Arena.ofConfined()) {
-            return (int) Gettid.H.invokeExact(state(a));
+        try {
+            return (int) Gettid.H.invokeExact(state());
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
@@ -279,6 +288,9 @@ public final class Libc {
 
     /** A fresh errno capture segment, for callers that make many calls in a loop (netlink sockets). */
     public static MemorySegment newCallState(Arena arena) { return arena.allocate(CAPTURE); }
+
+    /** This thread's capture segment, for callers that pass one explicitly. */
+    public static MemorySegment callState() { return STATE.get(); }
 
     private static MemorySegment cstr(Arena a, String s) { return s == null ? MemorySegment.NULL : a.allocateFrom(s); }
 }
