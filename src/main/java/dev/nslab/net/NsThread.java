@@ -20,22 +20,10 @@ public final class NsThread {
 
     /** Runs {@code work} with the calling thread inside the namespace open at {@code nsFd}, then switches back. */
     public static <T> T call(int nsFd, String label, Callable<T> work) {
-        if (Thread.currentThread().isVirtual()) return callOnFreshThread(label, () -> call(nsFd, label, work));
-        int home = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY, 0);
-        try {
+        return callAndReturn(label, () -> {
             Libc.setns(nsFd, Libc.CLONE_NEWNET, label);
-            try {
-                return work.call();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new SysException(e.toString(), 0, label);
-            } finally {
-                returnHome(home);
-            }
-        } finally {
-            Libc.close(home);
-        }
+            return work.call();
+        });
     }
 
     /**
