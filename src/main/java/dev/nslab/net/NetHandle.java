@@ -9,7 +9,6 @@ import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
 import dev.nslab.sys.SysException;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -410,6 +409,4 @@ public final class NetHandle implements AutoCloseable {
         }
         return out;
     }
-
-    static boolean isV4(InetAddress a) { return a instanceof Inet4Address; }
 }

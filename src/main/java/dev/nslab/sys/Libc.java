@@ -57,8 +57,6 @@ public final class Libc {
      */
     private static final ThreadLocal<MemorySegment> STATE = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
 
-    private static MemorySegment state(Arena ignored) { return STATE.get(); }
-
     private static MemorySegment state() { return STATE.get(); }
 
     private static SysException fail(String op, String object, MemorySegment state) {
@@ -93,7 +91,7 @@ public final class Libc {
     /** mount(2); null strings are passed as NULL. */
     public static void mount(String source, String target, String fstype, long flags, String data) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+            MemorySegment st = state();
             int r = (int) Mount.H.invokeExact(st, cstr(a, source), cstr(a, target), cstr(a, fstype), flags, cstr(a, data));
             if (r < 0) throw fail("mount", target, st);
         } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
@@ -103,7 +101,7 @@ public final class Libc {
 
     public static void umount2(String target, int flags) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+            MemorySegment st = state();
             if ((int) Umount2.H.invokeExact(st, cstr(a, target), flags) < 0) throw fail("umount", target, st);
         } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
@@ -116,7 +114,7 @@ public final class Libc {
     /** open(2); returns the file descriptor. */
     public static int open(String path, int flags, int mode) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+            MemorySegment st = state();
             int fd = (int) Open.H.invokeExact(st, a.allocateFrom(path), flags | O_CLOEXEC, mode);
             if (fd < 0) throw fail("open", path, st);
             return fd;
@@ -160,7 +158,7 @@ public final class Libc {
 
     public static void setsockopt(int fd, int level, int name, int value) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+            MemorySegment st = state();
             MemorySegment v = a.allocateFrom(JAVA_INT, value);
             if ((int) Setsockopt.H.invokeExact(st, fd, level, name, v, 4) < 0) throw fail("setsockopt", null, st);
         } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
@@ -197,7 +195,7 @@ public final class Libc {
 
     public static long sendto(int fd, MemorySegment buf, MemorySegment addr, String object) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+            MemorySegment st = state();
             long n = (long) Sendto.H.invokeExact(st, fd, buf, buf.byteSize(), 0, addr, (int) addr.byteSize());
             if (n < 0) throw fail("sendto", object, st);
             return n;
@@ -221,7 +219,7 @@ public final class Libc {
     /** poll(2) on one descriptor for POLLIN; true when it is readable before the timeout. */
     public static boolean pollIn(int fd, int timeoutMillis) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+            MemorySegment st = state();
             MemorySegment pfd = a.allocate(8);
             pfd.set(JAVA_INT, 0, fd);
             pfd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
@@ -264,7 +262,7 @@ public final class Libc {
      */
     public static SysException execvp(List<String> argv) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state(a);
+            MemorySegment st = state();
             MemorySegment empty = a.allocate(128);
             int ignored = (int) SigMask.H.invokeExact(st, 2 /* SIG_SETMASK */, empty, MemorySegment.NULL);
             MemorySegment arr = a.allocate(ADDRESS, argv.size() + 1);
@@ -289,8 +287,6 @@ public final class Libc {
     /** A fresh errno capture segment, for callers that make many calls in a loop (netlink sockets). */
     public static MemorySegment newCallState(Arena arena) { return arena.allocate(CAPTURE); }
 
-    /** This thread's capture segment, for callers that pass one explicitly. */
-    public static MemorySegment callState() { return STATE.get(); }
 
     private static MemorySegment cstr(Arena a, String s) { return s == null ? MemorySegment.NULL : a.allocateFrom(s); }
 }
