@@ -157,7 +157,6 @@ public final class Cli {
     NetHandle handle(NsRef ns) {
         NetHandle h = handles.get(ns);
         if (h == null) {
-            if (ns instanceof NsRef.Named n && !registry.exists(n.name())) throw Namespaces.noSuch(n.name());
             h = NetHandle.open(registry, ns);
             handles.put(ns, h);
         }

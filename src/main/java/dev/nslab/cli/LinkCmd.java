@@ -115,15 +115,8 @@ final class LinkCmd {
             throw new UsageException("Error: type \"" + type + "\" is not supported by nslab (supported: veth, bridge).");
         }
         if (type.equals("veth") && peer == null) throw new UsageException("Not enough information: a veth needs \"peer name PEER\".");
-        checkNs(netns);
-        checkNs(peerNs);
         cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias));
         return 0;
-    }
-
-    /** A named target must exist before anything is created, so a typo leaves nothing half-built. */
-    private void checkNs(NsRef ref) {
-        if (ref instanceof NsRef.Named n && !cli.registry.exists(n.name())) throw dev.nslab.net.Namespaces.noSuch(n.name());
     }
 
     private static byte[] mac(String s) {
@@ -167,9 +160,7 @@ final class LinkCmd {
                     }
                 }
                 case "netns" -> {
-                    NsRef target = NsRef.parse(pending.get(++i), cli.registry);
-                    checkNs(target);
-                    c = c.netns(target);
+                    c = c.netns(NsRef.parse(pending.get(++i), cli.registry));
                 }
                 default -> throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
             }

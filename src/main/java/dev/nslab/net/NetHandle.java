@@ -112,6 +112,7 @@ public final class NetHandle implements AutoCloseable {
             if (spec.mtu() != null) r.attrU32(IFLA_MTU, spec.mtu());
             if (spec.address() != null) r.attr(IFLA_ADDRESS, spec.address());
             if (spec.alias() != null) r.attrString(IFLA_IFALIAS, spec.alias());
+            // Target namespaces are opened while the request is built: a missing one fails before anything is sent.
             if (spec.netns() != null) nsFd = nsAttr(r, spec.netns());
             int info = r.beginNested(IFLA_LINKINFO);
             r.attrString(IFLA_INFO_KIND, spec.kind());
