@@ -4,6 +4,7 @@ import dev.nslab.net.NetHandle;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NsRef;
 import dev.nslab.netlink.NetlinkException;
+import dev.nslab.ovs.OvsdbException;
 import dev.nslab.sys.Errno;
 import dev.nslab.sys.Privileges;
 import dev.nslab.sys.SysException;
@@ -120,6 +121,10 @@ public final class Cli {
             out.flush();
             err.println(e.getMessage());
             return 255;
+        } catch (OvsdbException e) {
+            out.flush();
+            err.println("ovs-vsctl: " + e.getMessage());
+            return 1;
         } catch (NetlinkException e) {
             out.flush();
             if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) err.println(Privileges.explain());
@@ -146,6 +151,7 @@ public final class Cli {
         if (obj.equals("sysctl")) return new SysctlCmd(this, ns).run(a);
         if (obj.equals("unshare")) return new UnshareCmd(this).run(a);
         if (obj.equals("ping") || obj.equals("ping6")) return new PingCmd(this, ns, obj.equals("ping6") ? 10 : family).run(a);
+        if (obj.equals("ovs") || obj.equals("ovs-vsctl")) return new OvsCmd(this).run(a);
         if (obj.equals("help")) {
             Help.top(out);
             return 0;

@@ -12,7 +12,7 @@ final class Help {
         o.print("""
                 Usage: nslab [ OPTIONS ] OBJECT { COMMAND | help }
                        nslab [ -force ] -batch FILENAME
-                where  OBJECT := { link | address | route | netns | sysctl | unshare | ping }
+                where  OBJECT := { link | address | route | netns | sysctl | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -a[ll] | -4 | -6 | -force | -V[ersion] }
 
                 A Java toolkit for Linux network namespaces that speaks iproute2's grammar:
@@ -21,6 +21,7 @@ final class Help {
                   nslab -n ns1 link set veth1 up               nslab -n ns1 route add default via 10.0.0.1
                   nslab -n ns1 sysctl -w net.ipv4.ip_forward=1 nslab -n ns1 ping -c 2 10.0.0.1
                   nslab netns exec ns1 bash                    nslab unshare -- bash
+                  nslab ovs add-br OVS-1                       nslab ovs add-port OVS-1 veth-ns1 tag=100
                 -batch FILE runs one command per line (without "nslab"); a line may start with "-n NETNS".
                 Try "nslab OBJECT help" for the commands of an object.
                 """);
@@ -88,6 +89,25 @@ final class Help {
         o.print("""
                 Usage: nslab [-n NETNS] ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-w DEADLINE] [-q] [-4|-6] DEST
                 ICMP echo from inside the namespace. Exit 0 if a reply came, 1 if none, 2 on error.
+                """);
+    }
+
+    static void ovs(PrintStream o) {
+        o.print("""
+                Usage: nslab ovs [--no-wait] [--timeout=SECS] [-v] [-j] COMMAND [ARG...] [-- COMMAND [ARG...]]...
+                Open vSwitch through its database socket, with ovs-vsctl's words. Commands joined by "--" are one
+                transaction; a change returns once ovs-vswitchd has applied it (--no-wait: at once).
+                  [--may-exist] add-br BRIDGE          [--if-exists] del-br BRIDGE
+                  list-br                              br-exists BRIDGE (exit 2 if not)
+                  [--may-exist] add-port BRIDGE PORT [tag=N] [trunks=N,M] [vlan_mode=MODE]
+                  [--if-exists] del-port [BRIDGE] PORT list-ports BRIDGE        port-to-br PORT
+                  set port PORT tag=N | trunks=N,M | vlan_mode=access|trunk|native-tagged|native-untagged
+                  clear port PORT tag|trunks|vlan_mode get port PORT tag|trunks|vlan_mode
+                  set bridge BRIDGE datapath_type=netdev|system               show
+                  start | stop | status                Open vSwitch's daemons at their standard locations
+                Without the openvswitch kernel module, new bridges use the userspace datapath (netdev); ports joining
+                such a bridge get TX checksum offload turned off on their veth pair, so TCP works (-v says where).
+                When no ovsdb-server answers at /var/run/openvswitch/db.sock, nslab starts Open vSwitch itself.
                 """);
     }
 }

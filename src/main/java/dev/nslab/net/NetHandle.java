@@ -9,6 +9,9 @@ import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
 import dev.nslab.sys.SysException;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -232,6 +235,37 @@ public final class NetHandle implements AutoCloseable {
         byte[] raw = new byte[n];
         b.get(0, raw);
         return new String(raw, StandardCharsets.UTF_8);
+    }
+
+    // ---- device features (ethtool) ------------------------------------------------------------------------
+
+    private static final long SIOCETHTOOL = 0x8946;
+    private static final int ETHTOOL_GTXCSUM = 0x16, ETHTOOL_STXCSUM = 0x17;
+
+    /** Whether the device computes TX checksums itself (ethtool's tx-checksumming). */
+    public boolean txChecksumOffload(String dev) { return ethtoolValue(dev, ETHTOOL_GTXCSUM, 0) != 0; }
+
+    /** Turns TX checksum offload on or off ({@code ethtool -K DEV tx on|off}). */
+    public void setTxChecksumOffload(String dev, boolean on) { ethtoolValue(dev, ETHTOOL_STXCSUM, on ? 1 : 0); }
+
+    private int ethtoolValue(String dev, int cmd, int data) {
+        validateIfName(dev);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(8, 8);      // struct ethtool_value { u32 cmd; u32 data; }
+            value.set(ValueLayout.JAVA_INT, 0, cmd);
+            value.set(ValueLayout.JAVA_INT, 4, data);
+            MemorySegment ifreq = arena.allocate(40, 8);     // struct ifreq: name[16], then ifr_data
+            byte[] name = dev.getBytes(StandardCharsets.UTF_8);
+            MemorySegment.copy(name, 0, ifreq, ValueLayout.JAVA_BYTE, 0, name.length);
+            ifreq.set(ValueLayout.ADDRESS, 16, value);
+            try {
+                nl.ioctl(SIOCETHTOOL, ifreq, dev);
+            } catch (SysException e) {
+                if (e.errno() == Errno.ENODEV) throw noDevice(dev);
+                throw e;
+            }
+            return value.get(ValueLayout.JAVA_INT, 4);
+        }
     }
 
     // ---- addresses -----------------------------------------------------------------------------------------

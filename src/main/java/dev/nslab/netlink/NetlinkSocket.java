@@ -1,5 +1,6 @@
 package dev.nslab.netlink;
 
+import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
 import dev.nslab.sys.SysException;
 
@@ -63,6 +64,27 @@ public final class NetlinkSocket implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * Whether the kernel knows a generic netlink family (for instance "ovs_datapath", present only with the
+     * openvswitch module). Families are global, so any namespace answers the same.
+     */
+    public static boolean genlFamilyExists(String family) {
+        final int genlIdCtrl = 16, ctrlCmdGetFamily = 3, ctrlAttrFamilyName = 2;
+        try (NetlinkSocket s = open(NETLINK_GENERIC)) {
+            s.request(new NlRequest(genlIdCtrl, 0).u8(ctrlCmdGetFamily).u8(1).u16(0).attrString(ctrlAttrFamilyName, family));
+            return true;
+        } catch (NetlinkException e) {
+            if (e.errno() == Errno.ENOENT) return false;
+            throw e;
+        }
+    }
+
+    /**
+     * An ioctl on this socket: device ioctls (SIOCETHTOOL...) act on the namespace the socket lives in, so no
+     * thread has to enter it.
+     */
+    public void ioctl(long request, MemorySegment arg, String object) { Libc.ioctl(fd, request, arg, object); }
 
     /** Sends one request and waits for its ACK; throws the kernel's error. */
     public void execute(NlRequest request) {

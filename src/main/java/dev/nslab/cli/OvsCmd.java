@@ -1,0 +1,428 @@
+package dev.nslab.cli;
+
+import dev.nslab.ovs.Ovs;
+import dev.nslab.ovs.OvsBridge;
+import dev.nslab.ovs.OvsDaemons;
+import dev.nslab.ovs.OvsInterface;
+import dev.nslab.ovs.OvsPort;
+import dev.nslab.ovs.OvsState;
+import dev.nslab.ovs.OvsTransaction;
+import dev.nslab.ovs.OvsdbException;
+import dev.nslab.ovs.PortConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code nslab ovs}: the part of ovs-vsctl that labs need, over the OVSDB socket. Like ovs-vsctl, commands joined
+ * by "--" form one transaction, and a change returns once ovs-vswitchd has applied it. When no database answers,
+ * Open vSwitch is started at its standard locations first.
+ */
+final class OvsCmd {
+    private final Cli cli;
+    private final OvsDaemons daemons = new OvsDaemons();
+    private Duration timeout = Duration.ofSeconds(30);
+    private boolean noWait;
+    private boolean verbose;
+    private Path socket;
+    private boolean datapathSaid;
+
+    /** One command of the chain with its own options (--may-exist, --if-exists). */
+    private record Command(String name, List<String> args, boolean mayExist, boolean ifExists) { }
+
+    OvsCmd(Cli cli) {
+        this.cli = cli;
+        this.socket = daemons.socket();
+    }
+
+    int run(Args a) {
+        List<String> words = new ArrayList<>(a.rest());
+        int i = 0;
+        // global options, as ovs-vsctl takes them before the first command
+        while (i < words.size() && words.get(i).startsWith("-") && !words.get(i).equals("--")) {
+            String o = words.get(i);
+            if (o.equals("--may-exist") || o.equals("--if-exists")) break; // a command option
+            if (o.equals("--no-wait")) noWait = true;
+            else if (o.equals("-v") || o.equals("--verbose")) verbose = true;
+            else if (o.equals("-j") || o.equals("--json") || o.equals("--format=json") || o.equals("-fjson")) cli.json = true;
+            else if (o.startsWith("--timeout=") || o.startsWith("-t")) timeout = Duration.ofSeconds(seconds(o.replaceFirst("^(--timeout=|-t)", ""), o));
+            else if (o.startsWith("--db=")) socket = Path.of(o.substring(5).replaceFirst("^unix:", ""));
+            else throw new UsageException("ovs-vsctl: unrecognized option '" + o + "' (try \"nslab ovs help\")");
+            i++;
+        }
+        List<Command> cmds = parseChain(words.subList(i, words.size()));
+        if (cmds.isEmpty()) throw new UsageException("ovs-vsctl: missing command name (use \"nslab ovs help\" for help)");
+        Command first = cmds.getFirst();
+        switch (first.name()) {
+            case "help" -> {
+                Help.ovs(cli.out);
+                return 0;
+            }
+            case "start", "stop", "status" -> {
+                if (cmds.size() > 1) throw new UsageException("ovs-vsctl: \"" + first.name() + "\" cannot be combined with other commands");
+                return daemon(first.name());
+            }
+            default -> { }
+        }
+        for (Command c : cmds) checkArity(c);
+        ensureRunning();
+        try (Ovs ovs = Ovs.connect(socket, cli.registry)) {
+            return execute(ovs, cmds);
+        }
+    }
+
+    private static long seconds(String v, String opt) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("ovs-vsctl: value " + v + " on " + opt + " is not a number of seconds");
+        }
+    }
+
+    private static List<Command> parseChain(List<String> words) {
+        List<Command> out = new ArrayList<>();
+        int i = 0;
+        while (i < words.size()) {
+            if (words.get(i).equals("--")) {
+                i++;
+                continue;
+            }
+            boolean mayExist = false, ifExists = false;
+            while (i < words.size() && words.get(i).startsWith("--")) {
+                switch (words.get(i)) {
+                    case "--may-exist" -> mayExist = true;
+                    case "--if-exists" -> ifExists = true;
+                    case "--" -> { }
+                    default -> throw new UsageException("ovs-vsctl: '" + words.get(i) + "' is not a valid option here (nslab knows --may-exist and --if-exists)");
+                }
+                i++;
+            }
+            if (i >= words.size()) break;
+            String name = words.get(i++);
+            List<String> args = new ArrayList<>();
+            while (i < words.size() && !words.get(i).equals("--")) args.add(words.get(i++));
+            out.add(new Command(name, args, mayExist, ifExists));
+        }
+        return out;
+    }
+
+    private static void checkArity(Command c) {
+        int n = c.args().size();
+        int[] range = switch (c.name()) {
+            case "init", "show", "list-br" -> new int[] {0, 0};
+            case "add-br", "del-br", "br-exists", "list-ports", "port-to-br" -> new int[] {1, 1};
+            case "add-port" -> new int[] {2, Integer.MAX_VALUE};
+            case "del-port" -> new int[] {1, 2};
+            case "set", "get" -> new int[] {3, Integer.MAX_VALUE};
+            case "clear" -> new int[] {3, Integer.MAX_VALUE};
+            default -> throw new UsageException("ovs-vsctl: unknown command '" + c.name() + "'; use --help for help");
+        };
+        if (n < range[0]) {
+            throw new UsageException("ovs-vsctl: '" + c.name() + "' command requires at least " + range[0] + " arguments");
+        }
+        if (n > range[1]) {
+            throw new UsageException("ovs-vsctl: '" + c.name() + "' command takes at most " + range[1] + " arguments");
+        }
+    }
+
+    /** Starts Open vSwitch when its database does not answer (or ovs-vswitchd is missing). */
+    private void ensureRunning() {
+        if (!socket.equals(daemons.socket())) return; // a database chosen with --db is the user's to run
+        OvsDaemons.Status s = daemons.status();
+        if (s.running()) return;
+        List<String> started = daemons.start(cli.registry, msg -> { if (verbose) cli.err.println("nslab ovs: " + msg); });
+        if (!started.isEmpty()) cli.err.println("nslab ovs: Open vSwitch was not running: started " + String.join(" and ", started));
+    }
+
+    private int daemon(String what) {
+        switch (what) {
+            case "start" -> {
+                List<String> started = daemons.start(cli.registry, msg -> cli.err.println("nslab ovs: " + msg));
+                if (started.isEmpty()) cli.err.println("nslab ovs: Open vSwitch is already running");
+                return 0;
+            }
+            case "stop" -> {
+                List<String> stopped = daemons.stop();
+                cli.err.println(stopped.isEmpty() ? "nslab ovs: Open vSwitch is not running" : "nslab ovs: stopped " + String.join(", ", stopped));
+                return 0;
+            }
+            default -> {
+                OvsDaemons.Status s = daemons.status();
+                if (cli.json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("installed", s.installed());
+                    m.put("ovsdb_server", s.dbServer().orElse(null));
+                    m.put("ovs_vswitchd", s.vswitchd().orElse(null));
+                    m.put("socket", s.socket().toString());
+                    m.put("default_datapath_type", datapathName(Ovs.defaultDatapathType()));
+                    cli.printJson(m);
+                } else {
+                    cli.out.println("ovsdb-server: " + s.dbServer().map(p -> "running, pid " + p).orElse("not running"));
+                    cli.out.println("ovs-vswitchd: " + s.vswitchd().map(p -> "running, pid " + p).orElse("not running"));
+                    cli.out.println("database socket: " + s.socket());
+                    cli.out.println("datapath for new bridges: " + datapathName(Ovs.defaultDatapathType()));
+                    if (!s.installed()) cli.out.println("Open vSwitch is not installed: apt-get install " + OvsDaemons.PACKAGE);
+                }
+                return s.running() ? 0 : 3;
+            }
+        }
+    }
+
+    private static String datapathName(String type) {
+        return type.isEmpty() ? "system (kernel module)" : type + " (userspace)";
+    }
+
+    private int execute(Ovs ovs, List<Command> cmds) {
+        OvsState state = ovs.state();
+        OvsTransaction txn = null;
+        List<String> text = new ArrayList<>();
+        List<Object> json = new ArrayList<>();
+        int status = 0;
+        for (Command c : cmds) {
+            List<String> x = c.args();
+            switch (c.name()) {
+                case "init" -> { }
+                case "show" -> {
+                    text.add(show(state));
+                    json.add(stateJson(state));
+                }
+                case "list-br" -> {
+                    List<String> names = state.bridges().stream().map(OvsBridge::name).sorted().toList();
+                    names.forEach(text::add);
+                    json.add(names);
+                }
+                case "br-exists" -> {
+                    if (state.bridge(x.getFirst()).isEmpty()) status = 2;
+                }
+                case "list-ports" -> {
+                    OvsBridge b = bridge(state, x.getFirst());
+                    List<String> names = b.ports().stream().map(OvsPort::name).filter(n -> !n.equals(b.name())).sorted().toList();
+                    names.forEach(text::add);
+                    json.add(names);
+                }
+                case "port-to-br" -> {
+                    String b = state.bridgeOfPort(x.getFirst()).map(OvsBridge::name)
+                            .orElseThrow(() -> new OvsdbException("no port named " + x.getFirst(), "refused", x.getFirst()));
+                    text.add(b);
+                    json.add(b);
+                }
+                case "get" -> {
+                    for (Object v : get(state, x)) {
+                        text.add(v instanceof String s ? s : Json.write(v, false).replace(",", ", "));
+                        json.add(v);
+                    }
+                }
+                case "add-br" -> {
+                    txn = txn == null ? ovs.begin() : txn;
+                    String dp = Ovs.defaultDatapathType();
+                    if (!txn.hasBridge(x.getFirst()) && !dp.isEmpty() && !datapathSaid) {
+                        cli.err.println("nslab ovs: " + x.getFirst() + " uses the userspace datapath (datapath_type=" + dp
+                                + "): this kernel has no openvswitch module");
+                        datapathSaid = true;
+                    }
+                    txn.addBridge(x.getFirst(), dp, c.mayExist());
+                }
+                case "del-br" -> (txn = txn == null ? ovs.begin() : txn).delBridge(x.getFirst(), c.ifExists());
+                case "add-port" -> {
+                    txn = txn == null ? ovs.begin() : txn;
+                    txn.addPort(x.get(0), x.get(1), portConfig(x.subList(2, x.size())), c.mayExist());
+                }
+                case "del-port" -> (txn = txn == null ? ovs.begin() : txn)
+                        .delPort(x.size() == 2 ? x.get(0) : null, x.getLast(), c.ifExists());
+                case "set" -> {
+                    txn = txn == null ? ovs.begin() : txn;
+                    set(txn, x, c.ifExists());
+                }
+                case "clear" -> {
+                    txn = txn == null ? ovs.begin() : txn;
+                    table(x.getFirst(), "port");
+                    if (c.ifExists() && !txn.hasPort(x.get(1))) continue;
+                    for (String col : x.subList(2, x.size())) txn.clearPort(x.get(1), col);
+                }
+                default -> throw new IllegalStateException(c.name());
+            }
+        }
+        OvsTransaction.Result result = txn == null ? null : txn.commit(noWait ? null : timeout);
+        if (result != null) {
+            if (verbose) result.notes().forEach(n -> cli.err.println("nslab ovs: " + n));
+            result.warnings().forEach(w -> cli.err.println("ovs-vsctl: " + w));
+        }
+        if (cli.json) {
+            if (json.size() == 1) cli.printJson(json.getFirst());
+            else if (!json.isEmpty()) cli.printJson(json);
+            else if (result != null) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("changed", result.changed());
+                m.put("warnings", result.warnings());
+                m.put("notes", result.notes());
+                cli.printJson(m);
+            }
+        } else {
+            text.forEach(cli.out::println);
+        }
+        return status;
+    }
+
+    private static OvsBridge bridge(OvsState s, String name) {
+        return s.bridge(name).orElseThrow(() -> new OvsdbException("no bridge named " + name, "refused", name));
+    }
+
+    /** tag=N, trunks=N,M or [N,M], vlan_mode=MODE. */
+    private static PortConfig portConfig(List<String> settings) {
+        PortConfig c = PortConfig.NONE;
+        for (String s : settings) {
+            int eq = s.indexOf('=');
+            if (eq < 0) throw new UsageException("ovs-vsctl: " + s + ": argument does not end in \"=\" followed by a value.");
+            String col = s.substring(0, eq), v = s.substring(eq + 1);
+            try {
+                c = switch (col) {
+                    case "tag" -> c.withTag(v.equals("[]") ? null : vlan(v, col));
+                    case "trunks" -> c.withTrunks(vlans(v));
+                    case "vlan_mode" -> c.withVlanMode(v);
+                    default -> throw new UsageException("ovs-vsctl: Port does not contain a column whose name matches \"" + col
+                            + "\" (nslab sets tag, trunks and vlan_mode)");
+                };
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("ovs-vsctl: " + e.getMessage());
+            }
+        }
+        return c;
+    }
+
+    private static int vlan(String v, String col) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("ovs-vsctl: \"" + v + "\" is not a valid integer for " + col);
+        }
+    }
+
+    private static List<Integer> vlans(String v) {
+        String s = v.trim();
+        if (s.startsWith("[") && s.endsWith("]")) s = s.substring(1, s.length() - 1);
+        List<Integer> out = new ArrayList<>();
+        for (String part : s.split(",")) if (!part.isBlank()) out.add(vlan(part, "trunks"));
+        return out;
+    }
+
+    private static void table(String name, String... allowed) {
+        for (String a : allowed) if (a.equalsIgnoreCase(name)) return;
+        throw new UsageException("ovs-vsctl: nslab handles table " + String.join(" and ", allowed) + " here, not \"" + name + "\"");
+    }
+
+    private void set(OvsTransaction txn, List<String> x, boolean ifExists) {
+        String table = x.get(0), record = x.get(1);
+        List<String> settings = x.subList(2, x.size());
+        if (table.equalsIgnoreCase("bridge")) {
+            if (ifExists && !txn.hasBridge(record)) return;
+            for (String s : settings) {
+                if (!s.startsWith("datapath_type=")) {
+                    throw new UsageException("ovs-vsctl: nslab sets only datapath_type on a bridge, not \"" + s + "\"");
+                }
+                txn.setDatapathType(record, s.substring("datapath_type=".length()));
+            }
+            return;
+        }
+        table(table, "port", "bridge");
+        if (ifExists && !txn.hasPort(record)) return;
+        txn.setPort(record, portConfig(settings));
+    }
+
+    private static List<Object> get(OvsState state, List<String> x) {
+        String table = x.get(0), record = x.get(1);
+        List<Object> out = new ArrayList<>();
+        if (table.equalsIgnoreCase("bridge")) {
+            OvsBridge b = bridge(state, record);
+            for (String col : x.subList(2, x.size())) {
+                out.add(switch (col) {
+                    case "name" -> b.name();
+                    case "datapath_type" -> b.datapathType().isEmpty() ? "\"\"" : b.datapathType();
+                    case "_uuid" -> b.uuid();
+                    default -> throw new UsageException("ovs-vsctl: nslab reads name, datapath_type and _uuid of a bridge, not \"" + col + "\"");
+                });
+            }
+            return out;
+        }
+        table(table, "port", "bridge");
+        OvsPort p = state.bridgeOfPort(record).flatMap(b -> b.port(record))
+                .orElseThrow(() -> new OvsdbException("no row \"" + record + "\" in table Port", "refused", record));
+        for (String col : x.subList(2, x.size())) {
+            out.add(switch (col) {
+                case "tag" -> p.tag() == null ? List.of() : p.tag();
+                case "trunks" -> p.trunks();
+                case "vlan_mode" -> p.vlanMode() == null ? List.of() : p.vlanMode();
+                case "name" -> p.name();
+                case "_uuid" -> p.uuid();
+                default -> throw new UsageException("ovs-vsctl: nslab reads tag, trunks, vlan_mode, name and _uuid of a port, not \"" + col + "\"");
+            });
+        }
+        return out;
+    }
+
+    /** The layout of ovs-vsctl show (bridges and ports in UUID order, as it lists them). */
+    static String show(OvsState s) {
+        StringBuilder sb = new StringBuilder(s.uuid()).append('\n');
+        for (OvsBridge b : s.bridges()) {
+            sb.append("    Bridge ").append(quote(b.name())).append('\n');
+            if (!b.datapathType().isEmpty()) sb.append("        datapath_type: ").append(quote(b.datapathType())).append('\n');
+            for (OvsPort p : b.ports()) {
+                sb.append("        Port ").append(quote(p.name())).append('\n');
+                if (p.tag() != null) sb.append("            tag: ").append(p.tag()).append('\n');
+                if (!p.trunks().isEmpty()) sb.append("            trunks: ").append(p.trunks()).append('\n');
+                for (OvsInterface i : p.interfaces()) {
+                    sb.append("            Interface ").append(quote(i.name())).append('\n');
+                    if (!i.type().isEmpty()) sb.append("                type: ").append(quote(i.type())).append('\n');
+                    if (i.error() != null) sb.append("                error: ").append(quote(i.error())).append('\n');
+                }
+            }
+        }
+        if (s.ovsVersion() != null) sb.append("    ovs_version: ").append(quote(s.ovsVersion())).append('\n');
+        return sb.substring(0, sb.length() - 1);
+    }
+
+    /** OVSDB's string notation: bare when it reads as an identifier, else a JSON string. */
+    static String quote(String v) {
+        if (v.matches("[A-Za-z_][A-Za-z0-9_.\\-]*") && !v.equals("true") && !v.equals("false")) return v;
+        return Json.write(v, false);
+    }
+
+    private static Map<String, Object> stateJson(OvsState s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("uuid", s.uuid());
+        m.put("ovs_version", s.ovsVersion());
+        List<Object> bridges = new ArrayList<>();
+        for (OvsBridge b : s.bridges()) {
+            Map<String, Object> bm = new LinkedHashMap<>();
+            bm.put("name", b.name());
+            bm.put("uuid", b.uuid());
+            bm.put("datapath_type", b.datapathType());
+            List<Object> ports = new ArrayList<>();
+            for (OvsPort p : b.ports()) {
+                Map<String, Object> pm = new LinkedHashMap<>();
+                pm.put("name", p.name());
+                pm.put("uuid", p.uuid());
+                pm.put("tag", p.tag());
+                pm.put("trunks", p.trunks());
+                pm.put("vlan_mode", p.vlanMode());
+                List<Object> ifs = new ArrayList<>();
+                for (OvsInterface i : p.interfaces()) {
+                    Map<String, Object> im = new LinkedHashMap<>();
+                    im.put("name", i.name());
+                    im.put("type", i.type());
+                    im.put("error", i.error());
+                    ifs.add(im);
+                }
+                pm.put("interfaces", ifs);
+                ports.add(pm);
+            }
+            bm.put("ports", ports);
+            bridges.add(bm);
+        }
+        m.put("bridges", bridges);
+        return m;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.nslab.ovs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nslab.net.Namespaces;
+import dev.nslab.netlink.NetlinkSocket;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A connection to the Open vSwitch database (the Open_vSwitch schema) over its JSON-RPC socket: reads the
+ * switch state and runs transactions. Changes are gathered in an {@link OvsTransaction} and committed in one
+ * OVSDB transaction, which either applies whole or not at all.
+ */
+public final class Ovs implements AutoCloseable {
+    static final String DB = "Open_vSwitch";
+
+    private final JsonRpc rpc;
+    private final ObjectMapper mapper;
+    private final Path socket;
+    private final Namespaces registry;
+    private long curCfg = -1;
+    private boolean monitoring;
+
+    private Ovs(JsonRpc rpc, ObjectMapper mapper, Path socket, Namespaces registry) {
+        this.rpc = rpc;
+        this.mapper = mapper;
+        this.socket = socket;
+        this.registry = registry;
+    }
+
+    /** Connects to the database socket; fails with error "io" when nothing listens there. */
+    public static Ovs connect(Path socket, Namespaces registry) {
+        ObjectMapper mapper = new ObjectMapper();
+        try {
+            return new Ovs(JsonRpc.connect(socket, mapper), mapper, socket, registry);
+        } catch (IOException e) {
+            throw new OvsdbException("cannot connect to " + socket + " (" + e.getMessage() + ")", "io", socket.toString(), e);
+        }
+    }
+
+    public Path socket() { return socket; }
+
+    Namespaces registry() { return registry; }
+
+    ObjectMapper mapper() { return mapper; }
+
+    /**
+     * The datapath a new bridge should use: the kernel's when the openvswitch module is there, else the
+     * userspace one ("netdev"), which works on any kernel.
+     */
+    public static String defaultDatapathType() {
+        return NetlinkSocket.genlFamilyExists("ovs_datapath") ? "" : "netdev";
+    }
+
+    /** Reads every bridge, port and interface in one transaction. */
+    public OvsState state() {
+        ArrayNode ops = mapper.createArrayNode();
+        ops.add(select("Open_vSwitch", "_uuid", "ovs_version", "cur_cfg", "next_cfg", "bridges"));
+        ops.add(select("Bridge", "_uuid", "name", "datapath_type", "ports"));
+        ops.add(select("Port", "_uuid", "name", "interfaces", "tag", "trunks", "vlan_mode"));
+        ops.add(select("Interface", "_uuid", "name", "type", "error"));
+        JsonNode r = transact(ops);
+        Map<String, OvsInterface> ifaces = new HashMap<>();
+        for (JsonNode row : r.get(3).path("rows")) {
+            OvsInterface i = new OvsInterface(Values.uuid(row.get("_uuid")), row.path("name").asText(),
+                    row.path("type").asText(""), Values.optString(row.path("error")));
+            ifaces.put(i.uuid(), i);
+        }
+        Map<String, OvsPort> ports = new HashMap<>();
+        for (JsonNode row : r.get(2).path("rows")) {
+            List<OvsInterface> its = Values.uuids(row.path("interfaces")).stream().sorted()
+                    .map(ifaces::get).filter(x -> x != null).toList();
+            OvsPort p = new OvsPort(Values.uuid(row.get("_uuid")), row.path("name").asText(),
+                    Values.optInt(row.path("tag")), Values.ints(row.path("trunks")), Values.optString(row.path("vlan_mode")), its);
+            ports.put(p.uuid(), p);
+        }
+        Map<String, OvsBridge> bridges = new HashMap<>();
+        for (JsonNode row : r.get(1).path("rows")) {
+            List<OvsPort> ps = Values.uuids(row.path("ports")).stream().sorted()
+                    .map(ports::get).filter(x -> x != null).toList();
+            OvsBridge b = new OvsBridge(Values.uuid(row.get("_uuid")), row.path("name").asText(),
+                    row.path("datapath_type").asText(""), ps);
+            bridges.put(b.uuid(), b);
+        }
+        JsonNode root = r.get(0).path("rows").path(0);
+        if (root.isMissingNode()) {
+            throw new OvsdbException("the Open vSwitch database has no Open_vSwitch row: run \"nslab ovs start\" to initialise it",
+                    "not initialized", socket.toString());
+        }
+        List<OvsBridge> bs = Values.uuids(root.path("bridges")).stream().sorted()
+                .map(bridges::get).filter(x -> x != null).toList();
+        return new OvsState(Values.uuid(root.get("_uuid")), Values.optString(root.path("ovs_version")),
+                root.path("cur_cfg").asLong(), root.path("next_cfg").asLong(), bs);
+    }
+
+    /** Starts a transaction against the current state. */
+    public OvsTransaction begin() { return new OvsTransaction(this, state()); }
+
+    ObjectNode select(String table, String... columns) {
+        ObjectNode op = mapper.createObjectNode().put("op", "select").put("table", table);
+        op.putArray("where");
+        ArrayNode cols = op.putArray("columns");
+        for (String c : columns) cols.add(c);
+        return op;
+    }
+
+    /** Runs one transaction; any failed operation (the database rolled all back) becomes an exception. */
+    JsonNode transact(ArrayNode ops) {
+        ArrayNode params = mapper.createArrayNode().add(DB);
+        params.addAll(ops);
+        JsonNode result = rpc.call("transact", params);
+        for (int i = 0; i < result.size(); i++) {
+            JsonNode r = result.get(i);
+            if (r.has("error") && !r.get("error").isNull()) {
+                String word = r.get("error").asText();
+                String details = r.path("details").asText("");
+                throw new OvsdbException("transaction failed: " + word + (details.isEmpty() ? "" : " (" + details + ")"), word,
+                        i < ops.size() ? ops.get(i).path("table").asText() : DB);
+            }
+        }
+        return result;
+    }
+
+    /** Starts following Open_vSwitch.cur_cfg, the configuration number ovs-vswitchd has applied. */
+    void monitorCurCfg() {
+        if (monitoring) return;
+        ObjectNode req = mapper.createObjectNode();
+        req.putObject("Open_vSwitch").putArray("columns").add("cur_cfg");
+        ArrayNode params = mapper.createArrayNode().add(DB).add("nslab-cfg").add(req);
+        rpc.onNotify(this::onUpdate);
+        takeCurCfg(rpc.call("monitor", params));
+        monitoring = true;
+    }
+
+    private void onUpdate(JsonNode msg) {
+        if ("update".equals(msg.path("method").asText())) takeCurCfg(msg.path("params").path(1));
+    }
+
+    private void takeCurCfg(JsonNode tableUpdates) {
+        for (JsonNode row : tableUpdates.path("Open_vSwitch")) {
+            JsonNode v = row.path("new").path("cur_cfg");
+            if (v.isNumber()) curCfg = v.asLong();
+        }
+    }
+
+    /** Waits until ovs-vswitchd has applied configuration {@code cfg}, as ovs-vsctl does before it returns. */
+    void awaitCfg(long cfg, Duration timeout) {
+        if (curCfg >= cfg) return;
+        Thread caller = Thread.currentThread();
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(timeout);
+                rpc.close(); // the only way to end a blocking read of a channel stream
+            } catch (InterruptedException done) {
+                // the change was applied in time
+            }
+        });
+        try {
+            while (curCfg < cfg) rpc.awaitNotification();
+        } catch (OvsdbException e) {
+            if (watchdog.isAlive()) throw e;
+            throw new OvsdbException("ovs-vswitchd has not applied the change within " + timeout.toSeconds()
+                    + " s (the database has it): is ovs-vswitchd running? (nslab ovs status)", "timeout", socket.toString());
+        } finally {
+            watchdog.interrupt();
+        }
+        assert caller == Thread.currentThread();
+    }
+
+    /** Error texts ovs-vswitchd left on the named interfaces (a device that does not exist, a bad type...). */
+    Map<String, String> interfaceErrors(List<String> names) {
+        Map<String, String> out = new HashMap<>();
+        if (names.isEmpty()) return out;
+        ArrayNode ops = mapper.createArrayNode().add(select("Interface", "name", "error"));
+        for (JsonNode row : transact(ops).get(0).path("rows")) {
+            String name = row.path("name").asText();
+            String err = Values.optString(row.path("error"));
+            if (err != null && names.contains(name)) out.put(name, err);
+        }
+        return out;
+    }
+
+    /** Adds the Open_vSwitch root row when the database is new, and records versions as ovs-ctl does. */
+    void initialize(String ovsVersion, String dbVersion) {
+        ArrayNode probe = mapper.createArrayNode().add(select("Open_vSwitch", "_uuid"));
+        boolean empty = transact(probe).get(0).path("rows").isEmpty();
+        ArrayNode ops = mapper.createArrayNode();
+        ObjectNode row = mapper.createObjectNode();
+        if (ovsVersion != null) row.put("ovs_version", ovsVersion);
+        if (dbVersion != null) row.put("db_version", dbVersion);
+        if (empty) {
+            ops.add(mapper.createObjectNode().put("op", "insert").put("table", "Open_vSwitch").set("row", row));
+        } else if (!row.isEmpty()) {
+            ObjectNode update = mapper.createObjectNode().put("op", "update").put("table", "Open_vSwitch");
+            update.putArray("where");
+            update.set("row", row);
+            ops.add(update);
+        }
+        if (!ops.isEmpty()) transact(ops);
+    }
+
+    List<String> bridgeNames() {
+        List<String> out = new ArrayList<>();
+        state().bridges().forEach(b -> out.add(b.name()));
+        return out;
+    }
+
+    @Override public void close() { rpc.close(); }
+}

@@ -1,0 +1,257 @@
+package dev.nslab.ovs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Changes to bridges and ports, checked one by one against the state read when the transaction began (and the
+ * changes before them), then committed as one OVSDB transaction: a refused change leaves the database as it was.
+ * Error messages use ovs-vsctl's words.
+ */
+public final class OvsTransaction {
+    private final Ovs ovs;
+    private final ArrayNode ops;
+    /** Bridge name to its row reference (["uuid", ...] or ["named-uuid", ...]) and datapath type. */
+    private final Map<String, BridgeRef> bridges = new LinkedHashMap<>();
+    /** Port name to the bridge it is on and its row reference; inserted rows are kept to fold later settings in. */
+    private final Map<String, PortRef> ports = new LinkedHashMap<>();
+    private final Set<String> addedInterfaces = new LinkedHashSet<>();
+    private final Set<String> userspacePorts = new LinkedHashSet<>();
+    private int named;
+
+    private record BridgeRef(JsonNode ref, String datapathType, ObjectNode insertRow) { }
+
+    private record PortRef(String bridge, JsonNode ref, ObjectNode insertRow) { }
+
+    /** What a commit did: warnings from ovs-vswitchd and notes on ports prepared for the userspace datapath. */
+    public record Result(List<String> warnings, List<String> notes, boolean changed) { }
+
+    OvsTransaction(Ovs ovs, OvsState state) {
+        this.ovs = ovs;
+        this.ops = ovs.mapper().createArrayNode();
+        for (OvsBridge b : state.bridges()) {
+            bridges.put(b.name(), new BridgeRef(Values.uuidRef(b.uuid()), b.datapathType(), null));
+            for (OvsPort p : b.ports()) ports.put(p.name(), new PortRef(b.name(), Values.uuidRef(p.uuid()), null));
+        }
+    }
+
+    public boolean hasBridge(String name) { return bridges.containsKey(name); }
+
+    public boolean hasPort(String name) { return ports.containsKey(name); }
+
+    /** The bridge a port is on, or null. */
+    public String bridgeOf(String port) {
+        PortRef p = ports.get(port);
+        return p == null ? null : p.bridge();
+    }
+
+    /** {@code add-br}: a bridge with its internal port; {@code datapathType} "" is the kernel datapath. */
+    public OvsTransaction addBridge(String name, String datapathType, boolean mayExist) {
+        checkName(name, "bridge");
+        if (bridges.containsKey(name)) {
+            if (mayExist) return this;
+            throw refused("cannot create a bridge named " + name + " because a bridge named " + name + " already exists", name);
+        }
+        if (ports.containsKey(name)) {
+            throw refused("cannot create a bridge named " + name + " because a port named " + name
+                    + " already exists on bridge " + ports.get(name).bridge(), name);
+        }
+        String iface = newName(), port = newName(), bridge = newName();
+        ObjectNode ifRow = ovs.mapper().createObjectNode().put("name", name).put("type", "internal");
+        ops.add(insert("Interface", iface, ifRow));
+        ObjectNode portRow = ovs.mapper().createObjectNode().put("name", name);
+        portRow.set("interfaces", Values.namedRef(iface));
+        ops.add(insert("Port", port, portRow));
+        ObjectNode brRow = ovs.mapper().createObjectNode().put("name", name).put("datapath_type", datapathType);
+        brRow.set("ports", Values.setOf(List.of(Values.namedRef(port))));
+        ops.add(insert("Bridge", bridge, brRow));
+        ops.add(mutate("Open_vSwitch", null, "bridges", "insert", Values.setOf(List.of(Values.namedRef(bridge)))));
+        bridges.put(name, new BridgeRef(Values.namedRef(bridge), datapathType, brRow));
+        ports.put(name, new PortRef(name, Values.namedRef(port), portRow));
+        addedInterfaces.add(name);
+        return this;
+    }
+
+    /** {@code del-br}: the bridge goes, and with it (OVSDB garbage collection) its ports and interfaces. */
+    public OvsTransaction delBridge(String name, boolean ifExists) {
+        BridgeRef b = bridges.get(name);
+        if (b == null) {
+            if (ifExists) return this;
+            throw refused("no bridge named " + name, name);
+        }
+        ops.add(mutate("Open_vSwitch", null, "bridges", "delete", Values.setOf(List.of(b.ref()))));
+        bridges.remove(name);
+        ports.values().removeIf(p -> p.bridge().equals(name));
+        return this;
+    }
+
+    /** {@code set bridge BR datapath_type=T}. */
+    public OvsTransaction setDatapathType(String bridge, String type) {
+        BridgeRef b = bridges.get(bridge);
+        if (b == null) throw refused("no bridge named " + bridge, bridge);
+        if (b.insertRow() != null) {
+            b.insertRow().put("datapath_type", type);
+        } else {
+            ObjectNode row = ovs.mapper().createObjectNode().put("datapath_type", type);
+            ops.add(update("Bridge", b.ref(), row));
+        }
+        bridges.put(bridge, new BridgeRef(b.ref(), type, b.insertRow()));
+        return this;
+    }
+
+    /** {@code add-port BR PORT [tag=N ...]}: a port with one system interface of the same name. */
+    public OvsTransaction addPort(String bridge, String port, PortConfig config, boolean mayExist) {
+        checkName(port, "port");
+        BridgeRef b = bridges.get(bridge);
+        if (b == null) throw refused("no bridge named " + bridge, bridge);
+        PortRef existing = ports.get(port);
+        if (existing != null) {
+            if (mayExist && existing.bridge().equals(bridge)) return config.isEmpty() ? this : setPort(port, config);
+            if (mayExist) {
+                throw refused("\"--may-exist add-port " + bridge + " " + port + "\" but " + port + " is actually attached to bridge "
+                        + existing.bridge(), port);
+            }
+            throw refused("cannot create a port named " + port + " because a port named " + port
+                    + " already exists on bridge " + existing.bridge(), port);
+        }
+        if (bridges.containsKey(port)) {
+            throw refused("cannot create a port named " + port + " because a bridge named " + port + " already exists", port);
+        }
+        String iface = newName(), pname = newName();
+        ops.add(insert("Interface", iface, ovs.mapper().createObjectNode().put("name", port)));
+        ObjectNode row = ovs.mapper().createObjectNode().put("name", port);
+        row.set("interfaces", Values.namedRef(iface));
+        apply(row, config);
+        ops.add(insert("Port", pname, row));
+        if (b.insertRow() != null) ((ArrayNode) b.insertRow().get("ports").get(1)).add(Values.namedRef(pname));
+        else ops.add(mutate("Bridge", b.ref(), "ports", "insert", Values.setOf(List.of(Values.namedRef(pname)))));
+        ports.put(port, new PortRef(bridge, Values.namedRef(pname), row));
+        addedInterfaces.add(port);
+        if ("netdev".equals(b.datapathType())) userspacePorts.add(port);
+        return this;
+    }
+
+    /** {@code del-port [BR] PORT}. */
+    public OvsTransaction delPort(String bridge, String port, boolean ifExists) {
+        PortRef p = ports.get(port);
+        if (bridge != null && !bridges.containsKey(bridge)) throw refused("no bridge named " + bridge, bridge);
+        if (p == null) {
+            if (ifExists) return this;
+            throw refused("no port named " + port, port);
+        }
+        if (bridge != null && !p.bridge().equals(bridge)) {
+            throw refused("bridge " + bridge + " does not have a port " + port + " (it is on bridge " + p.bridge() + ")", port);
+        }
+        if (p.bridge().equals(port)) {
+            throw refused("cannot delete port " + port + " because it is the local port for bridge " + port
+                    + " (deleting this port requires deleting the entire bridge)", port);
+        }
+        ops.add(mutate("Bridge", bridges.get(p.bridge()).ref(), "ports", "delete", Values.setOf(List.of(p.ref()))));
+        ports.remove(port);
+        return this;
+    }
+
+    /** {@code set port PORT tag=N trunks=... vlan_mode=...}: the non-null settings of {@code config}. */
+    public OvsTransaction setPort(String port, PortConfig config) {
+        PortRef p = portRef(port);
+        if (p.insertRow() != null) {
+            apply(p.insertRow(), config);
+        } else {
+            ObjectNode row = ovs.mapper().createObjectNode();
+            apply(row, config);
+            if (!row.isEmpty()) ops.add(update("Port", p.ref(), row));
+        }
+        return this;
+    }
+
+    /** {@code clear port PORT COLUMN}: tag, trunks or vlan_mode back to empty. */
+    public OvsTransaction clearPort(String port, String column) {
+        if (!List.of("tag", "trunks", "vlan_mode").contains(column)) {
+            throw refused("Port does not contain a column whose name matches \"" + column + "\" (nslab handles tag, trunks, vlan_mode)", column);
+        }
+        PortRef p = portRef(port);
+        if (p.insertRow() != null) p.insertRow().set(column, Values.emptySet());
+        else ops.add(update("Port", p.ref(), ovs.mapper().createObjectNode().set(column, Values.emptySet())));
+        return this;
+    }
+
+    private PortRef portRef(String port) {
+        PortRef p = ports.get(port);
+        if (p == null) throw refused("no row \"" + port + "\" in table Port", port);
+        return p;
+    }
+
+    /**
+     * Commits. With {@code wait} non-null, returns only once ovs-vswitchd has applied the change (as ovs-vsctl
+     * does) and reports what it could not set up. Ports joining a userspace-datapath bridge first get TX checksum
+     * offload turned off on their veth pair: that datapath does not complete checksums, so TCP would fail.
+     */
+    public Result commit(Duration wait) {
+        if (ops.isEmpty()) return new Result(List.of(), List.of(), false);
+        List<String> notes = new ArrayList<>();
+        if (!userspacePorts.isEmpty()) {
+            try (Offload offload = new Offload(ovs.registry())) {
+                for (String port : userspacePorts) notes.addAll(offload.prepare(port));
+            }
+        }
+        if (wait != null) ovs.monitorCurCfg();
+        ops.add(mutate("Open_vSwitch", null, "next_cfg", "+=", ovs.mapper().getNodeFactory().numberNode(1)));
+        ops.add(ovs.select("Open_vSwitch", "next_cfg"));
+        JsonNode result = ovs.transact(ops);
+        long nextCfg = result.get(result.size() - 1).path("rows").path(0).path("next_cfg").asLong();
+        List<String> warnings = new ArrayList<>();
+        if (wait != null) {
+            ovs.awaitCfg(nextCfg, wait);
+            ovs.interfaceErrors(List.copyOf(addedInterfaces)).forEach((name, err) ->
+                    warnings.add("Error detected while setting up '" + name + "': " + err + ".  See ovs-vswitchd log for details."));
+        }
+        return new Result(warnings, notes, true);
+    }
+
+    private void apply(ObjectNode row, PortConfig c) {
+        if (c.tag() != null) row.put("tag", c.tag());
+        if (c.trunks() != null) row.set("trunks", Values.intSet(c.trunks()));
+        if (c.vlanMode() != null) row.put("vlan_mode", c.vlanMode());
+    }
+
+    private String newName() { return "row" + (named++); }
+
+    private ObjectNode insert(String table, String uuidName, ObjectNode row) {
+        ObjectNode op = ovs.mapper().createObjectNode().put("op", "insert").put("table", table).put("uuid-name", uuidName);
+        op.set("row", row);
+        return op;
+    }
+
+    private ObjectNode update(String table, JsonNode ref, ObjectNode row) {
+        ObjectNode op = ovs.mapper().createObjectNode().put("op", "update").put("table", table);
+        op.set("where", Values.whereUuid(ref));
+        op.set("row", row);
+        return op;
+    }
+
+    private ObjectNode mutate(String table, JsonNode ref, String column, String mutator, JsonNode value) {
+        ObjectNode op = ovs.mapper().createObjectNode().put("op", "mutate").put("table", table);
+        if (ref == null) op.putArray("where");
+        else op.set("where", Values.whereUuid(ref));
+        op.putArray("mutations").add(ovs.mapper().createArrayNode().add(column).add(mutator).add(value));
+        return op;
+    }
+
+    private static void checkName(String name, String what) {
+        if (name.isEmpty()) throw refused("a " + what + " name cannot be empty", name);
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15 || name.contains("/") || name.isBlank()) {
+            throw refused("\"" + name + "\" is not a valid " + what + " name: use 1 to 15 bytes without \"/\" or white space", name);
+        }
+    }
+
+    private static OvsdbException refused(String msg, String object) { return new OvsdbException(msg, "refused", object); }
+}
