@@ -30,7 +30,7 @@ final class Help {
     static void link(PrintStream o) {
         o.print("""
                 Usage: nslab link add [name] NAME [mtu MTU] [address LLADDR] [netns {NETNS|PID}]
-                                      type { veth peer [name] PEER [netns {NETNS|PID}] | bridge }
+                                      type { veth peer [name] PEER [netns {NETNS|PID}] | bridge [vlan_filtering {0|1}] }
                        nslab link set [dev] DEV { up | down | netns {NETNS|PID} | master BRIDGE | nomaster
                                                  | name NEWNAME | mtu MTU | address LLADDR | alias TEXT } ...
                        nslab link delete [dev] DEV

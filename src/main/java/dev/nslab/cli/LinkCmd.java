@@ -70,6 +70,7 @@ final class LinkCmd {
 
     private int add(Args a) {
         String name = null, type = null, peer = null, alias = null;
+        Boolean vlanFiltering = null;
         NsRef netns = null, peerNs = null;
         Integer mtu = null;
         byte[] mac = null;
@@ -94,6 +95,11 @@ final class LinkCmd {
                                 }
                             }
                         }
+                    } else if (type.equals("bridge") && a.peek().equals("vlan_filtering")) {
+                        a.next();
+                        String v = a.value("vlan_filtering");
+                        if (!v.equals("0") && !v.equals("1")) throw new UsageException("Error: argument \"" + v + "\" is wrong: vlan_filtering is 0 or 1");
+                        vlanFiltering = v.equals("1");
                     } else {
                         throw new UsageException("Error: argument \"" + a.peek() + "\" is wrong: type \"" + type + "\" takes no options here");
                     }
@@ -115,7 +121,7 @@ final class LinkCmd {
             throw new UsageException("Error: type \"" + type + "\" is not supported by nslab (supported: veth, bridge).");
         }
         if (type.equals("veth") && peer == null) throw new UsageException("Not enough information: a veth needs \"peer name PEER\".");
-        cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias));
+        cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias, vlanFiltering));
         return 0;
     }
 

@@ -129,11 +129,17 @@ public final class NetHandle implements AutoCloseable {
                 r.endNested(peer);
                 r.endNested(data);
             }
+            if ("bridge".equals(spec.kind()) && Boolean.TRUE.equals(spec.vlanFiltering())) {
+                // off is the default, and a kernel without filtering refuses even an explicit "off"
+                int data = r.beginNested(IFLA_INFO_DATA);
+                r.attrU8(IFLA_BR_VLAN_FILTERING, spec.vlanFiltering() ? 1 : 0);
+                r.endNested(data);
+            }
             r.endNested(info);
             try {
                 nl.execute(r);
             } catch (NetlinkException e) {
-                throw linkError(e, spec.name(), spec.peer());
+                throw linkError(e, spec);
             }
         } finally {
             Libc.close(nsFd);
@@ -152,10 +158,16 @@ public final class NetHandle implements AutoCloseable {
         return fd;
     }
 
-    private static SysException linkError(NetlinkException e, String name, String peer) {
+    private static SysException linkError(NetlinkException e, LinkSpec spec) {
+        String name = spec.name(), peer = spec.peer();
         if (e.errno() == Errno.EEXIST) {
             return new SysException("RTNETLINK answers: File exists (an interface named \"" + name + "\""
                     + (peer != null ? " or \"" + peer + "\"" : "") + " already exists)", Errno.EEXIST, name);
+        }
+        if (e.errno() == Errno.EOPNOTSUPP && Boolean.TRUE.equals(spec.vlanFiltering())) {
+            return new SysException("Error: this kernel has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING), so a Linux bridge "
+                    + "cannot keep VLANs apart: use Open vSwitch for VLAN tags (nslab ovs add-br BR; nslab ovs add-port BR PORT tag=N)",
+                    e.errno(), name);
         }
         if (e.errno() == Errno.EOPNOTSUPP && e.extAck() != null && e.extAck().contains("Unknown device type")) {
             return new SysException("Error: Unknown device type: this kernel lacks the driver (module not available)", e.errno(), name);

@@ -24,6 +24,7 @@ public final class Rtnl {
             IFLA_ALT_IFNAME = 53, IFLA_PERM_ADDRESS = 54;
     public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, IFLA_INFO_SLAVE_KIND = 4;
     public static final int VETH_INFO_PEER = 1;
+    public static final int IFLA_BR_VLAN_FILTERING = 7;
     public static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
 
     // interface flags (net/if.h)

@@ -63,9 +63,17 @@ public final class TestNet implements AutoCloseable {
         return out;
     }
 
-    /** Removes this run's namespaces and root-namespace interfaces; never anything without the prefix. */
+    /** Open vSwitch bridges, as ovs-vsctl lists them (empty when Open vSwitch is not running). */
+    public static List<String> ovsBridges() {
+        if (!Files.exists(Path.of("/var/run/openvswitch/db.sock"))) return List.of();
+        Sh.Result r = Sh.run(List.of("ovs-vsctl", "--timeout=5", "list-br"), null);
+        return r.code() != 0 ? List.of() : r.out().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** Removes this run's OVS bridges, namespaces and root-namespace interfaces; never anything without the prefix. */
     @Override
     public void close() {
+        for (String br : ovsBridges()) if (br.startsWith(prefix)) Sh.run("ovs-vsctl", "--timeout=10", "del-br", br);
         Path dir = Path.of("/run/netns");
         if (Files.isDirectory(dir)) {
             try (var s = Files.list(dir)) {

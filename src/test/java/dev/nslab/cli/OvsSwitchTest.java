@@ -1,0 +1,233 @@
+package dev.nslab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nslab.testkit.Nslab;
+import dev.nslab.testkit.OpenVswitch;
+import dev.nslab.testkit.Sh;
+import dev.nslab.testkit.Tcp;
+import dev.nslab.testkit.TestNet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Seeds 000 and 002 with "nslab ovs" in place of ovs-vsctl, VLAN trunks and native VLANs, the Linux-bridge
+ * variant, and ovs-vsctl's errors. Judged by ovs-vsctl, the real ping and real TCP transfers. Switch ports live
+ * in the root namespace (ovs-vswitchd is there), so every name carries the run's prefix and is removed after.
+ */
+@ExtendWith(OpenVswitch.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OvsSwitchTest {
+    final TestNet t = new TestNet();
+
+    @AfterEach
+    void cleanUp() { t.close(); }
+
+    private Nslab.Out nslab(String line) {
+        List<String> words = new ArrayList<>();
+        for (String w : Sh.words(line)) words.add(w.startsWith("@") ? t.n(w.substring(1)) : w);
+        return Nslab.run(words.toArray(String[]::new));
+    }
+
+    private static String vsctl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
+        cmd.addAll(List.of(args));
+        return Sh.run(cmd, null).ok().out().trim();
+    }
+
+    private boolean ping(String ns, String addr) {
+        return Sh.run("ip", "netns", "exec", t.n(ns), "ping", "-c", "2", "-i", "0.2", "-W", "1", addr).code() == 0;
+    }
+
+    /** A namespace with lo up and a veth whose other end (@sw) stays in the root namespace for a switch. */
+    private void host(String ns, String inside, String sw, String cidr) {
+        nslab("netns add @" + ns).ok();
+        nslab("link add @" + inside + " type veth peer name @" + sw).ok();
+        nslab("link set @" + inside + " netns @" + ns).ok();
+        nslab("link set @" + sw + " up").ok();
+        nslab("-n @" + ns + " link set dev lo up").ok();
+        nslab("-n @" + ns + " link set dev @" + inside + " up").ok();
+        nslab("-n @" + ns + " address add " + cidr + " dev @" + inside).ok();
+    }
+
+    @Test
+    @Order(1)
+    void seed000StartsOpenVswitchThenPingsThenTagsIsolate() throws Exception {
+        boolean wasRunning = OpenVswitch.running();
+        Nslab.Out addBr = nslab("ovs add-br @OVS-1").ok();
+        assertTrue(OpenVswitch.running(), "nslab started Open vSwitch");
+        if (!wasRunning) assertTrue(addBr.err().contains("started ovsdb-server and ovs-vswitchd"), addBr.err());
+        assertEquals("true", String.valueOf(Sh.run("ovs-vsctl", "br-exists", t.n("OVS-1")).code() == 0));
+        if (Sh.run("sh", "-c", "test -d /sys/module/openvswitch").code() != 0) {
+            assertEquals("netdev", vsctl("get", "bridge", t.n("OVS-1"), "datapath_type"));
+            assertTrue(addBr.err().contains("userspace datapath"), addBr.err());
+        }
+        assertEquals("", vsctl("list-ports", t.n("OVS-1")), "only the bridge's own port, which list-ports leaves out");
+
+        nslab("netns add @ns1").ok();
+        nslab("netns add @ns2").ok();
+        nslab("link add @eth1-ns1 type veth peer name @veth-ns1").ok();
+        nslab("link add @eth1-ns2 type veth peer name @veth-ns2").ok();
+        nslab("link set @eth1-ns1 netns @ns1").ok();
+        nslab("link set @eth1-ns2 netns @ns2").ok();
+        Nslab.Out add = nslab("ovs -v add-port @OVS-1 @veth-ns1").ok();
+        nslab("ovs add-port @OVS-1 @veth-ns2").ok();
+        assertEquals(t.n("veth-ns1") + "\n" + t.n("veth-ns2"), vsctl("list-ports", t.n("OVS-1")));
+        assertEquals(vsctl("show"), nslab("ovs show").ok().out().trim(), "same layout as ovs-vsctl show");
+        for (String[] x : new String[][] {{"ns1", "1"}, {"ns2", "2"}}) {
+            nslab("link set @veth-" + x[0] + " up").ok();
+            nslab("-n @" + x[0] + " link set dev lo up").ok();
+            nslab("-n @" + x[0] + " link set dev @eth1-" + x[0] + " up").ok();
+            nslab("-n @" + x[0] + " address add 192.168.0." + x[1] + "/24 dev @eth1-" + x[0]).ok();
+        }
+        if ("netdev".equals(vsctl("get", "bridge", t.n("OVS-1"), "datapath_type"))) {
+            assertTrue(add.err().contains("tx checksum offload off on " + t.n("eth1-ns1") + " in namespace " + t.n("ns1")), add.err());
+            if (Sh.run("sh", "-c", "command -v ethtool").code() == 0) {
+                assertTrue(Sh.ok("ip", "netns", "exec", t.n("ns1"), "ethtool", "-k", t.n("eth1-ns1")).contains("tx-checksumming: off"));
+                assertTrue(Sh.ok("ethtool", "-k", t.n("veth-ns1")).contains("tx-checksumming: off"));
+            }
+        }
+        assertTrue(ping("ns1", "192.168.0.2"));
+        assertTrue(ping("ns2", "192.168.0.1"));
+        assertEquals(8L << 20, Tcp.transfer(t.n("ns1"), t.n("ns2"), "192.168.0.2", 5201, 8 << 20), "TCP across the switch");
+
+        nslab("ovs set port @veth-ns1 tag=100").ok();
+        nslab("ovs set port @veth-ns2 tag=200").ok();
+        assertEquals("100", vsctl("get", "port", t.n("veth-ns1"), "tag"));
+        assertEquals("200", vsctl("get", "port", t.n("veth-ns2"), "tag"));
+        assertEquals("200", nslab("ovs get port @veth-ns2 tag").ok().out().trim());
+        assertEquals(vsctl("show"), nslab("ovs show").ok().out().trim());
+        assertFalse(ping("ns1", "192.168.0.2"), "VLAN 100 and 200 are separate");
+
+        nslab("ovs clear port @veth-ns2 tag").ok();
+        nslab("ovs set port @veth-ns2 tag=100").ok();
+        assertTrue(ping("ns1", "192.168.0.2"), "same VLAN again");
+
+        nslab("ovs del-br @OVS-1").ok();
+        assertEquals(2, Sh.run("ovs-vsctl", "br-exists", t.n("OVS-1")).code());
+    }
+
+    @Test
+    @Order(2)
+    void seed002MarioAndLuigiWithTcpAndJson() throws Exception {
+        nslab("ovs add-br @my_switch").ok();
+        host("mario", "mario-ns", "mario-ovs", "10.0.0.1/24");
+        host("luigi", "luigi-ns", "luigi-ovs", "10.0.0.2/24");
+        nslab("ovs add-port @my_switch @mario-ovs -- add-port @my_switch @luigi-ovs").ok();
+        assertTrue(ping("mario", "10.0.0.2"));
+        assertEquals(4L << 20, Tcp.transfer(t.n("luigi"), t.n("mario"), "10.0.0.1", 5202, 4 << 20));
+        JsonNode show = TestNet.json(nslab("-j ovs show").ok().out());
+        JsonNode br = null;
+        for (JsonNode b : show.path("bridges")) if (b.path("name").asText().equals(t.n("my_switch"))) br = b;
+        assertEquals(vsctl("get", "bridge", t.n("my_switch"), "_uuid"), br.path("uuid").asText());
+        assertEquals(3, br.path("ports").size());
+        JsonNode ports = TestNet.json(nslab("ovs -j list-ports @my_switch").ok().out());
+        assertEquals(vsctl("list-ports", t.n("my_switch")), ports.get(0).asText() + "\n" + ports.get(1).asText());
+        nslab("ovs del-port @my_switch @mario-ovs").ok();
+        assertEquals(t.n("luigi-ovs"), vsctl("list-ports", t.n("my_switch")));
+        nslab("ovs del-br @my_switch").ok();
+    }
+
+    @Test
+    @Order(3)
+    void trunkBetweenTwoSwitchesAndNativeVlan() {
+        nslab("ovs add-br @brA -- add-br @brB").ok();
+        host("a100", "e", "a100", "10.9.0.1/24");
+        host("a200", "e", "a200", "10.9.0.2/24");
+        host("b100", "e", "b100", "10.9.0.3/24");
+        host("b200", "e", "b200", "10.9.0.4/24");
+        host("nat", "e", "nat", "10.9.0.5/24");
+        nslab("link add @tA type veth peer name @tB").ok();
+        nslab("link set @tA up").ok();
+        nslab("link set @tB up").ok();
+        nslab("ovs add-port @brA @a100 tag=100 -- add-port @brA @a200 tag=200 -- add-port @brA @tA trunks=100,200"
+                + " -- add-port @brB @b100 tag=100 -- add-port @brB @b200 tag=200 -- add-port @brB @tB trunks=100,200").ok();
+        assertEquals("[100, 200]", vsctl("get", "port", t.n("tA"), "trunks"));
+        assertTrue(ping("a100", "10.9.0.3"), "VLAN 100 crosses the trunk");
+        assertTrue(ping("a200", "10.9.0.4"), "VLAN 200 crosses the trunk");
+        assertFalse(ping("a100", "10.9.0.4"), "but stays VLAN 100");
+
+        // untagged frames on a native-untagged port belong to its tag's VLAN
+        nslab("ovs add-port @brB @nat tag=100 trunks=200 vlan_mode=native-untagged").ok();
+        assertEquals("native-untagged", vsctl("get", "port", t.n("nat"), "vlan_mode"));
+        assertTrue(ping("nat", "10.9.0.1"), "native VLAN 100 reaches VLAN 100 across the trunk");
+        assertFalse(ping("nat", "10.9.0.2"), "and not VLAN 200");
+
+        // a trunk limited to VLAN 100 cuts VLAN 200 off
+        nslab("ovs set port @tA trunks=100 -- set port @tB trunks=100").ok();
+        assertFalse(ping("a200", "10.9.0.4"));
+        assertTrue(ping("a100", "10.9.0.3"));
+        nslab("ovs del-br @brA -- del-br @brB").ok();
+        assertFalse(TestNet.ovsBridges().contains(t.n("brA")));
+    }
+
+    @Test
+    @Order(4)
+    void errorsAreOvsVsctlsAndChangeNothing() {
+        Nslab.Out r = nslab("ovs add-port @nobr @p1").fails();
+        assertEquals("ovs-vsctl: no bridge named " + t.n("nobr") + "\n", r.err());
+        nslab("ovs add-br @br1").ok();
+        r = nslab("ovs add-br @br1").fails();
+        assertTrue(r.err().contains("because a bridge named " + t.n("br1") + " already exists"), r.err());
+        nslab("ovs --may-exist add-br @br1").ok();
+        // one transaction: the second command fails, so the first is not applied either
+        r = nslab("ovs add-port @br1 @p1 -- add-port @br9 @p2").fails();
+        assertEquals("", vsctl("list-ports", t.n("br1")));
+        r = nslab("ovs add-port @br1 @p1 tag=5000").fails();
+        assertTrue(r.err().contains("tag=5000 is out of range"), r.err());
+        assertEquals("", vsctl("list-ports", t.n("br1")));
+        r = nslab("ovs del-port @nope").fails();
+        assertEquals("ovs-vsctl: no port named " + t.n("nope") + "\n", r.err());
+        nslab("ovs --if-exists del-port @nope").ok();
+        nslab("ovs --if-exists del-br @nope").ok();
+        assertEquals(2, nslab("ovs br-exists @nope").code());
+        // a port whose device does not exist: recorded, and the switch's complaint is passed on as ovs-vsctl does
+        r = nslab("ovs add-port @br1 @ghost").ok();
+        assertTrue(r.err().contains("Error detected while setting up '" + t.n("ghost") + "'"), r.err());
+        assertTrue(nslab("ovs frobnicate").fails().err().contains("unknown command 'frobnicate'"));
+        nslab("ovs del-br @br1").ok();
+    }
+
+    @Test
+    @Order(5)
+    void linuxBridgeForTheUntaggedCaseAndAClearRefusalForVlans() {
+        nslab("netns add @h").ok();
+        nslab("-n @h link add @br type bridge").ok();
+        nslab("-n @h link set @br up").ok();
+        for (String[] x : new String[][] {{"ns1", "10.8.0.1/24"}, {"ns2", "10.8.0.2/24"}}) {
+            nslab("netns add @" + x[0]).ok();
+            nslab("-n @h link add @v-" + x[0] + " type veth peer name e netns @" + x[0]).ok();
+            nslab("-n @h link set @v-" + x[0] + " master @br").ok();
+            nslab("-n @h link set @v-" + x[0] + " up").ok();
+            nslab("-n @" + x[0] + " link set lo up").ok();
+            nslab("-n @" + x[0] + " link set e up").ok();
+            nslab("-n @" + x[0] + " address add " + x[1] + " dev e").ok();
+        }
+        assertEquals(t.n("br"), t.link(t.n("h"), t.n("v-ns1")).path("master").asText());
+        assertTrue(nslab("-n @h link show").ok().out().contains("master " + t.n("br")));
+        assertTrue(ping("ns1", "10.8.0.2"));
+        nslab("-n @h link set @v-ns2 nomaster").ok();
+        assertFalse(t.link(t.n("h"), t.n("v-ns2")).has("master"));
+        assertFalse(ping("ns1", "10.8.0.2"));
+
+        Nslab.Out r = nslab("-n @h link add @brv type bridge vlan_filtering 1");
+        boolean kernelHasIt = Sh.run("sh", "-c", "ip netns exec " + t.n("h") + " ip link add " + t.n("probe")
+                + " type bridge vlan_filtering 1 && ip -n " + t.n("h") + " link del " + t.n("probe")).code() == 0;
+        if (kernelHasIt) {
+            r.ok();
+        } else {
+            assertTrue(r.fails().err().contains("no bridge VLAN filtering") && r.err().contains("nslab ovs add-port"), r.err());
+            assertEquals(null, t.link(t.n("h"), t.n("brv")), "nothing half-made");
+        }
+    }
+}
