@@ -3,7 +3,20 @@ package dev.nslab.cli;
 import dev.nslab.net.Namespaces;
 import dev.nslab.sys.Libc;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +74,78 @@ final class Training {
             for (int round = 0; round < 2; round++) {
                 for (String[] c : writes) new Cli(sink, sink, reg).run(c);
             }
+            ovs(sink); // here, so that preparing ports for the userspace datapath can only touch this private namespace
         } finally {
             Libc.umount2(dir.toString(), Libc.MNT_DETACH);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * "nslab ovs" against a stand-in database on a private socket that answers every select with one canned row
+     * per table, so the OVSDB client, JSON and transaction classes are in the cache without a real switch.
+     * Runs inside the private network namespace.
+     */
+    private static void ovs(PrintStream sink) throws Exception {
+        Path dir = Files.createTempDirectory("nslab-training-ovs");
+        Path sock = dir.resolve("db.sock");
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode rows = mapper.readTree("""
+                {"Open_vSwitch": [{"_uuid": ["uuid", "00000000-0000-0000-0000-000000000001"], "ovs_version": "3.1.0",
+                                   "cur_cfg": 1, "next_cfg": 1, "bridges": ["uuid", "00000000-0000-0000-0000-000000000002"]}],
+                 "Bridge": [{"_uuid": ["uuid", "00000000-0000-0000-0000-000000000002"], "name": "br0", "datapath_type": "netdev",
+                             "ports": ["set", [["uuid", "00000000-0000-0000-0000-000000000003"]]]}],
+                 "Port": [{"_uuid": ["uuid", "00000000-0000-0000-0000-000000000003"], "name": "p0", "tag": 100,
+                           "trunks": ["set", [1, 2]], "vlan_mode": ["set", []],
+                           "interfaces": ["uuid", "00000000-0000-0000-0000-000000000004"]}],
+                 "Interface": [{"_uuid": ["uuid", "00000000-0000-0000-0000-000000000004"], "name": "p0", "type": "",
+                                "error": "could not open network device p0 (No such device)"}]}
+                """);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            Thread db = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (true) {
+                        try (SocketChannel c = server.accept();
+                             JsonParser in = mapper.getFactory().createParser(Channels.newInputStream(c))) {
+                            for (JsonNode req; (req = mapper.readTree(in)) != null; ) {
+                                ObjectNode reply = mapper.createObjectNode().putNull("error").set("id", req.get("id"));
+                                ArrayNode result = mapper.createArrayNode();
+                                JsonNode params = req.path("params");
+                                if (req.path("method").asText().equals("monitor")) {
+                                    reply.putObject("result").putObject("Open_vSwitch").putObject("00000000-0000-0000-0000-000000000001")
+                                            .putObject("new").put("cur_cfg", 1 << 30);
+                                } else {
+                                    for (int i = 1; i < params.size(); i++) {
+                                        String op = params.get(i).path("op").asText();
+                                        if (op.equals("select")) result.addObject().set("rows", rows.path(params.get(i).path("table").asText()));
+                                        else result.addObject().put("count", 1);
+                                    }
+                                    reply.set("result", result);
+                                }
+                                c.write(ByteBuffer.wrap(mapper.writeValueAsBytes(reply)));
+                            }
+                        } catch (IOException e) {
+                            // the client went away: wait for the next one
+                        }
+                    }
+                } catch (Exception e) {
+                    // socket closed at the end of training
+                }
+            });
+            String db0 = "--db=unix:" + sock;
+            String[][] cmds = {
+                    {"ovs", db0, "show"}, {"-j", "ovs", db0, "show"}, {"ovs", db0, "list-br"}, {"ovs", db0, "list-ports", "br0"},
+                    {"ovs", db0, "get", "port", "p0", "tag"}, {"ovs", db0, "br-exists", "nope"},
+                    {"ovs", db0, "add-br", "br1", "--", "add-port", "br1", "p1", "tag=10", "--", "set", "port", "p0", "tag=20"},
+                    {"ovs", db0, "-v", "add-port", "br0", "p2", "trunks=1,2", "vlan_mode=trunk", "--", "clear", "port", "p0", "tag"},
+                    {"ovs", db0, "del-port", "p0", "--", "del-br", "br0"}, {"ovs", db0, "add-port", "nobr", "x"},
+            };
+            for (String[] c : cmds) new Cli(sink, sink).run(c);
+            server.close();
+            db.join(1000);
+        } finally {
+            Files.deleteIfExists(sock);
             Files.deleteIfExists(dir);
         }
     }
