@@ -3,6 +3,8 @@ package dev.nslab.cli;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NsRef;
+import dev.nslab.lab.LabException;
+import dev.nslab.lab.LabFileException;
 import dev.nslab.netlink.NetlinkException;
 import dev.nslab.ovs.OvsdbException;
 import dev.nslab.sys.Errno;
@@ -121,6 +123,14 @@ public final class Cli {
             out.flush();
             err.println(e.getMessage());
             return 255;
+        } catch (LabFileException e) {
+            out.flush();
+            err.println(e.getMessage());
+            return 1;
+        } catch (LabException e) {
+            out.flush();
+            err.println("nslab: " + e.getMessage());
+            return 1;
         } catch (OvsdbException e) {
             out.flush();
             err.println("ovs-vsctl: " + e.getMessage());
@@ -152,6 +162,9 @@ public final class Cli {
         if (obj.equals("unshare")) return new UnshareCmd(this).run(a);
         if (obj.equals("ping") || obj.equals("ping6")) return new PingCmd(this, ns, obj.equals("ping6") ? 10 : family).run(a);
         if (obj.equals("ovs") || obj.equals("ovs-vsctl")) return new OvsCmd(this).run(a);
+        if (obj.equals("up") || obj.equals("down") || obj.equals("status") || obj.equals("ls") || obj.equals("exec")) {
+            return new LabCmd(this).run(obj, a);
+        }
         if (obj.equals("help")) {
             Help.top(out);
             return 0;

@@ -12,6 +12,7 @@ final class Help {
         o.print("""
                 Usage: nslab [ OPTIONS ] OBJECT { COMMAND | help }
                        nslab [ -force ] -batch FILENAME
+                       nslab { up FILE [--dry-run] | down FILE|LAB|--all | status [LAB] | ls | exec LAB NODE -- CMD }
                 where  OBJECT := { link | address | route | netns | sysctl | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -a[ll] | -4 | -6 | -force | -V[ersion] }
 
@@ -108,6 +109,19 @@ final class Help {
                 Without the openvswitch kernel module, new bridges use the userspace datapath (netdev); ports joining
                 such a bridge get TX checksum offload turned off on their veth pair, so TCP works (-v says where).
                 When no ovsdb-server answers at /var/run/openvswitch/db.sock, nslab starts Open vSwitch itself.
+                """);
+    }
+
+    static void lab(PrintStream o) {
+        o.print("""
+                Usage: nslab up FILE [--dry-run] [-j]      build the lab FILE describes, or bring it to what FILE now says
+                       nslab down FILE|LAB | --all [-j]    remove everything the lab created (and nothing else)
+                       nslab status [LAB] [-j]  |  nslab ls   labs, their nodes, addresses and health (exit 1 if unhealthy)
+                       nslab exec LAB NODE -- CMD [ARG...]  run a command inside a node
+                Options: --state-dir DIR (default /run/nslab, or $NSLAB_STATE_DIR)
+                FILE is YAML or JSON in containerlab's format; nodes of kind linux (a namespace), bridge (a Linux bridge
+                in its own namespace) and ovs-bridge (Open vSwitch); links are veth pairs, "vlan: N" tags the switch end.
+                nslab's own keys: prefix, interfaces (addresses), routes, forwarding, expect. See docs/labs.md.
                 """);
     }
 }

@@ -52,18 +52,27 @@ public final class Namespaces {
 
     /** Creates a new, empty network namespace registered as {@code name}. */
     public void add(String name) {
-        register(name, true, "/proc/thread-self/ns/net");
+        register(name, true, "/proc/thread-self/ns/net", null);
+    }
+
+    /**
+     * Creates a namespace and runs {@code prepare} inside it before it gets its name, so that a namespace that can be
+     * found by name has always been prepared (a lab marks its namespaces this way, so a crash never leaves one
+     * unmarked). If {@code prepare} fails, the namespace is never registered.
+     */
+    public void add(String name, Runnable prepare) {
+        register(name, true, "/proc/thread-self/ns/net", prepare);
     }
 
     /** Registers the network namespace of process {@code pid} as {@code name} (ip netns attach). */
     public void attach(String name, int pid) {
         String source = "/proc/" + pid + "/ns/net";
         if (!Files.exists(Path.of(source))) throw new SysException("No such process " + pid, Errno.ESRCH, String.valueOf(pid));
-        register(name, false, source);
+        register(name, false, source, null);
     }
 
     /** Creates the registration file and bind-mounts the namespace named by {@code sourcePath} on it. */
-    private void register(String name, boolean fresh, String sourcePath) {
+    private void register(String name, boolean fresh, String sourcePath, Runnable prepare) {
         validateName(name);
         prepareDir();
         Path file = path(name);
@@ -78,6 +87,7 @@ public final class Namespaces {
         try {
             NsThread.callAndReturn(name, () -> {
                 if (fresh) Libc.unshare(Libc.CLONE_NEWNET, name);
+                if (prepare != null) prepare.run();
                 Libc.mount(sourcePath, file.toString(), "none", Libc.MS_BIND, null);
                 return null;
             });

@@ -114,7 +114,6 @@ public final class NetHandle implements AutoCloseable {
             NlRequest r = ifinfo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, 0, 0).attrString(IFLA_IFNAME, spec.name());
             if (spec.mtu() != null) r.attrU32(IFLA_MTU, spec.mtu());
             if (spec.address() != null) r.attr(IFLA_ADDRESS, spec.address());
-            if (spec.alias() != null) r.attrString(IFLA_IFALIAS, spec.alias());
             // Target namespaces are opened while the request is built: a missing one fails before anything is sent.
             if (spec.netns() != null) nsFd = nsAttr(r, spec.netns());
             int info = r.beginNested(IFLA_LINKINFO);
@@ -141,6 +140,8 @@ public final class NetHandle implements AutoCloseable {
             } catch (NetlinkException e) {
                 throw linkError(e, spec);
             }
+            // the kernel ignores IFLA_IFALIAS when it creates a link: set it on the new link (when it stayed here)
+            if (spec.alias() != null && spec.netns() == null) setLink(LinkChange.of(spec.name()).alias(spec.alias()));
         } finally {
             Libc.close(nsFd);
             Libc.close(peerFd);

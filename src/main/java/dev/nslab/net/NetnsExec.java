@@ -79,6 +79,24 @@ public final class NetnsExec {
         });
     }
 
+    /** What a command printed (stdout and stderr merged) and its exit status. */
+    public record Output(int status, String text) { }
+
+    /** Runs {@code command} inside {@code name} with its output captured (for commands a lab runs in its nodes). */
+    public static Output capture(Namespaces registry, String name, List<String> command) {
+        return NsThread.callOnFreshThread(name, () -> {
+            enter(registry, name);
+            try {
+                Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                return new Output(p.waitFor(), text);
+            } catch (IOException e) {
+                throw new SysException("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
+            }
+        });
+    }
+
     /** Replaces this process with {@code command} in a fresh, anonymous network namespace (unshare --net). */
     public static SysException execUnshared(List<String> command) {
         return NsThread.callOnFreshThread("unshare", () -> {

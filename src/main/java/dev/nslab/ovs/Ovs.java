@@ -65,8 +65,8 @@ public final class Ovs implements AutoCloseable {
     public OvsState state() {
         ArrayNode ops = mapper.createArrayNode();
         ops.add(select("Open_vSwitch", "_uuid", "ovs_version", "cur_cfg", "next_cfg", "bridges"));
-        ops.add(select("Bridge", "_uuid", "name", "datapath_type", "ports"));
-        ops.add(select("Port", "_uuid", "name", "interfaces", "tag", "trunks", "vlan_mode"));
+        ops.add(select("Bridge", "_uuid", "name", "datapath_type", "ports", "external_ids"));
+        ops.add(select("Port", "_uuid", "name", "interfaces", "tag", "trunks", "vlan_mode", "external_ids"));
         ops.add(select("Interface", "_uuid", "name", "type", "error"));
         JsonNode r = transact(ops);
         Map<String, OvsInterface> ifaces = new HashMap<>();
@@ -80,7 +80,8 @@ public final class Ovs implements AutoCloseable {
             List<OvsInterface> its = Values.uuids(row.path("interfaces")).stream().sorted()
                     .map(ifaces::get).filter(x -> x != null).toList();
             OvsPort p = new OvsPort(Values.uuid(row.get("_uuid")), row.path("name").asText(),
-                    Values.optInt(row.path("tag")), Values.ints(row.path("trunks")), Values.optString(row.path("vlan_mode")), its);
+                    Values.optInt(row.path("tag")), Values.ints(row.path("trunks")), Values.optString(row.path("vlan_mode")), its,
+                    Values.map(row.path("external_ids")));
             ports.put(p.uuid(), p);
         }
         Map<String, OvsBridge> bridges = new HashMap<>();
@@ -88,7 +89,7 @@ public final class Ovs implements AutoCloseable {
             List<OvsPort> ps = Values.uuids(row.path("ports")).stream().sorted()
                     .map(ports::get).filter(x -> x != null).toList();
             OvsBridge b = new OvsBridge(Values.uuid(row.get("_uuid")), row.path("name").asText(),
-                    row.path("datapath_type").asText(""), ps);
+                    row.path("datapath_type").asText(""), ps, Values.map(row.path("external_ids")));
             bridges.put(b.uuid(), b);
         }
         JsonNode root = r.get(0).path("rows").path(0);

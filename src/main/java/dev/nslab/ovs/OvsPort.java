@@ -1,10 +1,11 @@
 package dev.nslab.ovs;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A row of the Port table. {@code tag} is the access VLAN (null: none), {@code trunks} the VLANs a trunk carries
  * (empty: all), {@code vlanMode} null when unset (OVS then derives it from tag and trunks).
  */
 public record OvsPort(String uuid, String name, Integer tag, List<Integer> trunks, String vlanMode,
-                      List<OvsInterface> interfaces) { }
+                      List<OvsInterface> interfaces, Map<String, String> externalIds) { }

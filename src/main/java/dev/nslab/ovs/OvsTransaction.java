@@ -56,6 +56,11 @@ public final class OvsTransaction {
 
     /** {@code add-br}: a bridge with its internal port; {@code datapathType} "" is the kernel datapath. */
     public OvsTransaction addBridge(String name, String datapathType, boolean mayExist) {
+        return addBridge(name, datapathType, mayExist, Map.of());
+    }
+
+    /** {@code add-br} with external_ids on the bridge row (set in the same transaction as the bridge is made). */
+    public OvsTransaction addBridge(String name, String datapathType, boolean mayExist, Map<String, String> externalIds) {
         checkName(name, "bridge");
         if (bridges.containsKey(name)) {
             if (mayExist) return this;
@@ -72,6 +77,7 @@ public final class OvsTransaction {
         portRow.set("interfaces", Values.namedRef(iface));
         ops.add(insert("Port", port, portRow));
         ObjectNode brRow = ovs.mapper().createObjectNode().put("name", name).put("datapath_type", datapathType);
+        if (!externalIds.isEmpty()) brRow.set("external_ids", Values.mapOf(externalIds));
         brRow.set("ports", Values.setOf(List.of(Values.namedRef(port))));
         ops.add(insert("Bridge", bridge, brRow));
         ops.add(mutate("Open_vSwitch", null, "bridges", "insert", Values.setOf(List.of(Values.namedRef(bridge)))));
@@ -110,6 +116,11 @@ public final class OvsTransaction {
 
     /** {@code add-port BR PORT [tag=N ...]}: a port with one system interface of the same name. */
     public OvsTransaction addPort(String bridge, String port, PortConfig config, boolean mayExist) {
+        return addPort(bridge, port, config, mayExist, Map.of());
+    }
+
+    /** {@code add-port} with external_ids on the port row. */
+    public OvsTransaction addPort(String bridge, String port, PortConfig config, boolean mayExist, Map<String, String> externalIds) {
         checkName(port, "port");
         BridgeRef b = bridges.get(bridge);
         if (b == null) throw refused("no bridge named " + bridge, bridge);
@@ -130,6 +141,7 @@ public final class OvsTransaction {
         ops.add(insert("Interface", iface, ovs.mapper().createObjectNode().put("name", port)));
         ObjectNode row = ovs.mapper().createObjectNode().put("name", port);
         row.set("interfaces", Values.namedRef(iface));
+        if (!externalIds.isEmpty()) row.set("external_ids", Values.mapOf(externalIds));
         apply(row, config);
         ops.add(insert("Port", pname, row));
         if (b.insertRow() != null) ((ArrayNode) b.insertRow().get("ports").get(1)).add(Values.namedRef(pname));

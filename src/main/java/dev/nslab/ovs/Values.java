@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** RFC 7047 value notation: atoms, ["set", [...]], ["uuid", "..."], ["named-uuid", "..."]. */
 final class Values {
@@ -37,6 +39,21 @@ final class Values {
     }
 
     static List<Integer> ints(JsonNode v) { return set(v).stream().map(JsonNode::asInt).sorted().toList(); }
+
+    /** A map column: ["map", [[k, v], ...]]. */
+    static Map<String, String> map(JsonNode v) {
+        Map<String, String> out = new TreeMap<>();
+        if (v.isArray() && v.size() == 2 && "map".equals(v.get(0).asText())) {
+            for (JsonNode kv : v.get(1)) out.put(kv.get(0).asText(), kv.get(1).asText());
+        }
+        return out;
+    }
+
+    static ArrayNode mapOf(Map<String, String> m) {
+        ArrayNode pairs = F.arrayNode();
+        m.forEach((k, val) -> pairs.add(F.arrayNode().add(k).add(val)));
+        return F.arrayNode().add("map").add(pairs);
+    }
 
     static ArrayNode uuidRef(String uuid) { return F.arrayNode().add("uuid").add(uuid); }
 

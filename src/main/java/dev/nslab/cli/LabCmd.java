@@ -1,0 +1,253 @@
+package dev.nslab.cli;
+
+import dev.nslab.lab.LabException;
+import dev.nslab.lab.LabState;
+import dev.nslab.lab.Labs;
+import dev.nslab.lab.Progress;
+import dev.nslab.lab.Resource;
+import dev.nslab.lab.Topology;
+import dev.nslab.lab.TopologyParser;
+import dev.nslab.net.NetnsExec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code nslab up | down | status | ls | exec}: labs from topology files, over {@link Labs}. */
+final class LabCmd {
+    private final Cli cli;
+    private Path stateDir;
+
+    LabCmd(Cli cli) {
+        this.cli = cli;
+        String env = System.getenv("NSLAB_STATE_DIR");
+        this.stateDir = env == null || env.isEmpty() ? Labs.DEFAULT_STATE_DIR : Path.of(env);
+    }
+
+    int run(String verb, Args a) {
+        List<String> words = new ArrayList<>();
+        boolean dryRun = false, all = false;
+        List<String> command = null;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "--dry-run", "-n" -> dryRun = true;
+                case "--all", "-a" -> all = true;
+                case "-j", "--json" -> cli.json = true;
+                case "--state-dir" -> stateDir = Path.of(a.value("--state-dir"));
+                case "--" -> command = new ArrayList<>(a.rest());
+                case "help", "-h", "--help" -> {
+                    Help.lab(cli.out);
+                    return 0;
+                }
+                default -> {
+                    if (w.startsWith("--state-dir=")) stateDir = Path.of(w.substring("--state-dir=".length()));
+                    else if (w.startsWith("-") && !verb.equals("exec")) throw new UsageException("nslab " + verb + ": unknown option \"" + w + "\" (try \"nslab " + verb + " help\")");
+                    else if (verb.equals("exec") && words.size() >= 2) {
+                        command = new ArrayList<>(List.of(w));
+                        command.addAll(a.rest());
+                    } else words.add(w);
+                }
+            }
+        }
+        Labs labs = new Labs(cli.registry, stateDir, progress());
+        return switch (verb) {
+            case "up" -> up(labs, one(words, "up", "FILE"), dryRun);
+            case "down" -> all ? downAll(labs, words) : down(labs, one(words, "down", "FILE|LAB"));
+            case "status", "ls" -> status(labs, words);
+            case "exec" -> exec(labs, words, command);
+            default -> throw new IllegalStateException(verb);
+        };
+    }
+
+    private static String one(List<String> words, String verb, String what) {
+        if (words.size() != 1) throw new UsageException("Usage: nslab " + verb + " " + what + (words.isEmpty() ? " (missing)" : " (one only)"));
+        return words.getFirst();
+    }
+
+    private Progress progress() {
+        boolean tty = System.console() != null && System.console().isTerminal() && cli.err == System.err;
+        return new Progress() {
+            String what;
+            int total, done;
+
+            public void phase(String w, int t) {
+                finishBar();
+                what = w;
+                total = t;
+                done = 0;
+                if (!tty && t >= 50) cli.err.println("nslab: " + w + " (" + t + ")");
+                draw();
+            }
+
+            public void advance() {
+                done++;
+                if (tty && (done == total || done % Math.max(1, total / 50) == 0)) draw();
+            }
+
+            public void say(String line) {
+                finishBar();
+                cli.err.println(line);
+            }
+
+            private void draw() {
+                if (!tty || total < 2) return;
+                int w = 30, filled = total == 0 ? w : done * w / total;
+                cli.err.print("\r[" + "#".repeat(filled) + ".".repeat(w - filled) + "] " + what + " " + done + "/" + total + "   ");
+                cli.err.flush();
+            }
+
+            private void finishBar() {
+                if (tty && what != null && total >= 2) cli.err.print("\r" + " ".repeat(60) + "\r");
+                what = null;
+            }
+        };
+    }
+
+    private Topology parse(String file) {
+        Topology t = TopologyParser.parseFile(Path.of(file), Labs.machineFeatures());
+        t.warnings().forEach(cli.err::println);
+        return t;
+    }
+
+    private int up(Labs labs, String file, boolean dryRun) {
+        Topology t = parse(file);
+        long t0 = System.nanoTime();
+        Labs.Plan plan = labs.up(t, dryRun);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (cli.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lab", t.name());
+            m.put("dry_run", dryRun);
+            m.put("changed", !plan.isEmpty() && !dryRun);
+            m.put("add", plan.add().stream().map(Resource::key).toList());
+            m.put("remove", plan.remove().stream().map(Resource::key).toList());
+            m.put("seconds", Math.round(secs * 1000) / 1000.0);
+            cli.printJson(m);
+            return 0;
+        }
+        if (dryRun) {
+            cli.out.println("lab " + t.name() + ": " + (plan.isEmpty() ? "nothing to change" : plan.add().size() + " to add, " + plan.remove().size() + " to remove"));
+            plan.remove().forEach(r -> cli.out.println("- " + r.key()));
+            plan.add().forEach(r -> cli.out.println("+ " + r.key()));
+            return 0;
+        }
+        if (plan.isEmpty()) {
+            cli.out.println("lab " + t.name() + " is up to date: nothing to change");
+            return 0;
+        }
+        long nodes = t.nodes().size();
+        cli.out.printf("lab %s is up: %d nodes, %d links; %d objects added, %d removed in %.2f s%n", t.name(), nodes,
+                t.links().size(), plan.add().size(), plan.remove().size(), secs);
+        cli.out.println("  nodes: nslab status " + t.name() + "    shell: nslab exec " + t.name() + " NODE -- bash    remove: nslab down " + t.name());
+        return 0;
+    }
+
+    private String labName(String fileOrLab) {
+        Path p = Path.of(fileOrLab);
+        if (Files.isRegularFile(p)) return parse(fileOrLab).name();
+        return fileOrLab;
+    }
+
+    private int down(Labs labs, String fileOrLab) {
+        String lab = labName(fileOrLab);
+        long t0 = System.nanoTime();
+        List<Resource> removed = labs.down(lab);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (cli.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lab", lab);
+            m.put("removed", removed.stream().map(Resource::key).toList());
+            m.put("seconds", Math.round(secs * 1000) / 1000.0);
+            cli.printJson(m);
+        } else {
+            cli.out.printf("lab %s is down: %d objects removed in %.2f s%n", lab, removed.size(), secs);
+        }
+        return 0;
+    }
+
+    private int downAll(Labs labs, List<String> words) {
+        if (!words.isEmpty()) throw new UsageException("Usage: nslab down --all (no lab name with --all)");
+        int status = 0;
+        for (String lab : labs.labs()) {
+            try {
+                down(labs, lab);
+            } catch (LabException e) {
+                cli.err.println("nslab: " + e.getMessage());
+                status = 1;
+            }
+        }
+        return status;
+    }
+
+    private int status(Labs labs, List<String> words) {
+        List<String> names = words.isEmpty() ? labs.labs() : List.of(labName(words.getFirst()));
+        List<Object> json = new ArrayList<>();
+        boolean healthy = true;
+        if (names.isEmpty() && !cli.json) cli.out.println("no labs (state directory " + labs.stateDir() + ")");
+        for (String lab : names) {
+            Labs.Status s = labs.status(lab);
+            healthy &= s.healthy();
+            LabState st = s.state();
+            if (cli.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("lab", lab);
+                m.put("file", st.file());
+                m.put("healthy", s.healthy());
+                m.put("missing", s.missing());
+                m.put("interrupted", !st.pending().isEmpty());
+                List<Object> nodes = new ArrayList<>();
+                for (LabState.NodeInfo n : st.nodes()) {
+                    Map<String, Object> nm = new LinkedHashMap<>();
+                    nm.put("name", n.name());
+                    nm.put("kind", n.kind());
+                    nm.put("netns", n.ns());
+                    nm.put("present", s.nodesPresent().get(n.name()));
+                    nm.put("addresses", addressesOf(st, n.ns()));
+                    nodes.add(nm);
+                }
+                m.put("nodes", nodes);
+                m.put("links", st.done().stream().filter(r -> r instanceof Resource.Veth).map(Resource::key).toList());
+                json.add(m);
+                continue;
+            }
+            cli.out.println("lab " + lab + "  (" + st.file() + ")  " + (s.healthy() ? "healthy"
+                    : !st.pending().isEmpty() ? "INTERRUPTED: run nslab up or nslab down again" : "MISSING: " + String.join(", ", s.missing())));
+            if (!words.isEmpty() || names.size() == 1) {
+                for (LabState.NodeInfo n : st.nodes()) {
+                    String where = n.ns() == null ? "Open vSwitch bridge" : "netns " + n.ns();
+                    cli.out.printf("  %-14s %-11s %-28s %s%s%n", n.name(), n.kind(), where, String.join(" ", addressesOf(st, n.ns())),
+                            Boolean.TRUE.equals(s.nodesPresent().get(n.name())) ? "" : "  (missing)");
+                }
+                long links = st.done().stream().filter(r -> r instanceof Resource.Veth).count();
+                cli.out.println("  " + links + " links, " + st.done().size() + " objects");
+            }
+        }
+        if (cli.json) cli.printJson(words.isEmpty() ? json : json.getFirst());
+        return healthy ? 0 : 1;
+    }
+
+    private static List<String> addressesOf(LabState st, String ns) {
+        List<String> out = new ArrayList<>();
+        if (ns == null) return out;
+        for (Resource r : st.done()) if (r instanceof Resource.Address a && a.ns().equals(ns)) out.add(a.dev() + ":" + a.cidr());
+        return out;
+    }
+
+    private int exec(Labs labs, List<String> words, List<String> command) {
+        if (words.size() != 2 || command == null || command.isEmpty()) {
+            throw new UsageException("Usage: nslab exec LAB NODE -- COMMAND [ARG...]");
+        }
+        LabState st = labs.state(labName(words.get(0)));
+        String node = words.get(1);
+        LabState.NodeInfo n = st.nodes().stream().filter(x -> x.name().equals(node)).findFirst()
+                .orElseThrow(() -> new LabException("lab " + st.lab() + " has no node " + node + " (nodes: "
+                        + String.join(", ", st.nodes().stream().map(LabState.NodeInfo::name).toList()) + ")"));
+        if (n.ns() == null) throw new LabException("node " + node + " is an Open vSwitch bridge: it has no namespace to run commands in");
+        cli.out.flush();
+        throw NetnsExec.exec(cli.registry, n.ns(), command);
+    }
+}

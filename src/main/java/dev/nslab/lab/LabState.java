@@ -1,0 +1,160 @@
+package dev.nslab.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nslab.lab.Resource.End;
+import dev.nslab.lab.Topology.RouteDef;
+import dev.nslab.net.Cidr;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a lab owns, kept in {@code DIR/LAB.json}. {@code done} objects exist; {@code pending} ones are being made
+ * right now: they are written down before the first of them is created, so a later {@code down} can remove them
+ * even if nslab was killed half-way. The file is replaced atomically (write, fsync, rename).
+ */
+public record LabState(String lab, String file, String prefix, List<NodeInfo> nodes, List<Resource> done,
+                       List<Resource> pending) {
+
+    /** A node as the lab file named it and where it lives ({@code ns} null for an Open vSwitch bridge). */
+    public record NodeInfo(String name, String kind, String ns) { }
+
+    public LabState withDone(List<Resource> d) { return new LabState(lab, file, prefix, nodes, List.copyOf(d), pending); }
+
+    public LabState withPending(List<Resource> p) { return new LabState(lab, file, prefix, nodes, done, List.copyOf(p)); }
+
+    public static Path path(Path dir, String lab) { return dir.resolve(lab + ".json"); }
+
+    public void save(Path dir) {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = m.createObjectNode().put("lab", lab).put("file", file).put("prefix", prefix);
+        ArrayNode ns = root.putArray("nodes");
+        for (NodeInfo n : nodes) ns.addObject().put("name", n.name()).put("kind", n.kind()).put("ns", n.ns());
+        write(root.putArray("done"), done);
+        write(root.putArray("pending"), pending);
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve("." + lab + ".json.tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(m.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
+                ch.force(true);
+            }
+            Files.move(tmp, path(dir, lab), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new LabException("cannot write the state of lab " + lab + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static LabState load(Path dir, String lab) {
+        Path p = path(dir, lab);
+        if (!Files.exists(p)) return null;
+        try {
+            JsonNode root = new ObjectMapper().readTree(p.toFile());
+            List<NodeInfo> nodes = new ArrayList<>();
+            for (JsonNode n : root.path("nodes")) nodes.add(new NodeInfo(n.path("name").asText(), n.path("kind").asText(), text(n, "ns")));
+            return new LabState(root.path("lab").asText(), root.path("file").asText(), root.path("prefix").asText(), nodes,
+                    read(root.path("done")), read(root.path("pending")));
+        } catch (IOException | RuntimeException e) {
+            throw new LabException("the state file " + p + " of lab " + lab + " is unreadable (" + e.getMessage()
+                    + "): remove the lab's objects by hand, then the file", e);
+        }
+    }
+
+    /** Names of the labs that have a state file in {@code dir}. */
+    public static List<String> labs(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json") && !n.startsWith("."))
+                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+        } catch (IOException e) {
+            throw new LabException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void remove(Path dir, String lab) {
+        try {
+            Files.deleteIfExists(path(dir, lab));
+            Files.deleteIfExists(dir.resolve("." + lab + ".lock"));
+        } catch (IOException e) {
+            throw new LabException("cannot remove the state of lab " + lab + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isNull() || v.isMissingNode() ? null : v.asText();
+    }
+
+    private static void write(ArrayNode a, List<Resource> rs) {
+        for (Resource r : rs) {
+            ObjectNode o = a.addObject();
+            switch (r) {
+                case Resource.Namespace n -> o.put("type", "netns").put("name", n.name());
+                case Resource.LinuxBridge b -> o.put("type", "bridge").put("ns", b.ns()).put("name", b.name());
+                case Resource.Veth v -> {
+                    o.put("type", "veth");
+                    end(o.putObject("a"), v.a());
+                    end(o.putObject("b"), v.b());
+                    if (v.mtu() != null) o.put("mtu", v.mtu());
+                }
+                case Resource.OvsBridge b -> o.put("type", "ovs-bridge").put("name", b.name());
+                case Resource.OvsPort p -> {
+                    o.put("type", "ovs-port").put("bridge", p.bridge()).put("port", p.port());
+                    if (p.tag() != null) o.put("tag", p.tag());
+                    if (p.trunks() != null) p.trunks().forEach(o.putArray("trunks")::add);
+                }
+                case Resource.Address ad -> o.put("type", "address").put("ns", ad.ns()).put("dev", ad.dev()).put("cidr", ad.cidr().toString());
+                case Resource.Forwarding f -> o.put("type", "forwarding").put("ns", f.ns());
+                case Resource.Route rt -> {
+                    o.put("type", "route").put("ns", rt.ns()).put("family", rt.route().family());
+                    if (rt.route().dst() != null) o.put("dst", rt.route().dst().toString());
+                    if (rt.route().via() != null) o.put("via", Cidr.format(rt.route().via()));
+                    if (rt.route().dev() != null) o.put("dev", rt.route().dev());
+                }
+            }
+        }
+    }
+
+    private static void end(ObjectNode o, End e) {
+        o.put("ns", e.ns()).put("iface", e.iface()).put("master", e.master());
+    }
+
+    private static End end(JsonNode o) { return new End(text(o, "ns"), o.path("iface").asText(), text(o, "master")); }
+
+    private static List<Resource> read(JsonNode a) {
+        List<Resource> out = new ArrayList<>();
+        for (JsonNode o : a) {
+            out.add(switch (o.path("type").asText()) {
+                case "netns" -> new Resource.Namespace(o.path("name").asText());
+                case "bridge" -> new Resource.LinuxBridge(o.path("ns").asText(), o.path("name").asText());
+                case "veth" -> new Resource.Veth(end(o.path("a")), end(o.path("b")), o.has("mtu") ? o.path("mtu").asInt() : null);
+                case "ovs-bridge" -> new Resource.OvsBridge(o.path("name").asText());
+                case "ovs-port" -> {
+                    List<Integer> trunks = null;
+                    if (o.has("trunks")) {
+                        trunks = new ArrayList<>();
+                        for (JsonNode t : o.path("trunks")) trunks.add(t.asInt());
+                    }
+                    yield new Resource.OvsPort(o.path("bridge").asText(), o.path("port").asText(),
+                            o.has("tag") ? o.path("tag").asInt() : null, trunks);
+                }
+                case "address" -> new Resource.Address(o.path("ns").asText(), o.path("dev").asText(), Cidr.parse(o.path("cidr").asText()));
+                case "forwarding" -> new Resource.Forwarding(o.path("ns").asText());
+                case "route" -> new Resource.Route(o.path("ns").asText(), new RouteDef(o.path("family").asInt(),
+                        o.has("dst") ? Cidr.parse(o.path("dst").asText()) : null,
+                        o.has("via") ? Cidr.parseAddress(o.path("via").asText()) : null, text(o, "dev")));
+                default -> throw new IllegalArgumentException("unknown object type \"" + o.path("type").asText() + "\"");
+            });
+        }
+        return out;
+    }
+}

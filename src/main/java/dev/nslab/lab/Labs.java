@@ -1,0 +1,612 @@
+package dev.nslab.lab;
+
+import dev.nslab.lab.Resource.End;
+import dev.nslab.net.Cidr;
+import dev.nslab.net.Link;
+import dev.nslab.net.LinkChange;
+import dev.nslab.net.LinkSpec;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NetnsExec;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NsRef;
+import dev.nslab.net.RouteSpec;
+import dev.nslab.net.Sysctl;
+import dev.nslab.ovs.Ovs;
+import dev.nslab.ovs.OvsBridge;
+import dev.nslab.ovs.OvsDaemons;
+import dev.nslab.ovs.OvsState;
+import dev.nslab.ovs.OvsTransaction;
+import dev.nslab.ovs.PortConfig;
+import dev.nslab.sys.Errno;
+import dev.nslab.sys.SysException;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The lab engine: brings a topology up (or to what an edited file says), takes it down, and reports on it. What a
+ * lab owns is written in its state file before it is created, and carries a mark in the kernel ("nslab:LAB" as the
+ * alias of an interface, of a namespace's loopback; external_ids:nslab-lab on Open vSwitch rows), so that nothing
+ * is ever removed on the strength of its name alone.
+ */
+public final class Labs {
+    public static final Path DEFAULT_STATE_DIR = Path.of("/run/nslab");
+    static final String OVS_MARK_KEY = "nslab-lab";
+
+    private final Namespaces registry;
+    private final Path stateDir;
+    private final Progress progress;
+
+    /** What {@code up} did or (dry run) would do. */
+    public record Plan(String lab, List<Resource> add, List<Resource> remove, List<String> execOutput) {
+        public boolean isEmpty() { return add.isEmpty() && remove.isEmpty(); }
+    }
+
+    /** A lab's health: each node with whether its namespace (or bridge) is there. */
+    public record Status(LabState state, Map<String, Boolean> nodesPresent, int objects, List<String> missing) {
+        public boolean healthy() { return missing.isEmpty() && state.pending().isEmpty(); }
+    }
+
+    public Labs(Namespaces registry, Path stateDir, Progress progress) {
+        this.registry = registry;
+        this.stateDir = stateDir;
+        this.progress = progress;
+    }
+
+    public static String mark(String lab) { return "nslab:" + lab; }
+
+    public Path stateDir() { return stateDir; }
+
+    // ---- up ------------------------------------------------------------------------------------------------
+
+    public Plan up(Topology t, boolean dryRun) {
+        try (Lock ignored = lock(t.name())) {
+            LabState old = LabState.load(stateDir, t.name());
+            if (old != null && !old.pending().isEmpty() && !dryRun) {
+                progress.say("lab " + t.name() + " was interrupted while being changed: removing what that run had begun");
+                try (Session s = new Session(t.name())) {
+                    s.remove(minus(old.pending(), keys(old.done())), true);
+                }
+                old = old.withPending(List.of());
+                old.save(stateDir);
+            }
+            List<Resource> done = old == null ? List.of() : old.done();
+            List<Resource> desired = Planner.resources(t);
+            List<Resource> add = minus(desired, keys(done));
+            List<Resource> remove = minus(done, keys(desired));
+            if (dryRun || (add.isEmpty() && remove.isEmpty())) return new Plan(t.name(), add, remove, List.of());
+            List<LabState.NodeInfo> nodes = t.nodes().stream().map(n -> new LabState.NodeInfo(n.name(),
+                    n.kind().name().toLowerCase().replace('_', '-'), n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n.name()))).toList();
+            LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, done, add);
+            try (Session s = new Session(t.name())) {
+                s.checkOwnership(add, done);
+                state.save(stateDir); // the intent, before anything is created
+                s.remove(remove, false);
+                List<Resource> kept = minus(done, keys(remove));
+                try {
+                    s.create(add);
+                } catch (RuntimeException e) {
+                    progress.say("up failed: " + e.getMessage() + "; removing what this run created");
+                    s.remove(reverse(s.created), true);
+                    state.withDone(kept).withPending(List.of()).save(stateDir);
+                    throw e;
+                }
+                state.withDone(desired).withPending(List.of()).save(stateDir);
+                List<String> output = s.exec(t, add);
+                return new Plan(t.name(), add, remove, output);
+            }
+        }
+    }
+
+    // ---- down ----------------------------------------------------------------------------------------------
+
+    /** Removes everything the lab's state says it owns and that still carries its mark; returns what went. */
+    public List<Resource> down(String lab) {
+        try (Lock ignored = lock(lab)) {
+            LabState st = LabState.load(stateDir, lab);
+            if (st == null) throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
+            List<Resource> all = new ArrayList<>(st.done());
+            all.addAll(minus(st.pending(), keys(st.done())));
+            List<Resource> removed;
+            try (Session s = new Session(lab)) {
+                removed = s.remove(all, true);
+            }
+            LabState.remove(stateDir, lab);
+            return removed;
+        }
+    }
+
+    public List<String> labs() { return LabState.labs(stateDir); }
+
+    public LabState state(String lab) {
+        LabState st = LabState.load(stateDir, lab);
+        if (st == null) throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
+        return st;
+    }
+
+    public Status status(String lab) {
+        LabState st = state(lab);
+        Map<String, Boolean> present = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        Set<String> ovsBridges = null;
+        for (LabState.NodeInfo n : st.nodes()) {
+            boolean there;
+            if (n.ns() != null) {
+                there = registry.exists(n.ns());
+            } else {
+                if (ovsBridges == null) ovsBridges = ovsBridgeNames();
+                there = ovsBridges.contains(n.name());
+            }
+            present.put(n.name(), there);
+            if (!there) missing.add(n.ns() != null ? "namespace " + n.ns() : "Open vSwitch bridge " + n.name());
+        }
+        return new Status(st, present, st.done().size(), missing);
+    }
+
+    private Set<String> ovsBridgeNames() {
+        OvsDaemons d = new OvsDaemons();
+        if (!d.status().running()) return Set.of();
+        try (Ovs ovs = Ovs.connect(d.socket(), registry)) {
+            Set<String> out = new HashSet<>();
+            ovs.state().bridges().forEach(b -> out.add(b.name()));
+            return out;
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** Held while a lab changes, so two nslab processes never change the same lab at once. */
+    private record Lock(FileChannel channel) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                channel.close(); // releases the lock
+            } catch (IOException ignored) {
+                // nothing to undo
+            }
+        }
+    }
+
+    private Lock lock(String lab) {
+        try {
+            Files.createDirectories(stateDir);
+            FileChannel ch = FileChannel.open(stateDir.resolve("." + lab + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            var l = ch.tryLock();
+            if (l == null) {
+                ch.close();
+                throw new LabException("lab " + lab + " is being changed by another nslab process: wait for it to finish");
+            }
+            return new Lock(ch);
+        } catch (IOException e) {
+            throw new LabException("cannot use the state directory " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> keys(List<Resource> rs) {
+        Set<String> out = new HashSet<>();
+        rs.forEach(r -> out.add(r.key()));
+        return out;
+    }
+
+    private static List<Resource> minus(List<Resource> rs, Set<String> keys) {
+        return rs.stream().filter(r -> !keys.contains(r.key())).toList();
+    }
+
+    private static List<Resource> reverse(List<Resource> rs) {
+        List<Resource> out = new ArrayList<>(rs);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /** One run's open sockets (a netlink handle per namespace, one OVSDB connection) and what it created. */
+    private final class Session implements AutoCloseable {
+        final String lab;
+        final String mark;
+        final Map<String, NetHandle> handles = new HashMap<>();
+        final List<Resource> created = new ArrayList<>();
+        final Sysctl sysctl = new Sysctl(registry);
+        Ovs ovs;
+
+        Session(String lab) {
+            this.lab = lab;
+            this.mark = mark(lab);
+        }
+
+        NetHandle handle(String ns) {
+            return handles.computeIfAbsent(ns == null ? "" : ns, k -> NetHandle.open(registry, ns == null ? NsRef.current() : NsRef.named(ns)));
+        }
+
+        Ovs ovs() {
+            if (ovs == null) {
+                OvsDaemons d = new OvsDaemons();
+                List<String> started = d.start(registry, msg -> { });
+                if (!started.isEmpty()) progress.say("Open vSwitch was not running: started " + String.join(" and ", started));
+                ovs = Ovs.connect(d.socket(), registry);
+            }
+            return ovs;
+        }
+
+        boolean marked(Optional<Link> l) { return l.isPresent() && mark.equals(l.get().alias()); }
+
+        /** Refuses to start when a name the lab is about to use is taken by something that is not the lab's. */
+        void checkOwnership(List<Resource> add, List<Resource> done) {
+            OvsState ovsState = null;
+            for (Resource r : add) {
+                switch (r) {
+                    case Resource.Namespace n -> {
+                        if (registry.exists(n.name()) && !nsMarked(n.name())) {
+                            throw new LabException("namespace " + n.name() + " already exists and is not lab " + lab
+                                    + "'s: remove it (nslab netns del " + n.name() + ") or set another \"prefix\" in the lab file");
+                        }
+                    }
+                    case Resource.Veth v -> {
+                        for (End e : List.of(v.a(), v.b())) {
+                            if (e.ns() != null) continue; // inside a lab namespace, checked with it
+                            Optional<Link> l = handle(null).findLink(e.iface());
+                            if (l.isPresent() && !marked(l)) {
+                                throw new LabException("interface " + e.iface() + " already exists in the root namespace and is not lab "
+                                        + lab + "'s: rename the interface in the lab file or remove it");
+                            }
+                        }
+                    }
+                    case Resource.OvsBridge b -> {
+                        if (ovsState == null) ovsState = ovs().state();
+                        Optional<OvsBridge> br = ovsState.bridge(b.name());
+                        if (br.isPresent() && !lab.equals(br.get().externalIds().get(OVS_MARK_KEY))) {
+                            throw new LabException("Open vSwitch bridge " + b.name() + " already exists and is not lab " + lab
+                                    + "'s: rename the node in the lab file or remove the bridge");
+                        }
+                    }
+                    case Resource.OvsPort p -> {
+                        if (ovsState == null) ovsState = ovs().state();
+                        Optional<OvsBridge> on = ovsState.bridgeOfPort(p.port());
+                        if (on.isPresent() && !lab.equals(on.get().externalIds().get(OVS_MARK_KEY))) {
+                            throw new LabException("Open vSwitch port " + p.port() + " already exists on bridge " + on.get().name()
+                                    + ", which is not lab " + lab + "'s: rename the interface in the lab file");
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+
+        boolean nsMarked(String ns) {
+            try {
+                return marked(handle(ns).findLink("lo"));
+            } catch (SysException e) {
+                return false;
+            }
+        }
+
+        void create(List<Resource> add) {
+            List<Resource> ovsWork = new ArrayList<>();
+            int i = 0;
+            while (i < add.size()) {
+                int phase = add.get(i).phase();
+                int j = i;
+                while (j < add.size() && add.get(j).phase() == phase) j++;
+                List<Resource> group = add.subList(i, j);
+                if (group.getFirst() instanceof Resource.OvsBridge || group.getFirst() instanceof Resource.OvsPort) {
+                    ovsWork.addAll(group);
+                    // bridges and ports go in one transaction, after the veths that the ports are
+                    if (j == add.size() || add.get(j).phase() > 4) {
+                        progress.phase("Open vSwitch", 1);
+                        createOvs(ovsWork);
+                        progress.advance();
+                    }
+                } else {
+                    progress.phase(phaseName(group.getFirst()), group.size());
+                    for (Resource r : group) {
+                        createOne(r);
+                        created.add(r);
+                        progress.advance();
+                    }
+                }
+                i = j;
+            }
+        }
+
+        private String phaseName(Resource r) {
+            return switch (r) {
+                case Resource.Namespace n -> "namespaces";
+                case Resource.LinuxBridge b -> "bridges";
+                case Resource.Veth v -> "links";
+                case Resource.Address a -> "addresses";
+                case Resource.Forwarding f -> "forwarding";
+                case Resource.Route rt -> "routes";
+                default -> "Open vSwitch";
+            };
+        }
+
+        private void createOne(Resource r) {
+            switch (r) {
+                case Resource.Namespace n -> {
+                    if (registry.exists(n.name())) return; // the lab's already (checked): adopt
+                    registry.add(n.name(), () -> {
+                        // inside the new namespace, before it has a name: the mark is there before anyone can see it
+                        NetHandle h = NetHandle.open(registry, NsRef.current());
+                        try {
+                            h.setLink(LinkChange.of("lo").up(true).alias(mark));
+                        } catch (RuntimeException e) {
+                            h.close();
+                            throw e;
+                        }
+                        handles.put(n.name(), h);
+                    });
+                }
+                case Resource.LinuxBridge b -> {
+                    handle(b.ns()).addLink(LinkSpec.bridge(b.name()).alias(mark));
+                    handle(b.ns()).setUp(b.name(), true);
+                }
+                case Resource.Veth v -> createVeth(v);
+                case Resource.Address a -> {
+                    if (a.cidr().family() == 10) handle(a.ns()).addAddressNoDad(a.dev(), a.cidr());
+                    else handle(a.ns()).addAddress(a.dev(), a.cidr());
+                }
+                case Resource.Forwarding f -> {
+                    sysctl.write(NsRef.named(f.ns()), "net.ipv4.ip_forward", "1");
+                    sysctl.write(NsRef.named(f.ns()), "net.ipv6.conf.all.forwarding", "1");
+                }
+                case Resource.Route rt -> handle(rt.ns()).addRoute(routeSpec(rt.route()));
+                default -> throw new IllegalStateException(r.key());
+            }
+        }
+
+        /**
+         * A veth pair, both ends marked and up, each joined to its Linux bridge if it has one. An end that belongs in
+         * the root namespace (an Open vSwitch port) is born inside the other end's lab namespace, marked there, and
+         * only then moved out: the kernel ignores an alias given at creation, and an unmarked root interface left by
+         * a crash would belong to nobody.
+         */
+        private void createVeth(Resource.Veth v) {
+            End a = v.a(), b = v.b();
+            if (a.ns() == null && b.ns() != null) {
+                NetHandle hb = handle(b.ns());
+                String tmp = a.iface().equals(b.iface()) ? "nsl" + Integer.toHexString(a.iface().hashCode()) : a.iface();
+                LinkSpec spec = LinkSpec.veth(tmp, b.iface()).alias(mark);
+                hb.addLink(v.mtu() == null ? spec : spec.mtu(v.mtu()));
+                LinkChange cb = LinkChange.of(b.iface()).alias(mark).up(true);
+                hb.setLink(b.master() == null ? cb : cb.master(b.master()));
+                hb.setLink(LinkChange.of(tmp).netns(NsRef.current()));
+                LinkChange ca = LinkChange.of(tmp).up(true);
+                handle(null).setLink(tmp.equals(a.iface()) ? ca : ca.name(a.iface()));
+                return;
+            }
+            NetHandle ha = handle(a.ns());
+            LinkSpec spec = LinkSpec.veth(a.iface(), b.iface());
+            if (!java.util.Objects.equals(a.ns(), b.ns())) spec = spec.peerIn(b.ns() == null ? NsRef.current() : NsRef.named(b.ns()));
+            if (v.mtu() != null) spec = spec.mtu(v.mtu());
+            ha.addLink(spec);
+            LinkChange ca = LinkChange.of(a.iface()).alias(mark).up(true);
+            ha.setLink(a.master() == null ? ca : ca.master(a.master()));
+            LinkChange cb = LinkChange.of(b.iface()).alias(mark).up(true);
+            handle(b.ns()).setLink(b.master() == null ? cb : cb.master(b.master()));
+        }
+
+        private void createOvs(List<Resource> work) {
+            OvsTransaction txn = ovs().begin();
+            String dp = null;
+            for (Resource r : work) {
+                if (r instanceof Resource.OvsBridge b) {
+                    if (dp == null) dp = Ovs.defaultDatapathType();
+                    txn.addBridge(b.name(), dp, true, Map.of(OVS_MARK_KEY, lab));
+                } else if (r instanceof Resource.OvsPort p) {
+                    PortConfig c = PortConfig.NONE;
+                    if (p.tag() != null) c = c.withTag(p.tag());
+                    if (p.trunks() != null) c = c.withTrunks(p.trunks());
+                    if (p.tag() != null && p.trunks() != null) c = c.withVlanMode("native-untagged");
+                    txn.addPort(p.bridge(), p.port(), c, true, Map.of(OVS_MARK_KEY, lab));
+                }
+            }
+            // recorded as created first: if the commit fails half-way for ovs-vswitchd, rollback still removes the rows
+            created.addAll(work);
+            OvsTransaction.Result res = txn.commit(Duration.ofSeconds(60));
+            res.warnings().forEach(w -> progress.say("Open vSwitch: " + w));
+        }
+
+        private RouteSpec routeSpec(Topology.RouteDef d) {
+            RouteSpec s = d.dst() == null ? RouteSpec.defaultRoute(d.family()) : RouteSpec.to(d.dst());
+            if (d.via() != null) s = s.via(d.via());
+            if (d.dev() != null) s = s.dev(d.dev());
+            return s;
+        }
+
+        /**
+         * Removes {@code rs} (any order given; removal runs by phase, last first). Objects inside a namespace that
+         * goes too are left to it, except veths: deleting them first spares the kernel's slow namespace cleanup.
+         * {@code quiet}: objects already gone are fine. Returns what was removed.
+         */
+        List<Resource> remove(List<Resource> rs, boolean quiet) {
+            List<Resource> sorted = new ArrayList<>(rs);
+            sorted.sort(Comparator.comparingInt(Resource::phase).reversed());
+            Set<String> goingNs = new HashSet<>();
+            Set<String> goingOvs = new HashSet<>();
+            for (Resource r : rs) {
+                if (r instanceof Resource.Namespace n) goingNs.add(n.name());
+                if (r instanceof Resource.OvsBridge b) goingOvs.add(b.name());
+            }
+            Predicate<String> inGoing = ns -> ns != null && goingNs.contains(ns);
+            List<Resource> removed = new ArrayList<>();
+            List<Resource> ovsWork = new ArrayList<>();
+            progress.phase("removing", sorted.size());
+            for (Resource r : sorted) {
+                try {
+                    boolean did = switch (r) {
+                        case Resource.Route rt -> !inGoing.test(rt.ns()) && quietly(() -> handle(rt.ns()).deleteRoute(routeSpec(rt.route())));
+                        case Resource.Forwarding f -> !inGoing.test(f.ns()) && quietly(() -> {
+                            sysctl.write(NsRef.named(f.ns()), "net.ipv4.ip_forward", "0");
+                            sysctl.write(NsRef.named(f.ns()), "net.ipv6.conf.all.forwarding", "0");
+                        });
+                        case Resource.Address a -> !inGoing.test(a.ns()) && quietly(() -> handle(a.ns()).deleteAddress(a.dev(), a.cidr()));
+                        case Resource.OvsPort p -> {
+                            if (!goingOvs.contains(p.bridge())) ovsWork.add(p);
+                            yield true;
+                        }
+                        case Resource.OvsBridge b -> {
+                            ovsWork.add(b);
+                            yield true;
+                        }
+                        case Resource.Veth v -> removeVeth(v);
+                        case Resource.LinuxBridge b -> !inGoing.test(b.ns()) && removeMarkedLink(b.ns(), b.name());
+                        case Resource.Namespace n -> removeNamespace(n.name());
+                    };
+                    if (did) removed.add(r);
+                } catch (RuntimeException e) {
+                    if (!quiet) throw e;
+                    progress.say("could not remove " + r.key() + ": " + e.getMessage());
+                }
+                if (!ovsWork.isEmpty() && r.phase() <= 3 && (r instanceof Resource.OvsBridge || r.phase() < 3)) {
+                    removeOvs(ovsWork);
+                    ovsWork.clear();
+                }
+                progress.advance();
+            }
+            if (!ovsWork.isEmpty()) removeOvs(ovsWork);
+            return removed;
+        }
+
+        private boolean quietly(Runnable r) {
+            try {
+                r.run();
+                return true;
+            } catch (SysException e) {
+                if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENODEV || e.errno() == Errno.EADDRNOTAVAIL || e.errno() == Errno.ESRCH) return false;
+                throw e;
+            }
+        }
+
+        private boolean removeVeth(Resource.Veth v) {
+            for (End e : List.of(v.a(), v.b())) {
+                if (e.ns() != null && !registry.exists(e.ns())) continue;
+                if (removeMarkedLink(e.ns(), e.iface())) return true;
+            }
+            return false;
+        }
+
+        /** Deletes an interface only if it carries this lab's mark; one that is not ours is reported and left. */
+        private boolean removeMarkedLink(String ns, String iface) {
+            if (ns != null && !registry.exists(ns)) return false;
+            NetHandle h = handle(ns);
+            Optional<Link> l = h.findLink(iface);
+            if (l.isEmpty()) return false;
+            if (!marked(l)) {
+                progress.say("left interface " + iface + (ns == null ? "" : " in " + ns) + " alone: it does not carry the mark of lab " + lab);
+                return false;
+            }
+            return quietly(() -> h.deleteLink(iface));
+        }
+
+        private boolean removeNamespace(String ns) {
+            if (!registry.exists(ns)) return false;
+            if (!nsMarked(ns)) {
+                // a registration file without a namespace behind it (a crash between its creation and the mount) is
+                // removed; a real namespace without the lab's mark is somebody else's
+                boolean stale;
+                try {
+                    int fd = registry.open(NsRef.named(ns));
+                    dev.nslab.sys.Libc.close(fd);
+                    stale = false;
+                } catch (SysException e) {
+                    stale = true;
+                }
+                if (!stale) {
+                    progress.say("left namespace " + ns + " alone: it does not carry the mark of lab " + lab);
+                    return false;
+                }
+            }
+            NetHandle h = handles.remove(ns);
+            if (h != null) h.close(); // an open socket would keep the namespace alive
+            registry.delete(ns);
+            return true;
+        }
+
+        private void removeOvs(List<Resource> work) {
+            if (!new OvsDaemons().status().running()) {
+                progress.say("Open vSwitch is not running: its bridges of lab " + lab + " stay in its database until it runs again (then: nslab down " + lab + ")");
+                throw new LabException("Open vSwitch is not running");
+            }
+            OvsState st = ovs().state();
+            OvsTransaction txn = ovs().begin();
+            for (Resource r : work) {
+                if (r instanceof Resource.OvsPort p) {
+                    Optional<OvsBridge> on = st.bridgeOfPort(p.port());
+                    if (on.isPresent() && lab.equals(on.get().externalIds().get(OVS_MARK_KEY))) txn.delPort(null, p.port(), true);
+                } else if (r instanceof Resource.OvsBridge b) {
+                    Optional<OvsBridge> br = st.bridge(b.name());
+                    if (br.isEmpty()) continue;
+                    if (!lab.equals(br.get().externalIds().get(OVS_MARK_KEY))) {
+                        progress.say("left Open vSwitch bridge " + b.name() + " alone: it does not carry the mark of lab " + lab);
+                        continue;
+                    }
+                    txn.delBridge(b.name(), true);
+                }
+            }
+            txn.commit(Duration.ofSeconds(60));
+        }
+
+        /** Runs the file's exec commands in the nodes this run created; returns their output, labelled. */
+        List<String> exec(Topology t, List<Resource> add) {
+            Set<String> fresh = new HashSet<>();
+            add.forEach(r -> { if (r instanceof Resource.Namespace n) fresh.add(n.name()); });
+            List<String> out = new ArrayList<>();
+            for (Topology.NodeDef n : t.nodes()) {
+                if (n.exec().isEmpty() || !fresh.contains(t.namespace(n.name()))) continue;
+                for (String cmd : n.exec()) {
+                    NetnsExec.Output o = NetnsExec.capture(registry, t.namespace(n.name()), List.of("sh", "-c", cmd));
+                    String head = n.name() + "$ " + cmd + (o.status() == 0 ? "" : "   (exit " + o.status() + ")");
+                    out.add(head);
+                    progress.say(head);
+                    o.text().lines().forEach(line -> {
+                        out.add("  " + line);
+                        progress.say("  " + line);
+                    });
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            handles.values().forEach(NetHandle::close);
+            handles.clear();
+            if (ovs != null) ovs.close();
+        }
+    }
+
+    /** Whether a Linux bridge can filter VLANs here: tried on a throwaway bridge in a throwaway namespace. */
+    public static boolean bridgeVlanFiltering() {
+        return dev.nslab.net.NsThread.callOnFreshThread("probe", () -> {
+            dev.nslab.sys.Libc.unshare(dev.nslab.sys.Libc.CLONE_NEWNET, "probe");
+            try (NetHandle h = NetHandle.open(new Namespaces(), NsRef.current())) {
+                h.addLink(LinkSpec.bridge("probe0").vlanFiltering(true));
+                return true;
+            } catch (SysException e) {
+                return false;
+            }
+        });
+    }
+
+    /** The feature probe the topology parser asks, answered from this machine. */
+    public static TopologyParser.FeatureProbe machineFeatures() {
+        return new TopologyParser.FeatureProbe() {
+            public boolean bridgeVlanFiltering() { return Labs.bridgeVlanFiltering(); }
+            public boolean openVswitchInstalled() { return new OvsDaemons().status().installed(); }
+        };
+    }
+
+    static String cidrText(Cidr c) { return c.toString(); }
+}

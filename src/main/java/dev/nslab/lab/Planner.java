@@ -1,0 +1,66 @@
+package dev.nslab.lab;
+
+import dev.nslab.lab.Resource.End;
+import dev.nslab.lab.Topology.Endpoint;
+import dev.nslab.lab.Topology.Kind;
+import dev.nslab.lab.Topology.LinkDef;
+import dev.nslab.lab.Topology.NodeDef;
+import dev.nslab.net.Cidr;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a topology into the objects that make it, in creation order. */
+public final class Planner {
+    private Planner() {}
+
+    public static List<Resource> resources(Topology t) {
+        List<Resource> out = new ArrayList<>();
+        for (NodeDef n : t.nodes()) {
+            switch (n.kind()) {
+                case LINUX -> out.add(new Resource.Namespace(t.namespace(n.name())));
+                case BRIDGE -> {
+                    out.add(new Resource.Namespace(t.namespace(n.name())));
+                    out.add(new Resource.LinuxBridge(t.namespace(n.name()), n.name()));
+                }
+                case OVS_BRIDGE -> out.add(new Resource.OvsBridge(n.name()));
+            }
+        }
+        for (LinkDef l : t.links()) {
+            End a = end(t, l.a()), b = end(t, l.b());
+            if (a.ns() != null && b.ns() == null) {
+                End x = a;
+                a = b;
+                b = x;
+            }
+            out.add(new Resource.Veth(a, b, l.mtu()));
+            for (Endpoint e : List.of(l.a(), l.b())) {
+                if (t.node(e.node()).orElseThrow().kind() == Kind.OVS_BRIDGE) {
+                    out.add(new Resource.OvsPort(e.node(), e.iface(), l.vlan(), l.trunks()));
+                }
+            }
+        }
+        for (NodeDef n : t.nodes()) {
+            if (n.kind() != Kind.LINUX) continue;
+            String ns = t.namespace(n.name());
+            for (Map.Entry<String, List<Cidr>> e : n.addresses().entrySet()) {
+                for (Cidr c : e.getValue()) out.add(new Resource.Address(ns, e.getKey(), c));
+            }
+            if (n.forwarding()) out.add(new Resource.Forwarding(ns));
+            for (Topology.RouteDef r : n.routes()) out.add(new Resource.Route(ns, r));
+        }
+        out.sort(Comparator.comparingInt(Resource::phase));
+        return out;
+    }
+
+    private static End end(Topology t, Endpoint e) {
+        NodeDef n = t.node(e.node()).orElseThrow();
+        return switch (n.kind()) {
+            case LINUX -> new End(t.namespace(n.name()), e.iface(), null);
+            case BRIDGE -> new End(t.namespace(n.name()), e.iface(), n.name());
+            case OVS_BRIDGE -> new End(null, e.iface(), null);
+        };
+    }
+}

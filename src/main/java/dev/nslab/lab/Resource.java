@@ -1,0 +1,87 @@
+package dev.nslab.lab;
+
+import dev.nslab.lab.Topology.RouteDef;
+import dev.nslab.net.Cidr;
+
+import java.util.List;
+
+/**
+ * One kernel or Open vSwitch object a lab owns. {@link #key()} identifies it across runs: a second {@code up}
+ * compares keys to find what to add and what to remove, so every setting that cannot be changed in place is part
+ * of the key (changing it means remove, then add). {@link #phase()} orders creation (removal runs backwards).
+ */
+public sealed interface Resource {
+    String key();
+
+    int phase();
+
+    /** A network namespace, marked by the alias of its loopback. */
+    record Namespace(String name) implements Resource {
+        public String key() { return "netns " + name; }
+        public int phase() { return 0; }
+    }
+
+    /** A Linux bridge device inside a switch node's namespace. */
+    record LinuxBridge(String ns, String name) implements Resource {
+        public String key() { return "bridge " + ns + "/" + name; }
+        public int phase() { return 1; }
+    }
+
+    /** One end of a veth: {@code ns} null is the root namespace; {@code master} a Linux bridge to join, or null. */
+    record End(String ns, String iface, String master) {
+        @Override public String toString() { return (ns == null ? "" : ns + "/") + iface + (master == null ? "" : "@" + master); }
+    }
+
+    /** A veth pair; {@code a} is the end that carries the mark from birth (the root-namespace end when there is one). */
+    record Veth(End a, End b, Integer mtu) implements Resource {
+        public String key() { return "veth " + a + "=" + b + (mtu == null ? "" : " mtu " + mtu); }
+        public int phase() { return 2; }
+    }
+
+    /** An Open vSwitch bridge, marked by external_ids:nslab-lab. */
+    record OvsBridge(String name) implements Resource {
+        public String key() { return "ovs-bridge " + name; }
+        public int phase() { return 3; }
+    }
+
+    /** A port on a lab's Open vSwitch bridge, with its access tag or trunks. */
+    record OvsPort(String bridge, String port, Integer tag, List<Integer> trunks) implements Resource {
+        public String key() {
+            return "ovs-port " + bridge + "/" + port + (tag == null ? "" : " tag " + tag) + (trunks == null ? "" : " trunks " + trunks);
+        }
+        public int phase() { return 4; }
+    }
+
+    record Address(String ns, String dev, Cidr cidr) implements Resource {
+        public String key() { return "address " + ns + "/" + dev + " " + cidr; }
+        public int phase() { return 5; }
+    }
+
+    /** IPv4 and IPv6 forwarding on inside a node. */
+    record Forwarding(String ns) implements Resource {
+        public String key() { return "forwarding " + ns; }
+        public int phase() { return 6; }
+    }
+
+    record Route(String ns, RouteDef route) implements Resource {
+        public String key() {
+            return "route " + ns + " " + route.dstText() + (route.family() == 10 && route.dst() == null ? "6" : "")
+                    + (route.via() == null ? "" : " via " + Cidr.format(route.via())) + (route.dev() == null ? "" : " dev " + route.dev());
+        }
+        public int phase() { return 7; }
+    }
+
+    /** The namespace this object lives in (null: the root namespace or Open vSwitch). */
+    default String namespace() {
+        return switch (this) {
+            case Namespace n -> n.name();
+            case LinuxBridge b -> b.ns();
+            case Veth v -> v.a().ns();
+            case OvsBridge o -> null;
+            case OvsPort p -> null;
+            case Address a -> a.ns();
+            case Forwarding f -> f.ns();
+            case Route r -> r.ns();
+        };
+    }
+}

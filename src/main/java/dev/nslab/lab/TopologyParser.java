@@ -1,0 +1,384 @@
+package dev.nslab.lab;
+
+import dev.nslab.lab.Topology.Endpoint;
+import dev.nslab.lab.Topology.ExpectDef;
+import dev.nslab.lab.Topology.Kind;
+import dev.nslab.lab.Topology.LinkDef;
+import dev.nslab.lab.Topology.NodeDef;
+import dev.nslab.lab.Topology.RouteDef;
+import dev.nslab.lab.Yaml.Node;
+import dev.nslab.net.Cidr;
+import dev.nslab.net.Namespaces;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32;
+
+/**
+ * Reads a topology file (containerlab's format plus nslab's keys) and checks everything that can be checked before
+ * touching the machine: the first mistake becomes a {@link LabFileException} at its file:line:column. Keys that
+ * only mean something to containers are accepted with a warning.
+ */
+public final class TopologyParser {
+    /** containerlab keys that need containers: accepted and ignored, with one warning each. */
+    private static final Set<String> CONTAINER_KEYS = Set.of("image", "mgmt", "mgmt-ipv4", "mgmt-ipv6", "mgmt_ipv4",
+            "mgmt_ipv6", "startup-config", "startup-delay", "enforce-startup-config", "binds", "env", "env-files", "ports",
+            "labels", "cmd", "entrypoint", "user", "group", "type", "license", "network-mode", "runtime", "cpu", "cpu-set",
+            "memory", "sysctls", "publish", "extras", "wait-for", "certificate", "healthcheck", "image-pull-policy",
+            "dns", "aliases", "stages", "kinds", "defaults", "groups", "settings");
+    private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings");
+    private static final Set<String> NODE_KEYS = Set.of("kind", "interfaces", "routes", "forwarding", "exec");
+
+    private final String file;
+    private final List<String> warnings = new ArrayList<>();
+    private final FeatureProbe features;
+
+    /** What the machine offers, asked only when the file needs it. */
+    public interface FeatureProbe {
+        boolean bridgeVlanFiltering();
+
+        boolean openVswitchInstalled();
+    }
+
+    private TopologyParser(String file, FeatureProbe features) {
+        this.file = file;
+        this.features = features;
+    }
+
+    public static Topology parseFile(Path path, FeatureProbe features) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new LabFileException(path.toString(), 0, 0, "no such file");
+        } catch (IOException e) {
+            throw new LabFileException(path.toString(), 0, 0, "cannot read: " + e.getMessage());
+        }
+        Topology t = parse(path.toString(), text, features);
+        // errors show the path as the user typed it; the lab's state remembers where the file really is
+        return new Topology(t.name(), t.prefix(), path.toAbsolutePath().normalize().toString(), t.nodes(), t.links(),
+                t.expects(), t.warnings());
+    }
+
+    public static Topology parse(String file, String text, FeatureProbe features) {
+        return new TopologyParser(file, features).topology(Yaml.parse(file, text));
+    }
+
+    private void warn(Node at, String msg) { warnings.add(file + ":" + at.line() + ":" + at.column() + ": warning: " + msg); }
+
+    private Topology topology(Node root) {
+        Map<String, Node> top = root.map("the file");
+        for (Map.Entry<String, Node> e : top.entrySet()) {
+            if (e.getKey().equals("mgmt") || e.getKey().equals("settings")) warn(e.getValue(), "\"" + e.getKey() + "\" means nothing without containers: ignored");
+            else if (!TOP_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), TOP_KEYS);
+        }
+        Node nameNode = required(root, top, "name", "the lab's name, e.g. \"name: vlan-demo\"");
+        String name = nameNode.text("name");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")) {
+            throw nameNode.error("lab name \"" + name + "\" is not valid: use 1 to 40 letters, digits, \"-\", \"_\" or \".\"");
+        }
+        String prefix = top.containsKey("prefix") && top.get("prefix").value() != null ? top.get("prefix").text("prefix") : name + "-";
+        Node topo = required(root, top, "topology", "the nodes and links, under \"topology:\"");
+        Map<String, Node> t = topo.map("topology");
+        for (Map.Entry<String, Node> e : t.entrySet()) {
+            if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" means nothing without containers: ignored");
+            else if (!e.getKey().equals("nodes") && !e.getKey().equals("links")) throw unknownKey(e.getValue(), e.getKey(), Set.of("nodes", "links"));
+        }
+        Node nodesNode = required(topo, t, "nodes", "at least one node under topology.nodes");
+        List<NodeDef> nodes = new ArrayList<>();
+        Map<String, Node> nodeMap = nodesNode.value() == null ? Map.of() : nodesNode.map("topology.nodes");
+        for (Map.Entry<String, Node> e : nodeMap.entrySet()) nodes.add(node(e.getKey(), e.getValue(), prefix));
+        Map<String, NodeDef> byName = new HashMap<>();
+        nodes.forEach(n -> byName.put(n.name(), n));
+        List<LinkDef> links = new ArrayList<>();
+        Node linksNode = t.get("links");
+        if (linksNode != null && linksNode.value() != null) {
+            for (Node l : linksNode.list("topology.links")) links.add(link(l, byName, name));
+        }
+        checkInterfaces(nodes, links, nodeMap);
+        List<ExpectDef> expects = new ArrayList<>();
+        Node ex = top.get("expect");
+        if (ex != null && ex.value() != null) for (Node e : ex.list("expect")) expects.add(expect(e, byName));
+        return new Topology(name, prefix, file, List.copyOf(nodes), List.copyOf(links), List.copyOf(expects), List.copyOf(warnings));
+    }
+
+    private NodeDef node(String name, Node n, String prefix) {
+        Map<String, Node> m = n.value() == null ? Map.of() : n.map("node \"" + name + "\"");
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" of node " + name + " means nothing without containers: ignored");
+            else if (!NODE_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), NODE_KEYS);
+        }
+        String kindText = m.containsKey("kind") ? m.get("kind").text("kind") : "linux";
+        Kind kind = switch (kindText) {
+            case "linux" -> Kind.LINUX;
+            case "bridge" -> Kind.BRIDGE;
+            case "ovs-bridge" -> Kind.OVS_BRIDGE;
+            default -> throw (m.containsKey("kind") ? m.get("kind") : n).error("kind \"" + kindText + "\" of node " + name
+                    + " needs a container image; nslab runs kind linux (a namespace), bridge (a Linux bridge) and ovs-bridge (Open vSwitch)");
+        };
+        if (kind == Kind.LINUX || kind == Kind.BRIDGE) {
+            if (!Namespaces.isValidName(prefix + name)) {
+                throw n.error("namespace name \"" + prefix + name + "\" (prefix + node name) is not valid: avoid \"/\" and white space");
+            }
+        }
+        if (kind != Kind.LINUX) checkIfName(n, name, kind == Kind.OVS_BRIDGE ? "Open vSwitch bridge name" : "bridge name");
+        if (kind == Kind.OVS_BRIDGE && !features.openVswitchInstalled()) {
+            throw n.error("node " + name + " is an ovs-bridge but Open vSwitch is not installed: apt-get install openvswitch-switch, or use kind: bridge");
+        }
+        Map<String, List<Cidr>> addresses = new LinkedHashMap<>();
+        Node ifs = m.get("interfaces");
+        if (ifs != null && ifs.value() != null) {
+            if (kind != Kind.LINUX) throw ifs.error("interfaces (addresses) belong on linux nodes, not on the switch " + name);
+            for (Map.Entry<String, Node> e : ifs.map("interfaces of " + name).entrySet()) {
+                checkIfName(e.getValue(), e.getKey(), "interface name");
+                addresses.put(e.getKey(), addresses(e.getKey(), e.getValue()));
+            }
+        }
+        List<RouteDef> routes = new ArrayList<>();
+        Node rs = m.get("routes");
+        if (rs != null && rs.value() != null) {
+            if (kind != Kind.LINUX) throw rs.error("routes belong on linux nodes, not on the switch " + name);
+            for (Node r : rs.list("routes of " + name)) routes.add(route(r, name));
+        }
+        boolean forwarding = m.containsKey("forwarding") && m.get("forwarding").value() != null && m.get("forwarding").bool("forwarding");
+        List<String> exec = new ArrayList<>();
+        Node ex = m.get("exec");
+        if (ex != null && ex.value() != null) {
+            if (kind != Kind.LINUX) throw ex.error("exec runs commands in linux nodes, not in the switch " + name);
+            if (ex.isList()) for (Node c : ex.list("exec")) exec.add(c.text("a command"));
+            else exec.add(ex.text("exec"));
+        }
+        return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), n.line());
+    }
+
+    private List<Cidr> addresses(String iface, Node v) {
+        List<Cidr> out = new ArrayList<>();
+        List<Node> items = new ArrayList<>();
+        if (v.value() == null) return out;
+        if (v.isMap()) {
+            Map<String, Node> m = v.map("interface " + iface);
+            for (Map.Entry<String, Node> e : m.entrySet()) {
+                if (!e.getKey().equals("address") && !e.getKey().equals("addresses")) {
+                    throw unknownKey(e.getValue(), e.getKey(), Set.of("address", "addresses"));
+                }
+                Node a = e.getValue();
+                if (a.value() == null) continue;
+                if (a.isList()) items.addAll(a.list("addresses"));
+                else items.add(a);
+            }
+        } else if (v.isList()) {
+            items.addAll(v.list("addresses"));
+        } else {
+            items.add(v);
+        }
+        for (Node a : items) out.add(cidr(a, true));
+        return out;
+    }
+
+    private static Cidr cidr(Node a, boolean needPrefix) {
+        String text = a.text("an address");
+        if (needPrefix && !text.contains("/")) {
+            throw a.error("address \"" + text + "\" needs a prefix length, e.g. " + text + "/24");
+        }
+        try {
+            return Cidr.parse(text);
+        } catch (RuntimeException e) {
+            throw a.error("\"" + text + "\" is not a valid IPv4 or IPv6 address with prefix (e.g. 192.168.0.1/24 or fd00::1/64)");
+        }
+    }
+
+    private RouteDef route(Node r, String node) {
+        Map<String, Node> m = r.map("a route (e.g. {dst: 10.1.20.0/24, via: 10.1.10.1})");
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (!Set.of("dst", "via", "dev").contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), Set.of("dst", "via", "dev"));
+        }
+        Node dstN = m.get("dst");
+        if (dstN == null || dstN.value() == null) throw r.error("a route of " + node + " needs \"dst\" (a prefix or \"default\")");
+        InetAddress via = null;
+        if (m.containsKey("via") && m.get("via").value() != null) {
+            Node v = m.get("via");
+            try {
+                via = Cidr.parseAddress(v.text("via"));
+            } catch (RuntimeException e) {
+                throw v.error("via \"" + v.text("via") + "\" is not a valid IPv4 or IPv6 address");
+            }
+        }
+        String dev = m.containsKey("dev") && m.get("dev").value() != null ? m.get("dev").text("dev") : null;
+        if (via == null && dev == null) throw r.error("a route of " + node + " needs \"via\" (a gateway) or \"dev\" (an interface)");
+        Cidr dst = null;
+        String dstText = dstN.text("dst");
+        if (!dstText.equals("default")) dst = cidr(dstN, false).network();
+        int family = dst != null ? dst.family() : via != null ? Cidr.family(via) : 2;
+        if (dst != null && via != null && dst.family() != Cidr.family(via)) {
+            throw m.get("via").error("gateway " + Cidr.format(via) + " and destination " + dst + " are of different IP families");
+        }
+        return new RouteDef(family, dst, via, dev);
+    }
+
+    private LinkDef link(Node l, Map<String, NodeDef> nodes, String lab) {
+        Map<String, Node> m = l.map("a link (e.g. {endpoints: [\"ns1:eth1\", \"sw:p1\"]})");
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" of a link means nothing without containers: ignored");
+            else if (!Set.of("endpoints", "vlan", "trunks", "mtu").contains(e.getKey())) {
+                throw unknownKey(e.getValue(), e.getKey(), Set.of("endpoints", "vlan", "trunks", "mtu"));
+            }
+        }
+        Node epN = m.get("endpoints");
+        if (epN == null || epN.value() == null) throw l.error("a link needs \"endpoints: [NODE:IFACE, NODE:IFACE]\"");
+        List<Node> eps = epN.list("endpoints");
+        if (eps.size() != 2) throw epN.error("a link has exactly two endpoints, not " + eps.size());
+        Endpoint a = endpoint(eps.get(0), eps.get(1), nodes, lab);
+        Endpoint b = endpoint(eps.get(1), eps.get(0), nodes, lab);
+        if (a.equals(b)) throw eps.get(1).error("both endpoints are " + a + ": a link joins two different interfaces");
+        Integer vlan = null;
+        if (m.containsKey("vlan") && m.get("vlan").value() != null) {
+            Node v = m.get("vlan");
+            vlan = v.integer("vlan");
+            if (vlan < 1 || vlan > 4094) throw v.error("vlan " + vlan + " is out of range: use 1 to 4094");
+        }
+        List<Integer> trunks = null;
+        if (m.containsKey("trunks") && m.get("trunks").value() != null) {
+            trunks = new ArrayList<>();
+            Node tn = m.get("trunks");
+            for (Node x : tn.isList() ? tn.list("trunks") : List.of(tn)) {
+                int v = x.integer("a trunk VLAN");
+                if (v < 1 || v > 4094) throw x.error("trunk VLAN " + v + " is out of range: use 1 to 4094");
+                trunks.add(v);
+            }
+        }
+        Integer mtu = m.containsKey("mtu") && m.get("mtu").value() != null ? m.get("mtu").integer("mtu") : null;
+        if (vlan != null || trunks != null) {
+            Kind ka = nodes.get(a.node()).kind(), kb = nodes.get(b.node()).kind();
+            if (ka != Kind.OVS_BRIDGE && kb != Kind.OVS_BRIDGE) {
+                Node at = m.containsKey("vlan") ? m.get("vlan") : m.get("trunks");
+                if (ka == Kind.BRIDGE || kb == Kind.BRIDGE) {
+                    throw at.error(features.bridgeVlanFiltering()
+                            ? "VLANs on a Linux bridge are not configured by nslab yet: use kind: ovs-bridge for the switch"
+                            : "a VLAN on a Linux bridge needs bridge VLAN filtering, which this kernel lacks: use kind: ovs-bridge for the switch");
+                }
+                throw at.error("vlan/trunks apply to a link's end on a switch; this link joins two linux nodes");
+            }
+        }
+        return new LinkDef(a, b, vlan, trunks == null ? null : List.copyOf(trunks), mtu, l.line());
+    }
+
+    private Endpoint endpoint(Node e, Node other, Map<String, NodeDef> nodes, String lab) {
+        String text = e.text("an endpoint");
+        int colon = text.indexOf(':');
+        String node = colon < 0 ? text : text.substring(0, colon);
+        String iface = colon < 0 ? null : text.substring(colon + 1);
+        NodeDef n = nodes.get(node);
+        if (n == null) {
+            throw e.error("endpoint \"" + text + "\" names node \"" + node + "\", which is not under topology.nodes (nodes: "
+                    + String.join(", ", nodes.keySet().stream().sorted().toList()) + ")");
+        }
+        if (iface == null || iface.isEmpty()) {
+            if (!n.isSwitch()) throw e.error("endpoint \"" + text + "\" needs an interface name: \"" + node + ":eth1\"");
+            iface = generatedName(lab, node, other.text("an endpoint"));
+        }
+        checkIfName(e, iface, "interface name");
+        return new Endpoint(node, iface);
+    }
+
+    /** A switch-side name the file left out: short, the same on every run, different for every cable. */
+    static String generatedName(String lab, String node, String otherEnd) {
+        CRC32 crc = new CRC32();
+        crc.update((lab + "\0" + node + "\0" + otherEnd).getBytes(StandardCharsets.UTF_8));
+        return String.format("nl%08x", crc.getValue());
+    }
+
+    private void checkInterfaces(List<NodeDef> nodes, List<LinkDef> links, Map<String, Node> nodeNodes) {
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Integer> rootNames = new HashMap<>();
+        Map<String, NodeDef> byName = new HashMap<>();
+        nodes.forEach(n -> byName.put(n.name(), n));
+        for (LinkDef l : links) {
+            for (Endpoint e : List.of(l.a(), l.b())) {
+                Integer first = seen.putIfAbsent(e.toString(), l.line());
+                if (first != null) {
+                    throw new LabFileException(file, l.line(), 1, "interface " + e + " is used by two links (the first at line "
+                            + first + "): give each link its own interface");
+                }
+                NodeDef n = byName.get(e.node());
+                if (n.kind() == Kind.OVS_BRIDGE) {
+                    // OVS ports live in the root namespace: their names must differ across switches too
+                    Integer other = rootNames.putIfAbsent(e.iface(), l.line());
+                    if (other != null) {
+                        throw new LabFileException(file, l.line(), 1, "switch interface " + e.iface() + " is used twice (also at line "
+                                + other + "): Open vSwitch ports share the root namespace, so their names must be unique");
+                    }
+                    if (byName.containsKey(e.iface()) && byName.get(e.iface()).kind() == Kind.OVS_BRIDGE) {
+                        throw new LabFileException(file, l.line(), 1, "switch interface " + e.iface() + " has the name of an Open vSwitch bridge");
+                    }
+                }
+                if (n.kind() == Kind.BRIDGE && e.iface().equals(n.name())) {
+                    throw new LabFileException(file, l.line(), 1, "interface " + e + " has the name of its bridge: choose another");
+                }
+            }
+        }
+        for (NodeDef n : nodes) {
+            for (String iface : n.addresses().keySet()) {
+                if (!iface.equals("lo") && !seen.containsKey(n.name() + ":" + iface)) {
+                    Node at = nodeNodes.get(n.name()).map("node").get("interfaces").map("interfaces").get(iface);
+                    throw at.error("interface " + iface + " of " + n.name() + " is on no link: add a link with endpoint \""
+                            + n.name() + ":" + iface + "\" or remove it");
+                }
+            }
+            for (RouteDef r : n.routes()) {
+                if (r.dev() != null && !r.dev().equals("lo") && !seen.containsKey(n.name() + ":" + r.dev())) {
+                    Node at = nodeNodes.get(n.name()).map("node").get("routes");
+                    throw at.error("route to " + r.dstText() + " of " + n.name() + " uses dev " + r.dev() + ", which is not an interface of " + n.name());
+                }
+            }
+        }
+    }
+
+    private ExpectDef expect(Node e, Map<String, NodeDef> nodes) {
+        Map<String, Node> m = e.map("an expectation (e.g. {from: ns1, to: ns2, reach: false})");
+        for (Map.Entry<String, Node> x : m.entrySet()) {
+            if (!Set.of("from", "to", "reach").contains(x.getKey())) throw unknownKey(x.getValue(), x.getKey(), Set.of("from", "to", "reach"));
+        }
+        for (String k : List.of("from", "to", "reach")) if (!m.containsKey(k) || m.get(k).value() == null) throw e.error("an expectation needs \"" + k + "\"");
+        String from = m.get("from").text("from");
+        if (!nodes.containsKey(from) || nodes.get(from).isSwitch()) throw m.get("from").error("\"from: " + from + "\" must name a linux node");
+        String to = m.get("to").text("to");
+        if (!nodes.containsKey(to)) {
+            try {
+                Cidr.parseAddress(to);
+            } catch (RuntimeException ex) {
+                throw m.get("to").error("\"to: " + to + "\" is neither a node nor an IP address");
+            }
+        }
+        return new ExpectDef(from, to, m.get("reach").bool("reach"), e.line());
+    }
+
+    private static void checkIfName(Node at, String name, String what) {
+        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 15) {
+            throw at.error(what + " \"" + name + "\" is " + name.getBytes(StandardCharsets.UTF_8).length
+                    + " bytes: Linux interface names have 1 to 15; choose a shorter one");
+        }
+        if (name.contains("/") || name.contains(":") || name.chars().anyMatch(Character::isWhitespace) || name.equals(".") || name.equals("..")) {
+            throw at.error(what + " \"" + name + "\" is not valid: no \"/\", \":\" or white space");
+        }
+    }
+
+    private static Node required(Node parent, Map<String, Node> m, String key, String what) {
+        Node n = m.get(key);
+        if (n == null) throw parent.error("missing \"" + key + "\": " + what);
+        return n;
+    }
+
+    private static LabFileException unknownKey(Node at, String key, Set<String> known) {
+        return at.error("unknown key \"" + key + "\" here (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+    }
+}
