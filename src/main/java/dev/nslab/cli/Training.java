@@ -74,10 +74,41 @@ final class Training {
             for (int round = 0; round < 2; round++) {
                 for (String[] c : writes) new Cli(sink, sink, reg).run(c);
             }
+            lab(sink, reg, dir);
             ovs(sink); // here, so that preparing ports for the userspace datapath can only touch this private namespace
         } finally {
             Libc.umount2(dir.toString(), Libc.MNT_DETACH);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Labs: up, status, up again, an edit, down, and a bad file, with a private registry and state directory. */
+    private static void lab(PrintStream sink, Namespaces reg, Path dir) throws Exception {
+        Path file = dir.resolve("t.yml"), file2 = dir.resolve("t2.yml"), bad = dir.resolve("bad.yml");
+        String lab = """
+                name: training
+                topology:
+                  nodes:
+                    sw: {kind: bridge}
+                    r: {forwarding: true, interfaces: {eth0: {address: 10.0.0.1/24}, eth1: {address: [10.0.1.1/24, "fd00:1::1/64"]}}}
+                    a: {interfaces: {eth0: {address: 10.0.1.2/24}}, routes: [{dst: default, via: 10.0.1.1}], image: x}
+                    b: {interfaces: {eth0: {address: 10.0.0.2/24}}, routes: [{dst: 10.0.1.0/24, via: 10.0.0.1}], exec: ["true"]}
+                  links:
+                    - endpoints: ["r:eth0", "sw:p1"]
+                    - endpoints: ["b:eth0", "sw:p2"]
+                    - endpoints: ["a:eth0", "r:eth1"]
+                """;
+        Files.writeString(file, lab);
+        Files.writeString(file2, lab.replace("10.0.0.2/24}}", "10.0.0.3/24}}"));
+        Files.writeString(bad, lab.replace("sw:p2", "nosuch:p2"));
+        String sd = "--state-dir=" + dir.resolve("state");
+        String[][] cmds = {
+                {"up", file.toString(), sd, "--dry-run"}, {"up", file.toString(), sd}, {"status", sd}, {"-j", "status", "training", sd},
+                {"up", file.toString(), sd}, {"up", file2.toString(), sd}, {"ls", sd}, {"down", "training", sd},
+                {"up", bad.toString(), sd}, {"down", "nosuch", sd},
+        };
+        for (int round = 0; round < 2; round++) {
+            for (String[] c : cmds) new Cli(sink, sink, reg).run(c);
         }
     }
 

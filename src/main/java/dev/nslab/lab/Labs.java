@@ -46,6 +46,11 @@ import java.util.function.Predicate;
 public final class Labs {
     public static final Path DEFAULT_STATE_DIR = Path.of("/run/nslab");
     static final String OVS_MARK_KEY = "nslab-lab";
+    /**
+     * The device group of every interface a lab puts inside its own namespaces, so that teardown deletes them all
+     * with one request per namespace. Never used in the root namespace, where the group is shared with others.
+     */
+    static final int DEVICE_GROUP = 0x6e736c62;
 
     private final Namespaces registry;
     private final Path stateDir;
@@ -379,7 +384,7 @@ public final class Labs {
                 String tmp = a.iface().equals(b.iface()) ? "nsl" + Integer.toHexString(a.iface().hashCode()) : a.iface();
                 LinkSpec spec = LinkSpec.veth(tmp, b.iface()).alias(mark);
                 hb.addLink(v.mtu() == null ? spec : spec.mtu(v.mtu()));
-                LinkChange cb = LinkChange.of(b.iface()).alias(mark).up(true);
+                LinkChange cb = LinkChange.of(b.iface()).alias(mark).up(true).group(DEVICE_GROUP);
                 hb.setLink(b.master() == null ? cb : cb.master(b.master()));
                 hb.setLink(LinkChange.of(tmp).netns(NsRef.current()));
                 LinkChange ca = LinkChange.of(tmp).up(true);
@@ -392,8 +397,10 @@ public final class Labs {
             if (v.mtu() != null) spec = spec.mtu(v.mtu());
             ha.addLink(spec);
             LinkChange ca = LinkChange.of(a.iface()).alias(mark).up(true);
+            if (a.ns() != null) ca = ca.group(DEVICE_GROUP);
             ha.setLink(a.master() == null ? ca : ca.master(a.master()));
             LinkChange cb = LinkChange.of(b.iface()).alias(mark).up(true);
+            if (b.ns() != null) cb = cb.group(DEVICE_GROUP);
             handle(b.ns()).setLink(b.master() == null ? cb : cb.master(b.master()));
         }
 
@@ -443,6 +450,7 @@ public final class Labs {
             List<Resource> removed = new ArrayList<>();
             List<Resource> ovsWork = new ArrayList<>();
             progress.phase("removing", sorted.size());
+            deleteHubInterfaces(rs, goingNs);
             for (Resource r : sorted) {
                 try {
                     boolean did = switch (r) {
@@ -460,7 +468,7 @@ public final class Labs {
                             ovsWork.add(b);
                             yield true;
                         }
-                        case Resource.Veth v -> removeVeth(v);
+                        case Resource.Veth v -> (inGoing.test(v.a().ns()) && inGoing.test(v.b().ns())) || removeVeth(v);
                         case Resource.LinuxBridge b -> !inGoing.test(b.ns()) && removeMarkedLink(b.ns(), b.name());
                         case Resource.Namespace n -> removeNamespace(n.name());
                     };
@@ -477,6 +485,29 @@ public final class Labs {
             }
             if (!ovsWork.isEmpty()) removeOvs(ovsWork);
             return removed;
+        }
+
+        /**
+         * Namespaces that go and hold many of the lab's interfaces (a switch's ports) get them deleted with one
+         * request each (the device group): the kernel then unregisters them, and their peers, in one batch instead of
+         * one by one during its namespace cleanup. Namespaces with a few interfaces are left to that cleanup, which is
+         * cheaper than a request (and a wait for readers) per namespace.
+         */
+        private void deleteHubInterfaces(List<Resource> rs, Set<String> goingNs) {
+            Map<String, Integer> ends = new HashMap<>();
+            for (Resource r : rs) {
+                if (r instanceof Resource.Veth v) {
+                    for (End e : List.of(v.a(), v.b())) if (e.ns() != null && goingNs.contains(e.ns())) ends.merge(e.ns(), 1, Integer::sum);
+                }
+            }
+            for (Map.Entry<String, Integer> e : ends.entrySet()) {
+                if (e.getValue() < 8 || !registry.exists(e.getKey()) || !nsMarked(e.getKey())) continue;
+                try {
+                    handle(e.getKey()).deleteGroup(DEVICE_GROUP);
+                } catch (SysException ex) {
+                    if (ex.errno() != Errno.ENODEV) progress.say("could not delete the interfaces of " + e.getKey() + ": " + ex.getMessage());
+                }
+            }
         }
 
         private boolean quietly(Runnable r) {

@@ -195,6 +195,7 @@ public final class NetHandle implements AutoCloseable {
         if (change.mtu() != null) r.attrU32(IFLA_MTU, change.mtu());
         if (change.address() != null) r.attr(IFLA_ADDRESS, change.address());
         if (change.alias() != null) r.attrString(IFLA_IFALIAS, change.alias());
+        if (change.group() != null) r.attrU32(IFLA_GROUP, change.group());
         if (change.master() != null) r.attrU32(IFLA_MASTER, change.master().isEmpty() ? 0 : link(change.master()).index());
         int fd = -1;
         try {
@@ -222,6 +223,14 @@ public final class NetHandle implements AutoCloseable {
             if (e.errno() == Errno.ENODEV) throw noDevice(dev);
             throw e;
         }
+    }
+
+    /**
+     * Deletes every link of device group {@code group} in this namespace in one request ({@code ip link delete group
+     * N}): the kernel unregisters them together, with one wait for readers instead of one per link.
+     */
+    public void deleteGroup(int group) {
+        nl.execute(ifinfo(RTM_DELLINK, 0, 0, 0, 0).attrU32(IFLA_GROUP, group));
     }
 
     static Link parseLink(NlMessage m) {
