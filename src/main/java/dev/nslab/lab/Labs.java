@@ -107,7 +107,8 @@ public final class Labs {
                 } catch (RuntimeException e) {
                     progress.say("up failed: " + e.getMessage() + "; removing what this run created");
                     s.remove(reverse(s.created), true);
-                    state.withDone(kept).withPending(List.of()).save(stateDir);
+                    if (kept.isEmpty()) LabState.remove(stateDir, t.name());
+                    else state.withDone(kept).withPending(List.of()).save(stateDir);
                     throw e;
                 }
                 state.withDone(desired).withPending(List.of()).save(stateDir);
@@ -548,11 +549,9 @@ public final class Labs {
                 // removed; a real namespace without the lab's mark is somebody else's
                 boolean stale;
                 try {
-                    int fd = registry.open(NsRef.named(ns));
-                    dev.nslab.sys.Libc.close(fd);
+                    stale = !"nsfs".equals(Files.getFileStore(registry.path(ns)).type());
+                } catch (IOException e) {
                     stale = false;
-                } catch (SysException e) {
-                    stale = true;
                 }
                 if (!stale) {
                     progress.say("left namespace " + ns + " alone: it does not carry the mark of lab " + lab);
