@@ -7,6 +7,7 @@ import dev.nslab.lab.Progress;
 import dev.nslab.lab.Resource;
 import dev.nslab.lab.Topology;
 import dev.nslab.lab.TopologyParser;
+import dev.nslab.lab.Verification;
 import dev.nslab.net.NetnsExec;
 
 import java.nio.file.Files;
@@ -29,13 +30,14 @@ final class LabCmd {
 
     int run(String verb, Args a) {
         List<String> words = new ArrayList<>();
-        boolean dryRun = false, all = false;
+        boolean dryRun = false, all = false, verify = false;
         List<String> command = null;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "--dry-run", "-n" -> dryRun = true;
                 case "--all", "-a" -> all = true;
+                case "--verify" -> verify = true;
                 case "-j", "--json" -> cli.json = true;
                 case "--state-dir" -> stateDir = Path.of(a.value("--state-dir"));
                 case "--" -> command = new ArrayList<>(a.rest());
@@ -55,7 +57,11 @@ final class LabCmd {
         }
         Labs labs = new Labs(cli.registry, stateDir, progress());
         return switch (verb) {
-            case "up" -> up(labs, one(words, "up", "FILE"), dryRun);
+            case "up" -> {
+                int rc = up(labs, one(words, "up", "FILE"), dryRun);
+                yield rc == 0 && verify && !dryRun ? verify(labs, words.getFirst()) : rc;
+            }
+            case "verify" -> verify(labs, one(words, "verify", "FILE|LAB"));
             case "down" -> all ? downAll(labs, words) : down(labs, one(words, "down", "FILE|LAB"));
             case "status", "ls" -> status(labs, words);
             case "exec" -> exec(labs, words, command);
@@ -144,6 +150,25 @@ final class LabCmd {
                 t.links().size(), plan.add().size(), plan.remove().size(), secs);
         cli.out.println("  nodes: nslab status " + t.name() + "    shell: nslab exec " + t.name() + " NODE -- bash    remove: nslab down " + t.name());
         return 0;
+    }
+
+    /** The lab's topology: from the file given, or from the file the lab was brought up with. */
+    private Topology topology(Labs labs, String fileOrLab) {
+        if (Files.isRegularFile(Path.of(fileOrLab))) return parse(fileOrLab);
+        return parse(labs.state(fileOrLab).file());
+    }
+
+    private int verify(Labs labs, String fileOrLab) {
+        Topology t = topology(labs, fileOrLab);
+        labs.state(t.name()); // it must be up
+        Verification.Report r = Verification.run(t, cli.registry, progress());
+        if (cli.json) {
+            cli.printJson(VerifyFormat.json(r));
+        } else {
+            boolean colour = System.console() != null && System.console().isTerminal() && cli.out == System.out;
+            VerifyFormat.text(r, cli.out, colour);
+        }
+        return r.ok() ? 0 : 1;
     }
 
     private String labName(String fileOrLab) {

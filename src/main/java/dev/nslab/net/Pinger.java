@@ -11,6 +11,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -90,6 +91,15 @@ public final class Pinger implements AutoCloseable {
         MemorySegment.copy(raw, 0, s, ValueLayout.JAVA_BYTE, 8, 16);
         if (dst instanceof java.net.Inet6Address i6 && i6.getScopeId() != 0) s.set(ValueLayout.JAVA_INT, 24, i6.getScopeId());
         return s;
+    }
+
+    /** Waits up to {@code timeoutMillis} until some of {@code pingers} have something to read; returns those. */
+    public static List<Pinger> awaitAny(List<Pinger> pingers, int timeoutMillis) {
+        int[] fds = new int[pingers.size()];
+        for (int i = 0; i < fds.length; i++) fds[i] = pingers.get(i).fd;
+        List<Pinger> out = new java.util.ArrayList<>();
+        for (int i : Libc.pollInAny(fds, timeoutMillis)) out.add(pingers.get(i));
+        return out;
     }
 
     /** Waits up to {@code timeoutMillis} for a reply to one of our requests; null on timeout. */

@@ -216,6 +216,30 @@ public final class Libc {
 
     private static final class Poll { static final MethodHandle H = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
 
+    /** poll(2) on many descriptors for POLLIN; returns the indexes (into {@code fds}) that are readable. */
+    public static int[] pollInAny(int[] fds, int timeoutMillis) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            MemorySegment pfd = a.allocate(8L * fds.length, 4);
+            for (int i = 0; i < fds.length; i++) {
+                pfd.set(ValueLayout.JAVA_INT, 8L * i, fds[i]);
+                pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 4, POLLIN);
+            }
+            while (true) {
+                int r = (int) Poll.H.invokeExact(st, pfd, (long) fds.length, timeoutMillis);
+                if (r >= 0) {
+                    int[] out = new int[r];
+                    int k = 0;
+                    for (int i = 0; i < fds.length && k < r; i++) {
+                        if (pfd.get(ValueLayout.JAVA_SHORT, 8L * i + 6) != 0) out[k++] = i;
+                    }
+                    return k == r ? out : java.util.Arrays.copyOf(out, k);
+                }
+                if (errno(st) != Errno.EINTR) throw fail("poll", null, st);
+            }
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
     /** poll(2) on one descriptor for POLLIN; true when it is readable before the timeout. */
     public static boolean pollIn(int fd, int timeoutMillis) {
         try (Arena a = Arena.ofConfined()) {

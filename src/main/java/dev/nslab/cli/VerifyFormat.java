@@ -1,0 +1,91 @@
+package dev.nslab.cli;
+
+import dev.nslab.lab.Verification;
+import dev.nslab.net.Cidr;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How {@code nslab verify} prints its report: a matrix, then every disagreement with its reason; or JSON. */
+final class VerifyFormat {
+    private VerifyFormat() {}
+
+    private static final String GREEN = "\033[32m", RED = "\033[31m", YELLOW = "\033[33m", BOLD = "\033[1m", OFF = "\033[0m";
+
+    static void text(Verification.Report r, PrintStream out, boolean colour) {
+        List<String> nodes = r.nodes();
+        int w = Math.max(4, nodes.stream().mapToInt(String::length).max().orElse(4));
+        boolean matrix = nodes.size() <= 40;
+        if (matrix) {
+            out.println("reachability of lab " + r.lab() + " (row pings column: + all addresses answer, . none, ~ some; ! differs from the prediction)");
+            StringBuilder head = new StringBuilder(" ".repeat(w + 1));
+            for (int i = 0; i < nodes.size(); i++) head.append(String.format("%3d", i + 1));
+            out.println(head);
+            for (int i = 0; i < nodes.size(); i++) {
+                StringBuilder row = new StringBuilder(String.format("%-" + w + "s ", nodes.get(i)));
+                for (String to : nodes) {
+                    String c = r.cell(nodes.get(i), to);
+                    String sym = c.isEmpty() ? "-" : c.equals("all") ? "+" : c.equals("none") ? "." : "~";
+                    boolean agrees = r.cellAgrees(nodes.get(i), to);
+                    String cell = (agrees ? " " : "!") + sym;
+                    if (colour && !c.isEmpty()) cell = (agrees ? (sym.equals("+") ? GREEN : sym.equals(".") ? "" : YELLOW) : RED + BOLD) + cell + OFF;
+                    row.append(" ").append(cell);
+                }
+                row.append("   ").append(i + 1);
+                out.println(row);
+            }
+        }
+        long yes = r.pairs().stream().filter(Verification.Pair::measured).count();
+        out.printf("%d pairs in %.2f s: %d answered, %d did not; %d differ from the prediction%n", r.pairs().size(), r.seconds(),
+                yes, r.pairs().size() - yes, r.mismatches().size());
+        for (Verification.Pair p : r.mismatches()) {
+            String line = "  " + p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): measured "
+                    + (p.measured() ? "reach" : "no reach (" + p.detail() + ")") + ", predicted " + (p.predicted() ? "reach" : "no reach")
+                    + ": " + p.reason();
+            out.println(colour ? RED + line + OFF : line);
+        }
+        for (Verification.Expectation e : r.expectations()) {
+            String line = "  expect " + e.expect().from() + " -> " + e.expect().to() + " reach " + e.expect().reach() + ": "
+                    + (e.holds() ? "holds" : "FAILS") + " (" + e.why() + ")";
+            out.println(colour ? (e.holds() ? GREEN : RED) + line + OFF : line);
+        }
+        out.println(r.ok() ? "verify: the lab agrees with its file" : "verify: DISAGREEMENT (exit 1)");
+    }
+
+    static Map<String, Object> json(Verification.Report r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lab", r.lab());
+        m.put("ok", r.ok());
+        m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+        m.put("nodes", r.nodes());
+        List<Object> pairs = new ArrayList<>();
+        for (Verification.Pair p : r.pairs()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("from", p.from());
+            x.put("to", p.to());
+            x.put("address", Cidr.format(p.address()));
+            x.put("measured", p.measured());
+            x.put("detail", p.detail());
+            x.put("predicted", p.predicted());
+            x.put("reason", p.reason());
+            x.put("agrees", p.agrees());
+            pairs.add(x);
+        }
+        m.put("pairs", pairs);
+        List<Object> exps = new ArrayList<>();
+        for (Verification.Expectation e : r.expectations()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("from", e.expect().from());
+            x.put("to", e.expect().to());
+            x.put("reach", e.expect().reach());
+            x.put("holds", e.holds());
+            x.put("why", e.why());
+            exps.add(x);
+        }
+        m.put("expectations", exps);
+        return m;
+    }
+}

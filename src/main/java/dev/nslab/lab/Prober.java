@@ -1,0 +1,118 @@
+package dev.nslab.lab;
+
+import dev.nslab.net.Cidr;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NsRef;
+import dev.nslab.net.Pinger;
+import dev.nslab.sys.Errno;
+import dev.nslab.sys.SysException;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measured reachability: ICMP echo from inside each source namespace to every target, all at once. Each source
+ * gets one raw socket per address family; every request goes out, then one poll over all sockets collects the
+ * replies, matched by echo identifier and sequence number. Whatever is still silent after the first wait is asked
+ * again (one lost packet, or a first packet dropped while ARP resolved, is not a verdict).
+ */
+public final class Prober {
+    /** The outcome for one (source, target): a reply, or what happened instead. */
+    public record Result(boolean reach, String detail) { }
+
+    private record Probe(int source, InetAddress target) { }
+
+    private final Namespaces registry;
+    private final int firstWaitMillis;
+    private final int retryWaitMillis;
+
+    public Prober(Namespaces registry, int firstWaitMillis, int retryWaitMillis) {
+        this.registry = registry;
+        this.firstWaitMillis = firstWaitMillis;
+        this.retryWaitMillis = retryWaitMillis;
+    }
+
+    /** {@code targets}: for each source namespace, the addresses to ping. Returns results in the same shape. */
+    public Map<String, Map<InetAddress, Result>> measure(Map<String, List<InetAddress>> targets) {
+        List<String> sources = new ArrayList<>(targets.keySet());
+        List<Probe> probes = new ArrayList<>();
+        for (int s = 0; s < sources.size(); s++) for (InetAddress a : targets.get(sources.get(s))) probes.add(new Probe(s, a));
+        Result[] results = new Result[probes.size()];
+        Map<String, Pinger> pingers = new HashMap<>();   // "source/family"
+        Map<Pinger, Integer> sourceOf = new HashMap<>();
+        // seq numbers are per pinger: probe index within its (source, family)
+        Map<Pinger, List<Integer>> bySeq = new HashMap<>();
+        int[] seqOf = new int[probes.size()];
+        Pinger[] pingerOf = new Pinger[probes.size()];
+        try {
+            for (int i = 0; i < probes.size(); i++) {
+                Probe p = probes.get(i);
+                int family = Cidr.family(p.target());
+                String key = p.source() + "/" + family;
+                Pinger pg = pingers.get(key);
+                if (pg == null) {
+                    pg = Pinger.open(registry, NsRef.named(sources.get(p.source())), family);
+                    pingers.put(key, pg);
+                    sourceOf.put(pg, p.source());
+                    bySeq.put(pg, new ArrayList<>());
+                }
+                pingerOf[i] = pg;
+                seqOf[i] = bySeq.get(pg).size();
+                bySeq.get(pg).add(i);
+            }
+            List<Pinger> all = new ArrayList<>(pingers.values());
+            int open = round(probes, results, pingerOf, seqOf, bySeq, all, firstWaitMillis);
+            if (open > 0) round(probes, results, pingerOf, seqOf, bySeq, all, retryWaitMillis);
+        } finally {
+            pingers.values().forEach(Pinger::close);
+        }
+        Map<String, Map<InetAddress, Result>> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < probes.size(); i++) {
+            Probe p = probes.get(i);
+            Result r = results[i] != null && results[i].reach() ? results[i]
+                    : new Result(false, results[i] != null ? results[i].detail() : "no reply");
+            out.computeIfAbsent(sources.get(p.source()), k -> new java.util.LinkedHashMap<>()).put(p.target(), r);
+        }
+        return out;
+    }
+
+    /** Sends to every probe without a reply yet, then collects replies for up to {@code waitMillis}; returns how many stay open. */
+    private int round(List<Probe> probes, Result[] results, Pinger[] pingerOf, int[] seqOf, Map<Pinger, List<Integer>> bySeq,
+                      List<Pinger> all, int waitMillis) {
+        int open = 0;
+        for (int i = 0; i < probes.size(); i++) {
+            if (results[i] != null && (results[i].reach() || results[i].detail().startsWith("no route"))) continue;
+            try {
+                pingerOf[i].send(probes.get(i).target(), seqOf[i]);
+                open++;
+            } catch (SysException e) {
+                // the kernel refuses at once when the source has no route at all
+                results[i] = new Result(false, e.errno() == Errno.ENETUNREACH ? "no route (Network is unreachable)" : e.getMessage());
+            }
+        }
+        long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+        while (open > 0) {
+            int left = (int) ((deadline - System.nanoTime()) / 1_000_000L);
+            if (left < 0) break;
+            for (Pinger pg : Pinger.awaitAny(all, left)) {
+                for (Pinger.Reply r; (r = pg.receive(0)) != null; ) {
+                    List<Integer> ids = bySeq.get(pg);
+                    if (r.seq() < 0 || r.seq() >= ids.size()) continue;
+                    int i = ids.get(r.seq());
+                    if (results[i] != null && results[i].reach()) continue;
+                    if (r.isEcho()) {
+                        if (!r.from().equals(probes.get(i).target())) continue;
+                        results[i] = new Result(true, "reply in " + (r.rttNanos() / 1000) + " us");
+                        open--;
+                    } else if (results[i] == null) {
+                        results[i] = new Result(false, r.error() + " (from " + Cidr.format(r.from()) + ")");
+                    }
+                }
+            }
+        }
+        return open;
+    }
+}
