@@ -3,7 +3,8 @@
 chain (N hosts in a line, forwarding on, two static routes each so that the ends reach each other), checks it with
 one ping, tears it down, and prints "up_ms down_ms". Names carry PREFIX, so nothing clashes with other runs; it never
 runs "mn -c" (that would clean up other people's Mininet objects too).
-Usage: mininet_lab.py star|chain N PREFIX"""
+With "pingall" it builds the star and prints the time of Mininet's pingAll() instead (every ordered pair).
+Usage: mininet_lab.py star|chain|pingall N PREFIX"""
 import sys
 import time
 
@@ -21,7 +22,7 @@ def net_of(i):  # link i of the chain: 10.(100 + i/250).(i%250).0/24, as bench/g
 
 t0 = time.time()
 net = Mininet(topo=None, controller=None, switch=LinuxBridge, build=False, autoSetMacs=False)
-if kind == 'star':
+if kind in ('star', 'pingall'):
     sw = net.addSwitch(prefix + 's1')
     hosts = [net.addHost('h%d' % i, ip='10.200.%d.%d/16' % (i // 250, i % 250 + 1)) for i in range(1, n + 1)]
     for h in hosts:
@@ -46,6 +47,12 @@ else:
         h.cmd('; '.join(cmds))
     target = '%s.2' % net_of(min(n, 60) - 1)  # a TTL of 64 ends longer paths
 t1 = time.time()
+if kind == 'pingall':
+    loss = net.pingAll(timeout=1)
+    t2 = time.time()
+    net.stop()
+    print('%d %d' % ((t2 - t1) * 1000, loss))
+    sys.exit(0)
 out = hosts[0].cmd('ping -c 1 -W 2 %s' % target)
 if ' 0% packet loss' not in out:
     net.stop()

@@ -162,6 +162,8 @@ public final class Cli {
         if (obj.equals("unshare")) return new UnshareCmd(this).run(a);
         if (obj.equals("ping") || obj.equals("ping6")) return new PingCmd(this, ns, obj.equals("ping6") ? 10 : family).run(a);
         if (obj.equals("ovs") || obj.equals("ovs-vsctl")) return new OvsCmd(this).run(a);
+        if (obj.equals("inventory") || obj.equals("inv")) return new InventoryCmd(this).inventory(a);
+        if (obj.equals("graph")) return new InventoryCmd(this).graph(a);
         if (obj.equals("up") || obj.equals("down") || obj.equals("status") || obj.equals("ls") || obj.equals("exec")
                 || obj.equals("verify")) {
             return new LabCmd(this).run(obj, a);

@@ -12,7 +12,9 @@ final class Help {
         o.print("""
                 Usage: nslab [ OPTIONS ] OBJECT { COMMAND | help }
                        nslab [ -force ] -batch FILENAME
-                       nslab { up FILE [--dry-run] | down FILE|LAB|--all | status [LAB] | ls | exec LAB NODE -- CMD }
+                       nslab { up FILE [--dry-run] [--verify] | down FILE|LAB|--all | status [LAB] | ls | verify FILE|LAB
+                               | exec LAB NODE -- CMD }
+                       nslab inventory [--find IFNAME|PID|INODE] | graph [LAB|FILE|--system] [--format dot|mermaid|json|svg]
                 where  OBJECT := { link | address | route | netns | sysctl | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -a[ll] | -4 | -6 | -force | -V[ersion] }
 
@@ -118,10 +120,25 @@ final class Help {
                        nslab down FILE|LAB | --all [-j]    remove everything the lab created (and nothing else)
                        nslab status [LAB] [-j]  |  nslab ls   labs, their nodes, addresses and health (exit 1 if unhealthy)
                        nslab exec LAB NODE -- CMD [ARG...]  run a command inside a node
+                       nslab verify FILE|LAB [-j]           ping every pair, compare with the prediction and "expect"
+                                                            (exit 0 only when all agree); nslab up --verify FILE
                 Options: --state-dir DIR (default /run/nslab, or $NSLAB_STATE_DIR)
                 FILE is YAML or JSON in containerlab's format; nodes of kind linux (a namespace), bridge (a Linux bridge
                 in its own namespace) and ovs-bridge (Open vSwitch); links are veth pairs, "vlan: N" tags the switch end.
                 nslab's own keys: prefix, interfaces (addresses), routes, forwarding, expect. See docs/labs.md.
+                """);
+    }
+
+    static void inventory(PrintStream o) {
+        o.print("""
+                Usage: nslab inventory [-j] [--find IFNAME|PID|INODE]
+                       nslab graph [LAB|FILE|--system] [--format dot|mermaid|json|svg] [-o FILE]
+                inventory: every network namespace on the machine (named under /run/netns, of any process or thread,
+                held by an open descriptor or a bind mount elsewhere), each once by inode, with its names, nsid,
+                processes and interfaces (kind, state, MAC, MTU, addresses, master, veth peer resolved to its
+                namespace, Open vSwitch bridge and tag). --find says where an interface, process or inode lives.
+                graph: a lab (from its file) or the whole machine (--system, the default without LAB) as Graphviz DOT,
+                Mermaid or JSON; svg runs Graphviz's dot (apt-get install graphviz).
                 """);
     }
 }

@@ -160,6 +160,7 @@ public final class Namespaces {
                     throw e;
                 }
             }
+            case NsRef.File f -> Libc.open(f.path().toString(), Libc.O_RDONLY, 0);
             case NsRef.Pid p -> {
                 try {
                     yield Libc.open("/proc/" + p.pid() + "/ns/net", Libc.O_RDONLY, 0);

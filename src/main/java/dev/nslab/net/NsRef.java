@@ -20,7 +20,16 @@ public sealed interface NsRef {
         @Override public String toString() { return "pid " + pid; }
     }
 
+    /**
+     * A namespace file anywhere: a bind mount outside the netns directory, /proc/PID/task/TID/ns/net, or an open
+     * descriptor as /proc/PID/fd/N (how namespaces that have no name are reached).
+     */
+    record File(java.nio.file.Path path) implements NsRef {
+        @Override public String toString() { return path.toString(); }
+    }
+
     static NsRef current() { return new Current(); }
+    static NsRef file(java.nio.file.Path path) { return new File(path); }
     static NsRef named(String name) { return new Named(name); }
     static NsRef pid(int pid) { return new Pid(pid); }
 

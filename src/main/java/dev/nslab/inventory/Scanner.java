@@ -1,0 +1,313 @@
+package dev.nslab.inventory;
+
+import dev.nslab.inventory.Inventory.Iface;
+import dev.nslab.inventory.Inventory.Netns;
+import dev.nslab.inventory.Inventory.Peer;
+import dev.nslab.inventory.Inventory.Proc;
+import dev.nslab.net.Cidr;
+import dev.nslab.net.IfAddress;
+import dev.nslab.net.Link;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NsRef;
+import dev.nslab.ovs.Ovs;
+import dev.nslab.ovs.OvsBridge;
+import dev.nslab.ovs.OvsDaemons;
+import dev.nslab.ovs.OvsPort;
+import dev.nslab.ovs.OvsState;
+import dev.nslab.sys.Libc;
+import dev.nslab.sys.SysException;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Builds an {@link Inventory} from /run/netns, /proc (every process, thread and open descriptor), every mount
+ * namespace's mountinfo (nsfs bind mounts), rtnetlink inside each namespace, and the Open vSwitch database.
+ */
+public final class Scanner {
+    private final Namespaces registry;
+
+    /** What is learnt about one namespace before its interfaces are read. */
+    private static final class Found {
+        final long inode;
+        final List<String> names = new ArrayList<>();
+        final List<String> mounts = new ArrayList<>();
+        final List<String> holders = new ArrayList<>();
+        final List<Proc> procs = new ArrayList<>();
+        final List<Path> openPaths = new ArrayList<>();
+
+        Found(long inode) { this.inode = inode; }
+    }
+
+    public Scanner(Namespaces registry) { this.registry = registry; }
+
+    public Inventory scan() {
+        Map<Long, Found> found = new TreeMap<>();
+        List<String> notes = new ArrayList<>();
+        long root = inode(Path.of("/proc/1/ns/net"));
+        if (root < 0) root = inode(Path.of("/proc/self/ns/net"));
+        found.computeIfAbsent(root, Found::new).openPaths.add(Path.of("/proc/1/ns/net"));
+        for (String name : registry.list()) {
+            Path p = registry.path(name);
+            long ino = inode(p);
+            if (ino < 0) {
+                notes.add("/run/netns/" + name + " is a name without a namespace behind it (a stale file)");
+                continue;
+            }
+            Found f = found.computeIfAbsent(ino, Found::new);
+            f.names.add(name);
+            f.openPaths.addFirst(p);
+        }
+        scanProc(found, notes);
+        Map<Long, Netns> result = new LinkedHashMap<>();
+        Map<String, OvsPort> ovsPorts = new HashMap<>();
+        Map<String, String> ovsBridgeOf = new HashMap<>();
+        ovs(ovsPorts, ovsBridgeOf, notes);
+        Map<Long, List<Link>> linksByNs = new HashMap<>();
+        Map<Long, Map<Integer, List<String>>> addrsByNs = new HashMap<>();
+        Map<Long, NetHandle> handles = new HashMap<>();
+        try (NetHandle self = NetHandle.open(registry, NsRef.current())) {
+            for (Found f : found.values()) {
+                String error = null;
+                NetHandle h = null;
+                for (Path p : f.openPaths) {
+                    try {
+                        h = NetHandle.open(registry, NsRef.file(p));
+                        break;
+                    } catch (SysException e) {
+                        error = e.getMessage();
+                    }
+                }
+                if (h == null) {
+                    result.put(f.inode, netns(f, root, null, List.of(), error));
+                    continue;
+                }
+                handles.put(f.inode, h);
+                linksByNs.put(f.inode, h.links());
+                Map<Integer, List<String>> addrs = new HashMap<>();
+                for (IfAddress a : h.addresses(0)) addrs.computeIfAbsent(a.index(), k -> new ArrayList<>()).add(Cidr.format(a.local()) + "/" + a.prefixLength());
+                addrsByNs.put(f.inode, addrs);
+                result.put(f.inode, netns(f, root, nsid(self, f), List.of(), null));
+            }
+            Map<Long, List<Iface>> ifaces = interfaces(linksByNs, addrsByNs, handles, result, ovsPorts, ovsBridgeOf, root);
+            List<Netns> out = new ArrayList<>();
+            for (Netns n : result.values()) {
+                out.add(new Netns(n.inode(), n.root(), n.names(), n.mounts(), n.holders(), n.nsid(), n.processes(),
+                        ifaces.getOrDefault(n.inode(), List.of()), n.error()));
+            }
+            out.sort((a, b) -> a.root() != b.root() ? (a.root() ? -1 : 1) : a.label().compareTo(b.label()));
+            return new Inventory(root, out, notes);
+        } finally {
+            handles.values().forEach(NetHandle::close);
+        }
+    }
+
+    private static Netns netns(Found f, long root, Integer nsid, List<Iface> ifs, String error) {
+        return new Netns(f.inode, f.inode == root, List.copyOf(f.names), List.copyOf(f.mounts), List.copyOf(f.holders), nsid,
+                List.copyOf(f.procs), ifs, error);
+    }
+
+    private Integer nsid(NetHandle self, Found f) {
+        for (Path p : f.openPaths) {
+            int fd;
+            try {
+                fd = Libc.open(p.toString(), Libc.O_RDONLY, 0);
+            } catch (SysException e) {
+                continue;
+            }
+            try {
+                int id = self.nsidOfFd(fd);
+                return id < 0 ? null : id;
+            } catch (SysException e) {
+                return null;
+            } finally {
+                Libc.close(fd);
+            }
+        }
+        return null;
+    }
+
+    static long inode(Path p) {
+        try {
+            String target = Files.readSymbolicLink(p).toString();
+            if (target.startsWith("net:[")) return Long.parseLong(target.substring(5, target.length() - 1));
+            return -1;
+        } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
+            return Namespaces.inode(p);
+        }
+    }
+
+    private static String comm(Path procDir) {
+        try {
+            return Files.readString(procDir.resolve("comm")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private void scanProc(Map<Long, Found> found, List<String> notes) {
+        Set<Long> mountNamespaces = new HashSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (Path pd : ds) {
+                int pid = Integer.parseInt(pd.getFileName().toString());
+                long ino = inode(pd.resolve("ns/net"));
+                if (ino < 0) continue; // gone, or a kernel thread we may not look into
+                String comm = comm(pd);
+                Found f = found.computeIfAbsent(ino, Found::new);
+                f.procs.add(new Proc(pid, null, comm));
+                f.openPaths.add(pd.resolve("ns/net"));
+                threads(pd, pid, ino, comm, found);
+                descriptors(pd, pid, comm, found);
+                long mnt = inode(pd.resolve("ns/mnt"));
+                if (mnt >= 0 && mountNamespaces.add(mnt)) mounts(pd, found);
+            }
+        } catch (IOException e) {
+            notes.add("cannot read /proc: " + e.getMessage());
+        }
+    }
+
+    /** Threads living in another namespace than their process (a thread that called setns or unshare). */
+    private static void threads(Path pd, int pid, long procNs, String comm, Map<Long, Found> found) {
+        try (DirectoryStream<Path> ts = Files.newDirectoryStream(pd.resolve("task"))) {
+            for (Path td : ts) {
+                int tid = Integer.parseInt(td.getFileName().toString());
+                if (tid == pid) continue;
+                long ino = inode(td.resolve("ns/net"));
+                if (ino < 0 || ino == procNs) continue;
+                Found f = found.computeIfAbsent(ino, Found::new);
+                f.procs.add(new Proc(pid, tid, comm(td)));
+                f.openPaths.add(td.resolve("ns/net"));
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // the process ended while we looked
+        }
+    }
+
+    private static void descriptors(Path pd, int pid, String comm, Map<Long, Found> found) {
+        try (DirectoryStream<Path> fs = Files.newDirectoryStream(pd.resolve("fd"))) {
+            for (Path fd : fs) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    continue;
+                }
+                if (!target.startsWith("net:[")) continue;
+                long ino = Long.parseLong(target.substring(5, target.length() - 1));
+                Found f = found.computeIfAbsent(ino, Found::new);
+                f.holders.add("pid " + pid + " (" + comm + ") fd " + fd.getFileName());
+                f.openPaths.add(fd);
+            }
+        } catch (IOException ignored) {
+            // not ours to read, or the process ended
+        }
+    }
+
+    /** nsfs mounts of network namespaces in the mount namespace of process directory {@code pd}. */
+    private static void mounts(Path pd, Map<Long, Found> found) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(pd.resolve("mountinfo"));
+        } catch (IOException e) {
+            return;
+        }
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            int dash = java.util.Arrays.asList(f).indexOf("-");
+            if (dash < 0 || dash + 1 >= f.length || !f[dash + 1].equals("nsfs") || !f[3].startsWith("net:[")) continue;
+            long ino = Long.parseLong(f[3].substring(5, f[3].length() - 1));
+            String mountPoint = f[4].replace("\\040", " ");
+            Found x = found.computeIfAbsent(ino, Found::new);
+            if (mountPoint.startsWith("/run/netns/") || mountPoint.startsWith("/var/run/netns/")) continue;
+            if (!x.mounts.contains(mountPoint)) x.mounts.add(mountPoint);
+            x.openPaths.add(pd.resolve("root").resolve(mountPoint.substring(1)));
+        }
+    }
+
+    private void ovs(Map<String, OvsPort> ports, Map<String, String> bridgeOf, List<String> notes) {
+        OvsDaemons d = new OvsDaemons();
+        if (!d.status().running()) return;
+        try (Ovs ovs = Ovs.connect(d.socket(), registry)) {
+            OvsState s = ovs.state();
+            for (OvsBridge b : s.bridges()) {
+                for (OvsPort p : b.ports()) {
+                    ports.put(p.name(), p);
+                    bridgeOf.put(p.name(), b.name());
+                }
+            }
+        } catch (RuntimeException e) {
+            notes.add("Open vSwitch could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Interfaces with their veth peers resolved across namespaces. A veth reports its peer's ifindex and (when the
+     * peer is elsewhere) the id its namespace gives the peer's; ifindexes repeat across namespaces, so a peer is
+     * the veth whose own index and peer index mirror this one's, and the namespace id settles the rare tie.
+     */
+    private Map<Long, List<Iface>> interfaces(Map<Long, List<Link>> linksByNs, Map<Long, Map<Integer, List<String>>> addrsByNs,
+                                              Map<Long, NetHandle> handles, Map<Long, Netns> ns, Map<String, OvsPort> ovsPorts,
+                                              Map<String, String> ovsBridgeOf, long root) {
+        record Ref(long ns, Link link) { }
+        Map<String, List<Ref>> byIndexPair = new HashMap<>();
+        linksByNs.forEach((ino, links) -> {
+            for (Link l : links) if ("veth".equals(l.kind())) byIndexPair.computeIfAbsent(l.index() + "/" + l.linkIndex(), k -> new ArrayList<>()).add(new Ref(ino, l));
+        });
+        Map<Long, List<Iface>> out = new HashMap<>();
+        linksByNs.forEach((ino, links) -> {
+            Map<Integer, String> names = new HashMap<>();
+            links.forEach(l -> names.put(l.index(), l.name()));
+            List<Iface> list = new ArrayList<>();
+            for (Link l : links) {
+                Peer peer = null;
+                if ("veth".equals(l.kind()) && l.linkIndex() > 0) {
+                    List<Ref> cands = new ArrayList<>(byIndexPair.getOrDefault(l.linkIndex() + "/" + l.index(), List.of()));
+                    if (l.linkNetnsId() == null) cands.removeIf(r -> r.ns() != ino);
+                    else cands.removeIf(r -> r.ns() == ino);
+                    if (cands.size() > 1 && l.linkNetnsId() != null) {
+                        cands.removeIf(r -> !nsidIs(handles.get(ino), ns.get(r.ns()), l.linkNetnsId()));
+                    }
+                    if (cands.size() == 1) {
+                        Ref r = cands.getFirst();
+                        peer = new Peer(r.ns(), ns.get(r.ns()).label(), r.link().name());
+                    }
+                }
+                boolean inRoot = ino == root;
+                String master = l.master() > 0 ? names.get(l.master()) : null;
+                OvsPort op = inRoot ? ovsPorts.get(l.name()) : null;
+                String state = l.isUp() ? l.operStateName() : "DOWN";
+                list.add(new Iface(l.index(), l.name(), l.kind() == null ? l.typeName() : l.kind(), state, Link.mac(l.address()), l.mtu(),
+                        addrsByNs.getOrDefault(ino, Map.of()).getOrDefault(l.index(), List.of()), master, peer,
+                        op == null ? null : ovsBridgeOf.get(l.name()), op == null ? null : op.tag()));
+            }
+            out.put(ino, list);
+        });
+        return out;
+    }
+
+    private boolean nsidIs(NetHandle from, Netns target, int nsid) {
+        for (String p : target.names()) {
+            int fd = -1;
+            try {
+                fd = registry.open(NsRef.named(p));
+                return from.nsidOfFd(fd) == nsid;
+            } catch (SysException e) {
+                return false;
+            } finally {
+                if (fd >= 0) Libc.close(fd);
+            }
+        }
+        return false;
+    }
+}
