@@ -52,7 +52,7 @@ final class InventoryCmd {
 
     private void print(Netns n) {
         List<String> about = new ArrayList<>();
-        about.add("inode " + n.inode());
+        if (n.root() || !n.names().isEmpty()) about.add("inode " + n.inode());
         if (n.names().size() > 1) about.add("names " + String.join(", ", n.names()));
         if (n.nsid() != null) about.add("nsid " + n.nsid());
         if (n.names().isEmpty() && !n.root()) about.add("unnamed");

@@ -138,10 +138,12 @@ public final class Scanner {
         return null;
     }
 
+    /** The inode in a namespace link ("net:[4026531840]", "mnt:[...]"), or of a namespace file. */
     static long inode(Path p) {
         try {
             String target = Files.readSymbolicLink(p).toString();
-            if (target.startsWith("net:[")) return Long.parseLong(target.substring(5, target.length() - 1));
+            int open = target.indexOf(":[");
+            if (open > 0 && target.endsWith("]")) return Long.parseLong(target.substring(open + 2, target.length() - 1));
             return -1;
         } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
             return Namespaces.inode(p);
