@@ -36,6 +36,7 @@ final class Training {
                 {"link", "show"}, {"-j", "link", "show"}, {"address", "show"}, {"-j", "-p", "address"},
                 {"route", "show"}, {"-6", "route"}, {"netns", "list"}, {"-j", "netns", "list"},
                 {"sysctl", "net.ipv4.ip_forward"}, {"link", "show", "dev", "lo"}, {"help"}, {"nosuchobject"},
+                {"inventory"}, {"-j", "inventory"}, {"graph", "--system"},
         };
         for (String[] c : readOnly) new Cli(sink, sink).run(c);
         Thread t = Thread.ofPlatform().start(() -> {
@@ -104,7 +105,9 @@ final class Training {
         String sd = "--state-dir=" + dir.resolve("state");
         String[][] cmds = {
                 {"up", file.toString(), sd, "--dry-run"}, {"up", file.toString(), sd}, {"status", sd}, {"-j", "status", "training", sd},
-                {"up", file.toString(), sd}, {"up", file2.toString(), sd}, {"ls", sd}, {"down", "training", sd},
+                {"up", file.toString(), sd}, {"verify", "training", sd}, {"-j", "verify", "training", sd},
+                {"graph", "training", sd}, {"graph", file.toString(), "--format", "mermaid"},
+                {"up", file2.toString(), sd}, {"ls", sd}, {"down", "training", sd},
                 {"up", bad.toString(), sd}, {"down", "nosuch", sd},
         };
         for (int round = 0; round < 2; round++) {
