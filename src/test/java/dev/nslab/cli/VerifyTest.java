@@ -168,4 +168,29 @@ class VerifyTest {
         assertTrue(v.out().contains("h1 -> h2 (10.10.2.2): measured no reach"), v.out());
         assertTrue(v.out().contains("predicted reach"), v.out());
     }
+
+    @Test
+    void ipv6RoutesAndAMissingWayBack() throws Exception {
+        Path f = write("six", """
+                name: %s
+                topology:
+                  nodes:
+                    a: {interfaces: {eth0: {address: ["10.77.0.1/24", "fd77::1/64"]}}, routes: [{dst: "fd78::/64", via: "fd77::2"}]}
+                    r: {forwarding: true, interfaces: {eth0: {address: ["10.77.0.2/24", "fd77::2/64"]}, eth1: {address: "fd78::2/64"}}}
+                    b: {interfaces: {eth0: {address: "fd78::1/64"}}}
+                  links:
+                    - endpoints: ["a:eth0", "r:eth0"]
+                    - endpoints: ["r:eth1", "b:eth0"]
+                expect:
+                  - {from: a, to: "fd78::1", reach: false}
+                  - {from: a, to: r, reach: true}
+                """.formatted(t.n("six")));
+        JsonNode r = verify(f, 0);
+        assertTrue(r.path("ok").asBoolean());
+        JsonNode ab = pair(r, "a", "b");
+        assertEquals("fd78::1", ab.path("address").asText());
+        assertFalse(ab.path("measured").asBoolean());
+        assertEquals("the request arrives, but the reply does not: no route from b to fd77::1", ab.path("reason").asText());
+        assertTrue(pair(r, "a", "r").path("measured").asBoolean());
+    }
 }
