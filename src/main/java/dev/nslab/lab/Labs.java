@@ -89,7 +89,7 @@ public final class Labs {
                 old = old.withPending(List.of());
                 old.save(stateDir);
             }
-            List<Resource> done = old == null ? List.of() : old.done();
+            List<Resource> done = old == null ? List.of() : stillThere(old.done());
             List<Resource> desired = Planner.resources(t);
             List<Resource> add = minus(desired, keys(done));
             List<Resource> remove = minus(done, keys(desired));
@@ -116,6 +116,53 @@ public final class Labs {
                 return new Plan(t.name(), add, remove, output);
             }
         }
+    }
+
+    /**
+     * The recorded objects minus those that vanished behind nslab's back (a namespace deleted by hand takes its
+     * interfaces, addresses and routes with it, and the veth pairs that reached into it; a bridge deleted from Open
+     * vSwitch takes its ports), so that {@code up} makes them again instead of saying "nothing to change".
+     */
+    private List<Resource> stillThere(List<Resource> done) {
+        Set<String> goneNs = new HashSet<>();
+        Set<String> goneOvs = new HashSet<>();
+        Set<String> ovsNames = null;
+        for (Resource r : done) {
+            if (r instanceof Resource.Namespace n && !registry.exists(n.name())) goneNs.add(n.name());
+            if (r instanceof Resource.OvsBridge b) {
+                if (ovsNames == null) ovsNames = new OvsDaemons().status().running() ? ovsBridgeNames() : null;
+                if (ovsNames != null && !ovsNames.contains(b.name())) goneOvs.add(b.name());
+            }
+        }
+        if (goneNs.isEmpty() && goneOvs.isEmpty()) return done;
+        if (!goneNs.isEmpty()) progress.say("namespaces gone since the last up, to be made again: " + String.join(", ", goneNs));
+        if (!goneOvs.isEmpty()) progress.say("Open vSwitch bridges gone since the last up, to be made again: " + String.join(", ", goneOvs));
+        Set<String> goneRootEnds = new HashSet<>();
+        Set<String> goneEnds = new HashSet<>();
+        List<Resource> out = new ArrayList<>();
+        for (Resource r : done) {
+            boolean gone = switch (r) {
+                case Resource.Veth v -> (v.a().ns() != null && goneNs.contains(v.a().ns())) || (v.b().ns() != null && goneNs.contains(v.b().ns()));
+                case Resource.OvsBridge b -> goneOvs.contains(b.name());
+                case Resource.OvsPort p -> goneOvs.contains(p.bridge());
+                default -> r.namespace() != null && goneNs.contains(r.namespace());
+            };
+            if (gone && r instanceof Resource.Veth v) {
+                for (End e : List.of(v.a(), v.b())) {
+                    if (e.ns() == null) goneRootEnds.add(e.iface());
+                    else if (!goneNs.contains(e.ns())) goneEnds.add(e.ns() + "/" + e.iface());
+                }
+            }
+            if (!gone) out.add(r);
+        }
+        // an Open vSwitch port whose veth went is made again with it; so are the addresses of a surviving end's
+        // interface and the routes of its namespace (the kernel dropped those that used the interface)
+        Set<String> touchedNs = new HashSet<>();
+        goneEnds.forEach(e -> touchedNs.add(e.substring(0, e.indexOf('/'))));
+        out.removeIf(r -> (r instanceof Resource.OvsPort p && goneRootEnds.contains(p.port()))
+                || (r instanceof Resource.Address a && goneEnds.contains(a.ns() + "/" + a.dev()))
+                || (r instanceof Resource.Route rt && touchedNs.contains(rt.ns())));
+        return out;
     }
 
     // ---- down ----------------------------------------------------------------------------------------------
@@ -359,15 +406,15 @@ public final class Labs {
                     handle(b.ns()).setUp(b.name(), true);
                 }
                 case Resource.Veth v -> createVeth(v);
-                case Resource.Address a -> {
+                case Resource.Address a -> alreadyFine(() -> {
                     if (a.cidr().family() == 10) handle(a.ns()).addAddressNoDad(a.dev(), a.cidr());
                     else handle(a.ns()).addAddress(a.dev(), a.cidr());
-                }
+                });
                 case Resource.Forwarding f -> {
                     sysctl.write(NsRef.named(f.ns()), "net.ipv4.ip_forward", "1");
                     sysctl.write(NsRef.named(f.ns()), "net.ipv6.conf.all.forwarding", "1");
                 }
-                case Resource.Route rt -> handle(rt.ns()).addRoute(routeSpec(rt.route()));
+                case Resource.Route rt -> alreadyFine(() -> handle(rt.ns()).addRoute(routeSpec(rt.route())));
                 default -> throw new IllegalStateException(r.key());
             }
         }
@@ -403,6 +450,15 @@ public final class Labs {
             LinkChange cb = LinkChange.of(b.iface()).alias(mark).up(true);
             if (b.ns() != null) cb = cb.group(DEVICE_GROUP);
             handle(b.ns()).setLink(b.master() == null ? cb : cb.master(b.master()));
+        }
+
+        /** Runs a creation that may find its object already there (a repair re-adds what partly survived). */
+        private void alreadyFine(Runnable create) {
+            try {
+                create.run();
+            } catch (SysException e) {
+                if (e.errno() != Errno.EEXIST) throw e;
+            }
         }
 
         private void createOvs(List<Resource> work) {

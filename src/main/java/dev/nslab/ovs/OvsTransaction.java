@@ -126,7 +126,11 @@ public final class OvsTransaction {
         if (b == null) throw refused("no bridge named " + bridge, bridge);
         PortRef existing = ports.get(port);
         if (existing != null) {
-            if (mayExist && existing.bridge().equals(bridge)) return config.isEmpty() ? this : setPort(port, config);
+            if (mayExist && existing.bridge().equals(bridge)) {
+                // the device behind the port may be new (a lab re-making a veth): prepare it like a new one
+                if ("netdev".equals(b.datapathType())) userspacePorts.add(port);
+                return config.isEmpty() ? this : setPort(port, config);
+            }
             if (mayExist) {
                 throw refused("\"--may-exist add-port " + bridge + " " + port + "\" but " + port + " is actually attached to bridge "
                         + existing.bridge(), port);

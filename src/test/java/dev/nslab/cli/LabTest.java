@@ -270,4 +270,18 @@ class LabTest {
         assertTrue(r.err().contains(":4:") && r.err().contains("\"image\" of node a means nothing without containers: ignored"), r.err());
         lab("down", t.n("bad")).ok();
     }
+
+    @Test
+    void upMakesAgainWhatWasDeletedBehindItsBack() throws Exception {
+        Path f = example("routers3.yml", Map.of());
+        String lab = t.n("routers3");
+        lab("up", f.toString()).ok();
+        Sh.run("ip", "netns", "del", lab + "-r2").ok();
+        assertEquals(1, lab("status", lab).code(), "status sees the hole");
+        Nslab.Out up = lab("up", f.toString()).ok();
+        assertTrue(up.err().contains("namespaces gone since the last up, to be made again: " + lab + "-r2"), up.err());
+        assertTrue(ping(lab + "-h1", "10.10.2.2"), "the chain works again, addresses and routes of r1 and r3 included");
+        assertEquals(0, lab("status", lab).code());
+        assertEquals("lab " + lab + " is up to date: nothing to change\n", lab("up", f.toString()).ok().out());
+    }
 }
