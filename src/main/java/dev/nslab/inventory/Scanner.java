@@ -160,6 +160,7 @@ public final class Scanner {
 
     private void scanProc(Map<Long, Found> found, List<String> notes) {
         Set<Long> mountNamespaces = new HashSet<>();
+        long nsfsDevice = device(Path.of("/proc/self/ns/net"));
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path pd : ds) {
                 int pid = Integer.parseInt(pd.getFileName().toString());
@@ -170,7 +171,7 @@ public final class Scanner {
                 f.procs.add(new Proc(pid, null, comm));
                 f.openPaths.add(pd.resolve("ns/net"));
                 threads(pd, pid, ino, comm, found);
-                descriptors(pd, pid, comm, found);
+                descriptors(pd, pid, comm, found, nsfsDevice);
                 long mnt = inode(pd.resolve("ns/mnt"));
                 if (mnt >= 0 && mountNamespaces.add(mnt)) mounts(pd, found);
             }
@@ -196,7 +197,18 @@ public final class Scanner {
         }
     }
 
-    private static void descriptors(Path pd, int pid, String comm, Map<Long, Found> found) {
+    /** The device number of nsfs, the file system of every namespace file. */
+    private static final long NO_DEVICE = -1;
+
+    private static long device(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:dev")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return NO_DEVICE;
+        }
+    }
+
+    private static void descriptors(Path pd, int pid, String comm, Map<Long, Found> found, long nsfsDevice) {
         try (DirectoryStream<Path> fs = Files.newDirectoryStream(pd.resolve("fd"))) {
             for (Path fd : fs) {
                 String target;
@@ -205,8 +217,15 @@ public final class Scanner {
                 } catch (IOException e) {
                     continue;
                 }
-                if (!target.startsWith("net:[")) continue;
-                long ino = Long.parseLong(target.substring(5, target.length() - 1));
+                long ino;
+                if (target.startsWith("net:[")) {
+                    ino = Long.parseLong(target.substring(5, target.length() - 1));
+                } else if (target.startsWith("/") && nsfsDevice >= 0 && device(fd) == nsfsDevice && Namespaces.isNetns(fd)) {
+                    // a namespace opened through a bind mount shows the mount's path, not "net:[...]"
+                    ino = Namespaces.inode(fd);
+                } else {
+                    continue;
+                }
                 Found f = found.computeIfAbsent(ino, Found::new);
                 f.holders.add("pid " + pid + " (" + comm + ") fd " + fd.getFileName());
                 f.openPaths.add(fd);

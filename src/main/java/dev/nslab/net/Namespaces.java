@@ -195,6 +195,27 @@ public final class Namespaces {
         }
     }
 
+    /**
+     * Whether {@code p} (a bind mount, an open descriptor's /proc link...) is a network namespace: asked of the
+     * kernel with NS_GET_NSTYPE, since a namespace file's path says nothing of its type.
+     */
+    public static boolean isNetns(Path p) {
+        final long nsGetNstype = 0xb703;
+        int fd;
+        try {
+            fd = Libc.open(p.toString(), Libc.O_RDONLY, 0);
+        } catch (SysException e) {
+            return false;
+        }
+        try {
+            return Libc.ioctlValue(fd, nsGetNstype, p.toString()) == Libc.CLONE_NEWNET;
+        } catch (SysException e) {
+            return false;
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
     /** The inode of a namespace file, which identifies the namespace (as in "net:[4026531956]"). */
     public static long inode(Path nsFile) {
         try {

@@ -258,6 +258,16 @@ public final class Libc {
     private static final class Ioctl { static final MethodHandle H = bind("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2)); }
 
+    /** An ioctl whose answer is its return value (NS_GET_NSTYPE...). */
+    public static int ioctlValue(int fd, long request, String object) {
+        try {
+            MemorySegment st = state();
+            int r = (int) Ioctl.H.invokeExact(st, fd, request, MemorySegment.NULL);
+            if (r < 0) throw fail("ioctl", object, st);
+            return r;
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
     public static void ioctl(int fd, long request, MemorySegment arg, String object) {
         try {
             MemorySegment st = state();

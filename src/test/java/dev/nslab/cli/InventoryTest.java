@@ -143,4 +143,40 @@ class InventoryTest {
         assertEquals(2, json.path("edges").size());
         assertTrue(Nslab.run("graph", f.toString(), "--format", "png").fails().err().contains("use dot, mermaid, json or svg"));
     }
+
+    @Test
+    void namespacesHeldOnlyByAnOpenDescriptorOrByOneThread() throws Exception {
+        // a process that keeps the namespace open as descriptor 3 after its name is gone
+        Sh.run("ip", "netns", "add", t.n("fd")).ok();
+        long fdNs = inode("/run/netns/" + t.n("fd"));
+        Process p = new ProcessBuilder("bash", "-c", "exec 3</run/netns/" + t.n("fd") + "; exec sleep 60").start();
+        started.add(p);
+        for (int i = 0; i < 200 && !Files.exists(Path.of("/proc/" + p.pid() + "/fd/3")); i++) Thread.sleep(10);
+        Thread.sleep(50);
+        Sh.run("ip", "netns", "del", t.n("fd")).ok();
+
+        // one thread of this JVM that entered a namespace whose name is gone since
+        Sh.run("ip", "netns", "add", t.n("th")).ok();
+        long threadNs = inode("/run/netns/" + t.n("th"));
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1), done = new java.util.concurrent.CountDownLatch(1);
+        long[] tid = new long[1];
+        Thread th = Thread.ofPlatform().start(() -> new dev.nslab.net.Namespaces().call(dev.nslab.net.NsRef.named(t.n("th")), () -> {
+            tid[0] = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+            inside.countDown();
+            done.await();
+            return null;
+        }));
+        try {
+            inside.await();
+            Sh.run("ip", "netns", "del", t.n("th")).ok();
+            JsonNode inv = inventory();
+            JsonNode held = netns(inv, fdNs);
+            assertTrue(held.path("held_by").toString().contains("pid " + p.pid() + " (sleep) fd 3"), held.toString());
+            JsonNode byThread = netns(inv, threadNs);
+            assertTrue(byThread.path("processes").toString().contains("\"tid\":" + tid[0]), byThread.toString());
+        } finally {
+            done.countDown();
+            th.join();
+        }
+    }
 }

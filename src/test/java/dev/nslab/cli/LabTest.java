@@ -284,4 +284,16 @@ class LabTest {
         assertEquals(0, lab("status", lab).code());
         assertEquals("lab " + lab + " is up to date: nothing to change\n", lab("up", f.toString()).ok().out());
     }
+
+    @Test
+    void downAllRemovesEveryLabOfTheStateDirectory() throws Exception {
+        lab("up", example("seed001-two-namespaces.yml", Map.of()).toString()).ok();
+        lab("up", example("routers3.yml", Map.of()).toString()).ok();
+        assertEquals(7, ourNamespaces().size());
+        String ls = lab("ls").ok().out();
+        assertTrue(ls.contains("lab " + t.n("seed001")) && ls.contains("lab " + t.n("routers3")), ls);
+        lab("down", "--all").ok();
+        assertEquals(List.of(), ourNamespaces());
+        assertEquals("no labs (state directory " + dir + ")\n", lab("ls").ok().out());
+    }
 }
