@@ -621,10 +621,7 @@ public final class Labs {
         }
 
         private void removeOvs(List<Resource> work) {
-            if (!new OvsDaemons().status().running()) {
-                progress.say("Open vSwitch is not running: its bridges of lab " + lab + " stay in its database until it runs again (then: nslab down " + lab + ")");
-                throw new LabException("Open vSwitch is not running");
-            }
+            // Open vSwitch keeps its bridges across restarts: if it is stopped, it is started to remove them
             OvsState st = ovs().state();
             OvsTransaction txn = ovs().begin();
             for (Resource r : work) {
