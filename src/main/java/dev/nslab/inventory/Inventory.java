@@ -1,7 +1,6 @@
 package dev.nslab.inventory;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Every network namespace on the machine, found wherever something keeps one alive: a name under /run/netns, a
@@ -34,9 +33,5 @@ public record Inventory(long rootInode, List<Netns> namespaces, List<String> not
             if (!names.isEmpty()) return names.getFirst();
             return "inode " + inode;
         }
-    }
-
-    public Optional<Netns> byInode(long inode) {
-        return namespaces.stream().filter(n -> n.inode() == inode).findFirst();
     }
 }

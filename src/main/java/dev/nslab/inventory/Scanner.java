@@ -90,7 +90,7 @@ public final class Scanner {
                     }
                 }
                 if (h == null) {
-                    result.put(f.inode, netns(f, root, null, List.of(), error));
+                    result.put(f.inode, netns(f, root, null, error));
                     continue;
                 }
                 handles.put(f.inode, h);
@@ -98,7 +98,7 @@ public final class Scanner {
                 Map<Integer, List<String>> addrs = new HashMap<>();
                 for (IfAddress a : h.addresses(0)) addrs.computeIfAbsent(a.index(), k -> new ArrayList<>()).add(Cidr.format(a.local()) + "/" + a.prefixLength());
                 addrsByNs.put(f.inode, addrs);
-                result.put(f.inode, netns(f, root, nsid(self, f), List.of(), null));
+                result.put(f.inode, netns(f, root, nsid(self, f), null));
             }
             Map<Long, List<Iface>> ifaces = interfaces(linksByNs, addrsByNs, handles, result, ovsPorts, ovsBridgeOf, root);
             List<Netns> out = new ArrayList<>();
@@ -113,9 +113,10 @@ public final class Scanner {
         }
     }
 
-    private static Netns netns(Found f, long root, Integer nsid, List<Iface> ifs, String error) {
+    /** The namespace without its interfaces, which are resolved once every namespace is known. */
+    private static Netns netns(Found f, long root, Integer nsid, String error) {
         return new Netns(f.inode, f.inode == root, List.copyOf(f.names), List.copyOf(f.mounts), List.copyOf(f.holders), nsid,
-                List.copyOf(f.procs), ifs, error);
+                List.copyOf(f.procs), List.of(), error);
     }
 
     private Integer nsid(NetHandle self, Found f) {
@@ -160,7 +161,7 @@ public final class Scanner {
 
     private void scanProc(Map<Long, Found> found, List<String> notes) {
         Set<Long> mountNamespaces = new HashSet<>();
-        long nsfsDevice = device(Path.of("/proc/self/ns/net"));
+        long nsfsDevice = device(Path.of("/proc/self/ns/net")); // the device of nsfs, the file system of every namespace file
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path pd : ds) {
                 int pid = Integer.parseInt(pd.getFileName().toString());
@@ -197,7 +198,6 @@ public final class Scanner {
         }
     }
 
-    /** The device number of nsfs, the file system of every namespace file. */
     private static final long NO_DEVICE = -1;
 
     private static long device(Path p) {

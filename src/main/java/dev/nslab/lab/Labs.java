@@ -1,7 +1,6 @@
 package dev.nslab.lab;
 
 import dev.nslab.lab.Resource.End;
-import dev.nslab.net.Cidr;
 import dev.nslab.net.Link;
 import dev.nslab.net.LinkChange;
 import dev.nslab.net.LinkSpec;
@@ -534,13 +533,9 @@ public final class Labs {
                     if (!quiet) throw e;
                     progress.say("could not remove " + r.key() + ": " + e.getMessage());
                 }
-                if (!ovsWork.isEmpty() && r.phase() <= 3 && (r instanceof Resource.OvsBridge || r.phase() < 3)) {
-                    removeOvs(ovsWork);
-                    ovsWork.clear();
-                }
                 progress.advance();
             }
-            if (!ovsWork.isEmpty()) removeOvs(ovsWork);
+            if (!ovsWork.isEmpty()) removeOvs(ovsWork); // bridges and ports of the lab: one transaction
             return removed;
         }
 
@@ -690,6 +685,4 @@ public final class Labs {
             public boolean openVswitchInstalled() { return new OvsDaemons().status().installed(); }
         };
     }
-
-    static String cidrText(Cidr c) { return c.toString(); }
 }

@@ -42,7 +42,6 @@ public final class Prober {
         for (int s = 0; s < sources.size(); s++) for (InetAddress a : targets.get(sources.get(s))) probes.add(new Probe(s, a));
         Result[] results = new Result[probes.size()];
         Map<String, Pinger> pingers = new HashMap<>();   // "source/family"
-        Map<Pinger, Integer> sourceOf = new HashMap<>();
         // seq numbers are per pinger: probe index within its (source, family)
         Map<Pinger, List<Integer>> bySeq = new HashMap<>();
         int[] seqOf = new int[probes.size()];
@@ -56,7 +55,6 @@ public final class Prober {
                 if (pg == null) {
                     pg = Pinger.open(registry, NsRef.named(sources.get(p.source())), family);
                     pingers.put(key, pg);
-                    sourceOf.put(pg, p.source());
                     bySeq.put(pg, new ArrayList<>());
                 }
                 pingerOf[i] = pg;

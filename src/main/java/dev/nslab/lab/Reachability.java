@@ -10,7 +10,6 @@ import dev.nslab.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,8 @@ public final class Reachability {
     /** A prediction for one (source node, destination address). */
     public record Verdict(boolean reach, String reason) { }
 
+    private static final int TTL = 64;
+
     private record Iface(String node, String name, List<Cidr> addrs) { }
 
     private record Route(Cidr dst, InetAddress via, String dev, boolean connected) { }
@@ -37,6 +38,10 @@ public final class Reachability {
     private final Map<String, String> parent = new HashMap<>();         // union-find over segment points
     private final Map<String, String> label = new HashMap<>();          // a readable name per segment point
     private final Map<String, List<Route>> routes = new HashMap<>();
+    // indexes, so that each hop of a walk costs a lookup rather than a scan of the whole lab
+    private final Map<InetAddress, List<Iface>> holders = new HashMap<>();
+    private final Map<String, Set<String>> nodesOnSegment = new HashMap<>();
+    private final Map<String, String> segmentNames = new HashMap<>();
 
     public Reachability(Topology t) {
         this.t = t;
@@ -46,6 +51,10 @@ public final class Reachability {
             n.addresses().forEach((dev, addrs) -> ifaces.put(n.name() + ":" + dev, new Iface(n.name(), dev, addrs)));
         }
         segments();
+        for (Iface i : ifaces.values()) {
+            for (Cidr c : i.addrs()) holders.computeIfAbsent(c.address(), k -> new ArrayList<>()).add(i);
+            nodesOnSegment.computeIfAbsent(segment(i.node(), i.name()), k -> new java.util.HashSet<>()).add(i.node());
+        }
         for (NodeDef n : t.nodes()) if (n.kind() == Kind.LINUX) routes.put(n.name(), table(n));
     }
 
@@ -113,16 +122,15 @@ public final class Reachability {
     private String segment(String node, String iface) { return find("if:" + node + ":" + iface); }
 
     private String describe(String node, String iface) {
-        String root = segment(node, iface);
-        // prefer a switch's name over a cable's
-        String best = null;
-        for (Map.Entry<String, String> e : parent.entrySet()) {
-            if (!find(e.getKey()).equals(root)) continue;
-            String l = label.get(e.getKey());
-            if (l == null) continue;
-            if (best == null || (best.startsWith("the link") && !l.startsWith("the link"))) best = l;
-        }
-        return best == null ? "its link" : best;
+        return segmentNames.computeIfAbsent(segment(node, iface), root -> {
+            // prefer a switch's name over a cable's
+            String best = null;
+            for (Map.Entry<String, String> e : label.entrySet()) {
+                if (!find(e.getKey()).equals(root)) continue;
+                if (best == null || (best.startsWith("the link") && !e.getValue().startsWith("the link"))) best = e.getValue();
+            }
+            return best == null ? "its link" : best;
+        });
     }
 
     // ---- layer 3 -------------------------------------------------------------------------------------------
@@ -156,16 +164,14 @@ public final class Reachability {
     }
 
     private boolean owns(String node, InetAddress a) {
-        NodeDef n = nodes.get(node);
-        if (n == null) return false;
-        for (List<Cidr> cs : n.addresses().values()) for (Cidr c : cs) if (c.address().equals(a)) return true;
+        for (Iface i : holders.getOrDefault(a, List.of())) if (i.node().equals(node)) return true;
         return false;
     }
 
     /** The node that owns address {@code a}, if any. */
     public Optional<String> owner(InetAddress a) {
-        for (NodeDef n : t.nodes()) if (owns(n.name(), a)) return Optional.of(n.name());
-        return Optional.empty();
+        List<Iface> h = holders.getOrDefault(a, List.of());
+        return h.isEmpty() ? Optional.empty() : Optional.of(h.getFirst().node());
     }
 
     /** The source address {@code node} gives a packet to {@code dst} (the outgoing interface's, same family). */
@@ -188,6 +194,7 @@ public final class Reachability {
     private String walk(String node, InetAddress dst) {
         Set<String> seen = new LinkedHashSet<>();
         String at = node;
+        int routers = 0;
         while (true) {
             if (owns(at, dst)) return null;
             if (!seen.add(at)) return "routing loop through " + String.join(" -> ", seen) + " -> " + at;
@@ -198,11 +205,12 @@ public final class Reachability {
             InetAddress hop = route.via() != null ? route.via() : dst;
             String seg = segment(at, route.dev());
             String next = null;
-            for (Iface i : ifaces.values()) {
-                if (i.node().equals(at) || !segment(i.node(), i.name()).equals(seg)) continue;
+            for (Iface i : holders.getOrDefault(hop, List.of())) {
+                if (i.node().equals(at)) continue;
                 // IPv4 hosts answer ARP for any of their addresses (the weak host model); IPv6 neighbours only
                 // for the addresses of the interface the solicitation arrives on
-                boolean answers = Cidr.family(hop) == 2 ? owns(i.node(), hop) : i.addrs().stream().anyMatch(c -> c.address().equals(hop));
+                boolean answers = Cidr.family(hop) == 2 ? nodesOnSegment.getOrDefault(seg, Set.of()).contains(i.node())
+                        : segment(i.node(), i.name()).equals(seg);
                 if (answers) {
                     next = i.node();
                     break;
@@ -212,9 +220,7 @@ public final class Reachability {
                 Optional<String> owner = owner(hop);
                 if (owner.isPresent() && !owner.get().equals(at)) {
                     String where = null;
-                    for (Iface i : ifaces.values()) {
-                        if (i.node().equals(owner.get()) && i.addrs().stream().anyMatch(c -> c.address().equals(hop))) where = describe(i.node(), i.name());
-                    }
+                    for (Iface i : holders.get(hop)) if (i.node().equals(owner.get())) where = describe(i.node(), i.name());
                     return at + " reaches " + Cidr.format(hop) + " (" + owner.get() + ") only through " + describe(at, route.dev())
                             + ", but " + owner.get() + " is on " + where + ": separate segments";
                 }
@@ -222,6 +228,8 @@ public final class Reachability {
             }
             if (owns(next, dst)) return null;
             if (!nodes.get(next).forwarding()) return next + " does not forward (forwarding is off), so " + Cidr.format(dst) + " is not reached";
+            // each router takes one from the packet's TTL (64 when it leaves, as ping and nslab send it)
+            if (++routers >= TTL) return "the path from " + node + " to " + Cidr.format(dst) + " crosses more than " + (TTL - 1) + " routers: the TTL of " + TTL + " runs out";
             at = next;
         }
     }

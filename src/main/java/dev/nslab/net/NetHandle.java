@@ -262,10 +262,7 @@ public final class NetHandle implements AutoCloseable {
     // ---- device features (ethtool) ------------------------------------------------------------------------
 
     private static final long SIOCETHTOOL = 0x8946;
-    private static final int ETHTOOL_GTXCSUM = 0x16, ETHTOOL_STXCSUM = 0x17;
-
-    /** Whether the device computes TX checksums itself (ethtool's tx-checksumming). */
-    public boolean txChecksumOffload(String dev) { return ethtoolValue(dev, ETHTOOL_GTXCSUM, 0) != 0; }
+    private static final int ETHTOOL_STXCSUM = 0x17;
 
     /** Turns TX checksum offload on or off ({@code ethtool -K DEV tx on|off}). */
     public void setTxChecksumOffload(String dev, boolean on) { ethtoolValue(dev, ETHTOOL_STXCSUM, on ? 1 : 0); }

@@ -10,7 +10,6 @@ import dev.nslab.netlink.NetlinkSocket;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +155,6 @@ public final class Ovs implements AutoCloseable {
     /** Waits until ovs-vswitchd has applied configuration {@code cfg}, as ovs-vsctl does before it returns. */
     void awaitCfg(long cfg, Duration timeout) {
         if (curCfg >= cfg) return;
-        Thread caller = Thread.currentThread();
         Thread watchdog = Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(timeout);
@@ -174,7 +172,6 @@ public final class Ovs implements AutoCloseable {
         } finally {
             watchdog.interrupt();
         }
-        assert caller == Thread.currentThread();
     }
 
     /** Error texts ovs-vswitchd left on the named interfaces (a device that does not exist, a bad type...). */
@@ -207,12 +204,6 @@ public final class Ovs implements AutoCloseable {
             ops.add(update);
         }
         if (!ops.isEmpty()) transact(ops);
-    }
-
-    List<String> bridgeNames() {
-        List<String> out = new ArrayList<>();
-        state().bridges().forEach(b -> out.add(b.name()));
-        return out;
     }
 
     @Override public void close() { rpc.close(); }

@@ -33,11 +33,7 @@ class OvsSwitchTest {
     @AfterEach
     void cleanUp() { t.close(); }
 
-    private Nslab.Out nslab(String line) {
-        List<String> words = new ArrayList<>();
-        for (String w : Sh.words(line)) words.add(w.startsWith("@") ? t.n(w.substring(1)) : w);
-        return Nslab.run(words.toArray(String[]::new));
-    }
+    private Nslab.Out nslab(String line) { return t.nslab(line); }
 
     private static String vsctl(String... args) {
         List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
@@ -67,7 +63,7 @@ class OvsSwitchTest {
         Nslab.Out addBr = nslab("ovs add-br @OVS-1").ok();
         assertTrue(OpenVswitch.running(), "nslab started Open vSwitch");
         if (!wasRunning) assertTrue(addBr.err().contains("started ovsdb-server and ovs-vswitchd"), addBr.err());
-        assertEquals("true", String.valueOf(Sh.run("ovs-vsctl", "br-exists", t.n("OVS-1")).code() == 0));
+        assertEquals(0, Sh.run("ovs-vsctl", "br-exists", t.n("OVS-1")).code(), "ovs-vsctl sees the bridge");
         if (Sh.run("sh", "-c", "test -d /sys/module/openvswitch").code() != 0) {
             assertEquals("netdev", vsctl("get", "bridge", t.n("OVS-1"), "datapath_type"));
             assertTrue(addBr.err().contains("userspace datapath"), addBr.err());

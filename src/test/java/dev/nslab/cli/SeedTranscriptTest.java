@@ -27,12 +27,7 @@ class SeedTranscriptTest {
     @AfterEach
     void cleanUp() { t.close(); }
 
-    /** Runs "nslab ARGS" with the tutorial's words; "@x" is replaced by this run's name for x. */
-    private Nslab.Out nslab(String line) {
-        List<String> words = new ArrayList<>();
-        for (String w : Sh.words(line)) words.add(w.startsWith("@") ? t.n(w.substring(1)) : w);
-        return Nslab.run(words.toArray(String[]::new));
-    }
+    private Nslab.Out nslab(String line) { return t.nslab(line); }
 
     private static String inode(String path) { return Sh.ok("stat", "-L", "-c", "%i", path).trim(); }
 

@@ -193,4 +193,16 @@ class VerifyTest {
         assertEquals("the request arrives, but the reply does not: no route from b to fd77::1", ab.path("reason").asText());
         assertTrue(pair(r, "a", "r").path("measured").asBoolean());
     }
+
+    @Test
+    void aPathLongerThanTheTtlIsPredictedUnreachable() throws Exception {
+        String chain = Sh.ok("bench/gen-chain", "66", t.n("ttl"));
+        JsonNode r = verify(write("ttl", chain), 0);
+        assertTrue(r.path("ok").asBoolean(), "prediction agrees everywhere, TTL included");
+        JsonNode far = pair(r, "n1", "n66");
+        assertFalse(far.path("measured").asBoolean());
+        assertTrue(far.path("detail").asText().startsWith("Time to live exceeded"), far.toString());
+        assertTrue(far.path("reason").asText().contains("crosses more than 63 routers"), far.toString());
+        assertTrue(pair(r, "n1", "n65").path("measured").asBoolean(), "63 routers are still within the TTL");
+    }
 }

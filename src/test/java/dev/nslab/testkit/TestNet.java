@@ -29,6 +29,13 @@ public final class TestNet implements AutoCloseable {
     /** A name for this run: prefix + suffix (keep suffix short for interfaces). */
     public String n(String suffix) { return prefix + suffix; }
 
+    /** Runs "nslab LINE" in this JVM, a word "@x" being this run's name for x ({@link #n}). */
+    public Nslab.Out nslab(String line) {
+        List<String> words = new ArrayList<>();
+        for (String w : Sh.words(line)) words.add(w.startsWith("@") ? n(w.substring(1)) : w);
+        return Nslab.run(words.toArray(String[]::new));
+    }
+
     public static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
