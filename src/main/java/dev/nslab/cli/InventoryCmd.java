@@ -210,7 +210,7 @@ final class InventoryCmd {
             g = Graph.of(new Scanner(cli.registry).scan());
         } else {
             String file = Files.isRegularFile(Path.of(what)) ? what : new Labs(cli.registry, stateDir, dev.nslab.lab.Progress.SILENT).state(what).file();
-            Topology t = TopologyParser.parseFile(Path.of(file), Labs.machineFeatures());
+            Topology t = TopologyParser.parseFile(Path.of(file));
             g = LabGraph.of(t);
         }
         String text = switch (format) {

@@ -31,6 +31,7 @@ final class LabCmd {
     int run(String verb, Args a) {
         List<String> words = new ArrayList<>();
         boolean dryRun = false, all = false, verify = false;
+        int sample = 0;
         List<String> command = null;
         while (a.more()) {
             String w = a.next();
@@ -38,6 +39,7 @@ final class LabCmd {
                 case "--dry-run", "-n" -> dryRun = true;
                 case "--all", "-a" -> all = true;
                 case "--verify" -> verify = true;
+                case "--sample" -> sample = sampleSize(a.value("--sample"));
                 case "-j", "--json" -> cli.json = true;
                 case "--state-dir" -> stateDir = Path.of(a.value("--state-dir"));
                 case "--" -> command = new ArrayList<>(a.rest());
@@ -59,14 +61,24 @@ final class LabCmd {
         return switch (verb) {
             case "up" -> {
                 int rc = up(labs, one(words, "up", "FILE"), dryRun);
-                yield rc == 0 && verify && !dryRun ? verify(labs, words.getFirst()) : rc;
+                yield rc == 0 && verify && !dryRun ? verify(labs, words.getFirst(), sample) : rc;
             }
-            case "verify" -> verify(labs, one(words, "verify", "FILE|LAB"));
+            case "verify" -> verify(labs, one(words, "verify", "FILE|LAB"), sample);
             case "down" -> all ? downAll(labs, words) : down(labs, one(words, "down", "FILE|LAB"));
             case "status", "ls" -> status(labs, words);
             case "exec" -> exec(labs, words, command);
             default -> throw new IllegalStateException(verb);
         };
+    }
+
+    private static int sampleSize(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n > 0) return n;
+        } catch (NumberFormatException ignored) {
+            // worded below
+        }
+        throw new UsageException("nslab verify: --sample takes a number of pairs greater than 0, not \"" + text + "\"");
     }
 
     private static String one(List<String> words, String verb, String what) {
@@ -114,7 +126,7 @@ final class LabCmd {
     }
 
     private Topology parse(String file) {
-        Topology t = TopologyParser.parseFile(Path.of(file), Labs.machineFeatures());
+        Topology t = TopologyParser.parseFile(Path.of(file));
         t.warnings().forEach(cli.err::println);
         return t;
     }
@@ -158,10 +170,10 @@ final class LabCmd {
         return parse(labs.state(fileOrLab).file());
     }
 
-    private int verify(Labs labs, String fileOrLab) {
+    private int verify(Labs labs, String fileOrLab, int sample) {
         Topology t = topology(labs, fileOrLab);
         labs.state(t.name()); // it must be up
-        Verification.Report r = Verification.run(t, cli.registry, progress());
+        Verification.Report r = Verification.run(t, cli.registry, progress(), sample);
         if (cli.json) {
             cli.printJson(VerifyFormat.json(r));
         } else {

@@ -39,27 +39,56 @@ final class VerifyFormat {
             }
         }
         long yes = r.pairs().stream().filter(Verification.Pair::measured).count();
-        out.printf("%d pairs in %.2f s: %d answered, %d did not; %d differ from the prediction%n", r.pairs().size(), r.seconds(),
-                yes, r.pairs().size() - yes, r.mismatches().size());
+        List<Verification.Pair> unmeasured = r.unmeasured();
+        out.printf("%d pairs%s in %.2f s: %d answered, %d did not%s; %d differ from the prediction%n", r.pairs().size(),
+                r.sampled() ? String.format(" (a sample of %d)", r.population()) : "", r.seconds(), yes,
+                r.pairs().size() - yes - unmeasured.size(), unmeasured.isEmpty() ? "" : ", " + unmeasured.size() + " could not be measured",
+                r.mismatches().size());
+        int outside = r.notInFile().size();
+        if (outside > 0) {
+            out.println("  " + outside + " pairs aim at addresses that are not in the file (set by exec lines or by hand): measured, not predicted");
+        }
         for (Verification.Pair p : r.mismatches()) {
             String line = "  " + p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): measured "
                     + (p.measured() ? "reach" : "no reach (" + p.detail() + ")") + ", predicted " + (p.predicted() ? "reach" : "no reach")
                     + ": " + p.reason();
             out.println(colour ? RED + line + OFF : line);
         }
+        for (int i = 0; i < unmeasured.size() && i < 10; i++) {
+            Verification.Pair p = unmeasured.get(i);
+            String line = "  " + p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): NOT MEASURED: " + p.detail();
+            out.println(colour ? RED + line + OFF : line);
+        }
+        if (unmeasured.size() > 10) out.println("  ... and " + (unmeasured.size() - 10) + " more not measured");
         for (Verification.Expectation e : r.expectations()) {
             String line = "  expect " + e.expect().from() + " -> " + e.expect().to() + " reach " + e.expect().reach() + ": "
                     + (e.holds() ? "holds" : "FAILS") + " (" + e.why() + ")";
             out.println(colour ? (e.holds() ? GREEN : RED) + line + OFF : line);
         }
-        out.println(r.ok() ? "verify: the lab agrees with its file" : "verify: DISAGREEMENT (exit 1)");
+        out.println(verdict(r));
+    }
+
+    /** The last line: never better than what was measured. */
+    static String verdict(Verification.Report r) {
+        long judged = r.pairs().stream().filter(Verification.Pair::judged).count();
+        if (r.ok()) {
+            return "verify: the lab agrees with its file (" + judged + " pairs judged" + (r.expectations().isEmpty() ? ""
+                    : ", " + r.expectations().size() + " expectations hold") + ")";
+        }
+        if (!r.unmeasured().isEmpty()) return "verify: INCOMPLETE: " + r.unmeasured().size() + " pairs could not be measured (exit 1)";
+        if (judged == 0 && r.expectations().isEmpty()) {
+            return "verify: NOTHING JUDGED: the file predicts none of the measured addresses and expects nothing; add \"expect:\" entries (exit 1)";
+        }
+        return "verify: DISAGREEMENT (exit 1)";
     }
 
     static Map<String, Object> json(Verification.Report r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lab", r.lab());
         m.put("ok", r.ok());
+        m.put("verdict", verdict(r).substring("verify: ".length()));
         m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+        m.put("population", r.population());
         m.put("nodes", r.nodes());
         List<Object> pairs = new ArrayList<>();
         for (Verification.Pair p : r.pairs()) {
@@ -67,8 +96,10 @@ final class VerifyFormat {
             x.put("from", p.from());
             x.put("to", p.to());
             x.put("address", Cidr.format(p.address()));
+            x.put("outcome", p.outcome().name().toLowerCase().replace('_', '-'));
             x.put("measured", p.measured());
             x.put("detail", p.detail());
+            x.put("in_file", p.inFile());
             x.put("predicted", p.predicted());
             x.put("reason", p.reason());
             x.put("agrees", p.agrees());

@@ -16,21 +16,26 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a lab owns, kept in {@code DIR/LAB.json}. {@code done} objects exist; {@code pending} ones are being made
  * right now: they are written down before the first of them is created, so a later {@code down} can remove them
- * even if nslab was killed half-way. The file is replaced atomically (write, fsync, rename).
+ * even if nslab was killed half-way. The file is replaced atomically (write, fsync, rename). {@code observed} holds,
+ * per namespace whose node has exec lines, the addresses ("DEV CIDR") its interfaces had once up finished: what those
+ * lines set, so that {@code status} notices when they are gone.
  */
 public record LabState(String lab, String file, String prefix, List<NodeInfo> nodes, List<Resource> done,
-                       List<Resource> pending) {
+                       List<Resource> pending, Map<String, List<String>> observed) {
 
     /** A node as the lab file named it and where it lives ({@code ns} null for an Open vSwitch bridge). */
     public record NodeInfo(String name, String kind, String ns) { }
 
-    public LabState withDone(List<Resource> d) { return new LabState(lab, file, prefix, nodes, List.copyOf(d), pending); }
+    public LabState withDone(List<Resource> d) { return new LabState(lab, file, prefix, nodes, List.copyOf(d), pending, observed); }
 
-    public LabState withPending(List<Resource> p) { return new LabState(lab, file, prefix, nodes, done, List.copyOf(p)); }
+    public LabState withPending(List<Resource> p) { return new LabState(lab, file, prefix, nodes, done, List.copyOf(p), observed); }
+
+    public LabState withObserved(Map<String, List<String>> o) { return new LabState(lab, file, prefix, nodes, done, pending, Map.copyOf(o)); }
 
     public static Path path(Path dir, String lab) { return dir.resolve(lab + ".json"); }
 
@@ -41,6 +46,8 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         for (NodeInfo n : nodes) ns.addObject().put("name", n.name()).put("kind", n.kind()).put("ns", n.ns());
         write(root.putArray("done"), done);
         write(root.putArray("pending"), pending);
+        ObjectNode obs = root.putObject("observed");
+        observed.forEach((where, list) -> list.forEach(obs.putArray(where)::add));
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve("." + lab + ".json.tmp");
@@ -61,8 +68,14 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
             JsonNode root = new ObjectMapper().readTree(p.toFile());
             List<NodeInfo> nodes = new ArrayList<>();
             for (JsonNode n : root.path("nodes")) nodes.add(new NodeInfo(n.path("name").asText(), n.path("kind").asText(), text(n, "ns")));
+            Map<String, List<String>> observed = new java.util.TreeMap<>();
+            root.path("observed").properties().forEach(e -> {
+                List<String> list = new ArrayList<>();
+                e.getValue().forEach(v -> list.add(v.asText()));
+                observed.put(e.getKey(), list);
+            });
             return new LabState(root.path("lab").asText(), root.path("file").asText(), root.path("prefix").asText(), nodes,
-                    read(root.path("done")), read(root.path("pending")));
+                    read(root.path("done")), read(root.path("pending")), observed);
         } catch (IOException | RuntimeException e) {
             throw new LabException("the state file " + p + " of lab " + lab + " is unreadable (" + e.getMessage()
                     + "): remove the lab's objects by hand, then the file", e);

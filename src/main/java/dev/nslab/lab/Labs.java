@@ -54,6 +54,8 @@ public final class Labs {
     private final Namespaces registry;
     private final Path stateDir;
     private final Progress progress;
+    private final Preflight.Machine machine;
+    private final NeighbourLimits neighbours;
 
     /** What {@code up} did or (dry run) would do. */
     public record Plan(String lab, List<Resource> add, List<Resource> remove, List<String> execOutput) {
@@ -69,7 +71,13 @@ public final class Labs {
         this.registry = registry;
         this.stateDir = stateDir;
         this.progress = progress;
+        Sysctl sysctl = new Sysctl(registry);
+        this.machine = Preflight.thisMachine(sysctl);
+        this.neighbours = new NeighbourLimits(sysctl, NeighbourLimits.RECORD);
     }
+
+    /** The key under which a lab holds raised kernel limits: its state file, unique on the machine. */
+    private String holder(String lab) { return LabState.path(stateDir, lab).toAbsolutePath().normalize().toString(); }
 
     public static String mark(String lab) { return "nslab:" + lab; }
 
@@ -78,6 +86,7 @@ public final class Labs {
     // ---- up ------------------------------------------------------------------------------------------------
 
     public Plan up(Topology t, boolean dryRun) {
+        LabNeeds needs = Preflight.check(t, machine);
         try (Lock ignored = lock(t.name())) {
             LabState old = LabState.load(stateDir, t.name());
             if (old != null && !old.pending().isEmpty() && !dryRun) {
@@ -88,17 +97,24 @@ public final class Labs {
                 old = old.withPending(List.of());
                 old.save(stateDir);
             }
-            List<Resource> done = old == null ? List.of() : stillThere(old.done());
+            Repair repair = old == null ? Repair.NONE : stillThere(old.done());
+            List<Resource> done = repair.kept();
             List<Resource> desired = Planner.resources(t);
             List<Resource> add = minus(desired, keys(done));
             List<Resource> remove = minus(done, keys(desired));
-            if (dryRun || (add.isEmpty() && remove.isEmpty())) return new Plan(t.name(), add, remove, List.of());
+            if (dryRun) return new Plan(t.name(), add, remove, List.of());
+            if (add.isEmpty() && remove.isEmpty()) {
+                neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
+                return new Plan(t.name(), add, remove, List.of());
+            }
             List<LabState.NodeInfo> nodes = t.nodes().stream().map(n -> new LabState.NodeInfo(n.name(),
                     n.kind().name().toLowerCase().replace('_', '-'), n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n.name()))).toList();
-            LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, done, add);
+            LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, done, add, Map.of());
             try (Session s = new Session(t.name())) {
                 s.checkOwnership(add, done);
                 state.save(stateDir); // the intent, before anything is created
+                neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
+                s.removeStaleEnds(repair.staleEnds());
                 s.remove(remove, false);
                 List<Resource> kept = minus(done, keys(remove));
                 try {
@@ -106,15 +122,32 @@ public final class Labs {
                 } catch (RuntimeException e) {
                     progress.say("up failed: " + e.getMessage() + "; removing what this run created");
                     s.remove(reverse(s.created), true);
-                    if (kept.isEmpty()) LabState.remove(stateDir, t.name());
-                    else state.withDone(kept).withPending(List.of()).save(stateDir);
+                    if (kept.isEmpty()) {
+                        LabState.remove(stateDir, t.name());
+                        neighbours.release(holder(t.name())).forEach(progress::say);
+                    } else {
+                        state.withDone(kept).withPending(List.of()).save(stateDir);
+                    }
                     throw e;
                 }
-                state.withDone(desired).withPending(List.of()).save(stateDir);
-                List<String> output = s.exec(t, add);
+                Set<String> ran = new HashSet<>();
+                List<String> output = s.exec(t, add, repair.touchedNs(), ran);
+                Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
+                observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
+                for (String ns : ran) observed.put(ns, List.copyOf(observe(ns).addresses()));
+                state.withDone(desired).withPending(List.of()).withObserved(observed).save(stateDir);
                 return new Plan(t.name(), add, remove, output);
             }
         }
+    }
+
+    /**
+     * What a repair starts from: the recorded objects still there; the surviving ends of veth pairs whose other end
+     * went with a deleted namespace (the kernel removes them asynchronously, so they may linger and block the name);
+     * the surviving namespaces that lost an interface (their exec lines run again, as on a fresh up).
+     */
+    private record Repair(List<Resource> kept, List<End> staleEnds, Set<String> touchedNs) {
+        static final Repair NONE = new Repair(List.of(), List.of(), Set.of());
     }
 
     /**
@@ -122,7 +155,7 @@ public final class Labs {
      * interfaces, addresses and routes with it, and the veth pairs that reached into it; a bridge deleted from Open
      * vSwitch takes its ports), so that {@code up} makes them again instead of saying "nothing to change".
      */
-    private List<Resource> stillThere(List<Resource> done) {
+    private Repair stillThere(List<Resource> done) {
         Set<String> goneNs = new HashSet<>();
         Set<String> goneOvs = new HashSet<>();
         Set<String> ovsNames = null;
@@ -133,11 +166,12 @@ public final class Labs {
                 if (ovsNames != null && !ovsNames.contains(b.name())) goneOvs.add(b.name());
             }
         }
-        if (goneNs.isEmpty() && goneOvs.isEmpty()) return done;
+        if (goneNs.isEmpty() && goneOvs.isEmpty()) return new Repair(done, List.of(), Set.of());
         if (!goneNs.isEmpty()) progress.say("namespaces gone since the last up, to be made again: " + String.join(", ", goneNs));
         if (!goneOvs.isEmpty()) progress.say("Open vSwitch bridges gone since the last up, to be made again: " + String.join(", ", goneOvs));
         Set<String> goneRootEnds = new HashSet<>();
         Set<String> goneEnds = new HashSet<>();
+        List<End> stale = new ArrayList<>();
         List<Resource> out = new ArrayList<>();
         for (Resource r : done) {
             boolean gone = switch (r) {
@@ -150,6 +184,7 @@ public final class Labs {
                 for (End e : List.of(v.a(), v.b())) {
                     if (e.ns() == null) goneRootEnds.add(e.iface());
                     else if (!goneNs.contains(e.ns())) goneEnds.add(e.ns() + "/" + e.iface());
+                    if (e.ns() == null || !goneNs.contains(e.ns())) stale.add(e);
                 }
             }
             if (!gone) out.add(r);
@@ -161,7 +196,7 @@ public final class Labs {
         out.removeIf(r -> (r instanceof Resource.OvsPort p && goneRootEnds.contains(p.port()))
                 || (r instanceof Resource.Address a && goneEnds.contains(a.ns() + "/" + a.dev()))
                 || (r instanceof Resource.Route rt && touchedNs.contains(rt.ns())));
-        return out;
+        return new Repair(out, stale, touchedNs);
     }
 
     // ---- down ----------------------------------------------------------------------------------------------
@@ -178,6 +213,7 @@ public final class Labs {
                 removed = s.remove(all, true);
             }
             LabState.remove(stateDir, lab);
+            neighbours.release(holder(lab)).forEach(progress::say);
             return removed;
         }
     }
@@ -190,6 +226,25 @@ public final class Labs {
         return st;
     }
 
+    /** What a namespace holds now: interface names, and addresses as "DEV CIDR" (global scope only). */
+    private record Observed(Set<String> links, Set<String> addresses) { }
+
+    private Observed observe(String ns) {
+        try (NetHandle h = NetHandle.open(registry, ns == null ? NsRef.current() : NsRef.named(ns))) {
+            Map<Integer, String> names = new HashMap<>();
+            for (Link l : h.links()) names.put(l.index(), l.name());
+            Set<String> addrs = new java.util.TreeSet<>();
+            for (dev.nslab.net.IfAddress a : h.addresses(0)) {
+                if (a.scope() == 0 && names.containsKey(a.index())) addrs.add(names.get(a.index()) + " " + a.cidr());
+            }
+            return new Observed(new HashSet<>(names.values()), addrs);
+        }
+    }
+
+    /**
+     * A lab's health: every node there, every interface of its links there, every address of the file there, and
+     * every address that its exec lines had set once up finished still there.
+     */
     public Status status(String lab) {
         LabState st = state(lab);
         Map<String, Boolean> present = new LinkedHashMap<>();
@@ -206,6 +261,28 @@ public final class Labs {
             present.put(n.name(), there);
             if (!there) missing.add(n.ns() != null ? "namespace " + n.ns() : "Open vSwitch bridge " + n.name());
         }
+        Map<String, Observed> now = new HashMap<>();
+        java.util.function.Function<String, Observed> at = ns -> now.computeIfAbsent(ns == null ? "" : ns, k -> observe(ns));
+        java.util.function.Predicate<String> here = ns -> ns == null || registry.exists(ns);
+        for (Resource r : st.done()) {
+            if (r instanceof Resource.Veth v) {
+                for (End e : List.of(v.a(), v.b())) {
+                    if (here.test(e.ns()) && !at.apply(e.ns()).links().contains(e.iface())) {
+                        missing.add("interface " + e.iface() + " in " + (e.ns() == null ? "the root namespace" : e.ns()));
+                    }
+                }
+            } else if (r instanceof Resource.Address a && here.test(a.ns()) && !at.apply(a.ns()).addresses().contains(a.dev() + " " + a.cidr())) {
+                missing.add("address " + a.cidr() + " on " + a.dev() + " in " + a.ns());
+            }
+        }
+        st.observed().forEach((ns, addrs) -> {
+            if (!here.test(ns)) return;
+            for (String a : addrs) {
+                if (!at.apply(ns).addresses().contains(a)) {
+                    missing.add("address " + a.substring(a.indexOf(' ') + 1) + " on " + a.substring(0, a.indexOf(' ')) + " in " + ns + " (set by an exec line)");
+                }
+            }
+        });
         return new Status(st, present, st.done().size(), missing);
     }
 
@@ -451,6 +528,14 @@ public final class Labs {
             handle(b.ns()).setLink(b.master() == null ? cb : cb.master(b.master()));
         }
 
+        /**
+         * Deletes the lingering survivors of veth pairs whose other end went with a deleted namespace, if they carry
+         * the lab's mark: the kernel would remove them too, but asynchronously, and until then their names are taken.
+         */
+        void removeStaleEnds(List<End> ends) {
+            for (End e : ends) removeMarkedLink(e.ns(), e.iface());
+        }
+
         /** Runs a creation that may find its object already there (a repair re-adds what partly survived). */
         private void alreadyFine(Runnable create) {
             try {
@@ -637,12 +722,13 @@ public final class Labs {
         }
 
         /** Runs the file's exec commands in the nodes this run created; returns their output, labelled. */
-        List<String> exec(Topology t, List<Resource> add) {
-            Set<String> fresh = new HashSet<>();
+        List<String> exec(Topology t, List<Resource> add, Set<String> touched, Set<String> ran) {
+            Set<String> fresh = new HashSet<>(touched);
             add.forEach(r -> { if (r instanceof Resource.Namespace n) fresh.add(n.name()); });
             List<String> out = new ArrayList<>();
             for (Topology.NodeDef n : t.nodes()) {
                 if (n.exec().isEmpty() || !fresh.contains(t.namespace(n.name()))) continue;
+                ran.add(t.namespace(n.name()));
                 for (String cmd : n.exec()) {
                     NetnsExec.Output o = NetnsExec.capture(registry, t.namespace(n.name()), List.of("sh", "-c", cmd));
                     String head = n.name() + "$ " + cmd + (o.status() == 0 ? "" : "   (exit " + o.status() + ")");
@@ -663,26 +749,5 @@ public final class Labs {
             handles.clear();
             if (ovs != null) ovs.close();
         }
-    }
-
-    /** Whether a Linux bridge can filter VLANs here: tried on a throwaway bridge in a throwaway namespace. */
-    public static boolean bridgeVlanFiltering() {
-        return dev.nslab.net.NsThread.callOnFreshThread("probe", () -> {
-            dev.nslab.sys.Libc.unshare(dev.nslab.sys.Libc.CLONE_NEWNET, "probe");
-            try (NetHandle h = NetHandle.open(new Namespaces(), NsRef.current())) {
-                h.addLink(LinkSpec.bridge("probe0").vlanFiltering(true));
-                return true;
-            } catch (SysException e) {
-                return false;
-            }
-        });
-    }
-
-    /** The feature probe the topology parser asks, answered from this machine. */
-    public static TopologyParser.FeatureProbe machineFeatures() {
-        return new TopologyParser.FeatureProbe() {
-            public boolean bridgeVlanFiltering() { return Labs.bridgeVlanFiltering(); }
-            public boolean openVswitchInstalled() { return new OvsDaemons().status().installed(); }
-        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.nslab.lab;
 
 import dev.nslab.net.Cidr;
+import dev.nslab.net.NeighbourStats;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Pinger;
@@ -18,10 +19,22 @@ import java.util.Map;
  * gets one raw socket per address family; every request goes out, then one poll over all sockets collects the
  * replies, matched by echo identifier and sequence number. Whatever is still silent after the first wait is asked
  * again (one lost packet, or a first packet dropped while ARP resolved, is not a verdict).
+ *
+ * <p>Silence is a verdict only when the request really left: a send the kernel refused for want of resources
+ * (ENOBUFS: the shared neighbour table is full), or silence while the neighbour table overflowed (its
+ * {@code table_fulls} counter moved during the measurement: replies may have been dropped for want of an entry), is
+ * {@link Outcome#UNMEASURED}, never "no reach". A send refused for want of a route is the routing table's answer.
  */
 public final class Prober {
+    public enum Outcome { REPLY, NO_REPLY, UNMEASURED }
+
     /** The outcome for one (source, target): a reply, or what happened instead. */
-    public record Result(boolean reach, String detail) { }
+    public record Result(Outcome outcome, String detail) {
+        public boolean reach() { return outcome == Outcome.REPLY; }
+
+        /** Nothing a second round could change. */
+        boolean settled() { return outcome == Outcome.REPLY || (outcome == Outcome.NO_REPLY && detail.startsWith("no route")); }
+    }
 
     private record Probe(int source, InetAddress target) { }
 
@@ -62,16 +75,28 @@ public final class Prober {
                 bySeq.get(pg).add(i);
             }
             List<Pinger> all = new ArrayList<>(pingers.values());
+            long fulls4 = NeighbourStats.tableFulls(2), fulls6 = NeighbourStats.tableFulls(10);
             int open = round(probes, results, pingerOf, seqOf, bySeq, all, firstWaitMillis);
             if (open > 0) round(probes, results, pingerOf, seqOf, bySeq, all, retryWaitMillis);
+            long overflow4 = NeighbourStats.tableFulls(2) - fulls4, overflow6 = NeighbourStats.tableFulls(10) - fulls6;
+            for (int i = 0; i < probes.size(); i++) {
+                if (results[i] != null && results[i].outcome() != Outcome.NO_REPLY) continue;
+                if (results[i] != null && results[i].settled()) continue;
+                boolean v6 = Cidr.family(probes.get(i).target()) == 10;
+                long overflow = v6 ? overflow6 : overflow4;
+                if (overflow > 0) {
+                    results[i] = new Result(Outcome.UNMEASURED, "no reply, but the kernel's neighbour table overflowed " + overflow
+                            + " times meanwhile (" + (v6 ? "ndisc_cache" : "arp_cache") + " table_fulls), which drops packets: raise net.ipv"
+                            + (v6 ? "6" : "4") + ".neigh.default.gc_thresh3");
+                }
+            }
         } finally {
             pingers.values().forEach(Pinger::close);
         }
         Map<String, Map<InetAddress, Result>> out = new java.util.LinkedHashMap<>();
         for (int i = 0; i < probes.size(); i++) {
             Probe p = probes.get(i);
-            Result r = results[i] != null && results[i].reach() ? results[i]
-                    : new Result(false, results[i] != null ? results[i].detail() : "no reply");
+            Result r = results[i] != null ? results[i] : new Result(Outcome.NO_REPLY, "no reply");
             out.computeIfAbsent(sources.get(p.source()), k -> new java.util.LinkedHashMap<>()).put(p.target(), r);
         }
         return out;
@@ -82,13 +107,13 @@ public final class Prober {
                       List<Pinger> all, int waitMillis) {
         int open = 0;
         for (int i = 0; i < probes.size(); i++) {
-            if (results[i] != null && (results[i].reach() || results[i].detail().startsWith("no route"))) continue;
+            if (results[i] != null && results[i].settled()) continue;
             try {
                 pingerOf[i].send(probes.get(i).target(), seqOf[i]);
+                results[i] = null;
                 open++;
             } catch (SysException e) {
-                // the kernel refuses at once when the source has no route at all
-                results[i] = new Result(false, e.errno() == Errno.ENETUNREACH ? "no route (Network is unreachable)" : e.getMessage());
+                results[i] = sendFailure(e);
             }
         }
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
@@ -103,14 +128,26 @@ public final class Prober {
                     if (results[i] != null && results[i].reach()) continue;
                     if (r.isEcho()) {
                         if (!r.from().equals(probes.get(i).target())) continue;
-                        results[i] = new Result(true, "reply in " + (r.rttNanos() / 1000) + " us");
+                        results[i] = new Result(Outcome.REPLY, "reply in " + (r.rttNanos() / 1000) + " us");
                         open--;
                     } else if (results[i] == null) {
-                        results[i] = new Result(false, r.error() + " (from " + Cidr.format(r.from()) + ")");
+                        results[i] = new Result(Outcome.NO_REPLY, r.error() + " (from " + Cidr.format(r.from()) + ")");
                     }
                 }
             }
         }
         return open;
+    }
+
+    /** A send the kernel refused at once: for want of a route (a verdict), or of anything else (no measurement). */
+    private static Result sendFailure(SysException e) {
+        if (e.errno() == Errno.ENETUNREACH || e.errno() == Errno.EHOSTUNREACH) {
+            return new Result(Outcome.NO_REPLY, "no route: the kernel refused to send (" + e.getMessage() + ")");
+        }
+        if (e.errno() == Errno.ENOBUFS) {
+            return new Result(Outcome.UNMEASURED, "not sent: the kernel refused the request locally (No buffer space available: "
+                    + "the neighbour table is full; raise net.ipv4.neigh.default.gc_thresh3, or let nslab up do it)");
+        }
+        return new Result(Outcome.UNMEASURED, "not sent: the kernel refused the request locally (" + e.getMessage() + ")");
     }
 }

@@ -119,7 +119,8 @@ public final class Reachability {
         }
     }
 
-    private String segment(String node, String iface) { return find("if:" + node + ":" + iface); }
+    /** The layer-2 segment an interface of a linux node is on (a name shared by every interface on it). */
+    String segment(String node, String iface) { return find("if:" + node + ":" + iface); }
 
     private String describe(String node, String iface) {
         return segmentNames.computeIfAbsent(segment(node, iface), root -> {

@@ -41,21 +41,13 @@ public final class TopologyParser {
 
     private final String file;
     private final List<String> warnings = new ArrayList<>();
-    private final FeatureProbe features;
 
-    /** What the machine offers, asked only when the file needs it. */
-    public interface FeatureProbe {
-        boolean bridgeVlanFiltering();
-
-        boolean openVswitchInstalled();
-    }
-
-    private TopologyParser(String file, FeatureProbe features) {
+    private TopologyParser(String file) {
         this.file = file;
-        this.features = features;
     }
 
-    public static Topology parseFile(Path path, FeatureProbe features) {
+    /** Reads and checks a file; never touches the machine (what the machine must offer is {@link Preflight}'s). */
+    public static Topology parseFile(Path path) {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
@@ -64,14 +56,14 @@ public final class TopologyParser {
         } catch (IOException e) {
             throw new LabFileException(path.toString(), 0, 0, "cannot read: " + e.getMessage());
         }
-        Topology t = parse(path.toString(), text, features);
+        Topology t = parse(path.toString(), text);
         // errors show the path as the user typed it; the lab's state remembers where the file really is
         return new Topology(t.name(), t.prefix(), path.toAbsolutePath().normalize().toString(), t.nodes(), t.links(),
                 t.expects(), t.warnings());
     }
 
-    public static Topology parse(String file, String text, FeatureProbe features) {
-        return new TopologyParser(file, features).topology(Yaml.parse(file, text));
+    public static Topology parse(String file, String text) {
+        return new TopologyParser(file).topology(Yaml.parse(file, text));
     }
 
     private void warn(Node at, String msg) { warnings.add(file + ":" + at.line() + ":" + at.column() + ": warning: " + msg); }
@@ -132,9 +124,6 @@ public final class TopologyParser {
             }
         }
         if (kind != Kind.LINUX) checkIfName(n, name, kind == Kind.OVS_BRIDGE ? "Open vSwitch bridge name" : "bridge name");
-        if (kind == Kind.OVS_BRIDGE && !features.openVswitchInstalled()) {
-            throw n.error("node " + name + " is an ovs-bridge but Open vSwitch is not installed: apt-get install openvswitch-switch, or use kind: bridge");
-        }
         Map<String, List<Cidr>> addresses = new LinkedHashMap<>();
         Node ifs = m.get("interfaces");
         if (ifs != null && ifs.value() != null) {
@@ -262,9 +251,8 @@ public final class TopologyParser {
             if (ka != Kind.OVS_BRIDGE && kb != Kind.OVS_BRIDGE) {
                 Node at = m.containsKey("vlan") ? m.get("vlan") : m.get("trunks");
                 if (ka == Kind.BRIDGE || kb == Kind.BRIDGE) {
-                    throw at.error(features.bridgeVlanFiltering()
-                            ? "VLANs on a Linux bridge are not configured by nslab yet: use kind: ovs-bridge for the switch"
-                            : "a VLAN on a Linux bridge needs bridge VLAN filtering, which this kernel lacks: use kind: ovs-bridge for the switch");
+                    throw at.error("VLANs on a Linux bridge are not configured by nslab (they need bridge VLAN filtering, which not "
+                            + "every kernel has): use kind: ovs-bridge for the switch");
                 }
                 throw at.error("vlan/trunks apply to a link's end on a switch; this link joins two linux nodes");
             }

@@ -1,33 +1,74 @@
 package dev.nslab.lab;
 
+import dev.nslab.lab.Prober.Outcome;
 import dev.nslab.lab.Topology.ExpectDef;
+import dev.nslab.lab.Topology.Kind;
+import dev.nslab.lab.Topology.NodeDef;
 import dev.nslab.net.Cidr;
+import dev.nslab.net.IfAddress;
 import dev.nslab.net.Namespaces;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NsRef;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 
 /**
  * A lab checked three ways: measured (real pings), predicted (from the file), expected (the file's "expect:"
- * list). One {@link Pair} per ordered (source node, destination address); a pair disagrees when measurement and
- * prediction differ; an expectation fails when the measurement contradicts it.
+ * list). What is measured is what the kernel has: every address on every node's interfaces (also those that
+ * {@code exec:} lines set), plus the file's addresses (one the kernel lost is then measured as missing). One
+ * {@link Pair} per ordered (source node, destination address). A pair is judged only when it was measured and the
+ * file predicts it; an address the file does not know is measured and marked "not in the file"; a pair that could
+ * not be measured (the kernel refused to send) fails the verification, and so does a lab with nothing to measure.
  */
 public final class Verification {
-    public record Pair(String from, String to, InetAddress address, boolean measured, String detail,
-                       boolean predicted, String reason) {
-        public boolean agrees() { return measured == predicted; }
+    private static final int IFA_F_DADFAILED = 0x08, IFA_F_TENTATIVE = 0x40, RT_SCOPE_UNIVERSE = 0;
+
+    /**
+     * @param predicted null when the file does not know the address (set by an exec line, or by hand)
+     */
+    public record Pair(String from, String to, InetAddress address, Outcome outcome, String detail,
+                       Boolean predicted, String reason) {
+        /** An echo reply came back. */
+        public boolean measured() { return outcome == Outcome.REPLY; }
+
+        public boolean inFile() { return predicted != null; }
+
+        public boolean judged() { return outcome != Outcome.UNMEASURED && predicted != null; }
+
+        public boolean agrees() { return judged() && measured() == predicted; }
+
+        public boolean disagrees() { return judged() && measured() != predicted; }
     }
 
     public record Expectation(ExpectDef expect, boolean holds, String why) { }
 
-    public record Report(String lab, List<String> nodes, List<Pair> pairs, List<Expectation> expectations, double seconds) {
-        public List<Pair> mismatches() { return pairs.stream().filter(p -> !p.agrees()).toList(); }
+    /** @param population how many pairs there were to measure ({@code pairs} is a sample when it is smaller) */
+    public record Report(String lab, List<String> nodes, List<Pair> pairs, List<Expectation> expectations, double seconds,
+                         int population) {
+        public List<Pair> mismatches() { return pairs.stream().filter(Pair::disagrees).toList(); }
 
-        public boolean ok() { return mismatches().isEmpty() && expectations.stream().allMatch(Expectation::holds); }
+        public List<Pair> unmeasured() { return pairs.stream().filter(p -> p.outcome() == Outcome.UNMEASURED).toList(); }
+
+        public List<Pair> notInFile() { return pairs.stream().filter(p -> p.outcome() != Outcome.UNMEASURED && !p.inFile()).toList(); }
+
+        public long agreeing() { return pairs.stream().filter(Pair::agrees).count(); }
+
+        public boolean sampled() { return pairs.size() < population; }
+
+        /** Something was judged, nothing disagrees, everything was measured, every expectation holds. */
+        public boolean ok() {
+            return (pairs.stream().anyMatch(Pair::judged) || !expectations.isEmpty()) && mismatches().isEmpty()
+                    && unmeasured().isEmpty() && expectations.stream().allMatch(Expectation::holds);
+        }
 
         /** The measured cell for (from, to): "all", "none" or "some" of to's addresses answered. */
         public String cell(String from, String to) {
@@ -40,64 +81,135 @@ public final class Verification {
             return n == 0 ? "" : yes == n ? "all" : yes == 0 ? "none" : "some";
         }
 
+        /** No pair of the cell disagrees or went unmeasured. */
         public boolean cellAgrees(String from, String to) {
-            return pairs.stream().filter(p -> p.from().equals(from) && p.to().equals(to)).allMatch(Pair::agrees);
+            return pairs.stream().filter(p -> p.from().equals(from) && p.to().equals(to))
+                    .noneMatch(p -> p.disagrees() || p.outcome() == Outcome.UNMEASURED);
         }
     }
 
     private Verification() {}
 
-    public static Report run(Topology t, Namespaces registry, Progress progress) {
+    /** Every pair; see {@link #run(Topology, Namespaces, Progress, int)}. */
+    public static Report run(Topology t, Namespaces registry, Progress progress) { return run(t, registry, progress, 0); }
+
+    /**
+     * {@code sample} > 0: measure that many pairs, chosen at random (the same ones for the same lab) among all, plus
+     * those that the file's expectations are about.
+     */
+    public static Report run(Topology t, Namespaces registry, Progress progress, int sample) {
         long t0 = System.nanoTime();
         Reachability model = new Reachability(t);
-        Map<String, List<InetAddress>> byNode = Reachability.targets(t);
+        Map<String, List<InetAddress>> fromFile = Reachability.targets(t);
+        Map<InetAddress, String> kernelOwner = new HashMap<>();
+        Map<String, Set<InetAddress>> byNode = new LinkedHashMap<>();
+        progress.phase("reading addresses", fromFile.size());
+        for (NodeDef n : t.nodes()) {
+            if (n.kind() != Kind.LINUX) continue;
+            Set<InetAddress> addrs = new LinkedHashSet<>(fromFile.get(n.name()));
+            for (InetAddress a : kernelAddresses(registry, t, n.name())) {
+                addrs.add(a);
+                kernelOwner.putIfAbsent(a, n.name());
+            }
+            byNode.put(n.name(), addrs);
+            progress.advance();
+        }
+        Set<InetAddress> inFile = new java.util.HashSet<>();
+        fromFile.values().forEach(inFile::addAll);
         List<String> nodes = new ArrayList<>(byNode.keySet());
         // what each source pings: every address of every other node, and the addresses named by "expect"
-        Map<String, List<InetAddress>> probes = new LinkedHashMap<>();
+        Map<String, List<InetAddress>> all = new LinkedHashMap<>();
         for (String from : nodes) {
             List<InetAddress> list = new ArrayList<>();
             byNode.forEach((to, addrs) -> { if (!to.equals(from)) list.addAll(addrs); });
-            probes.put(t.namespace(from), list);
+            all.put(from, list);
         }
         for (ExpectDef e : t.expects()) {
             if (byNode.containsKey(e.to())) continue;
             InetAddress a = Cidr.parseAddress(e.to());
-            List<InetAddress> list = probes.get(t.namespace(e.from()));
+            List<InetAddress> list = all.get(e.from());
             if (!list.contains(a)) list.add(a);
         }
+        int population = all.values().stream().mapToInt(List::size).sum();
+        if (population == 0) {
+            throw new LabException("nothing to measure in lab " + t.name() + ": no node has an address, neither in the file nor in the "
+                    + "kernel; give interfaces addresses in the file (or with exec lines), then verify again");
+        }
+        Map<String, List<InetAddress>> probes = sample > 0 && sample < population ? sample(t, all, byNode, sample) : all;
         int total = probes.values().stream().mapToInt(List::size).sum();
         progress.phase("pinging " + total + " pairs", 1);
-        Map<String, Map<InetAddress, Prober.Result>> measured = new Prober(registry, 1000, 1500).measure(probes);
+        Map<String, List<InetAddress>> byNamespace = new LinkedHashMap<>();
+        probes.forEach((from, list) -> byNamespace.put(t.namespace(from), list));
+        Map<String, Map<InetAddress, Prober.Result>> measured = new Prober(registry, 1000, 1500).measure(byNamespace);
         progress.advance();
         List<Pair> pairs = new ArrayList<>();
         for (String from : nodes) {
             for (Map.Entry<InetAddress, Prober.Result> e : measured.getOrDefault(t.namespace(from), Map.of()).entrySet()) {
                 InetAddress a = e.getKey();
-                String to = model.owner(a).orElse(Cidr.format(a));
-                Reachability.Verdict v = model.predict(from, a);
-                pairs.add(new Pair(from, to, a, e.getValue().reach(), e.getValue().detail(), v.reach(), v.reason()));
+                String to = Optional.ofNullable(kernelOwner.get(a)).or(() -> model.owner(a)).orElse(Cidr.format(a));
+                Prober.Result m = e.getValue();
+                if (inFile.contains(a) || !kernelOwner.containsKey(a)) {
+                    Reachability.Verdict v = model.predict(from, a);
+                    pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), v.reach(), v.reason()));
+                } else {
+                    pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), null, "not in the file: set in the kernel by an exec line or by hand"));
+                }
             }
         }
         List<Expectation> exps = new ArrayList<>();
-        for (ExpectDef e : t.expects()) {
-            List<Pair> about = pairs.stream().filter(p -> p.from().equals(e.from())
-                    && (p.to().equals(e.to()) || Cidr.format(p.address()).equals(e.to()))).toList();
-            boolean all = !about.isEmpty() && about.stream().allMatch(Pair::measured);
-            boolean none = about.stream().noneMatch(Pair::measured);
-            boolean holds = e.reach() ? all : none;
-            String why;
-            if (about.isEmpty()) {
-                why = e.to() + " has no address to ping";
-                holds = !e.reach();
-            } else if (holds) {
-                why = e.reach() ? "every address answered" : "no address answered";
-            } else {
-                Optional<Pair> p = about.stream().filter(x -> x.measured() != e.reach()).findFirst();
-                why = e.reach() ? Cidr.format(p.get().address()) + " did not answer (" + p.get().detail() + "); predicted: " + p.get().reason()
-                        : Cidr.format(p.get().address()) + " answered (" + p.get().detail() + ")";
-            }
-            exps.add(new Expectation(e, holds, why));
+        for (ExpectDef e : t.expects()) exps.add(judge(e, pairs));
+        return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9, population);
+    }
+
+    /** An expectation against the measurement; {@code to: NODE} means every address the node really has. */
+    private static Expectation judge(ExpectDef e, List<Pair> pairs) {
+        List<Pair> about = pairs.stream().filter(p -> p.from().equals(e.from())
+                && (p.to().equals(e.to()) || Cidr.format(p.address()).equals(e.to()))).toList();
+        if (about.isEmpty()) return new Expectation(e, !e.reach(), e.to() + " has no address to ping");
+        Optional<Pair> unmeasured = about.stream().filter(p -> p.outcome() == Outcome.UNMEASURED).findFirst();
+        if (unmeasured.isPresent()) {
+            return new Expectation(e, false, Cidr.format(unmeasured.get().address()) + " could not be measured (" + unmeasured.get().detail() + ")");
         }
-        return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9);
+        Optional<Pair> against = about.stream().filter(p -> p.measured() != e.reach()).findFirst();
+        if (against.isEmpty()) return new Expectation(e, true, e.reach() ? "every address answered" : "no address answered");
+        Pair p = against.get();
+        String why = e.reach()
+                ? Cidr.format(p.address()) + " did not answer (" + p.detail() + ")" + (p.inFile() ? "; predicted: " + p.reason() : "")
+                : Cidr.format(p.address()) + " answered (" + p.detail() + ")";
+        return new Expectation(e, false, why);
+    }
+
+    /** The addresses a node's interfaces really have, that a ping from elsewhere can aim at. */
+    private static List<InetAddress> kernelAddresses(Namespaces registry, Topology t, String node) {
+        String ns = t.namespace(node);
+        if (!registry.exists(ns)) {
+            throw new LabException("namespace " + ns + " of node " + node + " is missing: nslab up " + t.file() + " makes it again");
+        }
+        List<InetAddress> out = new ArrayList<>();
+        try (NetHandle h = NetHandle.open(registry, NsRef.named(ns))) {
+            for (IfAddress a : h.addresses(0)) {
+                if (a.scope() != RT_SCOPE_UNIVERSE || (a.flags() & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0) continue;
+                if (a.local().isLoopbackAddress() || a.local().isLinkLocalAddress()) continue;
+                out.add(a.local());
+            }
+        }
+        return out;
+    }
+
+    /** {@code n} pairs at random, the same for the same lab, plus every pair an expectation is about. */
+    private static Map<String, List<InetAddress>> sample(Topology t, Map<String, List<InetAddress>> all,
+                                                        Map<String, Set<InetAddress>> byNode, int n) {
+        record P(String from, InetAddress to) { }
+        List<P> every = new ArrayList<>();
+        all.forEach((from, list) -> list.forEach(a -> every.add(new P(from, a))));
+        java.util.Collections.shuffle(every, new Random(t.name().hashCode()));
+        Set<P> chosen = new LinkedHashSet<>(every.subList(0, n));
+        for (ExpectDef e : t.expects()) {
+            Set<InetAddress> targets = byNode.containsKey(e.to()) ? byNode.get(e.to()) : Set.of(Cidr.parseAddress(e.to()));
+            for (InetAddress a : targets) chosen.add(new P(e.from(), a));
+        }
+        Map<String, List<InetAddress>> out = new LinkedHashMap<>();
+        for (P p : chosen) out.computeIfAbsent(p.from(), k -> new ArrayList<>()).add(p.to());
+        return out;
     }
 }

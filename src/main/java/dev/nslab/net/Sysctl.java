@@ -31,8 +31,9 @@ public final class Sysctl {
     public String read(NsRef ns, String key) {
         Path p = path(key);
         return registry.call(ns, () -> {
-            try {
-                return Files.readString(p).strip();
+            // not Files.readString: procfs reports a size of 0, and JDK 25 then returns the first byte only
+            try (var in = Files.newInputStream(p)) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
                 throw failure(key, p, e);
             }

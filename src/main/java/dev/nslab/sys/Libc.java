@@ -131,6 +131,21 @@ public final class Libc {
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
+    private static final class Getrlimit { static final MethodHandle H = bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS)); }
+
+    public static final int RLIMIT_NOFILE = 7;
+
+    /** getrlimit(2): {soft, hard}; RLIM_INFINITY comes back as Long.MAX_VALUE. */
+    public static long[] getrlimit(int resource) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            MemorySegment lim = a.allocate(16, 8);
+            if ((int) Getrlimit.H.invokeExact(st, resource, lim) < 0) throw fail("getrlimit", null, st);
+            long soft = lim.get(JAVA_LONG, 0), hard = lim.get(JAVA_LONG, 8);
+            return new long[] {soft < 0 ? Long.MAX_VALUE : soft, hard < 0 ? Long.MAX_VALUE : hard};
+        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
     // ---- sockets ------------------------------------------------------------------------------------------
 
     private static final class Socket { static final MethodHandle H = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT)); }

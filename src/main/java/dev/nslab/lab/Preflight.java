@@ -1,0 +1,70 @@
+package dev.nslab.lab;
+
+import dev.nslab.lab.Topology.Kind;
+import dev.nslab.lab.Topology.NodeDef;
+import dev.nslab.ovs.OvsDaemons;
+import dev.nslab.sys.Libc;
+
+import dev.nslab.net.NsRef;
+import dev.nslab.net.Sysctl;
+
+/**
+ * What must hold before anything of a lab is created, checked against the machine: parts the file uses are installed,
+ * the lab fits in the kernel's fixed limits, and the process may hold what building it takes. Every refusal names the
+ * limit and what to do; those about the file are located at its {@code file:line}. The neighbour table is not refused
+ * but raised ({@link NeighbourLimits}), because nslab can put that right itself.
+ */
+public final class Preflight {
+    /** What the machine offers, as the checks need it (a stand-in answers in unit tests). */
+    public interface Machine {
+        boolean openVswitchInstalled();
+
+        /** The soft limit of open descriptors of this process. */
+        long openFiles();
+
+        /** {@code user.max_net_namespaces}, or Long.MAX_VALUE where the kernel has no such limit. */
+        long maxNetNamespaces();
+    }
+
+    private Preflight() {}
+
+    public static Machine thisMachine(Sysctl sysctl) {
+        return new Machine() {
+            public boolean openVswitchInstalled() { return new OvsDaemons().status().installed(); }
+
+            public long openFiles() { return Libc.getrlimit(Libc.RLIMIT_NOFILE)[0]; }
+
+            public long maxNetNamespaces() {
+                try {
+                    return Long.parseLong(sysctl.read(NsRef.current(), "user.max_net_namespaces"));
+                } catch (RuntimeException e) {
+                    return Long.MAX_VALUE; // a kernel without the limit
+                }
+            }
+        };
+    }
+
+    /** Throws the first problem found: {@link LabFileException} when it is the file's, {@link LabException} else. */
+    public static LabNeeds check(Topology t, Machine machine) {
+        LabNeeds.checkBuildable(t);
+        for (NodeDef n : t.nodes()) {
+            if (n.kind() == Kind.OVS_BRIDGE && !machine.openVswitchInstalled()) {
+                throw new LabFileException(t.file(), n.line(), 1, "node " + n.name()
+                        + " is an ovs-bridge but Open vSwitch is not installed: apt-get install openvswitch-switch, or use kind: bridge");
+            }
+        }
+        LabNeeds needs = LabNeeds.of(t);
+        long files = machine.openFiles();
+        if (files < needs.descriptors()) {
+            throw new LabException(String.format("lab %s has %,d namespaces, and building it holds a descriptor for each: this "
+                    + "process may open only %,d (RLIMIT_NOFILE); raise it (ulimit -n %d) and run again", t.name(),
+                    needs.namespaces(), files, needs.descriptors()));
+        }
+        long maxNs = machine.maxNetNamespaces();
+        if (needs.namespaces() > maxNs) {
+            throw new LabException(String.format("lab %s needs %,d network namespaces, but user.max_net_namespaces allows %,d: "
+                    + "raise it (sysctl -w user.max_net_namespaces=%d)", t.name(), needs.namespaces(), maxNs, needs.namespaces() * 2L));
+        }
+        return needs;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.nslab.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nslab.testkit.Nslab;
+import dev.nslab.testkit.Sh;
+import dev.nslab.testkit.TestNet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Labs at the kernel's limits, judged by the kernel: the shared neighbour table is raised for a lab that needs it
+ * and put back afterwards (read from /proc/sys), verify measures what the kernel really has (addresses from exec
+ * lines included) and never agrees by default, a bridge the kernel cannot build is refused before anything exists,
+ * and a namespace deleted by hand is repaired race-free, exec lines included (judged by the real ping and ip).
+ */
+class TrustAtScaleTest {
+    final TestNet t = new TestNet();
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void cleanUp() {
+        for (String lab : List.of("star", "execlab", "bare", "big", "chainx")) Nslab.run("down", t.n(lab), "--state-dir", dir.toString());
+        t.close();
+    }
+
+    private Nslab.Out lab(String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.add("--state-dir");
+        a.add(dir.toString());
+        return Nslab.run(a.toArray(String[]::new));
+    }
+
+    private Path file(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text.replaceAll("@([A-Za-z0-9_-]+)", t.prefix + "$1"));
+        return p;
+    }
+
+    private List<String> ourNamespaces() {
+        return t.ipNetnsList().stream().filter(n -> n.startsWith(t.prefix)).toList();
+    }
+
+    private static Map<String, String> neighbourThresholds() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String fam : List.of("ipv4", "ipv6")) {
+            for (String k : List.of("gc_thresh1", "gc_thresh2", "gc_thresh3")) {
+                String key = "net." + fam + ".neigh.default." + k;
+                out.put(key, Sh.run("sysctl", "-n", key).ok().out().strip());
+            }
+        }
+        return out;
+    }
+
+    private static boolean ping(String ns, String addr) {
+        return Sh.run("ip", "netns", "exec", ns, "ping", "-c", "1", "-W", "1", addr).code() == 0
+                || Sh.run("ip", "netns", "exec", ns, "ping", "-c", "2", "-W", "1", addr).code() == 0;
+    }
+
+    @Test
+    void aHundredHostStarVerifiesFiveTimesInARowAndTheNeighbourLimitsComeBack() throws Exception {
+        Map<String, String> before = neighbourThresholds();
+        String text = Files.readString(Path.of("examples/star100.yml")).replaceFirst("(?m)^name: .*$", "name: @star");
+        Path f = file("star.yml", text);
+        Nslab.Out up = lab("up", f.toString()).ok();
+        long hard = Long.parseLong(Sh.run("sysctl", "-n", "net.ipv4.neigh.default.gc_thresh3").ok().out().strip());
+        long was = Long.parseLong(before.get("net.ipv4.neigh.default.gc_thresh3"));
+        if (was < was + 9900) assertTrue(hard >= was + 9900, "gc_thresh3 raised for 9,900 entries: " + hard + "\n" + up.err());
+        assertTrue(up.err().contains("raised net.ipv4.neigh.default.gc_thresh3 from " + was), up.err());
+        for (int i = 0; i < 5; i++) {
+            Nslab.Out v = lab("verify", t.n("star"));
+            assertEquals(0, v.code(), "run " + (i + 1) + ":\n" + v.out());
+            assertTrue(v.out().contains("9900 pairs in"), v.out());
+            assertTrue(v.out().contains("verify: the lab agrees with its file (9900 pairs judged)"), v.out());
+        }
+        lab("down", t.n("star")).ok();
+        assertEquals(before, neighbourThresholds(), "the machine's neighbour thresholds are back");
+        assertFalse(Files.exists(NeighbourLimits.RECORD) && Files.readString(NeighbourLimits.RECORD).contains(dir.toString()),
+                "the lab holds nothing any more");
+    }
+
+    /** Containerlab style: two bridges and a router, every address and route set by exec lines; h3 has no way back. */
+    static final String EXEC_LAB = """
+            name: @execlab
+            topology:
+              nodes:
+                sw1: {kind: bridge}
+                sw2: {kind: bridge}
+                r: {exec: ["sysctl -qw net.ipv4.ip_forward=1", "ip addr add 10.77.1.1/24 dev eth1", "ip addr add 10.77.2.1/24 dev eth2"]}
+                h1: {exec: ["ip addr add 10.77.1.11/24 dev eth0", "ip route add default via 10.77.1.1"]}
+                h2: {exec: ["ip addr add 10.77.1.12/24 dev eth0", "ip route add default via 10.77.1.1"]}
+                h3: {exec: ["ip addr add 10.77.2.13/24 dev eth0"]}
+              links:
+                - endpoints: ["r:eth1", "sw1:p1"]
+                - endpoints: ["r:eth2", "sw2:p1"]
+                - endpoints: ["h1:eth0", "sw1:p2"]
+                - endpoints: ["h2:eth0", "sw1:p3"]
+                - endpoints: ["h3:eth0", "sw2:p2"]
+            expect:
+              - {from: h1, to: h2, reach: true}
+              - {from: h1, to: r, reach: true}
+            """;
+
+    @Test
+    void aLabWhoseAddressesComeFromExecLinesIsMeasuredPairByPair() throws Exception {
+        Path f = file("exec.yml", EXEC_LAB);
+        lab("up", f.toString()).ok();
+        Nslab.Out v = lab("verify", t.n("execlab"), "-j");
+        assertEquals(0, v.code(), v.out());
+        JsonNode r = TestNet.json(v.out());
+        // 4 nodes, 5 addresses: each node pings every address of the others (h1: 3 + 1 + 1...), 15 pairs in all
+        assertEquals(15, r.path("pairs").size(), v.out());
+        int answered = 0;
+        for (JsonNode p : r.path("pairs")) {
+            assertFalse(p.path("in_file").asBoolean(), p.toString());
+            assertTrue(p.path("predicted").isNull(), p.toString());
+            if (p.path("measured").asBoolean()) answered++;
+            // the real ping is the witness, pair by pair
+            String from = t.n("execlab") + "-" + p.path("from").asText();
+            assertEquals(ping(from, p.path("address").asText()), p.path("measured").asBoolean(), p.toString());
+        }
+        assertTrue(answered > 0 && answered < 15, "some pairs answer (h1, h2, r), some do not (h3 has no way back): " + answered);
+        for (JsonNode e : r.path("expectations")) assertTrue(e.path("holds").asBoolean(), e.toString());
+
+        // an expectation the kernel contradicts fails verify
+        Path broken = file("exec.yml", EXEC_LAB + "  - {from: h1, to: h3, reach: true}\n");
+        Nslab.Out b = lab("verify", broken.toString());
+        assertEquals(1, b.code(), b.out());
+        assertTrue(b.out().contains("expect " + "h1 -> h3 reach true: FAILS (10.77.2.13 did not answer"), b.out());
+    }
+
+    @Test
+    void nothingToMeasureIsAnErrorNeverAgreement() throws Exception {
+        Path f = file("bare.yml", """
+                name: @bare
+                topology:
+                  nodes:
+                    a: {}
+                    b: {}
+                  links:
+                    - endpoints: ["a:eth0", "b:eth0"]
+                """);
+        lab("up", f.toString()).ok();
+        Nslab.Out v = lab("verify", t.n("bare"));
+        assertEquals(1, v.code(), v.out() + v.err());
+        assertTrue(v.err().contains("nothing to measure in lab " + t.n("bare")), v.err());
+        assertFalse(v.out().contains("agrees"), v.out());
+    }
+
+    @Test
+    void aLinuxBridgeOfMorePortsThanTheKernelTakesIsRefusedBeforeAnythingExists() throws Exception {
+        Path f = file("big.yml", PreflightTest.star(1100, "bridge").replaceFirst("name: star", "name: @big"));
+        Nslab.Out r = lab("up", f.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(":2130:1: bridge sw would get 1,100 ports, but a Linux bridge takes at most 1,024"), r.err());
+        assertEquals(List.of(), ourNamespaces(), "nothing was created");
+        assertEquals(1, lab("up", "--dry-run", f.toString()).code(), "a dry run refuses it too");
+        assertFalse(Files.exists(dir.resolve(t.n("big") + ".json")), "no state either");
+    }
+
+    @Test
+    void aNamespaceDeletedByHandAndUpAtOnceTwentyTimesEndsWithAWorkingLab() throws Exception {
+        Path f = file("exec.yml", EXEC_LAB);
+        String lab = t.n("execlab");
+        lab("up", f.toString()).ok();
+        for (int i = 0; i < 20; i++) {
+            String victim = lab + "-" + List.of("r", "sw1", "h1", "sw2").get(i % 4);
+            Sh.run("ip", "netns", "del", victim).ok();
+            Nslab.Out up = lab("up", f.toString());
+            assertEquals(0, up.code(), "round " + (i + 1) + " (" + victim + "): " + up.err());
+            Nslab.Out st = lab("status", lab);
+            assertEquals(0, st.code(), "round " + (i + 1) + ": " + st.out());
+        }
+        assertTrue(ping(lab + "-h1", "10.77.1.12"), "h1 -> h2 across sw1");
+        assertTrue(ping(lab + "-h1", "10.77.2.1"), "h1 -> r's other side, routed");
+        assertTrue(ping(lab + "-h2", "10.77.1.11"), "h2 -> h1");
+        assertEquals(0, lab("verify", lab).code());
+
+        // an address an exec line set, removed by hand: status is no longer healthy, and says which
+        Sh.run("ip", "-n", lab + "-r", "addr", "del", "10.77.2.1/24", "dev", "eth2").ok();
+        Nslab.Out st = lab("status", lab);
+        assertEquals(1, st.code(), st.out());
+        assertTrue(st.out().contains("address 10.77.2.1/24 on eth2 in " + lab + "-r (set by an exec line)"), st.out());
+    }
+
+    @Test
+    void sysctlReadsWholeValuesFromProcfs() {
+        // procfs reports a size of 0; a reader that trusts it returned "1" for 1024
+        String key = "net.ipv4.neigh.default.gc_thresh3";
+        assertEquals(key + " = " + Sh.run("sysctl", "-n", key).ok().out(), Nslab.run("sysctl", key).ok().out());
+    }
+}
