@@ -2,6 +2,7 @@ package dev.nslab.lab;
 
 import dev.nslab.lab.Resource.End;
 import dev.nslab.net.Link;
+import dev.nslab.net.NetBatch;
 import dev.nslab.net.LinkChange;
 import dev.nslab.net.LinkSpec;
 import dev.nslab.net.NetHandle;
@@ -421,78 +422,198 @@ public final class Labs {
             }
         }
 
+        /**
+         * Creates {@code add}: namespaces one by one (each is an unshare and a bind mount), Open vSwitch in one
+         * transaction, and the rest as one pipelined batch per namespace and round: first the links made from each
+         * namespace (bridges, veth pairs with their peers placed directly in the other namespace), then what each
+         * namespace configures on its own (the peer ends up and marked, addresses, routes). Interfaces get indexes
+         * chosen here, so that a batch names what it has just created without asking the kernel.
+         */
         void create(List<Resource> add) {
-            List<Resource> ovsWork = new ArrayList<>();
-            int i = 0;
-            while (i < add.size()) {
-                int phase = add.get(i).phase();
-                int j = i;
-                while (j < add.size() && add.get(j).phase() == phase) j++;
-                List<Resource> group = add.subList(i, j);
-                if (group.getFirst() instanceof Resource.OvsBridge || group.getFirst() instanceof Resource.OvsPort) {
-                    ovsWork.addAll(group);
-                    // bridges and ports go in one transaction, after the veths that the ports are
-                    if (j == add.size() || add.get(j).phase() > 4) {
-                        progress.phase("Open vSwitch", 1);
-                        createOvs(ovsWork);
-                        progress.advance();
-                    }
-                } else {
-                    progress.phase(phaseName(group.getFirst()), group.size());
-                    for (Resource r : group) {
-                        createOne(r);
-                        created.add(r);
-                        progress.advance();
-                    }
+            List<Resource.Namespace> namespaces = new ArrayList<>();
+            List<Resource> links = new ArrayList<>(), rootVeths = new ArrayList<>(), ovsWork = new ArrayList<>(), config = new ArrayList<>();
+            for (Resource r : add) {
+                switch (r) {
+                    case Resource.Namespace n -> namespaces.add(n);
+                    case Resource.LinuxBridge b -> links.add(b);
+                    case Resource.Veth v -> (v.a().ns() == null || v.b().ns() == null ? rootVeths : links).add(v);
+                    case Resource.OvsBridge b -> ovsWork.add(b);
+                    case Resource.OvsPort p -> ovsWork.add(p);
+                    default -> config.add(r);
                 }
-                i = j;
+            }
+            Set<String> forwardingNs = new HashSet<>();
+            for (Resource r : config) if (r instanceof Resource.Forwarding f) forwardingNs.add(f.ns());
+            progress.phase("namespaces", namespaces.size());
+            for (Resource.Namespace n : namespaces) {
+                createNamespace(n, forwardingNs.contains(n.name()));
+                created.add(n);
+                progress.advance();
+            }
+            // veths with a root-namespace end (switch ports) are born in the lab namespace and moved out, one by one
+            progress.phase("switch ports", rootVeths.size());
+            for (Resource r : rootVeths) {
+                createVeth((Resource.Veth) r);
+                created.add(r);
+                progress.advance();
+            }
+            views.clear(); // the kernel chose the indexes of those: ask again
+            Rounds links1 = new Rounds("links");
+            for (Resource r : links) {
+                if (r instanceof Resource.LinuxBridge b) {
+                    int ix = view(b.ns()).claim(b.name());
+                    links1.add(b.ns(), r, nb -> nb.bridge(b.name(), ix, DEVICE_GROUP));
+                    links1.add(b.ns(), r, nb -> nb.setLink(ix, b.name(), mark, null, null, null));
+                } else if (r instanceof Resource.Veth v) {
+                    End a = v.a(), b = v.b();
+                    int master = a.master() == null ? 0 : view(a.ns()).index(a.master());
+                    int ia = view(a.ns()).claim(a.iface()), ib = view(b.ns()).claim(b.iface());
+                    int peerFd = a.ns().equals(b.ns()) ? -1 : handle(b.ns()).namespaceFd();
+                    links1.add(a.ns(), r, nb -> nb.veth(a.iface(), ia, master, DEVICE_GROUP, v.mtu(), b.iface(), ib, peerFd, DEVICE_GROUP));
+                    links1.add(a.ns(), r, nb -> nb.setLink(ia, a.iface(), mark, null, null, null));
+                }
+            }
+            links1.run();
+            if (!ovsWork.isEmpty()) {
+                progress.phase("Open vSwitch", 1);
+                createOvs(ovsWork);
+                progress.advance();
+            }
+            Rounds config2 = new Rounds("addresses and routes");
+            for (Resource r : links) {
+                if (r instanceof Resource.Veth v) {
+                    End b = v.b();
+                    int ib = view(b.ns()).index(b.iface());
+                    Integer master = b.master() == null ? null : view(b.ns()).index(b.master());
+                    config2.add(b.ns(), r, nb -> nb.setLink(ib, b.iface(), mark, true, master, null));
+                }
+            }
+            List<Resource.Forwarding> forwarding = new ArrayList<>();
+            Set<String> madeHere = new HashSet<>();
+            namespaces.forEach(n -> madeHere.add(n.name()));
+            for (Resource r : config) {
+                switch (r) {
+                    case Resource.Address a -> {
+                        int ix = view(a.ns()).index(a.dev());
+                        config2.add(a.ns(), r, nb -> nb.address(ix, a.dev(), a.cidr(), true));
+                    }
+                    case Resource.Route rt -> {
+                        int oif = rt.route().dev() == null ? 0 : view(rt.ns()).index(rt.route().dev());
+                        config2.add(rt.ns(), r, nb -> nb.route(routeSpec(rt.route()), oif, true));
+                    }
+                    case Resource.Forwarding f -> {
+                        if (madeHere.contains(f.ns())) created.add(f); // set while the namespace was made
+                        else forwarding.add(f);
+                    }
+                    default -> throw new IllegalStateException(r.key());
+                }
+            }
+            config2.run();
+            progress.phase("forwarding", forwarding.size());
+            for (Resource.Forwarding f : forwarding) {
+                setForwarding(NsRef.named(f.ns()), true);
+                created.add(f);
+                progress.advance();
             }
         }
 
-        private String phaseName(Resource r) {
-            return switch (r) {
-                case Resource.Namespace n -> "namespaces";
-                case Resource.LinuxBridge b -> "bridges";
-                case Resource.Veth v -> "links";
-                case Resource.Address a -> "addresses";
-                case Resource.Forwarding f -> "forwarding";
-                case Resource.Route rt -> "routes";
-                default -> "Open vSwitch";
-            };
+        /** What nslab knows of a namespace's interfaces during a run: index by name, and the next index it may give. */
+        private final class View {
+            final String ns;
+            final Map<String, Integer> byName = new HashMap<>();
+            int next = 1;
+
+            View(String ns) {
+                this.ns = ns;
+                for (Link l : handle(ns).links()) {
+                    byName.put(l.name(), l.index());
+                    next = Math.max(next, l.index() + 1);
+                }
+            }
+
+            int claim(String name) {
+                byName.put(name, next);
+                return next++;
+            }
+
+            int index(String name) {
+                Integer ix = byName.get(name);
+                if (ix == null) throw NetHandle.noDevice(name + (ns == null ? "" : " in " + ns));
+                return ix;
+            }
         }
 
-        private void createOne(Resource r) {
-            switch (r) {
-                case Resource.Namespace n -> {
-                    if (registry.exists(n.name())) return; // the lab's already (checked): adopt
-                    registry.add(n.name(), () -> {
-                        // inside the new namespace, before it has a name: the mark is there before anyone can see it
-                        NetHandle h = NetHandle.open(registry, NsRef.current());
-                        try {
-                            h.setLink(LinkChange.of("lo").up(true).alias(mark));
-                        } catch (RuntimeException e) {
-                            h.close();
-                            throw e;
-                        }
-                        handles.put(n.name(), h);
-                    });
-                }
-                case Resource.LinuxBridge b -> {
-                    handle(b.ns()).addLink(LinkSpec.bridge(b.name()).alias(mark));
-                    handle(b.ns()).setUp(b.name(), true);
-                }
-                case Resource.Veth v -> createVeth(v);
-                case Resource.Address a -> alreadyFine(() -> {
-                    if (a.cidr().family() == 10) handle(a.ns()).addAddressNoDad(a.dev(), a.cidr());
-                    else handle(a.ns()).addAddress(a.dev(), a.cidr());
-                });
-                case Resource.Forwarding f -> {
-                    sysctl.write(NsRef.named(f.ns()), "net.ipv4.ip_forward", "1");
-                    sysctl.write(NsRef.named(f.ns()), "net.ipv6.conf.all.forwarding", "1");
-                }
-                case Resource.Route rt -> alreadyFine(() -> handle(rt.ns()).addRoute(routeSpec(rt.route())));
-                default -> throw new IllegalStateException(r.key());
+        private final Map<String, View> views = new HashMap<>();
+        /** What {@link Rounds} put in {@link #created}: a veth has requests in two rounds and is created once. */
+        private final Set<Resource> createdInRounds = new HashSet<>();
+
+        private View view(String ns) { return views.computeIfAbsent(ns == null ? "" : ns, k -> new View(ns)); }
+
+        /**
+         * One round of batches, one per namespace, each sent as a whole. A resource counts as created when every
+         * request it put in any batch of the round succeeded; the first refusal is thrown after the whole round, so
+         * rollback knows everything that exists.
+         */
+        private final class Rounds {
+            private final Map<String, NetBatch> batches = new LinkedHashMap<>();
+            private final Map<String, List<Resource>> owners = new HashMap<>();
+            private final Set<Resource> all = new java.util.LinkedHashSet<>();
+            private final String what;
+
+            Rounds(String what) { this.what = what; }
+
+            void add(String ns, Resource r, java.util.function.Consumer<NetBatch> request) {
+                String key = ns == null ? "" : ns;
+                request.accept(batches.computeIfAbsent(key, k -> handle(ns).batch()));
+                owners.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+                all.add(r);
             }
+
+            void run() {
+                Set<Resource> failed = new HashSet<>();
+                SysException first = null;
+                progress.phase(what, batches.size());
+                for (Map.Entry<String, NetBatch> e : batches.entrySet()) {
+                    List<SysException> res = e.getValue().execute();
+                    List<Resource> own = owners.get(e.getKey());
+                    for (int i = 0; i < res.size(); i++) {
+                        if (res.get(i) == null) continue;
+                        failed.add(own.get(i));
+                        if (first == null) first = res.get(i);
+                    }
+                    progress.advance();
+                }
+                for (Resource r : all) if (!failed.contains(r) && createdInRounds.add(r)) created.add(r);
+                if (first != null) throw first;
+            }
+        }
+
+        /**
+         * A namespace, marked (and with forwarding on, if asked) from inside before it gets its name: the mark is
+         * there before anyone can see it, and the settings cost no second entry into it.
+         */
+        private void createNamespace(Resource.Namespace n, boolean forwarding) {
+            if (registry.exists(n.name())) { // the lab's already (checked): adopt
+                if (forwarding) setForwarding(NsRef.named(n.name()), true);
+                return;
+            }
+            registry.add(n.name(), () -> {
+                NetHandle h = NetHandle.open(registry, NsRef.current());
+                try {
+                    h.setLink(LinkChange.of("lo").up(true).alias(mark));
+                    if (forwarding) setForwarding(NsRef.current(), true);
+                } catch (RuntimeException e) {
+                    h.close();
+                    throw e;
+                }
+                handles.put(n.name(), h);
+            });
+        }
+
+        /** IPv4 and IPv6 forwarding, both ways the same rule. */
+        private void setForwarding(NsRef ns, boolean on) {
+            sysctl.write(ns, "net.ipv4.ip_forward", on ? "1" : "0");
+            sysctl.write(ns, "net.ipv6.conf.all.forwarding", on ? "1" : "0");
         }
 
         /**
@@ -534,15 +655,6 @@ public final class Labs {
          */
         void removeStaleEnds(List<End> ends) {
             for (End e : ends) removeMarkedLink(e.ns(), e.iface());
-        }
-
-        /** Runs a creation that may find its object already there (a repair re-adds what partly survived). */
-        private void alreadyFine(Runnable create) {
-            try {
-                create.run();
-            } catch (SysException e) {
-                if (e.errno() != Errno.EEXIST) throw e;
-            }
         }
 
         private void createOvs(List<Resource> work) {
@@ -596,10 +708,7 @@ public final class Labs {
                 try {
                     boolean did = switch (r) {
                         case Resource.Route rt -> !inGoing.test(rt.ns()) && quietly(() -> handle(rt.ns()).deleteRoute(routeSpec(rt.route())));
-                        case Resource.Forwarding f -> !inGoing.test(f.ns()) && quietly(() -> {
-                            sysctl.write(NsRef.named(f.ns()), "net.ipv4.ip_forward", "0");
-                            sysctl.write(NsRef.named(f.ns()), "net.ipv6.conf.all.forwarding", "0");
-                        });
+                        case Resource.Forwarding f -> !inGoing.test(f.ns()) && quietly(() -> setForwarding(NsRef.named(f.ns()), false));
                         case Resource.Address a -> !inGoing.test(a.ns()) && quietly(() -> handle(a.ns()).deleteAddress(a.dev(), a.cidr()));
                         case Resource.OvsPort p -> {
                             if (!goingOvs.contains(p.bridge())) ovsWork.add(p);

@@ -52,7 +52,30 @@ public final class NetHandle implements AutoCloseable {
 
     public Namespaces registry() { return registry; }
 
-    @Override public void close() { nl.close(); }
+    private int nsFd = -1;
+
+    @Override public void close() {
+        nl.close();
+        Libc.close(nsFd);
+        nsFd = -1;
+    }
+
+    NetlinkSocket socket() { return nl; }
+
+    /** Changes to this namespace sent together ({@link NetBatch}). */
+    public NetBatch batch() { return new NetBatch(this); }
+
+    private static final long SIOCGSKNS = 0x894C;
+
+    /**
+     * A descriptor of this handle's namespace, owned by the handle (IFLA_NET_NS_FD for a peer made here from
+     * elsewhere). Asked of the socket itself (SIOCGSKNS), so no path is looked up: opening /run/netns/NAME costs a walk
+     * through every mount there, which adds up over a thousand namespaces.
+     */
+    public int namespaceFd() {
+        if (nsFd < 0) nsFd = Libc.ioctlValue(nl.fd(), SIOCGSKNS, ns.toString());
+        return nsFd;
+    }
 
     // ---- links ---------------------------------------------------------------------------------------------
 

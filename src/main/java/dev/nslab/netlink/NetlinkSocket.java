@@ -86,6 +86,9 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public void ioctl(long request, MemorySegment arg, String object) { Libc.ioctl(fd, request, arg, object); }
 
+    /** The socket's descriptor, for ioctls that ask about the socket itself (SIOCGSKNS). */
+    public int fd() { return fd; }
+
     /** Sends one request and waits for its ACK; throws the kernel's error. */
     public void execute(NlRequest request) {
         NetlinkException e = executeAll(List.of(request)).getFirst();
