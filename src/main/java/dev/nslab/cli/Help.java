@@ -116,13 +116,22 @@ final class Help {
 
     static void lab(PrintStream o) {
         o.print("""
-                Usage: nslab up FILE [--dry-run] [-j]      build the lab FILE describes, or bring it to what FILE now says
+                Usage: nslab up FILE [--dry-run] [--verify] [-j]
+                                                           build the lab FILE describes, or bring it to what FILE now says
                        nslab down FILE|LAB | --all [-j]    remove everything the lab created (and nothing else)
                        nslab status [LAB] [-j]  |  nslab ls   labs, their nodes, addresses and health (exit 1 if unhealthy)
                        nslab exec LAB NODE -- CMD [ARG...]  run a command inside a node
-                       nslab verify FILE|LAB [-j]           ping every pair, compare with the prediction and "expect"
-                                                            (exit 0 only when all agree); nslab up --verify FILE
+                       nslab verify FILE|LAB [--sample N] [-j]
+                                                            ping every address each node really has from every other
+                                                            node; compare with the prediction and "expect" (exit 0 only
+                                                            when something was judged, all of it agrees and every pair
+                                                            could be measured); --sample N: N pairs at random
+                                                            nslab up --verify FILE
                 Options: --state-dir DIR (default /run/nslab, or $NSLAB_STATE_DIR)
+                Before anything is created, up checks the lab against the kernel's limits: it refuses what cannot work
+                (a Linux bridge of more than 1,024 ports) at file:line, and raises the shared neighbour table
+                (net.ipv4/ipv6.neigh.default.gc_thresh2/3) when the lab needs more, restoring it when the last lab that
+                needed it goes down.
                 FILE is YAML or JSON in containerlab's format; nodes of kind linux (a namespace), bridge (a Linux bridge
                 in its own namespace) and ovs-bridge (Open vSwitch); links are veth pairs, "vlan: N" tags the switch end.
                 nslab's own keys: prefix, interfaces (addresses), routes, forwarding, expect. See docs/labs.md.

@@ -465,7 +465,7 @@ public final class Labs {
                     links1.add(b.ns(), r, nb -> nb.bridge(b.name(), ix, DEVICE_GROUP));
                     links1.add(b.ns(), r, nb -> nb.setLink(ix, b.name(), mark, null, null, null));
                 } else if (r instanceof Resource.Veth v) {
-                    End a = v.a(), b = v.b();
+                    End a = maker(v), b = other(v);
                     int master = a.master() == null ? 0 : view(a.ns()).index(a.master());
                     int ia = view(a.ns()).claim(a.iface()), ib = view(b.ns()).claim(b.iface());
                     int peerFd = a.ns().equals(b.ns()) ? -1 : handle(b.ns()).namespaceFd();
@@ -482,7 +482,7 @@ public final class Labs {
             Rounds config2 = new Rounds("addresses and routes");
             for (Resource r : links) {
                 if (r instanceof Resource.Veth v) {
-                    End b = v.b();
+                    End b = other(v);
                     int ib = view(b.ns()).index(b.iface());
                     Integer master = b.master() == null ? null : view(b.ns()).index(b.master());
                     config2.add(b.ns(), r, nb -> nb.setLink(ib, b.iface(), mark, true, master, null));
@@ -516,6 +516,14 @@ public final class Labs {
                 progress.advance();
             }
         }
+
+        /**
+         * The end a veth pair is made from: the one joined to a bridge, if only one is, so that it joins at birth
+         * (a port that joins later, after its peer came up, costs the bridge a recomputation over all its ports).
+         */
+        private static End maker(Resource.Veth v) { return v.a().master() == null && v.b().master() != null ? v.b() : v.a(); }
+
+        private static End other(Resource.Veth v) { return maker(v) == v.a() ? v.b() : v.a(); }
 
         /** What nslab knows of a namespace's interfaces during a run: index by name, and the next index it may give. */
         private final class View {

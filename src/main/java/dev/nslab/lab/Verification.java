@@ -53,7 +53,7 @@ public final class Verification {
 
     /** @param population how many pairs there were to measure ({@code pairs} is a sample when it is smaller) */
     public record Report(String lab, List<String> nodes, List<Pair> pairs, List<Expectation> expectations, double seconds,
-                         int population) {
+                         long population) {
         public List<Pair> mismatches() { return pairs.stream().filter(Pair::disagrees).toList(); }
 
         public List<Pair> unmeasured() { return pairs.stream().filter(p -> p.outcome() == Outcome.UNMEASURED).toList(); }
@@ -118,24 +118,21 @@ public final class Verification {
         fromFile.values().forEach(inFile::addAll);
         List<String> nodes = new ArrayList<>(byNode.keySet());
         // what each source pings: every address of every other node, and the addresses named by "expect"
-        Map<String, List<InetAddress>> all = new LinkedHashMap<>();
-        for (String from : nodes) {
-            List<InetAddress> list = new ArrayList<>();
-            byNode.forEach((to, addrs) -> { if (!to.equals(from)) list.addAll(addrs); });
-            all.put(from, list);
-        }
+        Map<String, List<InetAddress>> extra = new LinkedHashMap<>();
         for (ExpectDef e : t.expects()) {
             if (byNode.containsKey(e.to())) continue;
             InetAddress a = Cidr.parseAddress(e.to());
-            List<InetAddress> list = all.get(e.from());
+            List<InetAddress> list = extra.computeIfAbsent(e.from(), k -> new ArrayList<>());
             if (!list.contains(a)) list.add(a);
         }
-        int population = all.values().stream().mapToInt(List::size).sum();
+        long addresses = byNode.values().stream().mapToLong(Set::size).sum();
+        long population = 0;
+        for (String from : nodes) population += addresses - byNode.get(from).size() + extra.getOrDefault(from, List.of()).size();
         if (population == 0) {
             throw new LabException("nothing to measure in lab " + t.name() + ": no node has an address, neither in the file nor in the "
                     + "kernel; give interfaces addresses in the file (or with exec lines), then verify again");
         }
-        Map<String, List<InetAddress>> probes = sample > 0 && sample < population ? sample(t, all, byNode, sample) : all;
+        Map<String, List<InetAddress>> probes = sample > 0 && sample < population ? sample(t, nodes, byNode, extra, sample) : every(nodes, byNode, extra);
         int total = probes.values().stream().mapToInt(List::size).sum();
         progress.phase("pinging " + total + " pairs", 1);
         Map<String, List<InetAddress>> byNamespace = new LinkedHashMap<>();
@@ -159,6 +156,18 @@ public final class Verification {
         List<Expectation> exps = new ArrayList<>();
         for (ExpectDef e : t.expects()) exps.add(judge(e, pairs));
         return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9, population);
+    }
+
+    private static Map<String, List<InetAddress>> every(List<String> nodes, Map<String, Set<InetAddress>> byNode,
+                                                       Map<String, List<InetAddress>> extra) {
+        Map<String, List<InetAddress>> out = new LinkedHashMap<>();
+        for (String from : nodes) {
+            List<InetAddress> list = new ArrayList<>();
+            byNode.forEach((to, addrs) -> { if (!to.equals(from)) list.addAll(addrs); });
+            for (InetAddress a : extra.getOrDefault(from, List.of())) if (!list.contains(a)) list.add(a);
+            out.put(from, list);
+        }
+        return out;
     }
 
     /** An expectation against the measurement; {@code to: NODE} means every address the node really has. */
@@ -196,14 +205,25 @@ public final class Verification {
         return out;
     }
 
-    /** {@code n} pairs at random, the same for the same lab, plus every pair an expectation is about. */
-    private static Map<String, List<InetAddress>> sample(Topology t, Map<String, List<InetAddress>> all,
-                                                        Map<String, Set<InetAddress>> byNode, int n) {
+    /**
+     * {@code n} pairs at random, the same for the same lab, plus every pair an expectation is about; drawn one by one,
+     * so that a lab of thousands of nodes never lists its millions of pairs.
+     */
+    private static Map<String, List<InetAddress>> sample(Topology t, List<String> nodes, Map<String, Set<InetAddress>> byNode,
+                                                        Map<String, List<InetAddress>> extra, int n) {
         record P(String from, InetAddress to) { }
-        List<P> every = new ArrayList<>();
-        all.forEach((from, list) -> list.forEach(a -> every.add(new P(from, a))));
-        java.util.Collections.shuffle(every, new Random(t.name().hashCode()));
-        Set<P> chosen = new LinkedHashSet<>(every.subList(0, n));
+        Random random = new Random(t.name().hashCode());
+        List<String> holders = nodes.stream().filter(x -> !byNode.get(x).isEmpty()).toList();
+        Map<String, List<InetAddress>> addrs = new HashMap<>();
+        byNode.forEach((k, v) -> addrs.put(k, new ArrayList<>(v)));
+        Set<P> chosen = new LinkedHashSet<>();
+        for (int tries = 0; chosen.size() < n && tries < 20L * n; tries++) {
+            String from = nodes.get(random.nextInt(nodes.size()));
+            String to = holders.get(random.nextInt(holders.size()));
+            if (to.equals(from)) continue;
+            List<InetAddress> as = addrs.get(to);
+            chosen.add(new P(from, as.get(random.nextInt(as.size()))));
+        }
         for (ExpectDef e : t.expects()) {
             Set<InetAddress> targets = byNode.containsKey(e.to()) ? byNode.get(e.to()) : Set.of(Cidr.parseAddress(e.to()));
             for (InetAddress a : targets) chosen.add(new P(e.from(), a));

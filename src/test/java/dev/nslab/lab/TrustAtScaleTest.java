@@ -85,6 +85,9 @@ class TrustAtScaleTest {
             assertTrue(v.out().contains("9900 pairs in"), v.out());
             assertTrue(v.out().contains("verify: the lab agrees with its file (9900 pairs judged)"), v.out());
         }
+        Nslab.Out sample = lab("verify", t.n("star"), "--sample", "500");
+        assertEquals(0, sample.code(), sample.out());
+        assertTrue(sample.out().contains("500 pairs (a sample of 9900) in"), sample.out());
         lab("down", t.n("star")).ok();
         assertEquals(before, neighbourThresholds(), "the machine's neighbour thresholds are back");
         assertFalse(Files.exists(NeighbourLimits.RECORD) && Files.readString(NeighbourLimits.RECORD).contains(dir.toString()),
