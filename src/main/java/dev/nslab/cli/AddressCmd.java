@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.error.KernelException;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.IfAddress;
 import dev.nslab.net.Link;
@@ -54,7 +55,7 @@ final class AddressCmd {
         Cidr c;
         try {
             c = Cidr.parse(cidr);
-        } catch (dev.nslab.sys.SysException e) {
+        } catch (KernelException e) {
             throw new UsageException("Error: " + e.getMessage() + ".");
         }
         NetHandle h = cli.handle(ns);

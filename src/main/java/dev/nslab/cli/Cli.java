@@ -5,11 +5,9 @@ import dev.nslab.net.Namespaces;
 import dev.nslab.net.NsRef;
 import dev.nslab.lab.LabException;
 import dev.nslab.lab.LabFileException;
-import dev.nslab.netlink.NetlinkException;
+import dev.nslab.error.AlreadyExistsException;
+import dev.nslab.error.KernelException;
 import dev.nslab.ovs.OvsdbException;
-import dev.nslab.sys.Errno;
-import dev.nslab.sys.Privileges;
-import dev.nslab.sys.SysException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -135,20 +133,12 @@ public final class Cli {
             out.flush();
             err.println("ovs-vsctl: " + e.getMessage());
             return 1;
-        } catch (NetlinkException e) {
+        } catch (KernelException e) {
+            // worded where it was raised; iproute2 exits 2 when the kernel refused an rtnetlink request or an object
+            // already exists, 1 for everything else
             out.flush();
-            if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) err.println(Privileges.explain());
-            else if (e.extAck() != null) err.println("Error: " + e.extAck() + ".");
-            else err.println("RTNETLINK answers: " + e.getMessage());
-            return 2;
-        } catch (SysException e) {
-            out.flush();
-            if ((e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) && !e.getMessage().contains("permission")) {
-                err.println(Privileges.explain() + " [" + e.getMessage() + "]");
-            } else {
-                err.println(e.getMessage());
-            }
-            return e.errno() == Errno.EEXIST || e.getMessage().startsWith("RTNETLINK") ? 2 : 1;
+            err.println(e.getMessage());
+            return e.rtnetlink() || e instanceof AlreadyExistsException ? 2 : 1;
         }
     }
 

@@ -4,7 +4,7 @@ import dev.nslab.net.NetHandle;
 import dev.nslab.net.NetnsExec;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NsRef;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -96,7 +96,7 @@ final class NetnsCmd {
                 cli.dropHandle(NsRef.named(n));
                 try {
                     cli.registry.delete(n);
-                } catch (SysException e) {
+                } catch (KernelException e) {
                     cli.err.println(e.getMessage());
                     rc = 1;
                 }
@@ -119,7 +119,7 @@ final class NetnsCmd {
             int id = -1;
             try {
                 id = h.nsid(NsRef.named(n));
-            } catch (SysException ignored) {
+            } catch (KernelException ignored) {
                 // a registration file that no longer holds a namespace is still listed, as ip does
             }
             if (cli.json) {
@@ -197,12 +197,12 @@ final class NetnsCmd {
         String n = name(a, "exec NAME CMD...");
         List<String> cmd = a.rest();
         if (cmd.isEmpty()) throw new UsageException("No command specified");
-        if (!cli.registry.exists(n)) throw new SysException("Cannot open network namespace \"" + n + "\": No such file or directory", 2, n);
+        if (!cli.registry.exists(n)) throw KernelException.of("Cannot open network namespace \"" + n + "\": No such file or directory", 2, n);
         cli.out.flush();
         if (cli.batchMode) return NetnsExec.run(cli.registry, n, cmd);
         cli.dropAllHandles();
-        SysException e = NetnsExec.exec(cli.registry, n, cmd);
-        throw new SysException("exec of \"" + cmd.getFirst() + "\" failed: " + e.getMessage(), e.errno(), cmd.getFirst());
+        KernelException e = NetnsExec.exec(cli.registry, n, cmd);
+        throw KernelException.of("exec of \"" + cmd.getFirst() + "\" failed: " + e.getMessage(), e.errno(), cmd.getFirst());
     }
 
     private int monitor() {
@@ -223,7 +223,7 @@ final class NetnsCmd {
                 }
             }
         } catch (IOException e) {
-            throw new SysException("Cannot watch " + dir + ": " + e.getMessage(), 13, dir.toString());
+            throw KernelException.of("Cannot watch " + dir + ": " + e.getMessage(), 13, dir.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;

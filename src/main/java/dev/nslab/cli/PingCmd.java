@@ -1,10 +1,10 @@
 package dev.nslab.cli;
 
+import dev.nslab.error.UnreachableException;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Pinger;
-import dev.nslab.sys.Errno;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.net.InetAddress;
 import java.util.HashSet;
@@ -58,7 +58,7 @@ final class PingCmd {
         InetAddress dst;
         try {
             dst = Cidr.parseAddress(dest);
-        } catch (SysException e) {
+        } catch (KernelException e) {
             cli.err.println("ping: " + dest + ": Name or service not known (nslab ping takes an IPv4 or IPv6 address)");
             return 2;
         }
@@ -159,10 +159,10 @@ final class PingCmd {
         try {
             p.send(dst, seq);
             return true;
-        } catch (SysException e) {
-            if (e.errno() == Errno.ENETUNREACH || e.errno() == Errno.EHOSTUNREACH) {
+        } catch (KernelException e) {
+            if (e instanceof UnreachableException) {
                 cli.out.flush();
-                cli.err.println("ping: connect: " + dev.nslab.sys.Libc.strerror(e.errno()));
+                cli.err.println("ping: connect: " + (e.errno() == UnreachableException.EHOSTUNREACH ? "No route to host" : "Network is unreachable"));
                 return false;
             }
             throw e;

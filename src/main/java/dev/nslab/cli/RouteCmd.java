@@ -6,7 +6,7 @@ import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Route;
 import dev.nslab.net.RouteSpec;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ final class RouteCmd {
             Cidr c;
             try {
                 c = Cidr.parse(dst);
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 throw new UsageException("Error: " + e.getMessage() + ".");
             }
             spec = RouteSpec.to(c);
@@ -86,7 +86,7 @@ final class RouteCmd {
     private static InetAddress address(String s) {
         try {
             return Cidr.parseAddress(s);
-        } catch (SysException e) {
+        } catch (KernelException e) {
             throw new UsageException("Error: " + e.getMessage() + ".");
         }
     }
@@ -113,7 +113,7 @@ final class RouteCmd {
         if (prefix != null && !prefix.equals("default")) {
             try {
                 filter = Cidr.parse(prefix);
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 throw new UsageException("Error: " + e.getMessage() + ".");
             }
             fam = filter.family();

@@ -1,7 +1,7 @@
 package dev.nslab.cli;
 
+import dev.nslab.net.Sandbox;
 import dev.nslab.net.Namespaces;
-import dev.nslab.sys.Libc;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,10 +50,7 @@ final class Training {
     }
 
     private static void privateWrites(PrintStream sink) throws Exception {
-        Libc.unshare(Libc.CLONE_NEWNS | Libc.CLONE_NEWNET, "training");
-        Libc.mount("", "/", "none", Libc.MS_PRIVATE | Libc.MS_REC, null);
-        Path dir = Files.createTempDirectory("nslab-training");
-        Libc.mount("tmpfs", dir.toString(), "tmpfs", 0, null);
+        Path dir = Sandbox.enter("nslab-training");
         try {
             Namespaces reg = new Namespaces(dir.resolve("netns"));
             String[][] writes = {
@@ -78,8 +75,7 @@ final class Training {
             lab(sink, reg, dir);
             ovs(sink); // here, so that preparing ports for the userspace datapath can only touch this private namespace
         } finally {
-            Libc.umount2(dir.toString(), Libc.MNT_DETACH);
-            Files.deleteIfExists(dir);
+            Sandbox.leave(dir);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.nslab.cli;
 
 import dev.nslab.net.NetnsExec;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ final class UnshareCmd {
         cli.out.flush();
         if (cli.batchMode) throw new UsageException("unshare cannot run inside -batch (it replaces the process)");
         cli.dropAllHandles();
-        SysException e = NetnsExec.execUnshared(cmd);
-        throw new SysException("unshare: failed to execute " + cmd.getFirst() + ": " + e.getMessage().replaceFirst("^exec \"[^\"]*\": ", ""), e.errno(), cmd.getFirst());
+        KernelException e = NetnsExec.execUnshared(cmd);
+        throw KernelException.of("unshare: failed to execute " + cmd.getFirst() + ": " + e.getMessage().replaceFirst("^exec \"[^\"]*\": ", ""), e.errno(), cmd.getFirst());
     }
 }

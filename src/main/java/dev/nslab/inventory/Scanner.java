@@ -16,7 +16,7 @@ import dev.nslab.ovs.OvsDaemons;
 import dev.nslab.ovs.OvsPort;
 import dev.nslab.ovs.OvsState;
 import dev.nslab.sys.Libc;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -85,7 +85,7 @@ public final class Scanner {
                     try {
                         h = NetHandle.open(registry, NsRef.file(p));
                         break;
-                    } catch (SysException e) {
+                    } catch (KernelException e) {
                         error = e.getMessage();
                     }
                 }
@@ -124,13 +124,13 @@ public final class Scanner {
             int fd;
             try {
                 fd = Libc.open(p.toString(), Libc.O_RDONLY, 0);
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 continue;
             }
             try {
                 int id = self.nsidOfFd(fd);
                 return id < 0 ? null : id;
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 return null;
             } finally {
                 Libc.close(fd);
@@ -323,7 +323,7 @@ public final class Scanner {
             try {
                 fd = registry.open(NsRef.named(p));
                 return from.nsidOfFd(fd) == nsid;
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 return false;
             } finally {
                 if (fd >= 0) Libc.close(fd);

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.error.NoSuchObjectException;
 import dev.nslab.lab.Resource.End;
 import dev.nslab.net.Link;
 import dev.nslab.net.NetBatch;
@@ -17,8 +18,7 @@ import dev.nslab.ovs.OvsDaemons;
 import dev.nslab.ovs.OvsState;
 import dev.nslab.ovs.OvsTransaction;
 import dev.nslab.ovs.PortConfig;
-import dev.nslab.sys.Errno;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -417,7 +417,7 @@ public final class Labs {
         boolean nsMarked(String ns) {
             try {
                 return marked(handle(ns).findLink("lo"));
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 return false;
             }
         }
@@ -579,10 +579,10 @@ public final class Labs {
 
             void run() {
                 Set<Resource> failed = new HashSet<>();
-                SysException first = null;
+                KernelException first = null;
                 progress.phase(what, batches.size());
                 for (Map.Entry<String, NetBatch> e : batches.entrySet()) {
-                    List<SysException> res = e.getValue().execute();
+                    List<KernelException> res = e.getValue().execute();
                     List<Resource> own = owners.get(e.getKey());
                     for (int i = 0; i < res.size(); i++) {
                         if (res.get(i) == null) continue;
@@ -758,8 +758,8 @@ public final class Labs {
                 if (e.getValue() < 8 || !registry.exists(e.getKey()) || !nsMarked(e.getKey())) continue;
                 try {
                     handle(e.getKey()).deleteGroup(DEVICE_GROUP);
-                } catch (SysException ex) {
-                    if (ex.errno() != Errno.ENODEV) progress.say("could not delete the interfaces of " + e.getKey() + ": " + ex.getMessage());
+                } catch (KernelException ex) {
+                    if (!(ex instanceof NoSuchObjectException)) progress.say("could not delete the interfaces of " + e.getKey() + ": " + ex.getMessage());
                 }
             }
         }
@@ -768,8 +768,8 @@ public final class Labs {
             try {
                 r.run();
                 return true;
-            } catch (SysException e) {
-                if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENODEV || e.errno() == Errno.EADDRNOTAVAIL || e.errno() == Errno.ESRCH) return false;
+            } catch (KernelException e) {
+                if (e instanceof NoSuchObjectException) return false;
                 throw e;
             }
         }

@@ -1,9 +1,9 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.ProcessLimits;
 import dev.nslab.lab.Topology.Kind;
 import dev.nslab.lab.Topology.NodeDef;
 import dev.nslab.ovs.OvsDaemons;
-import dev.nslab.sys.Libc;
 
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Sysctl;
@@ -32,7 +32,7 @@ public final class Preflight {
         return new Machine() {
             public boolean openVswitchInstalled() { return new OvsDaemons().status().installed(); }
 
-            public long openFiles() { return Libc.getrlimit(Libc.RLIMIT_NOFILE)[0]; }
+            public long openFiles() { return ProcessLimits.openFiles(); }
 
             public long maxNetNamespaces() {
                 try {

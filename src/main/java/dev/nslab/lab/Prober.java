@@ -1,12 +1,13 @@
 package dev.nslab.lab;
 
+import dev.nslab.error.UnreachableException;
+import dev.nslab.error.OutOfResourcesException;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.NeighbourStats;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Pinger;
-import dev.nslab.sys.Errno;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -112,7 +113,7 @@ public final class Prober {
                 pingerOf[i].send(probes.get(i).target(), seqOf[i]);
                 results[i] = null;
                 open++;
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 results[i] = sendFailure(e);
             }
         }
@@ -140,11 +141,11 @@ public final class Prober {
     }
 
     /** A send the kernel refused at once: for want of a route (a verdict), or of anything else (no measurement). */
-    private static Result sendFailure(SysException e) {
-        if (e.errno() == Errno.ENETUNREACH || e.errno() == Errno.EHOSTUNREACH) {
+    private static Result sendFailure(KernelException e) {
+        if (e instanceof UnreachableException) {
             return new Result(Outcome.NO_REPLY, "no route: the kernel refused to send (" + e.getMessage() + ")");
         }
-        if (e.errno() == Errno.ENOBUFS) {
+        if (e instanceof OutOfResourcesException && e.errno() == OutOfResourcesException.ENOBUFS) {
             return new Result(Outcome.UNMEASURED, "not sent: the kernel refused the request locally (No buffer space available: "
                     + "the neighbour table is full; raise net.ipv4.neigh.default.gc_thresh3, or let nslab up do it)");
         }

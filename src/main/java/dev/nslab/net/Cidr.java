@@ -1,7 +1,7 @@
 package dev.nslab.net;
 
 import dev.nslab.sys.Errno;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -15,7 +15,7 @@ public record Cidr(InetAddress address, int prefixLength) {
     public Cidr {
         int max = maxPrefix(address);
         if (prefixLength < 0 || prefixLength > max) {
-            throw new SysException("invalid prefix length " + prefixLength + " for " + format(address), Errno.EINVAL, format(address));
+            throw KernelException.of("invalid prefix length " + prefixLength + " for " + format(address), Errno.EINVAL, format(address));
         }
     }
 
@@ -48,8 +48,8 @@ public record Cidr(InetAddress address, int prefixLength) {
         }
     }
 
-    private static SysException invalid(String text, String what) {
-        return new SysException("invalid " + what + " \"" + text + "\" (expected an IPv4 or IPv6 address"
+    private static KernelException invalid(String text, String what) {
+        return KernelException.of("invalid " + what + " \"" + text + "\" (expected an IPv4 or IPv6 address"
                 + ("prefix".equals(what) ? " with a prefix length, like 10.0.0.1/24" : "") + ")", Errno.EINVAL, text);
     }
 

@@ -2,7 +2,7 @@ package dev.nslab.net;
 
 import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -45,7 +45,7 @@ public final class Namespaces {
 
     public static void validateName(String name) {
         if (!isValidName(name)) {
-            throw new SysException("Invalid netns name \"" + name + "\" (it must not be empty, \".\", \"..\" or contain \"/\")",
+            throw KernelException.of("Invalid netns name \"" + name + "\" (it must not be empty, \".\", \"..\" or contain \"/\")",
                     Errno.EINVAL, name);
         }
     }
@@ -67,7 +67,7 @@ public final class Namespaces {
     /** Registers the network namespace of process {@code pid} as {@code name} (ip netns attach). */
     public void attach(String name, int pid) {
         String source = "/proc/" + pid + "/ns/net";
-        if (!Files.exists(Path.of(source))) throw new SysException("No such process " + pid, Errno.ESRCH, String.valueOf(pid));
+        if (!Files.exists(Path.of(source))) throw KernelException.of("No such process " + pid, Errno.ESRCH, String.valueOf(pid));
         register(name, false, source, null);
     }
 
@@ -79,8 +79,8 @@ public final class Namespaces {
         int fd;
         try {
             fd = Libc.open(file.toString(), Libc.O_RDONLY | Libc.O_CREAT | Libc.O_EXCL, 0);
-        } catch (SysException e) {
-            if (e.errno() == Errno.EEXIST) throw new SysException("netns \"" + name + "\" already exists", Errno.EEXIST, name);
+        } catch (KernelException e) {
+            if (e.errno() == Errno.EEXIST) throw KernelException.of("netns \"" + name + "\" already exists", Errno.EEXIST, name);
             throw e;
         }
         Libc.close(fd);
@@ -103,11 +103,11 @@ public final class Namespaces {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new SysException("Cannot create netns directory " + dir + ": " + e.getMessage(), Errno.EACCES, dir.toString());
+            throw KernelException.of("Cannot create netns directory " + dir + ": " + e.getMessage(), Errno.EACCES, dir.toString());
         }
         try {
             Libc.mount("", dir.toString(), "none", Libc.MS_SHARED | Libc.MS_REC, null);
-        } catch (SysException e) {
+        } catch (KernelException e) {
             if (e.errno() != Errno.EINVAL) throw e;
             // Not a mount point yet: bind it onto itself, then it can be made shared.
             Libc.mount(dir.toString(), dir.toString(), "none", Libc.MS_BIND | Libc.MS_REC, null);
@@ -120,10 +120,10 @@ public final class Namespaces {
     public void delete(String name) {
         validateName(name);
         Path file = path(name);
-        if (!Files.exists(file)) throw new SysException("no such network namespace \"" + name + "\"", Errno.ENOENT, name);
+        if (!Files.exists(file)) throw KernelException.of("no such network namespace \"" + name + "\"", Errno.ENOENT, name);
         try {
             Libc.umount2(file.toString(), Libc.MNT_DETACH);
-        } catch (SysException e) {
+        } catch (KernelException e) {
             if (e.errno() != Errno.EINVAL) throw e; // EINVAL: a stale file that is not a mount; still remove it
         }
         try {
@@ -131,7 +131,7 @@ public final class Namespaces {
         } catch (NoSuchFileException ignored) {
             // raced with another remover: the goal is reached
         } catch (IOException e) {
-            throw new SysException("Cannot remove namespace file \"" + file + "\": " + e.getMessage(), Errno.EBUSY, name);
+            throw KernelException.of("Cannot remove namespace file \"" + file + "\": " + e.getMessage(), Errno.EBUSY, name);
         }
     }
 
@@ -142,7 +142,7 @@ public final class Namespaces {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) out.add(p.getFileName().toString());
         } catch (IOException e) {
-            throw new SysException("Cannot read " + dir + ": " + e.getMessage(), Errno.EACCES, dir.toString());
+            throw KernelException.of("Cannot read " + dir + ": " + e.getMessage(), Errno.EACCES, dir.toString());
         }
         return out;
     }
@@ -155,7 +155,7 @@ public final class Namespaces {
                 validateName(n.name());
                 try {
                     yield Libc.open(path(n.name()).toString(), Libc.O_RDONLY, 0);
-                } catch (SysException e) {
+                } catch (KernelException e) {
                     if (e.errno() == Errno.ENOENT) throw noSuch(n.name());
                     throw e;
                 }
@@ -164,16 +164,16 @@ public final class Namespaces {
             case NsRef.Pid p -> {
                 try {
                     yield Libc.open("/proc/" + p.pid() + "/ns/net", Libc.O_RDONLY, 0);
-                } catch (SysException e) {
-                    if (e.errno() == Errno.ENOENT) throw new SysException("No such process " + p.pid(), Errno.ESRCH, String.valueOf(p.pid()));
+                } catch (KernelException e) {
+                    if (e.errno() == Errno.ENOENT) throw KernelException.of("No such process " + p.pid(), Errno.ESRCH, String.valueOf(p.pid()));
                     throw e;
                 }
             }
         };
     }
 
-    public static SysException noSuch(String name) {
-        return new SysException("no such network namespace \"" + name + "\"", Errno.ENOENT, name);
+    public static KernelException noSuch(String name) {
+        return KernelException.of("no such network namespace \"" + name + "\"", Errno.ENOENT, name);
     }
 
     /** Runs {@code work} on a thread inside {@code ref} (directly on the caller's thread for the current one). */
@@ -184,7 +184,7 @@ public final class Namespaces {
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
-                throw new SysException(e.toString(), 0, null);
+                throw KernelException.of(e.toString(), 0, null);
             }
         }
         int fd = open(ref);
@@ -204,12 +204,12 @@ public final class Namespaces {
         int fd;
         try {
             fd = Libc.open(p.toString(), Libc.O_RDONLY, 0);
-        } catch (SysException e) {
+        } catch (KernelException e) {
             return false;
         }
         try {
             return Libc.ioctlValue(fd, nsGetNstype, p.toString()) == Libc.CLONE_NEWNET;
-        } catch (SysException e) {
+        } catch (KernelException e) {
             return false;
         } finally {
             Libc.close(fd);
@@ -234,7 +234,7 @@ public final class Namespaces {
     /** Every registered name for the network namespace of {@code pid} (ip netns identify). */
     public List<String> identify(int pid) {
         long target = inode(Path.of("/proc/" + pid + "/ns/net"));
-        if (target < 0) throw new SysException("No such process " + pid, Errno.ESRCH, String.valueOf(pid));
+        if (target < 0) throw KernelException.of("No such process " + pid, Errno.ESRCH, String.valueOf(pid));
         List<String> out = new ArrayList<>();
         for (String n : list()) if (inode(path(n)) == target) out.add(n);
         return out;
@@ -250,7 +250,7 @@ public final class Namespaces {
                 if (inode(p.resolve("ns/net")) == target) out.add(Integer.parseInt(p.getFileName().toString()));
             }
         } catch (IOException e) {
-            throw new SysException("Cannot read /proc: " + e.getMessage(), Errno.EACCES, "/proc");
+            throw KernelException.of("Cannot read /proc: " + e.getMessage(), Errno.EACCES, "/proc");
         }
         out.sort(null);
         return out;

@@ -1,10 +1,9 @@
 package dev.nslab.net;
 
-import dev.nslab.netlink.NetlinkException;
+import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NlRequest;
 import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
-import dev.nslab.sys.SysException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -114,17 +113,17 @@ public final class NetBatch {
      * that was tolerated), the kernel's refusal, naming the object, where not. Every change is sent even when an
      * earlier one fails. The batch is empty afterwards.
      */
-    public List<SysException> execute() {
-        List<NetlinkException> res = handle.socket().executeAll(requests);
-        List<SysException> out = new ArrayList<>(res.size());
+    public List<KernelException> execute() {
+        List<KernelException> res = handle.socket().executeAll(requests);
+        List<KernelException> out = new ArrayList<>(res.size());
         for (int i = 0; i < res.size(); i++) {
-            NetlinkException e = res.get(i);
+            KernelException e = res.get(i);
             if (e == null || e.errno() == tolerated.get(i)) {
                 out.add(null);
             } else {
                 String ext = e.extAck() == null ? "" : ": " + e.extAck();
-                out.add(new SysException("RTNETLINK answers: " + Libc.strerror(e.errno()) + " (" + objects.get(i) + ")" + ext,
-                        e.errno(), objects.get(i)));
+                out.add(KernelException.of("RTNETLINK answers: " + Libc.strerror(e.errno()) + " (" + objects.get(i) + ")" + ext,
+                        e.errno(), objects.get(i), null, true));
             }
         }
         requests.clear();

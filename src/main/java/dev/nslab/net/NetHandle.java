@@ -1,13 +1,12 @@
 package dev.nslab.net;
 
-import dev.nslab.netlink.NetlinkException;
+import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NetlinkSocket;
 import dev.nslab.netlink.NlAttrs;
 import dev.nslab.netlink.NlMessage;
 import dev.nslab.netlink.NlRequest;
 import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
-import dev.nslab.sys.SysException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -28,7 +27,7 @@ import static dev.nslab.netlink.Rtnl.*;
 
 /**
  * Links, addresses, routes and namespace ids of one network namespace, through an rtnetlink socket opened
- * inside it. One method per kernel operation; errors come back as {@link SysException} naming the object.
+ * inside it. One method per kernel operation; errors come back as {@link KernelException} naming the object.
  * Not thread-safe; cheap to keep open for many operations.
  */
 public final class NetHandle implements AutoCloseable {
@@ -96,7 +95,7 @@ public final class NetHandle implements AutoCloseable {
         NlRequest r = ifinfo(RTM_GETLINK, 0, 0, 0, 0).attrString(IFLA_IFNAME, name).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
         try {
             return Optional.of(parseLink(nl.request(r)));
-        } catch (NetlinkException e) {
+        } catch (KernelException e) {
             if (e.errno() == Errno.ENODEV) return Optional.empty();
             throw e;
         }
@@ -111,19 +110,19 @@ public final class NetHandle implements AutoCloseable {
         NlRequest r = ifinfo(RTM_GETLINK, 0, index, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
         try {
             return Optional.of(parseLink(nl.request(r)));
-        } catch (NetlinkException e) {
+        } catch (KernelException e) {
             if (e.errno() == Errno.ENODEV) return Optional.empty();
             throw e;
         }
     }
 
-    public static SysException noDevice(String name) {
-        return new SysException("Cannot find device \"" + name + "\"", Errno.ENODEV, name);
+    public static KernelException noDevice(String name) {
+        return KernelException.of("Cannot find device \"" + name + "\"", Errno.ENODEV, name);
     }
 
     public static void validateIfName(String name) {
         if (!Link.isValidName(name)) {
-            throw new SysException("\"" + name + "\" is not a valid interface name: use 1 to 15 bytes without \"/\", \":\" or white space",
+            throw KernelException.of("\"" + name + "\" is not a valid interface name: use 1 to 15 bytes without \"/\", \":\" or white space",
                     Errno.EINVAL, name);
         }
     }
@@ -160,7 +159,7 @@ public final class NetHandle implements AutoCloseable {
             r.endNested(info);
             try {
                 nl.execute(r);
-            } catch (NetlinkException e) {
+            } catch (KernelException e) {
                 throw linkError(e, spec);
             }
             // the kernel ignores IFLA_IFALIAS when it creates a link: set it on the new link (when it stayed here)
@@ -182,19 +181,19 @@ public final class NetHandle implements AutoCloseable {
         return fd;
     }
 
-    private static SysException linkError(NetlinkException e, LinkSpec spec) {
+    private static KernelException linkError(KernelException e, LinkSpec spec) {
         String name = spec.name(), peer = spec.peer();
         if (e.errno() == Errno.EEXIST) {
-            return new SysException("RTNETLINK answers: File exists (an interface named \"" + name + "\""
-                    + (peer != null ? " or \"" + peer + "\"" : "") + " already exists)", Errno.EEXIST, name);
+            return KernelException.of("RTNETLINK answers: File exists (an interface named \"" + name + "\""
+                    + (peer != null ? " or \"" + peer + "\"" : "") + " already exists)", Errno.EEXIST, name, null, true);
         }
         if (e.errno() == Errno.EOPNOTSUPP && Boolean.TRUE.equals(spec.vlanFiltering())) {
-            return new SysException("Error: this kernel has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING), so a Linux bridge "
+            return KernelException.of("Error: this kernel has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING), so a Linux bridge "
                     + "cannot keep VLANs apart: use Open vSwitch for VLAN tags (nslab ovs add-br BR; nslab ovs add-port BR PORT tag=N)",
                     e.errno(), name);
         }
         if (e.errno() == Errno.EOPNOTSUPP && e.extAck() != null && e.extAck().contains("Unknown device type")) {
-            return new SysException("Error: Unknown device type: this kernel lacks the driver (module not available)", e.errno(), name);
+            return KernelException.of("Error: Unknown device type: this kernel lacks the driver (module not available)", e.errno(), name);
         }
         return e;
     }
@@ -224,10 +223,10 @@ public final class NetHandle implements AutoCloseable {
         try {
             if (change.netns() != null) fd = nsAttr(r, change.netns());
             nl.execute(r);
-        } catch (NetlinkException e) {
+        } catch (KernelException e) {
             if (e.errno() == Errno.ENODEV) throw noDevice(dev);
             if (e.errno() == Errno.EEXIST && change.newName() != null) {
-                throw new SysException("RTNETLINK answers: File exists (an interface named \"" + change.newName() + "\" already exists)", Errno.EEXIST, change.newName());
+                throw KernelException.of("RTNETLINK answers: File exists (an interface named \"" + change.newName() + "\" already exists)", Errno.EEXIST, change.newName(), null, true);
             }
             throw e;
         } finally {
@@ -242,7 +241,7 @@ public final class NetHandle implements AutoCloseable {
         validateIfName(dev);
         try {
             nl.execute(ifinfo(RTM_DELLINK, 0, 0, 0, 0).attrString(IFLA_IFNAME, dev));
-        } catch (NetlinkException e) {
+        } catch (KernelException e) {
             if (e.errno() == Errno.ENODEV) throw noDevice(dev);
             throw e;
         }
@@ -302,7 +301,7 @@ public final class NetHandle implements AutoCloseable {
             ifreq.set(ValueLayout.ADDRESS, 16, value);
             try {
                 nl.ioctl(SIOCETHTOOL, ifreq, dev);
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 if (e.errno() == Errno.ENODEV) throw noDevice(dev);
                 throw e;
             }
@@ -358,12 +357,12 @@ public final class NetHandle implements AutoCloseable {
         if (ifaFlags > 0xff) r.attrU32(IFA_FLAGS, ifaFlags);
         try {
             nl.execute(r);
-        } catch (NetlinkException e) {
+        } catch (KernelException e) {
             if (type == RTM_DELADDR && e.errno() == Errno.EADDRNOTAVAIL) {
-                throw new SysException("RTNETLINK answers: Cannot assign requested address (" + cidr + " is not on " + dev + ")", e.errno(), cidr.toString());
+                throw KernelException.of("RTNETLINK answers: Cannot assign requested address (" + cidr + " is not on " + dev + ")", e.errno(), cidr.toString(), null, true);
             }
             if (e.errno() == Errno.EEXIST) {
-                throw new SysException("RTNETLINK answers: File exists (" + cidr + " is already on " + dev + ")", e.errno(), cidr.toString());
+                throw KernelException.of("RTNETLINK answers: File exists (" + cidr + " is already on " + dev + ")", e.errno(), cidr.toString(), null, true);
             }
             throw e;
         }
@@ -411,7 +410,7 @@ public final class NetHandle implements AutoCloseable {
         String what = spec.dst() == null ? "default" : spec.dst().network().toString();
         try {
             nl.execute(r);
-        } catch (NetlinkException e) {
+        } catch (KernelException e) {
             String why = switch (e.errno()) {
                 case Errno.EEXIST -> "File exists (a route to " + what + " is already there)";
                 case Errno.ENETUNREACH -> "Network is unreachable (gateway " + (spec.via() == null ? "?" : Cidr.format(spec.via()))
@@ -419,7 +418,7 @@ public final class NetHandle implements AutoCloseable {
                 case Errno.ESRCH -> "No such process (no route to " + what + ")";
                 default -> null;
             };
-            if (why != null) throw new SysException("RTNETLINK answers: " + why, e.errno(), what);
+            if (why != null) throw KernelException.of("RTNETLINK answers: " + why, e.errno(), what, null, true);
             throw e;
         }
     }
@@ -448,8 +447,8 @@ public final class NetHandle implements AutoCloseable {
         int fd = registry.open(other);
         try {
             nl.execute(new NlRequest(RTM_NEWNSID, 0).u8(0).u8(0).u16(0).attrU32(NETNSA_FD, fd).attrU32(NETNSA_NSID, id));
-        } catch (NetlinkException e) {
-            if (e.errno() == Errno.EEXIST) throw new SysException("RTNETLINK answers: File exists (id " + id + " or namespace " + other + " already has an id)", e.errno(), other.toString());
+        } catch (KernelException e) {
+            if (e.errno() == Errno.EEXIST) throw KernelException.of("RTNETLINK answers: File exists (id " + id + " or namespace " + other + " already has an id)", e.errno(), other.toString(), null, true);
             throw e;
         } finally {
             Libc.close(fd);
@@ -472,13 +471,13 @@ public final class NetHandle implements AutoCloseable {
             int fd;
             try {
                 fd = registry.open(NsRef.named(name));
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 continue;
             }
             try {
                 int id = nsidOfFd(fd);
                 if (id >= 0) out.putIfAbsent(id, name);
-            } catch (SysException ignored) {
+            } catch (KernelException ignored) {
                 // a stale registration file: nothing to name
             } finally {
                 Libc.close(fd);

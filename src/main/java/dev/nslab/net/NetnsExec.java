@@ -2,7 +2,7 @@ package dev.nslab.net;
 
 import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -31,7 +31,7 @@ public final class NetnsExec {
         Libc.mount("", "/", "none", Libc.MS_SLAVE | Libc.MS_REC, null);
         try {
             Libc.umount2("/sys", Libc.MNT_DETACH);
-        } catch (SysException e) {
+        } catch (KernelException e) {
             if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) throw e;
         }
         Libc.mount(name, "/sys", "sysfs", 0, null);
@@ -47,7 +47,7 @@ public final class NetnsExec {
                 if (!Files.exists(target)) continue;
                 try {
                     Libc.mount(p.toString(), target.toString(), "none", Libc.MS_BIND, null);
-                } catch (SysException e) {
+                } catch (KernelException e) {
                     System.err.println("Bind " + p + " -> " + target + " failed: " + e.getMessage());
                 }
             }
@@ -60,7 +60,7 @@ public final class NetnsExec {
      * Replaces this process with {@code command} running inside {@code name}; returns only by throwing.
      * Used when the command is the last thing the process does, so signals and the terminal go straight to it.
      */
-    public static SysException exec(Namespaces registry, String name, List<String> command) {
+    public static KernelException exec(Namespaces registry, String name, List<String> command) {
         return NsThread.callOnFreshThread(name, () -> {
             enter(registry, name);
             throw Libc.execvp(command);
@@ -74,7 +74,7 @@ public final class NetnsExec {
             try {
                 return new ProcessBuilder(command).inheritIO().start().waitFor();
             } catch (IOException e) {
-                throw new SysException("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
+                throw KernelException.of("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
             }
         });
     }
@@ -92,13 +92,13 @@ public final class NetnsExec {
                 String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 return new Output(p.waitFor(), text);
             } catch (IOException e) {
-                throw new SysException("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
+                throw KernelException.of("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
             }
         });
     }
 
     /** Replaces this process with {@code command} in a fresh, anonymous network namespace (unshare --net). */
-    public static SysException execUnshared(List<String> command) {
+    public static KernelException execUnshared(List<String> command) {
         return NsThread.callOnFreshThread("unshare", () -> {
             Libc.unshare(Libc.CLONE_NEWNET, "unshare");
             throw Libc.execvp(command);

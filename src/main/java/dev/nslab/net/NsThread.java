@@ -1,7 +1,7 @@
 package dev.nslab.net;
 
 import dev.nslab.sys.Libc;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,7 +38,7 @@ public final class NsThread {
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
-            throw new SysException(e.toString(), 0, label);
+            throw KernelException.of(e.toString(), 0, label);
         } finally {
             returnHome(home);
             Libc.close(home);
@@ -48,7 +48,7 @@ public final class NsThread {
     private static void returnHome(int home) {
         try {
             Libc.setns(home, Libc.CLONE_NEWNET, "(home)");
-        } catch (SysException e) {
+        } catch (KernelException e) {
             // A thread stranded in a foreign namespace would silently do later work in the wrong place.
             throw new IllegalStateException("cannot return the thread to its network namespace", e);
         }
@@ -78,7 +78,7 @@ public final class NsThread {
         Throwable f = failure.get();
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error er) throw er;
-        if (f != null) throw new SysException(f.toString(), 0, label);
+        if (f != null) throw KernelException.of(f.toString(), 0, label);
         return result.get();
     }
 }

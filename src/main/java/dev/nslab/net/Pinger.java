@@ -2,7 +2,7 @@ package dev.nslab.net;
 
 import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -120,7 +120,7 @@ public final class Pinger implements AutoCloseable {
             msg.set(ValueLayout.JAVA_LONG, 40, control.byteSize());
             long n = Libc.recvmsg(fd, msg, Libc.MSG_DONTWAIT);
             if (n == -Errno.EAGAIN || n == -Errno.EINTR) continue;
-            if (n < 0) throw new SysException("recvmsg", null, (int) -n);
+            if (n < 0) throw Libc.failure("recvmsg", null, (int) -n);
             byte[] data = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
             Reply r = v6 ? parse6(data, now) : parse4(data, now);
             if (r != null) return r;

@@ -1,7 +1,7 @@
 package dev.nslab.net;
 
 import dev.nslab.sys.Errno;
-import dev.nslab.sys.SysException;
+import dev.nslab.error.KernelException;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -22,7 +22,7 @@ public final class Sysctl {
     /** "net.ipv4.ip_forward" or "net/ipv4/ip_forward" to its /proc/sys path. */
     public static Path path(String key) {
         if (key.isEmpty() || key.contains("..") || key.startsWith("/") || key.startsWith(".")) {
-            throw new SysException("sysctl: invalid key \"" + key + "\"", Errno.EINVAL, key);
+            throw KernelException.of("sysctl: invalid key \"" + key + "\"", Errno.EINVAL, key);
         }
         String rel = key.indexOf('/') >= 0 ? key : key.replace('.', '/');
         return Path.of("/proc/sys").resolve(rel);
@@ -52,14 +52,14 @@ public final class Sysctl {
         });
     }
 
-    private static SysException failure(String key, Path p, IOException e) {
+    private static KernelException failure(String key, Path p, IOException e) {
         if (e instanceof NoSuchFileException) {
-            return new SysException("sysctl: cannot stat " + p + ": No such file or directory (unknown key \"" + key + "\")", Errno.ENOENT, key);
+            return KernelException.of("sysctl: cannot stat " + p + ": No such file or directory (unknown key \"" + key + "\")", Errno.ENOENT, key);
         }
         if (e instanceof AccessDeniedException) {
-            return new SysException("sysctl: permission denied on key \"" + key + "\" (writing needs root)", Errno.EACCES, key);
+            return KernelException.of("sysctl: permission denied on key \"" + key + "\" (writing needs root)", Errno.EACCES, key);
         }
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-        return new SysException("sysctl: setting key \"" + key + "\": " + msg, Errno.EINVAL, key);
+        return KernelException.of("sysctl: setting key \"" + key + "\": " + msg, Errno.EINVAL, key);
     }
 }

@@ -2,7 +2,8 @@ package dev.nslab.netlink;
 
 import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
-import dev.nslab.sys.SysException;
+import dev.nslab.sys.Privileges;
+import dev.nslab.error.KernelException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -74,7 +75,7 @@ public final class NetlinkSocket implements AutoCloseable {
         try (NetlinkSocket s = open(NETLINK_GENERIC)) {
             s.request(new NlRequest(genlIdCtrl, 0).u8(ctrlCmdGetFamily).u8(1).u16(0).attrString(ctrlAttrFamilyName, family));
             return true;
-        } catch (NetlinkException e) {
+        } catch (KernelException e) {
             if (e.errno() == Errno.ENOENT) return false;
             throw e;
         }
@@ -91,7 +92,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Sends one request and waits for its ACK; throws the kernel's error. */
     public void execute(NlRequest request) {
-        NetlinkException e = executeAll(List.of(request)).getFirst();
+        KernelException e = executeAll(List.of(request)).getFirst();
         if (e != null) throw e;
     }
 
@@ -100,17 +101,17 @@ public final class NetlinkSocket implements AutoCloseable {
      * succeeded, the kernel's error where it failed. All requests are sent even if an early one fails, exactly as
      * when they arrive one by one; callers that need all-or-nothing must order and undo themselves.
      */
-    public List<NetlinkException> executeAll(List<NlRequest> requests) {
+    public List<KernelException> executeAll(List<NlRequest> requests) {
         if (requests.size() > 16 && !bigQueue) {
             // Room for the ACKs of a whole pipelined chunk; most sockets never need it.
             try {
                 Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, 4 << 20);
-            } catch (SysException e) {
+            } catch (KernelException e) {
                 Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
             }
             bigQueue = true;
         }
-        NetlinkException[] results = new NetlinkException[requests.size()];
+        KernelException[] results = new KernelException[requests.size()];
         for (int from = 0; from < requests.size(); ) {
             int firstSeq = seq;
             int to = sendChunk(requests, from, NLM_F_ACK);
@@ -232,7 +233,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /** Decodes an NLMSG_ERROR, including the kernel's extended ACK text when present. */
-    private static NetlinkException error(NlMessage m) {
+    private static KernelException error(NlMessage m) {
         int errno = -m.i32(0);
         String text = null;
         if ((m.flags() & NLM_F_ACK_TLVS) != 0) {
@@ -240,7 +241,9 @@ public final class NetlinkSocket implements AutoCloseable {
             int off = 4 + ((echoed + 3) & ~3);
             if (off < m.payload().limit()) text = NlAttrs.parse(m.payload(), off, m.payload().limit()).string(NLMSGERR_ATTR_MSG);
         }
-        return new NetlinkException(errno, text);
+        String message = errno == Errno.EPERM || errno == Errno.EACCES ? Privileges.explain()
+                : text != null ? "Error: " + text + "." : "RTNETLINK answers: " + Libc.strerror(errno);
+        return KernelException.of(message, errno, null, text, true);
     }
 
     @Override

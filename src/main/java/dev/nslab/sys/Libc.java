@@ -1,5 +1,6 @@
 package dev.nslab.sys;
 
+import dev.nslab.error.KernelException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -19,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The libc calls nslab needs, bound with the FFM API. Each binding lives in its own holder class so that a
  * command pays only for the downcall stubs it really uses (start-up time matters for a CLI). Every call that
- * fails throws {@link SysException} with the errno captured right after the call, never read later from a
+ * fails throws {@link KernelException} with the errno captured right after the call, never read later from a
  * thread-local that the JVM may have overwritten.
  */
 public final class Libc {
@@ -59,8 +60,15 @@ public final class Libc {
 
     private static MemorySegment state() { return STATE.get(); }
 
-    private static SysException fail(String op, String object, MemorySegment state) {
-        return new SysException(op, object, errno(state));
+    private static KernelException fail(String op, String object, MemorySegment state) {
+        return failure(op, object, errno(state));
+    }
+
+    /** A failed call as the typed exception for its errno; a refusal for want of privileges names what is missing. */
+    public static KernelException failure(String op, String object, int errno) {
+        String message = op + (object == null || object.isEmpty() ? "" : " \"" + object + "\"") + ": " + strerror(errno);
+        if (errno == Errno.EPERM || errno == Errno.EACCES) message = Privileges.explain() + " [" + message + "]";
+        return KernelException.of(message, errno, object);
     }
 
     // ---- namespaces and mounts ------------------------------------------------------------------------------
@@ -72,7 +80,7 @@ public final class Libc {
         try {
             MemorySegment st = state();
             if ((int) Unshare.H.invokeExact(st, flags) < 0) throw fail("unshare", object, st);
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Setns { static final MethodHandle H = bind("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); }
@@ -82,7 +90,7 @@ public final class Libc {
         try {
             MemorySegment st = state();
             if ((int) Setns.H.invokeExact(st, fd, nstype) < 0) throw fail("setns", object, st);
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Mount { static final MethodHandle H = bind("mount",
@@ -94,7 +102,7 @@ public final class Libc {
             MemorySegment st = state();
             int r = (int) Mount.H.invokeExact(st, cstr(a, source), cstr(a, target), cstr(a, fstype), flags, cstr(a, data));
             if (r < 0) throw fail("mount", target, st);
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Umount2 { static final MethodHandle H = bind("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
@@ -103,7 +111,7 @@ public final class Libc {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
             if ((int) Umount2.H.invokeExact(st, cstr(a, target), flags) < 0) throw fail("umount", target, st);
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     // ---- files --------------------------------------------------------------------------------------------
@@ -118,7 +126,7 @@ public final class Libc {
             int fd = (int) Open.H.invokeExact(st, a.allocateFrom(path), flags | O_CLOEXEC, mode);
             if (fd < 0) throw fail("open", path, st);
             return fd;
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Close { static final MethodHandle H = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
@@ -143,7 +151,7 @@ public final class Libc {
             if ((int) Getrlimit.H.invokeExact(st, resource, lim) < 0) throw fail("getrlimit", null, st);
             long soft = lim.get(JAVA_LONG, 0), hard = lim.get(JAVA_LONG, 8);
             return new long[] {soft < 0 ? Long.MAX_VALUE : soft, hard < 0 ? Long.MAX_VALUE : hard};
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     // ---- sockets ------------------------------------------------------------------------------------------
@@ -156,7 +164,7 @@ public final class Libc {
             int fd = (int) Socket.H.invokeExact(st, domain, type | SOCK_CLOEXEC, protocol);
             if (fd < 0) throw fail("socket", null, st);
             return fd;
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Bind { static final MethodHandle H = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
@@ -165,7 +173,7 @@ public final class Libc {
         try {
             MemorySegment st = state();
             if ((int) Bind.H.invokeExact(st, fd, addr, (int) addr.byteSize()) < 0) throw fail("bind", null, st);
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Setsockopt { static final MethodHandle H = bind("setsockopt",
@@ -176,19 +184,19 @@ public final class Libc {
             MemorySegment st = state();
             MemorySegment v = a.allocateFrom(JAVA_INT, value);
             if ((int) Setsockopt.H.invokeExact(st, fd, level, name, v, 4) < 0) throw fail("setsockopt", null, st);
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Send { static final MethodHandle H = bind("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
 
     /** send(2) of the first {@code len} bytes of {@code buf}; {@code state} is a capture segment owned by the caller. */
-    public static long send(int fd, MemorySegment buf, long len, int flags, MemorySegment state) throws SysException {
+    public static long send(int fd, MemorySegment buf, long len, int flags, MemorySegment state) throws KernelException {
         try {
             long n = (long) Send.H.invokeExact(state, fd, buf, len, flags);
             if (n < 0) throw fail("send", null, state);
             return n;
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Recv { static final MethodHandle H = bind("recv",
@@ -202,7 +210,7 @@ public final class Libc {
                 if (n >= 0) return n;
                 if (errno(state) != Errno.EINTR) throw fail("recv", null, state);
             }
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Sendto { static final MethodHandle H = bind("sendto",
@@ -214,7 +222,7 @@ public final class Libc {
             long n = (long) Sendto.H.invokeExact(st, fd, buf, buf.byteSize(), 0, addr, (int) addr.byteSize());
             if (n < 0) throw fail("sendto", object, st);
             return n;
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Recvmsg { static final MethodHandle H = bind("recvmsg",
@@ -252,7 +260,7 @@ public final class Libc {
                 }
                 if (errno(st) != Errno.EINTR) throw fail("poll", null, st);
             }
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     /** poll(2) on one descriptor for POLLIN; true when it is readable before the timeout. */
@@ -267,7 +275,7 @@ public final class Libc {
                 if (r >= 0) return r > 0;
                 if (errno(st) != Errno.EINTR) throw fail("poll", null, st);
             }
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     private static final class Ioctl { static final MethodHandle H = bind("ioctl",
@@ -280,14 +288,14 @@ public final class Libc {
             int r = (int) Ioctl.H.invokeExact(st, fd, request, MemorySegment.NULL);
             if (r < 0) throw fail("ioctl", object, st);
             return r;
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     public static void ioctl(int fd, long request, MemorySegment arg, String object) {
         try {
             MemorySegment st = state();
             if ((int) Ioctl.H.invokeExact(st, fd, request, arg) < 0) throw fail("ioctl", object, st);
-        } catch (SysException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     // ---- processes ----------------------------------------------------------------------------------------
@@ -309,7 +317,7 @@ public final class Libc {
      * The JVM blocks some signals on its threads; they are unblocked first so the program starts as if from a
      * shell. Returns only by throwing.
      */
-    public static SysException execvp(List<String> argv) {
+    public static KernelException execvp(List<String> argv) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
             MemorySegment empty = a.allocate(128);

@@ -1,7 +1,7 @@
 package dev.nslab.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nslab.netlink.NetlinkException;
+import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NetlinkSocket;
 import dev.nslab.netlink.NlRequest;
 import dev.nslab.netlink.Rtnl;
@@ -46,7 +46,7 @@ class PipelineAndMonitorTest {
             reqs.add(new NlRequest(Rtnl.RTM_NEWADDR, NetlinkSocket.NLM_F_CREATE | NetlinkSocket.NLM_F_EXCL)
                     .u8(2).u8(32).u8(0).u8(0).u32(lo).attr(Rtnl.IFA_LOCAL, a).attr(Rtnl.IFA_ADDRESS, a));
         }
-        List<NetlinkException> results;
+        List<KernelException> results;
         try (NetlinkSocket s = reg.call(NsRef.named(ns), () -> NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE))) {
             results = s.executeAll(reqs);
         }

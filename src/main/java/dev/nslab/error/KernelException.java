@@ -1,0 +1,49 @@
+package dev.nslab.error;
+
+/**
+ * The kernel refused a system call or a netlink request. Carries the errno, the name of the object the request was
+ * about (a namespace, an interface, an address; may be null), the kernel's own explanation when it gave one (netlink's
+ * extended ACK), and whether the refusal came over rtnetlink (iproute2's exit status 2) rather than from a plain
+ * system call. {@link #of} picks the subclass that says what kind of refusal it is.
+ */
+public class KernelException extends NslabException {
+    private final int errno;
+    private final String object;
+    private final String extAck;
+    private final boolean rtnetlink;
+
+    public KernelException(String message, int errno, String object, String extAck, boolean rtnetlink) {
+        super(message);
+        this.errno = errno;
+        this.object = object;
+        this.extAck = extAck;
+        this.rtnetlink = rtnetlink;
+    }
+
+    /** A refusal of a system call (or of a step nslab takes for one), typed by its errno. */
+    public static KernelException of(String message, int errno, String object) { return of(message, errno, object, null, false); }
+
+    /** A refusal, typed by its errno: no such object, already exists, not permitted, unreachable, out of resources. */
+    public static KernelException of(String message, int errno, String object, String extAck, boolean rtnetlink) {
+        return switch (errno) {
+            case 2, 3, 6, 19, 99 -> new NoSuchObjectException(message, errno, object, extAck, rtnetlink);      // ENOENT ESRCH ENXIO ENODEV EADDRNOTAVAIL
+            case 17 -> new AlreadyExistsException(message, errno, object, extAck, rtnetlink);                 // EEXIST
+            case 1, 13 -> new NotPermittedException(message, errno, object, extAck, rtnetlink);              // EPERM EACCES
+            case 101, 113 -> new UnreachableException(message, errno, object, extAck, rtnetlink);            // ENETUNREACH EHOSTUNREACH
+            case 12, 23, 24, 28, 105 -> new OutOfResourcesException(message, errno, object, extAck, rtnetlink); // ENOMEM ENFILE EMFILE ENOSPC ENOBUFS
+            default -> new KernelException(message, errno, object, extAck, rtnetlink);
+        };
+    }
+
+    /** The errno value the kernel returned. */
+    public int errno() { return errno; }
+
+    /** The name of the namespace, interface, path or address the request was about; may be null. */
+    public String object() { return object; }
+
+    /** The kernel's extended explanation (netlink extended ACK), or null. */
+    public String extAck() { return extAck; }
+
+    /** Whether the refusal came over rtnetlink. */
+    public boolean rtnetlink() { return rtnetlink; }
+}
