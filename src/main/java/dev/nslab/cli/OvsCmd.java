@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.net.ChecksumOffload;
 import dev.nslab.ovs.Ovs;
 import dev.nslab.ovs.OvsBridge;
 import dev.nslab.ovs.OvsDaemons;
@@ -70,7 +71,7 @@ final class OvsCmd {
         }
         for (Command c : cmds) checkArity(c);
         ensureRunning();
-        try (Ovs ovs = Ovs.connect(socket, cli.registry)) {
+        try (Ovs ovs = Ovs.connect(socket)) {
             return execute(ovs, cmds);
         }
     }
@@ -134,14 +135,14 @@ final class OvsCmd {
         if (!socket.equals(daemons.socket())) return; // a database chosen with --db is the user's to run
         OvsDaemons.Status s = daemons.status();
         if (s.running()) return;
-        List<String> started = daemons.start(cli.registry, msg -> { if (verbose) cli.err.println("nslab ovs: " + msg); });
+        List<String> started = daemons.start(msg -> { if (verbose) cli.err.println("nslab ovs: " + msg); });
         if (!started.isEmpty()) cli.err.println("nslab ovs: Open vSwitch was not running: started " + String.join(" and ", started));
     }
 
     private int daemon(String what) {
         switch (what) {
             case "start" -> {
-                List<String> started = daemons.start(cli.registry, msg -> cli.err.println("nslab ovs: " + msg));
+                List<String> started = daemons.start(msg -> cli.err.println("nslab ovs: " + msg));
                 if (started.isEmpty()) cli.err.println("nslab ovs: Open vSwitch is already running");
                 return 0;
             }
@@ -158,13 +159,13 @@ final class OvsCmd {
                     m.put("ovsdb_server", s.dbServer().orElse(null));
                     m.put("ovs_vswitchd", s.vswitchd().orElse(null));
                     m.put("socket", s.socket().toString());
-                    m.put("default_datapath_type", datapathName(Ovs.defaultDatapathType()));
+                    m.put("default_datapath_type", datapathName(Ovs.datapathType(ChecksumOffload.kernelDatapath())));
                     cli.printJson(m);
                 } else {
                     cli.out.println("ovsdb-server: " + s.dbServer().map(p -> "running, pid " + p).orElse("not running"));
                     cli.out.println("ovs-vswitchd: " + s.vswitchd().map(p -> "running, pid " + p).orElse("not running"));
                     cli.out.println("database socket: " + s.socket());
-                    cli.out.println("datapath for new bridges: " + datapathName(Ovs.defaultDatapathType()));
+                    cli.out.println("datapath for new bridges: " + datapathName(Ovs.datapathType(ChecksumOffload.kernelDatapath())));
                     if (!s.installed()) cli.out.println("Open vSwitch is not installed: apt-get install " + OvsDaemons.PACKAGE);
                 }
                 return s.running() ? 0 : 3;
@@ -218,7 +219,7 @@ final class OvsCmd {
                 }
                 case "add-br" -> {
                     txn = txn == null ? ovs.begin() : txn;
-                    String dp = Ovs.defaultDatapathType();
+                    String dp = Ovs.datapathType(ChecksumOffload.kernelDatapath());
                     if (!txn.hasBridge(x.getFirst()) && !dp.isEmpty() && !datapathSaid) {
                         cli.err.println("nslab ovs: " + x.getFirst() + " uses the userspace datapath (datapath_type=" + dp
                                 + "): this kernel has no openvswitch module");
@@ -246,9 +247,16 @@ final class OvsCmd {
                 default -> throw new IllegalStateException(c.name());
             }
         }
+        List<String> notes = new ArrayList<>();
+        if (txn != null && !txn.userspacePorts().isEmpty()) {
+            // the userspace datapath does not complete checksums: TX offload off on each port's veth pair, first
+            try (ChecksumOffload offload = new ChecksumOffload(cli.registry)) {
+                for (String port : txn.userspacePorts()) notes.addAll(offload.prepare(port));
+            }
+        }
         OvsTransaction.Result result = txn == null ? null : txn.commit(noWait ? null : timeout);
         if (result != null) {
-            if (verbose) result.notes().forEach(n -> cli.err.println("nslab ovs: " + n));
+            if (verbose) notes.forEach(n -> cli.err.println("nslab ovs: " + n));
             result.warnings().forEach(w -> cli.err.println("ovs-vsctl: " + w));
         }
         if (cli.json) {
@@ -258,7 +266,7 @@ final class OvsCmd {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("changed", result.changed());
                 m.put("warnings", result.warnings());
-                m.put("notes", result.notes());
+                m.put("notes", notes);
                 cli.printJson(m);
             }
         } else {

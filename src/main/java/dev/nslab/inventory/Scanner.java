@@ -259,7 +259,7 @@ public final class Scanner {
     private void ovs(Map<String, OvsPort> ports, Map<String, String> bridgeOf, List<String> notes) {
         OvsDaemons d = new OvsDaemons();
         if (!d.status().running()) return;
-        try (Ovs ovs = Ovs.connect(d.socket(), registry)) {
+        try (Ovs ovs = Ovs.connect(d.socket())) {
             OvsState s = ovs.state();
             for (OvsBridge b : s.bridges()) {
                 for (OvsPort p : b.ports()) {

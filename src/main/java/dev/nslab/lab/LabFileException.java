@@ -1,7 +1,7 @@
 package dev.nslab.lab;
 
 /** A mistake in a topology file, located as {@code file:line:column} and worded with the fix. */
-public final class LabFileException extends RuntimeException {
+public final class LabFileException extends LabException {
     private final String file;
     private final int line;
     private final int column;

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.ChecksumOffload;
 import dev.nslab.error.NoSuchObjectException;
 import dev.nslab.lab.Resource.End;
 import dev.nslab.net.Link;
@@ -290,7 +291,7 @@ public final class Labs {
     private Set<String> ovsBridgeNames() {
         OvsDaemons d = new OvsDaemons();
         if (!d.status().running()) return Set.of();
-        try (Ovs ovs = Ovs.connect(d.socket(), registry)) {
+        try (Ovs ovs = Ovs.connect(d.socket())) {
             Set<String> out = new HashSet<>();
             ovs.state().bridges().forEach(b -> out.add(b.name()));
             return out;
@@ -363,9 +364,9 @@ public final class Labs {
         Ovs ovs() {
             if (ovs == null) {
                 OvsDaemons d = new OvsDaemons();
-                List<String> started = d.start(registry, msg -> { });
+                List<String> started = d.start(msg -> { });
                 if (!started.isEmpty()) progress.say("Open vSwitch was not running: started " + String.join(" and ", started));
-                ovs = Ovs.connect(d.socket(), registry);
+                ovs = Ovs.connect(d.socket());
             }
             return ovs;
         }
@@ -670,7 +671,7 @@ public final class Labs {
             String dp = null;
             for (Resource r : work) {
                 if (r instanceof Resource.OvsBridge b) {
-                    if (dp == null) dp = Ovs.defaultDatapathType();
+                    if (dp == null) dp = Ovs.datapathType(ChecksumOffload.kernelDatapath());
                     txn.addBridge(b.name(), dp, true, Map.of(OVS_MARK_KEY, lab));
                 } else if (r instanceof Resource.OvsPort p) {
                     PortConfig c = PortConfig.NONE;
@@ -682,6 +683,11 @@ public final class Labs {
             }
             // recorded as created first: if the commit fails half-way for ovs-vswitchd, rollback still removes the rows
             created.addAll(work);
+            if (!txn.userspacePorts().isEmpty()) {
+                try (ChecksumOffload offload = new ChecksumOffload(registry)) {
+                    for (String port : txn.userspacePorts()) offload.prepare(port);
+                }
+            }
             OvsTransaction.Result res = txn.commit(Duration.ofSeconds(60));
             res.warnings().forEach(w -> progress.say("Open vSwitch: " + w));
         }

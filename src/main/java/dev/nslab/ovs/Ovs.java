@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nslab.net.Namespaces;
-import dev.nslab.netlink.NetlinkSocket;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,22 +23,20 @@ public final class Ovs implements AutoCloseable {
     private final JsonRpc rpc;
     private final ObjectMapper mapper;
     private final Path socket;
-    private final Namespaces registry;
     private long curCfg = -1;
     private boolean monitoring;
 
-    private Ovs(JsonRpc rpc, ObjectMapper mapper, Path socket, Namespaces registry) {
+    private Ovs(JsonRpc rpc, ObjectMapper mapper, Path socket) {
         this.rpc = rpc;
         this.mapper = mapper;
         this.socket = socket;
-        this.registry = registry;
     }
 
     /** Connects to the database socket; fails with error "io" when nothing listens there. */
-    public static Ovs connect(Path socket, Namespaces registry) {
+    public static Ovs connect(Path socket) {
         ObjectMapper mapper = new ObjectMapper();
         try {
-            return new Ovs(JsonRpc.connect(socket, mapper), mapper, socket, registry);
+            return new Ovs(JsonRpc.connect(socket, mapper), mapper, socket);
         } catch (IOException e) {
             throw new OvsdbException("cannot connect to " + socket + " (" + e.getMessage() + ")", "io", socket.toString(), e);
         }
@@ -48,17 +44,13 @@ public final class Ovs implements AutoCloseable {
 
     public Path socket() { return socket; }
 
-    Namespaces registry() { return registry; }
-
     ObjectMapper mapper() { return mapper; }
 
     /**
-     * The datapath a new bridge should use: the kernel's when the openvswitch module is there, else the
-     * userspace one ("netdev"), which works on any kernel.
+     * The datapath a new bridge should use, given whether the kernel has Open vSwitch's module: the kernel's, else the
+     * userspace one ("netdev"), which works on any kernel (asking the kernel is the caller's business).
      */
-    public static String defaultDatapathType() {
-        return NetlinkSocket.genlFamilyExists("ovs_datapath") ? "" : "netdev";
-    }
+    public static String datapathType(boolean kernelModule) { return kernelModule ? "" : "netdev"; }
 
     /** Reads every bridge, port and interface in one transaction. */
     public OvsState state() {

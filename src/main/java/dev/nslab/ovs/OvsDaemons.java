@@ -1,7 +1,6 @@
 package dev.nslab.ovs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nslab.net.Namespaces;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +80,7 @@ public final class OvsDaemons {
      * Starts whichever daemon is not running, creating the database first when there is none. Returns what was
      * started (empty when both were already running).
      */
-    public List<String> start(Namespaces registry, Consumer<String> progress) {
+    public List<String> start(Consumer<String> progress) {
         List<String> started = new ArrayList<>();
         Status s = status();
         if (s.running()) return started;
@@ -108,7 +107,7 @@ public final class OvsDaemons {
                     "--detach"));
             started.add("ovsdb-server");
         }
-        try (Ovs ovs = Ovs.connect(socket(), registry)) {
+        try (Ovs ovs = Ovs.connect(socket())) {
             ovs.initialize(version(vswitchd), schemaVersion());
         }
         if (s.vswitchd().isEmpty()) {

@@ -32,8 +32,8 @@ public final class OvsTransaction {
 
     private record PortRef(String bridge, JsonNode ref, ObjectNode insertRow) { }
 
-    /** What a commit did: warnings from ovs-vswitchd and notes on ports prepared for the userspace datapath. */
-    public record Result(List<String> warnings, List<String> notes, boolean changed) { }
+    /** What a commit did: warnings from ovs-vswitchd, and whether there was anything to commit. */
+    public record Result(List<String> warnings, boolean changed) { }
 
     OvsTransaction(Ovs ovs, OvsState state) {
         this.ovs = ovs;
@@ -207,18 +207,18 @@ public final class OvsTransaction {
     }
 
     /**
+     * The ports this transaction puts on userspace-datapath ("netdev") bridges: their devices need preparing before
+     * the commit (that datapath does not complete checksums; see net.ChecksumOffload), which is the caller's job,
+     * since this client speaks OVSDB only.
+     */
+    public Set<String> userspacePorts() { return java.util.Collections.unmodifiableSet(userspacePorts); }
+
+    /**
      * Commits. With {@code wait} non-null, returns only once ovs-vswitchd has applied the change (as ovs-vsctl
-     * does) and reports what it could not set up. Ports joining a userspace-datapath bridge first get TX checksum
-     * offload turned off on their veth pair: that datapath does not complete checksums, so TCP would fail.
+     * does) and reports what it could not set up.
      */
     public Result commit(Duration wait) {
-        if (ops.isEmpty()) return new Result(List.of(), List.of(), false);
-        List<String> notes = new ArrayList<>();
-        if (!userspacePorts.isEmpty()) {
-            try (Offload offload = new Offload(ovs.registry())) {
-                for (String port : userspacePorts) notes.addAll(offload.prepare(port));
-            }
-        }
+        if (ops.isEmpty()) return new Result(List.of(), false);
         if (wait != null) ovs.monitorCurCfg();
         ops.add(mutate("Open_vSwitch", null, "next_cfg", "+=", ovs.mapper().getNodeFactory().numberNode(1)));
         ops.add(ovs.select("Open_vSwitch", "next_cfg"));
@@ -230,7 +230,7 @@ public final class OvsTransaction {
             ovs.interfaceErrors(List.copyOf(addedInterfaces)).forEach((name, err) ->
                     warnings.add("Error detected while setting up '" + name + "': " + err + ".  See ovs-vswitchd log for details."));
         }
-        return new Result(warnings, notes, true);
+        return new Result(warnings, true);
     }
 
     private void apply(ObjectNode row, PortConfig c) {

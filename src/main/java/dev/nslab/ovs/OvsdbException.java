@@ -1,11 +1,13 @@
 package dev.nslab.ovs;
 
+import dev.nslab.error.NslabException;
+
 /**
  * A refusal from the Open vSwitch database or from nslab's checks before a transaction: {@code error} is the
  * OVSDB error word ("constraint violation", "not found"...) or nslab's own ("no bridge", "timeout"), {@code object}
  * the bridge, port or socket it is about.
  */
-public final class OvsdbException extends RuntimeException {
+public final class OvsdbException extends NslabException {
     private final String error;
     private final String object;
 

@@ -1,9 +1,6 @@
-package dev.nslab.ovs;
+package dev.nslab.net;
 
-import dev.nslab.net.Link;
-import dev.nslab.net.NetHandle;
-import dev.nslab.net.Namespaces;
-import dev.nslab.net.NsRef;
+import dev.nslab.netlink.NetlinkSocket;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,24 +9,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Prepares devices for the userspace datapath. That datapath hands packets between devices without completing
- * checksums a sender left to "hardware", so a veth end with TX checksum offload on sends TCP segments that the
- * receiver drops (ping still works: ICMP checksums are always computed). Turning the offload off on both ends of
- * the pair makes the kernel compute them. One instance serves one commit and keeps its netlink sockets open.
+ * Prepares devices for Open vSwitch's userspace datapath. That datapath hands packets between devices without
+ * completing checksums a sender left to "hardware", so a veth end with TX checksum offload on sends TCP segments that
+ * the receiver drops (ping still works: ICMP checksums are always computed). Turning the offload off on both ends of
+ * the pair makes the kernel compute them. One instance serves one batch of ports and keeps its netlink sockets open.
  */
-final class Offload implements AutoCloseable {
+public final class ChecksumOffload implements AutoCloseable {
     private final Namespaces registry;
     private final NetHandle root;
     private final Map<String, NetHandle> handles = new HashMap<>();
     private Map<Integer, String> nsNames;
 
-    Offload(Namespaces registry) {
+    public ChecksumOffload(Namespaces registry) {
         this.registry = registry;
         this.root = NetHandle.open(registry, NsRef.current());
     }
 
     /** Turns TX checksum offload off on {@code port} (in this namespace) and its veth peer; returns what it did. */
-    List<String> prepare(String port) {
+    public List<String> prepare(String port) {
         List<String> notes = new ArrayList<>();
         Optional<Link> link = root.findLink(port);
         if (link.isEmpty()) return notes; // ovs-vswitchd will report the missing device
@@ -57,6 +54,12 @@ final class Offload implements AutoCloseable {
         }
         return notes;
     }
+
+    /**
+     * Whether this kernel has Open vSwitch's datapath module (generic netlink family "ovs_datapath"). Without it a
+     * bridge must use the userspace datapath ("netdev"), whose ports need {@link #prepare}.
+     */
+    public static boolean kernelDatapath() { return NetlinkSocket.genlFamilyExists("ovs_datapath"); }
 
     @Override
     public void close() {
