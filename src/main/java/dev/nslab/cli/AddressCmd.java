@@ -13,26 +13,18 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code nslab address add | del | show} (aliases {@code addr}, {@code a}). */
-final class AddressCmd {
-    private final Cli cli;
-    private final NsRef ns;
+final class AddressCmd extends ObjectCmd {
+    AddressCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
-    AddressCmd(Cli cli, NsRef ns) {
-        this.cli = cli;
-        this.ns = ns;
-    }
+    @Override String object() { return "address"; }
 
-    int run(Args a) {
-        if (!a.more()) return show(a);
-        String cmd = a.next();
-        if (Args.matches(cmd, "show") || Args.matches(cmd, "list") || Args.matches(cmd, "lst")) return show(a);
+    @Override void help(java.io.PrintStream out) { Help.address(out); }
+
+    @Override
+    Integer verb(String cmd, Args a) {
         if (Args.matches(cmd, "add")) return change(a, true);
         if (Args.matches(cmd, "delete") || cmd.equals("del")) return change(a, false);
-        if (Args.matches(cmd, "help")) {
-            Help.address(cli.out);
-            return 0;
-        }
-        throw new UsageException("Command \"" + cmd + "\" is unknown, try \"nslab address help\".");
+        return null;
     }
 
     private int change(Args a, boolean add) {
@@ -65,7 +57,8 @@ final class AddressCmd {
         return 0;
     }
 
-    private int show(Args a) {
+    @Override
+    int show(Args a) {
         String dev = null;
         while (a.more()) {
             String w = a.next();

@@ -5,7 +5,6 @@ import dev.nslab.inventory.Inventory;
 import dev.nslab.inventory.Inventory.Iface;
 import dev.nslab.inventory.Inventory.Netns;
 import dev.nslab.inventory.Scanner;
-import dev.nslab.lab.LabGraph;
 import dev.nslab.lab.Labs;
 import dev.nslab.lab.Topology;
 import dev.nslab.lab.TopologyParser;
@@ -209,8 +208,7 @@ final class InventoryCmd {
         if (system || what == null) {
             g = Graph.of(new Scanner(cli.registry).scan());
         } else {
-            String file = Files.isRegularFile(Path.of(what)) ? what : new Labs(cli.registry, stateDir, dev.nslab.lab.Progress.SILENT).state(what).file();
-            Topology t = TopologyParser.parseFile(Path.of(file));
+            Topology t = TopologyParser.parseFile(new Labs(cli.registry, stateDir, dev.nslab.lab.Progress.SILENT).fileOf(what));
             g = LabGraph.of(t);
         }
         String text = switch (format) {

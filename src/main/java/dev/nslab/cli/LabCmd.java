@@ -165,10 +165,7 @@ final class LabCmd {
     }
 
     /** The lab's topology: from the file given, or from the file the lab was brought up with. */
-    private Topology topology(Labs labs, String fileOrLab) {
-        if (Files.isRegularFile(Path.of(fileOrLab))) return parse(fileOrLab);
-        return parse(labs.state(fileOrLab).file());
-    }
+    private Topology topology(Labs labs, String fileOrLab) { return parse(labs.fileOf(fileOrLab).toString()); }
 
     private int verify(Labs labs, String fileOrLab, int sample) {
         Topology t = topology(labs, fileOrLab);

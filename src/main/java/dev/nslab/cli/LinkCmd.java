@@ -11,30 +11,23 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code nslab link add | set | delete | show}. */
-final class LinkCmd {
-    private final Cli cli;
-    private final NsRef ns;
+final class LinkCmd extends ObjectCmd {
+    LinkCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
-    LinkCmd(Cli cli, NsRef ns) {
-        this.cli = cli;
-        this.ns = ns;
-    }
+    @Override String object() { return "link"; }
 
-    int run(Args a) {
-        if (!a.more()) return show(a);
-        String cmd = a.next();
-        if (Args.matches(cmd, "show") || Args.matches(cmd, "list") || Args.matches(cmd, "lst")) return show(a);
+    @Override void help(java.io.PrintStream out) { Help.link(out); }
+
+    @Override
+    Integer verb(String cmd, Args a) {
         if (Args.matches(cmd, "add")) return add(a);
         if (Args.matches(cmd, "set") || Args.matches(cmd, "change")) return set(a);
         if (Args.matches(cmd, "delete") || cmd.equals("del")) return delete(a);
-        if (Args.matches(cmd, "help")) {
-            Help.link(cli.out);
-            return 0;
-        }
-        throw new UsageException("Command \"" + cmd + "\" is unknown, try \"nslab link help\".");
+        return null;
     }
 
-    private int show(Args a) {
+    @Override
+    int show(Args a) {
         String dev = null;
         while (a.more()) {
             String w = a.next();

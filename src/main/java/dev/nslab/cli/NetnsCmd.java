@@ -20,15 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code nslab netns ...}, the named-namespace commands of {@code ip netns}. */
-final class NetnsCmd {
-    private final Cli cli;
-    private final NsRef ns;
+final class NetnsCmd extends NsCmd {
+    NetnsCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
-    NetnsCmd(Cli cli, NsRef ns) {
-        this.cli = cli;
-        this.ns = ns;
-    }
-
+    @Override
     int run(Args a) {
         if (!a.more()) return list();
         String cmd = a.next();

@@ -1,6 +1,7 @@
 package dev.nslab.cli;
 
 import dev.nslab.net.ChecksumOffload;
+import dev.nslab.net.Link;
 import dev.nslab.ovs.Ovs;
 import dev.nslab.ovs.OvsBridge;
 import dev.nslab.ovs.OvsDaemons;
@@ -225,12 +226,12 @@ final class OvsCmd {
                                 + "): this kernel has no openvswitch module");
                         datapathSaid = true;
                     }
-                    txn.addBridge(x.getFirst(), dp, c.mayExist());
+                    txn.addBridge(deviceName(x.getFirst(), "bridge"), dp, c.mayExist());
                 }
                 case "del-br" -> (txn = txn == null ? ovs.begin() : txn).delBridge(x.getFirst(), c.ifExists());
                 case "add-port" -> {
                     txn = txn == null ? ovs.begin() : txn;
-                    txn.addPort(x.get(0), x.get(1), portConfig(x.subList(2, x.size())), c.mayExist());
+                    txn.addPort(x.get(0), deviceName(x.get(1), "port"), portConfig(x.subList(2, x.size())), c.mayExist());
                 }
                 case "del-port" -> (txn = txn == null ? ovs.begin() : txn)
                         .delPort(x.size() == 2 ? x.get(0) : null, x.getLast(), c.ifExists());
@@ -432,5 +433,12 @@ final class OvsCmd {
         }
         m.put("bridges", bridges);
         return m;
+    }
+
+    /** A bridge or port becomes a network device of that name: the kernel's rule for interface names applies. */
+    private static String deviceName(String name, String what) {
+        String why = Link.whyInvalid(name);
+        if (why != null) throw new OvsdbException("\"" + name + "\" is not a valid " + what + " name: it " + why, "refused", name);
+        return name;
     }
 }

@@ -16,26 +16,18 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code nslab route add | del | show} (alias {@code r}). */
-final class RouteCmd {
-    private final Cli cli;
-    private final NsRef ns;
+final class RouteCmd extends ObjectCmd {
+    RouteCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
-    RouteCmd(Cli cli, NsRef ns) {
-        this.cli = cli;
-        this.ns = ns;
-    }
+    @Override String object() { return "route"; }
 
-    int run(Args a) {
-        if (!a.more()) return show(a);
-        String cmd = a.next();
-        if (Args.matches(cmd, "show") || Args.matches(cmd, "list") || Args.matches(cmd, "lst")) return show(a);
+    @Override void help(java.io.PrintStream out) { Help.route(out); }
+
+    @Override
+    Integer verb(String cmd, Args a) {
         if (Args.matches(cmd, "add")) return change(a, true);
         if (Args.matches(cmd, "delete") || cmd.equals("del")) return change(a, false);
-        if (Args.matches(cmd, "help")) {
-            Help.route(cli.out);
-            return 0;
-        }
-        throw new UsageException("Command \"" + cmd + "\" is unknown, try \"nslab route help\".");
+        return null;
     }
 
     private int change(Args a, boolean add) {
@@ -91,7 +83,8 @@ final class RouteCmd {
         }
     }
 
-    private int show(Args a) {
+    @Override
+    int show(Args a) {
         String prefix = null, dev = null;
         while (a.more()) {
             String w = a.next();

@@ -9,15 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code nslab [-n NETNS] sysctl [-w] [-n] [-q] KEY[=VALUE]...}, with sysctl(8)'s output. */
-final class SysctlCmd {
-    private final Cli cli;
-    private final NsRef ns;
+final class SysctlCmd extends NsCmd {
+    SysctlCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
-    SysctlCmd(Cli cli, NsRef ns) {
-        this.cli = cli;
-        this.ns = ns;
-    }
-
+    @Override
     int run(Args a) {
         boolean write = false, valueOnly = false, quiet = false;
         List<String> items = new ArrayList<>();

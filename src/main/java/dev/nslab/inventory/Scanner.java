@@ -257,10 +257,9 @@ public final class Scanner {
     }
 
     private void ovs(Map<String, OvsPort> ports, Map<String, String> bridgeOf, List<String> notes) {
-        OvsDaemons d = new OvsDaemons();
-        if (!d.status().running()) return;
-        try (Ovs ovs = Ovs.connect(d.socket())) {
-            OvsState s = ovs.state();
+        try {
+            OvsState s = new OvsDaemons().stateIfRunning().orElse(null);
+            if (s == null) return;
             for (OvsBridge b : s.bridges()) {
                 for (OvsPort p : b.ports()) {
                     ports.put(p.name(), p);

@@ -289,13 +289,18 @@ public final class Labs {
     }
 
     private Set<String> ovsBridgeNames() {
-        OvsDaemons d = new OvsDaemons();
-        if (!d.status().running()) return Set.of();
-        try (Ovs ovs = Ovs.connect(d.socket())) {
-            Set<String> out = new HashSet<>();
-            ovs.state().bridges().forEach(b -> out.add(b.name()));
-            return out;
-        }
+        Set<String> out = new HashSet<>();
+        new OvsDaemons().stateIfRunning().ifPresent(s -> s.bridges().forEach(b -> out.add(b.name())));
+        return out;
+    }
+
+    /**
+     * What a command's FILE|LAB word names: a lab file when one exists at that path, else a lab by name, whose file
+     * the state remembers.
+     */
+    public Path fileOf(String fileOrLab) {
+        Path p = Path.of(fileOrLab);
+        return Files.isRegularFile(p) ? p : Path.of(state(fileOrLab).file());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

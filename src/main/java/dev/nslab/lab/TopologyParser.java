@@ -8,6 +8,7 @@ import dev.nslab.lab.Topology.NodeDef;
 import dev.nslab.lab.Topology.RouteDef;
 import dev.nslab.lab.Yaml.Node;
 import dev.nslab.net.Cidr;
+import dev.nslab.net.Link;
 import dev.nslab.net.Namespaces;
 
 import java.io.IOException;
@@ -351,13 +352,8 @@ public final class TopologyParser {
     }
 
     private static void checkIfName(Node at, String name, String what) {
-        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 15) {
-            throw at.error(what + " \"" + name + "\" is " + name.getBytes(StandardCharsets.UTF_8).length
-                    + " bytes: Linux interface names have 1 to 15; choose a shorter one");
-        }
-        if (name.contains("/") || name.contains(":") || name.chars().anyMatch(Character::isWhitespace) || name.equals(".") || name.equals("..")) {
-            throw at.error(what + " \"" + name + "\" is not valid: no \"/\", \":\" or white space");
-        }
+        String why = Link.whyInvalid(name);
+        if (why != null) throw at.error(what + " \"" + name + "\" " + why + "; choose another");
     }
 
     private static Node required(Node parent, Map<String, Node> m, String key, String what) {

@@ -64,13 +64,21 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
     }
 
     /** iproute2's rule for interface names: 1..15 bytes, no '/', ':' or white space. */
-    public static boolean isValidName(String name) {
-        if (name == null || name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15) return false;
-        if (name.equals(".") || name.equals("..")) return false;
+    public static boolean isValidName(String name) { return whyInvalid(name) == null; }
+
+    /**
+     * Why the kernel would refuse {@code name} for an interface, or null when it would not: 1 to 15 bytes (IFNAMSIZ
+     * less the NUL), no "/", ":" (alias syntax), white space or NUL, not "." or "..". The one owner of that rule.
+     */
+    public static String whyInvalid(String name) {
+        if (name == null || name.isEmpty()) return "is empty: Linux interface names have 1 to 15 bytes";
+        int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > 15) return "is " + bytes + " bytes: Linux interface names have 1 to 15";
+        if (name.equals(".") || name.equals("..")) return "is not valid: \".\" and \"..\" are not interface names";
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c == '/' || c == ':' || Character.isWhitespace(c) || c == 0) return false;
+            if (c == '/' || c == ':' || Character.isWhitespace(c) || c == 0) return "is not valid: no \"/\", \":\" or white space";
         }
-        return true;
+        return null;
     }
 }

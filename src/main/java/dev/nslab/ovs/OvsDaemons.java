@@ -120,6 +120,14 @@ public final class OvsDaemons {
         return started;
     }
 
+    /** The switch's state when its database runs; empty when Open vSwitch is not running (nothing is started). */
+    public java.util.Optional<OvsState> stateIfRunning() {
+        if (!status().running()) return java.util.Optional.empty();
+        try (Ovs ovs = Ovs.connect(socket())) {
+            return java.util.Optional.of(ovs.state());
+        }
+    }
+
     /** Stops both daemons (SIGTERM to the pids in their pidfiles); the database file stays. Returns what was stopped. */
     public List<String> stop() {
         List<String> stopped = new ArrayList<>();

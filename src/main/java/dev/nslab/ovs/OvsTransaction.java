@@ -61,7 +61,6 @@ public final class OvsTransaction {
 
     /** {@code add-br} with external_ids on the bridge row (set in the same transaction as the bridge is made). */
     public OvsTransaction addBridge(String name, String datapathType, boolean mayExist, Map<String, String> externalIds) {
-        checkName(name, "bridge");
         if (bridges.containsKey(name)) {
             if (mayExist) return this;
             throw refused("cannot create a bridge named " + name + " because a bridge named " + name + " already exists", name);
@@ -121,7 +120,6 @@ public final class OvsTransaction {
 
     /** {@code add-port} with external_ids on the port row. */
     public OvsTransaction addPort(String bridge, String port, PortConfig config, boolean mayExist, Map<String, String> externalIds) {
-        checkName(port, "port");
         BridgeRef b = bridges.get(bridge);
         if (b == null) throw refused("no bridge named " + bridge, bridge);
         PortRef existing = ports.get(port);
@@ -260,13 +258,6 @@ public final class OvsTransaction {
         else op.set("where", Values.whereUuid(ref));
         op.putArray("mutations").add(ovs.mapper().createArrayNode().add(column).add(mutator).add(value));
         return op;
-    }
-
-    private static void checkName(String name, String what) {
-        if (name.isEmpty()) throw refused("a " + what + " name cannot be empty", name);
-        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 15 || name.contains("/") || name.isBlank()) {
-            throw refused("\"" + name + "\" is not a valid " + what + " name: use 1 to 15 bytes without \"/\" or white space", name);
-        }
     }
 
     private static OvsdbException refused(String msg, String object) { return new OvsdbException(msg, "refused", object); }

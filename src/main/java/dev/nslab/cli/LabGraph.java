@@ -1,6 +1,7 @@
-package dev.nslab.lab;
+package dev.nslab.cli;
 
 import dev.nslab.inventory.Graph;
+import dev.nslab.lab.Topology;
 import dev.nslab.lab.Topology.Endpoint;
 import dev.nslab.lab.Topology.LinkDef;
 import dev.nslab.lab.Topology.NodeDef;
@@ -11,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /** A lab drawn from its file: linux nodes as boxes with their interfaces, switches with their VLANs on the cables. */
-public final class LabGraph {
+final class LabGraph {
     private LabGraph() {}
 
-    public static Graph of(Topology t) {
+    static Graph of(Topology t) {
         Map<String, List<Graph.Port>> ports = new LinkedHashMap<>();
         List<Graph.Switch> switches = new ArrayList<>();
         for (NodeDef n : t.nodes()) {
