@@ -134,7 +134,7 @@ final class LabCmd {
     private int up(Labs labs, String file, boolean dryRun) {
         Topology t = parse(file);
         long t0 = System.nanoTime();
-        Labs.Plan plan = labs.up(t, dryRun);
+        Labs.Result plan = labs.up(t, dryRun);
         double secs = (System.nanoTime() - t0) / 1e9;
         if (cli.json) {
             Map<String, Object> m = new LinkedHashMap<>();

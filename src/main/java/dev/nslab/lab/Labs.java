@@ -59,11 +59,6 @@ public final class Labs {
     private final Preflight.Machine machine;
     private final NeighbourLimits neighbours;
 
-    /** What {@code up} did or (dry run) would do. */
-    public record Plan(String lab, List<Resource> add, List<Resource> remove, List<String> execOutput) {
-        public boolean isEmpty() { return add.isEmpty() && remove.isEmpty(); }
-    }
-
     /** A lab's health: each node with whether its namespace (or bridge) is there. */
     public record Status(LabState state, Map<String, Boolean> nodesPresent, int objects, List<String> missing) {
         public boolean healthy() { return missing.isEmpty() && state.pending().isEmpty(); }
@@ -87,79 +82,86 @@ public final class Labs {
 
     // ---- up ------------------------------------------------------------------------------------------------
 
-    public Plan up(Topology t, boolean dryRun) {
+    /**
+     * Brings the lab to what {@code t} says: plans (pure, {@link Reconciler}), checks (preflight, ownership), then,
+     * unless {@code dryRun}, applies. A dry run makes every check a real run makes, so a clean dry run means up will
+     * not refuse.
+     */
+    public Result up(Topology t, boolean dryRun) {
         LabNeeds needs = Preflight.check(t, machine);
         try (Lock ignored = lock(t.name())) {
             LabState old = LabState.load(stateDir, t.name());
             if (old != null && !old.pending().isEmpty() && !dryRun) {
                 progress.say("lab " + t.name() + " was interrupted while being changed: removing what that run had begun");
                 try (Session s = new Session(t.name())) {
-                    s.remove(minus(old.pending(), keys(old.done())), true);
+                    s.remove(minus(old.pending(), Reconciler.keys(old.done())), true);
                 }
                 old = old.withPending(List.of());
                 old.save(stateDir);
             }
-            Repair repair = old == null ? Repair.NONE : stillThere(old.done());
-            List<Resource> done = repair.kept();
-            List<Resource> desired = Planner.resources(t);
-            List<Resource> add = minus(desired, keys(done));
-            List<Resource> remove = minus(done, keys(desired));
-            if (dryRun) return new Plan(t.name(), add, remove, List.of());
-            if (add.isEmpty() && remove.isEmpty()) {
-                neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
-                return new Plan(t.name(), add, remove, List.of());
+            List<Resource> recorded = old == null ? List.of() : old.done();
+            Reconciler.Plan plan = Reconciler.plan(t.name(), Planner.resources(t), recorded, observe(recorded));
+            Reconciler.Observation seen = plan.observation();
+            if (!seen.goneNamespaces().isEmpty()) progress.say("namespaces gone since the last up, to be made again: " + String.join(", ", seen.goneNamespaces()));
+            if (!seen.goneOvsBridges().isEmpty()) progress.say("Open vSwitch bridges gone since the last up, to be made again: " + String.join(", ", seen.goneOvsBridges()));
+            if (plan.isEmpty()) {
+                if (!dryRun) neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
+                return new Result(plan, List.of());
             }
-            List<LabState.NodeInfo> nodes = t.nodes().stream().map(n -> new LabState.NodeInfo(n.name(),
-                    n.kind().name().toLowerCase().replace('_', '-'), n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n.name()))).toList();
-            LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, done, add, Map.of());
             try (Session s = new Session(t.name())) {
-                s.checkOwnership(add, done);
-                state.save(stateDir); // the intent, before anything is created
-                neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
-                s.removeStaleEnds(repair.staleEnds());
-                s.remove(remove, false);
-                List<Resource> kept = minus(done, keys(remove));
-                try {
-                    s.create(add);
-                } catch (RuntimeException e) {
-                    progress.say("up failed: " + e.getMessage() + "; removing what this run created");
-                    s.remove(reverse(s.created), true);
-                    if (kept.isEmpty()) {
-                        LabState.remove(stateDir, t.name());
-                        neighbours.release(holder(t.name())).forEach(progress::say);
-                    } else {
-                        state.withDone(kept).withPending(List.of()).save(stateDir);
-                    }
-                    throw e;
-                }
-                Set<String> ran = new HashSet<>();
-                List<String> output = s.exec(t, add, repair.touchedNs(), ran);
-                Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
-                observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
-                for (String ns : ran) observed.put(ns, List.copyOf(observe(ns).addresses()));
-                state.withDone(desired).withPending(List.of()).withObserved(observed).save(stateDir);
-                return new Plan(t.name(), add, remove, output);
+                s.checkOwnership(plan.add());
+                if (dryRun) return new Result(plan, List.of());
+                return apply(t, plan, old, needs, s);
             }
         }
     }
 
-    /**
-     * What a repair starts from: the recorded objects still there; the surviving ends of veth pairs whose other end
-     * went with a deleted namespace (the kernel removes them asynchronously, so they may linger and block the name);
-     * the surviving namespaces that lost an interface (their exec lines run again, as on a fresh up).
-     */
-    private record Repair(List<Resource> kept, List<End> staleEnds, Set<String> touchedNs) {
-        static final Repair NONE = new Repair(List.of(), List.of(), Set.of());
+    /** What {@code up} did (or, for a dry run, would do), and the output of the exec lines it ran. */
+    public record Result(Reconciler.Plan plan, List<String> execOutput) {
+        public List<Resource> add() { return plan.add(); }
+
+        public List<Resource> remove() { return plan.remove(); }
+
+        public boolean isEmpty() { return plan.isEmpty(); }
     }
 
-    /**
-     * The recorded objects minus those that vanished behind nslab's back (a namespace deleted by hand takes its
-     * interfaces, addresses and routes with it, and the veth pairs that reached into it; a bridge deleted from Open
-     * vSwitch takes its ports), so that {@code up} makes them again instead of saying "nothing to change".
-     */
-    private Repair stillThere(List<Resource> done) {
-        Set<String> goneNs = new HashSet<>();
-        Set<String> goneOvs = new HashSet<>();
+    private Result apply(Topology t, Reconciler.Plan plan, LabState old, LabNeeds needs, Session s) {
+        List<LabState.NodeInfo> nodes = t.nodes().stream().map(n -> new LabState.NodeInfo(n.name(),
+                n.kind().name().toLowerCase().replace('_', '-'), n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n.name()))).toList();
+        LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of());
+        state.save(stateDir); // the intent, before anything is created
+        neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
+        s.removeStaleEnds(plan.staleEnds());
+        s.remove(plan.remove(), false);
+        List<Resource> kept = minus(plan.kept(), Reconciler.keys(plan.remove()));
+        try {
+            s.create(plan.add());
+        } catch (RuntimeException e) {
+            progress.say("up failed: " + e.getMessage() + "; removing what this run created");
+            s.remove(reverse(s.created), true);
+            if (kept.isEmpty()) {
+                LabState.remove(stateDir, t.name());
+                neighbours.release(holder(t.name())).forEach(progress::say);
+            } else {
+                state.withDone(kept).withPending(List.of()).save(stateDir);
+            }
+            throw e;
+        }
+        Set<String> ran = new HashSet<>();
+        List<String> output = s.exec(t, plan.add(), plan.rerunExec(), ran);
+        List<Resource> desired = new ArrayList<>(kept);
+        desired.addAll(plan.add());
+        Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
+        observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
+        for (String ns : ran) observed.put(ns, List.copyOf(observe(ns).addresses()));
+        state.withDone(desired).withPending(List.of()).withObserved(observed).save(stateDir);
+        return new Result(plan, output);
+    }
+
+    /** Which of the recorded namespaces and Open vSwitch bridges are gone (deleted behind nslab's back). */
+    private Reconciler.Observation observe(List<Resource> done) {
+        Set<String> goneNs = new java.util.TreeSet<>();
+        Set<String> goneOvs = new java.util.TreeSet<>();
         Set<String> ovsNames = null;
         for (Resource r : done) {
             if (r instanceof Resource.Namespace n && !registry.exists(n.name())) goneNs.add(n.name());
@@ -168,37 +170,7 @@ public final class Labs {
                 if (ovsNames != null && !ovsNames.contains(b.name())) goneOvs.add(b.name());
             }
         }
-        if (goneNs.isEmpty() && goneOvs.isEmpty()) return new Repair(done, List.of(), Set.of());
-        if (!goneNs.isEmpty()) progress.say("namespaces gone since the last up, to be made again: " + String.join(", ", goneNs));
-        if (!goneOvs.isEmpty()) progress.say("Open vSwitch bridges gone since the last up, to be made again: " + String.join(", ", goneOvs));
-        Set<String> goneRootEnds = new HashSet<>();
-        Set<String> goneEnds = new HashSet<>();
-        List<End> stale = new ArrayList<>();
-        List<Resource> out = new ArrayList<>();
-        for (Resource r : done) {
-            boolean gone = switch (r) {
-                case Resource.Veth v -> (v.a().ns() != null && goneNs.contains(v.a().ns())) || (v.b().ns() != null && goneNs.contains(v.b().ns()));
-                case Resource.OvsBridge b -> goneOvs.contains(b.name());
-                case Resource.OvsPort p -> goneOvs.contains(p.bridge());
-                default -> r.namespace() != null && goneNs.contains(r.namespace());
-            };
-            if (gone && r instanceof Resource.Veth v) {
-                for (End e : List.of(v.a(), v.b())) {
-                    if (e.ns() == null) goneRootEnds.add(e.iface());
-                    else if (!goneNs.contains(e.ns())) goneEnds.add(e.ns() + "/" + e.iface());
-                    if (e.ns() == null || !goneNs.contains(e.ns())) stale.add(e);
-                }
-            }
-            if (!gone) out.add(r);
-        }
-        // an Open vSwitch port whose veth went is made again with it; so are the addresses of a surviving end's
-        // interface and the routes of its namespace (the kernel dropped those that used the interface)
-        Set<String> touchedNs = new HashSet<>();
-        goneEnds.forEach(e -> touchedNs.add(e.substring(0, e.indexOf('/'))));
-        out.removeIf(r -> (r instanceof Resource.OvsPort p && goneRootEnds.contains(p.port()))
-                || (r instanceof Resource.Address a && goneEnds.contains(a.ns() + "/" + a.dev()))
-                || (r instanceof Resource.Route rt && touchedNs.contains(rt.ns())));
-        return new Repair(out, stale, touchedNs);
+        return goneNs.isEmpty() && goneOvs.isEmpty() ? Reconciler.Observation.NOTHING_GONE : new Reconciler.Observation(goneNs, goneOvs);
     }
 
     // ---- down ----------------------------------------------------------------------------------------------
@@ -209,7 +181,7 @@ public final class Labs {
             LabState st = LabState.load(stateDir, lab);
             if (st == null) throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
             List<Resource> all = new ArrayList<>(st.done());
-            all.addAll(minus(st.pending(), keys(st.done())));
+            all.addAll(minus(st.pending(), Reconciler.keys(st.done())));
             List<Resource> removed;
             try (Session s = new Session(lab)) {
                 removed = s.remove(all, true);
@@ -332,12 +304,6 @@ public final class Labs {
         }
     }
 
-    private static Set<String> keys(List<Resource> rs) {
-        Set<String> out = new HashSet<>();
-        rs.forEach(r -> out.add(r.key()));
-        return out;
-    }
-
     private static List<Resource> minus(List<Resource> rs, Set<String> keys) {
         return rs.stream().filter(r -> !keys.contains(r.key())).toList();
     }
@@ -379,7 +345,7 @@ public final class Labs {
         boolean marked(Optional<Link> l) { return l.isPresent() && mark.equals(l.get().alias()); }
 
         /** Refuses to start when a name the lab is about to use is taken by something that is not the lab's. */
-        void checkOwnership(List<Resource> add, List<Resource> done) {
+        void checkOwnership(List<Resource> add) {
             OvsState ovsState = null;
             for (Resource r : add) {
                 switch (r) {

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a lab needs of the machine and what is refused before anything exists: pure, no root, no kernel. */
+@Tag("unit")
 class PreflightTest {
     static Preflight.Machine machine(boolean ovs, long files, long namespaces) {
         return new Preflight.Machine() {

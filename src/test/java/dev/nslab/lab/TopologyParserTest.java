@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The parser is pure: what it says depends on the file alone, never on the machine. */
+@Tag("unit")
 class TopologyParserTest {
     private static final String OVS_LAB = """
             name: t

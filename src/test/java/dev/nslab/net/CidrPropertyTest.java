@@ -2,6 +2,7 @@ package dev.nslab.net;
 
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Address text round trips against the JDK's own parser, and the checksum against a known packet. */
+@Tag("unit")
 class CidrPropertyTest {
 
     @RepeatedTest(500)

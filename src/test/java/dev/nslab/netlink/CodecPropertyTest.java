@@ -2,6 +2,7 @@ package dev.nslab.netlink;
 
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link NlAttrs}; random sequences of messages packed into one datagram must split back exactly. Each
  * repetition uses its own seed, printed on failure, so a failing case can be replayed.
  */
+@Tag("unit")
 class CodecPropertyTest {
 
     /** A generated attribute: a leaf with bytes, or a nest of children. */
