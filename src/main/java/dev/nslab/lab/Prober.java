@@ -27,14 +27,15 @@ import java.util.Map;
  * {@link Outcome#UNMEASURED}, never "no reach". A send refused for want of a route is the routing table's answer.
  */
 public final class Prober {
-    public enum Outcome { REPLY, NO_REPLY, UNMEASURED }
+    /** A reply; silence or an ICMP error; a send the kernel refused for want of a route; no measurement at all. */
+    public enum Outcome { REPLY, NO_REPLY, NO_ROUTE, UNMEASURED }
 
     /** The outcome for one (source, target): a reply, or what happened instead. */
     public record Result(Outcome outcome, String detail) {
         public boolean reach() { return outcome == Outcome.REPLY; }
 
         /** Nothing a second round could change. */
-        boolean settled() { return outcome == Outcome.REPLY || (outcome == Outcome.NO_REPLY && detail.startsWith("no route")); }
+        boolean settled() { return outcome == Outcome.REPLY || outcome == Outcome.NO_ROUTE; }
     }
 
     private record Probe(int source, InetAddress target) { }
@@ -82,7 +83,6 @@ public final class Prober {
             long overflow4 = NeighbourStats.tableFulls(2) - fulls4, overflow6 = NeighbourStats.tableFulls(10) - fulls6;
             for (int i = 0; i < probes.size(); i++) {
                 if (results[i] != null && results[i].outcome() != Outcome.NO_REPLY) continue;
-                if (results[i] != null && results[i].settled()) continue;
                 boolean v6 = Cidr.family(probes.get(i).target()) == 10;
                 long overflow = v6 ? overflow6 : overflow4;
                 if (overflow > 0) {
@@ -143,7 +143,7 @@ public final class Prober {
     /** A send the kernel refused at once: for want of a route (a verdict), or of anything else (no measurement). */
     private static Result sendFailure(KernelException e) {
         if (e instanceof UnreachableException) {
-            return new Result(Outcome.NO_REPLY, "no route: the kernel refused to send (" + e.getMessage() + ")");
+            return new Result(Outcome.NO_ROUTE, "no route: the kernel refused to send (" + e.getMessage() + ")");
         }
         if (e instanceof OutOfResourcesException && e.errno() == OutOfResourcesException.ENOBUFS) {
             return new Result(Outcome.UNMEASURED, "not sent: the kernel refused the request locally (No buffer space available: "

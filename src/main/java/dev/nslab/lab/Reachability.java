@@ -37,6 +37,7 @@ public final class Reachability {
     private final Map<String, Iface> ifaces = new HashMap<>();          // "node:iface"
     private final Map<String, String> parent = new HashMap<>();         // union-find over segment points
     private final Map<String, String> label = new HashMap<>();          // a readable name per segment point
+    private final Set<String> cablePoints = new java.util.HashSet<>();  // points named after a cable, not a switch
     private final Map<String, List<Route>> routes = new HashMap<>();
     // indexes, so that each hop of a walk costs a lookup rather than a scan of the whole lab
     private final Map<InetAddress, List<Iface>> holders = new HashMap<>();
@@ -89,6 +90,7 @@ public final class Reachability {
             case BRIDGE -> "br:" + n.name();
             case OVS_BRIDGE -> "ovs:" + n.name() + ":" + vlan;
         };
+        if (n.kind() == Kind.LINUX) cablePoints.add(p);
         label.putIfAbsent(p, switch (n.kind()) {
             case LINUX -> "the link " + l.a() + " - " + l.b();
             case BRIDGE -> "bridge " + n.name();
@@ -126,9 +128,13 @@ public final class Reachability {
         return segmentNames.computeIfAbsent(segment(node, iface), root -> {
             // prefer a switch's name over a cable's
             String best = null;
+            boolean bestIsCable = false;
             for (Map.Entry<String, String> e : label.entrySet()) {
                 if (!find(e.getKey()).equals(root)) continue;
-                if (best == null || (best.startsWith("the link") && !e.getValue().startsWith("the link"))) best = e.getValue();
+                if (best == null || (bestIsCable && !cablePoints.contains(e.getKey()))) {
+                    best = e.getValue();
+                    bestIsCable = cablePoints.contains(e.getKey());
+                }
             }
             return best == null ? "its link" : best;
         });

@@ -192,8 +192,10 @@ public final class NetHandle implements AutoCloseable {
                     + "cannot keep VLANs apart: use Open vSwitch for VLAN tags (nslab ovs add-br BR; nslab ovs add-port BR PORT tag=N)",
                     e.errno(), name);
         }
-        if (e.errno() == Errno.EOPNOTSUPP && e.extAck() != null && e.extAck().contains("Unknown device type")) {
-            return KernelException.of("Error: Unknown device type: this kernel lacks the driver (module not available)", e.errno(), name);
+        if (e.errno() == Errno.EOPNOTSUPP && !List.of("veth", "bridge").contains(spec.kind())) {
+            // the kernel has no driver for this kind (its extended ACK says "Unknown device type")
+            return KernelException.of("Error: " + (e.extAck() != null ? e.extAck() : "Unknown device type") + ": this kernel lacks the "
+                    + spec.kind() + " driver (module not available)", e.errno(), name);
         }
         return e;
     }
