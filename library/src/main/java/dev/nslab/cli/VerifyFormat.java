@@ -69,24 +69,13 @@ final class VerifyFormat {
     }
 
     /** The last line: never better than what was measured. */
-    static String verdict(Verification.Report r) {
-        long judged = r.pairs().stream().filter(Verification.Pair::judged).count();
-        if (r.ok()) {
-            return "verify: the lab agrees with its file (" + judged + " pairs judged" + (r.expectations().isEmpty() ? ""
-                    : ", " + r.expectations().size() + " expectations hold") + ")";
-        }
-        if (!r.unmeasured().isEmpty()) return "verify: INCOMPLETE: " + r.unmeasured().size() + " pairs could not be measured (exit 1)";
-        if (judged == 0 && r.expectations().isEmpty()) {
-            return "verify: NOTHING JUDGED: the file predicts none of the measured addresses and expects nothing; add \"expect:\" entries (exit 1)";
-        }
-        return "verify: DISAGREEMENT (exit 1)";
-    }
+    static String verdict(Verification.Report r) { return "verify: " + r.verdict() + (r.ok() ? "" : " (exit 1)"); }
 
     static Map<String, Object> json(Verification.Report r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lab", r.lab());
         m.put("ok", r.ok());
-        m.put("verdict", verdict(r).substring("verify: ".length()));
+        m.put("verdict", r.verdict());
         m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
         m.put("population", r.population());
         m.put("nodes", r.nodes());

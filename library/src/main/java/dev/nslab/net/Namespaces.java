@@ -135,6 +135,19 @@ public final class Namespaces {
         }
     }
 
+    /**
+     * Moves the calling platform thread into {@code ref} for good (no way back): for threads made to live in a
+     * namespace, such as a node's worker pool. Sockets and child processes they create live there too.
+     */
+    public void enter(NsRef ref) {
+        int fd = open(ref);
+        try {
+            Libc.setns(fd, Libc.CLONE_NEWNET, ref.toString());
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
     /** Names in directory order, which is the order {@code ip netns list} prints. */
     public List<String> list() {
         List<String> out = new ArrayList<>();

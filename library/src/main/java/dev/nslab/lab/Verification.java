@@ -70,6 +70,20 @@ public final class Verification {
                     && unmeasured().isEmpty() && expectations.stream().allMatch(Expectation::holds);
         }
 
+        /** The verdict in words, never better than what was measured. */
+        public String verdict() {
+            long judged = pairs.stream().filter(Pair::judged).count();
+            if (ok()) {
+                return "the lab agrees with its file (" + judged + " pairs judged"
+                        + (expectations.isEmpty() ? "" : ", " + expectations.size() + " expectations hold") + ")";
+            }
+            if (!unmeasured().isEmpty()) return "INCOMPLETE: " + unmeasured().size() + " pairs could not be measured";
+            if (judged == 0 && expectations.isEmpty()) {
+                return "NOTHING JUDGED: the file predicts none of the measured addresses and expects nothing; add \"expect:\" entries";
+            }
+            return "DISAGREEMENT";
+        }
+
         /** The measured cell for (from, to): "all", "none" or "some" of to's addresses answered. */
         public String cell(String from, String to) {
             int yes = 0, n = 0;

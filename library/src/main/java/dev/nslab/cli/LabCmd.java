@@ -3,6 +3,7 @@ package dev.nslab.cli;
 import dev.nslab.lab.LabException;
 import dev.nslab.lab.LabState;
 import dev.nslab.lab.Labs;
+import dev.nslab.lab.Owners;
 import dev.nslab.lab.Progress;
 import dev.nslab.lab.Resource;
 import dev.nslab.lab.Topology;
@@ -30,7 +31,7 @@ final class LabCmd {
 
     int run(String verb, Args a) {
         List<String> words = new ArrayList<>();
-        boolean dryRun = false, all = false, verify = false;
+        boolean dryRun = false, all = false, verify = false, stale = false;
         int sample = 0;
         List<String> command = null;
         while (a.more()) {
@@ -38,6 +39,7 @@ final class LabCmd {
             switch (w) {
                 case "--dry-run", "-n" -> dryRun = true;
                 case "--all", "-a" -> all = true;
+                case "--stale" -> stale = true;
                 case "--verify" -> verify = true;
                 case "--sample" -> sample = sampleSize(a.value("--sample"));
                 case "-j", "--json" -> cli.json = true;
@@ -64,7 +66,7 @@ final class LabCmd {
                 yield rc == 0 && verify && !dryRun ? verify(labs, words.getFirst(), sample) : rc;
             }
             case "verify" -> verify(labs, one(words, "verify", "FILE|LAB"), sample);
-            case "down" -> all ? downAll(labs, words) : down(labs, one(words, "down", "FILE|LAB"));
+            case "down" -> stale ? downStale(words) : all ? downAll(labs, words) : down(labs, one(words, "down", "FILE|LAB"));
             case "status", "ls" -> status(labs, words);
             case "exec" -> exec(labs, words, command);
             default -> throw new IllegalStateException(verb);
@@ -199,6 +201,19 @@ final class LabCmd {
             cli.printJson(m);
         } else {
             cli.out.printf("lab %s is down: %d objects removed in %.2f s%n", lab, removed.size(), secs);
+        }
+        return 0;
+    }
+
+    /** Labs of Java programs (the library's NetLab) whose program is gone: their namespaces, after a mark check. */
+    private int downStale(List<String> words) {
+        if (!words.isEmpty()) throw new UsageException("Usage: nslab down --stale (no lab name with --stale)");
+        List<String> removed = Owners.reap(cli.registry);
+        if (cli.json) {
+            cli.printJson(Map.of("removed", removed));
+        } else {
+            cli.out.println(removed.isEmpty() ? "no stale labs" : "removed " + removed.size() + " namespaces of labs whose program is gone: "
+                    + String.join(" ", removed));
         }
         return 0;
     }

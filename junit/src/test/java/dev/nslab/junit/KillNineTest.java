@@ -1,0 +1,56 @@
+package dev.nslab.junit;
+
+import dev.nslab.NetLab;
+import dev.nslab.Node;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A JVM killed with kill -9 in the middle of a test leaves a lab behind; the next NetLab.create() removes it. */
+class KillNineTest {
+    /** The victim: makes a lab with two linked nodes, says its name, and waits to be killed. */
+    public static final class Victim {
+        public static void main(String[] args) throws Exception {
+            NetLab lab = NetLab.create();
+            Node a = lab.node("a"), b = lab.node("b");
+            lab.link(a, "eth0", b, "eth0");
+            a.address("eth0", "10.78.0.1/24");
+            System.out.println(lab.name());
+            System.out.flush();
+            Thread.sleep(600_000);
+        }
+    }
+
+    @Test
+    void whatAKilledJvmLeftIsRemovedByTheNextCreate() throws Exception {
+        Process victim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Victim.class.getName())
+                .redirectErrorStream(true).start();
+        String name;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(victim.getInputStream()))) {
+            name = out.readLine();
+            assertTrue(name != null && name.startsWith("nl-" + victim.pid() + "-"), "the lab's name carries its owner: " + name);
+            assertTrue(Files.exists(Path.of("/run/netns", name + "-a")));
+            victim.destroyForcibly(); // SIGKILL: no close(), no shutdown hook
+            assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
+        }
+        assertTrue(Files.exists(Path.of("/run/netns", name + "-a")), "the dead JVM left its lab");
+        try (NetLab next = NetLab.create()) {
+            assertFalse(Files.exists(Path.of("/run/netns", name + "-a")), "reaped");
+            assertFalse(Files.exists(Path.of("/run/netns", name + "-b")), "reaped");
+            assertTrue(next.name().startsWith("nl-" + ProcessHandle.current().pid() + "-"));
+        }
+        Process ip = new ProcessBuilder("ip", "netns", "list").start();
+        List<String> left = new String(ip.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith(name)).toList();
+        assertEquals(List.of(), left);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.nslab;
+
+import dev.nslab.error.NslabException;
+import dev.nslab.lab.LabException;
+import dev.nslab.lab.Labs;
+import dev.nslab.lab.Owners;
+import dev.nslab.lab.Progress;
+import dev.nslab.lab.Topology;
+import dev.nslab.lab.TopologyParser;
+import dev.nslab.net.Cidr;
+import dev.nslab.net.LinkChange;
+import dev.nslab.net.LinkSpec;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NsRef;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network lab inside this JVM: nodes (network namespaces), the cables between them (veth pairs), their addresses
+ * and routes, and code running inside each node. Closing it removes everything it made: threads, processes,
+ * namespaces, interfaces.
+ *
+ * <pre>{@code
+ * try (NetLab lab = NetLab.create()) {
+ *     Node a = lab.node("a"), b = lab.node("b");
+ *     lab.link(a, "eth0", b, "eth0");
+ *     a.address("eth0", "10.9.0.1/24");
+ *     b.address("eth0", "10.9.0.2/24");
+ *     assertTrue(a.ping("10.9.0.2").reachable());
+ * }
+ * }</pre>
+ *
+ * A created lab's name carries its owner (this process) and its objects carry the lab's mark: if the JVM is killed,
+ * the next {@link #create()} or {@code nslab down --stale} removes what it left. Not thread-safe: one lab per test.
+ */
+public final class NetLab implements AutoCloseable {
+    private final Namespaces registry;
+    private final String name;
+    private final Topology file;          // null for a created lab
+    private final Labs engine;            // for a lab from a file
+    private final Map<String, LabNode> nodes = new LinkedHashMap<>();
+    private final List<Topology.LinkDef> links = new ArrayList<>();
+    private boolean closed;
+
+    private NetLab(Namespaces registry, String name, Topology file, Labs engine) {
+        this.registry = registry;
+        this.name = name;
+        this.file = file;
+        this.engine = engine;
+    }
+
+    /**
+     * An empty lab with a name of its own, owned by this process. First removes what labs of processes that are
+     * gone left behind.
+     */
+    public static NetLab create() {
+        Namespaces registry = new Namespaces();
+        requirePrivileges();
+        Owners.reap(registry);
+        return new NetLab(registry, Owners.newLabName(), null, null);
+    }
+
+    /** Brings up a lab file, as {@code nslab up FILE} does (same engine, same state); {@link #close()} takes it down. */
+    public static NetLab fromFile(Path labFile) {
+        Namespaces registry = new Namespaces();
+        requirePrivileges();
+        Owners.reap(registry);
+        Topology t = TopologyParser.parseFile(labFile);
+        Labs engine = new Labs(registry, Labs.DEFAULT_STATE_DIR, Progress.SILENT);
+        engine.up(t, false);
+        NetLab lab = new NetLab(registry, t.name(), t, engine);
+        for (Topology.NodeDef n : t.nodes()) {
+            if (n.kind() == Topology.Kind.LINUX) lab.nodes.put(n.name(), new LabNode(lab, n.name(), t.namespace(n.name()), null));
+        }
+        return lab;
+    }
+
+    /**
+     * The capabilities this process lacks for labs (CAP_SYS_ADMIN for namespaces, CAP_NET_ADMIN for interfaces,
+     * CAP_NET_RAW for ping); empty when it has them all (as root does).
+     */
+    public static List<String> missingPrivileges() { return dev.nslab.sys.Privileges.missing(); }
+
+    private static void requirePrivileges() {
+        List<String> missing = missingPrivileges();
+        if (!missing.isEmpty()) {
+            throw new NetLabException("a lab needs " + String.join(", ", missing) + ", which this process lacks: run it as root");
+        }
+    }
+
+    /** The lab's name: its namespaces are called NAME-NODE. */
+    public String name() { return name; }
+
+    Namespaces registry() { return registry; }
+
+    String mark() { return Labs.mark(name); }
+
+    /**
+     * The node called {@code name}: in a created lab, made on first use (an empty namespace with its loopback up);
+     * in a lab from a file, one of the file's linux nodes.
+     */
+    public synchronized Node node(String nodeName) {
+        open();
+        LabNode n = nodes.get(nodeName);
+        if (n != null) return n;
+        if (file != null) {
+            throw new NetLabException("lab " + name + " has no linux node " + nodeName + " (nodes: " + String.join(", ", nodes.keySet()) + ")");
+        }
+        String ns = name + "-" + nodeName;
+        if (nodeName.isEmpty() || !Namespaces.isValidName(ns) || nodeName.contains("-")) {
+            throw new NetLabException("\"" + nodeName + "\" is not a valid node name: use letters, digits and \"_\"");
+        }
+        NetHandle[] handle = new NetHandle[1];
+        registry.add(ns, () -> {
+            // marked from inside before it has a name, as a lab file's namespaces are
+            NetHandle h = NetHandle.open(registry, NsRef.current());
+            try {
+                h.setLink(LinkChange.of("lo").up(true).alias(mark()));
+            } catch (RuntimeException e) {
+                h.close();
+                throw e;
+            }
+            handle[0] = h;
+        });
+        n = new LabNode(this, nodeName, ns, handle[0]);
+        nodes.put(nodeName, n);
+        return n;
+    }
+
+    /** A cable: a veth pair from {@code ifA} in {@code a} to {@code ifB} in {@code b}, both ends up. */
+    public synchronized void link(Node a, String ifA, Node b, String ifB) {
+        open();
+        if (file != null) throw new NetLabException("lab " + name + " comes from a file: change the file and bring it up again");
+        LabNode x = own(a), y = own(b);
+        if (x == y) throw new NetLabException("a link joins two different nodes, not " + x.name() + " with itself");
+        x.handle().addLink(LinkSpec.veth(ifA, ifB).peerIn(NsRef.named(y.namespace())));
+        x.handle().setLink(LinkChange.of(ifA).up(true).alias(mark()));
+        y.handle().setLink(LinkChange.of(ifB).up(true).alias(mark()));
+        links.add(new Topology.LinkDef(new Topology.Endpoint(x.name(), ifA), new Topology.Endpoint(y.name(), ifB), null, null, null, 0));
+    }
+
+    private LabNode own(Node n) {
+        if (!(n instanceof LabNode ln) || ln.lab() != this) throw new NetLabException("node " + n.name() + " is not of lab " + name);
+        return ln;
+    }
+
+    /** Checks the lab as {@code nslab verify} does: every address each node has, from every other node. */
+    public Verification verify() {
+        open();
+        Topology t = file != null ? file : description();
+        dev.nslab.lab.Verification.Report r = dev.nslab.lab.Verification.run(t, registry, Progress.SILENT);
+        List<String> lines = new ArrayList<>();
+        for (dev.nslab.lab.Verification.Pair p : r.mismatches()) {
+            lines.add(p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): measured " + (p.measured() ? "reach" : "no reach ("
+                    + p.detail() + ")") + ", predicted " + (p.predicted() ? "reach" : "no reach") + ": " + p.reason());
+        }
+        for (dev.nslab.lab.Verification.Pair p : r.unmeasured()) lines.add(p.from() + " -> " + Cidr.format(p.address()) + ": " + p.detail());
+        return new Verification(r.ok(), r.pairs().size(), List.copyOf(lines), r.verdict());
+    }
+
+    /** What a created lab is, as a lab file would say it: the model verify predicts from. */
+    private Topology description() {
+        List<Topology.NodeDef> defs = new ArrayList<>();
+        for (LabNode n : nodes.values()) defs.add(n.definition());
+        return new Topology(name, name + "-", name, List.copyOf(defs), List.copyOf(links), List.of(), List.of());
+    }
+
+    private void open() {
+        if (closed) throw new NetLabException("lab " + name + " is closed");
+    }
+
+    /**
+     * Ends every process and thread the lab started, then removes its namespaces (and with them their interfaces);
+     * a lab from a file is taken down as {@code nslab down} does.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        NslabException first = null;
+        for (LabNode n : nodes.values()) n.stop();
+        if (engine != null) {
+            try {
+                engine.down(name);
+            } catch (LabException e) {
+                first = e;
+            }
+        } else {
+            for (LabNode n : nodes.values()) {
+                try {
+                    n.handle().close();
+                    registry.delete(n.namespace());
+                } catch (NslabException e) {
+                    if (first == null) first = e;
+                }
+            }
+        }
+        if (first != null) throw first;
+    }
+}
