@@ -21,11 +21,7 @@ final class AddressCmd extends ObjectCmd {
     @Override void help(java.io.PrintStream out) { Help.address(out); }
 
     @Override
-    Integer verb(String cmd, Args a) {
-        if (Args.matches(cmd, "add")) return change(a, true);
-        if (Args.matches(cmd, "delete") || cmd.equals("del")) return change(a, false);
-        return null;
-    }
+    Integer verb(String cmd, Args a) { return addOrDelete(cmd, a, this::change); }
 
     private int change(Args a, boolean add) {
         String cidr = null, dev = null;
@@ -59,14 +55,8 @@ final class AddressCmd extends ObjectCmd {
 
     @Override
     int show(Args a) {
-        String dev = null;
-        while (a.more()) {
-            String w = a.next();
-            if (w.equals("dev")) dev = a.value("dev");
-            else if (Args.matches(w, "help")) { Help.address(cli.out); return 0; }
-            else if (dev == null) dev = w;
-            else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
-        }
+        String dev = showDevice(a);
+        if (dev == HELP) return 0;
         NetHandle h = cli.handle(ns);
         List<Link> links = h.links();
         List<IfAddress> addrs = h.addresses(cli.family);

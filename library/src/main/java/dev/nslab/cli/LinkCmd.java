@@ -28,14 +28,8 @@ final class LinkCmd extends ObjectCmd {
 
     @Override
     int show(Args a) {
-        String dev = null;
-        while (a.more()) {
-            String w = a.next();
-            if (w.equals("dev")) dev = a.value("dev");
-            else if (Args.matches(w, "help")) { Help.link(cli.out); return 0; }
-            else if (dev == null) dev = w;
-            else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
-        }
+        String dev = showDevice(a);
+        if (dev == HELP) return 0;
         NetHandle h = cli.handle(ns);
         List<Link> links = h.links();
         List<Link> shown = links;

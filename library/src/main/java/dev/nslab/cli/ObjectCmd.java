@@ -22,6 +22,38 @@ abstract class ObjectCmd extends NsCmd {
     /** Runs {@code verb} if it is one of this object's; returns null if it is not. */
     abstract Integer verb(String verb, Args a);
 
+    /** "add" and "delete"/"del", as address and route have them. */
+    static Integer addOrDelete(String cmd, Args a, java.util.function.BiFunction<Args, Boolean, Integer> change) {
+        if (Args.matches(cmd, "add")) return change.apply(a, true);
+        if (Args.matches(cmd, "delete") || cmd.equals("del")) return change.apply(a, false);
+        return null;
+    }
+
+    /** What "show" answers to "help" instead of a device. */
+    static final String HELP = "help";
+
+    /**
+     * The device of {@code show [dev] DEV}, as ip reads it: null when none is named; {@link #HELP} (the same instance)
+     * when "help" came instead, after the usage has been printed.
+     */
+    String showDevice(Args a) {
+        String dev = null;
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("dev")) {
+                dev = a.value("dev");
+            } else if (Args.matches(w, "help")) {
+                help(cli.out);
+                return HELP;
+            } else if (dev == null) {
+                dev = w;
+            } else {
+                throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+            }
+        }
+        return dev;
+    }
+
     @Override
     final int run(Args a) {
         if (!a.more()) return show(a);

@@ -24,11 +24,7 @@ final class RouteCmd extends ObjectCmd {
     @Override void help(java.io.PrintStream out) { Help.route(out); }
 
     @Override
-    Integer verb(String cmd, Args a) {
-        if (Args.matches(cmd, "add")) return change(a, true);
-        if (Args.matches(cmd, "delete") || cmd.equals("del")) return change(a, false);
-        return null;
-    }
+    Integer verb(String cmd, Args a) { return addOrDelete(cmd, a, this::change); }
 
     private int change(Args a, boolean add) {
         String dst = null, dev = null;

@@ -37,24 +37,15 @@ class LabTest {
     @AfterEach
     void cleanUp() {
         for (String lab : List.of("lab", "seed001", "seed002", "seed003", "vlan-demo", "routers3", "star", "bad")) {
-            Nslab.run("down", t.n(lab), "--state-dir", dir.toString());
+            Nslab.inState(dir, "down", t.n(lab));
         }
         t.close();
     }
 
-    private Nslab.Out lab(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add("--state-dir");
-        a.add(dir.toString());
-        return Nslab.run(a.toArray(String[]::new));
-    }
+    private Nslab.Out lab(String... args) { return Nslab.inState(dir, args); }
 
     /** Writes a lab file; "@x" becomes this run's name for x. */
-    private Path file(String name, String text) throws Exception {
-        Path p = dir.resolve(name);
-        Files.writeString(p, text.replaceAll("@([A-Za-z0-9_-]+)", t.prefix + "$1"));
-        return p;
-    }
+    private Path file(String name, String text) throws Exception { return t.writeNamed(dir, name, text); }
 
     /** An example with its names made this run's: the lab name gets the prefix, root-namespace names too. */
     private Path example(String file, Map<String, String> rootNames) throws Exception {

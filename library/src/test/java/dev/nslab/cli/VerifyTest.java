@@ -33,16 +33,11 @@ class VerifyTest {
 
     @AfterEach
     void cleanUp() {
-        for (String lab : labs) Nslab.run("down", lab, "--state-dir", dir.toString());
+        for (String lab : labs) Nslab.inState(dir, "down", lab);
         t.close();
     }
 
-    private Nslab.Out nslab(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add("--state-dir");
-        a.add(dir.toString());
-        return Nslab.run(a.toArray(String[]::new));
-    }
+    private Nslab.Out nslab(String... args) { return Nslab.inState(dir, args); }
 
     /** An example file with this run's names (lab name, and root-namespace names listed as pairs). */
     private Path lab(String example, String name, String... rename) throws Exception {

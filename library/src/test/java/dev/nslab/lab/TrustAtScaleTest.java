@@ -32,22 +32,13 @@ class TrustAtScaleTest {
 
     @AfterEach
     void cleanUp() {
-        for (String lab : List.of("star", "execlab", "bare", "big", "chainx")) Nslab.run("down", t.n(lab), "--state-dir", dir.toString());
+        for (String lab : List.of("star", "execlab", "bare", "big", "chainx")) Nslab.inState(dir, "down", t.n(lab));
         t.close();
     }
 
-    private Nslab.Out lab(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add("--state-dir");
-        a.add(dir.toString());
-        return Nslab.run(a.toArray(String[]::new));
-    }
+    private Nslab.Out lab(String... args) { return Nslab.inState(dir, args); }
 
-    private Path file(String name, String text) throws Exception {
-        Path p = dir.resolve(name);
-        Files.writeString(p, text.replaceAll("@([A-Za-z0-9_-]+)", t.prefix + "$1"));
-        return p;
-    }
+    private Path file(String name, String text) throws Exception { return t.writeNamed(dir, name, text); }
 
     private List<String> ourNamespaces() {
         return t.ipNetnsList().stream().filter(n -> n.startsWith(t.prefix)).toList();

@@ -36,6 +36,14 @@ public final class Nslab {
         return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
+    /** {@code nslab ARGS --state-dir DIR}: a lab command against a state directory of the test's own. */
+    public static Out inState(Path stateDir, String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.add("--state-dir");
+        a.add(stateDir.toString());
+        return run(a.toArray(String[]::new));
+    }
+
     /** A line as typed after "nslab", split on white space. */
     public static Out line(String line) { return run(Sh.words(line).toArray(String[]::new)); }
 

@@ -29,6 +29,13 @@ public final class TestNet implements AutoCloseable {
     /** A name for this run: prefix + suffix (keep suffix short for interfaces). */
     public String n(String suffix) { return prefix + suffix; }
 
+    /** Writes {@code text} to {@code dir/name}, a word "@x" being this run's name for x ({@link #n}). */
+    public Path writeNamed(Path dir, String name, String text) throws java.io.IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text.replaceAll("@([A-Za-z0-9_-]+)", prefix + "$1"));
+        return p;
+    }
+
     /** Runs "nslab LINE" in this JVM, a word "@x" being this run's name for x ({@link #n}). */
     public Nslab.Out nslab(String line) {
         List<String> words = new ArrayList<>();
