@@ -126,7 +126,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                     if (p.trunks() != null) p.trunks().forEach(o.putArray("trunks")::add);
                 }
                 case Resource.Address ad -> o.put("type", "address").put("ns", ad.ns()).put("dev", ad.dev()).put("cidr", ad.cidr().toString());
-                case Resource.Forwarding f -> o.put("type", "forwarding").put("ns", f.ns());
+                case Resource.Forwarding f -> o.put("type", "forwarding").put("ns", f.ns()).put("ipv6", f.ipv6());
                 case Resource.Route rt -> {
                     o.put("type", "route").put("ns", rt.ns()).put("family", rt.route().family());
                     if (rt.route().dst() != null) o.put("dst", rt.route().dst().toString());
@@ -161,7 +161,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                             o.has("tag") ? o.path("tag").asInt() : null, trunks);
                 }
                 case "address" -> new Resource.Address(o.path("ns").asText(), o.path("dev").asText(), Cidr.parse(o.path("cidr").asText()));
-                case "forwarding" -> new Resource.Forwarding(o.path("ns").asText());
+                case "forwarding" -> new Resource.Forwarding(o.path("ns").asText(), o.path("ipv6").asBoolean(true));
                 case "route" -> new Resource.Route(o.path("ns").asText(), new RouteDef(o.path("family").asInt(),
                         o.has("dst") ? Cidr.parse(o.path("dst").asText()) : null,
                         o.has("via") ? Cidr.parseAddress(o.path("via").asText()) : null, text(o, "dev")));

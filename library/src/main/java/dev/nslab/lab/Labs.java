@@ -414,18 +414,21 @@ public final class Labs {
                     default -> config.add(r);
                 }
             }
-            Set<String> forwardingNs = new HashSet<>();
-            for (Resource r : config) if (r instanceof Resource.Forwarding f) forwardingNs.add(f.ns());
+            Map<String, Resource.Forwarding> forwardingNs = new HashMap<>();
+            for (Resource r : config) if (r instanceof Resource.Forwarding f) forwardingNs.put(f.ns(), f);
             progress.phase("namespaces", namespaces.size());
             for (Resource.Namespace n : namespaces) {
-                createNamespace(n, forwardingNs.contains(n.name()));
+                createNamespace(n, forwardingNs.get(n.name()));
                 created.add(n);
                 progress.advance();
             }
             // veths with a root-namespace end (switch ports) are born in the lab namespace and moved out, one by one
             progress.phase("switch ports", rootVeths.size());
             for (Resource r : rootVeths) {
-                createVeth((Resource.Veth) r);
+                Resource.Veth v = (Resource.Veth) r;
+                made.remove(v.a().ns()); // the kernel chose this end's index: not pristine any more
+                made.remove(v.b().ns());
+                createVeth(v);
                 created.add(r);
                 progress.advance();
             }
@@ -483,7 +486,7 @@ public final class Labs {
             config2.run();
             progress.phase("forwarding", forwarding.size());
             for (Resource.Forwarding f : forwarding) {
-                setForwarding(NsRef.named(f.ns()), true);
+                setForwarding(NsRef.named(f.ns()), f.ipv6(), true);
                 created.add(f);
                 progress.advance();
             }
@@ -505,10 +508,17 @@ public final class Labs {
 
             View(String ns) {
                 this.ns = ns;
+                if (made.contains(ns) && Boolean.TRUE.equals(freshHasOnlyLo)) {
+                    byName.put("lo", 1); // what the first namespace made in this run had, so every other has
+                    next = 2;
+                    return;
+                }
                 for (Link l : handle(ns).links()) {
                     byName.put(l.name(), l.index());
                     next = Math.max(next, l.index() + 1);
                 }
+                // some kernels give every new namespace fallback tunnels (sit0, gre0...): asked once, of the first
+                if (made.contains(ns) && freshHasOnlyLo == null) freshHasOnlyLo = byName.keySet().equals(Set.of("lo"));
             }
 
             int claim(String name) {
@@ -524,6 +534,12 @@ public final class Labs {
         }
 
         private final Map<String, View> views = new HashMap<>();
+        /**
+         * Namespaces this run made and nothing else has touched (so they hold what the kernel gives a new namespace),
+         * and whether that is nothing but a loopback.
+         */
+        private final Set<String> made = new HashSet<>();
+        private Boolean freshHasOnlyLo;
         /** What {@link Rounds} put in {@link #created}: a veth has requests in two rounds and is created once. */
         private final Set<Resource> createdInRounds = new HashSet<>();
 
@@ -572,16 +588,17 @@ public final class Labs {
          * A namespace, marked (and with forwarding on, if asked) from inside before it gets its name: the mark is
          * there before anyone can see it, and the settings cost no second entry into it.
          */
-        private void createNamespace(Resource.Namespace n, boolean forwarding) {
+        private void createNamespace(Resource.Namespace n, Resource.Forwarding forwarding) {
             if (registry.exists(n.name())) { // the lab's already (checked): adopt
-                if (forwarding) setForwarding(NsRef.named(n.name()), true);
+                if (forwarding != null) setForwarding(NsRef.named(n.name()), forwarding.ipv6(), true);
                 return;
             }
+            made.add(n.name());
             registry.add(n.name(), () -> {
                 NetHandle h = NetHandle.open(registry, NsRef.current());
                 try {
                     h.setLink(LinkChange.of("lo").up(true).alias(mark));
-                    if (forwarding) setForwarding(NsRef.current(), true);
+                    if (forwarding != null) setForwarding(NsRef.current(), forwarding.ipv6(), true);
                 } catch (RuntimeException e) {
                     h.close();
                     throw e;
@@ -590,10 +607,10 @@ public final class Labs {
             });
         }
 
-        /** IPv4 and IPv6 forwarding, both ways the same rule. */
-        private void setForwarding(NsRef ns, boolean on) {
+        /** IPv4 (and IPv6) forwarding, both ways the same rule. */
+        private void setForwarding(NsRef ns, boolean ipv6, boolean on) {
             sysctl.write(ns, "net.ipv4.ip_forward", on ? "1" : "0");
-            sysctl.write(ns, "net.ipv6.conf.all.forwarding", on ? "1" : "0");
+            if (ipv6) sysctl.write(ns, "net.ipv6.conf.all.forwarding", on ? "1" : "0");
         }
 
         /**
@@ -693,7 +710,7 @@ public final class Labs {
                 try {
                     boolean did = switch (r) {
                         case Resource.Route rt -> !inGoing.test(rt.ns()) && quietly(() -> handle(rt.ns()).deleteRoute(routeSpec(rt.route())));
-                        case Resource.Forwarding f -> !inGoing.test(f.ns()) && quietly(() -> setForwarding(NsRef.named(f.ns()), false));
+                        case Resource.Forwarding f -> !inGoing.test(f.ns()) && quietly(() -> setForwarding(NsRef.named(f.ns()), f.ipv6(), false));
                         case Resource.Address a -> !inGoing.test(a.ns()) && quietly(() -> handle(a.ns()).deleteAddress(a.dev(), a.cidr()));
                         case Resource.OvsPort p -> {
                             if (!goingOvs.contains(p.bridge())) ovsWork.add(p);

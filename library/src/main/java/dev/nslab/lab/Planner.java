@@ -48,7 +48,12 @@ public final class Planner {
             for (Map.Entry<String, List<Cidr>> e : n.addresses().entrySet()) {
                 for (Cidr c : e.getValue()) out.add(new Resource.Address(ns, e.getKey(), c));
             }
-            if (n.forwarding()) out.add(new Resource.Forwarding(ns));
+            if (n.forwarding()) {
+                // IPv6 forwarding unless the node is known to be IPv4 only (exec lines may give it IPv6 addresses)
+                boolean v6 = !n.exec().isEmpty() || n.routes().stream().anyMatch(r -> r.family() == 10)
+                        || n.addresses().values().stream().flatMap(List::stream).anyMatch(c -> c.family() == 10);
+                out.add(new Resource.Forwarding(ns, v6));
+            }
             for (Topology.RouteDef r : n.routes()) out.add(new Resource.Route(ns, r));
         }
         out.sort(Comparator.comparingInt(Resource::phase));

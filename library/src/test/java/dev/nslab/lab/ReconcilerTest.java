@@ -60,7 +60,7 @@ class ReconcilerTest {
         List<String> add = keys(p.add());
         assertTrue(add.contains("netns r-r2"), add.toString());
         assertTrue(add.contains("veth r-r1/eth1=r-r2/eth0"), add.toString());
-        assertTrue(add.contains("address r-r2/eth0 10.10.12.2/24") && add.contains("forwarding r-r2"), add.toString());
+        assertTrue(add.contains("address r-r2/eth0 10.10.12.2/24") && add.contains("forwarding r-r2 ipv4"), add.toString());
         // the surviving end lost its interface, so its address and its namespace's routes come back, and its exec lines run
         assertTrue(add.contains("address r-r1/eth1 10.10.12.1/24"), add.toString());
         assertTrue(add.contains("route r-r1 10.10.0.0/16 via 10.10.12.2"), add.toString());
