@@ -58,6 +58,11 @@ public final class NetLab implements AutoCloseable {
      * An empty lab with a name of its own, owned by this process. First removes what labs of processes that are
      * gone left behind.
      */
+    /**
+     * Returns the new lab, empty.
+     *
+     * @return the new lab, empty
+     */
     public static NetLab create() {
         Namespaces registry = new Namespaces();
         requirePrivileges();
@@ -65,7 +70,12 @@ public final class NetLab implements AutoCloseable {
         return new NetLab(registry, Owners.newLabName(), null, null);
     }
 
-    /** Brings up a lab file, as {@code nslab up FILE} does (same engine, same state); {@link #close()} takes it down. */
+    /**
+     * Brings up a lab file, as {@code nslab up FILE} does (same engine, same state); {@link #close()} takes it down.
+     *
+     * @param labFile a lab file (containerlab's format, see docs/labs.md)
+     * @return the lab, up
+     */
     public static NetLab fromFile(Path labFile) {
         Namespaces registry = new Namespaces();
         requirePrivileges();
@@ -83,6 +93,8 @@ public final class NetLab implements AutoCloseable {
     /**
      * The capabilities this process lacks for labs (CAP_SYS_ADMIN for namespaces, CAP_NET_ADMIN for interfaces,
      * CAP_NET_RAW for ping); empty when it has them all (as root does).
+     *
+     * @return the names of the missing capabilities
      */
     public static List<String> missingPrivileges() { return dev.nslab.sys.Privileges.missing(); }
 
@@ -93,7 +105,11 @@ public final class NetLab implements AutoCloseable {
         }
     }
 
-    /** The lab's name: its namespaces are called NAME-NODE. */
+    /**
+     * Returns the lab's name: its namespaces are called NAME-NODE.
+     *
+     * @return the lab's name: its namespaces are called NAME-NODE
+     */
     public String name() { return name; }
 
     Namespaces registry() { return registry; }
@@ -103,6 +119,9 @@ public final class NetLab implements AutoCloseable {
     /**
      * The node called {@code name}: in a created lab, made on first use (an empty namespace with its loopback up);
      * in a lab from a file, one of the file's linux nodes.
+     *
+     * @param nodeName the node's name: letters, digits and "_"
+     * @return the node
      */
     public synchronized Node node(String nodeName) {
         open();
@@ -132,7 +151,14 @@ public final class NetLab implements AutoCloseable {
         return n;
     }
 
-    /** A cable: a veth pair from {@code ifA} in {@code a} to {@code ifB} in {@code b}, both ends up. */
+    /**
+     * A cable: a veth pair from {@code ifA} in {@code a} to {@code ifB} in {@code b}, both ends up.
+     *
+     * @param a   a node of this lab
+     * @param ifA the name of the cable's end in {@code a}
+     * @param b   another node of this lab
+     * @param ifB the name of the cable's end in {@code b}
+     */
     public synchronized void link(Node a, String ifA, Node b, String ifB) {
         open();
         if (file != null) throw new NetLabException("lab " + name + " comes from a file: change the file and bring it up again");
@@ -149,7 +175,11 @@ public final class NetLab implements AutoCloseable {
         return ln;
     }
 
-    /** Checks the lab as {@code nslab verify} does: every address each node has, from every other node. */
+    /**
+     * Checks the lab as {@code nslab verify} does: every address each node has, from every other node.
+     *
+     * @return what was measured, against what the lab's description predicts
+     */
     public Verification verify() {
         open();
         Topology t = file != null ? file : description();

@@ -7,11 +7,24 @@ package dev.nslab.error;
  * system call. {@link #of} picks the subclass that says what kind of refusal it is.
  */
 public class KernelException extends NslabException {
+    /** The kernel's errno. */
     private final int errno;
+    /** What the request was about; may be null. */
     private final String object;
+    /** The kernel's extended explanation; may be null. */
     private final String extAck;
+    /** Whether the refusal came over rtnetlink. */
     private final boolean rtnetlink;
 
+    /**
+     * A refusal of no particular kind; {@link #of} chooses the kind.
+     *
+     * @param message   what was refused, worded for the user
+     * @param errno     the kernel's errno
+     * @param object    the namespace, interface, path or address it was about; may be null
+     * @param extAck    the kernel's extended explanation; may be null
+     * @param rtnetlink whether it came over rtnetlink
+     */
     public KernelException(String message, int errno, String object, String extAck, boolean rtnetlink) {
         super(message);
         this.errno = errno;
@@ -20,10 +33,26 @@ public class KernelException extends NslabException {
         this.rtnetlink = rtnetlink;
     }
 
-    /** A refusal of a system call (or of a step nslab takes for one), typed by its errno. */
+    /**
+     * A refusal of a system call (or of a step nslab takes for one), typed by its errno.
+     *
+     * @param message what was refused, worded for the user
+     * @param errno   the kernel's errno
+     * @param object  the namespace, interface, path or address it was about; may be null
+     * @return the exception of the kind the errno says
+     */
     public static KernelException of(String message, int errno, String object) { return of(message, errno, object, null, false); }
 
-    /** A refusal, typed by its errno: no such object, already exists, not permitted, unreachable, out of resources. */
+    /**
+     * A refusal, typed by its errno: no such object, already exists, not permitted, unreachable, out of resources.
+     *
+     * @param message   what was refused, worded for the user
+     * @param errno     the kernel's errno
+     * @param object    the namespace, interface, path or address it was about; may be null
+     * @param extAck    the kernel's extended explanation; may be null
+     * @param rtnetlink whether it came over rtnetlink
+     * @return the exception of the kind the errno says
+     */
     public static KernelException of(String message, int errno, String object, String extAck, boolean rtnetlink) {
         return switch (errno) {
             case 2, 3, 6, 19, 99 -> new NoSuchObjectException(message, errno, object, extAck, rtnetlink);      // ENOENT ESRCH ENXIO ENODEV EADDRNOTAVAIL
@@ -35,15 +64,31 @@ public class KernelException extends NslabException {
         };
     }
 
-    /** The errno value the kernel returned. */
+    /**
+     * Returns the errno value the kernel returned.
+     *
+     * @return the errno value the kernel returned
+     */
     public int errno() { return errno; }
 
-    /** The name of the namespace, interface, path or address the request was about; may be null. */
+    /**
+     * Returns the name of the namespace, interface, path or address the request was about; may be null.
+     *
+     * @return the name of the namespace, interface, path or address the request was about; may be null
+     */
     public String object() { return object; }
 
-    /** The kernel's extended explanation (netlink extended ACK), or null. */
+    /**
+     * Returns the kernel's extended explanation (netlink extended ACK), or null.
+     *
+     * @return the kernel's extended explanation (netlink extended ACK), or null
+     */
     public String extAck() { return extAck; }
 
-    /** Whether the refusal came over rtnetlink. */
+    /**
+     * Returns whether the refusal came over rtnetlink.
+     *
+     * @return whether the refusal came over rtnetlink
+     */
     public boolean rtnetlink() { return rtnetlink; }
 }

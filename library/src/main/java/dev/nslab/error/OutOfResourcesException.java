@@ -5,6 +5,15 @@ public final class OutOfResourcesException extends KernelException {
     /** The errno of a send refused for want of buffer space, a full neighbour table among other causes. */
     public static final int ENOBUFS = 105;
 
+    /**
+     * Made by {@link KernelException#of}, which chooses the kind by errno.
+     *
+     * @param message   what was refused, worded for the user
+     * @param errno     the kernel's errno
+     * @param object    the namespace, interface, path or address it was about; may be null
+     * @param extAck    the kernel's extended explanation; may be null
+     * @param rtnetlink whether it came over rtnetlink
+     */
     public OutOfResourcesException(String message, int errno, String object, String extAck, boolean rtnetlink) {
         super(message, errno, object, extAck, rtnetlink);
     }
