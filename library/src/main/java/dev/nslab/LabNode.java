@@ -31,6 +31,7 @@ final class LabNode implements Node {
     private final Map<String, List<Cidr>> addresses = new LinkedHashMap<>();
     private final List<Topology.RouteDef> routes = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean forwarding;
     private ExecutorService executor;
 
@@ -126,12 +127,15 @@ final class LabNode implements Node {
     public synchronized ExecutorService executor() {
         if (executor == null) {
             AtomicInteger count = new AtomicInteger();
-            executor = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon(true)
-                    .name("nslab-" + namespace + "-" + count.incrementAndGet())
-                    .unstarted(() -> {
-                        lab.registry().enter(NsRef.named(namespace));
-                        r.run();
-                    }));
+            executor = Executors.newCachedThreadPool(r -> {
+                Thread t = Thread.ofPlatform().daemon(true).name("nslab-" + namespace + "-" + count.incrementAndGet())
+                        .unstarted(() -> {
+                            lab.registry().enter(NsRef.named(namespace));
+                            r.run();
+                        });
+                threads.add(t);
+                return t;
+            });
         }
         return executor;
     }
@@ -160,6 +164,8 @@ final class LabNode implements Node {
             executor.shutdownNow();
             try {
                 executor.awaitTermination(5, TimeUnit.SECONDS);
+                // a terminated pool's threads may still be on their way out: when close() returns, none is left
+                for (Thread t : threads) t.join(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
