@@ -55,12 +55,12 @@ public final class Scanner {
     public Inventory scan() {
         Map<Long, Found> found = new TreeMap<>();
         List<String> notes = new ArrayList<>();
-        long root = inode(Path.of("/proc/1/ns/net"));
-        if (root < 0) root = inode(Path.of("/proc/self/ns/net"));
+        long root = Namespaces.inode(Path.of("/proc/1/ns/net"));
+        if (root < 0) root = Namespaces.inode(Path.of("/proc/self/ns/net"));
         found.computeIfAbsent(root, Found::new).openPaths.add(Path.of("/proc/1/ns/net"));
         for (String name : registry.list()) {
             Path p = registry.path(name);
-            long ino = inode(p);
+            long ino = Namespaces.inode(p);
             if (ino < 0) {
                 notes.add("/run/netns/" + name + " is a name without a namespace behind it (a stale file)");
                 continue;
@@ -139,18 +139,6 @@ public final class Scanner {
         return null;
     }
 
-    /** The inode in a namespace link ("net:[4026531840]", "mnt:[...]"), or of a namespace file. */
-    static long inode(Path p) {
-        try {
-            String target = Files.readSymbolicLink(p).toString();
-            int open = target.indexOf(":[");
-            if (open > 0 && target.endsWith("]")) return Long.parseLong(target.substring(open + 2, target.length() - 1));
-            return -1;
-        } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
-            return Namespaces.inode(p);
-        }
-    }
-
     private static String comm(Path procDir) {
         try {
             return Files.readString(procDir.resolve("comm")).strip();
@@ -165,7 +153,7 @@ public final class Scanner {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path pd : ds) {
                 int pid = Integer.parseInt(pd.getFileName().toString());
-                long ino = inode(pd.resolve("ns/net"));
+                long ino = Namespaces.inode(pd.resolve("ns/net"));
                 if (ino < 0) continue; // gone, or a kernel thread we may not look into
                 String comm = comm(pd);
                 Found f = found.computeIfAbsent(ino, Found::new);
@@ -173,7 +161,7 @@ public final class Scanner {
                 f.openPaths.add(pd.resolve("ns/net"));
                 threads(pd, pid, ino, comm, found);
                 descriptors(pd, pid, comm, found, nsfsDevice);
-                long mnt = inode(pd.resolve("ns/mnt"));
+                long mnt = Namespaces.inode(pd.resolve("ns/mnt"));
                 if (mnt >= 0 && mountNamespaces.add(mnt)) mounts(pd, found);
             }
         } catch (IOException e) {
@@ -187,7 +175,7 @@ public final class Scanner {
             for (Path td : ts) {
                 int tid = Integer.parseInt(td.getFileName().toString());
                 if (tid == pid) continue;
-                long ino = inode(td.resolve("ns/net"));
+                long ino = Namespaces.inode(td.resolve("ns/net"));
                 if (ino < 0 || ino == procNs) continue;
                 Found f = found.computeIfAbsent(ino, Found::new);
                 f.procs.add(new Proc(pid, tid, comm(td)));

@@ -229,8 +229,19 @@ public final class Namespaces {
         }
     }
 
-    /** The inode of a namespace file, which identifies the namespace (as in "net:[4026531956]"). */
+    /**
+     * The inode of a namespace: read off a /proc link's text ("net:[4026531840]", no open needed), or from the file it
+     * is or leads to (a bind mount, a registered name, a descriptor opened through one); -1 when there is none.
+     */
     public static long inode(Path nsFile) {
+        try {
+            String target = Files.readSymbolicLink(nsFile).toString();
+            int open = target.indexOf(":[");
+            if (open > 0 && target.endsWith("]")) return Long.parseLong(target.substring(open + 2, target.length() - 1));
+        } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
+            // not a link: a namespace file
+        }
+        // a file, or a link to a file (a descriptor opened through a bind mount): the inode of what it leads to
         try {
             return ((Number) Files.getAttribute(nsFile, "unix:ino")).longValue();
         } catch (IOException e) {

@@ -1,7 +1,10 @@
 package dev.nslab.net;
 
 import dev.nslab.error.KernelException;
+import dev.nslab.netlink.IfAddrMsg;
+import dev.nslab.netlink.IfInfoMsg;
 import dev.nslab.netlink.NlRequest;
+import dev.nslab.netlink.RtMsg;
 import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
 
@@ -29,7 +32,7 @@ public final class NetBatch {
     public boolean isEmpty() { return requests.isEmpty(); }
 
     private static NlRequest ifinfo(int type, int flags, int index, boolean up) {
-        return new NlRequest(type, flags).u8(0).u8(0).u16(0).u32(index).u32(up ? IFF_UP : 0).u32(up ? IFF_UP : 0);
+        return IfInfoMsg.of(index, up ? IFF_UP : 0, up ? IFF_UP : 0).writeTo(new NlRequest(type, flags));
     }
 
     private int add(NlRequest r, String object, int toleratedErrno) {
@@ -64,7 +67,7 @@ public final class NetBatch {
         r.attrString(IFLA_INFO_KIND, "veth");
         int data = r.beginNested(IFLA_INFO_DATA);
         int p = r.beginNested(VETH_INFO_PEER);
-        r.u8(0).u8(0).u16(0).u32(peerIndex).u32(0).u32(0);
+        IfInfoMsg.of(peerIndex, 0, 0).writeTo(r);
         r.attrString(IFLA_IFNAME, peer).attrU32(IFLA_GROUP, peerGroup);
         if (mtu != null) r.attrU32(IFLA_MTU, mtu);
         if (peerNsFd >= 0) r.attrU32(IFLA_NET_NS_FD, peerNsFd);
@@ -76,8 +79,7 @@ public final class NetBatch {
 
     /** Sets what is not null on the link {@code index}: alias, up, master (0: none), group. */
     public int setLink(int index, String name, String alias, Boolean up, Integer master, Integer group) {
-        NlRequest r = new NlRequest(RTM_NEWLINK, 0).u8(0).u8(0).u16(0).u32(index)
-                .u32(Boolean.TRUE.equals(up) ? IFF_UP : 0).u32(up == null ? 0 : IFF_UP);
+        NlRequest r = IfInfoMsg.of(index, Boolean.TRUE.equals(up) ? IFF_UP : 0, up == null ? 0 : IFF_UP).writeTo(new NlRequest(RTM_NEWLINK, 0));
         if (alias != null) r.attrString(IFLA_IFALIAS, alias);
         if (master != null) r.attrU32(IFLA_MASTER, master);
         if (group != null) r.attrU32(IFLA_GROUP, group);
@@ -88,8 +90,8 @@ public final class NetBatch {
     public int address(int index, String dev, Cidr cidr, boolean tolerateExisting) {
         int flags = cidr.family() == 10 ? IFA_F_NODAD : 0;
         boolean loopback = cidr.address().isLoopbackAddress();
-        NlRequest r = new NlRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL).u8(cidr.family()).u8(cidr.prefixLength()).u8(flags)
-                .u8(loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE).u32(index);
+        NlRequest r = new IfAddrMsg(cidr.family(), cidr.prefixLength(), flags, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
+                .writeTo(new NlRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL));
         byte[] raw = cidr.address().getAddress();
         r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
         return add(r, cidr + " on " + dev, tolerateExisting ? Errno.EEXIST : 0);
@@ -99,8 +101,8 @@ public final class NetBatch {
     public int route(RouteSpec spec, int oif, boolean tolerateExisting) {
         int dstLen = spec.dst() == null ? 0 : spec.dst().prefixLength();
         int scope = spec.via() == null && oif != 0 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-        NlRequest r = new NlRequest(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL).u8(spec.family()).u8(dstLen).u8(0).u8(0).u8(RT_TABLE_MAIN)
-                .u8(RTPROT_BOOT).u8(scope).u8(RTN_UNICAST).u32(0);
+        NlRequest r = new RtMsg(spec.family(), dstLen, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, scope, RTN_UNICAST, 0)
+                .writeTo(new NlRequest(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL));
         if (spec.dst() != null && dstLen > 0) r.attr(RTA_DST, spec.dst().network().address().getAddress());
         if (spec.via() != null) r.attr(RTA_GATEWAY, spec.via().getAddress());
         if (oif != 0) r.attrU32(RTA_OIF, oif);

@@ -1,7 +1,11 @@
 package dev.nslab.net;
 
 import dev.nslab.error.KernelException;
+import dev.nslab.netlink.IfAddrMsg;
+import dev.nslab.netlink.IfInfoMsg;
 import dev.nslab.netlink.NetlinkSocket;
+import dev.nslab.netlink.RtGenMsg;
+import dev.nslab.netlink.RtMsg;
 import dev.nslab.netlink.NlAttrs;
 import dev.nslab.netlink.NlMessage;
 import dev.nslab.netlink.NlRequest;
@@ -79,7 +83,7 @@ public final class NetHandle implements AutoCloseable {
     // ---- links ---------------------------------------------------------------------------------------------
 
     private static NlRequest ifinfo(int type, int flags, int index, int ifFlags, int change) {
-        return new NlRequest(type, flags).u8(0).u8(0).u16(0).u32(index).u32(ifFlags).u32(change);
+        return IfInfoMsg.of(index, ifFlags, change).writeTo(new NlRequest(type, flags));
     }
 
     public List<Link> links() {
@@ -143,7 +147,7 @@ public final class NetHandle implements AutoCloseable {
             if ("veth".equals(spec.kind()) && spec.peer() != null) {
                 int data = r.beginNested(IFLA_INFO_DATA);
                 int peer = r.beginNested(VETH_INFO_PEER);
-                r.u8(0).u8(0).u16(0).u32(0).u32(0).u32(0); // the peer's own ifinfomsg
+                IfInfoMsg.of(0, 0, 0).writeTo(r); // the peer's own header
                 r.attrString(IFLA_IFNAME, spec.peer());
                 if (spec.mtu() != null) r.attrU32(IFLA_MTU, spec.mtu());
                 if (spec.peerNetns() != null) peerFd = nsAttr(r, spec.peerNetns());
@@ -258,8 +262,9 @@ public final class NetHandle implements AutoCloseable {
     }
 
     static Link parseLink(NlMessage m) {
-        int type = m.u16(2), index = m.i32(4), flags = m.i32(8);
-        NlAttrs a = m.attrs(IFINFOMSG_LEN);
+        IfInfoMsg h = IfInfoMsg.read(m);
+        int type = h.type(), index = h.index(), flags = h.flags();
+        NlAttrs a = m.attrs(IfInfoMsg.LEN);
         NlAttrs info = a.nested(IFLA_LINKINFO);
         String kind = info == null ? null : info.string(IFLA_INFO_KIND);
         String slaveKind = info == null ? null : info.string(IFLA_INFO_SLAVE_KIND);
@@ -315,13 +320,14 @@ public final class NetHandle implements AutoCloseable {
 
     /** Every address in the namespace, of one family (2, 10) or all (0). */
     public List<IfAddress> addresses(int family) {
-        NlRequest r = new NlRequest(RTM_GETADDR, NLM_F_DUMP).u8(family).u8(0).u8(0).u8(0).u32(0);
+        NlRequest r = new IfAddrMsg(family, 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETADDR, NLM_F_DUMP));
         List<IfAddress> out = new ArrayList<>();
         for (NlMessage m : nl.dump(r)) {
             if (m.type() != RTM_NEWADDR) continue;
-            int fam = m.u8(0);
+            IfAddrMsg h = IfAddrMsg.read(m);
+            int fam = h.family();
             if (family != 0 && fam != family) continue;
-            NlAttrs a = m.attrs(IFADDRMSG_LEN);
+            NlAttrs a = m.attrs(IfAddrMsg.LEN);
             byte[] local = a.has(IFA_LOCAL) ? a.bytes(IFA_LOCAL) : a.bytes(IFA_ADDRESS);
             byte[] address = a.bytes(IFA_ADDRESS);
             InetAddress peer = null;
@@ -332,7 +338,7 @@ public final class NetHandle implements AutoCloseable {
                 preferred = Integer.toUnsignedLong(ci.getInt(0));
                 valid = Integer.toUnsignedLong(ci.getInt(4));
             }
-            out.add(new IfAddress(fam, Cidr.fromBytes(local), m.u8(1), m.u8(3), a.u32(IFA_FLAGS, m.u8(2)), m.i32(4),
+            out.add(new IfAddress(fam, Cidr.fromBytes(local), h.prefixLen(), h.scope(), a.u32(IFA_FLAGS, h.flags()), h.index(),
                     a.string(IFA_LABEL), a.has(IFA_BROADCAST) ? Cidr.fromBytes(a.bytes(IFA_BROADCAST)) : null, peer,
                     valid, preferred));
         }
@@ -352,8 +358,8 @@ public final class NetHandle implements AutoCloseable {
     private void changeAddress(int type, int flags, String dev, Cidr cidr, int ifaFlags) {
         int index = link(dev).index();
         boolean loopback = cidr.address().isLoopbackAddress();
-        NlRequest r = new NlRequest(type, flags).u8(cidr.family()).u8(cidr.prefixLength()).u8(ifaFlags & 0xff)
-                .u8(loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE).u32(index);
+        NlRequest r = new IfAddrMsg(cidr.family(), cidr.prefixLength(), ifaFlags & 0xff, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
+                .writeTo(new NlRequest(type, flags));
         byte[] raw = cidr.address().getAddress();
         r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
         if (ifaFlags > 0xff) r.attrU32(IFA_FLAGS, ifaFlags);
@@ -374,20 +380,21 @@ public final class NetHandle implements AutoCloseable {
 
     /** Routes of the main table, of one family (2 or 10), without cached clones: what {@code ip route} shows. */
     public List<Route> routes(int family) {
-        NlRequest r = new NlRequest(RTM_GETROUTE, NLM_F_DUMP).u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
+        NlRequest r = RtMsg.dump(family).writeTo(new NlRequest(RTM_GETROUTE, NLM_F_DUMP));
         List<Route> out = new ArrayList<>();
         for (NlMessage m : nl.dump(r)) {
             if (m.type() != RTM_NEWROUTE) continue;
-            NlAttrs a = m.attrs(RTMSG_LEN);
-            int table = a.u32(RTA_TABLE, m.u8(4));
-            int rtFlags = m.i32(8);
+            RtMsg h = RtMsg.read(m);
+            NlAttrs a = m.attrs(RtMsg.LEN);
+            int table = a.u32(RTA_TABLE, h.table());
+            int rtFlags = h.flags();
             if (table != RT_TABLE_MAIN || (rtFlags & RTM_F_CLONED) != 0) continue;
-            int fam = m.u8(0), dstLen = m.u8(1);
+            int fam = h.family(), dstLen = h.dstLen();
             Cidr dst = null;
             if (a.has(RTA_DST)) dst = new Cidr(Cidr.fromBytes(a.bytes(RTA_DST)), dstLen);
             else if (dstLen == 0) dst = null;
             out.add(new Route(fam, dst, a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null,
-                    a.u32(RTA_OIF, 0), table, m.u8(5), m.u8(6), m.u8(7),
+                    a.u32(RTA_OIF, 0), table, h.protocol(), h.scope(), h.type(),
                     a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
                     a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, rtFlags, a.u8(RTA_PREF, -1)));
         }
@@ -403,8 +410,8 @@ public final class NetHandle implements AutoCloseable {
         boolean add = type == RTM_NEWROUTE;
         int dstLen = spec.dst() == null ? 0 : spec.dst().prefixLength();
         int scope = !add ? RT_SCOPE_NOWHERE : spec.via() == null && spec.dev() != null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-        NlRequest r = new NlRequest(type, flags).u8(family).u8(dstLen).u8(0).u8(0).u8(RT_TABLE_MAIN)
-                .u8(add ? RTPROT_BOOT : 0).u8(scope).u8(add ? RTN_UNICAST : 0).u32(0);
+        NlRequest r = new RtMsg(family, dstLen, 0, 0, RT_TABLE_MAIN, add ? RTPROT_BOOT : 0, scope, add ? RTN_UNICAST : 0, 0)
+                .writeTo(new NlRequest(type, flags));
         if (spec.dst() != null && dstLen > 0) r.attr(RTA_DST, spec.dst().network().address().getAddress());
         if (spec.via() != null) r.attr(RTA_GATEWAY, spec.via().getAddress());
         if (spec.dev() != null) r.attrU32(RTA_OIF, link(spec.dev()).index());
@@ -439,16 +446,16 @@ public final class NetHandle implements AutoCloseable {
 
     /** The id this namespace gives the namespace open at {@code fd}, or -1. */
     public int nsidOfFd(int fd) {
-        NlRequest r = new NlRequest(RTM_GETNSID, 0).u8(0).u8(0).u16(0).attrU32(NETNSA_FD, fd);
+        NlRequest r = new RtGenMsg(0).writeTo(new NlRequest(RTM_GETNSID, 0)).attrU32(NETNSA_FD, fd);
         NlMessage m = nl.request(r);
-        return m.attrs(RTGENMSG_LEN).u32(NETNSA_NSID, NETNSA_NSID_NOT_ASSIGNED);
+        return m.attrs(RtGenMsg.LEN).u32(NETNSA_NSID, NETNSA_NSID_NOT_ASSIGNED);
     }
 
     /** Assigns id {@code id} (or -1 for the next free one) to {@code other} as seen from this namespace. */
     public void setNsid(NsRef other, int id) {
         int fd = registry.open(other);
         try {
-            nl.execute(new NlRequest(RTM_NEWNSID, 0).u8(0).u8(0).u16(0).attrU32(NETNSA_FD, fd).attrU32(NETNSA_NSID, id));
+            nl.execute(new RtGenMsg(0).writeTo(new NlRequest(RTM_NEWNSID, 0)).attrU32(NETNSA_FD, fd).attrU32(NETNSA_NSID, id));
         } catch (KernelException e) {
             if (e.errno() == Errno.EEXIST) throw KernelException.of("RTNETLINK answers: File exists (id " + id + " or namespace " + other + " already has an id)", e.errno(), other.toString(), null, true);
             throw e;
@@ -460,8 +467,8 @@ public final class NetHandle implements AutoCloseable {
     /** Every namespace id this namespace has assigned. */
     public List<Integer> nsids() {
         List<Integer> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(new NlRequest(RTM_GETNSID, NLM_F_DUMP).u8(0).u8(0).u16(0))) {
-            if (m.type() == RTM_NEWNSID) out.add(m.attrs(RTGENMSG_LEN).u32(NETNSA_NSID, -1));
+        for (NlMessage m : nl.dump(new RtGenMsg(0).writeTo(new NlRequest(RTM_GETNSID, NLM_F_DUMP)))) {
+            if (m.type() == RTM_NEWNSID) out.add(m.attrs(RtGenMsg.LEN).u32(NETNSA_NSID, -1));
         }
         return out;
     }
