@@ -66,7 +66,7 @@ public final class NetLab implements AutoCloseable {
     public static NetLab create() {
         Namespaces registry = new Namespaces();
         requirePrivileges();
-        Owners.reap(registry);
+        reap(registry);
         return new NetLab(registry, Owners.newLabName(), null, null);
     }
 
@@ -79,10 +79,11 @@ public final class NetLab implements AutoCloseable {
     public static NetLab fromFile(Path labFile) {
         Namespaces registry = new Namespaces();
         requirePrivileges();
-        Owners.reap(registry);
+        reap(registry);
         Topology t = TopologyParser.parseFile(labFile);
         Labs engine = new Labs(registry, Labs.DEFAULT_STATE_DIR, Progress.SILENT);
         engine.up(t, false);
+        engine.setOwner(t.name(), Owners.token());
         NetLab lab = new NetLab(registry, t.name(), t, engine);
         for (Topology.NodeDef n : t.nodes()) {
             if (n.kind() == Topology.Kind.LINUX) lab.nodes.put(n.name(), new LabNode(lab, n.name(), t.namespace(n.name()), null));
@@ -97,6 +98,12 @@ public final class NetLab implements AutoCloseable {
      * @return the names of the missing capabilities
      */
     public static List<String> missingPrivileges() { return dev.nslab.sys.Privileges.missing(); }
+
+    /** What programs that are gone left behind: their created labs, and the lab files they brought up. */
+    private static void reap(Namespaces registry) {
+        Owners.reap(registry);
+        Owners.reapFileLabs(new Labs(registry, Labs.DEFAULT_STATE_DIR, Progress.SILENT));
+    }
 
     private static void requirePrivileges() {
         List<String> missing = missingPrivileges();

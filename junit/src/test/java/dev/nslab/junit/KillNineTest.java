@@ -3,6 +3,7 @@ package dev.nslab.junit;
 import dev.nslab.NetLab;
 import dev.nslab.Node;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,24 +18,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A JVM killed with kill -9 in the middle of a test leaves a lab behind; the next NetLab.create() removes it. */
 class KillNineTest {
-    /** The victim: makes a lab with two linked nodes, says its name, and waits to be killed. */
+    /** The victim: makes a lab with two linked nodes and brings up a lab file, says so, and waits to be killed. */
     public static final class Victim {
         public static void main(String[] args) throws Exception {
             NetLab lab = NetLab.create();
             Node a = lab.node("a"), b = lab.node("b");
             lab.link(a, "eth0", b, "eth0");
             a.address("eth0", "10.78.0.1/24");
+            NetLab.fromFile(Path.of(args[0]));
             System.out.println(lab.name());
             System.out.flush();
             Thread.sleep(600_000);
         }
     }
 
+    @TempDir
+    Path dir;
+
     @Test
     void whatAKilledJvmLeftIsRemovedByTheNextCreate() throws Exception {
+        String fileLab = "kn" + Long.toString(System.nanoTime() % 100_000_000L, 36);
+        Path file = dir.resolve("lab.yml");
+        Files.writeString(file, """
+                name: %s
+                topology:
+                  nodes:
+                    h1: {interfaces: {eth0: 10.79.0.1/24}}
+                    h2: {interfaces: {eth0: 10.79.0.2/24}}
+                  links:
+                    - endpoints: ["h1:eth0", "h2:eth0"]
+                """.formatted(fileLab));
         Process victim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Victim.class.getName())
-                .redirectErrorStream(true).start();
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Victim.class.getName(),
+                file.toString()).redirectErrorStream(true).start();
         String name;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(victim.getInputStream()))) {
             name = out.readLine();
@@ -44,9 +60,12 @@ class KillNineTest {
             assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
         }
         assertTrue(Files.exists(Path.of("/run/netns", name + "-a")), "the dead JVM left its lab");
+        assertTrue(Files.exists(Path.of("/run/netns", fileLab + "-h1")), "and the lab it brought up from a file");
         try (NetLab next = NetLab.create()) {
             assertFalse(Files.exists(Path.of("/run/netns", name + "-a")), "reaped");
             assertFalse(Files.exists(Path.of("/run/netns", name + "-b")), "reaped");
+            assertFalse(Files.exists(Path.of("/run/netns", fileLab + "-h1")), "the file's lab is down");
+            assertFalse(Files.exists(Path.of("/run/nslab", fileLab + ".json")), "and its state is gone");
             assertTrue(next.name().startsWith("nl-" + ProcessHandle.current().pid() + "-"));
         }
         Process ip = new ProcessBuilder("ip", "netns", "list").start();

@@ -208,12 +208,13 @@ final class LabCmd {
     /** Labs of Java programs (the library's NetLab) whose program is gone: their namespaces, after a mark check. */
     private int downStale(List<String> words) {
         if (!words.isEmpty()) throw new UsageException("Usage: nslab down --stale (no lab name with --stale)");
-        List<String> removed = Owners.reap(cli.registry);
+        List<String> removed = new ArrayList<>(Owners.reap(cli.registry));
+        removed.addAll(Owners.reapFileLabs(new Labs(cli.registry, stateDir, progress())));
         if (cli.json) {
             cli.printJson(Map.of("removed", removed));
         } else {
-            cli.out.println(removed.isEmpty() ? "no stale labs" : "removed " + removed.size() + " namespaces of labs whose program is gone: "
-                    + String.join(" ", removed));
+            cli.out.println(removed.isEmpty() ? "no stale labs" : "removed what Java programs that are gone left (namespaces of their labs, "
+                    + "labs they brought up from files): " + String.join(" ", removed));
         }
         return 0;
     }

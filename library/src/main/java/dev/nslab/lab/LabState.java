@@ -23,19 +23,23 @@ import java.util.Map;
  * right now: they are written down before the first of them is created, so a later {@code down} can remove them
  * even if nslab was killed half-way. The file is replaced atomically (write, fsync, rename). {@code observed} holds,
  * per namespace whose node has exec lines, the addresses ("DEV CIDR") its interfaces had once up finished: what those
- * lines set, so that {@code status} notices when they are gone.
+ * lines set, so that {@code status} notices when they are gone. {@code owner} is the program that owns the lab (a Java
+ * program using the library), or null: a lab whose owner is gone is stale ({@link Owners}).
  */
 public record LabState(String lab, String file, String prefix, List<NodeInfo> nodes, List<Resource> done,
-                       List<Resource> pending, Map<String, List<String>> observed) {
+                       List<Resource> pending, Map<String, List<String>> observed, String owner) {
 
     /** A node as the lab file named it and where it lives ({@code ns} null for an Open vSwitch bridge). */
     public record NodeInfo(String name, String kind, String ns) { }
 
-    public LabState withDone(List<Resource> d) { return new LabState(lab, file, prefix, nodes, List.copyOf(d), pending, observed); }
+    public LabState withDone(List<Resource> d) { return new LabState(lab, file, prefix, nodes, List.copyOf(d), pending, observed, owner); }
 
-    public LabState withPending(List<Resource> p) { return new LabState(lab, file, prefix, nodes, done, List.copyOf(p), observed); }
+    public LabState withPending(List<Resource> p) { return new LabState(lab, file, prefix, nodes, done, List.copyOf(p), observed, owner); }
 
-    public LabState withObserved(Map<String, List<String>> o) { return new LabState(lab, file, prefix, nodes, done, pending, Map.copyOf(o)); }
+    public LabState withObserved(Map<String, List<String>> o) { return new LabState(lab, file, prefix, nodes, done, pending, Map.copyOf(o), owner); }
+
+    /** @param o the program that owns the lab ("PID:START", see {@link Owners}), or null for a lab of the command line */
+    public LabState withOwner(String o) { return new LabState(lab, file, prefix, nodes, done, pending, observed, o); }
 
     public static Path path(Path dir, String lab) { return dir.resolve(lab + ".json"); }
 
@@ -46,6 +50,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         for (NodeInfo n : nodes) ns.addObject().put("name", n.name()).put("kind", n.kind()).put("ns", n.ns());
         write(root.putArray("done"), done);
         write(root.putArray("pending"), pending);
+        if (owner != null) root.put("owner", owner);
         ObjectNode obs = root.putObject("observed");
         observed.forEach((where, list) -> list.forEach(obs.putArray(where)::add));
         try {
@@ -75,7 +80,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 observed.put(e.getKey(), list);
             });
             return new LabState(root.path("lab").asText(), root.path("file").asText(), root.path("prefix").asText(), nodes,
-                    read(root.path("done")), read(root.path("pending")), observed);
+                    read(root.path("done")), read(root.path("pending")), observed, text(root, "owner"));
         } catch (IOException | RuntimeException e) {
             throw new LabException("the state file " + p + " of lab " + lab + " is unreadable (" + e.getMessage()
                     + "): remove the lab's objects by hand, then the file", e);

@@ -128,7 +128,7 @@ public final class Labs {
     private Result apply(Topology t, Reconciler.Plan plan, LabState old, LabNeeds needs, Session s) {
         List<LabState.NodeInfo> nodes = t.nodes().stream().map(n -> new LabState.NodeInfo(n.name(),
                 n.kind().name().toLowerCase().replace('_', '-'), n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n.name()))).toList();
-        LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of());
+        LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of(), old == null ? null : old.owner());
         state.save(stateDir); // the intent, before anything is created
         neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
         s.removeStaleEnds(plan.staleEnds());
@@ -193,6 +193,13 @@ public final class Labs {
     }
 
     public List<String> labs() { return LabState.labs(stateDir); }
+
+    /** Records the program that owns a lab (see {@link Owners}): once it is gone, the lab is stale. */
+    public void setOwner(String lab, String owner) {
+        try (Lock ignored = lock(lab)) {
+            state(lab).withOwner(owner).save(stateDir);
+        }
+    }
 
     public LabState state(String lab) {
         LabState st = LabState.load(stateDir, lab);

@@ -22,8 +22,9 @@ import java.util.Map;
 
 /**
  * The kernel's neighbour (ARP/NDP) table is one for every namespace, capped by the root namespace's
- * {@code gc_thresh3}; past it a send fails with ENOBUFS ("neighbour table overflow") and replies vanish. A lab that
- * needs more raises the soft and hard thresholds of its family; the values found before the first raise are kept in
+ * {@code gc_thresh3}; past it a send fails with ENOBUFS ("neighbour table overflow") and replies vanish. When the labs
+ * up together could need more than half of the hard limit, the soft and hard thresholds of that family are raised to the
+ * machine's values plus what the labs need; the values found before the first raise are kept in
  * one machine-wide record, with every lab that holds a raise, and are put back when the last of them goes down
  * (unless somebody else changed them meanwhile, which is said and respected).
  */
@@ -87,6 +88,9 @@ public final class NeighbourLimits {
         for (Family f : Family.values()) {
             long need = 0;
             for (JsonNode h : holders) need += h.path(f == Family.IPV4 ? "ipv4" : "ipv6").asLong();
+            // what fits in half of what the machine allows leaves room for everyone else: no raise for small labs
+            long hardBase = original.has(f.hard()) ? original.path(f.hard()).asLong() : read(f.hard());
+            if (need * 2 <= hardBase) need = 0;
             for (String key : List.of(f.soft(), f.hard())) {
                 long now = read(key);
                 if (!original.has(key)) {

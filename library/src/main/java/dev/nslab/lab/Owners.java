@@ -54,6 +54,42 @@ public final class Owners {
         }
     }
 
+    /** This process, as a lab file's state records its owner: "PID:START". */
+    public static String token() {
+        long pid = ProcessHandle.current().pid();
+        return pid + ":" + Processes.startTime(pid).orElse(0);
+    }
+
+    /**
+     * Takes down the labs of {@code labs}' state directory whose owner (recorded with {@link Labs#setOwner}) is gone;
+     * returns their names. Labs without an owner (the command line's) are never stale.
+     */
+    public static List<String> reapFileLabs(Labs labs) {
+        List<String> removed = new ArrayList<>();
+        for (String lab : labs.labs()) {
+            String owner;
+            try {
+                owner = labs.state(lab).owner();
+            } catch (LabException e) {
+                continue; // unreadable or gone meanwhile: not ours to judge
+            }
+            if (owner == null) continue;
+            String[] f = owner.split(":");
+            try {
+                if (Processes.alive(Long.parseLong(f[0]), Long.parseLong(f[1]))) continue;
+            } catch (RuntimeException e) {
+                continue;
+            }
+            try {
+                labs.down(lab);
+                removed.add(lab);
+            } catch (LabException e) {
+                // being taken down by another reaper at this moment
+            }
+        }
+        return removed;
+    }
+
     /** Removes the namespaces of labs whose owner is gone and that carry their lab's mark; returns their names. */
     public static List<String> reap(Namespaces registry) {
         List<String> removed = new ArrayList<>();

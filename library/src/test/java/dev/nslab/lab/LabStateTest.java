@@ -28,7 +28,7 @@ class LabStateTest {
         Topology t = TopologyParser.parse("r.yml", text);
         List<Resource> rs = Planner.resources(t);
         LabState st = new LabState("r", "/x/r.yml", "r-", List.of(new LabState.NodeInfo("h1", "linux", "r-h1"),
-                new LabState.NodeInfo("sw", "ovs-bridge", null)), rs, rs.subList(0, 3), Map.of("r-h1", List.of("eth0 10.10.1.2/24")));
+                new LabState.NodeInfo("sw", "ovs-bridge", null)), rs, rs.subList(0, 3), Map.of("r-h1", List.of("eth0 10.10.1.2/24")), "123:456");
         st.save(dir);
         LabState back = LabState.load(dir, "r");
         assertEquals(st, back);
