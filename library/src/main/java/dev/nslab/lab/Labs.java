@@ -109,7 +109,7 @@ public final class Labs {
                 return new Result(plan, List.of());
             }
             try (Session s = new Session(t.name())) {
-                s.checkOwnership(plan.add());
+                s.checkOwnership(plan.add(), dryRun);
                 if (dryRun) return new Result(plan, List.of());
                 return apply(t, plan, old, needs, s);
             }
@@ -352,7 +352,10 @@ public final class Labs {
         boolean marked(Optional<Link> l) { return l.isPresent() && mark.equals(l.get().alias()); }
 
         /** Refuses to start when a name the lab is about to use is taken by something that is not the lab's. */
-        void checkOwnership(List<Resource> add) {
+        void checkOwnership(List<Resource> add, boolean dryRun) {
+            // a dry run starts nothing: with Open vSwitch stopped there is no switch to find a clash in
+            java.util.function.Supplier<OvsState> switchState = () -> dryRun
+                    ? new OvsDaemons().stateIfRunning().orElse(new OvsState(null, null, 0, 0, List.of())) : ovs().state();
             OvsState ovsState = null;
             for (Resource r : add) {
                 switch (r) {
@@ -373,7 +376,7 @@ public final class Labs {
                         }
                     }
                     case Resource.OvsBridge b -> {
-                        if (ovsState == null) ovsState = ovs().state();
+                        if (ovsState == null) ovsState = switchState.get();
                         Optional<OvsBridge> br = ovsState.bridge(b.name());
                         if (br.isPresent() && !lab.equals(br.get().externalIds().get(OVS_MARK_KEY))) {
                             throw new LabException("Open vSwitch bridge " + b.name() + " already exists and is not lab " + lab
@@ -381,7 +384,7 @@ public final class Labs {
                         }
                     }
                     case Resource.OvsPort p -> {
-                        if (ovsState == null) ovsState = ovs().state();
+                        if (ovsState == null) ovsState = switchState.get();
                         Optional<OvsBridge> on = ovsState.bridgeOfPort(p.port());
                         if (on.isPresent() && !lab.equals(on.get().externalIds().get(OVS_MARK_KEY))) {
                             throw new LabException("Open vSwitch port " + p.port() + " already exists on bridge " + on.get().name()

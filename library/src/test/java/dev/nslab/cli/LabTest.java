@@ -193,6 +193,8 @@ class LabTest {
         Path f = file("lab.yml", text);
         String lab = t.n("lab");
         Sh.run("ip", "netns", "add", lab + "-b").ok(); // somebody else's namespace with the node's name
+        Nslab.Out dry = lab("up", "--dry-run", f.toString()).fails(); // a dry run makes the same check as up
+        assertTrue(dry.err().contains("namespace " + lab + "-b already exists and is not lab " + lab + "'s"), dry.err());
         Nslab.Out r = lab("up", f.toString()).fails();
         assertTrue(r.err().contains("namespace " + lab + "-b already exists and is not lab " + lab + "'s"), r.err());
         assertEquals(List.of(lab + "-b"), ourNamespaces(), "nothing was created, the foreign one is still there");

@@ -68,8 +68,10 @@ class TrustAtScaleTest {
         Nslab.Out up = lab("up", f.toString()).ok();
         long hard = Long.parseLong(Sh.run("sysctl", "-n", "net.ipv4.neigh.default.gc_thresh3").ok().out().strip());
         long was = Long.parseLong(before.get("net.ipv4.neigh.default.gc_thresh3"));
-        if (was < was + 9900) assertTrue(hard >= was + 9900, "gc_thresh3 raised for 9,900 entries: " + hard + "\n" + up.err());
-        assertTrue(up.err().contains("raised net.ipv4.neigh.default.gc_thresh3 from " + was), up.err());
+        if (2L * 9900 > was) { // more than half of what the machine allows: raised, and said so
+            assertTrue(hard >= was + 9900, "gc_thresh3 raised for 9,900 entries: " + hard + "\n" + up.err());
+            assertTrue(up.err().contains("raised net.ipv4.neigh.default.gc_thresh3 from " + was), up.err());
+        }
         for (int i = 0; i < 5; i++) {
             Nslab.Out v = lab("verify", t.n("star"));
             assertEquals(0, v.code(), "run " + (i + 1) + ":\n" + v.out());
