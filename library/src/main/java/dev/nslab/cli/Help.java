@@ -118,7 +118,8 @@ final class Help {
         o.print("""
                 Usage: nslab up FILE [--dry-run] [--verify] [-j]
                                                            build the lab FILE describes, or bring it to what FILE now says
-                       nslab down FILE|LAB | --all [-j]    remove everything the lab created (and nothing else)
+                       nslab down FILE|LAB | --all [-j]    end the processes living in the lab's namespaces, then remove
+                                                           everything the lab created (and nothing else)
                        nslab down --stale                  remove labs of Java programs (NetLab) that are gone
                        nslab status [LAB] [-j]  |  nslab ls   labs, their nodes, addresses and health (exit 1 if unhealthy)
                        nslab exec LAB NODE -- CMD [ARG...]  run a command inside a node

@@ -10,6 +10,7 @@ import dev.nslab.net.LinkSpec;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NetnsExec;
 import dev.nslab.net.Namespaces;
+import dev.nslab.net.Processes;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.RouteSpec;
 import dev.nslab.net.Sysctl;
@@ -182,6 +183,7 @@ public final class Labs {
             if (st == null) throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
             List<Resource> all = new ArrayList<>(st.done());
             all.addAll(minus(st.pending(), Reconciler.keys(st.done())));
+            endProcesses(lab, all);
             List<Resource> removed;
             try (Session s = new Session(lab)) {
                 removed = s.remove(all, true);
@@ -190,6 +192,45 @@ public final class Labs {
             neighbours.release(holder(lab)).forEach(progress::say);
             return removed;
         }
+    }
+
+    /** How long the processes of a lab going down get between SIGTERM and SIGKILL. */
+    private static final Duration GRACE = Duration.ofSeconds(5);
+
+    /**
+     * Ends every process that lives in one of the lab's namespaces (whoever started it: exec lines, nslab exec,
+     * ip netns exec), SIGTERM first, SIGKILL after a grace period, and says which: a process left there would keep
+     * the namespace alive, unnamed, after down.
+     */
+    private void endProcesses(String lab, List<Resource> all) {
+        Set<Long> inodes = new HashSet<>();
+        for (Resource r : all) {
+            if (r instanceof Resource.Namespace n && registry.exists(n.name())) {
+                long ino = Namespaces.inode(registry.path(n.name()));
+                if (ino > 0) inodes.add(ino);
+            }
+        }
+        if (inodes.isEmpty()) return;
+        List<ProcessHandle> found = new ArrayList<>();
+        for (long pid : Processes.inNamespaces(inodes)) ProcessHandle.of(pid).ifPresent(found::add);
+        if (found.isEmpty()) return;
+        List<String> names = new ArrayList<>();
+        for (ProcessHandle p : found) {
+            names.add(p.pid() + " (" + p.info().command().orElse("?") + ")");
+            p.destroy();
+        }
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        for (ProcessHandle p : found) {
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    p.onExit().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    break; // timed out or interrupted: SIGKILL below
+                }
+            }
+            if (p.isAlive()) p.destroyForcibly();
+        }
+        progress.say("ended " + found.size() + " processes living in lab " + lab + "'s namespaces: " + String.join(", ", names));
     }
 
     public List<String> labs() { return LabState.labs(stateDir); }

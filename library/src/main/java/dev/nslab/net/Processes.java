@@ -24,6 +24,34 @@ public final class Processes {
         }
     }
 
+    /**
+     * The processes any of whose threads live in one of the network namespaces {@code inodes} (read off
+     * /proc/PID/task/TID/ns/net), this process excepted.
+     */
+    public static java.util.List<Long> inNamespaces(java.util.Set<Long> inodes) {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (Path p : procs) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid == self) continue;
+                try (var tasks = Files.newDirectoryStream(p.resolve("task"))) {
+                    for (Path t : tasks) {
+                        if (inodes.contains(Namespaces.inode(t.resolve("ns/net")))) {
+                            out.add(pid);
+                            break;
+                        }
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: nothing to find
+        }
+        return out;
+    }
+
     /** Whether the process that had {@code pid} and started at {@code startTime} still runs. */
     public static boolean alive(long pid, long startTime) {
         OptionalLong now = startTime(pid);

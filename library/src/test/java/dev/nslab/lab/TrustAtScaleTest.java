@@ -32,7 +32,7 @@ class TrustAtScaleTest {
 
     @AfterEach
     void cleanUp() {
-        for (String lab : List.of("star", "execlab", "bare", "big", "chainx")) Nslab.inState(dir, "down", t.n(lab));
+        for (String lab : List.of("star", "execlab", "bare", "big", "chainx", "procs")) Nslab.inState(dir, "down", t.n(lab));
         t.close();
     }
 
@@ -196,5 +196,30 @@ class TrustAtScaleTest {
         // procfs reports a size of 0; a reader that trusts it returned "1" for 1024
         String key = "net.ipv4.neigh.default.gc_thresh3";
         assertEquals(key + " = " + Sh.run("sysctl", "-n", key).ok().out(), Nslab.run("sysctl", key).ok().out());
+    }
+
+    @Test
+    void downEndsEveryProcessLivingInTheLabsNamespacesAndSaysSo() throws Exception {
+        Path f = file("procs.yml", """
+                name: @procs
+                topology:
+                  nodes:
+                    a: {exec: ["sh -c 'sleep 901 >/dev/null 2>&1 &'"]}
+                    b: {}
+                  links:
+                    - endpoints: ["a:eth0", "b:eth0"]
+                """);
+        String lab = t.n("procs");
+        lab("up", f.toString()).ok();
+        long inoA = dev.nslab.net.Namespaces.inode(Path.of("/run/netns", lab + "-a"));
+        long inoB = dev.nslab.net.Namespaces.inode(Path.of("/run/netns", lab + "-b"));
+        Process byHand = new ProcessBuilder("ip", "netns", "exec", lab + "-b", "sleep", "902").start(); // as a user would
+        java.util.Set<Long> ours = java.util.Set.of(inoA, inoB);
+        for (int i = 0; i < 200 && dev.nslab.net.Processes.inNamespaces(ours).size() < 2; i++) Thread.sleep(10);
+        assertEquals(2, dev.nslab.net.Processes.inNamespaces(ours).size(), "the exec line's sleep and the one started by hand");
+        Nslab.Out down = lab("down", lab).ok();
+        assertTrue(down.err().contains("ended 2 processes living in lab " + lab + "'s namespaces"), down.err());
+        assertTrue(byHand.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the process started by hand has ended");
+        assertEquals(List.of(), dev.nslab.net.Processes.inNamespaces(ours), "nothing lives on in the lab's namespaces, named or not");
     }
 }
