@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a lab owns, kept in {@code DIR/LAB.json}. {@code done} objects exist; {@code pending} ones are being made
+ * The lab engine's store: what a lab owns, kept in {@code DIR/LAB.json}, with the lab's lock beside it.
+ * {@code done} objects exist; {@code pending} ones are being made
  * right now: they are written down before the first of them is created, so a later {@code down} can remove them
  * even if nslab was killed half-way. The file is replaced atomically (write, fsync, rename). {@code observed} holds,
  * per namespace whose node has exec lines, the addresses ("DEV CIDR") its interfaces had once up finished: what those
@@ -42,6 +43,34 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
     public LabState withOwner(String o) { return new LabState(lab, file, prefix, nodes, done, pending, observed, o); }
 
     public static Path path(Path dir, String lab) { return dir.resolve(lab + ".json"); }
+
+    /** Held while a lab changes, so two nslab processes never change the same lab at once. */
+    public record Lock(FileChannel channel) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                channel.close(); // releases the lock
+            } catch (IOException ignored) {
+                // nothing to undo
+            }
+        }
+    }
+
+    /** Takes the lab's lock in {@code dir}, or refuses at once when another process holds it. */
+    public static Lock lock(Path dir, String lab) {
+        try {
+            Files.createDirectories(dir);
+            FileChannel ch = FileChannel.open(dir.resolve("." + lab + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            var l = ch.tryLock();
+            if (l == null) {
+                ch.close();
+                throw new LabException("lab " + lab + " is being changed by another nslab process: wait for it to finish");
+            }
+            return new Lock(ch);
+        } catch (IOException e) {
+            throw new LabException("cannot use the state directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
 
     public void save(Path dir) {
         ObjectMapper m = new ObjectMapper();

@@ -23,10 +23,8 @@ import dev.nslab.ovs.PortConfig;
 import dev.nslab.error.KernelException;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -90,7 +88,7 @@ public final class Labs {
      */
     public Result up(Topology t, boolean dryRun) {
         LabNeeds needs = Preflight.check(t, machine);
-        try (Lock ignored = lock(t.name())) {
+        try (LabState.Lock ignored = lock(t.name())) {
             LabState old = LabState.load(stateDir, t.name());
             if (old != null && !old.pending().isEmpty() && !dryRun) {
                 progress.say("lab " + t.name() + " was interrupted while being changed: removing what that run had begun");
@@ -178,7 +176,7 @@ public final class Labs {
 
     /** Removes everything the lab's state says it owns and that still carries its mark; returns what went. */
     public List<Resource> down(String lab) {
-        try (Lock ignored = lock(lab)) {
+        try (LabState.Lock ignored = lock(lab)) {
             LabState st = LabState.load(stateDir, lab);
             if (st == null) throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
             List<Resource> all = new ArrayList<>(st.done());
@@ -237,7 +235,7 @@ public final class Labs {
 
     /** Records the program that owns a lab (see {@link Owners}): once it is gone, the lab is stale. */
     public void setOwner(String lab, String owner) {
-        try (Lock ignored = lock(lab)) {
+        try (LabState.Lock ignored = lock(lab)) {
             state(lab).withOwner(owner).save(stateDir);
         }
     }
@@ -325,32 +323,7 @@ public final class Labs {
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
-    /** Held while a lab changes, so two nslab processes never change the same lab at once. */
-    private record Lock(FileChannel channel) implements AutoCloseable {
-        @Override
-        public void close() {
-            try {
-                channel.close(); // releases the lock
-            } catch (IOException ignored) {
-                // nothing to undo
-            }
-        }
-    }
-
-    private Lock lock(String lab) {
-        try {
-            Files.createDirectories(stateDir);
-            FileChannel ch = FileChannel.open(stateDir.resolve("." + lab + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            var l = ch.tryLock();
-            if (l == null) {
-                ch.close();
-                throw new LabException("lab " + lab + " is being changed by another nslab process: wait for it to finish");
-            }
-            return new Lock(ch);
-        } catch (IOException e) {
-            throw new LabException("cannot use the state directory " + stateDir + ": " + e.getMessage(), e);
-        }
-    }
+    private LabState.Lock lock(String lab) { return LabState.lock(stateDir, lab); }
 
     private static List<Resource> minus(List<Resource> rs, Set<String> keys) {
         return rs.stream().filter(r -> !keys.contains(r.key())).toList();
