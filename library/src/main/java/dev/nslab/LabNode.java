@@ -1,5 +1,6 @@
 package dev.nslab;
 
+import dev.nslab.net.Family;
 import dev.nslab.lab.Topology;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.NetHandle;
@@ -56,7 +57,7 @@ final class LabNode implements Node {
     @Override
     public synchronized void address(String ifname, String cidr) {
         Cidr c = Cidr.parse(cidr);
-        if (c.family() == 10) handle().addAddressNoDad(ifname, c);
+        if (c.family() == Family.INET6) handle().addAddressNoDad(ifname, c);
         else handle().addAddress(ifname, c);
         handle().setUp(ifname, true);
         addresses.computeIfAbsent(ifname, k -> new ArrayList<>()).add(c);
@@ -65,7 +66,7 @@ final class LabNode implements Node {
     @Override
     public synchronized void route(String dst, String via) {
         InetAddress gw = Cidr.parseAddress(via);
-        Cidr to = dst.equals("default") ? null : Cidr.parse(dst.contains("/") ? dst : dst + (Cidr.family(gw) == 2 ? "/32" : "/128")).network();
+        Cidr to = dst.equals("default") ? null : Cidr.parse(dst.contains("/") ? dst : dst + (Cidr.family(gw) == Family.INET ? "/32" : "/128")).network();
         handle().addRoute((to == null ? RouteSpec.defaultRoute(Cidr.family(gw)) : RouteSpec.to(to)).via(gw));
         routes.add(new Topology.RouteDef(Cidr.family(gw), to, gw, null));
     }

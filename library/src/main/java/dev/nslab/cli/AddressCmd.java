@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.net.Family;
 import dev.nslab.error.KernelException;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.IfAddress;
@@ -75,7 +76,7 @@ final class AddressCmd extends ObjectCmd {
         StringBuilder sb = new StringBuilder();
         for (Link l : shown) {
             List<IfAddress> mine = addrs.stream().filter(x -> x.index() == l.index()).toList();
-            if (cli.family != 0 && mine.isEmpty()) continue;
+            if (cli.family != null && mine.isEmpty()) continue;
             if (cli.json) {
                 Map<String, Object> m = f.json(l, false);
                 List<Object> info = new ArrayList<>();
@@ -83,7 +84,7 @@ final class AddressCmd extends ObjectCmd {
                 m.put("addr_info", info);
                 json.add(m);
             } else {
-                f.text(sb, l, false, cli.family == 0);
+                f.text(sb, l, false, cli.family == null);
                 for (IfAddress x : mine) text(sb, x, l.name());
             }
         }
@@ -106,7 +107,7 @@ final class AddressCmd extends ObjectCmd {
     private static List<String> flagWords(IfAddress x) {
         List<String> w = new ArrayList<>();
         int f = x.flags();
-        if ((f & 0x01) != 0) w.add(x.family() == 10 ? "temporary" : "secondary");
+        if ((f & 0x01) != 0) w.add(x.family() == Family.INET6 ? "temporary" : "secondary");
         if ((f & 0x40) != 0) w.add("tentative");
         if ((f & 0x20) != 0) w.add("deprecated");
         if ((f & 0x08) != 0) w.add("dadfailed");
@@ -123,7 +124,7 @@ final class AddressCmd extends ObjectCmd {
         if (x.broadcast() != null) sb.append(" brd ").append(Cidr.format(x.broadcast()));
         sb.append(" scope ").append(scopeName(x.scope()));
         for (String w : flagWords(x)) sb.append(' ').append(w);
-        if (x.family() == 2) sb.append(' ').append(x.label() != null ? x.label() : ifname);
+        if (x.family() == Family.INET) sb.append(' ').append(x.label() != null ? x.label() : ifname);
         else sb.append(' '); // iproute2 ends inet6 lines with a space; kept so diffs against ip stay clean
         sb.append("\n       valid_lft ").append(lifetime(x.validLifetime()))
                 .append(" preferred_lft ").append(lifetime(x.preferredLifetime())).append('\n');

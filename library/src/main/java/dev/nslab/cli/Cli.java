@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.net.Family;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NsRef;
@@ -37,7 +38,8 @@ public final class Cli {
     boolean all;
     boolean batchMode;
     /** 0 for any, else 2 (inet) or 10 (inet6), from -4 / -6. */
-    int family;
+    /** -4 / -6: only this family; null: both. */
+    Family family;
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
 
     public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
@@ -74,8 +76,8 @@ public final class Cli {
                 case "p", "pretty" -> pretty = true;
                 case "a", "all" -> all = true;
                 case "force" -> force = true;
-                case "4" -> family = 2;
-                case "6" -> family = 10;
+                case "4" -> family = Family.INET;
+                case "6" -> family = Family.INET6;
                 case "b", "batch" -> {
                     if (i + 1 >= argv.size()) return usage("Option \"-batch\" needs a file name (or \"-\" for standard input)");
                     batch = argv.get(++i);
@@ -150,7 +152,7 @@ public final class Cli {
         if (obj.equals("netns") || obj.equals("netn") || obj.equals("net")) return new NetnsCmd(this, ns).run(a);
         if (obj.equals("sysctl")) return new SysctlCmd(this, ns).run(a);
         if (obj.equals("unshare")) return new UnshareCmd(this).run(a);
-        if (obj.equals("ping") || obj.equals("ping6")) return new PingCmd(this, ns, obj.equals("ping6") ? 10 : family).run(a);
+        if (obj.equals("ping") || obj.equals("ping6")) return new PingCmd(this, ns, obj.equals("ping6") ? Family.INET6 : family).run(a);
         if (obj.equals("ovs") || obj.equals("ovs-vsctl")) return new OvsCmd(this).run(a);
         if (obj.equals("inventory") || obj.equals("inv")) return new InventoryCmd(this).inventory(a);
         if (obj.equals("graph")) return new InventoryCmd(this).graph(a);

@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.net.Family;
 import dev.nslab.error.UnreachableException;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.NsRef;
@@ -18,9 +19,9 @@ import java.util.Set;
 final class PingCmd {
     private final Cli cli;
     private final NsRef ns;
-    private int family;
+    private Family family;
 
-    PingCmd(Cli cli, NsRef ns, int family) {
+    PingCmd(Cli cli, NsRef ns, Family family) {
         this.cli = cli;
         this.ns = ns;
         this.family = family;
@@ -42,8 +43,8 @@ final class PingCmd {
                     case 'W' -> wait = number(inline != null ? inline : a.value("-W"), "-W");
                     case 'w' -> deadline = number(inline != null ? inline : a.value("-w"), "-w");
                     case 'q' -> quiet = true;
-                    case '4' -> family = 2;
-                    case '6' -> family = 10;
+                    case '4' -> family = Family.INET;
+                    case '6' -> family = Family.INET6;
                     case 'h' -> { Help.ping(cli.out); return 0; }
                     default -> throw new UsageException("ping: invalid option -- '" + o + "' (nslab ping supports -c -i -W -w -q -4 -6)");
                 }
@@ -62,7 +63,7 @@ final class PingCmd {
             cli.err.println("ping: " + dest + ": Name or service not known (nslab ping takes an IPv4 or IPv6 address)");
             return 2;
         }
-        if (family != 0 && family != Cidr.family(dst)) {
+        if (family != null && family != Cidr.family(dst)) {
             cli.err.println("ping: " + dest + ": Address family for hostname not supported");
             return 2;
         }
@@ -79,7 +80,7 @@ final class PingCmd {
 
     private int ping(InetAddress dst, int count, double interval, double wait, double deadline, boolean quiet) {
         String d = Cidr.format(dst);
-        boolean v6 = Cidr.family(dst) == 10;
+        boolean v6 = Cidr.family(dst) == Family.INET6;
         try (Pinger p = Pinger.open(cli.registry, ns, Cidr.family(dst))) {
             long start = System.nanoTime();
             // The first request goes out before the banner: with no route, ping says only "Network is unreachable".

@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.net.Family;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;
@@ -44,7 +45,7 @@ final class RouteCmd extends ObjectCmd {
             }
         }
         if (dst == null) throw new UsageException("Not enough information: a destination (PREFIX or default) is required.");
-        int fam = cli.family != 0 ? cli.family : via != null ? Cidr.family(via) : 2;
+        Family fam = cli.family != null ? cli.family : via != null ? Cidr.family(via) : Family.INET;
         RouteSpec spec;
         if (dst.equals("default") || dst.equals("all") || dst.equals("any")) {
             spec = RouteSpec.defaultRoute(fam);
@@ -97,7 +98,7 @@ final class RouteCmd extends ObjectCmd {
             }
         }
         NetHandle h = cli.handle(ns);
-        int fam = cli.family == 0 ? 2 : cli.family;
+        Family fam = cli.family == null ? Family.INET : cli.family;
         Cidr filter = null;
         if (prefix != null && !prefix.equals("default")) {
             try {

@@ -1,5 +1,6 @@
 package dev.nslab.inventory;
 
+import dev.nslab.net.Family;
 import dev.nslab.inventory.Inventory.Iface;
 import dev.nslab.inventory.Inventory.Netns;
 import dev.nslab.inventory.Inventory.Peer;
@@ -96,7 +97,7 @@ public final class Scanner {
                 handles.put(f.inode, h);
                 linksByNs.put(f.inode, h.links());
                 Map<Integer, List<String>> addrs = new HashMap<>();
-                for (IfAddress a : h.addresses(0)) addrs.computeIfAbsent(a.index(), k -> new ArrayList<>()).add(Cidr.format(a.local()) + "/" + a.prefixLength());
+                for (IfAddress a : h.addresses(null)) addrs.computeIfAbsent(a.index(), k -> new ArrayList<>()).add(Cidr.format(a.local()) + "/" + a.prefixLength());
                 addrsByNs.put(f.inode, addrs);
                 result.put(f.inode, netns(f, root, nsid(self, f), null));
             }

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.Family;
 import dev.nslab.lab.Topology.Kind;
 import dev.nslab.lab.Topology.LinkDef;
 import dev.nslab.lab.Topology.NodeDef;
@@ -40,7 +41,7 @@ public record LabNeeds(long neighbours4, long neighbours6, int namespaces, int d
             exec |= !n.exec().isEmpty();
             for (List<Cidr> cs : n.addresses().values()) {
                 for (Cidr c : cs) {
-                    if (c.family() == 2) v4 = true;
+                    if (c.family() == Family.INET) v4 = true;
                     else v6 = true;
                 }
             }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nslab.lab.Resource.End;
 import dev.nslab.lab.Topology.RouteDef;
 import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -162,7 +163,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 case Resource.Address ad -> o.put("type", "address").put("ns", ad.ns()).put("dev", ad.dev()).put("cidr", ad.cidr().toString());
                 case Resource.Forwarding f -> o.put("type", "forwarding").put("ns", f.ns()).put("ipv6", f.ipv6());
                 case Resource.Route rt -> {
-                    o.put("type", "route").put("ns", rt.ns()).put("family", rt.route().family());
+                    o.put("type", "route").put("ns", rt.ns()).put("family", rt.route().family().code());
                     if (rt.route().dst() != null) o.put("dst", rt.route().dst().toString());
                     if (rt.route().via() != null) o.put("via", Cidr.format(rt.route().via()));
                     if (rt.route().dev() != null) o.put("dev", rt.route().dev());
@@ -196,7 +197,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 }
                 case "address" -> new Resource.Address(o.path("ns").asText(), o.path("dev").asText(), Cidr.parse(o.path("cidr").asText()));
                 case "forwarding" -> new Resource.Forwarding(o.path("ns").asText(), o.path("ipv6").asBoolean(true));
-                case "route" -> new Resource.Route(o.path("ns").asText(), new RouteDef(o.path("family").asInt(),
+                case "route" -> new Resource.Route(o.path("ns").asText(), new RouteDef(Family.of(o.path("family").asInt()),
                         o.has("dst") ? Cidr.parse(o.path("dst").asText()) : null,
                         o.has("via") ? Cidr.parseAddress(o.path("via").asText()) : null, text(o, "dev")));
                 default -> throw new IllegalArgumentException("unknown object type \"" + o.path("type").asText() + "\"");

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.Family;
 import dev.nslab.net.ChecksumOffload;
 import dev.nslab.error.NoSuchObjectException;
 import dev.nslab.lab.Resource.End;
@@ -254,7 +255,7 @@ public final class Labs {
             Map<Integer, String> names = new HashMap<>();
             for (Link l : h.links()) names.put(l.index(), l.name());
             Set<String> addrs = new java.util.TreeSet<>();
-            for (dev.nslab.net.IfAddress a : h.addresses(0)) {
+            for (dev.nslab.net.IfAddress a : h.addresses(null)) {
                 if (a.scope() == 0 && names.containsKey(a.index())) addrs.add(names.get(a.index()) + " " + a.cidr());
             }
             return new Observed(new HashSet<>(names.values()), addrs);

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.Family;
 import dev.nslab.lab.Resource.End;
 import dev.nslab.lab.Topology.Endpoint;
 import dev.nslab.lab.Topology.Kind;
@@ -50,8 +51,8 @@ public final class Planner {
             }
             if (n.forwarding()) {
                 // IPv6 forwarding unless the node is known to be IPv4 only (exec lines may give it IPv6 addresses)
-                boolean v6 = !n.exec().isEmpty() || n.routes().stream().anyMatch(r -> r.family() == 10)
-                        || n.addresses().values().stream().flatMap(List::stream).anyMatch(c -> c.family() == 10);
+                boolean v6 = !n.exec().isEmpty() || n.routes().stream().anyMatch(r -> r.family() == Family.INET6)
+                        || n.addresses().values().stream().flatMap(List::stream).anyMatch(c -> c.family() == Family.INET6);
                 out.add(new Resource.Forwarding(ns, v6));
             }
             for (Topology.RouteDef r : n.routes()) out.add(new Resource.Route(ns, r));

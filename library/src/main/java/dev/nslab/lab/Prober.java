@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.Family;
 import dev.nslab.error.UnreachableException;
 import dev.nslab.error.OutOfResourcesException;
 import dev.nslab.net.Cidr;
@@ -64,7 +65,7 @@ public final class Prober {
         try {
             for (int i = 0; i < probes.size(); i++) {
                 Probe p = probes.get(i);
-                int family = Cidr.family(p.target());
+                Family family = Cidr.family(p.target());
                 String key = p.source() + "/" + family;
                 Pinger pg = pingers.get(key);
                 if (pg == null) {
@@ -77,13 +78,13 @@ public final class Prober {
                 bySeq.get(pg).add(i);
             }
             List<Pinger> all = new ArrayList<>(pingers.values());
-            long fulls4 = NeighbourStats.tableFulls(2), fulls6 = NeighbourStats.tableFulls(10);
+            long fulls4 = NeighbourStats.tableFulls(Family.INET), fulls6 = NeighbourStats.tableFulls(Family.INET6);
             int open = round(probes, results, pingerOf, seqOf, bySeq, all, firstWaitMillis);
             if (open > 0) round(probes, results, pingerOf, seqOf, bySeq, all, retryWaitMillis);
-            long overflow4 = NeighbourStats.tableFulls(2) - fulls4, overflow6 = NeighbourStats.tableFulls(10) - fulls6;
+            long overflow4 = NeighbourStats.tableFulls(Family.INET) - fulls4, overflow6 = NeighbourStats.tableFulls(Family.INET6) - fulls6;
             for (int i = 0; i < probes.size(); i++) {
                 if (results[i] != null && results[i].outcome() != Outcome.NO_REPLY) continue;
-                boolean v6 = Cidr.family(probes.get(i).target()) == 10;
+                boolean v6 = Cidr.family(probes.get(i).target()) == Family.INET6;
                 long overflow = v6 ? overflow6 : overflow4;
                 if (overflow > 0) {
                     results[i] = new Result(Outcome.UNMEASURED, "no reply, but the kernel's neighbour table overflowed " + overflow

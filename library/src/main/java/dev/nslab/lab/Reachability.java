@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.Family;
 import dev.nslab.lab.Topology.Endpoint;
 import dev.nslab.lab.Topology.Kind;
 import dev.nslab.lab.Topology.LinkDef;
@@ -148,7 +149,7 @@ public final class Reachability {
             for (Cidr c : addrs) out.add(new Route(c.network(), null, dev, true));
         });
         for (RouteDef r : n.routes()) {
-            Cidr dst = r.dst() != null ? r.dst() : new Cidr(r.family() == 2 ? Cidr.parseAddress("0.0.0.0") : Cidr.parseAddress("::"), 0);
+            Cidr dst = r.dst() != null ? r.dst() : new Cidr(r.family() == Family.INET ? Cidr.parseAddress("0.0.0.0") : Cidr.parseAddress("::"), 0);
             String dev = r.dev();
             if (dev == null && r.via() != null) {
                 for (Map.Entry<String, List<Cidr>> e : n.addresses().entrySet()) {
@@ -216,7 +217,7 @@ public final class Reachability {
                 if (i.node().equals(at)) continue;
                 // IPv4 hosts answer ARP for any of their addresses (the weak host model); IPv6 neighbours only
                 // for the addresses of the interface the solicitation arrives on
-                boolean answers = Cidr.family(hop) == 2 ? nodesOnSegment.getOrDefault(seg, Set.of()).contains(i.node())
+                boolean answers = Cidr.family(hop) == Family.INET ? nodesOnSegment.getOrDefault(seg, Set.of()).contains(i.node())
                         : segment(i.node(), i.name()).equals(seg);
                 if (answers) {
                     next = i.node();

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.Family;
 import dev.nslab.lab.Topology.RouteDef;
 import dev.nslab.net.Cidr;
 
@@ -68,7 +69,7 @@ public sealed interface Resource {
 
     record Route(String ns, RouteDef route) implements Resource {
         public String key() {
-            return "route " + ns + " " + route.dstText() + (route.family() == 10 && route.dst() == null ? "6" : "")
+            return "route " + ns + " " + route.dstText() + (route.family() == Family.INET6 && route.dst() == null ? "6" : "")
                     + (route.via() == null ? "" : " via " + Cidr.format(route.via())) + (route.dev() == null ? "" : " dev " + route.dev());
         }
         public int phase() { return 7; }

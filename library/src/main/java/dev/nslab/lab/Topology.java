@@ -1,6 +1,7 @@
 package dev.nslab.lab;
 
 import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -23,7 +24,7 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
     }
 
     /** A static route; {@code dst} null is the default route of {@code family}. */
-    public record RouteDef(int family, Cidr dst, InetAddress via, String dev) {
+    public record RouteDef(Family family, Cidr dst, InetAddress via, String dev) {
         public String dstText() { return dst == null ? "default" : dst.toString(); }
     }
 

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.Family;
 import dev.nslab.lab.Topology.Endpoint;
 import dev.nslab.lab.Topology.ExpectDef;
 import dev.nslab.lab.Topology.Kind;
@@ -208,7 +209,7 @@ public final class TopologyParser {
         Cidr dst = null;
         String dstText = dstN.text("dst");
         if (!dstText.equals("default")) dst = cidr(dstN, false).network();
-        int family = dst != null ? dst.family() : via != null ? Cidr.family(via) : 2;
+        Family family = dst != null ? dst.family() : via != null ? Cidr.family(via) : Family.INET;
         if (dst != null && via != null && dst.family() != Cidr.family(via)) {
             throw m.get("via").error("gateway " + Cidr.format(via) + " and destination " + dst + " are of different IP families");
         }

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.net.Family;
 import dev.nslab.lab.Prober.Outcome;
 import dev.nslab.lab.Topology.ExpectDef;
 import dev.nslab.lab.Topology.Kind;
@@ -210,7 +211,7 @@ public final class Verification {
         }
         List<InetAddress> out = new ArrayList<>();
         try (NetHandle h = NetHandle.open(registry, NsRef.named(ns))) {
-            for (IfAddress a : h.addresses(0)) {
+            for (IfAddress a : h.addresses(null)) {
                 if (a.scope() != RT_SCOPE_UNIVERSE || (a.flags() & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0) continue;
                 if (a.local().isLoopbackAddress() || a.local().isLinkLocalAddress()) continue;
                 out.add(a.local());

@@ -55,9 +55,9 @@ public record Cidr(InetAddress address, int prefixLength) {
 
     public static int maxPrefix(InetAddress a) { return a instanceof Inet4Address ? 32 : 128; }
 
-    public int family() { return family(address); }
+    public Family family() { return family(address); }
 
-    public static int family(InetAddress a) { return a instanceof Inet4Address ? 2 : 10; }
+    public static Family family(InetAddress a) { return Family.of(a); }
 
     /** The network part only (host bits cleared), as routes want it. */
     public Cidr network() {

@@ -8,11 +8,11 @@ import java.net.InetAddress;
  * @param validLifetime    seconds, or 0xFFFFFFFF ("forever")
  * @param preferredLifetime seconds, or 0xFFFFFFFF
  */
-public record IfAddress(int family, InetAddress local, int prefixLength, int scope, int flags, int index,
+public record IfAddress(Family family, InetAddress local, int prefixLength, int scope, int flags, int index,
                         String label, InetAddress broadcast, InetAddress peer, long validLifetime, long preferredLifetime) {
     public static final long FOREVER = 0xFFFFFFFFL;
 
     public Cidr cidr() { return new Cidr(local, prefixLength); }
 
-    public String familyName() { return family == 2 ? "inet" : "inet6"; }
+    public String familyName() { return family.word(); }
 }

@@ -13,9 +13,9 @@ import java.util.List;
 public final class NeighbourStats {
     private NeighbourStats() {}
 
-    /** How often the IPv4 ({@code family} 2) or IPv6 (10) table was full so far; -1 when the kernel does not say. */
-    public static long tableFulls(int family) {
-        Path p = Path.of("/proc/net/stat", family == 10 ? "ndisc_cache" : "arp_cache");
+    /** How often the IPv4 or IPv6 table was full so far; -1 when the kernel does not say. */
+    public static long tableFulls(Family family) {
+        Path p = Path.of("/proc/net/stat", family == Family.INET6 ? "ndisc_cache" : "arp_cache");
         try {
             List<String> lines = Files.readAllLines(p);
             if (lines.isEmpty()) return -1;

@@ -88,9 +88,9 @@ public final class NetBatch {
 
     /** An address on the link {@code index}; IPv6 without duplicate address detection. {@code tolerateExisting}: EEXIST is fine. */
     public int address(int index, String dev, Cidr cidr, boolean tolerateExisting) {
-        int flags = cidr.family() == 10 ? IFA_F_NODAD : 0;
+        int flags = cidr.family() == Family.INET6 ? IFA_F_NODAD : 0;
         boolean loopback = cidr.address().isLoopbackAddress();
-        NlRequest r = new IfAddrMsg(cidr.family(), cidr.prefixLength(), flags, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
+        NlRequest r = new IfAddrMsg(cidr.family().code(), cidr.prefixLength(), flags, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
                 .writeTo(new NlRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL));
         byte[] raw = cidr.address().getAddress();
         r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
@@ -101,7 +101,7 @@ public final class NetBatch {
     public int route(RouteSpec spec, int oif, boolean tolerateExisting) {
         int dstLen = spec.dst() == null ? 0 : spec.dst().prefixLength();
         int scope = spec.via() == null && oif != 0 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-        NlRequest r = new RtMsg(spec.family(), dstLen, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, scope, RTN_UNICAST, 0)
+        NlRequest r = new RtMsg(spec.family().code(), dstLen, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, scope, RTN_UNICAST, 0)
                 .writeTo(new NlRequest(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL));
         if (spec.dst() != null && dstLen > 0) r.attr(RTA_DST, spec.dst().network().address().getAddress());
         if (spec.via() != null) r.attr(RTA_GATEWAY, spec.via().getAddress());

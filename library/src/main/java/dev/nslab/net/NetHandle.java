@@ -318,15 +318,15 @@ public final class NetHandle implements AutoCloseable {
 
     // ---- addresses -----------------------------------------------------------------------------------------
 
-    /** Every address in the namespace, of one family (2, 10) or all (0). */
-    public List<IfAddress> addresses(int family) {
-        NlRequest r = new IfAddrMsg(family, 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETADDR, NLM_F_DUMP));
+    /** Every address in the namespace, of one family, or of all ({@code family} null). */
+    public List<IfAddress> addresses(Family family) {
+        NlRequest r = new IfAddrMsg(Family.codeOf(family), 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETADDR, NLM_F_DUMP));
         List<IfAddress> out = new ArrayList<>();
         for (NlMessage m : nl.dump(r)) {
             if (m.type() != RTM_NEWADDR) continue;
             IfAddrMsg h = IfAddrMsg.read(m);
-            int fam = h.family();
-            if (family != 0 && fam != family) continue;
+            Family fam = Family.of(h.family());
+            if (fam == null || (family != null && fam != family)) continue;
             NlAttrs a = m.attrs(IfAddrMsg.LEN);
             byte[] local = a.has(IFA_LOCAL) ? a.bytes(IFA_LOCAL) : a.bytes(IFA_ADDRESS);
             byte[] address = a.bytes(IFA_ADDRESS);
@@ -350,7 +350,7 @@ public final class NetHandle implements AutoCloseable {
 
     /** Adds an IPv6 address without duplicate address detection, usable at once. */
     public void addAddressNoDad(String dev, Cidr cidr) {
-        changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, cidr.family() == 10 ? IFA_F_NODAD : 0);
+        changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, cidr.family() == Family.INET6 ? IFA_F_NODAD : 0);
     }
 
     public void deleteAddress(String dev, Cidr cidr) { changeAddress(RTM_DELADDR, 0, dev, cidr, 0); }
@@ -358,7 +358,7 @@ public final class NetHandle implements AutoCloseable {
     private void changeAddress(int type, int flags, String dev, Cidr cidr, int ifaFlags) {
         int index = link(dev).index();
         boolean loopback = cidr.address().isLoopbackAddress();
-        NlRequest r = new IfAddrMsg(cidr.family(), cidr.prefixLength(), ifaFlags & 0xff, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
+        NlRequest r = new IfAddrMsg(cidr.family().code(), cidr.prefixLength(), ifaFlags & 0xff, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
                 .writeTo(new NlRequest(type, flags));
         byte[] raw = cidr.address().getAddress();
         r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
@@ -379,8 +379,8 @@ public final class NetHandle implements AutoCloseable {
     // ---- routes --------------------------------------------------------------------------------------------
 
     /** Routes of the main table, of one family (2 or 10), without cached clones: what {@code ip route} shows. */
-    public List<Route> routes(int family) {
-        NlRequest r = RtMsg.dump(family).writeTo(new NlRequest(RTM_GETROUTE, NLM_F_DUMP));
+    public List<Route> routes(Family family) {
+        NlRequest r = RtMsg.dump(Family.codeOf(family)).writeTo(new NlRequest(RTM_GETROUTE, NLM_F_DUMP));
         List<Route> out = new ArrayList<>();
         for (NlMessage m : nl.dump(r)) {
             if (m.type() != RTM_NEWROUTE) continue;
@@ -389,7 +389,9 @@ public final class NetHandle implements AutoCloseable {
             int table = a.u32(RTA_TABLE, h.table());
             int rtFlags = h.flags();
             if (table != RT_TABLE_MAIN || (rtFlags & RTM_F_CLONED) != 0) continue;
-            int fam = h.family(), dstLen = h.dstLen();
+            Family fam = Family.of(h.family());
+            int dstLen = h.dstLen();
+            if (fam == null) continue;
             Cidr dst = null;
             if (a.has(RTA_DST)) dst = new Cidr(Cidr.fromBytes(a.bytes(RTA_DST)), dstLen);
             else if (dstLen == 0) dst = null;
@@ -406,7 +408,7 @@ public final class NetHandle implements AutoCloseable {
     public void deleteRoute(RouteSpec spec) { changeRoute(RTM_DELROUTE, 0, spec); }
 
     private void changeRoute(int type, int flags, RouteSpec spec) {
-        int family = spec.family();
+        int family = spec.family().code();
         boolean add = type == RTM_NEWROUTE;
         int dstLen = spec.dst() == null ? 0 : spec.dst().prefixLength();
         int scope = !add ? RT_SCOPE_NOWHERE : spec.via() == null && spec.dev() != null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;

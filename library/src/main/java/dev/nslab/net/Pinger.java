@@ -46,9 +46,9 @@ public final class Pinger implements AutoCloseable {
         this.ident = ThreadLocalRandom.current().nextInt(1, 0xffff);
     }
 
-    /** Opens a raw ICMP socket of {@code family} (2 or 10) inside {@code ns}. Needs CAP_NET_RAW. */
-    public static Pinger open(Namespaces registry, NsRef ns, int family) {
-        boolean v6 = family == Libc.AF_INET6;
+    /** Opens a raw ICMP socket of {@code family} inside {@code ns}. Needs CAP_NET_RAW. */
+    public static Pinger open(Namespaces registry, NsRef ns, Family family) {
+        boolean v6 = family == Family.INET6;
         int fd = registry.call(ns, () -> Libc.socket(v6 ? Libc.AF_INET6 : Libc.AF_INET, Libc.SOCK_RAW, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP));
         if (v6) Libc.setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
         return new Pinger(fd, v6);

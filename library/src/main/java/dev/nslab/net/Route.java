@@ -9,7 +9,7 @@ import java.net.InetAddress;
  * @param priority the metric, or -1 if the kernel did not report one
  * @param pref     IPv6 router preference (RTA_PREF), or -1
  */
-public record Route(int family, Cidr dst, InetAddress gateway, int oif, int table, int protocol, int scope,
+public record Route(Family family, Cidr dst, InetAddress gateway, int oif, int table, int protocol, int scope,
                     int type, InetAddress prefsrc, int priority, int flags, int pref) {
 
     public boolean isDefault() { return dst == null || dst.prefixLength() == 0; }

@@ -8,10 +8,10 @@ import java.net.InetAddress;
  * @param dst    the destination, or null for the default route
  * @param family 2 (inet) or 10 (inet6): needed when neither dst nor via says it (a bare "default dev X")
  */
-public record RouteSpec(int family, Cidr dst, InetAddress via, String dev, Integer metric) {
+public record RouteSpec(Family family, Cidr dst, InetAddress via, String dev, Integer metric) {
     public static RouteSpec to(Cidr dst) { return new RouteSpec(dst.family(), dst.network(), null, null, null); }
 
-    public static RouteSpec defaultRoute(int family) { return new RouteSpec(family, null, null, null, null); }
+    public static RouteSpec defaultRoute(Family family) { return new RouteSpec(family, null, null, null, null); }
 
     public RouteSpec via(InetAddress gw) { return new RouteSpec(Cidr.family(gw), dst, gw, dev, metric); }
     public RouteSpec dev(String d) { return new RouteSpec(family, dst, via, d, metric); }
