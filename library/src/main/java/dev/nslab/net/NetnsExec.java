@@ -82,17 +82,24 @@ public final class NetnsExec {
     /** What a command printed (stdout and stderr merged) and its exit status. */
     public record Output(int status, String text) { }
 
-    /** Runs {@code command} inside {@code name} with its output captured (for commands a lab runs in its nodes). */
+    /**
+     * Runs {@code command} inside {@code name} with its output captured (for commands a lab runs in its nodes). The
+     * output goes to a file, not a pipe: a command that leaves a process in the background ({@code sh -c 'daemon &'})
+     * returns when the command does, though the background process still holds its output open.
+     */
     public static Output capture(Namespaces registry, String name, List<String> command) {
         return NsThread.callOnFreshThread(name, () -> {
             enter(registry, name);
+            java.nio.file.Path out = java.nio.file.Files.createTempFile("nslab-exec", ".out");
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-                String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                return new Output(p.waitFor(), text);
+                int status = p.waitFor();
+                return new Output(status, java.nio.file.Files.readString(out, java.nio.charset.StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw KernelException.of("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
+            } finally {
+                java.nio.file.Files.deleteIfExists(out);
             }
         });
     }

@@ -199,18 +199,20 @@ class TrustAtScaleTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60) // an exec line's background process holding the output once made up wait for it
     void downEndsEveryProcessLivingInTheLabsNamespacesAndSaysSo() throws Exception {
         Path f = file("procs.yml", """
                 name: @procs
                 topology:
                   nodes:
-                    a: {exec: ["sh -c 'sleep 901 >/dev/null 2>&1 &'"]}
+                    a: {exec: ["sh -c 'sleep 901 &'", "echo done"]}
                     b: {}
                   links:
                     - endpoints: ["a:eth0", "b:eth0"]
                 """);
         String lab = t.n("procs");
-        lab("up", f.toString()).ok();
+        Nslab.Out up = lab("up", f.toString()).ok();
+        assertTrue(up.err().contains("a$ echo done\n  done"), "the exec lines ran, and up did not wait for the background sleep: " + up.err());
         long inoA = dev.nslab.net.Namespaces.inode(Path.of("/run/netns", lab + "-a"));
         long inoB = dev.nslab.net.Namespaces.inode(Path.of("/run/netns", lab + "-b"));
         Process byHand = new ProcessBuilder("ip", "netns", "exec", lab + "-b", "sleep", "902").start(); // as a user would
