@@ -122,7 +122,9 @@ final class Help {
                                                            everything the lab created (and nothing else)
                        nslab down --stale                  remove labs of Java programs (NetLab) that are gone
                        nslab status [LAB] [-j]  |  nslab ls   labs, their nodes, addresses and health (exit 1 if unhealthy)
-                       nslab exec LAB NODE -- CMD [ARG...]  run a command inside a node
+                       nslab exec LAB NODE [-d] -- CMD [ARG...]
+                                                           run a command inside a node; -d: in the background, owned by
+                                                           the lab (its output in the state directory, ended by down)
                        nslab verify FILE|LAB [--sample N] [-j]
                                                             ping every address each node really has from every other
                                                             node; compare with the prediction and "expect" (exit 0 only

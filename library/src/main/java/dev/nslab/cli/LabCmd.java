@@ -10,6 +10,7 @@ import dev.nslab.lab.Topology;
 import dev.nslab.lab.TopologyParser;
 import dev.nslab.lab.Verification;
 import dev.nslab.net.NetnsExec;
+import dev.nslab.net.Processes;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class LabCmd {
 
     int run(String verb, Args a) {
         List<String> words = new ArrayList<>();
-        boolean dryRun = false, all = false, verify = false, stale = false;
+        boolean dryRun = false, all = false, verify = false, stale = false, detach = false;
         int sample = 0;
         List<String> command = null;
         while (a.more()) {
@@ -40,6 +41,7 @@ final class LabCmd {
                 case "--dry-run", "-n" -> dryRun = true;
                 case "--all", "-a" -> all = true;
                 case "--stale" -> stale = true;
+                case "-d", "--detach" -> detach = true;
                 case "--verify" -> verify = true;
                 case "--sample" -> sample = sampleSize(a.value("--sample"));
                 case "-j", "--json" -> cli.json = true;
@@ -68,7 +70,7 @@ final class LabCmd {
             case "verify" -> verify(labs, one(words, "verify", "FILE|LAB"), sample);
             case "down" -> stale ? downStale(words) : all ? downAll(labs, words) : down(labs, one(words, "down", "FILE|LAB"));
             case "status", "ls" -> status(labs, words);
-            case "exec" -> exec(labs, words, command);
+            case "exec" -> exec(labs, words, command, detach);
             default -> throw new IllegalStateException(verb);
         };
     }
@@ -257,6 +259,11 @@ final class LabCmd {
                     nm.put("netns", n.ns());
                     nm.put("present", s.nodesPresent().get(n.name()));
                     nm.put("addresses", addressesOf(st, n.ns()));
+                    List<Object> procs = new ArrayList<>();
+                    for (Processes.Info p : s.processes().getOrDefault(n.name(), List.of())) {
+                        procs.add(new LinkedHashMap<>(Map.of("pid", p.pid(), "command", p.command())));
+                    }
+                    nm.put("processes", procs);
                     nodes.add(nm);
                 }
                 m.put("nodes", nodes);
@@ -271,6 +278,9 @@ final class LabCmd {
                     String where = n.ns() == null ? "Open vSwitch bridge" : "netns " + n.ns();
                     cli.out.printf("  %-14s %-11s %-28s %s%s%n", n.name(), n.kind(), where, String.join(" ", addressesOf(st, n.ns())),
                             Boolean.TRUE.equals(s.nodesPresent().get(n.name())) ? "" : "  (missing)");
+                    for (Processes.Info p : s.processes().getOrDefault(n.name(), List.of())) {
+                        cli.out.printf("  %-14s process %d: %s%n", "", p.pid(), p.command());
+                    }
                 }
                 long links = st.done().stream().filter(r -> r instanceof Resource.Veth).count();
                 cli.out.println("  " + links + " links, " + st.done().size() + " objects");
@@ -287,9 +297,9 @@ final class LabCmd {
         return out;
     }
 
-    private int exec(Labs labs, List<String> words, List<String> command) {
+    private int exec(Labs labs, List<String> words, List<String> command, boolean detach) {
         if (words.size() != 2 || command == null || command.isEmpty()) {
-            throw new UsageException("Usage: nslab exec LAB NODE -- COMMAND [ARG...]");
+            throw new UsageException("Usage: nslab exec LAB NODE [-d] -- COMMAND [ARG...]");
         }
         LabState st = labs.state(labName(words.get(0)));
         String node = words.get(1);
@@ -297,6 +307,17 @@ final class LabCmd {
                 .orElseThrow(() -> new LabException("lab " + st.lab() + " has no node " + node + " (nodes: "
                         + String.join(", ", st.nodes().stream().map(LabState.NodeInfo::name).toList()) + ")"));
         if (n.ns() == null) throw new LabException("node " + node + " is an Open vSwitch bridge: it has no namespace to run commands in");
+        if (detach) {
+            java.nio.file.Path log = labs.logFile(st.lab(), node);
+            long pid = NetnsExec.spawn(cli.registry, n.ns(), command, log);
+            if (cli.json) {
+                cli.printJson(new LinkedHashMap<>(Map.of("lab", st.lab(), "node", node, "pid", pid, "log", log.toString())));
+            } else {
+                cli.out.println("started process " + pid + " in node " + node + " of lab " + st.lab() + ", in the background; output: " + log
+                        + "; nslab down " + st.lab() + " ends it");
+            }
+            return 0;
+        }
         cli.out.flush();
         throw NetnsExec.exec(cli.registry, n.ns(), command);
     }

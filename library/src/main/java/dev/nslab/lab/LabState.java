@@ -45,6 +45,9 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
 
     public static Path path(Path dir, String lab) { return dir.resolve(lab + ".json"); }
 
+    /** The lab's log directory: output of processes started in its nodes in the background. */
+    public static Path logDir(Path dir, String lab) { return dir.resolve(lab + ".logs"); }
+
     /** Held while a lab changes, so two nslab processes never change the same lab at once. */
     public record Lock(FileChannel channel) implements AutoCloseable {
         @Override
@@ -131,6 +134,13 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
     public static void remove(Path dir, String lab) {
         try {
             Files.deleteIfExists(path(dir, lab));
+            Path logs = logDir(dir, lab);
+            if (Files.isDirectory(logs)) {
+                try (var files = Files.list(logs)) {
+                    for (Path f : files.toList()) Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(logs);
+            }
             Files.deleteIfExists(dir.resolve("." + lab + ".lock"));
         } catch (IOException e) {
             throw new LabException("cannot remove the state of lab " + lab + ": " + e.getMessage(), e);

@@ -43,8 +43,12 @@ public final class Labs {
     private final Preflight.Machine machine;
     private final NeighbourLimits neighbours;
 
-    /** A lab's health: each node with whether its namespace (or bridge) is there. */
-    public record Status(LabState state, Map<String, Boolean> nodesPresent, int objects, List<String> missing) {
+    /**
+     * A lab's health: each node with whether its namespace (or bridge) is there, what is missing, and the processes
+     * living in each node's namespace (by node).
+     */
+    public record Status(LabState state, Map<String, Boolean> nodesPresent, int objects, List<String> missing,
+                         Map<String, List<Processes.Info>> processes) {
         public boolean healthy() { return missing.isEmpty() && state.pending().isEmpty(); }
     }
 
@@ -218,6 +222,11 @@ public final class Labs {
 
     public List<String> labs() { return LabState.labs(stateDir); }
 
+    /** Where the output of a process started in the background in a node goes (kept until the lab goes down). */
+    public Path logFile(String lab, String node) {
+        return LabState.logDir(stateDir, lab).resolve(node + "-" + System.currentTimeMillis() + ".log");
+    }
+
     /** Records the program that owns a lab (see {@link Owners}): once it is gone, the lab is stale. */
     public void setOwner(String lab, String owner) {
         try (LabState.Lock ignored = lock(lab)) {
@@ -288,7 +297,13 @@ public final class Labs {
                 }
             }
         });
-        return new Status(st, present, st.done().size(), missing);
+        Map<Long, String> nodeOfInode = new HashMap<>();
+        for (LabState.NodeInfo n : st.nodes()) {
+            if (n.ns() != null && registry.exists(n.ns())) nodeOfInode.put(Namespaces.inode(registry.path(n.ns())), n.name());
+        }
+        Map<String, List<Processes.Info>> processes = new LinkedHashMap<>();
+        Processes.byNamespace(nodeOfInode.keySet()).forEach((ino, list) -> processes.put(nodeOfInode.get(ino), list));
+        return new Status(st, present, st.done().size(), missing, processes);
     }
 
     private Set<String> ovsBridgeNames() {

@@ -79,6 +79,27 @@ public final class NetnsExec {
         });
     }
 
+    /**
+     * Starts {@code command} inside {@code name} in a session of its own ({@code setsid}), with its output appended to
+     * {@code log} and no input, and returns at once with its process id: it outlives this process.
+     */
+    public static long spawn(Namespaces registry, String name, List<String> command, java.nio.file.Path log) {
+        return NsThread.callOnFreshThread(name, () -> {
+            enter(registry, name);
+            List<String> argv = new java.util.ArrayList<>(List.of("setsid"));
+            argv.addAll(command);
+            try {
+                java.nio.file.Files.createDirectories(log.getParent());
+                Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                return p.pid();
+            } catch (IOException e) {
+                throw KernelException.of("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
+            }
+        });
+    }
+
     /** What a command printed (stdout and stderr merged) and its exit status. */
     public record Output(int status, String text) { }
 

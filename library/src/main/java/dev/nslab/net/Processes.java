@@ -24,23 +24,25 @@ public final class Processes {
         }
     }
 
+    /** A process as status shows it: its id and its command line. */
+    public record Info(long pid, String command) { }
+
     /**
      * The processes any of whose threads live in one of the network namespaces {@code inodes} (read off
-     * /proc/PID/task/TID/ns/net), this process excepted.
+     * /proc/PID/task/TID/ns/net), this process excepted, by namespace inode; one pass over /proc for all of them.
      */
-    public static java.util.List<Long> inNamespaces(java.util.Set<Long> inodes) {
-        java.util.List<Long> out = new java.util.ArrayList<>();
+    public static java.util.Map<Long, java.util.List<Info>> byNamespace(java.util.Set<Long> inodes) {
+        java.util.Map<Long, java.util.List<Info>> out = new java.util.HashMap<>();
         long self = ProcessHandle.current().pid();
         try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path p : procs) {
                 long pid = Long.parseLong(p.getFileName().toString());
                 if (pid == self) continue;
+                java.util.Set<Long> seen = new java.util.HashSet<>();
                 try (var tasks = Files.newDirectoryStream(p.resolve("task"))) {
                     for (Path t : tasks) {
-                        if (inodes.contains(Namespaces.inode(t.resolve("ns/net")))) {
-                            out.add(pid);
-                            break;
-                        }
+                        long ino = Namespaces.inode(t.resolve("ns/net"));
+                        if (inodes.contains(ino) && seen.add(ino)) out.computeIfAbsent(ino, k -> new java.util.ArrayList<>()).add(new Info(pid, commandLine(p)));
                     }
                 } catch (IOException e) {
                     // gone meanwhile
@@ -50,6 +52,27 @@ public final class Processes {
             // no /proc: nothing to find
         }
         return out;
+    }
+
+    /** The processes any of whose threads live in one of the network namespaces {@code inodes}, this one excepted. */
+    public static java.util.List<Long> inNamespaces(java.util.Set<Long> inodes) {
+        java.util.Set<Long> pids = new java.util.TreeSet<>();
+        byNamespace(inodes).values().forEach(list -> list.forEach(i -> pids.add(i.pid())));
+        return java.util.List.copyOf(pids);
+    }
+
+    private static String commandLine(Path procDir) {
+        try (var in = Files.newInputStream(procDir.resolve("cmdline"))) {
+            String s = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').strip();
+            if (!s.isEmpty()) return s;
+        } catch (IOException e) {
+            // gone meanwhile
+        }
+        try (var in = Files.newInputStream(procDir.resolve("comm"))) {
+            return "[" + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip() + "]";
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /** Whether the process that had {@code pid} and started at {@code startTime} still runs. */
