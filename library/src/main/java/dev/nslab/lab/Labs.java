@@ -135,13 +135,19 @@ public final class Labs {
             }
             throw e;
         }
-        Set<String> ran = new HashSet<>();
-        List<String> output = s.exec(t, plan.add(), plan.rerunExec(), ran);
         List<Resource> desired = new ArrayList<>(kept);
         desired.addAll(plan.add());
         Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
         observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
+        // names first, so that exec lines can use them; again after them, with the addresses they set
+        List<String> namespaces = nodes.stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).toList();
+        HostsFile.write(stateDir, t, observed);
+        List<String> ownHosts = HostsFile.link(stateDir, t.name(), namespaces);
+        if (!ownHosts.isEmpty()) progress.say("kept the hosts file that /etc/netns has for " + String.join(", ", ownHosts) + ": lab names not linked there");
+        Set<String> ran = new HashSet<>();
+        List<String> output = s.exec(t, plan.add(), plan.rerunExec(), ran);
         for (String ns : ran) observed.put(ns, List.copyOf(observe(ns).addresses()));
+        if (!ran.isEmpty()) HostsFile.write(stateDir, t, observed);
         state.withDone(desired).withPending(List.of()).withObserved(observed).save(stateDir);
         return new Result(plan, output);
     }
@@ -175,6 +181,7 @@ public final class Labs {
             try (Applier s = new Applier(registry, progress, lab)) {
                 removed = s.remove(all, true);
             }
+            HostsFile.remove(stateDir, lab, st.nodes().stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).toList());
             LabState.remove(stateDir, lab);
             neighbours.release(holder(lab)).forEach(progress::say);
             return removed;

@@ -32,7 +32,7 @@ class TrustAtScaleTest {
 
     @AfterEach
     void cleanUp() {
-        for (String lab : List.of("star", "execlab", "bare", "big", "chainx", "procs")) Nslab.inState(dir, "down", t.n(lab));
+        for (String lab : List.of("star", "execlab", "bare", "big", "chainx", "procs", "names")) Nslab.inState(dir, "down", t.n(lab));
         t.close();
     }
 
@@ -233,5 +233,27 @@ class TrustAtScaleTest {
         assertFalse(Files.exists(dir.resolve(lab + ".logs")), "the lab's logs went with it");
         assertTrue(byHand.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the process started by hand has ended");
         assertEquals(List.of(), dev.nslab.net.Processes.inNamespaces(ours), "nothing lives on in the lab's namespaces, named or not");
+    }
+
+    @Test
+    void everyNodeResolvesEveryOtherByNameInsideTheLab() throws Exception {
+        Path f = file("names.yml", """
+                name: @names
+                topology:
+                  nodes:
+                    srv: {interfaces: {eth0: 10.81.0.2/24}}
+                    cli: {interfaces: {eth0: 10.81.0.1/24}, exec: ["getent hosts srv"]}
+                  links:
+                    - endpoints: ["cli:eth0", "srv:eth0"]
+                """);
+        String lab = t.n("names");
+        Nslab.Out up = lab("up", f.toString()).ok();
+        assertTrue(up.err().matches("(?s).*10\\.81\\.0\\.2\\s+srv.*"), "an exec line resolves a node by name: " + up.err());
+        // iproute2 is the witness: ip netns exec binds /etc/netns/NAME/hosts over /etc/hosts
+        assertEquals(0, Sh.run("ip", "netns", "exec", lab + "-cli", "ping", "-c", "1", "-W", "2", "srv").code(), "ping srv from cli");
+        assertTrue(Sh.run("ip", "netns", "exec", lab + "-srv", "getent", "hosts", "cli").ok().out().startsWith("10.81.0.1"));
+        lab("down", lab).ok();
+        assertFalse(Files.exists(Path.of("/etc/netns", lab + "-cli")), "the lab's /etc/netns entries went with it");
+        assertFalse(Files.exists(dir.resolve(lab + ".hosts")));
     }
 }

@@ -1,0 +1,99 @@
+package dev.nslab.lab;
+
+import dev.nslab.net.Cidr;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Names for a lab's nodes: one hosts file per lab ({@code STATEDIR/LAB.hosts}, every node's addresses under its
+ * name), and in each node's {@code /etc/netns/NAMESPACE/} a link "hosts" to it. {@code ip netns exec}, {@code nslab
+ * exec} and exec lines bind the files of /etc/netns/NAMESPACE over /etc, so inside any node {@code ping srv} finds
+ * node srv. A node whose /etc/netns directory already has a hosts file of somebody else's keeps it.
+ */
+final class HostsFile {
+    static final Path ETC_NETNS = Path.of("/etc/netns");
+
+    private HostsFile() {}
+
+    static Path path(Path stateDir, String lab) { return stateDir.resolve(lab + ".hosts").toAbsolutePath(); }
+
+    /** Writes the lab's hosts file: the file's addresses, and those exec lines set ({@code observed}: ns → "DEV CIDR"). */
+    static void write(Path stateDir, Topology t, Map<String, List<String>> observed) {
+        Map<String, List<String>> byAddress = new LinkedHashMap<>();
+        for (Topology.NodeDef n : t.nodes()) {
+            if (n.kind() != Topology.Kind.LINUX) continue;
+            List<String> addrs = new ArrayList<>();
+            n.addresses().values().forEach(cs -> cs.forEach(c -> addrs.add(Cidr.format(c.address()))));
+            for (String o : observed.getOrDefault(t.namespace(n.name()), List.of())) {
+                String a = o.substring(o.indexOf(' ') + 1);
+                addrs.add(a.substring(0, a.indexOf('/')));
+            }
+            for (String a : addrs) {
+                List<String> names = byAddress.computeIfAbsent(a, k -> new ArrayList<>());
+                if (!names.contains(n.name())) names.add(n.name());
+            }
+        }
+        StringBuilder b = new StringBuilder("# lab " + t.name() + ": every node by name (made by nslab up, removed by nslab down)\n")
+                .append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        byAddress.forEach((a, names) -> b.append(a).append('\t').append(String.join(" ", names)).append('\n'));
+        try {
+            Files.createDirectories(stateDir);
+            Path tmp = stateDir.resolve("." + t.name() + ".hosts.tmp");
+            Files.writeString(tmp, b);
+            Files.move(tmp, path(stateDir, t.name()), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new LabException("cannot write the hosts file of lab " + t.name() + " in " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Links each namespace's /etc/netns hosts to the lab's file; returns the namespaces that keep a hosts of their own. */
+    static List<String> link(Path stateDir, String lab, Collection<String> namespaces) {
+        Path target = path(stateDir, lab);
+        List<String> skipped = new ArrayList<>();
+        for (String ns : namespaces) {
+            Path hosts = ETC_NETNS.resolve(ns).resolve("hosts");
+            try {
+                Files.createDirectories(hosts.getParent());
+                if (Files.isSymbolicLink(hosts) && Files.readSymbolicLink(hosts).equals(target)) continue;
+                if (Files.exists(hosts, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    skipped.add(ns);
+                    continue;
+                }
+                Files.createSymbolicLink(hosts, target);
+            } catch (IOException e) {
+                skipped.add(ns);
+            }
+        }
+        return skipped;
+    }
+
+    /** Removes the links to the lab's file (and /etc/netns directories left empty), then the file. */
+    static void remove(Path stateDir, String lab, Collection<String> namespaces) {
+        Path target = path(stateDir, lab);
+        for (String ns : namespaces) {
+            Path dir = ETC_NETNS.resolve(ns), hosts = dir.resolve("hosts");
+            try {
+                if (Files.isSymbolicLink(hosts) && Files.readSymbolicLink(hosts).equals(target)) Files.delete(hosts);
+                if (Files.isDirectory(dir)) {
+                    try (var left = Files.list(dir)) {
+                        if (left.findAny().isEmpty()) Files.delete(dir);
+                    }
+                }
+            } catch (IOException e) {
+                // not ours, or gone meanwhile
+            }
+        }
+        try {
+            Files.deleteIfExists(target);
+        } catch (IOException e) {
+            // the state directory's own clean-up reports what it cannot remove
+        }
+    }
+}
