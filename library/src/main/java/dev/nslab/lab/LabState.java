@@ -45,6 +45,9 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
 
     public static Path path(Path dir, String lab) { return dir.resolve(lab + ".json"); }
 
+    /** Where the owner of a lab of a Java program is noted beside its state ({@code .LAB.owner}). */
+    public static Path ownerMarker(Path dir, String lab) { return dir.resolve("." + lab + ".owner"); }
+
     /** The lab's log directory: output of processes started in its nodes in the background. */
     public static Path logDir(Path dir, String lab) { return dir.resolve(lab + ".logs"); }
 
@@ -141,6 +144,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 }
                 Files.deleteIfExists(logs);
             }
+            Files.deleteIfExists(ownerMarker(dir, lab));
             Files.deleteIfExists(dir.resolve("." + lab + ".lock"));
         } catch (IOException e) {
             throw new LabException("cannot remove the state of lab " + lab + ": " + e.getMessage(), e);

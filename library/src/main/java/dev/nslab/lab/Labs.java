@@ -171,6 +171,10 @@ public final class Labs {
 
     /** Removes everything the lab's state says it owns and that still carries its mark; returns what went. */
     public List<Resource> down(String lab) {
+        // asked first, so that "down" of a lab that is not there leaves no lock file behind either
+        if (!Files.exists(LabState.path(stateDir, lab))) {
+            throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
+        }
         try (LabState.Lock ignored = lock(lab)) {
             LabState st = LabState.load(stateDir, lab);
             if (st == null) throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
@@ -234,11 +238,36 @@ public final class Labs {
         return LabState.logDir(stateDir, lab).resolve(node + "-" + System.currentTimeMillis() + ".log");
     }
 
-    /** Records the program that owns a lab (see {@link Owners}): once it is gone, the lab is stale. */
+    /**
+     * Records the program that owns a lab (see {@link Owners}): once it is gone, the lab is stale. Also beside the
+     * state, as {@code .LAB.owner}, so that finding owned labs reads no state file.
+     */
     public void setOwner(String lab, String owner) {
         try (LabState.Lock ignored = lock(lab)) {
             state(lab).withOwner(owner).save(stateDir);
+            Files.writeString(LabState.ownerMarker(stateDir, lab), owner);
+        } catch (java.io.IOException e) {
+            throw new LabException("cannot record the owner of lab " + lab + " in " + stateDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The labs of this state directory that a program owns, with their owners ("PID:START"). */
+    public Map<String, String> ownedLabs() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!Files.isDirectory(stateDir)) return out;
+        try (var ds = Files.newDirectoryStream(stateDir, ".*.owner")) {
+            for (Path p : ds) {
+                String f = p.getFileName().toString();
+                try {
+                    out.put(f.substring(1, f.length() - ".owner".length()), Files.readString(p).strip());
+                } catch (java.io.IOException e) {
+                    // removed meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            // an unreadable directory owns nothing we can see
+        }
+        return out;
     }
 
     public LabState state(String lab) {

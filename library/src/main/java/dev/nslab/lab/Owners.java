@@ -66,24 +66,18 @@ public final class Owners {
      */
     public static List<String> reapFileLabs(Labs labs) {
         List<String> removed = new ArrayList<>();
-        for (String lab : labs.labs()) {
-            String owner;
-            try {
-                owner = labs.state(lab).owner();
-            } catch (LabException e) {
-                continue; // unreadable or gone meanwhile: not ours to judge
-            }
-            if (owner == null) continue;
-            String[] f = owner.split(":");
+        for (var owned : labs.ownedLabs().entrySet()) {
+            String lab = owned.getKey();
+            String[] f = owned.getValue().split(":");
             try {
                 if (Processes.alive(Long.parseLong(f[0]), Long.parseLong(f[1]))) continue;
             } catch (RuntimeException e) {
-                continue;
+                continue; // not a mark this class made
             }
             try {
                 labs.down(lab);
                 removed.add(lab);
-            } catch (LabException e) {
+            } catch (LabException gone) {
                 // being taken down by another reaper at this moment
             }
         }
