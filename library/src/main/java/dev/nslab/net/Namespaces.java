@@ -97,8 +97,18 @@ public final class Namespaces {
         }
     }
 
-    /** Makes the netns directory a shared mount point, as ip does, once per registry. */
+    /**
+     * Makes the netns directory a shared mount point, as ip does, once per registry. One thread of this JVM at a time:
+     * two labs made at once in parallel tests would otherwise both bind the directory onto itself, stacking two mounts.
+     */
     private void prepareDir() {
+        if (dirReady) return;
+        synchronized (Namespaces.class) {
+            prepareDirOnce();
+        }
+    }
+
+    private void prepareDirOnce() {
         if (dirReady) return;
         try {
             Files.createDirectories(dir);
