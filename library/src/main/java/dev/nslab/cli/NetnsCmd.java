@@ -27,20 +27,22 @@ final class NetnsCmd extends NsCmd {
     int run(Args a) {
         if (!a.more()) return list();
         String cmd = a.next();
-        return switch (cmd) {
-            case "list", "show", "ls", "lst" -> list();
-            case "add" -> add(a);
-            case "attach" -> attach(a);
-            case "set" -> set(a);
-            case "delete", "del" -> delete(a);
-            case "list-id" -> listId();
-            case "identify" -> identify(a);
-            case "pids" -> pids(a);
-            case "exec" -> exec(a);
-            case "monitor" -> monitor();
-            case "help" -> { Help.netns(cli.out); yield 0; }
-            default -> throw new UsageException("Command \"" + cmd + "\" is unknown, try \"nslab netns help\".");
-        };
+        // abbreviations as ip reads them, in ip's order: "s" is show, "a" add, "d" delete, "e" exec, "i" identify
+        if (cmd.equals("list-id")) return listId();
+        if (Args.matches(cmd, "list") || Args.matches(cmd, "show") || Args.matches(cmd, "lst") || cmd.equals("ls")) return list();
+        if (Args.matches(cmd, "help")) {
+            Help.netns(cli.out);
+            return 0;
+        }
+        if (Args.matches(cmd, "add")) return add(a);
+        if (Args.matches(cmd, "set")) return set(a);
+        if (Args.matches(cmd, "delete")) return delete(a);
+        if (Args.matches(cmd, "identify")) return identify(a);
+        if (Args.matches(cmd, "pids")) return pids(a);
+        if (Args.matches(cmd, "exec")) return exec(a);
+        if (Args.matches(cmd, "monitor")) return monitor();
+        if (Args.matches(cmd, "attach")) return attach(a);
+        throw new UsageException("Command \"" + cmd + "\" is unknown, try \"nslab netns help\".");
     }
 
     private String name(Args a, String what) {

@@ -58,9 +58,11 @@ abstract class ObjectCmd extends NsCmd {
     final int run(Args a) {
         if (!a.more()) return show(a);
         String cmd = a.next();
-        if (Args.matches(cmd, "show") || Args.matches(cmd, "list") || Args.matches(cmd, "lst")) return show(a);
+        // ip tries the object's own verbs before show/list, so an abbreviation means what ip makes of it:
+        // "ip l s" is link set, "ip a s" and "ip r s" are show
         Integer done = verb(cmd, a);
         if (done != null) return done;
+        if (Args.matches(cmd, "show") || Args.matches(cmd, "list") || Args.matches(cmd, "lst")) return show(a);
         if (Args.matches(cmd, "help")) {
             help(cli.out);
             return 0;

@@ -135,4 +135,20 @@ class NetnsCommandsTest {
             Sh.run("rm", "-rf", dir.toString());
         }
     }
+
+    /** Abbreviations mean what ip makes of them (checked against ip 6.1 by hand: "ip l s lo up" sets, "ip netns s" shows). */
+    @Test
+    void abbreviationsMeanWhatIpMakesOfThem() {
+        t.nslab("net a @ab").ok();                                   // netns add
+        assertTrue(t.ipNetnsList().contains(t.n("ab")), "ip netns list sees it");
+        t.nslab("-n @ab l s lo up").ok();                            // link set, not link show
+        assertTrue(t.link(t.n("ab"), "lo").path("flags").toString().contains("\"UP\""), "ip sees lo up");
+        t.nslab("-n @ab a a 10.5.5.5/24 dev lo").ok();               // address add
+        assertTrue(t.nslab("-n @ab a s").ok().out().contains("10.5.5.5/24"), "address show");
+        t.nslab("-n @ab r a 10.6.0.0/16 dev lo").ok();               // route add
+        assertTrue(t.nslab("-n @ab r s").ok().out().contains("10.6.0.0/16 dev lo"), "route show");
+        assertTrue(t.nslab("netns s").ok().out().contains(t.n("ab")), "netns s is show");
+        t.nslab("netns d @ab").ok();                                  // netns delete
+        assertFalse(t.ipNetnsList().contains(t.n("ab")));
+    }
 }
