@@ -25,7 +25,7 @@ final class AddressCmd extends ObjectCmd {
     Integer verb(String cmd, Args a) { return addOrDelete(cmd, a, this::change); }
 
     private int change(Args a, boolean add) {
-        String cidr = null, dev = null;
+        String cidr = null, dev = null, brd = null;
         boolean nodad = false;
         while (a.more()) {
             String w = a.next();
@@ -33,6 +33,7 @@ final class AddressCmd extends ObjectCmd {
                 case "dev" -> dev = a.value("dev");
                 case "local" -> cidr = a.value("local");
                 case "nodad" -> nodad = true;
+                case "broadcast", "brd" -> brd = a.value(w);
                 default -> {
                     if (cidr == null) cidr = w;
                     else throw new UsageException("Error: either \"local\" is duplicate, or \"" + w + "\" is a garbage.");
@@ -47,9 +48,20 @@ final class AddressCmd extends ObjectCmd {
         } catch (KernelException e) {
             throw new UsageException("Error: " + e.getMessage() + ".");
         }
+        java.net.InetAddress broadcast = null;
+        if (brd != null) {
+            if (c.family() != Family.INET) throw new UsageException("Error: broadcast can be set only for IPv4 addresses.");
+            try {
+                // "+": every host bit set; "-": none (ip's shorthands)
+                broadcast = brd.equals("+") ? c.broadcast() : brd.equals("-") ? c.network().address() : Cidr.parseAddress(brd);
+            } catch (KernelException e) {
+                throw new UsageException("Error: an inet address is expected rather than \"" + brd + "\".");
+            }
+        }
         NetHandle h = cli.handle(ns);
         if (!add) h.deleteAddress(dev, c);
         else if (nodad) h.addAddressNoDad(dev, c);
+        else if (broadcast != null) h.addAddress(dev, c, broadcast);
         else h.addAddress(dev, c);
         return 0;
     }

@@ -43,7 +43,7 @@ final class Help {
 
     static void address(PrintStream o) {
         o.print("""
-                Usage: nslab address { add | del } IFADDR/PREFIX dev IFNAME [nodad]
+                Usage: nslab address { add | del } IFADDR/PREFIX dev IFNAME [nodad] [brd { ADDR | + | - }]
                        nslab address [ show [[dev] IFNAME] ]
                 IPv4 and IPv6; -4 or -6 limits show to one family.
                 """);
@@ -77,7 +77,7 @@ final class Help {
         o.print("""
                 Usage: nslab [-n NETNS] sysctl [-n] [-q] KEY ...
                        nslab [-n NETNS] sysctl -w KEY=VALUE ...
-                Reads or writes /proc/sys inside the namespace, e.g. net.ipv4.ip_forward.
+                Reads or writes /proc/sys inside the namespace, e.g. net.ipv4.ip_forward. Short flags combine (-qw).
                 """);
     }
 

@@ -19,13 +19,25 @@ final class SysctlCmd extends NsCmd {
         while (a.more()) {
             String w = a.next();
             switch (w) {
-                case "-w", "--write" -> write = true;
-                case "-n", "--values" -> valueOnly = true;
-                case "-q", "--quiet" -> quiet = true;
-                case "help", "-h", "--help" -> { Help.sysctl(cli.out); return 0; }
+                case "--write" -> write = true;
+                case "--values" -> valueOnly = true;
+                case "--quiet" -> quiet = true;
+                case "help", "--help" -> { Help.sysctl(cli.out); return 0; }
                 default -> {
-                    if (w.startsWith("-")) throw new UsageException("sysctl: unknown option \"" + w + "\" (nslab supports -w, -n, -q)");
-                    items.add(w);
+                    if (!w.startsWith("-") || w.length() < 2) {
+                        items.add(w);
+                        continue;
+                    }
+                    // short flags may be combined, as sysctl(8) takes them: -qw, -wq, -n
+                    for (char f : w.substring(1).toCharArray()) {
+                        switch (f) {
+                            case 'w' -> write = true;
+                            case 'n' -> valueOnly = true;
+                            case 'q' -> quiet = true;
+                            case 'h' -> { Help.sysctl(cli.out); return 0; }
+                            default -> throw new UsageException("sysctl: unknown option \"" + w + "\" (nslab supports -w, -n, -q)");
+                        }
+                    }
                 }
             }
         }

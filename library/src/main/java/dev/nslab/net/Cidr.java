@@ -73,6 +73,20 @@ public record Cidr(InetAddress address, int prefixLength) {
         }
     }
 
+    /** The subnet's broadcast address: host bits set ({@code brd +}). */
+    public InetAddress broadcast() {
+        byte[] b = address.getAddress();
+        for (int i = 0; i < b.length; i++) {
+            int keep = Math.max(0, Math.min(8, prefixLength - i * 8));
+            b[i] |= (byte) ~(0xff << (8 - keep));
+        }
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public boolean contains(InetAddress other) {
         if (family(other) != family()) return false;
         byte[] a = address.getAddress(), b = other.getAddress();

@@ -346,22 +346,28 @@ public final class NetHandle implements AutoCloseable {
     }
 
     /** Adds an address ({@code ip address add CIDR dev DEV}); the kernel adds the prefix route. */
-    public void addAddress(String dev, Cidr cidr) { changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, 0); }
+    public void addAddress(String dev, Cidr cidr) { changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, 0, null); }
+
+    /** Adds an IPv4 address with a broadcast address ({@code ip address add CIDR brd ADDR dev DEV}). */
+    public void addAddress(String dev, Cidr cidr, InetAddress broadcast) {
+        changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, 0, broadcast);
+    }
 
     /** Adds an IPv6 address without duplicate address detection, usable at once. */
     public void addAddressNoDad(String dev, Cidr cidr) {
-        changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, cidr.family() == Family.INET6 ? IFA_F_NODAD : 0);
+        changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, cidr.family() == Family.INET6 ? IFA_F_NODAD : 0, null);
     }
 
-    public void deleteAddress(String dev, Cidr cidr) { changeAddress(RTM_DELADDR, 0, dev, cidr, 0); }
+    public void deleteAddress(String dev, Cidr cidr) { changeAddress(RTM_DELADDR, 0, dev, cidr, 0, null); }
 
-    private void changeAddress(int type, int flags, String dev, Cidr cidr, int ifaFlags) {
+    private void changeAddress(int type, int flags, String dev, Cidr cidr, int ifaFlags, InetAddress broadcast) {
         int index = link(dev).index();
         boolean loopback = cidr.address().isLoopbackAddress();
         NlRequest r = new IfAddrMsg(cidr.family().code(), cidr.prefixLength(), ifaFlags & 0xff, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
                 .writeTo(new NlRequest(type, flags));
         byte[] raw = cidr.address().getAddress();
         r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
+        if (broadcast != null) r.attr(IFA_BROADCAST, broadcast.getAddress());
         if (ifaFlags > 0xff) r.attrU32(IFA_FLAGS, ifaFlags);
         try {
             nl.execute(r);

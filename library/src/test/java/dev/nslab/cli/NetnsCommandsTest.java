@@ -151,4 +151,20 @@ class NetnsCommandsTest {
         t.nslab("netns d @ab").ok();                                  // netns delete
         assertFalse(t.ipNetnsList().contains(t.n("ab")));
     }
+
+    /** What scripts type, compared with iproute2 and sysctl(8) doing the same in a twin namespace. */
+    @Test
+    void combinedSysctlFlagsAndBroadcastPlusAsTheToolsTakeThem() {
+        t.nslab("netns add @bq").ok();
+        Sh.run("ip", "netns", "add", t.n("bi")).ok();
+        assertEquals("", t.nslab("-n @bq sysctl -qw net.ipv4.ip_forward=1").ok().out());
+        assertEquals("1\n", Sh.run("ip", "netns", "exec", t.n("bq"), "sysctl", "-n", "net.ipv4.ip_forward").ok().out());
+        t.nslab("-n @bq address add 10.9.9.9/24 brd + dev lo").ok();
+        Sh.run("ip", "-n", t.n("bi"), "address", "add", "10.9.9.9/24", "brd", "+", "dev", "lo").ok();
+        String ours = Sh.run("ip", "-n", t.n("bq"), "address", "show", "dev", "lo").ok().out();
+        String theirs = Sh.run("ip", "-n", t.n("bi"), "address", "show", "dev", "lo").ok().out();
+        assertTrue(ours.contains("inet 10.9.9.9/24 brd 10.9.9.255 scope global lo"), ours);
+        assertEquals(theirs.lines().filter(l -> l.contains("10.9.9.9")).toList(), ours.lines().filter(l -> l.contains("10.9.9.9")).toList());
+        assertEquals(theirs, t.nslab("-n @bi address show dev lo").ok().out(), "and nslab prints it as ip does");
+    }
 }
