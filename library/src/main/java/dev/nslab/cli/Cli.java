@@ -70,7 +70,11 @@ public final class Cli {
             switch (opt) {
                 case "n", "netns" -> {
                     if (i + 1 >= argv.size()) return usage("Option \"-netns\" needs a namespace name");
-                    ns = namedNs(argv.get(++i));
+                    try {
+                        ns = namedNs(argv.get(++i));
+                    } catch (UsageException e) {
+                        return usage(e.getMessage());
+                    }
                 }
                 case "j", "json" -> json = true;
                 case "p", "pretty" -> pretty = true;
@@ -107,6 +111,8 @@ public final class Cli {
 
     private NsRef namedNs(String name) {
         if (!Namespaces.isValidName(name)) throw new UsageException("Invalid netns name \"" + name + "\"");
+        // as ip: the namespace is entered before the command is read, and a missing one ends it (exit 255)
+        if (!registry.exists(name)) throw new UsageException("Cannot open network namespace \"" + name + "\": No such file or directory");
         return NsRef.named(name);
     }
 

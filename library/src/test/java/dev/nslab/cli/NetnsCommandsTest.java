@@ -72,7 +72,7 @@ class NetnsCommandsTest {
             assertTrue(o.err().contains("Invalid netns name"), o.err());
         }
         Nslab.Out noNs = Nslab.run("-n", t.n("none"), "link", "show").fails();
-        assertTrue(noNs.err().contains("no such network namespace"), noNs.err());
+        assertTrue(noNs.err().contains("Cannot open network namespace \"" + t.n("none") + "\""), noNs.err());
         assertEquals(1, t.ipNetnsList().stream().filter(n -> n.startsWith(t.prefix)).count());
     }
 
@@ -166,5 +166,13 @@ class NetnsCommandsTest {
         assertTrue(ours.contains("inet 10.9.9.9/24 brd 10.9.9.255 scope global lo"), ours);
         assertEquals(theirs.lines().filter(l -> l.contains("10.9.9.9")).toList(), ours.lines().filter(l -> l.contains("10.9.9.9")).toList());
         assertEquals(theirs, t.nslab("-n @bi address show dev lo").ok().out(), "and nslab prints it as ip does");
+    }
+
+    @Test
+    void aMissingNamespaceAfterMinusNEndsTheCommandAsIpDoes() {
+        Sh.Result ip = Sh.run(List.of("ip", "-n", t.n("none"), "link"), null);
+        Nslab.Out ours = Nslab.run("-n", t.n("none"), "link");
+        assertEquals(ip.code(), ours.code(), "exit status");
+        assertEquals(ip.err(), ours.err(), "words");
     }
 }
