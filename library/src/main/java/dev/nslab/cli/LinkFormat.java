@@ -62,17 +62,24 @@ final class LinkFormat {
         sb.append(" state ").append(l.operStateName());
         if (withMode) sb.append(" mode ").append(l.linkMode() == 1 ? "DORMANT" : "DEFAULT");
         sb.append(" group ").append(l.group() == 0 ? "default" : String.valueOf(l.group()));
-        sb.append(" qlen ").append(l.txqlen()).append('\n');
-        if (!withLinkLine) return;
-        sb.append("    link/").append(l.typeName());
+        sb.append(" qlen ").append(l.txqlen());
+        if (!withLinkLine) {
+            // without the link line (ip -4/-6 address), ip ends the first line with the peer's namespace
+            sb.append(linkNetns(l)).append('\n');
+            return;
+        }
+        sb.append("\n    link/").append(l.typeName());
         if (l.address() != null) sb.append(' ').append(Link.mac(l.address()));
         if (l.broadcast() != null) sb.append(" brd ").append(Link.mac(l.broadcast()));
-        if (l.linkNetnsId() != null) {
-            String n = nsidNames.get(l.linkNetnsId());
-            sb.append(n != null ? " link-netns " + n : " link-netnsid " + l.linkNetnsId());
-        }
-        sb.append('\n');
+        sb.append(linkNetns(l)).append('\n');
         if (l.alias() != null) sb.append("    alias ").append(l.alias()).append('\n');
+    }
+
+    /** " link-netns NAME" (or " link-netnsid N") for a link whose peer lives in another namespace, else "". */
+    private String linkNetns(Link l) {
+        if (l.linkNetnsId() == null) return "";
+        String n = nsidNames.get(l.linkNetnsId());
+        return n != null ? " link-netns " + n : " link-netnsid " + l.linkNetnsId();
     }
 
     Map<String, Object> json(Link l, boolean withMode) {

@@ -175,4 +175,16 @@ class NetnsCommandsTest {
         assertEquals(ip.code(), ours.code(), "exit status");
         assertEquals(ip.err(), ours.err(), "words");
     }
+
+    @Test
+    void minusFourAddressKeepsThePeersNamespaceOnTheFirstLineAsIpDoes() {
+        Sh.run("ip", "netns", "add", t.n("p5")).ok();
+        Sh.run("ip", "netns", "add", t.n("p6")).ok();
+        Sh.run("ip", "-n", t.n("p5"), "link", "add", "v5", "type", "veth", "peer", "name", "v6", "netns", t.n("p6")).ok();
+        Sh.run("ip", "-n", t.n("p5"), "address", "add", "10.1.1.1/24", "dev", "v5").ok();
+        for (String fam : List.of("-4", "-6")) {
+            String ip = Sh.run("ip", "-n", t.n("p5"), fam, "address").ok().out();
+            assertEquals(ip, Nslab.run("-n", t.n("p5"), fam, "address").ok().out(), fam);
+        }
+    }
 }
