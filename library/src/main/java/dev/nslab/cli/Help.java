@@ -15,7 +15,7 @@ final class Help {
                        nslab { up FILE [--dry-run] [--verify] | down FILE|LAB|--all | status [LAB] | ls | verify FILE|LAB
                                | exec LAB NODE -- CMD }
                        nslab inventory [--find IFNAME|PID|INODE] | graph [LAB|FILE|--system] [--format dot|mermaid|json|svg]
-                where  OBJECT := { link | address | route | netns | sysctl | unshare | ping | ovs }
+                where  OBJECT := { link | address | route | neighbour | netns | sysctl | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -a[ll] | -4 | -6 | -force | -V[ersion] }
 
                 A Java toolkit for Linux network namespaces that speaks iproute2's grammar:
@@ -70,6 +70,15 @@ final class Help {
                        nslab netns monitor
                        nslab netns list-id
                 Namespaces live in /run/netns, shared with iproute2's "ip netns".
+                """);
+    }
+
+    static void neigh(PrintStream o) {
+        o.print("""
+                Usage: nslab neighbour { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV
+                       nslab neighbour { show | flush } [ [dev] DEV ] [ nud STATE | nud all ]
+                STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed }
+                The neighbour (ARP / NDP) table of the namespace, as ip neigh.
                 """);
     }
 

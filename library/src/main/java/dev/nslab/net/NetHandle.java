@@ -3,6 +3,7 @@ package dev.nslab.net;
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.IfAddrMsg;
 import dev.nslab.netlink.IfInfoMsg;
+import dev.nslab.netlink.NdMsg;
 import dev.nslab.netlink.NetlinkSocket;
 import dev.nslab.netlink.RtGenMsg;
 import dev.nslab.netlink.RtMsg;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_REPLACE;
 import static dev.nslab.netlink.Rtnl.*;
 
 /**
@@ -380,6 +382,43 @@ public final class NetHandle implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    // ---- neighbours ----------------------------------------------------------------------------------------
+
+    /** The neighbour table of the namespace, of one family, or of both ({@code family} null). */
+    public List<Neighbour> neighbours(Family family) {
+        NlRequest r = new NdMsg(Family.codeOf(family), 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETNEIGH, NLM_F_DUMP));
+        List<Neighbour> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(r)) {
+            if (m.type() != RTM_NEWNEIGH) continue;
+            NdMsg h = NdMsg.read(m);
+            Family fam = Family.of(h.family());
+            if (fam == null || (family != null && fam != family)) continue;
+            NlAttrs a = m.attrs(NdMsg.LEN);
+            if (!a.has(NDA_DST)) continue;
+            out.add(new Neighbour(fam, Cidr.fromBytes(a.bytes(NDA_DST)), h.index(), a.bytes(NDA_LLADDR), h.state(), h.flags()));
+        }
+        return out;
+    }
+
+    /**
+     * Adds (or, with {@code replace}, adds or changes) the neighbour {@code dst} on {@code dev} ({@code ip neigh add
+     * ADDR lladdr MAC nud STATE dev DEV}); {@code lladdr} may be null for states that need none.
+     */
+    public void setNeighbour(String dev, InetAddress dst, byte[] lladdr, int state, boolean replace) {
+        int index = link(dev).index();
+        NlRequest r = new NdMsg(Cidr.family(dst).code(), index, state, 0, 0)
+                .writeTo(new NlRequest(RTM_NEWNEIGH, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
+        r.attr(NDA_DST, dst.getAddress());
+        if (lladdr != null) r.attr(NDA_LLADDR, lladdr);
+        nl.execute(r);
+    }
+
+    /** Deletes the neighbour {@code dst} on {@code dev}. */
+    public void deleteNeighbour(String dev, InetAddress dst) {
+        int index = link(dev).index();
+        nl.execute(new NdMsg(Cidr.family(dst).code(), index, 0, 0, 0).writeTo(new NlRequest(RTM_DELNEIGH, 0)).attr(NDA_DST, dst.getAddress()));
     }
 
     // ---- routes --------------------------------------------------------------------------------------------

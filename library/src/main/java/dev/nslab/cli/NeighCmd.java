@@ -1,0 +1,175 @@
+package dev.nslab.cli;
+
+import dev.nslab.error.KernelException;
+import dev.nslab.net.Cidr;
+import dev.nslab.net.Link;
+import dev.nslab.net.Neighbour;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NsRef;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code nslab neighbour add | del | change | replace | flush | show} (aliases {@code neigh}, {@code n}), as ip neigh. */
+final class NeighCmd extends ObjectCmd {
+    private static final int NUD_NOARP = 0x40, NUD_PERMANENT = 0x80, NTF_PROXY = 0x08, NTF_ROUTER = 0x80;
+
+    NeighCmd(Cli cli, NsRef ns) { super(cli, ns); }
+
+    @Override String object() { return "neighbour"; }
+
+    @Override void help(PrintStream out) { Help.neigh(out); }
+
+    @Override
+    Integer verb(String cmd, Args a) {
+        if (Args.matches(cmd, "add")) return change(a, false, false);
+        if (Args.matches(cmd, "change") || cmd.equals("chg")) return change(a, true, false);
+        if (Args.matches(cmd, "replace")) return change(a, true, false);
+        if (Args.matches(cmd, "delete")) return change(a, false, true);
+        if (Args.matches(cmd, "flush")) return flush(a);
+        return null;
+    }
+
+    private int change(Args a, boolean replace, boolean delete) {
+        String dst = null, dev = null, lladdr = null;
+        int state = NUD_PERMANENT;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "dev" -> dev = a.value("dev");
+                case "lladdr" -> lladdr = a.value("lladdr");
+                case "nud" -> state = nud(a.value("nud"));
+                case "to" -> dst = a.value("to");
+                default -> {
+                    if (dst != null) throw new UsageException("Error: either \"to\" is duplicate, or \"" + w + "\" is a garbage.");
+                    dst = w;
+                }
+            }
+        }
+        if (dst == null || dev == null) throw new UsageException("Device and destination are required arguments.");
+        InetAddress to;
+        try {
+            to = Cidr.parseAddress(dst);
+        } catch (KernelException e) {
+            throw new UsageException("Error: any valid address is expected rather than \"" + dst + "\".");
+        }
+        NetHandle h = cli.handle(ns);
+        if (delete) {
+            h.deleteNeighbour(dev, to);
+            return 0;
+        }
+        byte[] mac = null;
+        if (lladdr != null) {
+            mac = Link.parseMac(lladdr);
+            if (mac == null) throw new UsageException("\"" + lladdr + "\" is invalid lladdr.");
+        }
+        h.setNeighbour(dev, to, mac, state, replace);
+        return 0;
+    }
+
+    private static int nud(String word) {
+        int s = Neighbour.stateOf(word);
+        if (s < 0) throw new UsageException("Error: argument \"" + word + "\" is wrong: nud state is bad");
+        return s;
+    }
+
+    /** Which entries show and flush take: those of {@code dev} (if given) in one of the {@code states}. */
+    private record Filter(String dev, int states) { }
+
+    private Filter filter(Args a, int defaultStates) {
+        String dev = null;
+        int states = -1;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "dev" -> dev = a.value("dev");
+                case "nud" -> {
+                    String v = a.value("nud");
+                    int s = v.equals("all") ? 0xff | 0x100 : nud(v);
+                    states = (states < 0 ? 0 : states) | (s == 0 ? 0x100 : s);
+                }
+                default -> {
+                    if (Args.matches(w, "help")) {
+                        help(cli.out);
+                        return null;
+                    }
+                    if (dev == null) dev = w;
+                    else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+                }
+            }
+        }
+        return new Filter(dev, states < 0 ? defaultStates : states);
+    }
+
+    /** Entries matching the filter; state NONE (0) is the bit 0x100 of the filter. */
+    private List<Neighbour> select(NetHandle h, Map<Integer, String> names, Filter f) {
+        Integer index = null;
+        if (f.dev() != null) index = h.link(f.dev()).index();
+        List<Neighbour> out = new ArrayList<>();
+        for (Neighbour n : h.neighbours(cli.family)) {
+            if (index != null && n.index() != index) continue;
+            int bit = n.state() == 0 ? 0x100 : n.state();
+            if ((bit & f.states()) == 0) continue;
+            out.add(n);
+        }
+        return out;
+    }
+
+    @Override
+    int show(Args a) {
+        // ip shows everything but NOARP entries and entries in no state, unless "nud" says otherwise
+        Filter f = filter(a, 0xff & ~NUD_NOARP);
+        if (f == null) return 0;
+        NetHandle h = cli.handle(ns);
+        Map<Integer, String> names = new HashMap<>();
+        for (Link l : h.links()) names.put(l.index(), l.name());
+        List<Object> json = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (Neighbour n : select(h, names, f)) {
+            if (cli.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("dst", Cidr.format(n.dst()));
+                if (f.dev() == null) m.put("dev", names.getOrDefault(n.index(), "if" + n.index()));
+                if (n.lladdr() != null) m.put("lladdr", Link.mac(n.lladdr()));
+                if ((n.flags() & NTF_ROUTER) != 0) m.put("router", null);
+                if ((n.flags() & NTF_PROXY) != 0) m.put("proxy", null);
+                m.put("state", n.stateNames());
+                json.add(m);
+                continue;
+            }
+            sb.append(Cidr.format(n.dst())).append(' ');
+            if (f.dev() == null) sb.append("dev ").append(names.getOrDefault(n.index(), "if" + n.index())).append(' ');
+            if (n.lladdr() != null) sb.append("lladdr ").append(Link.mac(n.lladdr())).append(' ');
+            if ((n.flags() & NTF_ROUTER) != 0) sb.append("router ");
+            if ((n.flags() & NTF_PROXY) != 0) sb.append("proxy ");
+            for (String s : n.stateNames()) sb.append(s).append(' ');
+            sb.append('\n');
+        }
+        if (cli.json) cli.printJson(json);
+        else cli.out.print(sb);
+        return 0;
+    }
+
+    private int flush(Args a) {
+        // ip flushes what the kernel learnt, not what was set by hand (PERMANENT) or needs no resolution (NOARP)
+        Filter f = filter(a, 0xff & ~(NUD_NOARP | NUD_PERMANENT));
+        if (f == null) return 0;
+        if (f.dev() == null && !cli.all) throw new UsageException("Flush requires arguments.");
+        NetHandle h = cli.handle(ns);
+        Map<Integer, String> names = new HashMap<>();
+        for (Link l : h.links()) names.put(l.index(), l.name());
+        for (Neighbour n : select(h, names, f)) {
+            try {
+                h.deleteNeighbour(names.get(n.index()), n.dst());
+            } catch (KernelException e) {
+                // gone meanwhile: the goal is reached
+            }
+        }
+        return 0;
+    }
+}
