@@ -89,7 +89,25 @@ final class AddressCmd extends ObjectCmd {
         for (Link l : shown) {
             List<IfAddress> mine = addrs.stream().filter(x -> x.index() == l.index()).toList();
             if (cli.family != null && mine.isEmpty()) continue;
-            if (cli.json) {
+            if (cli.brief) {
+                // ip -br address: name, state, then every address with its prefix length
+                if (cli.json) {
+                    Map<String, Object> m = f.briefJson(l);
+                    List<Object> info = new ArrayList<>();
+                    for (IfAddress x : mine) {
+                        Map<String, Object> one = new LinkedHashMap<>();
+                        one.put("local", Cidr.format(x.local()));
+                        one.put("prefixlen", x.prefixLength());
+                        info.add(one);
+                    }
+                    m.put("addr_info", info);
+                    json.add(m);
+                } else {
+                    f.briefColumns(sb, l);
+                    for (IfAddress x : mine) sb.append(Cidr.format(x.local())).append('/').append(x.prefixLength()).append(' ');
+                    sb.append('\n');
+                }
+            } else if (cli.json) {
                 Map<String, Object> m = f.json(l, false);
                 List<Object> info = new ArrayList<>();
                 for (IfAddress x : mine) info.add(json(x));

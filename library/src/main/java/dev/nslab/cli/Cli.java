@@ -33,6 +33,8 @@ public final class Cli {
     final PrintStream err;
     final Namespaces registry;
     boolean json;
+    /** -br: one line per interface, as ip -brief. */
+    boolean brief;
     boolean pretty;
     boolean force;
     boolean all;
@@ -77,6 +79,7 @@ public final class Cli {
                     }
                 }
                 case "j", "json" -> json = true;
+                case "br", "brief" -> brief = true;
                 case "p", "pretty" -> pretty = true;
                 case "a", "all" -> all = true;
                 case "force" -> force = true;

@@ -261,7 +261,10 @@ final class LabCmd {
                     nm.put("addresses", addressesOf(st, n.ns()));
                     List<Object> procs = new ArrayList<>();
                     for (Processes.Info p : s.processes().getOrDefault(n.name(), List.of())) {
-                        procs.add(new LinkedHashMap<>(Map.of("pid", p.pid(), "command", p.command())));
+                        Map<String, Object> pm = new LinkedHashMap<>();
+                        pm.put("pid", p.pid());
+                        pm.put("command", p.command());
+                        procs.add(pm);
                     }
                     nm.put("processes", procs);
                     nodes.add(nm);
@@ -311,7 +314,12 @@ final class LabCmd {
             java.nio.file.Path log = labs.logFile(st.lab(), node);
             long pid = NetnsExec.spawn(cli.registry, n.ns(), command, log);
             if (cli.json) {
-                cli.printJson(new LinkedHashMap<>(Map.of("lab", st.lab(), "node", node, "pid", pid, "log", log.toString())));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("lab", st.lab());
+                m.put("node", node);
+                m.put("pid", pid);
+                m.put("log", log.toString());
+                cli.printJson(m);
             } else {
                 cli.out.println("started process " + pid + " in node " + node + " of lab " + st.lab() + ", in the background; output: " + log
                         + "; nslab down " + st.lab() + " ends it");

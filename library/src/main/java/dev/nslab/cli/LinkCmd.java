@@ -45,11 +45,23 @@ final class LinkCmd extends ObjectCmd {
         LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of());
         if (cli.json) {
             List<Object> out = new ArrayList<>();
-            for (Link l : shown) out.add(f.json(l, true));
+            for (Link l : shown) {
+                if (!cli.brief) {
+                    out.add(f.json(l, true));
+                    continue;
+                }
+                Map<String, Object> m = f.briefJson(l);
+                if (l.address() != null) m.put("address", Link.mac(l.address()));
+                m.put("flags", f.flags(l));
+                out.add(m);
+            }
             cli.printJson(out);
         } else {
             StringBuilder sb = new StringBuilder();
-            for (Link l : shown) f.text(sb, l, true);
+            for (Link l : shown) {
+                if (cli.brief) f.brief(sb, l);
+                else f.text(sb, l, true);
+            }
             cli.out.print(sb);
         }
         return 0;

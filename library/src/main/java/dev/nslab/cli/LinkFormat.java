@@ -82,6 +82,31 @@ final class LinkFormat {
         return n != null ? " link-netns " + n : " link-netnsid " + l.linkNetnsId();
     }
 
+    /** The columns ip -brief starts every line with: name, then state. */
+    void briefColumns(StringBuilder sb, Link l) {
+        sb.append(String.format("%-16s %-14s ", displayName(l), l.operStateName()));
+    }
+
+    /** {@code ip -br link}: name, state, MAC address, flags. */
+    void brief(StringBuilder sb, Link l) {
+        briefColumns(sb, l);
+        if (l.address() != null) sb.append(Link.mac(l.address())).append(' ');
+        sb.append('<').append(String.join(",", flags(l))).append("> \n");
+    }
+
+    /** {@code ip -br -j}: the peer, the name and the state; callers add what their object shows. */
+    Map<String, Object> briefJson(Link l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (l.linkIndex() > 0) {
+            Link p = peer(l);
+            if (p != null) m.put("link", p.name());
+            else m.put("link_index", l.linkIndex());
+        }
+        m.put("ifname", l.name());
+        m.put("operstate", l.operStateName());
+        return m;
+    }
+
     Map<String, Object> json(Link l, boolean withMode) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ifindex", l.index());

@@ -187,4 +187,23 @@ class NetnsCommandsTest {
             assertEquals(ip, Nslab.run("-n", t.n("p5"), fam, "address").ok().out(), fam);
         }
     }
+
+    @Test
+    void briefOutputIsIpsToTheByte() {
+        Sh.run("ip", "netns", "add", t.n("b1")).ok();
+        Sh.run("ip", "netns", "add", t.n("b2")).ok();
+        Sh.run("ip", "-n", t.n("b1"), "link", "add", "averylongname01", "type", "veth", "peer", "name", "e2", "netns", t.n("b2")).ok();
+        Sh.run("ip", "-n", t.n("b1"), "link", "add", "v5", "type", "veth", "peer", "name", "v6", "netns", t.n("b2")).ok();
+        Sh.run("ip", "-n", t.n("b1"), "link", "set", "v5", "up").ok();
+        Sh.run("ip", "-n", t.n("b1"), "address", "add", "10.1.1.1/24", "dev", "v5").ok();
+        Sh.run("ip", "-n", t.n("b1"), "address", "add", "fd00::1/64", "dev", "v5", "nodad").ok();
+        for (List<String> o : List.of(List.of("-br", "link"), List.of("-br", "address"), List.of("-br", "-4", "address"),
+                List.of("-br", "link", "show", "dev", "v5"), List.of("-br", "-j", "link"), List.of("-br", "-j", "address"))) {
+            List<String> ip = new java.util.ArrayList<>(List.of("ip", "-n", t.n("b1")));
+            ip.addAll(o);
+            List<String> ours = new java.util.ArrayList<>(List.of("-n", t.n("b1")));
+            ours.addAll(o);
+            assertEquals(Sh.run(ip, null).ok().out(), Nslab.run(ours.toArray(String[]::new)).ok().out(), String.join(" ", o));
+        }
+    }
 }
