@@ -9,7 +9,6 @@ import dev.nslab.net.Pinger;
 import dev.nslab.net.RouteSpec;
 import dev.nslab.net.Sysctl;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;

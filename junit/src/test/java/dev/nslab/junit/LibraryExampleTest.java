@@ -76,6 +76,8 @@ class LibraryExampleTest {
             assertTrue(refused.getCause() instanceof IOException, refused.toString());
             assertTrue(a.ping("10.42.0.2").reachable());
             assertTrue(b.ping("10.42.0.1").reachable());
+            assertTrue(ParallelLabsTest.witnessPing(name + "-a", "10.42.0.2"), "ping(8) agrees");
+            assertTrue(ParallelLabsTest.witnessPing(name + "-b", "10.42.0.1"), "ping(8) agrees");
             assertTrue(Files.exists(Path.of("/run/netns", name + "-a")));
             assertTrue(lab.verify().agrees());
         }

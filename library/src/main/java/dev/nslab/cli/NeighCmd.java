@@ -17,7 +17,7 @@ import java.util.Map;
 
 /** {@code nslab neighbour add | del | change | replace | flush | show} (aliases {@code neigh}, {@code n}), as ip neigh. */
 final class NeighCmd extends ObjectCmd {
-    private static final int NUD_NOARP = 0x40, NUD_PERMANENT = 0x80, NTF_PROXY = 0x08, NTF_ROUTER = 0x80;
+    private static final int NUD_NOARP = Neighbour.NUD_NOARP, NUD_PERMANENT = Neighbour.NUD_PERMANENT;
 
     NeighCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
@@ -107,7 +107,7 @@ final class NeighCmd extends ObjectCmd {
     }
 
     /** Entries matching the filter; state NONE (0) is the bit 0x100 of the filter. */
-    private List<Neighbour> select(NetHandle h, Map<Integer, String> names, Filter f) {
+    private List<Neighbour> select(NetHandle h, Filter f) {
         Integer index = null;
         if (f.dev() != null) index = h.link(f.dev()).index();
         List<Neighbour> out = new ArrayList<>();
@@ -130,14 +130,14 @@ final class NeighCmd extends ObjectCmd {
         for (Link l : h.links()) names.put(l.index(), l.name());
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
-        for (Neighbour n : select(h, names, f)) {
+        for (Neighbour n : select(h, f)) {
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("dst", Cidr.format(n.dst()));
                 if (f.dev() == null) m.put("dev", names.getOrDefault(n.index(), "if" + n.index()));
                 if (n.lladdr() != null) m.put("lladdr", Link.mac(n.lladdr()));
-                if ((n.flags() & NTF_ROUTER) != 0) m.put("router", null);
-                if ((n.flags() & NTF_PROXY) != 0) m.put("proxy", null);
+                if (n.router()) m.put("router", null);
+                if (n.proxy()) m.put("proxy", null);
                 m.put("state", n.stateNames());
                 json.add(m);
                 continue;
@@ -145,8 +145,8 @@ final class NeighCmd extends ObjectCmd {
             sb.append(Cidr.format(n.dst())).append(' ');
             if (f.dev() == null) sb.append("dev ").append(names.getOrDefault(n.index(), "if" + n.index())).append(' ');
             if (n.lladdr() != null) sb.append("lladdr ").append(Link.mac(n.lladdr())).append(' ');
-            if ((n.flags() & NTF_ROUTER) != 0) sb.append("router ");
-            if ((n.flags() & NTF_PROXY) != 0) sb.append("proxy ");
+            if (n.router()) sb.append("router ");
+            if (n.proxy()) sb.append("proxy ");
             for (String s : n.stateNames()) sb.append(s).append(' ');
             sb.append('\n');
         }
@@ -163,7 +163,7 @@ final class NeighCmd extends ObjectCmd {
         NetHandle h = cli.handle(ns);
         Map<Integer, String> names = new HashMap<>();
         for (Link l : h.links()) names.put(l.index(), l.name());
-        for (Neighbour n : select(h, names, f)) {
+        for (Neighbour n : select(h, f)) {
             try {
                 h.deleteNeighbour(names.get(n.index()), n.dst());
             } catch (KernelException e) {

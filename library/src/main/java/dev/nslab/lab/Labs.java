@@ -285,7 +285,7 @@ public final class Labs {
             for (Link l : h.links()) names.put(l.index(), l.name());
             Set<String> addrs = new java.util.TreeSet<>();
             for (dev.nslab.net.IfAddress a : h.addresses(null)) {
-                if (a.scope() == 0 && names.containsKey(a.index())) addrs.add(names.get(a.index()) + " " + a.cidr());
+                if (a.isGlobal() && names.containsKey(a.index())) addrs.add(names.get(a.index()) + " " + a.cidr());
             }
             return new Observed(new HashSet<>(names.values()), addrs);
         }

@@ -16,9 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The kernel's neighbour (ARP/NDP) table is one for every namespace, capped by the root namespace's
@@ -52,9 +50,6 @@ public final class NeighbourLimits {
         this.sysctl = sysctl;
         this.record = record;
     }
-
-    /** The hard limit of IPv4 entries in force now. */
-    public long hardLimit4() { return read(Family.IPV4.hard()); }
 
     /**
      * Registers {@code holder} (a lab's state file) as needing {@code need4}/{@code need6} entries and raises the
@@ -158,12 +153,5 @@ public final class NeighbourLimits {
         } catch (IOException e) {
             throw new LabException("cannot use the record of kernel limits " + record + ": " + e.getMessage(), e);
         }
-    }
-
-    /** For status: the values in force now, by key. */
-    public Map<String, Long> current() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (Family f : Family.values()) for (String k : List.of(f.soft(), f.hard())) out.put(k, read(k));
-        return out;
     }
 }

@@ -1,6 +1,5 @@
 package dev.nslab.lab;
 
-import dev.nslab.net.Family;
 import dev.nslab.lab.Prober.Outcome;
 import dev.nslab.lab.Topology.ExpectDef;
 import dev.nslab.lab.Topology.Kind;
@@ -31,8 +30,6 @@ import java.util.Set;
  * not be measured (the kernel refused to send) fails the verification, and so does a lab with nothing to measure.
  */
 public final class Verification {
-    private static final int IFA_F_DADFAILED = 0x08, IFA_F_TENTATIVE = 0x40, RT_SCOPE_UNIVERSE = 0;
-
     /**
      * @param predicted null when the file does not know the address (set by an exec line, or by hand)
      */
@@ -60,8 +57,6 @@ public final class Verification {
         public List<Pair> unmeasured() { return pairs.stream().filter(p -> p.outcome() == Outcome.UNMEASURED).toList(); }
 
         public List<Pair> notInFile() { return pairs.stream().filter(p -> p.outcome() != Outcome.UNMEASURED && !p.inFile()).toList(); }
-
-        public long agreeing() { return pairs.stream().filter(Pair::agrees).count(); }
 
         public boolean sampled() { return pairs.size() < population; }
 
@@ -211,11 +206,7 @@ public final class Verification {
         }
         List<InetAddress> out = new ArrayList<>();
         try (NetHandle h = NetHandle.open(registry, NsRef.named(ns))) {
-            for (IfAddress a : h.addresses(null)) {
-                if (a.scope() != RT_SCOPE_UNIVERSE || (a.flags() & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0) continue;
-                if (a.local().isLoopbackAddress() || a.local().isLinkLocalAddress()) continue;
-                out.add(a.local());
-            }
+            for (IfAddress a : h.addresses(null)) if (a.isReachableFromElsewhere()) out.add(a.local());
         }
         return out;
     }

@@ -14,5 +14,15 @@ public record IfAddress(Family family, InetAddress local, int prefixLength, int 
 
     public Cidr cidr() { return new Cidr(local, prefixLength); }
 
+    private static final int IFA_F_DADFAILED = 0x08, IFA_F_TENTATIVE = 0x40;
+
+    /** Of global scope (not host or link); what a lab's addresses are, and what the rest of the lab can reach. */
+    public boolean isGlobal() { return scope == 0; }
+
+    /** Global, usable (not tentative, not failed duplicate detection), and neither loopback nor link-local. */
+    public boolean isReachableFromElsewhere() {
+        return isGlobal() && (flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) == 0 && !local.isLoopbackAddress() && !local.isLinkLocalAddress();
+    }
+
     public String familyName() { return family.word(); }
 }

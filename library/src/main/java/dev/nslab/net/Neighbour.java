@@ -9,6 +9,13 @@ import java.util.List;
  * state ({@code NUD_*} bits) and flags ({@code NTF_*}).
  */
 public record Neighbour(Family family, InetAddress dst, int index, byte[] lladdr, int state, int flags) {
+    public static final int NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
+    private static final int NTF_PROXY = 0x08, NTF_ROUTER = 0x80;
+
+    public boolean router() { return (flags & NTF_ROUTER) != 0; }
+
+    public boolean proxy() { return (flags & NTF_PROXY) != 0; }
+
     private static final String[] STATES = {"INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "NOARP", "PERMANENT"};
 
     /** The state as iproute2 words it ("REACHABLE", "PERMANENT"...; none for NUD_NONE). */

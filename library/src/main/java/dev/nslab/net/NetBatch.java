@@ -29,8 +29,6 @@ public final class NetBatch {
 
     NetBatch(NetHandle handle) { this.handle = handle; }
 
-    public boolean isEmpty() { return requests.isEmpty(); }
-
     private static NlRequest ifinfo(int type, int flags, int index, boolean up) {
         return IfInfoMsg.of(index, up ? IFF_UP : 0, up ? IFF_UP : 0).writeTo(new NlRequest(type, flags));
     }

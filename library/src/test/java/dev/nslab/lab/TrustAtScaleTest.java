@@ -233,6 +233,9 @@ class TrustAtScaleTest {
         assertFalse(Files.exists(dir.resolve(lab + ".logs")), "the lab's logs went with it");
         assertTrue(byHand.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the process started by hand has ended");
         assertEquals(List.of(), dev.nslab.net.Processes.inNamespaces(ours), "nothing lives on in the lab's namespaces, named or not");
+        // and the JDK's own view of the processes agrees: none of the three sleeps is left
+        assertEquals(List.of(), ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").matches("(?:\\S*/)?sleep 90[123]"))
+                .map(ProcessHandle::pid).toList());
     }
 
     @Test
