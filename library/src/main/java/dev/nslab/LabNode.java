@@ -97,6 +97,9 @@ final class LabNode implements Node {
             return new PingResult(address, false, null, last);
         } catch (dev.nslab.error.UnreachableException e) {
             return new PingResult(address, false, null, "no route: " + e.getMessage());
+        } catch (dev.nslab.error.NotPermittedException e) {
+            // the lab holds every capability: a packet filter of the node dropped it (a partition, for one)
+            return new PingResult(address, false, null, "dropped at the source: a packet filter in " + name + "'s output path refused the send");
         }
     }
 

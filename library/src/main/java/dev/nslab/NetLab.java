@@ -1,8 +1,15 @@
 package dev.nslab;
 
 import dev.nslab.error.NslabException;
+import dev.nslab.lab.FaultPlanner;
+import dev.nslab.lab.FaultView;
+import dev.nslab.lab.Faults;
+import dev.nslab.lab.Impairment;
 import dev.nslab.lab.LabException;
+import dev.nslab.lab.LabState;
 import dev.nslab.lab.Labs;
+import dev.nslab.lab.Planner;
+import dev.nslab.lab.Resource;
 import dev.nslab.lab.Owners;
 import dev.nslab.lab.Progress;
 import dev.nslab.lab.Topology;
@@ -19,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A network lab inside this JVM: nodes (network namespaces), the cables between them (veth pairs), their addresses
@@ -165,8 +173,9 @@ public final class NetLab implements AutoCloseable {
      * @param ifA the name of the cable's end in {@code a}
      * @param b   another node of this lab
      * @param ifB the name of the cable's end in {@code b}
+     * @return the cable, to impair, cut or mend
      */
-    public synchronized void link(Node a, String ifA, Node b, String ifB) {
+    public synchronized Cable link(Node a, String ifA, Node b, String ifB) {
         open();
         if (file != null) throw new NetLabException("lab " + name + " comes from a file: change the file and bring it up again");
         LabNode x = own(a), y = own(b);
@@ -175,7 +184,154 @@ public final class NetLab implements AutoCloseable {
         x.handle().setLink(LinkChange.of(ifA).up(true).alias(mark()));
         y.handle().setLink(LinkChange.of(ifB).up(true).alias(mark()));
         links.add(new Topology.LinkDef(new Topology.Endpoint(x.name(), ifA), new Topology.Endpoint(y.name(), ifB), null, null, null, 0));
+        return new Cable(this, x, ifA, y, ifB);
     }
+
+    /**
+     * The cable one of whose ends is {@code ifname} in {@code node} (in a lab from a file too).
+     *
+     * @param node   a node of this lab
+     * @param ifname the interface of one end of the cable
+     * @return the cable
+     */
+    public synchronized Cable cable(Node node, String ifname) {
+        open();
+        for (Topology.LinkDef l : topology().links()) {
+            for (Topology.Endpoint[] e : List.of(new Topology.Endpoint[] {l.a(), l.b()}, new Topology.Endpoint[] {l.b(), l.a()})) {
+                if (e[0].node().equals(node.name()) && e[0].iface().equals(ifname)) {
+                    return new Cable(this, node, ifname, nodeOrSwitch(e[1].node()), e[1].iface());
+                }
+            }
+        }
+        throw new NetLabException("no cable of lab " + name + " ends at " + node.name() + ":" + ifname);
+    }
+
+    private Node nodeOrSwitch(String n) {
+        LabNode ln = nodes.get(n);
+        return ln != null ? ln : new SwitchNode(n);
+    }
+
+    /** A switch of a lab file, named as an end of a cable; it runs no code. */
+    private record SwitchNode(String name) implements Node {
+        public String namespace() { return null; }
+        public void address(String ifname, String cidr) { throw refused(); }
+        public void route(String dst, String via) { throw refused(); }
+        public void forwarding(boolean on) { throw refused(); }
+        public PingResult ping(String address) { throw refused(); }
+        public <T> T call(java.util.concurrent.Callable<T> work) { throw refused(); }
+        public Process start(String... command) { throw refused(); }
+        public java.util.concurrent.ExecutorService executor() { throw refused(); }
+        private NetLabException refused() { return new NetLabException(name + " is a switch: it has no addresses and runs no code"); }
+    }
+
+    // ---- faults --------------------------------------------------------------------------------------------
+
+    private Faults faults = Faults.NONE;            // of a created lab (a file's lab keeps them in its state)
+    private List<Resource> faultObjects = List.of();
+
+    /**
+     * Impairs what {@code node} sends through {@code ifname} (replacing what was there).
+     *
+     * @param node   a node of this lab
+     * @param ifname an end of one of its cables
+     * @param i      the impairments ({@link Impairments#none()} clears)
+     */
+    public synchronized void impair(Node node, String ifname, Impairments i) {
+        Impairment model = i.toModel();
+        String end = node.name() + ":" + ifname;
+        changeFaults(f -> {
+            Map<String, Impairment> m = new java.util.TreeMap<>(f.impairments());
+            m.put(end, model);
+            return f.withImpairments(m);
+        });
+    }
+
+    synchronized void impairCable(Cable c, Impairments i) {
+        Impairment model = i.toModel();
+        changeFaults(f -> {
+            Map<String, Impairment> m = new java.util.TreeMap<>(f.impairments());
+            m.put(c.a().name() + ":" + c.ifA(), model);
+            m.put(c.b().name() + ":" + c.ifB(), model);
+            return f.withImpairments(m);
+        });
+    }
+
+    /**
+     * Cuts the cable that ends at {@code ifname} in {@code node}: both ends go down.
+     *
+     * @param node   a node of this lab
+     * @param ifname an end of one of its cables
+     */
+    public synchronized void cut(Node node, String ifname) {
+        Cable c = cable(node, ifname);
+        changeFaults(f -> {
+            Set<String> cuts = new java.util.TreeSet<>(f.cuts());
+            cuts.remove(c.b().name() + ":" + c.ifB());
+            cuts.add(c.a().name() + ":" + c.ifA());
+            return f.withCuts(cuts);
+        });
+    }
+
+    /**
+     * Mends a cut cable: both ends up again, with their addresses and routes.
+     *
+     * @param node   a node of this lab
+     * @param ifname an end of the cable
+     */
+    public synchronized void mend(Node node, String ifname) {
+        Cable c = cable(node, ifname);
+        changeFaults(f -> {
+            Set<String> cuts = new java.util.TreeSet<>(f.cuts());
+            cuts.remove(c.a().name() + ":" + c.ifA());
+            cuts.remove(c.b().name() + ":" + c.ifB());
+            return f.withCuts(cuts);
+        });
+    }
+
+    /**
+     * Partitions the lab: packets between nodes of different groups are dropped inside the nodes; the nodes of no
+     * group form one more group. Replaces a partition in effect.
+     *
+     * @param groups the groups, each a set of this lab's nodes
+     */
+    @SafeVarargs
+    public final synchronized void partition(Set<Node>... groups) {
+        List<Set<String>> named = new ArrayList<>();
+        for (Set<Node> g : groups) {
+            Set<String> names = new java.util.TreeSet<>();
+            for (Node n : g) names.add(own(n).name());
+            named.add(names);
+        }
+        changeFaults(f -> f.withPartition(named));
+    }
+
+    /** Ends the partition: every node reaches every other again. */
+    public synchronized void heal() { changeFaults(f -> f.withPartition(List.of())); }
+
+    private void changeFaults(java.util.function.UnaryOperator<Faults> change) {
+        open();
+        try {
+            if (engine != null) {
+                engine.changeFaults(name, change);
+                return;
+            }
+            Faults next = change.apply(faults);
+            Topology t = description();
+            List<Resource> base = Planner.resources(t);
+            FaultPlanner.Wiring w = FaultPlanner.Wiring.of(nodeInfos(), base, Map.of());
+            List<Resource> wanted = FaultPlanner.resources(name, w, Map.of(), next, dev.nslab.net.KernelFeatures::hasNetem);
+            faultObjects = Labs.applyFaults(registry, name, faultObjects, wanted, base);
+            faults = next;
+        } catch (LabException e) {
+            throw new NetLabException(e.getMessage(), e);
+        }
+    }
+
+    private List<LabState.NodeInfo> nodeInfos() {
+        return nodes.values().stream().map(n -> new LabState.NodeInfo(n.name(), "linux", n.namespace())).toList();
+    }
+
+    private Topology topology() { return file != null ? file : description(); }
 
     private LabNode own(Node n) {
         if (!(n instanceof LabNode ln) || ln.lab() != this) throw new NetLabException("node " + n.name() + " is not of lab " + name);
@@ -189,8 +345,9 @@ public final class NetLab implements AutoCloseable {
      */
     public Verification verify() {
         open();
-        Topology t = file != null ? file : description();
-        dev.nslab.lab.Verification.Report r = dev.nslab.lab.Verification.run(t, registry, Progress.SILENT);
+        Topology t = topology();
+        FaultView view = engine != null ? engine.faultView(engine.state(name)) : createdFaultView();
+        dev.nslab.lab.Verification.Report r = dev.nslab.lab.Verification.run(t, view, registry, Progress.SILENT, 0);
         List<String> lines = new ArrayList<>();
         for (dev.nslab.lab.Verification.Pair p : r.mismatches()) {
             lines.add(p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): measured " + (p.measured() ? "reach" : "no reach ("
@@ -198,6 +355,18 @@ public final class NetLab implements AutoCloseable {
         }
         for (dev.nslab.lab.Verification.Pair p : r.unmeasured()) lines.add(p.from() + " -> " + Cidr.format(p.address()) + ": " + p.detail());
         return new Verification(r.ok(), r.pairs().size(), List.copyOf(lines), r.verdict());
+    }
+
+    private FaultView createdFaultView() {
+        Map<String, Double> loss = new java.util.TreeMap<>();
+        faults.impairments().forEach((end, i) -> { if (i.loss() != null) loss.put(end, i.loss()); });
+        List<Set<String>> cuts = new ArrayList<>();
+        for (String end : faults.cuts()) {
+            Cable c = cable(nodes.get(end.substring(0, end.indexOf(':'))), end.substring(end.indexOf(':') + 1));
+            cuts.add(new java.util.LinkedHashSet<>(List.of(c.a().name() + ":" + c.ifA(), c.b().name() + ":" + c.ifB())));
+        }
+        Topology t = description();
+        return new FaultView(loss, cuts, FaultPlanner.groups(name, FaultPlanner.Wiring.of(nodeInfos(), Planner.resources(t), Map.of()), faults.partition()));
     }
 
     /** What a created lab is, as a lab file would say it: the model verify predicts from. */

@@ -171,6 +171,7 @@ public final class Cli {
                 || obj.equals("verify")) {
             return new LabCmd(this).run(obj, a);
         }
+        if (FaultCmd.VERBS.contains(obj)) return new FaultCmd(this).run(obj, a);
         if (obj.equals("help")) {
             Help.top(out);
             return 0;

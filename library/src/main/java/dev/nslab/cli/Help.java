@@ -14,6 +14,8 @@ final class Help {
                        nslab [ -force ] -batch FILENAME
                        nslab { up FILE [--dry-run] [--verify] | down FILE|LAB|--all | status [LAB] | ls | verify FILE|LAB
                                | exec LAB NODE -- CMD }
+                       nslab { impair LAB NODE:IFACE [--rate R] [--delay D] [--loss P%]... | cut|mend LAB NODE:IFACE
+                               | partition LAB GROUP GROUP... | heal LAB }
                        nslab inventory [--find IFNAME|PID|INODE] | graph [LAB|FILE|--system] [--format dot|mermaid|json|svg]
                 where  OBJECT := { link | address | route | neighbour | netns | sysctl | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -a[ll] | -4 | -6 | -force | -V[ersion] }
@@ -148,6 +150,29 @@ final class Help {
                 FILE is YAML or JSON in containerlab's format; nodes of kind linux (a namespace), bridge (a Linux bridge
                 in its own namespace) and ovs-bridge (Open vSwitch); links are veth pairs, "vlan: N" tags the switch end.
                 nslab's own keys: prefix, interfaces (addresses), routes, forwarding, expect. See docs/labs.md.
+                """);
+    }
+
+    static void faults(PrintStream o) {
+        o.print("""
+                Usage: nslab impair LAB NODE:IFACE [--rate R] [--delay D] [--jitter J] [--loss P%] [--duplicate P%] [--corrupt P%]
+                                                      what the end sends: limited to R (10mbit, 1gbit, 500kbit), delayed by
+                                                      D +- J (40ms, 5ms), lost, duplicated or corrupted with probability P;
+                                                      the options given replace the end's impairment
+                       nslab impair LAB [NODE:IFACE] --clear
+                                                      no impairment on that end (without one: on every end of the lab)
+                       nslab cut LAB NODE:IFACE       the cable of that end goes down (both ends)
+                       nslab mend LAB NODE:IFACE      and up again, with its addresses and routes
+                       nslab partition LAB GROUP GROUP...
+                                                      a group is NODE,NODE,...; the nodes not named form one more group;
+                                                      packets between nodes of different groups are dropped inside the
+                                                      nodes (an nftables table nslab-LAB in each); replaces a partition
+                       nslab heal LAB                 ends the partition
+                Options: -v (say what was made and how), -j, --state-dir DIR
+                Kept in the lab's state: shown by status, kept by a second up, undone by down. verify predicts cut cables
+                and partitions as unreachable, with the reason. Rate uses tbf; loss, nftables' random numbers where the
+                cable's other end receives; delay, jitter, duplicate and corrupt need netem (CONFIG_NET_SCH_NETEM), which then does it
+                all: without it they are refused before anything changes. In a lab file: "impairments:" on a link.
                 """);
     }
 

@@ -30,6 +30,10 @@ final class LabCmd {
         this.stateDir = env == null || env.isEmpty() ? Labs.DEFAULT_STATE_DIR : Path.of(env);
     }
 
+    Path stateDir() { return stateDir; }
+
+    void stateDir(Path dir) { stateDir = dir; }
+
     int run(String verb, Args a) {
         List<String> words = new ArrayList<>();
         boolean dryRun = false, all = false, verify = false, stale = false, detach = false;
@@ -90,7 +94,7 @@ final class LabCmd {
         return words.getFirst();
     }
 
-    private Progress progress() {
+    Progress progress() {
         boolean tty = System.console() != null && System.console().isTerminal() && cli.err == System.err;
         return new Progress() {
             String what;
@@ -173,8 +177,8 @@ final class LabCmd {
 
     private int verify(Labs labs, String fileOrLab, int sample) {
         Topology t = topology(labs, fileOrLab);
-        labs.state(t.name()); // it must be up
-        Verification.Report r = Verification.run(t, cli.registry, progress(), sample);
+        LabState st = labs.state(t.name()); // it must be up
+        Verification.Report r = Verification.run(t, labs.faultView(st), cli.registry, progress(), sample);
         if (cli.json) {
             cli.printJson(VerifyFormat.json(r));
         } else {
@@ -184,7 +188,7 @@ final class LabCmd {
         return r.ok() ? 0 : 1;
     }
 
-    private String labName(String fileOrLab) {
+    String labName(String fileOrLab) {
         Path p = Path.of(fileOrLab);
         if (Files.isRegularFile(p)) return parse(fileOrLab).name();
         return fileOrLab;
@@ -271,6 +275,7 @@ final class LabCmd {
                 }
                 m.put("nodes", nodes);
                 m.put("links", st.done().stream().filter(r -> r instanceof Resource.Veth).map(Resource::key).toList());
+                m.put("faults", FaultCmd.faultsJson(labs, st));
                 json.add(m);
                 continue;
             }
@@ -285,6 +290,7 @@ final class LabCmd {
                         cli.out.printf("  %-14s process %d: %s%n", "", p.pid(), p.command());
                     }
                 }
+                FaultCmd.faultLines(labs, st).forEach(l -> cli.out.println("  " + l));
                 long links = st.done().stream().filter(r -> r instanceof Resource.Veth).count();
                 cli.out.println("  " + links + " links, " + st.done().size() + " objects");
             }

@@ -49,13 +49,20 @@ final class Applier implements AutoCloseable {
     final Sysctl sysctl;
     Ovs ovs;
 
+    private final FaultApplier faults;
+
     Applier(Namespaces registry, Progress progress, String lab) {
         this.registry = registry;
         this.progress = progress;
         this.lab = lab;
         this.mark = Labs.mark(lab);
         this.sysctl = new Sysctl(registry);
+        this.faults = new FaultApplier(registry, lab, this::handle);
     }
+
+    /** What a mended cable gets back (the lab's addresses and routes); set by the engine before removing. */
+    List<Resource> labObjects = List.of();
+
 
     NetHandle handle(String ns) {
         return handles.computeIfAbsent(ns == null ? "" : ns, k -> NetHandle.open(registry, ns == null ? NsRef.current() : NsRef.named(ns)));
@@ -135,7 +142,8 @@ final class Applier implements AutoCloseable {
      */
     void create(List<Resource> add) {
         List<Resource.Namespace> namespaces = new ArrayList<>();
-        List<Resource> links = new ArrayList<>(), rootVeths = new ArrayList<>(), ovsWork = new ArrayList<>(), config = new ArrayList<>();
+        List<Resource> links = new ArrayList<>(), rootVeths = new ArrayList<>(), ovsWork = new ArrayList<>(), config = new ArrayList<>(),
+                faultWork = new ArrayList<>();
         for (Resource r : add) {
             switch (r) {
                 case Resource.Namespace n -> namespaces.add(n);
@@ -143,6 +151,9 @@ final class Applier implements AutoCloseable {
                 case Resource.Veth v -> (v.a().ns() == null || v.b().ns() == null ? rootVeths : links).add(v);
                 case Resource.OvsBridge b -> ovsWork.add(b);
                 case Resource.OvsPort p -> ovsWork.add(p);
+                case Resource.Impair i -> faultWork.add(i);
+                case Resource.Partition p -> faultWork.add(p);
+                case Resource.Cut c -> faultWork.add(c);
                 default -> config.add(r);
             }
         }
@@ -220,6 +231,12 @@ final class Applier implements AutoCloseable {
         for (Resource.Forwarding f : forwarding) {
             setForwarding(NsRef.named(f.ns()), f.ipv6(), true);
             created.add(f);
+            progress.advance();
+        }
+        progress.phase("impairments, cuts and partitions", faultWork.size());
+        for (Resource r : faultWork) {
+            faults.create(r);
+            created.add(r);
             progress.advance();
         }
     }
@@ -412,7 +429,7 @@ final class Applier implements AutoCloseable {
         res.warnings().forEach(w -> progress.say("Open vSwitch: " + w));
     }
 
-    private RouteSpec routeSpec(Topology.RouteDef d) {
+    static RouteSpec routeSpec(Topology.RouteDef d) {
         RouteSpec s = d.dst() == null ? RouteSpec.defaultRoute(d.family()) : RouteSpec.to(d.dst());
         if (d.via() != null) s = s.via(d.via());
         if (d.dev() != null) s = s.dev(d.dev());
@@ -441,6 +458,9 @@ final class Applier implements AutoCloseable {
         for (Resource r : sorted) {
             try {
                 boolean did = switch (r) {
+                    case Resource.Impair i -> !inGoing.test(i.ns()) && quietly(() -> faults.remove(i, labObjects));
+                    case Resource.Partition p -> !inGoing.test(p.ns()) && quietly(() -> faults.remove(p, labObjects));
+                    case Resource.Cut c -> !(inGoing.test(c.a().ns()) || inGoing.test(c.b().ns())) && quietly(() -> faults.remove(c, labObjects));
                     case Resource.Route rt -> !inGoing.test(rt.ns()) && quietly(() -> handle(rt.ns()).deleteRoute(routeSpec(rt.route())));
                     case Resource.Forwarding f -> !inGoing.test(f.ns()) && quietly(() -> setForwarding(NsRef.named(f.ns()), f.ipv6(), false));
                     case Resource.Address a -> !inGoing.test(a.ns()) && quietly(() -> handle(a.ns()).deleteAddress(a.dev(), a.cidr()));
@@ -588,6 +608,7 @@ final class Applier implements AutoCloseable {
 
     @Override
     public void close() {
+        faults.close();
         handles.values().forEach(NetHandle::close);
         handles.clear();
         if (ovs != null) ovs.close();

@@ -29,19 +29,27 @@ import java.util.Map;
  * program using the library), or null: a lab whose owner is gone is stale ({@link Owners}).
  */
 public record LabState(String lab, String file, String prefix, List<NodeInfo> nodes, List<Resource> done,
-                       List<Resource> pending, Map<String, List<String>> observed, String owner) {
+                       List<Resource> pending, Map<String, List<String>> observed, String owner, Faults faults) {
+
+    public LabState(String lab, String file, String prefix, List<NodeInfo> nodes, List<Resource> done, List<Resource> pending,
+                    Map<String, List<String>> observed, String owner) {
+        this(lab, file, prefix, nodes, done, pending, observed, owner, Faults.NONE);
+    }
 
     /** A node as the lab file named it and where it lives ({@code ns} null for an Open vSwitch bridge). */
     public record NodeInfo(String name, String kind, String ns) { }
 
-    public LabState withDone(List<Resource> d) { return new LabState(lab, file, prefix, nodes, List.copyOf(d), pending, observed, owner); }
+    public LabState withDone(List<Resource> d) { return new LabState(lab, file, prefix, nodes, List.copyOf(d), pending, observed, owner, faults); }
 
-    public LabState withPending(List<Resource> p) { return new LabState(lab, file, prefix, nodes, done, List.copyOf(p), observed, owner); }
+    public LabState withPending(List<Resource> p) { return new LabState(lab, file, prefix, nodes, done, List.copyOf(p), observed, owner, faults); }
 
-    public LabState withObserved(Map<String, List<String>> o) { return new LabState(lab, file, prefix, nodes, done, pending, Map.copyOf(o), owner); }
+    public LabState withObserved(Map<String, List<String>> o) { return new LabState(lab, file, prefix, nodes, done, pending, Map.copyOf(o), owner, faults); }
+
+    /** @param f what was done to the lab at run time (impair, cut, partition) */
+    public LabState withFaults(Faults f) { return new LabState(lab, file, prefix, nodes, done, pending, observed, owner, f); }
 
     /** @param o the program that owns the lab ("PID:START", see {@link Owners}), or null for a lab of the command line */
-    public LabState withOwner(String o) { return new LabState(lab, file, prefix, nodes, done, pending, observed, o); }
+    public LabState withOwner(String o) { return new LabState(lab, file, prefix, nodes, done, pending, observed, o, faults); }
 
     public static Path path(Path dir, String lab) { return dir.resolve(lab + ".json"); }
 
@@ -89,6 +97,14 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         if (owner != null) root.put("owner", owner);
         ObjectNode obs = root.putObject("observed");
         observed.forEach((where, list) -> list.forEach(obs.putArray(where)::add));
+        if (!faults.isEmpty()) {
+            ObjectNode f = root.putObject("faults");
+            ObjectNode imp = f.putObject("impairments");
+            faults.impairments().forEach((end, i) -> imp.put(end, i.words()));
+            faults.cuts().forEach(f.putArray("cuts")::add);
+            ArrayNode groups = f.putArray("partition");
+            for (var g : faults.partition()) g.forEach(groups.addArray()::add);
+        }
         try {
             Files.createDirectories(dir);
             Path tmp = dir.resolve("." + lab + ".json.tmp");
@@ -115,8 +131,23 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 e.getValue().forEach(v -> list.add(v.asText()));
                 observed.put(e.getKey(), list);
             });
+            Faults faults = Faults.NONE;
+            JsonNode f = root.path("faults");
+            if (f.isObject()) {
+                Map<String, Impairment> imp = new java.util.TreeMap<>();
+                f.path("impairments").properties().forEach(e -> imp.put(e.getKey(), Impairment.parseWords(e.getValue().asText())));
+                java.util.Set<String> cuts = new java.util.TreeSet<>();
+                f.path("cuts").forEach(c -> cuts.add(c.asText()));
+                List<java.util.Set<String>> groups = new ArrayList<>();
+                f.path("partition").forEach(g -> {
+                    java.util.Set<String> group = new java.util.TreeSet<>();
+                    g.forEach(n -> group.add(n.asText()));
+                    groups.add(group);
+                });
+                faults = new Faults(imp, cuts, groups);
+            }
             return new LabState(root.path("lab").asText(), root.path("file").asText(), root.path("prefix").asText(), nodes,
-                    read(root.path("done")), read(root.path("pending")), observed, text(root, "owner"));
+                    read(root.path("done")), read(root.path("pending")), observed, text(root, "owner"), faults);
         } catch (IOException | RuntimeException e) {
             throw new LabException("the state file " + p + " of lab " + lab + " is unreadable (" + e.getMessage()
                     + "): remove the lab's objects by hand, then the file", e);
@@ -176,6 +207,20 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 }
                 case Resource.Address ad -> o.put("type", "address").put("ns", ad.ns()).put("dev", ad.dev()).put("cidr", ad.cidr().toString());
                 case Resource.Forwarding f -> o.put("type", "forwarding").put("ns", f.ns()).put("ipv6", f.ipv6());
+                case Resource.Impair i -> {
+                    o.put("type", "impair").put("ns", i.ns()).put("dev", i.dev())
+                            .put("impairment", i.impairment().words()).put("mechanism", i.mechanism().name());
+                    end(o.putObject("peer"), i.peer());
+                }
+                case Resource.Partition pt -> {
+                    o.put("type", "partition").put("ns", pt.ns());
+                    pt.blocked().forEach(o.putArray("blocked")::add);
+                }
+                case Resource.Cut c -> {
+                    o.put("type", "cut");
+                    end(o.putObject("a"), c.a());
+                    end(o.putObject("b"), c.b());
+                }
                 case Resource.Route rt -> {
                     o.put("type", "route").put("ns", rt.ns()).put("family", rt.route().family().code());
                     if (rt.route().dst() != null) o.put("dst", rt.route().dst().toString());
@@ -214,6 +259,14 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 case "route" -> new Resource.Route(o.path("ns").asText(), new RouteDef(Family.of(o.path("family").asInt()),
                         o.has("dst") ? Cidr.parse(o.path("dst").asText()) : null,
                         o.has("via") ? Cidr.parseAddress(o.path("via").asText()) : null, text(o, "dev")));
+                case "impair" -> new Resource.Impair(text(o, "ns"), o.path("dev").asText(), Impairment.parseWords(o.path("impairment").asText()),
+                        Resource.Mechanism.valueOf(o.path("mechanism").asText()), end(o.path("peer")));
+                case "partition" -> {
+                    List<String> blocked = new ArrayList<>();
+                    o.path("blocked").forEach(b -> blocked.add(b.asText()));
+                    yield new Resource.Partition(o.path("ns").asText(), List.copyOf(blocked));
+                }
+                case "cut" -> new Resource.Cut(end(o.path("a")), end(o.path("b")));
                 default -> throw new IllegalArgumentException("unknown object type \"" + o.path("type").asText() + "\"");
             });
         }

@@ -88,7 +88,8 @@ public final class Labs {
                 old.save(stateDir);
             }
             List<Resource> recorded = old == null ? List.of() : old.done();
-            Reconciler.Plan plan = Reconciler.plan(t.name(), Planner.resources(t), recorded, observe(recorded));
+            Desired want = desired(t, old);
+            Reconciler.Plan plan = Reconciler.plan(t.name(), want.resources(), recorded, observe(recorded));
             Reconciler.Observation seen = plan.observation();
             if (!seen.goneNamespaces().isEmpty()) progress.say("namespaces gone since the last up, to be made again: " + String.join(", ", seen.goneNamespaces()));
             if (!seen.goneOvsBridges().isEmpty()) progress.say("Open vSwitch bridges gone since the last up, to be made again: " + String.join(", ", seen.goneOvsBridges()));
@@ -99,9 +100,30 @@ public final class Labs {
             try (Applier s = new Applier(registry, progress, t.name())) {
                 s.checkOwnership(plan.add(), dryRun);
                 if (dryRun) return new Result(plan, List.of());
-                return apply(t, plan, old, needs, s);
+                return apply(t, plan, old, want.faults(), needs, s);
             }
         }
+    }
+
+    private record Desired(List<Resource> resources, Faults faults) { }
+
+    /** What the file asks for, with the faults done at run time (kept in the old state) over it. */
+    private Desired desired(Topology t, LabState old) {
+        List<Resource> base = Planner.resources(t);
+        Faults faults = old == null ? Faults.NONE : old.faults();
+        Map<String, Impairment> fromFile = new java.util.TreeMap<>();
+        for (Topology.LinkDef l : t.links()) l.impairments().forEach((e, i) -> fromFile.put(e.toString(), i));
+        if (fromFile.isEmpty() && faults.isEmpty()) return new Desired(base, faults);
+        FaultPlanner.Wiring w = FaultPlanner.Wiring.of(nodeInfos(t), base, old == null ? Map.of() : old.observed());
+        List<String> dropped = new ArrayList<>();
+        faults = FaultPlanner.fitting(faults, w, dropped);
+        if (!dropped.isEmpty()) progress.say("the file no longer has what these run-time faults were about, so they end: " + String.join("; ", dropped));
+        return new Desired(concat(base, FaultPlanner.resources(t.name(), w, fromFile, faults, machine::netem)), faults);
+    }
+
+    private static List<LabState.NodeInfo> nodeInfos(Topology t) {
+        return t.nodes().stream().map(n -> new LabState.NodeInfo(n.name(), n.kind().name().toLowerCase().replace('_', '-'),
+                n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n.name()))).toList();
     }
 
     /** What {@code up} did (or, for a dry run, would do), and the output of the exec lines it ran. */
@@ -113,15 +135,15 @@ public final class Labs {
         public boolean isEmpty() { return plan.isEmpty(); }
     }
 
-    private Result apply(Topology t, Reconciler.Plan plan, LabState old, LabNeeds needs, Applier s) {
-        List<LabState.NodeInfo> nodes = t.nodes().stream().map(n -> new LabState.NodeInfo(n.name(),
-                n.kind().name().toLowerCase().replace('_', '-'), n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n.name()))).toList();
-        LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of(), old == null ? null : old.owner());
+    private Result apply(Topology t, Reconciler.Plan plan, LabState old, Faults faults, LabNeeds needs, Applier s) {
+        List<LabState.NodeInfo> nodes = nodeInfos(t);
+        LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of(), old == null ? null : old.owner(), faults);
         state.save(stateDir); // the intent, before anything is created
         neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
         s.removeStaleEnds(plan.staleEnds());
-        s.remove(plan.remove(), false);
         List<Resource> kept = minus(plan.kept(), Reconciler.keys(plan.remove()));
+        s.labObjects = concat(kept, plan.add());
+        s.remove(plan.remove(), false);
         try {
             s.create(plan.add());
         } catch (RuntimeException e) {
@@ -165,6 +187,93 @@ public final class Labs {
             }
         }
         return goneNs.isEmpty() && goneOvs.isEmpty() ? Reconciler.Observation.NOTHING_GONE : new Reconciler.Observation(goneNs, goneOvs);
+    }
+
+    // ---- faults at run time -------------------------------------------------------------------------------
+
+    /** What a change of faults did: the objects made and removed. */
+    public record FaultChange(List<Resource> added, List<Resource> removed, Faults faults) { }
+
+    private static boolean isFault(Resource r) {
+        return r instanceof Resource.Impair || r instanceof Resource.Partition || r instanceof Resource.Cut;
+    }
+
+    /** The lab's nodes and cables, as the fault planner reads them. */
+    public FaultPlanner.Wiring wiring(LabState st) {
+        return FaultPlanner.Wiring.of(st.nodes(), st.done().stream().filter(r -> !isFault(r)).toList(), st.observed());
+    }
+
+    /**
+     * The impairment in effect on each impaired end ("NODE:IFACE"), with how it is made, as the state records them.
+     */
+    public Map<String, Resource.Impair> impairments(LabState st) {
+        FaultPlanner.Wiring w = wiring(st);
+        Map<String, Resource.Impair> out = new java.util.TreeMap<>();
+        for (Resource r : st.done()) if (r instanceof Resource.Impair i) out.put(w.endpoint(new End(i.ns(), i.dev(), null)), i);
+        return out;
+    }
+
+    /**
+     * Makes the kernel go from fault objects {@code from} to {@code to} for a lab without a state file (a Java
+     * program's created lab); {@code labObjects} are what a mended cable gets back. Returns what is in effect.
+     */
+    public static List<Resource> applyFaults(Namespaces registry, String lab, List<Resource> from, List<Resource> to, List<Resource> labObjects) {
+        Reconciler.Plan plan = Reconciler.plan(lab, to, from, Reconciler.Observation.NOTHING_GONE);
+        try (Applier s = new Applier(registry, Progress.SILENT, lab)) {
+            s.labObjects = concat(labObjects, to);
+            s.remove(plan.remove(), true);
+            s.create(plan.add());
+        }
+        return List.copyOf(to);
+    }
+
+    /** The faults in effect, as verification predicts with them. */
+    public FaultView faultView(LabState st) {
+        FaultPlanner.Wiring w = wiring(st);
+        Map<String, Double> loss = new java.util.TreeMap<>();
+        impairments(st).forEach((end, i) -> { if (i.impairment().loss() != null) loss.put(end, i.impairment().loss()); });
+        List<Set<String>> cuts = new ArrayList<>();
+        for (Resource r : st.done()) {
+            if (r instanceof Resource.Cut c) cuts.add(new java.util.LinkedHashSet<>(List.of(w.endpoint(c.a()), w.endpoint(c.b()))));
+        }
+        return new FaultView(loss, cuts, FaultPlanner.groups(st.lab(), w, st.faults().partition()));
+    }
+
+    /**
+     * Changes what is done to a lab at run time (impairments, cut cables, partition) to what {@code change} makes of
+     * the current faults, and makes the kernel follow: only the objects whose key changed are undone and redone.
+     * Checked first (endpoints, groups, kernel features): a refused change changes nothing.
+     */
+    public FaultChange changeFaults(String lab, java.util.function.UnaryOperator<Faults> change) {
+        try (LabState.Lock ignored = lock(lab)) {
+            LabState st = state(lab);
+            if (!st.pending().isEmpty()) throw new LabException("lab " + lab + " was interrupted while being changed: run nslab up " + st.file() + " first");
+            Faults next = change.apply(st.faults());
+            FaultPlanner.Wiring w = wiring(st);
+            List<Resource> base = st.done().stream().filter(r -> !isFault(r)).toList();
+            // the file's impairments are those in effect on ends that no run-time change overrides
+            Map<String, Impairment> fromFile = new java.util.TreeMap<>();
+            impairments(st).forEach((end, i) -> { if (!st.faults().impairments().containsKey(end)) fromFile.put(end, i.impairment()); });
+            List<Resource> desired = concat(base, FaultPlanner.resources(lab, w, fromFile, next, machine::netem));
+            Reconciler.Plan plan = Reconciler.plan(lab, desired, st.done(), Reconciler.Observation.NOTHING_GONE);
+            st.withPending(plan.add()).save(stateDir);
+            try (Applier s = new Applier(registry, progress, lab)) {
+                s.labObjects = desired;
+                s.remove(plan.remove(), true);
+                try {
+                    s.create(plan.add());
+                } catch (RuntimeException e) {
+                    progress.say("the change failed: " + e.getMessage() + "; putting back what was there");
+                    s.remove(reverse(s.created), true);
+                    s.created.clear();
+                    s.create(plan.remove().stream().filter(r -> !Reconciler.keys(s.created).contains(r.key())).toList());
+                    st.withPending(List.of()).save(stateDir);
+                    throw e;
+                }
+            }
+            st.withDone(desired).withPending(List.of()).withFaults(next).save(stateDir);
+            return new FaultChange(plan.add(), plan.remove(), next);
+        }
     }
 
     // ---- down ----------------------------------------------------------------------------------------------
@@ -363,6 +472,12 @@ public final class Labs {
 
     private static List<Resource> minus(List<Resource> rs, Set<String> keys) {
         return rs.stream().filter(r -> !keys.contains(r.key())).toList();
+    }
+
+    private static List<Resource> concat(List<Resource> a, List<Resource> b) {
+        List<Resource> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static List<Resource> reverse(List<Resource> rs) {

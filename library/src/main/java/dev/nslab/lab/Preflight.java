@@ -24,12 +24,22 @@ public final class Preflight {
 
         /** {@code user.max_net_namespaces}, or Long.MAX_VALUE where the kernel has no such limit. */
         long maxNetNamespaces();
+
+        /** Whether the kernel has netem (asked only when an impairment needs it). */
+        default boolean netem() { return false; }
     }
 
     private Preflight() {}
 
     public static Machine thisMachine(Sysctl sysctl) {
         return new Machine() {
+            private Boolean netem;
+
+            public synchronized boolean netem() {
+                if (netem == null) netem = dev.nslab.net.KernelFeatures.hasNetem();
+                return netem;
+            }
+
             public boolean openVswitchInstalled() { return new OvsDaemons().status().installed(); }
 
             public long openFiles() { return ProcessLimits.openFiles(); }
@@ -51,6 +61,13 @@ public final class Preflight {
             if (n.kind() == Kind.OVS_BRIDGE && !machine.openVswitchInstalled()) {
                 throw new LabFileException(t.file(), n.line(), 1, "node " + n.name()
                         + " is an ovs-bridge but Open vSwitch is not installed: apt-get install openvswitch-switch, or use kind: bridge");
+            }
+        }
+        for (Topology.LinkDef l : t.links()) {
+            for (var e : l.impairments().entrySet()) {
+                if (e.getValue().needsNetem() && !machine.netem()) {
+                    throw new LabFileException(t.file(), l.line(), 1, FaultPlanner.missingNetem(e.getKey().toString(), e.getValue()));
+                }
             }
         }
         LabNeeds needs = LabNeeds.of(t);

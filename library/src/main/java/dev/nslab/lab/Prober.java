@@ -28,15 +28,19 @@ import java.util.Map;
  * {@link Outcome#UNMEASURED}, never "no reach". A send refused for want of a route is the routing table's answer.
  */
 public final class Prober {
-    /** A reply; silence or an ICMP error; a send the kernel refused for want of a route; no measurement at all. */
-    public enum Outcome { REPLY, NO_REPLY, NO_ROUTE, UNMEASURED }
+    /**
+     * A reply; silence or an ICMP error; a send the kernel refused for want of a route; a send a packet filter of the
+     * source dropped (nftables or iptables in its output path: EPERM to a process that has every capability); no
+     * measurement at all.
+     */
+    public enum Outcome { REPLY, NO_REPLY, NO_ROUTE, FILTERED, UNMEASURED }
 
     /** The outcome for one (source, target): a reply, or what happened instead. */
     public record Result(Outcome outcome, String detail) {
         public boolean reach() { return outcome == Outcome.REPLY; }
 
         /** Nothing a second round could change. */
-        boolean settled() { return outcome == Outcome.REPLY || outcome == Outcome.NO_ROUTE; }
+        boolean settled() { return outcome == Outcome.REPLY || outcome == Outcome.NO_ROUTE || outcome == Outcome.FILTERED; }
     }
 
     private record Probe(int source, InetAddress target) { }
@@ -145,6 +149,9 @@ public final class Prober {
     private static Result sendFailure(KernelException e) {
         if (e instanceof UnreachableException) {
             return new Result(Outcome.NO_ROUTE, "no route: the kernel refused to send (" + e.getMessage() + ")");
+        }
+        if (e instanceof dev.nslab.error.NotPermittedException) {
+            return new Result(Outcome.FILTERED, "dropped at the source: a packet filter in its output path refused the send (Operation not permitted)");
         }
         if (e instanceof OutOfResourcesException && e.errno() == OutOfResourcesException.ENOBUFS) {
             return new Result(Outcome.UNMEASURED, "not sent: the kernel refused the request locally (No buffer space available: "

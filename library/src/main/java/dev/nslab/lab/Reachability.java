@@ -25,7 +25,16 @@ import java.util.TreeSet;
  */
 public final class Reachability {
     /** A prediction for one (source node, destination address). */
-    public record Verdict(boolean reach, String reason) { }
+    /**
+     * Whether a reply should come back and why (not); {@code lossy}: the ends on the way there and back that lose
+     * packets on purpose (an impairment), whose outcome is reported rather than predicted.
+     */
+    public record Verdict(boolean reach, String reason, List<String> lossy) {
+        public Verdict(boolean reach, String reason) { this(reach, reason, List.of()); }
+    }
+
+    private final FaultView faults;
+    private final List<String> lossSeen = new ArrayList<>();
 
     private static final int TTL = 64;
 
@@ -45,8 +54,12 @@ public final class Reachability {
     private final Map<String, Set<String>> nodesOnSegment = new HashMap<>();
     private final Map<String, String> segmentNames = new HashMap<>();
 
-    public Reachability(Topology t) {
+    public Reachability(Topology t) { this(t, FaultView.NONE); }
+
+    /** A model of {@code t} with the faults in effect: cut cables and partitions stop packets, loss is noted. */
+    public Reachability(Topology t, FaultView faults) {
         this.t = t;
+        this.faults = faults;
         t.nodes().forEach(n -> nodes.put(n.name(), n));
         for (NodeDef n : t.nodes()) {
             if (n.kind() != Kind.LINUX) continue;
@@ -212,6 +225,10 @@ public final class Reachability {
             if (route.dev() == null) return "the gateway " + Cidr.format(route.via()) + " of " + at + " is on none of its subnets";
             InetAddress hop = route.via() != null ? route.via() : dst;
             String seg = segment(at, route.dev());
+            String cut = cutText(at + ":" + route.dev());
+            if (cut != null) return cut;
+            Double loss = faults.loss().get(at + ":" + route.dev());
+            if (loss != null && loss > 0) lossSeen.add(at + ":" + route.dev() + " loses " + Impairment.percentText(loss));
             String next = null;
             for (Iface i : holders.getOrDefault(hop, List.of())) {
                 if (i.node().equals(at)) continue;
@@ -220,6 +237,8 @@ public final class Reachability {
                 boolean answers = Cidr.family(hop) == Family.INET ? nodesOnSegment.getOrDefault(seg, Set.of()).contains(i.node())
                         : segment(i.node(), i.name()).equals(seg);
                 if (answers) {
+                    String far = cutText(i.node() + ":" + i.name());
+                    if (far != null) return far;
                     next = i.node();
                     break;
                 }
@@ -242,9 +261,24 @@ public final class Reachability {
         }
     }
 
+    private String cutText(String endpoint) {
+        java.util.Set<String> c = faults.cutCable(endpoint);
+        return c == null ? null : "cable " + String.join(" - ", c) + " is cut";
+    }
+
     /** Whether {@code from} should get an echo reply from {@code dst}, and why (not). */
     public Verdict predict(String from, InetAddress dst) {
+        lossSeen.clear();
+        Verdict v = predictPath(from, dst);
+        return lossSeen.isEmpty() || !v.reach() ? v : new Verdict(true, v.reason(), List.copyOf(new LinkedHashSet<>(lossSeen)));
+    }
+
+    private Verdict predictPath(String from, InetAddress dst) {
         if (owns(from, dst)) return new Verdict(true, "its own address");
+        Optional<String> to = owner(dst);
+        if (to.isPresent() && faults.group(from) >= 0 && faults.group(to.get()) >= 0 && faults.group(from) != faults.group(to.get())) {
+            return new Verdict(false, from + " and " + to.get() + " are in different partition groups");
+        }
         String there = walk(from, dst);
         if (there != null) return new Verdict(false, there);
         Optional<InetAddress> src = source(from, dst);

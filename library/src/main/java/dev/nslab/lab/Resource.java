@@ -75,6 +75,36 @@ public sealed interface Resource {
         public int phase() { return 7; }
     }
 
+    /** How an end's impairment is made, by what the kernel has. */
+    enum Mechanism {
+        /** one netem discipline does it all */
+        NETEM,
+        /** rate by a token bucket (tbf), loss by nftables' random numbers at the device's egress */
+        TBF_NFTABLES
+    }
+
+    /**
+     * What an end does to the packets it sends ({@link Impairment}); {@code ns} null: a switch port's end. {@code peer}
+     * is the cable's other end, where loss without netem is made: dropped as it arrives, the sender never knows,
+     * as on a wire (a drop at the sender's own egress is reported to it, and ping or TCP send again at once).
+     */
+    record Impair(String ns, String dev, Impairment impairment, Mechanism mechanism, End peer) implements Resource {
+        public String key() { return "impair " + (ns == null ? "" : ns + "/") + dev + " " + impairment.words() + " by " + mechanism; }
+        public int phase() { return 8; }
+    }
+
+    /** Inside a node: packets from and to the addresses of nodes in other partition groups are dropped. */
+    record Partition(String ns, List<String> blocked) implements Resource {
+        public String key() { return "partition " + ns + " " + String.join(",", blocked); }
+        public int phase() { return 8; }
+    }
+
+    /** A cut cable: both ends of the veth pair down. */
+    record Cut(End a, End b) implements Resource {
+        public String key() { return "cut " + a + "=" + b; }
+        public int phase() { return 9; }
+    }
+
     /** The namespace this object lives in (null: the root namespace or Open vSwitch). */
     default String namespace() {
         return switch (this) {
@@ -86,6 +116,9 @@ public sealed interface Resource {
             case Address a -> a.ns();
             case Forwarding f -> f.ns();
             case Route r -> r.ns();
+            case Impair i -> i.ns();
+            case Partition p -> p.ns();
+            case Cut c -> c.a().ns();
         };
     }
 }

@@ -32,8 +32,15 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
         @Override public String toString() { return node + ":" + iface; }
     }
 
-    /** A cable: a veth pair. {@code vlan}/{@code trunks} apply to its ends on Open vSwitch bridges. */
-    public record LinkDef(Endpoint a, Endpoint b, Integer vlan, List<Integer> trunks, Integer mtu, int line) { }
+    /**
+     * A cable: a veth pair. {@code vlan}/{@code trunks} apply to its ends on Open vSwitch bridges;
+     * {@code impairments} are what each end does to the packets it sends (an end not there is not impaired).
+     */
+    public record LinkDef(Endpoint a, Endpoint b, Integer vlan, List<Integer> trunks, Integer mtu, Map<Endpoint, Impairment> impairments, int line) {
+        public LinkDef(Endpoint a, Endpoint b, Integer vlan, List<Integer> trunks, Integer mtu, int line) {
+            this(a, b, vlan, trunks, mtu, Map.of(), line);
+        }
+    }
 
     /** An intent for verification: {@code to} is a node name or an address. */
     public record ExpectDef(String from, String to, boolean reach, int line) { }

@@ -220,8 +220,8 @@ public final class TopologyParser {
         Map<String, Node> m = l.map("a link (e.g. {endpoints: [\"ns1:eth1\", \"sw:p1\"]})");
         for (Map.Entry<String, Node> e : m.entrySet()) {
             if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" of a link means nothing without containers: ignored");
-            else if (!Set.of("endpoints", "vlan", "trunks", "mtu").contains(e.getKey())) {
-                throw unknownKey(e.getValue(), e.getKey(), Set.of("endpoints", "vlan", "trunks", "mtu"));
+            else if (!LINK_KEYS.contains(e.getKey())) {
+                throw unknownKey(e.getValue(), e.getKey(), LINK_KEYS);
             }
         }
         Node epN = m.get("endpoints");
@@ -259,7 +259,44 @@ public final class TopologyParser {
                 throw at.error("vlan/trunks apply to a link's end on a switch; this link joins two linux nodes");
             }
         }
-        return new LinkDef(a, b, vlan, trunks == null ? null : List.copyOf(trunks), mtu, l.line());
+        Map<Endpoint, Impairment> imp = m.containsKey("impairments") && m.get("impairments").value() != null
+                ? impairments(m.get("impairments"), a, b) : Map.of();
+        return new LinkDef(a, b, vlan, trunks == null ? null : List.copyOf(trunks), mtu, imp, l.line());
+    }
+
+    private static final Set<String> LINK_KEYS = Set.of("endpoints", "vlan", "trunks", "mtu", "impairments");
+
+    /**
+     * {@code impairments: {rate: 10mbit, loss: 1%}} for both ends (each end's sending), or, keyed by endpoint,
+     * {@code impairments: {"a:eth1": {delay: 40ms}}} for the ends named.
+     */
+    private Map<Endpoint, Impairment> impairments(Node n, Endpoint a, Endpoint b) {
+        Map<String, Node> m = n.map("impairments (e.g. {rate: 10mbit, delay: 40ms, loss: 1%}, or {\"" + a + "\": {delay: 40ms}})");
+        Map<Endpoint, Impairment> out = new LinkedHashMap<>();
+        boolean byEnd = m.keySet().stream().anyMatch(k -> k.contains(":"));
+        if (!byEnd) {
+            Impairment i = impairment(n, m);
+            out.put(a, i);
+            out.put(b, i);
+            return out;
+        }
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            Endpoint end = e.getKey().equals(a.toString()) ? a : e.getKey().equals(b.toString()) ? b : null;
+            if (end == null) throw e.getValue().error("\"" + e.getKey() + "\" is not an end of this link (its ends: " + a + ", " + b + ")");
+            out.put(end, impairment(e.getValue(), e.getValue().map("the impairments of " + end + " (e.g. {delay: 40ms, loss: 1%})")));
+        }
+        return out;
+    }
+
+    private static Impairment impairment(Node at, Map<String, Node> m) {
+        Map<String, String> values = new LinkedHashMap<>();
+        m.forEach((k, v) -> values.put(k, v.value() == null ? "" : String.valueOf(v.value())));
+        try {
+            return Impairment.parse(values);
+        } catch (Impairment.BadValue e) {
+            Node where = m.getOrDefault(e.key, at);
+            throw where.error(e.getMessage());
+        }
     }
 
     private Endpoint endpoint(Node e, Node other, Map<String, NodeDef> nodes, String lab) {

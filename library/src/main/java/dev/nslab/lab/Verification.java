@@ -108,8 +108,13 @@ public final class Verification {
      * those that the file's expectations are about.
      */
     public static Report run(Topology t, Namespaces registry, Progress progress, int sample) {
+        return run(t, FaultView.NONE, registry, progress, sample);
+    }
+
+    /** The same, for a lab with faults in effect: predicted with them, and loss reported rather than judged. */
+    public static Report run(Topology t, FaultView faults, Namespaces registry, Progress progress, int sample) {
         long t0 = System.nanoTime();
-        Reachability model = new Reachability(t);
+        Reachability model = new Reachability(t, faults);
         Map<String, List<InetAddress>> fromFile = Reachability.targets(t);
         Map<InetAddress, String> kernelOwner = new HashMap<>();
         Map<String, Set<InetAddress>> byNode = new LinkedHashMap<>();
@@ -157,6 +162,17 @@ public final class Verification {
                 Prober.Result m = e.getValue();
                 if (inFile.contains(a) || !kernelOwner.containsKey(a)) {
                     Reachability.Verdict v = model.predict(from, a);
+                    if (!v.lossy().isEmpty()) {
+                        String lossy = "the path loses packets on purpose (" + String.join(", ", v.lossy()) + ")";
+                        if (m.outcome() == Outcome.REPLY) {
+                            pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), true, v.reason() + "; " + lossy));
+                        } else {
+                            // a lost probe on a lossy path says nothing about the network: reported, not judged
+                            pairs.add(new Pair(from, to, a, Outcome.UNMEASURED, "no reply, and " + lossy + ": loss is reported, not judged",
+                                    true, v.reason() + "; " + lossy));
+                        }
+                        continue;
+                    }
                     pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), v.reach(), v.reason()));
                 } else {
                     pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), null, "not in the file: set in the kernel by an exec line or by hand"));

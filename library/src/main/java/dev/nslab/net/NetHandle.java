@@ -7,6 +7,7 @@ import dev.nslab.netlink.NdMsg;
 import dev.nslab.netlink.NetlinkSocket;
 import dev.nslab.netlink.RtGenMsg;
 import dev.nslab.netlink.RtMsg;
+import dev.nslab.netlink.TcMsg;
 import dev.nslab.netlink.NlAttrs;
 import dev.nslab.netlink.NlMessage;
 import dev.nslab.netlink.NlRequest;
@@ -80,6 +81,43 @@ public final class NetHandle implements AutoCloseable {
     public int namespaceFd() {
         if (nsFd < 0) nsFd = Libc.ioctlValue(nl.fd(), SIOCGSKNS, ns.toString());
         return nsFd;
+    }
+
+    // ---- queueing disciplines ------------------------------------------------------------------------------
+
+    /** Makes {@code q} the root discipline of {@code dev}, in place of whatever was there. */
+    public void replaceRootQdisc(String dev, Qdisc q) {
+        try {
+            nl.execute(q.request(link(dev).index(), NLM_F_CREATE | NLM_F_REPLACE));
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENOENT) {
+                throw KernelException.of("Error: this kernel has no " + q.kind() + " queueing discipline (CONFIG_NET_SCH_"
+                        + q.kind().toUpperCase() + ")", e.errno(), dev, e.extAck(), true);
+            }
+            throw e;
+        }
+    }
+
+    /** Removes the root discipline of {@code dev} (back to the default); false when it had none of its own. */
+    public boolean deleteRootQdisc(String dev) {
+        NlRequest r = new TcMsg(0, link(dev).index(), 0, TC_H_ROOT, 0).writeTo(new NlRequest(RTM_DELQDISC, 0));
+        try {
+            nl.execute(r);
+            return true;
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENOENT || e.errno() == Errno.EINVAL) return false; // the default, handle 0
+            throw e;
+        }
+    }
+
+    /** The kind of {@code dev}'s root discipline ("noqueue", "tbf"...), or empty when the device has none. */
+    public Optional<String> rootQdiscKind(String dev) {
+        int index = link(dev).index();
+        for (NlMessage m : nl.dump(new TcMsg(0, index, 0, 0, 0).writeTo(new NlRequest(RTM_GETQDISC, NLM_F_DUMP)))) {
+            TcMsg t = TcMsg.read(m);
+            if (t.index() == index && t.parent() == TC_H_ROOT) return Optional.ofNullable(m.attrs(TcMsg.LEN).string(TCA_KIND));
+        }
+        return Optional.empty();
     }
 
     // ---- links ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import java.util.List;
  * socket opened inside a namespace can then be used from any thread. Not thread-safe: one user at a time.
  */
 public final class NetlinkSocket implements AutoCloseable {
-    public static final int NETLINK_ROUTE = 0, NETLINK_GENERIC = 16;
+    public static final int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12, NETLINK_GENERIC = 16;
     public static final int NLM_F_REQUEST = 1, NLM_F_MULTI = 2, NLM_F_ACK = 4, NLM_F_ECHO = 8, NLM_F_DUMP_INTR = 0x10;
     public static final int NLM_F_ROOT = 0x100, NLM_F_MATCH = 0x200, NLM_F_DUMP = 0x300;
     public static final int NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
@@ -102,15 +102,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * when they arrive one by one; callers that need all-or-nothing must order and undo themselves.
      */
     public List<KernelException> executeAll(List<NlRequest> requests) {
-        if (requests.size() > 16 && !bigQueue) {
-            // Room for the ACKs of a whole pipelined chunk; most sockets never need it.
-            try {
-                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, 4 << 20);
-            } catch (KernelException e) {
-                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
-            }
-            bigQueue = true;
-        }
+        roomForAcks(requests.size());
         KernelException[] results = new KernelException[requests.size()];
         for (int from = 0; from < requests.size(); ) {
             int firstSeq = seq;
@@ -126,6 +118,52 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
             }
             from = to;
+        }
+        return Arrays.asList(results);
+    }
+
+    private void roomForAcks(int requests) {
+        if (requests > 16 && !bigQueue) {
+            // Room for the ACKs of a whole pipelined chunk; most sockets never need it.
+            try {
+                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, 4 << 20);
+            } catch (KernelException e) {
+                Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, 1 << 20);
+            }
+            bigQueue = true;
+        }
+    }
+
+    /**
+     * Sends {@code inner} between {@code begin} and {@code end} in one sendmsg, as nfnetlink wants a transaction
+     * (all applied or none), and returns one entry per inner request: null where it passed, the kernel's error where
+     * it failed (then nothing of the batch was applied).
+     */
+    public List<KernelException> transaction(NlRequest begin, List<NlRequest> inner, NlRequest end) {
+        List<NlRequest> all = new ArrayList<>();
+        all.add(begin);
+        all.addAll(inner);
+        all.add(end);
+        roomForAcks(all.size());
+        int firstSeq = seq;
+        int sent = sendChunk(all, 0, 0, true);
+        if (sent != all.size()) throw new IllegalArgumentException("a transaction of " + all.size() + " messages does not fit in one send");
+        KernelException[] results = new KernelException[inner.size()];
+        boolean[] answered = new boolean[inner.size()];
+        int pending = inner.size();
+        while (pending > 0) {
+            for (NlMessage m : receive()) {
+                int i = m.seq() - firstSeq - 1;
+                if (m.type() != NlMessage.NLMSG_ERROR) continue;
+                if (i < 0 || i >= inner.size()) {
+                    if (m.i32(0) != 0) throw error(m); // the batch itself was refused
+                    continue;
+                }
+                if (answered[i]) continue;
+                answered[i] = true;
+                results[i] = m.i32(0) == 0 ? null : error(m);
+                pending--;
+            }
         }
         return Arrays.asList(results);
     }
@@ -195,15 +233,18 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /** Encodes requests[from..] into one buffer until a limit is reached, sends it; returns the end index. */
-    private int sendChunk(List<NlRequest> requests, int from, int extraFlags) {
+    private int sendChunk(List<NlRequest> requests, int from, int extraFlags) { return sendChunk(requests, from, extraFlags, false); }
+
+    /** {@code batch}: the first and last requests frame a transaction and get no ACK flag. */
+    private int sendChunk(List<NlRequest> requests, int from, int extraFlags, boolean batch) {
         int size = 0;
-        for (int k = from; k < requests.size() && k - from < PIPELINE_CHUNK && size < SEND_BYTES; k++) size += 20 + requests.get(k).length();
+        for (int k = from; k < requests.size() && (batch || (k - from < PIPELINE_CHUNK && size < SEND_BYTES)); k++) size += 20 + requests.get(k).length();
         ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.nativeOrder());
         int i = from;
-        while (i < requests.size() && i - from < PIPELINE_CHUNK) {
+        while (i < requests.size() && (batch || i - from < PIPELINE_CHUNK)) {
             NlRequest r = requests.get(i);
             int need = 16 + r.length() + 4;
-            if (i > from && out.position() + need > SEND_BYTES) break;
+            if (!batch && i > from && out.position() + need > SEND_BYTES) break;
             if (out.remaining() < need) {
                 ByteBuffer bigger = ByteBuffer.allocate(out.position() + need).order(ByteOrder.nativeOrder());
                 out.flip();
@@ -212,7 +253,8 @@ public final class NetlinkSocket implements AutoCloseable {
             }
             int start = out.position();
             r.writeTo(out, seq++);
-            out.putShort(start + 6, (short) (r.flags() | NLM_F_REQUEST | extraFlags));
+            boolean frame = batch && (i == 0 || i == requests.size() - 1);
+            out.putShort(start + 6, (short) (r.flags() | NLM_F_REQUEST | (frame ? 0 : batch ? NLM_F_ACK : extraFlags)));
             i++;
         }
         int len = out.position();

@@ -69,6 +69,9 @@ public final class NlRequest {
         return attr(attrType, ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array());
     }
 
+    /** A 32-bit value in network byte order, as nf_tables wants its numbers. */
+    public NlRequest attrU32Be(int attrType, int v) { return attr(attrType, ByteBuffer.allocate(4).putInt(v).array()); }
+
     /** A NUL-terminated string attribute, as the kernel wants for names. */
     public NlRequest attrString(int attrType, String s) {
         byte[] raw = s.getBytes(StandardCharsets.UTF_8);
@@ -84,6 +87,19 @@ public final class NlRequest {
         room(4);
         body.putShort((short) 0);
         body.putShort((short) (attrType | NLA_F_NESTED));
+        return mark;
+    }
+
+    /**
+     * Opens an attribute that holds other data and attributes without the nested flag (tc's TCA_OPTIONS, which
+     * some disciplines begin with a fixed struct); close it with {@link #endNested(int)}.
+     */
+    public int beginNestedPlain(int attrType) {
+        align();
+        int mark = body.position();
+        room(4);
+        body.putShort((short) 0);
+        body.putShort((short) attrType);
         return mark;
     }
 

@@ -62,4 +62,13 @@ public final class Rtnl {
     public static final int NUD_INCOMPLETE = 0x01, NUD_REACHABLE = 0x02, NUD_STALE = 0x04, NUD_DELAY = 0x08, NUD_PROBE = 0x10,
             NUD_FAILED = 0x20, NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
     public static final int NTF_PROXY = 0x08, NTF_ROUTER = 0x80;
+
+    // traffic control (linux/rtnetlink.h, pkt_sched.h)
+    public static final int RTM_NEWQDISC = 36, RTM_DELQDISC = 37, RTM_GETQDISC = 38;
+    public static final int TCA_KIND = 1, TCA_OPTIONS = 2;
+    public static final int TC_H_ROOT = 0xFFFFFFFF;
+    public static final int TCA_TBF_PARMS = 1, TCA_TBF_RATE64 = 4, TCA_TBF_BURST = 6;
+    public static final int TC_LINKLAYER_ETHERNET = 1;
+    public static final int TCA_NETEM_CORR = 1, TCA_NETEM_CORRUPT = 4, TCA_NETEM_RATE = 6, TCA_NETEM_RATE64 = 8,
+            TCA_NETEM_LATENCY64 = 10, TCA_NETEM_JITTER64 = 11;
 }

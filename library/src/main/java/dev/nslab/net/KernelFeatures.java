@@ -1,0 +1,51 @@
+package dev.nslab.net;
+
+import dev.nslab.error.KernelException;
+import dev.nslab.netlink.NetlinkSocket;
+import dev.nslab.sys.Errno;
+import dev.nslab.sys.Libc;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
+
+/** What this kernel can do, asked of the kernel itself, never assumed from its version. */
+public final class KernelFeatures {
+    private KernelFeatures() {}
+
+    /**
+     * Whether the kernel has queueing discipline {@code probe}'s kind (loading its module if it must). Asked in a
+     * private network namespace of a throwaway thread, on its loopback, so nothing outside notices.
+     */
+    public static boolean hasQdisc(Qdisc probe) {
+        AtomicReference<Object> answer = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().name("nslab-probe-" + probe.kind()).start(() -> {
+            try {
+                Libc.unshare(Libc.CLONE_NEWNET, "a private network namespace");
+                try (NetlinkSocket nl = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE)) {
+                    nl.execute(probe.request(1, NLM_F_CREATE | NLM_F_EXCL)); // index 1: the new namespace's loopback
+                    answer.set(true);
+                } catch (KernelException e) {
+                    if (e.errno() == Errno.ENOENT) answer.set(false);
+                    else answer.set(e);
+                }
+            } catch (RuntimeException e) {
+                answer.set(e);
+            }
+        });
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the kernel for " + probe.kind(), e);
+        }
+        if (answer.get() instanceof RuntimeException e) throw e;
+        return Boolean.TRUE.equals(answer.get());
+    }
+
+    /** Whether this kernel has netem (CONFIG_NET_SCH_NETEM). */
+    public static boolean hasNetem() {
+        return hasQdisc(new Qdisc.Netem(1_000_000L, null, null, null, null, null, 1000, Qdisc.Netem.Form.TICKS));
+    }
+}
