@@ -1,23 +1,19 @@
 package dev.nslab.lab;
 
-import dev.nslab.error.KernelException;
+import dev.nslab.error.AlreadyExistsException;
 import dev.nslab.lab.Resource.End;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.NetHandle;
-import dev.nslab.net.Namespaces;
 import dev.nslab.net.NftTable;
 import dev.nslab.net.Nftables;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Qdisc;
-import dev.nslab.net.RouteSpec;
-import dev.nslab.sys.Errno;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Makes and undoes a lab's faults in the kernel: impairments as a root queueing discipline and an nftables loss
@@ -25,22 +21,16 @@ import java.util.function.Function;
  * Every table is named after the lab ({@link #table}), so nothing else's is touched.
  */
 final class FaultApplier implements AutoCloseable {
-    private final Namespaces registry;
-    private final String lab;
-    private final Function<String, NetHandle> handles;
+    private final Applier run;
     private final Map<String, Nftables> tables = new HashMap<>();
 
-    FaultApplier(Namespaces registry, String lab, Function<String, NetHandle> handles) {
-        this.registry = registry;
-        this.lab = lab;
-        this.handles = handles;
-    }
+    FaultApplier(Applier run) { this.run = run; }
 
     /** The name of the lab's nftables table ({@code nslab-LAB}; for an end's loss, {@code nslab-LAB-DEV}). */
     static String table(String lab, String dev) { return "nslab-" + lab + (dev == null ? "" : "-" + dev); }
 
     private Nftables nft(String ns) {
-        return tables.computeIfAbsent(ns == null ? "" : ns, k -> Nftables.open(registry, ns == null ? NsRef.current() : NsRef.named(ns)));
+        return tables.computeIfAbsent(ns == null ? "" : ns, k -> Nftables.open(run.registry(), ns == null ? NsRef.current() : NsRef.named(ns)));
     }
 
     /** A token bucket for {@code bits} per second: bursts of 10 ms (at least two full frames), 100 ms of queue. */
@@ -84,17 +74,17 @@ final class FaultApplier implements AutoCloseable {
         switch (r) {
             case Resource.Impair i -> {
                 Impairment imp = i.impairment();
-                NetHandle h = handles.apply(i.ns());
+                NetHandle h = run.handle(i.ns());
                 if (i.mechanism() == Resource.Mechanism.NETEM) {
                     h.replaceRootQdisc(i.dev(), netem(imp));
                 } else {
                     if (imp.rate() != null) h.replaceRootQdisc(i.dev(), tbf(imp.rate()));
-                    if (imp.loss() != null) nft(i.peer().ns()).replaceTable(lossTable(lab, i.peer().iface(), imp.loss()));
+                    if (imp.loss() != null) nft(i.peer().ns()).replaceTable(lossTable(run.lab, i.peer().iface(), imp.loss()));
                 }
             }
-            case Resource.Partition p -> nft(p.ns()).replaceTable(partitionTable(lab, p.blocked()));
+            case Resource.Partition p -> nft(p.ns()).replaceTable(partitionTable(run.lab, p.blocked()));
             case Resource.Cut c -> {
-                for (End e : List.of(c.a(), c.b())) handles.apply(e.ns()).setUp(e.iface(), false);
+                for (End e : List.of(c.a(), c.b())) run.handle(e.ns()).setUp(e.iface(), false);
             }
             default -> throw new IllegalArgumentException(r.key());
         }
@@ -107,29 +97,29 @@ final class FaultApplier implements AutoCloseable {
     void remove(Resource r, List<Resource> labObjects) {
         switch (r) {
             case Resource.Impair i -> {
-                NetHandle h = handles.apply(i.ns());
+                NetHandle h = run.handle(i.ns());
                 if (i.mechanism() == Resource.Mechanism.NETEM || i.impairment().rate() != null) h.deleteRootQdisc(i.dev());
                 if (i.mechanism() == Resource.Mechanism.TBF_NFTABLES && i.impairment().loss() != null) {
-                    nft(i.peer().ns()).deleteTable(NftTable.Kind.NETDEV, table(lab, i.peer().iface()));
+                    nft(i.peer().ns()).deleteTable(NftTable.Kind.NETDEV, table(run.lab, i.peer().iface()));
                 }
             }
-            case Resource.Partition p -> nft(p.ns()).deleteTable(NftTable.Kind.INET, table(lab, null));
+            case Resource.Partition p -> nft(p.ns()).deleteTable(NftTable.Kind.INET, table(run.lab, null));
             case Resource.Cut c -> mend(c, labObjects);
             default -> throw new IllegalArgumentException(r.key());
         }
     }
 
     private void mend(Resource.Cut c, List<Resource> labObjects) {
-        for (End e : List.of(c.a(), c.b())) handles.apply(e.ns()).setUp(e.iface(), true);
+        for (End e : List.of(c.a(), c.b())) run.handle(e.ns()).setUp(e.iface(), true);
         for (Resource r : labObjects) {
             try {
                 if (r instanceof Resource.Address a && c.a().ns() != null && ends(c, a.ns(), a.dev())) {
-                    handles.apply(a.ns()).addAddress(a.dev(), a.cidr());
+                    run.handle(a.ns()).addAddress(a.dev(), a.cidr());
                 } else if (r instanceof Resource.Route rt && (rt.ns().equals(c.a().ns()) || rt.ns().equals(c.b().ns()))) {
-                    handles.apply(rt.ns()).addRoute(Applier.routeSpec(rt.route()));
+                    run.handle(rt.ns()).addRoute(RouteApplier.spec(rt.route()));
                 }
-            } catch (KernelException e) {
-                if (e.errno() != Errno.EEXIST) throw e; // still there: the kernel kept it
+            } catch (AlreadyExistsException e) {
+                // still there: the kernel kept it
             }
         }
     }

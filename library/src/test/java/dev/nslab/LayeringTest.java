@@ -1,0 +1,69 @@
+package dev.nslab;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The layers of docs/design.md, read from the sources: each package imports only the packages below it that it may
+ * use (the API package and the CLI being the faces on top). A new import across a line fails here, with the file.
+ */
+@Tag("unit")
+class LayeringTest {
+    private static final Path SRC = Path.of("library/src/main/java/dev/nslab");
+
+    /** What each package may import from nslab (besides itself). */
+    private static final Map<String, Set<String>> ALLOWED = Map.of(
+            "error", Set.of(),
+            "sys", Set.of("error"),
+            "netlink", Set.of("error", "sys"),
+            "net", Set.of("error", "sys", "netlink"),
+            "ovs", Set.of("error"),
+            "inventory", Set.of("error", "sys", "netlink", "net", "ovs"),
+            "lab", Set.of("error", "net", "ovs"),
+            "cli", Set.of("error", "net", "ovs", "inventory", "lab"),
+            "", Set.of("error", "sys", "net", "lab"));   // dev.nslab: the library's API
+
+    private static final Pattern IMPORT = Pattern.compile("(?m)^import (?:static )?dev\\.nslab\\.([a-z]+)\\.");
+
+    @Test
+    void packagesImportOnlyTheLayersBelowThem() throws IOException {
+        List<String> crossings = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SRC)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("module-info.java")).toList()) {
+                Path rel = SRC.relativize(f);
+                String pkg = rel.getNameCount() == 1 ? "" : rel.getName(0).toString();
+                Set<String> allowed = ALLOWED.get(pkg);
+                if (allowed == null) {
+                    crossings.add(rel + ": package " + pkg + " is not in the layer table of this test (and docs/design.md)");
+                    continue;
+                }
+                String text = Files.readString(f);
+                Matcher m = IMPORT.matcher(text);
+                while (m.find()) {
+                    String to = m.group(1);
+                    if (!to.equals(pkg) && !allowed.contains(to)) crossings.add(rel + " imports dev.nslab." + to);
+                }
+                // fully qualified uses count too
+                Matcher q = Pattern.compile("\\bdev\\.nslab\\.([a-z]+)\\.[A-Z]").matcher(text.replaceAll("(?m)^(package|import) .*$", ""));
+                while (q.find()) {
+                    String to = q.group(1);
+                    if (!to.equals(pkg) && !allowed.contains(to)) crossings.add(rel + " uses dev.nslab." + to + " by its full name");
+                }
+            }
+        }
+        assertEquals(List.of(), crossings);
+    }
+}
