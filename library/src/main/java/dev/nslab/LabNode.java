@@ -4,6 +4,7 @@ import dev.nslab.net.Family;
 import dev.nslab.lab.Topology;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.NetHandle;
+import dev.nslab.net.NetnsExec;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Pinger;
 import dev.nslab.net.RouteSpec;
@@ -119,7 +120,9 @@ final class LabNode implements Node {
 
     @Override
     public Process start(String... command) {
-        Process p = call(() -> new ProcessBuilder(command).start());
+        // as ip netns exec: the node's own /sys, and its /etc/netns files bound over /etc (one that cannot be is
+        // skipped, as ip does; the library does not print)
+        Process p = NetnsExec.start(lab.registry(), namespace, new ProcessBuilder(command), warning -> { });
         synchronized (this) {
             processes.add(p);
         }

@@ -65,7 +65,9 @@ public interface Node {
     <T> T call(Callable<T> work);
 
     /**
-     * Starts a program inside the node (its network only); it belongs to the lab and ends with it.
+     * Starts a program inside the node, as {@code ip netns exec} would: the node's network, its own /sys (so
+     * /sys/class/net lists the node's interfaces), and the files of /etc/netns/NAMESPACE over those of /etc. It
+     * belongs to the lab and ends with it.
      *
      * @param command the program and its arguments
      * @return the running process

@@ -318,7 +318,7 @@ final class LabCmd {
         if (n.ns() == null) throw new LabException("node " + node + " is an Open vSwitch bridge: it has no namespace to run commands in");
         if (detach) {
             java.nio.file.Path log = labs.logFile(st.lab(), node);
-            long pid = NetnsExec.spawn(cli.registry, n.ns(), command, log);
+            long pid = NetnsExec.spawn(cli.registry, n.ns(), command, log, cli.err::println);
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("lab", st.lab());
@@ -333,6 +333,6 @@ final class LabCmd {
             return 0;
         }
         cli.out.flush();
-        throw NetnsExec.exec(cli.registry, n.ns(), command);
+        throw NetnsExec.exec(cli.registry, n.ns(), command, cli.err::println);
     }
 }

@@ -186,7 +186,7 @@ final class NetnsCmd extends NsCmd {
                 cli.out.println();
                 cli.out.println("netns: " + n);
                 cli.out.flush();
-                int r = NetnsExec.run(cli.registry, n, cmd);
+                int r = NetnsExec.run(cli.registry, n, cmd, cli.err::println);
                 if (r != 0) rc = r;
             }
             return rc == 0 ? 0 : 1;
@@ -196,9 +196,9 @@ final class NetnsCmd extends NsCmd {
         if (cmd.isEmpty()) throw new UsageException("No command specified");
         if (!cli.registry.exists(n)) throw KernelException.of("Cannot open network namespace \"" + n + "\": No such file or directory", 2, n);
         cli.out.flush();
-        if (cli.batchMode) return NetnsExec.run(cli.registry, n, cmd);
+        if (cli.batchMode) return NetnsExec.run(cli.registry, n, cmd, cli.err::println);
         cli.dropAllHandles();
-        KernelException e = NetnsExec.exec(cli.registry, n, cmd);
+        KernelException e = NetnsExec.exec(cli.registry, n, cmd, cli.err::println);
         throw KernelException.of("exec of \"" + cmd.getFirst() + "\" failed: " + e.getMessage(), e.errno(), cmd.getFirst());
     }
 

@@ -377,7 +377,7 @@ final class Applier implements AutoCloseable {
             if (n.exec().isEmpty() || !fresh.contains(t.namespace(n.name()))) continue;
             ran.add(t.namespace(n.name()));
             for (String cmd : n.exec()) {
-                NetnsExec.Output o = NetnsExec.capture(registry, t.namespace(n.name()), List.of("sh", "-c", cmd));
+                NetnsExec.Output o = NetnsExec.capture(registry, t.namespace(n.name()), List.of("sh", "-c", cmd), progress::say);
                 String head = n.name() + "$ " + cmd + (o.status() == 0 ? "" : "   (exit " + o.status() + ")");
                 out.add(head);
                 progress.say(head);

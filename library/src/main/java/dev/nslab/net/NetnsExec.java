@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Runs programs inside a named namespace as {@code ip netns exec} does: in the namespace's network stack, in a
@@ -18,8 +19,11 @@ import java.util.List;
 public final class NetnsExec {
     private NetnsExec() {}
 
-    /** Prepares the calling thread; meant for a dedicated platform thread, never the caller's own. */
-    static void enter(Namespaces registry, String name) {
+    /**
+     * Prepares the calling thread; meant for a dedicated platform thread, never the caller's own. A file of
+     * /etc/netns/NAME that cannot be bound is told to {@code warnings} in ip's words, and the rest goes on.
+     */
+    static void enter(Namespaces registry, String name, Consumer<String> warnings) {
         int fd = registry.open(NsRef.named(name));
         try {
             Libc.setns(fd, Libc.CLONE_NEWNET, name);
@@ -35,10 +39,10 @@ public final class NetnsExec {
             if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) throw e;
         }
         Libc.mount(name, "/sys", "sysfs", 0, null);
-        bindEtc(name);
+        bindEtc(name, warnings);
     }
 
-    private static void bindEtc(String name) {
+    private static void bindEtc(String name, Consumer<String> warnings) {
         Path dir = Path.of("/etc/netns", name);
         if (!Files.isDirectory(dir)) return;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -48,11 +52,11 @@ public final class NetnsExec {
                 try {
                     Libc.mount(p.toString(), target.toString(), "none", Libc.MS_BIND, null);
                 } catch (KernelException e) {
-                    System.err.println("Bind " + p + " -> " + target + " failed: " + e.getMessage());
+                    warnings.accept("Bind " + p + " -> " + target + " failed: " + e.getMessage());
                 }
             }
         } catch (IOException e) {
-            System.err.println("Cannot read " + dir + ": " + e.getMessage());
+            warnings.accept("Cannot read " + dir + ": " + e.getMessage());
         }
     }
 
@@ -60,17 +64,17 @@ public final class NetnsExec {
      * Replaces this process with {@code command} running inside {@code name}; returns only by throwing.
      * Used when the command is the last thing the process does, so signals and the terminal go straight to it.
      */
-    public static KernelException exec(Namespaces registry, String name, List<String> command) {
+    public static KernelException exec(Namespaces registry, String name, List<String> command, Consumer<String> warnings) {
         return NsThread.callOnFreshThread(name, () -> {
-            enter(registry, name);
+            enter(registry, name, warnings);
             throw Libc.execvp(command);
         });
     }
 
     /** Runs {@code command} inside {@code name} as a child process and waits; returns its exit status. */
-    public static int run(Namespaces registry, String name, List<String> command) {
+    public static int run(Namespaces registry, String name, List<String> command, Consumer<String> warnings) {
         return NsThread.callOnFreshThread(name, () -> {
-            enter(registry, name);
+            enter(registry, name, warnings);
             try {
                 return new ProcessBuilder(command).inheritIO().start().waitFor();
             } catch (IOException e) {
@@ -83,9 +87,9 @@ public final class NetnsExec {
      * Starts {@code command} inside {@code name} in a session of its own ({@code setsid}), with its output appended to
      * {@code log} and no input, and returns at once with its process id: it outlives this process.
      */
-    public static long spawn(Namespaces registry, String name, List<String> command, java.nio.file.Path log) {
+    public static long spawn(Namespaces registry, String name, List<String> command, java.nio.file.Path log, Consumer<String> warnings) {
         return NsThread.callOnFreshThread(name, () -> {
-            enter(registry, name);
+            enter(registry, name, warnings);
             List<String> argv = new java.util.ArrayList<>(List.of("setsid"));
             argv.addAll(command);
             try {
@@ -100,6 +104,22 @@ public final class NetnsExec {
         });
     }
 
+    /**
+     * Starts {@code command} inside {@code name} as {@code ip netns exec} would (the namespace's /sys, its
+     * /etc/netns files), with the builder's redirections, and returns the running process.
+     */
+    public static Process start(Namespaces registry, String name, ProcessBuilder command, Consumer<String> warnings) {
+        return NsThread.callOnFreshThread(name, () -> {
+            enter(registry, name, warnings);
+            try {
+                return command.start();
+            } catch (IOException e) {
+                String prog = command.command().isEmpty() ? "" : command.command().getFirst();
+                throw KernelException.of("exec of \"" + prog + "\" failed: " + e.getMessage(), Errno.ENOENT, prog);
+            }
+        });
+    }
+
     /** What a command printed (stdout and stderr merged) and its exit status. */
     public record Output(int status, String text) { }
 
@@ -108,9 +128,9 @@ public final class NetnsExec {
      * output goes to a file, not a pipe: a command that leaves a process in the background ({@code sh -c 'daemon &'})
      * returns when the command does, though the background process still holds its output open.
      */
-    public static Output capture(Namespaces registry, String name, List<String> command) {
+    public static Output capture(Namespaces registry, String name, List<String> command, Consumer<String> warnings) {
         return NsThread.callOnFreshThread(name, () -> {
-            enter(registry, name);
+            enter(registry, name, warnings);
             java.nio.file.Path out = java.nio.file.Files.createTempFile("nslab-exec", ".out");
             try {
                 Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
