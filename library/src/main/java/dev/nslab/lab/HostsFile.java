@@ -12,17 +12,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Names for a lab's nodes: one hosts file per lab ({@code STATEDIR/LAB.hosts}, every node's addresses under its
- * name), and in each node's {@code /etc/netns/NAMESPACE/} a link "hosts" to it. {@code ip netns exec}, {@code nslab
- * exec} and exec lines bind the files of /etc/netns/NAMESPACE over /etc, so inside any node {@code ping srv} finds
- * node srv. A node whose /etc/netns directory already has a hosts file of somebody else's keeps it.
+ * Names for a lab's nodes: one hosts file per lab, in a directory of the lab's ({@code STATEDIR/LAB.etc/hosts}: every
+ * node's addresses under its name), and {@code /etc/netns/NAMESPACE} a symbolic link to that directory.
+ * {@code ip netns exec}, {@code nslab exec} and exec lines bind the files of /etc/netns/NAMESPACE over /etc, so inside
+ * any node {@code ping srv} finds node srv. One link per node, and no directory: /etc is usually on a disk, where
+ * each entry made costs a journalled metadata update, and a lab has hundreds of nodes. A node that already has an
+ * /etc/netns directory of somebody else's gets a link "hosts" inside it instead, unless it has a hosts file, which
+ * it keeps.
  */
 final class HostsFile {
     static final Path ETC_NETNS = Path.of("/etc/netns");
 
     private HostsFile() {}
 
-    static Path path(Path stateDir, String lab) { return stateDir.resolve(lab + ".hosts").toAbsolutePath(); }
+    /** The lab's directory that every node's /etc/netns entry links to. */
+    static Path dir(Path stateDir, String lab) { return stateDir.resolve(lab + ".etc").toAbsolutePath(); }
+
+    static Path path(Path stateDir, String lab) { return dir(stateDir, lab).resolve("hosts"); }
 
     /** Writes the lab's hosts file: the file's addresses, and those exec lines set ({@code observed}: ns → "DEV CIDR"). */
     static void write(Path stateDir, Topology t, Map<String, List<String>> observed) {
@@ -44,7 +50,7 @@ final class HostsFile {
                 .append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
         byAddress.forEach((a, names) -> b.append(a).append('\t').append(String.join(" ", names)).append('\n'));
         try {
-            Files.createDirectories(stateDir);
+            Files.createDirectories(dir(stateDir, t.name()));
             Path tmp = stateDir.resolve("." + t.name() + ".hosts.tmp");
             Files.writeString(tmp, b);
             Files.move(tmp, path(stateDir, t.name()), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -53,14 +59,32 @@ final class HostsFile {
         }
     }
 
-    /** Links each namespace's /etc/netns hosts to the lab's file; returns the namespaces that keep a hosts of their own. */
+    /** Links each namespace's /etc/netns entry to the lab's directory; returns the namespaces that keep a hosts of their own. */
     static List<String> link(Path stateDir, String lab, Collection<String> namespaces) {
-        Path target = path(stateDir, lab);
+        Path labDir = dir(stateDir, lab), target = path(stateDir, lab);
         List<String> skipped = new ArrayList<>();
+        try {
+            Files.createDirectories(ETC_NETNS);
+        } catch (IOException e) {
+            return List.copyOf(namespaces);
+        }
         for (String ns : namespaces) {
-            Path hosts = ETC_NETNS.resolve(ns).resolve("hosts");
+            Path entry = ETC_NETNS.resolve(ns);
             try {
-                Files.createDirectories(hosts.getParent());
+                Files.createSymbolicLink(entry, labDir);
+                continue;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // ours from an earlier up, or a directory of somebody else's: below
+            } catch (IOException e) {
+                skipped.add(ns);
+                continue;
+            }
+            Path hosts = entry.resolve("hosts");
+            try {
+                if (Files.isSymbolicLink(entry)) {
+                    if (!Files.readSymbolicLink(entry).equals(labDir)) skipped.add(ns);
+                    continue;
+                }
                 if (Files.isSymbolicLink(hosts) && Files.readSymbolicLink(hosts).equals(target)) continue;
                 if (Files.exists(hosts, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     skipped.add(ns);
@@ -74,12 +98,16 @@ final class HostsFile {
         return skipped;
     }
 
-    /** Removes the links to the lab's file (and /etc/netns directories left empty), then the file. */
+    /** Removes the links to the lab's directory or file (and /etc/netns directories left empty), then the file. */
     static void remove(Path stateDir, String lab, Collection<String> namespaces) {
-        Path target = path(stateDir, lab);
+        Path labDir = dir(stateDir, lab), target = path(stateDir, lab);
         for (String ns : namespaces) {
             Path dir = ETC_NETNS.resolve(ns), hosts = dir.resolve("hosts");
             try {
+                if (Files.isSymbolicLink(dir)) {
+                    if (Files.readSymbolicLink(dir).equals(labDir)) Files.delete(dir);
+                    continue;
+                }
                 if (Files.isSymbolicLink(hosts) && Files.readSymbolicLink(hosts).equals(target)) Files.delete(hosts);
                 if (Files.isDirectory(dir)) {
                     try (var left = Files.list(dir)) {
@@ -92,6 +120,7 @@ final class HostsFile {
         }
         try {
             Files.deleteIfExists(target);
+            Files.deleteIfExists(labDir);
         } catch (IOException e) {
             // the state directory's own clean-up reports what it cannot remove
         }

@@ -23,7 +23,7 @@ import java.util.Map;
  * The lab engine's store: what a lab owns, kept in {@code DIR/LAB.json}, with the lab's lock beside it.
  * {@code done} objects exist; {@code pending} ones are being made
  * right now: they are written down before the first of them is created, so a later {@code down} can remove them
- * even if nslab was killed half-way. The file is replaced atomically (write, fsync, rename). {@code observed} holds,
+ * even if nslab was killed half-way. The file is replaced atomically (write, rename). {@code observed} holds,
  * per namespace whose node has exec lines, the addresses ("DEV CIDR") its interfaces had once up finished: what those
  * lines set, so that {@code status} notices when they are gone. {@code owner} is the program that owns the lab (a Java
  * program using the library), or null: a lab whose owner is gone is stale ({@link Owners}).
@@ -110,7 +110,8 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
             Path tmp = dir.resolve("." + lab + ".json.tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(java.nio.ByteBuffer.wrap(m.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
-                ch.force(true);
+                // no fsync: a killed process loses nothing the page cache holds, and what the file describes lives
+                // in the kernel's memory, gone after a crash of the machine as the file's last writes would be
             }
             Files.move(tmp, path(dir, lab), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

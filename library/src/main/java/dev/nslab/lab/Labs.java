@@ -138,7 +138,11 @@ public final class Labs {
     private Result apply(Topology t, Reconciler.Plan plan, LabState old, Faults faults, LabNeeds needs, Applier s) {
         List<LabState.NodeInfo> nodes = nodeInfos(t);
         LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of(), old == null ? null : old.owner(), faults);
-        state.save(stateDir); // the intent, before anything is created
+        state.save(stateDir); // the intent, before anything is created (and so before any /etc/netns link to it)
+        List<String> namespaces = nodes.stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).toList();
+        // the /etc/netns links cost a metadata write each on /etc's disk: made on the side while the kernel works
+        java.util.concurrent.FutureTask<List<String>> linking = new java.util.concurrent.FutureTask<>(() -> HostsFile.link(stateDir, t.name(), namespaces));
+        Thread.ofPlatform().name("nslab-hosts-" + t.name()).start(linking);
         neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
         s.removeStaleEnds(plan.staleEnds());
         List<Resource> kept = minus(plan.kept(), Reconciler.keys(plan.remove()));
@@ -149,7 +153,9 @@ public final class Labs {
         } catch (RuntimeException e) {
             progress.say("up failed: " + e.getMessage() + "; removing what this run created");
             s.remove(reverse(s.created), true);
+            joined(linking);
             if (kept.isEmpty()) {
+                HostsFile.remove(stateDir, t.name(), namespaces);
                 LabState.remove(stateDir, t.name());
                 neighbours.release(holder(t.name())).forEach(progress::say);
             } else {
@@ -162,9 +168,8 @@ public final class Labs {
         Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
         observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
         // names first, so that exec lines can use them; again after them, with the addresses they set
-        List<String> namespaces = nodes.stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).toList();
         HostsFile.write(stateDir, t, observed);
-        List<String> ownHosts = HostsFile.link(stateDir, t.name(), namespaces);
+        List<String> ownHosts = joined(linking);
         if (!ownHosts.isEmpty()) progress.say("kept the hosts file that /etc/netns has for " + String.join(", ", ownHosts) + ": lab names not linked there");
         Set<String> ran = new HashSet<>();
         List<String> output = s.exec(t, plan.add(), plan.rerunExec(), ran);
@@ -472,6 +477,18 @@ public final class Labs {
 
     private static List<Resource> minus(List<Resource> rs, Set<String> keys) {
         return rs.stream().filter(r -> !keys.contains(r.key())).toList();
+    }
+
+    private static List<String> joined(java.util.concurrent.FutureTask<List<String>> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted while linking the lab's names into /etc/netns", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new LabException("cannot link the lab's names into /etc/netns: " + e.getCause(), e.getCause());
+        }
     }
 
     private static List<Resource> concat(List<Resource> a, List<Resource> b) {

@@ -144,7 +144,7 @@ public final class NeighbourLimits {
                     Path tmp = record.resolveSibling("." + record.getFileName() + ".tmp");
                     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                         out.write(ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(rec)));
-                        out.force(true);
+                        // no fsync: the settings it records go back to the kernel's defaults after a reboot anyway
                     }
                     Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }

@@ -32,7 +32,7 @@ class TrustAtScaleTest {
 
     @AfterEach
     void cleanUp() {
-        for (String lab : List.of("star", "execlab", "bare", "big", "chainx", "procs", "names")) Nslab.inState(dir, "down", t.n(lab));
+        for (String lab : List.of("star", "execlab", "bare", "big", "chainx", "procs", "names", "own")) Nslab.inState(dir, "down", t.n(lab));
         t.close();
     }
 
@@ -257,6 +257,41 @@ class TrustAtScaleTest {
         assertTrue(Sh.run("ip", "netns", "exec", lab + "-srv", "getent", "hosts", "cli").ok().out().startsWith("10.81.0.1"));
         lab("down", lab).ok();
         assertFalse(Files.exists(Path.of("/etc/netns", lab + "-cli")), "the lab's /etc/netns entries went with it");
-        assertFalse(Files.exists(dir.resolve(lab + ".hosts")));
+        assertFalse(Files.exists(dir.resolve(lab + ".etc")));
+    }
+
+    @Test
+    void anEtcNetnsDirectoryOfSomebodyElsesIsUsedOrKept() throws Exception {
+        Path f = file("own.yml", """
+                name: @own
+                topology:
+                  nodes:
+                    a: {interfaces: {eth0: 10.82.0.1/24}}
+                    b: {interfaces: {eth0: 10.82.0.2/24}}
+                  links:
+                    - endpoints: ["a:eth0", "b:eth0"]
+                """);
+        String lab = t.n("own");
+        Path aDir = Path.of("/etc/netns", lab + "-a"), bDir = Path.of("/etc/netns", lab + "-b");
+        Files.createDirectories(aDir);
+        Files.createDirectories(bDir);
+        try {
+            Files.writeString(aDir.resolve("resolv.conf"), "nameserver 10.82.0.53\n");  // a directory without hosts: a link joins it
+            Files.writeString(bDir.resolve("hosts"), "10.82.0.1 mine\n");              // one with hosts: kept
+            Nslab.Out up = lab("up", f.toString()).ok();
+            assertTrue(up.err().contains("kept the hosts file that /etc/netns has for " + lab + "-b"), up.err());
+            assertTrue(Sh.run("ip", "netns", "exec", lab + "-a", "getent", "hosts", "b").ok().out().startsWith("10.82.0.2"));
+            assertTrue(Sh.run("ip", "netns", "exec", lab + "-b", "getent", "hosts", "mine").ok().out().startsWith("10.82.0.1"));
+            lab("down", lab).ok();
+            assertFalse(Files.exists(aDir.resolve("hosts"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "the lab's link went");
+            assertTrue(Files.exists(aDir.resolve("resolv.conf")) && Files.exists(bDir.resolve("hosts")), "what was there stays");
+        } finally {
+            for (Path d : List.of(aDir, bDir)) {
+                try (var files = Files.list(d)) {
+                    for (Path x : files.toList()) Files.deleteIfExists(x);
+                }
+                Files.deleteIfExists(d);
+            }
+        }
     }
 }
