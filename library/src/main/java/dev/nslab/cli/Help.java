@@ -136,6 +136,7 @@ final class Help {
                        nslab exec LAB NODE [-d] -- CMD [ARG...]
                                                            run a command inside a node; -d: in the background, owned by
                                                            the lab (its output in the state directory, ended by down)
+                       nslab logs LAB NODE [SERVICE] [-f]  the output of a node's services (-f: follow it)
                        nslab verify FILE|LAB [--sample N] [-j]
                                                             ping every address each node really has from every other
                                                             node; compare with the prediction and "expect" (exit 0 only
@@ -149,7 +150,8 @@ final class Help {
                 needed it goes down.
                 FILE is YAML or JSON in containerlab's format; nodes of kind linux (a namespace), bridge (a Linux bridge
                 in its own namespace) and ovs-bridge (Open vSwitch); links are veth pairs, "vlan: N" tags the switch end.
-                nslab's own keys: prefix, interfaces (addresses), routes, forwarding, expect. See docs/labs.md.
+                nslab's own keys: prefix, interfaces (addresses), routes, forwarding, services, expect; containerlab's env and
+                binds apply to exec lines, services and nslab exec. See docs/labs.md.
                 """);
     }
 

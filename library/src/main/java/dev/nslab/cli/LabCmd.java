@@ -36,7 +36,7 @@ final class LabCmd {
 
     int run(String verb, Args a) {
         List<String> words = new ArrayList<>();
-        boolean dryRun = false, all = false, verify = false, stale = false, detach = false;
+        boolean dryRun = false, all = false, verify = false, stale = false, detach = false, follow = false;
         int sample = 0;
         List<String> command = null;
         while (a.more()) {
@@ -46,6 +46,7 @@ final class LabCmd {
                 case "--all", "-a" -> all = true;
                 case "--stale" -> stale = true;
                 case "-d", "--detach" -> detach = true;
+                case "-f", "--follow" -> follow = true;
                 case "--verify" -> verify = true;
                 case "--sample" -> sample = sampleSize(a.value("--sample"));
                 case "-j", "--json" -> cli.json = true;
@@ -75,6 +76,7 @@ final class LabCmd {
             case "down" -> stale ? downStale(words) : all ? downAll(labs, words) : down(labs, one(words, "down", "FILE|LAB"));
             case "status", "ls" -> status(labs, words);
             case "exec" -> exec(labs, words, command, detach);
+            case "logs" -> logs(labs, words, follow);
             default -> throw new IllegalStateException(verb);
         };
     }
@@ -271,6 +273,18 @@ final class LabCmd {
                         procs.add(pm);
                     }
                     nm.put("processes", procs);
+                    List<Object> svcs = new ArrayList<>();
+                    for (Labs.ServiceState sv : s.services()) {
+                        if (!sv.node().equals(n.name())) continue;
+                        Map<String, Object> sm = new LinkedHashMap<>();
+                        sm.put("name", sv.service());
+                        sm.put("state", sv.state());
+                        sm.put("pid", sv.pid());
+                        sm.put("restarts", sv.restarts());
+                        sm.put("log", sv.log().toString());
+                        svcs.add(sm);
+                    }
+                    nm.put("services", svcs);
                     nodes.add(nm);
                 }
                 m.put("nodes", nodes);
@@ -286,6 +300,11 @@ final class LabCmd {
                     String where = n.ns() == null ? "Open vSwitch bridge" : "netns " + n.ns();
                     cli.out.printf("  %-14s %-11s %-28s %s%s%n", n.name(), n.kind(), where, String.join(" ", addressesOf(st, n.ns())),
                             Boolean.TRUE.equals(s.nodesPresent().get(n.name())) ? "" : "  (missing)");
+                    for (Labs.ServiceState sv : s.services()) {
+                        if (!sv.node().equals(n.name())) continue;
+                        cli.out.printf("  %-14s service %s: %s%s%s%n", "", sv.service(), sv.state(), sv.pid() > 0 ? " (process " + sv.pid() + ")" : "",
+                                sv.restarts() > 0 ? ", restarted " + sv.restarts() + (sv.restarts() == 1 ? " time" : " times") : "");
+                    }
                     for (Processes.Info p : s.processes().getOrDefault(n.name(), List.of())) {
                         cli.out.printf("  %-14s process %d: %s%n", "", p.pid(), p.command());
                     }
@@ -306,6 +325,38 @@ final class LabCmd {
         return out;
     }
 
+    /** {@code nslab logs LAB NODE [SERVICE] [-f]}: the output of a node's services; -f follows it as it grows. */
+    private int logs(Labs labs, List<String> words, boolean follow) {
+        if (words.size() < 2 || words.size() > 3) throw new UsageException("Usage: nslab logs LAB NODE [SERVICE] [-f]");
+        String lab = labName(words.get(0));
+        List<java.nio.file.Path> files = labs.serviceLogs(lab, words.get(1), words.size() == 3 ? words.get(2) : null);
+        long[] printed = new long[files.size()];
+        do {
+            for (int i = 0; i < files.size(); i++) {
+                java.nio.file.Path f = files.get(i);
+                if (!Files.exists(f)) continue;
+                try (var in = Files.newInputStream(f)) {
+                    in.skipNBytes(Math.min(printed[i], Files.size(f)));
+                    byte[] more = in.readAllBytes();
+                    if (more.length > 0 && files.size() > 1 && printed[i] == 0) cli.out.println("==> " + f.getFileName() + " <==");
+                    cli.out.write(more);
+                    printed[i] += more.length;
+                } catch (java.io.IOException e) {
+                    throw new LabException("cannot read " + f + ": " + e.getMessage(), e);
+                }
+            }
+            cli.out.flush();
+            if (follow) {
+                try {
+                    Thread.sleep(200); // -f: wait for more output, until interrupted
+                } catch (InterruptedException e) {
+                    return 0;
+                }
+            }
+        } while (follow);
+        return 0;
+    }
+
     private int exec(Labs labs, List<String> words, List<String> command, boolean detach) {
         if (words.size() != 2 || command == null || command.isEmpty()) {
             throw new UsageException("Usage: nslab exec LAB NODE [-d] -- COMMAND [ARG...]");
@@ -318,7 +369,7 @@ final class LabCmd {
         if (n.ns() == null) throw new LabException("node " + node + " is an Open vSwitch bridge: it has no namespace to run commands in");
         if (detach) {
             java.nio.file.Path log = labs.logFile(st.lab(), node);
-            long pid = NetnsExec.spawn(cli.registry, n.ns(), command, log, cli.err::println);
+            long pid = NetnsExec.spawn(cli.registry, n.ns(), command, log, labs.execOptions(st.lab(), node), cli.err::println);
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("lab", st.lab());
@@ -333,6 +384,6 @@ final class LabCmd {
             return 0;
         }
         cli.out.flush();
-        throw NetnsExec.exec(cli.registry, n.ns(), command, cli.err::println);
+        throw NetnsExec.exec(cli.registry, n.ns(), command, labs.execOptions(st.lab(), node), cli.err::println);
     }
 }

@@ -52,15 +52,27 @@ final class Applier implements AutoCloseable {
     /** What a mended cable gets back (the lab's addresses and routes); set by the engine before removing. */
     List<Resource> labObjects = List.of();
 
-    Applier(Namespaces registry, Progress progress, String lab) {
+    private final java.nio.file.Path stateDir;
+    private final ServiceApplier services = new ServiceApplier(this);
+    /** Services of this run, started by {@link #startServices()} once the lab is wired and its exec lines have run. */
+    private final List<Resource.Service> newServices = new ArrayList<>();
+
+    /** @param stateDir where service logs and supervisor notes go (null: a lab without a state, which has no services) */
+    Applier(Namespaces registry, Progress progress, String lab, java.nio.file.Path stateDir) {
         this.registry = registry;
         this.progress = progress;
         this.lab = lab;
+        this.stateDir = stateDir;
         this.mark = Labs.mark(lab);
         this.sysctl = new Sysctl(registry);
     }
 
     Namespaces registry() { return registry; }
+
+    java.nio.file.Path stateDir() {
+        if (stateDir == null) throw new LabException("lab " + lab + " keeps no state, so it cannot run services");
+        return stateDir;
+    }
 
     Progress progress() { return progress; }
 
@@ -96,7 +108,7 @@ final class Applier implements AutoCloseable {
                 case Resource.Veth v -> veths.checkOwned(v);
                 case Resource.OvsBridge b -> switches.checkOwned(b, dryRun);
                 case Resource.OvsPort p -> switches.checkOwned(p, dryRun);
-                default -> { } // inside the lab's own namespaces
+                default -> { } // inside the lab's own namespaces (a service's processes are found by their notes)
             }
         }
     }
@@ -129,6 +141,7 @@ final class Applier implements AutoCloseable {
                 case Resource.Impair i -> faultWork.add(i);
                 case Resource.Partition p -> faultWork.add(p);
                 case Resource.Cut c -> faultWork.add(c);
+                case Resource.Service sv -> newServices.add(sv);
             }
         }
         progress.phase("namespaces", newNs.size());
@@ -175,6 +188,17 @@ final class Applier implements AutoCloseable {
             created.add(r);
             progress.advance();
         }
+    }
+
+    /** Starts the services {@link #create} was given, in order, each once the one before is ready. */
+    void startServices() {
+        progress.phase("services", newServices.size());
+        for (Resource.Service s : newServices) {
+            created.add(s); // before it is ready: a service that fails to get ready is stopped by the rollback
+            services.create(s);
+            progress.advance();
+        }
+        newServices.clear();
     }
 
     /** What nslab knows of a namespace's interfaces during a run: index by name, and the next index it may give. */
@@ -293,6 +317,7 @@ final class Applier implements AutoCloseable {
         for (Resource r : sorted) {
             try {
                 boolean did = switch (r) {
+                    case Resource.Service sv -> services.remove(sv);
                     case Resource.Impair i -> !inGoing.test(i.ns()) && quietly(() -> faults.remove(i, labObjects));
                     case Resource.Partition p -> !inGoing.test(p.ns()) && quietly(() -> faults.remove(p, labObjects));
                     case Resource.Cut c -> !(inGoing.test(c.a().ns()) || inGoing.test(c.b().ns())) && quietly(() -> faults.remove(c, labObjects));
@@ -377,7 +402,8 @@ final class Applier implements AutoCloseable {
             if (n.exec().isEmpty() || !fresh.contains(t.namespace(n.name()))) continue;
             ran.add(t.namespace(n.name()));
             for (String cmd : n.exec()) {
-                NetnsExec.Output o = NetnsExec.capture(registry, t.namespace(n.name()), List.of("sh", "-c", cmd), progress::say);
+                NetnsExec.Output o = NetnsExec.capture(registry, t.namespace(n.name()), List.of("sh", "-c", cmd),
+                        ServiceApplier.options(n.programs().env(), n.programs().binds()), progress::say);
                 String head = n.name() + "$ " + cmd + (o.status() == 0 ? "" : "   (exit " + o.status() + ")");
                 out.add(head);
                 progress.say(head);

@@ -176,6 +176,13 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 }
                 Files.deleteIfExists(logs);
             }
+            Path services = dir.resolve(lab + ".services");
+            if (Files.isDirectory(services)) {
+                try (var files = Files.list(services)) {
+                    for (Path f : files.toList()) Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(services);
+            }
             Files.deleteIfExists(ownerMarker(dir, lab));
             Files.deleteIfExists(dir.resolve("." + lab + ".lock"));
         } catch (IOException e) {
@@ -216,6 +223,22 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 case Resource.Partition pt -> {
                     o.put("type", "partition").put("ns", pt.ns());
                     pt.blocked().forEach(o.putArray("blocked")::add);
+                }
+                case Resource.Service sv -> {
+                    Topology.ServiceDef d = sv.def();
+                    o.put("type", "service").put("ns", sv.ns()).put("node", sv.node()).put("name", d.name()).put("cmd", d.cmd())
+                            .put("restart", d.restart().name()).put("timeout_ms", d.timeoutMillis()).put("line", d.line());
+                    switch (d.ready()) {
+                        case null -> { }
+                        case Topology.Ready.Tcp t -> o.putObject("ready").put("tcp", t.port());
+                        case Topology.Ready.Cmd c -> o.putObject("ready").put("cmd", c.cmd());
+                        case Topology.Ready.After af -> o.putObject("ready").put("after_ms", af.millis());
+                    }
+                    ObjectNode env = o.putObject("env");
+                    sv.env().forEach(env::put);
+                    ArrayNode bs = o.putArray("binds");
+                    for (Topology.BindDef b : sv.binds()) bs.addObject().put("host", b.host()).put("node", b.node()).put("ro", b.readOnly())
+                            .put("line", b.line()).put("column", b.column());
                 }
                 case Resource.Cut c -> {
                     o.put("type", "cut");
@@ -268,6 +291,20 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                     yield new Resource.Partition(o.path("ns").asText(), List.copyOf(blocked));
                 }
                 case "cut" -> new Resource.Cut(end(o.path("a")), end(o.path("b")));
+                case "service" -> {
+                    JsonNode r = o.path("ready");
+                    Topology.Ready ready = r.has("tcp") ? new Topology.Ready.Tcp(r.path("tcp").asInt())
+                            : r.has("cmd") ? new Topology.Ready.Cmd(r.path("cmd").asText())
+                            : r.has("after_ms") ? new Topology.Ready.After(r.path("after_ms").asLong()) : null;
+                    Map<String, String> env = new java.util.LinkedHashMap<>();
+                    o.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+                    List<Topology.BindDef> binds = new ArrayList<>();
+                    for (JsonNode b : o.path("binds")) binds.add(new Topology.BindDef(b.path("host").asText(), b.path("node").asText(),
+                            b.path("ro").asBoolean(), b.path("line").asInt(), b.path("column").asInt()));
+                    yield new Resource.Service(o.path("ns").asText(), o.path("node").asText(), new Topology.ServiceDef(o.path("name").asText(),
+                            o.path("cmd").asText(), ready, Topology.Restart.valueOf(o.path("restart").asText()), o.path("timeout_ms").asLong(),
+                            o.path("line").asInt()), Map.copyOf(env), List.copyOf(binds));
+                }
                 default -> throw new IllegalArgumentException("unknown object type \"" + o.path("type").asText() + "\"");
             });
         }

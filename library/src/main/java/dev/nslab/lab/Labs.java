@@ -48,8 +48,29 @@ public final class Labs {
      * living in each node's namespace (by node).
      */
     public record Status(LabState state, Map<String, Boolean> nodesPresent, int objects, List<String> missing,
-                         Map<String, List<Processes.Info>> processes) {
+                         Map<String, List<Processes.Info>> processes, List<ServiceState> services) {
         public boolean healthy() { return missing.isEmpty() && state.pending().isEmpty(); }
+    }
+
+    /** A service of a node: running (with its process), restarting, or exited with a status; how often it restarted. */
+    public record ServiceState(String node, String service, String state, long pid, int restarts, Path log) { }
+
+    /** The log files of a node's services (all of them, or {@code service}'s), that exist. */
+    public List<Path> serviceLogs(String lab, String node, String service) {
+        LabState st = state(lab);
+        List<Path> out = new ArrayList<>();
+        for (Resource r : st.done()) {
+            if (r instanceof Resource.Service sv && sv.node().equals(node) && (service == null || sv.def().name().equals(service))) {
+                out.add(ServiceApplier.log(stateDir, lab, node, sv.def().name()));
+            }
+        }
+        if (out.isEmpty()) {
+            List<String> names = st.done().stream().filter(r -> r instanceof Resource.Service sv && sv.node().equals(node))
+                    .map(r -> ((Resource.Service) r).def().name()).toList();
+            throw new LabException("node " + node + " of lab " + lab + " has " + (service == null || names.isEmpty() ? "no services"
+                    : "no service " + service + " (services: " + String.join(", ", names) + ")"));
+        }
+        return out;
     }
 
     public Labs(Namespaces registry, Path stateDir, Progress progress) {
@@ -81,7 +102,7 @@ public final class Labs {
             LabState old = LabState.load(stateDir, t.name());
             if (old != null && !old.pending().isEmpty() && !dryRun) {
                 progress.say("lab " + t.name() + " was interrupted while being changed: removing what that run had begun");
-                try (Applier s = new Applier(registry, progress, t.name())) {
+                try (Applier s = new Applier(registry, progress, t.name(), stateDir)) {
                     s.remove(minus(old.pending(), Reconciler.keys(old.done())), true);
                 }
                 old = old.withPending(List.of());
@@ -97,7 +118,7 @@ public final class Labs {
                 if (!dryRun) neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
                 return new Result(plan, List.of());
             }
-            try (Applier s = new Applier(registry, progress, t.name())) {
+            try (Applier s = new Applier(registry, progress, t.name(), stateDir)) {
                 s.checkOwnership(plan.add(), dryRun);
                 if (dryRun) return new Result(plan, List.of());
                 return apply(t, plan, old, want.faults(), needs, s);
@@ -148,10 +169,24 @@ public final class Labs {
         List<Resource> kept = minus(plan.kept(), Reconciler.keys(plan.remove()));
         s.labObjects = concat(kept, plan.add());
         s.remove(plan.remove(), false);
+        List<Resource> desired = concat(kept, plan.add());
+        Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
+        observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
+        List<String> output;
         try {
             s.create(plan.add());
+            // names first, so that exec lines can use them; again after them, with the addresses they set
+            HostsFile.write(stateDir, t, observed);
+            List<String> ownHosts = joined(linking);
+            if (!ownHosts.isEmpty()) progress.say("kept the hosts file that /etc/netns has for " + String.join(", ", ownHosts) + ": lab names not linked there");
+            Set<String> ran = new HashSet<>();
+            output = s.exec(t, plan.add(), plan.rerunExec(), ran);
+            for (String ns : ran) observed.put(ns, List.copyOf(observe(ns).addresses()));
+            if (!ran.isEmpty()) HostsFile.write(stateDir, t, observed);
+            s.startServices(); // once the lab is wired and its exec lines have run; each waits until it is ready
         } catch (RuntimeException e) {
             progress.say("up failed: " + e.getMessage() + "; removing what this run created");
+            endProcesses(t.name(), s.created); // a process left in a namespace of this run would keep it alive
             s.remove(reverse(s.created), true);
             joined(linking);
             if (kept.isEmpty()) {
@@ -163,18 +198,6 @@ public final class Labs {
             }
             throw e;
         }
-        List<Resource> desired = new ArrayList<>(kept);
-        desired.addAll(plan.add());
-        Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
-        observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
-        // names first, so that exec lines can use them; again after them, with the addresses they set
-        HostsFile.write(stateDir, t, observed);
-        List<String> ownHosts = joined(linking);
-        if (!ownHosts.isEmpty()) progress.say("kept the hosts file that /etc/netns has for " + String.join(", ", ownHosts) + ": lab names not linked there");
-        Set<String> ran = new HashSet<>();
-        List<String> output = s.exec(t, plan.add(), plan.rerunExec(), ran);
-        for (String ns : ran) observed.put(ns, List.copyOf(observe(ns).addresses()));
-        if (!ran.isEmpty()) HostsFile.write(stateDir, t, observed);
         state.withDone(desired).withPending(List.of()).withObserved(observed).save(stateDir);
         return new Result(plan, output);
     }
@@ -224,7 +247,7 @@ public final class Labs {
      */
     public static List<Resource> applyFaults(Namespaces registry, String lab, List<Resource> from, List<Resource> to, List<Resource> labObjects) {
         Reconciler.Plan plan = Reconciler.plan(lab, to, from, Reconciler.Observation.NOTHING_GONE);
-        try (Applier s = new Applier(registry, Progress.SILENT, lab)) {
+        try (Applier s = new Applier(registry, Progress.SILENT, lab, null)) {
             s.labObjects = concat(labObjects, to);
             s.remove(plan.remove(), true);
             s.create(plan.add());
@@ -262,7 +285,7 @@ public final class Labs {
             List<Resource> desired = concat(base, FaultPlanner.resources(lab, w, fromFile, next, machine::netem));
             Reconciler.Plan plan = Reconciler.plan(lab, desired, st.done(), Reconciler.Observation.NOTHING_GONE);
             st.withPending(plan.add()).save(stateDir);
-            try (Applier s = new Applier(registry, progress, lab)) {
+            try (Applier s = new Applier(registry, progress, lab, stateDir)) {
                 s.labObjects = desired;
                 s.remove(plan.remove(), true);
                 try {
@@ -296,7 +319,7 @@ public final class Labs {
             all.addAll(minus(st.pending(), Reconciler.keys(st.done())));
             endProcesses(lab, all);
             List<Resource> removed;
-            try (Applier s = new Applier(registry, progress, lab)) {
+            try (Applier s = new Applier(registry, progress, lab, stateDir)) {
                 removed = s.remove(all, true);
             }
             HostsFile.remove(stateDir, lab, st.nodes().stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).toList());
@@ -323,9 +346,14 @@ public final class Labs {
             }
         }
         if (inodes.isEmpty()) return;
+        // again while something is found: a supervisor may start its service anew between the listing and its end
+        for (int round = 0; round < 3 && endProcessesOnce(lab, inodes); round++) { }
+    }
+
+    private boolean endProcessesOnce(String lab, Set<Long> inodes) {
         List<ProcessHandle> found = new ArrayList<>();
         for (long pid : Processes.inNamespaces(inodes)) ProcessHandle.of(pid).ifPresent(found::add);
-        if (found.isEmpty()) return;
+        if (found.isEmpty()) return false;
         List<String> names = new ArrayList<>();
         for (ProcessHandle p : found) {
             names.add(p.pid() + " (" + p.info().command().orElse("?") + ")");
@@ -343,6 +371,7 @@ public final class Labs {
             if (p.isAlive()) p.destroyForcibly();
         }
         progress.say("ended " + found.size() + " processes living in lab " + lab + "'s namespaces: " + String.join(", ", names));
+        return true;
     }
 
     public List<String> labs() { return LabState.labs(stateDir); }
@@ -382,6 +411,20 @@ public final class Labs {
             // an unreadable directory owns nothing we can see
         }
         return out;
+    }
+
+    /**
+     * The environment and binds a node's processes get ({@code nslab exec}), as the lab's file says now; none when
+     * the file cannot be read any more.
+     */
+    public dev.nslab.net.NetnsExec.Options execOptions(String lab, String node) {
+        try {
+            Topology t = TopologyParser.parseFile(Path.of(state(lab).file()));
+            return t.node(node).map(n -> ServiceApplier.options(n.programs().env(), n.programs().binds()))
+                    .orElse(dev.nslab.net.NetnsExec.Options.NONE);
+        } catch (LabFileException e) {
+            return dev.nslab.net.NetnsExec.Options.NONE;
+        }
     }
 
     public LabState state(String lab) {
@@ -453,7 +496,19 @@ public final class Labs {
         }
         Map<String, List<Processes.Info>> processes = new LinkedHashMap<>();
         Processes.byNamespace(nodeOfInode.keySet()).forEach((ino, list) -> processes.put(nodeOfInode.get(ino), list));
-        return new Status(st, present, st.done().size(), missing, processes);
+        List<ServiceState> services = new ArrayList<>();
+        Set<Long> ofServices = new HashSet<>();
+        for (Resource r : st.done()) {
+            if (r instanceof Resource.Service sv) {
+                ServiceApplier.State x = ServiceApplier.state(stateDir, lab, sv);
+                services.add(new ServiceState(x.node(), x.service(), x.state(), x.pid(), x.restarts(), ServiceApplier.log(stateDir, lab, x.node(), x.service())));
+                ofServices.addAll(x.processes());
+            }
+        }
+        // "every other process": those of the services are shown as services
+        processes.replaceAll((node, list) -> list.stream().filter(p -> !ofServices.contains(p.pid())).toList());
+        processes.values().removeIf(List::isEmpty);
+        return new Status(st, present, st.done().size(), missing, processes, services);
     }
 
     private Set<String> ovsBridgeNames() {

@@ -56,6 +56,9 @@ public final class Planner {
                 out.add(new Resource.Forwarding(ns, v6));
             }
             for (Topology.RouteDef r : n.routes()) out.add(new Resource.Route(ns, r));
+            for (Topology.ServiceDef s : n.programs().services()) {
+                out.add(new Resource.Service(ns, n.name(), s, n.programs().env(), n.programs().binds()));
+            }
         }
         out.sort(Comparator.comparingInt(Resource::phase));
         return out;

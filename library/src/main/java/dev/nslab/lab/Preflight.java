@@ -70,6 +70,19 @@ public final class Preflight {
                 }
             }
         }
+        for (NodeDef n : t.nodes()) {
+            for (Topology.BindDef b : n.programs().binds()) {
+                if (!java.nio.file.Files.exists(java.nio.file.Path.of(b.host()))) {
+                    throw new LabFileException(t.file(), b.line(), b.column(), "bind " + b + " of node " + n.name() + ": the host path "
+                            + b.host() + " does not exist (relative paths are relative to the lab file)");
+                }
+                if (!java.nio.file.Files.exists(java.nio.file.Path.of(b.node()))) {
+                    throw new LabFileException(t.file(), b.line(), b.column(), "bind " + b + " of node " + n.name() + ": the node path "
+                            + b.node() + " does not exist on this machine; nodes share the host's file system and nslab binds over "
+                            + "existing paths: create it first (mkdir -p " + b.node() + ")");
+                }
+            }
+        }
         LabNeeds needs = LabNeeds.of(t);
         long files = machine.openFiles();
         if (files < needs.descriptors()) {

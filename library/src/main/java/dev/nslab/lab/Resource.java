@@ -105,6 +105,20 @@ public sealed interface Resource {
         public int phase() { return 9; }
     }
 
+    /**
+     * A long-running program of a node, under a supervisor that restarts it by its policy, with the node's
+     * environment and binds. Every setting is in the key: an edited service is restarted, an unchanged one kept.
+     */
+    record Service(String ns, String node, Topology.ServiceDef def, java.util.Map<String, String> env, List<Topology.BindDef> binds)
+            implements Resource {
+        public String key() {
+            return "service " + ns + "/" + def.name() + " cmd " + def.cmd() + (def.ready() == null ? "" : " ready " + def.ready())
+                    + " restart " + def.restart().word() + (env.isEmpty() ? "" : " env " + new java.util.TreeMap<>(env))
+                    + (binds.isEmpty() ? "" : " binds " + binds);
+        }
+        public int phase() { return 10; }
+    }
+
     /** The namespace this object lives in (null: the root namespace or Open vSwitch). */
     default String namespace() {
         return switch (this) {
@@ -119,6 +133,7 @@ public sealed interface Resource {
             case Impair i -> i.ns();
             case Partition p -> p.ns();
             case Cut c -> c.a().ns();
+            case Service s -> s.ns();
         };
     }
 }

@@ -34,12 +34,13 @@ import java.util.zip.CRC32;
 public final class TopologyParser {
     /** containerlab keys that need containers: accepted and ignored, with one warning each. */
     private static final Set<String> CONTAINER_KEYS = Set.of("image", "mgmt", "mgmt-ipv4", "mgmt-ipv6", "mgmt_ipv4",
-            "mgmt_ipv6", "startup-config", "startup-delay", "enforce-startup-config", "binds", "env", "env-files", "ports",
+            "mgmt_ipv6", "startup-config", "startup-delay", "enforce-startup-config", "env-files", "ports",
             "labels", "cmd", "entrypoint", "user", "group", "type", "license", "network-mode", "runtime", "cpu", "cpu-set",
             "memory", "sysctls", "publish", "extras", "wait-for", "certificate", "healthcheck", "image-pull-policy",
             "dns", "aliases", "stages", "kinds", "defaults", "groups", "settings");
     private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings");
-    private static final Set<String> NODE_KEYS = Set.of("kind", "interfaces", "routes", "forwarding", "exec");
+    private static final Set<String> NODE_KEYS = Set.of("kind", "interfaces", "routes", "forwarding", "exec", "env", "binds", "services");
+    private static final Set<String> SERVICE_KEYS = Set.of("name", "cmd", "ready", "restart", "timeout");
 
     private final String file;
     private final List<String> warnings = new ArrayList<>();
@@ -146,10 +147,111 @@ public final class TopologyParser {
         Node ex = m.get("exec");
         if (ex != null && ex.value() != null) {
             if (kind != Kind.LINUX) throw ex.error("exec runs commands in linux nodes, not in the switch " + name);
-            if (ex.isList()) for (Node c : ex.list("exec")) exec.add(c.text("a command"));
-            else exec.add(ex.text("exec"));
+            if (ex.isList()) for (Node c : ex.list("exec")) exec.add(nodeName(c.text("a command"), name));
+            else exec.add(nodeName(ex.text("exec"), name));
         }
-        return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), n.line());
+        Topology.Programs programs = programs(name, kind, m);
+        return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), programs, n.line());
+    }
+
+    /** {@code env}, {@code binds} and {@code services} of a node (containerlab's keys, and nslab's services). */
+    private Topology.Programs programs(String node, Kind kind, Map<String, Node> m) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Node en = m.get("env");
+        if (en != null && en.value() != null) {
+            for (Map.Entry<String, Node> e : en.map("env of " + node + " (e.g. {GREETING: hello})").entrySet()) {
+                if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) throw e.getValue().error("\"" + e.getKey() + "\" is not an environment variable name");
+                env.put(e.getKey(), e.getValue().value() == null ? "" : nodeName(e.getValue().text("the value of " + e.getKey()), node));
+            }
+        }
+        List<Topology.BindDef> binds = new ArrayList<>();
+        Node bn = m.get("binds");
+        if (bn != null && bn.value() != null) {
+            Path base = Path.of(file).toAbsolutePath().getParent();
+            for (Node b : bn.list("binds of " + node)) {
+                String text = b.text("a bind (HOST:NODE or HOST:NODE:ro)");
+                String[] parts = text.split(":");
+                boolean ro = parts.length == 3 && parts[2].equals("ro");
+                if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !ro && !parts[2].equals("rw")) || parts[0].isEmpty()
+                        || !parts[1].startsWith("/")) {
+                    throw b.error("bind \"" + text + "\" is not HOST:NODE[:ro] (the node path absolute, e.g. ./site:/srv/site:ro)");
+                }
+                String host = base.resolve(parts[0]).normalize().toString();
+                binds.add(new Topology.BindDef(host, Path.of(parts[1]).normalize().toString(), ro, b.line(), b.column()));
+            }
+        }
+        List<Topology.ServiceDef> services = new ArrayList<>();
+        Node sn = m.get("services");
+        if (sn != null && sn.value() != null) {
+            Set<String> names = new java.util.HashSet<>();
+            for (Node x : sn.list("services of " + node)) {
+                Topology.ServiceDef svc = service(node, x);
+                svc = new Topology.ServiceDef(svc.name(), nodeName(svc.cmd(), node), svc.ready() instanceof Topology.Ready.Cmd c
+                        ? new Topology.Ready.Cmd(nodeName(c.cmd(), node)) : svc.ready(), svc.restart(), svc.timeoutMillis(), svc.line());
+                if (!names.add(svc.name())) throw (x.map("a service").getOrDefault("name", x)).error("node " + node + " has two services named " + svc.name());
+                services.add(svc);
+            }
+        }
+        boolean any = !env.isEmpty() || !binds.isEmpty() || !services.isEmpty();
+        if (any && kind != Kind.LINUX) {
+            Node at = en != null ? en : bn != null ? bn : sn;
+            throw at.error("env, binds and services belong to linux nodes, not to the switch " + node);
+        }
+        return any ? new Topology.Programs(Map.copyOf(env), List.copyOf(binds), List.copyOf(services)) : Topology.Programs.NONE;
+    }
+
+    private Topology.ServiceDef service(String node, Node x) {
+        Map<String, Node> m = x.map("a service (e.g. {name: web, cmd: \"python3 -m http.server 8000\", ready: {tcp: 8000}})");
+        for (Map.Entry<String, Node> e : m.entrySet()) if (!SERVICE_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), SERVICE_KEYS);
+        Node nameN = m.get("name");
+        if (nameN == null || nameN.value() == null) throw x.error("a service of node " + node + " needs a name (name: web)");
+        String name = nameN.text("the service's name");
+        if (!name.matches("[A-Za-z0-9_.-]{1,40}")) throw nameN.error("service name \"" + name + "\": use 1-40 letters, digits, - _ .");
+        Node cmdN = m.get("cmd");
+        if (cmdN == null || cmdN.value() == null) throw x.error("service " + name + " of node " + node + " needs a cmd (the program and its arguments, run with sh -c)");
+        String cmd = cmdN.text("cmd");
+        Topology.Ready ready = null;
+        Node rn = m.get("ready");
+        if (rn != null && rn.value() != null) {
+            Map<String, Node> r = rn.map("ready ({tcp: PORT}, {cmd: \"...\"} or {after: 2s})");
+            if (r.size() != 1) throw rn.error("ready takes one form: {tcp: PORT}, {cmd: \"...\"} or {after: 2s}");
+            Map.Entry<String, Node> e = r.entrySet().iterator().next();
+            ready = switch (e.getKey()) {
+                case "tcp" -> {
+                    int port = e.getValue().integer("a TCP port");
+                    if (port < 1 || port > 65535) throw e.getValue().error("TCP port " + port + " is out of range: use 1 to 65535");
+                    yield new Topology.Ready.Tcp(port);
+                }
+                case "cmd" -> new Topology.Ready.Cmd(e.getValue().text("a command"));
+                case "after" -> new Topology.Ready.After(millis(e.getValue(), "after"));
+                default -> throw e.getValue().error("unknown ready form \"" + e.getKey() + "\": use {tcp: PORT}, {cmd: \"...\"} or {after: 2s}");
+            };
+        }
+        Topology.Restart restart = Topology.Restart.NO;
+        Node rs = m.get("restart");
+        if (rs != null && rs.value() != null) {
+            String w = rs.value() instanceof Boolean bo ? (bo ? "always" : "no") : rs.text("restart");
+            restart = switch (w) {
+                case "no" -> Topology.Restart.NO;
+                case "on-failure" -> Topology.Restart.ON_FAILURE;
+                case "always" -> Topology.Restart.ALWAYS;
+                default -> throw rs.error("restart \"" + w + "\": use no, on-failure or always");
+            };
+        }
+        long timeout = m.containsKey("timeout") && m.get("timeout").value() != null ? millis(m.get("timeout"), "timeout") : 30_000;
+        return new Topology.ServiceDef(name, cmd, ready, restart, timeout, x.line());
+    }
+
+    /** containerlab's {@code __clabNodeName__}, the node's name, in commands and environment values. */
+    private static String nodeName(String text, String node) { return text.replace("__clabNodeName__", node); }
+
+    private static long millis(Node n, String what) {
+        String v = n.text(what).strip();
+        java.util.regex.Matcher mt = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m)?").matcher(v);
+        if (!mt.matches()) throw n.error(what + " \"" + v + "\" is not a duration: use 500ms, 2s or 1m");
+        double x = Double.parseDouble(mt.group(1));
+        String unit = mt.group(2) == null ? "s" : mt.group(2);
+        return Math.round(x * switch (unit) { case "ms" -> 1; case "m" -> 60_000; default -> 1_000; });
     }
 
     private List<Cidr> addresses(String iface, Node v) {

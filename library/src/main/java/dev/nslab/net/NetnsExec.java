@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -19,11 +20,22 @@ import java.util.function.Consumer;
 public final class NetnsExec {
     private NetnsExec() {}
 
+    /** A host path the process sees at {@code target} (read-only or not), in its private mount namespace. */
+    public record Bind(String source, String target, boolean readOnly) { }
+
+    /** What a process gets besides the namespace: environment variables and binds. */
+    public record Options(Map<String, String> env, List<Bind> binds) {
+        public static final Options NONE = new Options(Map.of(), List.of());
+    }
+
     /**
      * Prepares the calling thread; meant for a dedicated platform thread, never the caller's own. A file of
      * /etc/netns/NAME that cannot be bound is told to {@code warnings} in ip's words, and the rest goes on.
      */
-    static void enter(Namespaces registry, String name, Consumer<String> warnings) {
+    static void enter(Namespaces registry, String name, Consumer<String> warnings) { enter(registry, name, Options.NONE, warnings); }
+
+    /** The same, with {@code options}' binds mounted after /sys and /etc/netns. */
+    static void enter(Namespaces registry, String name, Options options, Consumer<String> warnings) {
         int fd = registry.open(NsRef.named(name));
         try {
             Libc.setns(fd, Libc.CLONE_NEWNET, name);
@@ -40,6 +52,10 @@ public final class NetnsExec {
         }
         Libc.mount(name, "/sys", "sysfs", 0, null);
         bindEtc(name, warnings);
+        for (Bind b : options.binds()) {
+            Libc.mount(b.source(), b.target(), "none", Libc.MS_BIND | Libc.MS_REC, null);
+            if (b.readOnly()) Libc.mount("none", b.target(), "none", Libc.MS_BIND | Libc.MS_REMOUNT | Libc.MS_RDONLY, null);
+        }
     }
 
     private static void bindEtc(String name, Consumer<String> warnings) {
@@ -65,9 +81,18 @@ public final class NetnsExec {
      * Used when the command is the last thing the process does, so signals and the terminal go straight to it.
      */
     public static KernelException exec(Namespaces registry, String name, List<String> command, Consumer<String> warnings) {
+        return exec(registry, name, command, Options.NONE, warnings);
+    }
+
+    /** The same, with {@code options}' environment (given to the command with env(1)) and binds. */
+    public static KernelException exec(Namespaces registry, String name, List<String> command, Options options, Consumer<String> warnings) {
         return NsThread.callOnFreshThread(name, () -> {
-            enter(registry, name, warnings);
-            throw Libc.execvp(command);
+            enter(registry, name, options, warnings);
+            if (options.env().isEmpty()) throw Libc.execvp(command);
+            List<String> argv = new java.util.ArrayList<>(List.of("env"));
+            options.env().forEach((k, v) -> argv.add(k + "=" + v));
+            argv.addAll(command);
+            throw Libc.execvp(argv);
         });
     }
 
@@ -88,13 +113,21 @@ public final class NetnsExec {
      * {@code log} and no input, and returns at once with its process id: it outlives this process.
      */
     public static long spawn(Namespaces registry, String name, List<String> command, java.nio.file.Path log, Consumer<String> warnings) {
+        return spawn(registry, name, command, log, Options.NONE, warnings);
+    }
+
+    /** The same, with {@code options}' environment and binds. */
+    public static long spawn(Namespaces registry, String name, List<String> command, java.nio.file.Path log, Options options,
+                             Consumer<String> warnings) {
         return NsThread.callOnFreshThread(name, () -> {
-            enter(registry, name, warnings);
+            enter(registry, name, options, warnings);
             List<String> argv = new java.util.ArrayList<>(List.of("setsid"));
             argv.addAll(command);
             try {
                 java.nio.file.Files.createDirectories(log.getParent());
-                Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                ProcessBuilder pb = new ProcessBuilder(argv);
+                pb.environment().putAll(options.env());
+                Process p = pb.redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 return p.pid();
@@ -129,11 +162,18 @@ public final class NetnsExec {
      * returns when the command does, though the background process still holds its output open.
      */
     public static Output capture(Namespaces registry, String name, List<String> command, Consumer<String> warnings) {
+        return capture(registry, name, command, Options.NONE, warnings);
+    }
+
+    /** The same, with {@code options}' environment and binds. */
+    public static Output capture(Namespaces registry, String name, List<String> command, Options options, Consumer<String> warnings) {
         return NsThread.callOnFreshThread(name, () -> {
-            enter(registry, name, warnings);
+            enter(registry, name, options, warnings);
             java.nio.file.Path out = java.nio.file.Files.createTempFile("nslab-exec", ".out");
             try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                ProcessBuilder pb = new ProcessBuilder(command);
+                pb.environment().putAll(options.env());
+                Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 int status = p.waitFor();
                 return new Output(status, java.nio.file.Files.readString(out, java.nio.charset.StandardCharsets.UTF_8));

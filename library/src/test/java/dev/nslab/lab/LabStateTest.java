@@ -38,6 +38,34 @@ class LabStateTest {
     }
 
     @Test
+    void servicesSurviveARoundTripAndTheirEditsChangeTheirKeys() {
+        String text = """
+                name: s
+                topology:
+                  nodes:
+                    a:
+                      env: {X: "1"}
+                      binds: ["/tmp:/mnt:ro"]
+                      services:
+                        - {name: web, cmd: "python3 -m http.server", ready: {tcp: 8000}, restart: on-failure, timeout: 5s}
+                        - {name: w2, cmd: "sleep 9", ready: {after: 500ms}}
+                        - {name: w3, cmd: "sleep 9", ready: {cmd: "true"}, restart: always}
+                        - {name: w4, cmd: "sleep 9"}
+                  links: []
+                """;
+        Topology t = TopologyParser.parse("s.yml", text);
+        List<Resource> rs = Planner.resources(t);
+        assertEquals(5, rs.size(), rs.toString());
+        LabState st = new LabState("s", "/x/s.yml", "s-", List.of(new LabState.NodeInfo("a", "linux", "s-a")), rs, List.of(), Map.of(), null);
+        st.save(dir);
+        assertEquals(st, LabState.load(dir, "s"));
+        Topology edited = TopologyParser.parse("s.yml", text.replace("sleep 9\", ready: {after", "sleep 10\", ready: {after"));
+        List<String> before = rs.stream().map(Resource::key).toList(), after = Planner.resources(edited).stream().map(Resource::key).toList();
+        assertEquals(1, before.stream().filter(k -> !after.contains(k)).count(), "only the edited service changes");
+        assertTrue(before.stream().anyMatch(k -> k.contains("env {X=1}") && k.contains("binds [/tmp:/mnt:ro]")), before.toString());
+    }
+
+    @Test
     void anUnreadableStateFileIsReportedWithWhatToDo() throws Exception {
         Files.writeString(dir.resolve("r.json"), "{\"lab\": \"r\", \"done\": [{\"type\": \"teleporter\"}]}");
         LabException e = assertThrows(LabException.class, () -> LabState.load(dir, "r"));
