@@ -43,6 +43,7 @@ public final class TopologyParser {
     private static final Set<String> SERVICE_KEYS = Set.of("name", "cmd", "ready", "restart", "timeout");
 
     private final String file;
+    private String labName;
     private final List<String> warnings = new ArrayList<>();
 
     private TopologyParser(String file) {
@@ -83,6 +84,7 @@ public final class TopologyParser {
             throw nameNode.error("lab name \"" + name + "\" is not valid: use 1 to 40 letters, digits, \"-\", \"_\" or \".\"");
         }
         String prefix = top.containsKey("prefix") && top.get("prefix").value() != null ? top.get("prefix").text("prefix") : name + "-";
+        labName = name;
         Node topo = required(root, top, "topology", "the nodes and links, under \"topology:\"");
         Map<String, Node> t = topo.map("topology");
         for (Map.Entry<String, Node> e : t.entrySet()) {
@@ -169,7 +171,7 @@ public final class TopologyParser {
         if (bn != null && bn.value() != null) {
             Path base = Path.of(file).toAbsolutePath().getParent();
             for (Node b : bn.list("binds of " + node)) {
-                String text = b.text("a bind (HOST:NODE or HOST:NODE:ro)");
+                String text = nodeName(b.text("a bind (HOST:NODE or HOST:NODE:ro)"), node);
                 String[] parts = text.split(":");
                 boolean ro = parts.length == 3 && parts[2].equals("ro");
                 if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !ro && !parts[2].equals("rw")) || parts[0].isEmpty()
@@ -242,8 +244,14 @@ public final class TopologyParser {
         return new Topology.ServiceDef(name, cmd, ready, restart, timeout, x.line());
     }
 
-    /** containerlab's {@code __clabNodeName__}, the node's name, in commands and environment values. */
-    private static String nodeName(String text, String node) { return text.replace("__clabNodeName__", node); }
+    /**
+     * containerlab's {@code __clabNodeName__} (the node's name) and {@code __clabNodeDir__} (where containerlab keeps
+     * a node's files: {@code DIR_OF_THE_FILE/clab-LAB/NODE}), in commands, environment values and binds.
+     */
+    private String nodeName(String text, String node) {
+        String dir = Path.of(file).toAbsolutePath().getParent().resolve("clab-" + labName).resolve(node).toString();
+        return text.replace("__clabNodeName__", node).replace("__clabNodeDir__", dir);
+    }
 
     private static long millis(Node n, String what) {
         String v = n.text(what).strip();

@@ -50,7 +50,7 @@ class LabStateTest {
                         - {name: web, cmd: "python3 -m http.server", ready: {tcp: 8000}, restart: on-failure, timeout: 5s}
                         - {name: w2, cmd: "sleep 9", ready: {after: 500ms}}
                         - {name: w3, cmd: "sleep 9", ready: {cmd: "true"}, restart: always}
-                        - {name: w4, cmd: "sleep 9"}
+                        - {name: w4, cmd: "echo __clabNodeName__ __clabNodeDir__"}
                   links: []
                 """;
         Topology t = TopologyParser.parse("s.yml", text);
@@ -63,6 +63,8 @@ class LabStateTest {
         List<String> before = rs.stream().map(Resource::key).toList(), after = Planner.resources(edited).stream().map(Resource::key).toList();
         assertEquals(1, before.stream().filter(k -> !after.contains(k)).count(), "only the edited service changes");
         assertTrue(before.stream().anyMatch(k -> k.contains("env {X=1}") && k.contains("binds [/tmp:/mnt:ro]")), before.toString());
+        String here = java.nio.file.Path.of("s.yml").toAbsolutePath().getParent().toString();
+        assertTrue(before.stream().anyMatch(k -> k.contains("cmd echo a " + here + "/clab-s/a ")), "containerlab's substitutions: " + before);
     }
 
     @Test
