@@ -33,12 +33,17 @@ import java.util.zip.CRC32;
  */
 public final class TopologyParser {
     /** containerlab keys that need containers: accepted and ignored, with one warning each. */
-    private static final Set<String> CONTAINER_KEYS = Set.of("image", "mgmt", "mgmt-ipv4", "mgmt-ipv6", "mgmt_ipv4",
-            "mgmt_ipv6", "startup-config", "startup-delay", "enforce-startup-config", "env-files", "ports",
-            "labels", "cmd", "entrypoint", "user", "group", "type", "license", "network-mode", "runtime", "cpu", "cpu-set",
-            "memory", "sysctls", "publish", "extras", "wait-for", "certificate", "healthcheck", "image-pull-policy",
-            "dns", "aliases", "stages", "kinds", "defaults", "groups", "settings");
-    private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings");
+    private static final Set<String> CONTAINER_KEYS = Set.of(
+            // every other node key of containerlab's published schema (schemas/clab.schema.json), which nslab does not honour
+            "aliases", "auto-remove", "cap-add", "certificate", "cgroup-parent", "cgroupns-mode", "cmd", "components", "config",
+            "cpu", "cpu-set", "credentials", "devices", "dns", "enforce-startup-config", "entrypoint", "env-files", "extras",
+            "group", "healthcheck", "hostname", "image", "image-pull-policy", "labels", "license", "link-apply-mode", "memory",
+            "mgmt-ipv4", "mgmt-ipv6", "network-mode", "pid-mode", "ports", "privileged", "restart-policy", "runtime",
+            "security-opts", "shm-size", "stages", "startup-config", "startup-delay", "suppress-startup-config", "sysctls",
+            "tmpfs", "type", "user", "volumes",
+            // older spellings and keys of other levels that reach here
+            "mgmt", "mgmt_ipv4", "mgmt_ipv6", "publish", "wait-for", "kinds", "defaults", "groups", "settings");
+    private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings", "debug");
     private static final Set<String> NODE_KEYS = Set.of("kind", "interfaces", "routes", "forwarding", "exec", "env", "binds", "services");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "cmd", "ready", "restart", "timeout");
 
@@ -75,7 +80,9 @@ public final class TopologyParser {
     private Topology topology(Node root) {
         Map<String, Node> top = root.map("the file");
         for (Map.Entry<String, Node> e : top.entrySet()) {
-            if (e.getKey().equals("mgmt") || e.getKey().equals("settings")) warn(e.getValue(), "\"" + e.getKey() + "\" means nothing without containers: ignored");
+            if (e.getKey().equals("mgmt") || e.getKey().equals("settings") || e.getKey().equals("debug")) {
+                warn(e.getValue(), "\"" + e.getKey() + "\" means nothing without containers: ignored");
+            }
             else if (!TOP_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), TOP_KEYS);
         }
         Node nameNode = required(root, top, "name", "the lab's name, e.g. \"name: vlan-demo\"");

@@ -1,5 +1,8 @@
 package dev.nslab.lab;
 
+import java.util.List;
+import java.util.Set;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +40,29 @@ class TopologyParserTest {
         String p1 = t1.links().get(0).b().iface(), p2 = t1.links().get(1).b().iface();
         assertTrue(p1.matches("nl[0-9a-f]{8}") && p2.matches("nl[0-9a-f]{8}") && !p1.equals(p2), p1 + " " + p2);
         assertEquals(p1, t2.links().get(0).b().iface());
+    }
+
+    @Test
+    void everyNodeKeyOfContainerlabsSchemaIsAcceptedWithAWarning() {
+        // the node properties of containerlab's schemas/clab.schema.json; kind, exec, env and binds are honoured
+        List<String> keys = List.of("aliases", "auto-remove", "binds", "cap-add", "certificate", "cgroup-parent", "cgroupns-mode",
+                "cmd", "components", "config", "cpu", "cpu-set", "credentials", "devices", "dns", "enforce-startup-config",
+                "entrypoint", "env", "env-files", "exec", "extras", "group", "healthcheck", "hostname", "image",
+                "image-pull-policy", "kind", "labels", "license", "link-apply-mode", "memory", "mgmt-ipv4", "mgmt-ipv6",
+                "network-mode", "pid-mode", "ports", "privileged", "restart-policy", "runtime", "security-opts", "shm-size",
+                "stages", "startup-config", "startup-delay", "suppress-startup-config", "sysctls", "tmpfs", "type", "user",
+                "volumes");
+        Set<String> honoured = Set.of("kind", "exec", "env", "binds");
+        for (String k : keys) {
+            String value = switch (k) {
+                case "kind" -> "linux";
+                case "exec", "binds" -> "[]";
+                case "env" -> "{}";
+                default -> "x";
+            };
+            Topology t = TopologyParser.parse("k.yml", "name: k\ndebug: true\ntopology:\n  nodes:\n    a: {" + k + ": " + value + "}\n  links: []\n");
+            boolean warned = t.warnings().stream().anyMatch(w -> w.contains("\"" + k + "\" of node a"));
+            assertEquals(!honoured.contains(k), warned, k + ": " + t.warnings());
+        }
     }
 }
