@@ -90,7 +90,12 @@ public final class TopologyParser {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")) {
             throw nameNode.error("lab name \"" + name + "\" is not valid: use 1 to 40 letters, digits, \"-\", \"_\" or \".\"");
         }
-        String prefix = top.containsKey("prefix") && top.get("prefix").value() != null ? top.get("prefix").text("prefix") : name + "-";
+        String prefix = name + "-";
+        if (top.containsKey("prefix") && top.get("prefix").value() != null) {
+            // as containerlab names its containers: PREFIX-LAB-NODE; "__lab-name": LAB-NODE; "": NODE
+            String p = top.get("prefix").text("prefix");
+            prefix = p.isEmpty() ? "" : p.equals("__lab-name") ? name + "-" : p + "-" + name + "-";
+        }
         labName = name;
         Node topo = required(root, top, "topology", "the nodes and links, under \"topology:\"");
         Map<String, Node> t = topo.map("topology");

@@ -65,4 +65,13 @@ class TopologyParserTest {
             assertEquals(!honoured.contains(k), warned, k + ": " + t.warnings());
         }
     }
+
+    @Test
+    void prefixNamesNamespacesAsContainerlabNamesContainers() {
+        String body = "topology:\n  nodes:\n    a: {}\n  links: []\n";
+        assertEquals("lab1-a", TopologyParser.parse("p.yml", "name: lab1\n" + body).namespace("a"), "no prefix: LAB-NODE");
+        assertEquals("a", TopologyParser.parse("p.yml", "name: lab1\nprefix: \"\"\n" + body).namespace("a"));
+        assertEquals("lab1-a", TopologyParser.parse("p.yml", "name: lab1\nprefix: __lab-name\n" + body).namespace("a"));
+        assertEquals("pp-lab1-a", TopologyParser.parse("p.yml", "name: lab1\nprefix: pp\n" + body).namespace("a"));
+    }
 }
