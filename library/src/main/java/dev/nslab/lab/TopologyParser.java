@@ -341,11 +341,20 @@ public final class TopologyParser {
     private LinkDef link(Node l, Map<String, NodeDef> nodes, String lab) {
         Map<String, Node> m = l.map("a link (e.g. {endpoints: [\"ns1:eth1\", \"sw:p1\"]})");
         for (Map.Entry<String, Node> e : m.entrySet()) {
-            if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" of a link means nothing without containers: ignored");
-            else if (!LINK_KEYS.contains(e.getKey())) {
+            if (CONTAINER_KEYS.contains(e.getKey()) && !LINK_KEYS.contains(e.getKey())) {
+                warn(e.getValue(), "\"" + e.getKey() + "\" of a link means nothing without containers: ignored");
+            } else if (!LINK_KEYS.contains(e.getKey())) {
                 throw unknownKey(e.getValue(), e.getKey(), LINK_KEYS);
             }
         }
+        if (m.containsKey("type") && m.get("type").value() != null) {
+            String type = m.get("type").text("type");
+            if (!type.equals("veth")) {
+                throw m.get("type").error("link type \"" + type + "\" is not supported by nslab yet (it makes veth links: type: veth, "
+                        + "or the brief form)" + (type.equals("dummy") ? "; dummy links also need the dummy kernel module (CONFIG_DUMMY)" : ""));
+            }
+        }
+        for (String k : List.of("vars", "labels")) if (m.containsKey(k)) warn(m.get(k), "\"" + k + "\" of a link means nothing to nslab: ignored");
         Node epN = m.get("endpoints");
         if (epN == null || epN.value() == null) throw l.error("a link needs \"endpoints: [NODE:IFACE, NODE:IFACE]\"");
         List<Node> eps = epN.list("endpoints");
@@ -386,7 +395,7 @@ public final class TopologyParser {
         return new LinkDef(a, b, vlan, trunks == null ? null : List.copyOf(trunks), mtu, imp, l.line());
     }
 
-    private static final Set<String> LINK_KEYS = Set.of("endpoints", "vlan", "trunks", "mtu", "impairments");
+    private static final Set<String> LINK_KEYS = Set.of("endpoints", "vlan", "trunks", "mtu", "impairments", "type", "vars", "labels");
 
     /**
      * {@code impairments: {rate: 10mbit, loss: 1%}} for both ends (each end's sending), or, keyed by endpoint,
@@ -422,21 +431,40 @@ public final class TopologyParser {
     }
 
     private Endpoint endpoint(Node e, Node other, Map<String, NodeDef> nodes, String lab) {
-        String text = e.text("an endpoint");
+        String text = endpointText(e);
         int colon = text.indexOf(':');
         String node = colon < 0 ? text : text.substring(0, colon);
         String iface = colon < 0 ? null : text.substring(colon + 1);
         NodeDef n = nodes.get(node);
+        if (n == null && Set.of("host", "mgmt-net", "macvlan").contains(node)) {
+            throw e.error("endpoint \"" + text + "\": containerlab's " + node + " endpoints (" + switch (node) {
+                case "host" -> "an end in the root namespace";
+                case "mgmt-net" -> "an end on the management network";
+                default -> "a macvlan on a host interface";
+            } + ") are not supported by nslab yet; join the node to a kind: bridge or ovs-bridge node instead");
+        }
         if (n == null) {
             throw e.error("endpoint \"" + text + "\" names node \"" + node + "\", which is not under topology.nodes (nodes: "
                     + String.join(", ", nodes.keySet().stream().sorted().toList()) + ")");
         }
         if (iface == null || iface.isEmpty()) {
             if (!n.isSwitch()) throw e.error("endpoint \"" + text + "\" needs an interface name: \"" + node + ":eth1\"");
-            iface = generatedName(lab, node, other.text("an endpoint"));
+            iface = generatedName(lab, node, endpointText(other));
         }
         checkIfName(e, iface, "interface name");
         return new Endpoint(node, iface);
+    }
+
+    /** "NODE:IFACE", from the brief form or from containerlab's extended one ({node: ..., interface: ...}). */
+    private String endpointText(Node e) {
+        if (!e.isMap()) return e.text("an endpoint");
+        Map<String, Node> m = e.map("an endpoint");
+        for (Map.Entry<String, Node> x : m.entrySet()) {
+            if (x.getKey().equals("mac") || x.getKey().equals("vars")) warn(x.getValue(), "\"" + x.getKey() + "\" of an endpoint is not set by nslab: ignored");
+            else if (!x.getKey().equals("node") && !x.getKey().equals("interface")) throw unknownKey(x.getValue(), x.getKey(), Set.of("node", "interface", "mac"));
+        }
+        if (!m.containsKey("node")) throw e.error("an endpoint needs its node ({node: a, interface: eth1})");
+        return m.get("node").text("node") + (m.containsKey("interface") ? ":" + m.get("interface").text("interface") : "");
     }
 
     /** A switch-side name the file left out: short, the same on every run, different for every cable. */

@@ -66,6 +66,13 @@ final class Yaml {
     }
 
     static Node parse(String file, String text) {
+        int tpl = text.indexOf("{{");
+        if (tpl >= 0 && text.indexOf("}}", tpl) > 0) {
+            int line = (int) text.substring(0, tpl).chars().filter(c -> c == '\n').count() + 1;
+            int column = tpl - text.lastIndexOf('\n', tpl - 1);
+            throw new LabFileException(file, line, column, "Go template syntax (\"{{ ... }}\"): this is a template, not a topology; "
+                    + "render it first (containerlab renders .gotmpl files with its template variables)");
+        }
         try (JsonParser p = new YAMLFactory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new LabFileException(file, 1, 1, "the file is empty: it needs at least \"name:\" and \"topology:\"");

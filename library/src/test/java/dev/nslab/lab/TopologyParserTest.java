@@ -74,4 +74,26 @@ class TopologyParserTest {
         assertEquals("lab1-a", TopologyParser.parse("p.yml", "name: lab1\nprefix: __lab-name\n" + body).namespace("a"));
         assertEquals("pp-lab1-a", TopologyParser.parse("p.yml", "name: lab1\nprefix: pp\n" + body).namespace("a"));
     }
+
+    @Test
+    void containerlabsExtendedVethLinksReadAndOtherFormsRefusedByName() {
+        String nodes = "name: x\ntopology:\n  nodes:\n    a: {}\n    b: {}\n  links:\n";
+        Topology t = TopologyParser.parse("x.yml", nodes + "    - type: veth\n      endpoints:\n        - {node: a, interface: eth1, mac: 02:00:00:00:00:01}\n"
+                + "        - node: b\n          interface: eth2\n");
+        assertEquals("a:eth1", t.links().getFirst().a().toString());
+        assertEquals("b:eth2", t.links().getFirst().b().toString());
+        assertTrue(t.warnings().stream().anyMatch(w -> w.contains("\"mac\" of an endpoint")), t.warnings().toString());
+        String[][] refused = {
+                {"    - {type: vxlan, endpoints: [\"a:eth1\"]}\n", "link type \"vxlan\" is not supported"},
+                {"    - {type: dummy, endpoints: [\"a:eth1\"]}\n", "CONFIG_DUMMY"},
+                {"    - endpoints: [\"host:eth1\", \"a:eth1\"]\n", "containerlab's host endpoints"},
+                {"    - endpoints: [\"macvlan:enp1\", \"a:eth1\"]\n", "macvlan endpoints"},
+        };
+        for (String[] r : refused) {
+            LabFileException e = assertThrows(LabFileException.class, () -> TopologyParser.parse("x.yml", nodes + r[0]));
+            assertTrue(e.getMessage().contains(r[1]), e.getMessage());
+        }
+        LabFileException tpl = assertThrows(LabFileException.class, () -> TopologyParser.parse("x.yml", "name: x\n{{ if .a }}\n"));
+        assertTrue(tpl.getMessage().startsWith("x.yml:2:1: Go template syntax"), tpl.getMessage());
+    }
 }
