@@ -168,7 +168,7 @@ public final class Cli {
         if (obj.equals("inventory") || obj.equals("inv")) return new InventoryCmd(this).inventory(a);
         if (obj.equals("graph")) return new InventoryCmd(this).graph(a);
         if (obj.equals("up") || obj.equals("down") || obj.equals("status") || obj.equals("ls") || obj.equals("exec")
-                || obj.equals("verify") || obj.equals("logs")) {
+                || obj.equals("verify") || obj.equals("logs") || LabCmd.CLAB_VERBS.containsKey(obj)) {
             return new LabCmd(this).run(obj, a);
         }
         if (FaultCmd.VERBS.contains(obj)) return new FaultCmd(this).run(obj, a);

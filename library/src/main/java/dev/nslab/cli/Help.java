@@ -143,6 +143,8 @@ final class Help {
                                                             when something was judged, all of it agrees and every pair
                                                             could be measured); --sample N: N pairs at random
                                                             nslab up --verify FILE
+                containerlab's words work too: deploy -t FILE (up), destroy -t FILE [--cleanup] (down), inspect [-t FILE]
+                [--format json] (status); up and deploy without a file take the single *.clab.yml of this directory.
                 Options: --state-dir DIR (default /run/nslab, or $NSLAB_STATE_DIR)
                 Before anything is created, up checks the lab against the kernel's limits: it refuses what cannot work
                 (a Linux bridge of more than 1,024 ports) at file:line, and raises the shared neighbour table

@@ -34,7 +34,12 @@ final class LabCmd {
 
     void stateDir(Path dir) { stateDir = dir; }
 
+    /** containerlab's verbs, taking its flags: deploy = up, destroy = down, inspect = status. */
+    static final java.util.Map<String, String> CLAB_VERBS = java.util.Map.of("deploy", "up", "destroy", "down", "inspect", "status");
+
     int run(String verb, Args a) {
+        String asTyped = verb;
+        verb = CLAB_VERBS.getOrDefault(verb, verb);
         List<String> words = new ArrayList<>();
         boolean dryRun = false, all = false, verify = false, stale = false, detach = false, follow = false;
         int sample = 0;
@@ -50,6 +55,13 @@ final class LabCmd {
                 case "--verify" -> verify = true;
                 case "--sample" -> sample = sampleSize(a.value("--sample"));
                 case "-j", "--json" -> cli.json = true;
+                case "-t", "--topo" -> words.add(a.value(w));          // containerlab's way of naming the file
+                case "--cleanup", "--reconfigure" -> { }                 // down removes everything anyway; up reconciles
+                case "--format" -> {
+                    String f = a.value("--format");
+                    if (f.equals("json")) cli.json = true;
+                    else if (!f.equals("table")) throw new UsageException("nslab " + asTyped + ": --format takes json or table, not \"" + f + "\"");
+                }
                 case "--state-dir" -> stateDir = Path.of(a.value("--state-dir"));
                 case "--" -> command = new ArrayList<>(a.rest());
                 case "help", "-h", "--help" -> {
@@ -66,6 +78,7 @@ final class LabCmd {
                 }
             }
         }
+        if ((verb.equals("up") || verb.equals("down")) && words.isEmpty() && !all && !stale) words.add(onlyLabFileHere(asTyped));
         Labs labs = new Labs(cli.registry, stateDir, progress());
         return switch (verb) {
             case "up" -> {
@@ -79,6 +92,19 @@ final class LabCmd {
             case "logs" -> logs(labs, words, follow);
             default -> throw new IllegalStateException(verb);
         };
+    }
+
+    /** As containerlab: without a file, the single *.clab.yml or *.clab.yaml of the current directory. */
+    private static String onlyLabFileHere(String verb) {
+        List<String> found = new ArrayList<>();
+        try (var ds = Files.newDirectoryStream(Path.of("."), "*.clab.{yml,yaml}")) {
+            for (Path p : ds) found.add(p.getFileName().toString());
+        } catch (java.io.IOException e) {
+            // an unreadable directory holds no lab file we can use
+        }
+        if (found.size() == 1) return found.getFirst();
+        throw new UsageException("Usage: nslab " + verb + " FILE (" + (found.isEmpty() ? "no *.clab.yml in this directory"
+                : "several *.clab.yml here: " + String.join(", ", found.stream().sorted().toList())) + ")");
     }
 
     private static int sampleSize(String text) {

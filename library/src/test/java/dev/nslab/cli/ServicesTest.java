@@ -175,4 +175,25 @@ class ServicesTest {
         }
         assertTrue(t.ipNetnsList().stream().noneMatch(n -> n.startsWith(t.n("bad"))));
     }
+
+    @Test
+    void containerlabsVerbsTakeItsFlags() throws Exception {
+        Path f = t.writeNamed(dir, "bad.clab.yml", """
+                name: @bad
+                topology:
+                  nodes:
+                    a: {interfaces: {eth0: 10.32.0.1/24}}
+                    b: {interfaces: {eth0: 10.32.0.2/24}}
+                  links:
+                    - endpoints: ["a:eth0", "b:eth0"]
+                """);
+        lab("deploy", "-t", f.toString(), "--reconfigure").ok();
+        JsonNode st = TestNet.json(lab("inspect", "-t", f.toString(), "--format", "json").ok().out());
+        assertEquals(t.n("bad"), st.path("lab").asText());
+        assertTrue(st.path("healthy").asBoolean());
+        lab("destroy", "-t", f.toString(), "--cleanup").ok();
+        assertTrue(t.ipNetnsList().stream().noneMatch(n -> n.startsWith(t.n("bad"))));
+        // without a file: the single *.clab.yml of the working directory (the repository root has none)
+        assertTrue(lab("deploy").fails().err().contains("no *.clab.yml in this directory"));
+    }
 }
