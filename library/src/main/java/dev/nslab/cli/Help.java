@@ -55,7 +55,8 @@ final class Help {
         o.print("""
                 Usage: nslab route { add | del } { PREFIX | default } [via ADDRESS] [dev IFNAME] [metric N]
                        nslab route [ show [PREFIX | default] [dev IFNAME] ]
-                Shows the main table; -6 shows IPv6 routes.
+                       nslab route get ADDRESS
+                Shows the main table; -6 shows IPv6 routes. get: the route the kernel takes to ADDRESS.
                 """);
     }
 

@@ -6,6 +6,7 @@ import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Route;
+import dev.nslab.net.RouteLookup;
 import dev.nslab.net.RouteSpec;
 import dev.nslab.error.KernelException;
 
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code nslab route add | del | show} (alias {@code r}). */
 final class RouteCmd extends ObjectCmd {
@@ -25,7 +27,85 @@ final class RouteCmd extends ObjectCmd {
     @Override void help(java.io.PrintStream out) { Help.route(out); }
 
     @Override
-    Integer verb(String cmd, Args a) { return addOrDelete(cmd, a, this::change); }
+    Integer verb(String cmd, Args a) {
+        if (Args.matches(cmd, "get")) return get(a);
+        return addOrDelete(cmd, a, this::change);
+    }
+
+    /** Only the RTCF flags iproute2 names, in its order, above the 16 bits of RTM_F_* flags. */
+    private static final int[] CACHE_FLAGS = {0x80000000, 0x40000000, 0x20000000, 0x10000000, 0x08000000, 0x00800000,
+            0x00400000, 0x00020000, 0x04000000, 0x00040000, 0x01000000, 0x00200000, 0x00010000, 0x00080000};
+    private static final String[] CACHE_NAMES = {"local", "reject", "mc", "brd", "dst-nat", "src-nat", "masq", "dst-direct",
+            "src-direct", "redirected", "redirect", "fastroute", "notify", "proxy"};
+
+    /** {@code route get ADDRESS}: the route the kernel would use, printed as ip prints it. */
+    private int get(Args a) {
+        String to = null;
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("to")) to = a.value("to");
+            else if (to == null && !w.startsWith("-") && !Set.of("from", "iif", "oif", "dev", "mark", "vrf", "fibmatch", "connected").contains(w)) to = w;
+            else throw new UsageException("nslab route get: \"" + w + "\" is not supported yet (nslab asks for a destination only)");
+        }
+        if (to == null) throw new UsageException("need at least a destination address");
+        InetAddress dst = address(to);
+        if (cli.family != null && Cidr.family(dst) != cli.family) throw new UsageException("Error: inet prefix is expected rather than \"" + to + "\".");
+        NetHandle h = cli.handle(ns);
+        RouteLookup l = h.getRoute(dst);
+        Route r = l.route();
+        String dev = r.oif() == 0 ? null : h.findLink(r.oif()).map(Link::name).orElse("if" + r.oif());
+        boolean cloned = (r.flags() & 0x200) != 0; // RTM_F_CLONED
+        List<String> cache = new ArrayList<>();
+        for (int i = 0; i < CACHE_FLAGS.length; i++) if ((r.flags() & CACHE_FLAGS[i]) != 0) cache.add(CACHE_NAMES[i]);
+        boolean v4 = r.family() == Family.INET;
+        if (cli.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (r.type() != 1) m.put("type", typeName(r.type()));
+            m.put("dst", r.dst() == null ? "default" : Cidr.format(r.dst().address()));
+            if (l.from() != null) m.put("from", Cidr.format(l.from()));
+            if (r.gateway() != null) m.put("gateway", Cidr.format(r.gateway()));
+            if (dev != null) m.put("dev", dev);
+            if (r.table() != 0 && r.table() != 254) m.put("table", tableName(r.table()));
+            if (!cloned && r.protocol() != 3) m.put("protocol", protoName(r.protocol()));
+            if (!cloned && r.scope() != 0) m.put("scope", AddressCmd.scopeName(r.scope()));
+            if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
+            if (r.priority() >= 0) m.put("metric", r.priority());
+            m.put("flags", List.of());
+            if (l.uid() != null) m.put("uid", l.uid());
+            if (v4 && cloned) m.put("cache", cache);
+            if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
+            cli.printJson(List.of(m));
+            return 0;
+        }
+        StringBuilder sb = new StringBuilder();
+        if (r.type() != 1) sb.append(typeName(r.type())).append(' ');
+        sb.append(r.dst() == null ? "default" : Cidr.format(r.dst().address())).append(' ');
+        if (l.from() != null) sb.append("from ").append(Cidr.format(l.from())).append(' ');
+        if (r.gateway() != null) sb.append("via ").append(Cidr.format(r.gateway())).append(' ');
+        if (dev != null) sb.append("dev ").append(dev).append(' ');
+        if (r.table() != 0 && r.table() != 254) sb.append("table ").append(tableName(r.table())).append(' ');
+        if (!cloned && r.protocol() != 3) sb.append("proto ").append(protoName(r.protocol())).append(' ');
+        if (!cloned && r.scope() != 0) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
+        if (r.prefsrc() != null) sb.append("src ").append(Cidr.format(r.prefsrc())).append(' ');
+        if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
+        if (l.uid() != null) sb.append("uid ").append(l.uid()).append(' ');
+        if (v4 && cloned) {
+            sb.append("\n    cache ");
+            if (!cache.isEmpty()) sb.append('<').append(String.join(",", cache)).append("> ");
+        }
+        if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
+        cli.out.println(sb);
+        return 0;
+    }
+
+    private static String tableName(int t) {
+        return switch (t) {
+            case 253 -> "default";
+            case 254 -> "main";
+            case 255 -> "local";
+            default -> String.valueOf(t);
+        };
+    }
 
     private int change(Args a, boolean add) {
         String dst = null, dev = null;

@@ -486,6 +486,22 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    /** The route a packet to {@code dst} would take from this namespace, as the kernel looks it up. */
+    public RouteLookup getRoute(InetAddress dst) {
+        Family fam = Cidr.family(dst);
+        NlRequest r = new RtMsg(fam.code(), fam == Family.INET ? 32 : 128, 0, 0, 0, 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETROUTE, 0));
+        r.attr(RTA_DST, dst.getAddress());
+        NlMessage m = nl.request(r);
+        RtMsg h = RtMsg.read(m);
+        NlAttrs a = m.attrs(RtMsg.LEN);
+        Route route = new Route(fam, a.has(RTA_DST) ? new Cidr(Cidr.fromBytes(a.bytes(RTA_DST)), h.dstLen()) : null,
+                a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null, a.u32(RTA_OIF, 0), a.u32(RTA_TABLE, h.table()),
+                h.protocol(), h.scope(), h.type(), a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
+                a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, h.flags(), a.u8(RTA_PREF, -1));
+        return new RouteLookup(route, a.has(RTA_SRC) ? Cidr.fromBytes(a.bytes(RTA_SRC)) : null, h.srcLen(),
+                a.has(RTA_UID) ? a.u32(RTA_UID, 0) : null);
+    }
+
     public void addRoute(RouteSpec spec) { changeRoute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec); }
 
     public void deleteRoute(RouteSpec spec) { changeRoute(RTM_DELROUTE, 0, spec); }

@@ -210,4 +210,24 @@ class LinkAddressRouteTest {
             }
         }
     }
+
+    @Test
+    void routeGetPrintsWhatIpPrints() {
+        String n = t.n("rg");
+        Sh.ok("ip", "netns", "add", n);
+        Sh.ok("ip", "-n", n, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        Sh.ok("ip", "-n", n, "addr", "add", "10.5.0.1/24", "dev", "v0");
+        Sh.ok("ip", "-n", n, "addr", "add", "fd00:5::1/64", "dev", "v0", "nodad");
+        for (String dev : List.of("v0", "v1", "lo")) Sh.ok("ip", "-n", n, "link", "set", dev, "up");
+        Sh.ok("ip", "-n", n, "route", "add", "10.9.0.0/16", "via", "10.5.0.2");
+        // on the link, through a gateway, local (cache <local>), IPv6 local and on the link, loopback
+        for (String a : List.of("10.5.0.2", "10.9.1.1", "10.5.0.1", "::1", "fd00:5::2", "127.0.0.1")) {
+            assertEquals(Sh.ok("ip", "-n", n, "route", "get", a), Nslab.run("-n", n, "route", "get", a).ok().out(), "route get " + a);
+            assertEquals(Sh.ok("ip", "-n", n, "-j", "route", "get", a).strip(), Nslab.run("-n", n, "-j", "route", "get", a).ok().out().strip(), "-j route get " + a);
+        }
+        Sh.Result ip = Sh.run("ip", "-n", n, "route", "get", "192.0.2.1");
+        Nslab.Out mine = Nslab.run("-n", n, "route", "get", "192.0.2.1");
+        assertEquals(ip.code(), mine.code(), "no route: ip's exit status");
+        assertEquals(ip.err().strip(), mine.err().strip());
+    }
 }
