@@ -54,9 +54,9 @@ final class Help {
     static void route(PrintStream o) {
         o.print("""
                 Usage: nslab route { add | del } { PREFIX | default } [via ADDRESS] [dev IFNAME] [metric N]
-                       nslab route [ show [PREFIX | default] [dev IFNAME] ]
+                       nslab route [ show [PREFIX | default] [dev IFNAME] [table main|local|default|all|N] ]
                        nslab route get ADDRESS
-                Shows the main table; -6 shows IPv6 routes. get: the route the kernel takes to ADDRESS.
+                Shows the main table (or the one named); -6 shows IPv6 routes. get: the route the kernel takes to ADDRESS.
                 """);
     }
 

@@ -163,13 +163,28 @@ final class RouteCmd extends ObjectCmd {
     @Override
     int show(Args a) {
         String prefix = null, dev = null;
+        Integer table = 254;
+        boolean tableGiven = false;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "dev" -> dev = a.value("dev");
                 case "table" -> {
                     String t = a.value("table");
-                    if (!t.equals("main")) throw new UsageException("Error: nslab shows the main table only.");
+                    tableGiven = true;
+                    table = switch (t) {
+                        case "main" -> 254;
+                        case "local" -> 255;
+                        case "default" -> 253;
+                        case "all", "0" -> null;
+                        default -> {
+                            try {
+                                yield Integer.parseInt(t);
+                            } catch (NumberFormatException e) {
+                                throw new UsageException("Error: argument \"" + t + "\" is wrong: table id value is invalid");
+                            }
+                        }
+                    };
                 }
                 default -> {
                     if (Args.matches(w, "help")) { Help.route(cli.out); return 0; }
@@ -178,7 +193,8 @@ final class RouteCmd extends ObjectCmd {
             }
         }
         NetHandle h = cli.handle(ns);
-        Family fam = cli.family == null ? Family.INET : cli.family;
+        // ip shows IPv4 unless told otherwise, except for "table all", which shows both families
+        Family fam = cli.family != null ? cli.family : table == null ? null : Family.INET;
         Cidr filter = null;
         if (prefix != null && !prefix.equals("default")) {
             try {
@@ -196,14 +212,15 @@ final class RouteCmd extends ObjectCmd {
         }
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
-        for (Route r : h.routes(fam)) {
+        boolean showTable = table == null; // ip names the table of each route only when it shows them all
+        for (Route r : h.routes(fam, table)) {
             if (prefix != null && prefix.equals("default") && !r.isDefault()) continue;
             if (filter != null && (r.isDefault() || !r.dst().network().equals(filter.network()))) continue;
             String devName = r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
             if (dev != null && !dev.equals(devName)) continue;
             boolean linkdown = r.oif() != 0 && !up.getOrDefault(r.oif(), true);
-            if (cli.json) json.add(json(r, devName, linkdown));
-            else text(sb, r, devName, linkdown);
+            if (cli.json) json.add(json(r, devName, linkdown, showTable));
+            else text(sb, r, devName, linkdown, showTable);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -246,31 +263,33 @@ final class RouteCmd extends ObjectCmd {
         };
     }
 
-    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown) {
+    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown, boolean showTable) {
         if (r.type() != 1) sb.append(typeName(r.type())).append(' ');
         sb.append(r.dstText());
         if (r.gateway() != null) sb.append(" via ").append(Cidr.format(r.gateway()));
         if (dev != null) sb.append(" dev ").append(dev);
+        if (showTable && r.table() != 254) sb.append(" table ").append(tableName(r.table()));
         if (r.protocol() != 3) sb.append(" proto ").append(protoName(r.protocol()));
         if (r.scope() != 0) sb.append(" scope ").append(AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) sb.append(" src ").append(Cidr.format(r.prefsrc()));
-        if (r.priority() > 0) sb.append(" metric ").append(r.priority());
+        if (r.priority() >= 0) sb.append(" metric ").append(r.priority());
         if (linkdown) sb.append(" linkdown");
         // iproute2 ends a route line with a space, except after "pref"
         if (r.pref() >= 0) sb.append(" pref ").append(prefName(r.pref())).append('\n');
         else sb.append(" \n");
     }
 
-    private static Map<String, Object> json(Route r, String dev, boolean linkdown) {
+    private static Map<String, Object> json(Route r, String dev, boolean linkdown, boolean showTable) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1) m.put("type", typeName(r.type()));
         m.put("dst", r.dstText());
         if (r.gateway() != null) m.put("gateway", Cidr.format(r.gateway()));
         if (dev != null) m.put("dev", dev);
+        if (showTable && r.table() != 254) m.put("table", tableName(r.table()));
         if (r.protocol() != 3) m.put("protocol", protoName(r.protocol()));
         if (r.scope() != 0) m.put("scope", AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
-        if (r.priority() > 0) m.put("metric", r.priority());
+        if (r.priority() >= 0) m.put("metric", r.priority());
         m.put("flags", linkdown ? List.of("linkdown") : List.of());
         if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
         return m;

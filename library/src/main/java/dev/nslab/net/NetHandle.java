@@ -462,7 +462,10 @@ public final class NetHandle implements AutoCloseable {
     // ---- routes --------------------------------------------------------------------------------------------
 
     /** Routes of the main table, of one family (2 or 10), without cached clones: what {@code ip route} shows. */
-    public List<Route> routes(Family family) {
+    public List<Route> routes(Family family) { return routes(family, RT_TABLE_MAIN); }
+
+    /** Routes of one table ({@code table} null: of all), of one family, without cached clones. */
+    public List<Route> routes(Family family, Integer table0) {
         NlRequest r = RtMsg.dump(Family.codeOf(family)).writeTo(new NlRequest(RTM_GETROUTE, NLM_F_DUMP));
         List<Route> out = new ArrayList<>();
         for (NlMessage m : nl.dump(r)) {
@@ -471,7 +474,8 @@ public final class NetHandle implements AutoCloseable {
             NlAttrs a = m.attrs(RtMsg.LEN);
             int table = a.u32(RTA_TABLE, h.table());
             int rtFlags = h.flags();
-            if (table != RT_TABLE_MAIN || (rtFlags & RTM_F_CLONED) != 0) continue;
+            Integer tableWanted = table0;
+            if ((tableWanted != null && table != tableWanted) || (rtFlags & RTM_F_CLONED) != 0) continue;
             Family fam = Family.of(h.family());
             int dstLen = h.dstLen();
             if (fam == null) continue;

@@ -225,6 +225,19 @@ class LinkAddressRouteTest {
             assertEquals(Sh.ok("ip", "-n", n, "route", "get", a), Nslab.run("-n", n, "route", "get", a).ok().out(), "route get " + a);
             assertEquals(Sh.ok("ip", "-n", n, "-j", "route", "get", a).strip(), Nslab.run("-n", n, "-j", "route", "get", a).ok().out().strip(), "-j route get " + a);
         }
+        // tables: local, all (both families, each route's table named), a numbered one, IPv6
+        Sh.ok("ip", "-n", n, "route", "add", "10.7.0.0/16", "via", "10.5.0.2", "table", "100");
+        for (String args : List.of("route show table local", "route show table all", "route show table 100", "-6 route show table all",
+                "-6 route show table local", "route show table main", "route show table all default")) {
+            List<String> w = new ArrayList<>(List.of("-n", n));
+            w.addAll(Sh.words(args));
+            List<String> ipArgs = new ArrayList<>(List.of("ip"));
+            ipArgs.addAll(w);
+            assertEquals(Sh.run(ipArgs, null).ok().out(), Nslab.run(w.toArray(String[]::new)).ok().out(), args);
+            w.add(2, "-j");
+            ipArgs.add(3, "-j");
+            assertEquals(Sh.run(ipArgs, null).ok().out().strip(), Nslab.run(w.toArray(String[]::new)).ok().out().strip(), "-j " + args);
+        }
         Sh.Result ip = Sh.run("ip", "-n", n, "route", "get", "192.0.2.1");
         Nslab.Out mine = Nslab.run("-n", n, "route", "get", "192.0.2.1");
         assertEquals(ip.code(), mine.code(), "no route: ip's exit status");
