@@ -158,6 +158,7 @@ public final class Cli {
         if (Args.matches(obj, "link")) return new LinkCmd(this, ns).run(a);
         if (Args.matches(obj, "address") || obj.equals("addr")) return new AddressCmd(this, ns).run(a);
         if (Args.matches(obj, "route")) return new RouteCmd(this, ns).run(a);
+        if (Args.matches(obj, "rule")) return new RuleCmd(this, ns).run(a);
         if (obj.equals("netns") || obj.equals("netn") || obj.equals("net")) return new NetnsCmd(this, ns).run(a);
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(obj, "neighbour") || Args.matches(obj, "neighbor")) return new NeighCmd(this, ns).run(a);

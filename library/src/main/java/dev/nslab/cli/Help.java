@@ -17,7 +17,7 @@ final class Help {
                        nslab { impair LAB NODE:IFACE [--rate R] [--delay D] [--loss P%]... | cut|mend LAB NODE:IFACE
                                | partition LAB GROUP GROUP... | heal LAB }
                        nslab inventory [--find IFNAME|PID|INODE] | graph [LAB|FILE|--system] [--format dot|mermaid|json|svg]
-                where  OBJECT := { link | address | route | neighbour | netns | sysctl | unshare | ping | ovs }
+                where  OBJECT := { link | address | route | rule | neighbour | netns | sysctl | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -a[ll] | -4 | -6 | -force | -V[ersion] }
 
                 A Java toolkit for Linux network namespaces that speaks iproute2's grammar:
@@ -57,6 +57,15 @@ final class Help {
                        nslab route [ show [PREFIX | default] [dev IFNAME] [table main|local|default|all|N] ]
                        nslab route get ADDRESS
                 Shows the main table (or the one named); -6 shows IPv6 routes. get: the route the kernel takes to ADDRESS.
+                """);
+    }
+
+    static void rule(PrintStream o) {
+        o.print("""
+                Usage: nslab rule { add | del } [from PREFIX|all] [to PREFIX|all] [iif IFNAME] [oif IFNAME]
+                                  [table|lookup TABLE] [priority N]
+                       nslab rule [ show ]
+                Policy routing rules that look packets up in TABLE (main, local, default or a number); -6 for IPv6.
                 """);
     }
 

@@ -490,6 +490,41 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    // ---- policy routing rules ------------------------------------------------------------------------------
+
+    /** The rules of one family, in the kernel's order (by priority). */
+    public List<Rule> rules(Family family) {
+        NlRequest r = new NlRequest(RTM_GETRULE, NLM_F_DUMP).u8(family.code()).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
+        List<Rule> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(r)) {
+            if (m.type() != RTM_NEWRULE) continue;
+            NlAttrs a = m.attrs(FIB_RULE_HDR_LEN);
+            int dstLen = m.u8(1), srcLen = m.u8(2), table = a.u32(FRA_TABLE, m.u8(4));
+            out.add(new Rule(family, a.has(FRA_SRC) ? new Cidr(Cidr.fromBytes(a.bytes(FRA_SRC)), srcLen) : null,
+                    a.has(FRA_DST) ? new Cidr(Cidr.fromBytes(a.bytes(FRA_DST)), dstLen) : null, a.string(FRA_IIFNAME), a.string(FRA_OIFNAME),
+                    table, a.u32(FRA_PRIORITY, 0)));
+        }
+        return out;
+    }
+
+    public void addRule(Rule rule) { changeRule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, rule); }
+
+    public void deleteRule(Rule rule) { changeRule(RTM_DELRULE, 0, rule); }
+
+    private void changeRule(int type, int flags, Rule rule) {
+        boolean add = type == RTM_NEWRULE;
+        NlRequest r = new NlRequest(type, flags).u8(rule.family().code()).u8(rule.to() == null ? 0 : rule.to().prefixLength())
+                .u8(rule.from() == null ? 0 : rule.from().prefixLength()).u8(0).u8(rule.table() < 256 ? rule.table() : 0).u8(0).u8(0)
+                .u8(add || rule.table() != 0 ? FR_ACT_TO_TBL : 0).u32(0);
+        if (rule.from() != null) r.attr(FRA_SRC, rule.from().address().getAddress());
+        if (rule.to() != null) r.attr(FRA_DST, rule.to().address().getAddress());
+        if (rule.iif() != null) r.attrString(FRA_IIFNAME, rule.iif());
+        if (rule.oif() != null) r.attrString(FRA_OIFNAME, rule.oif());
+        if (rule.priority() != null) r.attrU32(FRA_PRIORITY, rule.priority());
+        if (rule.table() != 0) r.attrU32(FRA_TABLE, rule.table());
+        nl.execute(r);
+    }
+
     /** The route a packet to {@code dst} would take from this namespace, as the kernel looks it up. */
     public RouteLookup getRoute(InetAddress dst) {
         Family fam = Cidr.family(dst);

@@ -11,6 +11,7 @@ public final class Rtnl {
     public static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_SETLINK = 19;
     public static final int RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
     public static final int RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26;
+    public static final int RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;
     public static final int RTM_NEWNSID = 88, RTM_DELNSID = 89, RTM_GETNSID = 90;
 
     // fixed header sizes
@@ -62,6 +63,11 @@ public final class Rtnl {
     public static final int NUD_INCOMPLETE = 0x01, NUD_REACHABLE = 0x02, NUD_STALE = 0x04, NUD_DELAY = 0x08, NUD_PROBE = 0x10,
             NUD_FAILED = 0x20, NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
     public static final int NTF_PROXY = 0x08, NTF_ROUTER = 0x80;
+
+    // policy routing rules (linux/fib_rules.h): struct fib_rule_hdr is 12 bytes
+    public static final int FIB_RULE_HDR_LEN = 12;
+    public static final int FRA_DST = 1, FRA_SRC = 2, FRA_IIFNAME = 3, FRA_PRIORITY = 6, FRA_TABLE = 15, FRA_OIFNAME = 17;
+    public static final int FR_ACT_TO_TBL = 1;
 
     // traffic control (linux/rtnetlink.h, pkt_sched.h)
     public static final int RTM_NEWQDISC = 36, RTM_DELQDISC = 37, RTM_GETQDISC = 38;

@@ -243,4 +243,34 @@ class LinkAddressRouteTest {
         assertEquals(ip.code(), mine.code(), "no route: ip's exit status");
         assertEquals(ip.err().strip(), mine.err().strip());
     }
+
+    @Test
+    void rulesMadeByNslabAreWhatIpShowsAndShownAsIpShowsThem() {
+        String n = t.n("ru");
+        Sh.ok("ip", "netns", "add", n);
+        for (String c : List.of("rule add from 10.1.0.0/16 to 10.2.0.5 table 100 priority 100", "rule add to 10.3.0.0/24 lookup main pref 200",
+                "rule add iif lo table 7", "-6 rule add from fd00::/8 table 9 priority 50")) {
+            List<String> w = new ArrayList<>(List.of("-n", n));
+            w.addAll(Sh.words(c));
+            Nslab.run(w.toArray(String[]::new)).ok();
+        }
+        String ip4 = Sh.ok("ip", "-n", n, "rule");
+        assertTrue(ip4.contains("100:\tfrom 10.1.0.0/16 to 10.2.0.5 lookup 100\n") && ip4.contains("iif lo lookup 7"), ip4);
+        assertTrue(Sh.ok("ip", "-n", n, "-6", "rule").contains("50:\tfrom fd00::/8 lookup 9"));
+        for (String args : List.of("rule", "rule show", "-6 rule")) {
+            for (boolean j : List.of(false, true)) {
+                List<String> w = new ArrayList<>(List.of("-n", n));
+                if (j) w.add("-j");
+                w.addAll(Sh.words(args));
+                List<String> ip = new ArrayList<>(List.of("ip"));
+                ip.addAll(w);
+                assertEquals(Sh.run(ip, null).ok().out().strip(), Nslab.run(w.toArray(String[]::new)).ok().out().strip(), (j ? "-j " : "") + args);
+            }
+        }
+        Nslab.run("-n", n, "rule", "del", "from", "10.1.0.0/16", "to", "10.2.0.5", "table", "100", "priority", "100").ok();
+        assertFalse(Sh.ok("ip", "-n", n, "rule").contains("10.1.0.0/16"));
+        Nslab.Out gone = Nslab.run("-n", n, "rule", "del", "priority", "12345");
+        assertEquals(Sh.run("ip", "-n", n, "rule", "del", "priority", "12345").code(), gone.code());
+        assertTrue(gone.err().contains("RTNETLINK answers: No such file or directory"), gone.err());
+    }
 }

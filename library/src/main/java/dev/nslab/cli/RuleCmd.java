@@ -1,0 +1,133 @@
+package dev.nslab.cli;
+
+import dev.nslab.error.KernelException;
+import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
+import dev.nslab.net.NsRef;
+import dev.nslab.net.Rule;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code nslab rule add | del | show}: policy routing rules that look packets up in a table, as ip rule. */
+final class RuleCmd extends ObjectCmd {
+    RuleCmd(Cli cli, NsRef ns) { super(cli, ns); }
+
+    @Override String object() { return "rule"; }
+
+    @Override void help(PrintStream out) { Help.rule(out); }
+
+    @Override
+    Integer verb(String cmd, Args a) { return addOrDelete(cmd, a, this::change); }
+
+    private Family family() { return cli.family == null ? Family.INET : cli.family; }
+
+    private int change(Args a, boolean add) {
+        Cidr from = null, to = null;
+        String iif = null, oif = null;
+        Integer table = null, priority = null;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "from" -> from = prefix(a.value("from"));
+                case "to" -> to = prefix(a.value("to"));
+                case "iif", "dev" -> iif = a.value(w);
+                case "oif" -> oif = a.value(w);
+                case "table", "lookup" -> table = table(a.value(w));
+                case "priority", "pref", "preference", "order" -> priority = a.intValue(w);
+                default -> throw new UsageException("nslab rule: \"" + w + "\" is not supported yet (from, to, iif, oif, table, priority)");
+            }
+        }
+        Family fam = from != null ? from.family() : to != null ? to.family() : family();
+        if ((from != null && from.family() != fam) || (to != null && to.family() != fam)) {
+            throw new UsageException("Error: from and to are of different families.");
+        }
+        Rule rule = new Rule(fam, from, to, iif, oif, table != null ? table : add ? 254 : 0, priority);
+        if (add) cli.handle(ns).addRule(rule);
+        else cli.handle(ns).deleteRule(rule);
+        return 0;
+    }
+
+    private static Cidr prefix(String text) {
+        if (text.equals("all")) return null;
+        try {
+            return Cidr.parse(text);
+        } catch (KernelException e) {
+            throw new UsageException("Error: " + e.getMessage() + ".");
+        }
+    }
+
+    private static int table(String t) {
+        return switch (t) {
+            case "main" -> 254;
+            case "local" -> 255;
+            case "default" -> 253;
+            default -> {
+                try {
+                    yield Integer.parseInt(t);
+                } catch (NumberFormatException e) {
+                    throw new UsageException("Error: argument \"" + t + "\" is wrong: invalid table ID");
+                }
+            }
+        };
+    }
+
+    private static String tableName(int t) {
+        return switch (t) {
+            case 253 -> "default";
+            case 254 -> "main";
+            case 255 -> "local";
+            default -> String.valueOf(t);
+        };
+    }
+
+    @Override
+    int show(Args a) {
+        while (a.more()) {
+            String w = a.next();
+            if (Args.matches(w, "help")) {
+                help(cli.out);
+                return 0;
+            }
+            throw new UsageException("nslab rule show: \"" + w + "\" is not supported yet (it shows every rule)");
+        }
+        List<Object> json = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (Rule r : cli.handle(ns).rules(family())) {
+            int host = r.family() == Family.INET ? 32 : 128;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("priority", r.priority());
+            sb.append(r.priority()).append(":\tfrom ");
+            if (r.from() == null) {
+                m.put("src", "all");
+                sb.append("all");
+            } else {
+                m.put("src", Cidr.format(r.from().address()));
+                if (r.from().prefixLength() != host) m.put("srclen", r.from().prefixLength());
+                sb.append(r.from().prefixLength() == host ? Cidr.format(r.from().address()) : r.from().toString());
+            }
+            if (r.to() != null) {
+                m.put("dst", Cidr.format(r.to().address()));
+                if (r.to().prefixLength() != host) m.put("dstlen", r.to().prefixLength());
+                sb.append(" to ").append(r.to().prefixLength() == host ? Cidr.format(r.to().address()) : r.to().toString());
+            }
+            if (r.iif() != null) {
+                m.put("iif", r.iif());
+                sb.append(" iif ").append(r.iif());
+            }
+            if (r.oif() != null) {
+                m.put("oif", r.oif());
+                sb.append(" oif ").append(r.oif());
+            }
+            m.put("table", tableName(r.table()));
+            sb.append(" lookup ").append(tableName(r.table())).append('\n');
+            json.add(m);
+        }
+        if (cli.json) cli.printJson(json);
+        else cli.out.print(sb);
+        return 0;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.nslab.net;
+
+/**
+ * A policy routing rule ({@code ip rule}) that looks a packet up in a table: from and to prefixes (null: all), the
+ * input and output interfaces (null: any), the table, and the priority (null when adding: the kernel's choice).
+ */
+public record Rule(Family family, Cidr from, Cidr to, String iif, String oif, int table, Integer priority) { }
