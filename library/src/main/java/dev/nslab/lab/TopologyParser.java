@@ -71,8 +71,32 @@ public final class TopologyParser {
                 t.expects(), t.warnings());
     }
 
-    public static Topology parse(String file, String text) {
-        return new TopologyParser(file).topology(Yaml.parse(file, text));
+    public static Topology parse(String file, String text) { return parse(file, text, System.getenv()); }
+
+    /** The same, with {@code env} for containerlab's {@code ${VAR}} and {@code ${VAR:=default}} in the file. */
+    public static Topology parse(String file, String text, Map<String, String> env) {
+        return new TopologyParser(file).topology(Yaml.parse(file, expand(file, text, env)));
+    }
+
+    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?}");
+
+    /** containerlab's variables: {@code ${VAR}} from the environment, {@code ${VAR:=default}} when it is unset or empty. */
+    static String expand(String file, String text, Map<String, String> env) {
+        java.util.regex.Matcher m = VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = env.get(m.group(1));
+            if (v == null || v.isEmpty()) v = m.group(2);
+            if (v == null) {
+                int line = (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
+                int column = m.start() - text.lastIndexOf('\n', m.start() - 1);
+                throw new LabFileException(file, line, column, "${" + m.group(1) + "} is not set in the environment and has no default: "
+                        + "export " + m.group(1) + "=... or write ${" + m.group(1) + ":=VALUE}");
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private void warn(Node at, String msg) { warnings.add(file + ":" + at.line() + ":" + at.column() + ": warning: " + msg); }

@@ -96,4 +96,16 @@ class TopologyParserTest {
         LabFileException tpl = assertThrows(LabFileException.class, () -> TopologyParser.parse("x.yml", "name: x\n{{ if .a }}\n"));
         assertTrue(tpl.getMessage().startsWith("x.yml:2:1: Go template syntax"), tpl.getMessage());
     }
+
+    @Test
+    void variablesExpandAsContainerlabsDo() {
+        String text = "name: ${LAB_NAME:=v1}\ntopology:\n  nodes:\n    a: {interfaces: {eth0: ${ADDR}}}\n    b: {}\n"
+                + "  links:\n    - endpoints: [\"a:eth0\", \"b:eth0\"]\n";
+        Topology t = TopologyParser.parse("v.yml", text, java.util.Map.of("ADDR", "10.4.0.1/24"));
+        assertEquals("v1", t.name(), "the default of an unset variable");
+        assertEquals("10.4.0.1/24", t.nodes().getFirst().addresses().get("eth0").getFirst().toString());
+        assertEquals("v2", TopologyParser.parse("v.yml", text, java.util.Map.of("ADDR", "10.4.0.1/24", "LAB_NAME", "v2")).name());
+        LabFileException e = assertThrows(LabFileException.class, () -> TopologyParser.parse("v.yml", text, java.util.Map.of()));
+        assertTrue(e.getMessage().startsWith("v.yml:4:28: ${ADDR} is not set"), e.getMessage());
+    }
 }
