@@ -80,20 +80,17 @@ public final class TopologyParser {
 
     private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?}");
 
-    /** containerlab's variables: {@code ${VAR}} from the environment, {@code ${VAR:=default}} when it is unset or empty. */
+    /**
+     * containerlab's variables: {@code ${VAR}} from the environment, {@code ${VAR:=default}} when it is unset or empty;
+     * one unset and without a default is left as written (as containerlab does: an exec line's shell may expand it).
+     */
     static String expand(String file, String text, Map<String, String> env) {
         java.util.regex.Matcher m = VARIABLE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String v = env.get(m.group(1));
             if (v == null || v.isEmpty()) v = m.group(2);
-            if (v == null) {
-                int line = (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
-                int column = m.start() - text.lastIndexOf('\n', m.start() - 1);
-                throw new LabFileException(file, line, column, "${" + m.group(1) + "} is not set in the environment and has no default: "
-                        + "export " + m.group(1) + "=... or write ${" + m.group(1) + ":=VALUE}");
-            }
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v == null ? m.group() : v));
         }
         m.appendTail(out);
         return out.toString();
