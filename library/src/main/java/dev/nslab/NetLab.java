@@ -264,12 +264,7 @@ public final class NetLab implements AutoCloseable {
      */
     public synchronized void cut(Node node, String ifname) {
         Cable c = cable(node, ifname);
-        changeFaults(f -> {
-            Set<String> cuts = new java.util.TreeSet<>(f.cuts());
-            cuts.remove(c.b().name() + ":" + c.ifB());
-            cuts.add(c.a().name() + ":" + c.ifA());
-            return f.withCuts(cuts);
-        });
+        changeFaults(f -> f.withCut(c.a().name() + ":" + c.ifA(), c.b().name() + ":" + c.ifB()));
     }
 
     /**
@@ -280,12 +275,7 @@ public final class NetLab implements AutoCloseable {
      */
     public synchronized void mend(Node node, String ifname) {
         Cable c = cable(node, ifname);
-        changeFaults(f -> {
-            Set<String> cuts = new java.util.TreeSet<>(f.cuts());
-            cuts.remove(c.a().name() + ":" + c.ifA());
-            cuts.remove(c.b().name() + ":" + c.ifB());
-            return f.withCuts(cuts);
-        });
+        changeFaults(f -> f.withoutCut(c.a().name() + ":" + c.ifA(), c.b().name() + ":" + c.ifB()));
     }
 
     /**

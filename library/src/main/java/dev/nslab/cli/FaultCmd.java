@@ -75,14 +75,11 @@ final class FaultCmd {
             case "cut", "mend" -> {
                 if (rest.size() != 1) throw new UsageException(usage(verb));
                 String end = rest.getFirst();
+                String other = labs.wiring(labs.state(lab)).otherEnd(lab, end);
                 yield labs.changeFaults(lab, f -> {
-                    Set<String> cuts = new TreeSet<>(f.cuts());
-                    // one cable, named by either end: forget both spellings
-                    String other = otherEnd(labs, lab, end);
-                    boolean wasCut = cuts.remove(end) | cuts.remove(other);
-                    if (verb.equals("cut")) cuts.add(end);
-                    else if (!wasCut) throw new dev.nslab.lab.LabException("the cable " + end + " - " + other + " of lab " + lab + " is not cut");
-                    return f.withCuts(cuts);
+                    if (verb.equals("cut")) return f.withCut(end, other);
+                    if (!f.isCut(end, other)) throw new dev.nslab.lab.LabException("the cable " + end + " - " + other + " of lab " + lab + " is not cut");
+                    return f.withoutCut(end, other);
                 });
             }
             case "partition" -> {
@@ -109,15 +106,6 @@ final class FaultCmd {
             case "partition" -> "Usage: nslab partition LAB GROUP [GROUP...]   (a group is NODE,NODE...; the nodes not named form one more group)";
             default -> "Usage: nslab heal LAB";
         };
-    }
-
-    private static String otherEnd(Labs labs, String lab, String end) {
-        LabState st = labs.state(lab);
-        FaultPlanner.Wiring w = labs.wiring(st);
-        List<String> ends = w.endpoints();
-        int i = ends.indexOf(end);
-        if (i < 0) throw new dev.nslab.lab.LabException("\"" + end + "\" is not an end of a cable of lab " + lab + " (ends: " + String.join(", ", ends) + ")");
-        return ends.get(i ^ 1); // endpoints() lists each cable's two ends together
     }
 
     private Labs.FaultChange impair(Labs labs, String lab, List<String> rest, Map<String, String> values, boolean clear) {

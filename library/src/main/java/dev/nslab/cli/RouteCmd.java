@@ -58,14 +58,16 @@ final class RouteCmd extends ObjectCmd {
         List<String> cache = new ArrayList<>();
         for (int i = 0; i < CACHE_FLAGS.length; i++) if ((r.flags() & CACHE_FLAGS[i]) != 0) cache.add(CACHE_NAMES[i]);
         boolean v4 = r.family() == Family.INET;
+        // as ip: the source with its length unless it is a single address
+        String from = l.from() == null ? null : Cidr.format(l.from()) + (l.fromLength() == (v4 ? 32 : 128) ? "" : "/" + l.fromLength());
         if (cli.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             if (r.type() != 1) m.put("type", typeName(r.type()));
             m.put("dst", r.dst() == null ? "default" : Cidr.format(r.dst().address()));
-            if (l.from() != null) m.put("from", Cidr.format(l.from()));
+            if (from != null) m.put("from", from);
             if (r.gateway() != null) m.put("gateway", Cidr.format(r.gateway()));
             if (dev != null) m.put("dev", dev);
-            if (r.table() != 0 && r.table() != 254) m.put("table", tableName(r.table()));
+            if (r.table() != 0 && r.table() != RouteTables.MAIN) m.put("table", RouteTables.name(r.table()));
             if (!cloned && r.protocol() != 3) m.put("protocol", protoName(r.protocol()));
             if (!cloned && r.scope() != 0) m.put("scope", AddressCmd.scopeName(r.scope()));
             if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
@@ -80,10 +82,10 @@ final class RouteCmd extends ObjectCmd {
         StringBuilder sb = new StringBuilder();
         if (r.type() != 1) sb.append(typeName(r.type())).append(' ');
         sb.append(r.dst() == null ? "default" : Cidr.format(r.dst().address())).append(' ');
-        if (l.from() != null) sb.append("from ").append(Cidr.format(l.from())).append(' ');
+        if (from != null) sb.append("from ").append(from).append(' ');
         if (r.gateway() != null) sb.append("via ").append(Cidr.format(r.gateway())).append(' ');
         if (dev != null) sb.append("dev ").append(dev).append(' ');
-        if (r.table() != 0 && r.table() != 254) sb.append("table ").append(tableName(r.table())).append(' ');
+        if (r.table() != 0 && r.table() != RouteTables.MAIN) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
         if (!cloned && r.protocol() != 3) sb.append("proto ").append(protoName(r.protocol())).append(' ');
         if (!cloned && r.scope() != 0) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Cidr.format(r.prefsrc())).append(' ');
@@ -96,15 +98,6 @@ final class RouteCmd extends ObjectCmd {
         if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
         cli.out.println(sb);
         return 0;
-    }
-
-    private static String tableName(int t) {
-        return switch (t) {
-            case 253 -> "default";
-            case 254 -> "main";
-            case 255 -> "local";
-            default -> String.valueOf(t);
-        };
     }
 
     private int change(Args a, boolean add) {
@@ -163,29 +156,12 @@ final class RouteCmd extends ObjectCmd {
     @Override
     int show(Args a) {
         String prefix = null, dev = null;
-        Integer table = 254;
-        boolean tableGiven = false;
+        Integer table = RouteTables.MAIN;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "dev" -> dev = a.value("dev");
-                case "table" -> {
-                    String t = a.value("table");
-                    tableGiven = true;
-                    table = switch (t) {
-                        case "main" -> 254;
-                        case "local" -> 255;
-                        case "default" -> 253;
-                        case "all", "0" -> null;
-                        default -> {
-                            try {
-                                yield Integer.parseInt(t);
-                            } catch (NumberFormatException e) {
-                                throw new UsageException("Error: argument \"" + t + "\" is wrong: table id value is invalid");
-                            }
-                        }
-                    };
-                }
+                case "table" -> table = RouteTables.parse(a.value("table"), "table id value is invalid");
                 default -> {
                     if (Args.matches(w, "help")) { Help.route(cli.out); return 0; }
                     prefix = w;
@@ -268,7 +244,7 @@ final class RouteCmd extends ObjectCmd {
         sb.append(r.dstText());
         if (r.gateway() != null) sb.append(" via ").append(Cidr.format(r.gateway()));
         if (dev != null) sb.append(" dev ").append(dev);
-        if (showTable && r.table() != 254) sb.append(" table ").append(tableName(r.table()));
+        if (showTable && r.table() != RouteTables.MAIN) sb.append(" table ").append(RouteTables.name(r.table()));
         if (r.protocol() != 3) sb.append(" proto ").append(protoName(r.protocol()));
         if (r.scope() != 0) sb.append(" scope ").append(AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) sb.append(" src ").append(Cidr.format(r.prefsrc()));
@@ -285,7 +261,7 @@ final class RouteCmd extends ObjectCmd {
         m.put("dst", r.dstText());
         if (r.gateway() != null) m.put("gateway", Cidr.format(r.gateway()));
         if (dev != null) m.put("dev", dev);
-        if (showTable && r.table() != 254) m.put("table", tableName(r.table()));
+        if (showTable && r.table() != RouteTables.MAIN) m.put("table", RouteTables.name(r.table()));
         if (r.protocol() != 3) m.put("protocol", protoName(r.protocol()));
         if (r.scope() != 0) m.put("scope", AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));

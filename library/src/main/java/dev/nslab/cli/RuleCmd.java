@@ -36,7 +36,11 @@ final class RuleCmd extends ObjectCmd {
                 case "to" -> to = prefix(a.value("to"));
                 case "iif", "dev" -> iif = a.value(w);
                 case "oif" -> oif = a.value(w);
-                case "table", "lookup" -> table = table(a.value(w));
+                case "table", "lookup" -> {
+                    String t = a.value(w);
+                    table = RouteTables.parse(t, "invalid table ID");
+                    if (table == null) throw new UsageException("Error: argument \"" + t + "\" is wrong: invalid table ID");
+                }
                 case "priority", "pref", "preference", "order" -> priority = a.intValue(w);
                 default -> throw new UsageException("nslab rule: \"" + w + "\" is not supported yet (from, to, iif, oif, table, priority)");
             }
@@ -45,7 +49,7 @@ final class RuleCmd extends ObjectCmd {
         if ((from != null && from.family() != fam) || (to != null && to.family() != fam)) {
             throw new UsageException("Error: from and to are of different families.");
         }
-        Rule rule = new Rule(fam, from, to, iif, oif, table != null ? table : add ? 254 : 0, priority);
+        Rule rule = new Rule(fam, from, to, iif, oif, table != null ? table : add ? RouteTables.MAIN : 0, priority);
         if (add) cli.handle(ns).addRule(rule);
         else cli.handle(ns).deleteRule(rule);
         return 0;
@@ -58,30 +62,6 @@ final class RuleCmd extends ObjectCmd {
         } catch (KernelException e) {
             throw new UsageException("Error: " + e.getMessage() + ".");
         }
-    }
-
-    private static int table(String t) {
-        return switch (t) {
-            case "main" -> 254;
-            case "local" -> 255;
-            case "default" -> 253;
-            default -> {
-                try {
-                    yield Integer.parseInt(t);
-                } catch (NumberFormatException e) {
-                    throw new UsageException("Error: argument \"" + t + "\" is wrong: invalid table ID");
-                }
-            }
-        };
-    }
-
-    private static String tableName(int t) {
-        return switch (t) {
-            case 253 -> "default";
-            case 254 -> "main";
-            case 255 -> "local";
-            default -> String.valueOf(t);
-        };
     }
 
     @Override
@@ -122,8 +102,8 @@ final class RuleCmd extends ObjectCmd {
                 m.put("oif", r.oif());
                 sb.append(" oif ").append(r.oif());
             }
-            m.put("table", tableName(r.table()));
-            sb.append(" lookup ").append(tableName(r.table())).append('\n');
+            m.put("table", RouteTables.name(r.table()));
+            sb.append(" lookup ").append(RouteTables.name(r.table())).append('\n');
             json.add(m);
         }
         if (cli.json) cli.printJson(json);

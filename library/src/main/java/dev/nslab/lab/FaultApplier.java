@@ -113,7 +113,7 @@ final class FaultApplier implements AutoCloseable {
         for (End e : List.of(c.a(), c.b())) run.handle(e.ns()).setUp(e.iface(), true);
         for (Resource r : labObjects) {
             try {
-                if (r instanceof Resource.Address a && c.a().ns() != null && ends(c, a.ns(), a.dev())) {
+                if (r instanceof Resource.Address a && ends(c, a.ns(), a.dev())) {
                     run.handle(a.ns()).addAddress(a.dev(), a.cidr());
                 } else if (r instanceof Resource.Route rt && (rt.ns().equals(c.a().ns()) || rt.ns().equals(c.b().ns()))) {
                     run.handle(rt.ns()).addRoute(RouteApplier.spec(rt.route()));

@@ -57,18 +57,17 @@ public final class FaultPlanner {
 
         /** The kernel end of endpoint "NODE:IFACE", or a {@link LabException} naming the lab's ends. */
         End end(String lab, String endpoint) {
-            int colon = endpoint.indexOf(':');
-            LabState.NodeInfo n = colon < 0 ? null : nodes.get(endpoint.substring(0, colon));
-            if (n != null) {
-                End want = new End(n.ns(), endpoint.substring(colon + 1), null);
-                if (n.ns() == null && !n.name().equals(switchOfPort.get(want.iface()))) want = null;
-                if (want != null) for (Resource.Veth v : cables) {
-                    for (End e : List.of(v.a(), v.b())) {
-                        if (java.util.Objects.equals(e.ns(), want.ns()) && e.iface().equals(want.iface())) return e;
-                    }
-                }
+            for (Resource.Veth v : cables) {
+                for (End e : List.of(v.a(), v.b())) if (endpoint(e).equals(endpoint)) return e;
             }
             throw new LabException("\"" + endpoint + "\" is not an end of a cable of lab " + lab + " (ends: " + String.join(", ", endpoints()) + ")");
+        }
+
+        /** "NODE:IFACE" of the other end of the cable that ends at {@code endpoint}. */
+        public String otherEnd(String lab, String endpoint) {
+            End e = end(lab, endpoint);
+            Resource.Veth v = cable(e);
+            return endpoint(v.a().equals(e) ? v.b() : v.a());
         }
 
         /** The cable {@code end} belongs to. */

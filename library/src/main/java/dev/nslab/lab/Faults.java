@@ -26,5 +26,24 @@ public record Faults(Map<String, Impairment> impairments, Set<String> cuts, List
 
     public Faults withCuts(Set<String> c) { return new Faults(impairments, c, partition); }
 
+    /** Whether the cable whose ends are {@code end} and {@code other} is cut (it is noted by either end). */
+    public boolean isCut(String end, String other) { return cuts.contains(end) || cuts.contains(other); }
+
+    /** With that cable cut, noted once, by {@code end}. */
+    public Faults withCut(String end, String other) {
+        Set<String> c = new TreeSet<>(cuts);
+        c.remove(other);
+        c.add(end);
+        return withCuts(c);
+    }
+
+    /** With that cable mended. */
+    public Faults withoutCut(String end, String other) {
+        Set<String> c = new TreeSet<>(cuts);
+        c.remove(end);
+        c.remove(other);
+        return withCuts(c);
+    }
+
     public Faults withPartition(List<Set<String>> p) { return new Faults(impairments, cuts, p); }
 }

@@ -234,8 +234,9 @@ public final class Labs {
     /**
      * The impairment in effect on each impaired end ("NODE:IFACE"), with how it is made, as the state records them.
      */
-    public Map<String, Resource.Impair> impairments(LabState st) {
-        FaultPlanner.Wiring w = wiring(st);
+    public Map<String, Resource.Impair> impairments(LabState st) { return impairments(st, wiring(st)); }
+
+    private static Map<String, Resource.Impair> impairments(LabState st, FaultPlanner.Wiring w) {
         Map<String, Resource.Impair> out = new java.util.TreeMap<>();
         for (Resource r : st.done()) if (r instanceof Resource.Impair i) out.put(w.endpoint(new End(i.ns(), i.dev(), null)), i);
         return out;
@@ -259,7 +260,7 @@ public final class Labs {
     public FaultView faultView(LabState st) {
         FaultPlanner.Wiring w = wiring(st);
         Map<String, Double> loss = new java.util.TreeMap<>();
-        impairments(st).forEach((end, i) -> { if (i.impairment().loss() != null) loss.put(end, i.impairment().loss()); });
+        impairments(st, w).forEach((end, i) -> { if (i.impairment().loss() != null) loss.put(end, i.impairment().loss()); });
         List<Set<String>> cuts = new ArrayList<>();
         for (Resource r : st.done()) {
             if (r instanceof Resource.Cut c) cuts.add(new java.util.LinkedHashSet<>(List.of(w.endpoint(c.a()), w.endpoint(c.b()))));
@@ -281,7 +282,7 @@ public final class Labs {
             List<Resource> base = st.done().stream().filter(r -> !isFault(r)).toList();
             // the file's impairments are those in effect on ends that no run-time change overrides
             Map<String, Impairment> fromFile = new java.util.TreeMap<>();
-            impairments(st).forEach((end, i) -> { if (!st.faults().impairments().containsKey(end)) fromFile.put(end, i.impairment()); });
+            impairments(st, w).forEach((end, i) -> { if (!st.faults().impairments().containsKey(end)) fromFile.put(end, i.impairment()); });
             List<Resource> desired = concat(base, FaultPlanner.resources(lab, w, fromFile, next, machine::netem));
             Reconciler.Plan plan = Reconciler.plan(lab, desired, st.done(), Reconciler.Observation.NOTHING_GONE);
             st.withPending(plan.add()).save(stateDir);

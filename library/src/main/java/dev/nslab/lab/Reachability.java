@@ -34,7 +34,6 @@ public final class Reachability {
     }
 
     private final FaultView faults;
-    private final List<String> lossSeen = new ArrayList<>();
 
     private static final int TTL = 64;
 
@@ -212,7 +211,7 @@ public final class Reachability {
     }
 
     /** Follows the routing from {@code node} to {@code dst}; null when the packet arrives, else why not. */
-    private String walk(String node, InetAddress dst) {
+    private String walk(String node, InetAddress dst, Set<String> lossy) {
         Set<String> seen = new LinkedHashSet<>();
         String at = node;
         int routers = 0;
@@ -228,7 +227,7 @@ public final class Reachability {
             String cut = cutText(at + ":" + route.dev());
             if (cut != null) return cut;
             Double loss = faults.loss().get(at + ":" + route.dev());
-            if (loss != null && loss > 0) lossSeen.add(at + ":" + route.dev() + " loses " + Impairment.percentText(loss));
+            if (loss != null && loss > 0) lossy.add(at + ":" + route.dev() + " loses " + Impairment.percentText(loss));
             String next = null;
             for (Iface i : holders.getOrDefault(hop, List.of())) {
                 if (i.node().equals(at)) continue;
@@ -268,23 +267,24 @@ public final class Reachability {
 
     /** Whether {@code from} should get an echo reply from {@code dst}, and why (not). */
     public Verdict predict(String from, InetAddress dst) {
-        lossSeen.clear();
-        Verdict v = predictPath(from, dst);
-        return lossSeen.isEmpty() || !v.reach() ? v : new Verdict(true, v.reason(), List.copyOf(new LinkedHashSet<>(lossSeen)));
+        Set<String> lossy = new LinkedHashSet<>();
+        Verdict v = predictPath(from, dst, lossy);
+        return lossy.isEmpty() || !v.reach() ? v : new Verdict(true, v.reason(), List.copyOf(lossy));
     }
 
-    private Verdict predictPath(String from, InetAddress dst) {
+    /** The prediction; the lossy ends the packet and its reply cross go to {@code lossy}. */
+    private Verdict predictPath(String from, InetAddress dst, Set<String> lossy) {
         if (owns(from, dst)) return new Verdict(true, "its own address");
         Optional<String> to = owner(dst);
         if (to.isPresent() && faults.group(from) >= 0 && faults.group(to.get()) >= 0 && faults.group(from) != faults.group(to.get())) {
             return new Verdict(false, from + " and " + to.get() + " are in different partition groups");
         }
-        String there = walk(from, dst);
+        String there = walk(from, dst, lossy);
         if (there != null) return new Verdict(false, there);
         Optional<InetAddress> src = source(from, dst);
         if (src.isEmpty()) return new Verdict(false, "no source address on " + from + " for " + Cidr.format(dst));
         String target = owner(dst).orElse("?");
-        String back = walk(target, src.get());
+        String back = walk(target, src.get(), lossy);
         if (back != null) return new Verdict(false, "the request arrives, but the reply does not: " + back);
         return new Verdict(true, "routed");
     }

@@ -113,7 +113,7 @@ public final class Nftables implements AutoCloseable {
         int list = r.beginNested(NFTA_RULE_EXPRESSIONS);
         switch (rule) {
             case RandomDrop d -> {
-                int e = expr(r, "numgen");
+                Marks e = expr(r, "numgen");
                 r.attrU32Be(NFTA_NG_DREG, NFT_REG_1).attrU32Be(NFTA_NG_MODULUS, d.modulus()).attrU32Be(NFTA_NG_TYPE, NFT_NG_RANDOM);
                 end(r, e);
                 // numgen writes in host order; "less than" compares bytes, so the number goes to network order first
@@ -125,7 +125,7 @@ public final class Nftables implements AutoCloseable {
             }
             case DropAddress d -> {
                 boolean v4 = d.address() instanceof Inet4Address;
-                int e = expr(r, "meta");
+                Marks e = expr(r, "meta");
                 r.attrU32Be(NFTA_META_KEY, NFT_META_NFPROTO).attrU32Be(NFTA_META_DREG, NFT_REG_1);
                 end(r, e);
                 cmp(r, NFT_CMP_EQ, new byte[] {(byte) (v4 ? NFPROTO_IPV4 : NFPROTO_IPV6)});
@@ -137,7 +137,7 @@ public final class Nftables implements AutoCloseable {
                 cmp(r, NFT_CMP_EQ, d.address().getAddress());
             }
         }
-        int e = expr(r, "immediate");
+        Marks e = expr(r, "immediate");
         r.attrU32Be(NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
         int data = r.beginNested(NFTA_IMMEDIATE_DATA);
         int verdict = r.beginNested(NFTA_DATA_VERDICT);
@@ -149,21 +149,23 @@ public final class Nftables implements AutoCloseable {
         return r;
     }
 
+    /** The two nested attributes an expression opens: its list element and its data. */
+    private record Marks(int elem, int data) { }
+
     /** Opens a list element holding one expression; returns the marks {@link #end} closes. */
-    private static int expr(NlRequest r, String name) {
+    private static Marks expr(NlRequest r, String name) {
         int elem = r.beginNested(NFTA_LIST_ELEM);
         r.attrString(NFTA_EXPR_NAME, name);
-        int data = r.beginNested(NFTA_EXPR_DATA);
-        return elem << 16 | data;
+        return new Marks(elem, r.beginNested(NFTA_EXPR_DATA));
     }
 
-    private static void end(NlRequest r, int marks) {
-        r.endNested(marks & 0xffff);
-        r.endNested(marks >>> 16);
+    private static void end(NlRequest r, Marks m) {
+        r.endNested(m.data());
+        r.endNested(m.elem());
     }
 
     private static void cmp(NlRequest r, int op, byte[] value) {
-        int e = expr(r, "cmp");
+        Marks e = expr(r, "cmp");
         r.attrU32Be(NFTA_CMP_SREG, NFT_REG_1).attrU32Be(NFTA_CMP_OP, op);
         int data = r.beginNested(NFTA_CMP_DATA);
         r.attr(NFTA_DATA_VALUE, value);
