@@ -186,6 +186,7 @@ final class InventoryCmd {
             String w = a.next();
             switch (w) {
                 case "--system" -> system = true;
+                case "-t", "--topo" -> what = a.value(w); // containerlab's way of naming the file
                 case "--format", "-f" -> format = a.value("--format");
                 case "-o", "--output" -> output = a.value("-o");
                 case "-j", "--json" -> format = "json";

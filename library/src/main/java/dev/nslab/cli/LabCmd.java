@@ -44,12 +44,16 @@ final class LabCmd {
         boolean dryRun = false, all = false, verify = false, stale = false, detach = false, follow = false;
         int sample = 0;
         List<String> command = null;
+        java.util.Set<String> filter = null;
+        String label = null;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "--dry-run", "-n" -> dryRun = true;
                 case "--all", "-a" -> all = true;
                 case "--stale" -> stale = true;
+                case "--node-filter" -> filter = nodeFilter(a.value(w));
+                case "--label" -> label = a.value(w);
                 case "-d", "--detach" -> detach = true;
                 case "-f", "--follow" -> follow = true;
                 case "--verify" -> verify = true;
@@ -82,13 +86,14 @@ final class LabCmd {
         Labs labs = new Labs(cli.registry, stateDir, progress());
         return switch (verb) {
             case "up" -> {
-                int rc = up(labs, one(words, "up", "FILE"), dryRun);
+                int rc = up(labs, one(words, "up", "FILE"), dryRun, filter);
                 yield rc == 0 && verify && !dryRun ? verify(labs, words.getFirst(), sample) : rc;
             }
             case "verify" -> verify(labs, one(words, "verify", "FILE|LAB"), sample);
-            case "down" -> stale ? downStale(words) : all ? downAll(labs, words) : down(labs, one(words, "down", "FILE|LAB"));
+            case "down" -> stale ? downStale(words) : all ? downAll(labs, words)
+                    : filter != null ? downSome(labs, one(words, "down", "FILE|LAB"), filter) : down(labs, one(words, "down", "FILE|LAB"));
             case "status", "ls" -> status(labs, words);
-            case "exec" -> exec(labs, words, command, detach);
+            case "exec" -> all || label != null ? execMany(labs, words, command, label) : exec(labs, words, command, detach);
             case "logs" -> logs(labs, words, follow);
             default -> throw new IllegalStateException(verb);
         };
@@ -167,8 +172,16 @@ final class LabCmd {
         return t;
     }
 
-    private int up(Labs labs, String file, boolean dryRun) {
+    private static java.util.Set<String> nodeFilter(String text) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String n : text.split(",")) if (!n.isBlank()) out.add(n.strip());
+        if (out.isEmpty()) throw new UsageException("--node-filter takes node names separated by commas, e.g. --node-filter r1,h1");
+        return out;
+    }
+
+    private int up(Labs labs, String file, boolean dryRun, java.util.Set<String> filter) {
         Topology t = parse(file);
+        if (filter != null) t = t.only(filter);
         long t0 = System.nanoTime();
         Labs.Result plan = labs.up(t, dryRun);
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -235,6 +248,27 @@ final class LabCmd {
             cli.printJson(m);
         } else {
             cli.out.printf("lab %s is down: %d objects removed in %.2f s%n", lab, removed.size(), secs);
+        }
+        return 0;
+    }
+
+    /** Removes the nodes named (and their links) from a lab; the rest stays as it is. */
+    private int downSome(Labs labs, String fileOrLab, java.util.Set<String> filter) {
+        Topology t = topology(labs, fileOrLab);
+        t.only(filter); // the names must be the lab's
+        LabState st = labs.state(t.name());
+        java.util.Set<String> keep = new java.util.LinkedHashSet<>();
+        for (LabState.NodeInfo n : st.nodes()) if (!filter.contains(n.name()) && t.node(n.name()).isPresent()) keep.add(n.name());
+        keep.removeIf(n -> t.node(n).orElseThrow().isHost());
+        if (keep.isEmpty()) return down(labs, t.name());
+        Labs.Result r = labs.up(t.only(keep), false);
+        if (cli.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lab", t.name());
+            m.put("removed", r.remove().stream().map(Resource::key).toList());
+            cli.printJson(m);
+        } else {
+            cli.out.printf("lab %s: %s removed (%d objects); %d nodes stay%n", t.name(), String.join(", ", filter), r.remove().size(), keep.size());
         }
         return 0;
     }
@@ -383,6 +417,44 @@ final class LabCmd {
         return 0;
     }
 
+    /**
+     * containerlab's {@code exec --all} / {@code --label KEY=VALUE}: the command in every (matching) linux node, one
+     * after the other, each node's output under its name; the status is the first failing node's.
+     */
+    private int execMany(Labs labs, List<String> words, List<String> command, String label) {
+        if (words.size() != 1 || command == null || command.isEmpty()) {
+            throw new UsageException("Usage: nslab exec LAB --all|--label KEY=VALUE -- COMMAND [ARG...]");
+        }
+        if (label != null && !label.contains("=")) throw new UsageException("nslab exec: --label takes KEY=VALUE, not \"" + label + "\"");
+        Topology t = topology(labs, words.getFirst());
+        LabState st = labs.state(t.name());
+        List<Map<String, Object>> results = new ArrayList<>();
+        int status = 0, matched = 0;
+        for (Topology.NodeDef n : t.nodes()) {
+            if (n.isSwitch() || n.isHost() || st.nodes().stream().noneMatch(x -> x.name().equals(n.name()))) continue;
+            if (label != null) {
+                String k = label.substring(0, label.indexOf('=')), v = label.substring(label.indexOf('=') + 1);
+                if (!v.equals(n.meta().labels().get(k)) && !(k.equals("clab-node-group") && v.equals(n.meta().group()))) continue;
+            }
+            matched++;
+            NetnsExec.Output o = NetnsExec.capture(cli.registry, t.namespace(n), command, labs.execOptions(t.name(), n.name()), cli.err::println);
+            if (status == 0 && o.status() != 0) status = o.status();
+            if (cli.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("node", n.name());
+                m.put("status", o.status());
+                m.put("output", o.text());
+                results.add(m);
+            } else {
+                cli.out.println(n.name() + ":" + (o.status() == 0 ? "" : " (exit " + o.status() + ")"));
+                o.text().lines().forEach(l -> cli.out.println("  " + l));
+            }
+        }
+        if (cli.json) cli.printJson(results);
+        else if (matched == 0) cli.out.println("no node of lab " + t.name() + " matches " + (label == null ? "" : "--label " + label));
+        return status;
+    }
+
     private int exec(Labs labs, List<String> words, List<String> command, boolean detach) {
         if (words.size() != 2 || command == null || command.isEmpty()) {
             throw new UsageException("Usage: nslab exec LAB NODE [-d] -- COMMAND [ARG...]");
@@ -392,7 +464,7 @@ final class LabCmd {
         LabState.NodeInfo n = st.nodes().stream().filter(x -> x.name().equals(node)).findFirst()
                 .orElseThrow(() -> new LabException("lab " + st.lab() + " has no node " + node + " (nodes: "
                         + String.join(", ", st.nodes().stream().map(LabState.NodeInfo::name).toList()) + ")"));
-        if (n.ns() == null) throw new LabException("node " + node + " is an Open vSwitch bridge: it has no namespace to run commands in");
+        if (n.ns() == null) throw new LabException("node " + node + " has no namespace of its own to run commands in (an Open vSwitch bridge, or the machine itself)");
         if (detach) {
             java.nio.file.Path log = labs.logFile(st.lab(), node);
             long pid = NetnsExec.spawn(cli.registry, n.ns(), command, log, labs.execOptions(st.lab(), node), cli.err::println);

@@ -394,15 +394,29 @@ final class Applier implements AutoCloseable {
     }
 
     /** Runs the file's exec commands in the nodes this run created; returns their output, labelled. */
-    List<String> exec(Topology t, List<Resource> add, Set<String> touched, Set<String> ran) {
+    /**
+     * Runs the file's exec commands in the nodes this run created (a host node's when the lab is made from nothing),
+     * a node's after those of the nodes it waits for and after its startup delay; returns their output, labelled.
+     */
+    List<String> exec(Topology t, List<Resource> add, Set<String> touched, Set<String> ran, boolean newLab) {
         Set<String> fresh = new HashSet<>(touched);
         add.forEach(r -> { if (r instanceof Resource.Namespace n) fresh.add(n.name()); });
         List<String> out = new ArrayList<>();
-        for (Topology.NodeDef n : t.nodes()) {
-            if (n.exec().isEmpty() || !fresh.contains(t.namespace(n.name()))) continue;
-            ran.add(t.namespace(n.name()));
+        for (Topology.NodeDef n : execOrder(t)) {
+            String ns = t.namespace(n);
+            if (n.exec().isEmpty() || (ns == null ? !newLab : !fresh.contains(ns))) continue;
+            if (ns != null) ran.add(ns);
+            if (n.meta().startupDelayMillis() > 0) {
+                progress.say(n.name() + ": startup-delay " + n.meta().startupDelayMillis() / 1000 + " s");
+                try {
+                    Thread.sleep(n.meta().startupDelayMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LabException("interrupted during the startup delay of " + n.name());
+                }
+            }
             for (String cmd : n.exec()) {
-                NetnsExec.Output o = NetnsExec.capture(registry, t.namespace(n.name()), List.of("sh", "-c", cmd),
+                NetnsExec.Output o = NetnsExec.capture(registry, ns, List.of("sh", "-c", cmd),
                         ServiceApplier.options(n.programs().env(), n.programs().binds()), progress::say);
                 String head = n.name() + "$ " + cmd + (o.status() == 0 ? "" : "   (exit " + o.status() + ")");
                 out.add(head);
@@ -414,6 +428,22 @@ final class Applier implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The file's nodes, each after the nodes it waits for (the parser refused cycles), otherwise in file order. */
+    static List<Topology.NodeDef> execOrder(Topology t) {
+        Map<String, Topology.NodeDef> byName = new java.util.LinkedHashMap<>();
+        t.nodes().forEach(n -> byName.put(n.name(), n));
+        List<Topology.NodeDef> out = new ArrayList<>();
+        Set<String> placed = new HashSet<>();
+        for (Topology.NodeDef n : t.nodes()) place(n, byName, placed, out);
+        return out;
+    }
+
+    private static void place(Topology.NodeDef n, Map<String, Topology.NodeDef> byName, Set<String> placed, List<Topology.NodeDef> out) {
+        if (!placed.add(n.name())) return;
+        for (String w : n.meta().waitFor()) if (byName.containsKey(w)) place(byName.get(w), byName, placed, out);
+        out.add(n);
     }
 
     @Override

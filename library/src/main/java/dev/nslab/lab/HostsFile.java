@@ -34,10 +34,10 @@ final class HostsFile {
     static void write(Path stateDir, Topology t, Map<String, List<String>> observed) {
         Map<String, List<String>> byAddress = new LinkedHashMap<>();
         for (Topology.NodeDef n : t.nodes()) {
-            if (n.kind() != Topology.Kind.LINUX) continue;
+            if (n.kind() != Topology.Kind.LINUX || n.isHost()) continue;
             List<String> addrs = new ArrayList<>();
             n.addresses().values().forEach(cs -> cs.forEach(c -> addrs.add(Cidr.format(c.address()))));
-            for (String o : observed.getOrDefault(t.namespace(n.name()), List.of())) {
+            for (String o : observed.getOrDefault(t.namespace(n), List.of())) {
                 String a = o.substring(o.indexOf(' ') + 1);
                 addrs.add(a.substring(0, a.indexOf('/')));
             }

@@ -144,7 +144,7 @@ public final class Labs {
 
     private static List<LabState.NodeInfo> nodeInfos(Topology t) {
         return t.nodes().stream().map(n -> new LabState.NodeInfo(n.name(), n.kind().name().toLowerCase().replace('_', '-'),
-                n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n.name()))).toList();
+                n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n))).toList();
     }
 
     /** What {@code up} did (or, for a dry run, would do), and the output of the exec lines it ran. */
@@ -160,7 +160,7 @@ public final class Labs {
         List<LabState.NodeInfo> nodes = nodeInfos(t);
         LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of(), old == null ? null : old.owner(), faults);
         state.save(stateDir); // the intent, before anything is created (and so before any /etc/netns link to it)
-        List<String> namespaces = nodes.stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).toList();
+        List<String> namespaces = nodes.stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).distinct().toList();
         // the /etc/netns links cost a metadata write each on /etc's disk: made on the side while the kernel works
         java.util.concurrent.FutureTask<List<String>> linking = new java.util.concurrent.FutureTask<>(() -> HostsFile.link(stateDir, t.name(), namespaces));
         Thread.ofPlatform().name("nslab-hosts-" + t.name()).start(linking);
@@ -180,7 +180,7 @@ public final class Labs {
             List<String> ownHosts = joined(linking);
             if (!ownHosts.isEmpty()) progress.say("kept the hosts file that /etc/netns has for " + String.join(", ", ownHosts) + ": lab names not linked there");
             Set<String> ran = new HashSet<>();
-            output = s.exec(t, plan.add(), plan.rerunExec(), ran);
+            output = s.exec(t, plan.add(), plan.rerunExec(), ran, kept.isEmpty());
             for (String ns : ran) observed.put(ns, List.copyOf(observe(ns).addresses()));
             if (!ran.isEmpty()) HostsFile.write(stateDir, t, observed);
             s.startServices(); // once the lab is wired and its exec lines have run; each waits until it is ready

@@ -20,11 +20,13 @@ public final class Planner {
     public static List<Resource> resources(Topology t) {
         List<Resource> out = new ArrayList<>();
         for (NodeDef n : t.nodes()) {
+            // a node in another's namespace or the machine's, and a bridge that existed before the lab, are used, not made
+            if (n.meta().network() != null || n.meta().existing()) continue;
             switch (n.kind()) {
-                case LINUX -> out.add(new Resource.Namespace(t.namespace(n.name())));
+                case LINUX -> out.add(new Resource.Namespace(t.namespace(n)));
                 case BRIDGE -> {
-                    out.add(new Resource.Namespace(t.namespace(n.name())));
-                    out.add(new Resource.LinuxBridge(t.namespace(n.name()), n.name()));
+                    out.add(new Resource.Namespace(t.namespace(n)));
+                    out.add(new Resource.LinuxBridge(t.namespace(n), n.name()));
                 }
                 case OVS_BRIDGE -> out.add(new Resource.OvsBridge(n.name()));
             }
@@ -44,8 +46,8 @@ public final class Planner {
             }
         }
         for (NodeDef n : t.nodes()) {
-            if (n.kind() != Kind.LINUX) continue;
-            String ns = t.namespace(n.name());
+            if (n.kind() != Kind.LINUX || n.isHost()) continue;
+            String ns = t.namespace(n);
             for (Map.Entry<String, List<Cidr>> e : n.addresses().entrySet()) {
                 for (Cidr c : e.getValue()) out.add(new Resource.Address(ns, e.getKey(), c));
             }
@@ -67,8 +69,8 @@ public final class Planner {
     private static End end(Topology t, Endpoint e) {
         NodeDef n = t.node(e.node()).orElseThrow();
         return switch (n.kind()) {
-            case LINUX -> new End(t.namespace(n.name()), e.iface(), null);
-            case BRIDGE -> new End(t.namespace(n.name()), e.iface(), n.name());
+            case LINUX -> new End(t.namespace(n), e.iface(), null);
+            case BRIDGE -> new End(t.namespace(n), e.iface(), n.name());
             case OVS_BRIDGE -> new End(null, e.iface(), null);
         };
     }

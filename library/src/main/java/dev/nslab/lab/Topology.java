@@ -22,13 +22,36 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
      * runs in it beyond the exec lines.
      */
     public record NodeDef(String name, Kind kind, Map<String, List<Cidr>> addresses, List<RouteDef> routes,
-                          boolean forwarding, List<String> exec, Programs programs, int line) {
+                          boolean forwarding, List<String> exec, Programs programs, Meta meta, int line) {
         public NodeDef(String name, Kind kind, Map<String, List<Cidr>> addresses, List<RouteDef> routes, boolean forwarding,
                        List<String> exec, int line) {
-            this(name, kind, addresses, routes, forwarding, exec, Programs.NONE, line);
+            this(name, kind, addresses, routes, forwarding, exec, Programs.NONE, Meta.NONE, line);
         }
 
         public boolean isSwitch() { return kind != Kind.LINUX; }
+
+        /** Whether the node is the machine itself (containerlab's kind: host, or network-mode: host): no namespace of its own. */
+        public boolean isHost() { return Meta.HOST.equals(meta.network()); }
+
+        /** The node whose namespace this one shares (network-mode: container:NODE), or null. */
+        public String sharesWith() { return meta.network() == null || isHost() ? null : meta.network(); }
+
+        /** Whether the node has a namespace of its own, made and removed by the lab. */
+        public boolean ownsNamespace() { return kind != Kind.OVS_BRIDGE && meta.network() == null && !meta.existing(); }
+    }
+
+    /**
+     * What containerlab says about a node beyond its wiring: its group and labels (for selecting nodes), where its
+     * network stack is ({@code network}: null its own namespace, {@link #HOST} the machine's, else the node whose
+     * namespace it shares), when its exec lines run (after a delay, after other nodes'), its management addresses,
+     * and, for a switch, whether it is a bridge that already exists in the root namespace (used, not owned).
+     */
+    public record Meta(String group, Map<String, String> labels, String network, long startupDelayMillis, List<String> waitFor,
+                       Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing) {
+        public static final String HOST = "host";
+        public static final Meta NONE = new Meta(null, Map.of(), null, 0, List.of(), null, null, false);
+
+        public Meta asExisting() { return new Meta(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, true); }
     }
 
     /**
@@ -80,10 +103,45 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
     /** An intent for verification: {@code to} is a node name or an address. */
     public record ExpectDef(String from, String to, boolean reach, int line) { }
 
+    /**
+     * The part of the lab made of the nodes named (containerlab's node filter): the links between two of them and the
+     * expectations among them. Host nodes (the machine itself) stay, as there is nothing of them to make.
+     */
+    public Topology only(java.util.Set<String> keep) {
+        for (String k : keep) {
+            if (node(k).isEmpty()) {
+                throw new LabException("node filter: lab " + name + " has no node " + k + " (nodes: "
+                        + String.join(", ", nodes.stream().map(NodeDef::name).toList()) + ")");
+            }
+        }
+        java.util.function.Predicate<String> in = n -> keep.contains(n) || node(n).map(NodeDef::isHost).orElse(false);
+        for (String k : keep) {
+            String other = node(k).orElseThrow().sharesWith();
+            if (other != null && !keep.contains(other)) {
+                throw new LabException("node filter: " + k + " shares the namespace of " + other + " (network-mode container:" + other + "): select " + other + " too");
+            }
+        }
+        return new Topology(name, prefix, file, nodes.stream().filter(n -> in.test(n.name())).toList(),
+                links.stream().filter(l -> in.test(l.a().node()) && in.test(l.b().node())).toList(),
+                expects.stream().filter(e -> in.test(e.from()) && (node(e.to()).isEmpty() || in.test(e.to()))).toList(), warnings);
+    }
+
     public Optional<NodeDef> node(String name) {
         return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
     }
 
-    /** The namespace of a linux node or a Linux bridge node. */
-    public String namespace(String node) { return prefix + node; }
+    /**
+     * The namespace of a linux node or a Linux bridge node: the lab's own ({@code prefix + node}), the one it shares,
+     * or null for the root namespace (a host node, a bridge that existed before the lab).
+     */
+    public String namespace(String node) {
+        Optional<NodeDef> n = node(node);
+        return n.isPresent() ? namespace(n.get()) : prefix + node;
+    }
+
+    public String namespace(NodeDef n) {
+        if (n.meta().network() == null && !n.meta().existing()) return prefix + n.name();
+        if (n.isHost() || n.meta().existing()) return null;
+        return prefix + n.sharesWith();
+    }
 }

@@ -37,19 +37,26 @@ public final class TopologyParser {
             // every other node key of containerlab's published schema (schemas/clab.schema.json), which nslab does not honour
             "aliases", "auto-remove", "cap-add", "certificate", "cgroup-parent", "cgroupns-mode", "cmd", "components", "config",
             "cpu", "cpu-set", "credentials", "devices", "dns", "enforce-startup-config", "entrypoint", "env-files", "extras",
-            "group", "healthcheck", "hostname", "image", "image-pull-policy", "labels", "license", "link-apply-mode", "memory",
-            "mgmt-ipv4", "mgmt-ipv6", "network-mode", "pid-mode", "ports", "privileged", "restart-policy", "runtime",
-            "security-opts", "shm-size", "stages", "startup-config", "startup-delay", "suppress-startup-config", "sysctls",
+            "healthcheck", "hostname", "image", "image-pull-policy", "license", "link-apply-mode", "memory",
+            "pid-mode", "ports", "privileged", "restart-policy", "runtime",
+            "security-opts", "shm-size", "stages", "startup-config", "suppress-startup-config", "sysctls",
             "tmpfs", "type", "user", "volumes",
             // older spellings and keys of other levels that reach here
-            "mgmt", "mgmt_ipv4", "mgmt_ipv6", "publish", "wait-for", "kinds", "defaults", "groups", "settings");
+            "mgmt", "mgmt_ipv4", "mgmt_ipv6", "publish", "settings");
     private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings", "debug");
-    private static final Set<String> NODE_KEYS = Set.of("kind", "interfaces", "routes", "forwarding", "exec", "env", "binds", "services");
+    private static final Set<String> NODE_KEYS = Set.of("kind", "group", "labels", "interfaces", "routes", "forwarding", "exec", "env", "binds",
+            "services", "network-mode", "startup-delay", "wait-for", "mgmt-ipv4", "mgmt-ipv6");
+    /** Keys whose values are merged across node, group, kind and defaults (more specific entries win), as containerlab does. */
+    private static final Set<String> MERGED_MAPS = Set.of("env", "labels", "sysctls", "interfaces");
+    /** Keys whose lists are joined across the levels, less specific first, duplicates once. */
+    private static final Set<String> JOINED_LISTS = Set.of("exec", "binds", "routes", "services", "env-files", "devices", "cap-add");
+    private static final Set<String> TOPOLOGY_KEYS = Set.of("nodes", "links", "defaults", "kinds", "groups");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "cmd", "ready", "restart", "timeout");
 
     private final String file;
     private String labName;
     private final List<String> warnings = new ArrayList<>();
+    private Map<String, Node> defaults = Map.of(), kinds = Map.of(), groups = Map.of();
 
     private TopologyParser(String file) {
         this.file = file;
@@ -96,7 +103,13 @@ public final class TopologyParser {
         return out.toString();
     }
 
-    private void warn(Node at, String msg) { warnings.add(file + ":" + at.line() + ":" + at.column() + ": warning: " + msg); }
+    private final Set<String> warnedAt = new java.util.HashSet<>();
+
+    /** One warning per place in the file (a key of a group or of the defaults is read once per node that inherits it). */
+    private void warn(Node at, String msg) {
+        String where = file + ":" + at.line() + ":" + at.column();
+        if (warnedAt.add(where)) warnings.add(where + ": warning: " + msg);
+    }
 
     private Topology topology(Node root) {
         Map<String, Node> top = root.map("the file");
@@ -122,14 +135,26 @@ public final class TopologyParser {
         Map<String, Node> t = topo.map("topology");
         for (Map.Entry<String, Node> e : t.entrySet()) {
             if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" means nothing without containers: ignored");
-            else if (!e.getKey().equals("nodes") && !e.getKey().equals("links")) throw unknownKey(e.getValue(), e.getKey(), Set.of("nodes", "links"));
+            else if (!TOPOLOGY_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), TOPOLOGY_KEYS);
         }
+        defaults = level(t.get("defaults"), "topology.defaults");
+        kinds = level(t.get("kinds"), "topology.kinds");
+        groups = level(t.get("groups"), "topology.groups");
         Node nodesNode = required(topo, t, "nodes", "at least one node under topology.nodes");
         List<NodeDef> nodes = new ArrayList<>();
         Map<String, Node> nodeMap = nodesNode.value() == null ? Map.of() : nodesNode.map("topology.nodes");
-        for (Map.Entry<String, Node> e : nodeMap.entrySet()) nodes.add(node(e.getKey(), e.getValue(), prefix));
+        for (Map.Entry<String, Node> e : nodeMap.entrySet()) nodes.add(node(e.getKey(), inherited(e.getKey(), e.getValue()), prefix));
         Map<String, NodeDef> byName = new HashMap<>();
         nodes.forEach(n -> byName.put(n.name(), n));
+        for (NodeDef n : nodes) checkPlacement(n, byName, nodeMap.get(n.name()));
+        for (NodeDef n : nodes) checkNoWaitCycle(n, byName, new ArrayList<>(), nodeMap);
+        if (!byName.containsKey("host") && mentionsHost(t.get("links"))) {
+            // containerlab's "host:IFACE" endpoints: the machine itself, a node no file declares
+            NodeDef host = new NodeDef("host", Kind.LINUX, Map.of(), List.of(), false, List.of(), Topology.Programs.NONE,
+                    new Topology.Meta(null, Map.of(), Topology.Meta.HOST, 0, List.of(), null, null, false), topo.line());
+            nodes.add(host);
+            byName.put("host", host);
+        }
         List<LinkDef> links = new ArrayList<>();
         Node linksNode = t.get("links");
         if (linksNode != null && linksNode.value() != null) {
@@ -142,6 +167,138 @@ public final class TopologyParser {
         return new Topology(name, prefix, file, List.copyOf(nodes), List.copyOf(links), List.copyOf(expects), List.copyOf(warnings));
     }
 
+    private static Map<String, Node> level(Node n, String what) {
+        return n == null || n.value() == null ? Map.of() : n.map(what);
+    }
+
+    private static String textOf(Node n) { return n == null || n.value() == null ? null : n.text("a value"); }
+
+    private Map<String, Node> definition(Map<String, Node> of, String key, String what) {
+        Node d = key == null ? null : of.get(key);
+        return level(d, what + " " + key);
+    }
+
+    /**
+     * A node as containerlab reads it: its own keys over its group's, over its kind's (under {@code kinds}), over
+     * {@code defaults}. Maps (env, labels, ...) merge key by key and lists (exec, binds, ...) join, less specific first;
+     * a value keeps the place it was written, so a mistake in a group is reported where the group says it. The kind
+     * comes from the node, its group, the defaults' group or the defaults; the group from the node, its kind or the
+     * defaults (containerlab's order).
+     */
+    private Node inherited(String name, Node n) {
+        Map<String, Node> own = n.value() == null ? Map.of() : n.map("node \"" + name + "\"");
+        if (defaults.isEmpty() && kinds.isEmpty() && groups.isEmpty()) return n;
+        Node kindN = own.get("kind");
+        if (textOf(kindN) == null) kindN = definition(groups, textOf(own.get("group")), "group").get("kind");
+        if (textOf(kindN) == null) kindN = definition(groups, textOf(defaults.get("group")), "group").get("kind");
+        if (textOf(kindN) == null) kindN = defaults.get("kind");
+        String kind = textOf(kindN) == null ? "linux" : textOf(kindN);
+        Map<String, Node> kindDef = definition(kinds, kind, "kind");
+        Node groupN = own.get("group");
+        if (textOf(groupN) == null) groupN = kindDef.get("group");
+        if (textOf(groupN) == null) groupN = defaults.get("group");
+        Map<String, Node> groupDef = definition(groups, textOf(groupN), "group");
+        Map<String, Node> out = new LinkedHashMap<>();
+        for (Map<String, Node> lv : List.of(defaults, kindDef, groupDef, own)) {
+            for (Map.Entry<String, Node> e : lv.entrySet()) {
+                Node v = e.getValue(), prev = out.get(e.getKey());
+                if (v.value() == null || (v.value() instanceof String str && str.isEmpty())) continue; // not set at this level
+                if (prev != null && MERGED_MAPS.contains(e.getKey()) && prev.isMap() && v.isMap()) {
+                    Map<String, Node> merged = new LinkedHashMap<>(prev.map(e.getKey()));
+                    merged.putAll(v.map(e.getKey()));
+                    v = new Node(merged, v.file(), v.line(), v.column());
+                } else if (prev != null && JOINED_LISTS.contains(e.getKey())) {
+                    Map<String, Node> joined = new LinkedHashMap<>();
+                    for (Node x : List.of(prev, v)) {
+                        for (Node item : x.isList() ? x.list(e.getKey()) : List.of(x)) {
+                            String id = identity(e.getKey(), item);
+                            joined.put(id, item); // a more specific entry for the same thing replaces the other, in its place
+                        }
+                    }
+                    v = new Node(List.copyOf(joined.values()), v.file(), v.line(), v.column());
+                }
+                out.put(e.getKey(), v);
+            }
+        }
+        if (kindN != null) out.put("kind", kindN);
+        if (textOf(groupN) != null) out.put("group", groupN);
+        if (kind.equals("bridge") || kind.equals("ovs-bridge")) {
+            // what a switch cannot have, inherited from a wider level (defaults: {exec: ...}), is not the switch's
+            for (String k : List.of("exec", "env", "binds", "services", "interfaces", "routes", "forwarding", "network-mode", "mgmt-ipv4", "mgmt-ipv6")) {
+                if (!own.containsKey(k)) out.remove(k);
+            }
+        }
+        return new Node(out, n.file(), n.line(), n.column());
+    }
+
+    /** What makes two entries of a joined list the same: a bind's node path, a service's name, a route's destination. */
+    private static String identity(String key, Node item) {
+        if (key.equals("binds") && !item.isMap() && !item.isList()) {
+            String[] parts = item.text("a bind").split(":");
+            return parts.length > 1 ? parts[1] : parts[0];
+        }
+        if (item.isMap()) {
+            Map<String, Node> m = item.map(key);
+            Node id = key.equals("services") ? m.get("name") : key.equals("routes") ? m.get("dst") : null;
+            if (id != null && id.value() != null) return String.valueOf(id.value());
+            return String.valueOf(strip(item));
+        }
+        return String.valueOf(item.value());
+    }
+
+    /** A node's value without the places it was written (for comparing values). */
+    private static Object strip(Node n) {
+        if (n.value() instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, strip((Node) v)));
+            return out;
+        }
+        if (n.value() instanceof List<?> l) return l.stream().map(x -> strip((Node) x)).toList();
+        return n.value();
+    }
+
+    /** network-mode container:NODE names a linux node with a namespace of its own; wait-for names nodes of the file. */
+    private static void checkPlacement(NodeDef n, Map<String, NodeDef> byName, Node at) {
+        Map<String, Node> m = at.value() == null ? Map.of() : at.map("node");
+        String other = n.sharesWith();
+        if (other != null) {
+            NodeDef o = byName.get(other);
+            Node where = m.getOrDefault("network-mode", at);
+            if (o == null) throw where.error("network-mode container:" + other + " names no node of the file");
+            if (o == n) throw where.error("node " + n.name() + " cannot share its own namespace");
+            if (o.kind() != Kind.LINUX || o.meta().network() != null) {
+                throw where.error("network-mode container:" + other + ": " + other + " must be a linux node with a namespace of its own");
+            }
+        }
+        for (String w : n.meta().waitFor()) {
+            if (!byName.containsKey(w)) throw m.getOrDefault("wait-for", at).error("wait-for names \"" + w + "\", which is not a node of the file");
+        }
+    }
+
+    private static void checkNoWaitCycle(NodeDef n, Map<String, NodeDef> byName, List<String> path, Map<String, Node> at) {
+        if (path.contains(n.name())) {
+            List<String> cycle = new ArrayList<>(path.subList(path.indexOf(n.name()), path.size()));
+            cycle.add(n.name());
+            Node where = at.get(cycle.getFirst());
+            throw where.map("node").getOrDefault("wait-for", where).error("wait-for goes round in a circle: " + String.join(" -> ", cycle));
+        }
+        path.add(n.name());
+        for (String w : n.meta().waitFor()) checkNoWaitCycle(byName.get(w), byName, path, at);
+        path.removeLast();
+    }
+
+    /** Whether a link has a brief endpoint "host:IFACE" (the machine's own end). */
+    private static boolean mentionsHost(Node links) {
+        if (links == null || !links.isList()) return false;
+        for (Node l : links.list("links")) {
+            if (!l.isMap()) continue;
+            Node eps = l.map("a link").get("endpoints");
+            if (eps == null || !eps.isList()) continue;
+            for (Node e : eps.list("endpoints")) if (!e.isMap() && !e.isList() && e.value() != null && String.valueOf(e.value()).startsWith("host:")) return true;
+        }
+        return false;
+    }
+
     private NodeDef node(String name, Node n, String prefix) {
         Map<String, Node> m = n.value() == null ? Map.of() : n.map("node \"" + name + "\"");
         for (Map.Entry<String, Node> e : m.entrySet()) {
@@ -149,14 +306,26 @@ public final class TopologyParser {
             else if (!NODE_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), NODE_KEYS);
         }
         String kindText = m.containsKey("kind") ? m.get("kind").text("kind") : "linux";
+        Topology.Meta meta = meta(name, n, m, kindText.equals("host"));
         Kind kind = switch (kindText) {
-            case "linux" -> Kind.LINUX;
+            case "linux", "host" -> Kind.LINUX;
             case "bridge" -> Kind.BRIDGE;
             case "ovs-bridge" -> Kind.OVS_BRIDGE;
             default -> throw (m.containsKey("kind") ? m.get("kind") : n).error("kind \"" + kindText + "\" of node " + name
                     + " needs a container image; nslab runs kind linux (a namespace), bridge (a Linux bridge) and ovs-bridge (Open vSwitch)");
         };
-        if (kind == Kind.LINUX || kind == Kind.BRIDGE) {
+        if (meta.network() != null && kind != Kind.LINUX) {
+            throw m.get("network-mode").error("network-mode belongs to linux nodes, not to the switch " + name);
+        }
+        if (meta.network() != null) {
+            for (String k : List.of("interfaces", "routes", "forwarding", "services")) {
+                Node v = m.get(k);
+                if (v == null || v.value() == null || !meta.network().equals(Topology.Meta.HOST)) continue;
+                throw v.error(k + " of " + name + " would change the machine itself (it is " + (kindText.equals("host") ? "kind: host"
+                        : "network-mode: host") + "); nslab leaves the root namespace's addresses, routes and programs to you (exec lines run there)");
+            }
+        }
+        if ((kind == Kind.LINUX || kind == Kind.BRIDGE) && meta.network() == null) {
             if (!Namespaces.isValidName(prefix + name)) {
                 throw n.error("namespace name \"" + prefix + name + "\" (prefix + node name) is not valid: avoid \"/\" and white space");
             }
@@ -186,7 +355,71 @@ public final class TopologyParser {
             else exec.add(nodeName(ex.text("exec"), name));
         }
         Topology.Programs programs = programs(name, kind, m);
-        return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), programs, n.line());
+        return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), programs, meta, n.line());
+    }
+
+    /** group, labels, network-mode, startup-delay, wait-for and the management addresses of a node. */
+    private Topology.Meta meta(String name, Node n, Map<String, Node> m, boolean hostKind) {
+        String group = textOf(m.get("group"));
+        Map<String, String> labels = new LinkedHashMap<>();
+        Node ln = m.get("labels");
+        if (ln != null && ln.value() != null) {
+            for (Map.Entry<String, Node> e : ln.map("labels of " + name + " (e.g. {role: spine})").entrySet()) {
+                labels.put(e.getKey(), e.getValue().value() == null ? "" : e.getValue().text("the label " + e.getKey()));
+            }
+        }
+        String network = hostKind ? Topology.Meta.HOST : null;
+        Node nm = m.get("network-mode");
+        if (nm != null && nm.value() != null && !hostKind) {
+            String mode = nm.text("network-mode");
+            if (mode.equals("host")) network = Topology.Meta.HOST;
+            else if (mode.startsWith("container:")) network = mode.substring("container:".length());
+            else if (!mode.equals("none") && !mode.equals("bridge")) {
+                throw nm.error("network-mode \"" + mode + "\": use host (the machine's own network), container:NODE (another node's "
+                        + "namespace) or none");
+            }
+            if (network != null && network.isEmpty()) throw nm.error("network-mode container: needs the node whose namespace to share, e.g. container:r1");
+        }
+        long delay = 0;
+        Node dn = m.get("startup-delay");
+        if (dn != null && dn.value() != null) {
+            int sec = dn.integer("startup-delay (seconds)");
+            if (sec < 0) throw dn.error("startup-delay " + sec + " is negative: use seconds, 0 or more");
+            delay = sec * 1000L;
+        }
+        List<String> waitFor = new ArrayList<>();
+        Node wn = m.get("wait-for");
+        if (wn != null && wn.value() != null) {
+            for (Node w : wn.isList() ? wn.list("wait-for") : List.of(wn)) {
+                if (w.isMap()) {
+                    Node wnode = w.map("a wait-for entry").get("node");
+                    if (wnode == null) throw w.error("a wait-for entry names a node: {node: r1}");
+                    waitFor.add(wnode.text("node"));
+                } else {
+                    waitFor.add(w.text("a node to wait for"));
+                }
+            }
+        }
+        Cidr mgmt4 = mgmtAddress(m.get("mgmt-ipv4"), Family.INET), mgmt6 = mgmtAddress(m.get("mgmt-ipv6"), Family.INET6);
+        if ((mgmt4 != null || mgmt6 != null) && network != null) {
+            throw (mgmt4 != null ? m.get("mgmt-ipv4") : m.get("mgmt-ipv6")).error("node " + name + " has no management interface of its own "
+                    + "(network-mode " + (network.equals(Topology.Meta.HOST) ? "host" : "container:" + network) + ")");
+        }
+        return new Topology.Meta(group, Map.copyOf(labels), network, delay, List.copyOf(waitFor), mgmt4, mgmt6, false);
+    }
+
+    private static Cidr mgmtAddress(Node a, Family family) {
+        if (a == null || a.value() == null) return null;
+        String text = a.text("a management address");
+        try {
+            InetAddress ip = Cidr.parseAddress(text);
+            if (Cidr.family(ip) != family) throw a.error("\"" + text + "\" is not an " + (family == Family.INET ? "IPv4" : "IPv6") + " address");
+            return new Cidr(ip, family == Family.INET ? 32 : 128);
+        } catch (LabFileException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw a.error("\"" + text + "\" is not a valid " + (family == Family.INET ? "IPv4" : "IPv6") + " address (without a prefix length)");
+        }
     }
 
     /** {@code env}, {@code binds} and {@code services} of a node (containerlab's keys, and nslab's services). */
@@ -457,7 +690,7 @@ public final class TopologyParser {
         String node = colon < 0 ? text : text.substring(0, colon);
         String iface = colon < 0 ? null : text.substring(colon + 1);
         NodeDef n = nodes.get(node);
-        if (n == null && Set.of("host", "mgmt-net", "macvlan").contains(node)) {
+        if (n == null && Set.of("mgmt-net", "macvlan").contains(node)) {
             throw e.error("endpoint \"" + text + "\": containerlab's " + node + " endpoints (" + switch (node) {
                 case "host" -> "an end in the root namespace";
                 case "mgmt-net" -> "an end on the management network";

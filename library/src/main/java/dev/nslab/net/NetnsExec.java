@@ -36,6 +36,13 @@ public final class NetnsExec {
 
     /** The same, with {@code options}' binds mounted after /sys and /etc/netns. */
     static void enter(Namespaces registry, String name, Options options, Consumer<String> warnings) {
+        if (name == null) { // the calling process's own namespace: only the binds need a mount namespace of their own
+            if (options.binds().isEmpty()) return;
+            Libc.unshare(Libc.CLONE_NEWNS, "binds");
+            Libc.mount("", "/", "none", Libc.MS_SLAVE | Libc.MS_REC, null);
+            mountBinds(options);
+            return;
+        }
         int fd = registry.open(NsRef.named(name));
         try {
             Libc.setns(fd, Libc.CLONE_NEWNET, name);
@@ -52,6 +59,10 @@ public final class NetnsExec {
         }
         Libc.mount(name, "/sys", "sysfs", 0, null);
         bindEtc(name, warnings);
+        mountBinds(options);
+    }
+
+    private static void mountBinds(Options options) {
         for (Bind b : options.binds()) {
             Libc.mount(b.source(), b.target(), "none", Libc.MS_BIND | Libc.MS_REC, null);
             if (b.readOnly()) Libc.mount("none", b.target(), "none", Libc.MS_BIND | Libc.MS_REMOUNT | Libc.MS_RDONLY, null);
@@ -157,7 +168,8 @@ public final class NetnsExec {
     public record Output(int status, String text) { }
 
     /**
-     * Runs {@code command} inside {@code name} with its output captured (for commands a lab runs in its nodes). The
+     * Runs {@code command} inside {@code name} (null: this process's own namespace) with its output captured (for
+     * commands a lab runs in its nodes). The
      * output goes to a file, not a pipe: a command that leaves a process in the background ({@code sh -c 'daemon &'})
      * returns when the command does, though the background process still holds its output open.
      */

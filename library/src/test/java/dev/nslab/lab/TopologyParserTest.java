@@ -52,12 +52,17 @@ class TopologyParserTest {
                 "network-mode", "pid-mode", "ports", "privileged", "restart-policy", "runtime", "security-opts", "shm-size",
                 "stages", "startup-config", "startup-delay", "suppress-startup-config", "sysctls", "tmpfs", "type", "user",
                 "volumes");
-        Set<String> honoured = Set.of("kind", "exec", "env", "binds");
+        Set<String> honoured = Set.of("kind", "exec", "env", "binds", "group", "labels", "network-mode", "startup-delay", "wait-for",
+                "mgmt-ipv4", "mgmt-ipv6");
         for (String k : keys) {
             String value = switch (k) {
                 case "kind" -> "linux";
-                case "exec", "binds" -> "[]";
-                case "env" -> "{}";
+                case "exec", "binds", "wait-for" -> "[]";
+                case "env", "labels" -> "{}";
+                case "network-mode" -> "none";
+                case "startup-delay" -> "0";
+                case "mgmt-ipv4" -> "172.20.20.2";
+                case "mgmt-ipv6" -> "\"3fff:172:20:20::2\"";
                 default -> "x";
             };
             Topology t = TopologyParser.parse("k.yml", "name: k\ndebug: true\ntopology:\n  nodes:\n    a: {" + k + ": " + value + "}\n  links: []\n");
@@ -86,7 +91,6 @@ class TopologyParserTest {
         String[][] refused = {
                 {"    - {type: vxlan, endpoints: [\"a:eth1\"]}\n", "link type \"vxlan\" is not supported"},
                 {"    - {type: dummy, endpoints: [\"a:eth1\"]}\n", "CONFIG_DUMMY"},
-                {"    - endpoints: [\"host:eth1\", \"a:eth1\"]\n", "containerlab's host endpoints"},
                 {"    - endpoints: [\"macvlan:enp1\", \"a:eth1\"]\n", "macvlan endpoints"},
         };
         for (String[] r : refused) {
