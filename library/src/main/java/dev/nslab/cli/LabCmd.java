@@ -208,7 +208,7 @@ final class LabCmd {
         }
         long nodes = t.nodes().size();
         cli.out.printf("lab %s is up: %d nodes, %d links; %d objects added, %d removed in %.2f s%n", t.name(), nodes,
-                t.links().size(), plan.add().size(), plan.remove().size(), secs);
+                t.links().size() + t.devices().size(), plan.add().size(), plan.remove().size(), secs);
         cli.out.println("  nodes: nslab status " + t.name() + "    shell: nslab exec " + t.name() + " NODE -- bash    remove: nslab down " + t.name());
         return 0;
     }
@@ -357,7 +357,8 @@ final class LabCmd {
                     : !st.pending().isEmpty() ? "INTERRUPTED: run nslab up or nslab down again" : "MISSING: " + String.join(", ", s.missing())));
             if (!words.isEmpty() || names.size() == 1) {
                 for (LabState.NodeInfo n : st.nodes()) {
-                    String where = n.ns() == null ? "Open vSwitch bridge" : "netns " + n.ns();
+                    String where = n.ns() != null ? "netns " + n.ns() : n.kind().equals("ovs-bridge") ? "Open vSwitch bridge"
+                            : n.kind().equals("bridge") ? "root namespace (not the lab's)" : "root namespace (the machine)";
                     cli.out.printf("  %-14s %-11s %-28s %s%s%n", n.name(), n.kind(), where, String.join(" ", addressesOf(st, n.ns())),
                             Boolean.TRUE.equals(s.nodesPresent().get(n.name())) ? "" : "  (missing)");
                     for (Labs.ServiceState sv : s.services()) {
@@ -381,7 +382,7 @@ final class LabCmd {
     private static List<String> addressesOf(LabState st, String ns) {
         List<String> out = new ArrayList<>();
         if (ns == null) return out;
-        for (Resource r : st.done()) if (r instanceof Resource.Address a && a.ns().equals(ns)) out.add(a.dev() + ":" + a.cidr());
+        for (Resource r : st.done()) if (r instanceof Resource.Address a && ns.equals(a.ns())) out.add(a.dev() + ":" + a.cidr());
         return out;
     }
 

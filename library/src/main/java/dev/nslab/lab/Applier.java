@@ -43,6 +43,7 @@ final class Applier implements AutoCloseable {
     private final NamespaceApplier namespaces = new NamespaceApplier(this);
     private final BridgeApplier bridges = new BridgeApplier(this);
     private final VethApplier veths = new VethApplier(this);
+    private final DeviceApplier devices = new DeviceApplier(this);
     private final OvsApplier switches = new OvsApplier(this);
     private final AddressApplier addresses = new AddressApplier(this);
     private final RouteApplier routes = new RouteApplier(this);
@@ -106,6 +107,8 @@ final class Applier implements AutoCloseable {
             switch (r) {
                 case Resource.Namespace n -> namespaces.checkOwned(n);
                 case Resource.Veth v -> veths.checkOwned(v);
+                case Resource.Device d -> devices.checkOwned(d);
+                case Resource.LinuxBridge b when b.ns() == null -> bridges.checkOwned(b);
                 case Resource.OvsBridge b -> switches.checkOwned(b, dryRun);
                 case Resource.OvsPort p -> switches.checkOwned(p, dryRun);
                 default -> { } // inside the lab's own namespaces (a service's processes are found by their notes)
@@ -123,7 +126,8 @@ final class Applier implements AutoCloseable {
     void create(List<Resource> add) {
         List<Resource.Namespace> newNs = new ArrayList<>();
         List<Resource.Veth> rootVeths = new ArrayList<>(), nsVeths = new ArrayList<>();
-        List<Resource.LinuxBridge> newBridges = new ArrayList<>();
+        List<Resource.LinuxBridge> newBridges = new ArrayList<>(), rootBridges = new ArrayList<>();
+        List<Resource.Device> newDevices = new ArrayList<>();
         List<Resource> ovsWork = new ArrayList<>(), faultWork = new ArrayList<>();
         List<Resource.Address> newAddresses = new ArrayList<>();
         List<Resource.Route> newRoutes = new ArrayList<>();
@@ -131,8 +135,9 @@ final class Applier implements AutoCloseable {
         for (Resource r : add) {
             switch (r) {
                 case Resource.Namespace n -> newNs.add(n);
-                case Resource.LinuxBridge b -> newBridges.add(b);
+                case Resource.LinuxBridge b -> (b.ns() == null ? rootBridges : newBridges).add(b);
                 case Resource.Veth v -> (VethApplier.hasRootEnd(v) ? rootVeths : nsVeths).add(v);
+                case Resource.Device d -> newDevices.add(d);
                 case Resource.OvsBridge b -> ovsWork.add(b);
                 case Resource.OvsPort p -> ovsWork.add(p);
                 case Resource.Address a -> newAddresses.add(a);
@@ -152,6 +157,11 @@ final class Applier implements AutoCloseable {
             if (f != null) created.add(f);
             progress.advance();
         }
+        // a bridge of the root namespace (a management network) first: root ends of veths join it as they are made
+        for (Resource.LinuxBridge b : rootBridges) {
+            bridges.createInRoot(b);
+            created.add(b);
+        }
         // veths with a root-namespace end (switch ports) are born in the lab namespace and moved out, one by one
         progress.phase("switch ports", rootVeths.size());
         for (Resource.Veth v : rootVeths) {
@@ -159,6 +169,13 @@ final class Applier implements AutoCloseable {
             made.remove(v.b().ns());
             veths.createWithRootEnd(v);
             created.add(v);
+            progress.advance();
+        }
+        progress.phase("macvlan, vxlan and dummy interfaces", newDevices.size());
+        for (Resource.Device d : newDevices) {
+            made.remove(d.ns());
+            devices.create(d);
+            created.add(d);
             progress.advance();
         }
         views.clear(); // the kernel chose the indexes of those: ask again
@@ -333,6 +350,7 @@ final class Applier implements AutoCloseable {
                         yield true;
                     }
                     case Resource.Veth v -> (inGoing.test(v.a().ns()) && inGoing.test(v.b().ns())) || veths.remove(v);
+                    case Resource.Device d -> inGoing.test(d.ns()) || devices.remove(d);
                     case Resource.LinuxBridge b -> !inGoing.test(b.ns()) && bridges.remove(b);
                     case Resource.Namespace n -> namespaces.remove(n);
                 };

@@ -13,5 +13,21 @@ final class BridgeApplier {
         links.add(b.ns(), b, nb -> nb.setLink(ix, b.name(), run.mark, null, null, null));
     }
 
+    /** A bridge of the root namespace must not be somebody else's. */
+    void checkOwned(Resource.LinuxBridge b) {
+        java.util.Optional<dev.nslab.net.Link> l = run.handle(null).findLink(b.name());
+        if (l.isPresent() && !run.marked(l)) {
+            throw new LabException("interface " + b.name() + " already exists in the root namespace and is not lab " + run.lab
+                    + "'s: name another bridge in mgmt.bridge, or remove it");
+        }
+    }
+
+    /** A bridge of the root namespace (a management network), marked and up, made before the veths that join it. */
+    void createInRoot(Resource.LinuxBridge b) {
+        dev.nslab.net.NetHandle h = run.handle(null);
+        if (h.findLink(b.name()).isEmpty()) h.addLink(dev.nslab.net.LinkSpec.bridge(b.name()).alias(run.mark));
+        h.setLink(dev.nslab.net.LinkChange.of(b.name()).alias(run.mark).up(true));
+    }
+
     boolean remove(Resource.LinuxBridge b) { return run.removeMarkedLink(b.ns(), b.name()); }
 }

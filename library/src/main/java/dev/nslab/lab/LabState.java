@@ -207,6 +207,15 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                     end(o.putObject("b"), v.b());
                     if (v.mtu() != null) o.put("mtu", v.mtu());
                 }
+                case Resource.Device d -> {
+                    o.put("type", "device").put("ns", d.ns()).put("iface", d.iface());
+                    if (d.mtu() != null) o.put("mtu", d.mtu());
+                    switch (d.device()) {
+                        case Topology.Device.Dummy x -> o.put("kind", "dummy");
+                        case Topology.Device.Macvlan m -> o.put("kind", "macvlan").put("parent", m.parent()).put("mode", m.mode());
+                        case Topology.Device.Vxlan v -> o.put("kind", "vxlan").put("remote", Cidr.format(v.remote())).put("vni", v.vni()).put("port", v.port());
+                    }
+                }
                 case Resource.OvsBridge b -> o.put("type", "ovs-bridge").put("name", b.name());
                 case Resource.OvsPort p -> {
                     o.put("type", "ovs-port").put("bridge", p.bridge()).put("port", p.port());
@@ -266,8 +275,13 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         for (JsonNode o : a) {
             out.add(switch (o.path("type").asText()) {
                 case "netns" -> new Resource.Namespace(o.path("name").asText());
-                case "bridge" -> new Resource.LinuxBridge(o.path("ns").asText(), o.path("name").asText());
+                case "bridge" -> new Resource.LinuxBridge(text(o, "ns"), o.path("name").asText());
                 case "veth" -> new Resource.Veth(end(o.path("a")), end(o.path("b")), o.has("mtu") ? o.path("mtu").asInt() : null);
+                case "device" -> new Resource.Device(text(o, "ns"), o.path("iface").asText(), switch (o.path("kind").asText()) {
+                    case "macvlan" -> new Topology.Device.Macvlan(o.path("parent").asText(), o.path("mode").asText());
+                    case "vxlan" -> new Topology.Device.Vxlan(Cidr.parseAddress(o.path("remote").asText()), o.path("vni").asInt(), o.path("port").asInt());
+                    default -> new Topology.Device.Dummy();
+                }, o.has("mtu") ? o.path("mtu").asInt() : null);
                 case "ovs-bridge" -> new Resource.OvsBridge(o.path("name").asText());
                 case "ovs-port" -> {
                     List<Integer> trunks = null;
@@ -278,7 +292,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                     yield new Resource.OvsPort(o.path("bridge").asText(), o.path("port").asText(),
                             o.has("tag") ? o.path("tag").asInt() : null, trunks);
                 }
-                case "address" -> new Resource.Address(o.path("ns").asText(), o.path("dev").asText(), Cidr.parse(o.path("cidr").asText()));
+                case "address" -> new Resource.Address(text(o, "ns"), o.path("dev").asText(), Cidr.parse(o.path("cidr").asText()));
                 case "forwarding" -> new Resource.Forwarding(o.path("ns").asText(), o.path("ipv6").asBoolean(true));
                 case "route" -> new Resource.Route(o.path("ns").asText(), new RouteDef(Family.of(o.path("family").asInt()),
                         o.has("dst") ? Cidr.parse(o.path("dst").asText()) : null,

@@ -97,6 +97,7 @@ public final class Labs {
      * not refuse.
      */
     public Result up(Topology t, boolean dryRun) {
+        t = withExisting(t);
         LabNeeds needs = Preflight.check(t, machine);
         try (LabState.Lock ignored = lock(t.name())) {
             LabState old = LabState.load(stateDir, t.name());
@@ -124,6 +125,39 @@ public final class Labs {
                 return apply(t, plan, old, want.faults(), needs, s);
             }
         }
+    }
+
+    /**
+     * containerlab's bridges: a bridge or ovs-bridge node whose bridge already exists in the root namespace and is not
+     * the lab's is used as it is (the lab's cables join it; it is never deleted), and said once.
+     */
+    Topology withExisting(Topology t) {
+        if (t.nodes().stream().noneMatch(Topology.NodeDef::isSwitch)) return t;
+        List<Topology.NodeDef> nodes = new ArrayList<>();
+        boolean changed = false;
+        dev.nslab.ovs.OvsState ovs = null;
+        try (dev.nslab.net.NetHandle root = dev.nslab.net.NetHandle.open(registry, dev.nslab.net.NsRef.current())) {
+            for (Topology.NodeDef n : t.nodes()) {
+                boolean existing = false;
+                if (n.kind() == Topology.Kind.BRIDGE) {
+                    java.util.Optional<dev.nslab.net.Link> l = root.findLink(n.name());
+                    existing = l.isPresent() && "bridge".equals(l.get().kind()) && !mark(t.name()).equals(l.get().alias());
+                } else if (n.kind() == Topology.Kind.OVS_BRIDGE) {
+                    if (ovs == null) ovs = new dev.nslab.ovs.OvsDaemons().stateIfRunning().orElse(new dev.nslab.ovs.OvsState(null, null, 0, 0, List.of()));
+                    java.util.Optional<dev.nslab.ovs.OvsBridge> b = ovs.bridge(n.name());
+                    existing = b.isPresent() && !t.name().equals(b.get().externalIds().get(OVS_MARK_KEY));
+                }
+                if (existing) {
+                    progress.say((n.kind() == Topology.Kind.BRIDGE ? "bridge " : "Open vSwitch bridge ") + n.name() + " exists in the root "
+                            + "namespace and is not lab " + t.name() + "'s: the lab's cables join it; it is used, never deleted");
+                    n = new Topology.NodeDef(n.name(), n.kind(), n.addresses(), n.routes(), n.forwarding(), n.exec(), n.programs(),
+                            n.meta().asExisting(), n.line());
+                    changed = true;
+                }
+                nodes.add(n);
+            }
+        }
+        return changed ? t.withNodes(nodes) : t;
     }
 
     private record Desired(List<Resource> resources, Faults faults) { }
@@ -460,14 +494,25 @@ public final class Labs {
         Set<String> ovsBridges = null;
         for (LabState.NodeInfo n : st.nodes()) {
             boolean there;
+            String what;
             if (n.ns() != null) {
                 there = registry.exists(n.ns());
-            } else {
+                what = "namespace " + n.ns();
+            } else if (n.kind().equals("ovs-bridge")) {
                 if (ovsBridges == null) ovsBridges = ovsBridgeNames();
                 there = ovsBridges.contains(n.name());
+                what = "Open vSwitch bridge " + n.name();
+            } else if (n.kind().equals("bridge")) { // one that existed before the lab, in the root namespace
+                try (dev.nslab.net.NetHandle root = dev.nslab.net.NetHandle.open(registry, dev.nslab.net.NsRef.current())) {
+                    there = root.findLink(n.name()).isPresent();
+                }
+                what = "bridge " + n.name() + " of the root namespace";
+            } else { // the machine itself
+                there = true;
+                what = "";
             }
             present.put(n.name(), there);
-            if (!there) missing.add(n.ns() != null ? "namespace " + n.ns() : "Open vSwitch bridge " + n.name());
+            if (!there) missing.add(what);
         }
         Map<String, Observed> now = new HashMap<>();
         java.util.function.Function<String, Observed> at = ns -> now.computeIfAbsent(ns == null ? "" : ns, k -> observe(ns));
@@ -479,8 +524,12 @@ public final class Labs {
                         missing.add("interface " + e.iface() + " in " + (e.ns() == null ? "the root namespace" : e.ns()));
                     }
                 }
+            } else if (r instanceof Resource.Device d && here.test(d.ns()) && !at.apply(d.ns()).links().contains(d.iface())) {
+                missing.add("interface " + d.iface() + " in " + d.ns());
+            } else if (r instanceof Resource.LinuxBridge b && b.ns() == null && !at.apply(null).links().contains(b.name())) {
+                missing.add("bridge " + b.name() + " in the root namespace");
             } else if (r instanceof Resource.Address a && here.test(a.ns()) && !at.apply(a.ns()).addresses().contains(a.dev() + " " + a.cidr())) {
-                missing.add("address " + a.cidr() + " on " + a.dev() + " in " + a.ns());
+                missing.add("address " + a.cidr() + " on " + a.dev() + " in " + (a.ns() == null ? "the root namespace" : a.ns()));
             }
         }
         st.observed().forEach((ns, addrs) -> {

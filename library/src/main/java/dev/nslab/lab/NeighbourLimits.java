@@ -57,20 +57,28 @@ public final class NeighbourLimits {
      */
     public List<String> acquire(String holder, long need4, long need6) {
         if (need4 == 0 && need6 == 0) return List.of();
-        return locked(rec -> {
-            ObjectNode holders = rec.withObjectProperty("holders");
-            holders.putObject(holder).put("ipv4", need4).put("ipv6", need6);
-            return apply(rec, "the labs up need");
-        });
+        try {
+            return locked(rec -> {
+                ObjectNode holders = rec.withObjectProperty("holders");
+                holders.putObject(holder).put("ipv4", need4).put("ipv6", need6);
+                return apply(rec, "the labs up need");
+            });
+        } catch (Unreachable e) {
+            return List.of("the machine's neighbour table thresholds cannot be read from this network namespace: left as they are");
+        }
     }
 
     /** Drops {@code holder}; restores what the machine had once no lab needs more. Returns one line per value changed. */
     public List<String> release(String holder) {
         if (!Files.exists(record)) return List.of();
-        return locked(rec -> {
-            rec.withObjectProperty("holders").remove(holder);
-            return apply(rec, "the labs still up need");
-        });
+        try {
+            return locked(rec -> {
+                rec.withObjectProperty("holders").remove(holder);
+                return apply(rec, "the labs still up need");
+            });
+        } catch (Unreachable e) {
+            return List.of();
+        }
     }
 
     private List<String> apply(ObjectNode rec, String why) {
@@ -122,11 +130,40 @@ public final class NeighbourLimits {
         return said;
     }
 
-    private long read(String key) {
-        return Long.parseLong(sysctl.read(NsRef.current(), key).trim());
+    /**
+     * The table is the whole machine's and so are its thresholds: they exist only in the initial namespace (pid 1's),
+     * which is not nslab's own when it runs inside another namespace (nsenter, a test's "machine").
+     */
+    private NsRef machine;
+
+    /** Where the thresholds can be read: here, else pid 1's namespace; null when neither is reachable. */
+    private NsRef machine(String key) {
+        if (machine == null) {
+            machine = NsRef.current();
+            try {
+                sysctl.read(machine, key);
+            } catch (RuntimeException here) {
+                machine = NsRef.pid(1);
+                try {
+                    sysctl.read(machine, key);
+                } catch (RuntimeException there) {
+                    throw new Unreachable();
+                }
+            }
+        }
+        return machine;
     }
 
-    private void write(String key, long value) { sysctl.write(NsRef.current(), key, Long.toString(value)); }
+    /** The machine's thresholds cannot be seen from here (a namespace without them, pid 1's out of reach). */
+    private static final class Unreachable extends RuntimeException {
+        Unreachable() { super(null, null, false, false); }
+    }
+
+    private long read(String key) {
+        return Long.parseLong(sysctl.read(machine(key), key).trim());
+    }
+
+    private void write(String key, long value) { sysctl.write(machine(key), key, Long.toString(value)); }
 
     private interface Change { List<String> apply(ObjectNode rec) throws IOException; }
 

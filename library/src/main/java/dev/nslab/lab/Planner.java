@@ -45,6 +45,10 @@ public final class Planner {
                 }
             }
         }
+        for (Topology.DeviceDef d : t.devices()) {
+            out.add(new Resource.Device(t.namespace(d.end().node()), d.end().iface(), d.device(), d.mtu()));
+        }
+        if (t.mgmt() != null) out.addAll(mgmt(t));
         for (NodeDef n : t.nodes()) {
             if (n.kind() != Kind.LINUX || n.isHost()) continue;
             String ns = t.namespace(n);
@@ -64,6 +68,31 @@ public final class Planner {
         }
         out.sort(Comparator.comparingInt(Resource::phase));
         return out;
+    }
+
+    /** The management bridge with the gateway addresses, and each node's eth0 on it with its management addresses. */
+    private static List<Resource> mgmt(Topology t) {
+        Topology.Mgmt m = t.mgmt();
+        List<Resource> out = new ArrayList<>();
+        out.add(new Resource.LinuxBridge(null, m.bridge()));
+        if (m.ipv4Gateway() != null) out.add(new Resource.Address(null, m.bridge(), new Cidr(m.ipv4Gateway(), m.ipv4Subnet().prefixLength())));
+        if (m.ipv6Gateway() != null) out.add(new Resource.Address(null, m.bridge(), new Cidr(m.ipv6Gateway(), m.ipv6Subnet().prefixLength())));
+        for (NodeDef n : t.nodes()) {
+            Topology.Meta meta = n.meta();
+            if (meta.mgmtIpv4() == null && meta.mgmtIpv6() == null) continue;
+            String ns = t.namespace(n);
+            out.add(new Resource.Veth(new End(null, mgmtPortName(t.name(), n.name()), m.bridge()), new End(ns, "eth0", null), m.mtu()));
+            if (meta.mgmtIpv4() != null) out.add(new Resource.Address(ns, "eth0", new Cidr(meta.mgmtIpv4().address(), m.ipv4Subnet().prefixLength())));
+            if (meta.mgmtIpv6() != null) out.add(new Resource.Address(ns, "eth0", new Cidr(meta.mgmtIpv6().address(), m.ipv6Subnet().prefixLength())));
+        }
+        return out;
+    }
+
+    /** The root-namespace end of a node's management cable: short, stable, distinct per lab and node. */
+    static String mgmtPortName(String lab, String node) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update((lab + "\0mgmt\0" + node).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return String.format("nm%08x", crc.getValue());
     }
 
     private static End end(Topology t, Endpoint e) {

@@ -27,6 +27,9 @@ public final class Preflight {
 
         /** Whether the kernel has netem (asked only when an impairment needs it). */
         default boolean netem() { return false; }
+
+        /** Whether the kernel makes links of {@code kind} (asked only when the file has such a link). */
+        default boolean linkKind(String kind) { return true; }
     }
 
     private Preflight() {}
@@ -38,6 +41,12 @@ public final class Preflight {
             public synchronized boolean netem() {
                 if (netem == null) netem = dev.nslab.net.KernelFeatures.hasNetem();
                 return netem;
+            }
+
+            private final java.util.Map<String, Boolean> kinds = new java.util.HashMap<>();
+
+            public synchronized boolean linkKind(String kind) {
+                return kinds.computeIfAbsent(kind, dev.nslab.net.KernelFeatures::hasLinkKind);
             }
 
             public boolean openVswitchInstalled() { return new OvsDaemons().status().installed(); }
@@ -68,6 +77,17 @@ public final class Preflight {
                 if (e.getValue().needsNetem() && !machine.netem()) {
                     throw new LabFileException(t.file(), l.line(), 1, FaultPlanner.missingNetem(e.getKey().toString(), e.getValue()));
                 }
+            }
+        }
+        for (Topology.DeviceDef d : t.devices()) {
+            String kind = switch (d.device()) {
+                case Topology.Device.Dummy x -> "dummy";
+                case Topology.Device.Macvlan x -> "macvlan";
+                case Topology.Device.Vxlan x -> "vxlan";
+            };
+            if (!machine.linkKind(kind)) {
+                throw new LabFileException(t.file(), d.line(), 1, kind + " links need the " + kind + " kernel module (CONFIG_"
+                        + kind.toUpperCase() + "), which this kernel lacks: use a veth link (type: veth, or the brief form) instead");
             }
         }
         for (NodeDef n : t.nodes()) {

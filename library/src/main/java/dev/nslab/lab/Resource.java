@@ -22,7 +22,7 @@ public sealed interface Resource {
         public int phase() { return 0; }
     }
 
-    /** A Linux bridge device inside a switch node's namespace. */
+    /** A Linux bridge device inside a switch node's namespace ({@code ns} null: the root namespace's, a management network). */
     record LinuxBridge(String ns, String name) implements Resource {
         public String key() { return "bridge " + ns + "/" + name; }
         public int phase() { return 1; }
@@ -36,6 +36,22 @@ public sealed interface Resource {
     /** A veth pair; {@code a} is the end that carries the mark from birth (the root-namespace end when there is one). */
     record Veth(End a, End b, Integer mtu) implements Resource {
         public String key() { return "veth " + a + "=" + b + (mtu == null ? "" : " mtu " + mtu); }
+        public int phase() { return 2; }
+    }
+
+    /**
+     * A one-ended interface of a node ({@code ns} its namespace): a dummy, or a macvlan or vxlan made from the root
+     * namespace (its parent, its underlay) and born in the node.
+     */
+    record Device(String ns, String iface, Topology.Device device, Integer mtu) implements Resource {
+        public String key() {
+            String what = switch (device) {
+                case Topology.Device.Dummy d -> "dummy";
+                case Topology.Device.Macvlan m -> "macvlan on " + m.parent() + " mode " + m.mode();
+                case Topology.Device.Vxlan v -> "vxlan " + v.vni() + " remote " + dev.nslab.net.Cidr.format(v.remote()) + " port " + v.port();
+            };
+            return "device " + ns + "/" + iface + " " + what + (mtu == null ? "" : " mtu " + mtu);
+        }
         public int phase() { return 2; }
     }
 
@@ -125,6 +141,7 @@ public sealed interface Resource {
             case Namespace n -> n.name();
             case LinuxBridge b -> b.ns();
             case Veth v -> v.a().ns();
+            case Device d -> d.ns();
             case OvsBridge o -> null;
             case OvsPort p -> null;
             case Address a -> a.ns();

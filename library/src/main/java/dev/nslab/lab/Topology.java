@@ -13,7 +13,35 @@ import java.util.Optional;
  * Open vSwitch bridges and switch-side interfaces in the root namespace keep the file's names (they are global).
  */
 public record Topology(String name, String prefix, String file, List<NodeDef> nodes, List<LinkDef> links,
-                       List<ExpectDef> expects, List<String> warnings) {
+                       List<ExpectDef> expects, List<String> warnings, List<DeviceDef> devices, Mgmt mgmt) {
+
+    public Topology(String name, String prefix, String file, List<NodeDef> nodes, List<LinkDef> links, List<ExpectDef> expects,
+                    List<String> warnings) {
+        this(name, prefix, file, nodes, links, expects, warnings, List.of(), null);
+    }
+
+    /**
+     * A one-ended link (containerlab's macvlan, vxlan and dummy links): an interface of a node that is not a cable
+     * to another node of the lab.
+     */
+    public record DeviceDef(Endpoint end, Device device, Integer mtu, int line) { }
+
+    public sealed interface Device {
+        /** An interface that goes nowhere (CONFIG_DUMMY). */
+        record Dummy() implements Device { }
+
+        /** A macvlan on {@code parent}, an interface of the root namespace (the machine's network). */
+        record Macvlan(String parent, String mode) implements Device { }
+
+        /** A VXLAN tunnel to {@code remote} (reached through the root namespace): how a lab spans two machines. */
+        record Vxlan(InetAddress remote, int vni, int port) implements Device { }
+    }
+
+    /**
+     * A management network (containerlab's {@code mgmt}): a Linux bridge in the root namespace holding the gateway
+     * addresses, each linux node's eth0 on it with its management address.
+     */
+    public record Mgmt(String bridge, Cidr ipv4Subnet, InetAddress ipv4Gateway, Cidr ipv6Subnet, InetAddress ipv6Gateway, Integer mtu, int line) { }
 
     public enum Kind { LINUX, BRIDGE, OVS_BRIDGE }
 
@@ -121,9 +149,30 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
                 throw new LabException("node filter: " + k + " shares the namespace of " + other + " (network-mode container:" + other + "): select " + other + " too");
             }
         }
-        return new Topology(name, prefix, file, nodes.stream().filter(n -> in.test(n.name())).toList(),
-                links.stream().filter(l -> in.test(l.a().node()) && in.test(l.b().node())).toList(),
-                expects.stream().filter(e -> in.test(e.from()) && (node(e.to()).isEmpty() || in.test(e.to()))).toList(), warnings);
+        List<LinkDef> kept = links.stream().filter(l -> in.test(l.a().node()) && in.test(l.b().node())).toList();
+        java.util.Set<String> ends = new java.util.HashSet<>();
+        kept.forEach(l -> { ends.add(l.a().toString()); ends.add(l.b().toString()); });
+        devices.forEach(d -> ends.add(d.end().toString()));
+        return new Topology(name, prefix, file, nodes.stream().filter(n -> in.test(n.name())).map(n -> withoutDropped(n, ends)).toList(),
+                kept,
+                expects.stream().filter(e -> in.test(e.from()) && (node(e.to()).isEmpty() || in.test(e.to()))).toList(), warnings,
+                devices.stream().filter(d -> in.test(d.end().node())).toList(), mgmt);
+    }
+
+    /** A node without the addresses of interfaces whose links a filter left out, nor the routes that needed them. */
+    private static NodeDef withoutDropped(NodeDef n, java.util.Set<String> ends) {
+        if (n.isSwitch()) return n;
+        Map<String, List<Cidr>> addresses = new java.util.LinkedHashMap<>();
+        n.addresses().forEach((dev, list) -> { if (dev.equals("lo") || ends.contains(n.name() + ":" + dev)) addresses.put(dev, list); });
+        if (addresses.size() == n.addresses().size()) return n;
+        List<RouteDef> routes = n.routes().stream().filter(r -> (r.dev() == null || r.dev().equals("lo") || ends.contains(n.name() + ":" + r.dev()))
+                && (r.via() == null || addresses.values().stream().flatMap(List::stream).anyMatch(c -> c.contains(r.via())))).toList();
+        return new NodeDef(n.name(), n.kind(), addresses, routes, n.forwarding(), n.exec(), n.programs(), n.meta(), n.line());
+    }
+
+    /** The same lab with {@code nodes} instead (their settings as found on the machine). */
+    public Topology withNodes(List<NodeDef> changed) {
+        return new Topology(name, prefix, file, List.copyOf(changed), links, expects, warnings, devices, mgmt);
     }
 
     public Optional<NodeDef> node(String name) {

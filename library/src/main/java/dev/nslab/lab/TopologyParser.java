@@ -75,7 +75,7 @@ public final class TopologyParser {
         Topology t = parse(path.toString(), text);
         // errors show the path as the user typed it; the lab's state remembers where the file really is
         return new Topology(t.name(), t.prefix(), path.toAbsolutePath().normalize().toString(), t.nodes(), t.links(),
-                t.expects(), t.warnings());
+                t.expects(), t.warnings(), t.devices(), t.mgmt());
     }
 
     public static Topology parse(String file, String text) { return parse(file, text, System.getenv()); }
@@ -114,7 +114,7 @@ public final class TopologyParser {
     private Topology topology(Node root) {
         Map<String, Node> top = root.map("the file");
         for (Map.Entry<String, Node> e : top.entrySet()) {
-            if (e.getKey().equals("mgmt") || e.getKey().equals("settings") || e.getKey().equals("debug")) {
+            if (e.getKey().equals("settings") || e.getKey().equals("debug")) {
                 warn(e.getValue(), "\"" + e.getKey() + "\" means nothing without containers: ignored");
             }
             else if (!TOP_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), TOP_KEYS);
@@ -156,15 +156,25 @@ public final class TopologyParser {
             byName.put("host", host);
         }
         List<LinkDef> links = new ArrayList<>();
+        List<Topology.DeviceDef> devices = new ArrayList<>();
         Node linksNode = t.get("links");
         if (linksNode != null && linksNode.value() != null) {
-            for (Node l : linksNode.list("topology.links")) links.add(link(l, byName, name));
+            for (Node l : linksNode.list("topology.links")) {
+                Topology.DeviceDef d = oneEnded(l, byName);
+                if (d == HOST_LINK) links.add(hostLinks.removeLast());
+                else if (d != null) devices.add(d);
+                else links.add(link(l, byName, name));
+            }
         }
-        checkInterfaces(nodes, links, nodeMap);
+        checkInterfaces(nodes, links, devices, nodeMap);
+        if (!endpointAddresses.isEmpty()) nodes.replaceAll(this::withEndpointAddresses);
+        Topology.Mgmt mgmt = mgmt(top.get("mgmt"), nodes, nodeMap, links, name);
+        if (mgmt != null) nodes.replaceAll(n -> withMgmtAddresses(n, mgmt));
         List<ExpectDef> expects = new ArrayList<>();
         Node ex = top.get("expect");
         if (ex != null && ex.value() != null) for (Node e : ex.list("expect")) expects.add(expect(e, byName));
-        return new Topology(name, prefix, file, List.copyOf(nodes), List.copyOf(links), List.copyOf(expects), List.copyOf(warnings));
+        return new Topology(name, prefix, file, List.copyOf(nodes), List.copyOf(links), List.copyOf(expects), List.copyOf(warnings),
+                List.copyOf(devices), mgmt);
     }
 
     private static Map<String, Node> level(Node n, String what) {
@@ -296,6 +306,9 @@ public final class TopologyParser {
             if (eps == null || !eps.isList()) continue;
             for (Node e : eps.list("endpoints")) if (!e.isMap() && !e.isList() && e.value() != null && String.valueOf(e.value()).startsWith("host:")) return true;
         }
+        for (Node l : links.list("links")) {
+            if (l.isMap() && "host".equals(textOf(l.map("a link").get("type")))) return true;
+        }
         return false;
     }
 
@@ -372,6 +385,7 @@ public final class TopologyParser {
         Node nm = m.get("network-mode");
         if (nm != null && nm.value() != null && !hostKind) {
             String mode = nm.text("network-mode");
+            if (mode.equals("none")) noMgmt.add(name);
             if (mode.equals("host")) network = Topology.Meta.HOST;
             else if (mode.startsWith("container:")) network = mode.substring("container:".length());
             else if (!mode.equals("none") && !mode.equals("bridge")) {
@@ -601,13 +615,6 @@ public final class TopologyParser {
                 throw unknownKey(e.getValue(), e.getKey(), LINK_KEYS);
             }
         }
-        if (m.containsKey("type") && m.get("type").value() != null) {
-            String type = m.get("type").text("type");
-            if (!type.equals("veth")) {
-                throw m.get("type").error("link type \"" + type + "\" is not supported by nslab yet (it makes veth links: type: veth, "
-                        + "or the brief form)" + (type.equals("dummy") ? "; dummy links also need the dummy kernel module (CONFIG_DUMMY)" : ""));
-            }
-        }
         for (String k : List.of("vars", "labels")) if (m.containsKey(k)) warn(m.get(k), "\"" + k + "\" of a link means nothing to nslab: ignored");
         Node epN = m.get("endpoints");
         if (epN == null || epN.value() == null) throw l.error("a link needs \"endpoints: [NODE:IFACE, NODE:IFACE]\"");
@@ -650,6 +657,252 @@ public final class TopologyParser {
     }
 
     private static final Set<String> LINK_KEYS = Set.of("endpoints", "vlan", "trunks", "mtu", "impairments", "type", "vars", "labels");
+    private static final Set<String> ONE_ENDED_KEYS = Set.of("type", "endpoint", "host-interface", "mode", "remote", "vni", "dst-port",
+            "udp-port", "src-port", "mtu", "vars", "labels");
+    private static final Set<String> LINK_TYPES = Set.of("veth", "host", "mgmt-net", "macvlan", "vxlan", "vxlan-stitch", "dummy");
+
+    /** Addresses given on link endpoints (containerlab's endpoint ipv4/ipv6), added to the nodes' interfaces. */
+    private final Map<Endpoint, List<Cidr>> endpointAddresses = new LinkedHashMap<>();
+
+    private NodeDef withEndpointAddresses(NodeDef n) {
+        Map<String, List<Cidr>> a = new LinkedHashMap<>(n.addresses());
+        boolean changed = false;
+        for (Map.Entry<Endpoint, List<Cidr>> e : endpointAddresses.entrySet()) {
+            if (!e.getKey().node().equals(n.name())) continue;
+            List<Cidr> list = new ArrayList<>(a.getOrDefault(e.getKey().iface(), List.of()));
+            for (Cidr c : e.getValue()) if (!list.contains(c)) list.add(c);
+            a.put(e.getKey().iface(), List.copyOf(list));
+            changed = true;
+        }
+        return changed ? new NodeDef(n.name(), n.kind(), a, n.routes(), n.forwarding(), n.exec(), n.programs(), n.meta(), n.line()) : n;
+    }
+
+    /**
+     * containerlab's one-ended links: {@code type: macvlan|vxlan|dummy} with one {@code endpoint}, and the brief
+     * {@code ["macvlan:HOSTIF", "node:eth1"]}; {@code type: host} becomes a cable to the machine (null: a cable).
+     */
+    private Topology.DeviceDef oneEnded(Node l, Map<String, NodeDef> nodes) {
+        Map<String, Node> m = l.map("a link (e.g. {endpoints: [\"ns1:eth1\", \"sw:p1\"]})");
+        String type = textOf(m.get("type"));
+        if (type == null) {
+            Node eps = m.get("endpoints");
+            if (eps == null || !eps.isList() || eps.list("endpoints").size() != 2) return null;
+            List<Node> two = eps.list("endpoints");
+            for (int i = 0; i < 2; i++) {
+                Node e = two.get(i);
+                if (e.isMap() || e.isList() || e.value() == null || !String.valueOf(e.value()).startsWith("macvlan:") || nodes.containsKey("macvlan")) continue;
+                Endpoint end = endpoint(two.get(1 - i), e, nodes, labName);
+                String parent = String.valueOf(e.value()).substring("macvlan:".length());
+                checkIfName(e, parent, "host interface name");
+                Integer mtu = m.containsKey("mtu") && m.get("mtu").value() != null ? m.get("mtu").integer("mtu") : null;
+                return device(two.get(1 - i), end, new Topology.Device.Macvlan(parent, "bridge"), mtu, nodes, l);
+            }
+            return null;
+        }
+        Node typeN = m.get("type");
+        if (!LINK_TYPES.contains(type)) {
+            throw typeN.error("link type \"" + type + "\" is not one of containerlab's (" + String.join(", ", new java.util.TreeSet<>(LINK_TYPES)) + ")");
+        }
+        if (type.equals("veth")) return null;
+        if (type.equals("vxlan-stitch")) {
+            throw typeN.error("link type vxlan-stitch (a vxlan joined to a veth by tc redirects) is not supported by nslab; use type: vxlan, "
+                    + "whose interface nslab puts in the node itself");
+        }
+        if (type.equals("mgmt-net")) {
+            throw typeN.error("link type mgmt-net is not supported by nslab: with a management network (mgmt: or mgmt-ipv4) each node's "
+                    + "eth0 is on it already");
+        }
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (!ONE_ENDED_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), ONE_ENDED_KEYS);
+        }
+        for (String k : List.of("vars", "labels", "src-port")) if (m.containsKey(k)) warn(m.get(k), "\"" + k + "\" of a link means nothing to nslab: ignored");
+        Node epN = m.get("endpoint");
+        if (epN == null || epN.value() == null) throw l.error("a " + type + " link needs \"endpoint: {node: NODE, interface: IFACE}\"");
+        if (!epN.isMap()) throw epN.error("the endpoint of a " + type + " link is a mapping: {node: NODE, interface: IFACE}");
+        Endpoint end = endpoint(epN, epN, nodes, labName);
+        Integer mtu = m.containsKey("mtu") && m.get("mtu").value() != null ? m.get("mtu").integer("mtu") : null;
+        Topology.Device device = switch (type) {
+            case "host" -> null;
+            case "dummy" -> new Topology.Device.Dummy();
+            case "macvlan" -> {
+                Node hi = m.get("host-interface");
+                if (hi == null || hi.value() == null) throw l.error("a macvlan link needs \"host-interface\": the machine's interface it sits on");
+                checkIfName(hi, hi.text("host-interface"), "host interface name");
+                String mode = m.containsKey("mode") && m.get("mode").value() != null ? m.get("mode").text("mode") : "bridge";
+                if (!Set.of("private", "vepa", "bridge", "passthru", "source").contains(mode)) {
+                    throw m.get("mode").error("macvlan mode \"" + mode + "\": use bridge, private, vepa, passthru or source");
+                }
+                yield new Topology.Device.Macvlan(hi.text("host-interface"), mode);
+            }
+            default -> { // vxlan
+                Node rn = m.get("remote"), vn = m.get("vni");
+                if (rn == null || rn.value() == null || vn == null || vn.value() == null) throw l.error("a vxlan link needs \"remote\" (an IP address) and \"vni\"");
+                InetAddress remote;
+                try {
+                    remote = Cidr.parseAddress(rn.text("remote"));
+                } catch (RuntimeException e) {
+                    throw rn.error("remote \"" + rn.text("remote") + "\" is not an IP address");
+                }
+                int vni = vn.integer("vni");
+                if (vni < 0 || vni > 16_777_215) throw vn.error("vni " + vni + " is out of range: use 0 to 16777215");
+                Node pn = m.containsKey("dst-port") ? m.get("dst-port") : m.get("udp-port");
+                int port = pn == null || pn.value() == null ? 4789 : pn.integer("dst-port");
+                if (port < 1 || port > 65535) throw pn.error("UDP port " + port + " is out of range: use 1 to 65535");
+                yield new Topology.Device.Vxlan(remote, vni, port);
+            }
+        };
+        if (device == null) { // type: host: a cable to an end in the root namespace
+            Node hi = m.get("host-interface");
+            if (hi == null || hi.value() == null) throw l.error("a host link needs \"host-interface\": the name of its end in the root namespace");
+            checkIfName(hi, hi.text("host-interface"), "host interface name");
+            hostLinks.add(new LinkDef(end, new Endpoint("host", hi.text("host-interface")), null, null, mtu, Map.of(), l.line()));
+            return HOST_LINK;
+        }
+        return device(epN, end, device, mtu, nodes, l);
+    }
+
+    private static final Set<String> MGMT_KEYS = Set.of("network", "bridge", "ipv4-subnet", "ipv6-subnet", "ipv4-gw", "ipv6-gw",
+            "ipv4-range", "ipv6-range", "mtu", "external-access", "driver-opts", "mac");
+    /** Management addresses given or chosen, by node. */
+    private final Map<String, Cidr[]> mgmtAddresses = new HashMap<>();
+    /** Nodes of network-mode none: a namespace without a management interface. */
+    private final Set<String> noMgmt = new java.util.HashSet<>();
+
+    /**
+     * containerlab's management network, when the file asks for one ({@code mgmt:} or a node's mgmt-ipv4/-ipv6): its
+     * bridge, subnets and gateways, and an address for every linux node with a namespace of its own (its
+     * mgmt-ipv4, else the next free one of the subnet or of ipv4-range), on eth0, which data links must leave free.
+     */
+    private Topology.Mgmt mgmt(Node mgmtN, List<NodeDef> nodes, Map<String, Node> nodeMap, List<LinkDef> links, String lab) {
+        boolean asked = mgmtN != null || nodes.stream().anyMatch(n -> n.meta().mgmtIpv4() != null || n.meta().mgmtIpv6() != null);
+        if (!asked) return null;
+        Map<String, Node> m = mgmtN == null || mgmtN.value() == null ? Map.of() : mgmtN.map("mgmt");
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (!MGMT_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), MGMT_KEYS);
+            if (Set.of("network", "external-access", "driver-opts", "mac").contains(e.getKey())) {
+                warn(e.getValue(), "\"" + e.getKey() + "\" of mgmt is about container networks: ignored (nslab's management network is the bridge "
+                        + "in mgmt.bridge)");
+            }
+        }
+        String bridge = textOf(m.get("bridge"));
+        if (bridge == null) {
+            CRC32 crc = new CRC32();
+            crc.update(("mgmt\0" + lab).getBytes(StandardCharsets.UTF_8));
+            bridge = String.format("br-%08x", crc.getValue());
+        } else {
+            checkIfName(m.get("bridge"), bridge, "bridge name");
+        }
+        boolean v6 = m.containsKey("ipv6-subnet") || nodes.stream().anyMatch(n -> n.meta().mgmtIpv6() != null);
+        Cidr sub4 = subnet(m.get("ipv4-subnet"), "172.20.20.0/24", Family.INET);
+        Cidr sub6 = v6 ? subnet(m.get("ipv6-subnet"), "3fff:172:20:20::/64", Family.INET6) : null;
+        InetAddress gw4 = gateway(m.get("ipv4-gw"), sub4), gw6 = v6 ? gateway(m.get("ipv6-gw"), sub6) : null;
+        Cidr range4 = range(m.get("ipv4-range"), sub4), range6 = v6 ? range(m.get("ipv6-range"), sub6) : null;
+        Integer mtu = m.containsKey("mtu") && m.get("mtu").value() != null ? m.get("mtu").integer("mtu") : null;
+        List<NodeDef> members = nodes.stream().filter(n -> n.kind() == Kind.LINUX && n.meta().network() == null && !noMgmt.contains(n.name())).toList();
+        for (LinkDef l : links) {
+            for (Endpoint e : List.of(l.a(), l.b())) {
+                if (e.iface().equals("eth0") && members.stream().anyMatch(n -> n.name().equals(e.node()))) {
+                    throw new LabFileException(file, l.line(), 1, "interface " + e + " is the node's management interface (the file has a "
+                            + "management network): give the link another interface, e.g. eth1");
+                }
+            }
+        }
+        Set<InetAddress> taken = new java.util.HashSet<>();
+        taken.add(gw4);
+        if (gw6 != null) taken.add(gw6);
+        for (NodeDef n : members) {
+            for (Cidr c : new Cidr[] {n.meta().mgmtIpv4(), n.meta().mgmtIpv6()}) {
+                if (c == null) continue;
+                Node at = nodeMap.get(n.name()).map("node").getOrDefault(c.family() == Family.INET ? "mgmt-ipv4" : "mgmt-ipv6", nodeMap.get(n.name()));
+                Cidr sub = c.family() == Family.INET ? sub4 : sub6;
+                if (!sub.contains(c.address())) throw at.error("management address " + Cidr.format(c.address()) + " of " + n.name() + " is outside the management subnet " + sub);
+                if (!taken.add(c.address())) throw at.error("management address " + Cidr.format(c.address()) + " of " + n.name() + " is taken (by the gateway or another node)");
+            }
+        }
+        for (NodeDef n : members) {
+            Cidr a4 = n.meta().mgmtIpv4() != null ? n.meta().mgmtIpv4() : next(range4, sub4, taken, nodeMap.get(n.name()));
+            Cidr a6 = !v6 ? null : n.meta().mgmtIpv6() != null ? n.meta().mgmtIpv6() : next(range6, sub6, taken, nodeMap.get(n.name()));
+            mgmtAddresses.put(n.name(), new Cidr[] {a4, a6});
+        }
+        return new Topology.Mgmt(bridge, sub4, gw4, sub6, gw6, mtu, mgmtN == null ? 0 : mgmtN.line());
+    }
+
+    private NodeDef withMgmtAddresses(NodeDef n, Topology.Mgmt mgmt) {
+        Cidr[] a = mgmtAddresses.get(n.name());
+        if (a == null) return n;
+        Topology.Meta x = n.meta();
+        Topology.Meta meta = new Topology.Meta(x.group(), x.labels(), x.network(), x.startupDelayMillis(), x.waitFor(), a[0], a[1], x.existing());
+        return new NodeDef(n.name(), n.kind(), n.addresses(), n.routes(), n.forwarding(), n.exec(), n.programs(), meta, n.line());
+    }
+
+    private static Cidr subnet(Node n, String otherwise, Family family) {
+        if (n == null || n.value() == null || n.text("subnet").equals("auto")) return Cidr.parse(otherwise);
+        Cidr c = cidr(n, true);
+        if (c.family() != family) throw n.error("\"" + n.text("subnet") + "\" is not an " + (family == Family.INET ? "IPv4" : "IPv6") + " subnet");
+        return c.network();
+    }
+
+    private static InetAddress gateway(Node n, Cidr subnet) {
+        if (n == null || n.value() == null) return offset(subnet.network().address(), 1);
+        InetAddress gw;
+        try {
+            gw = Cidr.parseAddress(n.text("gateway"));
+        } catch (RuntimeException e) {
+            throw n.error("\"" + n.text("gateway") + "\" is not an IP address");
+        }
+        if (!subnet.contains(gw)) throw n.error("gateway " + Cidr.format(gw) + " is outside the management subnet " + subnet);
+        return gw;
+    }
+
+    private static Cidr range(Node n, Cidr subnet) {
+        if (n == null || n.value() == null) return subnet;
+        Cidr r = cidr(n, true).network();
+        if (r.family() != subnet.family() || !subnet.contains(r.address()) || r.prefixLength() < subnet.prefixLength()) {
+            throw n.error("range " + r + " is not inside the management subnet " + subnet);
+        }
+        return r;
+    }
+
+    /** The first address of {@code range} that is a host address of {@code subnet} and not taken. */
+    private static Cidr next(Cidr range, Cidr subnet, Set<InetAddress> taken, Node at) {
+        java.math.BigInteger first = new java.math.BigInteger(1, range.network().address().getAddress());
+        java.math.BigInteger size = java.math.BigInteger.ONE.shiftLeft(Cidr.maxPrefix(range.address()) - range.prefixLength());
+        InetAddress net = subnet.network().address(), bcast = subnet.family() == Family.INET ? subnet.broadcast() : null;
+        for (java.math.BigInteger i = java.math.BigInteger.ZERO; i.compareTo(size) < 0 && i.compareTo(java.math.BigInteger.valueOf(1 << 20)) < 0;
+             i = i.add(java.math.BigInteger.ONE)) {
+            InetAddress a = address(first.add(i), range.address().getAddress().length);
+            if (a.equals(net) || a.equals(bcast) || !taken.add(a)) continue;
+            return new Cidr(a, Cidr.maxPrefix(a));
+        }
+        throw at.error("the management range " + range + " has no free address left for this node");
+    }
+
+    private static InetAddress offset(InetAddress a, int by) {
+        return address(new java.math.BigInteger(1, a.getAddress()).add(java.math.BigInteger.valueOf(by)), a.getAddress().length);
+    }
+
+    private static InetAddress address(java.math.BigInteger v, int bytes) {
+        byte[] raw = v.toByteArray(), out = new byte[bytes];
+        for (int i = 0; i < bytes && i < raw.length; i++) out[bytes - 1 - i] = raw[raw.length - 1 - i];
+        try {
+            return InetAddress.getByAddress(out);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Marks a {@code type: host} link, which {@link #oneEnded} keeps in {@link #hostLinks}. */
+    private static final Topology.DeviceDef HOST_LINK = new Topology.DeviceDef(null, null, null, 0);
+    private final List<LinkDef> hostLinks = new ArrayList<>();
+
+    private static Topology.DeviceDef device(Node at, Endpoint end, Topology.Device device, Integer mtu, Map<String, NodeDef> nodes, Node l) {
+        NodeDef n = nodes.get(end.node());
+        if (n.isSwitch() || n.isHost()) {
+            throw at.error("a " + (device instanceof Topology.Device.Dummy ? "dummy" : device instanceof Topology.Device.Macvlan ? "macvlan" : "vxlan")
+                    + " interface belongs in a linux node with a namespace, not in " + (n.isHost() ? "the machine itself" : "the switch " + n.name()));
+        }
+        return new Topology.DeviceDef(end, device, mtu, l.line());
+    }
 
     /**
      * {@code impairments: {rate: 10mbit, loss: 1%}} for both ends (each end's sending), or, keyed by endpoint,
@@ -715,10 +968,22 @@ public final class TopologyParser {
         Map<String, Node> m = e.map("an endpoint");
         for (Map.Entry<String, Node> x : m.entrySet()) {
             if (x.getKey().equals("mac") || x.getKey().equals("vars")) warn(x.getValue(), "\"" + x.getKey() + "\" of an endpoint is not set by nslab: ignored");
-            else if (!x.getKey().equals("node") && !x.getKey().equals("interface")) throw unknownKey(x.getValue(), x.getKey(), Set.of("node", "interface", "mac"));
+            else if (!Set.of("node", "interface", "ipv4", "ipv6").contains(x.getKey())) {
+                throw unknownKey(x.getValue(), x.getKey(), Set.of("node", "interface", "mac", "ipv4", "ipv6", "vars"));
+            }
         }
         if (!m.containsKey("node")) throw e.error("an endpoint needs its node ({node: a, interface: eth1})");
-        return m.get("node").text("node") + (m.containsKey("interface") ? ":" + m.get("interface").text("interface") : "");
+        String node = m.get("node").text("node");
+        String iface = m.containsKey("interface") ? m.get("interface").text("interface") : null;
+        for (String k : List.of("ipv4", "ipv6")) {
+            Node a = m.get(k);
+            if (a == null || a.value() == null) continue;
+            if (iface == null) throw a.error("an address on an endpoint needs its interface");
+            Cidr c = cidr(a, true);
+            if ((c.family() == Family.INET) != k.equals("ipv4")) throw a.error("\"" + a.text(k) + "\" is not an " + (k.equals("ipv4") ? "IPv4" : "IPv6") + " address");
+            endpointAddresses.computeIfAbsent(new Endpoint(node, iface), x -> new ArrayList<>()).add(c);
+        }
+        return node + (iface != null ? ":" + iface : "");
     }
 
     /** A switch-side name the file left out: short, the same on every run, different for every cable. */
@@ -728,11 +993,17 @@ public final class TopologyParser {
         return String.format("nl%08x", crc.getValue());
     }
 
-    private void checkInterfaces(List<NodeDef> nodes, List<LinkDef> links, Map<String, Node> nodeNodes) {
+    private void checkInterfaces(List<NodeDef> nodes, List<LinkDef> links, List<Topology.DeviceDef> devices, Map<String, Node> nodeNodes) {
         Map<String, Integer> seen = new HashMap<>();
         Map<String, Integer> rootNames = new HashMap<>();
         Map<String, NodeDef> byName = new HashMap<>();
         nodes.forEach(n -> byName.put(n.name(), n));
+        for (Topology.DeviceDef d : devices) {
+            Integer first = seen.putIfAbsent(d.end().toString(), d.line());
+            if (first != null) {
+                throw new LabFileException(file, d.line(), 1, "interface " + d.end() + " is used by two links (the first at line " + first + ")");
+            }
+        }
         for (LinkDef l : links) {
             for (Endpoint e : List.of(l.a(), l.b())) {
                 Integer first = seen.putIfAbsent(e.toString(), l.line());
@@ -741,7 +1012,7 @@ public final class TopologyParser {
                             + first + "): give each link its own interface");
                 }
                 NodeDef n = byName.get(e.node());
-                if (n.kind() == Kind.OVS_BRIDGE) {
+                if (n.kind() == Kind.OVS_BRIDGE || n.isHost()) {
                     // OVS ports live in the root namespace: their names must differ across switches too
                     Integer other = rootNames.putIfAbsent(e.iface(), l.line());
                     if (other != null) {

@@ -75,6 +75,7 @@ final class VethApplier {
             hb.setLink(b.master() == null ? cb : cb.master(b.master()));
             hb.setLink(LinkChange.of(tmp).netns(NsRef.current()));
             LinkChange ca = LinkChange.of(tmp).up(true);
+            if (a.master() != null) ca = ca.master(a.master());
             run.handle(null).setLink(tmp.equals(a.iface()) ? ca : ca.name(a.iface()));
             return;
         }

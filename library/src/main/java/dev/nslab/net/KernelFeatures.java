@@ -44,6 +44,36 @@ public final class KernelFeatures {
         return Boolean.TRUE.equals(answer.get());
     }
 
+    /**
+     * Whether the kernel knows links of {@code kind} ("dummy", "macvlan", "vxlan", ...), loading its module if it must:
+     * one is made in a private namespace of a throwaway thread. Only "unknown kind" means no; a refusal of the
+     * probe's settings (a macvlan needs a parent) means the kind is there.
+     */
+    public static boolean hasLinkKind(String kind) {
+        AtomicReference<Object> answer = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().name("nslab-probe-" + kind).start(() -> {
+            try {
+                Libc.unshare(Libc.CLONE_NEWNET, "a private network namespace");
+                try (NetHandle h = NetHandle.open(new Namespaces(), NsRef.current())) {
+                    h.addLink(new LinkSpec("probe0", kind, null, null, null, null, null, null, null));
+                    answer.set(true);
+                } catch (KernelException e) {
+                    answer.set(e.errno() != Errno.EOPNOTSUPP);
+                }
+            } catch (RuntimeException e) {
+                answer.set(e);
+            }
+        });
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the kernel for " + kind + " links", e);
+        }
+        if (answer.get() instanceof RuntimeException e) throw e;
+        return Boolean.TRUE.equals(answer.get());
+    }
+
     /** Whether this kernel has netem (CONFIG_NET_SCH_NETEM). */
     public static boolean hasNetem() {
         return hasQdisc(new Qdisc.Netem(1_000_000L, null, null, null, null, null, 1000, Qdisc.Netem.Form.TICKS));

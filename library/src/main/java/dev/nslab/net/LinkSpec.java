@@ -1,21 +1,60 @@
 package dev.nslab.net;
 
+import java.net.InetAddress;
+
 /**
  * A link to create ({@code ip link add}). For a veth, {@code peer} names the other end and {@code peerNetns}
  * where it is born (null: next to this end). {@code netns} puts this end in another namespace at birth.
  * {@code vlanFiltering} (bridges only, null: kernel default) asks for 802.1Q filtering, which not every kernel has.
+ * {@code parent} is the device a macvlan sits on (in the namespace of the request); {@code data} the settings of
+ * kinds that have them (macvlan's mode, vxlan's identifier and remote end).
  */
 public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, NsRef netns, Integer mtu,
-                       byte[] address, String alias, Boolean vlanFiltering) {
+                       byte[] address, String alias, Boolean vlanFiltering, String parent, Data data) {
+
+    /** Settings of one kind of link, sent as its IFLA_INFO_DATA. */
+    public sealed interface Data { }
+
+    /** A macvlan's mode: private, vepa, bridge, passthru or source (ip link's words). */
+    public record Macvlan(String mode) implements Data {
+        public int code() {
+            return switch (mode) {
+                case "private" -> 1;
+                case "vepa" -> 2;
+                case "bridge" -> 4;
+                case "passthru" -> 8;
+                case "source" -> 16;
+                default -> throw new IllegalArgumentException("macvlan mode \"" + mode + "\": use private, vepa, bridge, passthru or source");
+            };
+        }
+    }
+
+    /** A VXLAN tunnel end: its network identifier, the remote end (unicast) and the UDP port; the underlay is the namespace the request is made in. */
+    public record Vxlan(int vni, InetAddress remote, int port) implements Data { }
+
+    public LinkSpec(String name, String kind, String peer, NsRef peerNetns, NsRef netns, Integer mtu, byte[] address, String alias,
+                    Boolean vlanFiltering) {
+        this(name, kind, peer, peerNetns, netns, mtu, address, alias, vlanFiltering, null, null);
+    }
 
     public static LinkSpec veth(String name, String peer) { return new LinkSpec(name, "veth", peer, null, null, null, null, null, null); }
 
     public static LinkSpec bridge(String name) { return new LinkSpec(name, "bridge", null, null, null, null, null, null, null); }
 
-    public LinkSpec peerIn(NsRef ns) { return new LinkSpec(name, kind, peer, ns, netns, mtu, address, alias, vlanFiltering); }
-    public LinkSpec in(NsRef ns) { return new LinkSpec(name, kind, peer, peerNetns, ns, mtu, address, alias, vlanFiltering); }
-    public LinkSpec mtu(int v) { return new LinkSpec(name, kind, peer, peerNetns, netns, v, address, alias, vlanFiltering); }
-    public LinkSpec address(byte[] v) { return new LinkSpec(name, kind, peer, peerNetns, netns, mtu, v, alias, vlanFiltering); }
-    public LinkSpec vlanFiltering(boolean v) { return new LinkSpec(name, kind, peer, peerNetns, netns, mtu, address, alias, v); }
-    public LinkSpec alias(String v) { return new LinkSpec(name, kind, peer, peerNetns, netns, mtu, address, v, vlanFiltering); }
+    public static LinkSpec dummy(String name) { return new LinkSpec(name, "dummy", null, null, null, null, null, null, null); }
+
+    public static LinkSpec macvlan(String name, String parent, String mode) {
+        return new LinkSpec(name, "macvlan", null, null, null, null, null, null, null, parent, new Macvlan(mode));
+    }
+
+    public static LinkSpec vxlan(String name, int vni, InetAddress remote, int port) {
+        return new LinkSpec(name, "vxlan", null, null, null, null, null, null, null, null, new Vxlan(vni, remote, port));
+    }
+
+    public LinkSpec peerIn(NsRef ns) { return new LinkSpec(name, kind, peer, ns, netns, mtu, address, alias, vlanFiltering, parent, data); }
+    public LinkSpec in(NsRef ns) { return new LinkSpec(name, kind, peer, peerNetns, ns, mtu, address, alias, vlanFiltering, parent, data); }
+    public LinkSpec mtu(int v) { return new LinkSpec(name, kind, peer, peerNetns, netns, v, address, alias, vlanFiltering, parent, data); }
+    public LinkSpec address(byte[] v) { return new LinkSpec(name, kind, peer, peerNetns, netns, mtu, v, alias, vlanFiltering, parent, data); }
+    public LinkSpec vlanFiltering(boolean v) { return new LinkSpec(name, kind, peer, peerNetns, netns, mtu, address, alias, v, parent, data); }
+    public LinkSpec alias(String v) { return new LinkSpec(name, kind, peer, peerNetns, netns, mtu, address, v, vlanFiltering, parent, data); }
 }

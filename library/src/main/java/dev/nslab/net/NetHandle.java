@@ -182,6 +182,7 @@ public final class NetHandle implements AutoCloseable {
             if (spec.address() != null) r.attr(IFLA_ADDRESS, spec.address());
             // Target namespaces are opened while the request is built: a missing one fails before anything is sent.
             if (spec.netns() != null) nsFd = nsAttr(r, spec.netns());
+            if (spec.parent() != null) r.attrU32(IFLA_LINK, link(spec.parent()).index());
             int info = r.beginNested(IFLA_LINKINFO);
             r.attrString(IFLA_INFO_KIND, spec.kind());
             if ("veth".equals(spec.kind()) && spec.peer() != null) {
@@ -198,6 +199,17 @@ public final class NetHandle implements AutoCloseable {
                 // off is the default, and a kernel without filtering refuses even an explicit "off"
                 int data = r.beginNested(IFLA_INFO_DATA);
                 r.attrU8(IFLA_BR_VLAN_FILTERING, spec.vlanFiltering() ? 1 : 0);
+                r.endNested(data);
+            }
+            if (spec.data() instanceof LinkSpec.Macvlan m) {
+                int data = r.beginNested(IFLA_INFO_DATA);
+                r.attrU32(IFLA_MACVLAN_MODE, m.code());
+                r.endNested(data);
+            } else if (spec.data() instanceof LinkSpec.Vxlan v) {
+                int data = r.beginNested(IFLA_INFO_DATA);
+                r.attrU32(IFLA_VXLAN_ID, v.vni());
+                r.attr(v.remote() instanceof java.net.Inet6Address ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, v.remote().getAddress());
+                r.attr(IFLA_VXLAN_PORT, new byte[] {(byte) (v.port() >> 8), (byte) v.port()}); // network byte order
                 r.endNested(data);
             }
             r.endNested(info);

@@ -25,6 +25,8 @@ public final class Rtnl {
     public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, IFLA_INFO_SLAVE_KIND = 4;
     public static final int VETH_INFO_PEER = 1;
     public static final int IFLA_BR_VLAN_FILTERING = 7;
+    public static final int IFLA_MACVLAN_MODE = 1;
+    public static final int IFLA_VXLAN_ID = 1, IFLA_VXLAN_GROUP = 2, IFLA_VXLAN_PORT = 15, IFLA_VXLAN_GROUP6 = 16;
     public static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
 
     // interface flags (net/if.h)

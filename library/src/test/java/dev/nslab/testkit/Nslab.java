@@ -47,8 +47,17 @@ public final class Nslab {
     /** A line as typed after "nslab", split on white space. */
     public static Out line(String line) { return run(Sh.words(line).toArray(String[]::new)); }
 
-    public static Out process(String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+    public static Out process(String stdin, String... args) { return processIn(null, stdin, args); }
+
+    /**
+     * A separate JVM whose network namespace is {@code netns} (nsenter --net, null: this one): to nslab, that
+     * namespace is the root one, the test's stand-in for a machine (its mount namespace stays the machine's, so
+     * the namespaces nslab names are everyone's to see, as ip netns's are).
+     */
+    public static Out processIn(String netns, String stdin, String... args) {
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) cmd.addAll(List.of("nsenter", "--net=/run/netns/" + netns));
+        cmd.addAll(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "dev.nslab.cli.Main"));
         cmd.addAll(List.of(args));
         Sh.Result r = Sh.run(cmd, stdin);

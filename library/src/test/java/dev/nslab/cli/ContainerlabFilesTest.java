@@ -1,0 +1,217 @@
+package dev.nslab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nslab.net.KernelFeatures;
+import dev.nslab.testkit.Nslab;
+import dev.nslab.testkit.Sh;
+import dev.nslab.testkit.TestNet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * containerlab files that mean what they mean in containerlab, judged with iproute2 and ping: groups carrying kind and
+ * exec, shared namespaces, node filters, and, inside a namespace of the test's own that stands in for the machine
+ * (nslab run there with nsenter, so that the real root namespace is never touched): host links, a management network
+ * the machine reaches every node on, a bridge that existed before the lab (used, kept), a macvlan, and a vxlan between
+ * two labs on two such machines over a veth underlay.
+ */
+class ContainerlabFilesTest {
+    final TestNet t = new TestNet();
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void cleanUp() {
+        for (String lab : List.of("grp", "flt", "vx1", "vx2", "mg")) {
+            Nslab.inState(dir, "down", t.n(lab));
+        }
+        t.close();
+    }
+
+    private Nslab.Out lab(String... args) { return Nslab.inState(dir, args); }
+
+    /** nslab in the stand-in machine {@code machine}, with the test's state directory. */
+    private Nslab.Out in(String machine, String... args) {
+        String[] a = java.util.Arrays.copyOf(args, args.length + 2);
+        a[args.length] = "--state-dir";
+        a[args.length + 1] = dir.toString();
+        return Nslab.processIn(machine, null, a);
+    }
+
+    private boolean ping(String ns, String address) {
+        return Sh.run("ip", "netns", "exec", ns, "ping", "-c", "1", "-W", "2", address).code() == 0;
+    }
+
+    @Test
+    void aGroupsKindMakesABridgeAndItsExecRunsWithTheNodesEnvironment() throws Exception {
+        Path f = t.writeNamed(dir, "grp.clab.yml", """
+                name: @grp
+                topology:
+                  defaults:
+                    env: {NET: "10.40.0"}
+                  groups:
+                    switches: {kind: bridge}
+                    hosts:
+                      exec: ["ip addr add ${NET}.${ID}/24 dev eth1"]
+                  nodes:
+                    sw: {group: switches}
+                    h1: {group: hosts, env: {ID: "1"}}
+                    h2: {group: hosts, env: {ID: "2"}, labels: {role: server}}
+                    side: {network-mode: "container:h2", wait-for: [h2], exec: ["ip -br addr show eth1"]}
+                  links:
+                    - endpoints: ["h1:eth1", "sw:p1"]
+                    - endpoints: ["h2:eth1", "sw:p2"]
+                """.replace("${NET}", "$NET").replace("${ID}", "$ID"));
+        Nslab.Out up = lab("up", f.toString()).ok();
+        assertEquals("bridge", t.ipj(t.n("grp-sw"), "-d link show sw").get(0).path("linkinfo").path("info_kind").asText(), "the group's kind: bridge");
+        assertTrue(ping(t.n("grp-h1"), "10.40.0.2"), "the group's exec line addressed both hosts");
+        // side shares h2's namespace: no namespace of its own, and its exec line saw h2's address (after h2's, by wait-for)
+        assertFalse(t.ipNetnsList().contains(t.n("grp-side")));
+        assertTrue(up.err().indexOf("h2$") < up.err().indexOf("side$") && up.err().contains("10.40.0.2/24"), up.err());
+        // exec by label: only h2
+        Nslab.Out byLabel = Nslab.run("exec", t.n("grp"), "--state-dir", dir.toString(), "--label", "role=server", "--", "ip", "-br", "addr", "show", "eth1").ok();
+        assertTrue(byLabel.out().contains("h2:") && !byLabel.out().contains("h1:"), byLabel.out());
+        assertEquals(3, TestNet.json(Nslab.run("exec", t.n("grp"), "--state-dir", dir.toString(), "--all", "-j", "--", "true").ok().out()).size(), "h1, h2 and side");
+    }
+
+    @Test
+    void aNodeFilterBringsUpAndTakesDownPartOfALab() throws Exception {
+        Path f = t.writeNamed(dir, "flt.yml", """
+                name: @flt
+                topology:
+                  nodes:
+                    a: {interfaces: {e1: 10.41.0.1/24}}
+                    b: {interfaces: {e1: 10.41.0.2/24, e2: 10.42.0.2/24}}
+                    c: {interfaces: {e1: 10.42.0.3/24}}
+                  links:
+                    - endpoints: ["a:e1", "b:e1"]
+                    - endpoints: ["b:e2", "c:e1"]
+                """);
+        lab("up", f.toString(), "--node-filter", "a,b").ok();
+        assertTrue(ping(t.n("flt-a"), "10.41.0.2"));
+        assertFalse(t.ipNetnsList().contains(t.n("flt-c")));
+        assertNull(t.link(t.n("flt-b"), "e2"), "the link to c is not made");
+        lab("up", f.toString()).ok();
+        assertTrue(ping(t.n("flt-c"), "10.42.0.2"));
+        lab("down", t.n("flt"), "--node-filter", "c").ok();
+        assertFalse(t.ipNetnsList().contains(t.n("flt-c")));
+        assertTrue(ping(t.n("flt-a"), "10.41.0.2"), "the rest stays");
+        assertTrue(lab("up", f.toString(), "--node-filter", "a,zz").fails().err().contains("has no node zz"));
+    }
+
+    @Test
+    void hostLinksAManagementNetworkAnExistingBridgeAndAMacvlanOnAMachine() throws Exception {
+        String m = t.n("m");
+        Sh.ok("ip", "netns", "add", m);
+        // the machine's own: a bridge the lab is to use, and an interface for a macvlan to sit on
+        Sh.ok("ip", "-n", m, "link", "add", t.n("br"), "type", "bridge");
+        Sh.ok("ip", "-n", m, "link", "add", t.n("up"), "type", "veth", "peer", "name", t.n("upp"));
+        for (String d : List.of(t.n("br"), t.n("up"), t.n("upp"))) Sh.ok("ip", "-n", m, "link", "set", d, "up");
+        Path f = t.writeNamed(dir, "mg.clab.yml", """
+                name: @mg
+                mgmt:
+                  ipv4-subnet: 10.43.0.0/24
+                topology:
+                  nodes:
+                    a: {mgmt-ipv4: 10.43.0.10}
+                    b: {}
+                    c: {network-mode: none}
+                    @br: {kind: bridge}
+                    h: {kind: host, exec: ["ip addr add 10.44.0.1/24 dev @hb"]}
+                  links:
+                    - endpoints: ["a:eth1", "@br:@pa"]
+                    - endpoints: ["b:eth1", "@br:@pb"]
+                    - type: host
+                      endpoint: {node: b, interface: eth2, ipv4: 10.44.0.2/24}
+                      host-interface: @hb
+                    - type: macvlan
+                      endpoint: {node: c, interface: mv1, ipv4: 10.45.0.3/24}
+                      host-interface: @up
+                """);
+        Nslab.Out up = in(m, "up", f.toString()).ok();
+        assertTrue(up.err().contains("bridge " + t.n("br") + " exists in the root namespace"), up.err());
+        // the management network: the machine holds the gateway and reaches every node; c (network-mode none) has none
+        JsonNode gw = t.ipj(m, "addr show");
+        String mgmtBridge = null;
+        for (JsonNode l : gw) for (JsonNode a : l.path("addr_info")) if (a.path("local").asText().equals("10.43.0.1")) mgmtBridge = l.path("ifname").asText();
+        assertNotNull(mgmtBridge, gw.toString());
+        assertTrue(ping(m, "10.43.0.10"), "a by its mgmt-ipv4");
+        assertTrue(ping(m, "10.43.0.2"), "b by the first free address");
+        assertNull(t.link(t.n("mg-c"), "eth0"));
+        // the existing bridge carries the lab's cables; the host link's end is the machine's and reached from b
+        assertEquals(t.n("br"), t.link(m, t.n("pa")).path("master").asText());
+        assertTrue(ping(t.n("mg-b"), "10.44.0.1"), "b reaches the machine's end of the host link");
+        assertEquals("macvlan", t.ipj(t.n("mg-c"), "-d link show mv1").get(0).path("linkinfo").path("info_kind").asText());
+        assertTrue(in(m, "status", t.n("mg")).ok().out().contains("healthy"));
+        in(m, "down", t.n("mg")).ok();
+        List<String> left = t.linkNames(m);
+        assertTrue(left.contains(t.n("br")), "a bridge the lab did not make stays: " + left);
+        assertFalse(left.contains(mgmtBridge) || left.contains(t.n("hb")) || left.contains(t.n("pa")), left.toString());
+    }
+
+    @Test
+    void aVxlanJoinsTwoLabsOnTwoMachinesOverAVethUnderlay() throws Exception {
+        String m1 = t.n("m1"), m2 = t.n("m2");
+        Sh.ok("ip", "netns", "add", m1);
+        Sh.ok("ip", "netns", "add", m2);
+        Sh.ok("ip", "-n", m1, "link", "add", "u", "type", "veth", "peer", "name", "u", "netns", m2);
+        Sh.ok("ip", "-n", m1, "addr", "add", "192.0.2.1/30", "dev", "u");
+        Sh.ok("ip", "-n", m2, "addr", "add", "192.0.2.2/30", "dev", "u");
+        Sh.ok("ip", "-n", m1, "link", "set", "u", "up");
+        Sh.ok("ip", "-n", m2, "link", "set", "u", "up");
+        for (int side = 1; side <= 2; side++) {
+            Path f = t.writeNamed(dir, "vx" + side + ".yml", """
+                    name: @vxN
+                    topology:
+                      nodes:
+                        n: {}
+                      links:
+                        - type: vxlan
+                          endpoint: {node: n, interface: vx0, ipv4: 10.46.0.N/24}
+                          remote: 192.0.2.R
+                          vni: 4242
+                          dst-port: 4789
+                    """.replace("N", String.valueOf(side)).replace("R", String.valueOf(3 - side)));
+            in(side == 1 ? m1 : m2, "up", f.toString()).ok();
+        }
+        JsonNode vx = t.ipj(t.n("vx1-n"), "-d link show vx0").get(0).path("linkinfo").path("info_data");
+        assertEquals(4242, vx.path("id").asInt());
+        assertEquals("192.0.2.2", vx.path("remote").asText());
+        assertTrue(ping(t.n("vx1-n"), "10.46.0.2"), "across the tunnel");
+        in(m1, "down", t.n("vx1")).ok();
+        in(m2, "down", t.n("vx2")).ok();
+    }
+
+    @Test
+    void aDummyLinkIsMadeOrRefusedNamingTheMissingModule() throws Exception {
+        Path f = t.writeNamed(dir, "d.yml", """
+                name: @dm
+                topology:
+                  nodes:
+                    a: {}
+                  links:
+                    - type: dummy
+                      endpoint: {node: a, interface: d0}
+                """);
+        if (KernelFeatures.hasLinkKind("dummy")) {
+            lab("up", f.toString()).ok();
+            assertEquals("dummy", t.ipj(t.n("dm-a"), "-d link show d0").get(0).path("linkinfo").path("info_kind").asText());
+            lab("down", t.n("dm")).ok();
+        } else {
+            Nslab.Out dry = lab("up", "--dry-run", f.toString()).fails();
+            assertTrue(dry.err().contains(":6:") && dry.err().contains("CONFIG_DUMMY"), dry.err());
+            assertTrue(lab("up", f.toString()).fails().err().contains("which this kernel lacks"));
+            assertFalse(t.ipNetnsList().contains(t.n("dm-a")), "nothing made");
+        }
+    }
+}
