@@ -712,6 +712,10 @@ public final class TopologyParser {
             throw typeN.error("link type mgmt-net is not supported by nslab: with a management network (mgmt: or mgmt-ipv4) each node's "
                     + "eth0 is on it already");
         }
+        if (m.containsKey("endpoints")) {
+            throw m.get("endpoints").error("a " + type + " link has one end, given as \"endpoint: {node: NODE, interface: IFACE}\""
+                    + (type.equals("host") ? " with \"host-interface\" for the machine's end" : ""));
+        }
         for (Map.Entry<String, Node> e : m.entrySet()) {
             if (!ONE_ENDED_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), ONE_ENDED_KEYS);
         }
@@ -943,12 +947,9 @@ public final class TopologyParser {
         String node = colon < 0 ? text : text.substring(0, colon);
         String iface = colon < 0 ? null : text.substring(colon + 1);
         NodeDef n = nodes.get(node);
-        if (n == null && Set.of("mgmt-net", "macvlan").contains(node)) {
-            throw e.error("endpoint \"" + text + "\": containerlab's " + node + " endpoints (" + switch (node) {
-                case "host" -> "an end in the root namespace";
-                case "mgmt-net" -> "an end on the management network";
-                default -> "a macvlan on a host interface";
-            } + ") are not supported by nslab yet; join the node to a kind: bridge or ovs-bridge node instead");
+        if (n == null && node.equals("mgmt-net")) {
+            throw e.error("endpoint \"" + text + "\": containerlab's mgmt-net endpoints are not supported by nslab; with a management "
+                    + "network (mgmt: or mgmt-ipv4) each node's eth0 is on it already");
         }
         if (n == null) {
             throw e.error("endpoint \"" + text + "\" names node \"" + node + "\", which is not under topology.nodes (nodes: "

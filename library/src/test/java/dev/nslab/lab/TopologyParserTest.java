@@ -89,9 +89,13 @@ class TopologyParserTest {
         assertEquals("b:eth2", t.links().getFirst().b().toString());
         assertTrue(t.warnings().stream().anyMatch(w -> w.contains("\"mac\" of an endpoint")), t.warnings().toString());
         String[][] refused = {
-                {"    - {type: vxlan, endpoints: [\"a:eth1\"]}\n", "link type \"vxlan\" is not supported"},
-                {"    - {type: dummy, endpoints: [\"a:eth1\"]}\n", "CONFIG_DUMMY"},
-                {"    - endpoints: [\"macvlan:enp1\", \"a:eth1\"]\n", "macvlan endpoints"},
+                {"    - {type: vxlan, endpoints: [\"a:eth1\"]}\n", "a vxlan link has one end, given as \"endpoint: {node: NODE, interface: IFACE}\""},
+                {"    - {type: vxlan-stitch, endpoint: {node: a, interface: e1}}\n", "vxlan-stitch (a vxlan joined to a veth by tc redirects) is not supported"},
+                {"    - {type: mgmt-net, endpoint: {node: a, interface: e1}, host-interface: x}\n", "each node's eth0 is on it already"},
+                {"    - {type: tunnel, endpoint: {node: a, interface: e1}}\n", "link type \"tunnel\" is not one of containerlab's"},
+                {"    - endpoints: [\"mgmt-net:x\", \"a:eth1\"]\n", "mgmt-net endpoints"},
+                {"    - {type: macvlan, endpoint: {node: a, interface: e1}}\n", "needs \"host-interface\""},
+                {"    - {type: vxlan, endpoint: {node: a, interface: e1}, vni: 5}\n", "needs \"remote\""},
         };
         for (String[] r : refused) {
             LabFileException e = assertThrows(LabFileException.class, () -> TopologyParser.parse("x.yml", nodes + r[0]));
