@@ -422,7 +422,7 @@ final class Applier implements AutoCloseable {
         List<String> out = new ArrayList<>();
         for (Topology.NodeDef n : execOrder(t)) {
             String ns = t.namespace(n);
-            if (n.exec().isEmpty() || (ns == null ? !newLab : !fresh.contains(ns))) continue;
+            if (n.exec().isEmpty() && n.meta().hostExec().isEmpty() || (ns == null ? !newLab : !fresh.contains(ns))) continue;
             if (ns != null) ran.add(ns);
             if (n.meta().startupDelayMillis() > 0) {
                 progress.say(n.name() + ": startup-delay " + n.meta().startupDelayMillis() / 1000 + " s");
@@ -433,8 +433,13 @@ final class Applier implements AutoCloseable {
                     throw new LabException("interrupted during the startup delay of " + n.name());
                 }
             }
-            for (String cmd : n.exec()) {
-                NetnsExec.Output o = NetnsExec.capture(registry, ns, List.of("sh", "-c", cmd),
+            record Command(String ns, String cmd) { }
+            List<Command> commands = new ArrayList<>();
+            n.meta().hostExec().forEach(c -> commands.add(new Command(null, c))); // containerlab's stage commands with target: host
+            n.exec().forEach(c -> commands.add(new Command(ns, c)));
+            for (Command c : commands) {
+                String cmd = c.cmd();
+                NetnsExec.Output o = NetnsExec.capture(registry, c.ns(), List.of("sh", "-c", cmd),
                         ServiceApplier.options(n.programs().env(), n.programs().binds()), progress::say);
                 String head = n.name() + "$ " + cmd + (o.status() == 0 ? "" : "   (exit " + o.status() + ")");
                 out.add(head);

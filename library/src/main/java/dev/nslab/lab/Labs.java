@@ -139,7 +139,7 @@ public final class Labs {
         try (dev.nslab.net.NetHandle root = dev.nslab.net.NetHandle.open(registry, dev.nslab.net.NsRef.current())) {
             for (Topology.NodeDef n : t.nodes()) {
                 boolean existing = false;
-                if (n.kind() == Topology.Kind.BRIDGE) {
+                if (n.kind() == Topology.Kind.BRIDGE && n.meta().network() == null) {
                     java.util.Optional<dev.nslab.net.Link> l = root.findLink(n.name());
                     existing = l.isPresent() && "bridge".equals(l.get().kind()) && !mark(t.name()).equals(l.get().alias());
                 } else if (n.kind() == Topology.Kind.OVS_BRIDGE) {

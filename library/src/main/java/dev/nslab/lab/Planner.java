@@ -21,6 +21,10 @@ public final class Planner {
         List<Resource> out = new ArrayList<>();
         for (NodeDef n : t.nodes()) {
             // a node in another's namespace or the machine's, and a bridge that existed before the lab, are used, not made
+            if (n.kind() == Kind.BRIDGE && n.sharesWith() != null) { // containerlab's "BRIDGE|NODE": a bridge in NODE's namespace
+                out.add(new Resource.LinuxBridge(t.namespace(n), n.bridgeName()));
+                continue;
+            }
             if (n.meta().network() != null || n.meta().existing()) continue;
             switch (n.kind()) {
                 case LINUX -> out.add(new Resource.Namespace(t.namespace(n)));
@@ -77,6 +81,9 @@ public final class Planner {
         out.add(new Resource.LinuxBridge(null, m.bridge()));
         if (m.ipv4Gateway() != null) out.add(new Resource.Address(null, m.bridge(), new Cidr(m.ipv4Gateway(), m.ipv4Subnet().prefixLength())));
         if (m.ipv6Gateway() != null) out.add(new Resource.Address(null, m.bridge(), new Cidr(m.ipv6Gateway(), m.ipv6Subnet().prefixLength())));
+        for (Topology.MgmtLink l : m.links()) {
+            out.add(new Resource.Veth(new End(null, l.hostInterface(), m.bridge()), new End(t.namespace(l.end().node()), l.end().iface(), null), m.mtu()));
+        }
         for (NodeDef n : t.nodes()) {
             Topology.Meta meta = n.meta();
             if (meta.mgmtIpv4() == null && meta.mgmtIpv6() == null) continue;
@@ -99,7 +106,7 @@ public final class Planner {
         NodeDef n = t.node(e.node()).orElseThrow();
         return switch (n.kind()) {
             case LINUX -> new End(t.namespace(n), e.iface(), null);
-            case BRIDGE -> new End(t.namespace(n), e.iface(), n.name());
+            case BRIDGE -> new End(t.namespace(n), e.iface(), n.bridgeName());
             case OVS_BRIDGE -> new End(null, e.iface(), null);
         };
     }

@@ -41,7 +41,11 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
      * A management network (containerlab's {@code mgmt}): a Linux bridge in the root namespace holding the gateway
      * addresses, each linux node's eth0 on it with its management address.
      */
-    public record Mgmt(String bridge, Cidr ipv4Subnet, InetAddress ipv4Gateway, Cidr ipv6Subnet, InetAddress ipv6Gateway, Integer mtu, int line) { }
+    public record Mgmt(String bridge, Cidr ipv4Subnet, InetAddress ipv4Gateway, Cidr ipv6Subnet, InetAddress ipv6Gateway, Integer mtu,
+                       List<MgmtLink> links, int line) { }
+
+    /** containerlab's mgmt-net link: one more interface of a node on the management bridge, {@code hostInterface} its other end. */
+    public record MgmtLink(Endpoint end, String hostInterface, int line) { }
 
     public enum Kind { LINUX, BRIDGE, OVS_BRIDGE }
 
@@ -58,6 +62,9 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
 
         public boolean isSwitch() { return kind != Kind.LINUX; }
 
+        /** A Linux bridge's device name: containerlab's "BRIDGE|NODE" names a bridge inside node NODE's namespace. */
+        public String bridgeName() { return name.contains("|") ? name.substring(0, name.indexOf('|')) : name; }
+
         /** Whether the node is the machine itself (containerlab's kind: host, or network-mode: host): no namespace of its own. */
         public boolean isHost() { return Meta.HOST.equals(meta.network()); }
 
@@ -72,14 +79,17 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
      * What containerlab says about a node beyond its wiring: its group and labels (for selecting nodes), where its
      * network stack is ({@code network}: null its own namespace, {@link #HOST} the machine's, else the node whose
      * namespace it shares), when its exec lines run (after a delay, after other nodes'), its management addresses,
-     * and, for a switch, whether it is a bridge that already exists in the root namespace (used, not owned).
+     * for a switch, whether it is a bridge that already exists in the root namespace (used, not owned), and the
+     * commands its containerlab stages run on the machine itself ({@code target: host}).
      */
     public record Meta(String group, Map<String, String> labels, String network, long startupDelayMillis, List<String> waitFor,
-                       Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing) {
+                       Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing, List<String> hostExec) {
         public static final String HOST = "host";
-        public static final Meta NONE = new Meta(null, Map.of(), null, 0, List.of(), null, null, false);
+        public static final Meta NONE = new Meta(null, Map.of(), null, 0, List.of(), null, null, false, List.of());
 
-        public Meta asExisting() { return new Meta(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, true); }
+        public Meta asExisting() { return new Meta(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, true, hostExec); }
+
+        public Meta withMgmt(Cidr v4, Cidr v6) { return new Meta(group, labels, network, startupDelayMillis, waitFor, v4, v6, existing, hostExec); }
     }
 
     /**

@@ -39,13 +39,13 @@ public final class TopologyParser {
             "cpu", "cpu-set", "credentials", "devices", "dns", "enforce-startup-config", "entrypoint", "env-files", "extras",
             "healthcheck", "hostname", "image", "image-pull-policy", "license", "link-apply-mode", "memory",
             "pid-mode", "ports", "privileged", "restart-policy", "runtime",
-            "security-opts", "shm-size", "stages", "startup-config", "suppress-startup-config", "sysctls",
+            "security-opts", "shm-size", "startup-config", "suppress-startup-config", "sysctls",
             "tmpfs", "type", "user", "volumes",
             // older spellings and keys of other levels that reach here
             "mgmt", "mgmt_ipv4", "mgmt_ipv6", "publish", "settings");
     private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings", "debug");
     private static final Set<String> NODE_KEYS = Set.of("kind", "group", "labels", "interfaces", "routes", "forwarding", "exec", "env", "binds",
-            "services", "network-mode", "startup-delay", "wait-for", "mgmt-ipv4", "mgmt-ipv6");
+            "services", "network-mode", "startup-delay", "wait-for", "mgmt-ipv4", "mgmt-ipv6", "stages");
     /** Keys whose values are merged across node, group, kind and defaults (more specific entries win), as containerlab does. */
     private static final Set<String> MERGED_MAPS = Set.of("env", "labels", "sysctls", "interfaces");
     /** Keys whose lists are joined across the levels, less specific first, duplicates once. */
@@ -151,7 +151,7 @@ public final class TopologyParser {
         if (!byName.containsKey("host") && mentionsHost(t.get("links"))) {
             // containerlab's "host:IFACE" endpoints: the machine itself, a node no file declares
             NodeDef host = new NodeDef("host", Kind.LINUX, Map.of(), List.of(), false, List.of(), Topology.Programs.NONE,
-                    new Topology.Meta(null, Map.of(), Topology.Meta.HOST, 0, List.of(), null, null, false), topo.line());
+                    new Topology.Meta(null, Map.of(), Topology.Meta.HOST, 0, List.of(), null, null, false, List.of()), topo.line());
             nodes.add(host);
             byName.put("host", host);
         }
@@ -162,8 +162,8 @@ public final class TopologyParser {
             for (Node l : linksNode.list("topology.links")) {
                 Topology.DeviceDef d = oneEnded(l, byName);
                 if (d == HOST_LINK) links.add(hostLinks.removeLast());
-                else if (d != null) devices.add(d);
-                else links.add(link(l, byName, name));
+                else if (d == null) links.add(link(l, byName, name));
+                else if (d != MGMT_LINK) devices.add(d);
             }
         }
         checkInterfaces(nodes, links, devices, nodeMap);
@@ -274,7 +274,10 @@ public final class TopologyParser {
         if (other != null) {
             NodeDef o = byName.get(other);
             Node where = m.getOrDefault("network-mode", at);
-            if (o == null) throw where.error("network-mode container:" + other + " names no node of the file");
+            if (o == null) {
+                throw where.error("network-mode container:" + other + " names no node of the file (a container outside the lab, "
+                        + "containerlab's ext-container, is not something nslab can join)");
+            }
             if (o == n) throw where.error("node " + n.name() + " cannot share its own namespace");
             if (o.kind() != Kind.LINUX || o.meta().network() != null) {
                 throw where.error("network-mode container:" + other + ": " + other + " must be a linux node with a namespace of its own");
@@ -327,8 +330,9 @@ public final class TopologyParser {
             default -> throw (m.containsKey("kind") ? m.get("kind") : n).error("kind \"" + kindText + "\" of node " + name
                     + " needs a container image; nslab runs kind linux (a namespace), bridge (a Linux bridge) and ovs-bridge (Open vSwitch)");
         };
-        if (meta.network() != null && kind != Kind.LINUX) {
-            throw m.get("network-mode").error("network-mode belongs to linux nodes, not to the switch " + name);
+        if (meta.network() != null && kind != Kind.LINUX && !(kind == Kind.BRIDGE && meta.network() != Topology.Meta.HOST)) {
+            throw m.get("network-mode").error("network-mode belongs to linux nodes (and, as container:NODE, to a bridge inside NODE), "
+                    + "not to the switch " + name);
         }
         if (meta.network() != null) {
             for (String k : List.of("interfaces", "routes", "forwarding", "services")) {
@@ -343,7 +347,13 @@ public final class TopologyParser {
                 throw n.error("namespace name \"" + prefix + name + "\" (prefix + node name) is not valid: avoid \"/\" and white space");
             }
         }
-        if (kind != Kind.LINUX) checkIfName(n, name, kind == Kind.OVS_BRIDGE ? "Open vSwitch bridge name" : "bridge name");
+        if (kind == Kind.OVS_BRIDGE) checkIfName(n, name, "Open vSwitch bridge name");
+        if (kind == Kind.BRIDGE) {
+            if (name.contains("|") && meta.network() == null) {
+                throw n.error("bridge " + name + ": containerlab's BRIDGE|NODE names a bridge inside NODE, which needs network-mode: container:NODE");
+            }
+            checkIfName(n, name.contains("|") ? name.substring(0, name.indexOf('|')) : name, "bridge name");
+        }
         Map<String, List<Cidr>> addresses = new LinkedHashMap<>();
         Node ifs = m.get("interfaces");
         if (ifs != null && ifs.value() != null) {
@@ -366,6 +376,12 @@ public final class TopologyParser {
             if (kind != Kind.LINUX) throw ex.error("exec runs commands in linux nodes, not in the switch " + name);
             if (ex.isList()) for (Node c : ex.list("exec")) exec.add(nodeName(c.text("a command"), name));
             else exec.add(nodeName(ex.text("exec"), name));
+        }
+        Stages stages = stages(name, m.get("stages"));
+        if (!stages.before().isEmpty() || !stages.after().isEmpty()) {
+            if (kind != Kind.LINUX) throw m.get("stages").error("stage commands run in linux nodes, not in the switch " + name);
+            exec.addAll(0, stages.before());
+            exec.addAll(stages.after());
         }
         Topology.Programs programs = programs(name, kind, m);
         return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), programs, meta, n.line());
@@ -419,7 +435,65 @@ public final class TopologyParser {
             throw (mgmt4 != null ? m.get("mgmt-ipv4") : m.get("mgmt-ipv6")).error("node " + name + " has no management interface of its own "
                     + "(network-mode " + (network.equals(Topology.Meta.HOST) ? "host" : "container:" + network) + ")");
         }
-        return new Topology.Meta(group, Map.copyOf(labels), network, delay, List.copyOf(waitFor), mgmt4, mgmt6, false);
+        Stages stages = stages(name, m.get("stages"));
+        for (String w : stages.waitFor()) if (!waitFor.contains(w)) waitFor.add(w);
+        return new Topology.Meta(group, Map.copyOf(labels), network, delay, List.copyOf(waitFor), mgmt4, mgmt6, false, stages.hostExec());
+    }
+
+    /** What nslab takes from containerlab's stages: the nodes waited for, and the commands run in the node and on the machine. */
+    private record Stages(List<String> waitFor, List<String> before, List<String> after, List<String> hostExec) {
+        static final Stages NONE = new Stages(List.of(), List.of(), List.of(), List.of());
+    }
+
+    private static final List<String> STAGE_ORDER = List.of("create", "create-links", "configure", "healthy", "exit");
+
+    /**
+     * containerlab's {@code stages}: every stage's {@code wait-for} orders this node's commands after the other
+     * node's (nslab has one stage: wired); exec commands of create, create-links and configure run before the node's
+     * exec lines, those of healthy after, {@code target: host} ones on the machine; exit (a container stopping) has no
+     * counterpart and is warned about.
+     */
+    private Stages stages(String node, Node sn) {
+        if (sn == null || sn.value() == null) return Stages.NONE;
+        Map<String, Node> m = sn.map("stages of " + node);
+        List<String> waitFor = new ArrayList<>(), before = new ArrayList<>(), after = new ArrayList<>(), host = new ArrayList<>();
+        for (String stage : STAGE_ORDER) {
+            Node st = m.get(stage);
+            if (st == null || st.value() == null) continue;
+            Map<String, Node> sm = st.map("stage " + stage);
+            for (Map.Entry<String, Node> e : sm.entrySet()) {
+                if (!e.getKey().equals("wait-for") && !e.getKey().equals("exec")) throw unknownKey(e.getValue(), e.getKey(), Set.of("wait-for", "exec"));
+            }
+            Node wn = sm.get("wait-for");
+            if (wn != null && wn.value() != null) {
+                for (Node w : wn.list("wait-for of stage " + stage)) {
+                    Node wnode = w.map("a wait-for entry").get("node");
+                    if (wnode == null) throw w.error("a wait-for entry names a node: {node: r1, stage: create}");
+                    waitFor.add(wnode.text("node"));
+                }
+            }
+            Node en = sm.get("exec");
+            if (en == null || en.value() == null) continue;
+            if (stage.equals("exit")) {
+                warn(en, "exec of stage exit (when a container stops) has no counterpart in nslab: ignored");
+                continue;
+            }
+            List<String> enter = new ArrayList<>(), exit = new ArrayList<>();
+            for (Node x : en.list("exec of stage " + stage)) {
+                Map<String, Node> xm = x.map("a stage command ({command: ..., target: container|host, phase: on-enter|on-exit})");
+                Node cmd = xm.get("command");
+                if (cmd == null || cmd.value() == null) throw x.error("a stage command needs \"command\"");
+                String target = textOf(xm.get("target")), phase = textOf(xm.get("phase"));
+                if (target != null && !target.equals("container") && !target.equals("host")) throw xm.get("target").error("target \"" + target + "\": use container or host");
+                if (phase != null && !phase.equals("on-enter") && !phase.equals("on-exit")) throw xm.get("phase").error("phase \"" + phase + "\": use on-enter or on-exit");
+                String c = nodeName(cmd.text("command"), node);
+                if ("host".equals(target)) host.add(c);
+                else ("on-exit".equals(phase) ? exit : enter).add(c);
+            }
+            (stage.equals("healthy") ? after : before).addAll(enter);
+            (stage.equals("healthy") ? after : before).addAll(exit);
+        }
+        return new Stages(waitFor, before, after, host);
     }
 
     private static Cidr mgmtAddress(Node a, Family family) {
@@ -690,6 +764,12 @@ public final class TopologyParser {
             List<Node> two = eps.list("endpoints");
             for (int i = 0; i < 2; i++) {
                 Node e = two.get(i);
+                if (!e.isMap() && !e.isList() && e.value() != null && String.valueOf(e.value()).startsWith("mgmt-net:") && !nodes.containsKey("mgmt-net")) {
+                    String hostIf = String.valueOf(e.value()).substring("mgmt-net:".length());
+                    checkIfName(e, hostIf, "host interface name");
+                    mgmtLinks.add(new Topology.MgmtLink(endpoint(two.get(1 - i), e, nodes, labName), hostIf, l.line()));
+                    return MGMT_LINK;
+                }
                 if (e.isMap() || e.isList() || e.value() == null || !String.valueOf(e.value()).startsWith("macvlan:") || nodes.containsKey("macvlan")) continue;
                 Endpoint end = endpoint(two.get(1 - i), e, nodes, labName);
                 String parent = String.valueOf(e.value()).substring("macvlan:".length());
@@ -708,10 +788,7 @@ public final class TopologyParser {
             throw typeN.error("link type vxlan-stitch (a vxlan joined to a veth by tc redirects) is not supported by nslab; use type: vxlan, "
                     + "whose interface nslab puts in the node itself");
         }
-        if (type.equals("mgmt-net")) {
-            throw typeN.error("link type mgmt-net is not supported by nslab: with a management network (mgmt: or mgmt-ipv4) each node's "
-                    + "eth0 is on it already");
-        }
+
         if (m.containsKey("endpoints")) {
             throw m.get("endpoints").error("a " + type + " link has one end, given as \"endpoint: {node: NODE, interface: IFACE}\""
                     + (type.equals("host") ? " with \"host-interface\" for the machine's end" : ""));
@@ -726,7 +803,7 @@ public final class TopologyParser {
         Endpoint end = endpoint(epN, epN, nodes, labName);
         Integer mtu = m.containsKey("mtu") && m.get("mtu").value() != null ? m.get("mtu").integer("mtu") : null;
         Topology.Device device = switch (type) {
-            case "host" -> null;
+            case "host", "mgmt-net" -> null;
             case "dummy" -> new Topology.Device.Dummy();
             case "macvlan" -> {
                 Node hi = m.get("host-interface");
@@ -755,6 +832,13 @@ public final class TopologyParser {
                 yield new Topology.Device.Vxlan(remote, vni, port);
             }
         };
+        if (type.equals("mgmt-net")) { // one more cable to the management bridge
+            Node hi = m.get("host-interface");
+            if (hi == null || hi.value() == null) throw l.error("a mgmt-net link needs \"host-interface\": the name of its end on the management bridge");
+            checkIfName(hi, hi.text("host-interface"), "host interface name");
+            mgmtLinks.add(new Topology.MgmtLink(end, hi.text("host-interface"), l.line()));
+            return MGMT_LINK;
+        }
         if (device == null) { // type: host: a cable to an end in the root namespace
             Node hi = m.get("host-interface");
             if (hi == null || hi.value() == null) throw l.error("a host link needs \"host-interface\": the name of its end in the root namespace");
@@ -778,7 +862,7 @@ public final class TopologyParser {
      * mgmt-ipv4, else the next free one of the subnet or of ipv4-range), on eth0, which data links must leave free.
      */
     private Topology.Mgmt mgmt(Node mgmtN, List<NodeDef> nodes, Map<String, Node> nodeMap, List<LinkDef> links, String lab) {
-        boolean asked = mgmtN != null || nodes.stream().anyMatch(n -> n.meta().mgmtIpv4() != null || n.meta().mgmtIpv6() != null);
+        boolean asked = mgmtN != null || !mgmtLinks.isEmpty() || nodes.stream().anyMatch(n -> n.meta().mgmtIpv4() != null || n.meta().mgmtIpv6() != null);
         if (!asked) return null;
         Map<String, Node> m = mgmtN == null || mgmtN.value() == null ? Map.of() : mgmtN.map("mgmt");
         for (Map.Entry<String, Node> e : m.entrySet()) {
@@ -811,6 +895,12 @@ public final class TopologyParser {
                 }
             }
         }
+        for (Topology.MgmtLink ml : mgmtLinks) {
+            if (ml.end().iface().equals("eth0") && members.stream().anyMatch(n -> n.name().equals(ml.end().node()))) {
+                throw new LabFileException(file, ml.line(), 1, "interface " + ml.end() + " is the node's management interface already: "
+                        + "give the mgmt-net link another interface, e.g. eth1");
+            }
+        }
         Set<InetAddress> taken = new java.util.HashSet<>();
         taken.add(gw4);
         if (gw6 != null) taken.add(gw6);
@@ -828,14 +918,14 @@ public final class TopologyParser {
             Cidr a6 = !v6 ? null : n.meta().mgmtIpv6() != null ? n.meta().mgmtIpv6() : next(range6, sub6, taken, nodeMap.get(n.name()));
             mgmtAddresses.put(n.name(), new Cidr[] {a4, a6});
         }
-        return new Topology.Mgmt(bridge, sub4, gw4, sub6, gw6, mtu, mgmtN == null ? 0 : mgmtN.line());
+        return new Topology.Mgmt(bridge, sub4, gw4, sub6, gw6, mtu, List.copyOf(mgmtLinks), mgmtN == null ? 0 : mgmtN.line());
     }
 
     private NodeDef withMgmtAddresses(NodeDef n, Topology.Mgmt mgmt) {
         Cidr[] a = mgmtAddresses.get(n.name());
         if (a == null) return n;
         Topology.Meta x = n.meta();
-        Topology.Meta meta = new Topology.Meta(x.group(), x.labels(), x.network(), x.startupDelayMillis(), x.waitFor(), a[0], a[1], x.existing());
+        Topology.Meta meta = x.withMgmt(a[0], a[1]);
         return new NodeDef(n.name(), n.kind(), n.addresses(), n.routes(), n.forwarding(), n.exec(), n.programs(), meta, n.line());
     }
 
@@ -895,8 +985,9 @@ public final class TopologyParser {
         }
     }
 
-    /** Marks a {@code type: host} link, which {@link #oneEnded} keeps in {@link #hostLinks}. */
-    private static final Topology.DeviceDef HOST_LINK = new Topology.DeviceDef(null, null, null, 0);
+    /** Mark a {@code type: host} link, kept in {@link #hostLinks}, and a mgmt-net link, kept in {@link #mgmtLinks}. */
+    private static final Topology.DeviceDef HOST_LINK = new Topology.DeviceDef(null, null, null, 0), MGMT_LINK = new Topology.DeviceDef(null, null, null, 0);
+    private final List<Topology.MgmtLink> mgmtLinks = new ArrayList<>();
     private final List<LinkDef> hostLinks = new ArrayList<>();
 
     private static Topology.DeviceDef device(Node at, Endpoint end, Topology.Device device, Integer mtu, Map<String, NodeDef> nodes, Node l) {
@@ -947,10 +1038,7 @@ public final class TopologyParser {
         String node = colon < 0 ? text : text.substring(0, colon);
         String iface = colon < 0 ? null : text.substring(colon + 1);
         NodeDef n = nodes.get(node);
-        if (n == null && node.equals("mgmt-net")) {
-            throw e.error("endpoint \"" + text + "\": containerlab's mgmt-net endpoints are not supported by nslab; with a management "
-                    + "network (mgmt: or mgmt-ipv4) each node's eth0 is on it already");
-        }
+
         if (n == null) {
             throw e.error("endpoint \"" + text + "\" names node \"" + node + "\", which is not under topology.nodes (nodes: "
                     + String.join(", ", nodes.keySet().stream().sorted().toList()) + ")");
@@ -999,6 +1087,11 @@ public final class TopologyParser {
         Map<String, Integer> rootNames = new HashMap<>();
         Map<String, NodeDef> byName = new HashMap<>();
         nodes.forEach(n -> byName.put(n.name(), n));
+        for (Topology.MgmtLink ml : mgmtLinks) {
+            Integer first = seen.putIfAbsent(ml.end().toString(), ml.line());
+            if (first != null) throw new LabFileException(file, ml.line(), 1, "interface " + ml.end() + " is used by two links (the first at line " + first + ")");
+            rootNames.put(ml.hostInterface(), ml.line());
+        }
         for (Topology.DeviceDef d : devices) {
             Integer first = seen.putIfAbsent(d.end().toString(), d.line());
             if (first != null) {

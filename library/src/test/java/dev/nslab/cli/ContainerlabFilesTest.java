@@ -32,7 +32,7 @@ class ContainerlabFilesTest {
 
     @AfterEach
     void cleanUp() {
-        for (String lab : List.of("grp", "flt", "vx1", "vx2", "mg")) {
+        for (String lab : List.of("grp", "flt", "vx1", "vx2", "mg", "bn", "dm")) {
             Nslab.inState(dir, "down", t.n(lab));
         }
         t.close();
@@ -82,6 +82,25 @@ class ContainerlabFilesTest {
         Nslab.Out byLabel = Nslab.run("exec", t.n("grp"), "--state-dir", dir.toString(), "--label", "role=server", "--", "ip", "-br", "addr", "show", "eth1").ok();
         assertTrue(byLabel.out().contains("h2:") && !byLabel.out().contains("h1:"), byLabel.out());
         assertEquals(3, TestNet.json(Nslab.run("exec", t.n("grp"), "--state-dir", dir.toString(), "--all", "-j", "--", "true").ok().out()).size(), "h1, h2 and side");
+    }
+
+    @Test
+    void aBridgeInsideANodesNamespace() throws Exception {
+        Path f = t.writeNamed(dir, "bn.yml", """
+                name: @bn
+                topology:
+                  nodes:
+                    "br01|bp": {kind: bridge, network-mode: "container:bp"}
+                    bp: {exec: ["ip addr add 10.47.0.1/24 dev br01"]}
+                    c: {interfaces: {eth1: 10.47.0.2/24}}
+                  links:
+                    - endpoints: ["c:eth1", "br01|bp:ceth1"]
+                """);
+        lab("up", f.toString()).ok();
+        assertEquals("br01", t.link(t.n("bn-bp"), "ceth1").path("master").asText(), "the port joins br01 inside bp");
+        assertTrue(ping(t.n("bn-c"), "10.47.0.1"));
+        lab("down", t.n("bn")).ok();
+        assertFalse(t.ipNetnsList().contains(t.n("bn-bp")));
     }
 
     @Test
@@ -137,6 +156,7 @@ class ContainerlabFilesTest {
                     - type: macvlan
                       endpoint: {node: c, interface: mv1, ipv4: 10.45.0.3/24}
                       host-interface: @up
+                    - endpoints: ["a:eth3", "mgmt-net:@am"]
                 """);
         Nslab.Out up = in(m, "up", f.toString()).ok();
         assertTrue(up.err().contains("bridge " + t.n("br") + " exists in the root namespace"), up.err());
@@ -147,6 +167,7 @@ class ContainerlabFilesTest {
         assertNotNull(mgmtBridge, gw.toString());
         assertTrue(ping(m, "10.43.0.10"), "a by its mgmt-ipv4");
         assertTrue(ping(m, "10.43.0.2"), "b by the first free address");
+        assertEquals(mgmtBridge, t.link(m, t.n("am")).path("master").asText(), "a mgmt-net link ends on the management bridge");
         assertNull(t.link(t.n("mg-c"), "eth0"));
         // the existing bridge carries the lab's cables; the host link's end is the machine's and reached from b
         assertEquals(t.n("br"), t.link(m, t.n("pa")).path("master").asText());

@@ -131,6 +131,62 @@ class ContainerlabInheritanceTest {
     }
 
     @Test
+    void stagesOrderNodesAndAddTheirCommands() {
+        Topology t = parse("""
+                name: st
+                topology:
+                  nodes:
+                    a:
+                      exec: ["echo exec"]
+                      stages:
+                        create:
+                          wait-for: [{node: b, stage: healthy}]
+                          exec: [{command: "echo late", phase: on-exit}, {command: "echo early"}]
+                        healthy:
+                          exec: [{command: "echo healthy"}, {command: "touch /tmp/x", target: host}]
+                        exit:
+                          exec: [{command: "echo bye"}]
+                    b: {}
+                """);
+        Topology.NodeDef a = t.node("a").orElseThrow();
+        assertEquals(List.of("echo early", "echo late", "echo exec", "echo healthy"), a.exec());
+        assertEquals(List.of("touch /tmp/x"), a.meta().hostExec());
+        assertEquals(List.of("b"), a.meta().waitFor());
+        assertTrue(t.warnings().stream().anyMatch(w -> w.contains("stage exit")), t.warnings().toString());
+    }
+
+    @Test
+    void aBridgeInsideANodeAndManagementLinks() {
+        Topology t = parse("""
+                name: bn
+                mgmt: {ipv4-subnet: 10.50.0.0/24, bridge: bnmgmt}
+                topology:
+                  nodes:
+                    "br01|bp1": {kind: bridge, network-mode: "container:bp1"}
+                    bp1: {}
+                    c1: {mgmt-ipv4: 10.50.0.9}
+                  links:
+                    - endpoints: ["c1:eth1", "br01|bp1:c1eth1"]
+                    - endpoints: ["c1:eth2", "mgmt-net:c1m"]
+                """);
+        List<String> keys = Planner.resources(t).stream().map(Resource::key).toList();
+        assertTrue(keys.contains("bridge bn-bp1/br01"), keys.toString());
+        assertTrue(keys.contains("veth bn-c1/eth1=bn-bp1/c1eth1@br01"), keys.toString());
+        assertTrue(keys.contains("bridge null/bnmgmt"), keys.toString());
+        assertTrue(keys.contains("address null/bnmgmt 10.50.0.1/24"), keys.toString());
+        assertTrue(keys.contains("veth c1m@bnmgmt=bn-c1/eth2"), keys.toString());
+        assertTrue(keys.contains("address bn-c1/eth0 10.50.0.9/24"), keys.toString());
+        assertTrue(keys.contains("address bn-bp1/eth0 10.50.0.2/24"), "the next free address: " + keys);
+        LabFileException e = assertThrows(LabFileException.class, () -> parse("""
+                name: bn
+                mgmt: {ipv4-subnet: 10.50.0.0/24}
+                topology:
+                  nodes: {a: {mgmt-ipv4: 10.60.0.1}}
+                """));
+        assertTrue(e.getMessage().contains("outside the management subnet 10.50.0.0/24"), e.getMessage());
+    }
+
+    @Test
     void hostEndpointsAreTheMachinesOwnEnd() {
         Topology t = parse("""
                 name: h

@@ -53,12 +53,12 @@ class TopologyParserTest {
                 "stages", "startup-config", "startup-delay", "suppress-startup-config", "sysctls", "tmpfs", "type", "user",
                 "volumes");
         Set<String> honoured = Set.of("kind", "exec", "env", "binds", "group", "labels", "network-mode", "startup-delay", "wait-for",
-                "mgmt-ipv4", "mgmt-ipv6");
+                "mgmt-ipv4", "mgmt-ipv6", "stages");
         for (String k : keys) {
             String value = switch (k) {
                 case "kind" -> "linux";
                 case "exec", "binds", "wait-for" -> "[]";
-                case "env", "labels" -> "{}";
+                case "env", "labels", "stages" -> "{}";
                 case "network-mode" -> "none";
                 case "startup-delay" -> "0";
                 case "mgmt-ipv4" -> "172.20.20.2";
@@ -91,9 +91,9 @@ class TopologyParserTest {
         String[][] refused = {
                 {"    - {type: vxlan, endpoints: [\"a:eth1\"]}\n", "a vxlan link has one end, given as \"endpoint: {node: NODE, interface: IFACE}\""},
                 {"    - {type: vxlan-stitch, endpoint: {node: a, interface: e1}}\n", "vxlan-stitch (a vxlan joined to a veth by tc redirects) is not supported"},
-                {"    - {type: mgmt-net, endpoint: {node: a, interface: e1}, host-interface: x}\n", "each node's eth0 is on it already"},
+                {"    - {type: mgmt-net, endpoint: {node: a, interface: e1}}\n", "needs \"host-interface\""},
                 {"    - {type: tunnel, endpoint: {node: a, interface: e1}}\n", "link type \"tunnel\" is not one of containerlab's"},
-                {"    - endpoints: [\"mgmt-net:x\", \"a:eth1\"]\n", "mgmt-net endpoints"},
+                {"    - endpoints: [\"mgmt-net:x\", \"a:eth0\"]\n", "is the node's management interface"},
                 {"    - {type: macvlan, endpoint: {node: a, interface: e1}}\n", "needs \"host-interface\""},
                 {"    - {type: vxlan, endpoint: {node: a, interface: e1}, vni: 5}\n", "needs \"remote\""},
         };
