@@ -137,15 +137,20 @@ final class Help {
 
     static void lab(PrintStream o) {
         o.print("""
-                Usage: nslab up FILE [--dry-run] [--verify] [-j]
-                                                           build the lab FILE describes, or bring it to what FILE now says
+                Usage: nslab up FILE [--dry-run] [--verify] [--node-filter N1,N2] [-j]
+                                                           build the lab FILE describes, or bring it to what FILE now says;
+                                                           --node-filter: only those nodes and the links between them
                        nslab down FILE|LAB | --all [-j]    end the processes living in the lab's namespaces, then remove
                                                            everything the lab created (and nothing else)
+                       nslab down FILE|LAB --node-filter N1,N2
+                                                           remove only those nodes (and their links)
                        nslab down --stale                  remove labs of Java programs (NetLab) that are gone
                        nslab status [LAB] [-j]  |  nslab ls   labs, their nodes, addresses and health (exit 1 if unhealthy)
                        nslab exec LAB NODE [-d] -- CMD [ARG...]
                                                            run a command inside a node; -d: in the background, owned by
                                                            the lab (its output in the state directory, ended by down)
+                       nslab exec LAB --all | --label KEY=VALUE [-j] -- CMD [ARG...]
+                                                           in every linux node (with that label), one after the other
                        nslab logs LAB NODE [SERVICE] [-f]  the output of a node's services (-f: follow it)
                        nslab verify FILE|LAB [--sample N] [-j]
                                                             ping every address each node really has from every other
@@ -154,14 +159,18 @@ final class Help {
                                                             could be measured); --sample N: N pairs at random
                                                             nslab up --verify FILE
                 containerlab's words work too: deploy -t FILE (up), destroy -t FILE [--cleanup] (down), inspect [-t FILE]
-                [--format json] (status); up and deploy without a file take the single *.clab.yml of this directory.
+                [--format json] (status), graph -t FILE; up and deploy without a file take the single *.clab.yml here.
                 Options: --state-dir DIR (default /run/nslab, or $NSLAB_STATE_DIR)
                 Before anything is created, up checks the lab against the kernel's limits: it refuses what cannot work
                 (a Linux bridge of more than 1,024 ports) at file:line, and raises the shared neighbour table
                 (net.ipv4/ipv6.neigh.default.gc_thresh2/3) when the lab needs more, restoring it when the last lab that
                 needed it goes down.
-                FILE is YAML or JSON in containerlab's format; nodes of kind linux (a namespace), bridge (a Linux bridge
-                in its own namespace) and ovs-bridge (Open vSwitch); links are veth pairs, "vlan: N" tags the switch end.
+                FILE is YAML or JSON in containerlab's format (defaults, kinds and groups inherited as containerlab does);
+                nodes of kind linux (a namespace), host (the machine), bridge (a Linux bridge in its own namespace, or
+                the existing one of that name in the root namespace, used and never deleted) and ovs-bridge (Open
+                vSwitch); network-mode host|container:NODE|none; links: veth pairs ("vlan: N" tags a switch end), host,
+                mgmt-net, macvlan, vxlan and dummy (where the kernel has them); mgmt: or mgmt-ipv4 makes a management
+                network (a bridge in the root namespace holding the gateway, each node's eth0 on it).
                 nslab's own keys: prefix, interfaces (addresses), routes, forwarding, services, expect; containerlab's env and
                 binds apply to exec lines, services and nslab exec. See docs/labs.md.
                 """);
