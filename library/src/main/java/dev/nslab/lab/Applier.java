@@ -108,6 +108,7 @@ final class Applier implements AutoCloseable {
                 case Resource.Namespace n -> namespaces.checkOwned(n);
                 case Resource.Veth v -> veths.checkOwned(v);
                 case Resource.Device d -> devices.checkOwned(d);
+                case Resource.Address a when a.ns() == null -> addresses.checkOwned(a);
                 case Resource.LinuxBridge b when b.ns() == null -> bridges.checkOwned(b);
                 case Resource.OvsBridge b -> switches.checkOwned(b, dryRun);
                 case Resource.OvsPort p -> switches.checkOwned(p, dryRun);

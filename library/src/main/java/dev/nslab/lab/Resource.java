@@ -24,7 +24,7 @@ public sealed interface Resource {
 
     /** A Linux bridge device inside a switch node's namespace ({@code ns} null: the root namespace's, a management network). */
     record LinuxBridge(String ns, String name) implements Resource {
-        public String key() { return "bridge " + ns + "/" + name; }
+        public String key() { return "bridge " + (ns == null ? "" : ns + "/") + name; }
         public int phase() { return 1; }
     }
 
@@ -70,7 +70,7 @@ public sealed interface Resource {
     }
 
     record Address(String ns, String dev, Cidr cidr) implements Resource {
-        public String key() { return "address " + ns + "/" + dev + " " + cidr; }
+        public String key() { return "address " + (ns == null ? "" : ns + "/") + dev + " " + cidr; }
         public int phase() { return 5; }
     }
 

@@ -158,6 +158,10 @@ class ContainerlabFilesTest {
                       host-interface: @up
                     - endpoints: ["a:eth3", "mgmt-net:@am"]
                 """);
+        // a management subnet the machine already uses is refused by the dry run, before anything is made
+        Sh.ok("ip", "-n", m, "addr", "add", "10.48.0.1/24", "dev", t.n("upp"));
+        Path clash = t.writeNamed(dir, "clash.yml", "name: @cl\nmgmt: {ipv4-subnet: 10.48.0.128/25}\ntopology:\n  nodes: {a: {}}\n");
+        assertTrue(in(m, "up", "--dry-run", clash.toString()).fails().err().contains("overlaps 10.48.0.1/24 of " + t.n("upp")));
         Nslab.Out up = in(m, "up", f.toString()).ok();
         assertTrue(up.err().contains("bridge " + t.n("br") + " exists in the root namespace"), up.err());
         // the management network: the machine holds the gateway and reaches every node; c (network-mode none) has none

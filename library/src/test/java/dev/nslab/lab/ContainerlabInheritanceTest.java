@@ -172,8 +172,8 @@ class ContainerlabInheritanceTest {
         List<String> keys = Planner.resources(t).stream().map(Resource::key).toList();
         assertTrue(keys.contains("bridge bn-bp1/br01"), keys.toString());
         assertTrue(keys.contains("veth bn-c1/eth1=bn-bp1/c1eth1@br01"), keys.toString());
-        assertTrue(keys.contains("bridge null/bnmgmt"), keys.toString());
-        assertTrue(keys.contains("address null/bnmgmt 10.50.0.1/24"), keys.toString());
+        assertTrue(keys.contains("bridge bnmgmt"), keys.toString());
+        assertTrue(keys.contains("address bnmgmt 10.50.0.1/24"), keys.toString());
         assertTrue(keys.contains("veth c1m@bnmgmt=bn-c1/eth2"), keys.toString());
         assertTrue(keys.contains("address bn-c1/eth0 10.50.0.9/24"), keys.toString());
         assertTrue(keys.contains("address bn-bp1/eth0 10.50.0.2/24"), "the next free address: " + keys);
