@@ -68,22 +68,23 @@ final class AddressCmd extends ObjectCmd {
 
     @Override
     int show(Args a) {
-        String dev = showDevice(a);
-        if (dev == HELP) return 0;
+        ShowFilter filter = showFilter(a);
+        if (filter.help()) return 0;
         NetHandle h = cli.handle(ns);
         List<Link> links = h.links();
         List<IfAddress> addrs = h.addresses(cli.family);
-        List<Link> shown = links;
-        if (dev != null) {
-            String d = dev;
-            shown = links.stream().filter(l -> l.name().equals(d)).toList();
-            if (shown.isEmpty()) {
-                cli.err.println("Device \"" + dev + "\" does not exist.");
-                return 1;
-            }
+        if (filter.master() != null && links.stream().noneMatch(l -> l.name().equals(filter.master()))) {
+            throw new UsageException("Error: argument \"" + filter.master() + "\" is wrong: Device does not exist\n");
         }
+        if (filter.dev() != null && links.stream().noneMatch(l -> l.name().equals(filter.dev()) || l.altNames().contains(filter.dev()))) {
+            cli.err.println("Device \"" + filter.dev() + "\" does not exist.");
+            return 1;
+        }
+        List<Link> shown = links.stream().filter(l -> filter.keeps(l, links)).toList();
         boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
         LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of());
+        Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
+        StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         for (Link l : shown) {
@@ -112,10 +113,19 @@ final class AddressCmd extends ObjectCmd {
                 List<Object> info = new ArrayList<>();
                 for (IfAddress x : mine) info.add(json(x));
                 m.put("addr_info", info);
+                if (stats != null && stats.containsKey(l.index())) m.put("stats64", statsFormat.json(stats.get(l.index())));
                 json.add(m);
+            } else if (cli.oneline) {
+                // ip -o address: one line per address, led by the interface, its line breaks as backslashes
+                for (IfAddress x : mine) {
+                    StringBuilder one = new StringBuilder();
+                    text(one, x, l.name());
+                    sb.append(l.index()).append(": ").append(l.name()).append(LinkCmd.oneLine(one.toString()));
+                }
             } else {
                 f.text(sb, l, false, cli.family == null);
                 for (IfAddress x : mine) text(sb, x, l.name());
+                if (stats != null && stats.containsKey(l.index())) sb.append(statsFormat.text(stats.get(l.index()), "\n")).append('\n');
             }
         }
         if (cli.json) cli.printJson(json);

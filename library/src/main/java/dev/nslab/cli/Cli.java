@@ -39,9 +39,14 @@ public final class Cli {
     boolean force;
     boolean all;
     boolean batchMode;
-    /** 0 for any, else 2 (inet) or 10 (inet6), from -4 / -6. */
     /** -4 / -6: only this family; null: both. */
     Family family;
+    /** -s: counters with link and address show (twice: the error counters too). */
+    int stats;
+    /** -o: each record on one line, its line breaks written as a backslash (ip's -oneline). */
+    boolean oneline;
+    /** -h / -iec: counters in human units (powers of 1000, or 1024 with -iec). */
+    boolean human, iec;
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
 
     public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
@@ -68,9 +73,23 @@ public final class Cli {
         String batch = null;
         int i = 0;
         while (i < argv.size() && argv.get(i).startsWith("-") && argv.get(i).length() > 1) {
-            String opt = argv.get(i).replaceFirst("^--?", "");
-            switch (opt) {
-                case "n", "netns" -> {
+            String typed = argv.get(i);
+            if (typed.equals("--")) {
+                i++;
+                break;
+            }
+            // as ip: "--x" is "-x", and an option is any prefix of its name, the first name in ip's order winning
+            // (-h is -human, -s -stats, -b -batch, -br -brief, -c -color)
+            String opt = typed.startsWith("--") ? typed.substring(1) : typed;
+            String name = GlobalOption.of(opt);
+            if (name == null) {
+                // nslab's own spellings of help and version, and a lone -h (ip would print its usage)
+                if (opt.equals("-version")) name = "Version";
+                else return usage("Option \"" + typed + "\" is unknown, try \"nslab -help\".");
+            }
+            if (name.equals("human") && i + 1 == argv.size()) name = "help";
+            switch (name) {
+                case "netns" -> {
                     if (i + 1 >= argv.size()) return usage("Option \"-netns\" needs a namespace name");
                     try {
                         ns = namedNs(argv.get(++i));
@@ -78,28 +97,55 @@ public final class Cli {
                         return usage(e.getMessage());
                     }
                 }
-                case "j", "json" -> json = true;
-                case "br", "brief" -> brief = true;
-                case "p", "pretty" -> pretty = true;
-                case "a", "all" -> all = true;
+                case "family" -> {
+                    if (i + 1 >= argv.size()) return usage("Option \"-family\" needs an argument");
+                    String f = argv.get(++i);
+                    switch (f) {
+                        case "inet" -> family = Family.INET;
+                        case "inet6" -> family = Family.INET6;
+                        default -> {
+                            return usage("nslab: family \"" + f + "\" is not supported (inet or inet6)");
+                        }
+                    }
+                }
+                case "loops", "rcvbuf" -> {
+                    // ip's flush retry count and socket buffer: nothing in nslab's output depends on them
+                    if (i + 1 >= argv.size()) return usage("Option \"" + typed + "\" needs an argument");
+                    i++;
+                }
+                case "json" -> json = true;
+                case "brief" -> brief = true;
+                case "pretty" -> pretty = true;
+                case "all" -> all = true;
                 case "force" -> force = true;
                 case "4" -> family = Family.INET;
                 case "6" -> family = Family.INET6;
-                case "b", "batch" -> {
+                case "stats" -> stats++;
+                case "oneline" -> oneline = true;
+                case "human" -> human = true;
+                case "iec" -> iec = true;
+                case "timestamp", "tshort" -> { } // ip stamps only what monitor prints
+                case "color" -> {
+                    // "-c", "-color=always|auto|never": nslab does not colour its output (a documented difference)
+                    String v = opt.contains("=") ? opt.substring(opt.indexOf('=') + 1) : "always";
+                    if (!List.of("always", "auto", "never").contains(v)) return usage("Option \"" + typed + "\" is unknown, try \"nslab -help\".");
+                }
+                case "details", "resolve", "Numeric", "0", "M", "B", "echo" -> {
+                    return usage("nslab: option \"" + typed + "\" (-" + name + ") is not supported yet; run the command without it");
+                }
+                case "batch" -> {
                     if (i + 1 >= argv.size()) return usage("Option \"-batch\" needs a file name (or \"-\" for standard input)");
                     batch = argv.get(++i);
                 }
-                case "h", "help" -> {
+                case "help" -> {
                     Help.top(out);
                     return 0;
                 }
-                case "V", "version", "Version" -> {
+                case "Version" -> {
                     out.println("nslab " + Help.VERSION);
                     return 0;
                 }
-                default -> {
-                    return usage("Option \"" + argv.get(i) + "\" is unknown, try \"nslab -help\".");
-                }
+                default -> throw new IllegalStateException(name);
             }
             i++;
         }

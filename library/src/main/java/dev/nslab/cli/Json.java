@@ -11,51 +11,86 @@ public final class Json {
     private Json() {}
 
     public static String write(Object value, boolean pretty) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value, pretty, 0);
-        return sb.toString();
+        Writer w = new Writer(pretty);
+        w.value(value);
+        return w.sb.toString();
     }
 
-    private static void write(StringBuilder sb, Object v, boolean pretty, int depth) {
-        switch (v) {
-            case null -> sb.append("null");
-            case String s -> quote(sb, s);
-            case Number n -> sb.append(n);
-            case Boolean b -> sb.append(b);
-            case Map<?, ?> m -> {
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    if (!first) sb.append(',');
-                    first = false;
-                    newline(sb, pretty, depth + 1);
-                    quote(sb, String.valueOf(e.getKey()));
-                    sb.append(pretty ? ": " : ":");
-                    write(sb, e.getValue(), pretty, depth + 1);
-                }
-                if (!m.isEmpty()) newline(sb, pretty, depth);
-                sb.append('}');
-            }
-            case Collection<?> c -> {
-                sb.append('[');
-                boolean first = true;
-                for (Object o : c) {
-                    if (!first) sb.append(',');
-                    first = false;
-                    newline(sb, pretty, depth + 1);
-                    write(sb, o, pretty, depth + 1);
-                }
-                if (!c.isEmpty()) newline(sb, pretty, depth);
-                sb.append(']');
-            }
-            default -> quote(sb, v.toString());
+    /**
+     * iproute2's json_writer, step for step, so that {@code -j -p} is laid out as ip lays it out: a separator before
+     * every element but the first, a line break and indentation before each key (not before array elements), a
+     * space inside non-empty array brackets, and the closing bracket of a non-empty object on a line of its own.
+     */
+    private static final class Writer {
+        final StringBuilder sb = new StringBuilder();
+        final boolean pretty;
+        int depth;
+        char sep;
+
+        Writer(boolean pretty) { this.pretty = pretty; }
+
+        private void eol() {
+            if (!pretty) return;
+            sb.append('\n').append("    ".repeat(depth));
         }
-    }
 
-    private static void newline(StringBuilder sb, boolean pretty, int depth) {
-        if (!pretty) return;
-        sb.append('\n');
-        sb.append("    ".repeat(depth));
+        private void eor() {
+            if (sep != '\0') sb.append(sep);
+            sep = ',';
+        }
+
+        private void begin(char c) {
+            eor();
+            sb.append(c);
+            depth++;
+            sep = '\0';
+        }
+
+        private void end(char c) {
+            depth--;
+            if (sep != '\0') eol();
+            sb.append(c);
+            sep = ',';
+        }
+
+        private void name(String n) {
+            eor();
+            eol();
+            sep = '\0';
+            quote(sb, n);
+            sb.append(pretty ? ": " : ":");
+        }
+
+        void value(Object v) {
+            switch (v) {
+                case Map<?, ?> m -> {
+                    begin('{');
+                    for (Map.Entry<?, ?> e : m.entrySet()) {
+                        name(String.valueOf(e.getKey()));
+                        value(e.getValue());
+                    }
+                    end('}');
+                }
+                case Collection<?> c -> {
+                    begin('[');
+                    if (pretty) sb.append(' ');
+                    for (Object o : c) value(o);
+                    if (pretty && sep != '\0') sb.append(' ');
+                    sep = '\0';
+                    end(']');
+                }
+                default -> {
+                    eor();
+                    switch (v) {
+                        case null -> sb.append("null");
+                        case String s -> quote(sb, s);
+                        case Number n -> sb.append(n);
+                        case Boolean b -> sb.append(b);
+                        default -> quote(sb, v.toString());
+                    }
+                }
+            }
+        }
     }
 
     static void quote(StringBuilder sb, String s) {

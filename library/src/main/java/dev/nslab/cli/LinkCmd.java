@@ -28,26 +28,30 @@ final class LinkCmd extends ObjectCmd {
 
     @Override
     int show(Args a) {
-        String dev = showDevice(a);
-        if (dev == HELP) return 0;
+        ShowFilter filter = showFilter(a);
+        if (filter.help()) return 0;
         NetHandle h = cli.handle(ns);
         List<Link> links = h.links();
-        List<Link> shown = links;
-        if (dev != null) {
-            String d = dev;
-            shown = links.stream().filter(l -> l.name().equals(d) || l.altNames().contains(d)).toList();
-            if (shown.isEmpty()) {
-                cli.err.println("Device \"" + dev + "\" does not exist.");
-                return 1;
-            }
+        
+        if (filter.master() != null && links.stream().noneMatch(l -> l.name().equals(filter.master()))) {
+            throw new UsageException("Error: argument \"" + filter.master() + "\" is wrong: Device does not exist\n");
         }
+        if (filter.dev() != null && links.stream().noneMatch(l -> l.name().equals(filter.dev()) || l.altNames().contains(filter.dev()))) {
+            cli.err.println("Device \"" + filter.dev() + "\" does not exist.");
+            return 1;
+        }
+        List<Link> shown = links.stream().filter(l -> filter.keeps(l, links)).toList();
         boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
         LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of());
+        Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
+        StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);
         if (cli.json) {
             List<Object> out = new ArrayList<>();
             for (Link l : shown) {
                 if (!cli.brief) {
-                    out.add(f.json(l, true));
+                    Map<String, Object> m = f.json(l, true);
+                    if (stats != null && stats.containsKey(l.index())) m.put("stats64", statsFormat.json(stats.get(l.index())));
+                    out.add(m);
                     continue;
                 }
                 Map<String, Object> m = f.briefJson(l);
@@ -59,12 +63,24 @@ final class LinkCmd extends ObjectCmd {
         } else {
             StringBuilder sb = new StringBuilder();
             for (Link l : shown) {
-                if (cli.brief) f.brief(sb, l);
-                else f.text(sb, l, true);
+                if (cli.brief) {
+                    f.brief(sb, l);
+                    continue;
+                }
+                StringBuilder one = new StringBuilder();
+                f.text(one, l, true);
+                if (stats != null && stats.containsKey(l.index())) one.append(statsFormat.text(stats.get(l.index()), "\n")).append('\n');
+                sb.append(cli.oneline ? oneLine(one.toString()) : one);
             }
             cli.out.print(sb);
         }
         return 0;
+    }
+
+    /** ip's -oneline: a record's inner line breaks become backslashes (its indentation stays), one line per record. */
+    static String oneLine(String record) {
+        String body = record.endsWith("\n") ? record.substring(0, record.length() - 1) : record;
+        return body.replace("\n", "\\") + "\n";
     }
 
     private int add(Args a) {

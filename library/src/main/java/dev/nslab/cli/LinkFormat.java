@@ -72,7 +72,7 @@ final class LinkFormat {
         if (l.address() != null) sb.append(' ').append(Link.mac(l.address()));
         if (l.broadcast() != null) sb.append(" brd ").append(Link.mac(l.broadcast()));
         sb.append(linkNetns(l)).append('\n');
-        if (l.alias() != null) sb.append("    alias ").append(l.alias()).append('\n');
+        if (l.alias() != null && withMode) sb.append("    alias ").append(l.alias()).append('\n'); // ip address shows no alias
     }
 
     /** " link-netns NAME" (or " link-netnsid N") for a link whose peer lives in another namespace, else "". */
@@ -128,13 +128,7 @@ final class LinkFormat {
         if (l.address() != null) m.put("address", Link.mac(l.address()));
         if (l.broadcast() != null) m.put("broadcast", Link.mac(l.broadcast()));
         if (l.linkNetnsId() != null) m.put("link_netnsid", l.linkNetnsId());
-        if (l.alias() != null) m.put("ifalias", l.alias());
-        if (l.kind() != null || l.slaveKind() != null) {
-            Map<String, Object> info = new LinkedHashMap<>();
-            if (l.kind() != null) info.put("info_kind", l.kind());
-            if (l.slaveKind() != null) info.put("info_slave_kind", l.slaveKind());
-            m.put("linkinfo", info);
-        }
+        if (l.alias() != null && withMode) m.put("ifalias", l.alias());
         if (!l.altNames().isEmpty()) m.put("altnames", l.altNames());
         return m;
     }

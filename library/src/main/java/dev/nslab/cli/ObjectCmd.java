@@ -1,5 +1,8 @@
 package dev.nslab.cli;
 
+import dev.nslab.net.Link;
+import java.util.List;
+
 import dev.nslab.net.NsRef;
 
 import java.io.PrintStream;
@@ -36,6 +39,52 @@ abstract class ObjectCmd extends NsCmd {
      * The device of {@code show [dev] DEV}, as ip reads it: null when none is named; {@link #HELP} (the same instance)
      * when "help" came instead, after the usage has been printed.
      */
+    /** What {@code link show} / {@code address show} keep: a device, only those up, of a kind, under a master (ip's filters). */
+    record ShowFilter(String dev, boolean up, String type, String master, boolean noMaster) {
+        @SuppressWarnings("StringEquality")
+        boolean help() { return dev == HELP; }
+
+        boolean keeps(Link l, List<Link> all) {
+            if (dev != null && !l.name().equals(dev) && !l.altNames().contains(dev)) return false;
+            if (up && !l.isUp()) return false;
+            if (noMaster && l.master() != 0) return false;
+            if (master != null) {
+                int m = all.stream().filter(x -> x.name().equals(master)).mapToInt(Link::index).findFirst().orElse(-1);
+                if (l.master() != m) return false;
+            }
+            if (type != null) {
+                // "type bridge_slave" asks for the ports of bridges, as ip does
+                if (type.endsWith("_slave")) return type.substring(0, type.length() - 6).equals(l.slaveKind());
+                return type.equals(l.kind());
+            }
+            return true;
+        }
+    }
+
+    ShowFilter showFilter(Args a) {
+        String dev = null, type = null, master = null;
+        boolean up = false, noMaster = false;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "dev" -> dev = a.value("dev");
+                case "up" -> up = true;
+                case "type" -> type = a.value("type");
+                case "master" -> master = a.value("master");
+                case "nomaster" -> noMaster = true;
+                default -> {
+                    if (Args.matches(w, "help")) {
+                        help(cli.out);
+                        return new ShowFilter(HELP, false, null, null, false);
+                    }
+                    if (dev != null) throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+                    dev = w;
+                }
+            }
+        }
+        return new ShowFilter(dev, up, type, master, noMaster);
+    }
+
     String showDevice(Args a) {
         String dev = null;
         while (a.more()) {

@@ -126,6 +126,21 @@ public final class NetHandle implements AutoCloseable {
         return IfInfoMsg.of(index, ifFlags, change).writeTo(new NlRequest(type, flags));
     }
 
+    /** Every link's counters, by interface index (one dump that asks for them, which {@link #links} skips). */
+    public java.util.Map<Integer, LinkStats> linkStats() {
+        NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0);
+        java.util.Map<Integer, LinkStats> out = new java.util.HashMap<>();
+        for (NlMessage m : nl.dump(r)) {
+            if (m.type() != RTM_NEWLINK) continue;
+            NlAttrs a = m.attrs(IfInfoMsg.LEN);
+            byte[] raw = a.bytes(IFLA_STATS64);
+            if (raw == null) continue;
+            long cc = a.u32(IFLA_CARRIER_CHANGES, -1);
+            out.put(IfInfoMsg.read(m).index(), LinkStats.parse(raw, cc < 0 ? null : cc & 0xFFFFFFFFL));
+        }
+        return out;
+    }
+
     public List<Link> links() {
         NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
         List<Link> out = new ArrayList<>();

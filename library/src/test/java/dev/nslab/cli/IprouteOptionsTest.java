@@ -1,0 +1,89 @@
+package dev.nslab.cli;
+
+import dev.nslab.testkit.Nslab;
+import dev.nslab.testkit.Sh;
+import dev.nslab.testkit.TestNet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * ip's global options as ip reads them (any prefix, the first name in ip's order winning: -h is -human, -s -stats),
+ * -s, -o, -j -p, and the show filters (up, type, master, nomaster): each command run by ip and by nslab on the same
+ * quiet namespace, output and exit status compared byte for byte.
+ */
+class IprouteOptionsTest {
+    final TestNet t = new TestNet();
+    String ns;
+
+    @BeforeEach
+    void setUp() {
+        ns = t.n("o");
+        Sh.ok("ip", "netns", "add", ns);
+        // a quiet namespace: no IPv6 (no router or neighbour solicitations), so counters hold still between witnesses
+        Sh.ok("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+        Sh.ok("ip", "-n", ns, "link", "set", "lo", "up");
+        Sh.ok("ip", "-n", ns, "link", "add", "va", "type", "veth", "peer", "name", "vb");
+        Sh.ok("ip", "-n", ns, "link", "add", "br0", "type", "bridge");
+        Sh.ok("ip", "-n", ns, "link", "set", "vb", "master", "br0");
+        Sh.ok("ip", "-n", ns, "link", "set", "va", "alias", "the a end");
+        Sh.ok("ip", "-n", ns, "addr", "add", "10.61.0.1/24", "dev", "va");
+        Sh.ok("ip", "-n", ns, "addr", "add", "10.62.0.1/24", "dev", "br0");
+        Sh.ok("ip", "-n", ns, "link", "set", "va", "up");
+        // some traffic on lo, for counters that are not all zero
+        Sh.ok("ip", "netns", "exec", ns, "ping", "-c", "3", "-i", "0.2", "-q", "127.0.0.1");
+    }
+
+    @AfterEach
+    void cleanUp() { t.close(); }
+
+    private void same(String line) {
+        List<String> ip = new ArrayList<>(List.of("ip", "-n", ns));
+        ip.addAll(Sh.words(line));
+        Sh.Result want = Sh.run(ip, null);
+        List<String> mine = new ArrayList<>(List.of("-n", ns));
+        mine.addAll(Sh.words(line));
+        Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
+        assertEquals(want.out(), got.out(), "stdout of: " + line);
+        assertEquals(want.err(), got.err(), "stderr of: " + line);
+        assertEquals(want.code(), got.code(), "exit status of: " + line);
+    }
+
+    @Test
+    void statisticsOneLineAndPrettyJsonAsIpPrintsThem() {
+        for (String line : List.of("-s link show lo", "-s -s link show lo", "-s link show va", "-stat link show lo",
+                "-statistics -statistics link", "-h -s link show lo", "-s -h -iec link show lo", "-j -s link show lo",
+                "-j -s -s link", "-s addr show lo", "-4 -s addr", "-j -s addr show lo", "-o link", "-o -s link show lo",
+                "-oneline addr", "-o -4 addr show va", "-j -p link", "-j -p addr", "-j -p -s link show lo", "-j -p route",
+                "-j link show va", "-br -o link", "--stats link show lo")) {
+            same(line);
+        }
+    }
+
+    @Test
+    void showFilters() {
+        for (String line : List.of("link show up", "link show type veth", "link show type bridge", "link show type bridge_slave",
+                "link show master br0", "link show nomaster", "-br link show master br0", "addr show up", "addr show dev va up",
+                "link show master nosuch", "link show dev nosuch", "-o link show up")) {
+            same(line);
+        }
+    }
+
+    @Test
+    void optionsIpDoesNotHaveOrThatNslabDoesNotDoAreRefusedByName() {
+        Nslab.Out unknown = Nslab.run("-x", "link");
+        assertEquals(255, unknown.code());
+        assertEquals("Option \"-x\" is unknown, try \"nslab -help\".\n", unknown.err());
+        Nslab.Out details = Nslab.run("-d", "link");
+        assertEquals(255, details.code());
+        assertTrue(details.err().contains("-details") && details.err().contains("not supported yet"), details.err());
+        assertTrue(Nslab.run("-c=never", "-n", ns, "link", "show", "lo").ok().out().startsWith("1: lo:"));
+        assertTrue(Nslab.run("-b").err().contains("-batch"), "-b is -batch, as in ip");
+    }
+}
