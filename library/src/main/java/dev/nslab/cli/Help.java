@@ -18,7 +18,9 @@ final class Help {
                                | partition LAB GROUP GROUP... | heal LAB }
                        nslab inventory [--find IFNAME|PID|INODE] | graph [LAB|FILE|--system] [--format dot|mermaid|json|svg]
                 where  OBJECT := { link | address | route | rule | neighbour | netns | sysctl | unshare | ping | ovs }
-                       OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -a[ll] | -4 | -6 | -force | -V[ersion] }
+                       OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -br[ief] | -s[tatistics] | -h[uman-readable] |
+                                    -iec | -o[neline] | -a[ll] | -4 | -6 | -f[amily] inet|inet6 | -force | -b[atch] FILE |
+                                    -c[olor] | -V[ersion] }
 
                 A Java toolkit for Linux network namespaces that speaks iproute2's grammar:
                   nslab netns add ns1                          nslab link add veth0 type veth peer name veth1
