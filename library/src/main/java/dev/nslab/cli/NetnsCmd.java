@@ -28,7 +28,7 @@ final class NetnsCmd extends NsCmd {
         if (!a.more()) return list();
         String cmd = a.next();
         // abbreviations as ip reads them, in ip's order: "s" is show, "a" add, "d" delete, "e" exec, "i" identify
-        if (cmd.equals("list-id")) return listId();
+        if (cmd.equals("list-id")) return listId(a);
         if (Args.matches(cmd, "list") || Args.matches(cmd, "show") || Args.matches(cmd, "lst") || cmd.equals("ls")) return list();
         if (Args.matches(cmd, "help")) {
             Help.netns(cli.out);
@@ -135,21 +135,44 @@ final class NetnsCmd extends NsCmd {
         return 0;
     }
 
-    private int listId() {
+    /** {@code list-id [target-nsid N] [nsid M]}, as ip prints it ("nsid N " and, known, the name by the id here). */
+    private int listId(Args a) {
+        Integer target = null, only = null;
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("target-nsid") || w.equals("nsid")) {
+                if ((w.equals("nsid") ? only : target) != null) throw new UsageException("Error: duplicate \"" + w + "\": \"" + w + "\" is the second value.");
+                String v = a.value(w);
+                int n;
+                try {
+                    n = Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    throw new UsageException("Error: argument \"" + v + "\" is wrong: \"" + w + "\" value is invalid");
+                }
+                // ip names the word after the value here (its argv[1]), "(null)" when there is none
+                if (n < 0) throw new UsageException("Error: argument \"" + (a.more() ? a.peek() : "(null)") + "\" is wrong: \"" + w + "\" value should be >= 0");
+                if (w.equals("nsid")) only = n;
+                else target = n;
+            } else {
+                throw new UsageException("Usage: nslab netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]");
+            }
+        }
         NetHandle h = cli.handle(ns);
         Map<Integer, String> names = h.nsidNames();
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
-        for (int id : h.nsids()) {
-            String n = names.get(id);
+        for (NetHandle.NsidEntry e : h.nsids(target, only)) {
+            String n = names.get(e.current() != null ? e.current() : e.nsid());
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("nsid", id);
+                if (e.nsid() >= 0) m.put("nsid", e.nsid());
+                if (e.current() != null && e.current() >= 0) m.put("current-nsid", e.current());
                 if (n != null) m.put("name", n);
                 json.add(m);
             } else {
-                sb.append("nsid ").append(id);
-                if (n != null) sb.append(" (iproute2 netns name: ").append(n).append(')');
+                sb.append(e.nsid() < 0 ? "nsid unassigned " : "nsid " + e.nsid() + " ");
+                if (e.current() != null) sb.append(e.current() < 0 ? "current-nsid unassigned " : "current-nsid " + e.current() + " ");
+                if (n != null) sb.append("(iproute2 netns name: ").append(n).append(')');
                 sb.append('\n');
             }
         }

@@ -640,6 +640,32 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A namespace id as another namespace sees it ({@code ip netns list-id target-nsid}): {@code nsid} is the id in
+     * the namespace looked from, {@code current} the id this namespace gives the same namespace (null: not asked, or
+     * the kernel did not say; -1: none assigned).
+     */
+    public record NsidEntry(int nsid, Integer current) { }
+
+    /**
+     * The ids assigned in the namespace this one calls {@code targetNsid} (null: in this one), or only {@code nsid}
+     * (null: all). An id that does not exist is the kernel's refusal (ENOENT, "Peer netns reference is invalid.").
+     */
+    public List<NsidEntry> nsids(Integer targetNsid, Integer nsid) {
+        NlRequest r = new RtGenMsg(0).writeTo(new NlRequest(RTM_GETNSID, nsid == null ? NLM_F_DUMP : 0));
+        if (nsid != null) r.attrU32(NETNSA_NSID, nsid);
+        if (targetNsid != null) r.attrU32(NETNSA_TARGET_NSID, targetNsid);
+        List<NlMessage> answers = nsid != null ? List.of(nl.request(r)) : targetNsid != null ? nl.dumpFiltered(r) : nl.dump(r);
+        List<NsidEntry> out = new ArrayList<>();
+        for (NlMessage m : answers) {
+            if (m.type() != RTM_NEWNSID) continue;
+            NlAttrs a = m.attrs(RtGenMsg.LEN);
+            int cur = a.u32(NETNSA_CURRENT_NSID, Integer.MIN_VALUE);
+            out.add(new NsidEntry(a.u32(NETNSA_NSID, -1), cur == Integer.MIN_VALUE ? null : cur));
+        }
+        return out;
+    }
+
     /** Registered namespace names by the id this namespace gives them (for "link-netns NAME"). */
     public Map<Integer, String> nsidNames() {
         Map<Integer, String> out = new LinkedHashMap<>();

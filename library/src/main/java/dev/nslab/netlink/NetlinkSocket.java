@@ -29,7 +29,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public static final int NLM_F_ROOT = 0x100, NLM_F_MATCH = 0x200, NLM_F_DUMP = 0x300;
     public static final int NLM_F_REPLACE = 0x100, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
     private static final int NLM_F_CAPPED = 0x100, NLM_F_ACK_TLVS = 0x200;
-    private static final int SOL_NETLINK = 270, NETLINK_CAP_ACK = 10, NETLINK_EXT_ACK = 11;
+    private static final int SOL_NETLINK = 270, NETLINK_CAP_ACK = 10, NETLINK_EXT_ACK = 11, NETLINK_GET_STRICT_CHK = 12;
     private static final int NLMSGERR_ATTR_MSG = 1;
     /**
      * The kernel sizes dump datagrams to the reader's buffer (up to 32 KiB), so a small buffer costs nothing in
@@ -195,6 +195,19 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /** Sends a dump request and returns every message of the answer, in order. */
+    /**
+     * A dump whose attributes filter it (the kernel reads them only with strict checking, which is turned on for
+     * this request alone: other requests of this socket keep the kernel's lenient reading).
+     */
+    public List<NlMessage> dumpFiltered(NlRequest request) {
+        Libc.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
+        try {
+            return dump(request);
+        } finally {
+            Libc.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 0);
+        }
+    }
+
     public List<NlMessage> dump(NlRequest request) {
         while (true) {
             try {
@@ -222,7 +235,11 @@ public final class NetlinkSocket implements AutoCloseable {
         while (true) {
             for (NlMessage m : receive()) {
                 if (m.seq() != mySeq) continue;
-                if (m.type() == NlMessage.NLMSG_DONE) return out;
+                if (m.type() == NlMessage.NLMSG_DONE) {
+                    // a dump the kernel refused part-way (a filter naming nothing): its errno, and its words after it
+                    if (m.payload().limit() >= 4 && m.i32(0) < 0) throw doneError(m);
+                    return out;
+                }
                 if (m.type() == NlMessage.NLMSG_ERROR) {
                     if (m.i32(0) != 0) throw error(m);
                     return out;
@@ -275,6 +292,14 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /** Decodes an NLMSG_ERROR, including the kernel's extended ACK text when present. */
+    private static KernelException doneError(NlMessage m) {
+        int errno = -m.i32(0);
+        String text = null;
+        if ((m.flags() & NLM_F_ACK_TLVS) != 0 && m.payload().limit() > 4) text = NlAttrs.parse(m.payload(), 4, m.payload().limit()).string(NLMSGERR_ATTR_MSG);
+        String message = (text != null ? "Error: " + text + ".\n" : "") + "Dump terminated";
+        return KernelException.of(message, errno, null, text, false);
+    }
+
     private static KernelException error(NlMessage m) {
         int errno = -m.i32(0);
         String text = null;

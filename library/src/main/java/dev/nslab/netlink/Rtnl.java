@@ -56,7 +56,7 @@ public final class Rtnl {
     public static final int RTM_F_CLONED = 0x200;
 
     // namespace ids
-    public static final int NETNSA_NSID = 1, NETNSA_PID = 2, NETNSA_FD = 3;
+    public static final int NETNSA_NSID = 1, NETNSA_PID = 2, NETNSA_FD = 3, NETNSA_TARGET_NSID = 4, NETNSA_CURRENT_NSID = 5;
     public static final int NETNSA_NSID_NOT_ASSIGNED = -1;
 
     // neighbours (ARP / NDP)

@@ -76,6 +76,21 @@ class IprouteOptionsTest {
     }
 
     @Test
+    void netnsListIdWithItsFilters() {
+        String b = t.n("p"), c = t.n("q");
+        Sh.ok("ip", "netns", "add", b);
+        Sh.ok("ip", "netns", "add", c);
+        Sh.ok("ip", "-n", ns, "netns", "set", b, "5");
+        Sh.ok("ip", "-n", b, "netns", "set", c, "9");
+        Sh.ok("ip", "-n", ns, "netns", "set", c, "11");
+        for (String line : List.of("netns list-id", "netns list-id target-nsid 5", "-j netns list-id target-nsid 5", "netns list-id nsid 11",
+                "netns list-id nsid 7", "netns list-id target-nsid 5 nsid 9", "netns list-id target-nsid 77",
+                "netns list-id target-nsid x", "netns list-id target-nsid -3")) {
+            same(line);
+        }
+    }
+
+    @Test
     void optionsIpDoesNotHaveOrThatNslabDoesNotDoAreRefusedByName() {
         Nslab.Out unknown = Nslab.run("-x", "link");
         assertEquals(255, unknown.code());
