@@ -697,6 +697,21 @@ public final class TopologyParser {
         Endpoint a = endpoint(eps.get(0), eps.get(1), nodes, lab);
         Endpoint b = endpoint(eps.get(1), eps.get(0), nodes, lab);
         if (a.equals(b)) throw eps.get(1).error("both endpoints are " + a + ": a link joins two different interfaces");
+        for (String k : List.of("ipv4", "ipv6")) {
+            // containerlab's per-endpoint addresses of a link, in the order of its endpoints ("" for none)
+            Node an = m.get(k);
+            if (an == null || an.value() == null) continue;
+            List<Node> list = an.list(k + " (one address per endpoint, e.g. [10.0.0.1/24, 10.0.0.2/24])");
+            if (list.size() > 2) throw an.error(k + " has one address per endpoint: two at most");
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i).value() == null || list.get(i).text(k).isEmpty()) continue;
+                Cidr c = cidr(list.get(i), true);
+                if ((c.family() == Family.INET) != k.equals("ipv4")) throw list.get(i).error("\"" + list.get(i).text(k) + "\" is not an " + (k.equals("ipv4") ? "IPv4" : "IPv6") + " address");
+                Endpoint end = i == 0 ? a : b;
+                if (nodes.get(end.node()).isSwitch()) throw list.get(i).error("an address belongs on a linux node's interface, not on the switch " + end.node());
+                endpointAddresses.computeIfAbsent(end, x -> new ArrayList<>()).add(c);
+            }
+        }
         Integer vlan = null;
         if (m.containsKey("vlan") && m.get("vlan").value() != null) {
             Node v = m.get("vlan");
@@ -730,7 +745,7 @@ public final class TopologyParser {
         return new LinkDef(a, b, vlan, trunks == null ? null : List.copyOf(trunks), mtu, imp, l.line());
     }
 
-    private static final Set<String> LINK_KEYS = Set.of("endpoints", "vlan", "trunks", "mtu", "impairments", "type", "vars", "labels");
+    private static final Set<String> LINK_KEYS = Set.of("endpoints", "vlan", "trunks", "mtu", "impairments", "type", "vars", "labels", "ipv4", "ipv6");
     private static final Set<String> ONE_ENDED_KEYS = Set.of("type", "endpoint", "host-interface", "mode", "remote", "vni", "dst-port",
             "udp-port", "src-port", "mtu", "vars", "labels");
     private static final Set<String> LINK_TYPES = Set.of("veth", "host", "mgmt-net", "macvlan", "vxlan", "vxlan-stitch", "dummy");
@@ -850,7 +865,7 @@ public final class TopologyParser {
     }
 
     private static final Set<String> MGMT_KEYS = Set.of("network", "bridge", "ipv4-subnet", "ipv6-subnet", "ipv4-gw", "ipv6-gw",
-            "ipv4-range", "ipv6-range", "mtu", "external-access", "driver-opts", "mac");
+            "ipv4-range", "ipv6-range", "mtu", "external-access", "driver-opts", "mac", "skip-when-unused");
     /** Management addresses given or chosen, by node. */
     private final Map<String, Cidr[]> mgmtAddresses = new HashMap<>();
     /** Nodes of network-mode none: a namespace without a management interface. */
@@ -867,7 +882,7 @@ public final class TopologyParser {
         Map<String, Node> m = mgmtN == null || mgmtN.value() == null ? Map.of() : mgmtN.map("mgmt");
         for (Map.Entry<String, Node> e : m.entrySet()) {
             if (!MGMT_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), MGMT_KEYS);
-            if (Set.of("network", "external-access", "driver-opts", "mac").contains(e.getKey())) {
+            if (Set.of("network", "external-access", "driver-opts", "mac", "skip-when-unused").contains(e.getKey())) {
                 warn(e.getValue(), "\"" + e.getKey() + "\" of mgmt is about container networks: ignored (nslab's management network is the bridge "
                         + "in mgmt.bridge)");
             }

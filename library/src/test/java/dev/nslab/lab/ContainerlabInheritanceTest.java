@@ -187,6 +187,23 @@ class ContainerlabInheritanceTest {
     }
 
     @Test
+    void addressesOnLinksAndEndpoints() {
+        Topology t = parse("""
+                name: ad
+                topology:
+                  nodes: {a: {}, b: {}, c: {}}
+                  links:
+                    - endpoints: ["a:e1", "b:e1"]
+                      ipv4: [10.70.0.1/24, 10.70.0.2/24]
+                      ipv6: ["", "fd70::2/64"]
+                    - type: veth
+                      endpoints: [{node: b, interface: e2, ipv4: 10.71.0.2/24}, {node: c, interface: e1}]
+                """);
+        assertEquals("{e1=[10.70.0.1/24]}", t.node("a").orElseThrow().addresses().toString());
+        assertEquals("{e1=[10.70.0.2/24, fd70::2/64], e2=[10.71.0.2/24]}", t.node("b").orElseThrow().addresses().toString());
+    }
+
+    @Test
     void hostEndpointsAreTheMachinesOwnEnd() {
         Topology t = parse("""
                 name: h
