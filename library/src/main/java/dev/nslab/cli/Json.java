@@ -62,6 +62,11 @@ public final class Json {
         }
 
         void value(Object v) {
+            if (v == null) {
+                eor();
+                sb.append("null");
+                return;
+            }
             switch (v) {
                 case Map<?, ?> m -> {
                     begin('{');
@@ -82,7 +87,6 @@ public final class Json {
                 default -> {
                     eor();
                     switch (v) {
-                        case null -> sb.append("null");
                         case String s -> quote(sb, s);
                         case Number n -> sb.append(n);
                         case Boolean b -> sb.append(b);

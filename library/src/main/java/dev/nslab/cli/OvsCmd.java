@@ -121,6 +121,9 @@ final class OvsCmd {
             case "del-port" -> new int[] {1, 2};
             case "set", "get" -> new int[] {3, Integer.MAX_VALUE};
             case "clear" -> new int[] {3, Integer.MAX_VALUE};
+            case "get-controller", "del-controller", "get-fail-mode", "del-fail-mode" -> new int[] {1, 1};
+            case "set-controller" -> new int[] {1, Integer.MAX_VALUE};
+            case "set-fail-mode" -> new int[] {2, 2};
             default -> throw new UsageException("ovs-vsctl: unknown command '" + c.name() + "'; use --help for help");
         };
         if (n < range[0]) {
@@ -218,6 +221,20 @@ final class OvsCmd {
                         json.add(v);
                     }
                 }
+                case "get-controller" -> {
+                    List<String> targets = bridge(state, x.getFirst()).controllers().stream().sorted().toList();
+                    targets.forEach(text::add);
+                    json.add(targets);
+                }
+                case "get-fail-mode" -> {
+                    String mode = bridge(state, x.getFirst()).failMode();
+                    if (mode != null) text.add(mode);
+                    json.add(mode);
+                }
+                case "set-controller" -> (txn = txn == null ? ovs.begin() : txn).setControllers(x.getFirst(), x.subList(1, x.size()));
+                case "del-controller" -> (txn = txn == null ? ovs.begin() : txn).setControllers(x.getFirst(), List.of());
+                case "set-fail-mode" -> (txn = txn == null ? ovs.begin() : txn).setFailMode(x.getFirst(), x.get(1));
+                case "del-fail-mode" -> (txn = txn == null ? ovs.begin() : txn).setFailMode(x.getFirst(), null);
                 case "add-br" -> {
                     txn = txn == null ? ovs.begin() : txn;
                     String dp = Ovs.datapathType(ChecksumOffload.kernelDatapath());
@@ -329,16 +346,44 @@ final class OvsCmd {
         if (table.equalsIgnoreCase("bridge")) {
             if (ifExists && !txn.hasBridge(record)) return;
             for (String s : settings) {
-                if (!s.startsWith("datapath_type=")) {
-                    throw new UsageException("ovs-vsctl: nslab sets only datapath_type on a bridge, not \"" + s + "\"");
-                }
-                txn.setDatapathType(record, s.substring("datapath_type=".length()));
+                int eq = s.indexOf('=');
+                if (eq < 0) throw new UsageException("ovs-vsctl: " + s + ": argument does not end in \"=\" followed by a value.");
+                String col = s.substring(0, eq), v = unquote(s.substring(eq + 1));
+                if (col.equals("datapath_type")) txn.setDatapathType(record, v);
+                else if (col.equals("fail_mode")) txn.setFailMode(record, v.equals("[]") ? null : v);
+                else if (mapColumn(col, "other_config") != null) txn.setBridgeMapKey(record, "other_config", mapColumn(col, "other_config"), v);
+                else if (mapColumn(col, "external_ids") != null) txn.setBridgeMapKey(record, "external_ids", mapColumn(col, "external_ids"), v);
+                else throw new UsageException("ovs-vsctl: nslab sets datapath_type, fail_mode, other_config:KEY and external_ids:KEY on a "
+                            + "bridge, not \"" + col + "\"");
             }
             return;
         }
-        table(table, "port", "bridge");
+        if (table.equalsIgnoreCase("interface")) {
+            if (ifExists && !txn.hasInterface(record)) return;
+            for (String s : settings) {
+                int eq = s.indexOf('=');
+                if (eq < 0) throw new UsageException("ovs-vsctl: " + s + ": argument does not end in \"=\" followed by a value.");
+                String col = s.substring(0, eq), v = unquote(s.substring(eq + 1));
+                if (col.equals("type")) txn.setInterfaceType(record, v);
+                else if (mapColumn(col, "options") != null) txn.setInterfaceOption(record, mapColumn(col, "options"), v);
+                else throw new UsageException("ovs-vsctl: nslab sets type and options:KEY on an interface, not \"" + col + "\"");
+            }
+            return;
+        }
+        table(table, "port", "bridge", "interface");
         if (ifExists && !txn.hasPort(record)) return;
         txn.setPort(record, portConfig(settings));
+    }
+
+    /** "other-config:hwaddr" (ovs-vsctl takes - for _ in column names) → "hwaddr" when it names {@code column}'s key. */
+    private static String mapColumn(String col, String column) {
+        int colon = col.indexOf(':');
+        if (colon < 0 || !col.substring(0, colon).replace('-', '_').equals(column)) return null;
+        return col.substring(colon + 1);
+    }
+
+    private static String unquote(String v) {
+        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
     }
 
     private static List<Object> get(OvsState state, List<String> x) {
@@ -350,8 +395,9 @@ final class OvsCmd {
                 out.add(switch (col) {
                     case "name" -> b.name();
                     case "datapath_type" -> b.datapathType().isEmpty() ? "\"\"" : b.datapathType();
+                    case "fail_mode" -> b.failMode() == null ? List.of() : b.failMode();
                     case "_uuid" -> b.uuid();
-                    default -> throw new UsageException("ovs-vsctl: nslab reads name, datapath_type and _uuid of a bridge, not \"" + col + "\"");
+                    default -> throw new UsageException("ovs-vsctl: nslab reads name, datapath_type, fail_mode and _uuid of a bridge, not \"" + col + "\"");
                 });
             }
             return out;
@@ -377,6 +423,8 @@ final class OvsCmd {
         StringBuilder sb = new StringBuilder(s.uuid()).append('\n');
         for (OvsBridge b : s.bridges()) {
             sb.append("    Bridge ").append(quote(b.name())).append('\n');
+            for (String target : b.controllers()) sb.append("        Controller ").append(quote(target)).append('\n');
+            if (b.failMode() != null) sb.append("        fail_mode: ").append(quote(b.failMode())).append('\n');
             if (!b.datapathType().isEmpty()) sb.append("        datapath_type: ").append(quote(b.datapathType())).append('\n');
             for (OvsPort p : b.ports()) {
                 sb.append("        Port ").append(quote(p.name())).append('\n');
@@ -386,6 +434,11 @@ final class OvsCmd {
                     sb.append("            Interface ").append(quote(i.name())).append('\n');
                     if (!i.type().isEmpty()) sb.append("                type: ").append(quote(i.type())).append('\n');
                     if (i.error() != null) sb.append("                error: ").append(quote(i.error())).append('\n');
+                    if (!i.options().isEmpty()) {
+                        List<String> kv = new ArrayList<>();
+                        new java.util.TreeMap<>(i.options()).forEach((k, v) -> kv.add(quote(k) + "=" + quote(v)));
+                        sb.append("                options: {").append(String.join(", ", kv)).append("}\n");
+                    }
                 }
             }
         }
@@ -409,6 +462,8 @@ final class OvsCmd {
             bm.put("name", b.name());
             bm.put("uuid", b.uuid());
             bm.put("datapath_type", b.datapathType());
+            bm.put("fail_mode", b.failMode());
+            bm.put("controllers", b.controllers());
             List<Object> ports = new ArrayList<>();
             for (OvsPort p : b.ports()) {
                 Map<String, Object> pm = new LinkedHashMap<>();
@@ -423,6 +478,7 @@ final class OvsCmd {
                     im.put("name", i.name());
                     im.put("type", i.type());
                     im.put("error", i.error());
+                    im.put("options", i.options());
                     ifs.add(im);
                 }
                 pm.put("interfaces", ifs);

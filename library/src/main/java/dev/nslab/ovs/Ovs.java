@@ -56,16 +56,19 @@ public final class Ovs implements AutoCloseable {
     public OvsState state() {
         ArrayNode ops = mapper.createArrayNode();
         ops.add(select("Open_vSwitch", "_uuid", "ovs_version", "cur_cfg", "next_cfg", "bridges"));
-        ops.add(select("Bridge", "_uuid", "name", "datapath_type", "ports", "external_ids"));
+        ops.add(select("Bridge", "_uuid", "name", "datapath_type", "ports", "external_ids", "fail_mode", "controller"));
         ops.add(select("Port", "_uuid", "name", "interfaces", "tag", "trunks", "vlan_mode", "external_ids"));
-        ops.add(select("Interface", "_uuid", "name", "type", "error"));
+        ops.add(select("Interface", "_uuid", "name", "type", "error", "options"));
+        ops.add(select("Controller", "_uuid", "target"));
         JsonNode r = transact(ops);
         Map<String, OvsInterface> ifaces = new HashMap<>();
         for (JsonNode row : r.get(3).path("rows")) {
             OvsInterface i = new OvsInterface(Values.uuid(row.get("_uuid")), row.path("name").asText(),
-                    row.path("type").asText(""), Values.optString(row.path("error")));
+                    row.path("type").asText(""), Values.optString(row.path("error")), Values.map(row.path("options")));
             ifaces.put(i.uuid(), i);
         }
+        Map<String, String> controllers = new HashMap<>();
+        for (JsonNode row : r.get(4).path("rows")) controllers.put(Values.uuid(row.get("_uuid")), row.path("target").asText());
         Map<String, OvsPort> ports = new HashMap<>();
         for (JsonNode row : r.get(2).path("rows")) {
             List<OvsInterface> its = Values.uuids(row.path("interfaces")).stream().sorted()
@@ -79,8 +82,10 @@ public final class Ovs implements AutoCloseable {
         for (JsonNode row : r.get(1).path("rows")) {
             List<OvsPort> ps = Values.uuids(row.path("ports")).stream().sorted()
                     .map(ports::get).filter(x -> x != null).toList();
+            List<String> targets = Values.uuids(row.path("controller")).stream().sorted().map(controllers::get).filter(x -> x != null).toList();
             OvsBridge b = new OvsBridge(Values.uuid(row.get("_uuid")), row.path("name").asText(),
-                    row.path("datapath_type").asText(""), ps, Values.map(row.path("external_ids")));
+                    row.path("datapath_type").asText(""), ps, Values.map(row.path("external_ids")), Values.optString(row.path("fail_mode")),
+                    targets);
             bridges.put(b.uuid(), b);
         }
         JsonNode root = r.get(0).path("rows").path(0);

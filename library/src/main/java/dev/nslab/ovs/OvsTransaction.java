@@ -32,6 +32,11 @@ public final class OvsTransaction {
 
     private record PortRef(String bridge, JsonNode ref, ObjectNode insertRow) { }
 
+    private record IfaceRef(JsonNode ref, ObjectNode insertRow) { }
+
+    /** Interface name to its row reference; rows inserted by this transaction are kept to fold later settings in. */
+    private final Map<String, IfaceRef> interfaces = new LinkedHashMap<>();
+
     /** What a commit did: warnings from ovs-vswitchd, and whether there was anything to commit. */
     public record Result(List<String> warnings, boolean changed) { }
 
@@ -40,7 +45,10 @@ public final class OvsTransaction {
         this.ops = ovs.mapper().createArrayNode();
         for (OvsBridge b : state.bridges()) {
             bridges.put(b.name(), new BridgeRef(Values.uuidRef(b.uuid()), b.datapathType(), null));
-            for (OvsPort p : b.ports()) ports.put(p.name(), new PortRef(b.name(), Values.uuidRef(p.uuid()), null));
+            for (OvsPort p : b.ports()) {
+                ports.put(p.name(), new PortRef(b.name(), Values.uuidRef(p.uuid()), null));
+                for (OvsInterface i : p.interfaces()) interfaces.put(i.name(), new IfaceRef(Values.uuidRef(i.uuid()), null));
+            }
         }
     }
 
@@ -72,6 +80,7 @@ public final class OvsTransaction {
         String iface = newName(), port = newName(), bridge = newName();
         ObjectNode ifRow = ovs.mapper().createObjectNode().put("name", name).put("type", "internal");
         ops.add(insert("Interface", iface, ifRow));
+        interfaces.put(name, new IfaceRef(Values.namedRef(iface), ifRow));
         ObjectNode portRow = ovs.mapper().createObjectNode().put("name", name);
         portRow.set("interfaces", Values.namedRef(iface));
         ops.add(insert("Port", port, portRow));
@@ -113,6 +122,78 @@ public final class OvsTransaction {
         return this;
     }
 
+    /** {@code set-fail-mode BR standalone|secure}; null: {@code del-fail-mode}. */
+    public OvsTransaction setFailMode(String bridge, String mode) {
+        if (mode != null && !mode.equals("standalone") && !mode.equals("secure")) {
+            throw refused("fail-mode must be \"standalone\" or \"secure\"", mode);
+        }
+        return updateBridge(bridge, "fail_mode", mode == null ? Values.emptySet() : ovs.mapper().getNodeFactory().textNode(mode));
+    }
+
+    /** {@code set-controller BR TARGET...} (each a new Controller row); no targets: {@code del-controller}. */
+    public OvsTransaction setControllers(String bridge, List<String> targets) {
+        List<JsonNode> refs = new ArrayList<>();
+        for (String t : targets) {
+            String name = newName();
+            ops.add(insert("Controller", name, ovs.mapper().createObjectNode().put("target", t)));
+            refs.add(Values.namedRef(name));
+        }
+        return updateBridge(bridge, "controller", Values.setOf(refs));
+    }
+
+    /** {@code set bridge BR other-config:KEY=VALUE} (and external-ids:): one key of a map column. */
+    public OvsTransaction setBridgeMapKey(String bridge, String column, String key, String value) {
+        BridgeRef b = bridges.get(bridge);
+        if (b == null) throw refused("no row \"" + bridge + "\" in table Bridge", bridge);
+        setMapKey("Bridge", b.ref(), b.insertRow(), column, key, value);
+        return this;
+    }
+
+    /** {@code set interface IF type=T}. */
+    public OvsTransaction setInterfaceType(String iface, String type) {
+        IfaceRef i = ifaceRef(iface);
+        if (i.insertRow() != null) i.insertRow().put("type", type);
+        else ops.add(update("Interface", i.ref(), ovs.mapper().createObjectNode().put("type", type)));
+        // a patch or internal port is no veth of the machine's: nothing to prepare for the userspace datapath
+        if (!type.isEmpty() && !type.equals("system")) userspacePorts.remove(iface);
+        return this;
+    }
+
+    /** {@code set interface IF options:KEY=VALUE} (a patch port's peer, for one). */
+    public OvsTransaction setInterfaceOption(String iface, String key, String value) {
+        IfaceRef i = ifaceRef(iface);
+        setMapKey("Interface", i.ref(), i.insertRow(), "options", key, value);
+        return this;
+    }
+
+    public boolean hasInterface(String name) { return interfaces.containsKey(name); }
+
+    private IfaceRef ifaceRef(String iface) {
+        IfaceRef i = interfaces.get(iface);
+        if (i == null) throw refused("no row \"" + iface + "\" in table Interface", iface);
+        return i;
+    }
+
+    private OvsTransaction updateBridge(String bridge, String column, JsonNode value) {
+        BridgeRef b = bridges.get(bridge);
+        if (b == null) throw refused("no bridge named " + bridge, bridge);
+        if (b.insertRow() != null) b.insertRow().set(column, value);
+        else ops.add(update("Bridge", b.ref(), ovs.mapper().createObjectNode().set(column, value)));
+        return this;
+    }
+
+    /** A key of a map column set: in a row this transaction inserts, folded in; else the old value out, the new in. */
+    private void setMapKey(String table, JsonNode ref, ObjectNode insertRow, String column, String key, String value) {
+        if (insertRow != null) {
+            Map<String, String> m = new LinkedHashMap<>(insertRow.has(column) ? Values.map(insertRow.get(column)) : Map.of());
+            m.put(key, value);
+            insertRow.set(column, Values.mapOf(m));
+            return;
+        }
+        ops.add(mutate(table, ref, column, "delete", Values.setOf(List.of(ovs.mapper().getNodeFactory().textNode(key)))));
+        ops.add(mutate(table, ref, column, "insert", Values.mapOf(Map.of(key, value))));
+    }
+
     /** {@code add-port BR PORT [tag=N ...]}: a port with one system interface of the same name. */
     public OvsTransaction addPort(String bridge, String port, PortConfig config, boolean mayExist) {
         return addPort(bridge, port, config, mayExist, Map.of());
@@ -140,7 +221,9 @@ public final class OvsTransaction {
             throw refused("cannot create a port named " + port + " because a bridge named " + port + " already exists", port);
         }
         String iface = newName(), pname = newName();
-        ops.add(insert("Interface", iface, ovs.mapper().createObjectNode().put("name", port)));
+        ObjectNode ifRow = ovs.mapper().createObjectNode().put("name", port);
+        ops.add(insert("Interface", iface, ifRow));
+        interfaces.put(port, new IfaceRef(Values.namedRef(iface), ifRow));
         ObjectNode row = ovs.mapper().createObjectNode().put("name", port);
         row.set("interfaces", Values.namedRef(iface));
         if (!externalIds.isEmpty()) row.set("external_ids", Values.mapOf(externalIds));

@@ -226,4 +226,30 @@ class OvsSwitchTest {
             assertEquals(null, t.link(t.n("h"), t.n("brv")), "nothing half-made");
         }
     }
+
+    @Test
+    @Order(6)
+    void controllersFailModesPatchAndInternalPortsAsOvsVsctlSetsAndShowsThem() {
+        // made by nslab, read by ovs-vsctl (the controller's target is a closed port of loopback: it never connects)
+        nslab("ovs add-br @c1 -- set-controller @c1 tcp:127.0.0.1:1 -- set-fail-mode @c1 secure -- add-port @c1 @pa "
+                + "-- set interface @pa type=patch options:peer=" + t.n("pb") + " -- add-br @c2 -- add-port @c2 @pb -- set interface @pb "
+                + "type=patch options:peer=" + t.n("pa") + " -- add-port @c2 @in -- set interface @in type=internal -- set bridge @c2 other-config:hwaddr=02:00:00:00:00:01").ok();
+        assertEquals("secure", vsctl("get-fail-mode", t.n("c1")));
+        assertEquals("tcp:127.0.0.1:1", vsctl("get-controller", t.n("c1")));
+        assertEquals("patch", vsctl("get", "interface", t.n("pa"), "type"));
+        assertEquals("{peer=" + t.n("pb") + "}", vsctl("get", "interface", t.n("pa"), "options"));
+        assertEquals("internal", vsctl("get", "interface", t.n("in"), "type"));
+        assertEquals("{hwaddr=\"02:00:00:00:00:01\"}", vsctl("get", "bridge", t.n("c2"), "other_config"));
+        // read by nslab as ovs-vsctl reads it
+        assertEquals(vsctl("show"), nslab("ovs show").ok().out().trim());
+        for (String c : List.of("get-fail-mode @c1", "get-controller @c1", "get-fail-mode @c2", "get-controller @c2", "get bridge @c1 fail_mode")) {
+            List<String> args = new ArrayList<>();
+            for (String w : c.split(" ")) args.add(w.startsWith("@") ? t.n(w.substring(1)) : w);
+            assertEquals(vsctl(args.toArray(String[]::new)), nslab("ovs " + c).ok().out().trim(), c);
+        }
+        nslab("ovs del-fail-mode @c1 -- del-controller @c1").ok();
+        assertEquals("", vsctl("get-fail-mode", t.n("c1")));
+        assertEquals("", vsctl("get-controller", t.n("c1")));
+        assertTrue(nslab("ovs set-fail-mode @c1 open").fails().err().contains("fail-mode must be \"standalone\" or \"secure\""));
+    }
 }
