@@ -37,10 +37,35 @@ final class LabGraph {
             if (l.trunks() != null) label.add("trunks " + l.trunks());
             edges.add(new Graph.Edge(a, b, label.isEmpty() ? null : String.join(", ", label), false));
         }
+        for (Topology.DeviceDef d : t.devices()) {
+            // one-ended interfaces: a port of the node whose label says what is behind it
+            NodeDef n = t.node(d.end().node()).orElseThrow();
+            String what = switch (d.device()) {
+                case Topology.Device.Dummy x -> "dummy";
+                case Topology.Device.Macvlan m -> "macvlan on " + m.parent();
+                case Topology.Device.Vxlan v -> "vxlan " + v.vni() + " to " + dev.nslab.net.Cidr.format(v.remote());
+            };
+            List<String> addrs = new ArrayList<>(n.addresses().getOrDefault(d.end().iface(), List.of()).stream().map(Object::toString).toList());
+            addrs.addFirst(what);
+            ports.get(n.name()).add(new Graph.Port(n.name() + "/" + d.end().iface(), d.end().iface(), addrs));
+        }
+        if (t.mgmt() != null) {
+            switches.add(new Graph.Switch("sw:mgmt", t.mgmt().bridge() + " (management, " + t.mgmt().ipv4Subnet() + ")"));
+            for (NodeDef n : t.nodes()) {
+                if (n.meta().mgmtIpv4() == null && n.meta().mgmtIpv6() == null) continue;
+                List<String> addrs = new ArrayList<>();
+                if (n.meta().mgmtIpv4() != null) addrs.add(dev.nslab.net.Cidr.format(n.meta().mgmtIpv4().address()));
+                if (n.meta().mgmtIpv6() != null) addrs.add(dev.nslab.net.Cidr.format(n.meta().mgmtIpv6().address()));
+                ports.get(n.name()).add(new Graph.Port(n.name() + "/eth0", "eth0", addrs));
+                edges.add(new Graph.Edge(n.name() + "/eth0", "sw:mgmt", null, false));
+            }
+        }
         List<Graph.Box> boxes = new ArrayList<>();
         ports.forEach((node, ps) -> {
             NodeDef n = t.node(node).orElseThrow();
-            String label = t.namespace(node) + (n.forwarding() ? " (router)" : "");
+            String ns = t.namespace(n);
+            String label = (n.isHost() ? "the machine" : n.sharesWith() != null ? n.name() + " (in " + ns + ")" : ns)
+                    + (n.forwarding() ? " (router)" : "");
             if (n.addresses().containsKey("lo")) ps.add(new Graph.Port(node + "/lo", "lo", n.addresses().get("lo").stream().map(Object::toString).toList()));
             boxes.add(new Graph.Box(node, label, ps));
         });

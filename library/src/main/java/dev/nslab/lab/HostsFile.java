@@ -36,7 +36,7 @@ final class HostsFile {
         for (Topology.NodeDef n : t.nodes()) {
             if (n.kind() != Topology.Kind.LINUX || n.isHost()) continue;
             List<String> addrs = new ArrayList<>();
-            n.addresses().values().forEach(cs -> cs.forEach(c -> addrs.add(Cidr.format(c.address()))));
+            Reachability.addresses(t, n).values().forEach(cs -> cs.forEach(c -> addrs.add(Cidr.format(c.address()))));
             for (String o : observed.getOrDefault(t.namespace(n), List.of())) {
                 String a = o.substring(o.indexOf(' ') + 1);
                 addrs.add(a.substring(0, a.indexOf('/')));

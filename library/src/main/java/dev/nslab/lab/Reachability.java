@@ -62,7 +62,7 @@ public final class Reachability {
         t.nodes().forEach(n -> nodes.put(n.name(), n));
         for (NodeDef n : t.nodes()) {
             if (n.kind() != Kind.LINUX) continue;
-            n.addresses().forEach((dev, addrs) -> ifaces.put(n.name() + ":" + dev, new Iface(n.name(), dev, addrs)));
+            addresses(t, n).forEach((dev, addrs) -> ifaces.put(n.name() + ":" + dev, new Iface(n.name(), dev, addrs)));
         }
         segments();
         for (Iface i : ifaces.values()) {
@@ -132,6 +132,26 @@ public final class Reachability {
                 union(pa, pb);
             }
         }
+        if (t.mgmt() != null) {
+            // the management bridge: every node's eth0 on it (and each mgmt-net link's end)
+            label.put("mgmt", "the management network " + t.mgmt().bridge());
+            for (NodeDef n : t.nodes()) {
+                if (n.meta().mgmtIpv4() != null || n.meta().mgmtIpv6() != null) union("if:" + n.name() + ":eth0", "mgmt");
+            }
+            for (Topology.MgmtLink ml : t.mgmt().links()) union("if:" + ml.end(), "mgmt");
+        }
+    }
+
+    /** A node's addresses by interface: the file's, and its management addresses on eth0 (with the subnet's length). */
+    static Map<String, List<Cidr>> addresses(Topology t, NodeDef n) {
+        Topology.Meta m = n.meta();
+        if (t.mgmt() == null || (m.mgmtIpv4() == null && m.mgmtIpv6() == null)) return n.addresses();
+        Map<String, List<Cidr>> out = new java.util.LinkedHashMap<>(n.addresses());
+        List<Cidr> eth0 = new ArrayList<>(out.getOrDefault("eth0", List.of()));
+        if (m.mgmtIpv4() != null) eth0.add(new Cidr(m.mgmtIpv4().address(), t.mgmt().ipv4Subnet().prefixLength()));
+        if (m.mgmtIpv6() != null) eth0.add(new Cidr(m.mgmtIpv6().address(), t.mgmt().ipv6Subnet().prefixLength()));
+        out.put("eth0", List.copyOf(eth0));
+        return out;
     }
 
     /** The layer-2 segment an interface of a linux node is on (a name shared by every interface on it). */
@@ -157,14 +177,14 @@ public final class Reachability {
 
     private List<Route> table(NodeDef n) {
         List<Route> out = new ArrayList<>();
-        n.addresses().forEach((dev, addrs) -> {
+        addresses(t, n).forEach((dev, addrs) -> {
             for (Cidr c : addrs) out.add(new Route(c.network(), null, dev, true));
         });
         for (RouteDef r : n.routes()) {
             Cidr dst = r.dst() != null ? r.dst() : new Cidr(r.family() == Family.INET ? Cidr.parseAddress("0.0.0.0") : Cidr.parseAddress("::"), 0);
             String dev = r.dev();
             if (dev == null && r.via() != null) {
-                for (Map.Entry<String, List<Cidr>> e : n.addresses().entrySet()) {
+                for (Map.Entry<String, List<Cidr>> e : addresses(t, n).entrySet()) {
                     for (Cidr c : e.getValue()) if (c.family() == Cidr.family(r.via()) && c.contains(r.via())) dev = e.getKey();
                 }
             }
@@ -199,7 +219,8 @@ public final class Reachability {
         if (owns(node, dst)) return Optional.of(dst);
         Optional<Route> r = lookup(node, dst);
         if (r.isEmpty() || r.get().dev() == null) return Optional.empty();
-        List<Cidr> addrs = nodes.get(node).addresses().getOrDefault(r.get().dev(), List.of());
+        Iface out = ifaces.get(node + ":" + r.get().dev());
+        List<Cidr> addrs = out == null ? List.of() : out.addrs();
         InetAddress hop = r.get().via() != null ? r.get().via() : dst;
         InetAddress any = null;
         for (Cidr c : addrs) {
@@ -295,7 +316,7 @@ public final class Reachability {
         for (NodeDef n : t.nodes()) {
             if (n.kind() != Kind.LINUX) continue;
             List<InetAddress> as = new ArrayList<>();
-            n.addresses().values().forEach(cs -> cs.forEach(c -> {
+            addresses(t, n).values().forEach(cs -> cs.forEach(c -> {
                 if (!c.address().isLinkLocalAddress() && !c.address().isLoopbackAddress()) as.add(c.address());
             }));
             out.put(n.name(), as);

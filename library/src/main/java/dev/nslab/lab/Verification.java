@@ -120,7 +120,8 @@ public final class Verification {
         Map<String, Set<InetAddress>> byNode = new LinkedHashMap<>();
         progress.phase("reading addresses", fromFile.size());
         for (NodeDef n : t.nodes()) {
-            if (n.kind() != Kind.LINUX) continue;
+            // the machine itself is not measured, and a node in another's namespace is measured as that node
+            if (n.kind() != Kind.LINUX || n.isHost() || n.sharesWith() != null) continue;
             Set<InetAddress> addrs = new LinkedHashSet<>(fromFile.get(n.name()));
             for (InetAddress a : kernelAddresses(registry, t, n.name())) {
                 addrs.add(a);

@@ -81,6 +81,9 @@ class ContainerlabFilesTest {
         // exec by label: only h2
         Nslab.Out byLabel = Nslab.run("exec", t.n("grp"), "--state-dir", dir.toString(), "--label", "role=server", "--", "ip", "-br", "addr", "show", "eth1").ok();
         assertTrue(byLabel.out().contains("h2:") && !byLabel.out().contains("h1:"), byLabel.out());
+        // a shared namespace is measured once, as its own node (exec-set addresses: measured, not judged)
+        String v = lab("verify", t.n("grp")).out();
+        assertTrue(v.contains("2 answered, 0 did not") && v.contains("\nh2 ") && !v.contains("\nside "), v);
         assertEquals(3, TestNet.json(Nslab.run("exec", t.n("grp"), "--state-dir", dir.toString(), "--all", "-j", "--", "true").ok().out()).size(), "h1, h2 and side");
     }
 
@@ -178,6 +181,9 @@ class ContainerlabFilesTest {
         assertTrue(ping(t.n("mg-b"), "10.44.0.1"), "b reaches the machine's end of the host link");
         assertEquals("macvlan", t.ipj(t.n("mg-c"), "-d link show mv1").get(0).path("linkinfo").path("info_kind").asText());
         assertTrue(in(m, "status", t.n("mg")).ok().out().contains("healthy"));
+        // verify predicts the management network (a and b reach each other there) and measures it; names resolve there
+        assertTrue(in(m, "verify", t.n("mg")).ok().out().contains("agrees"));
+        assertTrue(ping(t.n("mg-a"), "b"), "b by name, over the management network");
         in(m, "down", t.n("mg")).ok();
         List<String> left = t.linkNames(m);
         assertTrue(left.contains(t.n("br")), "a bridge the lab did not make stays: " + left);
