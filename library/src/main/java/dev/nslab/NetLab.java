@@ -94,7 +94,8 @@ public final class NetLab implements AutoCloseable {
         engine.setOwner(t.name(), Owners.token());
         NetLab lab = new NetLab(registry, t.name(), t, engine);
         for (Topology.NodeDef n : t.nodes()) {
-            if (n.kind() == Topology.Kind.LINUX) lab.nodes.put(n.name(), new LabNode(lab, n.name(), t.namespace(n.name()), null));
+            // the machine itself (kind: host, network-mode: host) is no node of the lab's to hand out
+            if (n.kind() == Topology.Kind.LINUX && !n.isHost()) lab.nodes.put(n.name(), new LabNode(lab, n.name(), t.namespace(n), null));
         }
         return lab;
     }
