@@ -37,11 +37,17 @@ final class OvsApplier {
             }
         } else if (r instanceof Resource.OvsPort p) {
             Optional<OvsBridge> on = checked.bridgeOfPort(p.port());
-            if (on.isPresent() && !run.lab.equals(on.get().externalIds().get(Labs.OVS_MARK_KEY))) {
+            if (on.isPresent() && !ours(on.get(), p.port())) {
                 throw new LabException("Open vSwitch port " + p.port() + " already exists on bridge " + on.get().name()
                         + ", which is not lab " + run.lab + "'s: rename the interface in the lab file");
             }
         }
+    }
+
+    /** The lab's port: on the lab's bridge, or marked itself (on a bridge that existed before the lab, not the lab's). */
+    private boolean ours(OvsBridge on, String port) {
+        return run.lab.equals(on.externalIds().get(Labs.OVS_MARK_KEY))
+                || on.port(port).map(x -> run.lab.equals(x.externalIds().get(Labs.OVS_MARK_KEY))).orElse(false);
     }
 
     void create(List<Resource> work) {
@@ -77,7 +83,7 @@ final class OvsApplier {
         for (Resource r : work) {
             if (r instanceof Resource.OvsPort p) {
                 Optional<OvsBridge> on = st.bridgeOfPort(p.port());
-                if (on.isPresent() && run.lab.equals(on.get().externalIds().get(Labs.OVS_MARK_KEY))) txn.delPort(null, p.port(), true);
+                if (on.isPresent() && ours(on.get(), p.port())) txn.delPort(null, p.port(), true);
             } else if (r instanceof Resource.OvsBridge b) {
                 Optional<OvsBridge> br = st.bridge(b.name());
                 if (br.isEmpty()) continue;

@@ -252,4 +252,29 @@ class OvsSwitchTest {
         assertEquals("", vsctl("get-controller", t.n("c1")));
         assertTrue(nslab("ovs set-fail-mode @c1 open").fails().err().contains("fail-mode must be \"standalone\" or \"secure\""));
     }
+
+    @Test
+    @Order(7)
+    void anOpenVswitchBridgeThatExistsIsUsedByALabAndKept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        vsctl("add-br", t.n("xbr"), "--", "set", "bridge", t.n("xbr"), "datapath_type=netdev");
+        java.nio.file.Path f = t.writeNamed(dir, "x.yml", """
+                name: @x
+                topology:
+                  nodes:
+                    h1: {interfaces: {e: 10.9.0.1/24}}
+                    h2: {interfaces: {e: 10.9.0.2/24}}
+                    @xbr: {kind: ovs-bridge}
+                  links:
+                    - {endpoints: ["h1:e", "@xbr:@x1"], vlan: 10}
+                    - {endpoints: ["h2:e", "@xbr:@x2"], vlan: 10}
+                """);
+        Nslab.Out up = Nslab.inState(dir, "up", f.toString()).ok();
+        assertTrue(up.err().contains("Open vSwitch bridge " + t.n("xbr") + " exists in the root namespace and is not lab " + t.n("x")), up.err());
+        assertEquals("10", vsctl("get", "port", t.n("x1"), "tag"));
+        assertTrue(ping("x-h1", "10.9.0.2"));
+        assertTrue(Nslab.inState(dir, "up", f.toString()).ok().out().contains("up to date"), "a second up finds its ports its own");
+        Nslab.inState(dir, "down", t.n("x")).ok();
+        assertEquals(t.n("xbr"), vsctl("list-br").lines().filter(b -> b.equals(t.n("xbr"))).findFirst().orElse(""), "the bridge stays");
+        assertEquals("", vsctl("list-ports", t.n("xbr")), "the lab's ports went with the lab");
+    }
 }
