@@ -81,6 +81,9 @@ class ContainerlabFilesTest {
         // exec by label: only h2
         Nslab.Out byLabel = Nslab.run("exec", t.n("grp"), "--state-dir", dir.toString(), "--label", "role=server", "--", "ip", "-br", "addr", "show", "eth1").ok();
         assertTrue(byLabel.out().contains("h2:") && !byLabel.out().contains("h1:"), byLabel.out());
+        // containerlab's graph verb takes the file with -t
+        String dot = lab("graph", "-t", f.toString()).ok().out();
+        assertTrue(dot.startsWith("graph ") && dot.contains("sw (bridge)") && dot.contains("side (in " + t.n("grp-h2") + ")"), dot);
         // a shared namespace is measured once, as its own node (exec-set addresses: measured, not judged)
         String v = lab("verify", t.n("grp")).out();
         assertTrue(v.contains("2 answered, 0 did not") && v.contains("\nh2 ") && !v.contains("\nside "), v);
