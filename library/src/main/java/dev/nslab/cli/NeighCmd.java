@@ -1,7 +1,8 @@
 package dev.nslab.cli;
 
-import dev.nslab.error.KernelException;
 import dev.nslab.net.Cidr;
+
+import dev.nslab.error.KernelException;
 import dev.nslab.net.Link;
 import dev.nslab.net.Neighbour;
 import dev.nslab.net.NetHandle;
@@ -79,11 +80,18 @@ final class NeighCmd extends ObjectCmd {
     }
 
     /** Which entries show and flush take: those of {@code dev} (if given) in one of the {@code states}. */
-    private record Filter(String dev, int states) { }
+    /** A destination that is no prefix: ip says so and exits 1 (not 255: its get_prefix exits itself). */
+    private static final class BadPrefix extends RuntimeException {
+        BadPrefix(String message) { super(message, null, false, false); }
+    }
+
+    private record Filter(String dev, int states, Cidr prefix, boolean anyArgument) { }
 
     private Filter filter(Args a, int defaultStates) {
         String dev = null;
         int states = -1;
+        Cidr prefix = null;
+        boolean any = a.more();
         while (a.more()) {
             String w = a.next();
             switch (w) {
@@ -94,16 +102,25 @@ final class NeighCmd extends ObjectCmd {
                     states = (states < 0 ? 0 : states) | (s == 0 ? 0x100 : s);
                 }
                 default -> {
-                    if (Args.matches(w, "help")) {
+                    // as ip: any other word is the destination prefix ("to" optional); all, any and default take every one
+                    String to = w.equals("to") ? a.value("to") : w;
+                    if (Args.matches(to, "help")) {
                         help(cli.out);
                         return null;
                     }
-                    if (dev == null) dev = w;
-                    else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+                    if (to.equals("all") || to.equals("any") || to.equals("default")) continue;
+                    try {
+                        prefix = to.contains("/") ? Cidr.parse(to).network()
+                                : new Cidr(Cidr.parseAddress(to), to.contains(":") ? 128 : 32);
+                    } catch (RuntimeException e) {
+                        // ip's get_prefix words it so, and exits 1
+                        String fam = cli.family == null ? "any valid" : cli.family.word();
+                        throw new BadPrefix("Error: " + fam + " prefix is expected rather than \"" + to + "\".");
+                    }
                 }
             }
         }
-        return new Filter(dev, states < 0 ? defaultStates : states);
+        return new Filter(dev, states < 0 ? defaultStates : states, prefix, any);
     }
 
     /** Entries matching the filter; state NONE (0) is the bit 0x100 of the filter. */
@@ -115,6 +132,7 @@ final class NeighCmd extends ObjectCmd {
             if (index != null && n.index() != index) continue;
             int bit = n.state() == 0 ? 0x100 : n.state();
             if ((bit & f.states()) == 0) continue;
+            if (f.prefix() != null && (n.dst() == null || !f.prefix().contains(n.dst()))) continue;
             out.add(n);
         }
         return out;
@@ -123,7 +141,13 @@ final class NeighCmd extends ObjectCmd {
     @Override
     int show(Args a) {
         // ip shows everything but NOARP entries and entries in no state, unless "nud" says otherwise
-        Filter f = filter(a, 0xff & ~NUD_NOARP);
+        Filter f;
+        try {
+            f = filter(a, 0xff & ~NUD_NOARP);
+        } catch (BadPrefix e) {
+            cli.err.println(e.getMessage());
+            return 1;
+        }
         if (f == null) return 0;
         NetHandle h = cli.handle(ns);
         Map<Integer, String> names = new HashMap<>();
@@ -157,9 +181,18 @@ final class NeighCmd extends ObjectCmd {
 
     private int flush(Args a) {
         // ip flushes what the kernel learnt, not what was set by hand (PERMANENT) or needs no resolution (NOARP)
-        Filter f = filter(a, 0xff & ~(NUD_NOARP | NUD_PERMANENT));
+        Filter f;
+        try {
+            f = filter(a, 0xff & ~(NUD_NOARP | NUD_PERMANENT));
+        } catch (BadPrefix e) {
+            cli.err.println(e.getMessage());
+            return 1;
+        }
         if (f == null) return 0;
-        if (f.dev() == null && !cli.all) throw new UsageException("Flush requires arguments.");
+        if (!f.anyArgument() && !cli.all) {
+            cli.err.println("Flush requires arguments."); // and exit 1, as ip
+            return 1;
+        }
         NetHandle h = cli.handle(ns);
         Map<Integer, String> names = new HashMap<>();
         for (Link l : h.links()) names.put(l.index(), l.name());

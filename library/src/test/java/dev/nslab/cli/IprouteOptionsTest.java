@@ -91,6 +91,20 @@ class IprouteOptionsTest {
     }
 
     @Test
+    void neighbourFiltersByPrefixAndFlushAll() {
+        Sh.ok("ip", "-n", ns, "neigh", "add", "10.61.0.5", "lladdr", "02:00:00:00:00:05", "dev", "va", "nud", "reachable");
+        Sh.ok("ip", "-n", ns, "neigh", "add", "10.61.0.6", "lladdr", "02:00:00:00:00:06", "dev", "va", "nud", "permanent");
+        Sh.ok("ip", "-n", ns, "neigh", "add", "10.62.0.7", "lladdr", "02:00:00:00:00:07", "dev", "br0", "nud", "stale");
+        for (String line : List.of("neigh show", "neigh show 10.61.0.0/24", "neigh show to 10.61.0.5", "neigh show all",
+                "neigh show dev va 10.61.0.6", "neigh show nosuch", "neigh flush")) {
+            same(line);
+        }
+        Nslab.run("-n", ns, "neigh", "flush", "all").ok();
+        assertEquals("10.61.0.6 dev va lladdr 02:00:00:00:00:06 PERMANENT \n", Sh.ok("ip", "-n", ns, "neigh", "show"),
+                "flush all: every learnt entry, none set by hand");
+    }
+
+    @Test
     void optionsIpDoesNotHaveOrThatNslabDoesNotDoAreRefusedByName() {
         Nslab.Out unknown = Nslab.run("-x", "link");
         assertEquals(255, unknown.code());
