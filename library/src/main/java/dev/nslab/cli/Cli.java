@@ -203,6 +203,8 @@ public final class Cli {
         String obj = a.next();
         if (Args.matches(obj, "link")) return new LinkCmd(this, ns).run(a);
         if (Args.matches(obj, "address") || obj.equals("addr")) return new AddressCmd(this, ns).run(a);
+        // ip's table puts maddress before route and monitor: "m" and "ma" are maddress
+        if (Args.matches(obj, "maddress")) return new MaddrCmd(this, ns).run(a);
         if (Args.matches(obj, "route")) return new RouteCmd(this, ns).run(a);
         if (Args.matches(obj, "rule")) return new RuleCmd(this, ns).run(a);
         if (obj.equals("netns") || obj.equals("netn") || obj.equals("net")) return new NetnsCmd(this, ns).run(a);

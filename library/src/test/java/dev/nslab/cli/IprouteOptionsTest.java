@@ -91,6 +91,14 @@ class IprouteOptionsTest {
     }
 
     @Test
+    void multicastAddresses() {
+        for (String line : List.of("maddr", "maddr show dev va", "-4 maddr", "-6 maddr show", "-j maddr", "m s dev br0", "-o maddr",
+                "maddr show nosuch")) {
+            same(line);
+        }
+    }
+
+    @Test
     void neighbourFiltersByPrefixAndFlushAll() {
         Sh.ok("ip", "-n", ns, "neigh", "add", "10.61.0.5", "lladdr", "02:00:00:00:00:05", "dev", "va", "nud", "reachable");
         Sh.ok("ip", "-n", ns, "neigh", "add", "10.61.0.6", "lladdr", "02:00:00:00:00:06", "dev", "va", "nud", "permanent");
