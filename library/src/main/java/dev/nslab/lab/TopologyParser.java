@@ -46,17 +46,13 @@ public final class TopologyParser {
     private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings", "debug");
     private static final Set<String> NODE_KEYS = Set.of("kind", "group", "labels", "interfaces", "routes", "forwarding", "exec", "env", "binds",
             "services", "network-mode", "startup-delay", "wait-for", "mgmt-ipv4", "mgmt-ipv6", "stages");
-    /** Keys whose values are merged across node, group, kind and defaults (more specific entries win), as containerlab does. */
-    private static final Set<String> MERGED_MAPS = Set.of("env", "labels", "sysctls", "interfaces");
-    /** Keys whose lists are joined across the levels, less specific first, duplicates once. */
-    private static final Set<String> JOINED_LISTS = Set.of("exec", "binds", "routes", "services", "env-files", "devices", "cap-add");
     private static final Set<String> TOPOLOGY_KEYS = Set.of("nodes", "links", "defaults", "kinds", "groups");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "cmd", "ready", "restart", "timeout");
 
     private final String file;
     private String labName;
     private final List<String> warnings = new ArrayList<>();
-    private Map<String, Node> defaults = Map.of(), kinds = Map.of(), groups = Map.of();
+    private Inheritance levels = Inheritance.NONE;
 
     private TopologyParser(String file) {
         this.file = file;
@@ -137,13 +133,11 @@ public final class TopologyParser {
             if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" means nothing without containers: ignored");
             else if (!TOPOLOGY_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), TOPOLOGY_KEYS);
         }
-        defaults = level(t.get("defaults"), "topology.defaults");
-        kinds = level(t.get("kinds"), "topology.kinds");
-        groups = level(t.get("groups"), "topology.groups");
+        levels = Inheritance.of(t.get("defaults"), t.get("kinds"), t.get("groups"));
         Node nodesNode = required(topo, t, "nodes", "at least one node under topology.nodes");
         List<NodeDef> nodes = new ArrayList<>();
         Map<String, Node> nodeMap = nodesNode.value() == null ? Map.of() : nodesNode.map("topology.nodes");
-        for (Map.Entry<String, Node> e : nodeMap.entrySet()) nodes.add(node(e.getKey(), inherited(e.getKey(), e.getValue()), prefix));
+        for (Map.Entry<String, Node> e : nodeMap.entrySet()) nodes.add(node(e.getKey(), levels.node(e.getKey(), e.getValue()), prefix));
         Map<String, NodeDef> byName = new HashMap<>();
         nodes.forEach(n -> byName.put(n.name(), n));
         for (NodeDef n : nodes) checkPlacement(n, byName, nodeMap.get(n.name()));
@@ -177,95 +171,7 @@ public final class TopologyParser {
                 List.copyOf(devices), mgmt);
     }
 
-    private static Map<String, Node> level(Node n, String what) {
-        return n == null || n.value() == null ? Map.of() : n.map(what);
-    }
-
     private static String textOf(Node n) { return n == null || n.value() == null ? null : n.text("a value"); }
-
-    private Map<String, Node> definition(Map<String, Node> of, String key, String what) {
-        Node d = key == null ? null : of.get(key);
-        return level(d, what + " " + key);
-    }
-
-    /**
-     * A node as containerlab reads it: its own keys over its group's, over its kind's (under {@code kinds}), over
-     * {@code defaults}. Maps (env, labels, ...) merge key by key and lists (exec, binds, ...) join, less specific first;
-     * a value keeps the place it was written, so a mistake in a group is reported where the group says it. The kind
-     * comes from the node, its group, the defaults' group or the defaults; the group from the node, its kind or the
-     * defaults (containerlab's order).
-     */
-    private Node inherited(String name, Node n) {
-        Map<String, Node> own = n.value() == null ? Map.of() : n.map("node \"" + name + "\"");
-        if (defaults.isEmpty() && kinds.isEmpty() && groups.isEmpty()) return n;
-        Node kindN = own.get("kind");
-        if (textOf(kindN) == null) kindN = definition(groups, textOf(own.get("group")), "group").get("kind");
-        if (textOf(kindN) == null) kindN = definition(groups, textOf(defaults.get("group")), "group").get("kind");
-        if (textOf(kindN) == null) kindN = defaults.get("kind");
-        String kind = textOf(kindN) == null ? "linux" : textOf(kindN);
-        Map<String, Node> kindDef = definition(kinds, kind, "kind");
-        Node groupN = own.get("group");
-        if (textOf(groupN) == null) groupN = kindDef.get("group");
-        if (textOf(groupN) == null) groupN = defaults.get("group");
-        Map<String, Node> groupDef = definition(groups, textOf(groupN), "group");
-        Map<String, Node> out = new LinkedHashMap<>();
-        for (Map<String, Node> lv : List.of(defaults, kindDef, groupDef, own)) {
-            for (Map.Entry<String, Node> e : lv.entrySet()) {
-                Node v = e.getValue(), prev = out.get(e.getKey());
-                if (v.value() == null || (v.value() instanceof String str && str.isEmpty())) continue; // not set at this level
-                if (prev != null && MERGED_MAPS.contains(e.getKey()) && prev.isMap() && v.isMap()) {
-                    Map<String, Node> merged = new LinkedHashMap<>(prev.map(e.getKey()));
-                    merged.putAll(v.map(e.getKey()));
-                    v = new Node(merged, v.file(), v.line(), v.column());
-                } else if (prev != null && JOINED_LISTS.contains(e.getKey())) {
-                    Map<String, Node> joined = new LinkedHashMap<>();
-                    for (Node x : List.of(prev, v)) {
-                        for (Node item : x.isList() ? x.list(e.getKey()) : List.of(x)) {
-                            String id = identity(e.getKey(), item);
-                            joined.put(id, item); // a more specific entry for the same thing replaces the other, in its place
-                        }
-                    }
-                    v = new Node(List.copyOf(joined.values()), v.file(), v.line(), v.column());
-                }
-                out.put(e.getKey(), v);
-            }
-        }
-        if (kindN != null) out.put("kind", kindN);
-        if (textOf(groupN) != null) out.put("group", groupN);
-        if (kind.equals("bridge") || kind.equals("ovs-bridge")) {
-            // what a switch cannot have, inherited from a wider level (defaults: {exec: ...}), is not the switch's
-            for (String k : List.of("exec", "env", "binds", "services", "interfaces", "routes", "forwarding", "network-mode", "mgmt-ipv4", "mgmt-ipv6")) {
-                if (!own.containsKey(k)) out.remove(k);
-            }
-        }
-        return new Node(out, n.file(), n.line(), n.column());
-    }
-
-    /** What makes two entries of a joined list the same: a bind's node path, a service's name, a route's destination. */
-    private static String identity(String key, Node item) {
-        if (key.equals("binds") && !item.isMap() && !item.isList()) {
-            String[] parts = item.text("a bind").split(":");
-            return parts.length > 1 ? parts[1] : parts[0];
-        }
-        if (item.isMap()) {
-            Map<String, Node> m = item.map(key);
-            Node id = key.equals("services") ? m.get("name") : key.equals("routes") ? m.get("dst") : null;
-            if (id != null && id.value() != null) return String.valueOf(id.value());
-            return String.valueOf(strip(item));
-        }
-        return String.valueOf(item.value());
-    }
-
-    /** A node's value without the places it was written (for comparing values). */
-    private static Object strip(Node n) {
-        if (n.value() instanceof Map<?, ?> m) {
-            Map<Object, Object> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(k, strip((Node) v)));
-            return out;
-        }
-        if (n.value() instanceof List<?> l) return l.stream().map(x -> strip((Node) x)).toList();
-        return n.value();
-    }
 
     /** network-mode container:NODE names a linux node with a namespace of its own; wait-for names nodes of the file. */
     private static void checkPlacement(NodeDef n, Map<String, NodeDef> byName, Node at) {
@@ -640,7 +546,7 @@ public final class TopologyParser {
         return out;
     }
 
-    private static Cidr cidr(Node a, boolean needPrefix) {
+    static Cidr cidr(Node a, boolean needPrefix) {
         String text = a.text("an address");
         if (needPrefix && !text.contains("/")) {
             throw a.error("address \"" + text + "\" needs a prefix length, e.g. " + text + "/24");
@@ -896,10 +802,10 @@ public final class TopologyParser {
             checkIfName(m.get("bridge"), bridge, "bridge name");
         }
         boolean v6 = m.containsKey("ipv6-subnet") || nodes.stream().anyMatch(n -> n.meta().mgmtIpv6() != null);
-        Cidr sub4 = subnet(m.get("ipv4-subnet"), "172.20.20.0/24", Family.INET);
-        Cidr sub6 = v6 ? subnet(m.get("ipv6-subnet"), "3fff:172:20:20::/64", Family.INET6) : null;
-        InetAddress gw4 = gateway(m.get("ipv4-gw"), sub4), gw6 = v6 ? gateway(m.get("ipv6-gw"), sub6) : null;
-        Cidr range4 = range(m.get("ipv4-range"), sub4), range6 = v6 ? range(m.get("ipv6-range"), sub6) : null;
+        Cidr sub4 = MgmtAddresses.subnet(m.get("ipv4-subnet"), "172.20.20.0/24", Family.INET);
+        Cidr sub6 = v6 ? MgmtAddresses.subnet(m.get("ipv6-subnet"), "3fff:172:20:20::/64", Family.INET6) : null;
+        InetAddress gw4 = MgmtAddresses.gateway(m.get("ipv4-gw"), sub4), gw6 = v6 ? MgmtAddresses.gateway(m.get("ipv6-gw"), sub6) : null;
+        Cidr range4 = MgmtAddresses.range(m.get("ipv4-range"), sub4), range6 = v6 ? MgmtAddresses.range(m.get("ipv6-range"), sub6) : null;
         Integer mtu = m.containsKey("mtu") && m.get("mtu").value() != null ? m.get("mtu").integer("mtu") : null;
         List<NodeDef> members = nodes.stream().filter(n -> n.kind() == Kind.LINUX && n.meta().network() == null && !noMgmt.contains(n.name())).toList();
         for (LinkDef l : links) {
@@ -929,8 +835,8 @@ public final class TopologyParser {
             }
         }
         for (NodeDef n : members) {
-            Cidr a4 = n.meta().mgmtIpv4() != null ? n.meta().mgmtIpv4() : next(range4, sub4, taken, nodeMap.get(n.name()));
-            Cidr a6 = !v6 ? null : n.meta().mgmtIpv6() != null ? n.meta().mgmtIpv6() : next(range6, sub6, taken, nodeMap.get(n.name()));
+            Cidr a4 = n.meta().mgmtIpv4() != null ? n.meta().mgmtIpv4() : MgmtAddresses.next(range4, sub4, taken, nodeMap.get(n.name()));
+            Cidr a6 = !v6 ? null : n.meta().mgmtIpv6() != null ? n.meta().mgmtIpv6() : MgmtAddresses.next(range6, sub6, taken, nodeMap.get(n.name()));
             mgmtAddresses.put(n.name(), new Cidr[] {a4, a6});
         }
         return new Topology.Mgmt(bridge, sub4, gw4, sub6, gw6, mtu, List.copyOf(mgmtLinks), mgmtN == null ? 0 : mgmtN.line());
@@ -942,62 +848,6 @@ public final class TopologyParser {
         Topology.Meta x = n.meta();
         Topology.Meta meta = x.withMgmt(a[0], a[1]);
         return new NodeDef(n.name(), n.kind(), n.addresses(), n.routes(), n.forwarding(), n.exec(), n.programs(), meta, n.line());
-    }
-
-    private static Cidr subnet(Node n, String otherwise, Family family) {
-        if (n == null || n.value() == null || n.text("subnet").equals("auto")) return Cidr.parse(otherwise);
-        Cidr c = cidr(n, true);
-        if (c.family() != family) throw n.error("\"" + n.text("subnet") + "\" is not an " + (family == Family.INET ? "IPv4" : "IPv6") + " subnet");
-        return c.network();
-    }
-
-    private static InetAddress gateway(Node n, Cidr subnet) {
-        if (n == null || n.value() == null) return offset(subnet.network().address(), 1);
-        InetAddress gw;
-        try {
-            gw = Cidr.parseAddress(n.text("gateway"));
-        } catch (RuntimeException e) {
-            throw n.error("\"" + n.text("gateway") + "\" is not an IP address");
-        }
-        if (!subnet.contains(gw)) throw n.error("gateway " + Cidr.format(gw) + " is outside the management subnet " + subnet);
-        return gw;
-    }
-
-    private static Cidr range(Node n, Cidr subnet) {
-        if (n == null || n.value() == null) return subnet;
-        Cidr r = cidr(n, true).network();
-        if (r.family() != subnet.family() || !subnet.contains(r.address()) || r.prefixLength() < subnet.prefixLength()) {
-            throw n.error("range " + r + " is not inside the management subnet " + subnet);
-        }
-        return r;
-    }
-
-    /** The first address of {@code range} that is a host address of {@code subnet} and not taken. */
-    private static Cidr next(Cidr range, Cidr subnet, Set<InetAddress> taken, Node at) {
-        java.math.BigInteger first = new java.math.BigInteger(1, range.network().address().getAddress());
-        java.math.BigInteger size = java.math.BigInteger.ONE.shiftLeft(Cidr.maxPrefix(range.address()) - range.prefixLength());
-        InetAddress net = subnet.network().address(), bcast = subnet.family() == Family.INET ? subnet.broadcast() : null;
-        for (java.math.BigInteger i = java.math.BigInteger.ZERO; i.compareTo(size) < 0 && i.compareTo(java.math.BigInteger.valueOf(1 << 20)) < 0;
-             i = i.add(java.math.BigInteger.ONE)) {
-            InetAddress a = address(first.add(i), range.address().getAddress().length);
-            if (a.equals(net) || a.equals(bcast) || !taken.add(a)) continue;
-            return new Cidr(a, Cidr.maxPrefix(a));
-        }
-        throw at.error("the management range " + range + " has no free address left for this node");
-    }
-
-    private static InetAddress offset(InetAddress a, int by) {
-        return address(new java.math.BigInteger(1, a.getAddress()).add(java.math.BigInteger.valueOf(by)), a.getAddress().length);
-    }
-
-    private static InetAddress address(java.math.BigInteger v, int bytes) {
-        byte[] raw = v.toByteArray(), out = new byte[bytes];
-        for (int i = 0; i < bytes && i < raw.length; i++) out[bytes - 1 - i] = raw[raw.length - 1 - i];
-        try {
-            return InetAddress.getByAddress(out);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Mark a {@code type: host} link, kept in {@link #hostLinks}, and a mgmt-net link, kept in {@link #mgmtLinks}. */
