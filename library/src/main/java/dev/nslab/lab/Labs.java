@@ -203,6 +203,10 @@ public final class Labs {
         List<Resource> kept = minus(plan.kept(), Reconciler.keys(plan.remove()));
         s.labObjects = concat(kept, plan.add());
         s.remove(plan.remove(), false);
+        // namespaces this run removes (a node gone from the file, a node filter) take their /etc/netns entries along
+        List<String> goneNamespaces = plan.remove().stream().filter(r -> r instanceof Resource.Namespace)
+                .map(r -> ((Resource.Namespace) r).name()).filter(ns -> !namespaces.contains(ns)).toList();
+        if (!goneNamespaces.isEmpty()) HostsFile.remove(stateDir, t.name(), goneNamespaces);
         List<Resource> desired = concat(kept, plan.add());
         Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
         observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
