@@ -73,14 +73,8 @@ final class AddressCmd extends ObjectCmd {
         NetHandle h = cli.handle(ns);
         List<Link> links = h.links();
         List<IfAddress> addrs = h.addresses(cli.family);
-        if (filter.master() != null && links.stream().noneMatch(l -> l.name().equals(filter.master()))) {
-            throw new UsageException("Error: argument \"" + filter.master() + "\" is wrong: Device does not exist\n");
-        }
-        if (filter.dev() != null && links.stream().noneMatch(l -> l.name().equals(filter.dev()) || l.altNames().contains(filter.dev()))) {
-            cli.err.println("Device \"" + filter.dev() + "\" does not exist.");
-            return 1;
-        }
-        List<Link> shown = links.stream().filter(l -> filter.keeps(l, links)).toList();
+        List<Link> shown = shown(filter, links);
+        if (shown == null) return 1;
         boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
         LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of());
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
@@ -120,7 +114,7 @@ final class AddressCmd extends ObjectCmd {
                 for (IfAddress x : mine) {
                     StringBuilder one = new StringBuilder();
                     text(one, x, l.name());
-                    sb.append(l.index()).append(": ").append(l.name()).append(LinkCmd.oneLine(one.toString()));
+                    sb.append(l.index()).append(": ").append(l.name()).append(LinkFormat.oneLine(one.toString()));
                 }
             } else {
                 f.text(sb, l, false, cli.family == null);

@@ -438,7 +438,7 @@ final class LabCmd {
                 if (!v.equals(n.meta().labels().get(k)) && !(k.equals("clab-node-group") && v.equals(n.meta().group()))) continue;
             }
             matched++;
-            NetnsExec.Output o = NetnsExec.capture(cli.registry, t.namespace(n), command, labs.execOptions(t.name(), n.name()), cli.err::println);
+            NetnsExec.Output o = NetnsExec.capture(cli.registry, t.namespace(n), command, Labs.execOptions(n), cli.err::println);
             if (status == 0 && o.status() != 0) status = o.status();
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -33,14 +33,8 @@ final class LinkCmd extends ObjectCmd {
         NetHandle h = cli.handle(ns);
         List<Link> links = h.links();
         
-        if (filter.master() != null && links.stream().noneMatch(l -> l.name().equals(filter.master()))) {
-            throw new UsageException("Error: argument \"" + filter.master() + "\" is wrong: Device does not exist\n");
-        }
-        if (filter.dev() != null && links.stream().noneMatch(l -> l.name().equals(filter.dev()) || l.altNames().contains(filter.dev()))) {
-            cli.err.println("Device \"" + filter.dev() + "\" does not exist.");
-            return 1;
-        }
-        List<Link> shown = links.stream().filter(l -> filter.keeps(l, links)).toList();
+        List<Link> shown = shown(filter, links);
+        if (shown == null) return 1;
         boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
         LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of());
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
@@ -70,17 +64,11 @@ final class LinkCmd extends ObjectCmd {
                 StringBuilder one = new StringBuilder();
                 f.text(one, l, true);
                 if (stats != null && stats.containsKey(l.index())) one.append(statsFormat.text(stats.get(l.index()), "\n")).append('\n');
-                sb.append(cli.oneline ? oneLine(one.toString()) : one);
+                sb.append(cli.oneline ? LinkFormat.oneLine(one.toString()) : one);
             }
             cli.out.print(sb);
         }
         return 0;
-    }
-
-    /** ip's -oneline: a record's inner line breaks become backslashes (its indentation stays), one line per record. */
-    static String oneLine(String record) {
-        String body = record.endsWith("\n") ? record.substring(0, record.length() - 1) : record;
-        return body.replace("\n", "\\") + "\n";
     }
 
     private int add(Args a) {

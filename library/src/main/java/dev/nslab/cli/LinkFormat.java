@@ -24,6 +24,12 @@ final class LinkFormat {
         this.nsidNames = nsidNames;
     }
 
+    /** ip's -oneline: a record's inner line breaks become backslashes (its indentation stays), one line per record. */
+    static String oneLine(String record) {
+        String body = record.endsWith("\n") ? record.substring(0, record.length() - 1) : record;
+        return body.replace("\n", "\\") + "\n";
+    }
+
     /** The peer of a same-namespace link, if it is in the dump. */
     private Link peer(Link l) {
         return l.linkIndex() > 0 && l.linkNetnsId() == null ? byIndex.get(l.linkIndex()) : null;

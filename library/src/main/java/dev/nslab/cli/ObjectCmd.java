@@ -85,6 +85,21 @@ abstract class ObjectCmd extends NsCmd {
         return new ShowFilter(dev, up, type, master, noMaster);
     }
 
+    /**
+     * The links {@code filter} keeps, with ip's refusals: a master that does not exist is a bad argument (exit 255);
+     * a device that does not exist is said here and gives null (the caller exits 1).
+     */
+    List<Link> shown(ShowFilter filter, List<Link> links) {
+        if (filter.master() != null && links.stream().noneMatch(l -> l.name().equals(filter.master()))) {
+            throw new UsageException("Error: argument \"" + filter.master() + "\" is wrong: Device does not exist\n");
+        }
+        if (filter.dev() != null && links.stream().noneMatch(l -> l.name().equals(filter.dev()) || l.altNames().contains(filter.dev()))) {
+            cli.err.println("Device \"" + filter.dev() + "\" does not exist.");
+            return null;
+        }
+        return links.stream().filter(l -> filter.keeps(l, links)).toList();
+    }
+
     String showDevice(Args a) {
         String dev = null;
         while (a.more()) {

@@ -441,7 +441,7 @@ final class Applier implements AutoCloseable {
             for (Command c : commands) {
                 String cmd = c.cmd();
                 NetnsExec.Output o = NetnsExec.capture(registry, c.ns(), List.of("sh", "-c", cmd),
-                        ServiceApplier.options(n.programs().env(), n.programs().binds()), progress::say);
+                        Labs.execOptions(n), progress::say);
                 String head = n.name() + "$ " + cmd + (o.status() == 0 ? "" : "   (exit " + o.status() + ")");
                 out.add(head);
                 progress.say(head);

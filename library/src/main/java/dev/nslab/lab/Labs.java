@@ -459,11 +459,15 @@ public final class Labs {
     public dev.nslab.net.NetnsExec.Options execOptions(String lab, String node) {
         try {
             Topology t = TopologyParser.parseFile(Path.of(state(lab).file()));
-            return t.node(node).map(n -> ServiceApplier.options(n.programs().env(), n.programs().binds()))
-                    .orElse(dev.nslab.net.NetnsExec.Options.NONE);
+            return t.node(node).map(Labs::execOptions).orElse(dev.nslab.net.NetnsExec.Options.NONE);
         } catch (LabFileException e) {
             return dev.nslab.net.NetnsExec.Options.NONE;
         }
+    }
+
+    /** What a command run in node {@code n} gets: the node's environment and binds. */
+    public static dev.nslab.net.NetnsExec.Options execOptions(Topology.NodeDef n) {
+        return ServiceApplier.options(n.programs().env(), n.programs().binds());
     }
 
     public LabState state(String lab) {
@@ -496,6 +500,8 @@ public final class Labs {
         Map<String, Boolean> present = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         Set<String> ovsBridges = null;
+        Map<String, Observed> now = new HashMap<>(); // each namespace read once, whatever asks
+        java.util.function.Function<String, Observed> at = ns -> now.computeIfAbsent(ns == null ? "" : ns, k -> observe(ns));
         for (LabState.NodeInfo n : st.nodes()) {
             boolean there;
             String what;
@@ -507,9 +513,7 @@ public final class Labs {
                 there = ovsBridges.contains(n.name());
                 what = "Open vSwitch bridge " + n.name();
             } else if (n.kind().equals("bridge")) { // one that existed before the lab, in the root namespace
-                try (dev.nslab.net.NetHandle root = dev.nslab.net.NetHandle.open(registry, dev.nslab.net.NsRef.current())) {
-                    there = root.findLink(n.name()).isPresent();
-                }
+                there = at.apply(null).links().contains(n.name());
                 what = "bridge " + n.name() + " of the root namespace";
             } else { // the machine itself
                 there = true;
@@ -518,8 +522,6 @@ public final class Labs {
             present.put(n.name(), there);
             if (!there) missing.add(what);
         }
-        Map<String, Observed> now = new HashMap<>();
-        java.util.function.Function<String, Observed> at = ns -> now.computeIfAbsent(ns == null ? "" : ns, k -> observe(ns));
         java.util.function.Predicate<String> here = ns -> ns == null || registry.exists(ns);
         for (Resource r : st.done()) {
             if (r instanceof Resource.Veth v) {

@@ -96,11 +96,7 @@ public final class Planner {
     }
 
     /** The root-namespace end of a node's management cable: short, stable, distinct per lab and node. */
-    static String mgmtPortName(String lab, String node) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update((lab + "\0mgmt\0" + node).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return String.format("nm%08x", crc.getValue());
-    }
+    static String mgmtPortName(String lab, String node) { return TopologyParser.stableName("nm", lab, "mgmt", node); }
 
     private static End end(Topology t, Endpoint e) {
         NodeDef n = t.node(e.node()).orElseThrow();

@@ -154,10 +154,7 @@ public final class TopologyParser {
         Node linksNode = t.get("links");
         if (linksNode != null && linksNode.value() != null) {
             for (Node l : linksNode.list("topology.links")) {
-                Topology.DeviceDef d = oneEnded(l, byName);
-                if (d == HOST_LINK) links.add(hostLinks.removeLast());
-                else if (d == null) links.add(link(l, byName, name));
-                else if (d != MGMT_LINK) devices.add(d);
+                if (!oneEnded(l, byName, links, devices)) links.add(link(l, byName, name));
             }
         }
         checkInterfaces(nodes, links, devices, nodeMap);
@@ -228,7 +225,8 @@ public final class TopologyParser {
             else if (!NODE_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), NODE_KEYS);
         }
         String kindText = m.containsKey("kind") ? m.get("kind").text("kind") : "linux";
-        Topology.Meta meta = meta(name, n, m, kindText.equals("host"));
+        Stages stages = stages(name, m.get("stages"));
+        Topology.Meta meta = meta(name, m, kindText.equals("host"), stages);
         Kind kind = switch (kindText) {
             case "linux", "host" -> Kind.LINUX;
             case "bridge" -> Kind.BRIDGE;
@@ -283,7 +281,6 @@ public final class TopologyParser {
             if (ex.isList()) for (Node c : ex.list("exec")) exec.add(nodeName(c.text("a command"), name));
             else exec.add(nodeName(ex.text("exec"), name));
         }
-        Stages stages = stages(name, m.get("stages"));
         if (!stages.before().isEmpty() || !stages.after().isEmpty()) {
             if (kind != Kind.LINUX) throw m.get("stages").error("stage commands run in linux nodes, not in the switch " + name);
             exec.addAll(0, stages.before());
@@ -293,8 +290,8 @@ public final class TopologyParser {
         return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), programs, meta, n.line());
     }
 
-    /** group, labels, network-mode, startup-delay, wait-for and the management addresses of a node. */
-    private Topology.Meta meta(String name, Node n, Map<String, Node> m, boolean hostKind) {
+    /** group, labels, network-mode, startup-delay, wait-for (its own and its stages') and the management addresses of a node. */
+    private Topology.Meta meta(String name, Map<String, Node> m, boolean hostKind, Stages stages) {
         String group = textOf(m.get("group"));
         Map<String, String> labels = new LinkedHashMap<>();
         Node ln = m.get("labels");
@@ -341,7 +338,6 @@ public final class TopologyParser {
             throw (mgmt4 != null ? m.get("mgmt-ipv4") : m.get("mgmt-ipv6")).error("node " + name + " has no management interface of its own "
                     + "(network-mode " + (network.equals(Topology.Meta.HOST) ? "host" : "container:" + network) + ")");
         }
-        Stages stages = stages(name, m.get("stages"));
         for (String w : stages.waitFor()) if (!waitFor.contains(w)) waitFor.add(w);
         return new Topology.Meta(group, Map.copyOf(labels), network, delay, List.copyOf(waitFor), mgmt4, mgmt6, false, stages.hostExec());
     }
@@ -674,14 +670,15 @@ public final class TopologyParser {
 
     /**
      * containerlab's one-ended links: {@code type: macvlan|vxlan|dummy} with one {@code endpoint}, and the brief
-     * {@code ["macvlan:HOSTIF", "node:eth1"]}; {@code type: host} becomes a cable to the machine (null: a cable).
+     * {@code ["macvlan:HOSTIF", "node:eth1"]} go to {@code devices}; {@code type: host} is a cable to the machine (to
+     * {@code links}), mgmt-net one to the management bridge. False: a cable between two nodes, for {@link #link}.
      */
-    private Topology.DeviceDef oneEnded(Node l, Map<String, NodeDef> nodes) {
+    private boolean oneEnded(Node l, Map<String, NodeDef> nodes, List<LinkDef> links, List<Topology.DeviceDef> devices) {
         Map<String, Node> m = l.map("a link (e.g. {endpoints: [\"ns1:eth1\", \"sw:p1\"]})");
         String type = textOf(m.get("type"));
         if (type == null) {
             Node eps = m.get("endpoints");
-            if (eps == null || !eps.isList() || eps.list("endpoints").size() != 2) return null;
+            if (eps == null || !eps.isList() || eps.list("endpoints").size() != 2) return false;
             List<Node> two = eps.list("endpoints");
             for (int i = 0; i < 2; i++) {
                 Node e = two.get(i);
@@ -689,22 +686,23 @@ public final class TopologyParser {
                     String hostIf = String.valueOf(e.value()).substring("mgmt-net:".length());
                     checkIfName(e, hostIf, "host interface name");
                     mgmtLinks.add(new Topology.MgmtLink(endpoint(two.get(1 - i), e, nodes, labName), hostIf, l.line()));
-                    return MGMT_LINK;
+                    return true;
                 }
                 if (e.isMap() || e.isList() || e.value() == null || !String.valueOf(e.value()).startsWith("macvlan:") || nodes.containsKey("macvlan")) continue;
                 Endpoint end = endpoint(two.get(1 - i), e, nodes, labName);
                 String parent = String.valueOf(e.value()).substring("macvlan:".length());
                 checkIfName(e, parent, "host interface name");
                 Integer mtu = m.containsKey("mtu") && m.get("mtu").value() != null ? m.get("mtu").integer("mtu") : null;
-                return device(two.get(1 - i), end, new Topology.Device.Macvlan(parent, "bridge"), mtu, nodes, l);
+                devices.add(device(two.get(1 - i), end, new Topology.Device.Macvlan(parent, "bridge"), mtu, nodes, l));
+                return true;
             }
-            return null;
+            return false;
         }
         Node typeN = m.get("type");
         if (!LINK_TYPES.contains(type)) {
             throw typeN.error("link type \"" + type + "\" is not one of containerlab's (" + String.join(", ", new java.util.TreeSet<>(LINK_TYPES)) + ")");
         }
-        if (type.equals("veth")) return null;
+        if (type.equals("veth")) return false;
         if (type.equals("vxlan-stitch")) {
             throw typeN.error("link type vxlan-stitch (a vxlan joined to a veth by tc redirects) is not supported by nslab; use type: vxlan, "
                     + "whose interface nslab puts in the node itself");
@@ -758,16 +756,17 @@ public final class TopologyParser {
             if (hi == null || hi.value() == null) throw l.error("a mgmt-net link needs \"host-interface\": the name of its end on the management bridge");
             checkIfName(hi, hi.text("host-interface"), "host interface name");
             mgmtLinks.add(new Topology.MgmtLink(end, hi.text("host-interface"), l.line()));
-            return MGMT_LINK;
+            return true;
         }
         if (device == null) { // type: host: a cable to an end in the root namespace
             Node hi = m.get("host-interface");
             if (hi == null || hi.value() == null) throw l.error("a host link needs \"host-interface\": the name of its end in the root namespace");
             checkIfName(hi, hi.text("host-interface"), "host interface name");
-            hostLinks.add(new LinkDef(end, new Endpoint("host", hi.text("host-interface")), null, null, mtu, Map.of(), l.line()));
-            return HOST_LINK;
+            links.add(new LinkDef(end, new Endpoint("host", hi.text("host-interface")), null, null, mtu, Map.of(), l.line()));
+            return true;
         }
-        return device(epN, end, device, mtu, nodes, l);
+        devices.add(device(epN, end, device, mtu, nodes, l));
+        return true;
     }
 
     private static final Set<String> MGMT_KEYS = Set.of("network", "bridge", "ipv4-subnet", "ipv6-subnet", "ipv4-gw", "ipv6-gw",
@@ -795,9 +794,7 @@ public final class TopologyParser {
         }
         String bridge = textOf(m.get("bridge"));
         if (bridge == null) {
-            CRC32 crc = new CRC32();
-            crc.update(("mgmt\0" + lab).getBytes(StandardCharsets.UTF_8));
-            bridge = String.format("br-%08x", crc.getValue());
+            bridge = stableName("br-", "mgmt", lab);
         } else {
             checkIfName(m.get("bridge"), bridge, "bridge name");
         }
@@ -850,10 +847,8 @@ public final class TopologyParser {
         return new NodeDef(n.name(), n.kind(), n.addresses(), n.routes(), n.forwarding(), n.exec(), n.programs(), meta, n.line());
     }
 
-    /** Mark a {@code type: host} link, kept in {@link #hostLinks}, and a mgmt-net link, kept in {@link #mgmtLinks}. */
-    private static final Topology.DeviceDef HOST_LINK = new Topology.DeviceDef(null, null, null, 0), MGMT_LINK = new Topology.DeviceDef(null, null, null, 0);
+    /** containerlab's mgmt-net links, for the management network. */
     private final List<Topology.MgmtLink> mgmtLinks = new ArrayList<>();
-    private final List<LinkDef> hostLinks = new ArrayList<>();
 
     private static Topology.DeviceDef device(Node at, Endpoint end, Topology.Device device, Integer mtu, Map<String, NodeDef> nodes, Node l) {
         NodeDef n = nodes.get(end.node());
@@ -941,10 +936,16 @@ public final class TopologyParser {
     }
 
     /** A switch-side name the file left out: short, the same on every run, different for every cable. */
-    static String generatedName(String lab, String node, String otherEnd) {
+    static String generatedName(String lab, String node, String otherEnd) { return stableName("nl", lab, node, otherEnd); }
+
+    /**
+     * A name nslab makes up for an interface or bridge of a lab: {@code prefix} and 8 hex digits of a checksum of
+     * {@code parts}, so short enough for the kernel, the same on every run, and different for different parts.
+     */
+    static String stableName(String prefix, String... parts) {
         CRC32 crc = new CRC32();
-        crc.update((lab + "\0" + node + "\0" + otherEnd).getBytes(StandardCharsets.UTF_8));
-        return String.format("nl%08x", crc.getValue());
+        crc.update(String.join("\0", parts).getBytes(StandardCharsets.UTF_8));
+        return String.format("%s%08x", prefix, crc.getValue());
     }
 
     private void checkInterfaces(List<NodeDef> nodes, List<LinkDef> links, List<Topology.DeviceDef> devices, Map<String, Node> nodeNodes) {

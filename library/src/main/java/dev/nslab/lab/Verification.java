@@ -118,12 +118,14 @@ public final class Verification {
         Map<String, List<InetAddress>> fromFile = Reachability.targets(t);
         Map<InetAddress, String> kernelOwner = new HashMap<>();
         Map<String, Set<InetAddress>> byNode = new LinkedHashMap<>();
+        Map<String, String> namespaceOf = new HashMap<>(); // each measured node's namespace, looked up once
         progress.phase("reading addresses", fromFile.size());
         for (NodeDef n : t.nodes()) {
             // the machine itself is not measured, and a node in another's namespace is measured as that node
             if (n.kind() != Kind.LINUX || n.isHost() || n.sharesWith() != null) continue;
+            namespaceOf.put(n.name(), t.namespace(n));
             Set<InetAddress> addrs = new LinkedHashSet<>(fromFile.get(n.name()));
-            for (InetAddress a : kernelAddresses(registry, t, n.name())) {
+            for (InetAddress a : kernelAddresses(registry, t, n.name(), namespaceOf.get(n.name()))) {
                 addrs.add(a);
                 kernelOwner.putIfAbsent(a, n.name());
             }
@@ -152,12 +154,12 @@ public final class Verification {
         int total = probes.values().stream().mapToInt(List::size).sum();
         progress.phase("pinging " + total + " pairs", 1);
         Map<String, List<InetAddress>> byNamespace = new LinkedHashMap<>();
-        probes.forEach((from, list) -> byNamespace.put(t.namespace(from), list));
+        probes.forEach((from, list) -> byNamespace.put(namespaceOf.get(from), list));
         Map<String, Map<InetAddress, Prober.Result>> measured = new Prober(registry, 1000, 1500).measure(byNamespace);
         progress.advance();
         List<Pair> pairs = new ArrayList<>();
         for (String from : nodes) {
-            for (Map.Entry<InetAddress, Prober.Result> e : measured.getOrDefault(t.namespace(from), Map.of()).entrySet()) {
+            for (Map.Entry<InetAddress, Prober.Result> e : measured.getOrDefault(namespaceOf.get(from), Map.of()).entrySet()) {
                 InetAddress a = e.getKey();
                 String to = Optional.ofNullable(kernelOwner.get(a)).or(() -> model.owner(a)).orElse(Cidr.format(a));
                 Prober.Result m = e.getValue();
@@ -216,8 +218,7 @@ public final class Verification {
     }
 
     /** The addresses a node's interfaces really have, that a ping from elsewhere can aim at. */
-    private static List<InetAddress> kernelAddresses(Namespaces registry, Topology t, String node) {
-        String ns = t.namespace(node);
+    private static List<InetAddress> kernelAddresses(Namespaces registry, Topology t, String node, String ns) {
         if (!registry.exists(ns)) {
             throw new LabException("namespace " + ns + " of node " + node + " is missing: nslab up " + t.file() + " makes it again");
         }

@@ -5,7 +5,6 @@ import dev.nslab.netlink.NetlinkSocket;
 import dev.nslab.sys.Errno;
 import dev.nslab.sys.Libc;
 
-import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
@@ -19,29 +18,16 @@ public final class KernelFeatures {
      * private network namespace of a throwaway thread, on its loopback, so nothing outside notices.
      */
     public static boolean hasQdisc(Qdisc probe) {
-        AtomicReference<Object> answer = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().name("nslab-probe-" + probe.kind()).start(() -> {
-            try {
-                Libc.unshare(Libc.CLONE_NEWNET, "a private network namespace");
-                try (NetlinkSocket nl = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE)) {
-                    nl.execute(probe.request(1, NLM_F_CREATE | NLM_F_EXCL)); // index 1: the new namespace's loopback
-                    answer.set(true);
-                } catch (KernelException e) {
-                    if (e.errno() == Errno.ENOENT) answer.set(false);
-                    else answer.set(e);
-                }
-            } catch (RuntimeException e) {
-                answer.set(e);
+        return NsThread.callOnFreshThread("probe-" + probe.kind(), () -> {
+            Libc.unshare(Libc.CLONE_NEWNET, "a private network namespace");
+            try (NetlinkSocket nl = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE)) {
+                nl.execute(probe.request(1, NLM_F_CREATE | NLM_F_EXCL)); // index 1: the new namespace's loopback
+                return true;
+            } catch (KernelException e) {
+                if (e.errno() == Errno.ENOENT) return false;
+                throw e;
             }
         });
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking the kernel for " + probe.kind(), e);
-        }
-        if (answer.get() instanceof RuntimeException e) throw e;
-        return Boolean.TRUE.equals(answer.get());
     }
 
     /**
@@ -50,28 +36,15 @@ public final class KernelFeatures {
      * probe's settings (a macvlan needs a parent) means the kind is there.
      */
     public static boolean hasLinkKind(String kind) {
-        AtomicReference<Object> answer = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().name("nslab-probe-" + kind).start(() -> {
-            try {
-                Libc.unshare(Libc.CLONE_NEWNET, "a private network namespace");
-                try (NetHandle h = NetHandle.open(new Namespaces(), NsRef.current())) {
-                    h.addLink(new LinkSpec("probe0", kind, null, null, null, null, null, null, null));
-                    answer.set(true);
-                } catch (KernelException e) {
-                    answer.set(e.errno() != Errno.EOPNOTSUPP);
-                }
-            } catch (RuntimeException e) {
-                answer.set(e);
+        return NsThread.callOnFreshThread("probe-" + kind, () -> {
+            Libc.unshare(Libc.CLONE_NEWNET, "a private network namespace");
+            try (NetHandle h = NetHandle.open(new Namespaces(), NsRef.current())) {
+                h.addLink(new LinkSpec("probe0", kind, null, null, null, null, null, null, null));
+                return true;
+            } catch (KernelException e) {
+                return e.errno() != Errno.EOPNOTSUPP;
             }
         });
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking the kernel for " + kind + " links", e);
-        }
-        if (answer.get() instanceof RuntimeException e) throw e;
-        return Boolean.TRUE.equals(answer.get());
     }
 
     /** Whether this kernel has netem (CONFIG_NET_SCH_NETEM). */

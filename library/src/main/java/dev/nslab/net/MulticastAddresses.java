@@ -31,7 +31,7 @@ public final class MulticastAddresses {
         }
     }
 
-    /** The entries of {@code families} (null in the set: link-layer), in interface order, each kind in the kernel's order. */
+    /** The link-layer, IPv4 and IPv6 entries asked for, in interface order, each kind in the kernel's order (as ip lists them). */
     public static List<Entry> read(Namespaces registry, NsRef ns, boolean link, boolean inet, boolean inet6) {
         return registry.call(ns, () -> {
             List<Entry> out = new ArrayList<>();

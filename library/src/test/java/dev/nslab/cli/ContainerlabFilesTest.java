@@ -128,8 +128,11 @@ class ContainerlabFilesTest {
         assertNull(t.link(t.n("flt-b"), "e2"), "the link to c is not made");
         lab("up", f.toString()).ok();
         assertTrue(ping(t.n("flt-c"), "10.42.0.2"));
+        assertTrue(java.nio.file.Files.isSymbolicLink(java.nio.file.Path.of("/etc/netns", t.n("flt-c"))), "c's hosts file is linked");
         lab("down", t.n("flt"), "--node-filter", "c").ok();
         assertFalse(t.ipNetnsList().contains(t.n("flt-c")));
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/etc/netns", t.n("flt-c")), java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                "its /etc/netns link went with it");
         assertTrue(ping(t.n("flt-a"), "10.41.0.2"), "the rest stays");
         assertTrue(lab("up", f.toString(), "--node-filter", "a,zz").fails().err().contains("has no node zz"));
     }
