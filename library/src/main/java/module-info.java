@@ -7,6 +7,7 @@
 module dev.nslab {
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
+    requires jdk.net;
 
     exports dev.nslab;
     exports dev.nslab.error;

@@ -34,6 +34,7 @@ class LayeringTest {
             "inventory", Set.of("error", "sys", "netlink", "net", "ovs"),
             "lab", Set.of("error", "net", "ovs"),
             "cli", Set.of("error", "net", "ovs", "inventory", "lab"),
+            "helper", Set.of("error", "ovs", "cli"),
             "", Set.of("error", "sys", "net", "lab"));   // dev.nslab: the library's API
 
     private static final Pattern IMPORT = Pattern.compile("(?m)^import (?:static )?dev\\.nslab\\.([a-z]+)\\.");

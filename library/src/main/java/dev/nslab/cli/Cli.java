@@ -200,32 +200,57 @@ public final class Cli {
     }
 
     private int dispatch(NsRef ns, Args a) {
-        String obj = a.next();
-        if (Args.matches(obj, "link")) return new LinkCmd(this, ns).run(a);
-        if (Args.matches(obj, "address") || obj.equals("addr")) return new AddressCmd(this, ns).run(a);
+        String word = a.next();
+        String obj = object(word);
+        if (obj == null) throw new UsageException("Object \"" + word + "\" is unknown, try \"nslab help\".");
+        return switch (obj) {
+            case "link" -> new LinkCmd(this, ns).run(a);
+            case "address" -> new AddressCmd(this, ns).run(a);
+            case "maddress" -> new MaddrCmd(this, ns).run(a);
+            case "route" -> new RouteCmd(this, ns).run(a);
+            case "rule" -> new RuleCmd(this, ns).run(a);
+            case "netns" -> new NetnsCmd(this, ns).run(a);
+            case "neighbour" -> new NeighCmd(this, ns).run(a);
+            case "sysctl" -> new SysctlCmd(this, ns).run(a);
+            case "unshare" -> new UnshareCmd(this).run(a);
+            case "ping" -> new PingCmd(this, ns, word.equals("ping6") ? Family.INET6 : family).run(a);
+            case "ovs" -> new OvsCmd(this).run(a);
+            case "inventory" -> new InventoryCmd(this).inventory(a);
+            case "graph" -> new InventoryCmd(this).graph(a);
+            case "lab" -> new LabCmd(this).run(word, a);
+            case "fault" -> new FaultCmd(this).run(word, a);
+            case "help" -> {
+                Help.top(out);
+                yield 0;
+            }
+            default -> throw new IllegalStateException(obj);
+        };
+    }
+
+    /**
+     * The object a command's first word names (link, address, ..., "lab" for the lab verbs, "fault" for the fault
+     * verbs), or null. Abbreviations as ip reads them, in ip's order.
+     */
+    static String object(String word) {
+        if (Args.matches(word, "link")) return "link";
+        if (Args.matches(word, "address") || word.equals("addr")) return "address";
         // ip's table puts maddress before route and monitor: "m" and "ma" are maddress
-        if (Args.matches(obj, "maddress")) return new MaddrCmd(this, ns).run(a);
-        if (Args.matches(obj, "route")) return new RouteCmd(this, ns).run(a);
-        if (Args.matches(obj, "rule")) return new RuleCmd(this, ns).run(a);
-        if (obj.equals("netns") || obj.equals("netn") || obj.equals("net")) return new NetnsCmd(this, ns).run(a);
+        if (Args.matches(word, "maddress")) return "maddress";
+        if (Args.matches(word, "route")) return "route";
+        if (Args.matches(word, "rule")) return "rule";
+        if (word.equals("netns") || word.equals("netn") || word.equals("net")) return "netns";
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
-        if (Args.matches(obj, "neighbour") || Args.matches(obj, "neighbor")) return new NeighCmd(this, ns).run(a);
-        if (obj.equals("sysctl")) return new SysctlCmd(this, ns).run(a);
-        if (obj.equals("unshare")) return new UnshareCmd(this).run(a);
-        if (obj.equals("ping") || obj.equals("ping6")) return new PingCmd(this, ns, obj.equals("ping6") ? Family.INET6 : family).run(a);
-        if (obj.equals("ovs") || obj.equals("ovs-vsctl")) return new OvsCmd(this).run(a);
-        if (obj.equals("inventory") || obj.equals("inv")) return new InventoryCmd(this).inventory(a);
-        if (obj.equals("graph")) return new InventoryCmd(this).graph(a);
-        if (obj.equals("up") || obj.equals("down") || obj.equals("status") || obj.equals("ls") || obj.equals("exec")
-                || obj.equals("verify") || obj.equals("logs") || LabCmd.CLAB_VERBS.containsKey(obj)) {
-            return new LabCmd(this).run(obj, a);
-        }
-        if (FaultCmd.VERBS.contains(obj)) return new FaultCmd(this).run(obj, a);
-        if (obj.equals("help")) {
-            Help.top(out);
-            return 0;
-        }
-        throw new UsageException("Object \"" + obj + "\" is unknown, try \"nslab help\".");
+        if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";
+        if (word.equals("sysctl")) return "sysctl";
+        if (word.equals("unshare")) return "unshare";
+        if (word.equals("ping") || word.equals("ping6")) return "ping";
+        if (word.equals("ovs") || word.equals("ovs-vsctl")) return "ovs";
+        if (word.equals("inventory") || word.equals("inv")) return "inventory";
+        if (word.equals("graph")) return "graph";
+        if (LabCmd.VERBS.contains(word) || LabCmd.CLAB_VERBS.containsKey(word)) return "lab";
+        if (FaultCmd.VERBS.contains(word)) return "fault";
+        if (word.equals("help")) return "help";
+        return null;
     }
 
     /** The cached rtnetlink handle for {@code ns}: one socket per namespace for a whole batch. */

@@ -34,6 +34,9 @@ final class LabCmd {
 
     void stateDir(Path dir) { stateDir = dir; }
 
+    /** nslab's own lab verbs. */
+    static final java.util.Set<String> VERBS = java.util.Set.of("up", "down", "status", "ls", "exec", "verify", "logs");
+
     /** containerlab's verbs, taking its flags: deploy = up, destroy = down, inspect = status. */
     static final java.util.Map<String, String> CLAB_VERBS = java.util.Map.of("deploy", "up", "destroy", "down", "inspect", "status");
 

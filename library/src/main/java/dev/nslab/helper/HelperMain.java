@@ -1,0 +1,208 @@
+package dev.nslab.helper;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.File;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code nslab helper start | stop | status [-j] | serve}: the resident helper's lifetime. The launcher sends
+ * "nslab helper ..." here (the command line's own entry point knows nothing of the helper).
+ */
+public final class HelperMain {
+    private HelperMain() {}
+
+    /** Idle time after which the helper stops by itself, unless NSLAB_HELPER_IDLE (seconds) says otherwise. */
+    private static final Duration DEFAULT_IDLE = Duration.ofMinutes(60);
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(List.of(args));
+        } catch (IOException e) {
+            System.err.println("nslab helper: " + e.getMessage());
+            code = 1;
+        }
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(code);
+    }
+
+    private static int run(List<String> args) throws IOException {
+        Path socket = Identity.socket(System.getenv());
+        boolean json = args.contains("-j") || args.contains("--json");
+        String verb = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("status");
+        return switch (verb) {
+            case "serve" -> {
+                if (answers(socket)) {
+                    System.err.println("nslab helper: already running on " + socket);
+                    yield 1;
+                }
+                Files.deleteIfExists(socket); // nobody answers on it: left by a helper that was killed
+                Files.createDirectories(socket.toAbsolutePath().getParent());
+                new Server(socket, idle()).run();
+                yield 0;
+            }
+            case "start" -> start(socket);
+            case "stop" -> stop(socket);
+            case "status" -> status(socket, json);
+            case "help" -> {
+                System.out.print(USAGE);
+                yield 0;
+            }
+            default -> {
+                System.err.print("nslab helper: unknown command \"" + verb + "\"\n" + USAGE);
+                yield 255;
+            }
+        };
+    }
+
+    static final String USAGE = """
+            Usage: nslab helper start     keep a JVM resident that runs read-only commands (show, list, status,
+                                          ls, inventory, ovs show ...) for the launcher: a few ms instead of ~100
+                   nslab helper stop      stop it (it also stops after NSLAB_HELPER_IDLE seconds idle, default 3600)
+                   nslab helper status [-j]
+                   nslab helper serve     run it in the foreground
+            Only root's own commands, from the helper's namespaces, with the same NSLAB_*/OVS_* environment, are
+            served; anything else runs in a JVM of its own as before. NSLAB_HELPER=off makes the launcher not ask.
+            """;
+
+    private static Duration idle() {
+        String s = System.getenv("NSLAB_HELPER_IDLE");
+        try {
+            return s == null || s.isEmpty() ? DEFAULT_IDLE : Duration.ofSeconds(Long.parseLong(s));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("NSLAB_HELPER_IDLE must be a number of seconds, not \"" + s + "\"");
+        }
+    }
+
+    private static int start(Path socket) throws IOException {
+        Map<String, String> running = ask(socket, "ping");
+        if (running != null) {
+            System.out.println("nslab helper: already running (pid " + running.get("pid") + ") on " + socket);
+            return 0;
+        }
+        Files.createDirectories(socket.toAbsolutePath().getParent());
+        Path log = Path.of(socket + ".log");
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid"); // out of the terminal's session
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HelperMain.class.getName(), "serve"));
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, String> st = ask(socket, "ping");
+            if (st != null) {
+                System.out.println("nslab helper: running (pid " + st.get("pid") + ") on " + socket + "; it stops after "
+                        + st.get("idle-limit") + " s idle or with \"nslab helper stop\"");
+                return 0;
+            }
+            if (!p.isAlive()) break;
+            try {
+                p.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS); // until it answers, or ends
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (p.isAlive()) p.destroy();
+        System.err.println("nslab helper: did not start; its log (" + log + ") ends:");
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(l -> System.err.println("  " + l));
+        return 1;
+    }
+
+    /**
+     * The options this JVM was started with (the launcher's: C1, serial GC, its AOT cache, whose classes the helper
+     * then finds loaded and linked); without them, the same minus the cache.
+     */
+    private static List<String> jvmOptions() {
+        List<String> args = ProcessHandle.current().info().arguments().map(List::of).orElse(List.of());
+        int cp = args.indexOf("-cp");
+        if (cp > 0 && args.contains(HelperMain.class.getName())) return args.subList(0, cp);
+        return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss512k", "--enable-native-access=ALL-UNNAMED");
+    }
+
+    private static int stop(Path socket) throws IOException {
+        Map<String, String> st = ask(socket, "ping");
+        if (st == null) {
+            System.out.println("nslab helper: not running (" + socket + ")");
+            return 0;
+        }
+        ask(socket, "stop");
+        long pid = Long.parseLong(st.get("pid"));
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(40, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> h).join());
+        boolean gone = ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+        System.out.println("nslab helper: " + (gone ? "stopped" : "asked to stop, still finishing") + " (pid " + pid + ")");
+        return gone ? 0 : 1;
+    }
+
+    private static int status(Path socket, boolean json) throws IOException {
+        Map<String, String> st = ask(socket, "ping");
+        if (json) {
+            StringBuilder b = new StringBuilder("{\"running\":" + (st != null) + ",\"socket\":\"" + jsonText(socket.toString()) + "\"");
+            if (st != null) {
+                for (String k : List.of("pid", "served", "declined", "idle-limit")) b.append(",\"").append(k).append("\":").append(Long.parseLong(st.get(k)));
+                b.append(",\"since\":\"").append(jsonText(st.get("since"))).append('"');
+            }
+            System.out.println(b.append('}'));
+        } else if (st == null) {
+            System.out.println("nslab helper: not running (" + socket + ")");
+        } else {
+            System.out.println("nslab helper: running (pid " + st.get("pid") + ") on " + socket + " since " + st.get("since")
+                    + "; " + st.get("served") + " commands served, " + st.get("declined") + " run on their own; stops after "
+                    + st.get("idle-limit") + " s idle");
+        }
+        return st != null ? 0 : 1;
+    }
+
+    private static String jsonText(String s) { return s.replace("\\", "\\\\").replace("\"", "\\\""); }
+
+    /** Sends a ping or stop and reads the answer's standard output as KEY VALUE lines; null when nobody answers. */
+    static Map<String, String> ask(Path socket, String kind) {
+        if (!Files.exists(socket)) return null;
+        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            c.connect(UnixDomainSocketAddress.of(socket));
+            Request r = new Request(kind, Identity.current(), System.getProperty("user.dir"), Map.of(), List.of());
+            c.write(ByteBuffer.wrap(r.encode()));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(c)));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            while (true) {
+                byte type = in.readByte();
+                byte[] data = in.readNBytes(in.readInt());
+                if (type == Frames.OUT) out.writeBytes(data);
+                if (type == Frames.EXIT) break;
+            }
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+                int sp = line.indexOf(' ');
+                if (sp > 0) m.put(line.substring(0, sp), line.substring(sp + 1));
+            }
+            return m;
+        } catch (EOFException e) {
+            return Map.of();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static boolean answers(Path socket) { return ask(socket, "ping") != null; }
+
+}

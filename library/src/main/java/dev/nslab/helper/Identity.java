@@ -1,0 +1,54 @@
+package dev.nslab.helper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What must be equal between a client and the helper for a command to mean the same in both: every namespace and
+ * the root directory (as /proc/self shows them), and the environment variables nslab reads. The C client computes
+ * the same string the same way (library/src/main/c/nslab-client.c).
+ */
+final class Identity {
+    private Identity() {}
+
+    private static final List<String> NAMESPACES = List.of("net", "mnt", "pid", "user", "uts", "ipc", "cgroup");
+
+    /** This process's: read on the main thread (/proc/self/ns shows the thread group leader's namespaces). */
+    static String current() {
+        StringBuilder b = new StringBuilder();
+        for (String ns : NAMESPACES) b.append(link("/proc/self/ns/" + ns)).append(' ');
+        return b.append("root:").append(link("/proc/self/root")).toString();
+    }
+
+    private static String link(String path) {
+        try {
+            return Files.readSymbolicLink(Path.of(path)).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * The variables that change what a command does (state directory, Open vSwitch's directories). The launcher's
+     * own (NSLAB_JAVA_HOME, NSLAB_HELPER*) do not.
+     */
+    static Map<String, String> environment(Map<String, String> env) {
+        Map<String, String> m = new TreeMap<>();
+        env.forEach((k, v) -> {
+            if ((k.startsWith("NSLAB_") || k.startsWith("OVS_")) && !k.startsWith("NSLAB_HELPER") && !k.equals("NSLAB_JAVA_HOME")) m.put(k, v);
+        });
+        return m;
+    }
+
+    /** Where the helper listens: NSLAB_HELPER_SOCKET, else helper.sock in the state directory (as the launcher). */
+    static Path socket(Map<String, String> env) {
+        String s = env.get("NSLAB_HELPER_SOCKET");
+        if (s != null && !s.isEmpty()) return Path.of(s);
+        String dir = env.get("NSLAB_STATE_DIR");
+        return Path.of(dir == null || dir.isEmpty() ? "/run/nslab" : dir, "helper.sock");
+    }
+}

@@ -1,0 +1,265 @@
+package dev.nslab.helper;
+
+import dev.nslab.cli.Cli;
+import dev.nslab.cli.Resident;
+import dev.nslab.ovs.OvsDaemons;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The resident helper: a JVM that stays up and runs read-only commands for the launcher's client, so that a command
+ * typed by hand does not pay for a JVM's start. It serves only a client of its own user (the socket is 0600 and
+ * the peer's credentials are checked), in its own namespaces and root, with the same nslab environment, for a
+ * command line {@link Resident} accepts and that names no file; everything else is answered "run it yourself" and
+ * runs as before. Each request runs on a fresh platform thread (a namespace switch never outlives it).
+ */
+final class Server {
+    private final Path socket;
+    private final Duration idle;
+    private final String identity = Identity.current();
+    private final Map<String, String> env = Identity.environment(System.getenv());
+    private final Path jar = jarOf();
+    private final Object jarStamp = stamp(jar);
+    private final Instant started = Instant.now();
+    private final AtomicLong served = new AtomicLong(), declined = new AtomicLong();
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile long lastRequest = System.nanoTime();
+    private volatile ServerSocketChannel listening;
+    private UserPrincipal owner;
+
+    Server(Path socket, Duration idle) {
+        this.socket = socket;
+        this.idle = idle;
+    }
+
+    /** Serves until stopped, idle for too long, or its jar is rebuilt; removes its socket. */
+    void run() throws IOException {
+        warmUp();
+        ServerSocketChannel ss = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        ss.bind(UnixDomainSocketAddress.of(socket));
+        Object key;
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            owner = Files.getOwner(socket);
+            key = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            ss.close();
+            Files.deleteIfExists(socket);
+            throw e;
+        }
+        listening = ss;
+        System.err.println("nslab helper: pid " + ProcessHandle.current().pid() + " serving on " + socket);
+        Thread.ofPlatform().daemon().name("nslab-helper-idle").start(this::watchIdle);
+        try {
+            while (true) {
+                SocketChannel c;
+                try {
+                    c = ss.accept();
+                } catch (ClosedChannelException e) {
+                    break;
+                }
+                lastRequest = System.nanoTime();
+                running.incrementAndGet();
+                Thread.ofPlatform().name("nslab-helper-request").start(() -> {
+                    try {
+                        handle(c);
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                });
+            }
+        } finally {
+            removeSocket(key);
+        }
+        // commands already running are short: let them finish before the process goes
+        for (int i = 0; i < 300 && running.get() > 0; i++) sleepQuietly(100);
+        System.err.println("nslab helper: stopped after " + served.get() + " commands");
+    }
+
+    void stop() {
+        try {
+            ServerSocketChannel ss = listening;
+            if (ss != null) ss.close();
+        } catch (IOException e) {
+            // closing is all that was asked
+        }
+    }
+
+    private void handle(SocketChannel c) {
+        try (c) {
+            UnixDomainPrincipal peer = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            if (!peer.user().equals(owner)) return; // the file's mode keeps others out already; never serve them
+            Request r = Request.read(new BufferedInputStream(Channels.newInputStream(c)));
+            Frames f = new Frames(c);
+            switch (r.kind()) {
+                case "run" -> run(r, f);
+                case "ping" -> {
+                    byte[] text = status().getBytes(StandardCharsets.UTF_8);
+                    f.send(Frames.OUT, text, 0, text.length);
+                    f.exit(0);
+                }
+                case "stop" -> {
+                    f.exit(0);
+                    stop();
+                }
+                default -> { } // not ours: hang up
+            }
+        } catch (IOException e) {
+            // the client went away or spoke another protocol: nothing to answer
+        }
+    }
+
+    private String status() {
+        return "pid " + ProcessHandle.current().pid() + "\nsocket " + socket + "\nsince " + started + "\nserved " + served.get()
+                + "\ndeclined " + declined.get() + "\nidle-limit " + idle.toSeconds() + "\n";
+    }
+
+    private void run(Request r, Frames f) throws IOException {
+        String why = refusal(r);
+        if (why != null) {
+            declined.incrementAndGet();
+            f.fallback();
+            if (why.equals("jar")) stop(); // this code is no longer the installed one
+            return;
+        }
+        served.incrementAndGet();
+        PrintStream out = new PrintStream(new BufferedOutputStream(f.stream(Frames.OUT), 1 << 16), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(f.stream(Frames.ERR), true, StandardCharsets.UTF_8);
+        int code;
+        try {
+            code = new Cli(out, err).run(r.argv().toArray(String[]::new));
+        } catch (RuntimeException | Error e) {
+            // what the JVM would have printed for an uncaught exception, with its exit status
+            out.flush();
+            err.print("Exception in thread \"main\" ");
+            e.printStackTrace(err);
+            code = 1;
+        }
+        out.flush();
+        err.flush();
+        f.exit(code);
+    }
+
+    /** Why this request must run in a process of its own, or null. */
+    private String refusal(Request r) {
+        if (!identity.equals(r.identity())) return "namespaces";
+        if (!env.equals(Identity.environment(r.env()))) return "environment";
+        if (!Resident.mayServe(r.argv())) return "not read-only";
+        if (namesFile(r)) return "names a file";
+        if (!Objects.equals(jarStamp, stamp(jar))) return "jar";
+        if ((r.argv().contains("ovs") || r.argv().contains("ovs-vsctl")) && !new OvsDaemons().status().running()) {
+            return "ovs not running"; // the command would start it: not from here
+        }
+        return null;
+    }
+
+    /** A word that is a relative path to something that exists would be read against another directory here. */
+    private static boolean namesFile(Request r) {
+        for (String w : r.argv()) {
+            if (w.startsWith("-") || w.isEmpty()) continue;
+            try {
+                Path p = Path.of(w);
+                if (p.isAbsolute()) continue;
+                if (Files.exists(Path.of(r.cwd()).resolve(p)) || Files.exists(p)) return true;
+            } catch (InvalidPathException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void watchIdle() {
+        while (listening != null && listening.isOpen()) {
+            sleepQuietly(1000);
+            if (running.get() == 0 && System.nanoTime() - lastRequest > idle.toNanos()) {
+                System.err.println("nslab helper: idle for " + idle.toSeconds() + " s, stopping");
+                stop();
+            }
+        }
+    }
+
+    /** Runs the read verbs a few times so the first real request finds the code loaded and compiled. */
+    private static void warmUp() {
+        PrintStream none = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        List<List<String>> lines = List.of(List.of("netns", "list"), List.of("link", "show"), List.of("-j", "link", "show"),
+                List.of("address", "show"), List.of("-j", "address", "show"), List.of("-br", "address", "show"),
+                List.of("route", "show"), List.of("-j", "route", "show"), List.of("ls"));
+        if (new OvsDaemons().status().running()) {
+            // the database's reading and decoding, the larger part of an ovs transaction's code
+            lines = new java.util.ArrayList<>(lines);
+            lines.addAll(List.of(List.of("ovs", "show"), List.of("ovs", "list-br"), List.of("-j", "ovs", "show"),
+                    List.of("ovs", "port-to-br", "nslab warm-up"), List.of("ovs", "br-exists", "nslab warm-up")));
+        }
+        for (int round = 0; round < 20; round++) {
+            for (List<String> l : lines) {
+                try {
+                    new Cli(none, none).run(l.toArray(String[]::new));
+                } catch (RuntimeException e) {
+                    // a warm-up line that fails here fails the same way for the user: nothing to do
+                }
+            }
+        }
+    }
+
+    private void removeSocket(Object key) {
+        try {
+            // only our own socket: a helper started after this one may have taken the path
+            if (Objects.equals(key, Files.readAttributes(socket, BasicFileAttributes.class).fileKey())) Files.delete(socket);
+        } catch (IOException e) {
+            // already gone
+        }
+    }
+
+    private static Path jarOf() {
+        try {
+            Path p = Path.of(Server.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(p) ? p : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static Object stamp(Path jar) {
+        if (jar == null) return null;
+        try {
+            BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+            return List.of(a.fileKey() == null ? "" : a.fileKey(), a.lastModifiedTime(), a.size());
+        } catch (IOException e) {
+            return "gone";
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.nslab.helper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nslab.testkit.Nslab;
+import dev.nslab.testkit.OpenVswitch;
+import dev.nslab.testkit.Sh;
+import dev.nslab.testkit.TestNet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The resident helper for real: its C client (compiled here from the sources), a helper JVM started as a user
+ * starts it, and every answer compared with the same command run in a JVM of its own (stdout, stderr, exit status).
+ * What the helper must not serve (writes, another namespace, another environment, another user) runs on its own,
+ * and says so in the helper's counters.
+ */
+@ExtendWith(OpenVswitch.class)
+class HelperTest {
+    static final TestNet t = new TestNet();
+    static Path dir, client, socket;
+    static long helperPid = -1;
+
+    @BeforeAll
+    static void startHelper() throws Exception {
+        dir = Files.createTempDirectory("nslab-helper-test");
+        client = dir.resolve("nslab-client");
+        Sh.run("cc", "-O2", "-o", client.toString(), "library/src/main/c/nslab-client.c").ok();
+        socket = dir.resolve("h.sock");
+        Files.createDirectories(dir.resolve("state"));
+        Sh.Result r = Sh.run(env(java(HelperMain.class.getName(), "start")), null).ok();
+        assertTrue(r.out().contains("running (pid "), r.out());
+        helperPid = status().path("pid").asLong();
+        Sh.run("ip", "netns", "add", t.n("h")).ok();
+        Sh.run("ip", "-n", t.n("h"), "link", "add", t.n("a"), "type", "veth", "peer", "name", t.n("b")).ok();
+        Sh.run("ip", "-n", t.n("h"), "address", "add", "10.77.0.1/24", "dev", t.n("a")).ok();
+    }
+
+    @AfterAll
+    static void stopHelper() throws Exception {
+        try {
+            if (helperPid > 0) {
+                Sh.run(env(java(HelperMain.class.getName(), "stop")), null);
+                // it was ours: if it did not stop when asked, end it by its pid
+                ProcessHandle.of(helperPid).ifPresent(h -> {
+                    if (!h.onExit().completeOnTimeout(h, 30, TimeUnit.SECONDS).join().isAlive()) return;
+                    h.destroyForcibly();
+                });
+            }
+        } finally {
+            t.close();
+            Sh.run("rm", "-rf", dir.toString());
+        }
+    }
+
+    /** The same command served by the helper and run in its own JVM: identical output and status. */
+    @Test
+    void readCommandsAreServedWithTheSameOutputAndStatus() {
+        List<List<String>> lines = List.of(List.of("netns", "list"), List.of("-j", "link", "show"), List.of("link"),
+                List.of("-n", t.n("h"), "address", "show"), List.of("-n", t.n("h"), "-br", "-j", "-p", "address"),
+                List.of("-n", t.n("h"), "-s", "link", "show", "dev", t.n("a")), List.of("-n", t.n("h"), "route", "show"),
+                List.of("-n", t.n("h"), "link", "show", "dev", "nosuchdev"), List.of("-n", t.n("nosuch"), "link", "show"),
+                List.of("ls"), List.of("status"), List.of("-j", "inventory"));
+        long before = status().path("served").asLong();
+        for (List<String> l : lines) {
+            Sh.Result own = Sh.run(env(java("dev.nslab.cli.Main", l.toArray(String[]::new))), null);
+            Sh.Result served = Sh.run(env(viaClient(l)), null);
+            String what = String.join(" ", l);
+            if (what.contains("inventory")) {
+                // the machine may change between the two runs (other tests); the shape and our namespace must agree
+                assertEquals(own.code(), served.code(), what);
+                assertTrue(served.out().contains(t.n("h")), served.out());
+                continue;
+            }
+            assertEquals(own.out(), served.out(), what);
+            assertEquals(own.err(), served.err(), what);
+            assertEquals(own.code(), served.code(), what);
+        }
+        assertEquals(before + lines.size(), status().path("served").asLong(), "every one of them was served by the helper");
+    }
+
+    @Test
+    void writesAndAbbreviationsRunInTheirOwnJvm() {
+        long declined = status().path("declined").asLong();
+        Sh.run(env(viaClient(List.of("netns", "add", t.n("w")))), null).ok();
+        assertTrue(t.ipNetnsList().contains(t.n("w")), "made by the JVM the client became");
+        // "l s" is "link set" for ip: never taken for a read
+        Sh.Result r = Sh.run(env(viaClient(List.of("l", "s"))), null);
+        assertEquals(255, r.code(), r.err());
+        assertEquals(declined + 2, status().path("declined").asLong());
+        Sh.run("ip", "netns", "del", t.n("w")).ok();
+    }
+
+    @Test
+    void anotherNamespaceOrEnvironmentIsNotServed() {
+        long declined = status().path("declined").asLong();
+        // a client inside the test's namespace sees that namespace's interfaces, not the helper's
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + t.n("h")));
+        cmd.addAll(env(viaClient(List.of("-j", "link", "show"))));
+        Sh.Result r = Sh.run(cmd, null).ok();
+        List<String> names = new ArrayList<>();
+        for (JsonNode l : TestNet.json(r.out())) names.add(l.path("ifname").asText());
+        assertEquals(List.of("lo", t.n("b"), t.n("a")).stream().sorted().toList(), names.stream().sorted().toList());
+        // another state directory is another set of labs
+        List<String> other = new ArrayList<>(env(viaClient(List.of("ls"))));
+        other.add(4, "NSLAB_STATE_DIR=" + dir.resolve("other"));
+        Sh.Result ls = Sh.run(other, null).ok();
+        assertTrue(ls.out().contains(dir.resolve("other").toString()), ls.out());
+        assertEquals(declined + 2, status().path("declined").asLong());
+    }
+
+    @Test
+    void anotherUserCannotConnect() {
+        // the socket is the owner's only: nobody's client falls back (here to echo) without the helper hearing it
+        long served = status().path("served").asLong(), declined = status().path("declined").asLong();
+        Sh.run("chmod", "755", dir.toString()).ok();
+        Sh.Result r = Sh.run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", client.toString(),
+                socket.toString(), "2", "netns", "list", "/bin/echo", "ran on its own"), null).ok();
+        assertEquals("ran on its own\n", r.out());
+        assertEquals(served, status().path("served").asLong());
+        assertEquals(declined, status().path("declined").asLong());
+    }
+
+    @Test
+    void ovsTransactionsAreServedAndDoTheWholeJob() {
+        Nslab.run("ovs", "start"); // the helper serves no command that would start Open vSwitch
+        long served = status().path("served").asLong();
+        String br = t.n("br"), p = t.n("p1"), q = t.n("q1");
+        Sh.run("ip", "link", "add", p, "type", "veth", "peer", "name", q).ok();
+        Sh.run("ip", "link", "set", p, "up").ok();
+        Sh.run(env(viaClient(List.of("ovs", "add-br", br))), null).ok();
+        Sh.run(env(viaClient(List.of("ovs", "add-port", br, p, "tag=7", "--", "set", "port", p, "tag=8"))), null).ok();
+        assertEquals("8", Sh.run("ovs-vsctl", "get", "port", p, "tag").ok().out().trim(), "ovs-vsctl sees the tag");
+        if (Sh.run("sh", "-c", "test -d /sys/module/openvswitch").code() != 0) {
+            // the userspace datapath's part of the job: checksum offload off on the port and its peer, as ethtool says
+            assertTrue(Sh.run("ethtool", "-k", p).ok().out().contains("tx-checksumming: off"), "offload off on " + p);
+            assertTrue(Sh.run("ethtool", "-k", q).ok().out().contains("tx-checksumming: off"), "offload off on " + q);
+        }
+        Sh.Result own = Sh.run(env(java("dev.nslab.cli.Main", "ovs", "list-ports", br)), null);
+        Sh.Result via = Sh.run(env(viaClient(List.of("ovs", "list-ports", br))), null);
+        assertEquals(p + "\n", via.out());
+        assertEquals(own, via);
+        Sh.Result refused = Sh.run(env(viaClient(List.of("ovs", "add-port", t.n("nosuch"), p))), null);
+        assertEquals(Sh.run(env(java("dev.nslab.cli.Main", "ovs", "add-port", t.n("nosuch"), p)), null), refused);
+        assertTrue(refused.code() != 0 && refused.err().startsWith("ovs-vsctl: "), refused.err());
+        Sh.run(env(viaClient(List.of("ovs", "del-br", br))), null).ok();
+        assertEquals(2, Sh.run("ovs-vsctl", "br-exists", br).code(), "the bridge is gone");
+        assertEquals(served + 5, status().path("served").asLong());
+        Sh.run("ip", "link", "del", p).ok();
+    }
+
+    @Test
+    void aSocketOfAnotherUserIsNotAsked() throws Exception {
+        // somebody else's listener where the helper's socket would be: the client must not believe what it says
+        Path open = dir.resolve("open");
+        Files.createDirectories(open);
+        Sh.run("chmod", "777", dir.toString(), open.toString()).ok();
+        Path fake = open.resolve("fake.sock");
+        String server = "import socket,struct\n"
+                + "s=socket.socket(socket.AF_UNIX); s.bind('" + fake + "'); s.listen(1); s.settimeout(60)\n"
+                + "c,_=s.accept()\n"
+                + "try:\n  c.sendall(b'O'+struct.pack('>I',8)+b'spoofed\\n'+b'X'+struct.pack('>I',4)+struct.pack('>I',0))\n"
+                + "except OSError: pass\n";
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", server)
+                .redirectErrorStream(true).start();
+        try {
+            for (int i = 0; i < 500 && !Files.exists(fake) && p.isAlive(); i++) p.waitFor(10, TimeUnit.MILLISECONDS);
+            assertTrue(Files.exists(fake), "the stand-in listener is up");
+            Sh.Result r = Sh.run(List.of(client.toString(), fake.toString(), "2", "netns", "list", "/bin/echo", "ran on its own"), null).ok();
+            assertEquals("ran on its own\n", r.out());
+        } finally {
+            p.destroyForcibly(); // ours, by its handle
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void statusSaysWhatRuns() {
+        JsonNode s = status();
+        assertTrue(s.path("running").asBoolean(), s.toString());
+        assertTrue(ProcessHandle.of(s.path("pid").asLong()).isPresent());
+        assertEquals(socket.toString(), s.path("socket").asText());
+        assertFalse(Sh.run(env(java(HelperMain.class.getName(), "start")), null).ok().out().contains("did not start"));
+        assertEquals(helperPid, status().path("pid").asLong(), "a second start keeps the one that runs");
+    }
+
+    static JsonNode status() {
+        return TestNet.json(Sh.run(env(java(HelperMain.class.getName(), "status", "-j")), null).out());
+    }
+
+    /** The environment of a user of this test's helper: its socket and a state directory of its own. */
+    static List<String> env(List<String> cmd) {
+        List<String> l = new ArrayList<>(List.of("env", "NSLAB_HELPER_SOCKET=" + socket, "NSLAB_STATE_DIR=" + dir.resolve("state"),
+                "NSLAB_HELPER_IDLE=600"));
+        l.addAll(cmd);
+        return l;
+    }
+
+    static List<String> java(String main, String... args) {
+        List<String> l = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main));
+        l.addAll(List.of(args));
+        return l;
+    }
+
+    /** As the launcher does it: the client, the command, and the JVM command it becomes when not served. */
+    static List<String> viaClient(List<String> args) {
+        List<String> l = new ArrayList<>(List.of(client.toString(), socket.toString(), Integer.toString(args.size())));
+        l.addAll(args);
+        l.addAll(java("dev.nslab.cli.Main", args.toArray(String[]::new)));
+        return l;
+    }
+}
