@@ -17,6 +17,7 @@ final class Help {
                        nslab { impair LAB NODE:IFACE [--rate R] [--delay D] [--loss P%]... | cut|mend LAB NODE:IFACE
                                | partition LAB GROUP GROUP... | heal LAB }
                        nslab inventory [--find IFNAME|PID|INODE] | graph [LAB|FILE|--system] [--format dot|mermaid|json|svg]
+                       nslab helper { start | stop | status [-j] }   (a resident JVM for commands typed one at a time)
                 where  OBJECT := { link | address | maddress | route | rule | neighbour | netns | sysctl | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -br[ief] | -s[tatistics] | -h[uman-readable] |
                                     -iec | -o[neline] | -a[ll] | -4 | -6 | -f[amily] inet|inet6 | -force | -b[atch] FILE |

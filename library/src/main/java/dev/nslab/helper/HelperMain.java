@@ -10,10 +10,13 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,13 +52,18 @@ public final class HelperMain {
         String verb = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("status");
         return switch (verb) {
             case "serve" -> {
-                if (answers(socket)) {
-                    System.err.println("nslab helper: already running on " + socket);
-                    yield 1;
-                }
-                Files.deleteIfExists(socket); // nobody answers on it: left by a helper that was killed
                 Files.createDirectories(socket.toAbsolutePath().getParent());
-                new Server(socket, idle()).run();
+                // one helper per socket, also when two are started at once: the second finds the lock taken
+                try (FileChannel lock = FileChannel.open(Path.of(socket + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock held = lock.tryLock()) {
+                    if (held == null || answers(socket)) {
+                        System.err.println("nslab helper: already running on " + socket);
+                        yield 1;
+                    }
+                    Files.deleteIfExists(socket); // nobody answers on it: left by a helper that was killed
+                    new Server(socket, idle()).run();
+                    Files.deleteIfExists(Path.of(socket + ".lock"));
+                }
                 yield 0;
             }
             case "start" -> start(socket);
@@ -79,7 +87,8 @@ public final class HelperMain {
                    nslab helper status [-j]
                    nslab helper serve     run it in the foreground
             Only root's own commands, from the helper's namespaces, with the same NSLAB_*/OVS_* environment, are
-            served; anything else runs in a JVM of its own as before. NSLAB_HELPER=off makes the launcher not ask.
+            served; anything else runs in a JVM of its own as before. NSLAB_HELPER=off makes the launcher not ask;
+            NSLAB_HELPER=auto makes it start a helper when none answers.
             """;
 
     private static Duration idle() {
@@ -102,10 +111,15 @@ public final class HelperMain {
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid"); // out of the terminal's session
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvmOptions());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HelperMain.class.getName(), "serve"));
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
+        for (String o : jvmOptions()) cmd.add(o.startsWith("-XX:AOTCache=") ? "-XX:AOTCache=" + absolute(o.substring(13)) : o);
+        List<String> cp = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) cp.add(absolute(e));
+        cmd.addAll(List.of("-cp", String.join(File.pathSeparator, cp), HelperMain.class.getName(), "serve"));
+        // in "/", as a daemon: it must not keep the user's directory busy, nor read paths against it
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File("/")).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true);
+        pb.environment().put("NSLAB_HELPER_SOCKET", absolute(socket.toString())); // it runs in "/"
+        Process p = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             Map<String, String> st = ask(socket, "ping");
@@ -139,6 +153,8 @@ public final class HelperMain {
         if (cp > 0 && args.contains(HelperMain.class.getName())) return args.subList(0, cp);
         return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss512k", "--enable-native-access=ALL-UNNAMED");
     }
+
+    private static String absolute(String path) { return Path.of(path).toAbsolutePath().normalize().toString(); }
 
     private static int stop(Path socket) throws IOException {
         Map<String, String> st = ask(socket, "ping");
