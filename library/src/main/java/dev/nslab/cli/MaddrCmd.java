@@ -1,6 +1,8 @@
 package dev.nslab.cli;
 
+import dev.nslab.error.KernelException;
 import dev.nslab.net.Family;
+import dev.nslab.net.Link;
 import dev.nslab.net.MulticastAddresses;
 import dev.nslab.net.NsRef;
 
@@ -9,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code nslab maddress show [dev DEV]} (alias {@code maddr}, {@code m}): the multicast addresses, as ip maddr prints them. */
+/**
+ * {@code nslab maddress show [dev DEV] | add|delete LLADDR dev DEV} (alias {@code maddr}, {@code m}): the multicast
+ * addresses, as ip maddr prints and changes them.
+ */
 final class MaddrCmd {
     private final Cli cli;
     private final NsRef ns;
@@ -19,19 +24,71 @@ final class MaddrCmd {
         this.ns = ns;
     }
 
+    private static final String USAGE = "Usage: ip maddr [ add | del ] MULTIADDR dev STRING\n       ip maddr show [ dev STRING ]";
+
     int run(Args a) {
         if (a.more()) {
-            String verb = a.peek();
-            if (verb.equals("add") || verb.equals("delete") || verb.equals("del")) {
-                throw new UsageException("nslab maddr " + verb + " is not supported yet (only show)");
+            // ip's order: add, delete, then list/show/lst, help
+            String verb = a.next();
+            if (Args.matches(verb, "add")) return modify(a, true);
+            if (Args.matches(verb, "delete")) return modify(a, false);
+            if (Args.matches(verb, "help")) throw new UsageException(USAGE);
+            if (!Args.matches(verb, "list") && !Args.matches(verb, "show") && !Args.matches(verb, "lst")) {
+                throw new UsageException("Command \"" + verb + "\" is unknown, try \"ip maddr help\".");
             }
-            if (Args.matches(verb, "show") || Args.matches(verb, "list") || Args.matches(verb, "lst")) a.next();
         }
+        return show(a);
+    }
+
+    /** {@code add|delete [address] LLADDR dev DEV}, worded as ip maddr words it. */
+    private int modify(Args a, boolean join) {
+        String dev = null;
+        byte[] lladdr = null;
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("dev")) {
+                String d = a.value(null);
+                if (dev != null) throw new UsageException("Error: duplicate \"dev\": \"" + d + "\" is the second value.");
+                if (!Link.isValidName(d)) throw new UsageException("Error: argument \"" + d + "\" is wrong: \"dev\" not a valid ifname");
+                dev = d;
+                continue;
+            }
+            if (Args.matches(w, "address")) w = a.value(null);
+            if (Args.matches(w, "help")) throw new UsageException(USAGE);
+            // ip tells a second address by the first one's first byte: one starting with 00 may be given again
+            if (lladdr != null && lladdr[0] != 0) throw new UsageException("Error: duplicate \"address\": \"" + w + "\" is the second value.");
+            lladdr = LinkLayer.parse(w, cli.err);
+            if (lladdr == null) return 1;
+            if (lladdr.length != 6) {
+                cli.err.println("Error: Invalid address length " + lladdr.length + " - must be 6 bytes");
+                return 1;
+            }
+        }
+        if (dev == null) throw new UsageException("Not enough information: \"dev\" is required.");
+        try {
+            cli.handle(ns).setMulticast(dev, lladdr == null ? new byte[0] : lladdr, join);
+        } catch (KernelException e) {
+            cli.err.println("ioctl: " + reason(e));
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The system's words for a refused request (what perror prints after the colon). */
+    private static String reason(KernelException e) {
+        String m = e.getMessage();
+        int b = m.indexOf('[');
+        if (b >= 0 && m.endsWith("]")) m = m.substring(b + 1, m.length() - 1);
+        int c = m.lastIndexOf(": ");
+        return c < 0 ? m : m.substring(c + 2);
+    }
+
+    private int show(Args a) {
         String dev = null;
         while (a.more()) {
             String w = a.next();
             if (w.equals("dev")) w = a.value("dev");
-            else if (Args.matches(w, "help")) throw new UsageException("Usage: ip maddr [ add | del ] MULTIADDR dev STRING\n       ip maddr show [ dev STRING ]");
+            else if (Args.matches(w, "help")) throw new UsageException(USAGE);
             if (dev != null) throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
             dev = w;
         }

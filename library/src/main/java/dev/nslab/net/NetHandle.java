@@ -383,6 +383,22 @@ public final class NetHandle implements AutoCloseable {
         }
     }
 
+    private static final long SIOCADDMULTI = 0x8931, SIOCDELMULTI = 0x8932;
+
+    /**
+     * Joins (or leaves) link-layer multicast address {@code lladdr} on {@code dev}: the SIOCADDMULTI and
+     * SIOCDELMULTI requests, the only way the kernel offers (rtnetlink has none).
+     */
+    public void setMulticast(String dev, byte[] lladdr, boolean join) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ifreq = arena.allocate(40, 8);     // struct ifreq: name[16], then ifr_hwaddr (family 0, data[14])
+            byte[] name = dev.getBytes(StandardCharsets.UTF_8);
+            MemorySegment.copy(name, 0, ifreq, ValueLayout.JAVA_BYTE, 0, Math.min(name.length, 15));
+            MemorySegment.copy(lladdr, 0, ifreq, ValueLayout.JAVA_BYTE, 18, Math.min(lladdr.length, 14));
+            nl.ioctl(join ? SIOCADDMULTI : SIOCDELMULTI, ifreq, dev);
+        }
+    }
+
     // ---- addresses -----------------------------------------------------------------------------------------
 
     /** Every address in the namespace, of one family, or of all ({@code family} null). */

@@ -98,6 +98,52 @@ class IprouteOptionsTest {
         }
     }
 
+    /** maddr add/del: each line by ip and by nslab from the same state, compared with the state it leaves (ip's view). */
+    @Test
+    void multicastAddressesAddedAndDeleted() {
+        List<String> used = List.of("01:00:5e:01:02:03", "33:33:00:00:00:42", "01:00:5e:01:02:05", "10:02:03:04:05:06");
+        Sh.ok("ip", "-n", ns, "maddr", "add", "01:00:5e:01:02:05", "dev", "va"); // present before each line
+        for (String line : List.of("maddr add 01:00:5e:01:02:03 dev va", "maddr add address 33:33:00:00:00:42 dev va",
+                "maddr a 01:00:5e:01:02:03 dev va", "maddr delete 01:00:5e:01:02:05 dev va", "maddr d 01:00:5e:01:02:05 dev va",
+                "maddr del 01:00:5e:09:09:09 dev va", "maddr add 01:zz:5e dev va", "maddr add 1ff:00 dev va",
+                "maddr add 01:00:5e:01:02:03", "maddr add 01:00:5e:01:02:03 dev nosuch", "maddr add 01:00:5e:01:02:03 01:00:5e:01:02:05 dev va",
+                "maddr add 00:00:5e:01:02:03 01:00:5e:01:02:03 dev va", "maddr add 01:00:5e:01:02:03 dev va dev vb",
+                "maddr add 224.1.2.3 dev va", "maddr add 1.2.3 dev va", "maddr add 1.2.3.4.5 dev va", "maddr add 0x1:2 dev va",
+                "maddr add 01:02:03:04:05:06:07 dev va", "maddr add 0x10:2:3:4:5:6 dev va", "maddr add 01:00:5e:01:02:03 dev",
+                "maddr add help", "maddr foo", "maddr add 01:00:5e:01:02:03 dev a/b", "maddr add 33:33:00:00:00:42 dev br0")) {
+            Sh.Result ip = Sh.run(ipLine(line), null);
+            String ipState = Sh.ok("ip", "-n", ns, "maddr", "show");
+            restore(used);
+            List<String> mine = new ArrayList<>(List.of("-n", ns));
+            mine.addAll(Sh.words(line));
+            Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
+            String myState = Sh.ok("ip", "-n", ns, "maddr", "show");
+            restore(used);
+            assertEquals(ip.out(), got.out(), "stdout of: " + line);
+            assertEquals(ip.err(), got.err(), "stderr of: " + line);
+            assertEquals(ip.code(), got.code(), "exit status of: " + line);
+            assertEquals(ipState, myState, "state after: " + line);
+        }
+    }
+
+    private List<String> ipLine(String line) {
+        List<String> ip = new ArrayList<>(List.of("ip", "-n", ns));
+        ip.addAll(Sh.words(line));
+        return ip;
+    }
+
+    /** Back to the state before a line: only 01:00:5e:01:02:05 (once) of the addresses the lines use. */
+    private void restore(List<String> used) {
+        for (String dev : List.of("va", "br0")) {
+            for (String a : used) {
+                for (int i = 0; i < 5 && Sh.run("ip", "-n", ns, "maddr", "del", a, "dev", dev).code() == 0; i++) {
+                    // a joined address counts its joins: leave it as often as it was joined
+                }
+            }
+        }
+        Sh.ok("ip", "-n", ns, "maddr", "add", "01:00:5e:01:02:05", "dev", "va");
+    }
+
     @Test
     void neighbourFiltersByPrefixAndFlushAll() {
         Sh.ok("ip", "-n", ns, "neigh", "add", "10.61.0.5", "lladdr", "02:00:00:00:00:05", "dev", "va", "nud", "reachable");
