@@ -127,9 +127,11 @@ final class Help {
                   [--may-exist] add-br BRIDGE          [--if-exists] del-br BRIDGE
                   list-br                              br-exists BRIDGE (exit 2 if not)
                   [--may-exist] add-port BRIDGE PORT [tag=N] [trunks=N,M] [vlan_mode=MODE]
+                  [--may-exist] [--fake-iface] add-bond BRIDGE PORT IFACE IFACE... [tag=N] [bond_mode=MODE] [lacp=L]
                   [--if-exists] del-port [BRIDGE] PORT list-ports BRIDGE        port-to-br PORT
                   set port PORT tag=N | trunks=N,M | vlan_mode=access|trunk|native-tagged|native-untagged
-                  clear port PORT tag|trunks|vlan_mode get port PORT tag|trunks|vlan_mode
+                                | bond_mode=active-backup|balance-slb|balance-tcp | lacp=active|passive|off
+                  clear port PORT tag|trunks|vlan_mode|bond_mode|lacp   get port PORT COLUMN...
                   set bridge BRIDGE datapath_type=netdev|system               show
                   start | stop | status                Open vSwitch's daemons at their standard locations
                 Without the openvswitch kernel module, new bridges use the userspace datapath (netdev); ports joining

@@ -34,7 +34,7 @@ final class OvsCmd {
     private boolean datapathSaid;
 
     /** One command of the chain with its own options (--may-exist, --if-exists). */
-    private record Command(String name, List<String> args, boolean mayExist, boolean ifExists) { }
+    private record Command(String name, List<String> args, boolean mayExist, boolean ifExists, boolean fakeIface) { }
 
     OvsCmd(Cli cli) {
         this.cli = cli;
@@ -42,6 +42,17 @@ final class OvsCmd {
     }
 
     int run(Args a) {
+        try {
+            return runChecked(a);
+        } catch (UsageException e) {
+            // ovs-vsctl ends every failure, a bad command line too, with status 1
+            cli.out.flush();
+            cli.err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    private int runChecked(Args a) {
         List<String> words = new ArrayList<>(a.rest());
         int i = 0;
         // global options, as ovs-vsctl takes them before the first command
@@ -93,13 +104,14 @@ final class OvsCmd {
                 i++;
                 continue;
             }
-            boolean mayExist = false, ifExists = false;
+            boolean mayExist = false, ifExists = false, fakeIface = false;
             while (i < words.size() && words.get(i).startsWith("--")) {
                 switch (words.get(i)) {
                     case "--may-exist" -> mayExist = true;
                     case "--if-exists" -> ifExists = true;
+                    case "--fake-iface" -> fakeIface = true;
                     case "--" -> { }
-                    default -> throw new UsageException("ovs-vsctl: '" + words.get(i) + "' is not a valid option here (nslab knows --may-exist and --if-exists)");
+                    default -> throw new UsageException("ovs-vsctl: '" + words.get(i) + "' is not a valid option here (nslab knows --may-exist, --if-exists and --fake-iface)");
                 }
                 i++;
             }
@@ -107,7 +119,7 @@ final class OvsCmd {
             String name = words.get(i++);
             List<String> args = new ArrayList<>();
             while (i < words.size() && !words.get(i).equals("--")) args.add(words.get(i++));
-            out.add(new Command(name, args, mayExist, ifExists));
+            out.add(new Command(name, args, mayExist, ifExists, fakeIface));
         }
         return out;
     }
@@ -118,6 +130,7 @@ final class OvsCmd {
             case "init", "show", "list-br" -> new int[] {0, 0};
             case "add-br", "del-br", "br-exists", "list-ports", "port-to-br" -> new int[] {1, 1};
             case "add-port" -> new int[] {2, Integer.MAX_VALUE};
+            case "add-bond" -> new int[] {4, Integer.MAX_VALUE};
             case "del-port" -> new int[] {1, 2};
             case "set", "get" -> new int[] {3, Integer.MAX_VALUE};
             case "clear" -> new int[] {3, Integer.MAX_VALUE};
@@ -250,6 +263,21 @@ final class OvsCmd {
                     txn = txn == null ? ovs.begin() : txn;
                     txn.addPort(x.get(0), deviceName(x.get(1), "port"), portConfig(x.subList(2, x.size())), c.mayExist());
                 }
+                case "add-bond" -> {
+                    // as ovs-vsctl: the interfaces run up to the first word with '=', the settings follow
+                    int n = x.size() - 2;
+                    for (int k = 2; k < x.size(); k++) {
+                        if (x.get(k).contains("=")) {
+                            n = k - 2;
+                            break;
+                        }
+                    }
+                    if (n < 2) throw new OvsdbException("add-bond requires at least 2 interfaces, but only " + n + " were specified", "refused", x.get(1));
+                    List<String> ifaces = new ArrayList<>();
+                    for (String f : x.subList(2, 2 + n)) ifaces.add(deviceName(f, "interface"));
+                    txn = txn == null ? ovs.begin() : txn;
+                    txn.addBond(x.get(0), x.get(1), ifaces, portConfig(x.subList(2 + n, x.size())), c.mayExist(), c.fakeIface());
+                }
                 case "del-port" -> (txn = txn == null ? ovs.begin() : txn)
                         .delPort(x.size() == 2 ? x.get(0) : null, x.getLast(), c.ifExists());
                 case "set" -> {
@@ -309,8 +337,10 @@ final class OvsCmd {
                     case "tag" -> c.withTag(v.equals("[]") ? null : vlan(v, col));
                     case "trunks" -> c.withTrunks(vlans(v));
                     case "vlan_mode" -> c.withVlanMode(v);
+                    case "bond_mode" -> c.withBondMode(unquote(v));
+                    case "lacp" -> c.withLacp(unquote(v));
                     default -> throw new UsageException("ovs-vsctl: Port does not contain a column whose name matches \"" + col
-                            + "\" (nslab sets tag, trunks and vlan_mode)");
+                            + "\" (nslab sets tag, trunks, vlan_mode, bond_mode and lacp)");
                 };
             } catch (IllegalArgumentException e) {
                 throw new UsageException("ovs-vsctl: " + e.getMessage());
@@ -410,9 +440,11 @@ final class OvsCmd {
                 case "tag" -> p.tag() == null ? List.of() : p.tag();
                 case "trunks" -> p.trunks();
                 case "vlan_mode" -> p.vlanMode() == null ? List.of() : p.vlanMode();
+                case "bond_mode" -> p.bondMode() == null ? List.of() : p.bondMode();
+                case "lacp" -> p.lacp() == null ? List.of() : p.lacp();
                 case "name" -> p.name();
                 case "_uuid" -> p.uuid();
-                default -> throw new UsageException("ovs-vsctl: nslab reads tag, trunks, vlan_mode, name and _uuid of a port, not \"" + col + "\"");
+                default -> throw new UsageException("ovs-vsctl: nslab reads tag, trunks, vlan_mode, bond_mode, lacp, name and _uuid of a port, not \"" + col + "\"");
             });
         }
         return out;

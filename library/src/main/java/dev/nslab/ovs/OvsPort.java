@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A row of the Port table. {@code tag} is the access VLAN (null: none), {@code trunks} the VLANs a trunk carries
- * (empty: all), {@code vlanMode} null when unset (OVS then derives it from tag and trunks).
+ * (empty: all), {@code vlanMode} null when unset (OVS then derives it from tag and trunks). A bond has several
+ * interfaces; {@code bondMode} and {@code lacp} are null when unset.
  */
 public record OvsPort(String uuid, String name, Integer tag, List<Integer> trunks, String vlanMode,
-                      List<OvsInterface> interfaces, Map<String, String> externalIds) { }
+                      List<OvsInterface> interfaces, Map<String, String> externalIds, String bondMode, String lacp) { }

@@ -24,6 +24,8 @@ public final class OvsTransaction {
     private final Map<String, BridgeRef> bridges = new LinkedHashMap<>();
     /** Port name to the bridge it is on and its row reference; inserted rows are kept to fold later settings in. */
     private final Map<String, PortRef> ports = new LinkedHashMap<>();
+    /** Port name to the names of its interfaces (one, or a bond's several). */
+    private final Map<String, List<String>> portInterfaces = new LinkedHashMap<>();
     private final Set<String> addedInterfaces = new LinkedHashSet<>();
     private final Set<String> userspacePorts = new LinkedHashSet<>();
     private int named;
@@ -47,6 +49,7 @@ public final class OvsTransaction {
             bridges.put(b.name(), new BridgeRef(Values.uuidRef(b.uuid()), b.datapathType(), null));
             for (OvsPort p : b.ports()) {
                 ports.put(p.name(), new PortRef(b.name(), Values.uuidRef(p.uuid()), null));
+                portInterfaces.put(p.name(), p.interfaces().stream().map(OvsInterface::name).toList());
                 for (OvsInterface i : p.interfaces()) interfaces.put(i.name(), new IfaceRef(Values.uuidRef(i.uuid()), null));
             }
         }
@@ -104,7 +107,11 @@ public final class OvsTransaction {
         }
         ops.add(mutate("Open_vSwitch", null, "bridges", "delete", Values.setOf(List.of(b.ref()))));
         bridges.remove(name);
-        ports.values().removeIf(p -> p.bridge().equals(name));
+        ports.entrySet().removeIf(e -> {
+            if (!e.getValue().bridge().equals(name)) return false;
+            portInterfaces.remove(e.getKey());
+            return true;
+        });
         return this;
     }
 
@@ -214,12 +221,8 @@ public final class OvsTransaction {
                 throw refused("\"--may-exist add-port " + bridge + " " + port + "\" but " + port + " is actually attached to bridge "
                         + existing.bridge(), port);
             }
-            throw refused("cannot create a port named " + port + " because a port named " + port
-                    + " already exists on bridge " + existing.bridge(), port);
         }
-        if (bridges.containsKey(port)) {
-            throw refused("cannot create a port named " + port + " because a bridge named " + port + " already exists", port);
-        }
+        conflict(port, "cannot create a port named " + port);
         String iface = newName(), pname = newName();
         ObjectNode ifRow = ovs.mapper().createObjectNode().put("name", port);
         ops.add(insert("Interface", iface, ifRow));
@@ -232,9 +235,74 @@ public final class OvsTransaction {
         if (b.insertRow() != null) ((ArrayNode) b.insertRow().get("ports").get(1)).add(Values.namedRef(pname));
         else ops.add(mutate("Bridge", b.ref(), "ports", "insert", Values.setOf(List.of(Values.namedRef(pname)))));
         ports.put(port, new PortRef(bridge, Values.namedRef(pname), row));
+        portInterfaces.put(port, List.of(port));
         addedInterfaces.add(port);
         if ("netdev".equals(b.datapathType())) userspacePorts.add(port);
         return this;
+    }
+
+    /**
+     * {@code add-bond BR PORT IFACE IFACE... [settings]}: a port with several system interfaces (a bond, which
+     * ovs-vswitchd runs itself, on either datapath). With {@code mayExist}, an existing port of that bridge with exactly
+     * those interfaces is left as it is.
+     */
+    public OvsTransaction addBond(String bridge, String port, List<String> ifaceNames, PortConfig config, boolean mayExist, boolean fakeIface) {
+        BridgeRef b = bridges.get(bridge);
+        if (b == null) throw refused("no bridge named " + bridge, bridge);
+        PortRef existing = ports.get(port);
+        if (mayExist && existing != null) {
+            if (!existing.bridge().equals(bridge)) {
+                throw refused("\"--may-exist add-bond " + bridge + " " + port + "\" but " + port + " is actually attached to bridge "
+                        + existing.bridge(), port);
+            }
+            java.util.TreeSet<String> want = new java.util.TreeSet<>(ifaceNames), have = new java.util.TreeSet<>(portInterfaces.getOrDefault(port, List.of()));
+            if (!want.equals(have)) {
+                throw refused("\"--may-exist add-bond " + bridge + " " + port + " " + String.join(" ", ifaceNames) + "\" but " + port
+                        + " actually has interface(s) " + String.join(", ", have), port);
+            }
+            return this;
+        }
+        conflict(port, "cannot create a port named " + port);
+        for (String i : ifaceNames) conflict(i, "cannot create an interface named " + i);
+        ArrayNode refs = ovs.mapper().createArrayNode();
+        for (String i : ifaceNames) {
+            String iface = newName();
+            ObjectNode ifRow = ovs.mapper().createObjectNode().put("name", i);
+            ops.add(insert("Interface", iface, ifRow));
+            interfaces.put(i, new IfaceRef(Values.namedRef(iface), ifRow));
+            refs.add(Values.namedRef(iface));
+        }
+        String pname = newName();
+        ObjectNode row = ovs.mapper().createObjectNode().put("name", port);
+        row.set("interfaces", Values.setOf(List.copyOf(iterable(refs))));
+        if (fakeIface) row.put("bond_fake_iface", true);
+        apply(row, config);
+        ops.add(insert("Port", pname, row));
+        if (b.insertRow() != null) ((ArrayNode) b.insertRow().get("ports").get(1)).add(Values.namedRef(pname));
+        else ops.add(mutate("Bridge", b.ref(), "ports", "insert", Values.setOf(List.of(Values.namedRef(pname)))));
+        ports.put(port, new PortRef(bridge, Values.namedRef(pname), row));
+        portInterfaces.put(port, List.copyOf(ifaceNames));
+        addedInterfaces.addAll(ifaceNames);
+        if ("netdev".equals(b.datapathType())) userspacePorts.addAll(ifaceNames);
+        return this;
+    }
+
+    private static List<JsonNode> iterable(ArrayNode a) {
+        List<JsonNode> l = new ArrayList<>();
+        a.forEach(l::add);
+        return l;
+    }
+
+    /** ovs-vsctl's check_conflicts: a bridge, port or interface of that name already there. */
+    private void conflict(String name, String what) {
+        if (bridges.containsKey(name)) throw refused(what + " because a bridge named " + name + " already exists", name);
+        PortRef p = ports.get(name);
+        if (p != null) throw refused(what + " because a port named " + name + " already exists on bridge " + p.bridge(), name);
+        for (var e : portInterfaces.entrySet()) {
+            if (e.getValue().contains(name)) {
+                throw refused(what + " because an interface named " + name + " already exists on bridge " + ports.get(e.getKey()).bridge(), name);
+            }
+        }
     }
 
     /** {@code del-port [BR] PORT}. */
@@ -254,6 +322,7 @@ public final class OvsTransaction {
         }
         ops.add(mutate("Bridge", bridges.get(p.bridge()).ref(), "ports", "delete", Values.setOf(List.of(p.ref()))));
         ports.remove(port);
+        portInterfaces.remove(port);
         return this;
     }
 
@@ -272,8 +341,8 @@ public final class OvsTransaction {
 
     /** {@code clear port PORT COLUMN}: tag, trunks or vlan_mode back to empty. */
     public OvsTransaction clearPort(String port, String column) {
-        if (!List.of("tag", "trunks", "vlan_mode").contains(column)) {
-            throw refused("Port does not contain a column whose name matches \"" + column + "\" (nslab handles tag, trunks, vlan_mode)", column);
+        if (!List.of("tag", "trunks", "vlan_mode", "bond_mode", "lacp").contains(column)) {
+            throw refused("Port does not contain a column whose name matches \"" + column + "\" (nslab handles tag, trunks, vlan_mode, bond_mode, lacp)", column);
         }
         PortRef p = portRef(port);
         if (p.insertRow() != null) p.insertRow().set(column, Values.emptySet());
@@ -318,6 +387,8 @@ public final class OvsTransaction {
         if (c.tag() != null) row.put("tag", c.tag());
         if (c.trunks() != null) row.set("trunks", Values.intSet(c.trunks()));
         if (c.vlanMode() != null) row.put("vlan_mode", c.vlanMode());
+        if (c.bondMode() != null) row.put("bond_mode", c.bondMode());
+        if (c.lacp() != null) row.put("lacp", c.lacp());
     }
 
     private String newName() { return "row" + (named++); }

@@ -277,4 +277,67 @@ class OvsSwitchTest {
         assertEquals(t.n("xbr"), vsctl("list-br").lines().filter(b -> b.equals(t.n("xbr"))).findFirst().orElse(""), "the bridge stays");
         assertEquals("", vsctl("list-ports", t.n("xbr")), "the lab's ports went with the lab");
     }
+
+    /**
+     * add-bond (and the bond's settings through set, get, clear) run once by ovs-vsctl and once by nslab from the same
+     * state: each line's output and status, and the bridge as ovs-vsctl shows it after each line, compared.
+     */
+    @Test
+    @Order(8)
+    void bondsAsOvsVsctlMakesThem() {
+        for (String d : List.of("m1", "m2", "m3")) {
+            Sh.run("ip", "link", "add", t.n(d), "type", "veth", "peer", "name", t.n(d + "p")).ok();
+            Sh.run("ip", "link", "set", t.n(d), "up").ok();
+        }
+        List<String> lines = List.of("add-bond @b @bo @m1", "add-bond @b @bo @m1 tag=5",
+                "add-bond @b @bo @m1 @m2 bond_mode=balance-slb lacp=active tag=5", "add-bond @b @b1 @m1 @m3",
+                "add-bond @b @bo @m3 @m2", "--may-exist add-bond @b @bo @m1 @m2", "--may-exist add-bond @b @bo @m1 @m3",
+                "add-bond @b @b2 @m3 @m3p bond_mode=foo", "add-bond @b @b2 @m3 @m3p lacp=sometimes", "add-bond @b @b @m3 @m3p",
+                "add-port @b @m1", "add-bond @nosuch @b3 @m3 @m3p", "set port @bo bond_mode=active-backup", "get port @bo bond_mode lacp",
+                "clear port @bo lacp", "del-port @b @bo", "add-bond @b @bo @m2 @m1 -- set port @bo lacp=passive", "get port @bo lacp tag");
+        List<String> byOvs = record(lines, true), byNslab = record(lines, false);
+        for (int i = 0; i < lines.size(); i++) assertEquals(byOvs.get(i), byNslab.get(i), "after: " + lines.get(i));
+    }
+
+    /** Each line's output and status, then the bridge's block of ovs-vsctl show with its ports in name order. */
+    private List<String> record(List<String> lines, boolean ovsVsctl) {
+        vsctl("add-br", t.n("b"), "--", "set", "bridge", t.n("b"), "datapath_type=netdev");
+        List<String> out = new ArrayList<>();
+        try {
+            for (String line : lines) {
+                List<String> words = new ArrayList<>();
+                for (String w : Sh.words(line)) words.add(w.startsWith("@") ? t.n(w.substring(1)) : w.replace("@", t.prefix));
+                String said;
+                if (ovsVsctl) {
+                    List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
+                    cmd.addAll(words);
+                    Sh.Result r = Sh.run(cmd, null);
+                    said = r.out() + r.err() + "exit " + r.code();
+                } else {
+                    List<String> cmd = new ArrayList<>(List.of("ovs"));
+                    cmd.addAll(words);
+                    Nslab.Out r = Nslab.run(cmd.toArray(String[]::new));
+                    said = r.out() + r.err() + "exit " + r.code();
+                }
+                out.add(said + "\n" + bridgeBlock(t.n("b")));
+            }
+        } finally {
+            vsctl("--if-exists", "del-br", t.n("b"));
+        }
+        return out;
+    }
+
+    private static String bridgeBlock(String bridge) {
+        List<List<String>> ports = new ArrayList<>();
+        boolean in = false;
+        for (String l : vsctl("show").split("\n")) {
+            if (l.startsWith("    Bridge ")) in = l.equals("    Bridge " + bridge) || l.equals("    Bridge \"" + bridge + "\"");
+            else if (!l.startsWith("        ")) in = false;
+            else if (in && l.startsWith("        Port ")) ports.add(new ArrayList<>(List.of(l)));
+            else if (in && !ports.isEmpty() && l.startsWith("            ")) ports.getLast().add(l);
+        }
+        // ovs-vsctl lists ports and a bond's interfaces in UUID order, which differs run by run
+        return ports.stream().map(p -> p.getFirst() + "\n" + p.subList(1, p.size()).stream().sorted().reduce("", (a, b) -> a + b + "\n"))
+                .sorted().reduce("", String::concat);
+    }
 }
