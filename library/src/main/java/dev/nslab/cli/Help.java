@@ -133,6 +133,8 @@ final class Help {
                                 | bond_mode=active-backup|balance-slb|balance-tcp | lacp=active|passive|off
                   clear port PORT tag|trunks|vlan_mode|bond_mode|lacp   get port PORT COLUMN...
                   set bridge BRIDGE datapath_type=netdev|system               show
+                  [--columns=C,...] list TABLE [RECORD...]   [--columns=C,...] find TABLE [COL[:KEY]=VALUE]...
+                  get TABLE RECORD COL[:KEY]...          (--bare: values only)
                   start | stop | status                Open vSwitch's daemons at their standard locations
                 Without the openvswitch kernel module, new bridges use the userspace datapath (netdev); ports joining
                 such a bridge get TX checksum offload turned off on their veth pair, so TCP works (-v says where).

@@ -30,11 +30,14 @@ final class OvsCmd {
     private Duration timeout = Duration.ofSeconds(30);
     private boolean noWait;
     private boolean verbose;
+    /** --bare (values only) and --no-headings, for list, find and get. */
+    private boolean bare, noHeadings;
     private Path socket;
     private boolean datapathSaid;
 
     /** One command of the chain with its own options (--may-exist, --if-exists). */
-    private record Command(String name, List<String> args, boolean mayExist, boolean ifExists, boolean fakeIface) { }
+    /** One command of a chain; {@code columns} is --columns=A,B (null: all). */
+    private record Command(String name, List<String> args, boolean mayExist, boolean ifExists, boolean fakeIface, List<String> columns) { }
 
     OvsCmd(Cli cli) {
         this.cli = cli;
@@ -58,8 +61,12 @@ final class OvsCmd {
         // global options, as ovs-vsctl takes them before the first command
         while (i < words.size() && words.get(i).startsWith("-") && !words.get(i).equals("--")) {
             String o = words.get(i);
-            if (o.equals("--may-exist") || o.equals("--if-exists")) break; // a command option
+            if (o.equals("--may-exist") || o.equals("--if-exists") || o.equals("--fake-iface") || o.startsWith("--columns=")) break; // a command option
             if (o.equals("--no-wait")) noWait = true;
+            else if (o.equals("--bare")) bare = true;
+            else if (o.equals("--no-headings")) noHeadings = true;
+            else if (o.equals("--format=list") || o.equals("-flist") || o.equals("--data=string") || o.equals("-dstring")) { }
+            else if (o.equals("--data=bare") || o.equals("-dbare")) bare = true;
             else if (o.equals("-v") || o.equals("--verbose")) verbose = true;
             else if (o.equals("-j") || o.equals("--json") || o.equals("--format=json") || o.equals("-fjson")) cli.json = true;
             else if (o.startsWith("--timeout=") || o.startsWith("-t")) timeout = Duration.ofSeconds(seconds(o.replaceFirst("^(--timeout=|-t)", ""), o));
@@ -105,7 +112,12 @@ final class OvsCmd {
                 continue;
             }
             boolean mayExist = false, ifExists = false, fakeIface = false;
+            List<String> columns = null;
             while (i < words.size() && words.get(i).startsWith("--")) {
+                if (words.get(i).startsWith("--columns=")) {
+                    columns = List.of(words.get(i++).substring("--columns=".length()).split(","));
+                    continue;
+                }
                 switch (words.get(i)) {
                     case "--may-exist" -> mayExist = true;
                     case "--if-exists" -> ifExists = true;
@@ -119,7 +131,7 @@ final class OvsCmd {
             String name = words.get(i++);
             List<String> args = new ArrayList<>();
             while (i < words.size() && !words.get(i).equals("--")) args.add(words.get(i++));
-            out.add(new Command(name, args, mayExist, ifExists, fakeIface));
+            out.add(new Command(name, args, mayExist, ifExists, fakeIface, columns));
         }
         return out;
     }
@@ -131,6 +143,7 @@ final class OvsCmd {
             case "add-br", "del-br", "br-exists", "list-ports", "port-to-br" -> new int[] {1, 1};
             case "add-port" -> new int[] {2, Integer.MAX_VALUE};
             case "add-bond" -> new int[] {4, Integer.MAX_VALUE};
+            case "list", "find" -> new int[] {1, Integer.MAX_VALUE};
             case "del-port" -> new int[] {1, 2};
             case "set", "get" -> new int[] {3, Integer.MAX_VALUE};
             case "clear" -> new int[] {3, Integer.MAX_VALUE};
@@ -197,6 +210,7 @@ final class OvsCmd {
     private int execute(Ovs ovs, List<Command> cmds) {
         OvsState state = ovs.state();
         OvsTransaction txn = null;
+        OvsRecords records = null;
         List<String> text = new ArrayList<>();
         List<Object> json = new ArrayList<>();
         int status = 0;
@@ -229,10 +243,18 @@ final class OvsCmd {
                     json.add(b);
                 }
                 case "get" -> {
-                    for (Object v : get(state, x)) {
-                        text.add(v instanceof String s ? s : Json.write(v, false).replace(",", ", "));
+                    if (records == null) records = new OvsRecords(ovs);
+                    for (String v : records.get(x.get(0), x.get(1), x.subList(2, x.size()), bare)) {
+                        text.add(v);
                         json.add(v);
                     }
+                }
+                case "list", "find" -> {
+                    if (records == null) records = new OvsRecords(ovs);
+                    String out = c.name().equals("list") ? records.list(x.getFirst(), x.subList(1, x.size()), c.columns(), bare, !noHeadings)
+                            : records.find(x.getFirst(), x.subList(1, x.size()), c.columns(), bare, !noHeadings);
+                    if (!out.isEmpty()) text.add(out.substring(0, out.length() - 1));
+                    json.add(out);
                 }
                 case "get-controller" -> {
                     List<String> targets = bridge(state, x.getFirst()).controllers().stream().sorted().toList();
@@ -414,40 +436,6 @@ final class OvsCmd {
 
     private static String unquote(String v) {
         return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
-    }
-
-    private static List<Object> get(OvsState state, List<String> x) {
-        String table = x.get(0), record = x.get(1);
-        List<Object> out = new ArrayList<>();
-        if (table.equalsIgnoreCase("bridge")) {
-            OvsBridge b = bridge(state, record);
-            for (String col : x.subList(2, x.size())) {
-                out.add(switch (col) {
-                    case "name" -> b.name();
-                    case "datapath_type" -> b.datapathType().isEmpty() ? "\"\"" : b.datapathType();
-                    case "fail_mode" -> b.failMode() == null ? List.of() : b.failMode();
-                    case "_uuid" -> b.uuid();
-                    default -> throw new UsageException("ovs-vsctl: nslab reads name, datapath_type, fail_mode and _uuid of a bridge, not \"" + col + "\"");
-                });
-            }
-            return out;
-        }
-        table(table, "port", "bridge");
-        OvsPort p = state.bridgeOfPort(record).flatMap(b -> b.port(record))
-                .orElseThrow(() -> new OvsdbException("no row \"" + record + "\" in table Port", "refused", record));
-        for (String col : x.subList(2, x.size())) {
-            out.add(switch (col) {
-                case "tag" -> p.tag() == null ? List.of() : p.tag();
-                case "trunks" -> p.trunks();
-                case "vlan_mode" -> p.vlanMode() == null ? List.of() : p.vlanMode();
-                case "bond_mode" -> p.bondMode() == null ? List.of() : p.bondMode();
-                case "lacp" -> p.lacp() == null ? List.of() : p.lacp();
-                case "name" -> p.name();
-                case "_uuid" -> p.uuid();
-                default -> throw new UsageException("ovs-vsctl: nslab reads tag, trunks, vlan_mode, bond_mode, lacp, name and _uuid of a port, not \"" + col + "\"");
-            });
-        }
-        return out;
     }
 
     /** The layout of ovs-vsctl show (bridges and ports in UUID order, as it lists them). */

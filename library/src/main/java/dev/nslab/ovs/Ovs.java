@@ -99,6 +99,20 @@ public final class Ovs implements AutoCloseable {
                 root.path("cur_cfg").asLong(), root.path("next_cfg").asLong(), bs);
     }
 
+    /** The database's schema (get_schema). */
+    public OvsSchema schema() {
+        return OvsSchema.parse(rpc.call("get_schema", mapper.createArrayNode().add(DB)));
+    }
+
+    /** Every row of {@code table}, with {@code _uuid} and all columns, in RFC 7047 notation. */
+    public List<JsonNode> rows(String table) {
+        ObjectNode op = mapper.createObjectNode().put("op", "select").put("table", table);
+        op.putArray("where");
+        List<JsonNode> out = new java.util.ArrayList<>();
+        transact(mapper.createArrayNode().add(op)).get(0).path("rows").forEach(out::add);
+        return out;
+    }
+
     /** Starts a transaction against the current state. */
     public OvsTransaction begin() { return new OvsTransaction(this, state()); }
 

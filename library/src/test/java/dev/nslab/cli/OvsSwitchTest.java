@@ -340,4 +340,44 @@ class OvsSwitchTest {
         return ports.stream().map(p -> p.getFirst() + "\n" + p.subList(1, p.size()).stream().sorted().reduce("", (a, b) -> a + b + "\n"))
                 .sorted().reduce("", String::concat);
     }
+
+    /**
+     * list, find and get over the database's own schema, against ovs-vsctl on the same database: records named as
+     * ovs-vsctl names them, --columns, --bare, map keys, and the refusals. Several rows are compared as a set
+     * (ovs-vsctl lists them in its hash table's order).
+     */
+    @Test
+    @Order(9)
+    void listFindAndGetAsOvsVsctlPrintThem() {
+        for (String d : List.of("l1", "l2")) Sh.run("ip", "link", "add", t.n(d), "type", "veth", "peer", "name", t.n(d + "p")).ok();
+        vsctl("add-br", t.n("lb"), "--", "set", "bridge", t.n("lb"), "datapath_type=netdev", "external-ids:who=me",
+                "other-config:hwaddr=aa:bb:cc:dd:ee:01", "--", "add-port", t.n("lb"), t.n("l1"), "tag=10", "--", "add-bond", t.n("lb"),
+                t.n("lo"), t.n("l2"), t.n("l2p"), "bond_mode=balance-slb", "--", "add-port", t.n("lb"), t.n("li"), "--", "set",
+                "interface", t.n("li"), "type=internal");
+        for (String line : List.of("list bridge @lb", "list port @l1", "list port @lo", "--columns=name,tag list port @l1",
+                "--columns=name,type,options,external_ids list interface @li", "--bare --columns=_uuid,name find port name=@l1",
+                "--bare --columns=name find port tag=10", "--columns=name,bond_mode find port bond_mode=balance-slb", "list open_vswitch .",
+                "--columns=name,interfaces list Port @lo", "get interface @l1 name", "get port @l1 tag", "get bridge @lb external_ids:who",
+                "get bridge @lb other-config:hwaddr", "get bridge @lb external_ids:nosuch", "get bridge @lb datapath_type fail_mode",
+                "--bare get port @l1 tag", "get port @lo bond_mode", "get Open_vSwitch . ovs_version", "list nosuchtable",
+                "list bridge @nosuch", "--columns=nosuch list bridge @lb", "--columns=name list br @lb", "find port tag",
+                "--columns=name find interface type=internal", "--columns=name,tag find port tag!=10")) {
+            List<String> words = new ArrayList<>();
+            for (String w : Sh.words(line)) words.add(w.replace("@", t.prefix));
+            List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
+            cmd.addAll(words);
+            Sh.Result want = Sh.run(cmd, null);
+            List<String> mine = new ArrayList<>(List.of("ovs"));
+            mine.addAll(words);
+            Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
+            assertEquals(records(want.out()), records(got.out()), "stdout of: " + line);
+            assertEquals(want.err(), got.err(), "stderr of: " + line);
+            assertEquals(want.code(), got.code(), "exit status of: " + line);
+        }
+    }
+
+    /** The records of list/find output, as a sorted list (a single record stays as it is). */
+    private static List<String> records(String out) {
+        return java.util.Arrays.stream(out.replaceAll("\n+$", "").split("\n\n")).sorted().toList();
+    }
 }

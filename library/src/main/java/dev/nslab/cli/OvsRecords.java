@@ -1,0 +1,272 @@
+package dev.nslab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nslab.ovs.Datum;
+import dev.nslab.ovs.Ovs;
+import dev.nslab.ovs.OvsSchema;
+import dev.nslab.ovs.OvsdbException;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ovs-vsctl's database commands over any table: {@code list TABLE [RECORD...]}, {@code find TABLE [COLUMN[:KEY]=VALUE...]},
+ * {@code get TABLE RECORD COLUMN[:KEY]...}, with {@code --columns}, {@code --bare} and {@code --no-headings}. Records
+ * are named as ovs-vsctl names them (a bridge, port, interface or mirror by name, the Open_vSwitch row as ".", a
+ * controller, NetFlow, sFlow or IPFIX row by its bridge, a QoS row by its port, a manager by its target) or by UUID
+ * (whole, or a unique prefix of at least 4 characters).
+ */
+final class OvsRecords {
+    /** How rows of a table are named: by a column of their own, or through a column of a row of another table. */
+    private record RowId(String table, String nameColumn, String refColumn) { }
+
+    private static final Map<String, List<RowId>> IDS = Map.ofEntries(
+            Map.entry("Bridge", List.of(new RowId("Bridge", "name", null))),
+            Map.entry("Controller", List.of(new RowId("Bridge", "name", "controller"))),
+            Map.entry("Interface", List.of(new RowId("Interface", "name", null))),
+            Map.entry("Mirror", List.of(new RowId("Mirror", "name", null))),
+            Map.entry("Manager", List.of(new RowId("Manager", "target", null))),
+            Map.entry("NetFlow", List.of(new RowId("Bridge", "name", "netflow"))),
+            Map.entry("Open_vSwitch", List.of(new RowId("Open_vSwitch", null, null))),
+            Map.entry("Port", List.of(new RowId("Port", "name", null))),
+            Map.entry("QoS", List.of(new RowId("Port", "name", "qos"))),
+            Map.entry("SSL", List.of(new RowId("Open_vSwitch", null, "ssl"))),
+            Map.entry("sFlow", List.of(new RowId("Bridge", "name", "sflow"))),
+            Map.entry("Flow_Table", List.of(new RowId("Flow_Table", "name", null))),
+            Map.entry("IPFIX", List.of(new RowId("Bridge", "name", "ipfix"))),
+            Map.entry("AutoAttach", List.of(new RowId("Bridge", "name", "auto_attach"))));
+
+    /** ovs-vsctl's list of comparison operators, as its error names them (nslab compares with = and != only). */
+    private static final String OPERATORS = "\"=\", \"!=\", \"<\", \">\", \"<=\", \">=\", \"{=}\", \"{!=}\", \"{<}\", \"{>}\", \"{<=}\", \"{>=}\", \"{in}\", or \"{not-in}\"";
+
+    private final Ovs ovs;
+    private final OvsSchema schema;
+    private final Map<String, List<JsonNode>> rows = new HashMap<>();
+
+    OvsRecords(Ovs ovs) {
+        this.ovs = ovs;
+        this.schema = ovs.schema();
+    }
+
+    /** Table output in ovs-vsctl's list format: "COLUMN (to 20) : VALUE" per line, a blank line between records. */
+    String list(String tableName, List<String> records, List<String> columns, boolean bare, boolean headings) {
+        OvsSchema.Table t = schema.table(tableName);
+        List<JsonNode> chosen = new ArrayList<>();
+        if (records.isEmpty()) chosen.addAll(byUuid(rowsOf(t.name())));
+        else for (String r : records) chosen.add(row(t, r));
+        return print(t, chosen, columns, bare, headings);
+    }
+
+    /** The rows whose columns (or map keys) equal the values given (=) or differ from them (!=). */
+    String find(String tableName, List<String> conditions, List<String> columns, boolean bare, boolean headings) {
+        OvsSchema.Table t = schema.table(tableName);
+        List<JsonNode> chosen = new ArrayList<>();
+        for (JsonNode r : byUuid(rowsOf(t.name()))) {
+            boolean all = true;
+            for (String c : conditions) all &= matches(t, r, c);
+            if (all) chosen.add(r);
+        }
+        return print(t, chosen, columns, bare, headings);
+    }
+
+    /** One line per COLUMN[:KEY], as ovs-vsctl get prints them. */
+    List<String> get(String tableName, String record, List<String> columns, boolean bare) {
+        OvsSchema.Table t = schema.table(tableName);
+        JsonNode r = row(t, record);
+        List<String> out = new ArrayList<>();
+        for (String spec : columns) {
+            int colon = spec.indexOf(':');
+            String col = column(t, colon < 0 ? spec : spec.substring(0, colon));
+            OvsSchema.Type type = type(t, col);
+            if (colon < 0) {
+                out.add(Datum.text(r.path(col), type, bare));
+                continue;
+            }
+            String key = spec.substring(colon + 1);
+            if (!type.isMap()) throw new OvsdbException("cannot specify key to get for non-map column " + col, "refused", col);
+            String value = null;
+            for (String[] kv : pairs(r.path(col))) if (kv[0].equals(unquote(key))) value = kv[1];
+            if (value == null) throw new OvsdbException("no key \"" + unquote(key) + "\" in " + t.name() + " record \"" + record + "\" column " + col, "refused", key);
+            OvsSchema.Type v = new OvsSchema.Type(type.value(), null, 1, 1);
+            out.add(Datum.text(r.path(col).get(1).get(index(r.path(col), unquote(key))).get(1), v, bare));
+        }
+        return out;
+    }
+
+    private String print(OvsSchema.Table t, List<JsonNode> chosen, List<String> columns, boolean bare, boolean headings) {
+        List<String> cols = new ArrayList<>();
+        if (columns == null) {
+            cols.add("_uuid");
+            cols.addAll(t.columns().keySet());
+        } else {
+            for (String c : columns) cols.add(column(t, c));
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < chosen.size(); i++) {
+            if (i > 0) b.append('\n');
+            for (String c : cols) {
+                if (headings && !bare) b.append(String.format("%-20s: ", c));
+                b.append(Datum.text(chosen.get(i).path(c), type(t, c), bare)).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static List<JsonNode> byUuid(List<JsonNode> rows) {
+        // ovs-vsctl lists rows in the order of its in-memory hash table; the stable order here is the UUIDs'
+        List<JsonNode> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparing(r -> uuid(r.path("_uuid"))));
+        return sorted;
+    }
+
+    private List<JsonNode> rowsOf(String table) { return rows.computeIfAbsent(table, ovs::rows); }
+
+    /** A record as ovs-vsctl finds it: a whole UUID, then the table's names, then a unique UUID prefix. */
+    private JsonNode row(OvsSchema.Table t, String id) {
+        for (JsonNode r : rowsOf(t.name())) if (uuid(r.path("_uuid")).equals(id)) return r;
+        for (RowId rid : IDS.getOrDefault(t.name(), List.of())) {
+            List<JsonNode> referrers = new ArrayList<>();
+            for (JsonNode r : rowsOf(rid.table())) {
+                if (rid.nameColumn() == null ? id.equals(".") : nameOf(r.path(rid.nameColumn())).equals(id)) referrers.add(r);
+            }
+            if (referrers.size() > 1) throw new OvsdbException("multiple rows in " + rid.table() + " match \"" + id + "\"", "refused", id);
+            if (referrers.isEmpty()) continue;
+            JsonNode ref = referrers.getFirst();
+            if (rid.refColumn() == null) return ref;
+            List<String> targets = new ArrayList<>();
+            for (String[] m : members(ref.path(rid.refColumn()))) targets.add(m[0]);
+            if (targets.size() == 1) {
+                for (JsonNode r : rowsOf(t.name())) if (uuid(r.path("_uuid")).equals(targets.getFirst())) return r;
+            }
+        }
+        if (id.length() >= 4 && id.matches("[0-9a-fA-F-]+")) {
+            JsonNode found = null;
+            for (JsonNode r : rowsOf(t.name())) {
+                if (uuid(r.path("_uuid")).startsWith(id.toLowerCase(java.util.Locale.ROOT))) {
+                    if (found != null) throw new OvsdbException("multiple rows in " + t.name() + " match \"" + id + "\"", "refused", id);
+                    found = r;
+                }
+            }
+            if (found != null) return found;
+        }
+        throw new OvsdbException("no row \"" + id + "\" in table " + t.name(), "refused", id);
+    }
+
+    /** COLUMN[:KEY]=VALUE or COLUMN[:KEY]!=VALUE against one row. */
+    private boolean matches(OvsSchema.Table t, JsonNode r, String condition) {
+        boolean negate;
+        int op = condition.indexOf("!=");
+        int eq = condition.indexOf('=');
+        if (op >= 0 && op < eq) {
+            negate = true;
+        } else if (eq > 0 && !"<>{}".contains(String.valueOf(condition.charAt(eq - 1)))) {
+            negate = false;
+            op = eq;
+        } else if (condition.matches("[^<>{}=!]+(<|>|<=|>=|\\{[^}]*})[^=]?.*")) {
+            throw new UsageException("ovs-vsctl: \"" + condition + "\": nslab ovs find compares with = and != only");
+        } else {
+            throw new OvsdbException(condition + ": argument does not end in " + OPERATORS + " followed by a value.", "refused", condition);
+        }
+        String left = condition.substring(0, op), value = condition.substring(op + (negate ? 2 : 1));
+        if (value.isEmpty()) throw new OvsdbException(condition + ": argument does not end in " + OPERATORS + " followed by a value.", "refused", condition);
+        int colon = left.indexOf(':');
+        String col = column(t, colon < 0 ? left : left.substring(0, colon));
+        OvsSchema.Type type = type(t, col);
+        boolean equal;
+        if (colon >= 0) {
+            String key = unquote(left.substring(colon + 1));
+            if (!type.isMap()) throw new OvsdbException("cannot specify key to check for non-map column " + col, "refused", col);
+            String have = null;
+            for (String[] kv : pairs(r.path(col))) if (kv[0].equals(key)) have = kv[1];
+            equal = have != null && have.equals(unquote(value));
+        } else {
+            List<String> have = new ArrayList<>();
+            for (String[] m : members(r.path(col))) have.add(type.isMap() ? m[0] + "=" + m[1] : m[0]);
+            List<String> want = parseMembers(value, type);
+            equal = normalize(have, type).equals(normalize(want, type));
+        }
+        return equal != negate;
+    }
+
+    private static List<String> parseMembers(String value, OvsSchema.Type type) {
+        String v = value.trim();
+        if ((v.startsWith("[") && v.endsWith("]")) || (v.startsWith("{") && v.endsWith("}"))) v = v.substring(1, v.length() - 1).trim();
+        else if (!type.isScalar() && type.max() == 1 && v.isEmpty()) return List.of();
+        List<String> out = new ArrayList<>();
+        if (v.isEmpty()) return out;
+        for (String part : v.split(",")) {
+            String p = part.trim();
+            int eq = type.isMap() ? p.indexOf('=') : -1;
+            out.add(eq < 0 ? unquote(p) : unquote(p.substring(0, eq)) + "=" + unquote(p.substring(eq + 1)));
+        }
+        return out;
+    }
+
+    private static List<String> normalize(List<String> members, OvsSchema.Type type) {
+        List<String> out = new ArrayList<>();
+        for (String m : members) {
+            out.add(switch (type.key().type()) {
+                case "integer" -> {
+                    try {
+                        yield Long.toString(Long.parseLong(m));
+                    } catch (NumberFormatException e) {
+                        yield m;
+                    }
+                }
+                case "boolean", "uuid" -> m.toLowerCase(java.util.Locale.ROOT);
+                default -> m;
+            });
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static String column(OvsSchema.Table t, String name) {
+        String c = name.replace('-', '_');
+        if (c.equals("_uuid") || t.columns().containsKey(c)) return c;
+        throw new OvsdbException(t.name() + " does not contain a column whose name matches \"" + name + "\"", "refused", name);
+    }
+
+    private static OvsSchema.Type type(OvsSchema.Table t, String col) {
+        return col.equals("_uuid") ? new OvsSchema.Type(new OvsSchema.Base("uuid", null), null, 1, 1) : t.columns().get(col);
+    }
+
+    private static String uuid(JsonNode atom) { return atom.isArray() ? atom.get(1).asText() : atom.asText(); }
+
+    /** A name column's value: a string, or the one member of an optional string. */
+    private static String nameOf(JsonNode v) {
+        List<String[]> m = members(v);
+        return m.size() == 1 ? m.getFirst()[0] : "";
+    }
+
+    /** Members as text: [atom] for sets and scalars, [key, value] for maps. */
+    private static List<String[]> members(JsonNode v) {
+        List<String[]> out = new ArrayList<>();
+        if (v.isArray() && v.size() == 2 && "map".equals(v.get(0).asText())) {
+            for (JsonNode kv : v.get(1)) out.add(new String[] {atomText(kv.get(0)), atomText(kv.get(1))});
+        } else if (v.isArray() && v.size() == 2 && "set".equals(v.get(0).asText())) {
+            for (JsonNode a : v.get(1)) out.add(new String[] {atomText(a)});
+        } else if (!v.isMissingNode() && !v.isNull()) {
+            out.add(new String[] {atomText(v)});
+        }
+        return out;
+    }
+
+    private static List<String[]> pairs(JsonNode v) { return members(v).stream().filter(m -> m.length == 2).toList(); }
+
+    private static int index(JsonNode map, String key) {
+        JsonNode pairs = map.get(1);
+        for (int i = 0; i < pairs.size(); i++) if (atomText(pairs.get(i).get(0)).equals(key)) return i;
+        return -1;
+    }
+
+    private static String atomText(JsonNode a) { return a.isArray() ? a.get(1).asText() : a.asText(); }
+
+    private static String unquote(String s) {
+        String t = s.trim();
+        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+    }
+}

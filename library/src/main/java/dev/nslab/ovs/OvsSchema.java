@@ -1,0 +1,67 @@
+package dev.nslab.ovs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The database's schema as ovsdb-server describes it (RFC 7047 get_schema): each table's columns and their types,
+ * which is what reading and printing a column generically needs. Table names are kept as the schema spells them.
+ */
+public record OvsSchema(Map<String, Table> tables) {
+    /** An atomic type: integer, real, boolean, string or uuid; a uuid may refer to rows of {@code refTable}. */
+    public record Base(String type, String refTable) { }
+
+    /** A column's type: a key, a value (maps only, else null), and how many of them (max -1: unlimited). */
+    public record Type(Base key, Base value, int min, int max) {
+        public boolean isMap() { return value != null; }
+
+        public boolean isScalar() { return min == 1 && max == 1; }
+    }
+
+    /** A table: its columns by name, in name order (as ovs-vsctl lists them, after _uuid). */
+    public record Table(String name, Map<String, Type> columns) { }
+
+    static OvsSchema parse(JsonNode schema) {
+        Map<String, Table> tables = new TreeMap<>();
+        schema.path("tables").properties().forEach(t -> {
+            Map<String, Type> cols = new TreeMap<>();
+            t.getValue().path("columns").properties().forEach(c -> cols.put(c.getKey(), type(c.getValue().path("type"))));
+            tables.put(t.getKey(), new Table(t.getKey(), Collections.unmodifiableMap(cols)));
+        });
+        return new OvsSchema(Collections.unmodifiableMap(tables));
+    }
+
+    private static Type type(JsonNode t) {
+        if (t.isTextual()) return new Type(new Base(t.asText(), null), null, 1, 1);
+        Base key = base(t.path("key"));
+        Base value = t.has("value") ? base(t.path("value")) : null;
+        int min = t.path("min").asInt(1);
+        JsonNode max = t.path("max");
+        int mx = max.isMissingNode() ? 1 : max.isTextual() && max.asText().equals("unlimited") ? -1 : max.asInt(1);
+        return new Type(key, value, min, mx);
+    }
+
+    private static Base base(JsonNode b) {
+        if (b.isTextual()) return new Base(b.asText(), null);
+        return new Base(b.path("type").asText(), b.has("refTable") ? b.path("refTable").asText() : null);
+    }
+
+    /** The table called {@code name}: exactly (any case), else the only one it is a prefix of. */
+    public Table table(String name) {
+        Table best = null;
+        int matches = 0;
+        for (Table t : tables.values()) {
+            if (t.name().equalsIgnoreCase(name)) return t;
+            if (t.name().toLowerCase(java.util.Locale.ROOT).startsWith(name.toLowerCase(java.util.Locale.ROOT))) {
+                best = t;
+                matches++;
+            }
+        }
+        if (matches > 1) throw new OvsdbException("multiple table names match \"" + name + "\"", "refused", name);
+        if (best == null) throw new OvsdbException("unknown table \"" + name + "\"", "refused", name);
+        return best;
+    }
+}
