@@ -76,7 +76,8 @@ final class AddressCmd extends ObjectCmd {
         List<Link> shown = shown(filter, links);
         if (shown == null) return 1;
         boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
-        LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of());
+        LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of(),
+                cli.oneline ? null : LinkCmd.details(cli, h, shown));
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
         StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);
         List<Object> json = new ArrayList<>();
@@ -117,7 +118,7 @@ final class AddressCmd extends ObjectCmd {
                     sb.append(l.index()).append(": ").append(l.name()).append(LinkFormat.oneLine(one.toString()));
                 }
             } else {
-                f.text(sb, l, false, cli.family == null);
+                f.text(sb, l, false, cli.family == null || cli.details); // with -d, ip prints the link line for -4/-6 too
                 for (IfAddress x : mine) text(sb, x, l.name());
                 if (stats != null && stats.containsKey(l.index())) sb.append(statsFormat.text(stats.get(l.index()), "\n")).append('\n');
             }

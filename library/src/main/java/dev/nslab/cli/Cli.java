@@ -47,6 +47,8 @@ public final class Cli {
     boolean oneline;
     /** -h / -iec: counters in human units (powers of 1000, or 1024 with -iec). */
     boolean human, iec;
+    /** -d: link details, route types, tables, protocols and scopes in full. */
+    boolean details;
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
 
     public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
@@ -130,7 +132,8 @@ public final class Cli {
                     String v = opt.contains("=") ? opt.substring(opt.indexOf('=') + 1) : "always";
                     if (!List.of("always", "auto", "never").contains(v)) return usage("Option \"" + typed + "\" is unknown, try \"nslab -help\".");
                 }
-                case "details", "resolve", "Numeric", "0", "M", "B", "echo" -> {
+                case "details" -> details = true;
+                case "resolve", "Numeric", "0", "M", "B", "echo" -> {
                     return usage("nslab: option \"" + typed + "\" (-" + name + ") is not supported yet; run the command without it");
                 }
                 case "batch" -> {

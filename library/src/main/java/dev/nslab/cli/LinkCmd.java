@@ -36,7 +36,7 @@ final class LinkCmd extends ObjectCmd {
         List<Link> shown = shown(filter, links);
         if (shown == null) return 1;
         boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
-        LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of());
+        LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of(), details(cli, h, shown));
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
         StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);
         if (cli.json) {
@@ -69,6 +69,17 @@ final class LinkCmd extends ObjectCmd {
             cli.out.print(sb);
         }
         return 0;
+    }
+
+    /** ip -d's details of the links shown, or null without -d; kinds nslab cannot detail yet are refused by name. */
+    static Map<Integer, dev.nslab.net.LinkDetails> details(Cli cli, NetHandle h, List<Link> shown) {
+        if (!cli.details || cli.brief) return null;
+        Map<Integer, dev.nslab.net.LinkDetails> all = h.linkDetails();
+        List<dev.nslab.net.LinkDetails> mine = new ArrayList<>();
+        for (Link l : shown) if (all.containsKey(l.index())) mine.add(all.get(l.index()));
+        String kind = LinkDetailsFormat.unsupported(mine);
+        if (kind != null) throw new UsageException("nslab: -details of " + kind + " interfaces is not supported yet; run the command without -d");
+        return all;
     }
 
     private int add(Args a) {

@@ -1,6 +1,7 @@
 package dev.nslab.cli;
 
 import dev.nslab.net.Link;
+import dev.nslab.net.LinkDetails;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,10 +19,20 @@ final class LinkFormat {
 
     private final Map<Integer, Link> byIndex = new HashMap<>();
     private final Map<Integer, String> nsidNames;
+    /** ip -d: each link's details by index; null without -d. */
+    private final Map<Integer, LinkDetails> details;
 
-    LinkFormat(List<Link> links, Map<Integer, String> nsidNames) {
+    LinkFormat(List<Link> links, Map<Integer, String> nsidNames) { this(links, nsidNames, null); }
+
+    LinkFormat(List<Link> links, Map<Integer, String> nsidNames, Map<Integer, LinkDetails> details) {
         for (Link l : links) byIndex.put(l.index(), l);
         this.nsidNames = nsidNames;
+        this.details = details;
+    }
+
+    private String nameOf(int index) {
+        Link l = byIndex.get(index);
+        return l == null ? "if" + index : l.name();
     }
 
     /** ip's -oneline: a record's inner line breaks become backslashes (its indentation stays), one line per record. */
@@ -77,8 +88,12 @@ final class LinkFormat {
         sb.append("\n    link/").append(l.typeName());
         if (l.address() != null) sb.append(' ').append(Link.mac(l.address()));
         if (l.broadcast() != null) sb.append(" brd ").append(Link.mac(l.broadcast()));
-        sb.append(linkNetns(l)).append('\n');
-        if (l.alias() != null && withMode) sb.append("    alias ").append(l.alias()).append('\n'); // ip address shows no alias
+        sb.append(linkNetns(l));
+        LinkDetails d = details == null ? null : details.get(l.index());
+        if (d != null) LinkDetailsFormat.text(sb, d, withMode, this::nameOf);
+        sb.append('\n');
+        // ip address shows the alias only with -d
+        if (l.alias() != null && (withMode || details != null)) sb.append("    alias ").append(l.alias()).append('\n');
     }
 
     /** " link-netns NAME" (or " link-netnsid N") for a link whose peer lives in another namespace, else "". */
@@ -134,7 +149,9 @@ final class LinkFormat {
         if (l.address() != null) m.put("address", Link.mac(l.address()));
         if (l.broadcast() != null) m.put("broadcast", Link.mac(l.broadcast()));
         if (l.linkNetnsId() != null) m.put("link_netnsid", l.linkNetnsId());
-        if (l.alias() != null && withMode) m.put("ifalias", l.alias());
+        LinkDetails d = details == null ? null : details.get(l.index());
+        if (d != null) LinkDetailsFormat.json(m, d, withMode, this::nameOf);
+        if (l.alias() != null && (withMode || details != null)) m.put("ifalias", l.alias());
         if (!l.altNames().isEmpty()) m.put("altnames", l.altNames());
         return m;
     }

@@ -27,7 +27,7 @@ public final class Resident {
     private static final Set<String> OVS_DAEMON = Set.of("start", "stop", "status", "help");
 
     /** Global options that change only what is printed (or which namespace is read). */
-    private static final Set<String> OPTIONS = Set.of("json", "brief", "pretty", "4", "6", "stats", "oneline", "human",
+    private static final Set<String> OPTIONS = Set.of("json", "brief", "pretty", "4", "6", "stats", "oneline", "human", "details",
             "iec", "color", "timestamp", "tshort", "all", "force", "Version", "help");
 
     /** True when {@code argv} (as typed after "nslab") may run in a resident JVM. */

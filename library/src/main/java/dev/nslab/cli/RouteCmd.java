@@ -62,14 +62,14 @@ final class RouteCmd extends ObjectCmd {
         String from = l.from() == null ? null : Cidr.format(l.from()) + (l.fromLength() == (v4 ? 32 : 128) ? "" : "/" + l.fromLength());
         if (cli.json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            if (r.type() != 1) m.put("type", typeName(r.type()));
+            if (r.type() != 1 || cli.details) m.put("type", typeName(r.type()));
             m.put("dst", r.dst() == null ? "default" : Cidr.format(r.dst().address()));
             if (from != null) m.put("from", from);
             if (r.gateway() != null) m.put("gateway", Cidr.format(r.gateway()));
             if (dev != null) m.put("dev", dev);
-            if (r.table() != 0 && r.table() != RouteTables.MAIN) m.put("table", RouteTables.name(r.table()));
-            if (!cloned && r.protocol() != 3) m.put("protocol", protoName(r.protocol()));
-            if (!cloned && r.scope() != 0) m.put("scope", AddressCmd.scopeName(r.scope()));
+            if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", RouteTables.name(r.table()));
+            if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", protoName(r.protocol()));
+            if (!cloned && (r.scope() != 0 || cli.details)) m.put("scope", AddressCmd.scopeName(r.scope()));
             if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
             if (r.priority() >= 0) m.put("metric", r.priority());
             m.put("flags", List.of());
@@ -80,14 +80,14 @@ final class RouteCmd extends ObjectCmd {
             return 0;
         }
         StringBuilder sb = new StringBuilder();
-        if (r.type() != 1) sb.append(typeName(r.type())).append(' ');
+        if (r.type() != 1 || cli.details) sb.append(typeName(r.type())).append(' ');
         sb.append(r.dst() == null ? "default" : Cidr.format(r.dst().address())).append(' ');
         if (from != null) sb.append("from ").append(from).append(' ');
         if (r.gateway() != null) sb.append("via ").append(Cidr.format(r.gateway())).append(' ');
         if (dev != null) sb.append("dev ").append(dev).append(' ');
-        if (r.table() != 0 && r.table() != RouteTables.MAIN) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
-        if (!cloned && r.protocol() != 3) sb.append("proto ").append(protoName(r.protocol())).append(' ');
-        if (!cloned && r.scope() != 0) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
+        if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
+        if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(protoName(r.protocol())).append(' ');
+        if (!cloned && (r.scope() != 0 || cli.details)) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Cidr.format(r.prefsrc())).append(' ');
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
         if (l.uid() != null) sb.append("uid ").append(l.uid()).append(' ');
@@ -181,11 +181,7 @@ final class RouteCmd extends ObjectCmd {
             fam = filter.family();
         }
         Map<Integer, String> names = new HashMap<>();
-        Map<Integer, Boolean> up = new HashMap<>();
-        for (Link l : h.links()) {
-            names.put(l.index(), l.name());
-            up.put(l.index(), (l.flags() & 0x10000) != 0);
-        }
+        for (Link l : h.links()) names.put(l.index(), l.name());
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         boolean showTable = table == null; // ip names the table of each route only when it shows them all
@@ -194,9 +190,10 @@ final class RouteCmd extends ObjectCmd {
             if (filter != null && (r.isDefault() || !r.dst().network().equals(filter.network()))) continue;
             String devName = r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
             if (dev != null && !dev.equals(devName)) continue;
-            boolean linkdown = r.oif() != 0 && !up.getOrDefault(r.oif(), true);
-            if (cli.json) json.add(json(r, devName, linkdown, showTable));
-            else text(sb, r, devName, linkdown, showTable);
+            // the kernel's word (RTNH_F_LINKDOWN in the route's flags), not the device's state: local routes never have it
+            boolean linkdown = (r.flags() & 0x10) != 0;
+            if (cli.json) json.add(json(r, devName, linkdown, showTable, cli.details));
+            else text(sb, r, devName, linkdown, showTable, cli.details);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -239,14 +236,15 @@ final class RouteCmd extends ObjectCmd {
         };
     }
 
-    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown, boolean showTable) {
-        if (r.type() != 1) sb.append(typeName(r.type())).append(' ');
+    /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
+    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown, boolean showTable, boolean details) {
+        if (r.type() != 1 || details) sb.append(typeName(r.type())).append(' ');
         sb.append(r.dstText());
         if (r.gateway() != null) sb.append(" via ").append(Cidr.format(r.gateway()));
         if (dev != null) sb.append(" dev ").append(dev);
-        if (showTable && r.table() != RouteTables.MAIN) sb.append(" table ").append(RouteTables.name(r.table()));
-        if (r.protocol() != 3) sb.append(" proto ").append(protoName(r.protocol()));
-        if (r.scope() != 0) sb.append(" scope ").append(AddressCmd.scopeName(r.scope()));
+        if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append(" table ").append(RouteTables.name(r.table()));
+        if (r.protocol() != 3 || details) sb.append(" proto ").append(protoName(r.protocol()));
+        if (r.scope() != 0 || details) sb.append(" scope ").append(AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) sb.append(" src ").append(Cidr.format(r.prefsrc()));
         if (r.priority() >= 0) sb.append(" metric ").append(r.priority());
         if (linkdown) sb.append(" linkdown");
@@ -255,15 +253,15 @@ final class RouteCmd extends ObjectCmd {
         else sb.append(" \n");
     }
 
-    private static Map<String, Object> json(Route r, String dev, boolean linkdown, boolean showTable) {
+    private static Map<String, Object> json(Route r, String dev, boolean linkdown, boolean showTable, boolean details) {
         Map<String, Object> m = new LinkedHashMap<>();
-        if (r.type() != 1) m.put("type", typeName(r.type()));
+        if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", r.dstText());
         if (r.gateway() != null) m.put("gateway", Cidr.format(r.gateway()));
         if (dev != null) m.put("dev", dev);
-        if (showTable && r.table() != RouteTables.MAIN) m.put("table", RouteTables.name(r.table()));
-        if (r.protocol() != 3) m.put("protocol", protoName(r.protocol()));
-        if (r.scope() != 0) m.put("scope", AddressCmd.scopeName(r.scope()));
+        if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", RouteTables.name(r.table()));
+        if (r.protocol() != 3 || details) m.put("protocol", protoName(r.protocol()));
+        if (r.scope() != 0 || details) m.put("scope", AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
         if (r.priority() >= 0) m.put("metric", r.priority());
         m.put("flags", linkdown ? List.of("linkdown") : List.of());

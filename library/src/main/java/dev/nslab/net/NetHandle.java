@@ -141,6 +141,16 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    /** Every link's details (ip -d), by interface index: one dump. */
+    public java.util.Map<Integer, LinkDetails> linkDetails() {
+        NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        java.util.Map<Integer, LinkDetails> out = new java.util.HashMap<>();
+        for (NlMessage m : nl.dump(r)) {
+            if (m.type() == RTM_NEWLINK) out.put(IfInfoMsg.read(m).index(), LinkDetails.parse(m.attrs(IfInfoMsg.LEN)));
+        }
+        return out;
+    }
+
     public List<Link> links() {
         NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
         List<Link> out = new ArrayList<>();

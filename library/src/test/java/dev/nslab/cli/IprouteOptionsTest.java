@@ -66,6 +66,17 @@ class IprouteOptionsTest {
         }
     }
 
+    /** -d: link details (veth, a Linux bridge and its port, loopback), the alias in address show, route types and tables. */
+    @Test
+    void detailsAsIpPrintsThem() {
+        for (String line : List.of("-d link", "-d link show va", "-d -j link", "-d -j -p link show br0", "-details link show dev vb",
+                "-d addr", "-d -4 addr", "-d -j addr", "-d -o link", "-d -s link show lo", "-d -br link", "-d route",
+                "-d route show table all", "-d -j route show table all", "route show table all", "-d route get 10.61.0.9",
+                "-d -j route get 10.61.0.9", "-d neigh", "-d maddr")) {
+            same(line);
+        }
+    }
+
     @Test
     void showFilters() {
         for (String line : List.of("link show up", "link show type veth", "link show type bridge", "link show type bridge_slave",
@@ -163,9 +174,12 @@ class IprouteOptionsTest {
         Nslab.Out unknown = Nslab.run("-x", "link");
         assertEquals(255, unknown.code());
         assertEquals("Option \"-x\" is unknown, try \"nslab -help\".\n", unknown.err());
-        Nslab.Out details = Nslab.run("-d", "link");
-        assertEquals(255, details.code());
-        assertTrue(details.err().contains("-details") && details.err().contains("not supported yet"), details.err());
+        Nslab.Out resolve = Nslab.run("-r", "link");
+        assertEquals(255, resolve.code());
+        assertTrue(resolve.err().contains("-resolve") && resolve.err().contains("not supported yet"), resolve.err());
+        Nslab.Out rules = Nslab.run("-n", ns, "-d", "rule");
+        assertEquals(255, rules.code());
+        assertTrue(rules.err().contains("-details with rule show is not supported yet"), rules.err());
         assertTrue(Nslab.run("-c=never", "-n", ns, "link", "show", "lo").ok().out().startsWith("1: lo:"));
         assertTrue(Nslab.run("-b").err().contains("-batch"), "-b is -batch, as in ip");
     }
