@@ -44,6 +44,11 @@ static void put(struct buf *b, const char *s, size_t n) {
 
 static void put_str(struct buf *b, const char *s) { put(b, s, strlen(s)); }
 
+/* the variables the helper compares with its own (dev.nslab.helper.Identity.environment) */
+static int relevant(const char *e) {
+    return !strncmp(e, "NSLAB_", 6) || !strncmp(e, "OVS_", 4) || !strncmp(e, "COLORFGBG=", 10);
+}
+
 static void put_num(struct buf *b, long n) {
     char t[32];
     put(b, t, (size_t)snprintf(t, sizeof t, "%ld", n));
@@ -109,9 +114,9 @@ int main(int argc, char **argv) {
     char cwd[4096];
     put_str(&b, getcwd(cwd, sizeof cwd) ? cwd : "?");
     long envs = 0;
-    for (char **e = environ; *e; e++) if (!strncmp(*e, "NSLAB_", 6) || !strncmp(*e, "OVS_", 4)) envs++;
+    for (char **e = environ; *e; e++) if (relevant(*e)) envs++;
     put_num(&b, envs);
-    for (char **e = environ; *e; e++) if (!strncmp(*e, "NSLAB_", 6) || !strncmp(*e, "OVS_", 4)) put_str(&b, *e);
+    for (char **e = environ; *e; e++) if (relevant(*e)) put_str(&b, *e);
     put_num(&b, n);
     for (int i = 0; i < n; i++) put_str(&b, args[i]);
     size_t off = 0;

@@ -77,7 +77,7 @@ final class AddressCmd extends ObjectCmd {
         if (shown == null) return 1;
         boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
         LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of(),
-                cli.oneline ? null : LinkCmd.details(cli, h, shown));
+                cli.oneline ? null : LinkCmd.details(cli, h, shown), cli.colour);
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
         StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);
         List<Object> json = new ArrayList<>();
@@ -100,7 +100,9 @@ final class AddressCmd extends ObjectCmd {
                     json.add(m);
                 } else {
                     f.briefColumns(sb, l);
-                    for (IfAddress x : mine) sb.append(Cidr.format(x.local())).append('/').append(x.prefixLength()).append(' ');
+                    for (IfAddress x : mine) {
+                        sb.append(Colour.wrap(cli.colour, Colour.of(x.family()), Cidr.format(x.local()))).append('/').append(x.prefixLength()).append(' ');
+                    }
                     sb.append('\n');
                 }
             } else if (cli.json) {
@@ -114,12 +116,12 @@ final class AddressCmd extends ObjectCmd {
                 // ip -o address: one line per address, led by the interface, its line breaks as backslashes
                 for (IfAddress x : mine) {
                     StringBuilder one = new StringBuilder();
-                    text(one, x, l.name());
+                    text(one, x, l.name(), cli.colour);
                     sb.append(l.index()).append(": ").append(l.name()).append(LinkFormat.oneLine(one.toString()));
                 }
             } else {
                 f.text(sb, l, false, cli.family == null || cli.details); // with -d, ip prints the link line for -4/-6 too
-                for (IfAddress x : mine) text(sb, x, l.name());
+                for (IfAddress x : mine) text(sb, x, l.name(), cli.colour);
                 if (stats != null && stats.containsKey(l.index())) sb.append(statsFormat.text(stats.get(l.index()), "\n")).append('\n');
             }
         }
@@ -152,12 +154,14 @@ final class AddressCmd extends ObjectCmd {
         return w;
     }
 
-    private static void text(StringBuilder sb, IfAddress x, String ifname) {
-        sb.append("    ").append(x.familyName()).append(' ').append(Cidr.format(x.local()));
-        if (x.peer() != null) sb.append(" peer ").append(Cidr.format(x.peer()));
-        sb.append('/').append(x.prefixLength());
-        if (x.broadcast() != null) sb.append(" brd ").append(Cidr.format(x.broadcast()));
-        sb.append(" scope ").append(scopeName(x.scope()));
+    private static void text(StringBuilder sb, IfAddress x, String ifname, Colour colour) {
+        Colour.Attr c = Colour.of(x.family());
+        sb.append("    ").append(x.familyName()).append(' ').append(Colour.wrap(colour, c, Cidr.format(x.local())));
+        if (x.peer() != null) sb.append(" peer ").append(Colour.wrap(colour, c, Cidr.format(x.peer())));
+        sb.append('/').append(x.prefixLength()).append(' ');
+        // ip colours the broadcast address with the space after it
+        if (x.broadcast() != null) sb.append("brd ").append(Colour.wrap(colour, c, Cidr.format(x.broadcast()) + " "));
+        sb.append("scope ").append(scopeName(x.scope()));
         for (String w : flagWords(x)) sb.append(' ').append(w);
         if (x.family() == Family.INET) sb.append(' ').append(x.label() != null ? x.label() : ifname);
         else sb.append(' '); // iproute2 ends inet6 lines with a space; kept so diffs against ip stay clean

@@ -49,6 +49,9 @@ public final class Cli {
     boolean human, iec;
     /** -d: link details, route types, tables, protocols and scopes in full. */
     boolean details;
+    /** -color's WHEN (always, auto, never; null: not given), and the colours it gives this run (null: none). */
+    String colorMode;
+    Colour colour;
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
 
     public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
@@ -131,6 +134,7 @@ public final class Cli {
                     // "-c", "-color=always|auto|never": nslab does not colour its output (a documented difference)
                     String v = opt.contains("=") ? opt.substring(opt.indexOf('=') + 1) : "always";
                     if (!List.of("always", "auto", "never").contains(v)) return usage("Option \"" + typed + "\" is unknown, try \"nslab -help\".");
+                    colorMode = v;
                 }
                 case "details" -> details = true;
                 case "resolve", "Numeric", "0", "M", "B", "echo" -> {
@@ -152,6 +156,8 @@ public final class Cli {
             }
             i++;
         }
+        colour = Colour.of(colorMode, json, System.console() != null && System.console().isTerminal() && out == System.out,
+                System.getenv("COLORFGBG"));
         if (batch != null) return runBatch(batch, ns);
         List<String> words = argv.subList(i, argv.size());
         if (words.isEmpty()) {

@@ -21,13 +21,16 @@ final class LinkFormat {
     private final Map<Integer, String> nsidNames;
     /** ip -d: each link's details by index; null without -d. */
     private final Map<Integer, LinkDetails> details;
+    /** ip -color's colours, or null. */
+    private final Colour colour;
 
-    LinkFormat(List<Link> links, Map<Integer, String> nsidNames) { this(links, nsidNames, null); }
+    LinkFormat(List<Link> links, Map<Integer, String> nsidNames) { this(links, nsidNames, null, null); }
 
-    LinkFormat(List<Link> links, Map<Integer, String> nsidNames, Map<Integer, LinkDetails> details) {
+    LinkFormat(List<Link> links, Map<Integer, String> nsidNames, Map<Integer, LinkDetails> details, Colour colour) {
         for (Link l : links) byIndex.put(l.index(), l);
         this.nsidNames = nsidNames;
         this.details = details;
+        this.colour = colour;
     }
 
     private String nameOf(int index) {
@@ -72,13 +75,14 @@ final class LinkFormat {
 
     /** {@code withLinkLine} false: ip -4/-6 address omits the "link/ether" line. */
     void text(StringBuilder sb, Link l, boolean withMode, boolean withLinkLine) {
-        sb.append(l.index()).append(": ").append(displayName(l)).append(": <").append(String.join(",", flags(l)))
-                .append("> mtu ").append(l.mtu());
+        sb.append(l.index()).append(": ").append(Colour.wrap(colour, Colour.Attr.IFNAME, displayName(l) + ": "))
+                .append('<').append(String.join(",", flags(l))).append("> mtu ").append(l.mtu());
         if (l.qdisc() != null) sb.append(" qdisc ").append(l.qdisc());
         if (l.master() != 0) sb.append(" master ").append(masterName(l));
-        sb.append(" state ").append(l.operStateName());
-        if (withMode) sb.append(" mode ").append(l.linkMode() == 1 ? "DORMANT" : "DEFAULT");
-        sb.append(" group ").append(l.group() == 0 ? "default" : String.valueOf(l.group()));
+        // ip colours the state with the space after it
+        sb.append(" state ").append(Colour.wrap(colour, Colour.operState(l.operState()), l.operStateName() + " "));
+        if (withMode) sb.append("mode ").append(l.linkMode() == 1 ? "DORMANT" : "DEFAULT").append(' ');
+        sb.append("group ").append(l.group() == 0 ? "default" : String.valueOf(l.group()));
         sb.append(" qlen ").append(l.txqlen());
         if (!withLinkLine) {
             // without the link line (ip -4/-6 address), ip ends the first line with the peer's namespace
@@ -86,8 +90,8 @@ final class LinkFormat {
             return;
         }
         sb.append("\n    link/").append(l.typeName());
-        if (l.address() != null) sb.append(' ').append(Link.mac(l.address()));
-        if (l.broadcast() != null) sb.append(" brd ").append(Link.mac(l.broadcast()));
+        if (l.address() != null) sb.append(' ').append(Colour.wrap(colour, Colour.Attr.MAC, Link.mac(l.address())));
+        if (l.broadcast() != null) sb.append(" brd ").append(Colour.wrap(colour, Colour.Attr.MAC, Link.mac(l.broadcast())));
         sb.append(linkNetns(l));
         LinkDetails d = details == null ? null : details.get(l.index());
         if (d != null) LinkDetailsFormat.text(sb, d, withMode, this::nameOf);
@@ -105,13 +109,14 @@ final class LinkFormat {
 
     /** The columns ip -brief starts every line with: name, then state. */
     void briefColumns(StringBuilder sb, Link l) {
-        sb.append(String.format("%-16s %-14s ", displayName(l), l.operStateName()));
+        sb.append(Colour.wrap(colour, Colour.Attr.IFNAME, String.format("%-16s ", displayName(l))))
+                .append(Colour.wrap(colour, Colour.operState(l.operState()), String.format("%-14s ", l.operStateName())));
     }
 
     /** {@code ip -br link}: name, state, MAC address, flags. */
     void brief(StringBuilder sb, Link l) {
         briefColumns(sb, l);
-        if (l.address() != null) sb.append(Link.mac(l.address())).append(' ');
+        if (l.address() != null) sb.append(Colour.wrap(colour, Colour.Attr.MAC, Link.mac(l.address()) + " "));
         sb.append('<').append(String.join(",", flags(l))).append("> \n");
     }
 

@@ -166,9 +166,9 @@ final class NeighCmd extends ObjectCmd {
                 json.add(m);
                 continue;
             }
-            sb.append(Cidr.format(n.dst())).append(' ');
-            if (f.dev() == null) sb.append("dev ").append(names.getOrDefault(n.index(), "if" + n.index())).append(' ');
-            if (n.lladdr() != null) sb.append("lladdr ").append(Link.mac(n.lladdr())).append(' ');
+            sb.append(Colour.wrap(cli.colour, Colour.of(n.family()), Cidr.format(n.dst()) + " "));
+            if (f.dev() == null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, names.getOrDefault(n.index(), "if" + n.index()) + " "));
+            if (n.lladdr() != null) sb.append("lladdr ").append(Colour.wrap(cli.colour, Colour.Attr.MAC, Link.mac(n.lladdr()) + " "));
             if (n.router()) sb.append("router ");
             if (n.proxy()) sb.append("proxy ");
             for (String s : n.stateNames()) sb.append(s).append(' ');

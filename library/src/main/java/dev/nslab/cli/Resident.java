@@ -41,6 +41,7 @@ public final class Resident {
             }
             String name = GlobalOption.of(typed.startsWith("--") ? typed.substring(1) : typed);
             if (name == null) return false;
+            if (name.equals("color") && typed.endsWith("=auto")) return false; // whether stdout is a terminal: only the process knows
             if (name.equals("netns") || name.equals("family")) i++;
             else if (!OPTIONS.contains(name)) return false;
             i++;

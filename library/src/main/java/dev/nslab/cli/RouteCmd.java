@@ -81,14 +81,15 @@ final class RouteCmd extends ObjectCmd {
         }
         StringBuilder sb = new StringBuilder();
         if (r.type() != 1 || cli.details) sb.append(typeName(r.type())).append(' ');
-        sb.append(r.dst() == null ? "default" : Cidr.format(r.dst().address())).append(' ');
-        if (from != null) sb.append("from ").append(from).append(' ');
-        if (r.gateway() != null) sb.append("via ").append(Cidr.format(r.gateway())).append(' ');
-        if (dev != null) sb.append("dev ").append(dev).append(' ');
+        Colour.Attr fam = Colour.of(r.family());
+        sb.append(Colour.wrap(cli.colour, r.dst() == null ? null : fam, (r.dst() == null ? "default" : Cidr.format(r.dst().address())) + " "));
+        if (from != null) sb.append(Colour.wrap(cli.colour, fam, "from " + from + " "));
+        if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.gateway()) + " "));
+        if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
         if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
         if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(protoName(r.protocol())).append(' ');
         if (!cloned && (r.scope() != 0 || cli.details)) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
-        if (r.prefsrc() != null) sb.append("src ").append(Cidr.format(r.prefsrc())).append(' ');
+        if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
         if (l.uid() != null) sb.append("uid ").append(l.uid()).append(' ');
         if (v4 && cloned) {
@@ -193,7 +194,7 @@ final class RouteCmd extends ObjectCmd {
             // the kernel's word (RTNH_F_LINKDOWN in the route's flags), not the device's state: local routes never have it
             boolean linkdown = (r.flags() & 0x10) != 0;
             if (cli.json) json.add(json(r, devName, linkdown, showTable, cli.details));
-            else text(sb, r, devName, linkdown, showTable, cli.details);
+            else text(sb, r, devName, linkdown, showTable, cli.details, cli.colour);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -237,20 +238,22 @@ final class RouteCmd extends ObjectCmd {
     }
 
     /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
-    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown, boolean showTable, boolean details) {
+    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown, boolean showTable, boolean details, Colour colour) {
+        // each part ends with its space (inside the colour, as ip prints them); the line ends after the last one's
+        Colour.Attr fam = Colour.of(r.family());
         if (r.type() != 1 || details) sb.append(typeName(r.type())).append(' ');
-        sb.append(r.dstText());
-        if (r.gateway() != null) sb.append(" via ").append(Cidr.format(r.gateway()));
-        if (dev != null) sb.append(" dev ").append(dev);
-        if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append(" table ").append(RouteTables.name(r.table()));
-        if (r.protocol() != 3 || details) sb.append(" proto ").append(protoName(r.protocol()));
-        if (r.scope() != 0 || details) sb.append(" scope ").append(AddressCmd.scopeName(r.scope()));
-        if (r.prefsrc() != null) sb.append(" src ").append(Cidr.format(r.prefsrc()));
-        if (r.priority() >= 0) sb.append(" metric ").append(r.priority());
-        if (linkdown) sb.append(" linkdown");
-        // iproute2 ends a route line with a space, except after "pref"
-        if (r.pref() >= 0) sb.append(" pref ").append(prefName(r.pref())).append('\n');
-        else sb.append(" \n");
+        sb.append(Colour.wrap(colour, r.dst() == null ? null : fam, r.dstText() + " "));
+        if (r.gateway() != null) sb.append("via ").append(Colour.wrap(colour, fam, Cidr.format(r.gateway()) + " "));
+        if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
+        if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
+        if (r.protocol() != 3 || details) sb.append("proto ").append(protoName(r.protocol())).append(' ');
+        if (r.scope() != 0 || details) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
+        if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(colour, fam, Cidr.format(r.prefsrc()) + " "));
+        if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
+        if (linkdown) sb.append("linkdown ");
+        // "pref" is the one part without a space after it
+        if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
+        sb.append('\n');
     }
 
     private static Map<String, Object> json(Route r, String dev, boolean linkdown, boolean showTable, boolean details) {

@@ -33,13 +33,14 @@ final class Identity {
     }
 
     /**
-     * The variables that change what a command does (state directory, Open vSwitch's directories). The launcher's
-     * own (NSLAB_JAVA_HOME, NSLAB_HELPER*) do not.
+     * The variables that change what a command does (state directory, Open vSwitch's directories, the colour
+     * palette). The launcher's own (NSLAB_JAVA_HOME, NSLAB_HELPER*) do not.
      */
     static Map<String, String> environment(Map<String, String> env) {
         Map<String, String> m = new TreeMap<>();
         env.forEach((k, v) -> {
-            if ((k.startsWith("NSLAB_") || k.startsWith("OVS_")) && !k.startsWith("NSLAB_HELPER") && !k.equals("NSLAB_JAVA_HOME")) m.put(k, v);
+            if ((k.startsWith("NSLAB_") || k.startsWith("OVS_") || k.equals("COLORFGBG")) && !k.startsWith("NSLAB_HELPER")
+                    && !k.equals("NSLAB_JAVA_HOME")) m.put(k, v);
         });
         return m;
     }

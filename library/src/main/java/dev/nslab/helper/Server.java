@@ -51,6 +51,8 @@ final class Server {
     private final AtomicInteger running = new AtomicInteger();
     private volatile long lastRequest = System.nanoTime();
     private volatile ServerSocketChannel listening;
+    /** NSLAB_HELPER_DEBUG=1: the log says why a command was not served. */
+    private final boolean debug = "1".equals(System.getenv("NSLAB_HELPER_DEBUG"));
     private UserPrincipal owner;
 
     Server(Path socket, Duration idle) {
@@ -144,6 +146,7 @@ final class Server {
         String why = refusal(r);
         if (why != null) {
             declined.incrementAndGet();
+            if (debug) System.err.println("nslab helper: not served (" + why + "): " + String.join(" ", r.argv()));
             f.fallback();
             if (why.equals("jar")) stop(); // this code is no longer the installed one
             return;
@@ -179,20 +182,32 @@ final class Server {
         return null;
     }
 
-    /** A word that is a relative path to something that exists would be read against another directory here. */
+    /**
+     * Of the commands served, only the lab verbs (status, ls, inspect) read a file a word names (a lab file instead of
+     * a lab's name): such a word, relative, naming a file in the client's directory or in the helper's, would be read
+     * against the wrong one here.
+     */
     private static boolean namesFile(Request r) {
+        boolean labVerb = false;
         for (String w : r.argv()) {
             if (w.startsWith("-") || w.isEmpty()) continue;
+            if (!labVerb) {
+                if (!LAB_VERBS.contains(w)) return false; // the object word: not a lab verb, no file is read
+                labVerb = true;
+                continue;
+            }
             try {
                 Path p = Path.of(w);
                 if (p.isAbsolute()) continue;
-                if (Files.exists(Path.of(r.cwd()).resolve(p)) || Files.exists(p)) return true;
+                if (Files.isRegularFile(Path.of(r.cwd()).resolve(p)) || Files.isRegularFile(p)) return true;
             } catch (InvalidPathException e) {
                 return true;
             }
         }
         return false;
     }
+
+    private static final java.util.Set<String> LAB_VERBS = java.util.Set.of("status", "ls", "inspect");
 
     private void watchIdle() {
         while (listening != null && listening.isOpen()) {

@@ -77,6 +77,18 @@ class IprouteOptionsTest {
         }
     }
 
+    /** -c: ip's colours (the light palette; COLORFGBG is not set in the suite), -c=never and -c=auto without a terminal. */
+    @Test
+    void coloursAsIpPrintsThem() {
+        Sh.ok("ip", "-n", ns, "neigh", "add", "10.61.0.6", "lladdr", "02:00:00:00:00:06", "dev", "va");
+        Sh.ok("ip", "-n", ns, "route", "add", "10.70.0.0/16", "via", "10.61.0.2");
+        for (String line : List.of("-c link", "-c=always addr", "-color addr show va", "-c -br link", "-c -br addr", "-c route",
+                "-c route show table all", "-c route get 10.61.0.9", "-c neigh", "-c=never link", "-c=auto link", "-c -o addr",
+                "-c -d link show va", "-c -s link show lo", "-c -j link show lo", "-c -o link")) {
+            same(line);
+        }
+    }
+
     @Test
     void showFilters() {
         for (String line : List.of("link show up", "link show type veth", "link show type bridge", "link show type bridge_slave",

@@ -91,14 +91,19 @@ class HelperTest {
     }
 
     @Test
-    void writesAndAbbreviationsRunInTheirOwnJvm() {
+    void writesAbbreviationsAndFilesRunInTheirOwnJvm() throws Exception {
         long declined = status().path("declined").asLong();
         Sh.run(env(viaClient(List.of("netns", "add", t.n("w")))), null).ok();
         assertTrue(t.ipNetnsList().contains(t.n("w")), "made by the JVM the client became");
         // "l s" is "link set" for ip: never taken for a read
         Sh.Result r = Sh.run(env(viaClient(List.of("l", "s"))), null);
         assertEquals(255, r.code(), r.err());
-        assertEquals(declined + 2, status().path("declined").asLong());
+        // a lab file in the client's directory: read there, not in the helper's
+        Files.writeString(dir.resolve("state").resolve("x.clab.yml"), "name: x\n");
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "cd \"$0\" && exec \"$@\"", dir.resolve("state").toString()));
+        cmd.addAll(env(viaClient(List.of("status", "x.clab.yml"))));
+        Sh.run(cmd, null);
+        assertEquals(declined + 3, status().path("declined").asLong());
         Sh.run("ip", "netns", "del", t.n("w")).ok();
     }
 
