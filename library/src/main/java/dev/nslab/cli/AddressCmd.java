@@ -92,7 +92,7 @@ final class AddressCmd extends ObjectCmd {
                     List<Object> info = new ArrayList<>();
                     for (IfAddress x : mine) {
                         Map<String, Object> one = new LinkedHashMap<>();
-                        one.put("local", Cidr.format(x.local()));
+                        one.put("local", cli.hosts.of(x.local()));
                         one.put("prefixlen", x.prefixLength());
                         info.add(one);
                     }
@@ -101,14 +101,14 @@ final class AddressCmd extends ObjectCmd {
                 } else {
                     f.briefColumns(sb, l);
                     for (IfAddress x : mine) {
-                        sb.append(Colour.wrap(cli.colour, Colour.of(x.family()), Cidr.format(x.local()))).append('/').append(x.prefixLength()).append(' ');
+                        sb.append(Colour.wrap(cli.colour, Colour.of(x.family()), cli.hosts.of(x.local()))).append('/').append(x.prefixLength()).append(' ');
                     }
                     sb.append('\n');
                 }
             } else if (cli.json) {
-                Map<String, Object> m = f.json(l, false);
+                Map<String, Object> m = f.json(l, false, cli.family == null || cli.details);
                 List<Object> info = new ArrayList<>();
-                for (IfAddress x : mine) info.add(json(x));
+                for (IfAddress x : mine) info.add(json(x, cli.hosts));
                 m.put("addr_info", info);
                 if (stats != null && stats.containsKey(l.index())) m.put("stats64", statsFormat.json(stats.get(l.index())));
                 json.add(m);
@@ -116,12 +116,12 @@ final class AddressCmd extends ObjectCmd {
                 // ip -o address: one line per address, led by the interface, its line breaks as backslashes
                 for (IfAddress x : mine) {
                     StringBuilder one = new StringBuilder();
-                    text(one, x, l.name(), cli.colour);
+                    text(one, x, l.name(), cli.colour, cli.hosts);
                     sb.append(l.index()).append(": ").append(l.name()).append(LinkFormat.oneLine(one.toString()));
                 }
             } else {
                 f.text(sb, l, false, cli.family == null || cli.details); // with -d, ip prints the link line for -4/-6 too
-                for (IfAddress x : mine) text(sb, x, l.name(), cli.colour);
+                for (IfAddress x : mine) text(sb, x, l.name(), cli.colour, cli.hosts);
                 if (stats != null && stats.containsKey(l.index())) sb.append(statsFormat.text(stats.get(l.index()), "\n")).append('\n');
             }
         }
@@ -154,13 +154,13 @@ final class AddressCmd extends ObjectCmd {
         return w;
     }
 
-    private static void text(StringBuilder sb, IfAddress x, String ifname, Colour colour) {
+    private static void text(StringBuilder sb, IfAddress x, String ifname, Colour colour, HostNames hosts) {
         Colour.Attr c = Colour.of(x.family());
-        sb.append("    ").append(x.familyName()).append(' ').append(Colour.wrap(colour, c, Cidr.format(x.local())));
-        if (x.peer() != null) sb.append(" peer ").append(Colour.wrap(colour, c, Cidr.format(x.peer())));
+        sb.append("    ").append(x.familyName()).append(' ').append(Colour.wrap(colour, c, hosts.of(x.local())));
+        if (x.peer() != null) sb.append(" peer ").append(Colour.wrap(colour, c, hosts.of(x.peer())));
         sb.append('/').append(x.prefixLength()).append(' ');
         // ip colours the broadcast address with the space after it
-        if (x.broadcast() != null) sb.append("brd ").append(Colour.wrap(colour, c, Cidr.format(x.broadcast()) + " "));
+        if (x.broadcast() != null) sb.append("brd ").append(Colour.wrap(colour, c, hosts.of(x.broadcast()) + " "));
         sb.append("scope ").append(scopeName(x.scope()));
         for (String w : flagWords(x)) sb.append(' ').append(w);
         if (x.family() == Family.INET) sb.append(' ').append(x.label() != null ? x.label() : ifname);
@@ -171,13 +171,13 @@ final class AddressCmd extends ObjectCmd {
 
     private static String lifetime(long v) { return v == IfAddress.FOREVER ? "forever" : v + "sec"; }
 
-    private static Map<String, Object> json(IfAddress x) {
+    private static Map<String, Object> json(IfAddress x, HostNames hosts) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("family", x.familyName());
-        m.put("local", Cidr.format(x.local()));
-        if (x.peer() != null) m.put("address", Cidr.format(x.peer()));
+        m.put("local", hosts.of(x.local()));
+        if (x.peer() != null) m.put("address", hosts.of(x.peer()));
         m.put("prefixlen", x.prefixLength());
-        if (x.broadcast() != null) m.put("broadcast", Cidr.format(x.broadcast()));
+        if (x.broadcast() != null) m.put("broadcast", hosts.of(x.broadcast()));
         m.put("scope", scopeName(x.scope()));
         for (String w : flagWords(x)) m.put(w, true);
         if (x.label() != null) m.put("label", x.label());

@@ -52,6 +52,9 @@ public final class Cli {
     /** -color's WHEN (always, auto, never; null: not given), and the colours it gives this run (null: none). */
     String colorMode;
     Colour colour;
+    /** -r: addresses shown as host names where the resolver knows them. */
+    boolean resolve;
+    HostNames hosts = new HostNames(false);
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
 
     public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
@@ -137,7 +140,8 @@ public final class Cli {
                     colorMode = v;
                 }
                 case "details" -> details = true;
-                case "resolve", "Numeric", "0", "M", "B", "echo" -> {
+                case "resolve" -> resolve = true;
+                case "Numeric", "0", "M", "B", "echo" -> {
                     return usage("nslab: option \"" + typed + "\" (-" + name + ") is not supported yet; run the command without it");
                 }
                 case "batch" -> {
@@ -156,6 +160,7 @@ public final class Cli {
             }
             i++;
         }
+        hosts = new HostNames(resolve);
         colour = Colour.of(colorMode, json, System.console() != null && System.console().isTerminal() && out == System.out,
                 System.getenv("COLORFGBG"));
         if (batch != null) return runBatch(batch, ns);

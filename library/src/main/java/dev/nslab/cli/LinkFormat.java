@@ -133,7 +133,10 @@ final class LinkFormat {
         return m;
     }
 
-    Map<String, Object> json(Link l, boolean withMode) {
+    Map<String, Object> json(Link l, boolean withMode) { return json(l, withMode, true); }
+
+    /** {@code withLinkLine} false: ip -4/-6 -j address leaves out the link line's type and addresses. */
+    Map<String, Object> json(Link l, boolean withMode, boolean withLinkLine) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ifindex", l.index());
         if (l.linkIndex() > 0) {
@@ -150,9 +153,11 @@ final class LinkFormat {
         if (withMode) m.put("linkmode", l.linkMode() == 1 ? "DORMANT" : "DEFAULT");
         m.put("group", l.group() == 0 ? "default" : String.valueOf(l.group()));
         m.put("txqlen", l.txqlen());
-        m.put("link_type", l.typeName());
-        if (l.address() != null) m.put("address", Link.mac(l.address()));
-        if (l.broadcast() != null) m.put("broadcast", Link.mac(l.broadcast()));
+        if (withLinkLine) {
+            m.put("link_type", l.typeName());
+            if (l.address() != null) m.put("address", Link.mac(l.address()));
+            if (l.broadcast() != null) m.put("broadcast", Link.mac(l.broadcast()));
+        }
         if (l.linkNetnsId() != null) m.put("link_netnsid", l.linkNetnsId());
         LinkDetails d = details == null ? null : details.get(l.index());
         if (d != null) LinkDetailsFormat.json(m, d, withMode, this::nameOf);

@@ -157,7 +157,7 @@ final class NeighCmd extends ObjectCmd {
         for (Neighbour n : select(h, f)) {
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("dst", Cidr.format(n.dst()));
+                m.put("dst", cli.hosts.of(n.dst()));
                 if (f.dev() == null) m.put("dev", names.getOrDefault(n.index(), "if" + n.index()));
                 if (n.lladdr() != null) m.put("lladdr", Link.mac(n.lladdr()));
                 if (n.router()) m.put("router", null);
@@ -166,7 +166,7 @@ final class NeighCmd extends ObjectCmd {
                 json.add(m);
                 continue;
             }
-            sb.append(Colour.wrap(cli.colour, Colour.of(n.family()), Cidr.format(n.dst()) + " "));
+            sb.append(Colour.wrap(cli.colour, Colour.of(n.family()), cli.hosts.of(n.dst()) + " "));
             if (f.dev() == null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, names.getOrDefault(n.index(), "if" + n.index()) + " "));
             if (n.lladdr() != null) sb.append("lladdr ").append(Colour.wrap(cli.colour, Colour.Attr.MAC, Link.mac(n.lladdr()) + " "));
             if (n.router()) sb.append("router ");

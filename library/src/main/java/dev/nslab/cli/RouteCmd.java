@@ -59,13 +59,13 @@ final class RouteCmd extends ObjectCmd {
         for (int i = 0; i < CACHE_FLAGS.length; i++) if ((r.flags() & CACHE_FLAGS[i]) != 0) cache.add(CACHE_NAMES[i]);
         boolean v4 = r.family() == Family.INET;
         // as ip: the source with its length unless it is a single address
-        String from = l.from() == null ? null : Cidr.format(l.from()) + (l.fromLength() == (v4 ? 32 : 128) ? "" : "/" + l.fromLength());
+        String from = l.from() == null ? null : l.fromLength() == (v4 ? 32 : 128) ? cli.hosts.of(l.from()) : Cidr.format(l.from()) + "/" + l.fromLength();
         if (cli.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             if (r.type() != 1 || cli.details) m.put("type", typeName(r.type()));
-            m.put("dst", r.dst() == null ? "default" : Cidr.format(r.dst().address()));
+            m.put("dst", r.dst() == null ? "default" : cli.hosts.of(r.dst().address()));
             if (from != null) m.put("from", from);
-            if (r.gateway() != null) m.put("gateway", Cidr.format(r.gateway()));
+            if (r.gateway() != null) m.put("gateway", cli.hosts.of(r.gateway()));
             if (dev != null) m.put("dev", dev);
             if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", RouteTables.name(r.table()));
             if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", protoName(r.protocol()));
@@ -82,9 +82,9 @@ final class RouteCmd extends ObjectCmd {
         StringBuilder sb = new StringBuilder();
         if (r.type() != 1 || cli.details) sb.append(typeName(r.type())).append(' ');
         Colour.Attr fam = Colour.of(r.family());
-        sb.append(Colour.wrap(cli.colour, r.dst() == null ? null : fam, (r.dst() == null ? "default" : Cidr.format(r.dst().address())) + " "));
+        sb.append(Colour.wrap(cli.colour, r.dst() == null ? null : fam, (r.dst() == null ? "default" : cli.hosts.of(r.dst().address())) + " "));
         if (from != null) sb.append(Colour.wrap(cli.colour, fam, "from " + from + " "));
-        if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.gateway()) + " "));
+        if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
         if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
         if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(protoName(r.protocol())).append(' ');
@@ -193,8 +193,8 @@ final class RouteCmd extends ObjectCmd {
             if (dev != null && !dev.equals(devName)) continue;
             // the kernel's word (RTNH_F_LINKDOWN in the route's flags), not the device's state: local routes never have it
             boolean linkdown = (r.flags() & 0x10) != 0;
-            if (cli.json) json.add(json(r, devName, linkdown, showTable, cli.details));
-            else text(sb, r, devName, linkdown, showTable, cli.details, cli.colour);
+            if (cli.json) json.add(json(r, devName, linkdown, showTable, cli.details, cli.hosts));
+            else text(sb, r, devName, linkdown, showTable, cli.details, cli.colour, cli.hosts);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -237,13 +237,19 @@ final class RouteCmd extends ObjectCmd {
         };
     }
 
+    /** A route's destination: a host route's address as -r names it, a prefix as it is (ip resolves hosts only). */
+    private static String dst(Route r, HostNames hosts) {
+        return r.dst() != null && r.dst().prefixLength() == Cidr.maxPrefix(r.dst().address()) ? hosts.of(r.dst().address()) : r.dstText();
+    }
+
     /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
-    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown, boolean showTable, boolean details, Colour colour) {
+    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown, boolean showTable, boolean details,
+                             Colour colour, HostNames hosts) {
         // each part ends with its space (inside the colour, as ip prints them); the line ends after the last one's
         Colour.Attr fam = Colour.of(r.family());
         if (r.type() != 1 || details) sb.append(typeName(r.type())).append(' ');
-        sb.append(Colour.wrap(colour, r.dst() == null ? null : fam, r.dstText() + " "));
-        if (r.gateway() != null) sb.append("via ").append(Colour.wrap(colour, fam, Cidr.format(r.gateway()) + " "));
+        sb.append(Colour.wrap(colour, r.dst() == null ? null : fam, dst(r, hosts) + " "));
+        if (r.gateway() != null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
         if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
         if (r.protocol() != 3 || details) sb.append("proto ").append(protoName(r.protocol())).append(' ');
@@ -256,11 +262,11 @@ final class RouteCmd extends ObjectCmd {
         sb.append('\n');
     }
 
-    private static Map<String, Object> json(Route r, String dev, boolean linkdown, boolean showTable, boolean details) {
+    private static Map<String, Object> json(Route r, String dev, boolean linkdown, boolean showTable, boolean details, HostNames hosts) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
-        m.put("dst", r.dstText());
-        if (r.gateway() != null) m.put("gateway", Cidr.format(r.gateway()));
+        m.put("dst", dst(r, hosts));
+        if (r.gateway() != null) m.put("gateway", hosts.of(r.gateway()));
         if (dev != null) m.put("dev", dev);
         if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", RouteTables.name(r.table()));
         if (r.protocol() != 3 || details) m.put("protocol", protoName(r.protocol()));

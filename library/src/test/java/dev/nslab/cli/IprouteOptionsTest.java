@@ -89,6 +89,15 @@ class IprouteOptionsTest {
         }
     }
 
+    /** -r: addresses the hosts file names (loopback's), as ip names them; -4 -j address without the link line. */
+    @Test
+    void resolvedNamesAsIpPrintsThem() {
+        for (String line : List.of("-r -4 addr show lo", "-r -4 -j addr show lo", "-4 -j addr", "-r route get 127.0.0.1",
+                "-r -j route get 127.0.0.1", "-resolve -4 -br addr show lo")) {
+            same(line);
+        }
+    }
+
     @Test
     void showFilters() {
         for (String line : List.of("link show up", "link show type veth", "link show type bridge", "link show type bridge_slave",
@@ -186,9 +195,9 @@ class IprouteOptionsTest {
         Nslab.Out unknown = Nslab.run("-x", "link");
         assertEquals(255, unknown.code());
         assertEquals("Option \"-x\" is unknown, try \"nslab -help\".\n", unknown.err());
-        Nslab.Out resolve = Nslab.run("-r", "link");
-        assertEquals(255, resolve.code());
-        assertTrue(resolve.err().contains("-resolve") && resolve.err().contains("not supported yet"), resolve.err());
+        Nslab.Out numeric = Nslab.run("-N", "link");
+        assertEquals(255, numeric.code());
+        assertTrue(numeric.err().contains("-Numeric") && numeric.err().contains("not supported yet"), numeric.err());
         Nslab.Out rules = Nslab.run("-n", ns, "-d", "rule");
         assertEquals(255, rules.code());
         assertTrue(rules.err().contains("-details with rule show is not supported yet"), rules.err());
