@@ -43,6 +43,7 @@ final class Help {
                                                  | name NEWNAME | mtu MTU | address LLADDR | alias TEXT } ...
                        nslab link delete [dev] DEV
                        nslab link show [[dev] DEV]
+                       nslab link xstats type bridge|bridge_slave [igmp|stp] [dev DEV]
                 """);
     }
 

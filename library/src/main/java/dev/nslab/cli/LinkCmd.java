@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@code nslab link add | set | delete | show}. */
+/** {@code nslab link add | set | delete | show | xstats}. */
 final class LinkCmd extends ObjectCmd {
     LinkCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
@@ -23,6 +23,7 @@ final class LinkCmd extends ObjectCmd {
         if (Args.matches(cmd, "add")) return add(a);
         if (Args.matches(cmd, "set") || Args.matches(cmd, "change")) return set(a);
         if (Args.matches(cmd, "delete") || cmd.equals("del")) return delete(a);
+        if (Args.matches(cmd, "xstats")) return LinkXstats.run(cli, cli.handle(ns), a);
         return null;
     }
 

@@ -15,7 +15,7 @@ public final class Resident {
 
     /** The verbs of each object that only read; an empty verb is the object alone (ip's default: show). */
     private static final Map<String, Set<String>> READS = Map.of(
-            "link", Set.of("", "show", "list", "lst"),
+            "link", Set.of("", "show", "list", "lst", "xstats"),
             "address", Set.of("", "show", "list", "lst"),
             "maddress", Set.of("", "show", "list", "lst"),
             "route", Set.of("", "show", "list", "lst", "get"),

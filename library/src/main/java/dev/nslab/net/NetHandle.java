@@ -141,6 +141,18 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    /** Every Linux bridge's (or, {@code ports}, every bridge port's) extended counters, in the kernel's order. */
+    public List<BridgeXstats> bridgeXstats(boolean ports) {
+        NlRequest r = new NlRequest(BridgeXstats.RTM_GETSTATS, NLM_F_DUMP).u8(0).u8(0).u16(0).u32(0).u32(BridgeXstats.filterMask(ports));
+        List<BridgeXstats> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(r)) {
+            if (m.type() != BridgeXstats.RTM_NEWSTATS) continue;
+            BridgeXstats x = BridgeXstats.parse(m, ports);
+            if (x != null) out.add(x);
+        }
+        return out;
+    }
+
     /** Every link's details (ip -d), by interface index: one dump. */
     public java.util.Map<Integer, LinkDetails> linkDetails() {
         NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);

@@ -98,6 +98,18 @@ class IprouteOptionsTest {
         }
     }
 
+    /** link xstats: a bridge's and its ports' counters, and ip's errors for the rest. */
+    @Test
+    void linkXstatsAsIpPrintsThem() {
+        for (String line : List.of("link xstats type bridge", "-j link xstats type bridge", "-j -p link xstats type bridge_slave",
+                "link xstats type bridge_slave", "link xstats type bridge_slave stp", "link xstats type bridge igmp",
+                "link xstats type bridge dev br0", "link xstats type bridge dev nosuch", "link xstats type bridge_slave dev vb mcast",
+                "link xstats", "link xstats type veth", "link xstats type foo", "link xstats foo", "link xstats help",
+                "link xstats type bridge help", "link xstats type bridge blah", "link x type bridge", "link xstats type")) {
+            same(line);
+        }
+    }
+
     @Test
     void showFilters() {
         for (String line : List.of("link show up", "link show type veth", "link show type bridge", "link show type bridge_slave",

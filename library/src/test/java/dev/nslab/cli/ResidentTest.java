@@ -16,7 +16,7 @@ class ResidentTest {
     @ValueSource(strings = {"netns list", "netns", "link", "link show", "-j link show", "-j -p link show dev x",
             "-n red address show", "-netns red -4 route show", "route get 10.0.0.1", "-s -s link show", "-br a",
             "addr show up", "neigh show", "rule list", "maddr", "ovs show", "ovs-vsctl list-br", "ovs list-ports br0",
-            "ovs add-port br0 p1 tag=3 -- add-port br0 p2", "ovs --may-exist add-br b", "status", "ls", "inspect", "status mylab -j", "inventory", "-j inventory", "help", "-V", "-family inet6 link", "-d link", "-c link", "-color=always addr"})
+            "ovs add-port br0 p1 tag=3 -- add-port br0 p2", "ovs --may-exist add-br b", "status", "ls", "inspect", "status mylab -j", "inventory", "-j inventory", "help", "-V", "-family inet6 link", "-d link", "-c link", "-color=always addr", "link xstats type bridge"})
     void reads(String line) {
         assertTrue(Resident.mayServe(List.of(line.split(" "))), line);
     }
