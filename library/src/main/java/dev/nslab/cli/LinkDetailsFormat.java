@@ -19,8 +19,8 @@ import java.util.function.IntFunction;
 final class LinkDetailsFormat {
     /** Kinds whose settings ip prints and nslab does not yet (it refuses rather than print less than ip). */
     private static final Set<String> UNSUPPORTED = Set.of("amt", "bareudp", "bond", "bond_slave", "can", "dsa", "erspan", "geneve",
-            "gre", "gretap", "gtp", "hsr", "ip6erspan", "ip6gre", "ip6gretap", "ip6tnl", "ipip", "ipoib", "ipvlan", "ipvtap", "macvlan",
-            "macvtap", "rmnet", "sit", "vlan", "vrf", "vrf_slave", "vti", "vti6", "vxlan", "wwan", "xfrm", "tun");
+            "gre", "gretap", "gtp", "hsr", "ip6erspan", "ip6gre", "ip6gretap", "ip6tnl", "ipip", "ipoib", "ipvlan", "ipvtap",
+            "macvtap", "rmnet", "sit", "vlan", "vrf", "vrf_slave", "vti", "vti6", "wwan", "xfrm", "tun");
 
     private static final String[] PORT_STATES = {"disabled", "listening", "learning", "forwarding", "blocking"};
 
@@ -67,8 +67,11 @@ final class LinkDetailsFormat {
         if (d.kind() != null || d.slaveKind() != null) {
             if (d.kind() != null) {
                 out.add(new Item("linkinfo/info_kind", d.kind(), "\n    " + d.kind() + " "));
-                if (d.kind().equals("bridge")) {
-                    bridge(out, d.data(), "linkinfo/info_data/");
+                switch (d.kind()) {
+                    case "bridge" -> bridge(out, d.data(), "linkinfo/info_data/");
+                    case "vxlan" -> vxlan(out, d.data(), "linkinfo/info_data/", names);
+                    case "macvlan" -> macvlan(out, d.data(), "linkinfo/info_data/");
+                    default -> { }
                 }
             }
             if (d.slaveKind() != null) {
@@ -169,6 +172,108 @@ final class LinkDetailsFormat {
         uint(out, a, "NF_CALL_IPTABLES", p + "nf_call_iptables", "nf_call_iptables");
         uint(out, a, "NF_CALL_IP6TABLES", p + "nf_call_ip6tables", "nf_call_ip6tables");
         uint(out, a, "NF_CALL_ARPTABLES", p + "nf_call_arptables", "nf_call_arptables");
+    }
+
+    /** iproute2's vxlan_print_opt (addresses as numbers: ip would resolve them with -r). */
+    private static void vxlan(List<Item> out, Map<String, Object> a, String p, IntFunction<String> names) {
+        if (a.get("COLLECT_METADATA") instanceof Long v && v != 0) out.add(new Item(p + "external", true, "external "));
+        if (a.get("VNIFILTER") instanceof Long v && v != 0) out.add(new Item(p + "vnifilter", true, "vnifilter"));
+        uint(out, a, "ID", p + "id", "id");
+        if (a.get("GROUP") instanceof byte[] g) {
+            if (!isZero(g)) {
+                boolean mc = (g[0] & 0xf0) == 0xe0;
+                String s = address(g);
+                out.add(new Item(p + (mc ? "group" : "remote"), s, (mc ? "group " : "remote ") + s + " "));
+            }
+        } else if (a.get("GROUP6") instanceof byte[] g && !isZero(g)) {
+            boolean mc = (g[0] & 0xff) == 0xff;
+            String s = address(g);
+            out.add(new Item(p + (mc ? "group6" : "remote6"), s, (mc ? "group " : "remote ") + s + " "));
+        }
+        if (a.get("LOCAL") instanceof byte[] l) {
+            if (!isZero(l)) out.add(new Item(p + "local", address(l), "local " + address(l) + " "));
+        } else if (a.get("LOCAL6") instanceof byte[] l && !isZero(l)) {
+            out.add(new Item(p + "local6", address(l), "local " + address(l) + " "));
+        }
+        if (a.get("LINK") instanceof Long link && link != 0) {
+            String n = names.apply(link.intValue());
+            out.add(new Item(p + "link", n, "dev " + n + " "));
+        }
+        if (a.get("PORT_RANGE") instanceof long[] r) {
+            out.add(new Item(p + "port_range/low", r[0], ""));
+            out.add(new Item(p + "port_range/high", r[1], "srcport " + r[0] + " " + r[1] + " "));
+        }
+        uint(out, a, "PORT", p + "port", "dstport");
+        if (a.get("LEARNING") instanceof Long v) {
+            out.add(new Item(p + "learning", v != 0, v != 0 ? "" : "nolearning "));
+        }
+        for (String[] f : new String[][] {{"PROXY", "proxy"}, {"RSC", "rsc"}, {"L2MISS", "l2miss"}, {"L3MISS", "l3miss"}}) {
+            if (a.get(f[0]) instanceof Long v && v != 0) out.add(new Item(p + f[1], true, f[1] + " "));
+        }
+        if (a.get("TOS") instanceof Long tos && tos != 0) {
+            out.add(new Item(p + "tos", "0x" + Long.toHexString(tos), tos == 1 ? "tos inherit " : "tos 0x" + Long.toHexString(tos) + " "));
+        }
+        if (a.get("TTL_INHERIT") instanceof Long v && v != 0) {
+            out.add(new Item(null, null, "ttl inherit "));
+        } else if (a.get("TTL") instanceof Long ttl) {
+            out.add(new Item(p + "ttl", ttl, ttl != 0 ? "ttl " + ttl + " " : "ttl auto "));
+        }
+        if (a.get("DF") instanceof Long df) {
+            String s = df == 0 ? "unset" : df == 1 ? "set" : df == 2 ? "inherit" : null;
+            if (s != null) out.add(new Item(p + "df", s, df == 0 ? "" : "df " + s + " "));
+        }
+        if (a.get("LABEL") instanceof Long label && label != 0) {
+            out.add(new Item(p + "label", "0x" + Long.toHexString(label), "flowlabel 0x" + Long.toHexString(label) + " "));
+        }
+        if (a.get("AGEING") instanceof Long age) out.add(new Item(p + "ageing", age, age == 0 ? "ageing none " : "ageing " + age + " "));
+        if (a.get("LIMIT") instanceof Long max && max != 0) out.add(new Item(p + "limit", max, "maxaddr " + max + " "));
+        for (String[] f : new String[][] {{"UDP_CSUM", "udp_csum", "udpcsum "}, {"UDP_ZERO_CSUM6_TX", "udp_zero_csum6_tx", "udp6zerocsumtx "},
+                {"UDP_ZERO_CSUM6_RX", "udp_zero_csum6_rx", "udp6zerocsumrx "}}) {
+            if (a.get(f[0]) instanceof Long v) out.add(new Item(p + f[1], v != 0, (v != 0 ? "" : "no") + f[2]));
+        }
+        if (a.get("REMCSUM_TX") instanceof Long v && v != 0) out.add(new Item(p + "remcsum_tx", true, "remcsumtx "));
+        if (a.get("REMCSUM_RX") instanceof Long v && v != 0) out.add(new Item(p + "remcsum_rx", true, "remcsumrx "));
+        if (a.containsKey("GBP")) out.add(new Item(p + "gbp", true, "gbp "));
+        if (a.containsKey("GPE")) out.add(new Item(p + "gpe", true, "gpe "));
+    }
+
+    /** iproute2's macvlan_print_opt. */
+    private static void macvlan(List<Item> out, Map<String, Object> a, String p) {
+        if (!(a.get("MODE") instanceof Long mode)) return;
+        String m = mode == 1 ? "private" : mode == 2 ? "vepa" : mode == 4 ? "bridge" : mode == 8 ? "passthru" : mode == 16 ? "source" : "unknown";
+        out.add(new Item(p + "mode", m, "mode " + m + " "));
+        long flags = a.get("FLAGS") instanceof Long f ? f : 0;
+        if ((flags & 1) != 0) out.add(new Item(p + "nopromisc", true, "nopromisc "));
+        if ((flags & 2) != 0) out.add(new Item(p + "nodst", true, "nodst "));
+        uint(out, a, "BC_QUEUE_LEN", p + "bcqueuelen", "bcqueuelen");
+        uint(out, a, "BC_QUEUE_LEN_USED", p + "usedbcqueuelen", "usedbcqueuelen");
+        if (mode != 16 || !(a.get("MACADDR_COUNT") instanceof Long count)) return;
+        out.add(new Item(p + "macaddr_count", count, "remotes (" + count + ") "));
+        if (a.get("MACADDR_DATA") instanceof List<?> addrs) {
+            List<String> macs = new ArrayList<>();
+            StringBuilder t = new StringBuilder();
+            for (Object o : addrs) {
+                if (o instanceof byte[] b && b.length >= 6) {
+                    String mac = Link.mac(java.util.Arrays.copyOf(b, 6));
+                    macs.add(mac);
+                    t.append(mac).append(' ');
+                }
+            }
+            out.add(new Item(p + "macaddr_data", macs, t.toString()));
+        }
+    }
+
+    private static boolean isZero(byte[] b) {
+        for (byte x : b) if (x != 0) return false;
+        return true;
+    }
+
+    private static String address(byte[] b) {
+        try {
+            return dev.nslab.net.Cidr.format(java.net.InetAddress.getByAddress(b));
+        } catch (java.net.UnknownHostException e) {
+            return "";
+        }
     }
 
     /** iproute2's bridge_slave_print_opt. */

@@ -13,7 +13,9 @@ import java.util.Map;
  * segmentation limits, the IPv6 address generation mode, and the kind's own settings. A value the kernel did not send
  * is null. {@code data} and {@code slaveData} hold a Linux bridge's and a bridge port's settings by the kernel's
  * attribute names (IFLA_BR_* and IFLA_BRPORT_* without the prefix): a number, a byte array (MAC, bridge id), or for
- * MULTI_BOOLOPT {optval, optmask}; for other kinds {@code dataPresent} says whether the kind sent settings at all.
+ * MULTI_BOOLOPT {optval, optmask}; likewise a vxlan's (IFLA_VXLAN_*: addresses as byte arrays, PORT_RANGE {low, high},
+ * flags as 1) and a macvlan's (IFLA_MACVLAN_*, MACADDR_DATA a list of byte arrays); for other kinds
+ * {@code dataPresent} says whether the kind sent settings at all.
  */
 public record LinkDetails(Long promiscuity, Long allmulti, Long minMtu, Long maxMtu, String kind, boolean dataPresent,
                           Map<String, Object> data, String slaveKind, boolean slaveDataPresent, Map<String, Object> slaveData,
@@ -28,7 +30,7 @@ public record LinkDetails(Long promiscuity, Long allmulti, Long minMtu, Long max
             INET6_ADDR_GEN_MODE = 8;
 
     /** How a bridge attribute is laid out: u8, u16, u32, u64, a bridge id, an address, two u32, big-endian u16. */
-    private enum Shape { U8, U16, U32, U64, ID, MAC, BOOLOPT, BE16 }
+    private enum Shape { U8, U16, U32, U64, ID, MAC, BOOLOPT, BE16, BE32, RANGE, FLAG, ADDRS }
 
     private record Attr(String name, Shape shape) { }
 
@@ -59,6 +61,21 @@ public record LinkDetails(Long promiscuity, Long allmulti, Long minMtu, Long max
             {31, "GROUP_FWD_MASK", Shape.U16}, {32, "NEIGH_SUPPRESS", Shape.U8}, {33, "ISOLATED", Shape.U8}, {34, "BACKUP_PORT", Shape.U32},
             {39, "LOCKED", Shape.U8}});
 
+    private static final Map<Integer, Attr> VXLAN = table(new Object[][] {
+            {1, "ID", Shape.U32}, {2, "GROUP", Shape.MAC}, {3, "LINK", Shape.U32}, {4, "LOCAL", Shape.MAC}, {5, "TTL", Shape.U8},
+            {6, "TOS", Shape.U8}, {7, "LEARNING", Shape.U8}, {8, "AGEING", Shape.U32}, {9, "LIMIT", Shape.U32}, {10, "PORT_RANGE", Shape.RANGE},
+            {11, "PROXY", Shape.U8}, {12, "RSC", Shape.U8}, {13, "L2MISS", Shape.U8}, {14, "L3MISS", Shape.U8}, {15, "PORT", Shape.BE16},
+            {16, "GROUP6", Shape.MAC}, {17, "LOCAL6", Shape.MAC}, {18, "UDP_CSUM", Shape.U8}, {19, "UDP_ZERO_CSUM6_TX", Shape.U8},
+            {20, "UDP_ZERO_CSUM6_RX", Shape.U8}, {21, "REMCSUM_TX", Shape.U8}, {22, "REMCSUM_RX", Shape.U8}, {23, "GBP", Shape.FLAG},
+            {25, "COLLECT_METADATA", Shape.U8}, {26, "LABEL", Shape.BE32}, {27, "GPE", Shape.FLAG}, {28, "TTL_INHERIT", Shape.U8},
+            {29, "DF", Shape.U8}, {30, "VNIFILTER", Shape.U8}});
+
+    private static final Map<Integer, Attr> MACVLAN = table(new Object[][] {
+            {1, "MODE", Shape.U32}, {2, "FLAGS", Shape.U16}, {5, "MACADDR_DATA", Shape.ADDRS}, {6, "MACADDR_COUNT", Shape.U32},
+            {7, "BC_QUEUE_LEN", Shape.U32}, {8, "BC_QUEUE_LEN_USED", Shape.U32}});
+
+    private static final Map<String, Map<Integer, Attr>> KINDS = Map.of("bridge", BRIDGE, "vxlan", VXLAN, "macvlan", MACVLAN);
+
     private static Map<Integer, Attr> table(Object[][] rows) {
         Map<Integer, Attr> m = new LinkedHashMap<>();
         for (Object[] r : rows) m.put((Integer) r[0], new Attr((String) r[1], (Shape) r[2]));
@@ -76,7 +93,7 @@ public record LinkDetails(Long promiscuity, Long allmulti, Long minMtu, Long max
         NlAttrs inet6 = af == null ? null : af.nested(AF_INET6);
         if (inet6 != null && inet6.has(INET6_ADDR_GEN_MODE)) genMode = inet6.u8(INET6_ADDR_GEN_MODE, 0);
         return new LinkDetails(u32(a, PROMISCUITY), u32(a, ALLMULTI), u32(a, MIN_MTU), u32(a, MAX_MTU), kind, data != null,
-                "bridge".equals(kind) ? decode(data, BRIDGE) : Map.of(), slaveKind, slaveData != null,
+                kind != null && KINDS.containsKey(kind) ? decode(data, KINDS.get(kind)) : Map.of(), slaveKind, slaveData != null,
                 "bridge".equals(slaveKind) ? decode(slaveData, BRIDGE_PORT) : Map.of(), genMode, u32(a, NUM_TX_QUEUES),
                 u32(a, NUM_RX_QUEUES), u32(a, GSO_MAX_SIZE), u32(a, GSO_MAX_SEGS), u32(a, TSO_MAX_SIZE), u32(a, TSO_MAX_SEGS),
                 u32(a, GRO_MAX_SIZE), a.string(PHYS_PORT_NAME), a.bytes(PHYS_PORT_ID), a.bytes(PHYS_SWITCH_ID),
@@ -96,6 +113,21 @@ public record LinkDetails(Long promiscuity, Long allmulti, Long minMtu, Long max
                 case U8 -> v.remaining() >= 1 ? (Object) (long) Byte.toUnsignedInt(v.get(0)) : null;
                 case U16 -> v.remaining() >= 2 ? (Object) (long) Short.toUnsignedInt(v.getShort(0)) : null;
                 case BE16 -> v.remaining() >= 2 ? (Object) (long) Short.toUnsignedInt(v.order(ByteOrder.BIG_ENDIAN).getShort(0)) : null;
+                case BE32 -> v.remaining() >= 4 ? (Object) (v.order(ByteOrder.BIG_ENDIAN).getInt(0) & 0xFFFFFFFFL) : null;
+                case RANGE -> v.remaining() >= 4 ? (Object) new long[] {Short.toUnsignedInt(v.order(ByteOrder.BIG_ENDIAN).getShort(0)),
+                        Short.toUnsignedInt(v.order(ByteOrder.BIG_ENDIAN).getShort(2))} : null;
+                case FLAG -> (Object) 1L;
+                case ADDRS -> {
+                    // nested IFLA_MACVLAN_MACADDR (4) attributes, each an address
+                    java.util.List<byte[]> addrs = new java.util.ArrayList<>();
+                    NlAttrs inner = NlAttrs.parse(v, 0, v.remaining());
+                    for (ByteBuffer one : inner.all(4)) {
+                        byte[] b = new byte[one.remaining()];
+                        one.get(0, b);
+                        addrs.add(b);
+                    }
+                    yield addrs;
+                }
                 case U32 -> v.remaining() >= 4 ? (Object) (v.getInt(0) & 0xFFFFFFFFL) : null;
                 case U64 -> v.remaining() >= 8 ? (Object) v.getLong(0) : null;
                 case ID, MAC -> {

@@ -98,6 +98,28 @@ class IprouteOptionsTest {
         }
     }
 
+    /** -d for the kinds labs make besides veth and bridge: vxlan (unicast, multicast, external) and macvlan (bridge, source). */
+    @Test
+    void detailsOfVxlanAndMacvlan() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Sh.run("ip", "-n", ns, "link", "add", "vx0", "type", "vxlan", "id", "42", "remote", "10.9.9.9", "dstport", "4789", "dev", "va").code() == 0,
+                "this kernel has no vxlan");
+        Sh.ok("ip", "-n", ns, "link", "add", "vx1", "type", "vxlan", "id", "43", "group", "239.1.1.1", "dev", "va", "dstport", "0");
+        Sh.ok("ip", "-n", ns, "link", "add", "vx2", "type", "vxlan", "id", "44", "local", "10.1.1.1", "remote", "10.2.2.2", "dstport",
+                "4789", "ttl", "5", "tos", "inherit", "nolearning", "noudpcsum", "ageing", "0", "maxaddr", "10", "df", "set");
+        Sh.ok("ip", "-n", ns, "link", "add", "vx3", "type", "vxlan", "external", "dstport", "4790");
+        boolean macvlan = Sh.run("ip", "-n", ns, "link", "add", "mv0", "link", "va", "type", "macvlan", "mode", "bridge").code() == 0;
+        if (macvlan) {
+            Sh.ok("ip", "-n", ns, "link", "add", "mv1", "link", "va", "type", "macvlan", "mode", "source");
+            Sh.ok("ip", "-n", ns, "link", "set", "mv1", "type", "macvlan", "macaddr", "add", "02:00:00:00:00:01");
+        }
+        for (String line : List.of("-d link show vx0", "-d -j link show vx0", "-d link show vx1", "-d -j link show vx1", "-d link show vx2",
+                "-d -j link show vx2", "-d link show vx3", "-d -j -p link show vx3", "-d link", "-d -j link", "-d addr")) {
+            same(line);
+        }
+        if (macvlan) for (String line : List.of("-d link show mv0", "-d -j link show mv0", "-d link show mv1", "-d -j link show mv1")) same(line);
+    }
+
     /** link xstats: a bridge's and its ports' counters, and ip's errors for the rest. */
     @Test
     void linkXstatsAsIpPrintsThem() {
