@@ -20,7 +20,7 @@ final class LinkDetailsFormat {
     /** Kinds whose settings ip prints and nslab does not yet (it refuses rather than print less than ip). */
     private static final Set<String> UNSUPPORTED = Set.of("amt", "bareudp", "bond", "bond_slave", "can", "dsa", "erspan", "geneve",
             "gre", "gretap", "gtp", "hsr", "ip6erspan", "ip6gre", "ip6gretap", "ip6tnl", "ipip", "ipoib", "ipvlan", "ipvtap",
-            "macvtap", "rmnet", "sit", "vlan", "vrf", "vrf_slave", "vti", "vti6", "wwan", "xfrm", "tun");
+            "macvtap", "rmnet", "sit", "vlan", "vrf", "vrf_slave", "vti", "vti6", "wwan", "xfrm");
 
     private static final String[] PORT_STATES = {"disabled", "listening", "learning", "forwarding", "blocking"};
 
@@ -71,6 +71,7 @@ final class LinkDetailsFormat {
                     case "bridge" -> bridge(out, d.data(), "linkinfo/info_data/");
                     case "vxlan" -> vxlan(out, d.data(), "linkinfo/info_data/", names);
                     case "macvlan" -> macvlan(out, d.data(), "linkinfo/info_data/");
+                    case "tun" -> tun(out, d.data(), "linkinfo/info_data/");
                     default -> { }
                 }
             }
@@ -261,6 +262,43 @@ final class LinkDetailsFormat {
             }
             out.add(new Item(p + "macaddr_data", macs, t.toString()));
         }
+    }
+
+    /** iproute2's tun_print_opt: type, pi, vnet_hdr, multi-queue, persist, owner and group by name where known. */
+    private static void tun(List<Item> out, Map<String, Object> a, String p) {
+        if (a.get("TYPE") instanceof Long t) {
+            String s = t == 1 ? "tun" : t == 2 ? "tap" : "UNKNOWN:" + t;
+            out.add(new Item(p + "type", s, "type " + s + " "));
+        }
+        onOff(out, a, "PI", p + "pi", "pi");
+        onOff(out, a, "VNET_HDR", p + "vnet_hdr", "vnet_hdr");
+        if (a.get("MULTI_QUEUE") instanceof Long mq && mq != 0) {
+            out.add(new Item(p + "multi_queue", true, "multi_queue "));
+            uint(out, a, "NUM_QUEUES", p + "numqueues", "numqueues");
+            uint(out, a, "NUM_DISABLED_QUEUES", p + "numdisabled", "numdisabled");
+        } else {
+            out.add(new Item(p + "multi_queue", false, ""));
+        }
+        onOff(out, a, "PERSIST", p + "persist", "persist");
+        if (a.get("OWNER") instanceof Long uid) named(out, p + "user", "user", uid, "/etc/passwd");
+        if (a.get("GROUP") instanceof Long gid) named(out, p + "group", "group", gid, "/etc/group");
+    }
+
+    /** A user or group by its name in the system's file (as getpwuid/getgrgid find it there), else its number. */
+    private static void named(List<Item> out, String key, String word, long id, String file) {
+        String name = null;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
+                String[] f = line.split(":", -1);
+                if (f.length > 2 && f[2].equals(Long.toString(id))) {
+                    name = f[0];
+                    break;
+                }
+            }
+        } catch (java.io.IOException e) {
+            // no such file: the number, as ip prints it for an unknown id
+        }
+        out.add(new Item(key, name != null ? name : (Object) id, word + " " + (name != null ? name : Long.toString(id)) + " "));
     }
 
     private static boolean isZero(byte[] b) {

@@ -89,8 +89,9 @@ final class LinkFormat {
             sb.append(linkNetns(l)).append('\n');
             return;
         }
-        sb.append("\n    link/").append(l.typeName());
-        if (l.address() != null) sb.append(' ').append(Colour.wrap(colour, Colour.Attr.MAC, Link.mac(l.address())));
+        // "link/TYPE " with its space, also when no address follows (a tun device: "link/none ")
+        sb.append("\n    link/").append(l.typeName()).append(' ');
+        if (l.address() != null) sb.append(Colour.wrap(colour, Colour.Attr.MAC, Link.mac(l.address())));
         if (l.broadcast() != null) sb.append(" brd ").append(Colour.wrap(colour, Colour.Attr.MAC, Link.mac(l.broadcast())));
         sb.append(linkNetns(l));
         LinkDetails d = details == null ? null : details.get(l.index());

@@ -14,7 +14,7 @@ import java.util.Map;
  * is null. {@code data} and {@code slaveData} hold a Linux bridge's and a bridge port's settings by the kernel's
  * attribute names (IFLA_BR_* and IFLA_BRPORT_* without the prefix): a number, a byte array (MAC, bridge id), or for
  * MULTI_BOOLOPT {optval, optmask}; likewise a vxlan's (IFLA_VXLAN_*: addresses as byte arrays, PORT_RANGE {low, high},
- * flags as 1) and a macvlan's (IFLA_MACVLAN_*, MACADDR_DATA a list of byte arrays); for other kinds
+ * flags as 1), a macvlan's (IFLA_MACVLAN_*, MACADDR_DATA a list of byte arrays) and a tun/tap's (IFLA_TUN_*); for other kinds
  * {@code dataPresent} says whether the kind sent settings at all.
  */
 public record LinkDetails(Long promiscuity, Long allmulti, Long minMtu, Long maxMtu, String kind, boolean dataPresent,
@@ -74,7 +74,11 @@ public record LinkDetails(Long promiscuity, Long allmulti, Long minMtu, Long max
             {1, "MODE", Shape.U32}, {2, "FLAGS", Shape.U16}, {5, "MACADDR_DATA", Shape.ADDRS}, {6, "MACADDR_COUNT", Shape.U32},
             {7, "BC_QUEUE_LEN", Shape.U32}, {8, "BC_QUEUE_LEN_USED", Shape.U32}});
 
-    private static final Map<String, Map<Integer, Attr>> KINDS = Map.of("bridge", BRIDGE, "vxlan", VXLAN, "macvlan", MACVLAN);
+    private static final Map<Integer, Attr> TUN = table(new Object[][] {
+            {1, "OWNER", Shape.U32}, {2, "GROUP", Shape.U32}, {3, "TYPE", Shape.U8}, {4, "PI", Shape.U8}, {5, "VNET_HDR", Shape.U8},
+            {6, "PERSIST", Shape.U8}, {7, "MULTI_QUEUE", Shape.U8}, {8, "NUM_QUEUES", Shape.U32}, {9, "NUM_DISABLED_QUEUES", Shape.U32}});
+
+    private static final Map<String, Map<Integer, Attr>> KINDS = Map.of("bridge", BRIDGE, "vxlan", VXLAN, "macvlan", MACVLAN, "tun", TUN);
 
     private static Map<Integer, Attr> table(Object[][] rows) {
         Map<Integer, Attr> m = new LinkedHashMap<>();

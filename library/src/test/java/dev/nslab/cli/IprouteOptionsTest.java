@@ -61,7 +61,7 @@ class IprouteOptionsTest {
                 "-statistics -statistics link", "-h -s link show lo", "-s -h -iec link show lo", "-j -s link show lo",
                 "-j -s -s link", "-s addr show lo", "-4 -s addr", "-j -s addr show lo", "-o link", "-o -s link show lo",
                 "-oneline addr", "-o -4 addr show va", "-j -p link", "-j -p addr", "-j -p -s link show lo", "-j -p route",
-                "-j link show va", "-br -o link", "--stats link show lo")) {
+                "-j link show va", "-br -o link", "--stats link show lo", "-t link show lo", "-ts addr show va", "-timestamp -j link show lo")) {
             same(line);
         }
     }
@@ -98,7 +98,7 @@ class IprouteOptionsTest {
         }
     }
 
-    /** -d for the kinds labs make besides veth and bridge: vxlan (unicast, multicast, external) and macvlan (bridge, source). */
+    /** -d for the kinds labs make besides veth and bridge: vxlan (unicast, multicast, external), macvlan (bridge, source), tun/tap. */
     @Test
     void detailsOfVxlanAndMacvlan() {
         org.junit.jupiter.api.Assumptions.assumeTrue(
@@ -118,6 +118,10 @@ class IprouteOptionsTest {
             same(line);
         }
         if (macvlan) for (String line : List.of("-d link show mv0", "-d -j link show mv0", "-d link show mv1", "-d -j link show mv1")) same(line);
+        if (Sh.run("ip", "-n", ns, "tuntap", "add", "dev", "tp0", "mode", "tap").code() == 0) {
+            Sh.ok("ip", "-n", ns, "tuntap", "add", "dev", "tn0", "mode", "tun", "user", "0", "group", "0", "multi_queue");
+            for (String line : List.of("-d link show tp0", "-d -j link show tp0", "-d link show tn0", "-d -j -p link show tn0")) same(line);
+        }
     }
 
     /** link xstats: a bridge's and its ports' counters, and ip's errors for the rest. */
