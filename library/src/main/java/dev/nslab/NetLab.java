@@ -65,9 +65,6 @@ public final class NetLab implements AutoCloseable {
     /**
      * An empty lab with a name of its own, owned by this process. First removes what labs of processes that are
      * gone left behind.
-     */
-    /**
-     * Returns the new lab, empty.
      *
      * @return the new lab, empty
      */
