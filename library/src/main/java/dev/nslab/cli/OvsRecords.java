@@ -155,40 +155,97 @@ final class OvsRecords {
         throw new OvsdbException("no row \"" + id + "\" in table " + t.name(), "refused", id);
     }
 
-    /** COLUMN[:KEY]=VALUE or COLUMN[:KEY]!=VALUE against one row. */
+    /** ovs-vsctl's condition: COLUMN[:KEY], an operator, a value. */
+    private static final java.util.regex.Pattern CONDITION = java.util.regex.Pattern.compile(
+            "([^:=!<>{}]+)(?::([^=!<>{}]+))?(\\{not-in}|\\{in}|\\{!=}|\\{<=}|\\{>=}|\\{=}|\\{<}|\\{>}|!=|<=|>=|=|<|>)(.*)", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * COLUMN[:KEY] OP VALUE against one row, as ovs-vsctl evaluates it: =, !=, <, >, <=, >= compare the two values
+     * (first by their number of members, then member by member in the database's order), {=} {!=} as sets, {<} {>}
+     * {<=} {>=} {in} {not-in} as subsets and supersets. With a KEY the row's value is that key's (none when absent).
+     */
     private boolean matches(OvsSchema.Table t, JsonNode r, String condition) {
-        boolean negate;
-        int op = condition.indexOf("!=");
-        int eq = condition.indexOf('=');
-        if (op >= 0 && op < eq) {
-            negate = true;
-        } else if (eq > 0 && !"<>{}".contains(String.valueOf(condition.charAt(eq - 1)))) {
-            negate = false;
-            op = eq;
-        } else if (condition.matches("[^<>{}=!]+(<|>|<=|>=|\\{[^}]*})[^=]?.*")) {
-            throw new UsageException("ovs-vsctl: \"" + condition + "\": nslab ovs find compares with = and != only");
-        } else {
+        java.util.regex.Matcher m = CONDITION.matcher(condition);
+        if (!m.matches() || m.group(4).isEmpty()) {
             throw new OvsdbException(condition + ": argument does not end in " + OPERATORS + " followed by a value.", "refused", condition);
         }
-        String left = condition.substring(0, op), value = condition.substring(op + (negate ? 2 : 1));
-        if (value.isEmpty()) throw new OvsdbException(condition + ": argument does not end in " + OPERATORS + " followed by a value.", "refused", condition);
-        int colon = left.indexOf(':');
-        String col = column(t, colon < 0 ? left : left.substring(0, colon));
+        String col = column(t, m.group(1));
         OvsSchema.Type type = type(t, col);
-        boolean equal;
-        if (colon >= 0) {
-            String key = unquote(left.substring(colon + 1));
+        String op = m.group(3), value = m.group(4);
+        List<String> have = new ArrayList<>(), want;
+        String atomType;
+        if (m.group(2) != null) {
             if (!type.isMap()) throw new OvsdbException("cannot specify key to check for non-map column " + col, "refused", col);
-            String have = null;
-            for (String[] kv : pairs(r.path(col))) if (kv[0].equals(key)) have = kv[1];
-            equal = have != null && have.equals(unquote(value));
+            String key = unquote(m.group(2));
+            for (String[] kv : pairs(r.path(col))) if (kv[0].equals(key)) have.add(kv[1]);
+            // a missing key satisfies only the set operators
+            if (have.isEmpty() && !op.startsWith("{")) return false;
+            atomType = type.value().type();
+            want = parseMembers(value, new OvsSchema.Type(type.value(), null, 0, -1));
         } else {
-            List<String> have = new ArrayList<>();
-            for (String[] m : members(r.path(col))) have.add(type.isMap() ? m[0] + "=" + m[1] : m[0]);
-            List<String> want = parseMembers(value, type);
-            equal = normalize(have, type).equals(normalize(want, type));
+            for (String[] mem : members(r.path(col))) have.add(type.isMap() ? mem[0] + "=" + mem[1] : mem[0]);
+            atomType = type.key().type();
+            want = parseMembers(value, type);
+            // the value is read as the column's own type: no more (or fewer) members than the column may have
+            if (type.max() >= 0 && want.size() > type.max()) {
+                throw new OvsdbException(value + ": " + want.size() + " value(s) specified but the maximum number is " + type.max(), "refused", value);
+            }
+            if (want.size() < type.min()) {
+                throw new OvsdbException(value + ": " + want.size() + " value(s) specified but the minimum number is " + type.min(), "refused", value);
+            }
         }
-        return equal != negate;
+        List<String> a = normalize(have, atomType), b = normalize(want, atomType);
+        return switch (op) {
+            case "=", "{=}" -> compare(a, b, atomType) == 0;
+            case "!=", "{!=}" -> compare(a, b, atomType) != 0;
+            case "<" -> compare(a, b, atomType) < 0;
+            case ">" -> compare(a, b, atomType) > 0;
+            case "<=" -> compare(a, b, atomType) <= 0;
+            case ">=" -> compare(a, b, atomType) >= 0;
+            case "{<}" -> b.size() > a.size() && b.containsAll(a);
+            case "{>}" -> a.size() > b.size() && a.containsAll(b);
+            case "{<=}", "{in}" -> b.containsAll(a);
+            case "{>=}" -> a.containsAll(b);
+            case "{not-in}" -> a.stream().noneMatch(b::contains);
+            default -> throw new IllegalStateException(op);
+        };
+    }
+
+    /** ovsdb_datum_compare_3way: fewer members first, then member by member. */
+    private static int compare(List<String> a, List<String> b, String atomType) {
+        if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+        Comparator<String> c = atomOrder(atomType);
+        for (int i = 0; i < a.size(); i++) {
+            int d = c.compare(a.get(i), b.get(i));
+            if (d != 0) return d;
+        }
+        return 0;
+    }
+
+    /** The database's order of atoms of a type (map members "k=v" by key, then value, as text). */
+    private static Comparator<String> atomOrder(String atomType) {
+        return switch (atomType) {
+            case "integer" -> Comparator.comparingLong(x -> parseLong(x));
+            case "real" -> Comparator.comparingDouble(x -> parseDouble(x));
+            default -> (x, y) -> java.util.Arrays.compareUnsigned(x.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    y.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        };
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new OvsdbException("\"" + s + "\" is not a valid integer", "refused", s);
+        }
+    }
+
+    private static double parseDouble(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new OvsdbException("\"" + s + "\" is not a valid real number", "refused", s);
+        }
     }
 
     private static List<String> parseMembers(String value, OvsSchema.Type type) {
@@ -205,22 +262,17 @@ final class OvsRecords {
         return out;
     }
 
-    private static List<String> normalize(List<String> members, OvsSchema.Type type) {
+    /** Members in canonical text (integers without leading zeros, booleans and UUIDs in lower case), in the database's order. */
+    private static List<String> normalize(List<String> members, String atomType) {
         List<String> out = new ArrayList<>();
         for (String m : members) {
-            out.add(switch (type.key().type()) {
-                case "integer" -> {
-                    try {
-                        yield Long.toString(Long.parseLong(m));
-                    } catch (NumberFormatException e) {
-                        yield m;
-                    }
-                }
+            out.add(switch (atomType) {
+                case "integer" -> Long.toString(parseLong(m));
                 case "boolean", "uuid" -> m.toLowerCase(java.util.Locale.ROOT);
                 default -> m;
             });
         }
-        out.sort(null);
+        out.sort(atomOrder(atomType));
         return out;
     }
 

@@ -52,15 +52,17 @@ public record OvsSchema(Map<String, Table> tables) {
     /** The table called {@code name}: exactly (any case), else the only one it is a prefix of. */
     public Table table(String name) {
         Table best = null;
-        int matches = 0;
+        java.util.List<String> matches = new java.util.ArrayList<>();
         for (Table t : tables.values()) {
             if (t.name().equalsIgnoreCase(name)) return t;
             if (t.name().toLowerCase(java.util.Locale.ROOT).startsWith(name.toLowerCase(java.util.Locale.ROOT))) {
                 best = t;
-                matches++;
+                matches.add(t.name());
             }
         }
-        if (matches > 1) throw new OvsdbException("multiple table names match \"" + name + "\"", "refused", name);
+        if (matches.size() > 1) {
+            throw new OvsdbException("\"" + name + "\" matches multiple table names: " + String.join(", ", matches), "refused", name);
+        }
         if (best == null) throw new OvsdbException("unknown table \"" + name + "\"", "refused", name);
         return best;
     }

@@ -343,7 +343,7 @@ class OvsSwitchTest {
 
     /**
      * list, find and get over the database's own schema, against ovs-vsctl on the same database: records named as
-     * ovs-vsctl names them, --columns, --bare, map keys, and the refusals. Several rows are compared as a set
+     * ovs-vsctl names them, --columns, --bare, map keys, find's comparisons and set operators, and the refusals. Several rows are compared as a set
      * (ovs-vsctl lists them in its hash table's order).
      */
     @Test
@@ -361,7 +361,10 @@ class OvsSwitchTest {
                 "get bridge @lb other-config:hwaddr", "get bridge @lb external_ids:nosuch", "get bridge @lb datapath_type fail_mode",
                 "--bare get port @l1 tag", "get port @lo bond_mode", "get Open_vSwitch . ovs_version", "list nosuchtable",
                 "list bridge @nosuch", "--columns=nosuch list bridge @lb", "--columns=name list br @lb", "find port tag",
-                "--columns=name find interface type=internal", "--columns=name,tag find port tag!=10")) {
+                "--columns=name find interface type=internal", "--columns=name,tag find port tag!=10", "--bare --columns=name find port tag>=10",
+                "--bare --columns=name find port tag{=}10", "--bare --columns=name find bridge external_ids:who=me",
+                "--bare --columns=name find bridge external_ids:who{!=}[]", "--bare --columns=name find interface name=[]",
+                "--bare --columns=name find port tag=[1,2]", "--bare --columns=name find interface name{in}[@l1,@li]", "list b @lb")) {
             List<String> words = new ArrayList<>();
             for (String w : Sh.words(line)) words.add(w.replace("@", t.prefix));
             List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
