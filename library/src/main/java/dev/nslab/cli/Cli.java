@@ -161,8 +161,9 @@ public final class Cli {
             i++;
         }
         hosts = new HostNames(resolve);
-        colour = Colour.of(colorMode, json, System.console() != null && System.console().isTerminal() && out == System.out,
-                System.getenv("COLORFGBG"));
+        // asked only with -c: the console check loads classes every command would pay for
+        colour = colorMode == null ? null : Colour.of(colorMode, json,
+                System.console() != null && System.console().isTerminal() && out == System.out, System.getenv("COLORFGBG"));
         if (batch != null) return runBatch(batch, ns);
         List<String> words = argv.subList(i, argv.size());
         if (words.isEmpty()) {

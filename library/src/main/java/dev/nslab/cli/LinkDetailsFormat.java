@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
- * ip -d's part of a link: promiscuity, allmulti, MTU bounds, the kind (and a Linux bridge's or bridge port's settings,
- * in ip's order and words), the IPv6 address generation mode (link show only), queues and segmentation limits. One
- * list of items feeds both the text and the JSON form, so their order is owned once.
+ * ip -d's part of a link: promiscuity, allmulti, MTU bounds, the kind (and a Linux bridge's, bridge port's, vxlan's,
+ * macvlan's or tun/tap's settings, in ip's order and words), the IPv6 address generation mode (link show only), queues
+ * and segmentation limits. One list of items feeds both the text and the JSON form, so their order is owned once.
  */
 final class LinkDetailsFormat {
     /** Kinds whose settings ip prints and nslab does not yet (it refuses rather than print less than ip). */
@@ -43,12 +43,11 @@ final class LinkDetailsFormat {
     }
 
     static void json(Map<String, Object> m, LinkDetails d, boolean doLink, IntFunction<String> names) {
-        Map<String, Object> target = m;
         for (Item i : items(d, doLink, names)) {
             if (i.key() == null) continue;
             // linkinfo and its info_data / info_slave_data objects: keys with a path, objects made on first use
             String[] path = i.key().split("/");
-            Map<String, Object> at = target;
+            Map<String, Object> at = m;
             for (int k = 0; k < path.length - 1; k++) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> next = (Map<String, Object>) at.computeIfAbsent(path[k], x -> new LinkedHashMap<String, Object>());
@@ -64,23 +63,19 @@ final class LinkDetailsFormat {
         if (d.allmulti() != null) out.add(new Item("allmulti", d.allmulti(), " allmulti " + d.allmulti() + " "));
         if (d.minMtu() != null) out.add(new Item("min_mtu", d.minMtu(), "minmtu " + d.minMtu() + " "));
         if (d.maxMtu() != null) out.add(new Item("max_mtu", d.maxMtu(), "maxmtu " + d.maxMtu() + " "));
-        if (d.kind() != null || d.slaveKind() != null) {
-            if (d.kind() != null) {
-                out.add(new Item("linkinfo/info_kind", d.kind(), "\n    " + d.kind() + " "));
-                switch (d.kind()) {
-                    case "bridge" -> bridge(out, d.data(), "linkinfo/info_data/");
-                    case "vxlan" -> vxlan(out, d.data(), "linkinfo/info_data/", names);
-                    case "macvlan" -> macvlan(out, d.data(), "linkinfo/info_data/");
-                    case "tun" -> tun(out, d.data(), "linkinfo/info_data/");
-                    default -> { }
-                }
+        if (d.kind() != null) {
+            out.add(new Item("linkinfo/info_kind", d.kind(), "\n    " + d.kind() + " "));
+            switch (d.kind()) {
+                case "bridge" -> bridge(out, d.data(), "linkinfo/info_data/");
+                case "vxlan" -> vxlan(out, d.data(), "linkinfo/info_data/", names);
+                case "macvlan" -> macvlan(out, d.data(), "linkinfo/info_data/");
+                case "tun" -> tun(out, d.data(), "linkinfo/info_data/");
+                default -> { }
             }
-            if (d.slaveKind() != null) {
-                out.add(new Item("linkinfo/info_slave_kind", d.slaveKind(), "\n    " + d.slaveKind() + "_slave "));
-                if (d.slaveKind().equals("bridge")) {
-                    bridgePort(out, d.slaveData(), "linkinfo/info_slave_data/", names);
-                }
-            }
+        }
+        if (d.slaveKind() != null) {
+            out.add(new Item("linkinfo/info_slave_kind", d.slaveKind(), "\n    " + d.slaveKind() + "_slave "));
+            if (d.slaveKind().equals("bridge")) bridgePort(out, d.slaveData(), "linkinfo/info_slave_data/", names);
         }
         if (doLink && d.addrGenMode() != null) {
             String mode = switch (d.addrGenMode()) {

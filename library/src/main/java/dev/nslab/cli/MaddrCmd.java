@@ -3,6 +3,7 @@ package dev.nslab.cli;
 import dev.nslab.error.KernelException;
 import dev.nslab.net.Family;
 import dev.nslab.net.Link;
+import dev.nslab.net.NetHandle;
 import dev.nslab.net.MulticastAddresses;
 import dev.nslab.net.NsRef;
 
@@ -68,19 +69,10 @@ final class MaddrCmd {
         try {
             cli.handle(ns).setMulticast(dev, lladdr == null ? new byte[0] : lladdr, join);
         } catch (KernelException e) {
-            cli.err.println("ioctl: " + reason(e));
+            cli.err.println("ioctl: " + NetHandle.strerror(e.errno()));
             return 1;
         }
         return 0;
-    }
-
-    /** The system's words for a refused request (what perror prints after the colon). */
-    private static String reason(KernelException e) {
-        String m = e.getMessage();
-        int b = m.indexOf('[');
-        if (b >= 0 && m.endsWith("]")) m = m.substring(b + 1, m.length() - 1);
-        int c = m.lastIndexOf(": ");
-        return c < 0 ? m : m.substring(c + 2);
     }
 
     private int show(Args a) {

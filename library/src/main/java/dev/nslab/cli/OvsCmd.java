@@ -347,13 +347,19 @@ final class OvsCmd {
         return s.bridge(name).orElseThrow(() -> new OvsdbException("no bridge named " + name, "refused", name));
     }
 
+    /** A setting's COLUMN and VALUE (as typed), or ovs-vsctl's refusal of a word without "=". */
+    private static String[] columnValue(String setting) {
+        int eq = setting.indexOf('=');
+        if (eq < 0) throw new UsageException("ovs-vsctl: " + setting + ": argument does not end in \"=\" followed by a value.");
+        return new String[] {setting.substring(0, eq), setting.substring(eq + 1)};
+    }
+
     /** tag=N, trunks=N,M or [N,M], vlan_mode=MODE. */
     private static PortConfig portConfig(List<String> settings) {
         PortConfig c = PortConfig.NONE;
         for (String s : settings) {
-            int eq = s.indexOf('=');
-            if (eq < 0) throw new UsageException("ovs-vsctl: " + s + ": argument does not end in \"=\" followed by a value.");
-            String col = s.substring(0, eq), v = s.substring(eq + 1);
+            String[] cv = columnValue(s);
+            String col = cv[0], v = cv[1];
             try {
                 c = switch (col) {
                     case "tag" -> c.withTag(v.equals("[]") ? null : vlan(v, col));
@@ -398,9 +404,8 @@ final class OvsCmd {
         if (table.equalsIgnoreCase("bridge")) {
             if (ifExists && !txn.hasBridge(record)) return;
             for (String s : settings) {
-                int eq = s.indexOf('=');
-                if (eq < 0) throw new UsageException("ovs-vsctl: " + s + ": argument does not end in \"=\" followed by a value.");
-                String col = s.substring(0, eq), v = unquote(s.substring(eq + 1));
+                String[] cv = columnValue(s);
+                String col = cv[0], v = unquote(cv[1]);
                 if (col.equals("datapath_type")) txn.setDatapathType(record, v);
                 else if (col.equals("fail_mode")) txn.setFailMode(record, v.equals("[]") ? null : v);
                 else if (mapColumn(col, "other_config") != null) txn.setBridgeMapKey(record, "other_config", mapColumn(col, "other_config"), v);
@@ -413,9 +418,8 @@ final class OvsCmd {
         if (table.equalsIgnoreCase("interface")) {
             if (ifExists && !txn.hasInterface(record)) return;
             for (String s : settings) {
-                int eq = s.indexOf('=');
-                if (eq < 0) throw new UsageException("ovs-vsctl: " + s + ": argument does not end in \"=\" followed by a value.");
-                String col = s.substring(0, eq), v = unquote(s.substring(eq + 1));
+                String[] cv = columnValue(s);
+                String col = cv[0], v = unquote(cv[1]);
                 if (col.equals("type")) txn.setInterfaceType(record, v);
                 else if (mapColumn(col, "options") != null) txn.setInterfaceOption(record, mapColumn(col, "options"), v);
                 else throw new UsageException("ovs-vsctl: nslab sets type and options:KEY on an interface, not \"" + col + "\"");

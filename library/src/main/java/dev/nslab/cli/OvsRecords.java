@@ -60,7 +60,7 @@ final class OvsRecords {
         return print(t, chosen, columns, bare, headings);
     }
 
-    /** The rows whose columns (or map keys) equal the values given (=) or differ from them (!=). */
+    /** The rows that satisfy every condition (COLUMN[:KEY] OP VALUE, see {@link #matches}). */
     String find(String tableName, List<String> conditions, List<String> columns, boolean bare, boolean headings) {
         OvsSchema.Table t = schema.table(tableName);
         List<JsonNode> chosen = new ArrayList<>();
@@ -85,13 +85,12 @@ final class OvsRecords {
                 out.add(Datum.text(r.path(col), type, bare));
                 continue;
             }
-            String key = spec.substring(colon + 1);
+            String key = unquote(spec.substring(colon + 1));
             if (!type.isMap()) throw new OvsdbException("cannot specify key to get for non-map column " + col, "refused", col);
-            String value = null;
-            for (String[] kv : pairs(r.path(col))) if (kv[0].equals(unquote(key))) value = kv[1];
-            if (value == null) throw new OvsdbException("no key \"" + unquote(key) + "\" in " + t.name() + " record \"" + record + "\" column " + col, "refused", key);
-            OvsSchema.Type v = new OvsSchema.Type(type.value(), null, 1, 1);
-            out.add(Datum.text(r.path(col).get(1).get(index(r.path(col), unquote(key))).get(1), v, bare));
+            JsonNode value = null;
+            for (JsonNode[] kv : Datum.members(r.path(col))) if (Datum.atomText(kv[0]).equals(key)) value = kv[1];
+            if (value == null) throw new OvsdbException("no key \"" + key + "\" in " + t.name() + " record \"" + record + "\" column " + col, "refused", key);
+            out.add(Datum.text(value, new OvsSchema.Type(type.value(), null, 1, 1), bare));
         }
         return out;
     }
@@ -286,7 +285,7 @@ final class OvsRecords {
         return col.equals("_uuid") ? new OvsSchema.Type(new OvsSchema.Base("uuid", null), null, 1, 1) : t.columns().get(col);
     }
 
-    private static String uuid(JsonNode atom) { return atom.isArray() ? atom.get(1).asText() : atom.asText(); }
+    private static String uuid(JsonNode atom) { return Datum.atomText(atom); }
 
     /** A name column's value: a string, or the one member of an optional string. */
     private static String nameOf(JsonNode v) {
@@ -297,25 +296,13 @@ final class OvsRecords {
     /** Members as text: [atom] for sets and scalars, [key, value] for maps. */
     private static List<String[]> members(JsonNode v) {
         List<String[]> out = new ArrayList<>();
-        if (v.isArray() && v.size() == 2 && "map".equals(v.get(0).asText())) {
-            for (JsonNode kv : v.get(1)) out.add(new String[] {atomText(kv.get(0)), atomText(kv.get(1))});
-        } else if (v.isArray() && v.size() == 2 && "set".equals(v.get(0).asText())) {
-            for (JsonNode a : v.get(1)) out.add(new String[] {atomText(a)});
-        } else if (!v.isMissingNode() && !v.isNull()) {
-            out.add(new String[] {atomText(v)});
+        for (JsonNode[] m : Datum.members(v)) {
+            out.add(m[1] == null ? new String[] {Datum.atomText(m[0])} : new String[] {Datum.atomText(m[0]), Datum.atomText(m[1])});
         }
         return out;
     }
 
     private static List<String[]> pairs(JsonNode v) { return members(v).stream().filter(m -> m.length == 2).toList(); }
-
-    private static int index(JsonNode map, String key) {
-        JsonNode pairs = map.get(1);
-        for (int i = 0; i < pairs.size(); i++) if (atomText(pairs.get(i).get(0)).equals(key)) return i;
-        return -1;
-    }
-
-    private static String atomText(JsonNode a) { return a.isArray() ? a.get(1).asText() : a.asText(); }
 
     private static String unquote(String s) {
         String t = s.trim();

@@ -32,20 +32,8 @@ public final class Resident {
 
     /** True when {@code argv} (as typed after "nslab") may run in a resident JVM. */
     public static boolean mayServe(List<String> argv) {
-        int i = 0;
-        while (i < argv.size() && argv.get(i).startsWith("-") && argv.get(i).length() > 1) {
-            String typed = argv.get(i);
-            if (typed.equals("--")) {
-                i++;
-                break;
-            }
-            String name = GlobalOption.of(typed.startsWith("--") ? typed.substring(1) : typed);
-            if (name == null) return false;
-            if (name.equals("color") && typed.endsWith("=auto")) return false; // whether stdout is a terminal: only the process knows
-            if (name.equals("netns") || name.equals("family")) i++;
-            else if (!OPTIONS.contains(name)) return false;
-            i++;
-        }
+        int i = objectAt(argv);
+        if (i < 0) return false;
         if (i >= argv.size()) return i > 0; // options alone (help, version) read nothing; no words at all is usage
         String obj = Cli.object(argv.get(i));
         List<String> rest = argv.subList(i + 1, argv.size());
@@ -56,10 +44,39 @@ public final class Resident {
             // a database command; --db names a socket that could be relative to the user's directory
             case "ovs" -> !rest.isEmpty() && rest.stream().noneMatch(w -> OVS_DAEMON.contains(w) || w.startsWith("--db"));
             case "inventory" -> true;
-            case "lab" -> (argv.get(i).equals("status") || argv.get(i).equals("ls") || argv.get(i).equals("inspect"))
-                    && rest.stream().noneMatch(w -> w.startsWith("--state-dir"));
+            case "lab" -> LAB_READS.contains(argv.get(i)) && rest.stream().noneMatch(w -> w.startsWith("--state-dir"));
             case "help" -> true;
             default -> false;
         };
+    }
+
+    /**
+     * The words a command {@link #mayServe} accepts would read as file names: a lab verb's FILE|LAB (a lab file
+     * instead of a lab's name). A resident JVM runs in another directory, so such a word must name no file there or
+     * in the user's.
+     */
+    public static List<String> fileWords(List<String> argv) {
+        int i = objectAt(argv);
+        if (i < 0 || i >= argv.size() || !LAB_READS.contains(argv.get(i))) return List.of();
+        return argv.subList(i + 1, argv.size()).stream().filter(w -> !w.startsWith("-") && !w.isEmpty()).toList();
+    }
+
+    /** The lab verbs a resident JVM may run. */
+    private static final Set<String> LAB_READS = Set.of("status", "ls", "inspect");
+
+    /** Where the object word is, after the global options; -1 when an option is one a resident JVM does not take. */
+    private static int objectAt(List<String> argv) {
+        int i = 0;
+        while (i < argv.size() && argv.get(i).startsWith("-") && argv.get(i).length() > 1) {
+            String typed = argv.get(i);
+            if (typed.equals("--")) return i + 1;
+            String name = GlobalOption.of(typed.startsWith("--") ? typed.substring(1) : typed);
+            if (name == null) return -1;
+            if (name.equals("color") && typed.endsWith("=auto")) return -1; // whether stdout is a terminal: only the process knows
+            if (name.equals("netns") || name.equals("family")) i++;
+            else if (!OPTIONS.contains(name)) return -1;
+            i++;
+        }
+        return i;
     }
 }

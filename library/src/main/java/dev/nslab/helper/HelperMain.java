@@ -1,5 +1,7 @@
 package dev.nslab.helper;
 
+import dev.nslab.cli.Json;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -173,12 +175,14 @@ public final class HelperMain {
     private static int status(Path socket, boolean json) throws IOException {
         Map<String, String> st = ask(socket, "ping");
         if (json) {
-            StringBuilder b = new StringBuilder("{\"running\":" + (st != null) + ",\"socket\":\"" + jsonText(socket.toString()) + "\"");
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("running", st != null);
+            m.put("socket", socket.toString());
             if (st != null) {
-                for (String k : List.of("pid", "served", "declined", "idle-limit")) b.append(",\"").append(k).append("\":").append(Long.parseLong(st.get(k)));
-                b.append(",\"since\":\"").append(jsonText(st.get("since"))).append('"');
+                for (String k : List.of("pid", "served", "declined", "idle-limit")) m.put(k, Long.parseLong(st.get(k)));
+                m.put("since", st.get("since"));
             }
-            System.out.println(b.append('}'));
+            System.out.println(Json.write(m, false));
         } else if (st == null) {
             System.out.println("nslab helper: not running (" + socket + ")");
         } else {
@@ -189,7 +193,6 @@ public final class HelperMain {
         return st != null ? 0 : 1;
     }
 
-    private static String jsonText(String s) { return s.replace("\\", "\\\\").replace("\"", "\\\""); }
 
     /** Sends a ping or stop and reads the answer's standard output as KEY VALUE lines; null when nobody answers. */
     static Map<String, String> ask(Path socket, String kind) {

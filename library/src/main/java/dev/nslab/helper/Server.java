@@ -182,32 +182,18 @@ final class Server {
         return null;
     }
 
-    /**
-     * Of the commands served, only the lab verbs (status, ls, inspect) read a file a word names (a lab file instead of
-     * a lab's name): such a word, relative, naming a file in the client's directory or in the helper's, would be read
-     * against the wrong one here.
-     */
+    /** A word the command reads as a file, relative, naming a file in the client's directory or the helper's. */
     private static boolean namesFile(Request r) {
-        boolean labVerb = false;
-        for (String w : r.argv()) {
-            if (w.startsWith("-") || w.isEmpty()) continue;
-            if (!labVerb) {
-                if (!LAB_VERBS.contains(w)) return false; // the object word: not a lab verb, no file is read
-                labVerb = true;
-                continue;
-            }
+        for (String w : Resident.fileWords(r.argv())) {
             try {
                 Path p = Path.of(w);
-                if (p.isAbsolute()) continue;
-                if (Files.isRegularFile(Path.of(r.cwd()).resolve(p)) || Files.isRegularFile(p)) return true;
+                if (!p.isAbsolute() && (Files.isRegularFile(Path.of(r.cwd()).resolve(p)) || Files.isRegularFile(p))) return true;
             } catch (InvalidPathException e) {
                 return true;
             }
         }
         return false;
     }
-
-    private static final java.util.Set<String> LAB_VERBS = java.util.Set.of("status", "ls", "inspect");
 
     private void watchIdle() {
         while (listening != null && listening.isOpen()) {

@@ -407,6 +407,9 @@ public final class NetHandle implements AutoCloseable {
 
     private static final long SIOCADDMULTI = 0x8931, SIOCDELMULTI = 0x8932;
 
+    /** The system's words for {@code errno} (what perror prints after the colon). */
+    public static String strerror(int errno) { return Libc.strerror(errno); }
+
     /**
      * Joins (or leaves) link-layer multicast address {@code lladdr} on {@code dev}: the SIOCADDMULTI and
      * SIOCDELMULTI requests, the only way the kernel offers (rtnetlink has none).

@@ -40,8 +40,8 @@ public final class Datum {
         return b.toString();
     }
 
-    /** The members (key, value) of a datum, sorted by key as the database keeps them. */
-    static List<JsonNode[]> members(JsonNode v, OvsSchema.Type type) {
+    /** The members of a datum as sent: {key, value} for a map's, {atom, null} for a set's or a single atom. */
+    public static List<JsonNode[]> members(JsonNode v) {
         List<JsonNode[]> out = new ArrayList<>();
         if (v.isArray() && v.size() == 2 && "map".equals(v.get(0).asText())) {
             for (JsonNode kv : v.get(1)) out.add(new JsonNode[] {kv.get(0), kv.get(1)});
@@ -50,6 +50,15 @@ public final class Datum {
         } else if (!v.isMissingNode() && !v.isNull()) {
             out.add(new JsonNode[] {v, null});
         }
+        return out;
+    }
+
+    /** An atom's text: a UUID's without its ["uuid", ...] wrapping, anything else as it is. */
+    public static String atomText(JsonNode a) { return a.isArray() ? a.get(1).asText() : a.asText(); }
+
+    /** The members (key, value) of a datum, sorted by key as the database keeps them. */
+    static List<JsonNode[]> members(JsonNode v, OvsSchema.Type type) {
+        List<JsonNode[]> out = members(v);
         Comparator<JsonNode> order = order(type.key().type());
         out.sort((x, y) -> order.compare(x[0], y[0]));
         return out;

@@ -223,21 +223,10 @@ public final class OvsTransaction {
             }
         }
         conflict(port, "cannot create a port named " + port);
-        String iface = newName(), pname = newName();
-        ObjectNode ifRow = ovs.mapper().createObjectNode().put("name", port);
-        ops.add(insert("Interface", iface, ifRow));
-        interfaces.put(port, new IfaceRef(Values.namedRef(iface), ifRow));
         ObjectNode row = ovs.mapper().createObjectNode().put("name", port);
-        row.set("interfaces", Values.namedRef(iface));
         if (!externalIds.isEmpty()) row.set("external_ids", Values.mapOf(externalIds));
         apply(row, config);
-        ops.add(insert("Port", pname, row));
-        if (b.insertRow() != null) ((ArrayNode) b.insertRow().get("ports").get(1)).add(Values.namedRef(pname));
-        else ops.add(mutate("Bridge", b.ref(), "ports", "insert", Values.setOf(List.of(Values.namedRef(pname)))));
-        ports.put(port, new PortRef(bridge, Values.namedRef(pname), row));
-        portInterfaces.put(port, List.of(port));
-        addedInterfaces.add(port);
-        if ("netdev".equals(b.datapathType())) userspacePorts.add(port);
+        insertPort(bridge, b, port, List.of(port), row);
         return this;
     }
 
@@ -264,7 +253,19 @@ public final class OvsTransaction {
         }
         conflict(port, "cannot create a port named " + port);
         for (String i : ifaceNames) conflict(i, "cannot create an interface named " + i);
-        ArrayNode refs = ovs.mapper().createArrayNode();
+        ObjectNode row = ovs.mapper().createObjectNode().put("name", port);
+        if (fakeIface) row.put("bond_fake_iface", true);
+        apply(row, config);
+        insertPort(bridge, b, port, ifaceNames, row);
+        return this;
+    }
+
+    /**
+     * Inserts a port ({@code row}: its name and settings) with a system interface per name in {@code ifaceNames},
+     * puts it on bridge {@code b}, and records it for the rest of the transaction and for the commit.
+     */
+    private void insertPort(String bridge, BridgeRef b, String port, List<String> ifaceNames, ObjectNode row) {
+        List<JsonNode> refs = new ArrayList<>();
         for (String i : ifaceNames) {
             String iface = newName();
             ObjectNode ifRow = ovs.mapper().createObjectNode().put("name", i);
@@ -272,11 +273,8 @@ public final class OvsTransaction {
             interfaces.put(i, new IfaceRef(Values.namedRef(iface), ifRow));
             refs.add(Values.namedRef(iface));
         }
+        row.set("interfaces", refs.size() == 1 ? refs.getFirst() : Values.setOf(refs));
         String pname = newName();
-        ObjectNode row = ovs.mapper().createObjectNode().put("name", port);
-        row.set("interfaces", Values.setOf(List.copyOf(iterable(refs))));
-        if (fakeIface) row.put("bond_fake_iface", true);
-        apply(row, config);
         ops.add(insert("Port", pname, row));
         if (b.insertRow() != null) ((ArrayNode) b.insertRow().get("ports").get(1)).add(Values.namedRef(pname));
         else ops.add(mutate("Bridge", b.ref(), "ports", "insert", Values.setOf(List.of(Values.namedRef(pname)))));
@@ -284,13 +282,6 @@ public final class OvsTransaction {
         portInterfaces.put(port, List.copyOf(ifaceNames));
         addedInterfaces.addAll(ifaceNames);
         if ("netdev".equals(b.datapathType())) userspacePorts.addAll(ifaceNames);
-        return this;
-    }
-
-    private static List<JsonNode> iterable(ArrayNode a) {
-        List<JsonNode> l = new ArrayList<>();
-        a.forEach(l::add);
-        return l;
     }
 
     /** ovs-vsctl's check_conflicts: a bridge, port or interface of that name already there. */
