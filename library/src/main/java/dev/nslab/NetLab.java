@@ -87,8 +87,9 @@ public final class NetLab implements AutoCloseable {
         reap(registry);
         Topology t = TopologyParser.parseFile(labFile);
         Labs engine = new Labs(registry, Labs.DEFAULT_STATE_DIR, Progress.SILENT);
-        engine.up(t, false);
-        engine.setOwner(t.name(), Owners.token());
+        String owner = Owners.token();
+        // recorded with the intent, so a JVM killed halfway through leaves a lab the next reaper takes down
+        if (engine.up(t, false, owner).plan().isEmpty()) engine.setOwner(t.name(), owner); // already up: now ours
         NetLab lab = new NetLab(registry, t.name(), t, engine);
         for (Topology.NodeDef n : t.nodes()) {
             // the machine itself (kind: host, network-mode: host) is no node of the lab's to hand out

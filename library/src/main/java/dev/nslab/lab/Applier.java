@@ -118,11 +118,13 @@ final class Applier implements AutoCloseable {
     }
 
     /**
-     * Creates {@code add}: namespaces one by one (each is an unshare and a bind mount), Open vSwitch in one
-     * transaction, and the rest as one pipelined batch per namespace and round: first the links made from each
-     * namespace (bridges, veth pairs with their peers placed directly in the other namespace), then what each
-     * namespace configures on its own (the peer ends up and marked, addresses, routes). Interfaces get indexes
-     * chosen here, so that a batch names what it has just created without asking the kernel. Faults come last.
+     * Creates {@code add}: namespaces one by one on a side thread (each is an unshare and a bind mount) while this
+     * thread sends the links made from each namespace (bridges, veth pairs with their peers placed directly in the
+     * other namespace) as soon as their namespaces exist; then what has a root-namespace end or an index the kernel
+     * chooses (switch ports, macvlan, vxlan, dummy), Open vSwitch in one transaction, and one pipelined batch per
+     * namespace of what it configures on its own (loopback and peer ends up, marks, addresses, routes). Interfaces
+     * get indexes chosen here, so that a batch names what it has just created without asking the kernel. Faults
+     * come last.
      */
     void create(List<Resource> add) {
         List<Resource.Namespace> newNs = new ArrayList<>();
@@ -150,46 +152,52 @@ final class Applier implements AutoCloseable {
                 case Resource.Service sv -> newServices.add(sv);
             }
         }
-        progress.phase("namespaces", newNs.size());
+        Map<String, Resource.Forwarding> atBirth = new HashMap<>(); // set while the namespace is made
         for (Resource.Namespace n : newNs) {
-            Resource.Forwarding f = forwardingNs.remove(n.name()); // set while the namespace is made
-            namespaces.create(n, f);
-            created.add(n);
-            if (f != null) created.add(f);
-            progress.advance();
+            Resource.Forwarding f = forwardingNs.remove(n.name());
+            if (f != null) atBirth.put(n.name(), f);
+        }
+        Rounds links = new Rounds("links");
+        NamespaceMaker maker = new NamespaceMaker(namespaces::create, lab, newNs, atBirth);
+        try {
+            makeAndLink(newNs, maker, newBridges, nsVeths, links);
+        } finally {
+            maker.stop().forEach(this::took); // made while this thread failed: the rollback must know them
         }
         // a bridge of the root namespace (a management network) first: root ends of veths join it as they are made
         for (Resource.LinuxBridge b : rootBridges) {
             bridges.createInRoot(b);
             created.add(b);
         }
+        // the kernel chooses the indexes of what follows: the views of the namespaces they touch are asked again
+        Set<String> touched = new HashSet<>();
         // veths with a root-namespace end (switch ports) are born in the lab namespace and moved out, one by one
         progress.phase("switch ports", rootVeths.size());
         for (Resource.Veth v : rootVeths) {
-            made.remove(v.a().ns()); // the kernel chose this end's index: not pristine any more
-            made.remove(v.b().ns());
+            touched.add(v.a().ns());
+            touched.add(v.b().ns());
             veths.createWithRootEnd(v);
             created.add(v);
             progress.advance();
         }
         progress.phase("macvlan, vxlan and dummy interfaces", newDevices.size());
         for (Resource.Device d : newDevices) {
-            made.remove(d.ns());
+            touched.add(d.ns());
             devices.create(d);
             created.add(d);
             progress.advance();
         }
-        views.clear(); // the kernel chose the indexes of those: ask again
-        Rounds links = new Rounds("links");
-        newBridges.forEach(b -> bridges.schedule(b, links));
-        nsVeths.forEach(v -> veths.schedule(v, links));
-        links.run();
+        for (String ns : touched) {
+            made.remove(ns); // not pristine any more
+            views.remove(ns == null ? "" : ns);
+        }
         if (!ovsWork.isEmpty()) {
             progress.phase("Open vSwitch", 1);
             switches.create(ovsWork);
             progress.advance();
         }
         Rounds config = new Rounds("addresses and routes");
+        born.forEach(n -> config.add(n.name(), n, nb -> nb.setLink(view(n.name()).index("lo"), "lo", null, true, null, null)));
         nsVeths.forEach(v -> veths.schedulePeer(v, config));
         newAddresses.forEach(a -> addresses.schedule(a, config));
         newRoutes.forEach(rt -> routes.schedule(rt, config));
@@ -205,6 +213,56 @@ final class Applier implements AutoCloseable {
             faults.create(r);
             created.add(r);
             progress.advance();
+        }
+    }
+
+    /**
+     * Namespaces and the links between them, overlapped: while {@code maker} makes the namespaces one after the
+     * other on its thread, this one sends each bridge and veth pair as soon as the namespaces it needs exist, with
+     * whatever else is ready at that moment (so the kernel gets batches, not single requests, once it falls behind).
+     * A refusal stops both; everything made up to then is in {@link #created}.
+     */
+    private void makeAndLink(List<Resource.Namespace> newNs, NamespaceMaker maker, List<Resource.LinuxBridge> newBridges,
+                             List<Resource.Veth> nsVeths, Rounds links) {
+        Map<String, Integer> order = new HashMap<>();
+        for (Resource.Namespace n : newNs) order.put(n.name(), order.size());
+        record Work(int after, Runnable schedule) { } // sendable once `after` + 1 namespaces are made
+        List<Work> work = new ArrayList<>();
+        for (Resource.LinuxBridge b : newBridges) work.add(new Work(order.getOrDefault(b.ns(), -1), () -> bridges.schedule(b, links)));
+        for (Resource.Veth v : nsVeths) {
+            int after = Math.max(order.getOrDefault(v.a().ns(), -1), order.getOrDefault(v.b().ns(), -1));
+            work.add(new Work(after, () -> veths.schedule(v, links)));
+        }
+        work.sort(Comparator.comparingInt(Work::after)); // stable: a bridge before the veths that join it
+        progress.phase("namespaces and links", newNs.size() + work.size());
+        int madeCount = 0, next = 0;
+        while (madeCount < newNs.size() || next < work.size()) {
+            int from = next;
+            while (next < work.size() && work.get(next).after() < madeCount) work.get(next++).schedule().run();
+            if (next > from) {
+                links.send();
+                for (int i = from; i < next; i++) progress.advance();
+                if (links.refused()) break;
+            }
+            // take what is made by now; wait for one more only when nothing could be sent
+            NamespaceMaker.Made m = next > from ? maker.poll() : maker.take();
+            for (; m != null; m = maker.poll()) {
+                took(m);
+                madeCount++;
+                progress.advance();
+            }
+        }
+        links.run();
+    }
+
+    /** A namespace the maker made (or adopted), recorded by this thread. */
+    private void took(NamespaceMaker.Made m) {
+        if (recorded.add(m.ns())) created.add(m.ns());
+        if (m.forwarding() != null) created.add(m.forwarding());
+        if (m.handle() != null) {
+            made.add(m.ns().name());
+            born.add(m.ns());
+            handles.put(m.ns().name(), m.handle());
         }
     }
 
@@ -259,12 +317,15 @@ final class Applier implements AutoCloseable {
      */
     private final Set<String> made = new HashSet<>();
     private Boolean freshHasOnlyLo;
-    /** What {@link Rounds} put in {@link #created}: a veth has requests in two rounds and is created once. */
-    private final Set<Resource> createdInRounds = new HashSet<>();
+    /**
+     * What is in {@link #created} of what has requests in rounds: a veth has requests in two rounds, a namespace is
+     * made and then its loopback brought up, and each is recorded once.
+     */
+    private final Set<Resource> recorded = new HashSet<>();
+    /** Namespaces this run made, whose loopback the configuration round brings up. */
+    private final List<Resource.Namespace> born = new ArrayList<>();
 
     View view(String ns) { return views.computeIfAbsent(ns == null ? "" : ns, k -> new View(ns)); }
-
-    void madeNamespace(String ns) { made.add(ns); }
 
     /**
      * One round of batches, one per namespace, each sent as a whole. A resource counts as created when every
@@ -276,6 +337,7 @@ final class Applier implements AutoCloseable {
         private final Map<String, List<Resource>> owners = new HashMap<>();
         private final Set<Resource> all = new java.util.LinkedHashSet<>();
         private final String what;
+        private KernelException first;
 
         Rounds(String what) { this.what = what; }
 
@@ -286,10 +348,11 @@ final class Applier implements AutoCloseable {
             all.add(r);
         }
 
-        void run() {
+        /** Sends what was added since the last send; a refusal is kept for {@link #run}, after which nothing is sent. */
+        void send() { send(() -> { }); }
+
+        private void send(Runnable perBatch) {
             Set<Resource> failed = new HashSet<>();
-            KernelException first = null;
-            progress.phase(what, batches.size());
             for (Map.Entry<String, NetBatch> e : batches.entrySet()) {
                 List<KernelException> res = e.getValue().execute();
                 List<Resource> own = owners.get(e.getKey());
@@ -298,9 +361,20 @@ final class Applier implements AutoCloseable {
                     failed.add(own.get(i));
                     if (first == null) first = res.get(i);
                 }
-                progress.advance();
+                perBatch.run();
             }
-            for (Resource r : all) if (!failed.contains(r) && createdInRounds.add(r)) created.add(r);
+            for (Resource r : all) if (!failed.contains(r) && recorded.add(r)) created.add(r);
+            batches.clear();
+            owners.clear();
+            all.clear();
+        }
+
+        boolean refused() { return first != null; }
+
+        /** Sends what is left and throws the round's first refusal, if any. */
+        void run() {
+            progress.phase(what, batches.size());
+            send(progress::advance);
             if (first != null) throw first;
         }
     }

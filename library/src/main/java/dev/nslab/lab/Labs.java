@@ -96,7 +96,14 @@ public final class Labs {
      * unless {@code dryRun}, applies. A dry run makes every check a real run makes, so a clean dry run means up will
      * not refuse.
      */
-    public Result up(Topology t, boolean dryRun) {
+    public Result up(Topology t, boolean dryRun) { return up(t, dryRun, null); }
+
+    /**
+     * {@link #up(Topology, boolean)} for a lab owned by a running program ({@code owner}, {@link Owners#token()}):
+     * the owner is recorded with the intent, before anything is created, so that a program killed halfway through
+     * leaves a lab the next reaper recognises as stale.
+     */
+    public Result up(Topology t, boolean dryRun, String owner) {
         t = withExisting(t);
         LabNeeds needs = Preflight.check(t, machine);
         try (LabState.Lock ignored = lock(t.name())) {
@@ -122,7 +129,7 @@ public final class Labs {
             try (Applier s = new Applier(registry, progress, t.name(), stateDir)) {
                 s.checkOwnership(plan.add(), dryRun);
                 if (dryRun) return new Result(plan, List.of());
-                return apply(t, plan, old, want.faults(), needs, s);
+                return apply(t, plan, old, want.faults(), needs, s, owner);
             }
         }
     }
@@ -190,15 +197,13 @@ public final class Labs {
         public boolean isEmpty() { return plan.isEmpty(); }
     }
 
-    private Result apply(Topology t, Reconciler.Plan plan, LabState old, Faults faults, LabNeeds needs, Applier s) {
+    private Result apply(Topology t, Reconciler.Plan plan, LabState old, Faults faults, LabNeeds needs, Applier s, String owner) {
         List<LabState.NodeInfo> nodes = nodeInfos(t);
-        LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of(), old == null ? null : old.owner(), faults);
+        String owned = owner != null ? owner : old == null ? null : old.owner();
+        LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of(), owned, faults);
         state.save(stateDir); // the intent, before anything is created (and so before any /etc/netns link to it)
+        if (owner != null) noteOwner(t.name(), owner);
         List<String> namespaces = nodes.stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).distinct().toList();
-        // the /etc/netns links cost a metadata write each on /etc's disk: made on the side while the kernel works
-        java.util.concurrent.FutureTask<List<String>> linking = new java.util.concurrent.FutureTask<>(() -> HostsFile.link(stateDir, t.name(), namespaces));
-        Thread.ofPlatform().name("nslab-hosts-" + t.name()).start(linking);
-        neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
         s.removeStaleEnds(plan.staleEnds());
         List<Resource> kept = minus(plan.kept(), Reconciler.keys(plan.remove()));
         s.labObjects = concat(kept, plan.add());
@@ -211,11 +216,22 @@ public final class Labs {
         Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
         observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
         List<String> output;
+        // the machine's side of a lab (the neighbour thresholds, a locked record and a few sysctls; the hosts file
+        // and its /etc/netns links, a metadata write each on /etc's disk) is done on the side while the kernel works,
+        // and waited for before anything of the lab can send a packet or run a command. The hosts file has the
+        // names first, so that exec lines can use them; it is written again after them, with the addresses they set.
+        Map<String, List<String>> seenBefore = Map.copyOf(observed);
+        java.util.concurrent.FutureTask<Chores> chores = new java.util.concurrent.FutureTask<>(() -> {
+            List<String> said = neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6());
+            HostsFile.write(stateDir, t, seenBefore);
+            return new Chores(said, HostsFile.link(stateDir, t.name(), namespaces));
+        });
+        Thread.ofPlatform().name("nslab-chores-" + t.name()).start(chores);
         try {
             s.create(plan.add());
-            // names first, so that exec lines can use them; again after them, with the addresses they set
-            HostsFile.write(stateDir, t, observed);
-            List<String> ownHosts = joined(linking);
+            Chores done = joined(chores);
+            done.neighbourLines().forEach(progress::say);
+            List<String> ownHosts = done.ownHosts();
             if (!ownHosts.isEmpty()) progress.say("kept the hosts file that /etc/netns has for " + String.join(", ", ownHosts) + ": lab names not linked there");
             Set<String> ran = new HashSet<>();
             output = s.exec(t, plan.add(), plan.rerunExec(), ran, kept.isEmpty());
@@ -226,7 +242,7 @@ public final class Labs {
             progress.say("up failed: " + e.getMessage() + "; removing what this run created");
             endProcesses(t.name(), s.created); // a process left in a namespace of this run would keep it alive
             s.remove(reverse(s.created), true);
-            joined(linking);
+            awaitQuietly(chores); // its own failure, if any, is not the one to report
             if (kept.isEmpty()) {
                 HostsFile.remove(stateDir, t.name(), namespaces);
                 LabState.remove(stateDir, t.name());
@@ -427,6 +443,13 @@ public final class Labs {
     public void setOwner(String lab, String owner) {
         try (LabState.Lock ignored = lock(lab)) {
             state(lab).withOwner(owner).save(stateDir);
+            noteOwner(lab, owner);
+        }
+    }
+
+    /** The marker beside the state that {@link #ownedLabs()} lists without reading every state file. */
+    private void noteOwner(String lab, String owner) {
+        try {
             Files.writeString(LabState.ownerMarker(stateDir, lab), owner);
         } catch (java.io.IOException e) {
             throw new LabException("cannot record the owner of lab " + lab + " in " + stateDir + ": " + e.getMessage(), e);
@@ -590,15 +613,26 @@ public final class Labs {
         return rs.stream().filter(r -> !keys.contains(r.key())).toList();
     }
 
-    private static List<String> joined(java.util.concurrent.FutureTask<List<String>> task) {
+    /** What {@link #apply} has done on the side: lines to say about the neighbour table, namespaces not linked in /etc/netns. */
+    private record Chores(List<String> neighbourLines, List<String> ownHosts) { }
+
+    private static Chores joined(java.util.concurrent.FutureTask<Chores> task) {
         try {
             return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LabException("interrupted while linking the lab's names into /etc/netns", e);
+            throw new LabException("interrupted while linking the lab's names into /etc/netns and setting the neighbour thresholds", e);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new LabException("cannot link the lab's names into /etc/netns: " + e.getCause(), e.getCause());
+            throw new LabException("cannot link the lab's names into /etc/netns or set the neighbour thresholds: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.FutureTask<Chores> task) {
+        try {
+            joined(task);
+        } catch (RuntimeException e) {
+            // the rollback undoes whatever part of it was done
         }
     }
 

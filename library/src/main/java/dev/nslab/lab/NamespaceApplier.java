@@ -22,25 +22,30 @@ final class NamespaceApplier {
 
     /**
      * A namespace, marked (and with forwarding on, if asked) from inside before it gets its name: the mark is
-     * there before anyone can see it, and the settings cost no second entry into it.
+     * there before anyone can see it, and the settings cost no second entry into it. Its loopback is left down: the
+     * run brings it up in the configuration round, pipelined with the namespace's other requests (up, it costs the
+     * kernel its local routes and addresses under the lock every link change takes). Returns the rtnetlink handle
+     * opened inside it, or null when the namespace was there already (the lab's, checked) and is adopted. Touches
+     * nothing of the run but the kernel, so that {@link NamespaceMaker} may call it on a thread of its own.
      */
-    void create(Resource.Namespace n, Resource.Forwarding forwarding) {
-        if (run.registry().exists(n.name())) { // the lab's already (checked): adopt
+    NetHandle create(Resource.Namespace n, Resource.Forwarding forwarding) {
+        if (run.registry().exists(n.name())) {
             if (forwarding != null) ForwardingApplier.set(run, NsRef.named(n.name()), forwarding.ipv6(), true);
-            return;
+            return null;
         }
-        run.madeNamespace(n.name());
-        run.registry().add(n.name(), () -> {
-            NetHandle h = NetHandle.open(run.registry(), NsRef.current());
-            try {
-                h.setLink(LinkChange.of("lo").up(true).alias(run.mark));
+        NetHandle[] made = new NetHandle[1];
+        try {
+            run.registry().add(n.name(), () -> {
+                made[0] = NetHandle.open(run.registry(), NsRef.current());
+                made[0].setLink(LinkChange.of("lo").alias(run.mark));
                 if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
-            } catch (RuntimeException e) {
-                h.close();
-                throw e;
-            }
-            run.handles.put(n.name(), h);
-        });
+            });
+            return made[0];
+        } catch (RuntimeException e) {
+            // failed after it was opened (the mark, the mount): an open socket would keep the namespace alive
+            if (made[0] != null) made[0].close();
+            throw e;
+        }
     }
 
     boolean remove(Resource.Namespace n) {

@@ -228,6 +228,28 @@ class LabTest {
     }
 
     @Test
+    void aCableRefusedWhileNamespacesAreStillBeingMadeRollsBackEverything() throws Exception {
+        // the kernel refuses the third cable (an MTU over the veth maximum) while later namespaces are being made on
+        // the side: those, the cables before it and the bridge all go again
+        StringBuilder nodes = new StringBuilder("    sw: {kind: bridge}\n"), links = new StringBuilder();
+        for (int i = 1; i <= 12; i++) {
+            nodes.append("    h").append(i).append(": {interfaces: {eth0: 10.67.0.").append(i).append("/24}}\n");
+            links.append("    - endpoints: [\"h").append(i).append(":eth0\", \"sw:p").append(i).append("\"]\n");
+            if (i == 3) links.append("      mtu: 70000\n");
+        }
+        Path f = file("lab.yml", "name: @lab\ntopology:\n  nodes:\n" + nodes + "  links:\n" + links);
+        Nslab.Out r = lab("up", f.toString()).fails();
+        assertTrue(r.err().contains("Invalid argument (p3|eth0)"), r.err());
+        assertTrue(r.err().contains("removing what this run created"), r.err());
+        assertEquals(List.of(), ourNamespaces());
+        assertFalse(Files.exists(dir.resolve(t.n("lab") + ".json")), "no lab is left recorded");
+        assertFalse(Files.exists(Path.of("/etc/netns", t.n("lab") + "-h12")), "no name is left in /etc/netns");
+        // the same again meets nothing left in its way, only the MTU
+        assertTrue(lab("up", f.toString()).fails().err().contains("Invalid argument (p3|eth0)"));
+        assertEquals(List.of(), ourNamespaces());
+    }
+
+    @Test
     void badFilesGiveLocatedErrorsAndCreateNothing() throws Exception {
         String ok = """
                 name: @bad
