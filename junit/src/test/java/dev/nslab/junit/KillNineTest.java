@@ -32,6 +32,13 @@ class KillNineTest {
         }
     }
 
+    /** The victim of the second test: brings up a lab file and is killed while it does. */
+    public static final class FileVictim {
+        public static void main(String[] args) {
+            NetLab.fromFile(Path.of(args[0]));
+        }
+    }
+
     @TempDir
     Path dir;
 
@@ -71,5 +78,39 @@ class KillNineTest {
         Process ip = new ProcessBuilder("ip", "netns", "list").start();
         List<String> left = new String(ip.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith(name)).toList();
         assertEquals(List.of(), left);
+    }
+
+    @Test
+    void aJvmKilledWhileItBringsUpALabFileLeavesNothingTheNextCreateMisses() throws Exception {
+        String fileLab = "kh" + Long.toString(System.nanoTime() % 100_000_000L, 36);
+        StringBuilder lab = new StringBuilder("name: " + fileLab + "\ntopology:\n  nodes:\n    sw: {kind: bridge}\n");
+        StringBuilder links = new StringBuilder("  links:\n");
+        for (int i = 1; i <= 150; i++) {
+            lab.append("    h").append(i).append(": {interfaces: {eth0: 10.81.").append(i / 250).append('.').append(i % 250 + 1).append("/16}}\n");
+            links.append("    - endpoints: [\"h").append(i).append(":eth0\", \"sw:p").append(i).append("\"]\n");
+        }
+        Path file = dir.resolve("lab.yml");
+        Files.writeString(file, lab.append(links).toString());
+        Process victim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), FileVictim.class.getName(),
+                file.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path first = Path.of("/run/netns", fileLab + "-h1"), last = Path.of("/run/netns", fileLab + "-h150");
+        try {
+            // killed as soon as its first host exists: the owner must already be on record
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(first) && victim.isAlive() && System.nanoTime() < deadline) Thread.sleep(1);
+            assertTrue(Files.exists(first), "the victim began the lab");
+        } finally {
+            victim.destroyForcibly(); // SIGKILL
+            assertTrue(victim.waitFor(10, TimeUnit.SECONDS));
+        }
+        boolean halfway = !Files.exists(last); // (on a very fast machine it may have finished: reaped all the same)
+        try (NetLab next = NetLab.create()) {
+            Process ip = new ProcessBuilder("ip", "netns", "list").start();
+            List<String> left = new String(ip.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith(fileLab)).toList();
+            assertEquals(List.of(), left, "reaped" + (halfway ? " though killed halfway" : ""));
+            assertFalse(Files.exists(Path.of("/run/nslab", fileLab + ".json")), "its state is gone");
+            assertFalse(Files.exists(Path.of("/etc/netns", fileLab + "-h1")), "and its names in /etc/netns");
+        }
     }
 }
