@@ -70,21 +70,39 @@ class PipelineAndMonitorTest {
         List<String> cmd = List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.nslab.cli.Main", "netns", "monitor");
         Process p = new ProcessBuilder(cmd).start();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-            String ns = t.n("mon");
-            Thread.sleep(700); // let the watch start
+        // read on a thread of its own, so that the test waits with a deadline; it ends when the monitor does
+        java.util.concurrent.BlockingQueue<String> out = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                for (String l; (l = r.readLine()) != null; ) out.add(l);
+            } catch (java.io.IOException ended) {
+                // the monitor was stopped
+            }
+        });
+        try {
+            // the watch is up once a namespace added after the monitor started is reported (however slow its start)
+            String probe = t.n("probe"), ns = t.n("mon");
+            boolean watching = false;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!watching && System.nanoTime() < deadline) {
+                Sh.ok("ip", "netns", "add", probe);
+                Sh.ok("ip", "netns", "del", probe);
+                for (String l; (l = out.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)) != null; ) watching |= l.endsWith(probe);
+            }
+            assertTrue(watching, "the monitor reports namespaces");
             Sh.ok("ip", "netns", "add", ns);
             Sh.ok("ip", "netns", "del", ns);
             List<String> lines = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 5000;
-            while (lines.size() < 2 && System.currentTimeMillis() < deadline) {
-                String l = r.readLine();
+            deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (lines.size() < 2 && System.nanoTime() < deadline) {
+                String l = out.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
                 if (l != null && l.endsWith(ns)) lines.add(l);
             }
             assertEquals(List.of("add " + ns, "delete " + ns), lines);
         } finally {
             p.destroy();
             p.waitFor();
+            reader.join();
         }
     }
 }
