@@ -24,6 +24,12 @@ final class GlobalOption {
             new Name("netns", false, "-netns"), new Name("Numeric", false, "-Numeric"), new Name("all", false, "-all"),
             new Name("echo", true, "-echo"));
 
+    /** The options that take the next word as their value (-netns NAME, -family inet, -loops N, -rcvbuf SIZE). */
+    private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("netns", "family", "loops", "rcvbuf");
+
+    /** Whether option {@code name} (as {@link #of} gives it) reads the next word as its value. */
+    static boolean takesValue(String name) { return WITH_VALUE.contains(name); }
+
     /** The option {@code typed} (with one leading dash) stands for, or null. */
     static String of(String typed) {
         // only -color takes a value: -c=never, -color=auto

@@ -28,7 +28,7 @@ public final class Resident {
 
     /** Global options that change only what is printed (or which namespace is read). */
     private static final Set<String> OPTIONS = Set.of("json", "brief", "pretty", "4", "6", "stats", "oneline", "human", "details",
-            "iec", "color", "timestamp", "tshort", "all", "force", "Version", "help");
+            "iec", "color", "timestamp", "tshort", "all", "force", "Version", "help", "netns", "family");
 
     /** True when {@code argv} (as typed after "nslab") may run in a resident JVM. */
     public static boolean mayServe(List<String> argv) {
@@ -73,9 +73,8 @@ public final class Resident {
             String name = GlobalOption.of(typed.startsWith("--") ? typed.substring(1) : typed);
             if (name == null) return -1;
             if (name.equals("color") && typed.endsWith("=auto")) return -1; // whether stdout is a terminal: only the process knows
-            if (name.equals("netns") || name.equals("family")) i++;
-            else if (!OPTIONS.contains(name)) return -1;
-            i++;
+            if (!OPTIONS.contains(name)) return -1;
+            i += GlobalOption.takesValue(name) ? 2 : 1;
         }
         return i;
     }
