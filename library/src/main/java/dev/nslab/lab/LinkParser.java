@@ -28,14 +28,9 @@ import static dev.nslab.lab.TopologyParser.unknownKey;
  * {@link TopologyParser} hands it the nodes and takes what it read; every mistake is located in the file as there.
  */
 final class LinkParser {
-    /** Where a warning about the file goes (one per place, {@link TopologyParser}'s rule). */
-    interface Warner {
-        void warn(Node at, String msg);
-    }
-
     private final String lab;
     private final Map<String, NodeDef> nodes;
-    private final Warner warner;
+    private final TopologyParser.Warner warner;
     /** Cables, including those to the machine itself (type: host). */
     final List<LinkDef> links = new ArrayList<>();
     /** One-ended interfaces of nodes: macvlan, vxlan, dummy. */
@@ -43,7 +38,7 @@ final class LinkParser {
     /** containerlab's mgmt-net links, for the management network. */
     final List<Topology.MgmtLink> mgmtLinks = new ArrayList<>();
 
-    LinkParser(String lab, Map<String, NodeDef> nodes, Warner warner) {
+    LinkParser(String lab, Map<String, NodeDef> nodes, TopologyParser.Warner warner) {
         this.lab = lab;
         this.nodes = nodes;
         this.warner = warner;
