@@ -158,10 +158,9 @@ public final class TopologyParser {
         linkParser.read(t.get("links"));
         List<LinkDef> links = linkParser.links;
         List<Topology.DeviceDef> devices = linkParser.devices;
-        mgmtLinks = linkParser.mgmtLinks;
-        checkInterfaces(nodes, links, devices, nodeMap);
+        checkInterfaces(nodes, links, devices, linkParser.mgmtLinks, nodeMap);
         if (linkParser.hasEndpointAddresses()) nodes.replaceAll(linkParser::withEndpointAddresses);
-        MgmtParser mgmtParser = new MgmtParser(file, this::warn, mgmtLinks, noMgmt);
+        MgmtParser mgmtParser = new MgmtParser(file, this::warn, linkParser.mgmtLinks, noMgmt);
         Topology.Mgmt mgmt = mgmtParser.read(top.get("mgmt"), nodes, nodeMap, links, name);
         if (mgmt != null) nodes.replaceAll(mgmtParser::withAddresses);
         List<ExpectDef> expects = new ArrayList<>();
@@ -585,8 +584,6 @@ public final class TopologyParser {
         return new RouteDef(family, dst, via, dev);
     }
 
-    /** containerlab's mgmt-net links (read with the links), for the management network and the interface checks. */
-    private List<Topology.MgmtLink> mgmtLinks = List.of();
     /** Nodes of network-mode none: a namespace without a management interface. */
     private final Set<String> noMgmt = new java.util.HashSet<>();
 
@@ -600,7 +597,8 @@ public final class TopologyParser {
         return String.format("%s%08x", prefix, crc.getValue());
     }
 
-    private void checkInterfaces(List<NodeDef> nodes, List<LinkDef> links, List<Topology.DeviceDef> devices, Map<String, Node> nodeNodes) {
+    private void checkInterfaces(List<NodeDef> nodes, List<LinkDef> links, List<Topology.DeviceDef> devices,
+                                 List<Topology.MgmtLink> mgmtLinks, Map<String, Node> nodeNodes) {
         Map<String, Integer> seen = new HashMap<>();
         Map<String, Integer> rootNames = new HashMap<>();
         Map<String, NodeDef> byName = new HashMap<>();
