@@ -158,11 +158,13 @@ final class Applier implements AutoCloseable {
             if (f != null) atBirth.put(n.name(), f);
         }
         Rounds links = new Rounds("links");
-        NamespaceMaker maker = new NamespaceMaker(namespaces::create, lab, newNs, atBirth);
-        try {
-            makeAndLink(newNs, maker, newBridges, nsVeths, links);
-        } finally {
-            maker.stop().forEach(this::took); // made while this thread failed: the rollback must know them
+        try (Namespaces.Adder adder = registry.adder()) {
+            NamespaceMaker maker = new NamespaceMaker((n, f) -> namespaces.create(n, f, adder), lab, newNs, atBirth);
+            try {
+                makeAndLink(newNs, maker, newBridges, nsVeths, links);
+            } finally {
+                maker.stop().forEach(this::took); // made while this thread failed: the rollback must know them
+            }
         }
         // a bridge of the root namespace (a management network) first: root ends of veths join it as they are made
         for (Resource.LinuxBridge b : rootBridges) {

@@ -1,6 +1,7 @@
 package dev.nslab.lab;
 
 import dev.nslab.net.LinkChange;
+import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 
@@ -26,16 +27,17 @@ final class NamespaceApplier {
      * run brings it up in the configuration round, pipelined with the namespace's other requests (up, it costs the
      * kernel its local routes and addresses under the lock every link change takes). Returns the rtnetlink handle
      * opened inside it, or null when the namespace was there already (the lab's, checked) and is adopted. Touches
-     * nothing of the run but the kernel, so that {@link NamespaceMaker} may call it on a thread of its own.
+     * nothing of the run but the kernel, so that {@link NamespaceMaker} may call it on a thread of its own. The
+     * registration files of one run's namespaces are names of one file ({@code adder}).
      */
-    NetHandle create(Resource.Namespace n, Resource.Forwarding forwarding) {
+    NetHandle create(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
         if (run.registry().exists(n.name())) {
             if (forwarding != null) ForwardingApplier.set(run, NsRef.named(n.name()), forwarding.ipv6(), true);
             return null;
         }
         NetHandle[] made = new NetHandle[1];
         try {
-            run.registry().add(n.name(), () -> {
+            adder.add(n.name(), () -> {
                 made[0] = NetHandle.open(run.registry(), NsRef.current());
                 made[0].setLink(LinkChange.of("lo").alias(run.mark));
                 if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);

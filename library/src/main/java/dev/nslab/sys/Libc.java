@@ -27,7 +27,9 @@ public final class Libc {
     private Libc() {}
 
     public static final int CLONE_NEWNS = 0x00020000, CLONE_NEWNET = 0x40000000;
-    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_CLOEXEC = 02000000;
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_CLOEXEC = 02000000,
+            O_TMPFILE = 020200000;
+    public static final int AT_FDCWD = -100, AT_SYMLINK_FOLLOW = 0x400;
     public static final long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_REMOUNT = 32, MS_BIND = 4096,
             MS_REC = 16384, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
     public static final int MNT_DETACH = 2;
@@ -126,6 +128,18 @@ public final class Libc {
             int fd = (int) Open.H.invokeExact(st, a.allocateFrom(path), flags | O_CLOEXEC, mode);
             if (fd < 0) throw fail("open", path, st);
             return fd;
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Linkat { static final MethodHandle H = bind("linkat",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT)); }
+
+    /** linkat(2) with both paths taken from the working directory (AT_FDCWD). */
+    public static void linkat(String oldPath, String newPath, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            int r = (int) Linkat.H.invokeExact(st, AT_FDCWD, a.allocateFrom(oldPath), AT_FDCWD, a.allocateFrom(newPath), flags);
+            if (r < 0) throw fail("link", newPath, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 

@@ -254,6 +254,11 @@ class TrustAtScaleTest {
         assertTrue(up.err().matches("(?s).*10\\.81\\.0\\.2\\s+srv.*"), "an exec line resolves a node by name: " + up.err());
         // iproute2 is the witness: ip netns exec binds /etc/netns/NAME/hosts over /etc/hosts
         assertEquals(0, Sh.run("ip", "netns", "exec", lab + "-cli", "ping", "-c", "1", "-W", "2", "srv").code(), "ping srv from cli");
+        // the nodes' entries are names of one symbolic link (one new inode on /etc's disk per lab, not per node)
+        String entries = Sh.ok("stat", "-c", "%F %i %h %N", "/etc/netns/" + lab + "-cli", "/etc/netns/" + lab + "-srv");
+        List<String> two = entries.lines().map(l -> l.substring(0, l.indexOf(" '"))).toList();
+        assertEquals(two.get(0), two.get(1), entries);
+        assertTrue(two.get(0).startsWith("symbolic link ") && two.get(0).endsWith(" 2"), entries);
         assertTrue(Sh.run("ip", "netns", "exec", lab + "-srv", "getent", "hosts", "cli").ok().out().startsWith("10.81.0.1"));
         lab("down", lab).ok();
         assertFalse(Files.exists(Path.of("/etc/netns", lab + "-cli")), "the lab's /etc/netns entries went with it");
