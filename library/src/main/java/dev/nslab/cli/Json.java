@@ -97,6 +97,10 @@ public final class Json {
         }
     }
 
+    /**
+     * A JSON string as iproute2's json_writer writes it (\b \f \n \r \t by name), except that other control
+     * characters, which ip writes raw (no longer JSON), are written as \\u00XX.
+     */
     static void quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -104,6 +108,8 @@ public final class Json {
             switch (c) {
                 case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");

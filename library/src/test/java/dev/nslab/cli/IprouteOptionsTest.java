@@ -66,6 +66,13 @@ class IprouteOptionsTest {
         }
     }
 
+    /** An alias with characters JSON escapes: ip's json_writer writes \b and \f by name, as the others it names. */
+    @Test
+    void anAliasIsQuotedInJsonAsIpQuotesIt() {
+        Sh.ok("ip", "-n", ns, "link", "set", "vb", "alias", "a\bb\fc\td\"e\\f g");
+        for (String line : List.of("-j link show vb", "-j -p link show vb", "-j -d addr show vb")) same(line);
+    }
+
     /** -d: link details (veth, a Linux bridge and its port, loopback), the alias in address show, route types and tables. */
     @Test
     void detailsAsIpPrintsThem() {
