@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -294,11 +295,28 @@ public final class Namespaces {
         } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
             // not a link: a namespace file
         }
-        // a file, or a link to a file (a descriptor opened through a bind mount): the inode of what it leads to
+        // a file, or a link to a file (a descriptor opened through a bind mount): the inode of what it leads to, if
+        // that is a namespace file (a registration file left without its mount is a plain file on /run's disk, and
+        // the files of one run's namespaces share one inode there)
         try {
-            return ((Number) Files.getAttribute(nsFile, "unix:ino")).longValue();
+            Map<String, Object> a = Files.readAttributes(nsFile, "unix:ino,dev");
+            if (NsfsDevice.DEV >= 0 && ((Number) a.get("dev")).longValue() != NsfsDevice.DEV) return -1;
+            return ((Number) a.get("ino")).longValue();
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /** The device of the kernel's namespace filesystem (nsfs), -1 if it cannot be read. */
+    private static final class NsfsDevice {
+        static final long DEV = read();
+
+        private static long read() {
+            try {
+                return ((Number) Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:dev")).longValue();
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
     }
 

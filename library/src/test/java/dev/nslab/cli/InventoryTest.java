@@ -113,6 +113,30 @@ class InventoryTest {
         assertTrue(text.contains("netns inode " + mountedNs) && text.contains("mounted at: " + target), text);
     }
 
+    /** Names left without their mount (a crash between file and mount), two of them names of one file as a lab's are. */
+    @Test
+    void namesWithoutANamespaceAreNotesNotNamespaces() throws Exception {
+        Path one = Path.of("/run/netns", t.n("s1")), two = Path.of("/run/netns", t.n("s2"));
+        Sh.run("ip", "netns", "add", t.n("real")).ok(); // makes sure /run/netns is there
+        try {
+            Files.createFile(one);
+            Files.createLink(two, one);
+            JsonNode inv = TestNet.json(Nslab.run("inventory", "-j").ok().out());
+            for (JsonNode n : inv.path("namespaces")) {
+                for (JsonNode name : n.path("names")) {
+                    assertTrue(!name.asText().equals(t.n("s1")) && !name.asText().equals(t.n("s2")), "listed as a namespace: " + n);
+                }
+            }
+            String notes = inv.path("notes").toString();
+            assertTrue(notes.contains("/run/netns/" + t.n("s1") + " is a name without a namespace behind it")
+                    && notes.contains("/run/netns/" + t.n("s2") + " is a name without a namespace behind it"), notes);
+            assertTrue(Nslab.run("inventory").ok().out().contains("netns " + t.n("real")), "the real one is listed");
+        } finally {
+            Files.deleteIfExists(one);
+            Files.deleteIfExists(two);
+        }
+    }
+
     @Test
     void openVswitchPortsWithTagsAndTheGraph() {
         Sh.run("ip", "link", "add", t.n("p1"), "type", "veth", "peer", "name", t.n("q1")).ok();
