@@ -90,19 +90,29 @@ public final class Owners {
         for (String ns : registry.list()) {
             Optional<String> lab = labOf(ns);
             if (lab.isEmpty() || ownerAlive(lab.get())) continue;
+            if (Namespaces.inode(registry.path(ns)) < 0) {
+                // a name without a namespace: its owner died between making the registration file and mounting the
+                // namespace on it. There is no mark to check; the name is the owner's, and the owner is gone
+                if (deleted(registry, ns)) removed.add(ns);
+                continue;
+            }
             try (NetHandle h = NetHandle.open(registry, NsRef.named(ns))) {
                 Optional<Link> lo = h.findLink("lo");
                 if (lo.isEmpty() || !Labs.mark(lab.get()).equals(lo.get().alias())) continue;
             } catch (KernelException e) {
                 continue; // gone meanwhile, or a stale file: not ours to judge
             }
-            try {
-                registry.delete(ns);
-                removed.add(ns);
-            } catch (KernelException e) {
-                // removed by another reaper at the same moment
-            }
+            if (deleted(registry, ns)) removed.add(ns);
         }
         return removed;
+    }
+
+    private static boolean deleted(Namespaces registry, String ns) {
+        try {
+            registry.delete(ns);
+            return true;
+        } catch (KernelException e) {
+            return false; // removed by another reaper at the same moment
+        }
     }
 }
