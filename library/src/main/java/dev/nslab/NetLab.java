@@ -48,8 +48,6 @@ import java.util.Set;
  */
 public final class NetLab implements AutoCloseable {
     private final Namespaces registry;
-    /** A created lab's namespaces: their registration files are names of one file (see Namespaces.adder). */
-    private final Namespaces.Adder adder;
     private final String name;
     private final Topology file;          // null for a created lab
     private final Labs engine;            // for a lab from a file
@@ -59,7 +57,6 @@ public final class NetLab implements AutoCloseable {
 
     private NetLab(Namespaces registry, String name, Topology file, Labs engine) {
         this.registry = registry;
-        this.adder = registry.adder();
         this.name = name;
         this.file = file;
         this.engine = engine;
@@ -152,7 +149,7 @@ public final class NetLab implements AutoCloseable {
             throw new NetLabException("\"" + nodeName + "\" is not a valid node name: use letters, digits and \"_\"");
         }
         NetHandle[] handle = new NetHandle[1];
-        adder.add(ns, () -> {
+        registry.add(ns, () -> {
             // marked from inside before it has a name, as a lab file's namespaces are
             NetHandle h = NetHandle.open(registry, NsRef.current());
             try {
@@ -380,7 +377,6 @@ public final class NetLab implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        adder.close();
         NslabException first = null;
         for (LabNode n : nodes.values()) n.stop();
         if (engine != null) {
