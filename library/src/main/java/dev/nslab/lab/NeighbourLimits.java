@@ -44,7 +44,6 @@ public final class NeighbourLimits {
 
     private final Sysctl sysctl;
     private final Path record;
-    private final ObjectMapper json = new ObjectMapper();
 
     public NeighbourLimits(Sysctl sysctl, Path record) {
         this.sysctl = sysctl;
@@ -173,6 +172,7 @@ public final class NeighbourLimits {
             Path lockFile = record.resolveSibling("." + record.getFileName() + ".lock");
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
+                ObjectMapper json = new ObjectMapper(); // here, not per instance: every Labs has one, most never write
                 ObjectNode rec = Files.exists(record) ? (ObjectNode) json.readTree(record.toFile()) : json.createObjectNode();
                 List<String> said = change.apply(rec);
                 if (rec.withObjectProperty("holders").isEmpty() && rec.withObjectProperty("set").isEmpty()) {
