@@ -1,7 +1,6 @@
 package dev.nslab.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nslab.lab.Resource.End;
@@ -88,8 +87,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
     }
 
     public void save(Path dir) {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode root = m.createObjectNode().put("lab", lab).put("file", file).put("prefix", prefix);
+        ObjectNode root = JsonFiles.object().put("lab", lab).put("file", file).put("prefix", prefix);
         ArrayNode ns = root.putArray("nodes");
         for (NodeInfo n : nodes) ns.addObject().put("name", n.name()).put("kind", n.kind()).put("ns", n.ns());
         write(root.putArray("done"), done);
@@ -109,7 +107,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
             Files.createDirectories(dir);
             Path tmp = dir.resolve("." + lab + ".json.tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(m.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
+                ch.write(java.nio.ByteBuffer.wrap(JsonFiles.pretty(root)));
                 // no fsync: a killed process loses nothing the page cache holds, and what the file describes lives
                 // in the kernel's memory, gone after a crash of the machine as the file's last writes would be
             }
@@ -123,7 +121,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         Path p = path(dir, lab);
         if (!Files.exists(p)) return null;
         try {
-            JsonNode root = new ObjectMapper().readTree(p.toFile());
+            JsonNode root = JsonFiles.read(p);
             List<NodeInfo> nodes = new ArrayList<>();
             for (JsonNode n : root.path("nodes")) nodes.add(new NodeInfo(n.path("name").asText(), n.path("kind").asText(), text(n, "ns")));
             Map<String, List<String>> observed = new java.util.TreeMap<>();

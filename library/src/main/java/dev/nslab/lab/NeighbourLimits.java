@@ -1,7 +1,6 @@
 package dev.nslab.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Sysctl;
@@ -172,15 +171,14 @@ public final class NeighbourLimits {
             Path lockFile = record.resolveSibling("." + record.getFileName() + ".lock");
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
-                ObjectMapper json = new ObjectMapper(); // here, not per instance: every Labs has one, most never write
-                ObjectNode rec = Files.exists(record) ? (ObjectNode) json.readTree(record.toFile()) : json.createObjectNode();
+                ObjectNode rec = Files.exists(record) ? (ObjectNode) JsonFiles.read(record) : JsonFiles.object();
                 List<String> said = change.apply(rec);
                 if (rec.withObjectProperty("holders").isEmpty() && rec.withObjectProperty("set").isEmpty()) {
                     Files.deleteIfExists(record);
                 } else {
                     Path tmp = record.resolveSibling("." + record.getFileName() + ".tmp");
                     try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                        out.write(ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(rec)));
+                        out.write(ByteBuffer.wrap(JsonFiles.pretty(rec)));
                         // no fsync: the settings it records go back to the kernel's defaults after a reboot anyway
                     }
                     Files.move(tmp, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
