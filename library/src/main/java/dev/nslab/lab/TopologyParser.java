@@ -594,7 +594,8 @@ public final class TopologyParser {
     static String stableName(String prefix, String... parts) {
         CRC32 crc = new CRC32();
         crc.update(String.join("\0", parts).getBytes(StandardCharsets.UTF_8));
-        return String.format("%s%08x", prefix, crc.getValue());
+        String hex = Long.toHexString(crc.getValue()); // not String.format: its first use loads locale data (~30 ms cold)
+        return prefix + "0".repeat(8 - hex.length()) + hex;
     }
 
     private void checkInterfaces(List<NodeDef> nodes, List<LinkDef> links, List<Topology.DeviceDef> devices,
