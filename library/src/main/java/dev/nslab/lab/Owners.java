@@ -100,7 +100,7 @@ public final class Owners {
                 Optional<Link> lo = h.findLink("lo");
                 if (lo.isEmpty() || !Labs.mark(lab.get()).equals(lo.get().alias())) continue;
             } catch (KernelException e) {
-                continue; // gone meanwhile, or a stale file: not ours to judge
+                continue; // gone meanwhile
             }
             if (deleted(registry, ns)) removed.add(ns);
         }
