@@ -134,7 +134,7 @@ public final class Cli {
                 case "iec" -> iec = true;
                 case "timestamp", "tshort" -> { } // ip stamps only what monitor prints
                 case "color" -> {
-                    // "-c", "-color=always|auto|never": nslab does not colour its output (a documented difference)
+                    // "-c" is -color=always; the colours themselves are chosen once the options are read (Colour.of)
                     String v = opt.contains("=") ? opt.substring(opt.indexOf('=') + 1) : "always";
                     if (!List.of("always", "auto", "never").contains(v)) return usage("Option \"" + typed + "\" is unknown, try \"nslab -help\".");
                     colorMode = v;
