@@ -193,7 +193,6 @@ public final class HelperMain {
         return st != null ? 0 : 1;
     }
 
-
     /** Sends a ping or stop and reads the answer's standard output as KEY VALUE lines; null when nobody answers. */
     static Map<String, String> ask(Path socket, String kind) {
         if (!Files.exists(socket)) return null;
