@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * across a veth pair, in one JVM; the test's own namespace cannot reach it; ping works both ways; and once the lab is
  * closed, no namespace, interface or thread of it is left (judged by /run/netns, ip and the JVM's threads).
  */
+@ExtendWith(NetLabExtension.class) // skipped, with the missing privileges named, where labs cannot be made
 class LibraryExampleTest {
     @Test
     void aServerInOneNodeAndAClientInAnother() throws Exception {

@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
 import dev.nslab.testkit.TestNet;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** -batch with per-line -n, -force, error locations; and the message for a user without privileges. */
+@Needs(programs = {"ip", "setpriv"})
 class BatchAndPrivilegeTest {
     final TestNet t = new TestNet();
 

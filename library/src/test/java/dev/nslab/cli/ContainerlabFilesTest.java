@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.net.KernelFeatures;
 import dev.nslab.testkit.Nslab;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the machine reaches every node on, a bridge that existed before the lab (used, kept), a macvlan, and a vxlan between
  * two labs on two such machines over a veth underlay.
  */
+@Needs(programs = {"ip"})
 class ContainerlabFilesTest {
     final TestNet t = new TestNet();
     @TempDir

@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.OpenVswitch;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * what is there, and of what is left after down (nothing).
  */
 @ExtendWith(OpenVswitch.class)
+@Needs(programs = {"ip", "tc", "nft", "iperf3"}, openVswitch = true)
 class FaultsTest {
     final TestNet t = new TestNet();
     @TempDir

@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.OpenVswitch;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * peer moved twice, and Open vSwitch ports.
  */
 @ExtendWith(OpenVswitch.class)
+@Needs(programs = {"ip", "stat", "mount", "umount"}, openVswitch = true)
 class InventoryTest {
     final TestNet t = new TestNet();
     final List<Process> started = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
 import dev.nslab.testkit.TestNet;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * -s, -o, -j -p, and the show filters (up, type, master, nomaster): each command run by ip and by nslab on the same
  * quiet namespace, output and exit status compared byte for byte.
  */
+@Needs(programs = {"ip"})
 class IprouteOptionsTest {
     final TestNet t = new TestNet();
     String ns;

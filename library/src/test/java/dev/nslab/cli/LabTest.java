@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.OpenVswitch;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * errors and create nothing. Each test has its own state directory and name prefix.
  */
 @ExtendWith(OpenVswitch.class)
+@Needs(programs = {"ip"}, openVswitch = true)
 class LabTest {
     final TestNet t = new TestNet();
     @TempDir

@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** link / address / route inside a test namespace, judged by ip -j and iproute2's own text. */
+@Needs(programs = {"ip"})
 class LinkAddressRouteTest {
     final TestNet t = new TestNet();
     String ns, other;

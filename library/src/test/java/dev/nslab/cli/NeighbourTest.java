@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
 import dev.nslab.testkit.TestNet;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** nslab neighbour against ip neigh on the same table: the same output (text and JSON), exit statuses and changes. */
+@Needs(programs = {"ip"})
 class NeighbourTest {
     final TestNet t = new TestNet();
 

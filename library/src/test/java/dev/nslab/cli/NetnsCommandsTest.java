@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** netns add/delete/list/attach/set/identify/pids, checked with iproute2, /run/netns and /proc. */
+@Needs(programs = {"ip", "umount", "stat", "readlink"})
 class NetnsCommandsTest {
     final TestNet t = new TestNet();
 

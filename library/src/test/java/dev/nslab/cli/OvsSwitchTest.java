@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.OpenVswitch;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(OpenVswitch.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Needs(programs = {"ip", "ethtool"}, openVswitch = true)
 class OvsSwitchTest {
     final TestNet t = new TestNet();
 

@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * judged by iproute2, /proc and the real ping program. Names carry the run's prefix; where a tutorial works in
  * "the default namespace", a namespace plays the host so the machine's own stack is never touched.
  */
+@Needs(programs = {"ip", "stat", "readlink"})
 class SeedTranscriptTest {
     final TestNet t = new TestNet();
 

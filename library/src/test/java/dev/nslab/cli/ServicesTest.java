@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * service restarted alone, restart on failure after SIGKILL, a service that never gets ready failing up with its log,
  * env and binds; all judged from outside (bash's /dev/tcp through ip netns exec, ps through the JDK, /proc).
  */
+@Needs(programs = {"ip", "python3"})
 class ServicesTest {
     final TestNet t = new TestNet();
     @TempDir

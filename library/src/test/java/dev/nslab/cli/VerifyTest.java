@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.OpenVswitch;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * behind the file's back. Prediction must agree with the real network wherever the network is what the file says.
  */
 @ExtendWith(OpenVswitch.class)
+@Needs(programs = {"ip"}, openVswitch = true)
 class VerifyTest {
     final TestNet t = new TestNet();
     @TempDir

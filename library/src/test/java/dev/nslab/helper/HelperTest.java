@@ -1,5 +1,6 @@
 package dev.nslab.helper;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.OpenVswitch;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and says so in the helper's counters.
  */
 @ExtendWith(OpenVswitch.class)
+@Needs(programs = {"ip", "cc", "nsenter", "setpriv", "bash"}, openVswitch = true)
 class HelperTest {
     static final TestNet t = new TestNet();
     static Path dir, client, socket;

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** nslab's JSON files without an ObjectMapper: the same trees and the same bytes as Jackson's ObjectMapper (the witness). */
+@Tag("unit")
 class JsonFilesTest {
     @TempDir
     Path dir;

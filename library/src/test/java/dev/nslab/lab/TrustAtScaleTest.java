@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * lines included) and never agrees by default, a bridge the kernel cannot build is refused before anything exists,
  * and a namespace deleted by hand is repaired race-free, exec lines included (judged by the real ping and ip).
  */
+@Needs(programs = {"ip", "stat", "sysctl"})
 class TrustAtScaleTest {
     final TestNet t = new TestNet();
     @TempDir

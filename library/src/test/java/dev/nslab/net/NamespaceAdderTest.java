@@ -1,5 +1,6 @@
 package dev.nslab.net;
 
+import dev.nslab.testkit.Needs;
 import dev.nslab.error.KernelException;
 import dev.nslab.sys.Errno;
 import dev.nslab.testkit.Sh;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Namespaces added through one adder: names of one registration file, each still its own namespace to iproute2. */
+@Needs(programs = {"ip", "stat", "unshare", "umount"})
 class NamespaceAdderTest {
     final TestNet t = new TestNet();
 

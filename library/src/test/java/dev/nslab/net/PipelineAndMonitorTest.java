@@ -1,5 +1,6 @@
 package dev.nslab.net;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NetlinkSocket;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Pipelined requests through the public API, and netns monitor, judged by iproute2. */
+@Needs(programs = {"ip"})
 class PipelineAndMonitorTest {
     final TestNet t = new TestNet();
 

@@ -1,5 +1,6 @@
 package dev.nslab.net;
 
+import dev.nslab.testkit.Needs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NetlinkSocket;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Queueing disciplines and nftables tables made over netlink, judged by tc(8) and nft(8); netem requests, which this
  * kernel may not carry out, judged byte for byte against the request tc(8) sends for the same words (seen by strace).
  */
+@Needs(programs = {"ip", "tc", "nft", "strace"})
 class QdiscAndNftablesTest {
     final TestNet t = new TestNet();
     final Namespaces reg = new Namespaces();

@@ -1,5 +1,6 @@
 package dev.nslab.ovs;
 
+import dev.nslab.testkit.Needs;
 import dev.nslab.testkit.Sh;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fresh database, and no ovs-vswitchd (so no kernel device is touched, and the machine's Open vSwitch is not either).
  * ovs-vsctl on the same socket is the witness.
  */
+@Needs(root = false, openVswitch = true)
 class OvsdbClientTest {
     @TempDir
     Path dir;
@@ -32,10 +34,14 @@ class OvsdbClientTest {
         Path db = dir.resolve("conf.db");
         Sh.run("ovsdb-tool", "create", db.toString(), "/usr/share/openvswitch/vswitch.ovsschema").ok();
         socket = dir.resolve("db.sock");
-        server = new ProcessBuilder("ovsdb-server", db.toString(), "--remote=punix:" + socket, "--no-chdir", "-vconsole:off",
-                "--pidfile=" + dir.resolve("db.pid")).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+        // every file of its own in the temporary directory: its control socket too (by default it goes to Open vSwitch's
+        // run directory, which a machine where Open vSwitch was never started does not have)
+        ProcessBuilder pb = new ProcessBuilder("ovsdb-server", db.toString(), "--remote=punix:" + socket, "--unixctl=" + dir.resolve("ctl"),
+                "--no-chdir", "-vconsole:off", "--pidfile=" + dir.resolve("db.pid")).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
+        pb.environment().put("OVS_RUNDIR", dir.toString());
+        server = pb.start();
         for (int i = 0; i < 500 && !Files.exists(socket); i++) Thread.sleep(10); // the server makes its socket when ready
-        assertTrue(Files.exists(socket), "ovsdb-server listens");
+        assertTrue(Files.exists(socket), "ovsdb-server listens; its log: " + Files.readString(dir.resolve("log")));
         try (Ovs ovs = Ovs.connect(socket)) {
             ovs.initialize("3.1.0", "8.3.0");
         }
