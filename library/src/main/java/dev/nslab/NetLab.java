@@ -8,6 +8,7 @@ import dev.nslab.lab.Impairment;
 import dev.nslab.lab.LabException;
 import dev.nslab.lab.LabState;
 import dev.nslab.lab.Labs;
+import dev.nslab.lab.Marks;
 import dev.nslab.lab.Planner;
 import dev.nslab.lab.Resource;
 import dev.nslab.lab.Owners;
@@ -128,7 +129,7 @@ public final class NetLab implements AutoCloseable {
 
     Namespaces registry() { return registry; }
 
-    String mark() { return Labs.mark(name); }
+    String mark() { return Marks.of(name); }
 
     /**
      * The node called {@code name}: in a created lab, made on first use (an empty namespace with its loopback up);

@@ -67,4 +67,30 @@ class LayeringTest {
         }
         assertEquals(List.of(), crossings);
     }
+
+    /**
+     * The command line's words belong to the command line: below it, errors carry the object, the errno and the
+     * kernel's own words, and the CLI adds iproute2's and ovs-vsctl's framing and its own verbs. Java users of the
+     * library read these messages too.
+     */
+    @Test
+    void theCommandLinesWordsStayInTheCommandLine() throws IOException {
+        Pattern words = Pattern.compile("RTNETLINK answers|\\bnslab (up|down|ls|status|exec|verify|logs|impair|cut|mend|partition|heal|graph"
+                + "|inventory|netns|link|address|route|rule|ovs|helper|ping|sysctl)\\b|--may-exist|--if-exists|--fake-iface|--dry-run");
+        List<String> found = new ArrayList<>();
+        for (String below : List.of("sys", "netlink", "net", "ovs", "lab", "error")) {
+            try (Stream<Path> files = Files.walk(SRC.resolve(below))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    List<String> lines = Files.readAllLines(f);
+                    for (int i = 0; i < lines.size(); i++) {
+                        String line = lines.get(i).strip();
+                        if (line.startsWith("*") || line.startsWith("/*") || line.startsWith("//")) continue; // comments may explain
+                        Matcher m = words.matcher(line.replaceAll("//.*$", ""));
+                        if (m.find()) found.add(SRC.relativize(f) + ":" + (i + 1) + ": " + m.group());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found);
+    }
 }

@@ -203,13 +203,17 @@ public final class Cli {
             return 1;
         } catch (OvsdbException e) {
             out.flush();
-            err.println("ovs-vsctl: " + e.getMessage());
+            err.println("ovs-vsctl: " + e.getMessage() + switch (e.error()) {
+                case "not initialized" -> " (nslab ovs start initialises it)";
+                case "timeout" -> " (nslab ovs status)";
+                default -> "";
+            });
             return 1;
         } catch (KernelException e) {
             // worded where it was raised; iproute2 exits 2 when the kernel refused an rtnetlink request or an object
             // already exists, 1 for everything else
             out.flush();
-            err.println(e.getMessage());
+            err.println(KernelWords.of(e));
             return e.rtnetlink() || e instanceof AlreadyExistsException ? 2 : 1;
         }
     }

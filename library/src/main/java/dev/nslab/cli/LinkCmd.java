@@ -1,5 +1,7 @@
 package dev.nslab.cli;
 
+import dev.nslab.error.Errno;
+import dev.nslab.error.KernelException;
 import dev.nslab.net.Link;
 import dev.nslab.net.LinkChange;
 import dev.nslab.net.LinkSpec;
@@ -136,7 +138,13 @@ final class LinkCmd extends ObjectCmd {
             throw new UsageException("Error: type \"" + type + "\" is not supported by nslab (supported: veth, bridge).");
         }
         if (type.equals("veth") && peer == null) throw new UsageException("Not enough information: a veth needs \"peer name PEER\".");
-        cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias, vlanFiltering));
+        try {
+            cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias, vlanFiltering));
+        } catch (KernelException e) {
+            if (!Boolean.TRUE.equals(vlanFiltering) || e.errno() != Errno.EOPNOTSUPP) throw e;
+            // where the kernel cannot filter VLANs on a Linux bridge, Open vSwitch can: say how, in nslab's words
+            throw KernelException.of(e.getMessage() + ": nslab ovs add-br BR; nslab ovs add-port BR PORT tag=N", e.errno(), e.object(), e.extAck(), true);
+        }
         return 0;
     }
 

@@ -283,7 +283,11 @@ final class OvsCmd {
                 case "del-br" -> (txn = txn == null ? ovs.begin() : txn).delBridge(x.getFirst(), c.ifExists());
                 case "add-port" -> {
                     txn = txn == null ? ovs.begin() : txn;
-                    txn.addPort(x.get(0), deviceName(x.get(1), "port"), portConfig(x.subList(2, x.size())), c.mayExist());
+                    try {
+                        txn.addPort(x.get(0), deviceName(x.get(1), "port"), portConfig(x.subList(2, x.size())), c.mayExist());
+                    } catch (OvsdbException e) {
+                        throw inVsctlWords(e, "add-port " + x.get(0) + " " + x.get(1));
+                    }
                 }
                 case "add-bond" -> {
                     // as ovs-vsctl: the interfaces run up to the first word with '=', the settings follow
@@ -298,7 +302,12 @@ final class OvsCmd {
                     List<String> ifaces = new ArrayList<>();
                     for (String f : x.subList(2, 2 + n)) ifaces.add(deviceName(f, "interface"));
                     txn = txn == null ? ovs.begin() : txn;
-                    txn.addBond(x.get(0), x.get(1), ifaces, portConfig(x.subList(2 + n, x.size())), c.mayExist(), c.fakeIface());
+                    try {
+                        txn.addBond(x.get(0), x.get(1), ifaces, portConfig(x.subList(2 + n, x.size())), c.mayExist(), c.fakeIface());
+                    } catch (OvsdbException e) {
+                        throw inVsctlWords(e, "add-bond " + x.get(0) + " " + x.get(1) + (e.error().equals(OvsdbException.OTHER_INTERFACES)
+                                ? " " + String.join(" ", ifaces) : ""));
+                    }
                 }
                 case "del-port" -> (txn = txn == null ? ovs.begin() : txn)
                         .delPort(x.size() == 2 ? x.get(0) : null, x.getLast(), c.ifExists());
@@ -520,5 +529,16 @@ final class OvsCmd {
         String why = Link.whyInvalid(name);
         if (why != null) throw new OvsdbException("\"" + name + "\" is not a valid " + what + " name: it " + why, "refused", name);
         return name;
+    }
+
+    /** A --may-exist conflict as ovs-vsctl words it: the command as typed, then what is really there. */
+    private static OvsdbException inVsctlWords(OvsdbException e, String command) {
+        return switch (e.error()) {
+            case OvsdbException.ATTACHED_ELSEWHERE -> new OvsdbException("\"--may-exist " + command + "\" but " + e.object()
+                    + " is actually attached to bridge " + e.other(), e.error(), e.object(), e.other());
+            case OvsdbException.OTHER_INTERFACES -> new OvsdbException("\"--may-exist " + command + "\" but " + e.object()
+                    + " actually has interface(s) " + e.other(), e.error(), e.object(), e.other());
+            default -> e;
+        };
     }
 }

@@ -163,7 +163,7 @@ final class PingCmd {
         } catch (KernelException e) {
             if (e instanceof UnreachableException) {
                 cli.out.flush();
-                cli.err.println("ping: connect: " + (e.errno() == UnreachableException.EHOSTUNREACH ? "No route to host" : "Network is unreachable"));
+                cli.err.println("ping: connect: " + (e.errno() == dev.nslab.error.Errno.EHOSTUNREACH ? "No route to host" : "Network is unreachable"));
                 return false;
             }
             throw e;

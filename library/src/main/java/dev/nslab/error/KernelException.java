@@ -55,11 +55,11 @@ public class KernelException extends NslabException {
      */
     public static KernelException of(String message, int errno, String object, String extAck, boolean rtnetlink) {
         return switch (errno) {
-            case 2, 3, 6, 19, 99 -> new NoSuchObjectException(message, errno, object, extAck, rtnetlink);      // ENOENT ESRCH ENXIO ENODEV EADDRNOTAVAIL
-            case 17 -> new AlreadyExistsException(message, errno, object, extAck, rtnetlink);                 // EEXIST
-            case 1, 13 -> new NotPermittedException(message, errno, object, extAck, rtnetlink);              // EPERM EACCES
-            case 101, 113 -> new UnreachableException(message, errno, object, extAck, rtnetlink);            // ENETUNREACH EHOSTUNREACH
-            case 12, 23, 24, 28, 105 -> new OutOfResourcesException(message, errno, object, extAck, rtnetlink); // ENOMEM ENFILE EMFILE ENOSPC ENOBUFS
+            case Errno.ENOENT, Errno.ESRCH, Errno.ENXIO, Errno.ENODEV, Errno.EADDRNOTAVAIL -> new NoSuchObjectException(message, errno, object, extAck, rtnetlink);
+            case Errno.EEXIST -> new AlreadyExistsException(message, errno, object, extAck, rtnetlink);
+            case Errno.EPERM, Errno.EACCES -> new NotPermittedException(message, errno, object, extAck, rtnetlink);
+            case Errno.ENETUNREACH, Errno.EHOSTUNREACH -> new UnreachableException(message, errno, object, extAck, rtnetlink);
+            case Errno.ENOMEM, Errno.ENFILE, Errno.EMFILE, Errno.ENOSPC, Errno.ENOBUFS -> new OutOfResourcesException(message, errno, object, extAck, rtnetlink);
             default -> new KernelException(message, errno, object, extAck, rtnetlink);
         };
     }

@@ -2,11 +2,6 @@ package dev.nslab.error;
 
 /** No route to the destination (ENETUNREACH, EHOSTUNREACH): the routing table's answer, not a failure to try. */
 public final class UnreachableException extends KernelException {
-    /** The errno of "Network is unreachable". */
-    public static final int ENETUNREACH = 101;
-    /** The errno of "No route to host". */
-    public static final int EHOSTUNREACH = 113;
-
     /**
      * Made by {@link KernelException#of}, which chooses the kind by errno.
      *

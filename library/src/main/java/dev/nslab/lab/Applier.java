@@ -64,7 +64,7 @@ final class Applier implements AutoCloseable {
         this.progress = progress;
         this.lab = lab;
         this.stateDir = stateDir;
-        this.mark = Labs.mark(lab);
+        this.mark = Marks.of(lab);
         this.sysctl = new Sysctl(registry);
     }
 
@@ -93,12 +93,35 @@ final class Applier implements AutoCloseable {
 
     boolean marked(Optional<Link> l) { return l.isPresent() && mark.equals(l.get().alias()); }
 
-    boolean nsMarked(String ns) {
+    boolean nsMarked(String ns) { return mark.equals(nsMark(ns)); }
+
+    /** The mark a namespace's loopback carries (another lab's, for one), or null. */
+    String nsMark(String ns) {
         try {
-            return marked(handle(ns).findLink("lo"));
+            return handle(ns).findLink("lo").map(Link::alias).orElse(null);
         } catch (KernelException e) {
-            return false;
+            return null;
         }
+    }
+
+    /**
+     * Why an object this lab needs is not to be touched, and what keeps both working: whose it is (another lab's, by
+     * its mark, with that lab's file; or nobody's nslab knows) and {@code fix}, a change to this lab's file. Never the
+     * advice to remove another lab's object.
+     */
+    String clash(String otherMark, String fix) {
+        String other = Marks.labOf(otherMark);
+        if (other != null) {
+            String file = null;
+            try {
+                LabState st = stateDir == null ? null : LabState.load(stateDir, other);
+                file = st == null ? null : st.file();
+            } catch (LabException e) {
+                // its state is unreadable: the lab's name is still known from the mark
+            }
+            return "it belongs to lab " + other + (file == null ? "" : " (" + file + ")") + ", which is up; to run both, " + fix;
+        }
+        return "it is not a lab's (made by hand or by another tool); " + fix + ", or remove it first if it is yours and nothing uses it";
     }
 
     /** Refuses to start when a name the lab is about to use is taken by something that is not the lab's. */

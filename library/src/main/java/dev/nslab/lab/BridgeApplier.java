@@ -17,8 +17,8 @@ final class BridgeApplier {
     void checkOwned(Resource.LinuxBridge b) {
         java.util.Optional<dev.nslab.net.Link> l = run.handle(null).findLink(b.name());
         if (l.isPresent() && !run.marked(l)) {
-            throw new LabException("interface " + b.name() + " already exists in the root namespace and is not lab " + run.lab
-                    + "'s: name another bridge in mgmt.bridge, or remove it");
+            throw new LabException("interface " + b.name() + " already exists in the root namespace: "
+                    + run.clash(l.get().alias(), "name another bridge in mgmt.bridge"));
         }
     }
 

@@ -46,7 +46,7 @@ final class HostsFile {
                 if (!names.contains(n.name())) names.add(n.name());
             }
         }
-        StringBuilder b = new StringBuilder("# lab " + t.name() + ": every node by name (made by nslab up, removed by nslab down)\n")
+        StringBuilder b = new StringBuilder("# lab " + t.name() + ": every node by name (made when the lab came up, removed when it goes down)\n")
                 .append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
         byAddress.forEach((a, names) -> b.append(a).append('\t').append(String.join(" ", names)).append('\n'));
         try {

@@ -30,7 +30,6 @@ import java.util.function.Predicate;
  */
 public final class Labs {
     public static final Path DEFAULT_STATE_DIR = Path.of("/run/nslab");
-    static final String OVS_MARK_KEY = "nslab-lab";
     /**
      * The device group of every interface a lab puts inside its own namespaces, so that teardown deletes them all
      * with one request per namespace. Never used in the root namespace, where the group is shared with others.
@@ -84,8 +83,6 @@ public final class Labs {
 
     /** The key under which a lab holds raised kernel limits: its state file, unique on the machine. */
     private String holder(String lab) { return LabState.path(stateDir, lab).toAbsolutePath().normalize().toString(); }
-
-    public static String mark(String lab) { return "nslab:" + lab; }
 
     public Path stateDir() { return stateDir; }
 
@@ -148,11 +145,11 @@ public final class Labs {
                 boolean existing = false;
                 if (n.kind() == Topology.Kind.BRIDGE && n.meta().network() == null) {
                     java.util.Optional<dev.nslab.net.Link> l = root.findLink(n.name());
-                    existing = l.isPresent() && "bridge".equals(l.get().kind()) && !mark(t.name()).equals(l.get().alias());
+                    existing = l.isPresent() && "bridge".equals(l.get().kind()) && !Marks.of(t.name()).equals(l.get().alias());
                 } else if (n.kind() == Topology.Kind.OVS_BRIDGE) {
                     if (ovs == null) ovs = new dev.nslab.ovs.OvsDaemons().stateIfRunning().orElse(new dev.nslab.ovs.OvsState(null, null, 0, 0, List.of()));
                     java.util.Optional<dev.nslab.ovs.OvsBridge> b = ovs.bridge(n.name());
-                    existing = b.isPresent() && !t.name().equals(b.get().externalIds().get(OVS_MARK_KEY));
+                    existing = b.isPresent() && !t.name().equals(b.get().externalIds().get(Marks.OVS_KEY));
                 }
                 if (existing) {
                     progress.say((n.kind() == Topology.Kind.BRIDGE ? "bridge " : "Open vSwitch bridge ") + n.name() + " exists in the root "
@@ -330,7 +327,7 @@ public final class Labs {
     public FaultChange changeFaults(String lab, java.util.function.UnaryOperator<Faults> change) {
         try (LabState.Lock ignored = lock(lab)) {
             LabState st = state(lab);
-            if (!st.pending().isEmpty()) throw new LabException("lab " + lab + " was interrupted while being changed: run nslab up " + st.file() + " first");
+            if (!st.pending().isEmpty()) throw new LabException("lab " + lab + " was interrupted while being changed: bring it up again from " + st.file() + " first");
             Faults next = change.apply(st.faults());
             FaultPlanner.Wiring w = wiring(st);
             List<Resource> base = st.done().stream().filter(r -> !isFault(r)).toList();
@@ -365,11 +362,11 @@ public final class Labs {
     public List<Resource> down(String lab) {
         // asked first, so that "down" of a lab that is not there leaves no lock file behind either
         if (!Files.exists(LabState.path(stateDir, lab))) {
-            throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
+            throw new LabException("no lab named " + lab + " in " + stateDir);
         }
         try (LabState.Lock ignored = lock(lab)) {
             LabState st = LabState.load(stateDir, lab);
-            if (st == null) throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
+            if (st == null) throw new LabException("no lab named " + lab + " in " + stateDir);
             List<Resource> all = new ArrayList<>(st.done());
             all.addAll(minus(st.pending(), Reconciler.keys(st.done())));
             endProcesses(lab, all);
@@ -495,7 +492,7 @@ public final class Labs {
 
     public LabState state(String lab) {
         LabState st = LabState.load(stateDir, lab);
-        if (st == null) throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + stateDir + ")");
+        if (st == null) throw new LabException("no lab named " + lab + " in " + stateDir);
         return st;
     }
 

@@ -16,8 +16,7 @@ final class NamespaceApplier {
 
     void checkOwned(Resource.Namespace n) {
         if (run.registry().exists(n.name()) && !run.nsMarked(n.name())) {
-            throw new LabException("namespace " + n.name() + " already exists and is not lab " + run.lab
-                    + "'s: remove it (nslab netns del " + n.name() + ") or set another \"prefix\" in the lab file");
+            throw new LabException("namespace " + n.name() + " already exists: " + run.clash(run.nsMark(n.name()), "set another \"prefix\" in the lab file"));
         }
     }
 

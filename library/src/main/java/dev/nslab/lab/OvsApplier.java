@@ -31,23 +31,25 @@ final class OvsApplier {
         }
         if (r instanceof Resource.OvsBridge b) {
             Optional<OvsBridge> br = checked.bridge(b.name());
-            if (br.isPresent() && !run.lab.equals(br.get().externalIds().get(Labs.OVS_MARK_KEY))) {
-                throw new LabException("Open vSwitch bridge " + b.name() + " already exists and is not lab " + run.lab
-                        + "'s: rename the node in the lab file or remove the bridge");
+            if (br.isPresent() && !run.lab.equals(br.get().externalIds().get(Marks.OVS_KEY))) {
+                String other = br.get().externalIds().get(Marks.OVS_KEY);
+                throw new LabException("Open vSwitch bridge " + b.name() + " already exists: "
+                        + run.clash(other == null ? null : Marks.of(other), "rename the node in the lab file"));
             }
         } else if (r instanceof Resource.OvsPort p) {
             Optional<OvsBridge> on = checked.bridgeOfPort(p.port());
             if (on.isPresent() && !ours(on.get(), p.port())) {
-                throw new LabException("Open vSwitch port " + p.port() + " already exists on bridge " + on.get().name()
-                        + ", which is not lab " + run.lab + "'s: rename the interface in the lab file");
+                String other = on.get().port(p.port()).map(x -> x.externalIds().get(Marks.OVS_KEY)).orElse(on.get().externalIds().get(Marks.OVS_KEY));
+                throw new LabException("Open vSwitch port " + p.port() + " already exists on bridge " + on.get().name() + ": "
+                        + run.clash(other == null ? null : Marks.of(other), "rename the interface in the lab file"));
             }
         }
     }
 
     /** The lab's port: on the lab's bridge, or marked itself (on a bridge that existed before the lab, not the lab's). */
     private boolean ours(OvsBridge on, String port) {
-        return run.lab.equals(on.externalIds().get(Labs.OVS_MARK_KEY))
-                || on.port(port).map(x -> run.lab.equals(x.externalIds().get(Labs.OVS_MARK_KEY))).orElse(false);
+        return run.lab.equals(on.externalIds().get(Marks.OVS_KEY))
+                || on.port(port).map(x -> run.lab.equals(x.externalIds().get(Marks.OVS_KEY))).orElse(false);
     }
 
     void create(List<Resource> work) {
@@ -56,13 +58,13 @@ final class OvsApplier {
         for (Resource r : work) {
             if (r instanceof Resource.OvsBridge b) {
                 if (dp == null) dp = Ovs.datapathType(ChecksumOffload.kernelDatapath());
-                txn.addBridge(b.name(), dp, true, Map.of(Labs.OVS_MARK_KEY, run.lab));
+                txn.addBridge(b.name(), dp, true, Map.of(Marks.OVS_KEY, run.lab));
             } else if (r instanceof Resource.OvsPort p) {
                 PortConfig c = PortConfig.NONE;
                 if (p.tag() != null) c = c.withTag(p.tag());
                 if (p.trunks() != null) c = c.withTrunks(p.trunks());
                 if (p.tag() != null && p.trunks() != null) c = c.withVlanMode("native-untagged");
-                txn.addPort(p.bridge(), p.port(), c, true, Map.of(Labs.OVS_MARK_KEY, run.lab));
+                txn.addPort(p.bridge(), p.port(), c, true, Map.of(Marks.OVS_KEY, run.lab));
             }
         }
         // recorded as created first: if the commit fails half-way for ovs-vswitchd, rollback still removes the rows
@@ -87,7 +89,7 @@ final class OvsApplier {
             } else if (r instanceof Resource.OvsBridge b) {
                 Optional<OvsBridge> br = st.bridge(b.name());
                 if (br.isEmpty()) continue;
-                if (!run.lab.equals(br.get().externalIds().get(Labs.OVS_MARK_KEY))) {
+                if (!run.lab.equals(br.get().externalIds().get(Marks.OVS_KEY))) {
                     run.progress().say("left Open vSwitch bridge " + b.name() + " alone: it does not carry the mark of lab " + run.lab);
                     continue;
                 }

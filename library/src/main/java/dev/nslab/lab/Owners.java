@@ -98,7 +98,7 @@ public final class Owners {
             }
             try (NetHandle h = NetHandle.open(registry, NsRef.named(ns))) {
                 Optional<Link> lo = h.findLink("lo");
-                if (lo.isEmpty() || !Labs.mark(lab.get()).equals(lo.get().alias())) continue;
+                if (lo.isEmpty() || !Marks.of(lab.get()).equals(lo.get().alias())) continue;
             } catch (KernelException e) {
                 continue; // gone meanwhile
             }

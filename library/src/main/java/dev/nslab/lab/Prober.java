@@ -153,9 +153,9 @@ public final class Prober {
         if (e instanceof dev.nslab.error.NotPermittedException) {
             return new Result(Outcome.FILTERED, "dropped at the source: a packet filter in its output path refused the send (Operation not permitted)");
         }
-        if (e instanceof OutOfResourcesException && e.errno() == OutOfResourcesException.ENOBUFS) {
+        if (e instanceof OutOfResourcesException && e.errno() == dev.nslab.error.Errno.ENOBUFS) {
             return new Result(Outcome.UNMEASURED, "not sent: the kernel refused the request locally (No buffer space available: "
-                    + "the neighbour table is full; raise net.ipv4.neigh.default.gc_thresh3, or let nslab up do it)");
+                    + "the neighbour table is full; raise net.ipv4.neigh.default.gc_thresh3 (bringing up a lab that needs more raises it))");
         }
         return new Result(Outcome.UNMEASURED, "not sent: the kernel refused the request locally (" + e.getMessage() + ")");
     }

@@ -220,7 +220,7 @@ public final class Verification {
     /** The addresses a node's interfaces really have, that a ping from elsewhere can aim at. */
     private static List<InetAddress> kernelAddresses(Namespaces registry, Topology t, String node, String ns) {
         if (!registry.exists(ns)) {
-            throw new LabException("namespace " + ns + " of node " + node + " is missing: nslab up " + t.file() + " makes it again");
+            throw new LabException("namespace " + ns + " of node " + node + " is missing: bringing the lab up again from " + t.file() + " makes it again");
         }
         List<InetAddress> out = new ArrayList<>();
         try (NetHandle h = NetHandle.open(registry, NsRef.named(ns))) {

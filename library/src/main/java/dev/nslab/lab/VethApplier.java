@@ -27,8 +27,8 @@ final class VethApplier {
             if (e.ns() != null) continue; // inside a lab namespace, checked with it
             Optional<Link> l = run.handle(null).findLink(e.iface());
             if (l.isPresent() && !run.marked(l)) {
-                throw new LabException("interface " + e.iface() + " already exists in the root namespace and is not lab "
-                        + run.lab + "'s: rename the interface in the lab file or remove it");
+                throw new LabException("interface " + e.iface() + " already exists in the root namespace: "
+                        + run.clash(l.get().alias(), "rename the interface in the lab file"));
             }
         }
     }

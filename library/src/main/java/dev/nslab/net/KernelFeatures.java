@@ -2,7 +2,7 @@ package dev.nslab.net;
 
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NetlinkSocket;
-import dev.nslab.sys.Errno;
+import dev.nslab.error.Errno;
 import dev.nslab.sys.Libc;
 
 

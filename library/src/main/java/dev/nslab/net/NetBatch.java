@@ -1,25 +1,19 @@
 package dev.nslab.net;
 
 import dev.nslab.error.KernelException;
-import dev.nslab.netlink.IfAddrMsg;
-import dev.nslab.netlink.IfInfoMsg;
 import dev.nslab.netlink.NlRequest;
-import dev.nslab.netlink.RtMsg;
-import dev.nslab.sys.Errno;
+import dev.nslab.error.Errno;
 import dev.nslab.sys.Libc;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
-import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
-import static dev.nslab.netlink.Rtnl.*;
-
 /**
  * Many changes to one namespace, sent pipelined in a few sendmsg calls, with one outcome per change. Everything is
  * named by interface index, never by name: the caller chooses the indexes of the interfaces it creates (the kernel
  * takes a requested index when it is free), so that later changes in the same batch can name them without a lookup.
- * This is how a lab's share of a namespace costs one round trip instead of several per object.
+ * This is how a lab's share of a namespace costs one round trip instead of several per object. The messages are
+ * the same as {@link NetHandle}'s, built by the objects' messages classes.
  */
 public final class NetBatch {
     private final NetHandle handle;
@@ -28,10 +22,6 @@ public final class NetBatch {
     private final List<Integer> tolerated = new ArrayList<>();
 
     NetBatch(NetHandle handle) { this.handle = handle; }
-
-    private static NlRequest ifinfo(int type, int flags, int index, boolean up) {
-        return IfInfoMsg.of(index, up ? IFF_UP : 0, up ? IFF_UP : 0).writeTo(new NlRequest(type, flags));
-    }
 
     private int add(NlRequest r, String object, int toleratedErrno) {
         requests.add(r);
@@ -43,11 +33,7 @@ public final class NetBatch {
     /** A Linux bridge, up, with the given index and device group. */
     public int bridge(String name, int index, int group) {
         NetHandle.validateIfName(name);
-        NlRequest r = ifinfo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, index, true).attrString(IFLA_IFNAME, name).attrU32(IFLA_GROUP, group);
-        int info = r.beginNested(IFLA_LINKINFO);
-        r.attrString(IFLA_INFO_KIND, "bridge");
-        r.endNested(info);
-        return add(r, name, 0);
+        return add(LinkMessages.create(name, "bridge").index(index).group(group).up(true).request(), name, 0);
     }
 
     /**
@@ -58,54 +44,26 @@ public final class NetBatch {
     public int veth(String name, int index, int master, int group, Integer mtu, String peer, int peerIndex, int peerNsFd, int peerGroup) {
         NetHandle.validateIfName(name);
         NetHandle.validateIfName(peer);
-        NlRequest r = ifinfo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, index, true).attrString(IFLA_IFNAME, name).attrU32(IFLA_GROUP, group);
-        if (master != 0) r.attrU32(IFLA_MASTER, master);
-        if (mtu != null) r.attrU32(IFLA_MTU, mtu);
-        int info = r.beginNested(IFLA_LINKINFO);
-        r.attrString(IFLA_INFO_KIND, "veth");
-        int data = r.beginNested(IFLA_INFO_DATA);
-        int p = r.beginNested(VETH_INFO_PEER);
-        IfInfoMsg.of(peerIndex, 0, 0).writeTo(r);
-        r.attrString(IFLA_IFNAME, peer).attrU32(IFLA_GROUP, peerGroup);
-        if (mtu != null) r.attrU32(IFLA_MTU, mtu);
-        if (peerNsFd >= 0) r.attrU32(IFLA_NET_NS_FD, peerNsFd);
-        r.endNested(p);
-        r.endNested(data);
-        r.endNested(info);
+        NlRequest r = LinkMessages.create(name, "veth").index(index).group(group).master(master).up(true).mtu(mtu)
+                .peer(peer, peerIndex, peerGroup, peerNsFd).request();
         return add(r, name + "|" + peer, 0);
     }
 
     /** Sets what is not null on the link {@code index}: alias, up, master (0: none), group. */
     public int setLink(int index, String name, String alias, Boolean up, Integer master, Integer group) {
-        NlRequest r = IfInfoMsg.of(index, Boolean.TRUE.equals(up) ? IFF_UP : 0, up == null ? 0 : IFF_UP).writeTo(new NlRequest(RTM_NEWLINK, 0));
-        if (alias != null) r.attrString(IFLA_IFALIAS, alias);
-        if (master != null) r.attrU32(IFLA_MASTER, master);
-        if (group != null) r.attrU32(IFLA_GROUP, group);
-        return add(r, name, 0);
+        return add(LinkMessages.change(index, name, up, null, null, alias, group, master, null), name, 0);
     }
 
     /** An address on the link {@code index}; IPv6 without duplicate address detection. {@code tolerateExisting}: EEXIST is fine. */
     public int address(int index, String dev, Cidr cidr, boolean tolerateExisting) {
-        int flags = cidr.family() == Family.INET6 ? IFA_F_NODAD : 0;
-        boolean loopback = cidr.address().isLoopbackAddress();
-        NlRequest r = new IfAddrMsg(cidr.family().code(), cidr.prefixLength(), flags, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
-                .writeTo(new NlRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL));
-        byte[] raw = cidr.address().getAddress();
-        r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
-        return add(r, cidr + " on " + dev, tolerateExisting ? Errno.EEXIST : 0);
+        int flags = cidr.family() == Family.INET6 ? AddressMessages.NODAD : 0;
+        return add(AddressMessages.add(index, cidr, flags, null), cidr + " on " + dev, tolerateExisting ? Errno.EEXIST : 0);
     }
 
     /** A route of the main table; {@code oif} 0 lets the kernel find the interface from the gateway. */
     public int route(RouteSpec spec, int oif, boolean tolerateExisting) {
-        int dstLen = spec.dst() == null ? 0 : spec.dst().prefixLength();
-        int scope = spec.via() == null && oif != 0 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-        NlRequest r = new RtMsg(spec.family().code(), dstLen, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, scope, RTN_UNICAST, 0)
-                .writeTo(new NlRequest(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL));
-        if (spec.dst() != null && dstLen > 0) r.attr(RTA_DST, spec.dst().network().address().getAddress());
-        if (spec.via() != null) r.attr(RTA_GATEWAY, spec.via().getAddress());
-        if (oif != 0) r.attrU32(RTA_OIF, oif);
-        if (spec.metric() != null) r.attrU32(RTA_PRIORITY, spec.metric());
-        return add(r, "route to " + (spec.dst() == null ? "default" : spec.dst().network().toString()), tolerateExisting ? Errno.EEXIST : 0);
+        return add(RouteMessages.add(spec, oif), "route to " + (spec.dst() == null ? "default" : spec.dst().network().toString()),
+                tolerateExisting ? Errno.EEXIST : 0);
     }
 
     /**
@@ -122,8 +80,7 @@ public final class NetBatch {
                 out.add(null);
             } else {
                 String ext = e.extAck() == null ? "" : ": " + e.extAck();
-                out.add(KernelException.of("RTNETLINK answers: " + Libc.strerror(e.errno()) + " (" + objects.get(i) + ")" + ext,
-                        e.errno(), objects.get(i), null, true));
+                out.add(KernelException.of(Libc.strerror(e.errno()) + " (" + objects.get(i) + ")" + ext, e.errno(), objects.get(i), e.extAck(), true));
             }
         }
         requests.clear();

@@ -1,26 +1,23 @@
 package dev.nslab.net;
 
 import dev.nslab.error.KernelException;
-import dev.nslab.netlink.IfAddrMsg;
 import dev.nslab.netlink.IfInfoMsg;
-import dev.nslab.netlink.NdMsg;
 import dev.nslab.netlink.NetlinkSocket;
-import dev.nslab.netlink.RtGenMsg;
-import dev.nslab.netlink.RtMsg;
-import dev.nslab.netlink.TcMsg;
 import dev.nslab.netlink.NlAttrs;
 import dev.nslab.netlink.NlMessage;
 import dev.nslab.netlink.NlRequest;
-import dev.nslab.sys.Errno;
+import dev.nslab.netlink.RtGenMsg;
+import dev.nslab.netlink.TcMsg;
+import dev.nslab.error.Errno;
 import dev.nslab.sys.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +25,16 @@ import java.util.Optional;
 
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP;
-import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_REPLACE;
 import static dev.nslab.netlink.Rtnl.*;
 
 /**
- * Links, addresses, routes and namespace ids of one network namespace, through an rtnetlink socket opened
- * inside it. One method per kernel operation; errors come back as {@link KernelException} naming the object.
- * Not thread-safe; cheap to keep open for many operations.
+ * Links, addresses, neighbours, routes, rules, namespace ids and queueing disciplines of one network namespace,
+ * through an rtnetlink socket opened inside it: one method per kernel operation, its message built by the object's
+ * messages class ({@link LinkMessages}, {@link AddressMessages}, {@link RouteMessages}, {@link RuleMessages},
+ * {@link NeighbourMessages}, {@link NsidMessages}, {@link Qdisc}), which {@link NetBatch} shares. Errors come back as
+ * {@link KernelException} naming the object, in the kernel's words. Not thread-safe; cheap to keep open for many
+ * operations.
  */
 public final class NetHandle implements AutoCloseable {
     private final NetlinkSocket nl;
@@ -83,60 +82,33 @@ public final class NetHandle implements AutoCloseable {
         return nsFd;
     }
 
-    // ---- queueing disciplines ------------------------------------------------------------------------------
-
-    /** Makes {@code q} the root discipline of {@code dev}, in place of whatever was there. */
-    public void replaceRootQdisc(String dev, Qdisc q) {
-        try {
-            nl.execute(q.request(link(dev).index(), NLM_F_CREATE | NLM_F_REPLACE));
-        } catch (KernelException e) {
-            if (e.errno() == Errno.ENOENT) {
-                throw KernelException.of("Error: this kernel has no " + q.kind() + " queueing discipline (CONFIG_NET_SCH_"
-                        + q.kind().toUpperCase() + ")", e.errno(), dev, e.extAck(), true);
-            }
-            throw e;
-        }
-    }
-
-    /** Removes the root discipline of {@code dev} (back to the default); false when it had none of its own. */
-    public boolean deleteRootQdisc(String dev) {
-        NlRequest r = new TcMsg(0, link(dev).index(), 0, TC_H_ROOT, 0).writeTo(new NlRequest(RTM_DELQDISC, 0));
-        try {
-            nl.execute(r);
-            return true;
-        } catch (KernelException e) {
-            if (e.errno() == Errno.ENOENT || e.errno() == Errno.EINVAL) return false; // the default, handle 0
-            throw e;
-        }
-    }
-
-    /** The kind of {@code dev}'s root discipline ("noqueue", "tbf"...), or empty when the device has none. */
-    public Optional<String> rootQdiscKind(String dev) {
-        int index = link(dev).index();
-        for (NlMessage m : nl.dump(new TcMsg(0, index, 0, 0, 0).writeTo(new NlRequest(RTM_GETQDISC, NLM_F_DUMP)))) {
-            TcMsg t = TcMsg.read(m);
-            if (t.index() == index && t.parent() == TC_H_ROOT) return Optional.ofNullable(m.attrs(TcMsg.LEN).string(TCA_KIND));
-        }
-        return Optional.empty();
-    }
-
     // ---- links ---------------------------------------------------------------------------------------------
 
-    private static NlRequest ifinfo(int type, int flags, int index, int ifFlags, int change) {
-        return IfInfoMsg.of(index, ifFlags, change).writeTo(new NlRequest(type, flags));
+    public List<Link> links() {
+        List<Link> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(LinkMessages.dump(false))) if (m.type() == RTM_NEWLINK) out.add(LinkMessages.parse(m));
+        return out;
     }
 
     /** Every link's counters, by interface index (one dump that asks for them, which {@link #links} skips). */
-    public java.util.Map<Integer, LinkStats> linkStats() {
-        NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0);
-        java.util.Map<Integer, LinkStats> out = new java.util.HashMap<>();
-        for (NlMessage m : nl.dump(r)) {
+    public Map<Integer, LinkStats> linkStats() {
+        Map<Integer, LinkStats> out = new HashMap<>();
+        for (NlMessage m : nl.dump(LinkMessages.dump(true))) {
             if (m.type() != RTM_NEWLINK) continue;
             NlAttrs a = m.attrs(IfInfoMsg.LEN);
             byte[] raw = a.bytes(IFLA_STATS64);
             if (raw == null) continue;
             long cc = a.u32(IFLA_CARRIER_CHANGES, -1);
             out.put(IfInfoMsg.read(m).index(), LinkStats.parse(raw, cc < 0 ? null : cc & 0xFFFFFFFFL));
+        }
+        return out;
+    }
+
+    /** Every link's details (ip -d), by interface index: one dump. */
+    public Map<Integer, LinkDetails> linkDetails() {
+        Map<Integer, LinkDetails> out = new HashMap<>();
+        for (NlMessage m : nl.dump(LinkMessages.dump(false))) {
+            if (m.type() == RTM_NEWLINK) out.put(IfInfoMsg.read(m).index(), LinkDetails.parse(m.attrs(IfInfoMsg.LEN)));
         }
         return out;
     }
@@ -153,29 +125,17 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
-    /** Every link's details (ip -d), by interface index: one dump. */
-    public java.util.Map<Integer, LinkDetails> linkDetails() {
-        NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-        java.util.Map<Integer, LinkDetails> out = new java.util.HashMap<>();
-        for (NlMessage m : nl.dump(r)) {
-            if (m.type() == RTM_NEWLINK) out.put(IfInfoMsg.read(m).index(), LinkDetails.parse(m.attrs(IfInfoMsg.LEN)));
-        }
-        return out;
-    }
-
-    public List<Link> links() {
-        NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-        List<Link> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(r)) if (m.type() == RTM_NEWLINK) out.add(parseLink(m));
-        return out;
-    }
-
     /** The link called {@code name}, or empty. */
     public Optional<Link> findLink(String name) {
         if (!Link.isValidName(name)) return Optional.empty();
-        NlRequest r = ifinfo(RTM_GETLINK, 0, 0, 0, 0).attrString(IFLA_IFNAME, name).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        return find(LinkMessages.get(name));
+    }
+
+    public Optional<Link> findLink(int index) { return find(LinkMessages.get(index)); }
+
+    private Optional<Link> find(NlRequest r) {
         try {
-            return Optional.of(parseLink(nl.request(r)));
+            return Optional.of(LinkMessages.parse(nl.request(r)));
         } catch (KernelException e) {
             if (e.errno() == Errno.ENODEV) return Optional.empty();
             throw e;
@@ -185,16 +145,6 @@ public final class NetHandle implements AutoCloseable {
     /** The link called {@code name}; throws {@code Cannot find device "name"} if there is none. */
     public Link link(String name) {
         return findLink(name).orElseThrow(() -> noDevice(name));
-    }
-
-    public Optional<Link> findLink(int index) {
-        NlRequest r = ifinfo(RTM_GETLINK, 0, index, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-        try {
-            return Optional.of(parseLink(nl.request(r)));
-        } catch (KernelException e) {
-            if (e.errno() == Errno.ENODEV) return Optional.empty();
-            throw e;
-        }
     }
 
     public static KernelException noDevice(String name) {
@@ -208,50 +158,26 @@ public final class NetHandle implements AutoCloseable {
         }
     }
 
-    /** Creates a link (veth pair or bridge); nothing is left behind when the kernel refuses it. */
+    /** Creates a link (veth pair, bridge, macvlan, vxlan, dummy...); nothing is left behind when the kernel refuses it. */
     public void addLink(LinkSpec spec) {
         validateIfName(spec.name());
         if (spec.peer() != null) validateIfName(spec.peer());
         int nsFd = -1, peerFd = -1;
         try {
-            NlRequest r = ifinfo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0, 0, 0).attrString(IFLA_IFNAME, spec.name());
-            if (spec.mtu() != null) r.attrU32(IFLA_MTU, spec.mtu());
-            if (spec.address() != null) r.attr(IFLA_ADDRESS, spec.address());
-            // Target namespaces are opened while the request is built: a missing one fails before anything is sent.
-            if (spec.netns() != null) nsFd = nsAttr(r, spec.netns());
-            if (spec.parent() != null) r.attrU32(IFLA_LINK, link(spec.parent()).index());
-            int info = r.beginNested(IFLA_LINKINFO);
-            r.attrString(IFLA_INFO_KIND, spec.kind());
+            LinkMessages.New m = LinkMessages.create(spec.name(), spec.kind()).mtu(spec.mtu()).address(spec.address());
+            // target namespaces are opened while the request is built: a missing one fails before anything is sent
+            if (spec.netns() instanceof NsRef.Pid p) m.nsPid(p.pid());
+            else if (spec.netns() != null) m.nsFd(nsFd = registry.open(spec.netns()));
+            if (spec.parent() != null) m.parent(link(spec.parent()).index());
             if ("veth".equals(spec.kind()) && spec.peer() != null) {
-                int data = r.beginNested(IFLA_INFO_DATA);
-                int peer = r.beginNested(VETH_INFO_PEER);
-                IfInfoMsg.of(0, 0, 0).writeTo(r); // the peer's own header
-                r.attrString(IFLA_IFNAME, spec.peer());
-                if (spec.mtu() != null) r.attrU32(IFLA_MTU, spec.mtu());
-                if (spec.peerNetns() != null) peerFd = nsAttr(r, spec.peerNetns());
-                r.endNested(peer);
-                r.endNested(data);
+                if (spec.peerNetns() instanceof NsRef.Pid p) m.peer(spec.peer(), 0, -1, -1).peerNsPid(p.pid());
+                else m.peer(spec.peer(), 0, -1, spec.peerNetns() == null ? -1 : (peerFd = registry.open(spec.peerNetns())));
             }
-            if ("bridge".equals(spec.kind()) && Boolean.TRUE.equals(spec.vlanFiltering())) {
-                // off is the default, and a kernel without filtering refuses even an explicit "off"
-                int data = r.beginNested(IFLA_INFO_DATA);
-                r.attrU8(IFLA_BR_VLAN_FILTERING, spec.vlanFiltering() ? 1 : 0);
-                r.endNested(data);
-            }
-            if (spec.data() instanceof LinkSpec.Macvlan m) {
-                int data = r.beginNested(IFLA_INFO_DATA);
-                r.attrU32(IFLA_MACVLAN_MODE, m.code());
-                r.endNested(data);
-            } else if (spec.data() instanceof LinkSpec.Vxlan v) {
-                int data = r.beginNested(IFLA_INFO_DATA);
-                r.attrU32(IFLA_VXLAN_ID, v.vni());
-                r.attr(v.remote() instanceof java.net.Inet6Address ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, v.remote().getAddress());
-                r.attr(IFLA_VXLAN_PORT, new byte[] {(byte) (v.port() >> 8), (byte) v.port()}); // network byte order
-                r.endNested(data);
-            }
-            r.endNested(info);
+            if ("bridge".equals(spec.kind()) && Boolean.TRUE.equals(spec.vlanFiltering())) m.vlanFiltering(true);
+            if (spec.data() instanceof LinkSpec.Macvlan mv) m.macvlanMode(mv.code());
+            else if (spec.data() instanceof LinkSpec.Vxlan v) m.vxlan(v.vni(), v.remote(), v.port());
             try {
-                nl.execute(r);
+                nl.execute(m.request());
             } catch (KernelException e) {
                 throw linkError(e, spec);
             }
@@ -263,32 +189,20 @@ public final class NetHandle implements AutoCloseable {
         }
     }
 
-    /** Adds IFLA_NET_NS_FD (named or current namespace) or IFLA_NET_NS_PID; returns a descriptor to close, or -1. */
-    private int nsAttr(NlRequest r, NsRef target) {
-        if (target instanceof NsRef.Pid p) {
-            r.attrU32(IFLA_NET_NS_PID, p.pid());
-            return -1;
-        }
-        int fd = registry.open(target);
-        r.attrU32(IFLA_NET_NS_FD, fd);
-        return fd;
-    }
-
     private static KernelException linkError(KernelException e, LinkSpec spec) {
         String name = spec.name(), peer = spec.peer();
         if (e.errno() == Errno.EEXIST) {
-            return KernelException.of("RTNETLINK answers: File exists (an interface named \"" + name + "\""
-                    + (peer != null ? " or \"" + peer + "\"" : "") + " already exists)", Errno.EEXIST, name, null, true);
+            return KernelException.of(Libc.strerror(e.errno()) + " (an interface named \"" + name + "\""
+                    + (peer != null ? " or \"" + peer + "\"" : "") + " already exists)", Errno.EEXIST, name, e.extAck(), true);
         }
         if (e.errno() == Errno.EOPNOTSUPP && Boolean.TRUE.equals(spec.vlanFiltering())) {
-            return KernelException.of("Error: this kernel has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING), so a Linux bridge "
-                    + "cannot keep VLANs apart: use Open vSwitch for VLAN tags (nslab ovs add-br BR; nslab ovs add-port BR PORT tag=N)",
-                    e.errno(), name);
+            return KernelException.of("this kernel has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING), so a Linux bridge "
+                    + "cannot keep VLANs apart: use Open vSwitch for VLAN tags (a bridge of its own with tagged ports)", e.errno(), name, e.extAck(), true);
         }
         if (e.errno() == Errno.EOPNOTSUPP && !List.of("veth", "bridge").contains(spec.kind())) {
             // the kernel has no driver for this kind (its extended ACK says "Unknown device type")
-            return KernelException.of("Error: " + (e.extAck() != null ? e.extAck() : "Unknown device type") + ": this kernel lacks the "
-                    + spec.kind() + " driver (module not available)", e.errno(), name);
+            return KernelException.of((e.extAck() != null ? e.extAck() : "Unknown device type") + ": this kernel lacks the "
+                    + spec.kind() + " driver (module not available)", e.errno(), name, e.extAck(), true);
         }
         return e;
     }
@@ -297,31 +211,21 @@ public final class NetHandle implements AutoCloseable {
     public void setLink(LinkChange change) {
         String dev = change.dev();
         validateIfName(dev);
-        int index = 0;
-        if (change.newName() != null) {
-            validateIfName(change.newName());
-            index = link(dev).index();
-        }
-        int ifFlags = 0, ifChange = 0;
-        if (change.up() != null) {
-            ifChange = IFF_UP;
-            ifFlags = change.up() ? IFF_UP : 0;
-        }
-        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, ifFlags, ifChange);
-        r.attrString(IFLA_IFNAME, change.newName() != null ? change.newName() : dev);
-        if (change.mtu() != null) r.attrU32(IFLA_MTU, change.mtu());
-        if (change.address() != null) r.attr(IFLA_ADDRESS, change.address());
-        if (change.alias() != null) r.attrString(IFLA_IFALIAS, change.alias());
-        if (change.group() != null) r.attrU32(IFLA_GROUP, change.group());
-        if (change.master() != null) r.attrU32(IFLA_MASTER, change.master().isEmpty() ? 0 : link(change.master()).index());
+        if (change.newName() != null) validateIfName(change.newName());
+        int index = change.newName() != null ? link(dev).index() : 0;
+        Integer master = change.master() == null ? null : change.master().isEmpty() ? 0 : link(change.master()).index();
+        NlRequest r = LinkMessages.change(index, dev, change.up(), change.mtu(), change.address(), change.alias(), change.group(), master,
+                change.newName());
         int fd = -1;
         try {
-            if (change.netns() != null) fd = nsAttr(r, change.netns());
+            if (change.netns() instanceof NsRef.Pid p) LinkMessages.moveTo(r, -1, p.pid());
+            else if (change.netns() != null) LinkMessages.moveTo(r, fd = registry.open(change.netns()), -1);
             nl.execute(r);
         } catch (KernelException e) {
             if (e.errno() == Errno.ENODEV) throw noDevice(dev);
             if (e.errno() == Errno.EEXIST && change.newName() != null) {
-                throw KernelException.of("RTNETLINK answers: File exists (an interface named \"" + change.newName() + "\" already exists)", Errno.EEXIST, change.newName(), null, true);
+                throw KernelException.of(Libc.strerror(e.errno()) + " (an interface named \"" + change.newName() + "\" already exists)",
+                        Errno.EEXIST, change.newName(), e.extAck(), true);
             }
             throw e;
         } finally {
@@ -335,7 +239,7 @@ public final class NetHandle implements AutoCloseable {
     public void deleteLink(String dev) {
         validateIfName(dev);
         try {
-            nl.execute(ifinfo(RTM_DELLINK, 0, 0, 0, 0).attrString(IFLA_IFNAME, dev));
+            nl.execute(LinkMessages.delete(0, dev));
         } catch (KernelException e) {
             if (e.errno() == Errno.ENODEV) throw noDevice(dev);
             throw e;
@@ -346,38 +250,9 @@ public final class NetHandle implements AutoCloseable {
      * Deletes every link of device group {@code group} in this namespace in one request ({@code ip link delete group
      * N}): the kernel unregisters them together, with one wait for readers instead of one per link.
      */
-    public void deleteGroup(int group) {
-        nl.execute(ifinfo(RTM_DELLINK, 0, 0, 0, 0).attrU32(IFLA_GROUP, group));
-    }
+    public void deleteGroup(int group) { nl.execute(LinkMessages.deleteGroup(group)); }
 
-    static Link parseLink(NlMessage m) {
-        IfInfoMsg h = IfInfoMsg.read(m);
-        int type = h.type(), index = h.index(), flags = h.flags();
-        NlAttrs a = m.attrs(IfInfoMsg.LEN);
-        NlAttrs info = a.nested(IFLA_LINKINFO);
-        String kind = info == null ? null : info.string(IFLA_INFO_KIND);
-        String slaveKind = info == null ? null : info.string(IFLA_INFO_SLAVE_KIND);
-        List<String> alt = new ArrayList<>();
-        NlAttrs props = a.nested(IFLA_PROP_LIST);
-        if (props != null) {
-            for (ByteBuffer b : props.all(IFLA_ALT_IFNAME)) alt.add(cString(b));
-        }
-        return new Link(index, a.string(IFLA_IFNAME), kind, flags, a.u32(IFLA_MTU, 0), a.string(IFLA_QDISC),
-                a.u32(IFLA_MASTER, 0), a.u8(IFLA_OPERSTATE, 0), a.u8(IFLA_LINKMODE, 0), a.u32(IFLA_GROUP, 0),
-                a.u32(IFLA_TXQLEN, 0), type, a.bytes(IFLA_ADDRESS), a.bytes(IFLA_BROADCAST),
-                a.has(IFLA_LINK) ? a.u32(IFLA_LINK, -1) : -1,
-                a.has(IFLA_LINK_NETNSID) ? a.u32(IFLA_LINK_NETNSID, -1) : null, slaveKind, a.string(IFLA_IFALIAS), alt);
-    }
-
-    private static String cString(ByteBuffer b) {
-        int n = 0;
-        while (n < b.remaining() && b.get(n) != 0) n++;
-        byte[] raw = new byte[n];
-        b.get(0, raw);
-        return new String(raw, StandardCharsets.UTF_8);
-    }
-
-    // ---- device features (ethtool) ------------------------------------------------------------------------
+    // ---- device features and multicast (ioctls on the handle's socket, which act in its namespace) -----------
 
     private static final long SIOCETHTOOL = 0x8946;
     private static final int ETHTOOL_STXCSUM = 0x17;
@@ -428,82 +303,56 @@ public final class NetHandle implements AutoCloseable {
 
     /** Every address in the namespace, of one family, or of all ({@code family} null). */
     public List<IfAddress> addresses(Family family) {
-        NlRequest r = new IfAddrMsg(Family.codeOf(family), 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETADDR, NLM_F_DUMP));
         List<IfAddress> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(r)) {
+        for (NlMessage m : nl.dump(AddressMessages.dump(family))) {
             if (m.type() != RTM_NEWADDR) continue;
-            IfAddrMsg h = IfAddrMsg.read(m);
-            Family fam = Family.of(h.family());
-            if (fam == null || (family != null && fam != family)) continue;
-            NlAttrs a = m.attrs(IfAddrMsg.LEN);
-            byte[] local = a.has(IFA_LOCAL) ? a.bytes(IFA_LOCAL) : a.bytes(IFA_ADDRESS);
-            byte[] address = a.bytes(IFA_ADDRESS);
-            InetAddress peer = null;
-            if (a.has(IFA_LOCAL) && address != null && !java.util.Arrays.equals(local, address)) peer = Cidr.fromBytes(address);
-            long valid = IfAddress.FOREVER, preferred = IfAddress.FOREVER;
-            ByteBuffer ci = a.value(IFA_CACHEINFO);
-            if (ci != null && ci.remaining() >= 8) {
-                preferred = Integer.toUnsignedLong(ci.getInt(0));
-                valid = Integer.toUnsignedLong(ci.getInt(4));
-            }
-            out.add(new IfAddress(fam, Cidr.fromBytes(local), h.prefixLen(), h.scope(), a.u32(IFA_FLAGS, h.flags()), h.index(),
-                    a.string(IFA_LABEL), a.has(IFA_BROADCAST) ? Cidr.fromBytes(a.bytes(IFA_BROADCAST)) : null, peer,
-                    valid, preferred));
+            IfAddress a = AddressMessages.parse(m);
+            if (a != null && (family == null || a.family() == family)) out.add(a);
         }
         return out;
     }
 
     /** Adds an address ({@code ip address add CIDR dev DEV}); the kernel adds the prefix route. */
-    public void addAddress(String dev, Cidr cidr) { changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, 0, null); }
+    public void addAddress(String dev, Cidr cidr) { addAddress(dev, cidr, 0, null); }
 
     /** Adds an IPv4 address with a broadcast address ({@code ip address add CIDR brd ADDR dev DEV}). */
-    public void addAddress(String dev, Cidr cidr, InetAddress broadcast) {
-        changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, 0, broadcast);
-    }
+    public void addAddress(String dev, Cidr cidr, InetAddress broadcast) { addAddress(dev, cidr, 0, broadcast); }
 
     /** Adds an IPv6 address without duplicate address detection, usable at once. */
-    public void addAddressNoDad(String dev, Cidr cidr) {
-        changeAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, dev, cidr, cidr.family() == Family.INET6 ? IFA_F_NODAD : 0, null);
-    }
+    public void addAddressNoDad(String dev, Cidr cidr) { addAddress(dev, cidr, cidr.family() == Family.INET6 ? AddressMessages.NODAD : 0, null); }
 
-    public void deleteAddress(String dev, Cidr cidr) { changeAddress(RTM_DELADDR, 0, dev, cidr, 0, null); }
-
-    private void changeAddress(int type, int flags, String dev, Cidr cidr, int ifaFlags, InetAddress broadcast) {
-        int index = link(dev).index();
-        boolean loopback = cidr.address().isLoopbackAddress();
-        NlRequest r = new IfAddrMsg(cidr.family().code(), cidr.prefixLength(), ifaFlags & 0xff, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
-                .writeTo(new NlRequest(type, flags));
-        byte[] raw = cidr.address().getAddress();
-        r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
-        if (broadcast != null) r.attr(IFA_BROADCAST, broadcast.getAddress());
-        if (ifaFlags > 0xff) r.attrU32(IFA_FLAGS, ifaFlags);
+    private void addAddress(String dev, Cidr cidr, int flags, InetAddress broadcast) {
         try {
-            nl.execute(r);
+            nl.execute(AddressMessages.add(link(dev).index(), cidr, flags, broadcast));
         } catch (KernelException e) {
-            if (type == RTM_DELADDR && e.errno() == Errno.EADDRNOTAVAIL) {
-                throw KernelException.of("RTNETLINK answers: Cannot assign requested address (" + cidr + " is not on " + dev + ")", e.errno(), cidr.toString(), null, true);
-            }
-            if (e.errno() == Errno.EEXIST) {
-                throw KernelException.of("RTNETLINK answers: File exists (" + cidr + " is already on " + dev + ")", e.errno(), cidr.toString(), null, true);
-            }
+            if (e.errno() == Errno.EEXIST) throw refusal(e, cidr + " is already on " + dev, cidr.toString());
             throw e;
         }
+    }
+
+    public void deleteAddress(String dev, Cidr cidr) {
+        try {
+            nl.execute(AddressMessages.delete(link(dev).index(), cidr));
+        } catch (KernelException e) {
+            if (e.errno() == Errno.EADDRNOTAVAIL) throw refusal(e, cidr + " is not on " + dev, cidr.toString());
+            throw e;
+        }
+    }
+
+    /** The kernel's refusal {@code e} in its own words, with what nslab knows about why, about {@code object}. */
+    private static KernelException refusal(KernelException e, String why, String object) {
+        return KernelException.of(Libc.strerror(e.errno()) + " (" + why + ")", e.errno(), object, e.extAck(), true);
     }
 
     // ---- neighbours ----------------------------------------------------------------------------------------
 
     /** The neighbour table of the namespace, of one family, or of both ({@code family} null). */
     public List<Neighbour> neighbours(Family family) {
-        NlRequest r = new NdMsg(Family.codeOf(family), 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETNEIGH, NLM_F_DUMP));
         List<Neighbour> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(r)) {
+        for (NlMessage m : nl.dump(NeighbourMessages.dump(family))) {
             if (m.type() != RTM_NEWNEIGH) continue;
-            NdMsg h = NdMsg.read(m);
-            Family fam = Family.of(h.family());
-            if (fam == null || (family != null && fam != family)) continue;
-            NlAttrs a = m.attrs(NdMsg.LEN);
-            if (!a.has(NDA_DST)) continue;
-            out.add(new Neighbour(fam, Cidr.fromBytes(a.bytes(NDA_DST)), h.index(), a.bytes(NDA_LLADDR), h.state(), h.flags()));
+            Neighbour n = NeighbourMessages.parse(m);
+            if (n != null && (family == null || n.family() == family)) out.add(n);
         }
         return out;
     }
@@ -513,19 +362,11 @@ public final class NetHandle implements AutoCloseable {
      * ADDR lladdr MAC nud STATE dev DEV}); {@code lladdr} may be null for states that need none.
      */
     public void setNeighbour(String dev, InetAddress dst, byte[] lladdr, int state, boolean replace) {
-        int index = link(dev).index();
-        NlRequest r = new NdMsg(Cidr.family(dst).code(), index, state, 0, 0)
-                .writeTo(new NlRequest(RTM_NEWNEIGH, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
-        r.attr(NDA_DST, dst.getAddress());
-        if (lladdr != null) r.attr(NDA_LLADDR, lladdr);
-        nl.execute(r);
+        nl.execute(NeighbourMessages.add(link(dev).index(), dst, lladdr, state, replace));
     }
 
     /** Deletes the neighbour {@code dst} on {@code dev}. */
-    public void deleteNeighbour(String dev, InetAddress dst) {
-        int index = link(dev).index();
-        nl.execute(new NdMsg(Cidr.family(dst).code(), index, 0, 0, 0).writeTo(new NlRequest(RTM_DELNEIGH, 0)).attr(NDA_DST, dst.getAddress()));
-    }
+    public void deleteNeighbour(String dev, InetAddress dst) { nl.execute(NeighbourMessages.delete(link(dev).index(), dst)); }
 
     // ---- routes --------------------------------------------------------------------------------------------
 
@@ -533,112 +374,53 @@ public final class NetHandle implements AutoCloseable {
     public List<Route> routes(Family family) { return routes(family, RT_TABLE_MAIN); }
 
     /** Routes of one table ({@code table} null: of all), of one family, without cached clones. */
-    public List<Route> routes(Family family, Integer table0) {
-        NlRequest r = RtMsg.dump(Family.codeOf(family)).writeTo(new NlRequest(RTM_GETROUTE, NLM_F_DUMP));
+    public List<Route> routes(Family family, Integer table) {
         List<Route> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(r)) {
+        for (NlMessage m : nl.dump(RouteMessages.dump(family))) {
             if (m.type() != RTM_NEWROUTE) continue;
-            RtMsg h = RtMsg.read(m);
-            NlAttrs a = m.attrs(RtMsg.LEN);
-            int table = a.u32(RTA_TABLE, h.table());
-            int rtFlags = h.flags();
-            Integer tableWanted = table0;
-            if ((tableWanted != null && table != tableWanted) || (rtFlags & RTM_F_CLONED) != 0) continue;
-            Family fam = Family.of(h.family());
-            int dstLen = h.dstLen();
-            if (fam == null) continue;
-            Cidr dst = null;
-            if (a.has(RTA_DST)) dst = new Cidr(Cidr.fromBytes(a.bytes(RTA_DST)), dstLen);
-            else if (dstLen == 0) dst = null;
-            out.add(new Route(fam, dst, a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null,
-                    a.u32(RTA_OIF, 0), table, h.protocol(), h.scope(), h.type(),
-                    a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
-                    a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, rtFlags, a.u8(RTA_PREF, -1)));
+            Route r = RouteMessages.parse(m);
+            if (r == null || (table != null && r.table() != table) || (r.flags() & RTM_F_CLONED) != 0) continue;
+            out.add(r);
         }
         return out;
+    }
+
+    /** The route a packet to {@code dst} would take from this namespace, as the kernel looks it up. */
+    public RouteLookup getRoute(InetAddress dst) { return RouteMessages.parseLookup(nl.request(RouteMessages.lookup(dst))); }
+
+    public void addRoute(RouteSpec spec) { changeRoute(true, spec); }
+
+    public void deleteRoute(RouteSpec spec) { changeRoute(false, spec); }
+
+    private void changeRoute(boolean add, RouteSpec spec) {
+        int oif = spec.dev() == null ? 0 : link(spec.dev()).index();
+        String what = spec.dst() == null ? "default" : spec.dst().network().toString();
+        try {
+            nl.execute(add ? RouteMessages.add(spec, oif) : RouteMessages.delete(spec, oif));
+        } catch (KernelException e) {
+            String why = switch (e.errno()) {
+                case Errno.EEXIST -> "a route to " + what + " is already there";
+                case Errno.ENETUNREACH -> "gateway " + (spec.via() == null ? "?" : Cidr.format(spec.via())) + " is not on a connected subnet";
+                case Errno.ESRCH -> "no route to " + what;
+                default -> null;
+            };
+            if (why != null) throw refusal(e, why, what);
+            throw e;
+        }
     }
 
     // ---- policy routing rules ------------------------------------------------------------------------------
 
     /** The rules of one family, in the kernel's order (by priority). */
     public List<Rule> rules(Family family) {
-        NlRequest r = new NlRequest(RTM_GETRULE, NLM_F_DUMP).u8(family.code()).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
         List<Rule> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(r)) {
-            if (m.type() != RTM_NEWRULE) continue;
-            NlAttrs a = m.attrs(FIB_RULE_HDR_LEN);
-            int dstLen = m.u8(1), srcLen = m.u8(2), table = a.u32(FRA_TABLE, m.u8(4));
-            out.add(new Rule(family, a.has(FRA_SRC) ? new Cidr(Cidr.fromBytes(a.bytes(FRA_SRC)), srcLen) : null,
-                    a.has(FRA_DST) ? new Cidr(Cidr.fromBytes(a.bytes(FRA_DST)), dstLen) : null, a.string(FRA_IIFNAME), a.string(FRA_OIFNAME),
-                    table, a.u32(FRA_PRIORITY, 0)));
-        }
+        for (NlMessage m : nl.dump(RuleMessages.dump(family))) if (m.type() == RTM_NEWRULE) out.add(RuleMessages.parse(m, family));
         return out;
     }
 
-    public void addRule(Rule rule) { changeRule(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, rule); }
+    public void addRule(Rule rule) { nl.execute(RuleMessages.add(rule)); }
 
-    public void deleteRule(Rule rule) { changeRule(RTM_DELRULE, 0, rule); }
-
-    private void changeRule(int type, int flags, Rule rule) {
-        boolean add = type == RTM_NEWRULE;
-        NlRequest r = new NlRequest(type, flags).u8(rule.family().code()).u8(rule.to() == null ? 0 : rule.to().prefixLength())
-                .u8(rule.from() == null ? 0 : rule.from().prefixLength()).u8(0).u8(rule.table() < 256 ? rule.table() : 0).u8(0).u8(0)
-                .u8(add || rule.table() != 0 ? FR_ACT_TO_TBL : 0).u32(0);
-        if (rule.from() != null) r.attr(FRA_SRC, rule.from().address().getAddress());
-        if (rule.to() != null) r.attr(FRA_DST, rule.to().address().getAddress());
-        if (rule.iif() != null) r.attrString(FRA_IIFNAME, rule.iif());
-        if (rule.oif() != null) r.attrString(FRA_OIFNAME, rule.oif());
-        if (rule.priority() != null) r.attrU32(FRA_PRIORITY, rule.priority());
-        if (rule.table() != 0) r.attrU32(FRA_TABLE, rule.table());
-        nl.execute(r);
-    }
-
-    /** The route a packet to {@code dst} would take from this namespace, as the kernel looks it up. */
-    public RouteLookup getRoute(InetAddress dst) {
-        Family fam = Cidr.family(dst);
-        NlRequest r = new RtMsg(fam.code(), fam == Family.INET ? 32 : 128, 0, 0, 0, 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETROUTE, 0));
-        r.attr(RTA_DST, dst.getAddress());
-        NlMessage m = nl.request(r);
-        RtMsg h = RtMsg.read(m);
-        NlAttrs a = m.attrs(RtMsg.LEN);
-        Route route = new Route(fam, a.has(RTA_DST) ? new Cidr(Cidr.fromBytes(a.bytes(RTA_DST)), h.dstLen()) : null,
-                a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null, a.u32(RTA_OIF, 0), a.u32(RTA_TABLE, h.table()),
-                h.protocol(), h.scope(), h.type(), a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
-                a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, h.flags(), a.u8(RTA_PREF, -1));
-        return new RouteLookup(route, a.has(RTA_SRC) ? Cidr.fromBytes(a.bytes(RTA_SRC)) : null, h.srcLen(),
-                a.has(RTA_UID) ? a.u32(RTA_UID, 0) : null);
-    }
-
-    public void addRoute(RouteSpec spec) { changeRoute(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec); }
-
-    public void deleteRoute(RouteSpec spec) { changeRoute(RTM_DELROUTE, 0, spec); }
-
-    private void changeRoute(int type, int flags, RouteSpec spec) {
-        int family = spec.family().code();
-        boolean add = type == RTM_NEWROUTE;
-        int dstLen = spec.dst() == null ? 0 : spec.dst().prefixLength();
-        int scope = !add ? RT_SCOPE_NOWHERE : spec.via() == null && spec.dev() != null ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-        NlRequest r = new RtMsg(family, dstLen, 0, 0, RT_TABLE_MAIN, add ? RTPROT_BOOT : 0, scope, add ? RTN_UNICAST : 0, 0)
-                .writeTo(new NlRequest(type, flags));
-        if (spec.dst() != null && dstLen > 0) r.attr(RTA_DST, spec.dst().network().address().getAddress());
-        if (spec.via() != null) r.attr(RTA_GATEWAY, spec.via().getAddress());
-        if (spec.dev() != null) r.attrU32(RTA_OIF, link(spec.dev()).index());
-        if (spec.metric() != null) r.attrU32(RTA_PRIORITY, spec.metric());
-        String what = spec.dst() == null ? "default" : spec.dst().network().toString();
-        try {
-            nl.execute(r);
-        } catch (KernelException e) {
-            String why = switch (e.errno()) {
-                case Errno.EEXIST -> "File exists (a route to " + what + " is already there)";
-                case Errno.ENETUNREACH -> "Network is unreachable (gateway " + (spec.via() == null ? "?" : Cidr.format(spec.via()))
-                        + " is not on a connected subnet)";
-                case Errno.ESRCH -> "No such process (no route to " + what + ")";
-                default -> null;
-            };
-            if (why != null) throw KernelException.of("RTNETLINK answers: " + why, e.errno(), what, null, true);
-            throw e;
-        }
-    }
+    public void deleteRule(Rule rule) { nl.execute(RuleMessages.delete(rule)); }
 
     // ---- namespace ids -------------------------------------------------------------------------------------
 
@@ -654,18 +436,16 @@ public final class NetHandle implements AutoCloseable {
 
     /** The id this namespace gives the namespace open at {@code fd}, or -1. */
     public int nsidOfFd(int fd) {
-        NlRequest r = new RtGenMsg(0).writeTo(new NlRequest(RTM_GETNSID, 0)).attrU32(NETNSA_FD, fd);
-        NlMessage m = nl.request(r);
-        return m.attrs(RtGenMsg.LEN).u32(NETNSA_NSID, NETNSA_NSID_NOT_ASSIGNED);
+        return nl.request(NsidMessages.get(fd)).attrs(RtGenMsg.LEN).u32(NETNSA_NSID, NETNSA_NSID_NOT_ASSIGNED);
     }
 
     /** Assigns id {@code id} (or -1 for the next free one) to {@code other} as seen from this namespace. */
     public void setNsid(NsRef other, int id) {
         int fd = registry.open(other);
         try {
-            nl.execute(new RtGenMsg(0).writeTo(new NlRequest(RTM_NEWNSID, 0)).attrU32(NETNSA_FD, fd).attrU32(NETNSA_NSID, id));
+            nl.execute(NsidMessages.set(fd, id));
         } catch (KernelException e) {
-            if (e.errno() == Errno.EEXIST) throw KernelException.of("RTNETLINK answers: File exists (id " + id + " or namespace " + other + " already has an id)", e.errno(), other.toString(), null, true);
+            if (e.errno() == Errno.EEXIST) throw refusal(e, "id " + id + " or namespace " + other + " already has an id", other.toString());
             throw e;
         } finally {
             Libc.close(fd);
@@ -675,7 +455,7 @@ public final class NetHandle implements AutoCloseable {
     /** Every namespace id this namespace has assigned. */
     public List<Integer> nsids() {
         List<Integer> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(new RtGenMsg(0).writeTo(new NlRequest(RTM_GETNSID, NLM_F_DUMP)))) {
+        for (NlMessage m : nl.dump(NsidMessages.list(null, null))) {
             if (m.type() == RTM_NEWNSID) out.add(m.attrs(RtGenMsg.LEN).u32(NETNSA_NSID, -1));
         }
         return out;
@@ -693,9 +473,7 @@ public final class NetHandle implements AutoCloseable {
      * (null: all). An id that does not exist is the kernel's refusal (ENOENT, "Peer netns reference is invalid.").
      */
     public List<NsidEntry> nsids(Integer targetNsid, Integer nsid) {
-        NlRequest r = new RtGenMsg(0).writeTo(new NlRequest(RTM_GETNSID, nsid == null ? NLM_F_DUMP : 0));
-        if (nsid != null) r.attrU32(NETNSA_NSID, nsid);
-        if (targetNsid != null) r.attrU32(NETNSA_TARGET_NSID, targetNsid);
+        NlRequest r = NsidMessages.list(targetNsid, nsid);
         List<NlMessage> answers = nsid != null ? List.of(nl.request(r)) : targetNsid != null ? nl.dumpFiltered(r) : nl.dump(r);
         List<NsidEntry> out = new ArrayList<>();
         for (NlMessage m : answers) {
@@ -727,5 +505,41 @@ public final class NetHandle implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    // ---- queueing disciplines ------------------------------------------------------------------------------
+
+    /** Makes {@code q} the root discipline of {@code dev}, in place of whatever was there. */
+    public void replaceRootQdisc(String dev, Qdisc q) {
+        try {
+            nl.execute(q.request(link(dev).index(), NLM_F_CREATE | NLM_F_REPLACE));
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENOENT) {
+                throw KernelException.of("this kernel has no " + q.kind() + " queueing discipline (CONFIG_NET_SCH_"
+                        + q.kind().toUpperCase() + ")", e.errno(), dev, e.extAck(), true);
+            }
+            throw e;
+        }
+    }
+
+    /** Removes the root discipline of {@code dev} (back to the default); false when it had none of its own. */
+    public boolean deleteRootQdisc(String dev) {
+        try {
+            nl.execute(Qdisc.deleteRoot(link(dev).index()));
+            return true;
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENOENT || e.errno() == Errno.EINVAL) return false; // the default, handle 0
+            throw e;
+        }
+    }
+
+    /** The kind of {@code dev}'s root discipline ("noqueue", "tbf"...), or empty when the device has none. */
+    public Optional<String> rootQdiscKind(String dev) {
+        int index = link(dev).index();
+        for (NlMessage m : nl.dump(Qdisc.dump(index))) {
+            TcMsg t = TcMsg.read(m);
+            if (t.index() == index && t.parent() == TC_H_ROOT) return Optional.ofNullable(m.attrs(TcMsg.LEN).string(TCA_KIND));
+        }
+        return Optional.empty();
     }
 }

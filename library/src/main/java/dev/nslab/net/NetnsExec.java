@@ -1,6 +1,6 @@
 package dev.nslab.net;
 
-import dev.nslab.sys.Errno;
+import dev.nslab.error.Errno;
 import dev.nslab.sys.Libc;
 import dev.nslab.error.KernelException;
 

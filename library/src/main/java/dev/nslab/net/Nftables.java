@@ -7,7 +7,7 @@ import dev.nslab.net.NftTable.Chain;
 import dev.nslab.net.NftTable.DropAddress;
 import dev.nslab.net.NftTable.RandomDrop;
 import dev.nslab.net.NftTable.Rule;
-import dev.nslab.sys.Errno;
+import dev.nslab.error.Errno;
 
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;

@@ -25,6 +25,16 @@ public sealed interface Qdisc {
         return r;
     }
 
+    /** RTM_DELQDISC of interface {@code index}'s root discipline (back to the default). */
+    static NlRequest deleteRoot(int index) {
+        return new dev.nslab.netlink.TcMsg(0, index, 0, TC_H_ROOT, 0).writeTo(new NlRequest(RTM_DELQDISC, 0));
+    }
+
+    /** RTM_GETQDISC of every discipline (the answer holds every interface's; the caller picks {@code index}'s). */
+    static NlRequest dump(int index) {
+        return new dev.nslab.netlink.TcMsg(0, index, 0, 0, 0).writeTo(new NlRequest(RTM_GETQDISC, dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP));
+    }
+
     /** A probability (0 to 100 percent) as netem wants it: scaled to 2^32-1 and rounded, as iproute2 does. */
     static int probability(double percent) { return (int) (long) Math.rint(percent / 100.0 * 4294967295.0); }
 

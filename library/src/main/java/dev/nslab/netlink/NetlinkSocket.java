@@ -1,6 +1,6 @@
 package dev.nslab.netlink;
 
-import dev.nslab.sys.Errno;
+import dev.nslab.error.Errno;
 import dev.nslab.sys.Libc;
 import dev.nslab.sys.Privileges;
 import dev.nslab.error.KernelException;
@@ -308,8 +308,9 @@ public final class NetlinkSocket implements AutoCloseable {
             int off = 4 + ((echoed + 3) & ~3);
             if (off < m.payload().limit()) text = NlAttrs.parse(m.payload(), off, m.payload().limit()).string(NLMSGERR_ATTR_MSG);
         }
-        String message = errno == Errno.EPERM || errno == Errno.EACCES ? Privileges.explain()
-                : text != null ? "Error: " + text + "." : "RTNETLINK answers: " + Libc.strerror(errno);
+        // in the kernel's terms: its explanation when it gave one, else its words for the errno (the command line
+        // adds iproute2's framing)
+        String message = errno == Errno.EPERM || errno == Errno.EACCES ? Privileges.explain() : text != null ? text : Libc.strerror(errno);
         return KernelException.of(message, errno, null, text, true);
     }
 

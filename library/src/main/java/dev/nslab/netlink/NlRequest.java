@@ -80,6 +80,9 @@ public final class NlRequest {
         return attr(attrType, z);
     }
 
+    /** A string attribute without a terminating NUL, as iproute2 sends a link's kind and alias (the kernel takes both). */
+    public NlRequest attrText(int attrType, String s) { return attr(attrType, s.getBytes(StandardCharsets.UTF_8)); }
+
     /** Opens a nested attribute; pass the returned mark to {@link #endNested(int)}. */
     public int beginNested(int attrType) {
         align();

@@ -90,7 +90,7 @@ public final class Ovs implements AutoCloseable {
         }
         JsonNode root = r.get(0).path("rows").path(0);
         if (root.isMissingNode()) {
-            throw new OvsdbException("the Open vSwitch database has no Open_vSwitch row: run \"nslab ovs start\" to initialise it",
+            throw new OvsdbException("the Open vSwitch database has no Open_vSwitch row: it was never initialised (starting Open vSwitch does that)",
                     "not initialized", socket.toString());
         }
         List<OvsBridge> bs = Values.uuids(root.path("bridges")).stream().sorted()
@@ -179,7 +179,7 @@ public final class Ovs implements AutoCloseable {
         } catch (OvsdbException e) {
             if (watchdog.isAlive()) throw e;
             throw new OvsdbException("ovs-vswitchd has not applied the change within " + timeout.toSeconds()
-                    + " s (the database has it): is ovs-vswitchd running? (nslab ovs status)", "timeout", socket.toString());
+                    + " s (the database has it): is ovs-vswitchd running?", "timeout", socket.toString());
         } finally {
             watchdog.interrupt();
         }

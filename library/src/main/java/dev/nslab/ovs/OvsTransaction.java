@@ -218,8 +218,8 @@ public final class OvsTransaction {
                 return config.isEmpty() ? this : setPort(port, config);
             }
             if (mayExist) {
-                throw refused("\"--may-exist add-port " + bridge + " " + port + "\" but " + port + " is actually attached to bridge "
-                        + existing.bridge(), port);
+                throw elsewhere("port " + port + " may exist only on bridge " + bridge + ", but it is attached to bridge " + existing.bridge(),
+                        port, existing.bridge());
             }
         }
         conflict(port, "cannot create a port named " + port);
@@ -241,13 +241,13 @@ public final class OvsTransaction {
         PortRef existing = ports.get(port);
         if (mayExist && existing != null) {
             if (!existing.bridge().equals(bridge)) {
-                throw refused("\"--may-exist add-bond " + bridge + " " + port + "\" but " + port + " is actually attached to bridge "
-                        + existing.bridge(), port);
+                throw elsewhere("bond " + port + " may exist only on bridge " + bridge + ", but it is attached to bridge " + existing.bridge(),
+                        port, existing.bridge());
             }
             java.util.TreeSet<String> want = new java.util.TreeSet<>(ifaceNames), have = new java.util.TreeSet<>(portInterfaces.getOrDefault(port, List.of()));
             if (!want.equals(have)) {
-                throw refused("\"--may-exist add-bond " + bridge + " " + port + " " + String.join(" ", ifaceNames) + "\" but " + port
-                        + " actually has interface(s) " + String.join(", ", have), port);
+                throw new OvsdbException("bond " + port + " may exist only with interfaces " + String.join(" ", ifaceNames) + ", but it has "
+                        + String.join(", ", have), OvsdbException.OTHER_INTERFACES, port, String.join(", ", have));
             }
             return this;
         }
@@ -406,4 +406,9 @@ public final class OvsTransaction {
     }
 
     private static OvsdbException refused(String msg, String object) { return new OvsdbException(msg, "refused", object); }
+
+    /** A port asked for on one bridge that is on another ({@code other}): a refusal of its own kind. */
+    private static OvsdbException elsewhere(String msg, String port, String other) {
+        return new OvsdbException(msg, OvsdbException.ATTACHED_ELSEWHERE, port, other);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.nslab.sys;
 
+import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -196,9 +196,9 @@ class LabTest {
         String lab = t.n("lab");
         Sh.run("ip", "netns", "add", lab + "-b").ok(); // somebody else's namespace with the node's name
         Nslab.Out dry = lab("up", "--dry-run", f.toString()).fails(); // a dry run makes the same check as up
-        assertTrue(dry.err().contains("namespace " + lab + "-b already exists and is not lab " + lab + "'s"), dry.err());
+        assertTrue(dry.err().contains("namespace " + lab + "-b already exists: it is not a lab's"), dry.err());
         Nslab.Out r = lab("up", f.toString()).fails();
-        assertTrue(r.err().contains("namespace " + lab + "-b already exists and is not lab " + lab + "'s"), r.err());
+        assertTrue(r.err().contains("namespace " + lab + "-b already exists: it is not a lab's"), r.err());
         assertEquals(List.of(lab + "-b"), ourNamespaces(), "nothing was created, the foreign one is still there");
         Sh.run("ip", "netns", "del", lab + "-b").ok();
 

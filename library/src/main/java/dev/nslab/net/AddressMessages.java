@@ -1,0 +1,69 @@
+package dev.nslab.net;
+
+import dev.nslab.netlink.IfAddrMsg;
+import dev.nslab.netlink.NlAttrs;
+import dev.nslab.netlink.NlMessage;
+import dev.nslab.netlink.NlRequest;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
+import static dev.nslab.netlink.Rtnl.*;
+
+/**
+ * The rtnetlink messages of addresses, built once for {@link NetHandle} and {@link NetBatch}. The scope rule is
+ * iproute2's: a loopback address is of host scope, every other of global scope. Pure.
+ */
+public final class AddressMessages {
+    private AddressMessages() {}
+
+    /** IPv6 without duplicate address detection: usable at once ({@code ip address add ... nodad}). */
+    public static final int NODAD = IFA_F_NODAD;
+
+    /** RTM_NEWADDR: {@code cidr} on interface {@code index}, with {@code flags} (IFA_F_*) and an IPv4 broadcast (or null). */
+    public static NlRequest add(int index, Cidr cidr, int flags, InetAddress broadcast) {
+        return message(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, index, cidr, flags, broadcast);
+    }
+
+    /** RTM_DELADDR of {@code cidr} on interface {@code index}. */
+    public static NlRequest delete(int index, Cidr cidr) { return message(RTM_DELADDR, 0, index, cidr, 0, null); }
+
+    private static NlRequest message(int type, int nlFlags, int index, Cidr cidr, int flags, InetAddress broadcast) {
+        boolean loopback = cidr.address().isLoopbackAddress();
+        NlRequest r = new IfAddrMsg(cidr.family().code(), cidr.prefixLength(), flags & 0xff, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
+                .writeTo(new NlRequest(type, nlFlags));
+        byte[] raw = cidr.address().getAddress();
+        r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
+        if (broadcast != null) r.attr(IFA_BROADCAST, broadcast.getAddress());
+        if (flags > 0xff) r.attrU32(IFA_FLAGS, flags); // the header has room for the first eight only
+        return r;
+    }
+
+    /** RTM_GETADDR of every address of one family (null: all). */
+    public static NlRequest dump(Family family) {
+        return new IfAddrMsg(Family.codeOf(family), 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETADDR, NLM_F_DUMP));
+    }
+
+    /** An RTM_NEWADDR answer read as an {@link IfAddress}; null for a family nslab does not know. */
+    public static IfAddress parse(NlMessage m) {
+        IfAddrMsg h = IfAddrMsg.read(m);
+        Family fam = Family.of(h.family());
+        if (fam == null) return null;
+        NlAttrs a = m.attrs(IfAddrMsg.LEN);
+        byte[] local = a.has(IFA_LOCAL) ? a.bytes(IFA_LOCAL) : a.bytes(IFA_ADDRESS);
+        byte[] address = a.bytes(IFA_ADDRESS);
+        InetAddress peer = null;
+        if (a.has(IFA_LOCAL) && address != null && !java.util.Arrays.equals(local, address)) peer = Cidr.fromBytes(address);
+        long valid = IfAddress.FOREVER, preferred = IfAddress.FOREVER;
+        ByteBuffer ci = a.value(IFA_CACHEINFO);
+        if (ci != null && ci.remaining() >= 8) {
+            preferred = Integer.toUnsignedLong(ci.getInt(0));
+            valid = Integer.toUnsignedLong(ci.getInt(4));
+        }
+        return new IfAddress(fam, Cidr.fromBytes(local), h.prefixLen(), h.scope(), a.u32(IFA_FLAGS, h.flags()), h.index(),
+                a.string(IFA_LABEL), a.has(IFA_BROADCAST) ? Cidr.fromBytes(a.bytes(IFA_BROADCAST)) : null, peer, valid, preferred);
+    }
+}

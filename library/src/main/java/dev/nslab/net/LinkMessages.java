@@ -1,0 +1,217 @@
+package dev.nslab.net;
+
+import dev.nslab.netlink.IfInfoMsg;
+import dev.nslab.netlink.NlAttrs;
+import dev.nslab.netlink.NlMessage;
+import dev.nslab.netlink.NlRequest;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
+import static dev.nslab.netlink.Rtnl.*;
+
+/**
+ * The rtnetlink messages of links: what is sent to make, change, delete and ask for an interface, and how the
+ * kernel's answer is read. Built here once, for the one-at-a-time {@link NetHandle} and the pipelined
+ * {@link NetBatch} alike. Pure: nothing here touches a socket.
+ */
+public final class LinkMessages {
+    private LinkMessages() {}
+
+    private static NlRequest ifinfo(int type, int flags, int index, int ifFlags, int change) {
+        return IfInfoMsg.of(index, ifFlags, change).writeTo(new NlRequest(type, flags));
+    }
+
+    /**
+     * RTM_NEWLINK for an interface to create, as ip link add sends it: its attribute order, nests without the nested
+     * flag and the kind without a NUL (the kernel takes either form; being ip's, the bytes can be compared with ip's). Everything is optional but the
+     * name and the kind; an index of 0 lets the kernel choose, a descriptor below 0 leaves the interface where the
+     * request is made.
+     */
+    public static final class New {
+        private final String name, kind;
+        private int index, group = -1, master, nsFd = -1, nsPid = -1, parent;
+        private boolean up;
+        private Integer mtu;
+        private byte[] address;
+        private String peer;
+        private int peerIndex, peerGroup = -1, peerNsFd = -1, peerNsPid = -1;
+        private Boolean vlanFiltering;
+        private Integer macvlanMode;
+        private int vxlanId = -1, vxlanPort;
+        private InetAddress vxlanRemote;
+
+        New(String name, String kind) {
+            this.name = name;
+            this.kind = kind;
+        }
+
+        /** The interface index to take (the kernel takes a requested index when it is free). */
+        public New index(int v) { index = v; return this; }
+        /** The device group (IFLA_GROUP). */
+        public New group(int v) { group = v; return this; }
+        /** Joins the bridge of this index at birth. */
+        public New master(int v) { master = v; return this; }
+        /** Up from birth. */
+        public New up(boolean v) { up = v; return this; }
+        public New mtu(Integer v) { mtu = v; return this; }
+        public New address(byte[] v) { address = v; return this; }
+        /** Born in the namespace open at {@code fd} (IFLA_NET_NS_FD). */
+        public New nsFd(int fd) { nsFd = fd; return this; }
+        /** Born in the namespace of process {@code pid} (IFLA_NET_NS_PID). */
+        public New nsPid(int pid) { nsPid = pid; return this; }
+        /** The device it sits on (a macvlan's parent), by index. */
+        public New parent(int v) { parent = v; return this; }
+
+        /** A veth's other end: its name, index (0: the kernel's choice), group (-1: none) and namespace (fd, or -1). */
+        public New peer(String name, int index, int group, int nsFd) {
+            peer = name;
+            peerIndex = index;
+            peerGroup = group;
+            peerNsFd = nsFd;
+            return this;
+        }
+
+        /** A veth's other end born in the namespace of process {@code pid}. */
+        public New peerNsPid(int pid) { peerNsPid = pid; return this; }
+
+        public New vlanFiltering(Boolean v) { vlanFiltering = v; return this; }
+        public New macvlanMode(int mode) { macvlanMode = mode; return this; }
+
+        public New vxlan(int vni, InetAddress remote, int port) {
+            vxlanId = vni;
+            vxlanRemote = remote;
+            vxlanPort = port;
+            return this;
+        }
+
+        public String name() { return name; }
+
+        public NlRequest request() {
+            NlRequest r = ifinfo(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, index, up ? IFF_UP : 0, up ? IFF_UP : 0).attrString(IFLA_IFNAME, name);
+            if (group >= 0) r.attrU32(IFLA_GROUP, group);
+            if (master != 0) r.attrU32(IFLA_MASTER, master);
+            if (mtu != null) r.attrU32(IFLA_MTU, mtu);
+            if (address != null) r.attr(IFLA_ADDRESS, address);
+            if (nsFd >= 0) r.attrU32(IFLA_NET_NS_FD, nsFd);
+            if (nsPid >= 0) r.attrU32(IFLA_NET_NS_PID, nsPid);
+            if (parent != 0) r.attrU32(IFLA_LINK, parent);
+            int info = r.beginNestedPlain(IFLA_LINKINFO);
+            r.attrText(IFLA_INFO_KIND, kind);
+            if (peer != null) {
+                int data = r.beginNestedPlain(IFLA_INFO_DATA);
+                int p = r.beginNestedPlain(VETH_INFO_PEER);
+                IfInfoMsg.of(peerIndex, 0, 0).writeTo(r); // the peer's own header
+                r.attrString(IFLA_IFNAME, peer);
+                if (peerGroup >= 0) r.attrU32(IFLA_GROUP, peerGroup);
+                if (mtu != null) r.attrU32(IFLA_MTU, mtu);
+                if (peerNsFd >= 0) r.attrU32(IFLA_NET_NS_FD, peerNsFd);
+                if (peerNsPid >= 0) r.attrU32(IFLA_NET_NS_PID, peerNsPid);
+                r.endNested(p);
+                r.endNested(data);
+            }
+            // a bridge's filtering is sent only when asked for: a kernel without it refuses even an explicit "off"
+            if (vlanFiltering != null) {
+                int data = r.beginNestedPlain(IFLA_INFO_DATA);
+                r.attrU8(IFLA_BR_VLAN_FILTERING, vlanFiltering ? 1 : 0);
+                r.endNested(data);
+            }
+            if (macvlanMode != null) {
+                int data = r.beginNestedPlain(IFLA_INFO_DATA);
+                r.attrU32(IFLA_MACVLAN_MODE, macvlanMode);
+                r.endNested(data);
+            }
+            if (vxlanId >= 0) {
+                int data = r.beginNestedPlain(IFLA_INFO_DATA);
+                r.attrU32(IFLA_VXLAN_ID, vxlanId);
+                r.attr(vxlanRemote instanceof Inet6Address ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, vxlanRemote.getAddress());
+                r.attr(IFLA_VXLAN_PORT, new byte[] {(byte) (vxlanPort >> 8), (byte) vxlanPort}); // network byte order
+                r.endNested(data);
+            }
+            r.endNested(info);
+            return r;
+        }
+    }
+
+    /** A new interface of {@code kind} called {@code name} ({@code ip link add NAME type KIND}). */
+    public static New create(String name, String kind) { return new New(name, kind); }
+
+    /**
+     * RTM_NEWLINK that changes an existing interface, named by {@code index} (or, with index 0, by {@code name}); every
+     * other argument that is null is left as it is. {@code master} 0 leaves a bridge; {@code newName} renames.
+     */
+    public static NlRequest change(int index, String name, Boolean up, Integer mtu, byte[] address, String alias, Integer group,
+                                   Integer master, String newName) {
+        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, Boolean.TRUE.equals(up) ? IFF_UP : 0, up == null ? 0 : IFF_UP);
+        if (newName != null || index == 0) r.attrString(IFLA_IFNAME, newName != null ? newName : name);
+        if (mtu != null) r.attrU32(IFLA_MTU, mtu);
+        if (address != null) r.attr(IFLA_ADDRESS, address);
+        if (alias != null) r.attrText(IFLA_IFALIAS, alias);
+        if (group != null) r.attrU32(IFLA_GROUP, group);
+        if (master != null) r.attrU32(IFLA_MASTER, master);
+        return r;
+    }
+
+    /** Adds where an interface goes: the namespace open at {@code fd}, or of process {@code pid} ({@code ip link set DEV netns}). */
+    public static NlRequest moveTo(NlRequest change, int nsFd, int nsPid) {
+        if (nsPid >= 0) return change.attrU32(IFLA_NET_NS_PID, nsPid);
+        return change.attrU32(IFLA_NET_NS_FD, nsFd);
+    }
+
+    /** RTM_DELLINK of the interface called {@code name} (index 0) or numbered {@code index}. */
+    public static NlRequest delete(int index, String name) {
+        NlRequest r = ifinfo(RTM_DELLINK, 0, index, 0, 0);
+        return index == 0 ? r.attrString(IFLA_IFNAME, name) : r;
+    }
+
+    /** RTM_DELLINK of every interface of device group {@code group} ({@code ip link delete group N}). */
+    public static NlRequest deleteGroup(int group) { return ifinfo(RTM_DELLINK, 0, 0, 0, 0).attrU32(IFLA_GROUP, group); }
+
+    /** RTM_GETLINK of one interface, by name, without its counters. */
+    public static NlRequest get(String name) {
+        return ifinfo(RTM_GETLINK, 0, 0, 0, 0).attrString(IFLA_IFNAME, name).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    }
+
+    /** RTM_GETLINK of one interface, by index, without its counters. */
+    public static NlRequest get(int index) { return ifinfo(RTM_GETLINK, 0, index, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS); }
+
+    /** RTM_GETLINK of every interface, with ({@code stats}) or without their counters. */
+    public static NlRequest dump(boolean stats) {
+        NlRequest r = ifinfo(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0);
+        return stats ? r : r.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    }
+
+    /** An RTM_NEWLINK answer read as a {@link Link}. */
+    public static Link parse(NlMessage m) {
+        IfInfoMsg h = IfInfoMsg.read(m);
+        NlAttrs a = m.attrs(IfInfoMsg.LEN);
+        NlAttrs info = a.nested(IFLA_LINKINFO);
+        String kind = info == null ? null : info.string(IFLA_INFO_KIND);
+        String slaveKind = info == null ? null : info.string(IFLA_INFO_SLAVE_KIND);
+        List<String> alt = new ArrayList<>();
+        NlAttrs props = a.nested(IFLA_PROP_LIST);
+        if (props != null) {
+            for (ByteBuffer b : props.all(IFLA_ALT_IFNAME)) alt.add(cString(b));
+        }
+        return new Link(h.index(), a.string(IFLA_IFNAME), kind, h.flags(), a.u32(IFLA_MTU, 0), a.string(IFLA_QDISC),
+                a.u32(IFLA_MASTER, 0), a.u8(IFLA_OPERSTATE, 0), a.u8(IFLA_LINKMODE, 0), a.u32(IFLA_GROUP, 0),
+                a.u32(IFLA_TXQLEN, 0), h.type(), a.bytes(IFLA_ADDRESS), a.bytes(IFLA_BROADCAST),
+                a.has(IFLA_LINK) ? a.u32(IFLA_LINK, -1) : -1,
+                a.has(IFLA_LINK_NETNSID) ? a.u32(IFLA_LINK_NETNSID, -1) : null, slaveKind, a.string(IFLA_IFALIAS), alt);
+    }
+
+    private static String cString(ByteBuffer b) {
+        int n = 0;
+        while (n < b.remaining() && b.get(n) != 0) n++;
+        byte[] raw = new byte[n];
+        b.get(0, raw);
+        return new String(raw, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.nslab.net;
+
+import dev.nslab.netlink.NdMsg;
+import dev.nslab.netlink.NlAttrs;
+import dev.nslab.netlink.NlMessage;
+import dev.nslab.netlink.NlRequest;
+
+import java.net.InetAddress;
+
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_REPLACE;
+import static dev.nslab.netlink.Rtnl.*;
+
+/** The rtnetlink messages of neighbour entries (ARP and NDP). Pure. */
+public final class NeighbourMessages {
+    private NeighbourMessages() {}
+
+    /** RTM_NEWNEIGH: {@code dst} on interface {@code index}, link-layer address {@code lladdr} (or null), NUD {@code state}. */
+    public static NlRequest add(int index, InetAddress dst, byte[] lladdr, int state, boolean replace) {
+        NlRequest r = new NdMsg(Cidr.family(dst).code(), index, state, 0, 0)
+                .writeTo(new NlRequest(RTM_NEWNEIGH, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
+        r.attr(NDA_DST, dst.getAddress());
+        if (lladdr != null) r.attr(NDA_LLADDR, lladdr);
+        return r;
+    }
+
+    public static NlRequest delete(int index, InetAddress dst) {
+        return new NdMsg(Cidr.family(dst).code(), index, 0, 0, 0).writeTo(new NlRequest(RTM_DELNEIGH, 0)).attr(NDA_DST, dst.getAddress());
+    }
+
+    public static NlRequest dump(Family family) { return new NdMsg(Family.codeOf(family), 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETNEIGH, NLM_F_DUMP)); }
+
+    /** An RTM_NEWNEIGH answer; null for a family nslab does not know or an entry without an address. */
+    public static Neighbour parse(NlMessage m) {
+        NdMsg h = NdMsg.read(m);
+        Family fam = Family.of(h.family());
+        NlAttrs a = m.attrs(NdMsg.LEN);
+        if (fam == null || !a.has(NDA_DST)) return null;
+        return new Neighbour(fam, Cidr.fromBytes(a.bytes(NDA_DST)), h.index(), a.bytes(NDA_LLADDR), h.state(), h.flags());
+    }
+}
