@@ -1,6 +1,7 @@
 package dev.nslab;
 
-import dev.nslab.lab.Impairment;
+import dev.nslab.error.LabException;
+import dev.nslab.lab.model.Impairment;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class Impairments {
         try {
             return Impairment.parse(values);
         } catch (Impairment.BadValue e) {
-            throw new NetLabException(e.getMessage());
+            throw new LabException(e.getMessage());
         }
     }
 

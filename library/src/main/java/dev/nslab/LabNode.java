@@ -1,8 +1,9 @@
 package dev.nslab;
 
-import dev.nslab.net.Family;
-import dev.nslab.lab.Topology;
+import dev.nslab.error.LabException;
+import dev.nslab.lab.model.Topology;
 import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NetnsExec;
 import dev.nslab.net.NsRef;
@@ -46,7 +47,7 @@ final class LabNode implements Node {
     NetLab lab() { return lab; }
 
     NetHandle handle() {
-        if (handle == null) throw new NetLabException("node " + name + " comes from a lab file: change the file and bring it up again");
+        if (handle == null) throw new LabException("node " + name + " comes from a lab file: change the file and bring it up again");
         return handle;
     }
 
@@ -111,10 +112,10 @@ final class LabNode implements Node {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             if (e.getCause() instanceof Error err) throw err;
-            throw new NetLabException("work in node " + name + " failed: " + e.getCause(), e.getCause());
+            throw new LabException("work in node " + name + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NetLabException("interrupted while waiting for work in node " + name, e);
+            throw new LabException("interrupted while waiting for work in node " + name, e);
         }
     }
 

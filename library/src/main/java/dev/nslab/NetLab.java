@@ -1,20 +1,22 @@
 package dev.nslab;
 
+import dev.nslab.error.LabException;
 import dev.nslab.error.NslabException;
-import dev.nslab.lab.FaultPlanner;
-import dev.nslab.lab.FaultView;
-import dev.nslab.lab.Faults;
-import dev.nslab.lab.Impairment;
-import dev.nslab.lab.LabException;
-import dev.nslab.lab.LabState;
 import dev.nslab.lab.Labs;
-import dev.nslab.lab.Marks;
-import dev.nslab.lab.Planner;
-import dev.nslab.lab.Resource;
 import dev.nslab.lab.Owners;
-import dev.nslab.lab.Progress;
-import dev.nslab.lab.Topology;
-import dev.nslab.lab.TopologyParser;
+import dev.nslab.lab.file.TopologyParser;
+import dev.nslab.lab.model.FaultView;
+import dev.nslab.lab.model.Faults;
+import dev.nslab.lab.model.Impairment;
+import dev.nslab.lab.model.Names;
+import dev.nslab.lab.model.NodeInfo;
+import dev.nslab.lab.model.Progress;
+import dev.nslab.lab.model.Topology;
+import dev.nslab.lab.plan.FaultPlanner;
+import dev.nslab.lab.plan.Planner;
+import dev.nslab.lab.plan.Resource;
+import dev.nslab.lab.state.LabState;
+import dev.nslab.lab.state.Marks;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.LinkChange;
 import dev.nslab.net.LinkSpec;
@@ -116,7 +118,7 @@ public final class NetLab implements AutoCloseable {
     private static void requirePrivileges() {
         List<String> missing = missingPrivileges();
         if (!missing.isEmpty()) {
-            throw new NetLabException("a lab needs " + String.join(", ", missing) + ", which this process lacks: run it as root");
+            throw new LabException("a lab needs " + String.join(", ", missing) + ", which this process lacks: run it as root");
         }
     }
 
@@ -135,7 +137,7 @@ public final class NetLab implements AutoCloseable {
      * The node called {@code name}: in a created lab, made on first use (an empty namespace with its loopback up);
      * in a lab from a file, one of the file's linux nodes.
      *
-     * @param nodeName the node's name: letters, digits and "_"
+     * @param nodeName the node's name: 1 to 63 letters, digits, "-", "_" or ".", beginning with a letter or digit
      * @return the node
      */
     public synchronized Node node(String nodeName) {
@@ -143,12 +145,11 @@ public final class NetLab implements AutoCloseable {
         LabNode n = nodes.get(nodeName);
         if (n != null) return n;
         if (file != null) {
-            throw new NetLabException("lab " + name + " has no linux node " + nodeName + " (nodes: " + String.join(", ", nodes.keySet()) + ")");
+            throw new LabException("lab " + name + " has no linux node " + nodeName + " (nodes: " + String.join(", ", nodes.keySet()) + ")");
         }
+        String bad = Names.whyNotNode(nodeName);
+        if (bad != null) throw new LabException(bad);
         String ns = name + "-" + nodeName;
-        if (nodeName.isEmpty() || !Namespaces.isValidName(ns) || nodeName.contains("-")) {
-            throw new NetLabException("\"" + nodeName + "\" is not a valid node name: use letters, digits and \"_\"");
-        }
         NetHandle[] handle = new NetHandle[1];
         registry.add(ns, () -> {
             // marked from inside before it has a name, as a lab file's namespaces are
@@ -177,9 +178,9 @@ public final class NetLab implements AutoCloseable {
      */
     public synchronized Cable link(Node a, String ifA, Node b, String ifB) {
         open();
-        if (file != null) throw new NetLabException("lab " + name + " comes from a file: change the file and bring it up again");
+        if (file != null) throw new LabException("lab " + name + " comes from a file: change the file and bring it up again");
         LabNode x = own(a), y = own(b);
-        if (x == y) throw new NetLabException("a link joins two different nodes, not " + x.name() + " with itself");
+        if (x == y) throw new LabException("a link joins two different nodes, not " + x.name() + " with itself");
         x.handle().addLink(LinkSpec.veth(ifA, ifB).peerIn(NsRef.named(y.namespace())));
         x.handle().setLink(LinkChange.of(ifA).up(true).alias(mark()));
         y.handle().setLink(LinkChange.of(ifB).up(true).alias(mark()));
@@ -203,7 +204,7 @@ public final class NetLab implements AutoCloseable {
                 }
             }
         }
-        throw new NetLabException("no cable of lab " + name + " ends at " + node.name() + ":" + ifname);
+        throw new LabException("no cable of lab " + name + " ends at " + node.name() + ":" + ifname);
     }
 
     private Node nodeOrSwitch(String n) {
@@ -221,7 +222,7 @@ public final class NetLab implements AutoCloseable {
         public <T> T call(java.util.concurrent.Callable<T> work) { throw refused(); }
         public Process start(String... command) { throw refused(); }
         public java.util.concurrent.ExecutorService executor() { throw refused(); }
-        private NetLabException refused() { return new NetLabException(name + " is a switch: it has no addresses and runs no code"); }
+        private LabException refused() { return new LabException(name + " is a switch: it has no addresses and runs no code"); }
     }
 
     // ---- faults --------------------------------------------------------------------------------------------
@@ -313,18 +314,18 @@ public final class NetLab implements AutoCloseable {
             faultObjects = Labs.applyFaults(registry, name, faultObjects, wanted, base);
             faults = next;
         } catch (LabException e) {
-            throw new NetLabException(e.getMessage(), e);
+            throw new LabException(e.getMessage(), e);
         }
     }
 
-    private List<LabState.NodeInfo> nodeInfos() {
-        return nodes.values().stream().map(n -> new LabState.NodeInfo(n.name(), "linux", n.namespace())).toList();
+    private List<NodeInfo> nodeInfos() {
+        return nodes.values().stream().map(n -> new NodeInfo(n.name(), "linux", n.namespace())).toList();
     }
 
     private Topology topology() { return file != null ? file : description(); }
 
     private LabNode own(Node n) {
-        if (!(n instanceof LabNode ln) || ln.lab() != this) throw new NetLabException("node " + n.name() + " is not of lab " + name);
+        if (!(n instanceof LabNode ln) || ln.lab() != this) throw new LabException("node " + n.name() + " is not of lab " + name);
         return ln;
     }
 
@@ -337,13 +338,13 @@ public final class NetLab implements AutoCloseable {
         open();
         Topology t = topology();
         FaultView view = engine != null ? engine.faultView(engine.state(name)) : createdFaultView();
-        dev.nslab.lab.Verification.Report r = dev.nslab.lab.Verification.run(t, view, registry, Progress.SILENT, 0);
+        dev.nslab.lab.verify.Verifier.Report r = dev.nslab.lab.verify.Verifier.run(t, view, registry, Progress.SILENT, 0);
         List<String> lines = new ArrayList<>();
-        for (dev.nslab.lab.Verification.Pair p : r.mismatches()) {
+        for (dev.nslab.lab.verify.Verifier.Pair p : r.mismatches()) {
             lines.add(p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): measured " + (p.measured() ? "reach" : "no reach ("
                     + p.detail() + ")") + ", predicted " + (p.predicted() ? "reach" : "no reach") + ": " + p.reason());
         }
-        for (dev.nslab.lab.Verification.Pair p : r.unmeasured()) lines.add(p.from() + " -> " + Cidr.format(p.address()) + ": " + p.detail());
+        for (dev.nslab.lab.verify.Verifier.Pair p : r.unmeasured()) lines.add(p.from() + " -> " + Cidr.format(p.address()) + ": " + p.detail());
         return new Verification(r.ok(), r.pairs().size(), List.copyOf(lines), r.verdict());
     }
 
@@ -367,7 +368,7 @@ public final class NetLab implements AutoCloseable {
     }
 
     private void open() {
-        if (closed) throw new NetLabException("lab " + name + " is closed");
+        if (closed) throw new LabException("lab " + name + " is closed");
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.nslab;
 
+import dev.nslab.error.LabException;
+
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 
@@ -56,7 +58,7 @@ public interface Node {
 
     /**
      * Runs {@code work} on a thread that lives in the node's namespace and returns its result; its exception is
-     * rethrown (unchecked ones as they are, checked ones wrapped in {@link NetLabException}).
+     * rethrown (unchecked ones as they are, checked ones wrapped in {@link LabException}).
      *
      * @param work the code to run
      * @param <T>  its result's type

@@ -3,8 +3,8 @@ package dev.nslab.junit;
 import dev.nslab.Cable;
 import dev.nslab.Impairments;
 import dev.nslab.NetLab;
-import dev.nslab.NetLabException;
 import dev.nslab.Node;
+import dev.nslab.error.LabException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -48,7 +48,7 @@ class FaultsApiTest {
                     return true;
                 }
             });
-        } catch (NetLabException e) {
+        } catch (LabException e) {
             return false;
         }
     }
@@ -107,13 +107,13 @@ class FaultsApiTest {
         assertTrue(b.ping("10.61.1.1").reachable());
         ab.impair(Impairments.none().rate("50mbit"));
         assertTrue(b.ping("10.61.1.1").reachable(), "a rate limit lets pings through");
-        NetLabException bad = assertThrows(NetLabException.class, () -> Impairments.none().rate("fast"));
+        LabException bad = assertThrows(LabException.class, () -> Impairments.none().rate("fast"));
         assertTrue(bad.getMessage().contains("rate \"fast\""), bad.getMessage());
         try {
             lab.impair(a, "eth1", Impairments.none().delay("40ms"));
             // a kernel with netem: the delay is there
             assertTrue(b.ping("10.61.1.1").reachable());
-        } catch (NetLabException e) {
+        } catch (LabException e) {
             assertTrue(e.getMessage().contains("CONFIG_NET_SCH_NETEM"), "the missing kernel feature is named: " + e.getMessage());
             assertTrue(b.ping("10.61.1.1").reachable(), "and the rate limit in effect stays");
         }

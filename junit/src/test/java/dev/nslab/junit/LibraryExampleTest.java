@@ -1,8 +1,8 @@
 package dev.nslab.junit;
 
 import dev.nslab.NetLab;
-import dev.nslab.NetLabException;
 import dev.nslab.Node;
+import dev.nslab.error.LabException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -68,7 +68,7 @@ class LibraryExampleTest {
             assertFalse(via.contains(name), via);
             // and a node of the lab without a cable to b cannot connect: refused at once, nothing is sent
             Node c = lab.node("c");
-            NetLabException refused = assertThrows(NetLabException.class, () -> c.call(() -> {
+            LabException refused = assertThrows(LabException.class, () -> c.call(() -> {
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("10.42.0.2", 8080), 300);
                 }

@@ -1,8 +1,8 @@
 package dev.nslab.cli;
 
-import dev.nslab.net.Family;
 import dev.nslab.error.KernelException;
 import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
 import dev.nslab.net.IfAddress;
 import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;

@@ -1,13 +1,12 @@
 package dev.nslab.cli;
 
-import dev.nslab.net.Family;
-import dev.nslab.net.NetHandle;
-import dev.nslab.net.Namespaces;
-import dev.nslab.net.NsRef;
-import dev.nslab.lab.LabException;
-import dev.nslab.lab.LabFileException;
 import dev.nslab.error.AlreadyExistsException;
 import dev.nslab.error.KernelException;
+import dev.nslab.error.LabException;
+import dev.nslab.net.Family;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NsRef;
 import dev.nslab.ovs.OvsdbException;
 
 import java.io.BufferedReader;
@@ -193,13 +192,10 @@ public final class Cli {
             out.flush();
             err.println(e.getMessage());
             return 255;
-        } catch (LabFileException e) {
-            out.flush();
-            err.println(e.getMessage());
-            return 1;
         } catch (LabException e) {
             out.flush();
-            err.println("nslab: " + e.getMessage());
+            // a mistake in a file says where it is, as compilers do; anything else is nslab's
+            err.println(e.location().isPresent() ? e.getMessage() : "nslab: " + e.getMessage());
             return 1;
         } catch (OvsdbException e) {
             out.flush();

@@ -1,11 +1,12 @@
 package dev.nslab.cli;
 
-import dev.nslab.lab.FaultPlanner;
-import dev.nslab.lab.Faults;
-import dev.nslab.lab.Impairment;
-import dev.nslab.lab.LabState;
+import dev.nslab.error.LabException;
 import dev.nslab.lab.Labs;
-import dev.nslab.lab.Resource;
+import dev.nslab.lab.model.Faults;
+import dev.nslab.lab.model.Impairment;
+import dev.nslab.lab.plan.FaultPlanner;
+import dev.nslab.lab.plan.Resource;
+import dev.nslab.lab.state.LabState;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ final class FaultCmd {
                 String other = labs.wiring(labs.state(lab)).otherEnd(lab, end);
                 yield labs.changeFaults(lab, f -> {
                     if (verb.equals("cut")) return f.withCut(end, other);
-                    if (!f.isCut(end, other)) throw new dev.nslab.lab.LabException("the cable " + end + " - " + other + " of lab " + lab + " is not cut");
+                    if (!f.isCut(end, other)) throw new dev.nslab.error.LabException("the cable " + end + " - " + other + " of lab " + lab + " is not cut");
                     return f.withoutCut(end, other);
                 });
             }

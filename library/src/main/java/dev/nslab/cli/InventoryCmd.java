@@ -6,8 +6,8 @@ import dev.nslab.inventory.Inventory.Iface;
 import dev.nslab.inventory.Inventory.Netns;
 import dev.nslab.inventory.Scanner;
 import dev.nslab.lab.Labs;
-import dev.nslab.lab.Topology;
-import dev.nslab.lab.TopologyParser;
+import dev.nslab.lab.file.TopologyParser;
+import dev.nslab.lab.model.Topology;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -209,7 +209,7 @@ final class InventoryCmd {
         if (system || what == null) {
             g = Graph.of(new Scanner(cli.registry).scan());
         } else {
-            Topology t = TopologyParser.parseFile(new Labs(cli.registry, stateDir, dev.nslab.lab.Progress.SILENT).fileOf(what));
+            Topology t = TopologyParser.parseFile(new Labs(cli.registry, stateDir, dev.nslab.lab.model.Progress.SILENT).fileOf(what));
             g = LabGraph.of(t);
         }
         String text = switch (format) {

@@ -1,14 +1,15 @@
 package dev.nslab.cli;
 
-import dev.nslab.lab.LabException;
-import dev.nslab.lab.LabState;
+import dev.nslab.error.LabException;
 import dev.nslab.lab.Labs;
 import dev.nslab.lab.Owners;
-import dev.nslab.lab.Progress;
-import dev.nslab.lab.Resource;
-import dev.nslab.lab.Topology;
-import dev.nslab.lab.TopologyParser;
-import dev.nslab.lab.Verification;
+import dev.nslab.lab.file.TopologyParser;
+import dev.nslab.lab.model.NodeInfo;
+import dev.nslab.lab.model.Progress;
+import dev.nslab.lab.model.Topology;
+import dev.nslab.lab.plan.Resource;
+import dev.nslab.lab.state.LabState;
+import dev.nslab.lab.verify.Verifier;
 import dev.nslab.net.NetnsExec;
 import dev.nslab.net.Processes;
 
@@ -222,7 +223,7 @@ final class LabCmd {
     private int verify(Labs labs, String fileOrLab, int sample) {
         Topology t = topology(labs, fileOrLab);
         LabState st = labs.state(t.name()); // it must be up
-        Verification.Report r = Verification.run(t, labs.faultView(st), cli.registry, progress(), sample);
+        Verifier.Report r = Verifier.run(t, labs.faultView(st), cli.registry, progress(), sample);
         if (cli.json) {
             cli.printJson(VerifyFormat.json(r));
         } else {
@@ -261,7 +262,7 @@ final class LabCmd {
         t.only(filter); // the names must be the lab's
         LabState st = labs.state(t.name());
         java.util.Set<String> keep = new java.util.LinkedHashSet<>();
-        for (LabState.NodeInfo n : st.nodes()) if (!filter.contains(n.name()) && t.node(n.name()).isPresent()) keep.add(n.name());
+        for (NodeInfo n : st.nodes()) if (!filter.contains(n.name()) && t.node(n.name()).isPresent()) keep.add(n.name());
         keep.removeIf(n -> t.node(n).orElseThrow().isHost());
         if (keep.isEmpty()) return down(labs, t.name());
         Labs.Result r = labs.up(t.only(keep), false);
@@ -321,7 +322,7 @@ final class LabCmd {
                 m.put("missing", s.missing());
                 m.put("interrupted", !st.pending().isEmpty());
                 List<Object> nodes = new ArrayList<>();
-                for (LabState.NodeInfo n : st.nodes()) {
+                for (NodeInfo n : st.nodes()) {
                     Map<String, Object> nm = new LinkedHashMap<>();
                     nm.put("name", n.name());
                     nm.put("kind", n.kind());
@@ -359,7 +360,7 @@ final class LabCmd {
             cli.out.println("lab " + lab + "  (" + st.file() + ")  " + (s.healthy() ? "healthy"
                     : !st.pending().isEmpty() ? "INTERRUPTED: run nslab up or nslab down again" : "MISSING: " + String.join(", ", s.missing())));
             if (!words.isEmpty() || names.size() == 1) {
-                for (LabState.NodeInfo n : st.nodes()) {
+                for (NodeInfo n : st.nodes()) {
                     String where = n.ns() != null ? "netns " + n.ns() : n.kind().equals("ovs-bridge") ? "Open vSwitch bridge"
                             : n.kind().equals("bridge") ? "root namespace (not the lab's)" : "root namespace (the machine)";
                     cli.out.printf("  %-14s %-11s %-28s %s%s%n", n.name(), n.kind(), where, String.join(" ", addressesOf(st, n.ns())),
@@ -441,7 +442,7 @@ final class LabCmd {
                 if (!v.equals(n.meta().labels().get(k)) && !(k.equals("clab-node-group") && v.equals(n.meta().group()))) continue;
             }
             matched++;
-            NetnsExec.Output o = NetnsExec.capture(cli.registry, t.namespace(n), command, Labs.execOptions(n), cli.err::println);
+            NetnsExec.Output o = NetnsExec.capture(cli.registry, t.namespace(n), command, labs.execOptions(t.name(), n.name()), cli.err::println);
             if (status == 0 && o.status() != 0) status = o.status();
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -465,9 +466,9 @@ final class LabCmd {
         }
         LabState st = labs.state(labName(words.get(0)));
         String node = words.get(1);
-        LabState.NodeInfo n = st.nodes().stream().filter(x -> x.name().equals(node)).findFirst()
+        NodeInfo n = st.nodes().stream().filter(x -> x.name().equals(node)).findFirst()
                 .orElseThrow(() -> new LabException("lab " + st.lab() + " has no node " + node + " (nodes: "
-                        + String.join(", ", st.nodes().stream().map(LabState.NodeInfo::name).toList()) + ")"));
+                        + String.join(", ", st.nodes().stream().map(NodeInfo::name).toList()) + ")"));
         if (n.ns() == null) throw new LabException("node " + node + " has no namespace of its own to run commands in (an Open vSwitch bridge, or the machine itself)");
         if (detach) {
             java.nio.file.Path log = labs.logFile(st.lab(), node);

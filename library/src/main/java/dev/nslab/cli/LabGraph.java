@@ -1,10 +1,10 @@
 package dev.nslab.cli;
 
 import dev.nslab.inventory.Graph;
-import dev.nslab.lab.Topology;
-import dev.nslab.lab.Topology.Endpoint;
-import dev.nslab.lab.Topology.LinkDef;
-import dev.nslab.lab.Topology.NodeDef;
+import dev.nslab.lab.model.Topology;
+import dev.nslab.lab.model.Topology.Endpoint;
+import dev.nslab.lab.model.Topology.LinkDef;
+import dev.nslab.lab.model.Topology.NodeDef;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,8 +3,8 @@ package dev.nslab.cli;
 import dev.nslab.error.KernelException;
 import dev.nslab.net.Family;
 import dev.nslab.net.Link;
-import dev.nslab.net.NetHandle;
 import dev.nslab.net.MulticastAddresses;
+import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 
 import java.util.ArrayList;

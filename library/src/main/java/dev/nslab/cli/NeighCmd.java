@@ -1,8 +1,7 @@
 package dev.nslab.cli;
 
-import dev.nslab.net.Cidr;
-
 import dev.nslab.error.KernelException;
+import dev.nslab.net.Cidr;
 import dev.nslab.net.Link;
 import dev.nslab.net.Neighbour;
 import dev.nslab.net.NetHandle;

@@ -1,10 +1,10 @@
 package dev.nslab.cli;
 
+import dev.nslab.error.KernelException;
+import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NetnsExec;
-import dev.nslab.net.Namespaces;
 import dev.nslab.net.NsRef;
-import dev.nslab.error.KernelException;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;

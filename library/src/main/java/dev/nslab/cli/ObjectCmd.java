@@ -1,11 +1,10 @@
 package dev.nslab.cli;
 
 import dev.nslab.net.Link;
-import java.util.List;
-
 import dev.nslab.net.NsRef;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * iproute2's object commands ({@code link}, {@code address}, {@code route}) share one grammar: no verb or

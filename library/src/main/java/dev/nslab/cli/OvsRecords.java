@@ -1,10 +1,10 @@
 package dev.nslab.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.ovs.Datum;
 import dev.nslab.ovs.Ovs;
 import dev.nslab.ovs.OvsSchema;
 import dev.nslab.ovs.OvsdbException;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.Comparator;

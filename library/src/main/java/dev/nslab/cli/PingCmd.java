@@ -1,11 +1,11 @@
 package dev.nslab.cli;
 
-import dev.nslab.net.Family;
+import dev.nslab.error.KernelException;
 import dev.nslab.error.UnreachableException;
 import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Pinger;
-import dev.nslab.error.KernelException;
 
 import java.net.InetAddress;
 import java.util.HashSet;

@@ -1,14 +1,14 @@
 package dev.nslab.cli;
 
-import dev.nslab.net.Family;
+import dev.nslab.error.KernelException;
 import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
 import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Route;
 import dev.nslab.net.RouteLookup;
 import dev.nslab.net.RouteSpec;
-import dev.nslab.error.KernelException;
 
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.nslab.cli;
 
-import dev.nslab.net.NetnsExec;
 import dev.nslab.error.KernelException;
+import dev.nslab.net.NetnsExec;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.nslab.cli;
 
-import dev.nslab.lab.Verification;
+import dev.nslab.lab.verify.Verifier;
 import dev.nslab.net.Cidr;
 
 import java.io.PrintStream;
@@ -15,7 +15,7 @@ final class VerifyFormat {
 
     private static final String GREEN = "\033[32m", RED = "\033[31m", YELLOW = "\033[33m", BOLD = "\033[1m", OFF = "\033[0m";
 
-    static void text(Verification.Report r, PrintStream out, boolean colour) {
+    static void text(Verifier.Report r, PrintStream out, boolean colour) {
         List<String> nodes = r.nodes();
         int w = Math.max(4, nodes.stream().mapToInt(String::length).max().orElse(4));
         boolean matrix = nodes.size() <= 40;
@@ -38,8 +38,8 @@ final class VerifyFormat {
                 out.println(row);
             }
         }
-        long yes = r.pairs().stream().filter(Verification.Pair::measured).count();
-        List<Verification.Pair> unmeasured = r.unmeasured();
+        long yes = r.pairs().stream().filter(Verifier.Pair::measured).count();
+        List<Verifier.Pair> unmeasured = r.unmeasured();
         out.printf("%d pairs%s in %.2f s: %d answered, %d did not%s; %d differ from the prediction%n", r.pairs().size(),
                 r.sampled() ? String.format(" (a sample of %d)", r.population()) : "", r.seconds(), yes,
                 r.pairs().size() - yes - unmeasured.size(), unmeasured.isEmpty() ? "" : ", " + unmeasured.size() + " could not be measured",
@@ -48,19 +48,19 @@ final class VerifyFormat {
         if (outside > 0) {
             out.println("  " + outside + " pairs aim at addresses that are not in the file (set by exec lines or by hand): measured, not predicted");
         }
-        for (Verification.Pair p : r.mismatches()) {
+        for (Verifier.Pair p : r.mismatches()) {
             String line = "  " + p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): measured "
                     + (p.measured() ? "reach" : "no reach (" + p.detail() + ")") + ", predicted " + (p.predicted() ? "reach" : "no reach")
                     + ": " + p.reason();
             out.println(colour ? RED + line + OFF : line);
         }
         for (int i = 0; i < unmeasured.size() && i < 10; i++) {
-            Verification.Pair p = unmeasured.get(i);
+            Verifier.Pair p = unmeasured.get(i);
             String line = "  " + p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): NOT MEASURED: " + p.detail();
             out.println(colour ? RED + line + OFF : line);
         }
         if (unmeasured.size() > 10) out.println("  ... and " + (unmeasured.size() - 10) + " more not measured");
-        for (Verification.Expectation e : r.expectations()) {
+        for (Verifier.Expectation e : r.expectations()) {
             String line = "  expect " + e.expect().from() + " -> " + e.expect().to() + " reach " + e.expect().reach() + ": "
                     + (e.holds() ? "holds" : "FAILS") + " (" + e.why() + ")";
             out.println(colour ? (e.holds() ? GREEN : RED) + line + OFF : line);
@@ -69,9 +69,9 @@ final class VerifyFormat {
     }
 
     /** The last line: never better than what was measured. */
-    static String verdict(Verification.Report r) { return "verify: " + r.verdict() + (r.ok() ? "" : " (exit 1)"); }
+    static String verdict(Verifier.Report r) { return "verify: " + r.verdict() + (r.ok() ? "" : " (exit 1)"); }
 
-    static Map<String, Object> json(Verification.Report r) {
+    static Map<String, Object> json(Verifier.Report r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lab", r.lab());
         m.put("ok", r.ok());
@@ -80,7 +80,7 @@ final class VerifyFormat {
         m.put("population", r.population());
         m.put("nodes", r.nodes());
         List<Object> pairs = new ArrayList<>();
-        for (Verification.Pair p : r.pairs()) {
+        for (Verifier.Pair p : r.pairs()) {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("from", p.from());
             x.put("to", p.to());
@@ -96,7 +96,7 @@ final class VerifyFormat {
         }
         m.put("pairs", pairs);
         List<Object> exps = new ArrayList<>();
-        for (Verification.Expectation e : r.expectations()) {
+        for (Verifier.Expectation e : r.expectations()) {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("from", e.expect().from());
             x.put("to", e.expect().to());

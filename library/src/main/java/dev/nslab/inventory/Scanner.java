@@ -1,15 +1,16 @@
 package dev.nslab.inventory;
 
-import dev.nslab.net.Family;
+import dev.nslab.error.KernelException;
 import dev.nslab.inventory.Inventory.Iface;
 import dev.nslab.inventory.Inventory.Netns;
 import dev.nslab.inventory.Inventory.Peer;
 import dev.nslab.inventory.Inventory.Proc;
 import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
 import dev.nslab.net.IfAddress;
 import dev.nslab.net.Link;
-import dev.nslab.net.NetHandle;
 import dev.nslab.net.Namespaces;
+import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 import dev.nslab.ovs.Ovs;
 import dev.nslab.ovs.OvsBridge;
@@ -17,7 +18,6 @@ import dev.nslab.ovs.OvsDaemons;
 import dev.nslab.ovs.OvsPort;
 import dev.nslab.ovs.OvsState;
 import dev.nslab.sys.Libc;
-import dev.nslab.error.KernelException;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,11 +1,31 @@
 package dev.nslab.lab;
 
-import dev.nslab.lab.Resource.End;
+import dev.nslab.error.LabException;
+import dev.nslab.lab.apply.Applier;
+import dev.nslab.lab.apply.HostsFile;
+import dev.nslab.lab.apply.NeighbourLimits;
+import dev.nslab.lab.apply.ServiceApplier;
+import dev.nslab.lab.file.TopologyParser;
+import dev.nslab.lab.model.FaultView;
+import dev.nslab.lab.model.Faults;
+import dev.nslab.lab.model.Impairment;
+import dev.nslab.lab.model.NodeInfo;
+import dev.nslab.lab.model.Progress;
+import dev.nslab.lab.model.Topology;
+import dev.nslab.lab.plan.FaultPlanner;
+import dev.nslab.lab.plan.LabNeeds;
+import dev.nslab.lab.plan.Planner;
+import dev.nslab.lab.plan.Preflight;
+import dev.nslab.lab.plan.Reconciler;
+import dev.nslab.lab.plan.Resource;
+import dev.nslab.lab.plan.Resource.End;
+import dev.nslab.lab.state.LabState;
+import dev.nslab.lab.state.Marks;
 import dev.nslab.net.Link;
-import dev.nslab.net.NetHandle;
 import dev.nslab.net.Namespaces;
-import dev.nslab.net.Processes;
+import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
+import dev.nslab.net.Processes;
 import dev.nslab.net.Sysctl;
 import dev.nslab.ovs.OvsBridge;
 import dev.nslab.ovs.OvsDaemons;
@@ -30,11 +50,6 @@ import java.util.function.Predicate;
  */
 public final class Labs {
     public static final Path DEFAULT_STATE_DIR = Path.of("/run/nslab");
-    /**
-     * The device group of every interface a lab puts inside its own namespaces, so that teardown deletes them all
-     * with one request per namespace. Never used in the root namespace, where the group is shared with others.
-     */
-    static final int DEVICE_GROUP = 0x6e736c62;
 
     private final Namespaces registry;
     private final Path stateDir;
@@ -180,8 +195,8 @@ public final class Labs {
         return new Desired(concat(base, FaultPlanner.resources(t.name(), w, fromFile, faults, machine::netem)), faults);
     }
 
-    private static List<LabState.NodeInfo> nodeInfos(Topology t) {
-        return t.nodes().stream().map(n -> new LabState.NodeInfo(n.name(), n.kind().name().toLowerCase().replace('_', '-'),
+    private static List<NodeInfo> nodeInfos(Topology t) {
+        return t.nodes().stream().map(n -> new NodeInfo(n.name(), n.kind().name().toLowerCase().replace('_', '-'),
                 n.kind() == Topology.Kind.OVS_BRIDGE ? null : t.namespace(n))).toList();
     }
 
@@ -195,12 +210,12 @@ public final class Labs {
     }
 
     private Result apply(Topology t, Reconciler.Plan plan, LabState old, Faults faults, LabNeeds needs, Applier s, String owner) {
-        List<LabState.NodeInfo> nodes = nodeInfos(t);
+        List<NodeInfo> nodes = nodeInfos(t);
         String owned = owner != null ? owner : old == null ? null : old.owner();
         LabState state = new LabState(t.name(), t.file(), t.prefix(), nodes, plan.kept(), plan.add(), Map.of(), owned, faults);
         state.save(stateDir); // the intent, before anything is created (and so before any /etc/netns link to it)
         if (owner != null) noteOwner(t.name(), owner);
-        List<String> namespaces = nodes.stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).distinct().toList();
+        List<String> namespaces = nodes.stream().map(NodeInfo::ns).filter(java.util.Objects::nonNull).distinct().toList();
         s.removeStaleEnds(plan.staleEnds());
         List<Resource> kept = minus(plan.kept(), Reconciler.keys(plan.remove()));
         s.labObjects = concat(kept, plan.add());
@@ -374,7 +389,7 @@ public final class Labs {
             try (Applier s = new Applier(registry, progress, lab, stateDir)) {
                 removed = s.remove(all, true);
             }
-            HostsFile.remove(stateDir, lab, st.nodes().stream().map(LabState.NodeInfo::ns).filter(java.util.Objects::nonNull).toList());
+            HostsFile.remove(stateDir, lab, st.nodes().stream().map(NodeInfo::ns).filter(java.util.Objects::nonNull).toList());
             LabState.remove(stateDir, lab);
             neighbours.release(holder(lab)).forEach(progress::say);
             return removed;
@@ -479,16 +494,12 @@ public final class Labs {
     public dev.nslab.net.NetnsExec.Options execOptions(String lab, String node) {
         try {
             Topology t = TopologyParser.parseFile(Path.of(state(lab).file()));
-            return t.node(node).map(Labs::execOptions).orElse(dev.nslab.net.NetnsExec.Options.NONE);
-        } catch (LabFileException e) {
+            return t.node(node).map(ServiceApplier::options).orElse(dev.nslab.net.NetnsExec.Options.NONE);
+        } catch (LabException e) {
             return dev.nslab.net.NetnsExec.Options.NONE;
         }
     }
 
-    /** What a command run in node {@code n} gets: the node's environment and binds. */
-    public static dev.nslab.net.NetnsExec.Options execOptions(Topology.NodeDef n) {
-        return ServiceApplier.options(n.programs().env(), n.programs().binds());
-    }
 
     public LabState state(String lab) {
         LabState st = LabState.load(stateDir, lab);
@@ -522,7 +533,7 @@ public final class Labs {
         Set<String> ovsBridges = null;
         Map<String, Observed> now = new HashMap<>(); // each namespace read once, whatever asks
         java.util.function.Function<String, Observed> at = ns -> now.computeIfAbsent(ns == null ? "" : ns, k -> observe(ns));
-        for (LabState.NodeInfo n : st.nodes()) {
+        for (NodeInfo n : st.nodes()) {
             boolean there;
             String what;
             if (n.ns() != null) {
@@ -567,7 +578,7 @@ public final class Labs {
             }
         });
         Map<Long, String> nodeOfInode = new HashMap<>();
-        for (LabState.NodeInfo n : st.nodes()) {
+        for (NodeInfo n : st.nodes()) {
             if (n.ns() != null && registry.exists(n.ns())) nodeOfInode.put(Namespaces.inode(registry.path(n.ns())), n.name());
         }
         Map<String, List<Processes.Info>> processes = new LinkedHashMap<>();

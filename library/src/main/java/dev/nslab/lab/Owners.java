@@ -1,6 +1,8 @@
 package dev.nslab.lab;
 
 import dev.nslab.error.KernelException;
+import dev.nslab.error.LabException;
+import dev.nslab.lab.state.Marks;
 import dev.nslab.net.Link;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;

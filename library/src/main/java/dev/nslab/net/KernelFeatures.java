@@ -1,10 +1,9 @@
 package dev.nslab.net;
 
+import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NetlinkSocket;
-import dev.nslab.error.Errno;
 import dev.nslab.sys.Libc;
-
 
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;

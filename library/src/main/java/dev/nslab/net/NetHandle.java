@@ -1,5 +1,6 @@
 package dev.nslab.net;
 
+import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.IfInfoMsg;
 import dev.nslab.netlink.NetlinkSocket;
@@ -8,7 +9,6 @@ import dev.nslab.netlink.NlMessage;
 import dev.nslab.netlink.NlRequest;
 import dev.nslab.netlink.RtGenMsg;
 import dev.nslab.netlink.TcMsg;
-import dev.nslab.error.Errno;
 import dev.nslab.sys.Libc;
 
 import java.lang.foreign.Arena;

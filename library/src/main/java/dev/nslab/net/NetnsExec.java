@@ -1,8 +1,8 @@
 package dev.nslab.net;
 
 import dev.nslab.error.Errno;
-import dev.nslab.sys.Libc;
 import dev.nslab.error.KernelException;
+import dev.nslab.sys.Libc;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,13 +1,13 @@
 package dev.nslab.net;
 
+import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
-import dev.nslab.netlink.NetlinkSocket;
-import dev.nslab.netlink.NlRequest;
 import dev.nslab.net.NftTable.Chain;
 import dev.nslab.net.NftTable.DropAddress;
 import dev.nslab.net.NftTable.RandomDrop;
 import dev.nslab.net.NftTable.Rule;
-import dev.nslab.error.Errno;
+import dev.nslab.netlink.NetlinkSocket;
+import dev.nslab.netlink.NlRequest;
 
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.nslab.net;
 
-import dev.nslab.sys.Libc;
 import dev.nslab.error.KernelException;
+import dev.nslab.sys.Libc;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,9 +1,9 @@
 package dev.nslab.netlink;
 
 import dev.nslab.error.Errno;
+import dev.nslab.error.KernelException;
 import dev.nslab.sys.Libc;
 import dev.nslab.sys.Privileges;
-import dev.nslab.error.KernelException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -2,6 +2,7 @@ package dev.nslab.sys;
 
 import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

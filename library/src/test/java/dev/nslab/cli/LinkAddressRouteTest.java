@@ -1,10 +1,10 @@
 package dev.nslab.cli;
 
 import dev.nslab.testkit.Needs;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
 import dev.nslab.testkit.TestNet;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

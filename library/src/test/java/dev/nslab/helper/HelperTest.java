@@ -1,11 +1,11 @@
 package dev.nslab.helper;
 
 import dev.nslab.testkit.Needs;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.OpenVswitch;
 import dev.nslab.testkit.Sh;
 import dev.nslab.testkit.TestNet;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

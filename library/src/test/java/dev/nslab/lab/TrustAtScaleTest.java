@@ -1,10 +1,12 @@
 package dev.nslab.lab;
 
+import dev.nslab.lab.apply.NeighbourLimits;
+import dev.nslab.testkit.LabTexts;
 import dev.nslab.testkit.Needs;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
 import dev.nslab.testkit.TestNet;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,7 +161,7 @@ class TrustAtScaleTest {
 
     @Test
     void aLinuxBridgeOfMorePortsThanTheKernelTakesIsRefusedBeforeAnythingExists() throws Exception {
-        Path f = file("big.yml", PreflightTest.star(1100, "bridge").replaceFirst("name: star", "name: @big"));
+        Path f = file("big.yml", LabTexts.star(1100, "bridge").replaceFirst("name: star", "name: @big"));
         Nslab.Out r = lab("up", f.toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains(":2130:1: bridge sw would get 1,100 ports, but a Linux bridge takes at most 1,024"), r.err());

@@ -1,8 +1,8 @@
 package dev.nslab.net;
 
-import dev.nslab.testkit.Needs;
-import dev.nslab.error.KernelException;
 import dev.nslab.error.Errno;
+import dev.nslab.error.KernelException;
+import dev.nslab.testkit.Needs;
 import dev.nslab.testkit.Sh;
 import dev.nslab.testkit.TestNet;
 import org.junit.jupiter.api.AfterEach;

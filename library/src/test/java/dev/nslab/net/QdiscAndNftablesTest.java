@@ -1,12 +1,12 @@
 package dev.nslab.net;
 
-import dev.nslab.testkit.Needs;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NetlinkSocket;
 import dev.nslab.netlink.NlRequest;
+import dev.nslab.testkit.Needs;
 import dev.nslab.testkit.Sh;
 import dev.nslab.testkit.TestNet;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

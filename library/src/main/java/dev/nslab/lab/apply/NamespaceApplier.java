@@ -1,0 +1,76 @@
+package dev.nslab.lab.apply;
+
+import dev.nslab.error.LabException;
+import dev.nslab.lab.plan.Resource;
+import dev.nslab.net.LinkChange;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NsRef;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+/** Namespaces of a lab: each made marked from inside before it has a name, removed only when it carries the mark. */
+final class NamespaceApplier {
+    private final Applier run;
+
+    NamespaceApplier(Applier run) { this.run = run; }
+
+    void checkOwned(Resource.Namespace n) {
+        if (run.registry().exists(n.name()) && !run.nsMarked(n.name())) {
+            throw new LabException("namespace " + n.name() + " already exists: " + run.clash(run.nsMark(n.name()), "set another \"prefix\" in the lab file"));
+        }
+    }
+
+    /**
+     * A namespace, marked (and with forwarding on, if asked) from inside before it gets its name: the mark is
+     * there before anyone can see it, and the settings cost no second entry into it. Its loopback is left down: the
+     * run brings it up in the configuration round, pipelined with the namespace's other requests (up, it costs the
+     * kernel its local routes and addresses under the lock every link change takes). Returns the rtnetlink handle
+     * opened inside it, or null when the namespace was there already (the lab's, checked) and is adopted. Touches
+     * nothing of the run but the kernel, so that {@link NamespaceMaker} may call it on a thread of its own. The
+     * registration files of one run's namespaces are names of one file ({@code adder}).
+     */
+    NetHandle create(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
+        if (run.registry().exists(n.name())) {
+            if (forwarding != null) ForwardingApplier.set(run, NsRef.named(n.name()), forwarding.ipv6(), true);
+            return null;
+        }
+        NetHandle[] made = new NetHandle[1];
+        try {
+            adder.add(n.name(), () -> {
+                made[0] = NetHandle.open(run.registry(), NsRef.current());
+                made[0].setLink(LinkChange.of("lo").alias(run.mark));
+                if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
+            });
+            return made[0];
+        } catch (RuntimeException e) {
+            // failed after it was opened (the mark, the mount): an open socket would keep the namespace alive
+            if (made[0] != null) made[0].close();
+            throw e;
+        }
+    }
+
+    boolean remove(Resource.Namespace n) {
+        String ns = n.name();
+        if (!run.registry().exists(ns)) return false;
+        if (!run.nsMarked(ns)) {
+            // a registration file without a namespace behind it (a crash between its creation and the mount) is
+            // removed; a real namespace without the lab's mark is somebody else's
+            boolean stale;
+            try {
+                stale = !"nsfs".equals(Files.getFileStore(run.registry().path(ns)).type());
+            } catch (IOException e) {
+                stale = false;
+            }
+            if (!stale) {
+                run.progress().say("left namespace " + ns + " alone: it does not carry the mark of lab " + run.lab);
+                return false;
+            }
+        }
+        NetHandle h = run.handles.remove(ns);
+        if (h != null) h.close(); // an open socket would keep the namespace alive
+        run.registry().delete(ns);
+        return true;
+    }
+}

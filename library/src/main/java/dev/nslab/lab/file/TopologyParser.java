@@ -1,0 +1,685 @@
+package dev.nslab.lab.file;
+
+import dev.nslab.error.LabException;
+import dev.nslab.lab.file.Yaml.Node;
+import dev.nslab.lab.model.Names;
+import dev.nslab.lab.model.Topology;
+import dev.nslab.lab.model.Topology.Endpoint;
+import dev.nslab.lab.model.Topology.ExpectDef;
+import dev.nslab.lab.model.Topology.Kind;
+import dev.nslab.lab.model.Topology.LinkDef;
+import dev.nslab.lab.model.Topology.NodeDef;
+import dev.nslab.lab.model.Topology.RouteDef;
+import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
+import dev.nslab.net.Link;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a topology file (containerlab's format plus nslab's keys) and checks everything that can be checked before
+ * touching the machine: the first mistake becomes a {@link LabException} at its file:line:column. Keys that
+ * only mean something to containers are accepted with a warning.
+ */
+public final class TopologyParser {
+    /** containerlab keys that need containers: accepted and ignored, with one warning each. */
+    static final Set<String> CONTAINER_KEYS = Set.of(
+            // every other node key of containerlab's published schema (schemas/clab.schema.json), which nslab does not honour
+            "aliases", "auto-remove", "cap-add", "certificate", "cgroup-parent", "cgroupns-mode", "cmd", "components", "config",
+            "cpu", "cpu-set", "credentials", "devices", "dns", "enforce-startup-config", "entrypoint", "env-files", "extras",
+            "healthcheck", "hostname", "image", "image-pull-policy", "license", "link-apply-mode", "memory",
+            "pid-mode", "ports", "privileged", "restart-policy", "runtime",
+            "security-opts", "shm-size", "startup-config", "suppress-startup-config", "sysctls",
+            "tmpfs", "type", "user", "volumes",
+            // older spellings and keys of other levels that reach here
+            "mgmt", "mgmt_ipv4", "mgmt_ipv6", "publish", "settings");
+    private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings", "debug");
+    private static final Set<String> NODE_KEYS = Set.of("kind", "group", "labels", "interfaces", "routes", "forwarding", "exec", "env", "binds",
+            "services", "network-mode", "startup-delay", "wait-for", "mgmt-ipv4", "mgmt-ipv6", "stages");
+    private static final Set<String> TOPOLOGY_KEYS = Set.of("nodes", "links", "defaults", "kinds", "groups");
+    private static final Set<String> SERVICE_KEYS = Set.of("name", "cmd", "ready", "restart", "timeout");
+
+    private final String file;
+    private String labName;
+    private final List<String> warnings = new ArrayList<>();
+    private Inheritance levels = Inheritance.NONE;
+
+    private TopologyParser(String file) {
+        this.file = file;
+    }
+
+    /** Reads and checks a file; never touches the machine (what the machine must offer is {@link Preflight}'s). */
+    public static Topology parseFile(Path path) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new LabException(path.toString(), 0, 0, "no such file");
+        } catch (IOException e) {
+            throw new LabException(path.toString(), 0, 0, "cannot read: " + e.getMessage());
+        }
+        Topology t = parse(path.toString(), text);
+        // errors show the path as the user typed it; the lab's state remembers where the file really is
+        return new Topology(t.name(), t.prefix(), path.toAbsolutePath().normalize().toString(), t.nodes(), t.links(),
+                t.expects(), t.warnings(), t.devices(), t.mgmt());
+    }
+
+    public static Topology parse(String file, String text) { return parse(file, text, System.getenv()); }
+
+    /** The same, with {@code env} for containerlab's {@code ${VAR}} and {@code ${VAR:=default}} in the file. */
+    public static Topology parse(String file, String text, Map<String, String> env) {
+        return new TopologyParser(file).topology(Yaml.parse(file, expand(file, text, env)));
+    }
+
+    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?}");
+
+    /**
+     * containerlab's variables: {@code ${VAR}} from the environment, {@code ${VAR:=default}} when it is unset or empty;
+     * one unset and without a default is left as written (as containerlab does: an exec line's shell may expand it).
+     */
+    static String expand(String file, String text, Map<String, String> env) {
+        java.util.regex.Matcher m = VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = env.get(m.group(1));
+            if (v == null || v.isEmpty()) v = m.group(2);
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v == null ? m.group() : v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** Where a warning about the file goes: one per place in it (see {@link #warn}). */
+    interface Warner {
+        void warn(Node at, String msg);
+    }
+
+    private final Set<String> warnedAt = new java.util.HashSet<>();
+
+    /** One warning per place in the file (a key of a group or of the defaults is read once per node that inherits it). */
+    private void warn(Node at, String msg) {
+        String where = file + ":" + at.line() + ":" + at.column();
+        if (warnedAt.add(where)) warnings.add(where + ": warning: " + msg);
+    }
+
+    private Topology topology(Node root) {
+        Map<String, Node> top = root.map("the file");
+        for (Map.Entry<String, Node> e : top.entrySet()) {
+            if (e.getKey().equals("settings") || e.getKey().equals("debug")) {
+                warn(e.getValue(), "\"" + e.getKey() + "\" means nothing without containers: ignored");
+            }
+            else if (!TOP_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), TOP_KEYS);
+        }
+        Node nameNode = required(root, top, "name", "the lab's name, e.g. \"name: vlan-demo\"");
+        String name = nameNode.text("name");
+        String badName = Names.whyNotLab(name);
+        if (badName != null) throw nameNode.error(badName);
+        String prefix = name + "-";
+        if (top.containsKey("prefix") && top.get("prefix").value() != null) {
+            // as containerlab names its containers: PREFIX-LAB-NODE; "__lab-name": LAB-NODE; "": NODE
+            String p = top.get("prefix").text("prefix");
+            String badPrefix = p.equals("__lab-name") ? null : Names.whyNotPrefix(p);
+            if (badPrefix != null) throw top.get("prefix").error(badPrefix);
+            prefix = p.isEmpty() ? "" : p.equals("__lab-name") ? name + "-" : p + "-" + name + "-";
+        }
+        labName = name;
+        Node topo = required(root, top, "topology", "the nodes and links, under \"topology:\"");
+        Map<String, Node> t = topo.map("topology");
+        for (Map.Entry<String, Node> e : t.entrySet()) {
+            if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" means nothing without containers: ignored");
+            else if (!TOPOLOGY_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), TOPOLOGY_KEYS);
+        }
+        levels = Inheritance.of(t.get("defaults"), t.get("kinds"), t.get("groups"));
+        Node nodesNode = required(topo, t, "nodes", "at least one node under topology.nodes");
+        List<NodeDef> nodes = new ArrayList<>();
+        Map<String, Node> nodeMap = nodesNode.value() == null ? Map.of() : nodesNode.map("topology.nodes");
+        for (Map.Entry<String, Node> e : nodeMap.entrySet()) nodes.add(node(e.getKey(), levels.node(e.getKey(), e.getValue()), prefix));
+        Map<String, NodeDef> byName = new HashMap<>();
+        nodes.forEach(n -> byName.put(n.name(), n));
+        for (NodeDef n : nodes) checkPlacement(n, byName, nodeMap.get(n.name()));
+        for (NodeDef n : nodes) checkNoWaitCycle(n, byName, new ArrayList<>(), nodeMap);
+        if (!byName.containsKey("host") && mentionsHost(t.get("links"))) {
+            // containerlab's "host:IFACE" endpoints: the machine itself, a node no file declares
+            NodeDef host = new NodeDef("host", Kind.LINUX, Map.of(), List.of(), false, List.of(), Topology.Programs.NONE,
+                    new Topology.Meta(null, Map.of(), Topology.Meta.HOST, 0, List.of(), null, null, false, List.of()), topo.line());
+            nodes.add(host);
+            byName.put("host", host);
+        }
+        LinkParser linkParser = new LinkParser(name, byName, this::warn);
+        linkParser.read(t.get("links"));
+        List<LinkDef> links = linkParser.links;
+        List<Topology.DeviceDef> devices = linkParser.devices;
+        checkInterfaces(nodes, links, devices, linkParser.mgmtLinks, nodeMap);
+        if (linkParser.hasEndpointAddresses()) nodes.replaceAll(linkParser::withEndpointAddresses);
+        MgmtParser mgmtParser = new MgmtParser(file, this::warn, linkParser.mgmtLinks, noMgmt);
+        Topology.Mgmt mgmt = mgmtParser.read(top.get("mgmt"), nodes, nodeMap, links, name);
+        if (mgmt != null) nodes.replaceAll(mgmtParser::withAddresses);
+        List<ExpectDef> expects = new ArrayList<>();
+        Node ex = top.get("expect");
+        if (ex != null && ex.value() != null) for (Node e : ex.list("expect")) expects.add(expect(e, byName));
+        return new Topology(name, prefix, file, List.copyOf(nodes), List.copyOf(links), List.copyOf(expects), List.copyOf(warnings),
+                List.copyOf(devices), mgmt);
+    }
+
+    static String textOf(Node n) { return n == null || n.value() == null ? null : n.text("a value"); }
+
+    /** network-mode container:NODE names a linux node with a namespace of its own; wait-for names nodes of the file. */
+    private static void checkPlacement(NodeDef n, Map<String, NodeDef> byName, Node at) {
+        Map<String, Node> m = at.value() == null ? Map.of() : at.map("node");
+        String other = n.sharesWith();
+        if (other != null) {
+            NodeDef o = byName.get(other);
+            Node where = m.getOrDefault("network-mode", at);
+            if (o == null) {
+                throw where.error("network-mode container:" + other + " names no node of the file (a container outside the lab, "
+                        + "containerlab's ext-container, is not something nslab can join)");
+            }
+            if (o == n) throw where.error("node " + n.name() + " cannot share its own namespace");
+            if (o.kind() != Kind.LINUX || o.meta().network() != null) {
+                throw where.error("network-mode container:" + other + ": " + other + " must be a linux node with a namespace of its own");
+            }
+        }
+        for (String w : n.meta().waitFor()) {
+            if (!byName.containsKey(w)) throw m.getOrDefault("wait-for", at).error("wait-for names \"" + w + "\", which is not a node of the file");
+        }
+    }
+
+    private static void checkNoWaitCycle(NodeDef n, Map<String, NodeDef> byName, List<String> path, Map<String, Node> at) {
+        if (path.contains(n.name())) {
+            List<String> cycle = new ArrayList<>(path.subList(path.indexOf(n.name()), path.size()));
+            cycle.add(n.name());
+            Node where = at.get(cycle.getFirst());
+            throw where.map("node").getOrDefault("wait-for", where).error("wait-for goes round in a circle: " + String.join(" -> ", cycle));
+        }
+        path.add(n.name());
+        for (String w : n.meta().waitFor()) checkNoWaitCycle(byName.get(w), byName, path, at);
+        path.removeLast();
+    }
+
+    /** Whether a link has a brief endpoint "host:IFACE" (the machine's own end). */
+    private static boolean mentionsHost(Node links) {
+        if (links == null || !links.isList()) return false;
+        for (Node l : links.list("links")) {
+            if (!l.isMap()) continue;
+            Node eps = l.map("a link").get("endpoints");
+            if (eps == null || !eps.isList()) continue;
+            for (Node e : eps.list("endpoints")) if (!e.isMap() && !e.isList() && e.value() != null && String.valueOf(e.value()).startsWith("host:")) return true;
+        }
+        for (Node l : links.list("links")) {
+            if (l.isMap() && "host".equals(textOf(l.map("a link").get("type")))) return true;
+        }
+        return false;
+    }
+
+    private NodeDef node(String name, Node n, String prefix) {
+        // the one name rule, whatever the node's kind and mode (containerlab's BRIDGE|NODE: each part)
+        for (String part : name.split("\\|", 2)) {
+            String bad = Names.whyNotNode(part);
+            if (bad != null) throw n.error(bad);
+        }
+        Map<String, Node> m = n.value() == null ? Map.of() : n.map("node \"" + name + "\"");
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" of node " + name + " means nothing without containers: ignored");
+            else if (!NODE_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), NODE_KEYS);
+        }
+        String kindText = m.containsKey("kind") ? m.get("kind").text("kind") : "linux";
+        Stages stages = stages(name, m.get("stages"));
+        Topology.Meta meta = meta(name, m, kindText.equals("host"), stages);
+        Kind kind = switch (kindText) {
+            case "linux", "host" -> Kind.LINUX;
+            case "bridge" -> Kind.BRIDGE;
+            case "ovs-bridge" -> Kind.OVS_BRIDGE;
+            default -> throw (m.containsKey("kind") ? m.get("kind") : n).error("kind \"" + kindText + "\" of node " + name
+                    + " needs a container image; nslab runs kind linux (a namespace), bridge (a Linux bridge) and ovs-bridge (Open vSwitch)");
+        };
+        if (meta.network() != null && kind != Kind.LINUX && !(kind == Kind.BRIDGE && meta.network() != Topology.Meta.HOST)) {
+            throw m.get("network-mode").error("network-mode belongs to linux nodes (and, as container:NODE, to a bridge inside NODE), "
+                    + "not to the switch " + name);
+        }
+        if (meta.network() != null) {
+            for (String k : List.of("interfaces", "routes", "forwarding", "services")) {
+                Node v = m.get(k);
+                if (v == null || v.value() == null || !meta.network().equals(Topology.Meta.HOST)) continue;
+                throw v.error(k + " of " + name + " would change the machine itself (it is " + (kindText.equals("host") ? "kind: host"
+                        : "network-mode: host") + "); nslab leaves the root namespace's addresses, routes and programs to you (exec lines run there)");
+            }
+        }
+        if (name.contains("|") && kind != Kind.BRIDGE) throw n.error("node name \"" + name + "\": \"|\" belongs to bridge nodes (containerlab's BRIDGE|NODE)");
+        if (kind == Kind.OVS_BRIDGE) checkIfName(n, name, "Open vSwitch bridge name");
+        if (kind == Kind.BRIDGE) {
+            if (name.contains("|") && meta.network() == null) {
+                throw n.error("bridge " + name + ": containerlab's BRIDGE|NODE names a bridge inside NODE, which needs network-mode: container:NODE");
+            }
+            checkIfName(n, name.contains("|") ? name.substring(0, name.indexOf('|')) : name, "bridge name");
+        }
+        Map<String, List<Cidr>> addresses = new LinkedHashMap<>();
+        Node ifs = m.get("interfaces");
+        if (ifs != null && ifs.value() != null) {
+            if (kind != Kind.LINUX) throw ifs.error("interfaces (addresses) belong on linux nodes, not on the switch " + name);
+            for (Map.Entry<String, Node> e : ifs.map("interfaces of " + name).entrySet()) {
+                checkIfName(e.getValue(), e.getKey(), "interface name");
+                addresses.put(e.getKey(), addresses(e.getKey(), e.getValue()));
+            }
+        }
+        List<RouteDef> routes = new ArrayList<>();
+        Node rs = m.get("routes");
+        if (rs != null && rs.value() != null) {
+            if (kind != Kind.LINUX) throw rs.error("routes belong on linux nodes, not on the switch " + name);
+            for (Node r : rs.list("routes of " + name)) routes.add(route(r, name));
+        }
+        boolean forwarding = m.containsKey("forwarding") && m.get("forwarding").value() != null && m.get("forwarding").bool("forwarding");
+        List<String> exec = new ArrayList<>();
+        Node ex = m.get("exec");
+        if (ex != null && ex.value() != null) {
+            if (kind != Kind.LINUX) throw ex.error("exec runs commands in linux nodes, not in the switch " + name);
+            if (ex.isList()) for (Node c : ex.list("exec")) exec.add(nodeName(c.text("a command"), name));
+            else exec.add(nodeName(ex.text("exec"), name));
+        }
+        if (!stages.before().isEmpty() || !stages.after().isEmpty()) {
+            if (kind != Kind.LINUX) throw m.get("stages").error("stage commands run in linux nodes, not in the switch " + name);
+            exec.addAll(0, stages.before());
+            exec.addAll(stages.after());
+        }
+        Topology.Programs programs = programs(name, kind, m);
+        return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), programs, meta, n.line());
+    }
+
+    /** group, labels, network-mode, startup-delay, wait-for (its own and its stages') and the management addresses of a node. */
+    private Topology.Meta meta(String name, Map<String, Node> m, boolean hostKind, Stages stages) {
+        String group = textOf(m.get("group"));
+        Map<String, String> labels = new LinkedHashMap<>();
+        Node ln = m.get("labels");
+        if (ln != null && ln.value() != null) {
+            for (Map.Entry<String, Node> e : ln.map("labels of " + name + " (e.g. {role: spine})").entrySet()) {
+                labels.put(e.getKey(), e.getValue().value() == null ? "" : e.getValue().text("the label " + e.getKey()));
+            }
+        }
+        String network = hostKind ? Topology.Meta.HOST : null;
+        Node nm = m.get("network-mode");
+        if (nm != null && nm.value() != null && !hostKind) {
+            String mode = nm.text("network-mode");
+            if (mode.equals("none")) noMgmt.add(name);
+            if (mode.equals("host")) network = Topology.Meta.HOST;
+            else if (mode.startsWith("container:")) network = mode.substring("container:".length());
+            else if (!mode.equals("none") && !mode.equals("bridge")) {
+                throw nm.error("network-mode \"" + mode + "\": use host (the machine's own network), container:NODE (another node's "
+                        + "namespace) or none");
+            }
+            if (network != null && network.isEmpty()) throw nm.error("network-mode container: needs the node whose namespace to share, e.g. container:r1");
+        }
+        long delay = 0;
+        Node dn = m.get("startup-delay");
+        if (dn != null && dn.value() != null) {
+            int sec = dn.integer("startup-delay (seconds)");
+            if (sec < 0) throw dn.error("startup-delay " + sec + " is negative: use seconds, 0 or more");
+            delay = sec * 1000L;
+        }
+        List<String> waitFor = new ArrayList<>();
+        Node wn = m.get("wait-for");
+        if (wn != null && wn.value() != null) {
+            for (Node w : wn.isList() ? wn.list("wait-for") : List.of(wn)) {
+                if (w.isMap()) {
+                    Node wnode = w.map("a wait-for entry").get("node");
+                    if (wnode == null) throw w.error("a wait-for entry names a node: {node: r1}");
+                    waitFor.add(wnode.text("node"));
+                } else {
+                    waitFor.add(w.text("a node to wait for"));
+                }
+            }
+        }
+        Cidr mgmt4 = mgmtAddress(m.get("mgmt-ipv4"), Family.INET), mgmt6 = mgmtAddress(m.get("mgmt-ipv6"), Family.INET6);
+        if ((mgmt4 != null || mgmt6 != null) && network != null) {
+            throw (mgmt4 != null ? m.get("mgmt-ipv4") : m.get("mgmt-ipv6")).error("node " + name + " has no management interface of its own "
+                    + "(network-mode " + (network.equals(Topology.Meta.HOST) ? "host" : "container:" + network) + ")");
+        }
+        for (String w : stages.waitFor()) if (!waitFor.contains(w)) waitFor.add(w);
+        return new Topology.Meta(group, Map.copyOf(labels), network, delay, List.copyOf(waitFor), mgmt4, mgmt6, false, stages.hostExec());
+    }
+
+    /** What nslab takes from containerlab's stages: the nodes waited for, and the commands run in the node and on the machine. */
+    private record Stages(List<String> waitFor, List<String> before, List<String> after, List<String> hostExec) {
+        static final Stages NONE = new Stages(List.of(), List.of(), List.of(), List.of());
+    }
+
+    private static final List<String> STAGE_ORDER = List.of("create", "create-links", "configure", "healthy", "exit");
+
+    /**
+     * containerlab's {@code stages}: every stage's {@code wait-for} orders this node's commands after the other
+     * node's (nslab has one stage: wired); exec commands of create, create-links and configure run before the node's
+     * exec lines, those of healthy after, {@code target: host} ones on the machine; exit (a container stopping) has no
+     * counterpart and is warned about.
+     */
+    private Stages stages(String node, Node sn) {
+        if (sn == null || sn.value() == null) return Stages.NONE;
+        Map<String, Node> m = sn.map("stages of " + node);
+        List<String> waitFor = new ArrayList<>(), before = new ArrayList<>(), after = new ArrayList<>(), host = new ArrayList<>();
+        for (String stage : STAGE_ORDER) {
+            Node st = m.get(stage);
+            if (st == null || st.value() == null) continue;
+            Map<String, Node> sm = st.map("stage " + stage);
+            for (Map.Entry<String, Node> e : sm.entrySet()) {
+                if (!e.getKey().equals("wait-for") && !e.getKey().equals("exec")) throw unknownKey(e.getValue(), e.getKey(), Set.of("wait-for", "exec"));
+            }
+            Node wn = sm.get("wait-for");
+            if (wn != null && wn.value() != null) {
+                for (Node w : wn.list("wait-for of stage " + stage)) {
+                    Node wnode = w.map("a wait-for entry").get("node");
+                    if (wnode == null) throw w.error("a wait-for entry names a node: {node: r1, stage: create}");
+                    waitFor.add(wnode.text("node"));
+                }
+            }
+            Node en = sm.get("exec");
+            if (en == null || en.value() == null) continue;
+            if (stage.equals("exit")) {
+                warn(en, "exec of stage exit (when a container stops) has no counterpart in nslab: ignored");
+                continue;
+            }
+            List<String> enter = new ArrayList<>(), exit = new ArrayList<>();
+            for (Node x : en.list("exec of stage " + stage)) {
+                Map<String, Node> xm = x.map("a stage command ({command: ..., target: container|host, phase: on-enter|on-exit})");
+                Node cmd = xm.get("command");
+                if (cmd == null || cmd.value() == null) throw x.error("a stage command needs \"command\"");
+                String target = textOf(xm.get("target")), phase = textOf(xm.get("phase"));
+                if (target != null && !target.equals("container") && !target.equals("host")) throw xm.get("target").error("target \"" + target + "\": use container or host");
+                if (phase != null && !phase.equals("on-enter") && !phase.equals("on-exit")) throw xm.get("phase").error("phase \"" + phase + "\": use on-enter or on-exit");
+                String c = nodeName(cmd.text("command"), node);
+                if ("host".equals(target)) host.add(c);
+                else ("on-exit".equals(phase) ? exit : enter).add(c);
+            }
+            (stage.equals("healthy") ? after : before).addAll(enter);
+            (stage.equals("healthy") ? after : before).addAll(exit);
+        }
+        return new Stages(waitFor, before, after, host);
+    }
+
+    private static Cidr mgmtAddress(Node a, Family family) {
+        if (a == null || a.value() == null) return null;
+        String text = a.text("a management address");
+        try {
+            InetAddress ip = Cidr.parseAddress(text);
+            if (Cidr.family(ip) != family) throw a.error("\"" + text + "\" is not an " + (family == Family.INET ? "IPv4" : "IPv6") + " address");
+            return new Cidr(ip, family == Family.INET ? 32 : 128);
+        } catch (LabException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw a.error("\"" + text + "\" is not a valid " + (family == Family.INET ? "IPv4" : "IPv6") + " address (without a prefix length)");
+        }
+    }
+
+    /** {@code env}, {@code binds} and {@code services} of a node (containerlab's keys, and nslab's services). */
+    private Topology.Programs programs(String node, Kind kind, Map<String, Node> m) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Node en = m.get("env");
+        if (en != null && en.value() != null) {
+            for (Map.Entry<String, Node> e : en.map("env of " + node + " (e.g. {GREETING: hello})").entrySet()) {
+                if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) throw e.getValue().error("\"" + e.getKey() + "\" is not an environment variable name");
+                env.put(e.getKey(), e.getValue().value() == null ? "" : nodeName(e.getValue().text("the value of " + e.getKey()), node));
+            }
+        }
+        List<Topology.BindDef> binds = new ArrayList<>();
+        Node bn = m.get("binds");
+        if (bn != null && bn.value() != null) {
+            Path base = Path.of(file).toAbsolutePath().getParent();
+            for (Node b : bn.list("binds of " + node)) {
+                String text = nodeName(b.text("a bind (HOST:NODE or HOST:NODE:ro)"), node);
+                String[] parts = text.split(":");
+                boolean ro = parts.length == 3 && parts[2].equals("ro");
+                if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !ro && !parts[2].equals("rw")) || parts[0].isEmpty()
+                        || !parts[1].startsWith("/")) {
+                    throw b.error("bind \"" + text + "\" is not HOST:NODE[:ro] (the node path absolute, e.g. ./site:/srv/site:ro)");
+                }
+                String host = base.resolve(parts[0]).normalize().toString();
+                binds.add(new Topology.BindDef(host, Path.of(parts[1]).normalize().toString(), ro, b.line(), b.column()));
+            }
+        }
+        List<Topology.ServiceDef> services = new ArrayList<>();
+        Node sn = m.get("services");
+        if (sn != null && sn.value() != null) {
+            Set<String> names = new java.util.HashSet<>();
+            for (Node x : sn.list("services of " + node)) {
+                Topology.ServiceDef svc = service(node, x);
+                svc = new Topology.ServiceDef(svc.name(), nodeName(svc.cmd(), node), svc.ready() instanceof Topology.Ready.Cmd c
+                        ? new Topology.Ready.Cmd(nodeName(c.cmd(), node)) : svc.ready(), svc.restart(), svc.timeoutMillis(), svc.line());
+                if (!names.add(svc.name())) throw (x.map("a service").getOrDefault("name", x)).error("node " + node + " has two services named " + svc.name());
+                services.add(svc);
+            }
+        }
+        boolean any = !env.isEmpty() || !binds.isEmpty() || !services.isEmpty();
+        if (any && kind != Kind.LINUX) {
+            Node at = en != null ? en : bn != null ? bn : sn;
+            throw at.error("env, binds and services belong to linux nodes, not to the switch " + node);
+        }
+        return any ? new Topology.Programs(Map.copyOf(env), List.copyOf(binds), List.copyOf(services)) : Topology.Programs.NONE;
+    }
+
+    private Topology.ServiceDef service(String node, Node x) {
+        Map<String, Node> m = x.map("a service (e.g. {name: web, cmd: \"python3 -m http.server 8000\", ready: {tcp: 8000}})");
+        for (Map.Entry<String, Node> e : m.entrySet()) if (!SERVICE_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), SERVICE_KEYS);
+        Node nameN = m.get("name");
+        if (nameN == null || nameN.value() == null) throw x.error("a service of node " + node + " needs a name (name: web)");
+        String name = nameN.text("the service's name");
+        String badName = Names.whyNotService(name);
+        if (badName != null) throw nameN.error(badName);
+        Node cmdN = m.get("cmd");
+        if (cmdN == null || cmdN.value() == null) throw x.error("service " + name + " of node " + node + " needs a cmd (the program and its arguments, run with sh -c)");
+        String cmd = cmdN.text("cmd");
+        Topology.Ready ready = null;
+        Node rn = m.get("ready");
+        if (rn != null && rn.value() != null) {
+            Map<String, Node> r = rn.map("ready ({tcp: PORT}, {cmd: \"...\"} or {after: 2s})");
+            if (r.size() != 1) throw rn.error("ready takes one form: {tcp: PORT}, {cmd: \"...\"} or {after: 2s}");
+            Map.Entry<String, Node> e = r.entrySet().iterator().next();
+            ready = switch (e.getKey()) {
+                case "tcp" -> {
+                    int port = e.getValue().integer("a TCP port");
+                    if (port < 1 || port > 65535) throw e.getValue().error("TCP port " + port + " is out of range: use 1 to 65535");
+                    yield new Topology.Ready.Tcp(port);
+                }
+                case "cmd" -> new Topology.Ready.Cmd(e.getValue().text("a command"));
+                case "after" -> new Topology.Ready.After(millis(e.getValue(), "after"));
+                default -> throw e.getValue().error("unknown ready form \"" + e.getKey() + "\": use {tcp: PORT}, {cmd: \"...\"} or {after: 2s}");
+            };
+        }
+        Topology.Restart restart = Topology.Restart.NO;
+        Node rs = m.get("restart");
+        if (rs != null && rs.value() != null) {
+            String w = rs.value() instanceof Boolean bo ? (bo ? "always" : "no") : rs.text("restart");
+            restart = switch (w) {
+                case "no" -> Topology.Restart.NO;
+                case "on-failure" -> Topology.Restart.ON_FAILURE;
+                case "always" -> Topology.Restart.ALWAYS;
+                default -> throw rs.error("restart \"" + w + "\": use no, on-failure or always");
+            };
+        }
+        long timeout = m.containsKey("timeout") && m.get("timeout").value() != null ? millis(m.get("timeout"), "timeout") : 30_000;
+        return new Topology.ServiceDef(name, cmd, ready, restart, timeout, x.line());
+    }
+
+    /**
+     * containerlab's {@code __clabNodeName__} (the node's name) and {@code __clabNodeDir__} (where containerlab keeps
+     * a node's files: {@code DIR_OF_THE_FILE/clab-LAB/NODE}), in commands, environment values and binds.
+     */
+    private String nodeName(String text, String node) {
+        String dir = Path.of(file).toAbsolutePath().getParent().resolve("clab-" + labName).resolve(node).toString();
+        return text.replace("__clabNodeName__", node).replace("__clabNodeDir__", dir);
+    }
+
+    private static long millis(Node n, String what) {
+        String v = n.text(what).strip();
+        java.util.regex.Matcher mt = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m)?").matcher(v);
+        if (!mt.matches()) throw n.error(what + " \"" + v + "\" is not a duration: use 500ms, 2s or 1m");
+        double x = Double.parseDouble(mt.group(1));
+        String unit = mt.group(2) == null ? "s" : mt.group(2);
+        return Math.round(x * switch (unit) { case "ms" -> 1; case "m" -> 60_000; default -> 1_000; });
+    }
+
+    private List<Cidr> addresses(String iface, Node v) {
+        List<Cidr> out = new ArrayList<>();
+        List<Node> items = new ArrayList<>();
+        if (v.value() == null) return out;
+        if (v.isMap()) {
+            Map<String, Node> m = v.map("interface " + iface);
+            for (Map.Entry<String, Node> e : m.entrySet()) {
+                if (!e.getKey().equals("address") && !e.getKey().equals("addresses")) {
+                    throw unknownKey(e.getValue(), e.getKey(), Set.of("address", "addresses"));
+                }
+                Node a = e.getValue();
+                if (a.value() == null) continue;
+                if (a.isList()) items.addAll(a.list("addresses"));
+                else items.add(a);
+            }
+        } else if (v.isList()) {
+            items.addAll(v.list("addresses"));
+        } else {
+            items.add(v);
+        }
+        for (Node a : items) out.add(cidr(a, true));
+        return out;
+    }
+
+    static Cidr cidr(Node a, boolean needPrefix) {
+        String text = a.text("an address");
+        if (needPrefix && !text.contains("/")) {
+            throw a.error("address \"" + text + "\" needs a prefix length, e.g. " + text + "/24");
+        }
+        try {
+            return Cidr.parse(text);
+        } catch (RuntimeException e) {
+            throw a.error("\"" + text + "\" is not a valid IPv4 or IPv6 address with prefix (e.g. 192.168.0.1/24 or fd00::1/64)");
+        }
+    }
+
+    private RouteDef route(Node r, String node) {
+        Map<String, Node> m = r.map("a route (e.g. {dst: 10.1.20.0/24, via: 10.1.10.1})");
+        for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (!Set.of("dst", "via", "dev").contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), Set.of("dst", "via", "dev"));
+        }
+        Node dstN = m.get("dst");
+        if (dstN == null || dstN.value() == null) throw r.error("a route of " + node + " needs \"dst\" (a prefix or \"default\")");
+        InetAddress via = null;
+        if (m.containsKey("via") && m.get("via").value() != null) {
+            Node v = m.get("via");
+            try {
+                via = Cidr.parseAddress(v.text("via"));
+            } catch (RuntimeException e) {
+                throw v.error("via \"" + v.text("via") + "\" is not a valid IPv4 or IPv6 address");
+            }
+        }
+        String dev = m.containsKey("dev") && m.get("dev").value() != null ? m.get("dev").text("dev") : null;
+        if (via == null && dev == null) throw r.error("a route of " + node + " needs \"via\" (a gateway) or \"dev\" (an interface)");
+        Cidr dst = null;
+        String dstText = dstN.text("dst");
+        if (!dstText.equals("default")) dst = cidr(dstN, false).network();
+        Family family = dst != null ? dst.family() : via != null ? Cidr.family(via) : Family.INET;
+        if (dst != null && via != null && dst.family() != Cidr.family(via)) {
+            throw m.get("via").error("gateway " + Cidr.format(via) + " and destination " + dst + " are of different IP families");
+        }
+        return new RouteDef(family, dst, via, dev);
+    }
+
+    /** Nodes of network-mode none: a namespace without a management interface. */
+    private final Set<String> noMgmt = new java.util.HashSet<>();
+
+    private void checkInterfaces(List<NodeDef> nodes, List<LinkDef> links, List<Topology.DeviceDef> devices,
+                                 List<Topology.MgmtLink> mgmtLinks, Map<String, Node> nodeNodes) {
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Integer> rootNames = new HashMap<>();
+        Map<String, NodeDef> byName = new HashMap<>();
+        nodes.forEach(n -> byName.put(n.name(), n));
+        for (Topology.MgmtLink ml : mgmtLinks) {
+            Integer first = seen.putIfAbsent(ml.end().toString(), ml.line());
+            if (first != null) throw new LabException(file, ml.line(), 1, "interface " + ml.end() + " is used by two links (the first at line " + first + ")");
+            rootNames.put(ml.hostInterface(), ml.line());
+        }
+        for (Topology.DeviceDef d : devices) {
+            Integer first = seen.putIfAbsent(d.end().toString(), d.line());
+            if (first != null) {
+                throw new LabException(file, d.line(), 1, "interface " + d.end() + " is used by two links (the first at line " + first + ")");
+            }
+        }
+        for (LinkDef l : links) {
+            for (Endpoint e : List.of(l.a(), l.b())) {
+                Integer first = seen.putIfAbsent(e.toString(), l.line());
+                if (first != null) {
+                    throw new LabException(file, l.line(), 1, "interface " + e + " is used by two links (the first at line "
+                            + first + "): give each link its own interface");
+                }
+                NodeDef n = byName.get(e.node());
+                if (n.kind() == Kind.OVS_BRIDGE || n.isHost()) {
+                    // OVS ports live in the root namespace: their names must differ across switches too
+                    Integer other = rootNames.putIfAbsent(e.iface(), l.line());
+                    if (other != null) {
+                        throw new LabException(file, l.line(), 1, "switch interface " + e.iface() + " is used twice (also at line "
+                                + other + "): Open vSwitch ports share the root namespace, so their names must be unique");
+                    }
+                    if (byName.containsKey(e.iface()) && byName.get(e.iface()).kind() == Kind.OVS_BRIDGE) {
+                        throw new LabException(file, l.line(), 1, "switch interface " + e.iface() + " has the name of an Open vSwitch bridge");
+                    }
+                }
+                if (n.kind() == Kind.BRIDGE && e.iface().equals(n.name())) {
+                    throw new LabException(file, l.line(), 1, "interface " + e + " has the name of its bridge: choose another");
+                }
+            }
+        }
+        for (NodeDef n : nodes) {
+            for (String iface : n.addresses().keySet()) {
+                if (!iface.equals("lo") && !seen.containsKey(n.name() + ":" + iface)) {
+                    Node at = nodeNodes.get(n.name()).map("node").get("interfaces").map("interfaces").get(iface);
+                    throw at.error("interface " + iface + " of " + n.name() + " is on no link: add a link with endpoint \""
+                            + n.name() + ":" + iface + "\" or remove it");
+                }
+            }
+            for (RouteDef r : n.routes()) {
+                if (r.dev() != null && !r.dev().equals("lo") && !seen.containsKey(n.name() + ":" + r.dev())) {
+                    Node at = nodeNodes.get(n.name()).map("node").get("routes");
+                    throw at.error("route to " + r.dstText() + " of " + n.name() + " uses dev " + r.dev() + ", which is not an interface of " + n.name());
+                }
+            }
+        }
+    }
+
+    private ExpectDef expect(Node e, Map<String, NodeDef> nodes) {
+        Map<String, Node> m = e.map("an expectation (e.g. {from: ns1, to: ns2, reach: false})");
+        for (Map.Entry<String, Node> x : m.entrySet()) {
+            if (!Set.of("from", "to", "reach").contains(x.getKey())) throw unknownKey(x.getValue(), x.getKey(), Set.of("from", "to", "reach"));
+        }
+        for (String k : List.of("from", "to", "reach")) if (!m.containsKey(k) || m.get(k).value() == null) throw e.error("an expectation needs \"" + k + "\"");
+        String from = m.get("from").text("from");
+        if (!nodes.containsKey(from) || nodes.get(from).isSwitch()) throw m.get("from").error("\"from: " + from + "\" must name a linux node");
+        String to = m.get("to").text("to");
+        if (!nodes.containsKey(to)) {
+            try {
+                Cidr.parseAddress(to);
+            } catch (RuntimeException ex) {
+                throw m.get("to").error("\"to: " + to + "\" is neither a node nor an IP address");
+            }
+        }
+        return new ExpectDef(from, to, m.get("reach").bool("reach"), e.line());
+    }
+
+    static void checkIfName(Node at, String name, String what) {
+        String why = Link.whyInvalid(name);
+        if (why != null) throw at.error(what + " \"" + name + "\" " + why + "; choose another");
+    }
+
+    private static Node required(Node parent, Map<String, Node> m, String key, String what) {
+        Node n = m.get(key);
+        if (n == null) throw parent.error("missing \"" + key + "\": " + what);
+        return n;
+    }
+
+    static LabException unknownKey(Node at, String key, Set<String> known) {
+        return at.error("unknown key \"" + key + "\" here (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+    }
+}

@@ -1,0 +1,264 @@
+package dev.nslab.lab.verify;
+
+import dev.nslab.error.LabException;
+import dev.nslab.lab.model.FaultView;
+import dev.nslab.lab.model.Progress;
+import dev.nslab.lab.model.Reachability;
+import dev.nslab.lab.model.Topology;
+import dev.nslab.lab.model.Topology.ExpectDef;
+import dev.nslab.lab.model.Topology.Kind;
+import dev.nslab.lab.model.Topology.NodeDef;
+import dev.nslab.lab.verify.Prober.Outcome;
+import dev.nslab.net.Cidr;
+import dev.nslab.net.IfAddress;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NsRef;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A lab checked three ways: measured (real pings), predicted (from the file), expected (the file's "expect:"
+ * list). What is measured is what the kernel has: every address on every node's interfaces (also those that
+ * {@code exec:} lines set), plus the file's addresses (one the kernel lost is then measured as missing). One
+ * {@link Pair} per ordered (source node, destination address). A pair is judged only when it was measured and the
+ * file predicts it; an address the file does not know is measured and marked "not in the file"; a pair that could
+ * not be measured (the kernel refused to send) fails the verification, and so does a lab with nothing to measure.
+ */
+public final class Verifier {
+    /**
+     * @param predicted null when the file does not know the address (set by an exec line, or by hand)
+     */
+    public record Pair(String from, String to, InetAddress address, Outcome outcome, String detail,
+                       Boolean predicted, String reason) {
+        /** An echo reply came back. */
+        public boolean measured() { return outcome == Outcome.REPLY; }
+
+        public boolean inFile() { return predicted != null; }
+
+        public boolean judged() { return outcome != Outcome.UNMEASURED && predicted != null; }
+
+        public boolean agrees() { return judged() && measured() == predicted; }
+
+        public boolean disagrees() { return judged() && measured() != predicted; }
+    }
+
+    public record Expectation(ExpectDef expect, boolean holds, String why) { }
+
+    /** @param population how many pairs there were to measure ({@code pairs} is a sample when it is smaller) */
+    public record Report(String lab, List<String> nodes, List<Pair> pairs, List<Expectation> expectations, double seconds,
+                         long population) {
+        public List<Pair> mismatches() { return pairs.stream().filter(Pair::disagrees).toList(); }
+
+        public List<Pair> unmeasured() { return pairs.stream().filter(p -> p.outcome() == Outcome.UNMEASURED).toList(); }
+
+        public List<Pair> notInFile() { return pairs.stream().filter(p -> p.outcome() != Outcome.UNMEASURED && !p.inFile()).toList(); }
+
+        public boolean sampled() { return pairs.size() < population; }
+
+        /** Something was judged, nothing disagrees, everything was measured, every expectation holds. */
+        public boolean ok() {
+            return (pairs.stream().anyMatch(Pair::judged) || !expectations.isEmpty()) && mismatches().isEmpty()
+                    && unmeasured().isEmpty() && expectations.stream().allMatch(Expectation::holds);
+        }
+
+        /** The verdict in words, never better than what was measured. */
+        public String verdict() {
+            long judged = pairs.stream().filter(Pair::judged).count();
+            if (ok()) {
+                return "the lab agrees with its file (" + judged + " pairs judged"
+                        + (expectations.isEmpty() ? "" : ", " + expectations.size() + " expectations hold") + ")";
+            }
+            if (!unmeasured().isEmpty()) return "INCOMPLETE: " + unmeasured().size() + " pairs could not be measured";
+            if (judged == 0 && expectations.isEmpty()) {
+                return "NOTHING JUDGED: the file predicts none of the measured addresses and expects nothing; add \"expect:\" entries";
+            }
+            return "DISAGREEMENT";
+        }
+
+        /** The measured cell for (from, to): "all", "none" or "some" of to's addresses answered. */
+        public String cell(String from, String to) {
+            int yes = 0, n = 0;
+            for (Pair p : pairs) {
+                if (!p.from().equals(from) || !p.to().equals(to)) continue;
+                n++;
+                if (p.measured()) yes++;
+            }
+            return n == 0 ? "" : yes == n ? "all" : yes == 0 ? "none" : "some";
+        }
+
+        /** No pair of the cell disagrees or went unmeasured. */
+        public boolean cellAgrees(String from, String to) {
+            return pairs.stream().filter(p -> p.from().equals(from) && p.to().equals(to))
+                    .noneMatch(p -> p.disagrees() || p.outcome() == Outcome.UNMEASURED);
+        }
+    }
+
+    private Verifier() {}
+
+    /** Every pair; see {@link #run(Topology, Namespaces, Progress, int)}. */
+    public static Report run(Topology t, Namespaces registry, Progress progress) { return run(t, registry, progress, 0); }
+
+    /**
+     * {@code sample} > 0: measure that many pairs, chosen at random (the same ones for the same lab) among all, plus
+     * those that the file's expectations are about.
+     */
+    public static Report run(Topology t, Namespaces registry, Progress progress, int sample) {
+        return run(t, FaultView.NONE, registry, progress, sample);
+    }
+
+    /** The same, for a lab with faults in effect: predicted with them, and loss reported rather than judged. */
+    public static Report run(Topology t, FaultView faults, Namespaces registry, Progress progress, int sample) {
+        long t0 = System.nanoTime();
+        Reachability model = new Reachability(t, faults);
+        Map<String, List<InetAddress>> fromFile = Reachability.targets(t);
+        Map<InetAddress, String> kernelOwner = new HashMap<>();
+        Map<String, Set<InetAddress>> byNode = new LinkedHashMap<>();
+        Map<String, String> namespaceOf = new HashMap<>(); // each measured node's namespace, looked up once
+        progress.phase("reading addresses", fromFile.size());
+        for (NodeDef n : t.nodes()) {
+            // the machine itself is not measured, and a node in another's namespace is measured as that node
+            if (n.kind() != Kind.LINUX || n.isHost() || n.sharesWith() != null) continue;
+            namespaceOf.put(n.name(), t.namespace(n));
+            Set<InetAddress> addrs = new LinkedHashSet<>(fromFile.get(n.name()));
+            for (InetAddress a : kernelAddresses(registry, t, n.name(), namespaceOf.get(n.name()))) {
+                addrs.add(a);
+                kernelOwner.putIfAbsent(a, n.name());
+            }
+            byNode.put(n.name(), addrs);
+            progress.advance();
+        }
+        Set<InetAddress> inFile = new java.util.HashSet<>();
+        fromFile.values().forEach(inFile::addAll);
+        List<String> nodes = new ArrayList<>(byNode.keySet());
+        // what each source pings: every address of every other node, and the addresses named by "expect"
+        Map<String, List<InetAddress>> extra = new LinkedHashMap<>();
+        for (ExpectDef e : t.expects()) {
+            if (byNode.containsKey(e.to())) continue;
+            InetAddress a = Cidr.parseAddress(e.to());
+            List<InetAddress> list = extra.computeIfAbsent(e.from(), k -> new ArrayList<>());
+            if (!list.contains(a)) list.add(a);
+        }
+        long addresses = byNode.values().stream().mapToLong(Set::size).sum();
+        long population = 0;
+        for (String from : nodes) population += addresses - byNode.get(from).size() + extra.getOrDefault(from, List.of()).size();
+        if (population == 0) {
+            throw new LabException("nothing to measure in lab " + t.name() + ": no node has an address, neither in the file nor in the "
+                    + "kernel; give interfaces addresses in the file (or with exec lines), then verify again");
+        }
+        Map<String, List<InetAddress>> probes = sample > 0 && sample < population ? sample(t, nodes, byNode, extra, sample) : every(nodes, byNode, extra);
+        int total = probes.values().stream().mapToInt(List::size).sum();
+        progress.phase("pinging " + total + " pairs", 1);
+        Map<String, List<InetAddress>> byNamespace = new LinkedHashMap<>();
+        probes.forEach((from, list) -> byNamespace.put(namespaceOf.get(from), list));
+        Map<String, Map<InetAddress, Prober.Result>> measured = new Prober(registry, 1000, 1500).measure(byNamespace);
+        progress.advance();
+        List<Pair> pairs = new ArrayList<>();
+        for (String from : nodes) {
+            for (Map.Entry<InetAddress, Prober.Result> e : measured.getOrDefault(namespaceOf.get(from), Map.of()).entrySet()) {
+                InetAddress a = e.getKey();
+                String to = Optional.ofNullable(kernelOwner.get(a)).or(() -> model.owner(a)).orElse(Cidr.format(a));
+                Prober.Result m = e.getValue();
+                if (inFile.contains(a) || !kernelOwner.containsKey(a)) {
+                    Reachability.Verdict v = model.predict(from, a);
+                    if (!v.lossy().isEmpty()) {
+                        String lossy = "the path loses packets on purpose (" + String.join(", ", v.lossy()) + ")";
+                        if (m.outcome() == Outcome.REPLY) {
+                            pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), true, v.reason() + "; " + lossy));
+                        } else {
+                            // a lost probe on a lossy path says nothing about the network: reported, not judged
+                            pairs.add(new Pair(from, to, a, Outcome.UNMEASURED, "no reply, and " + lossy + ": loss is reported, not judged",
+                                    true, v.reason() + "; " + lossy));
+                        }
+                        continue;
+                    }
+                    pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), v.reach(), v.reason()));
+                } else {
+                    pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), null, "not in the file: set in the kernel by an exec line or by hand"));
+                }
+            }
+        }
+        List<Expectation> exps = new ArrayList<>();
+        for (ExpectDef e : t.expects()) exps.add(judge(e, pairs));
+        return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9, population);
+    }
+
+    private static Map<String, List<InetAddress>> every(List<String> nodes, Map<String, Set<InetAddress>> byNode,
+                                                       Map<String, List<InetAddress>> extra) {
+        Map<String, List<InetAddress>> out = new LinkedHashMap<>();
+        for (String from : nodes) {
+            List<InetAddress> list = new ArrayList<>();
+            byNode.forEach((to, addrs) -> { if (!to.equals(from)) list.addAll(addrs); });
+            for (InetAddress a : extra.getOrDefault(from, List.of())) if (!list.contains(a)) list.add(a);
+            out.put(from, list);
+        }
+        return out;
+    }
+
+    /** An expectation against the measurement; {@code to: NODE} means every address the node really has. */
+    private static Expectation judge(ExpectDef e, List<Pair> pairs) {
+        List<Pair> about = pairs.stream().filter(p -> p.from().equals(e.from())
+                && (p.to().equals(e.to()) || Cidr.format(p.address()).equals(e.to()))).toList();
+        if (about.isEmpty()) return new Expectation(e, !e.reach(), e.to() + " has no address to ping");
+        Optional<Pair> unmeasured = about.stream().filter(p -> p.outcome() == Outcome.UNMEASURED).findFirst();
+        if (unmeasured.isPresent()) {
+            return new Expectation(e, false, Cidr.format(unmeasured.get().address()) + " could not be measured (" + unmeasured.get().detail() + ")");
+        }
+        Optional<Pair> against = about.stream().filter(p -> p.measured() != e.reach()).findFirst();
+        if (against.isEmpty()) return new Expectation(e, true, e.reach() ? "every address answered" : "no address answered");
+        Pair p = against.get();
+        String why = e.reach()
+                ? Cidr.format(p.address()) + " did not answer (" + p.detail() + ")" + (p.inFile() ? "; predicted: " + p.reason() : "")
+                : Cidr.format(p.address()) + " answered (" + p.detail() + ")";
+        return new Expectation(e, false, why);
+    }
+
+    /** The addresses a node's interfaces really have, that a ping from elsewhere can aim at. */
+    private static List<InetAddress> kernelAddresses(Namespaces registry, Topology t, String node, String ns) {
+        if (!registry.exists(ns)) {
+            throw new LabException("namespace " + ns + " of node " + node + " is missing: bringing the lab up again from " + t.file() + " makes it again");
+        }
+        List<InetAddress> out = new ArrayList<>();
+        try (NetHandle h = NetHandle.open(registry, NsRef.named(ns))) {
+            for (IfAddress a : h.addresses(null)) if (a.isReachableFromElsewhere()) out.add(a.local());
+        }
+        return out;
+    }
+
+    /**
+     * {@code n} pairs at random, the same for the same lab, plus every pair an expectation is about; drawn one by one,
+     * so that a lab of thousands of nodes never lists its millions of pairs.
+     */
+    private static Map<String, List<InetAddress>> sample(Topology t, List<String> nodes, Map<String, Set<InetAddress>> byNode,
+                                                        Map<String, List<InetAddress>> extra, int n) {
+        record P(String from, InetAddress to) { }
+        Random random = new Random(t.name().hashCode());
+        List<String> holders = nodes.stream().filter(x -> !byNode.get(x).isEmpty()).toList();
+        Map<String, List<InetAddress>> addrs = new HashMap<>();
+        byNode.forEach((k, v) -> addrs.put(k, new ArrayList<>(v)));
+        Set<P> chosen = new LinkedHashSet<>();
+        for (int tries = 0; chosen.size() < n && tries < 20L * n; tries++) {
+            String from = nodes.get(random.nextInt(nodes.size()));
+            String to = holders.get(random.nextInt(holders.size()));
+            if (to.equals(from)) continue;
+            List<InetAddress> as = addrs.get(to);
+            chosen.add(new P(from, as.get(random.nextInt(as.size()))));
+        }
+        for (ExpectDef e : t.expects()) {
+            Set<InetAddress> targets = byNode.containsKey(e.to()) ? byNode.get(e.to()) : Set.of(Cidr.parseAddress(e.to()));
+            for (InetAddress a : targets) chosen.add(new P(e.from(), a));
+        }
+        Map<String, List<InetAddress>> out = new LinkedHashMap<>();
+        for (P p : chosen) out.computeIfAbsent(p.from(), k -> new ArrayList<>()).add(p.to());
+        return out;
+    }
+}

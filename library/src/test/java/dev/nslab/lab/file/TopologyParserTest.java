@@ -1,0 +1,125 @@
+package dev.nslab.lab.file;
+
+import dev.nslab.error.LabException;
+import dev.nslab.lab.model.Topology;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The parser is pure: what it says depends on the file alone, never on the machine. */
+@Tag("unit")
+class TopologyParserTest {
+    private static final String OVS_LAB = """
+            name: t
+            topology:
+              nodes:
+                a: {interfaces: {eth0: {address: 10.0.0.1/24}}}
+                sw: {kind: ovs-bridge}
+              links:
+                - endpoints: ["a:eth0", "sw:p1"]
+            """;
+
+    @Test
+    void aVlanOnALinuxBridgeIsRefusedWithTheWayOut() {
+        String text = OVS_LAB.replace("kind: ovs-bridge", "kind: bridge") + "      vlan: 10\n";
+        LabException e = assertThrows(LabException.class, () -> TopologyParser.parse("t.yml", text));
+        assertTrue(e.getMessage().startsWith("t.yml:8:13: VLANs on a Linux bridge are not configured by nslab"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("use kind: ovs-bridge for the switch"), e.getMessage());
+    }
+
+    @Test
+    void generatedSwitchPortNamesAreShortStableAndDistinct() {
+        String text = OVS_LAB.replace("\"sw:p1\"", "\"sw\"") + "    - endpoints: [\"b:eth0\", \"sw\"]\n";
+        text = text.replace("    sw: {kind: ovs-bridge}", "    sw: {kind: ovs-bridge}\n    b: {}");
+        Topology t1 = TopologyParser.parse("t.yml", text);
+        Topology t2 = TopologyParser.parse("t.yml", text);
+        String p1 = t1.links().get(0).b().iface(), p2 = t1.links().get(1).b().iface();
+        assertTrue(p1.matches("nl[0-9a-f]{8}") && p2.matches("nl[0-9a-f]{8}") && !p1.equals(p2), p1 + " " + p2);
+        assertEquals(p1, t2.links().get(0).b().iface());
+    }
+
+    @Test
+    void everyNodeKeyOfContainerlabsSchemaIsAcceptedWithAWarning() {
+        // the node properties of containerlab's schemas/clab.schema.json; kind, exec, env and binds are honoured
+        List<String> keys = List.of("aliases", "auto-remove", "binds", "cap-add", "certificate", "cgroup-parent", "cgroupns-mode",
+                "cmd", "components", "config", "cpu", "cpu-set", "credentials", "devices", "dns", "enforce-startup-config",
+                "entrypoint", "env", "env-files", "exec", "extras", "group", "healthcheck", "hostname", "image",
+                "image-pull-policy", "kind", "labels", "license", "link-apply-mode", "memory", "mgmt-ipv4", "mgmt-ipv6",
+                "network-mode", "pid-mode", "ports", "privileged", "restart-policy", "runtime", "security-opts", "shm-size",
+                "stages", "startup-config", "startup-delay", "suppress-startup-config", "sysctls", "tmpfs", "type", "user",
+                "volumes");
+        Set<String> honoured = Set.of("kind", "exec", "env", "binds", "group", "labels", "network-mode", "startup-delay", "wait-for",
+                "mgmt-ipv4", "mgmt-ipv6", "stages");
+        for (String k : keys) {
+            String value = switch (k) {
+                case "kind" -> "linux";
+                case "exec", "binds", "wait-for" -> "[]";
+                case "env", "labels", "stages" -> "{}";
+                case "network-mode" -> "none";
+                case "startup-delay" -> "0";
+                case "mgmt-ipv4" -> "172.20.20.2";
+                case "mgmt-ipv6" -> "\"3fff:172:20:20::2\"";
+                default -> "x";
+            };
+            Topology t = TopologyParser.parse("k.yml", "name: k\ndebug: true\ntopology:\n  nodes:\n    a: {" + k + ": " + value + "}\n  links: []\n");
+            boolean warned = t.warnings().stream().anyMatch(w -> w.contains("\"" + k + "\" of node a"));
+            assertEquals(!honoured.contains(k), warned, k + ": " + t.warnings());
+        }
+    }
+
+    @Test
+    void prefixNamesNamespacesAsContainerlabNamesContainers() {
+        String body = "topology:\n  nodes:\n    a: {}\n  links: []\n";
+        assertEquals("lab1-a", TopologyParser.parse("p.yml", "name: lab1\n" + body).namespace("a"), "no prefix: LAB-NODE");
+        assertEquals("a", TopologyParser.parse("p.yml", "name: lab1\nprefix: \"\"\n" + body).namespace("a"));
+        assertEquals("lab1-a", TopologyParser.parse("p.yml", "name: lab1\nprefix: __lab-name\n" + body).namespace("a"));
+        assertEquals("pp-lab1-a", TopologyParser.parse("p.yml", "name: lab1\nprefix: pp\n" + body).namespace("a"));
+    }
+
+    @Test
+    void containerlabsExtendedVethLinksReadAndOtherFormsRefusedByName() {
+        String nodes = "name: x\ntopology:\n  nodes:\n    a: {}\n    b: {}\n  links:\n";
+        Topology t = TopologyParser.parse("x.yml", nodes + "    - type: veth\n      endpoints:\n        - {node: a, interface: eth1, mac: 02:00:00:00:00:01}\n"
+                + "        - node: b\n          interface: eth2\n");
+        assertEquals("a:eth1", t.links().getFirst().a().toString());
+        assertEquals("b:eth2", t.links().getFirst().b().toString());
+        assertTrue(t.warnings().stream().anyMatch(w -> w.contains("\"mac\" of an endpoint")), t.warnings().toString());
+        String[][] refused = {
+                {"    - {type: vxlan, endpoints: [\"a:eth1\"]}\n", "a vxlan link has one end, given as \"endpoint: {node: NODE, interface: IFACE}\""},
+                {"    - {type: vxlan-stitch, endpoint: {node: a, interface: e1}}\n", "vxlan-stitch (a vxlan joined to a veth by tc redirects) is not supported"},
+                {"    - {type: mgmt-net, endpoint: {node: a, interface: e1}}\n", "needs \"host-interface\""},
+                {"    - {type: tunnel, endpoint: {node: a, interface: e1}}\n", "link type \"tunnel\" is not one of containerlab's"},
+                {"    - endpoints: [\"mgmt-net:x\", \"a:eth0\"]\n", "is the node's management interface"},
+                {"    - {type: macvlan, endpoint: {node: a, interface: e1}}\n", "needs \"host-interface\""},
+                {"    - {type: vxlan, endpoint: {node: a, interface: e1}, vni: 5}\n", "needs \"remote\""},
+        };
+        for (String[] r : refused) {
+            LabException e = assertThrows(LabException.class, () -> TopologyParser.parse("x.yml", nodes + r[0]));
+            assertTrue(e.getMessage().contains(r[1]), e.getMessage());
+        }
+        LabException tpl = assertThrows(LabException.class, () -> TopologyParser.parse("x.yml", "name: x\n{{ if .a }}\n"));
+        assertTrue(tpl.getMessage().startsWith("x.yml:2:1: Go template syntax"), tpl.getMessage());
+    }
+
+    @Test
+    void variablesExpandAsContainerlabsDo() {
+        String text = "name: ${LAB_NAME:=v1}\ntopology:\n  nodes:\n    a: {interfaces: {eth0: ${ADDR}}}\n    b: {}\n"
+                + "  links:\n    - endpoints: [\"a:eth0\", \"b:eth0\"]\n";
+        Topology t = TopologyParser.parse("v.yml", text, java.util.Map.of("ADDR", "10.4.0.1/24"));
+        assertEquals("v1", t.name(), "the default of an unset variable");
+        assertEquals("10.4.0.1/24", t.nodes().getFirst().addresses().get("eth0").getFirst().toString());
+        assertEquals("v2", TopologyParser.parse("v.yml", text, java.util.Map.of("ADDR", "10.4.0.1/24", "LAB_NAME", "v2")).name());
+        // unset without a default: left as written, as containerlab leaves it (here it is then a bad address, located)
+        LabException e = assertThrows(LabException.class, () -> TopologyParser.parse("v.yml", text, java.util.Map.of()));
+        assertTrue(e.getMessage().startsWith("v.yml:4:"), e.getMessage());
+        Topology kept = TopologyParser.parse("v.yml", text.replace("    b: {}", "    b: {exec: [\"echo ${HOME_OF_NOBODY}\"]}"),
+                java.util.Map.of("ADDR", "10.4.0.1/24"));
+        assertEquals("echo ${HOME_OF_NOBODY}", kept.node("b").orElseThrow().exec().getFirst());
+    }
+}
