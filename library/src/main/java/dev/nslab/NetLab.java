@@ -4,6 +4,8 @@ import dev.nslab.error.LabException;
 import dev.nslab.error.NslabException;
 import dev.nslab.lab.Labs;
 import dev.nslab.lab.Owners;
+import dev.nslab.lab.apply.NamespaceApplier;
+import dev.nslab.lab.apply.VethApplier;
 import dev.nslab.lab.file.TopologyParser;
 import dev.nslab.lab.model.FaultView;
 import dev.nslab.lab.model.Faults;
@@ -15,14 +17,10 @@ import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.plan.FaultPlanner;
 import dev.nslab.lab.plan.Planner;
 import dev.nslab.lab.plan.Resource;
-import dev.nslab.lab.state.LabState;
 import dev.nslab.lab.state.Marks;
-import dev.nslab.net.Cidr;
-import dev.nslab.net.LinkChange;
-import dev.nslab.net.LinkSpec;
+import dev.nslab.lab.verify.VerifyText;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
-import dev.nslab.net.NsRef;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,8 +109,7 @@ public final class NetLab implements AutoCloseable {
 
     /** What programs that are gone left behind: their created labs, and the lab files they brought up. */
     private static void reap(Namespaces registry) {
-        Owners.reap(registry);
-        Owners.reapFileLabs(new Labs(registry, Labs.DEFAULT_STATE_DIR, Progress.SILENT));
+        Owners.reapAll(registry, new Labs(registry, Labs.DEFAULT_STATE_DIR, Progress.SILENT));
     }
 
     private static void requirePrivileges() {
@@ -150,19 +147,8 @@ public final class NetLab implements AutoCloseable {
         String bad = Names.whyNotNode(nodeName);
         if (bad != null) throw new LabException(bad);
         String ns = name + "-" + nodeName;
-        NetHandle[] handle = new NetHandle[1];
-        registry.add(ns, () -> {
-            // marked from inside before it has a name, as a lab file's namespaces are
-            NetHandle h = NetHandle.open(registry, NsRef.current());
-            try {
-                h.setLink(LinkChange.of("lo").up(true).alias(mark()));
-            } catch (RuntimeException e) {
-                h.close();
-                throw e;
-            }
-            handle[0] = h;
-        });
-        n = new LabNode(this, nodeName, ns, handle[0]);
+        NetHandle handle = NamespaceApplier.makeOne(registry, ns, mark());
+        n = new LabNode(this, nodeName, ns, handle);
         nodes.put(nodeName, n);
         return n;
     }
@@ -181,9 +167,7 @@ public final class NetLab implements AutoCloseable {
         if (file != null) throw new LabException("lab " + name + " comes from a file: change the file and bring it up again");
         LabNode x = own(a), y = own(b);
         if (x == y) throw new LabException("a link joins two different nodes, not " + x.name() + " with itself");
-        x.handle().addLink(LinkSpec.veth(ifA, ifB).peerIn(NsRef.named(y.namespace())));
-        x.handle().setLink(LinkChange.of(ifA).up(true).alias(mark()));
-        y.handle().setLink(LinkChange.of(ifB).up(true).alias(mark()));
+        VethApplier.cableOne(x.handle(), ifA, y.handle(), ifB, mark());
         links.add(new Topology.LinkDef(new Topology.Endpoint(x.name(), ifA), new Topology.Endpoint(y.name(), ifB), null, null, null, 0));
         return new Cable(this, x, ifA, y, ifB);
     }
@@ -340,11 +324,9 @@ public final class NetLab implements AutoCloseable {
         FaultView view = engine != null ? engine.faultView(engine.state(name)) : createdFaultView();
         dev.nslab.lab.verify.Verifier.Report r = dev.nslab.lab.verify.Verifier.run(t, view, registry, Progress.SILENT, 0);
         List<String> lines = new ArrayList<>();
-        for (dev.nslab.lab.verify.Verifier.Pair p : r.mismatches()) {
-            lines.add(p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): measured " + (p.measured() ? "reach" : "no reach ("
-                    + p.detail() + ")") + ", predicted " + (p.predicted() ? "reach" : "no reach") + ": " + p.reason());
-        }
-        for (dev.nslab.lab.verify.Verifier.Pair p : r.unmeasured()) lines.add(p.from() + " -> " + Cidr.format(p.address()) + ": " + p.detail());
+        r.mismatches().forEach(p -> lines.add(VerifyText.mismatch(p)));
+        r.unmeasured().forEach(p -> lines.add(VerifyText.unmeasured(p)));
+        r.expectations().stream().filter(e -> !e.holds()).forEach(e -> lines.add(VerifyText.expectation(e)));
         return new Verification(r.ok(), r.pairs().size(), List.copyOf(lines), r.verdict());
     }
 

@@ -55,13 +55,20 @@ public final class Cli {
     boolean resolve;
     HostNames hosts = new HostNames(false);
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
+    private final java.util.function.Function<NsRef, NetHandle> opener;
 
     public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
 
     public Cli(PrintStream out, PrintStream err, Namespaces registry) {
+        this(out, err, registry, ns -> NetHandle.open(registry, ns));
+    }
+
+    /** With {@code opener} making the rtnetlink handles (the kernel's, or a scripted kernel's in the grammar tests). */
+    Cli(PrintStream out, PrintStream err, Namespaces registry, java.util.function.Function<NsRef, NetHandle> opener) {
         this.out = out;
         this.err = err;
         this.registry = registry;
+        this.opener = opener;
     }
 
     /** Runs one invocation; returns the exit status. */
@@ -272,7 +279,7 @@ public final class Cli {
     NetHandle handle(NsRef ns) {
         NetHandle h = handles.get(ns);
         if (h == null) {
-            h = NetHandle.open(registry, ns);
+            h = opener.apply(ns);
             handles.put(ns, h);
         }
         return h;

@@ -2,7 +2,6 @@ package dev.nslab.cli;
 
 import dev.nslab.error.LabException;
 import dev.nslab.lab.Labs;
-import dev.nslab.lab.model.Faults;
 import dev.nslab.lab.model.Impairment;
 import dev.nslab.lab.plan.FaultPlanner;
 import dev.nslab.lab.plan.Resource;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * {@code nslab impair | cut | mend | partition | heal}: faults done to a running lab, kept in its state

@@ -280,8 +280,7 @@ final class LabCmd {
     /** Labs of Java programs (the library's NetLab) whose program is gone: their namespaces, after a mark check. */
     private int downStale(List<String> words) {
         if (!words.isEmpty()) throw new UsageException("Usage: nslab down --stale (no lab name with --stale)");
-        List<String> removed = new ArrayList<>(Owners.reap(cli.registry));
-        removed.addAll(Owners.reapFileLabs(new Labs(cli.registry, stateDir, progress())));
+        List<String> removed = Owners.reapAll(cli.registry, new Labs(cli.registry, stateDir, progress()));
         if (cli.json) {
             cli.printJson(Map.of("removed", removed));
         } else {

@@ -1,6 +1,7 @@
 package dev.nslab.cli;
 
 import dev.nslab.lab.verify.Verifier;
+import dev.nslab.lab.verify.VerifyText;
 import dev.nslab.net.Cidr;
 
 import java.io.PrintStream;
@@ -20,7 +21,8 @@ final class VerifyFormat {
         int w = Math.max(4, nodes.stream().mapToInt(String::length).max().orElse(4));
         boolean matrix = nodes.size() <= 40;
         if (matrix) {
-            out.println("reachability of lab " + r.lab() + " (row pings column: + all addresses answer, . none, ~ some; ! differs from the prediction)");
+            out.println("reachability of lab " + r.lab() + " (row pings column: + all addresses answer, . none, ~ some, ? not measured; "
+                    + "! differs from the prediction)");
             StringBuilder head = new StringBuilder(" ".repeat(w + 1));
             for (int i = 0; i < nodes.size(); i++) head.append(String.format("%3d", i + 1));
             out.println(head);
@@ -28,41 +30,36 @@ final class VerifyFormat {
                 StringBuilder row = new StringBuilder(String.format("%-" + w + "s ", nodes.get(i)));
                 for (String to : nodes) {
                     String c = r.cell(nodes.get(i), to);
-                    String sym = c.isEmpty() ? "-" : c.equals("all") ? "+" : c.equals("none") ? "." : "~";
+                    String sym = c.isEmpty() ? "-" : r.cellUnmeasured(nodes.get(i), to) ? "?" : c.equals("all") ? "+" : c.equals("none") ? "." : "~";
                     boolean agrees = r.cellAgrees(nodes.get(i), to);
                     String cell = (agrees ? " " : "!") + sym;
-                    if (colour && !c.isEmpty()) cell = (agrees ? (sym.equals("+") ? GREEN : sym.equals(".") ? "" : YELLOW) : RED + BOLD) + cell + OFF;
+                    if (colour && !c.isEmpty()) {
+                        cell = (!agrees || sym.equals("?") ? RED + BOLD : sym.equals("+") ? GREEN : sym.equals(".") ? "" : YELLOW) + cell + OFF;
+                    }
                     row.append(" ").append(cell);
                 }
                 row.append("   ").append(i + 1);
                 out.println(row);
             }
         }
-        long yes = r.pairs().stream().filter(Verifier.Pair::measured).count();
         List<Verifier.Pair> unmeasured = r.unmeasured();
-        out.printf("%d pairs%s in %.2f s: %d answered, %d did not%s; %d differ from the prediction%n", r.pairs().size(),
-                r.sampled() ? String.format(" (a sample of %d)", r.population()) : "", r.seconds(), yes,
-                r.pairs().size() - yes - unmeasured.size(), unmeasured.isEmpty() ? "" : ", " + unmeasured.size() + " could not be measured",
-                r.mismatches().size());
+        out.println(VerifyText.summary(r));
         int outside = r.notInFile().size();
         if (outside > 0) {
             out.println("  " + outside + " pairs aim at addresses that are not in the file (set by exec lines or by hand): measured, not predicted");
         }
         for (Verifier.Pair p : r.mismatches()) {
-            String line = "  " + p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): measured "
-                    + (p.measured() ? "reach" : "no reach (" + p.detail() + ")") + ", predicted " + (p.predicted() ? "reach" : "no reach")
-                    + ": " + p.reason();
+            String line = "  " + VerifyText.mismatch(p);
             out.println(colour ? RED + line + OFF : line);
         }
         for (int i = 0; i < unmeasured.size() && i < 10; i++) {
             Verifier.Pair p = unmeasured.get(i);
-            String line = "  " + p.from() + " -> " + p.to() + " (" + Cidr.format(p.address()) + "): NOT MEASURED: " + p.detail();
+            String line = "  " + VerifyText.unmeasured(p);
             out.println(colour ? RED + line + OFF : line);
         }
         if (unmeasured.size() > 10) out.println("  ... and " + (unmeasured.size() - 10) + " more not measured");
         for (Verifier.Expectation e : r.expectations()) {
-            String line = "  expect " + e.expect().from() + " -> " + e.expect().to() + " reach " + e.expect().reach() + ": "
-                    + (e.holds() ? "holds" : "FAILS") + " (" + e.why() + ")";
+            String line = "  " + VerifyText.expectation(e);
             out.println(colour ? (e.holds() ? GREEN : RED) + line + OFF : line);
         }
         out.println(verdict(r));

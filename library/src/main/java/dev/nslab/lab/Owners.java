@@ -86,6 +86,16 @@ public final class Owners {
         return removed;
     }
 
+    /**
+     * Everything programs that are gone left behind: the namespaces of their created labs, and the lab files they
+     * brought up (in {@code labs}' state directory). Returns what was removed.
+     */
+    public static List<String> reapAll(Namespaces registry, Labs labs) {
+        List<String> removed = new ArrayList<>(reap(registry));
+        removed.addAll(reapFileLabs(labs));
+        return removed;
+    }
+
     /** Removes the namespaces of labs whose owner is gone and that carry their lab's mark; returns their names. */
     public static List<String> reap(Namespaces registry) {
         List<String> removed = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.nslab.net;
 import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.IfInfoMsg;
+import dev.nslab.netlink.Netlink;
 import dev.nslab.netlink.NetlinkSocket;
 import dev.nslab.netlink.NlAttrs;
 import dev.nslab.netlink.NlMessage;
@@ -37,11 +38,11 @@ import static dev.nslab.netlink.Rtnl.*;
  * operations.
  */
 public final class NetHandle implements AutoCloseable {
-    private final NetlinkSocket nl;
+    private final Netlink nl;
     private final Namespaces registry;
     private final NsRef ns;
 
-    private NetHandle(NetlinkSocket nl, Namespaces registry, NsRef ns) {
+    private NetHandle(Netlink nl, Namespaces registry, NsRef ns) {
         this.nl = nl;
         this.registry = registry;
         this.ns = ns;
@@ -52,6 +53,9 @@ public final class NetHandle implements AutoCloseable {
         NetlinkSocket s = registry.call(ns, () -> NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE));
         return new NetHandle(s, registry, ns);
     }
+
+    /** A handle over another netlink transport than the kernel's socket (a scripted kernel, in tests). */
+    public static NetHandle over(Netlink nl, Namespaces registry, NsRef ns) { return new NetHandle(nl, registry, ns); }
 
     public NsRef namespace() { return ns; }
 
@@ -65,7 +69,7 @@ public final class NetHandle implements AutoCloseable {
         nsFd = -1;
     }
 
-    NetlinkSocket socket() { return nl; }
+    Netlink socket() { return nl; }
 
     /** Changes to this namespace sent together ({@link NetBatch}). */
     public NetBatch batch() { return new NetBatch(this); }

@@ -1,7 +1,6 @@
 package dev.nslab.net;
 
 import dev.nslab.error.Errno;
-import dev.nslab.error.KernelException;
 import dev.nslab.sys.Libc;
 
 import java.lang.foreign.Arena;

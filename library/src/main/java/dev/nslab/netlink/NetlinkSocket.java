@@ -23,7 +23,7 @@ import java.util.List;
  * <p>A netlink socket belongs to the network namespace of the thread that created it, for its whole life, so a
  * socket opened inside a namespace can then be used from any thread. Not thread-safe: one user at a time.
  */
-public final class NetlinkSocket implements AutoCloseable {
+public final class NetlinkSocket implements Netlink {
     public static final int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12, NETLINK_GENERIC = 16;
     public static final int NLM_F_REQUEST = 1, NLM_F_MULTI = 2, NLM_F_ACK = 4, NLM_F_ECHO = 8, NLM_F_DUMP_INTR = 0x10;
     public static final int NLM_F_ROOT = 0x100, NLM_F_MATCH = 0x200, NLM_F_DUMP = 0x300;
@@ -85,12 +85,15 @@ public final class NetlinkSocket implements AutoCloseable {
      * An ioctl on this socket: device ioctls (SIOCETHTOOL...) act on the namespace the socket lives in, so no
      * thread has to enter it.
      */
+    @Override
     public void ioctl(long request, MemorySegment arg, String object) { Libc.ioctl(fd, request, arg, object); }
 
     /** The socket's descriptor, for ioctls that ask about the socket itself (SIOCGSKNS). */
+    @Override
     public int fd() { return fd; }
 
     /** Sends one request and waits for its ACK; throws the kernel's error. */
+    @Override
     public void execute(NlRequest request) {
         KernelException e = executeAll(List.of(request)).getFirst();
         if (e != null) throw e;
@@ -101,6 +104,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * succeeded, the kernel's error where it failed. All requests are sent even if an early one fails, exactly as
      * when they arrive one by one; callers that need all-or-nothing must order and undo themselves.
      */
+    @Override
     public List<KernelException> executeAll(List<NlRequest> requests) {
         roomForAcks(requests.size());
         KernelException[] results = new KernelException[requests.size()];
@@ -169,6 +173,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /** Sends a request that the kernel answers with exactly one message (or an error). */
+    @Override
     public NlMessage request(NlRequest request) {
         while (true) {
             try {
@@ -199,6 +204,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * A dump whose attributes filter it (the kernel reads them only with strict checking, which is turned on for
      * this request alone: other requests of this socket keep the kernel's lenient reading).
      */
+    @Override
     public List<NlMessage> dumpFiltered(NlRequest request) {
         Libc.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
         try {
@@ -208,6 +214,7 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    @Override
     public List<NlMessage> dump(NlRequest request) {
         while (true) {
             try {

@@ -11,10 +11,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 
 /** Namespaces of a lab: each made marked from inside before it has a name, removed only when it carries the mark. */
-final class NamespaceApplier {
+public final class NamespaceApplier {
     private final Applier run;
 
     NamespaceApplier(Applier run) { this.run = run; }
+
+    /**
+     * One namespace made on its own (a node of a lab built from Java), the engine's way: marked with {@code mark} from
+     * inside, its loopback up, before it has its name. Returns the rtnetlink handle opened inside it.
+     */
+    public static NetHandle makeOne(Namespaces registry, String name, String mark) {
+        NetHandle[] made = new NetHandle[1];
+        try {
+            registry.add(name, () -> {
+                made[0] = NetHandle.open(registry, NsRef.current());
+                made[0].setLink(LinkChange.of("lo").up(true).alias(mark));
+            });
+            return made[0];
+        } catch (RuntimeException e) {
+            if (made[0] != null) made[0].close(); // an open socket would keep the namespace alive
+            throw e;
+        }
+    }
 
     void checkOwned(Resource.Namespace n) {
         if (run.registry().exists(n.name()) && !run.nsMarked(n.name())) {

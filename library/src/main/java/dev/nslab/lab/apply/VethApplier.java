@@ -18,12 +18,22 @@ import java.util.Optional;
  * in its namespace, with indexes chosen by nslab) and brought up in the configuration round; an end in the root
  * namespace (an Open vSwitch port) is made one by one, before the rounds.
  */
-final class VethApplier {
+public final class VethApplier {
     private final Applier run;
 
     VethApplier(Applier run) { this.run = run; }
 
     static boolean hasRootEnd(Resource.Veth v) { return v.a().ns() == null || v.b().ns() == null; }
+
+    /**
+     * One cable made on its own (between two nodes of a lab built from Java): a veth pair from {@code a} to
+     * {@code b}'s namespace, both ends marked and up.
+     */
+    public static void cableOne(NetHandle a, String ifA, NetHandle b, String ifB, String mark) {
+        a.addLink(LinkSpec.veth(ifA, ifB).peerIn(b.namespace()));
+        a.setLink(LinkChange.of(ifA).up(true).alias(mark));
+        b.setLink(LinkChange.of(ifB).up(true).alias(mark));
+    }
 
     void checkOwned(Resource.Veth v) {
         for (End e : List.of(v.a(), v.b())) {

@@ -96,10 +96,14 @@ public final class Verifier {
             return n == 0 ? "" : yes == n ? "all" : yes == 0 ? "none" : "some";
         }
 
-        /** No pair of the cell disagrees or went unmeasured. */
+        /** No pair of the cell disagrees with the prediction. */
         public boolean cellAgrees(String from, String to) {
-            return pairs.stream().filter(p -> p.from().equals(from) && p.to().equals(to))
-                    .noneMatch(p -> p.disagrees() || p.outcome() == Outcome.UNMEASURED);
+            return pairs.stream().filter(p -> p.from().equals(from) && p.to().equals(to)).noneMatch(Pair::disagrees);
+        }
+
+        /** Some pair of the cell could not be measured. */
+        public boolean cellUnmeasured(String from, String to) {
+            return pairs.stream().anyMatch(p -> p.from().equals(from) && p.to().equals(to) && p.outcome() == Outcome.UNMEASURED);
         }
     }
 
