@@ -167,7 +167,7 @@ public final class NetLab implements AutoCloseable {
         if (file != null) throw new LabException("lab " + name + " comes from a file: change the file and bring it up again");
         LabNode x = own(a), y = own(b);
         if (x == y) throw new LabException("a link joins two different nodes, not " + x.name() + " with itself");
-        VethApplier.cableOne(x.handle(), ifA, y.handle(), ifB, mark());
+        VethApplier.cableOne(x.handle(), ifA, y.namespace(), y.handle(), ifB, mark());
         links.add(new Topology.LinkDef(new Topology.Endpoint(x.name(), ifA), new Topology.Endpoint(y.name(), ifB), null, null, null, 0));
         return new Cable(this, x, ifA, y, ifB);
     }

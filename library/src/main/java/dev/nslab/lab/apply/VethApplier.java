@@ -27,10 +27,10 @@ public final class VethApplier {
 
     /**
      * One cable made on its own (between two nodes of a lab built from Java): a veth pair from {@code a} to
-     * {@code b}'s namespace, both ends marked and up.
+     * namespace {@code bNs} (whose handle is {@code b}), both ends marked and up.
      */
-    public static void cableOne(NetHandle a, String ifA, NetHandle b, String ifB, String mark) {
-        a.addLink(LinkSpec.veth(ifA, ifB).peerIn(b.namespace()));
+    public static void cableOne(NetHandle a, String ifA, String bNs, NetHandle b, String ifB, String mark) {
+        a.addLink(LinkSpec.veth(ifA, ifB).peerIn(NsRef.named(bNs)));
         a.setLink(LinkChange.of(ifA).up(true).alias(mark));
         b.setLink(LinkChange.of(ifB).up(true).alias(mark));
     }
