@@ -148,18 +148,22 @@ final class Help {
                 Usage: nslab up FILE [--dry-run] [--verify] [--node-filter N1,N2] [-j]
                                                            build the lab FILE describes, or bring it to what FILE now says;
                                                            --node-filter: only those nodes and the links between them
-                       nslab down FILE|LAB | --all [-j]    end the processes living in the lab's namespaces, then remove
-                                                           everything the lab created (and nothing else)
+                       nslab down FILE|LAB | --all [--strict] [-j]
+                                                           end the processes living in the lab's namespaces, then remove
+                                                           everything the lab created (and nothing else); a lab that is
+                                                           not there is no mistake (--strict: exit 1)
                        nslab down FILE|LAB --node-filter N1,N2
                                                            remove only those nodes (and their links)
                        nslab down --stale                  remove labs of Java programs (NetLab) that are gone
-                       nslab status [LAB] [-j]  |  nslab ls   labs, their nodes, addresses and health (exit 1 if unhealthy)
+                       nslab status [LAB] [-j]  |  nslab ls   labs, their nodes, addresses and health: whether the kernel
+                                                           holds what the lab made (exit 1 if not, naming each difference)
                        nslab exec LAB NODE [-d] -- CMD [ARG...]
                                                            run a command inside a node; -d: in the background, owned by
                                                            the lab (its output in the state directory, ended by down)
                        nslab exec LAB --all | --label KEY=VALUE [-j] -- CMD [ARG...]
                                                            in every linux node (with that label), one after the other
-                       nslab logs LAB NODE [SERVICE] [-f]  the output of a node's services (-f: follow it)
+                       nslab logs LAB NODE [SERVICE] [-f]  the output of a node's services and of what exec -d started
+                                                           there (-f: follow it)
                        nslab verify FILE|LAB [--sample N] [-j]
                                                             ping every address each node really has from every other
                                                             node; compare with the prediction and "expect" (exit 0 only

@@ -24,6 +24,8 @@ import java.util.Map;
 final class LabCmd {
     private final Cli cli;
     private Path stateDir;
+    /** down --strict: a lab that is not there is an error (exit 1), as it was before down became idempotent. */
+    private boolean strict;
 
     LabCmd(Cli cli) {
         this.cli = cli;
@@ -46,6 +48,7 @@ final class LabCmd {
         verb = CLAB_VERBS.getOrDefault(verb, verb);
         List<String> words = new ArrayList<>();
         boolean dryRun = false, all = false, verify = false, stale = false, detach = false, follow = false;
+        strict = false;
         int sample = 0;
         List<String> command = null;
         java.util.Set<String> filter = null;
@@ -56,6 +59,7 @@ final class LabCmd {
                 case "--dry-run", "-n" -> dryRun = true;
                 case "--all", "-a" -> all = true;
                 case "--stale" -> stale = true;
+                case "--strict" -> strict = true;
                 case "--node-filter" -> filter = nodeFilter(a.value(w));
                 case "--label" -> label = a.value(w);
                 case "-d", "--detach" -> detach = true;
@@ -242,16 +246,21 @@ final class LabCmd {
     private int down(Labs labs, String fileOrLab) {
         String lab = labName(fileOrLab);
         long t0 = System.nanoTime();
-        List<Resource> removed = labs.down(lab);
+        Labs.Down d = labs.down(lab);
         double secs = (System.nanoTime() - t0) / 1e9;
+        if (!d.found() && strict) throw new LabException("no lab named " + lab + " (nslab ls lists the labs in " + labs.stateDir() + ")");
         if (cli.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("lab", lab);
-            m.put("removed", removed.stream().map(Resource::key).toList());
+            m.put("found", d.found());
+            m.put("removed", d.removed().stream().map(Resource::key).toList());
+            if (d.note() != null) m.put("note", d.note());
             m.put("seconds", Math.round(secs * 1000) / 1000.0);
             cli.printJson(m);
+        } else if (!d.found()) {
+            cli.out.println("no lab named " + lab + ": nothing to take down");
         } else {
-            cli.out.printf("lab %s is down: %d objects removed in %.2f s%n", lab, removed.size(), secs);
+            cli.out.printf("lab %s is down: %d objects removed in %.2f s%n", lab, d.removed().size(), secs);
         }
         return 0;
     }
@@ -320,6 +329,7 @@ final class LabCmd {
                 m.put("healthy", s.healthy());
                 m.put("missing", s.missing());
                 m.put("interrupted", !st.pending().isEmpty());
+                if (s.note() != null) m.put("note", s.note());
                 List<Object> nodes = new ArrayList<>();
                 for (NodeInfo n : st.nodes()) {
                     Map<String, Object> nm = new LinkedHashMap<>();
@@ -356,8 +366,9 @@ final class LabCmd {
                 json.add(m);
                 continue;
             }
-            cli.out.println("lab " + lab + "  (" + st.file() + ")  " + (s.healthy() ? "healthy"
-                    : !st.pending().isEmpty() ? "INTERRUPTED: run nslab up or nslab down again" : "MISSING: " + String.join(", ", s.missing())));
+            cli.out.println("lab " + lab + "  (" + (st.file().isEmpty() ? "file unknown" : st.file()) + ")  " + (s.healthy() ? "healthy"
+                    : !st.pending().isEmpty() ? "INTERRUPTED: run nslab up or nslab down again" : "UNHEALTHY: " + String.join("; ", s.missing())));
+            if (s.note() != null) cli.out.println("  " + s.note());
             if (!words.isEmpty() || names.size() == 1) {
                 for (NodeInfo n : st.nodes()) {
                     String where = n.ns() != null ? "netns " + n.ns() : n.kind().equals("ovs-bridge") ? "Open vSwitch bridge"

@@ -4,6 +4,7 @@ import dev.nslab.error.LabException;
 import dev.nslab.lab.apply.Applier;
 import dev.nslab.lab.apply.HostsFile;
 import dev.nslab.lab.apply.NeighbourLimits;
+import dev.nslab.lab.apply.Observer;
 import dev.nslab.lab.apply.ServiceApplier;
 import dev.nslab.lab.file.TopologyParser;
 import dev.nslab.lab.model.FaultView;
@@ -39,6 +40,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -62,7 +64,7 @@ public final class Labs {
      * living in each node's namespace (by node).
      */
     public record Status(LabState state, Map<String, Boolean> nodesPresent, int objects, List<String> missing,
-                         Map<String, List<Processes.Info>> processes, List<ServiceState> services) {
+                         Map<String, List<Processes.Info>> processes, List<ServiceState> services, String note) {
         public boolean healthy() { return missing.isEmpty() && state.pending().isEmpty(); }
     }
 
@@ -70,20 +72,44 @@ public final class Labs {
     public record ServiceState(String node, String service, String state, long pid, int restarts, Path log) { }
 
     /** The log files of a node's services (all of them, or {@code service}'s), that exist. */
+    /**
+     * The logs of a node: its services' (all of them, or {@code service}'s) and, without a service named, the output
+     * of the programs started in it in the background ({@code exec -d}), oldest first.
+     */
     public List<Path> serviceLogs(String lab, String node, String service) {
         LabState st = state(lab);
+        if (st.nodes().stream().noneMatch(n -> n.name().equals(node))) {
+            throw new LabException("lab " + lab + " has no node " + node + " (nodes: " + String.join(", ", st.nodes().stream().map(NodeInfo::name).toList()) + ")");
+        }
         List<Path> out = new ArrayList<>();
         for (Resource r : st.done()) {
             if (r instanceof Resource.Service sv && sv.node().equals(node) && (service == null || sv.def().name().equals(service))) {
                 out.add(ServiceApplier.log(stateDir, lab, node, sv.def().name()));
             }
         }
+        if (service == null) out.addAll(detachedLogs(lab, node));
         if (out.isEmpty()) {
             List<String> names = st.done().stream().filter(r -> r instanceof Resource.Service sv && sv.node().equals(node))
                     .map(r -> ((Resource.Service) r).def().name()).toList();
-            throw new LabException("node " + node + " of lab " + lab + " has " + (service == null || names.isEmpty() ? "no services"
+            throw new LabException("node " + node + " of lab " + lab + " has " + (service == null || names.isEmpty()
+                    ? "no services and ran nothing in the background"
                     : "no service " + service + " (services: " + String.join(", ", names) + ")"));
         }
+        return out;
+    }
+
+    /** The output files of what was started in {@code node} in the background ({@link #logFile}), oldest first. */
+    private List<Path> detachedLogs(String lab, String node) {
+        Path dir = LabState.logDir(stateDir, lab);
+        if (!Files.isDirectory(dir)) return List.of();
+        java.util.regex.Pattern mine = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(node) + "-([0-9]+)\\.log");
+        List<Path> out = new ArrayList<>();
+        try (var ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) if (mine.matcher(p.getFileName().toString()).matches()) out.add(p);
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+        out.sort(java.util.Comparator.comparing(p -> Long.parseLong(mine.matcher(p.getFileName().toString()).replaceAll("$1"))));
         return out;
     }
 
@@ -119,7 +145,15 @@ public final class Labs {
         t = withExisting(t);
         LabNeeds needs = Preflight.check(t, machine);
         try (LabState.Lock ignored = lock(t.name())) {
-            LabState old = LabState.load(stateDir, t.name());
+            LabState old;
+            String lost = null; // why the state is not there to trust, when it is not
+            try {
+                old = LabState.load(stateDir, t.name());
+                if (old == null) lost = "lab " + t.name() + " has no state file";
+            } catch (LabException e) {
+                old = null;
+                lost = e.getMessage();
+            }
             if (old != null && !old.pending().isEmpty() && !dryRun) {
                 progress.say("lab " + t.name() + " was interrupted while being changed: removing what that run had begun");
                 try (Applier s = new Applier(registry, progress, t.name(), stateDir)) {
@@ -128,19 +162,38 @@ public final class Labs {
                 old = old.withPending(List.of());
                 old.save(stateDir);
             }
-            List<Resource> recorded = old == null ? List.of() : old.done();
             Desired want = desired(t, old);
-            Reconciler.Plan plan = Reconciler.plan(t.name(), want.resources(), recorded, observe(recorded));
-            Reconciler.Observation seen = plan.observation();
+            List<Resource> recorded = old == null ? List.of() : old.done();
+            boolean adopted = false;
+            if (old == null) {
+                // the marks are the last word: what carries the lab's mark is the lab's, whatever happened to its state
+                recorded = adopt(t, want.resources());
+                adopted = !recorded.isEmpty();
+                if (adopted) {
+                    progress.say(lost + ": its state is rebuilt from what carries its mark (" + recorded.size() + " objects adopted)");
+                }
+            }
+            Reconciler.Observation seen = observe(t.name(), old == null ? nodeInfos(t) : old.nodes(), recorded);
+            Reconciler.Plan plan = Reconciler.plan(t.name(), want.resources(), recorded, seen);
             if (!seen.goneNamespaces().isEmpty()) progress.say("namespaces gone since the last up, to be made again: " + String.join(", ", seen.goneNamespaces()));
             if (!seen.goneOvsBridges().isEmpty()) progress.say("Open vSwitch bridges gone since the last up, to be made again: " + String.join(", ", seen.goneOvsBridges()));
+            if (!seen.drifted().isEmpty()) {
+                progress.say("the kernel does not hold what lab " + t.name() + " made, to be made again: " + String.join("; ", seen.drifted().values()));
+            }
             if (plan.isEmpty()) {
-                if (!dryRun) neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
+                if (!dryRun) {
+                    if (adopted) {
+                        new LabState(t.name(), t.file(), t.prefix(), nodeInfos(t), recorded, List.of(), Map.of(), owner, Faults.NONE).save(stateDir);
+                        if (owner != null) noteOwner(t.name(), owner);
+                    }
+                    neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
+                }
                 return new Result(plan, List.of());
             }
             try (Applier s = new Applier(registry, progress, t.name(), stateDir)) {
                 s.checkOwnership(plan.add(), dryRun);
                 if (dryRun) return new Result(plan, List.of());
+                if (adopted && old == null) old = new LabState(t.name(), t.file(), t.prefix(), nodeInfos(t), recorded, List.of(), Map.of(), null, Faults.NONE);
                 return apply(t, plan, old, want.faults(), needs, s, owner);
             }
         }
@@ -217,6 +270,7 @@ public final class Labs {
         if (owner != null) noteOwner(t.name(), owner);
         List<String> namespaces = nodes.stream().map(NodeInfo::ns).filter(java.util.Objects::nonNull).distinct().toList();
         s.removeStaleEnds(plan.staleEnds());
+        s.bringUp(plan.upAgain());
         List<Resource> kept = minus(plan.kept(), Reconciler.keys(plan.remove()));
         s.labObjects = concat(kept, plan.add());
         s.remove(plan.remove(), false);
@@ -251,13 +305,13 @@ public final class Labs {
             if (!ran.isEmpty()) HostsFile.write(stateDir, t, observed);
             s.startServices(); // once the lab is wired and its exec lines have run; each waits until it is ready
         } catch (RuntimeException e) {
-            progress.say("up failed: " + e.getMessage() + "; removing what this run created");
+            progress.say("up failed; removing what this run created"); // the failure itself is the caller's to report, once
             endProcesses(t.name(), s.created); // a process left in a namespace of this run would keep it alive
             s.remove(reverse(s.created), true);
             awaitQuietly(chores); // its own failure, if any, is not the one to report
             if (kept.isEmpty()) {
                 HostsFile.remove(stateDir, t.name(), namespaces);
-                LabState.remove(stateDir, t.name());
+                LabState.remove(stateDir, t.name(), true);
                 neighbours.release(holder(t.name())).forEach(progress::say);
             } else {
                 state.withDone(kept).withPending(List.of()).save(stateDir);
@@ -268,19 +322,45 @@ public final class Labs {
         return new Result(plan, output);
     }
 
-    /** Which of the recorded namespaces and Open vSwitch bridges are gone (deleted behind nslab's back). */
-    private Reconciler.Observation observe(List<Resource> done) {
-        Set<String> goneNs = new java.util.TreeSet<>();
-        Set<String> goneOvs = new java.util.TreeSet<>();
-        Set<String> ovsNames = null;
-        for (Resource r : done) {
-            if (r instanceof Resource.Namespace n && !registry.exists(n.name())) goneNs.add(n.name());
-            if (r instanceof Resource.OvsBridge b) {
-                if (ovsNames == null) ovsNames = new OvsDaemons().status().running() ? ovsBridgeNames() : null;
-                if (ovsNames != null && !ovsNames.contains(b.name())) goneOvs.add(b.name());
-            }
+    /** What the kernel holds of {@code recorded}: what is gone, what does not hold as it was made, what was set down. */
+    private Reconciler.Observation observe(String lab, List<NodeInfo> nodes, List<Resource> recorded) {
+        if (recorded.isEmpty()) return Reconciler.Observation.NOTHING_GONE;
+        try (Observer o = new Observer(registry, lab, stateDir, nodes, recorded)) {
+            Map<String, String> drifted = new LinkedHashMap<>();
+            Set<String> down = new HashSet<>();
+            o.drifts(recorded).forEach((r, d) -> {
+                drifted.put(r.key(), d.why());
+                if (d.down()) down.add(r.key());
+            });
+            return new Reconciler.Observation(o.goneNamespaces(recorded), o.goneOvsBridges(recorded), drifted, down);
         }
-        return goneNs.isEmpty() && goneOvs.isEmpty() ? Reconciler.Observation.NOTHING_GONE : new Reconciler.Observation(goneNs, goneOvs);
+    }
+
+    /**
+     * A lab's objects found in the kernel when its state is lost: every object the file asks for that holds and carries
+     * the lab's mark, and whatever else carries the mark (a node the file no longer has), to be removed.
+     */
+    private List<Resource> adopt(Topology t, List<Resource> desired) {
+        Optional<LabState> marked = StateFromMarks.rebuild(registry, t.name());
+        if (marked.isEmpty()) return List.of();
+        List<Resource> out = new ArrayList<>();
+        try (Observer o = new Observer(registry, t.name(), stateDir, nodeInfos(t), desired)) {
+            for (Resource r : desired) if (o.holds(r)) out.add(r);
+        }
+        Set<String> have = Reconciler.keys(out);
+        Set<String> rootEnds = new HashSet<>(), ovsPorts = new HashSet<>();
+        for (Resource r : desired) {
+            if (r instanceof Resource.Veth v) for (End e : List.of(v.a(), v.b())) if (e.ns() == null) rootEnds.add(e.iface());
+            if (r instanceof Resource.LinuxBridge b && b.ns() == null) rootEnds.add(b.name());
+            if (r instanceof Resource.OvsPort p) ovsPorts.add(p.bridge() + "/" + p.port());
+        }
+        for (Resource r : marked.get().done()) {
+            boolean wanted = have.contains(r.key()) || (r instanceof Resource.Device d && d.ns() == null && rootEnds.contains(d.iface()))
+                    || (r instanceof Resource.OvsPort p && ovsPorts.contains(p.bridge() + "/" + p.port()))
+                    || Reconciler.keys(desired).contains(r.key());
+            if (!wanted) out.add(r);
+        }
+        return out;
     }
 
     // ---- faults at run time -------------------------------------------------------------------------------
@@ -373,15 +453,28 @@ public final class Labs {
 
     // ---- down ----------------------------------------------------------------------------------------------
 
-    /** Removes everything the lab's state says it owns and that still carries its mark; returns what went. */
-    public List<Resource> down(String lab) {
-        // asked first, so that "down" of a lab that is not there leaves no lock file behind either
-        if (!Files.exists(LabState.path(stateDir, lab))) {
-            throw new LabException("no lab named " + lab + " in " + stateDir);
-        }
+    /**
+     * What {@code down} did: the objects it removed; {@code found} false when there was no such lab (nothing done:
+     * taking down a lab twice is not a mistake); {@code note} says when the state was rebuilt from the marks.
+     */
+    public record Down(List<Resource> removed, boolean found, String note) { }
+
+    /**
+     * Removes everything the lab owns and that still carries its mark: what its state says, or, when the state file
+     * is missing or unreadable, whatever carries the lab's mark ({@link StateFromMarks}).
+     */
+    public Down down(String lab) {
+        Loaded first = load(lab);
+        // asked before taking the lock, so that "down" of a lab that is not there leaves no lock file behind either
+        if (first.state() == null && first.note() == null) return new Down(List.of(), false, null);
         try (LabState.Lock ignored = lock(lab)) {
-            LabState st = LabState.load(stateDir, lab);
-            if (st == null) throw new LabException("no lab named " + lab + " in " + stateDir);
+            Loaded l = load(lab);
+            if (l.state() == null) { // an unreadable state file, and nothing of the lab's in the kernel: only the file goes
+                LabState.remove(stateDir, lab);
+                return new Down(List.of(), l.note() != null, l.note() == null ? null : l.note() + ": its state file is removed");
+            }
+            LabState st = l.state();
+            if (l.note() != null) progress.say(l.note());
             List<Resource> all = new ArrayList<>(st.done());
             all.addAll(minus(st.pending(), Reconciler.keys(st.done())));
             endProcesses(lab, all);
@@ -392,8 +485,25 @@ public final class Labs {
             HostsFile.remove(stateDir, lab, st.nodes().stream().map(NodeInfo::ns).filter(java.util.Objects::nonNull).toList());
             LabState.remove(stateDir, lab);
             neighbours.release(holder(lab)).forEach(progress::say);
-            return removed;
+            return new Down(removed, true, l.note());
         }
+    }
+
+    /** A lab's state as it can be had: its file's, or rebuilt from the marks (and {@code note} says so), or none. */
+    private record Loaded(LabState state, String note) { }
+
+    private Loaded load(String lab) {
+        String why;
+        try {
+            LabState st = LabState.load(stateDir, lab);
+            if (st != null) return new Loaded(st, null);
+            why = "lab " + lab + " has no state file in " + stateDir;
+        } catch (LabException e) {
+            why = e.getMessage();
+        }
+        Optional<LabState> rebuilt = StateFromMarks.rebuild(registry, lab);
+        if (rebuilt.isEmpty()) return new Loaded(null, Files.exists(LabState.path(stateDir, lab)) ? why + "; nothing carries its mark" : null);
+        return new Loaded(rebuilt.get(), why + ": its state was rebuilt from what carries its mark (" + StateFromMarks.summary(rebuilt.get()) + ")");
     }
 
     /** How long the processes of a lab going down get between SIGTERM and SIGKILL. */
@@ -441,7 +551,24 @@ public final class Labs {
         return true;
     }
 
-    public List<String> labs() { return LabState.labs(stateDir); }
+    /**
+     * Every lab: those with a state file here (readable or not), and those whose mark a namespace carries that no state
+     * file accounts for (their state was lost): the marks are the last word.
+     */
+    public List<String> labs() {
+        Set<String> out = new java.util.TreeSet<>(LabState.labs(stateDir));
+        Set<String> claimed = new HashSet<>();
+        for (String lab : out) {
+            try {
+                LabState st = LabState.load(stateDir, lab);
+                if (st != null) st.nodes().forEach(n -> { if (n.ns() != null) claimed.add(n.ns()); });
+            } catch (LabException e) {
+                // unreadable: its namespaces are found by their mark below, and it is listed by its file anyway
+            }
+        }
+        out.addAll(StateFromMarks.unclaimed(registry, claimed));
+        return List.copyOf(out);
+    }
 
     /** Where the output of a process started in the background in a node goes (kept until the lab goes down). */
     public Path logFile(String lab, String node) {
@@ -501,9 +628,16 @@ public final class Labs {
     }
 
 
+    /** A lab's state from its file: what the commands that need the lab's file and objects work from. */
     public LabState state(String lab) {
         LabState st = LabState.load(stateDir, lab);
-        if (st == null) throw new LabException("no lab named " + lab + " in " + stateDir);
+        if (st == null) {
+            if (StateFromMarks.rebuild(registry, lab).isPresent()) {
+                throw new LabException("lab " + lab + " has lost its state file, but its objects carry its mark: bring it up again from its file "
+                        + "(its objects are adopted) or take it down (they are found by their mark)");
+            }
+            throw new LabException("no lab named " + lab + " in " + stateDir);
+        }
         return st;
     }
 
@@ -527,56 +661,42 @@ public final class Labs {
      * every address that its exec lines had set once up finished still there.
      */
     public Status status(String lab) {
-        LabState st = state(lab);
+        Loaded l = load(lab);
+        if (l.state() == null) {
+            if (l.note() != null) throw new LabException(l.note());
+            throw new LabException("no lab named " + lab + " in " + stateDir);
+        }
+        LabState st = l.state();
         Map<String, Boolean> present = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
-        Set<String> ovsBridges = null;
-        Map<String, Observed> now = new HashMap<>(); // each namespace read once, whatever asks
-        java.util.function.Function<String, Observed> at = ns -> now.computeIfAbsent(ns == null ? "" : ns, k -> observe(ns));
-        for (NodeInfo n : st.nodes()) {
-            boolean there;
-            String what;
-            if (n.ns() != null) {
-                there = registry.exists(n.ns());
-                what = "namespace " + n.ns();
-            } else if (n.kind().equals("ovs-bridge")) {
-                if (ovsBridges == null) ovsBridges = ovsBridgeNames();
-                there = ovsBridges.contains(n.name());
-                what = "Open vSwitch bridge " + n.name();
-            } else if (n.kind().equals("bridge")) { // one that existed before the lab, in the root namespace
-                there = at.apply(null).links().contains(n.name());
-                what = "bridge " + n.name() + " of the root namespace";
-            } else { // the machine itself
-                there = true;
-                what = "";
+        try (Observer o = new Observer(registry, lab, stateDir, st.nodes(), st.done())) {
+            Set<String> goneNs = o.goneNamespaces(st.done()), goneOvs = o.goneOvsBridges(st.done());
+            for (NodeInfo n : st.nodes()) {
+                boolean there = true;
+                if (n.ns() != null && goneNs.contains(n.ns())) {
+                    there = false;
+                    missing.add("namespace " + n.ns() + " of node " + n.name() + " is gone");
+                } else if (n.kind().equals("ovs-bridge") && goneOvs.contains(n.name())) {
+                    there = false;
+                    missing.add("Open vSwitch bridge " + n.name() + " is gone");
+                } else if (n.ns() == null && n.kind().equals("bridge") && !o.rootHas(n.name())) { // one that existed before the lab
+                    there = false;
+                    missing.add("bridge " + n.name() + " of the root namespace is gone");
+                }
+                present.put(n.name(), there);
             }
-            present.put(n.name(), there);
-            if (!there) missing.add(what);
-        }
-        java.util.function.Predicate<String> here = ns -> ns == null || registry.exists(ns);
-        for (Resource r : st.done()) {
-            if (r instanceof Resource.Veth v) {
-                for (End e : List.of(v.a(), v.b())) {
-                    if (here.test(e.ns()) && !at.apply(e.ns()).links().contains(e.iface())) {
-                        missing.add("interface " + e.iface() + " in " + (e.ns() == null ? "the root namespace" : e.ns()));
+            // healthy means the kernel holds every object as it was made
+            o.drifts(st.done()).values().forEach(d -> missing.add(d.why()));
+            st.observed().forEach((ns, addrs) -> {
+                if (!registry.exists(ns)) return;
+                Set<String> now = o.addresses(ns);
+                for (String a : addrs) {
+                    if (!now.contains(a)) {
+                        missing.add("address " + a.substring(a.indexOf(' ') + 1) + " on " + a.substring(0, a.indexOf(' ')) + " in " + ns + " (set by an exec line)");
                     }
                 }
-            } else if (r instanceof Resource.Device d && here.test(d.ns()) && !at.apply(d.ns()).links().contains(d.iface())) {
-                missing.add("interface " + d.iface() + " in " + d.ns());
-            } else if (r instanceof Resource.LinuxBridge b && b.ns() == null && !at.apply(null).links().contains(b.name())) {
-                missing.add("bridge " + b.name() + " in the root namespace");
-            } else if (r instanceof Resource.Address a && here.test(a.ns()) && !at.apply(a.ns()).addresses().contains(a.dev() + " " + a.cidr())) {
-                missing.add("address " + a.cidr() + " on " + a.dev() + " in " + (a.ns() == null ? "the root namespace" : a.ns()));
-            }
+            });
         }
-        st.observed().forEach((ns, addrs) -> {
-            if (!here.test(ns)) return;
-            for (String a : addrs) {
-                if (!at.apply(ns).addresses().contains(a)) {
-                    missing.add("address " + a.substring(a.indexOf(' ') + 1) + " on " + a.substring(0, a.indexOf(' ')) + " in " + ns + " (set by an exec line)");
-                }
-            }
-        });
         Map<Long, String> nodeOfInode = new HashMap<>();
         for (NodeInfo n : st.nodes()) {
             if (n.ns() != null && registry.exists(n.ns())) nodeOfInode.put(Namespaces.inode(registry.path(n.ns())), n.name());
@@ -595,7 +715,7 @@ public final class Labs {
         // "every other process": those of the services are shown as services
         processes.replaceAll((node, list) -> list.stream().filter(p -> !ofServices.contains(p.pid())).toList());
         processes.values().removeIf(List::isEmpty);
-        return new Status(st, present, st.done().size(), missing, processes, services);
+        return new Status(st, present, st.done().size(), missing, processes, services, l.note());
     }
 
     private Set<String> ovsBridgeNames() {

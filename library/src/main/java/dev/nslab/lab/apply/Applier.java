@@ -412,6 +412,14 @@ public final class Applier implements AutoCloseable {
         }
     }
 
+    /** Sets up again interfaces of the lab that were set down behind its back. */
+    public void bringUp(List<End> ends) {
+        for (End e : ends) {
+            if (e.ns() != null && !registry.exists(e.ns())) continue;
+            quietly(() -> handle(e.ns()).setUp(e.iface(), true));
+        }
+    }
+
     /**
      * Deletes the lingering survivors of veth pairs whose other end went with a deleted namespace, if they carry
      * the lab's mark: the kernel would remove them too, but asynchronously, and until then their names are taken.
@@ -442,13 +450,14 @@ public final class Applier implements AutoCloseable {
         for (Resource r : sorted) {
             try {
                 boolean did = switch (r) {
-                    case Resource.Service sv -> services.remove(sv);
-                    case Resource.Impair i -> !inGoing.test(i.ns()) && quietly(() -> faults.remove(i, labObjects));
-                    case Resource.Partition p -> !inGoing.test(p.ns()) && quietly(() -> faults.remove(p, labObjects));
-                    case Resource.Cut c -> !(inGoing.test(c.a().ns()) || inGoing.test(c.b().ns())) && quietly(() -> faults.remove(c, labObjects));
-                    case Resource.Route rt -> !inGoing.test(rt.ns()) && quietly(() -> routes.remove(rt));
-                    case Resource.Forwarding f -> !inGoing.test(f.ns()) && quietly(() -> forwarding.remove(f));
-                    case Resource.Address a -> !inGoing.test(a.ns()) && quietly(() -> addresses.remove(a));
+                    // what lives in a namespace that goes, goes with it: counted as removed, as up counted it made
+                    case Resource.Service sv -> services.remove(sv) || inGoing.test(sv.ns());
+                    case Resource.Impair i -> inGoing.test(i.ns()) || quietly(() -> faults.remove(i, labObjects));
+                    case Resource.Partition p -> inGoing.test(p.ns()) || quietly(() -> faults.remove(p, labObjects));
+                    case Resource.Cut c -> inGoing.test(c.a().ns()) || inGoing.test(c.b().ns()) || quietly(() -> faults.remove(c, labObjects));
+                    case Resource.Route rt -> inGoing.test(rt.ns()) || quietly(() -> routes.remove(rt));
+                    case Resource.Forwarding f -> inGoing.test(f.ns()) || quietly(() -> forwarding.remove(f));
+                    case Resource.Address a -> inGoing.test(a.ns()) || quietly(() -> addresses.remove(a));
                     case Resource.OvsPort p -> {
                         if (!goingOvs.contains(p.bridge())) ovsWork.add(p);
                         yield true;
@@ -459,7 +468,7 @@ public final class Applier implements AutoCloseable {
                     }
                     case Resource.Veth v -> (inGoing.test(v.a().ns()) && inGoing.test(v.b().ns())) || veths.remove(v);
                     case Resource.Device d -> inGoing.test(d.ns()) || devices.remove(d);
-                    case Resource.LinuxBridge b -> !inGoing.test(b.ns()) && bridges.remove(b);
+                    case Resource.LinuxBridge b -> inGoing.test(b.ns()) || bridges.remove(b);
                     case Resource.Namespace n -> namespaces.remove(n);
                 };
                 if (did) removed.add(r);

@@ -28,8 +28,13 @@ import java.util.List;
  * (unless somebody else changed them meanwhile, which is said and respected).
  */
 public final class NeighbourLimits {
-    /** Machine-wide, whatever state directory a lab uses: the setting it guards is machine-wide too. */
-    public static final Path RECORD = Path.of("/run/nslab/kernel-limits.json");
+    /**
+     * Machine-wide, whatever state directory a lab uses: the setting it guards is machine-wide too. It lives apart from
+     * the labs' state files (a directory of its own), so that it is never taken for a lab, listed or removed as one.
+     */
+    public static final Path RECORD = Path.of("/run/nslab/machine/neighbour-limits.json");
+    /** Where an earlier nslab kept the record, beside the labs' state files: taken over when found. */
+    static final Path OLD_RECORD = Path.of("/run/nslab/kernel-limits.json");
 
     private enum Family {
         IPV4("net.ipv4.neigh.default."), IPV6("net.ipv6.neigh.default.");
@@ -70,7 +75,7 @@ public final class NeighbourLimits {
 
     /** Drops {@code holder}; restores what the machine had once no lab needs more. Returns one line per value changed. */
     public List<String> release(String holder) {
-        if (!Files.exists(record)) return List.of();
+        if (!Files.exists(record) && !(record.equals(RECORD) && Files.exists(OLD_RECORD))) return List.of();
         try {
             return locked(rec -> {
                 rec.withObjectProperty("holders").remove(holder);
@@ -173,6 +178,10 @@ public final class NeighbourLimits {
             Path lockFile = record.resolveSibling("." + record.getFileName() + ".lock");
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = ch.lock()) {
+                if (record.equals(RECORD) && !Files.exists(record) && Files.exists(OLD_RECORD)) {
+                    Files.move(OLD_RECORD, record, StandardCopyOption.ATOMIC_MOVE); // the machine's values it holds must not be lost
+                    Files.deleteIfExists(OLD_RECORD.resolveSibling("." + OLD_RECORD.getFileName() + ".lock"));
+                }
                 ObjectNode rec = Files.exists(record) ? (ObjectNode) JsonFiles.read(record) : JsonFiles.object();
                 List<String> said = change.apply(rec);
                 if (rec.withObjectProperty("holders").isEmpty() && rec.withObjectProperty("set").isEmpty()) {

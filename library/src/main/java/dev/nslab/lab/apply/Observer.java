@@ -103,19 +103,43 @@ public final class Observer implements AutoCloseable {
         });
     }
 
-    /** Every object of {@code rs} that does not hold, with why, in order; objects in namespaces that are gone are left out. */
-    public Map<Resource, String> drifts(List<Resource> rs) {
-        Map<Resource, String> out = new LinkedHashMap<>();
+    /**
+     * How an object does not hold: {@code why}, in words; {@code down} when it is an interface of the lab's that is
+     * there as it was made but was set down (setting it up again repairs it).
+     */
+    public record Drift(String why, boolean down) { }
+
+    /** Every object of {@code rs} that does not hold, in order; objects in namespaces that are gone are left out. */
+    public Map<Resource, Drift> drifts(List<Resource> rs) {
+        Map<Resource, Drift> out = new LinkedHashMap<>();
         for (Resource r : rs) {
-            String why;
             try {
-                why = drift(r);
+                String why = drift(r);
+                if (why != null) out.put(r, new Drift(why, downOnly(r)));
             } catch (KernelException e) {
-                why = r.key() + " could not be read: " + e.getMessage();
+                out.put(r, new Drift(r.key() + " could not be read: " + e.getMessage(), false));
             }
-            if (why != null) out.put(r, why);
         }
         return out;
+    }
+
+    /** Whether every interface of {@code r} is there, the lab's and where it belongs, and some is down that should not be. */
+    private boolean downOnly(Resource r) {
+        List<String[]> ifs = switch (r) {
+            case Resource.Veth v -> List.of(new String[] {v.a().ns(), v.a().iface(), v.a().master(), v.a().toString()},
+                    new String[] {v.b().ns(), v.b().iface(), v.b().master(), v.b().toString()});
+            case Resource.LinuxBridge b -> List.<String[]>of(new String[] {b.ns(), b.name(), null, ""});
+            case Resource.Device d -> List.<String[]>of(new String[] {d.ns(), d.iface(), null, ""});
+            default -> List.of();
+        };
+        boolean someDown = false;
+        for (String[] i : ifs) {
+            if (!nsThere(i[0])) return false;
+            if (link(i[0], i[1], "interface", false, i[2]) != null) return false; // missing, not the lab's, off its bridge
+            Link l = snapshot(i[0]).links().get(i[1]);
+            if (!l.isUp() && !cutEnds.contains(i[3])) someDown = true;
+        }
+        return someDown;
     }
 
     /** Null when {@code r} holds in the kernel; otherwise what is wrong, in words. */
@@ -254,6 +278,30 @@ public final class Observer implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether {@code r} is in the kernel as the lab makes it, carrying the lab's mark where it carries one: what is
+     * adopted when a lab's state was lost and its file is brought up again.
+     */
+    public boolean holds(Resource r) {
+        try {
+            return switch (r) {
+                case Resource.Namespace n -> registry.exists(n.name()) && mark.equals(lo(n.name()));
+                case Resource.OvsBridge b -> ovs() != null && ovs().bridge(b.name()).isPresent() && ovsBridge(b) == null;
+                case Resource.OvsPort p -> ovs() != null && ovs().bridge(p.bridge()).isPresent() && ovsPort(p) == null;
+                case Resource.Service sv -> {
+                    String st = ServiceApplier.state(stateDir, lab, sv).state();
+                    yield st.equals("running") || st.equals("restarting");
+                }
+                case Resource.Veth v -> nsThere(v.a().ns()) && nsThere(v.b().ns()) && drift(r) == null;
+                case Resource.Impair i -> nsThere(i.ns()) && nsThere(i.peer().ns()) && drift(r) == null;
+                case Resource.Cut c -> nsThere(c.a().ns()) && nsThere(c.b().ns()) && drift(r) == null;
+                default -> nsThere(r.namespace()) && drift(r) == null;
+            };
+        } catch (KernelException e) {
+            return false;
+        }
+    }
+
     /** The namespaces of {@code rs} that are gone. */
     public Set<String> goneNamespaces(List<Resource> rs) {
         Set<String> out = new java.util.TreeSet<>();
@@ -269,6 +317,9 @@ public final class Observer implements AutoCloseable {
         }
         return out;
     }
+
+    /** Whether the root namespace has an interface called {@code name}. */
+    public boolean rootHas(String name) { return snapshot(null).links().containsKey(name); }
 
     /** What a lab's namespaces hold of interfaces: names by namespace (for what exec lines set). */
     public Set<String> addresses(String ns) { return Set.copyOf(snapshot(ns).addresses()); }

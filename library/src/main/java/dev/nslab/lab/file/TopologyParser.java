@@ -240,8 +240,12 @@ public final class TopologyParser {
             case "linux", "host" -> Kind.LINUX;
             case "bridge" -> Kind.BRIDGE;
             case "ovs-bridge" -> Kind.OVS_BRIDGE;
-            default -> throw (m.containsKey("kind") ? m.get("kind") : n).error("kind \"" + kindText + "\" of node " + name
-                    + " needs a container image; nslab runs kind linux (a namespace), bridge (a Linux bridge) and ovs-bridge (Open vSwitch)");
+            default -> {
+                String near = closest(kindText, List.of("linux", "host", "bridge", "ovs-bridge"));
+                throw (m.containsKey("kind") ? m.get("kind") : n).error("kind \"" + kindText + "\" of node " + name + (near != null
+                        ? " is not a kind nslab knows (did you mean " + near + "?)"
+                        : " needs a container image") + ": nslab runs kind linux (a namespace), bridge (a Linux bridge) and ovs-bridge (Open vSwitch)");
+            }
         };
         if (meta.network() != null && kind != Kind.LINUX && !(kind == Kind.BRIDGE && meta.network() != Topology.Meta.HOST)) {
             throw m.get("network-mode").error("network-mode belongs to linux nodes (and, as container:NODE, to a bridge inside NODE), "
@@ -680,6 +684,37 @@ public final class TopologyParser {
     }
 
     static LabException unknownKey(Node at, String key, Set<String> known) {
-        return at.error("unknown key \"" + key + "\" here (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+        String near = closest(key, known);
+        return at.error("unknown key \"" + key + "\" here" + (near == null ? "" : ": did you mean \"" + near + "\"?") + " (known: "
+                + String.join(", ", known.stream().sorted().toList()) + ")");
+    }
+
+    /** The word of {@code known} that {@code word} is most likely a misspelling of (at most two edits away), or null. */
+    static String closest(String word, java.util.Collection<String> known) {
+        String best = null;
+        int bestD = 3;
+        for (String k : known) {
+            int d = distance(word.toLowerCase(), k.toLowerCase());
+            if (d < bestD || (d == bestD && best != null && k.compareTo(best) < 0)) {
+                best = k;
+                bestD = d;
+            }
+        }
+        return bestD <= Math.min(2, Math.max(1, word.length() / 3)) ? best : null;
+    }
+
+    /** Edit distance (insertions, deletions, substitutions, and swaps of neighbours, as typing errors go). */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+        return d[a.length()][b.length()];
     }
 }

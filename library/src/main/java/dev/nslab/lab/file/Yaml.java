@@ -80,7 +80,7 @@ final class Yaml {
             return read(p, file);
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
-            String msg = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+            String msg = yamlWords(e.getOriginalMessage());
             throw new LabException(file, l == null ? 1 : l.getLineNr(), l == null ? 1 : l.getColumnNr(), "YAML syntax: " + msg);
         } catch (IOException e) {
             throw new LabException(file, 1, 1, "cannot read: " + e.getMessage());
@@ -119,5 +119,19 @@ final class Yaml {
             case VALUE_FALSE -> { return new Node(false, file, line, col); }
             default -> { return new Node(null, file, line, col); }
         }
+    }
+
+    /**
+     * SnakeYAML's message without its quotations of the file (the location is given anyway): "while parsing a flow
+     * mapping ... expected ',' or '}', but got <scalar>" keeps both what it was reading and what it expected.
+     */
+    static String yamlWords(String message) {
+        List<String> words = new ArrayList<>();
+        for (String line : message.lines().toList()) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("in 'reader'") || l.startsWith("in '") || l.startsWith("^") || line.startsWith(" ")) continue;
+            words.add(l);
+        }
+        return words.isEmpty() ? "syntax error" : String.join(": ", words);
     }
 }

@@ -167,11 +167,17 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         }
     }
 
-    public static void remove(Path dir, String lab) {
+    public static void remove(Path dir, String lab) { remove(dir, lab, false); }
+
+    /**
+     * Removes the lab's state; with {@code keepLogs}, its logs stay (an up that failed: the error names a service's
+     * log, which must still be there to read; the next up or down takes them).
+     */
+    public static void remove(Path dir, String lab, boolean keepLogs) {
         try {
             Files.deleteIfExists(path(dir, lab));
             Path logs = logDir(dir, lab);
-            if (Files.isDirectory(logs)) {
+            if (!keepLogs && Files.isDirectory(logs)) {
                 try (var files = Files.list(logs)) {
                     for (Path f : files.toList()) Files.deleteIfExists(f);
                 }

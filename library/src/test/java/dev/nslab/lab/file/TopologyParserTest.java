@@ -122,4 +122,38 @@ class TopologyParserTest {
                 java.util.Map.of("ADDR", "10.4.0.1/24"));
         assertEquals("echo ${HOME_OF_NOBODY}", kept.node("b").orElseThrow().exec().getFirst());
     }
+
+    private static String error(String text) {
+        return assertThrows(LabException.class, () -> TopologyParser.parse("t.yml", text)).getMessage();
+    }
+
+    @Test
+    void aMisspeltKindOrKeyIsAnsweredWithWhatWasMeant() {
+        assertTrue(error("name: x\ntopology:\n  nodes:\n    a: {kind: linx}\n").startsWith(
+                "t.yml:4:15: kind \"linx\" of node a is not a kind nslab knows (did you mean linux?)"), "kind");
+        assertTrue(error("name: x\ntopology:\n  nodez:\n    a: {}\n").contains("unknown key \"nodez\" here: did you mean \"nodes\"?"), "key");
+        assertTrue(error("name: x\ntopology:\n  nodes:\n    a: {interface: {eth0: 10.0.0.1/24}}\n").contains("did you mean \"interfaces\"?"));
+        String far = error("name: x\ntopology:\n  nodes:\n    a: {colour: blue}\n");
+        assertTrue(far.contains("unknown key \"colour\" here (known:"), "no guess when nothing is near: " + far);
+    }
+
+    @Test
+    void aYamlSyntaxErrorKeepsWhatTheParserExpected() {
+        String e = error("name: x\ntopology:\n  nodes:\n    a: {kind: linux, interfaces: {eth0: 10.0.0.1/24}\n");
+        assertTrue(e.startsWith("t.yml:4:"), e);
+        assertTrue(e.contains("while parsing a flow mapping") && e.contains("expected ',' or '}'"), e);
+    }
+
+    /** One name rule whatever the mode: what reaches paths, host names and shells is refused where it is written. */
+    @Test
+    void namesThatWouldReachPathsOrShellsAreRefusedWhateverTheMode() {
+        for (String bad : List.of("\"../../etc/x\"", "\"a$(id)\"", "\"a;b\"", "\"a b\"", "\"a\\nb\"", "\".hidden\"", "\"a/b\"")) {
+            String text = "name: x\ntopology:\n  nodes:\n    r1: {}\n    " + bad + ": {network-mode: \"container:r1\"}\n";
+            String e = error(text);
+            assertTrue(e.contains("node name") && e.contains("is not valid"), bad + ": " + e);
+        }
+        assertTrue(error("name: \"../x\"\ntopology:\n  nodes:\n    a: {}\n").contains("lab name"));
+        assertTrue(error("name: x\nprefix: \"../../tmp\"\ntopology:\n  nodes:\n    a: {}\n").contains("prefix"));
+        assertTrue(error("name: x\ntopology:\n  nodes:\n    a: {services: [{name: \"w;x\", cmd: \"true\"}]}\n").contains("service name"));
+    }
 }
