@@ -5,7 +5,6 @@ import dev.nslab.lab.model.Topology;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Family;
 import dev.nslab.net.NetHandle;
-import dev.nslab.net.NetnsExec;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Pinger;
 import dev.nslab.net.RouteSpec;
@@ -123,7 +122,7 @@ final class LabNode implements Node {
     public Process start(String... command) {
         // as ip netns exec: the node's own /sys, and its /etc/netns files bound over /etc (one that cannot be is
         // skipped, as ip does; the library does not print)
-        Process p = NetnsExec.start(lab.registry(), namespace, new ProcessBuilder(command), warning -> { });
+        Process p = lab.start(this, new ProcessBuilder(command));
         synchronized (this) {
             processes.add(p);
         }

@@ -128,6 +128,15 @@ public final class NetLab implements AutoCloseable {
 
     Namespaces registry() { return registry; }
 
+    /**
+     * Starts a program in a node: in its host when the node of a lab file is one (its file system, host name and
+     * processes), else as ip netns exec would.
+     */
+    Process start(LabNode n, ProcessBuilder command) {
+        if (engine != null) return engine.start(name, n.name(), command, warning -> { });
+        return dev.nslab.net.NetnsExec.start(registry, n.namespace(), command, warning -> { });
+    }
+
     String mark() { return Marks.of(name); }
 
     /**

@@ -358,6 +358,14 @@ final class LabCmd {
                         svcs.add(sm);
                     }
                     nm.put("services", svcs);
+                    Labs.HostInfo h = s.hosts().get(n.name());
+                    if (h != null) {
+                        Map<String, Object> hm = new LinkedHashMap<>();
+                        hm.put("init", h.init());
+                        hm.put("namespaces", h.namespaces());
+                        hm.put("layer_bytes", h.layerBytes());
+                        nm.put("host", hm);
+                    }
                     nodes.add(nm);
                 }
                 m.put("nodes", nodes);
@@ -375,6 +383,11 @@ final class LabCmd {
                             : n.kind().equals("bridge") ? "root namespace (not the lab's)" : "root namespace (the machine)";
                     cli.out.printf("  %-14s %-11s %-28s %s%s%n", n.name(), n.kind(), where, String.join(" ", addressesOf(st, n.ns())),
                             Boolean.TRUE.equals(s.nodesPresent().get(n.name())) ? "" : "  (missing)");
+                    Labs.HostInfo h = s.hosts().get(n.name());
+                    if (h != null) {
+                        cli.out.printf("  %-14s host: %s%n", "", h.init() == 0 ? "its init no longer runs"
+                                : "init " + h.init() + ", " + String.join(" ", h.namespaces().values()) + ", writable layer " + bytes(h.layerBytes()));
+                    }
                     for (Labs.ServiceState sv : s.services()) {
                         if (!sv.node().equals(n.name())) continue;
                         cli.out.printf("  %-14s service %s: %s%s%s%n", "", sv.service(), sv.state(), sv.pid() > 0 ? " (process " + sv.pid() + ")" : "",
@@ -391,6 +404,10 @@ final class LabCmd {
         }
         if (cli.json) cli.printJson(words.isEmpty() ? json : json.getFirst());
         return healthy ? 0 : 1;
+    }
+
+    private static String bytes(long b) {
+        return b < 10_000 ? b + " bytes" : b < 10_000_000 ? (b + 512) / 1024 + " KiB" : (b + 512 * 1024) / (1024 * 1024) + " MiB";
     }
 
     private static List<String> addressesOf(LabState st, String ns) {
@@ -452,7 +469,7 @@ final class LabCmd {
                 if (!v.equals(n.meta().labels().get(k)) && !(k.equals("clab-node-group") && v.equals(n.meta().group()))) continue;
             }
             matched++;
-            NetnsExec.Output o = NetnsExec.capture(cli.registry, t.namespace(n), command, labs.execOptions(t.name(), n.name()), cli.err::println);
+            NetnsExec.Output o = labs.capture(t.name(), n.name(), command, cli.err::println);
             if (status == 0 && o.status() != 0) status = o.status();
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -474,29 +491,25 @@ final class LabCmd {
         if (words.size() != 2 || command == null || command.isEmpty()) {
             throw new UsageException("Usage: nslab exec LAB NODE [-d] -- COMMAND [ARG...]");
         }
-        LabState st = labs.state(labName(words.get(0)));
-        String node = words.get(1);
-        NodeInfo n = st.nodes().stream().filter(x -> x.name().equals(node)).findFirst()
-                .orElseThrow(() -> new LabException("lab " + st.lab() + " has no node " + node + " (nodes: "
-                        + String.join(", ", st.nodes().stream().map(NodeInfo::name).toList()) + ")"));
-        if (n.ns() == null) throw new LabException("node " + node + " has no namespace of its own to run commands in (an Open vSwitch bridge, or the machine itself)");
+        String lab = labName(words.get(0)), node = words.get(1);
+        labs.namespaceOf(lab, node); // a node with a namespace of its own, or a clear refusal
         if (detach) {
-            java.nio.file.Path log = labs.logFile(st.lab(), node);
-            long pid = NetnsExec.spawn(cli.registry, n.ns(), command, log, labs.execOptions(st.lab(), node), cli.err::println);
+            java.nio.file.Path log = labs.logFile(lab, node);
+            long pid = labs.spawn(lab, node, command, log, cli.err::println);
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("lab", st.lab());
+                m.put("lab", lab);
                 m.put("node", node);
                 m.put("pid", pid);
                 m.put("log", log.toString());
                 cli.printJson(m);
             } else {
-                cli.out.println("started process " + pid + " in node " + node + " of lab " + st.lab() + ", in the background; output: " + log
-                        + "; nslab down " + st.lab() + " ends it");
+                cli.out.println("started process " + pid + " in node " + node + " of lab " + lab + ", in the background; output: " + log
+                        + "; nslab logs " + lab + " " + node + " shows it; nslab down " + lab + " ends it");
             }
             return 0;
         }
         cli.out.flush();
-        throw NetnsExec.exec(cli.registry, n.ns(), command, labs.execOptions(st.lab(), node), cli.err::println);
+        throw labs.exec(lab, node, command, cli.err::println);
     }
 }

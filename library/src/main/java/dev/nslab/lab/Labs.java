@@ -2,8 +2,10 @@ package dev.nslab.lab;
 
 import dev.nslab.error.LabException;
 import dev.nslab.lab.apply.Applier;
+import dev.nslab.lab.apply.HostApplier;
 import dev.nslab.lab.apply.HostsFile;
 import dev.nslab.lab.apply.NeighbourLimits;
+import dev.nslab.lab.apply.NodeProcesses;
 import dev.nslab.lab.apply.Observer;
 import dev.nslab.lab.apply.ServiceApplier;
 import dev.nslab.lab.file.TopologyParser;
@@ -42,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * The lab engine: brings a topology up (or to what an edited file says), takes it down, and reports on it. What a
@@ -64,9 +65,15 @@ public final class Labs {
      * living in each node's namespace (by node).
      */
     public record Status(LabState state, Map<String, Boolean> nodesPresent, int objects, List<String> missing,
-                         Map<String, List<Processes.Info>> processes, List<ServiceState> services, String note) {
+                         Map<String, List<Processes.Info>> processes, List<ServiceState> services, Map<String, HostInfo> hosts, String note) {
         public boolean healthy() { return missing.isEmpty() && state.pending().isEmpty(); }
     }
+
+    /**
+     * A node that is a host: its init (0: it no longer runs), its namespaces ("net:[4026532...]", by kind: net, mnt, uts,
+     * pid, user) and how many bytes its writable layer holds.
+     */
+    public record HostInfo(long init, Map<String, String> namespaces, long layerBytes) { }
 
     /** A service of a node: running (with its process), restarting, or exited with a status; how often it restarted. */
     public record ServiceState(String node, String service, String state, long pid, int restarts, Path log) { }
@@ -270,6 +277,8 @@ public final class Labs {
         if (owner != null) noteOwner(t.name(), owner);
         List<String> namespaces = nodes.stream().map(NodeInfo::ns).filter(java.util.Objects::nonNull).distinct().toList();
         s.removeStaleEnds(plan.staleEnds());
+        // namespaces planned again that are still named (a host that ended): their names go first
+        for (String ns : plan.observation().goneNamespaces()) if (registry.exists(ns)) s.remove(List.of(new Resource.Namespace(ns)), true);
         s.bringUp(plan.upAgain());
         List<Resource> kept = minus(plan.kept(), Reconciler.keys(plan.remove()));
         s.labObjects = concat(kept, plan.add());
@@ -311,6 +320,7 @@ public final class Labs {
             awaitQuietly(chores); // its own failure, if any, is not the one to report
             if (kept.isEmpty()) {
                 HostsFile.remove(stateDir, t.name(), namespaces);
+                HostApplier.removeAll(stateDir, t.name());
                 LabState.remove(stateDir, t.name(), true);
                 neighbours.release(holder(t.name())).forEach(progress::say);
             } else {
@@ -328,11 +338,14 @@ public final class Labs {
         try (Observer o = new Observer(registry, lab, stateDir, nodes, recorded)) {
             Map<String, String> drifted = new LinkedHashMap<>();
             Set<String> down = new HashSet<>();
+            Set<String> goneNs = new java.util.TreeSet<>(o.goneNamespaces(recorded));
             o.drifts(recorded).forEach((r, d) -> {
                 drifted.put(r.key(), d.why());
                 if (d.down()) down.add(r.key());
+                // a host whose init ended took the node's programs along: the node is made again, from its namespace on
+                if (r instanceof Resource.Namespace n && n.host() != null && registry.exists(n.name())) goneNs.add(n.name());
             });
-            return new Reconciler.Observation(o.goneNamespaces(recorded), o.goneOvsBridges(recorded), drifted, down);
+            return new Reconciler.Observation(goneNs, o.goneOvsBridges(recorded), drifted, down);
         }
     }
 
@@ -483,6 +496,7 @@ public final class Labs {
                 removed = s.remove(all, true);
             }
             HostsFile.remove(stateDir, lab, st.nodes().stream().map(NodeInfo::ns).filter(java.util.Objects::nonNull).toList());
+            HostApplier.removeAll(stateDir, lab);
             LabState.remove(stateDir, lab);
             neighbours.release(holder(lab)).forEach(progress::say);
             return new Down(removed, true, l.note());
@@ -528,25 +542,11 @@ public final class Labs {
     }
 
     private boolean endProcessesOnce(String lab, Set<Long> inodes) {
-        List<ProcessHandle> found = new ArrayList<>();
-        for (long pid : Processes.inNamespaces(inodes)) ProcessHandle.of(pid).ifPresent(found::add);
+        List<Long> found = Processes.inNamespaces(inodes);
         if (found.isEmpty()) return false;
         List<String> names = new ArrayList<>();
-        for (ProcessHandle p : found) {
-            names.add(p.pid() + " (" + p.info().command().orElse("?") + ")");
-            p.destroy();
-        }
-        long deadline = System.nanoTime() + GRACE.toNanos();
-        for (ProcessHandle p : found) {
-            while (p.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    p.onExit().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (Exception e) {
-                    break; // timed out or interrupted: SIGKILL below
-                }
-            }
-            if (p.isAlive()) p.destroyForcibly();
-        }
+        for (long p : found) names.add(p + " (" + ProcessHandle.of(p).flatMap(h -> h.info().command()).orElse("?") + ")");
+        Processes.end(found, GRACE);
         progress.say("ended " + found.size() + " processes living in lab " + lab + "'s namespaces: " + String.join(", ", names));
         return true;
     }
@@ -615,18 +615,50 @@ public final class Labs {
     }
 
     /**
-     * The environment and binds a node's processes get ({@code nslab exec}), as the lab's file says now; none when
-     * the file cannot be read any more.
+     * The environment a node's processes get ({@code nslab exec}), as the lab's file says now; none when the file
+     * cannot be read any more.
      */
-    public dev.nslab.net.NetnsExec.Options execOptions(String lab, String node) {
+    public Map<String, String> env(String lab, String node) {
         try {
             Topology t = TopologyParser.parseFile(Path.of(state(lab).file()));
-            return t.node(node).map(ServiceApplier::options).orElse(dev.nslab.net.NetnsExec.Options.NONE);
+            return t.node(node).map(n -> n.programs().env()).orElse(Map.of());
         } catch (LabException e) {
-            return dev.nslab.net.NetnsExec.Options.NONE;
+            return Map.of();
         }
     }
 
+    /** The namespace a node of a lab lives in (its own, or the one it shares); refused for a node without one. */
+    public String namespaceOf(String lab, String node) {
+        LabState st = state(lab);
+        NodeInfo n = st.nodes().stream().filter(x -> x.name().equals(node)).findFirst()
+                .orElseThrow(() -> new LabException("lab " + lab + " has no node " + node + " (nodes: "
+                        + String.join(", ", st.nodes().stream().map(NodeInfo::name).toList()) + ")"));
+        if (n.ns() == null) throw new LabException("node " + node + " has no namespace of its own to run programs in (an Open vSwitch bridge, or the machine itself)");
+        return n.ns();
+    }
+
+    /** How programs run in the nodes of {@code lab}: inside their hosts, or their namespaces. */
+    public NodeProcesses processes(String lab) { return new NodeProcesses(registry, stateDir, lab); }
+
+    /** Runs {@code command} in a node with its environment, and waits: its output and status. */
+    public dev.nslab.net.NetnsExec.Output capture(String lab, String node, List<String> command, java.util.function.Consumer<String> warnings) {
+        return processes(lab).capture(namespaceOf(lab, node), command, env(lab, node), warnings);
+    }
+
+    /** Starts {@code command} in a node in the background, output to {@code log}; its process id. */
+    public long spawn(String lab, String node, List<String> command, Path log, java.util.function.Consumer<String> warnings) {
+        return processes(lab).spawn(namespaceOf(lab, node), command, log, env(lab, node), warnings);
+    }
+
+    /** Replaces this process with {@code command} in a node; returns only by throwing. */
+    public dev.nslab.error.KernelException exec(String lab, String node, List<String> command, java.util.function.Consumer<String> warnings) {
+        return processes(lab).exec(namespaceOf(lab, node), command, env(lab, node), warnings);
+    }
+
+    /** Starts {@code command} in a node (a Java program's), and returns the running process. */
+    public Process start(String lab, String node, ProcessBuilder command, java.util.function.Consumer<String> warnings) {
+        return processes(lab).start(namespaceOf(lab, node), command, warnings);
+    }
 
     /** A lab's state from its file: what the commands that need the lab's file and objects work from. */
     public LabState state(String lab) {
@@ -712,10 +744,27 @@ public final class Labs {
                 ofServices.addAll(x.processes());
             }
         }
-        // "every other process": those of the services are shown as services
+        Map<String, HostInfo> hosts = new LinkedHashMap<>();
+        for (NodeInfo n : st.nodes()) {
+            if (n.ns() == null || !HostApplier.isHost(stateDir, lab, n.ns())) continue;
+            java.util.OptionalLong init = HostApplier.init(stateDir, lab, n.ns());
+            Map<String, String> ns = new LinkedHashMap<>();
+            if (init.isPresent()) {
+                for (String kind : List.of("net", "mnt", "uts", "pid", "user")) {
+                    try {
+                        ns.put(kind, Files.readSymbolicLink(Path.of("/proc", Long.toString(init.getAsLong()), "ns", kind)).toString());
+                    } catch (java.io.IOException e) {
+                        // gone meanwhile
+                    }
+                }
+                ofServices.add(init.getAsLong());
+            }
+            hosts.putIfAbsent(n.name(), new HostInfo(init.orElse(0), ns, HostApplier.layerSize(stateDir, lab, n.ns())));
+        }
+        // "every other process": those of the services are shown as services, a host's init as the host
         processes.replaceAll((node, list) -> list.stream().filter(p -> !ofServices.contains(p.pid())).toList());
         processes.values().removeIf(List::isEmpty);
-        return new Status(st, present, st.done().size(), missing, processes, services, l.note());
+        return new Status(st, present, st.done().size(), missing, processes, services, hosts, l.note());
     }
 
     private Set<String> ovsBridgeNames() {

@@ -92,6 +92,11 @@ public final class Namespaces {
             register(name, true, "/proc/thread-self/ns/net", prepare, this);
         }
 
+        /** As {@link Namespaces#adopt(String, long, Runnable)}. */
+        public void adopt(String name, long pid, Runnable prepare) {
+            register(name, false, "/proc/" + pid + "/ns/net", prepare, this, true);
+        }
+
         /**
          * Gives the shared file the name {@code path}; false when it cannot (a filesystem without O_TMPFILE, /run/netns
          * bound onto itself after the file was made, too many names for one file): the caller makes a file of its own.
@@ -117,8 +122,19 @@ public final class Namespaces {
         }
     }
 
+    /**
+     * Names an existing namespace, the network namespace of process {@code pid} (one a node's host made), after
+     * {@code prepare} ran inside it: marked before anyone can see it by its name, as a namespace made here is.
+     */
+    public void adopt(String name, long pid, Runnable prepare) { register(name, false, "/proc/" + pid + "/ns/net", prepare, null, true); }
+
     /** Creates the registration file and bind-mounts the namespace named by {@code sourcePath} on it. */
     private void register(String name, boolean fresh, String sourcePath, Runnable prepare, Adder adder) {
+        register(name, fresh, sourcePath, prepare, adder, false);
+    }
+
+    /** The same; {@code enter}: {@code prepare} runs inside the namespace at {@code sourcePath}. */
+    private void register(String name, boolean fresh, String sourcePath, Runnable prepare, Adder adder, boolean enter) {
         validateName(name);
         prepareDir();
         Path file = path(name);
@@ -131,6 +147,14 @@ public final class Namespaces {
         try {
             NsThread.callAndReturn(name, () -> {
                 if (fresh) Libc.unshare(Libc.CLONE_NEWNET, name);
+                if (enter) {
+                    int fd = Libc.open(sourcePath, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+                    try {
+                        Libc.setns(fd, Libc.CLONE_NEWNET, name);
+                    } finally {
+                        Libc.close(fd);
+                    }
+                }
                 if (prepare != null) prepare.run();
                 Libc.mount(sourcePath, file.toString(), "none", Libc.MS_BIND, null);
                 return null;

@@ -80,4 +80,42 @@ public final class Processes {
         OptionalLong now = startTime(pid);
         return now.isPresent() && now.getAsLong() == startTime;
     }
+
+    /**
+     * Whether process {@code pid} still runs: not when it is gone, nor when it has ended and waits for its parent to
+     * collect it (a zombie), which for an orphan depends on the machine's init, however slow that is.
+     */
+    public static boolean running(long pid) {
+        try (var in = Files.newInputStream(Path.of("/proc", Long.toString(pid), "stat"))) {
+            String stat = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            int close = stat.lastIndexOf(')');
+            char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : 'X';
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Ends {@code pids}: SIGTERM to all, up to {@code grace} for them to end (polled every 10 ms, zombies counting as
+     * ended), then SIGKILL to what is left. Returns those that had to be killed.
+     */
+    public static java.util.List<Long> end(java.util.List<Long> pids, java.time.Duration grace) {
+        for (long p : pids) ProcessHandle.of(p).ifPresent(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        java.util.List<Long> left = new java.util.ArrayList<>(pids);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            left.removeIf(p -> !running(p));
+            if (left.isEmpty()) break;
+            try {
+                Thread.sleep(10); // a condition polled: the processes' state
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        left.removeIf(p -> !running(p));
+        for (long p : left) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+        return left;
+    }
 }

@@ -56,6 +56,7 @@ public final class Applier implements AutoCloseable {
     private final AddressApplier addresses = new AddressApplier(this);
     private final RouteApplier routes = new RouteApplier(this);
     private final ForwardingApplier forwarding = new ForwardingApplier(this);
+    final HostApplier hosts = new HostApplier(this);
     private final FaultApplier faults = new FaultApplier(this);
 
     /** What a mended cable gets back (the lab's addresses and routes); set by the engine before removing. */
@@ -78,12 +79,17 @@ public final class Applier implements AutoCloseable {
 
     Namespaces registry() { return registry; }
 
+    java.nio.file.Path stateDirOrNull() { return stateDir; }
+
     java.nio.file.Path stateDir() {
         if (stateDir == null) throw new LabException("lab " + lab + " keeps no state, so it cannot run services");
         return stateDir;
     }
 
     Progress progress() { return progress; }
+
+    /** How programs run in the lab's nodes (in their hosts, or their namespaces). */
+    NodeProcesses processes() { return new NodeProcesses(registry, stateDir, lab); }
 
     NetHandle handle(String ns) {
         return handles.computeIfAbsent(ns == null ? "" : ns, k -> NetHandle.open(registry, ns == null ? NsRef.current() : NsRef.named(ns)));
@@ -137,6 +143,7 @@ public final class Applier implements AutoCloseable {
         for (Resource r : add) {
             switch (r) {
                 case Resource.Namespace n -> namespaces.checkOwned(n);
+                case Resource.Users u -> { }
                 case Resource.Veth v -> veths.checkOwned(v);
                 case Resource.Device d -> devices.checkOwned(d);
                 case Resource.Address a when a.ns() == null -> addresses.checkOwned(a);
@@ -168,6 +175,10 @@ public final class Applier implements AutoCloseable {
         Map<String, Resource.Forwarding> forwardingNs = new LinkedHashMap<>();
         for (Resource r : add) {
             switch (r) {
+                case Resource.Users u -> {
+                    hosts.create(u); // before the namespaces: the hosts' programs run as its root
+                    created.add(u);
+                }
                 case Resource.Namespace n -> newNs.add(n);
                 case Resource.LinuxBridge b -> (b.ns() == null ? rootBridges : newBridges).add(b);
                 case Resource.Veth v -> (VethApplier.hasRootEnd(v) ? rootVeths : nsVeths).add(v);
@@ -470,6 +481,7 @@ public final class Applier implements AutoCloseable {
                     case Resource.Device d -> inGoing.test(d.ns()) || devices.remove(d);
                     case Resource.LinuxBridge b -> inGoing.test(b.ns()) || bridges.remove(b);
                     case Resource.Namespace n -> namespaces.remove(n);
+                    case Resource.Users u -> hosts.remove(u);
                 };
                 if (did) removed.add(r);
             } catch (RuntimeException e) {
@@ -556,8 +568,7 @@ public final class Applier implements AutoCloseable {
             n.exec().forEach(c -> commands.add(new Command(ns, c)));
             for (Command c : commands) {
                 String cmd = c.cmd();
-                NetnsExec.Output o = NetnsExec.capture(registry, c.ns(), List.of("sh", "-c", cmd),
-                        ServiceApplier.options(n), progress::say);
+                NetnsExec.Output o = processes().capture(c.ns(), List.of("sh", "-c", cmd), n.programs().env(), progress::say);
                 String head = n.name() + "$ " + cmd + (o.status() == 0 ? "" : "   (exit " + o.status() + ")");
                 out.add(head);
                 progress.say(head);

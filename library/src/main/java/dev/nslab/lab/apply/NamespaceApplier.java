@@ -50,6 +50,7 @@ public final class NamespaceApplier {
      * registration files of one run's namespaces are names of one file ({@code adder}).
      */
     NetHandle create(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
+        if (n.host() != null && !run.registry().exists(n.name())) return run.hosts.create(n, forwarding, adder);
         if (run.registry().exists(n.name())) {
             if (forwarding != null) ForwardingApplier.set(run, NsRef.named(n.name()), forwarding.ipv6(), true);
             return null;
@@ -88,7 +89,17 @@ public final class NamespaceApplier {
         }
         NetHandle h = run.handles.remove(ns);
         if (h != null) h.close(); // an open socket would keep the namespace alive
+        endHost(ns);
         run.registry().delete(ns);
+        if (run.stateDirOrNull() != null) HostApplier.removeOne(run.stateDirOrNull(), run.lab, ns);
         return true;
+    }
+
+    /** Ends the init of the namespace's host (and with it every process of the node), when it is one. */
+    private void endHost(String ns) {
+        if (run.stateDirOrNull() == null) return;
+        java.util.OptionalLong init = HostApplier.init(run.stateDirOrNull(), run.lab, ns);
+        if (init.isEmpty()) return;
+        dev.nslab.net.Processes.end(java.util.List.of(init.getAsLong()), java.time.Duration.ofSeconds(5));
     }
 }

@@ -146,7 +146,11 @@ public final class Observer implements AutoCloseable {
     public String drift(Resource r) {
         return switch (r) {
             case Resource.Namespace n -> !registry.exists(n.name()) ? null // a gone namespace is said on its own
-                    : mark.equals(lo(n.name())) ? null : "namespace " + n.name() + " does not carry the mark of lab " + lab;
+                    : !mark.equals(lo(n.name())) ? "namespace " + n.name() + " does not carry the mark of lab " + lab
+                    : n.host() != null && stateDir != null && HostApplier.init(stateDir, lab, n.name()).isEmpty()
+                    ? "the host of " + where(n.name()) + " no longer runs (its init ended, and every program of the node with it)" : null;
+            case Resource.Users u -> !dev.nslab.net.NodeHost.inInitialUserNamespace() || stateDir == null
+                    || java.nio.file.Files.exists(HostApplier.userns(stateDir, lab)) ? null : "the user namespace of lab " + lab + " is gone";
             case Resource.LinuxBridge b -> !nsThere(b.ns()) ? null : link(b.ns(), b.name(), "bridge", true, null);
             case Resource.Veth v -> {
                 String a = end(v.a()), b = end(v.b());
@@ -285,7 +289,8 @@ public final class Observer implements AutoCloseable {
     public boolean holds(Resource r) {
         try {
             return switch (r) {
-                case Resource.Namespace n -> registry.exists(n.name()) && mark.equals(lo(n.name()));
+                case Resource.Namespace n -> registry.exists(n.name()) && mark.equals(lo(n.name()))
+                        && (n.host() == null || (stateDir != null && HostApplier.init(stateDir, lab, n.name()).isPresent()));
                 case Resource.OvsBridge b -> ovs() != null && ovs().bridge(b.name()).isPresent() && ovsBridge(b) == null;
                 case Resource.OvsPort p -> ovs() != null && ovs().bridge(p.bridge()).isPresent() && ovsPort(p) == null;
                 case Resource.Service sv -> {

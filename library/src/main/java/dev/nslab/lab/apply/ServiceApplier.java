@@ -6,7 +6,6 @@ import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.plan.Resource;
 import dev.nslab.lab.state.LabState;
 import dev.nslab.net.ListeningPorts;
-import dev.nslab.net.NetnsExec;
 import dev.nslab.net.Processes;
 
 import java.io.IOException;
@@ -53,15 +52,6 @@ public final class ServiceApplier {
 
     private static String id(Resource.Service s) { return s.node() + "." + s.def().name(); }
 
-    static NetnsExec.Options options(java.util.Map<String, String> env, List<Topology.BindDef> binds) {
-        List<NetnsExec.Bind> bs = new ArrayList<>();
-        for (Topology.BindDef b : binds) bs.add(new NetnsExec.Bind(b.host(), b.node(), b.readOnly()));
-        return new NetnsExec.Options(env, List.copyOf(bs));
-    }
-
-    /** What a command run in node {@code n} gets: the node's environment and binds. */
-    public static NetnsExec.Options options(Topology.NodeDef n) { return options(n.programs().env(), n.programs().binds()); }
-
     /** Starts the service and returns once it is ready; throws, naming it and showing its log's tail, if it is not. */
     void create(Resource.Service s) {
         Topology.ServiceDef d = s.def();
@@ -69,14 +59,23 @@ public final class ServiceApplier {
         try {
             Files.createDirectories(dir());
             for (String f : List.of(".child", ".exit", ".restarts")) Files.deleteIfExists(dir().resolve(id(s) + f));
-            // a file, so that the supervisor's command line says what it is (ps, status) rather than the whole script
+            // a file, so that the supervisor's command line says what it is (ps, status) rather than the whole script;
+            // written anew each time, never taken as found
             Path script = dir().resolve("supervise.sh");
-            if (!Files.exists(script)) Files.writeString(script, SUPERVISOR);
+            Path tmp = Files.createTempFile(dir(), "supervise", ".tmp");
+            Files.writeString(tmp, SUPERVISOR);
+            Files.move(tmp, script, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new LabException("cannot use " + dir() + " for the services of lab " + run.lab + ": " + e.getMessage(), e);
         }
-        long pid = NetnsExec.spawn(run.registry(), s.ns(), List.of("sh", dir().resolve("supervise.sh").toString(), dir().toString(), id(s),
-                d.restart().word(), childCommand(d.cmd())), log, options(s.env(), s.binds()), run.progress()::say);
+        // in a host, the supervisor runs on the machine (where its notes are) and enters the host for each start
+        NodeProcesses nodes = run.processes();
+        java.util.OptionalLong init = nodes.isHost(s.ns()) ? HostApplier.init(run.stateDir(), run.lab, s.ns()) : java.util.OptionalLong.empty();
+        if (nodes.isHost(s.ns()) && init.isEmpty()) throw new LabException("the host of node " + s.node() + " no longer runs: service " + d.name() + " cannot start");
+        String child = init.isPresent() ? hostCommand(init.getAsLong(), d.cmd()) : childCommand(d.cmd());
+        List<String> supervisor = List.of("sh", dir().resolve("supervise.sh").toString(), dir().toString(), id(s), d.restart().word(), child);
+        long pid = init.isPresent() ? nodes.spawn(null, supervisor, log, s.env(), run.progress()::say)
+                : nodes.spawn(s.ns(), supervisor, log, s.env(), run.progress()::say);
         OptionalLong start = Processes.startTime(pid);
         write(id(s) + ".supervisor", pid + " " + start.orElse(0));
         awaitReady(s, pid, log);
@@ -90,6 +89,15 @@ public final class ServiceApplier {
         return cmd.matches("[^;&|<>()`$\\n]*") ? "exec " + cmd : cmd;
     }
 
+    /** The service started inside the host whose init is {@code init}: the helper that enters it, replacing the shell. */
+    static String hostCommand(long init, String cmd) {
+        StringBuilder b = new StringBuilder("exec");
+        for (String w : dev.nslab.net.NodeHost.enter(init, List.of("sh", "-c", childCommand(cmd)))) b.append(' ').append(quote(w));
+        return b.toString();
+    }
+
+    private static String quote(String w) { return "'" + w.replace("'", "'\\''") + "'"; }
+
     private void awaitReady(Resource.Service s, long supervisor, Path log) {
         Topology.ServiceDef d = s.def();
         long deadline = System.nanoTime() + d.timeoutMillis() * 1_000_000;
@@ -98,8 +106,7 @@ public final class ServiceApplier {
             boolean ready = switch (d.ready()) {
                 case null -> true;
                 case Topology.Ready.Tcp t -> ListeningPorts.tcp(run.registry(), s.ns(), t.port());
-                case Topology.Ready.Cmd c -> NetnsExec.capture(run.registry(), s.ns(), List.of("sh", "-c", c.cmd()), options(s.env(), s.binds()),
-                        w -> { }).status() == 0;
+                case Topology.Ready.Cmd c -> run.processes().capture(s.ns(), List.of("sh", "-c", c.cmd()), s.env(), w -> { }).status() == 0;
                 case Topology.Ready.After a -> System.nanoTime() - started >= a.millis() * 1_000_000;
             };
             if (ready) return;
@@ -146,18 +153,7 @@ public final class ServiceApplier {
                 p.descendants().forEach(procs::add);
             });
         }
-        procs.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + GRACE.toNanos();
-        for (ProcessHandle p : procs) {
-            while (p.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    p.onExit().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (Exception e) {
-                    break;
-                }
-            }
-            if (p.isAlive()) p.destroyForcibly();
-        }
+        Processes.end(procs.stream().map(ProcessHandle::pid).toList(), GRACE);
         for (String f : List.of(".supervisor", ".child", ".exit", ".restarts")) {
             try {
                 Files.deleteIfExists(dir().resolve(id(s) + f));
@@ -189,9 +185,24 @@ public final class ServiceApplier {
             });
         }
         long pid = child == null ? 0 : Long.parseLong(child);
-        boolean childAlive = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        boolean childAlive = pid > 0 && Processes.running(pid);
         String state = childAlive ? "running" : supAlive ? "restarting" : exit != null ? "exited with status " + exit : "not running";
-        return new State(s.node(), s.def().name(), state, childAlive ? pid : 0, restarts == null ? 0 : Integer.parseInt(restarts), procs);
+        return new State(s.node(), s.def().name(), state, childAlive ? program(pid) : 0, restarts == null ? 0 : Integer.parseInt(restarts), procs);
+    }
+
+    /**
+     * The program a service's process runs: the process itself, or, in a host, the one the helper that entered the host
+     * started (its only child, in the node), as the machine numbers it.
+     */
+    private static long program(long pid) {
+        try {
+            String children = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children")).strip();
+            String comm = Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+            if (comm.startsWith("nslab-host") && !children.isEmpty() && !children.contains(" ")) return Long.parseLong(children);
+        } catch (IOException | NumberFormatException e) {
+            // gone meanwhile, or not a helper
+        }
+        return pid;
     }
 
     private void write(String name, String text) {

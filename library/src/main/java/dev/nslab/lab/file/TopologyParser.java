@@ -38,7 +38,7 @@ public final class TopologyParser {
             // every other node key of containerlab's published schema (schemas/clab.schema.json), which nslab does not honour
             "aliases", "auto-remove", "cap-add", "certificate", "cgroup-parent", "cgroupns-mode", "cmd", "components", "config",
             "cpu", "cpu-set", "credentials", "devices", "dns", "enforce-startup-config", "entrypoint", "env-files", "extras",
-            "healthcheck", "hostname", "image", "image-pull-policy", "license", "link-apply-mode", "memory",
+            "healthcheck", "image", "image-pull-policy", "license", "link-apply-mode", "memory",
             "pid-mode", "ports", "privileged", "restart-policy", "runtime",
             "security-opts", "shm-size", "startup-config", "suppress-startup-config", "sysctls",
             "tmpfs", "type", "user", "volumes",
@@ -46,7 +46,7 @@ public final class TopologyParser {
             "mgmt", "mgmt_ipv4", "mgmt_ipv6", "publish", "settings");
     private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings", "debug");
     private static final Set<String> NODE_KEYS = Set.of("kind", "group", "labels", "interfaces", "routes", "forwarding", "exec", "env", "binds",
-            "services", "network-mode", "startup-delay", "wait-for", "mgmt-ipv4", "mgmt-ipv6", "stages");
+            "services", "network-mode", "startup-delay", "wait-for", "mgmt-ipv4", "mgmt-ipv6", "stages", "hostname");
     private static final Set<String> TOPOLOGY_KEYS = Set.of("nodes", "links", "defaults", "kinds", "groups");
     private static final Set<String> SERVICE_KEYS = Set.of("name", "cmd", "ready", "restart", "timeout");
 
@@ -348,7 +348,17 @@ public final class TopologyParser {
                     + "(network-mode " + (network.equals(Topology.Meta.HOST) ? "host" : "container:" + network) + ")");
         }
         for (String w : stages.waitFor()) if (!waitFor.contains(w)) waitFor.add(w);
-        return new Topology.Meta(group, Map.copyOf(labels), network, delay, List.copyOf(waitFor), mgmt4, mgmt6, false, stages.hostExec());
+        String hostname = null;
+        Node hn = m.get("hostname");
+        if (hn != null && hn.value() != null) {
+            hostname = hn.text("hostname");
+            // a host name: letters, digits and "-" in dot-separated labels of at most 63, at most 64 in all (sethostname)
+            if (hostname.length() > 64 || !hostname.matches("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")) {
+                throw hn.error("hostname \"" + hostname + "\" is not a host name: letters, digits and \"-\" in labels separated by \".\", "
+                        + "at most 64 characters");
+            }
+        }
+        return new Topology.Meta(group, Map.copyOf(labels), network, delay, List.copyOf(waitFor), mgmt4, mgmt6, false, stages.hostExec(), hostname);
     }
 
     /** What nslab takes from containerlab's stages: the nodes waited for, and the commands run in the node and on the machine. */
@@ -444,7 +454,15 @@ public final class TopologyParser {
                     throw b.error("bind \"" + text + "\" is not HOST:NODE[:ro] (the node path absolute, e.g. ./site:/srv/site:ro)");
                 }
                 String host = base.resolve(parts[0]).normalize().toString();
-                binds.add(new Topology.BindDef(host, Path.of(parts[1]).normalize().toString(), ro, b.line(), b.column()));
+                String target = Path.of(parts[1]).normalize().toString();
+                // the node's own file system holds it: nothing binds over what makes the node work, or over all of it
+                for (String kept : List.of("/", "/proc", "/sys", "/dev")) {
+                    if (target.equals(kept) || (!kept.equals("/") && target.startsWith(kept + "/"))) {
+                        throw b.error("bind \"" + text + "\" onto " + target + ": " + (kept.equals("/") ? "the node's whole file system"
+                                : kept + " is the node's own (made for its namespaces)") + " cannot be bound over; bind onto a directory or file of it");
+                    }
+                }
+                binds.add(new Topology.BindDef(host, target, ro, b.line(), b.column()));
             }
         }
         List<Topology.ServiceDef> services = new ArrayList<>();

@@ -72,6 +72,19 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
         /** The node whose namespace this one shares (network-mode: container:NODE), or null. */
         public String sharesWith() { return meta.network() == null || isHost() ? null : meta.network(); }
 
+        /**
+         * Whether the node is a small host (a file system, host name and processes of its own, see {@code NodeHost}):
+         * when something runs in it — exec lines, services — or it has binds or a host name of its own. A node without
+         * any of these stays a bare network namespace, which costs far less.
+         */
+        public boolean needsHost() {
+            return kind == Kind.LINUX && meta.network() == null && !meta.existing()
+                    && (!exec.isEmpty() || !programs.services().isEmpty() || !programs.binds().isEmpty() || meta.hostname() != null);
+        }
+
+        /** The node's host name: containerlab's {@code hostname:}, else its name. */
+        public String hostname() { return meta.hostname() != null ? meta.hostname() : name; }
+
         /** Whether the node has a namespace of its own, made and removed by the lab. */
         public boolean ownsNamespace() { return kind != Kind.OVS_BRIDGE && meta.network() == null && !meta.existing(); }
     }
@@ -84,13 +97,18 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
      * commands its containerlab stages run on the machine itself ({@code target: host}).
      */
     public record Meta(String group, Map<String, String> labels, String network, long startupDelayMillis, List<String> waitFor,
-                       Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing, List<String> hostExec) {
+                       Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing, List<String> hostExec, String hostname) {
         public static final String HOST = "host";
-        public static final Meta NONE = new Meta(null, Map.of(), null, 0, List.of(), null, null, false, List.of());
+        public static final Meta NONE = new Meta(null, Map.of(), null, 0, List.of(), null, null, false, List.of(), null);
 
-        public Meta asExisting() { return new Meta(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, true, hostExec); }
+        public Meta(String group, Map<String, String> labels, String network, long startupDelayMillis, List<String> waitFor,
+                    Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing, List<String> hostExec) {
+            this(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, existing, hostExec, null);
+        }
 
-        public Meta withMgmt(Cidr v4, Cidr v6) { return new Meta(group, labels, network, startupDelayMillis, waitFor, v4, v6, existing, hostExec); }
+        public Meta asExisting() { return new Meta(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, true, hostExec, hostname); }
+
+        public Meta withMgmt(Cidr v4, Cidr v6) { return new Meta(group, labels, network, startupDelayMillis, waitFor, v4, v6, existing, hostExec, hostname); }
     }
 
     /**
@@ -196,6 +214,16 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
         if (m.mgmtIpv6() != null) eth0.add(new Cidr(m.mgmtIpv6().address(), mgmt.ipv6Subnet().prefixLength()));
         out.put("eth0", List.copyOf(eth0));
         return out;
+    }
+
+    /**
+     * Whether node {@code n} is made a small host: when it needs one, or when a node sharing its namespace
+     * ({@code network-mode: container:N}) runs programs, which run in {@code n}'s host.
+     */
+    public boolean hosted(NodeDef n) {
+        if (n.needsHost()) return true;
+        if (n.kind() != Kind.LINUX || n.meta().network() != null || n.meta().existing()) return false;
+        return nodes.stream().anyMatch(o -> n.name().equals(o.sharesWith()) && (!o.exec().isEmpty() || !o.programs().services().isEmpty()));
     }
 
     public Optional<NodeDef> node(String name) {

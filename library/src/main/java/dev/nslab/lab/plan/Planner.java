@@ -31,7 +31,8 @@ public final class Planner {
             }
             if (n.meta().network() != null || n.meta().existing()) continue;
             switch (n.kind()) {
-                case LINUX -> out.add(new Resource.Namespace(t.namespace(n)));
+                case LINUX -> out.add(new Resource.Namespace(t.namespace(n), t.hosted(n)
+                        ? new Resource.Host(n.hostname(), n.programs().binds()) : null));
                 case BRIDGE -> {
                     out.add(new Resource.Namespace(t.namespace(n)));
                     out.add(new Resource.LinuxBridge(t.namespace(n), n.name()));
@@ -74,6 +75,7 @@ public final class Planner {
                 out.add(new Resource.Service(ns, n.name(), s, n.programs().env(), n.programs().binds()));
             }
         }
+        if (out.stream().anyMatch(r -> r instanceof Resource.Namespace ns && ns.host() != null)) out.add(new Resource.Users());
         out.sort(Comparator.comparingInt(Resource::phase));
         return out;
     }

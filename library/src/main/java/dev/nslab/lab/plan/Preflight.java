@@ -97,11 +97,6 @@ public final class Preflight {
                     throw new LabException(t.file(), b.line(), b.column(), "bind " + b + " of node " + n.name() + ": the host path "
                             + b.host() + " does not exist (relative paths are relative to the lab file)");
                 }
-                if (!java.nio.file.Files.exists(java.nio.file.Path.of(b.node()))) {
-                    throw new LabException(t.file(), b.line(), b.column(), "bind " + b + " of node " + n.name() + ": the node path "
-                            + b.node() + " does not exist on this machine; nodes share the host's file system and nslab binds over "
-                            + "existing paths: create it first (mkdir -p " + b.node() + ")");
-                }
             }
         }
         LabNeeds needs = LabNeeds.of(t);

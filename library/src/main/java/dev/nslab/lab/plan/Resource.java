@@ -19,9 +19,28 @@ public sealed interface Resource {
     int phase();
 
     /** A network namespace, marked by the alias of its loopback. */
-    record Namespace(String name) implements Resource {
-        public String key() { return "netns " + name; }
+    record Namespace(String name, Host host) implements Resource {
+        public Namespace(String name) { this(name, null); }
+
+        public String key() { return "netns " + name + (host == null ? "" : " " + host.words()); }
         public int phase() { return 0; }
+    }
+
+    /**
+     * What makes a node's namespace a small host ({@code net.NodeHost}): its host name and binds, fixed when the host
+     * is made (a change makes the node again).
+     */
+    record Host(String hostname, List<Topology.BindDef> binds) {
+        String words() { return "host " + hostname + (binds.isEmpty() ? "" : " binds " + binds); }
+    }
+
+    /**
+     * The lab's user namespace, whose root the programs of its hosts run as (nobody on the machine); made where nslab
+     * runs as root of the machine, pinned in the lab's state directory. Without root, the user's own namespace is it.
+     */
+    record Users() implements Resource {
+        public String key() { return "userns"; }
+        public int phase() { return -1; }
     }
 
     /** A Linux bridge device inside a switch node's namespace ({@code ns} null: the root namespace's, a management network). */
@@ -141,6 +160,7 @@ public sealed interface Resource {
     default String namespace() {
         return switch (this) {
             case Namespace n -> n.name();
+            case Users u -> null;
             case LinuxBridge b -> b.ns();
             case Veth v -> v.a().ns();
             case Device d -> d.ns();

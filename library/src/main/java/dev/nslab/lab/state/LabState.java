@@ -206,7 +206,16 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         for (Resource r : rs) {
             ObjectNode o = a.addObject();
             switch (r) {
-                case Resource.Namespace n -> o.put("type", "netns").put("name", n.name());
+                case Resource.Namespace n -> {
+                    o.put("type", "netns").put("name", n.name());
+                    if (n.host() != null) {
+                        ObjectNode h = o.putObject("host").put("hostname", n.host().hostname());
+                        ArrayNode bs = h.putArray("binds");
+                        for (Topology.BindDef b : n.host().binds()) bs.addObject().put("host", b.host()).put("node", b.node()).put("ro", b.readOnly())
+                                .put("line", b.line()).put("column", b.column());
+                    }
+                }
+                case Resource.Users u -> o.put("type", "userns");
                 case Resource.LinuxBridge b -> o.put("type", "bridge").put("ns", b.ns()).put("name", b.name());
                 case Resource.Veth v -> {
                     o.put("type", "veth");
@@ -281,7 +290,18 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         List<Resource> out = new ArrayList<>();
         for (JsonNode o : a) {
             out.add(switch (o.path("type").asText()) {
-                case "netns" -> new Resource.Namespace(o.path("name").asText());
+                case "netns" -> {
+                    JsonNode h = o.path("host");
+                    Resource.Host host = null;
+                    if (h.isObject()) {
+                        List<Topology.BindDef> binds = new ArrayList<>();
+                        for (JsonNode b : h.path("binds")) binds.add(new Topology.BindDef(b.path("host").asText(), b.path("node").asText(),
+                                b.path("ro").asBoolean(), b.path("line").asInt(), b.path("column").asInt()));
+                        host = new Resource.Host(h.path("hostname").asText(), List.copyOf(binds));
+                    }
+                    yield new Resource.Namespace(o.path("name").asText(), host);
+                }
+                case "userns" -> new Resource.Users();
                 case "bridge" -> new Resource.LinuxBridge(text(o, "ns"), o.path("name").asText());
                 case "veth" -> new Resource.Veth(end(o.path("a")), end(o.path("b")), o.has("mtu") ? o.path("mtu").asInt() : null);
                 case "device" -> new Resource.Device(text(o, "ns"), o.path("iface").asText(), switch (o.path("kind").asText()) {

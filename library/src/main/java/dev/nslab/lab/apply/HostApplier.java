@@ -1,0 +1,219 @@
+package dev.nslab.lab.apply;
+
+import dev.nslab.error.LabException;
+import dev.nslab.lab.model.Names;
+import dev.nslab.lab.model.Topology;
+import dev.nslab.lab.plan.Resource;
+import dev.nslab.net.LinkChange;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NetHandle;
+import dev.nslab.net.NodeHost;
+import dev.nslab.net.NsRef;
+import dev.nslab.net.Processes;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Nodes as small hosts ({@link NodeHost}): the lab's user namespace (where nslab is root of the machine: a range of
+ * ids of the lab's own, pinned in the state directory; without root, the user's namespace is the lab's), and each
+ * host: its directory ({@code STATEDIR/LAB.hosts/NAMESPACE}: the writable layer, owned by the node's root, and the
+ * init's pid with its start time), made by the helper, its network namespace named and marked like any other.
+ */
+public final class HostApplier {
+    /** The machine's paths a node may not read: its secrets (the rest of the machine's tree it sees, read-only). */
+    static final List<String> MASKS = List.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/root");
+
+    private final Applier run;
+
+    HostApplier(Applier run) { this.run = run; }
+
+    /**
+     * Where the hosts of a lab keep their layers and notes. As root of the machine, in a directory of the machine's
+     * that root of every lab may walk through ({@code /run/nslab/hosts}, 0711): a lab's state directory may be anywhere,
+     * behind directories that nobody (what a lab's root is on the machine) may not enter. Without root, beside the
+     * state.
+     */
+    public static Path dir(Path stateDir, String lab) {
+        if (!NodeHost.inInitialUserNamespace()) return stateDir.resolve(lab + ".hosts");
+        return HOSTS.resolve(Names.stable("", stateDir.toAbsolutePath().normalize().toString(), lab) + "-" + lab);
+    }
+
+    private static final Path HOSTS = Path.of("/run/nslab/hosts");
+    private static final java.nio.file.attribute.FileAttribute<?> WALK_THROUGH =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+
+    /** Where the lab's user namespace is pinned. */
+    public static Path userns(Path stateDir, String lab) { return stateDir.resolve(lab + ".userns"); }
+
+    /** The key under which a lab holds an id range: its state file, unique on the machine. */
+    private static String holder(Path stateDir, String lab) { return stateDir.resolve(lab + ".json").toAbsolutePath().normalize().toString(); }
+
+    private static IdRanges ranges() { return new IdRanges(IdRanges.RECORD); }
+
+    /** Makes the lab's user namespace, where nslab is root of the machine; nothing to make where it is not. */
+    void create(Resource.Users u) {
+        if (!NodeHost.inInitialUserNamespace()) return; // a user's labs: the user's own namespace is the lab's
+        Path pin = userns(run.stateDir(), run.lab);
+        if (isPinned(pin)) return;
+        long base = ranges().acquire(holder(run.stateDir(), run.lab));
+        try {
+            Files.createDirectories(pin.getParent());
+            if (!Files.exists(pin, LinkOption.NOFOLLOW_LINKS)) Files.createFile(pin);
+        } catch (IOException e) {
+            throw new LabException("cannot make " + pin + " for the user namespace of lab " + run.lab + ": " + e.getMessage(), e);
+        }
+        NodeHost.pinUserNamespace(pin, base, IdRanges.SIZE);
+    }
+
+    boolean remove(Resource.Users u) {
+        Path pin = userns(run.stateDir(), run.lab);
+        boolean was = isPinned(pin);
+        NodeHost.unpin(pin);
+        try {
+            Files.deleteIfExists(pin);
+        } catch (IOException e) {
+            run.progress().say("could not remove " + pin + ": " + e.getMessage());
+        }
+        ranges().release(holder(run.stateDir(), run.lab));
+        return was;
+    }
+
+    private static boolean isPinned(Path pin) {
+        try {
+            return Files.exists(pin) && "nsfs".equals(Files.getFileStore(pin).type());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Makes namespace {@code n} a host: the helper makes its namespaces and file system; here its network namespace
+     * is marked (and forwarding set) from inside and named, then the host is let go. Returns the rtnetlink handle opened
+     * inside it.
+     */
+    NetHandle create(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
+        Path stateDir = run.stateDir();
+        Path dir = dir(stateDir, run.lab).resolve(n.name());
+        boolean root = NodeHost.inInitialUserNamespace();
+        Path pin = root ? userns(stateDir, run.lab) : null;
+        long owner = root ? ranges().acquire(holder(stateDir, run.lab)) : -1;
+        try {
+            if (Files.exists(dir)) deleteTree(dir); // what a host that was made before left: this one starts clean
+            if (root) {
+                for (Path p : List.of(HOSTS, dir.getParent(), dir)) {
+                    if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
+                    Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+                }
+            }
+            for (String d : List.of("upper", "work", "lower", "merged")) Files.createDirectories(dir.resolve(d));
+            if (owner >= 0) {
+                for (String d : List.of("upper", "work")) {
+                    Files.setAttribute(dir.resolve(d), "unix:uid", (int) owner);
+                    Files.setAttribute(dir.resolve(d), "unix:gid", (int) owner);
+                }
+            }
+            Files.createDirectories(HostsFile.dir(stateDir, run.lab));
+        } catch (IOException e) {
+            throw new LabException("cannot prepare " + dir + " for the host of " + n.name() + ": " + e.getMessage(), e);
+        }
+        List<NodeHost.Bind> binds = new ArrayList<>();
+        for (Topology.BindDef b : n.host().binds()) binds.add(new NodeHost.Bind(b.host(), b.node(), b.readOnly()));
+        NodeHost.Spec spec = new NodeHost.Spec(n.host().hostname(), dir, pin, root, HostsFile.dir(stateDir, run.lab), binds, MASKS);
+        try (NodeHost.Pending host = NodeHost.start(spec)) {
+            NetHandle[] made = new NetHandle[1];
+            try {
+                adder.adopt(n.name(), host.pid(), () -> {
+                    made[0] = NetHandle.open(run.registry(), NsRef.current());
+                    made[0].setLink(LinkChange.of("lo").alias(run.mark));
+                    if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
+                });
+                Files.writeString(dir.resolve("init"), host.pid() + " " + Processes.startTime(host.pid()).orElse(0) + "\n");
+            } catch (IOException | RuntimeException e) {
+                if (made[0] != null) made[0].close();
+                throw e instanceof IOException io ? new LabException("cannot note the init of " + n.name() + ": " + io.getMessage(), io) : (RuntimeException) e;
+            }
+            host.go();
+            return made[0];
+        }
+    }
+
+    /** The init of namespace {@code ns}'s host, when it is a host whose init runs. */
+    public static OptionalLong init(Path stateDir, String lab, String ns) {
+        Path note = dir(stateDir, lab).resolve(ns).resolve("init");
+        try {
+            if (!Files.exists(note)) return OptionalLong.empty();
+            String[] f = Files.readString(note).strip().split(" ");
+            long pid = Long.parseLong(f[0]), start = Long.parseLong(f[1]);
+            return Processes.alive(pid, start) ? OptionalLong.of(pid) : OptionalLong.empty();
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Whether namespace {@code ns} of the lab was made a host (its note is there, whether its init runs or not). */
+    public static boolean isHost(Path stateDir, String lab, String ns) { return Files.exists(dir(stateDir, lab).resolve(ns).resolve("init")); }
+
+    /** What a host's writable layer holds, in bytes. */
+    public static long layerSize(Path stateDir, String lab, String ns) {
+        Path upper = dir(stateDir, lab).resolve(ns).resolve("upper");
+        long[] total = {0};
+        try {
+            Files.walkFileTree(upper, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                    total[0] += a.size();
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            return 0;
+        }
+        return total[0];
+    }
+
+    /** Removes what the lab's hosts kept (their layers): after their inits and namespaces are gone. */
+    public static void removeAll(Path stateDir, String lab) {
+        Path d = dir(stateDir, lab);
+        try {
+            if (Files.exists(d)) deleteTree(d);
+        } catch (IOException e) {
+            throw new LabException("cannot remove " + d + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the host directory of one namespace (a node that went). */
+    static void removeOne(Path stateDir, String lab, String ns) {
+        try {
+            Path d = dir(stateDir, lab).resolve(ns);
+            if (Files.exists(d)) deleteTree(d);
+        } catch (IOException e) {
+            // the lab's own clean-up at down takes what is left
+        }
+    }
+
+    /** Deletes a tree without following symbolic links out of it (a node may have left any link in its layer). */
+    private static void deleteTree(Path root) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                Files.delete(f);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
