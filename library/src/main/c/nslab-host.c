@@ -64,6 +64,9 @@ static void write_file(const char *path, const char *text) {
 static void become_root(void) {
     // the ids of the user namespace just joined: root of it (the machine sees the namespace's base id)
     if (setresgid(0, 0, 0) || setgroups(0, NULL) || setresuid(0, 0, 0)) die("cannot become root of the node's user namespace");
+    // a change of ids makes a process undumpable, which hides its /proc files (its namespaces) from its own node:
+    // the node's root may look at its own init (nsenter -t 1)
+    prctl(PR_SET_DUMPABLE, 1);
 }
 
 /* ---- userns ---------------------------------------------------------------------------------------------------- */

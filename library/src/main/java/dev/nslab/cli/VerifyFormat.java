@@ -46,7 +46,8 @@ final class VerifyFormat {
         out.println(VerifyText.summary(r));
         int outside = r.notInFile().size();
         if (outside > 0) {
-            out.println("  " + outside + " pairs aim at addresses that are not in the file (set by exec lines or by hand): measured, not predicted");
+            out.println("  " + outside + " pairs are measured, not predicted: the file does not say (addresses set by exec lines or by "
+                    + "hand, routes that a node's programs may add)");
         }
         for (Verifier.Pair p : r.mismatches()) {
             String line = "  " + VerifyText.mismatch(p);

@@ -29,8 +29,25 @@ public final class Reachability {
      * Whether a reply should come back and why (not); {@code lossy}: the ends on the way there and back that lose
      * packets on purpose (an impairment), whose outcome is reported rather than predicted.
      */
-    public record Verdict(boolean reach, String reason, List<String> lossy) {
-        public Verdict(boolean reach, String reason) { this(reach, reason, List.of()); }
+    public record Verdict(boolean reach, String reason, List<String> lossy, boolean known) {
+        public Verdict(boolean reach, String reason) { this(reach, reason, List.of(), true); }
+
+        public Verdict(boolean reach, String reason, List<String> lossy) { this(reach, reason, lossy, true); }
+
+        /** No prediction: the way goes through a node whose routes the file does not hold (its programs may route). */
+        static Verdict unknown(String reason) { return new Verdict(false, reason, List.of(), false); }
+    }
+
+    /** A walk that stops before it arrives, and whether the file says so ({@code known}) or cannot tell. */
+    private record Stop(String why, boolean known) { }
+
+    /**
+     * Whether {@code node}'s routes may be more than the file's: it runs programs (exec lines, services), which may
+     * add routes or run a routing daemon.
+     */
+    private boolean learns(String node) {
+        NodeDef n = nodes.get(node);
+        return n != null && (!n.exec().isEmpty() || !n.programs().services().isEmpty());
     }
 
     private final FaultView faults;
@@ -221,7 +238,16 @@ public final class Reachability {
     }
 
     /** Follows the routing from {@code node} to {@code dst}; null when the packet arrives, else why not. */
-    private String walk(String node, InetAddress dst, Set<String> lossy) {
+    private Stop walk(String node, InetAddress dst, Set<String> lossy) {
+        String why = walkText(node, dst, lossy);
+        if (why == null) return null;
+        if (why.startsWith(UNKNOWN)) return new Stop(why.substring(UNKNOWN.length()), false);
+        return new Stop(why, true);
+    }
+
+    private static final String UNKNOWN = "\0unknown:";
+
+    private String walkText(String node, InetAddress dst, Set<String> lossy) {
         Set<String> seen = new LinkedHashSet<>();
         String at = node;
         int routers = 0;
@@ -229,6 +255,9 @@ public final class Reachability {
             if (owns(at, dst)) return null;
             if (!seen.add(at)) return "routing loop through " + String.join(" -> ", seen) + " -> " + at;
             Optional<Route> r = lookup(at, dst);
+            if (r.isEmpty() && learns(at)) {
+                return UNKNOWN + at + " has no route to " + Cidr.format(dst) + " in the file, but runs programs that may add one (a routing daemon, exec lines)";
+            }
             if (r.isEmpty()) return "no route from " + at + " to " + Cidr.format(dst);
             Route route = r.get();
             if (route.dev() == null) return "the gateway " + Cidr.format(route.via()) + " of " + at + " is on none of its subnets";
@@ -289,13 +318,16 @@ public final class Reachability {
         if (to.isPresent() && faults.group(from) >= 0 && faults.group(to.get()) >= 0 && faults.group(from) != faults.group(to.get())) {
             return new Verdict(false, from + " and " + to.get() + " are in different partition groups");
         }
-        String there = walk(from, dst, lossy);
-        if (there != null) return new Verdict(false, there);
+        Stop there = walk(from, dst, lossy);
+        if (there != null) return there.known() ? new Verdict(false, there.why()) : Verdict.unknown(there.why());
         Optional<InetAddress> src = source(from, dst);
         if (src.isEmpty()) return new Verdict(false, "no source address on " + from + " for " + Cidr.format(dst));
         String target = owner(dst).orElse("?");
-        String back = walk(target, src.get(), lossy);
-        if (back != null) return new Verdict(false, "the request arrives, but the reply does not: " + back);
+        Stop back = walk(target, src.get(), lossy);
+        if (back != null) {
+            String why = "the request arrives, but the reply does not: " + back.why();
+            return back.known() ? new Verdict(false, why) : Verdict.unknown(why);
+        }
         return new Verdict(true, "routed");
     }
 

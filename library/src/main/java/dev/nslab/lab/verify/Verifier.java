@@ -174,6 +174,10 @@ public final class Verifier {
                 Prober.Result m = e.getValue();
                 if (inFile.contains(a) || !kernelOwner.containsKey(a)) {
                     Reachability.Verdict v = model.predict(from, a);
+                    if (!v.known()) { // the file cannot tell (a node's programs may route): measured, not judged
+                        pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), null, v.reason()));
+                        continue;
+                    }
                     if (!v.lossy().isEmpty()) {
                         String lossy = "the path loses packets on purpose (" + String.join(", ", v.lossy()) + ")";
                         if (m.outcome() == Outcome.REPLY) {
