@@ -87,6 +87,9 @@ public final class NodeHost {
         }
     }
 
+    /** Whether nodes can be made hosts here: nslab's helper program is there. */
+    public static boolean available() { return Tools.find(TOOL).isPresent(); }
+
     /** Pins a user namespace whose ids 0.. {@code count}-1 are the machine's {@code base}.. on {@code pin} (an existing file). */
     public static void pinUserNamespace(Path pin, long base, int count) {
         run(List.of(Tools.need(TOOL, "a lab's user namespace").toString(), "userns", pin.toString(), Long.toString(base), Integer.toString(count)),

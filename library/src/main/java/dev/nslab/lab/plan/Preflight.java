@@ -29,6 +29,9 @@ public final class Preflight {
         /** Whether the kernel has netem (asked only when an impairment needs it). */
         default boolean netem() { return false; }
 
+        /** Whether nodes can be made hosts (nslab's helper program is there); asked only when a node is to be one. */
+        default boolean hosts() { return true; }
+
         /** Whether the kernel makes links of {@code kind} (asked only when the file has such a link). */
         default boolean linkKind(String kind) { return true; }
     }
@@ -52,6 +55,8 @@ public final class Preflight {
 
             public boolean openVswitchInstalled() { return new OvsDaemons().status().installed(); }
 
+            public boolean hosts() { return dev.nslab.net.NodeHost.available(); }
+
             public long openFiles() { return ProcessLimits.openFiles(); }
 
             public long maxNetNamespaces() {
@@ -68,6 +73,11 @@ public final class Preflight {
     public static LabNeeds check(Topology t, Machine machine) {
         LabNeeds.checkBuildable(t);
         for (NodeDef n : t.nodes()) {
+            if (t.hosted(n) && !machine.hosts()) {
+                throw new LabException(t.file(), n.line(), 1, "node " + n.name() + " runs programs (or binds, or names its host), which makes it a "
+                        + "host, and this build of nslab has no helper program for hosts (nslab-host, compiled with the jar where a C compiler is): "
+                        + "install gcc and build nslab again");
+            }
             if (n.kind() == Kind.OVS_BRIDGE && !machine.openVswitchInstalled()) {
                 throw new LabException(t.file(), n.line(), 1, "node " + n.name()
                         + " is an ovs-bridge but Open vSwitch is not installed: apt-get install openvswitch-switch, or use kind: bridge");

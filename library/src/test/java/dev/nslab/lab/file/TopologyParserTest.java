@@ -55,7 +55,7 @@ class TopologyParserTest {
                 "stages", "startup-config", "startup-delay", "suppress-startup-config", "sysctls", "tmpfs", "type", "user",
                 "volumes");
         Set<String> honoured = Set.of("kind", "exec", "env", "binds", "group", "labels", "network-mode", "startup-delay", "wait-for",
-                "mgmt-ipv4", "mgmt-ipv6", "stages");
+                "mgmt-ipv4", "mgmt-ipv6", "stages", "hostname");
         for (String k : keys) {
             String value = switch (k) {
                 case "kind" -> "linux";
@@ -65,6 +65,7 @@ class TopologyParserTest {
                 case "startup-delay" -> "0";
                 case "mgmt-ipv4" -> "172.20.20.2";
                 case "mgmt-ipv6" -> "\"3fff:172:20:20::2\"";
+                case "hostname" -> "router-1";
                 default -> "x";
             };
             Topology t = TopologyParser.parse("k.yml", "name: k\ndebug: true\ntopology:\n  nodes:\n    a: {" + k + ": " + value + "}\n  links: []\n");

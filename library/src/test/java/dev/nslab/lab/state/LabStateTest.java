@@ -62,7 +62,7 @@ class LabStateTest {
                 """;
         Topology t = TopologyParser.parse("s.yml", text);
         List<Resource> rs = Planner.resources(t);
-        assertEquals(5, rs.size(), rs.toString());
+        assertEquals(6, rs.size(), "the lab's user namespace, the node's host, its four services: " + rs);
         LabState st = new LabState("s", "/x/s.yml", "s-", List.of(new NodeInfo("a", "linux", "s-a")), rs, List.of(), Map.of(), null);
         st.save(dir);
         assertEquals(st, LabState.load(dir, "s"));
