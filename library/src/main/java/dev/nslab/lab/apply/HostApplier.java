@@ -4,6 +4,7 @@ import dev.nslab.error.LabException;
 import dev.nslab.lab.model.Names;
 import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.plan.Resource;
+import dev.nslab.lab.state.LabState;
 import dev.nslab.net.LinkChange;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
@@ -33,8 +34,15 @@ public final class HostApplier {
     static final List<String> MASKS = List.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/root");
 
     private final Applier run;
+    /** The first id of the lab's range, asked of the machine's record once per run (-1: not yet). */
+    private long base = -1;
 
     HostApplier(Applier run) { this.run = run; }
+
+    private synchronized long base() {
+        if (base < 0) base = ranges().acquire(holder(run.stateDir(), run.lab));
+        return base;
+    }
 
     /**
      * Where the hosts of a lab keep their layers and notes. As root of the machine, in a directory of the machine's
@@ -43,7 +51,7 @@ public final class HostApplier {
      * state.
      */
     public static Path dir(Path stateDir, String lab) {
-        if (!NodeHost.inInitialUserNamespace()) return stateDir.resolve(lab + ".hosts");
+        if (!NodeHost.inInitialUserNamespace()) return LabState.beside(stateDir, lab, ".hosts");
         return HOSTS.resolve(Names.stable("", stateDir.toAbsolutePath().normalize().toString(), lab) + "-" + lab);
     }
 
@@ -52,10 +60,10 @@ public final class HostApplier {
             java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
 
     /** Where the lab's user namespace is pinned. */
-    public static Path userns(Path stateDir, String lab) { return stateDir.resolve(lab + ".userns"); }
+    public static Path userns(Path stateDir, String lab) { return LabState.beside(stateDir, lab, ".userns"); }
 
     /** The key under which a lab holds an id range: its state file, unique on the machine. */
-    private static String holder(Path stateDir, String lab) { return stateDir.resolve(lab + ".json").toAbsolutePath().normalize().toString(); }
+    private static String holder(Path stateDir, String lab) { return LabState.path(stateDir, lab).toAbsolutePath().normalize().toString(); }
 
     private static IdRanges ranges() { return new IdRanges(IdRanges.RECORD); }
 
@@ -64,7 +72,7 @@ public final class HostApplier {
         if (!NodeHost.inInitialUserNamespace()) return; // a user's labs: the user's own namespace is the lab's
         Path pin = userns(run.stateDir(), run.lab);
         if (isPinned(pin)) return;
-        long base = ranges().acquire(holder(run.stateDir(), run.lab));
+        long base = base();
         try {
             Files.createDirectories(pin.getParent());
             if (!Files.exists(pin, LinkOption.NOFOLLOW_LINKS)) Files.createFile(pin);
@@ -105,7 +113,7 @@ public final class HostApplier {
         Path dir = dir(stateDir, run.lab).resolve(n.name());
         boolean root = NodeHost.inInitialUserNamespace();
         Path pin = root ? userns(stateDir, run.lab) : null;
-        long owner = root ? ranges().acquire(holder(stateDir, run.lab)) : -1;
+        long owner = root ? base() : -1;
         try {
             if (Files.exists(dir)) deleteTree(dir); // what a host that was made before left: this one starts clean
             if (root) {

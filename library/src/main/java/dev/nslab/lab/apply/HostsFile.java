@@ -2,6 +2,7 @@ package dev.nslab.lab.apply;
 
 import dev.nslab.error.LabException;
 import dev.nslab.lab.model.Topology;
+import dev.nslab.lab.state.LabState;
 import dev.nslab.net.Cidr;
 
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class HostsFile {
     private HostsFile() {}
 
     /** The lab's directory that every node's /etc/netns entry links to. */
-    static Path dir(Path stateDir, String lab) { return stateDir.resolve(lab + ".etc").toAbsolutePath(); }
+    static Path dir(Path stateDir, String lab) { return LabState.beside(stateDir, lab, ".etc").toAbsolutePath(); }
 
     static Path path(Path stateDir, String lab) { return dir(stateDir, lab).resolve("hosts"); }
 

@@ -44,7 +44,7 @@ public final class ServiceApplier {
 
     public ServiceApplier(Applier run) { this.run = run; }
 
-    static Path dir(Path stateDir, String lab) { return stateDir.resolve(lab + ".services"); }
+    static Path dir(Path stateDir, String lab) { return LabState.beside(stateDir, lab, ".services"); }
 
     public static Path log(Path stateDir, String lab, String node, String service) { return LabState.logDir(stateDir, lab).resolve(node + "-" + service + ".log"); }
 

@@ -22,6 +22,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,10 +61,19 @@ public final class TopologyParser {
         this.file = file;
     }
 
+    /** The largest lab file read: 5,000 nodes with their links and programs fit in a few megabytes. */
+    static final long MAX_FILE_BYTES = 16L << 20;
+
     /** Reads and checks a file; never touches the machine (what the machine must offer is {@link Preflight}'s). */
     public static Topology parseFile(Path path) {
         String text;
         try {
+            // the size first: a lab file is a few hundred kilobytes at most; a huge one is refused before it is read
+            long size = Files.size(path);
+            if (size > MAX_FILE_BYTES) {
+                throw new LabException(path.toString(), 0, 0, String.format("the file is %,d bytes, more than a lab file may be (%,d): "
+                        + "it is not read", size, MAX_FILE_BYTES));
+            }
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new LabException(path.toString(), 0, 0, "no such file");
@@ -105,7 +116,7 @@ public final class TopologyParser {
         void warn(Node at, String msg);
     }
 
-    private final Set<String> warnedAt = new java.util.HashSet<>();
+    private final Set<String> warnedAt = new HashSet<>();
 
     /** One warning per place in the file (a key of a group or of the defaults is read once per node that inherits it). */
     private void warn(Node at, String msg) {
@@ -148,7 +159,7 @@ public final class TopologyParser {
         Map<String, NodeDef> byName = new HashMap<>();
         nodes.forEach(n -> byName.put(n.name(), n));
         for (NodeDef n : nodes) checkPlacement(n, byName, nodeMap.get(n.name()));
-        for (NodeDef n : nodes) checkNoWaitCycle(n, byName, new ArrayList<>(), nodeMap);
+        checkNoWaitCycle(nodes, byName, nodeMap);
         if (!byName.containsKey("host") && mentionsHost(t.get("links"))) {
             // containerlab's "host:IFACE" endpoints: the machine itself, a node no file declares
             NodeDef host = new NodeDef("host", Kind.LINUX, Map.of(), List.of(), false, List.of(), Topology.Programs.NONE,
@@ -195,16 +206,43 @@ public final class TopologyParser {
         }
     }
 
-    private static void checkNoWaitCycle(NodeDef n, Map<String, NodeDef> byName, List<String> path, Map<String, Node> at) {
-        if (path.contains(n.name())) {
-            List<String> cycle = new ArrayList<>(path.subList(path.indexOf(n.name()), path.size()));
-            cycle.add(n.name());
-            Node where = at.get(cycle.getFirst());
-            throw where.map("node").getOrDefault("wait-for", where).error("wait-for goes round in a circle: " + String.join(" -> ", cycle));
+    /**
+     * Refuses a circle of wait-for. Each node is walked once (a depth-first search with the nodes done remembered, and
+     * an explicit stack), so that a long chain or a dense web of waits costs time linear in the waits, never
+     * exponential, and no deep recursion.
+     */
+    private static void checkNoWaitCycle(List<NodeDef> nodes, Map<String, NodeDef> byName, Map<String, Node> at) {
+        Set<String> done = new HashSet<>();
+        for (NodeDef start : nodes) {
+            if (done.contains(start.name())) continue;
+            List<String> path = new ArrayList<>();
+            Set<String> onPath = new HashSet<>();
+            List<Iterator<String>> next = new ArrayList<>();
+            path.add(start.name());
+            onPath.add(start.name());
+            next.add(start.meta().waitFor().iterator());
+            while (!path.isEmpty()) {
+                Iterator<String> it = next.getLast();
+                if (!it.hasNext()) {
+                    String finished = path.removeLast();
+                    onPath.remove(finished);
+                    done.add(finished);
+                    next.removeLast();
+                    continue;
+                }
+                String w = it.next();
+                if (onPath.contains(w)) {
+                    List<String> cycle = new ArrayList<>(path.subList(path.indexOf(w), path.size()));
+                    cycle.add(w);
+                    Node where = at.get(cycle.getFirst());
+                    throw where.map("node").getOrDefault("wait-for", where).error("wait-for goes round in a circle: " + String.join(" -> ", cycle));
+                }
+                if (done.contains(w) || !byName.containsKey(w)) continue;
+                path.add(w);
+                onPath.add(w);
+                next.add(byName.get(w).meta().waitFor().iterator());
+            }
         }
-        path.add(n.name());
-        for (String w : n.meta().waitFor()) checkNoWaitCycle(byName.get(w), byName, path, at);
-        path.removeLast();
     }
 
     /** Whether a link has a brief endpoint "host:IFACE" (the machine's own end). */
@@ -468,7 +506,7 @@ public final class TopologyParser {
         List<Topology.ServiceDef> services = new ArrayList<>();
         Node sn = m.get("services");
         if (sn != null && sn.value() != null) {
-            Set<String> names = new java.util.HashSet<>();
+            Set<String> names = new HashSet<>();
             for (Node x : sn.list("services of " + node)) {
                 Topology.ServiceDef svc = service(node, x);
                 svc = new Topology.ServiceDef(svc.name(), nodeName(svc.cmd(), node), svc.ready() instanceof Topology.Ready.Cmd c
@@ -611,7 +649,7 @@ public final class TopologyParser {
     }
 
     /** Nodes of network-mode none: a namespace without a management interface. */
-    private final Set<String> noMgmt = new java.util.HashSet<>();
+    private final Set<String> noMgmt = new HashSet<>();
 
     private void checkInterfaces(List<NodeDef> nodes, List<LinkDef> links, List<Topology.DeviceDef> devices,
                                  List<Topology.MgmtLink> mgmtLinks, Map<String, Node> nodeNodes) {

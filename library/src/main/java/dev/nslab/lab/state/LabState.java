@@ -3,6 +3,7 @@ package dev.nslab.lab.state;
 import dev.nslab.error.LabException;
 import dev.nslab.lab.model.Faults;
 import dev.nslab.lab.model.Impairment;
+import dev.nslab.lab.model.Names;
 import dev.nslab.lab.model.NodeInfo;
 import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.model.Topology.RouteDef;
@@ -53,13 +54,26 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
     /** @param o the program that owns the lab ("PID:START", see {@link Owners}), or null for a lab of the command line */
     public LabState withOwner(String o) { return new LabState(lab, file, prefix, nodes, done, pending, observed, o, faults); }
 
-    public static Path path(Path dir, String lab) { return dir.resolve(lab + ".json"); }
+    public static Path path(Path dir, String lab) { return dir.resolve(named(lab) + ".json"); }
 
     /** Where the owner of a lab of a Java program is noted beside its state ({@code .LAB.owner}). */
-    public static Path ownerMarker(Path dir, String lab) { return dir.resolve("." + lab + ".owner"); }
+    public static Path ownerMarker(Path dir, String lab) { return dir.resolve("." + named(lab) + ".owner"); }
 
     /** The lab's log directory: output of processes started in its nodes in the background. */
-    public static Path logDir(Path dir, String lab) { return dir.resolve(lab + ".logs"); }
+    public static Path logDir(Path dir, String lab) { return dir.resolve(named(lab) + ".logs"); }
+
+    /** A file or directory of the lab's beside its state: {@code DIR/LAB + suffix}, the name checked. */
+    public static Path beside(Path dir, String lab, String suffix) { return dir.resolve(named(lab) + suffix); }
+
+    /**
+     * Every path of a lab's state passes here: a name typed on a command line ("down ../../etc/x") or found in a file
+     * never leads out of the state directory.
+     */
+    private static String named(String lab) {
+        String why = Names.whyNotLab(lab);
+        if (why != null) throw new LabException("no lab is called that: the " + why);
+        return lab;
+    }
 
     /** Held while a lab changes, so two nslab processes never change the same lab at once. */
     public record Lock(FileChannel channel) implements AutoCloseable {
@@ -77,7 +91,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
     public static Lock lock(Path dir, String lab) {
         try {
             Files.createDirectories(dir);
-            FileChannel ch = FileChannel.open(dir.resolve("." + lab + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(dir.resolve("." + named(lab) + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             var l = ch.tryLock();
             if (l == null) {
                 ch.close();
@@ -108,7 +122,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         }
         try {
             Files.createDirectories(dir);
-            Path tmp = dir.resolve("." + lab + ".json.tmp");
+            Path tmp = dir.resolve("." + named(lab) + ".json.tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(java.nio.ByteBuffer.wrap(JsonFiles.pretty(root)));
                 // no fsync: a killed process loses nothing the page cache holds, and what the file describes lives
@@ -161,7 +175,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         if (!Files.isDirectory(dir)) return List.of();
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json") && !n.startsWith("."))
-                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+                    .map(n -> n.substring(0, n.length() - 5)).filter(n -> Names.whyNotLab(n) == null).sorted().toList();
         } catch (IOException e) {
             throw new LabException("cannot list " + dir + ": " + e.getMessage(), e);
         }
@@ -191,7 +205,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 Files.deleteIfExists(services);
             }
             Files.deleteIfExists(ownerMarker(dir, lab));
-            Files.deleteIfExists(dir.resolve("." + lab + ".lock"));
+            Files.deleteIfExists(dir.resolve("." + named(lab) + ".lock"));
         } catch (IOException e) {
             throw new LabException("cannot remove the state of lab " + lab + ": " + e.getMessage(), e);
         }

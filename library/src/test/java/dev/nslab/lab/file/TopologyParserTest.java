@@ -157,4 +157,28 @@ class TopologyParserTest {
         assertTrue(error("name: x\nprefix: \"../../tmp\"\ntopology:\n  nodes:\n    a: {}\n").contains("prefix"));
         assertTrue(error("name: x\ntopology:\n  nodes:\n    a: {services: [{name: \"w;x\", cmd: \"true\"}]}\n").contains("service name"));
     }
+
+    @Test
+    void aCircleOfWaitsIsNamedAndALongChainIsCheap() {
+        StringBuilder chain = new StringBuilder("name: t\ntopology:\n  nodes:\n");
+        int n = 3000;
+        for (int i = 0; i < n; i++) {
+            chain.append("    n").append(i).append(": {");
+            if (i > 0) chain.append("wait-for: [n").append(i - 1).append("]");
+            chain.append("}\n");
+        }
+        assertEquals(n, TopologyParser.parse("t.yml", chain.toString()).nodes().size()); // no deep recursion, no blow-up
+        String circle = chain.toString().replace("    n0: {}", "    n0: {wait-for: [n" + (n - 1) + "]}");
+        LabException e = assertThrows(LabException.class, () -> TopologyParser.parse("t.yml", circle));
+        assertTrue(e.getMessage().startsWith("t.yml:4:") && e.getMessage().contains("wait-for goes round in a circle: n0 -> n2999 -> "),
+                e.getMessage());
+    }
+
+    @Test
+    void aFileLargerThanALabFileIsRefusedBeforeItIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path big = dir.resolve("big.yml");
+        try (var out = new java.io.RandomAccessFile(big.toFile(), "rw")) { out.setLength(TopologyParser.MAX_FILE_BYTES + 1); }
+        LabException e = assertThrows(LabException.class, () -> TopologyParser.parseFile(big));
+        assertTrue(e.getMessage().contains("more than a lab file may be"), e.getMessage());
+    }
 }

@@ -80,4 +80,14 @@ class LabStateTest {
         LabException e = assertThrows(LabException.class, () -> LabState.load(dir, "r"));
         assertTrue(e.getMessage().contains("is unreadable") && e.getMessage().contains("remove the lab's objects by hand"), e.getMessage());
     }
+
+    @Test
+    void aLabNameNeverLeadsOutOfTheStateDirectory(@TempDir Path dir) {
+        for (String bad : List.of("../x", "..", "a/b", "/etc/passwd", "", ".hidden", "a\nb")) {
+            LabException e = assertThrows(LabException.class, () -> LabState.load(dir, bad), bad);
+            assertTrue(e.getMessage().startsWith("no lab is called that: the lab name"), e.getMessage());
+            assertThrows(LabException.class, () -> LabState.beside(dir, bad, ".logs"), bad);
+        }
+        assertEquals(dir.resolve("ok-1.2.json"), LabState.path(dir, "ok-1.2"));
+    }
 }
