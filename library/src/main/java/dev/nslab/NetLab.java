@@ -82,7 +82,18 @@ public final class NetLab implements AutoCloseable {
      * @param labFile a lab file (containerlab's format, see docs/labs.md)
      * @return the lab, up
      */
-    public static NetLab fromFile(Path labFile) {
+    public static NetLab fromFile(Path labFile) { return fromFile(labFile, false); }
+
+    /**
+     * Brings up a lab file, as {@code nslab up FILE [--allow-host]} does; {@link #close()} takes it down.
+     *
+     * @param labFile   a lab file (containerlab's format, see docs/labs.md)
+     * @param allowHost whether the file may have what it asks of the machine beyond its lab's confined nodes
+     *                  (commands on the machine, writable binds, the machine's bridges and interfaces, tunnels out);
+     *                  without it such a file is refused ({@link dev.nslab.error.MachineAccessException}, listing each)
+     * @return the lab, up
+     */
+    public static NetLab fromFile(Path labFile, boolean allowHost) {
         Namespaces registry = new Namespaces();
         requirePrivileges();
         reap(registry);
@@ -90,7 +101,7 @@ public final class NetLab implements AutoCloseable {
         Labs engine = new Labs(registry, Labs.DEFAULT_STATE_DIR, Progress.SILENT);
         String owner = Owners.token();
         // recorded with the intent, so a JVM killed halfway through leaves a lab the next reaper takes down
-        if (engine.up(t, false, owner).plan().isEmpty()) engine.setOwner(t.name(), owner); // already up: now ours
+        if (engine.up(t, false, owner, allowHost).plan().isEmpty()) engine.setOwner(t.name(), owner); // already up: now ours
         NetLab lab = new NetLab(registry, t.name(), t, engine);
         for (Topology.NodeDef n : t.nodes()) {
             // the machine itself (kind: host, network-mode: host) is no node of the lab's to hand out

@@ -12,7 +12,7 @@ final class Help {
         o.print("""
                 Usage: nslab [ OPTIONS ] OBJECT { COMMAND | help }
                        nslab [ -force ] -batch FILENAME
-                       nslab { up FILE [--dry-run] [--verify] | down FILE|LAB|--all | status [LAB] | ls | verify FILE|LAB
+                       nslab { up FILE [--dry-run] [--verify] [--allow-host] | down FILE|LAB|--all | status [LAB] | ls | verify FILE|LAB
                                | exec LAB NODE -- CMD }
                        nslab { impair LAB NODE:IFACE [--rate R] [--delay D] [--loss P%]... | cut|mend LAB NODE:IFACE
                                | partition LAB GROUP GROUP... | heal LAB }
@@ -145,9 +145,13 @@ final class Help {
 
     static void lab(PrintStream o) {
         o.print("""
-                Usage: nslab up FILE [--dry-run] [--verify] [--node-filter N1,N2] [-j]
+                Usage: nslab up FILE [--dry-run] [--verify] [--allow-host] [--node-filter N1,N2] [-j]
                                                            build the lab FILE describes, or bring it to what FILE now says;
-                                                           --node-filter: only those nodes and the links between them
+                                                           --node-filter: only those nodes and the links between them;
+                                                           --allow-host: let the file have what it asks of the machine
+                                                           beyond its confined nodes (commands on the machine, writable
+                                                           binds, the machine's bridges and interfaces, tunnels out),
+                                                           which up lists and refuses otherwise (--dry-run shows it)
                        nslab down FILE|LAB | --all [--strict] [-j]
                                                            end the processes living in the lab's namespaces, then remove
                                                            everything the lab created (and nothing else); a lab that is

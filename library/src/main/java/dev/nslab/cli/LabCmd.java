@@ -1,6 +1,7 @@
 package dev.nslab.cli;
 
 import dev.nslab.error.LabException;
+import dev.nslab.error.MachineAccessException;
 import dev.nslab.lab.Labs;
 import dev.nslab.lab.Owners;
 import dev.nslab.lab.file.TopologyParser;
@@ -47,7 +48,7 @@ final class LabCmd {
         String asTyped = verb;
         verb = CLAB_VERBS.getOrDefault(verb, verb);
         List<String> words = new ArrayList<>();
-        boolean dryRun = false, all = false, verify = false, stale = false, detach = false, follow = false;
+        boolean dryRun = false, all = false, verify = false, stale = false, detach = false, follow = false, allowHost = false;
         strict = false;
         int sample = 0;
         List<String> command = null;
@@ -57,6 +58,7 @@ final class LabCmd {
             String w = a.next();
             switch (w) {
                 case "--dry-run", "-n" -> dryRun = true;
+                case "--allow-host" -> allowHost = true;
                 case "--all", "-a" -> all = true;
                 case "--stale" -> stale = true;
                 case "--strict" -> strict = true;
@@ -94,7 +96,7 @@ final class LabCmd {
         Labs labs = new Labs(cli.registry, stateDir, progress());
         return switch (verb) {
             case "up" -> {
-                int rc = up(labs, one(words, "up", "FILE"), dryRun, filter);
+                int rc = up(labs, one(words, "up", "FILE"), dryRun, allowHost, filter);
                 yield rc == 0 && verify && !dryRun ? verify(labs, words.getFirst(), sample) : rc;
             }
             case "verify" -> verify(labs, one(words, "verify", "FILE|LAB"), sample);
@@ -187,12 +189,19 @@ final class LabCmd {
         return out;
     }
 
-    private int up(Labs labs, String file, boolean dryRun, java.util.Set<String> filter) {
+    private int up(Labs labs, String file, boolean dryRun, boolean allowHost, java.util.Set<String> filter) {
         Topology t = parse(file);
         if (filter != null) t = t.only(filter);
         long t0 = System.nanoTime();
-        Labs.Result plan = labs.up(t, dryRun);
+        Labs.Result plan;
+        try {
+            plan = labs.up(t, dryRun, null, allowHost);
+        } catch (MachineAccessException e) {
+            throw new LabException(e.getMessage() + "\nread the file; if you want it to have that, run: nslab up " + file + " --allow-host"
+                    + " (the same file, unchanged, is allowed from then on)", e);
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
+        List<String> reaches = plan.access().words(t);
         if (cli.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("lab", t.name());
@@ -200,6 +209,8 @@ final class LabCmd {
             m.put("changed", !plan.isEmpty() && !dryRun);
             m.put("add", plan.add().stream().map(Resource::key).toList());
             m.put("remove", plan.remove().stream().map(Resource::key).toList());
+            m.put("machine_access", reaches);
+            m.put("machine_access_allowed", plan.access().allowed());
             m.put("seconds", Math.round(secs * 1000) / 1000.0);
             cli.printJson(m);
             return 0;
@@ -208,6 +219,11 @@ final class LabCmd {
             cli.out.println("lab " + t.name() + ": " + (plan.isEmpty() ? "nothing to change" : plan.add().size() + " to add, " + plan.remove().size() + " to remove"));
             plan.remove().forEach(r -> cli.out.println("- " + r.key()));
             plan.add().forEach(r -> cli.out.println("+ " + r.key()));
+            if (!reaches.isEmpty()) {
+                cli.out.println("beyond the lab's own confined nodes, the file asks for (" + (plan.access().remembered() ? "allowed before, the file unchanged"
+                        : plan.access().allowed() ? "allowed by --allow-host" : "needs --allow-host") + "):");
+                reaches.forEach(r -> cli.out.println("  " + r));
+            }
             return 0;
         }
         if (plan.isEmpty()) {

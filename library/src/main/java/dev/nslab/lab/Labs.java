@@ -1,6 +1,7 @@
 package dev.nslab.lab;
 
 import dev.nslab.error.LabException;
+import dev.nslab.error.MachineAccessException;
 import dev.nslab.lab.apply.Applier;
 import dev.nslab.lab.apply.HostApplier;
 import dev.nslab.lab.apply.HostsFile;
@@ -17,13 +18,15 @@ import dev.nslab.lab.model.Progress;
 import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.plan.FaultPlanner;
 import dev.nslab.lab.plan.LabNeeds;
+import dev.nslab.lab.plan.MachineAccess;
 import dev.nslab.lab.plan.Planner;
 import dev.nslab.lab.plan.Preflight;
 import dev.nslab.lab.plan.Reconciler;
-import dev.nslab.lab.plan.Resource;
 import dev.nslab.lab.plan.Resource.End;
+import dev.nslab.lab.plan.Resource;
 import dev.nslab.lab.state.LabState;
 import dev.nslab.lab.state.Marks;
+import dev.nslab.lab.state.Trusted;
 import dev.nslab.net.Link;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
@@ -32,7 +35,9 @@ import dev.nslab.net.Processes;
 import dev.nslab.net.Sysctl;
 import dev.nslab.ovs.OvsBridge;
 import dev.nslab.ovs.OvsDaemons;
+import dev.nslab.sys.OwnFiles;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,15 +146,61 @@ public final class Labs {
      * unless {@code dryRun}, applies. A dry run makes every check a real run makes, so a clean dry run means up will
      * not refuse.
      */
-    public Result up(Topology t, boolean dryRun) { return up(t, dryRun, null); }
+    public Result up(Topology t, boolean dryRun) { return up(t, dryRun, null, false); }
+
+    /** {@link #up(Topology, boolean, String, boolean)}, allowing nothing beyond the lab's own confined nodes. */
+    public Result up(Topology t, boolean dryRun, String owner) { return up(t, dryRun, owner, false); }
 
     /**
      * {@link #up(Topology, boolean)} for a lab owned by a running program ({@code owner}, {@link Owners#token()}):
      * the owner is recorded with the intent, before anything is created, so that a program killed halfway through
      * leaves a lab the next reaper recognises as stale.
      */
-    public Result up(Topology t, boolean dryRun, String owner) {
+    public Result up(Topology t, boolean dryRun, String owner, boolean allowHost) {
         t = withExisting(t);
+        Access access = access(t, allowHost);
+        if (!access.allowed() && !dryRun) throw new MachineAccessException(t.file(), access.words(t));
+        if (access.remembered() && !dryRun) {
+            progress.say("what " + t.file() + " asks of the machine was allowed before, and the file is unchanged: allowed");
+        }
+        Result r = upAllowed(t, dryRun, owner).withAccess(access);
+        if (!dryRun && allowHost && !access.reaches().isEmpty() && access.hash() != null) {
+            Trusted.allow(stateDir, t.file(), access.hash());
+            progress.say("allowed what " + t.file() + " asks of the machine; the same file, unchanged, is allowed from now on");
+        }
+        return r;
+    }
+
+    /**
+     * What a lab asks of the machine beyond its own confined nodes, and whether that is allowed: by the caller now, or
+     * earlier for the same file with the same text ({@link Trusted}).
+     *
+     * @param hash the SHA-256 of the file's text as read now, null when there is no file (a lab of the Java API)
+     */
+    public record Access(List<MachineAccess.Reach> reaches, boolean allowed, boolean remembered, String hash) {
+        static final Access NONE = new Access(List.of(), true, false, null);
+
+        /** Each request in the words of a file's place: "file:line: what". */
+        public List<String> words(Topology t) { return reaches.stream().map(r -> t.file() + ":" + r.line() + ": " + r.what()).toList(); }
+    }
+
+    private Access access(Topology t, boolean allowHost) {
+        List<MachineAccess.Reach> reaches = MachineAccess.of(t);
+        if (reaches.isEmpty()) return Access.NONE;
+        String hash = null;
+        if (t.file() != null && t.file().startsWith("/")) {
+            try {
+                // the text as it is now: a later edit to the file makes it ask again
+                hash = Trusted.hash(Files.readString(Path.of(t.file())));
+            } catch (IOException e) {
+                hash = null;
+            }
+        }
+        boolean remembered = hash != null && Trusted.allows(stateDir, t.file(), hash);
+        return new Access(reaches, allowHost || remembered, remembered && !allowHost, hash);
+    }
+
+    private Result upAllowed(Topology t, boolean dryRun, String owner) {
         LabNeeds needs = Preflight.check(t, machine);
         try (LabState.Lock ignored = lock(t.name())) {
             LabState old;
@@ -160,6 +211,11 @@ public final class Labs {
             } catch (LabException e) {
                 old = null;
                 lost = e.getMessage();
+            }
+            if (old != null && fromAnotherFile(old.file(), t.file())) {
+                // a file that merely shares the name (a downloaded one, a copy) must not change or take apart a lab it did not make
+                throw new LabException("lab " + t.name() + " is up from another file, " + old.file() + ": take that lab down first, or give "
+                        + t.file() + " another name:");
             }
             if (old != null && !old.pending().isEmpty() && !dryRun) {
                 progress.say("lab " + t.name() + " was interrupted while being changed: removing what that run had begun");
@@ -203,6 +259,17 @@ public final class Labs {
                 if (adopted && old == null) old = new LabState(t.name(), t.file(), t.prefix(), nodeInfos(t), recorded, List.of(), Map.of(), null, Faults.NONE);
                 return apply(t, plan, old, want.faults(), needs, s, owner);
             }
+        }
+    }
+
+    /** Whether a lab's recorded file and a topology's are two different files (labs of Java programs have no file). */
+    static boolean fromAnotherFile(String recorded, String file) {
+        if (recorded == null || file == null || !recorded.startsWith("/") || !file.startsWith("/")) return false;
+        if (recorded.equals(file)) return false;
+        try {
+            return !Files.isSameFile(Path.of(recorded), Path.of(file)); // the same file by another path (a link) is the same
+        } catch (IOException e) {
+            return true; // the recorded file is gone or unreadable: it is not this one
         }
     }
 
@@ -261,7 +328,11 @@ public final class Labs {
     }
 
     /** What {@code up} did (or, for a dry run, would do), and the output of the exec lines it ran. */
-    public record Result(Reconciler.Plan plan, List<String> execOutput) {
+    public record Result(Reconciler.Plan plan, List<String> execOutput, Access access) {
+        public Result(Reconciler.Plan plan, List<String> execOutput) { this(plan, execOutput, Access.NONE); }
+
+        Result withAccess(Access a) { return new Result(plan, execOutput, a); }
+
         public List<Resource> add() { return plan.add(); }
 
         public List<Resource> remove() { return plan.remove(); }
@@ -589,7 +660,7 @@ public final class Labs {
     /** The marker beside the state that {@link #ownedLabs()} lists without reading every state file. */
     private void noteOwner(String lab, String owner) {
         try {
-            Files.writeString(LabState.ownerMarker(stateDir, lab), owner);
+            OwnFiles.write(LabState.ownerMarker(LabState.directory(stateDir), lab), owner);
         } catch (java.io.IOException e) {
             throw new LabException("cannot record the owner of lab " + lab + " in " + stateDir + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package dev.nslab.net;
 import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import dev.nslab.sys.Libc;
+import dev.nslab.sys.OwnFiles;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -135,7 +136,7 @@ public final class NetnsExec {
             List<String> argv = new java.util.ArrayList<>(List.of("setsid"));
             argv.addAll(command);
             try {
-                java.nio.file.Files.createDirectories(log.getParent());
+                OwnFiles.directory(log.getParent(), "rwx------"); // only nslab's user writes there: no link planted at the log
                 ProcessBuilder pb = new ProcessBuilder(argv);
                 pb.environment().putAll(options.env());
                 Process p = pb.redirectErrorStream(true)

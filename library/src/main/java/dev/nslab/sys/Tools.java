@@ -78,17 +78,10 @@ public final class Tools {
     /** A directory of this user's only: created 0700 when missing, refused when it is anyone else's or open to others. */
     private static Path ownDirectory() throws IOException {
         String runtime = System.getenv("XDG_RUNTIME_DIR");
-        long uid = Long.parseLong(Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString());
+        long uid = OwnFiles.uid();
         Path base = uid == 0 ? Path.of("/run/nslab") : runtime != null && !runtime.isEmpty() ? Path.of(runtime, "nslab")
                 : Path.of(System.getProperty("java.io.tmpdir"), "nslab-" + uid);
-        Path dir = base.resolve("tools");
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        for (Path p : new Path[] {base, dir}) {
-            if (Files.isSymbolicLink(p)) throw new IOException(p + " is a symbolic link");
-            long owner = Long.parseLong(Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS).toString());
-            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if (owner != uid || (mode & 022) != 0) throw new IOException(p + " is not this user's alone (owner " + owner + ", mode " + Integer.toOctalString(mode & 0777) + ")");
-        }
-        return dir;
+        OwnFiles.directory(base, "rwx--x--x");
+        return OwnFiles.directory(base.resolve("tools"), "rwx------");
     }
 }

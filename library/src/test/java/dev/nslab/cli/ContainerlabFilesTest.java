@@ -172,9 +172,24 @@ class ContainerlabFilesTest {
         // a management subnet the machine already uses is refused by the dry run, before anything is made
         Sh.ok("ip", "-n", m, "addr", "add", "10.48.0.1/24", "dev", t.n("upp"));
         Path clash = t.writeNamed(dir, "clash.yml", "name: @cl\nmgmt: {ipv4-subnet: 10.48.0.128/25}\ntopology:\n  nodes: {a: {}}\n");
-        assertTrue(in(m, "up", "--dry-run", clash.toString()).fails().err().contains("overlaps 10.48.0.1/24 of " + t.n("upp")));
-        Nslab.Out up = in(m, "up", f.toString()).ok();
+        assertTrue(in(m, "up", "--dry-run", clash.toString()).fails().err().contains("management subnet 10.48.0.128/25 overlaps 10.48.0.0/24, which this machine reaches through " + t.n("upp")));
+        // the file reaches the machine (a command on it, its bridge, an interface in it, a macvlan on its interface):
+        // listed and refused until allowed, nothing made
+        Nslab.Out refused = in(m, "up", f.toString());
+        assertEquals(1, refused.code(), refused.err());
+        for (String line : List.of(":10: node h runs 1 exec line on the machine itself", ":9: the lab's cables join the machine's bridge " + t.n("br"),
+                ":14: interface " + t.n("hb") + " is made in the machine's own network namespace",
+                ":17: node c joins the machine's network through a macvlan on its interface " + t.n("up"), "--allow-host")) {
+            assertTrue(refused.err().contains(line), line + "\n" + refused.err());
+        }
+        assertFalse(t.ipNetnsList().contains(t.n("mg-a")), "nothing made");
+        assertTrue(in(m, "up", "--dry-run", f.toString()).ok().out().contains("(needs --allow-host):"));
+        Nslab.Out up = in(m, "up", "--allow-host", f.toString()).ok();
         assertTrue(up.err().contains("bridge " + t.n("br") + " exists in the root namespace"), up.err());
+        // allowed once, the same file is allowed again as it is; an edit asks again
+        assertTrue(in(m, "up", f.toString()).ok().err().contains("was allowed before, and the file is unchanged"));
+        java.nio.file.Files.writeString(f, java.nio.file.Files.readString(f) + "# edited\n");
+        assertEquals(1, in(m, "up", f.toString()).code());
         // the management network: the machine holds the gateway and reaches every node; c (network-mode none) has none
         JsonNode gw = t.ipj(m, "addr show");
         String mgmtBridge = null;
@@ -221,7 +236,8 @@ class ContainerlabFilesTest {
                           vni: 4242
                           dst-port: 4789
                     """.replace("N", String.valueOf(side)).replace("R", String.valueOf(3 - side)));
-            in(side == 1 ? m1 : m2, "up", f.toString()).ok();
+            assertTrue(in(side == 1 ? m1 : m2, "up", f.toString()).fails().err().contains("sends a VXLAN tunnel out of the machine to 192.0.2."));
+            in(side == 1 ? m1 : m2, "up", "--allow-host", f.toString()).ok();
         }
         JsonNode vx = t.ipj(t.n("vx1-n"), "-d link show vx0").get(0).path("linkinfo").path("info_data");
         assertEquals(4242, vx.path("id").asInt());

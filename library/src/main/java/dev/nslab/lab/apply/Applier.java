@@ -146,7 +146,6 @@ public final class Applier implements AutoCloseable {
                 case Resource.Users u -> { }
                 case Resource.Veth v -> veths.checkOwned(v);
                 case Resource.Device d -> devices.checkOwned(d);
-                case Resource.Address a when a.ns() == null -> addresses.checkOwned(a);
                 case Resource.LinuxBridge b when b.ns() == null -> bridges.checkOwned(b);
                 case Resource.OvsBridge b -> switches.checkOwned(b, dryRun);
                 case Resource.OvsPort p -> switches.checkOwned(p, dryRun);

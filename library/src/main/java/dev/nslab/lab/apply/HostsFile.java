@@ -4,6 +4,7 @@ import dev.nslab.error.LabException;
 import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.state.LabState;
 import dev.nslab.net.Cidr;
+import dev.nslab.sys.OwnFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,10 +54,9 @@ public final class HostsFile {
                 .append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
         byAddress.forEach((a, names) -> b.append(a).append('\t').append(String.join(" ", names)).append('\n'));
         try {
-            Files.createDirectories(dir(stateDir, t.name()));
-            Path tmp = stateDir.resolve("." + t.name() + ".hosts.tmp");
-            Files.writeString(tmp, b);
-            Files.move(tmp, path(stateDir, t.name()), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            OwnFiles.directory(LabState.beside(LabState.directory(stateDir), t.name(), ".etc"), "rwxr-xr-x");
+            // readable by all: a node's programs read it as /etc/hosts, under whatever user they run
+            OwnFiles.write(path(stateDir, t.name()), b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), "rw-r--r--");
         } catch (IOException e) {
             throw new LabException("cannot write the hosts file of lab " + t.name() + " in " + stateDir + ": " + e.getMessage(), e);
         }

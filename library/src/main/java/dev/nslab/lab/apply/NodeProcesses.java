@@ -5,6 +5,7 @@ import dev.nslab.error.KernelException;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetnsExec;
 import dev.nslab.net.NodeHost;
+import dev.nslab.sys.OwnFiles;
 
 import java.io.File;
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class NodeProcesses {
         List<String> argv = new ArrayList<>(List.of("setsid"));
         argv.addAll(NodeHost.enter(init.getAsLong(), command));
         try {
-            Files.createDirectories(log.getParent());
+            OwnFiles.directory(log.getParent(), "rwx------"); // only nslab's user writes there: no link planted at the log
             ProcessBuilder pb = new ProcessBuilder(argv);
             pb.environment().putAll(env);
             return pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -7,6 +7,7 @@ import dev.nslab.lab.plan.Resource;
 import dev.nslab.lab.state.LabState;
 import dev.nslab.net.ListeningPorts;
 import dev.nslab.net.Processes;
+import dev.nslab.sys.OwnFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,14 +58,11 @@ public final class ServiceApplier {
         Topology.ServiceDef d = s.def();
         Path log = log(run.stateDir(), run.lab, s.node(), d.name());
         try {
-            Files.createDirectories(dir());
+            LabState.privateDirectory(run.stateDir(), run.lab, ".services");
             for (String f : List.of(".child", ".exit", ".restarts")) Files.deleteIfExists(dir().resolve(id(s) + f));
             // a file, so that the supervisor's command line says what it is (ps, status) rather than the whole script;
             // written anew each time, never taken as found
-            Path script = dir().resolve("supervise.sh");
-            Path tmp = Files.createTempFile(dir(), "supervise", ".tmp");
-            Files.writeString(tmp, SUPERVISOR);
-            Files.move(tmp, script, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            OwnFiles.write(dir().resolve("supervise.sh"), SUPERVISOR);
         } catch (IOException e) {
             throw new LabException("cannot use " + dir() + " for the services of lab " + run.lab + ": " + e.getMessage(), e);
         }
@@ -207,7 +205,7 @@ public final class ServiceApplier {
 
     private void write(String name, String text) {
         try {
-            Files.writeString(dir().resolve(name), text);
+            OwnFiles.write(dir().resolve(name), text);
         } catch (IOException e) {
             throw new LabException("cannot write " + dir().resolve(name) + ": " + e.getMessage(), e);
         }

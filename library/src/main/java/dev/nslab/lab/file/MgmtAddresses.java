@@ -16,6 +16,11 @@ final class MgmtAddresses {
         if (n == null || n.value() == null || n.text("subnet").equals("auto")) return Cidr.parse(otherwise);
         Cidr c = TopologyParser.cidr(n, true);
         if (c.family() != family) throw n.error("\"" + n.text("subnet") + "\" is not an " + (family == Family.INET ? "IPv4" : "IPv6") + " subnet");
+        int widest = family == Family.INET ? 8 : 32;
+        if (c.prefixLength() < widest) {
+            // the subnet becomes a route of the machine's own: one wider than a /8 would take over much of its traffic
+            throw n.error("management subnet " + c.network() + " is wider than a lab's may be (/" + widest + " or longer)");
+        }
         return c.network();
     }
 

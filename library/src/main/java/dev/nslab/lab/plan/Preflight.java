@@ -4,10 +4,22 @@ import dev.nslab.error.LabException;
 import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.model.Topology.Kind;
 import dev.nslab.lab.model.Topology.NodeDef;
+import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
+import dev.nslab.net.IfAddress;
+import dev.nslab.net.Link;
+import dev.nslab.net.Namespaces;
+import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.ProcessLimits;
+import dev.nslab.net.Route;
 import dev.nslab.net.Sysctl;
 import dev.nslab.ovs.OvsDaemons;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What must hold before anything of a lab is created, checked against the machine: parts the file uses are installed,
@@ -34,9 +46,38 @@ public final class Preflight {
 
         /** Whether the kernel makes links of {@code kind} (asked only when the file has such a link). */
         default boolean linkKind(String kind) { return true; }
+
+        /**
+         * The networks the machine reaches: its routes (main table, default routes left out) and its addresses' subnets;
+         * asked only when the lab has a management network.
+         */
+        default List<MachineRoute> routes() { return List.of(); }
     }
 
+    /** A route of the machine's: where to and through which interface. */
+    public record MachineRoute(Cidr dst, String dev) { }
+
     private Preflight() {}
+
+    /**
+     * A management subnet becomes a route of the machine's: one that overlaps a network the machine already reaches
+     * (its LAN, a VPN, a container network) would take that traffic into the lab, so it is refused. The routes through
+     * the lab's own management bridge are the lab's (a second up, or containerlab's shared network).
+     */
+    static void checkManagementSubnets(Topology t, List<MachineRoute> routes) {
+        Topology.Mgmt m = t.mgmt();
+        for (Cidr sub : new Cidr[] {m.ipv4Subnet(), m.ipv6Subnet()}) {
+            if (sub == null) continue;
+            for (MachineRoute r : routes) {
+                if (r.dst() == null || r.dst().family() != sub.family() || r.dev().equals(m.bridge())) continue;
+                if (sub.contains(r.dst().network().address()) || r.dst().contains(sub.network().address())) {
+                    throw new LabException(t.file(), m.line(), 1, "management subnet " + sub + " overlaps " + r.dst().network() + ", which this machine "
+                            + "reaches through " + r.dev() + ": give mgmt an ipv" + (sub.family() == Family.INET ? "4" : "6")
+                            + "-subnet of its own");
+                }
+            }
+        }
+    }
 
     public static Machine thisMachine(Sysctl sysctl) {
         return new Machine() {
@@ -51,6 +92,24 @@ public final class Preflight {
 
             public synchronized boolean linkKind(String kind) {
                 return kinds.computeIfAbsent(kind, dev.nslab.net.KernelFeatures::hasLinkKind);
+            }
+
+            public List<MachineRoute> routes() {
+                try (NetHandle h = NetHandle.open(new Namespaces(), NsRef.current())) {
+                    Map<Integer, String> names = new HashMap<>();
+                    for (Link l : h.links()) names.put(l.index(), l.name());
+                    List<MachineRoute> out = new ArrayList<>();
+                    for (Family f : Family.values()) {
+                        for (Route r : h.routes(f)) {
+                            if (!r.isDefault() && r.type() == 1) out.add(new MachineRoute(r.dst(), names.getOrDefault(r.oif(), "?")));
+                        }
+                        // an address whose prefix has no route of its own (noprefixroute) is a network of the machine's too
+                        for (IfAddress a : h.addresses(f)) {
+                            if (a.isGlobal()) out.add(new MachineRoute(a.cidr().network(), names.getOrDefault(a.index(), "?")));
+                        }
+                    }
+                    return out;
+                }
             }
 
             public boolean openVswitchInstalled() { return new OvsDaemons().status().installed(); }
@@ -83,6 +142,7 @@ public final class Preflight {
                         + " is an ovs-bridge but Open vSwitch is not installed: apt-get install openvswitch-switch, or use kind: bridge");
             }
         }
+        if (t.mgmt() != null) checkManagementSubnets(t, machine.routes());
         for (Topology.LinkDef l : t.links()) {
             for (var e : l.impairments().entrySet()) {
                 if (e.getValue().needsNetem() && !machine.netem()) {

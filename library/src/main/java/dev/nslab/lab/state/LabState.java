@@ -5,12 +5,13 @@ import dev.nslab.lab.model.Faults;
 import dev.nslab.lab.model.Impairment;
 import dev.nslab.lab.model.Names;
 import dev.nslab.lab.model.NodeInfo;
-import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.model.Topology.RouteDef;
-import dev.nslab.lab.plan.Resource;
+import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.plan.Resource.End;
+import dev.nslab.lab.plan.Resource;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Family;
+import dev.nslab.sys.OwnFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,11 +87,22 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         }
     }
 
+    /**
+     * The state directory, made when missing, else checked ({@link OwnFiles#directory}): others may pass through it
+     * (the layers of hosts below it are reached by the labs' own users) but neither list nor write it.
+     */
+    public static Path directory(Path dir) throws IOException { return OwnFiles.directory(dir, "rwx--x--x"); }
+
+    /** A directory of a lab's beside its state ({@code DIR/LAB + suffix}), made or checked, for this user only. */
+    public static Path privateDirectory(Path dir, String lab, String suffix) throws IOException {
+        return OwnFiles.directory(beside(directory(dir), lab, suffix), "rwx------");
+    }
+
     /** Takes the lab's lock in {@code dir}, or refuses at once when another process holds it. */
     public static Lock lock(Path dir, String lab) {
         try {
-            Files.createDirectories(dir);
-            FileChannel ch = FileChannel.open(dir.resolve("." + named(lab) + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            directory(dir);
+            FileChannel ch = OwnFiles.open(dir.resolve("." + named(lab) + ".lock"), StandardOpenOption.WRITE);
             var l = ch.tryLock();
             if (l == null) {
                 ch.close();
@@ -121,14 +132,9 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
             for (var g : faults.partition()) g.forEach(groups.addArray()::add);
         }
         try {
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve("." + named(lab) + ".json.tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(JsonFiles.pretty(root)));
-                // no fsync: a killed process loses nothing the page cache holds, and what the file describes lives
-                // in the kernel's memory, gone after a crash of the machine as the file's last writes would be
-            }
-            Files.move(tmp, path(dir, lab), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // no fsync: a killed process loses nothing the page cache holds, and what the file describes lives in the
+            // kernel's memory, gone after a crash of the machine as the file's last writes would be
+            OwnFiles.write(path(directory(dir), lab), JsonFiles.pretty(root));
         } catch (IOException e) {
             throw new LabException("cannot write the state of lab " + lab + " in " + dir + ": " + e.getMessage(), e);
         }

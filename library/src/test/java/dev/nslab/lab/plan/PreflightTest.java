@@ -91,4 +91,35 @@ class PreflightTest {
         assertEquals(12, exec.neighbours4());
         assertEquals(12, exec.neighbours6());
     }
+
+    @Test
+    void aManagementSubnetOverlappingANetworkTheMachineReachesIsRefused() {
+        String text = """
+                name: m
+                mgmt:
+                  network: mnet
+                  ipv4-subnet: 192.168.0.0/16
+                topology:
+                  nodes:
+                    a: {}
+                """;
+        Topology t = TopologyParser.parse("m.yml", text);
+        Preflight.Machine lan = new Preflight.Machine() {
+            public boolean openVswitchInstalled() { return true; }
+            public long openFiles() { return 1 << 20; }
+            public long maxNetNamespaces() { return 1 << 20; }
+            public java.util.List<Preflight.MachineRoute> routes() {
+                return java.util.List.of(new Preflight.MachineRoute(dev.nslab.net.Cidr.parse("10.0.0.0/24"), "eth0"),
+                        new Preflight.MachineRoute(dev.nslab.net.Cidr.parse("192.168.7.0/24"), "wlan0"),
+                        new Preflight.MachineRoute(dev.nslab.net.Cidr.parse("172.20.20.0/24"), t.mgmt().bridge()));
+            }
+        };
+        LabException e = assertThrows(LabException.class, () -> Preflight.check(t, lan));
+        assertEquals("m.yml:3:1: management subnet 192.168.0.0/16 overlaps 192.168.7.0/24, which this machine reaches through wlan0: "
+                + "give mgmt an ipv4-subnet of its own", e.getMessage());
+        // the routes through the lab's own management bridge are its own; a subnet apart from the machine's is fine
+        Preflight.check(TopologyParser.parse("m.yml", text.replace("192.168.0.0/16", "172.20.20.0/24")), lan);
+        LabException wide = assertThrows(LabException.class, () -> TopologyParser.parse("m.yml", text.replace("192.168.0.0/16", "0.0.0.0/1")));
+        assertEquals("m.yml:4:16: management subnet 0.0.0.0/1 is wider than a lab's may be (/8 or longer)", wide.getMessage());
+    }
 }
