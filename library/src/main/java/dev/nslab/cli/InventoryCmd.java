@@ -209,7 +209,8 @@ final class InventoryCmd {
         if (system || what == null) {
             g = Graph.of(new Scanner(cli.registry).scan());
         } else {
-            Topology t = TopologyParser.parseFile(new Labs(cli.registry, stateDir, dev.nslab.lab.model.Progress.SILENT).fileOf(what));
+            Topology t = java.nio.file.Files.isRegularFile(java.nio.file.Path.of(what)) ? TopologyParser.parseFile(java.nio.file.Path.of(what))
+                    : new Labs(cli.registry, stateDir, dev.nslab.lab.model.Progress.SILENT).topology(what);
             g = LabGraph.of(t);
         }
         String text = switch (format) {

@@ -158,17 +158,55 @@ public final class Labs {
      */
     public Result up(Topology t, boolean dryRun, String owner, boolean allowHost) {
         t = withExisting(t);
-        Access access = access(t, allowHost);
+        LabNeeds needs = Preflight.check(t, machine); // what cannot work at all is said first
+        String text = textOf(t); // read once: what is allowed, and what is kept as the lab's file, are the same text
+        Access access = access(t, allowHost, text);
         if (!access.allowed() && !dryRun) throw new MachineAccessException(t.file(), access.words(t));
         if (access.remembered() && !dryRun) {
             progress.say("what " + t.file() + " asks of the machine was allowed before, and the file is unchanged: allowed");
         }
-        Result r = upAllowed(t, dryRun, owner).withAccess(access);
+        Result r = upAllowed(t, dryRun, owner, needs).withAccess(access);
         if (!dryRun && allowHost && !access.reaches().isEmpty() && access.hash() != null) {
             Trusted.allow(stateDir, t.file(), access.hash());
             progress.say("allowed what " + t.file() + " asks of the machine; the same file, unchanged, is allowed from now on");
         }
+        if (!dryRun && text != null) keepText(t.name(), text);
         return r;
+    }
+
+    /** The text of the lab's file as it is now, or null for a lab without one (the Java API's). */
+    private static String textOf(Topology t) {
+        if (t.file() == null || !t.file().startsWith("/")) return null;
+        try {
+            return Files.readString(Path.of(t.file()));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Keeps the text the lab was brought up from: exec, logs, verify and graph of the lab read it, never the file as edited since. */
+    private void keepText(String lab, String text) {
+        try {
+            OwnFiles.write(LabState.savedFile(LabState.directory(stateDir), lab), text);
+        } catch (IOException e) {
+            throw new LabException("cannot keep the file of lab " + lab + " in " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The topology lab {@code lab} was brought up from: its file's text as it was then (kept beside the state), read as
+     * if it were still at its place (relative paths mean the same); the file itself for a lab brought up before nslab
+     * kept the text.
+     */
+    public Topology topology(String lab) {
+        LabState st = state(lab);
+        Path saved = LabState.savedFile(stateDir, lab);
+        try {
+            if (Files.isRegularFile(saved, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return TopologyParser.parse(st.file(), Files.readString(saved));
+        } catch (IOException e) {
+            throw new LabException("cannot read the file lab " + lab + " was brought up from (" + saved + "): " + e.getMessage(), e);
+        }
+        return TopologyParser.parseFile(Path.of(st.file()));
     }
 
     /**
@@ -184,24 +222,15 @@ public final class Labs {
         public List<String> words(Topology t) { return reaches.stream().map(r -> t.file() + ":" + r.line() + ": " + r.what()).toList(); }
     }
 
-    private Access access(Topology t, boolean allowHost) {
+    private Access access(Topology t, boolean allowHost, String text) {
         List<MachineAccess.Reach> reaches = MachineAccess.of(t);
         if (reaches.isEmpty()) return Access.NONE;
-        String hash = null;
-        if (t.file() != null && t.file().startsWith("/")) {
-            try {
-                // the text as it is now: a later edit to the file makes it ask again
-                hash = Trusted.hash(Files.readString(Path.of(t.file())));
-            } catch (IOException e) {
-                hash = null;
-            }
-        }
+        String hash = text == null ? null : Trusted.hash(text); // a later edit to the file makes it ask again
         boolean remembered = hash != null && Trusted.allows(stateDir, t.file(), hash);
         return new Access(reaches, allowHost || remembered, remembered && !allowHost, hash);
     }
 
-    private Result upAllowed(Topology t, boolean dryRun, String owner) {
-        LabNeeds needs = Preflight.check(t, machine);
+    private Result upAllowed(Topology t, boolean dryRun, String owner, LabNeeds needs) {
         try (LabState.Lock ignored = lock(t.name())) {
             LabState old;
             String lost = null; // why the state is not there to trust, when it is not
@@ -686,12 +715,12 @@ public final class Labs {
     }
 
     /**
-     * The environment a node's processes get ({@code nslab exec}), as the lab's file says now; none when the file
-     * cannot be read any more.
+     * The environment a node's processes get ({@code nslab exec}), as the lab's file said when the lab came up (an
+     * edit since changes nothing until the next up); none when it cannot be read.
      */
     public Map<String, String> env(String lab, String node) {
         try {
-            Topology t = TopologyParser.parseFile(Path.of(state(lab).file()));
+            Topology t = topology(lab);
             return t.node(node).map(n -> n.programs().env()).orElse(Map.of());
         } catch (LabException e) {
             return Map.of();
@@ -842,15 +871,6 @@ public final class Labs {
         Set<String> out = new HashSet<>();
         new OvsDaemons().stateIfRunning().ifPresent(s -> s.bridges().forEach(b -> out.add(b.name())));
         return out;
-    }
-
-    /**
-     * What a command's FILE|LAB word names: a lab file when one exists at that path, else a lab by name, whose file
-     * the state remembers.
-     */
-    public Path fileOf(String fileOrLab) {
-        Path p = Path.of(fileOrLab);
-        return Files.isRegularFile(p) ? p : Path.of(state(fileOrLab).file());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

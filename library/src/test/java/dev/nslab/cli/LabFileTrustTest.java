@@ -119,4 +119,17 @@ class LabFileTrustTest {
     private static String perms(Path p) throws Exception {
         return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
+
+    @Test
+    void execUsesTheFileAsItWasBroughtUpNotAsEditedSince() throws Exception {
+        String lab = t.n("tf");
+        Path f = t.writeNamed(dir, "e.yml", "name: @tf\ntopology:\n  nodes:\n    a: {env: {GREETING: hello}, exec: [\"true\"]}\n");
+        Nslab.inState(dir, "up", f.toString()).ok();
+        Files.writeString(f, Files.readString(f).replace("GREETING: hello", "GREETING: edited, LD_PRELOAD: /tmp/evil.so"));
+        Nslab.Out out = Nslab.process(null, "exec", lab, "a", "--state-dir", dir.toString(), "--", "sh", "-c", "echo $GREETING ${LD_PRELOAD:-none}").ok();
+        assertEquals("hello none\n", out.out());
+        assertTrue(Files.exists(dir.resolve(lab + ".yml")), "the text is kept beside the state");
+        Nslab.inState(dir, "down", lab).ok();
+        assertTrue(!Files.exists(dir.resolve(lab + ".yml")), "and goes with the lab");
+    }
 }

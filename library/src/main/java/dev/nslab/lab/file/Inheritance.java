@@ -36,6 +36,23 @@ record Inheritance(Map<String, Node> defaults, Map<String, Node> kinds, Map<Stri
     }
 
     /**
+     * How many entries (map keys, list items) nodes may take from defaults, kinds and groups in all: what a shared
+     * definition holds is read again for every node that inherits it, so 50,000 keys over 50,000 nodes would be 2.5
+     * billion; real files inherit a few per node.
+     */
+    static final long MAX_INHERITED = 2_000_000;
+    private long inherited;
+
+    private void spend(Node v, String node) {
+        int n = v.isMap() ? v.map("a value").size() : v.isList() ? v.list("a value").size() : 1;
+        inherited += n;
+        if (inherited > MAX_INHERITED) {
+            throw v.error(String.format("node %s takes this from defaults, kinds or groups, and the nodes so far inherit more than "
+                    + "%,d entries in all: give the nodes their own entries, or fewer in what they share", node, MAX_INHERITED));
+        }
+    }
+
+    /**
      * A node as containerlab reads it: its own keys over its group's, over its kind's (under {@code kinds}), over
      * {@code defaults}. Maps (env, labels, ...) merge key by key and lists (exec, binds, ...) join, less specific first;
      * a value keeps the place it was written, so a mistake in a group is reported where the group says it. The kind
@@ -75,6 +92,7 @@ record Inheritance(Map<String, Node> defaults, Map<String, Node> kinds, Map<Stri
                     v = new Node(List.copyOf(joined.values()), v.file(), v.line(), v.column());
                 }
                 out.put(e.getKey(), v);
+                if (lv != own) spend(v, name);
             }
         }
         if (kindN != null) out.put("kind", kindN);

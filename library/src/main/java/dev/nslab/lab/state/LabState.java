@@ -62,6 +62,9 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
     /** The lab's log directory: output of processes started in its nodes in the background. */
     public static Path logDir(Path dir, String lab) { return dir.resolve(named(lab) + ".logs"); }
 
+    /** The text of the file the lab was brought up from, as it was then. */
+    public static Path savedFile(Path dir, String lab) { return beside(dir, lab, ".yml"); }
+
     /** A file or directory of the lab's beside its state: {@code DIR/LAB + suffix}, the name checked. */
     public static Path beside(Path dir, String lab, String suffix) { return dir.resolve(named(lab) + suffix); }
 
@@ -203,7 +206,8 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                 }
                 Files.deleteIfExists(logs);
             }
-            Path services = dir.resolve(lab + ".services");
+            Files.deleteIfExists(savedFile(dir, lab));
+            Path services = beside(dir, lab, ".services");
             if (Files.isDirectory(services)) {
                 try (var files = Files.list(services)) {
                     for (Path f : files.toList()) Files.deleteIfExists(f);

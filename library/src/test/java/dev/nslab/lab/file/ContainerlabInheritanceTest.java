@@ -236,4 +236,16 @@ class ContainerlabInheritanceTest {
         assertEquals(1, ab.links().size());
         assertThrows(LabException.class, () -> t.only(Set.of("z")));
     }
+
+    @Test
+    void aSharedDefinitionMultipliedByManyNodesIsRefusedNotCopied() {
+        StringBuilder b = new StringBuilder("name: t\ntopology:\n  defaults:\n    env:\n");
+        for (int i = 0; i < 3000; i++) b.append("      V").append(i).append(": x\n");
+        b.append("  nodes:\n");
+        for (int i = 0; i < 1000; i++) b.append("    n").append(i).append(": {}\n");
+        dev.nslab.error.LabException e = org.junit.jupiter.api.Assertions.assertThrows(dev.nslab.error.LabException.class,
+                () -> TopologyParser.parse("t.yml", b.toString()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("t.yml:5:") && e.getMessage().contains("inherit more than 2,000,000 entries"),
+                e.getMessage());
+    }
 }
