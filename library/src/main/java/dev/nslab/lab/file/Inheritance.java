@@ -12,8 +12,17 @@ import java.util.Set;
  * node's own keys. The parser reads each node through {@link #node}, which gives it every key it inherits, each
  * still located where it was written.
  */
-record Inheritance(Map<String, Node> defaults, Map<String, Node> kinds, Map<String, Node> groups) {
-    static final Inheritance NONE = new Inheritance(Map.of(), Map.of(), Map.of());
+final class Inheritance {
+    private final Map<String, Node> defaults, kinds, groups;
+
+    private Inheritance(Map<String, Node> defaults, Map<String, Node> kinds, Map<String, Node> groups) {
+        this.defaults = defaults;
+        this.kinds = kinds;
+        this.groups = groups;
+    }
+
+    /** No defaults, kinds or groups: each node as written. */
+    static Inheritance none() { return new Inheritance(Map.of(), Map.of(), Map.of()); }
 
     /** Keys whose values are merged across node, group, kind and defaults (more specific entries win), as containerlab does. */
     private static final Set<String> MERGED_MAPS = Set.of("env", "labels", "sysctls", "interfaces");

@@ -55,7 +55,7 @@ public final class TopologyParser {
     private final String file;
     private String labName;
     private final List<String> warnings = new ArrayList<>();
-    private Inheritance levels = Inheritance.NONE;
+    private Inheritance levels = Inheritance.none();
 
     private TopologyParser(String file) {
         this.file = file;
