@@ -270,7 +270,9 @@ class OvsSwitchTest {
                     - {endpoints: ["h1:e", "@xbr:@x1"], vlan: 10}
                     - {endpoints: ["h2:e", "@xbr:@x2"], vlan: 10}
                 """);
-        Nslab.Out up = Nslab.inState(dir, "up", f.toString()).ok();
+        // the machine's bridge is the machine's: joining it is allowed, not taken
+        assertTrue(Nslab.inState(dir, "up", f.toString()).fails().err().contains("the lab's cables join the machine's Open vSwitch bridge " + t.n("xbr")));
+        Nslab.Out up = Nslab.inState(dir, "up", "--allow-host", f.toString()).ok();
         assertTrue(up.err().contains("Open vSwitch bridge " + t.n("xbr") + " exists in the root namespace and is not lab " + t.n("x")), up.err());
         assertEquals("10", vsctl("get", "port", t.n("x1"), "tag"));
         assertTrue(ping("x-h1", "10.9.0.2"));
