@@ -115,6 +115,7 @@ public final class HostApplier {
         Path pin = root ? userns(stateDir, run.lab) : null;
         long owner = root ? base() : -1;
         try {
+            endInit(stateDir, run.lab, n.name()); // a host made before whose namespace went (deleted by hand) still runs: it goes first
             if (Files.exists(dir)) deleteTree(dir); // what a host that was made before left: this one starts clean
             if (root) {
                 for (Path p : List.of(HOSTS, dir.getParent(), dir)) {
@@ -188,9 +189,22 @@ public final class HostApplier {
         return total[0];
     }
 
-    /** Removes what the lab's hosts kept (their layers): after their inits and namespaces are gone. */
+    /**
+     * Ends the init of namespace {@code ns}'s host, and with it every process of that host, when it still runs: also
+     * a host whose network namespace lost its name (deleted by hand), which no search by namespace finds any more.
+     */
+    static void endInit(Path stateDir, String lab, String ns) {
+        init(stateDir, lab, ns).ifPresent(pid -> Processes.end(List.of(pid), java.time.Duration.ofSeconds(5)));
+    }
+
+    /** Removes what the lab's hosts kept (their layers), after ending any init still running. */
     public static void removeAll(Path stateDir, String lab) {
         Path d = dir(stateDir, lab);
+        try (var hosts = Files.isDirectory(d) ? Files.list(d) : java.util.stream.Stream.<Path>empty()) {
+            for (Path h : hosts.toList()) endInit(stateDir, lab, h.getFileName().toString());
+        } catch (IOException e) {
+            // nothing to end that can be seen
+        }
         try {
             if (Files.exists(d)) deleteTree(d);
         } catch (IOException e) {
@@ -200,6 +214,7 @@ public final class HostApplier {
 
     /** Removes the host directory of one namespace (a node that went). */
     static void removeOne(Path stateDir, String lab, String ns) {
+        endInit(stateDir, lab, ns);
         try {
             Path d = dir(stateDir, lab).resolve(ns);
             if (Files.exists(d)) deleteTree(d);
