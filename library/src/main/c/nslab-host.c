@@ -17,6 +17,14 @@
  *   nslab-host enter PID [--] COMMAND [ARG...]
  *       runs COMMAND inside the host whose init is PID (all its namespaces, as root of its user namespace), in a child
  *       that dies with this process; passes signals on and exits with the command's status.
+ *   nslab-host rootless [--] COMMAND [ARG...]
+ *       runs COMMAND (exec: same process, same input and output) in the calling user's own namespaces: a user
+ *       namespace where the user is root (of it alone: one id, the user's own), a mount namespace with a /run of its
+ *       own (netns and nslab empty and the user's; every other entry of the machine's /run reached through a link)
+ *       and a network namespace that stands for the machine. They are kept by a small process of the user's
+ *       (nslab-host pause), started by the first command and noted in $XDG_RUNTIME_DIR/nslab (else /tmp/nslab-UID),
+ *       which ends by itself once the user has no namespace in /run/netns and no process in them. As root of the
+ *       machine, or inside already, it runs COMMAND as it is.
  *
  * Exit status 125 when nslab-host itself fails (the message says why), else the command's (enter).
  */
@@ -24,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <poll.h>
 #include <linux/mount.h>
 #include <sched.h>
@@ -38,6 +47,12 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <dirent.h>
+#include <net/if.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FAIL 125
@@ -105,6 +120,71 @@ static int cmd_userns(int argc, char **argv) {
 }
 
 /* ---- init ------------------------------------------------------------------------------------------------------ */
+
+/*
+ * A node's tree in a user's own namespaces (no idmapped mount: the user is not root of the machine). The machine's
+ * "/" cannot be an overlay's lower layer there (the mounts beneath it are locked to this namespace, and overlayfs
+ * refuses to clone such a tree), so the node's root is a tmpfs holding, for each directory at the top of the
+ * machine's tree, an overlay of its own (lower the machine's directory, upper DIR/upper/NAME) — or, for a directory
+ * with mounts beneath it, the machine's directory as it is (a recursive bind); the top's links as they are.
+ */
+static int has_mounts_below(const char *dir) {
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+    if (!f) return 1;
+    char line[8192];
+    size_t n = strlen(dir);
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        char *p = line;
+        for (int i = 0; i < 4 && p; i++) { p = strchr(p, ' '); if (p) p++; }
+        if (!p) continue;
+        char *end = strchr(p, ' ');
+        if (!end) continue;
+        *end = 0;
+        if (!strncmp(p, dir, n) && p[n] == '/') found = 1;
+    }
+    fclose(f);
+    return found;
+}
+
+static void layered_root(const char *merged, const char *upper, const char *work) {
+    if (mount("tmpfs", merged, "tmpfs", MS_NOSUID, "mode=755")) die("cannot mount the node's root");
+    DIR *d = opendir("/");
+    if (!d) die("opendir /");
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, "..")) continue;
+        char src[4096], dst[8300], u[8300], w[8300], opts[24900];
+        snprintf(src, sizeof src, "/%s", n);
+        snprintf(dst, sizeof dst, "%s/%s", merged, n);
+        struct stat st;
+        if (lstat(src, &st)) continue;
+        if (S_ISLNK(st.st_mode)) {
+            char target[4096];
+            ssize_t k = readlink(src, target, sizeof target - 1);
+            if (k < 0) continue;
+            target[k] = 0;
+            if (symlink(target, dst)) die("cannot link %s", dst);
+            continue;
+        }
+        if (!S_ISDIR(st.st_mode)) continue;
+        if (mkdir(dst, st.st_mode & 07777)) die("cannot make %s", dst);
+        // the node's own, mounted by the caller
+        if (!strcmp(n, "proc") || !strcmp(n, "sys") || !strcmp(n, "dev") || !strcmp(n, "run") || !strcmp(n, "tmp")) continue;
+        snprintf(u, sizeof u, "%s/%s", upper, n);
+        snprintf(w, sizeof w, "%s/%s", work, n);
+        if ((mkdir(u, st.st_mode & 07777) && errno != EEXIST) || (mkdir(w, 0700) && errno != EEXIST)) die("cannot make the layer of %s", src);
+        chmod(u, st.st_mode & 07777); // the merged directory shows the upper one's mode: the machine's (/root 0700, /tmp 1777)
+        snprintf(opts, sizeof opts, "userxattr,lowerdir=%s,upperdir=%s,workdir=%s", src, u, w);
+        if (mount("overlay", dst, "overlay", 0, opts) == 0) continue;
+        // mounts of the machine's beneath it (locked here) keep it from being a lower layer: the machine's, as it is
+        if (!has_mounts_below(src) || mount(src, dst, NULL, MS_BIND | MS_REC, NULL)) die("cannot mount the node's %s (overlay)", src);
+    }
+    closedir(d);
+    errno = 0;
+}
+
 
 struct bind { char *src, *dst; int ro; };
 
@@ -295,9 +375,13 @@ static int cmd_init(int argc, char **argv) {
     if (init == 0) {
         close(ready[0]);
         close(go[1]);
-        char opts[16384];
-        snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lowerdir, upper, work);
-        if (mount("overlay", merged, "overlay", 0, opts)) die("cannot mount the node's file system (overlay)");
+        if (idmap) {
+            char opts[16384];
+            snprintf(opts, sizeof opts, "lowerdir=%s,upperdir=%s,workdir=%s", lowerdir, upper, work);
+            if (mount("overlay", merged, "overlay", 0, opts)) die("cannot mount the node's file system (overlay)");
+        } else {
+            layered_root(merged, upper, work);
+        }
         mount_in(merged, "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
         mount_in(merged, "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
         mount_in(merged, "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
@@ -408,11 +492,270 @@ static int cmd_enter(int argc, char **argv) {
     return WEXITSTATUS(st);
 }
 
+/* ---- rootless -------------------------------------------------------------------------------------------------- */
+
+/* The user's entries as id 0, read before the user namespace is made (where the machine's names still resolve). */
+static char me_passwd[1024], me_group[512];
+
+/* Where the user's namespace is noted: $XDG_RUNTIME_DIR/nslab, else /tmp/nslab-UID; the user's alone, or refused. */
+static void runtime_dir(char out[256], size_t n) {
+    const char *x = getenv("XDG_RUNTIME_DIR");
+    uid_t uid = getuid();
+    if (x && *x == '/' && strlen(x) < n - 8) snprintf(out, n, "%s/nslab", x);
+    else snprintf(out, n, "/tmp/nslab-%u", (unsigned) uid);
+    if (mkdir(out, 0700) && errno != EEXIST) die("cannot make %s", out);
+    struct stat s;
+    if (lstat(out, &s)) die("cannot look at %s", out);
+    errno = 0;
+    if (!S_ISDIR(s.st_mode) || s.st_uid != uid || (s.st_mode & 022)) die("%s is not this user's alone (a link, or another's, or open to others): remove it", out);
+}
+
+static int open_lock(const char dir[256]) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/rootless.lock", dir);
+    return open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+
+static int same_ns(const char *a, const char *b) {
+    struct stat x, y;
+    return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_ino == y.st_ino && x.st_dev == y.st_dev;
+}
+
+/* The pause process noted in DIR, when it still runs: the user's, and an nslab-host. */
+static pid_t noted_pause(const char dir[256]) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/rootless.pid", dir);
+    FILE *f = fopen(path, "re");
+    if (!f) return 0;
+    long pid = 0;
+    if (fscanf(f, "%ld", &pid) != 1) pid = 0;
+    fclose(f);
+    if (pid <= 1) return 0;
+    // a pid used again by another program is not it: an nslab-host of this user's, in a user namespace of its own
+    // (not the program's file: a rebuilt nslab-host must still find the namespaces an older one made)
+    struct stat s;
+    char comm[32] = {0};
+    snprintf(path, sizeof path, "/proc/%ld", pid);
+    if (stat(path, &s) || s.st_uid != getuid()) return 0;
+    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+    f = fopen(path, "re");
+    if (!f) return 0;
+    if (!fgets(comm, sizeof comm, f)) comm[0] = 0;
+    fclose(f);
+    if (strcmp(comm, "nslab-host\n")) return 0;
+    snprintf(path, sizeof path, "/proc/%ld/ns/user", pid);
+    if (same_ns(path, "/proc/1/ns/user")) return 0;
+    return (pid_t) pid;
+}
+
+static volatile sig_atomic_t stop_pause;
+
+static void on_pause_term(int sig) { (void) sig; stop_pause = 1; }
+
+/* Whether the user has no lab namespace left and no process in the namespace but this one. */
+static int idle(void) {
+    DIR *d = opendir("/run/netns");
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) { closedir(d); return 0; }
+        }
+        closedir(d);
+    }
+    struct stat mine;
+    if (stat("/proc/self/ns/user", &mine)) return 0;
+    d = opendir("/proc");
+    if (!d) return 0;
+    struct dirent *e;
+    pid_t self = getpid();
+    int busy = 0;
+    while (!busy && (e = readdir(d))) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end || pid <= 0 || pid == self) continue;
+        char path[64];
+        struct stat s;
+        snprintf(path, sizeof path, "/proc/%ld/ns/user", pid);
+        if (stat(path, &s) == 0 && s.st_ino == mine.st_ino && s.st_dev == mine.st_dev) busy = 1;
+    }
+    closedir(d);
+    return !busy;
+}
+
+/*
+ * Id 0 here is the user: /etc/passwd and /etc/group say so (the user's name, home and shell for id 0), so that
+ * programs asking who they are — Java's user.home, Maven's repository, git — find the user's own.
+ */
+static void own_names(void) {
+    const char *files[][2] = {{"/etc/passwd", "/run/.passwd"}, {"/etc/group", "/run/.group"}};
+    for (int k = 0; k < 2; k++) {
+        FILE *in = fopen(files[k][0], "re");
+        FILE *out = fopen(files[k][1], "we");
+        if (!in || !out) { if (in) fclose(in); if (out) fclose(out); continue; }
+        fprintf(out, "%s\n", k == 0 ? me_passwd : me_group);
+        char line[4096];
+        while (fgets(line, sizeof line, in)) {
+            char *c = strchr(line, ':');
+            c = c ? strchr(c + 1, ':') : NULL; // the id is the third field
+            if (c && !strncmp(c + 1, "0:", 2)) continue; // the machine's root is not the one here
+            fputs(line, out);
+        }
+        fclose(in);
+        if (fclose(out) == 0) mount(files[k][1], files[k][0], NULL, MS_BIND, NULL);
+    }
+    errno = 0;
+}
+
+/* In the new namespaces: /run of the user's own over the machine's, lo up. */
+static void furnish(void) {
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) die("cannot make the mount namespace private");
+    int old = syscall(SYS_open_tree, AT_FDCWD, "/run", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (old < 0) die("cannot take the machine's /run along");
+    if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755")) die("cannot mount a /run of the user's own");
+    if (mkdir("/run/.machine", 0755)) die("mkdir /run/.machine");
+    if (syscall(SYS_move_mount, old, "", AT_FDCWD, "/run/.machine", MOVE_MOUNT_F_EMPTY_PATH)) die("cannot put the machine's /run at /run/.machine");
+    close(old);
+    DIR *d = opendir("/run/.machine");
+    if (!d) die("opendir /run/.machine");
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name;
+        // the machine's namespaces, nslab's state and Open vSwitch are root's: the user has their own or none
+        if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "netns") || !strcmp(n, "nslab") || !strcmp(n, "openvswitch")) continue;
+        char link[512], target[512];
+        snprintf(link, sizeof link, "/run/%s", n);
+        snprintf(target, sizeof target, ".machine/%s", n);
+        if (symlink(target, link)) die("cannot link %s", link);
+    }
+    closedir(d);
+    if (mkdir("/run/netns", 0755) || mkdir("/run/nslab", 0711)) die("cannot make /run/netns and /run/nslab");
+    // a shared mount, as ip netns makes it: a namespace named by any process here is seen by every other
+    if (mount("/run/netns", "/run/netns", NULL, MS_BIND, NULL) || mount(NULL, "/run/netns", NULL, MS_SHARED, NULL)) die("cannot share /run/netns");
+    own_names();
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr = {0};
+    strcpy(ifr.ifr_name, "lo");
+    if (sock < 0 || ioctl(sock, SIOCGIFFLAGS, &ifr)) die("cannot look at lo");
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(sock, SIOCSIFFLAGS, &ifr)) die("cannot set lo up");
+    close(sock);
+}
+
+/* Starts the pause process (a daemon of the user's) and returns its pid once its namespaces are ready. */
+static pid_t start_pause(const char dir[256], int lock) {
+    uid_t uid = getuid();
+    gid_t gid = getgid();
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC)) die("pipe");
+    pid_t first = fork();
+    if (first < 0) die("fork");
+    if (first == 0) {
+        close(ready[0]);
+        close(lock); // the caller's: held by the pause, it would lock every later command out
+        setsid();
+        pid_t p = fork();
+        if (p < 0) _exit(FAIL);
+        if (p > 0) _exit(0); // the pause is nobody's child but init's: it outlives the command that started it
+        char map[64];
+        struct passwd *pw = getpwuid(uid);
+        struct group *gr = getgrgid(gid);
+        snprintf(me_passwd, sizeof me_passwd, "%s:x:0:0:%s:%s:%s", pw ? pw->pw_name : "user", pw ? pw->pw_name : "user",
+                 pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/", pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
+        snprintf(me_group, sizeof me_group, "%s:x:0:", gr ? gr->gr_name : (pw ? pw->pw_name : "user"));
+        if (unshare(CLONE_NEWUSER)) die("cannot make a user namespace (is kernel.unprivileged_userns_clone or user.max_user_namespaces 0?)");
+        write_file("/proc/self/setgroups", "deny");
+        snprintf(map, sizeof map, "0 %u 1\n", (unsigned) uid);
+        write_file("/proc/self/uid_map", map);
+        snprintf(map, sizeof map, "0 %u 1\n", (unsigned) gid);
+        write_file("/proc/self/gid_map", map);
+        if (unshare(CLONE_NEWNS | CLONE_NEWNET)) die("cannot make a mount and network namespace");
+        furnish();
+        char path[512], tmp[512], text[32];
+        snprintf(path, sizeof path, "%s/rootless.pid", dir);
+        snprintf(tmp, sizeof tmp, "%s/.rootless.pid.%d", dir, (int) getpid());
+        snprintf(text, sizeof text, "%d\n", (int) getpid());
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t) strlen(text) || close(fd) || rename(tmp, path)) die("cannot note %s", path);
+        int quiet = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (quiet < 0 || dup2(quiet, 0) < 0 || dup2(quiet, 1) < 0 || dup2(quiet, 2) < 0) _exit(FAIL);
+        if (chdir("/")) _exit(FAIL);
+        struct sigaction sa = {0};
+        sa.sa_handler = on_pause_term;
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+        signal(SIGHUP, SIG_IGN);
+        if (write(ready[1], "r", 1) != 1) _exit(FAIL);
+        close(ready[1]);
+        // ends once nothing of the user's is left in it, seen twice a second apart (a command about to join has the
+        // lock, and joins within milliseconds of the pid being noted; the first 10 s are granted all the same)
+        time_t born = time(NULL);
+        int quiet_checks = 0;
+        while (!stop_pause) {
+            struct timespec one = {1, 0};
+            nanosleep(&one, NULL);
+            quiet_checks = idle() ? quiet_checks + 1 : 0;
+            if (quiet_checks >= 2 && time(NULL) - born >= 10) {
+                int lock = open_lock(dir);
+                if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0 && idle()) {
+                    if (noted_pause(dir) == getpid()) unlink(path);
+                    _exit(0);
+                }
+                if (lock >= 0) close(lock);
+            }
+        }
+        if (noted_pause(dir) == getpid()) unlink(path);
+        _exit(0);
+    }
+    close(ready[1]);
+    int st;
+    waitpid(first, &st, 0);
+    char r;
+    if (read(ready[0], &r, 1) != 1) { errno = 0; die("the user's namespaces were not made (see above)"); }
+    close(ready[0]);
+    pid_t p = noted_pause(dir);
+    if (!p) { errno = 0; die("the user's namespace process is not where it was noted (%s)", dir); }
+    return p;
+}
+
+static int cmd_rootless(int argc, char **argv) {
+    int first = 2;
+    if (first < argc && !strcmp(argv[first], "--")) first++;
+    if (first >= argc) { errno = 0; die("usage: nslab-host rootless [--] COMMAND [ARG...]"); }
+    int inside = getenv("NSLAB_ROOTLESS") && !same_ns("/proc/self/ns/user", "/proc/1/ns/user");
+    if (!inside && !(geteuid() == 0 && same_ns("/proc/self/ns/user", "/proc/1/ns/user"))) {
+        char dir[256], cwd[4096];
+        if (!getcwd(cwd, sizeof cwd)) strcpy(cwd, "/");
+        runtime_dir(dir, sizeof dir);
+        for (int attempt = 0;; attempt++) {
+            int lock = open_lock(dir);
+            if (lock < 0 || flock(lock, LOCK_EX)) die("cannot lock %s/rootless.lock", dir);
+            pid_t pause = noted_pause(dir);
+            if (!pause) pause = start_pause(dir, lock);
+            int pidfd = syscall(SYS_pidfd_open, pause, 0);
+            int joined = pidfd >= 0 && setns(pidfd, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET) == 0;
+            int e = errno;
+            close(lock);
+            if (joined) break;
+            errno = e;
+            if (attempt >= 2) die("cannot join the user's namespaces (process %d)", pause);
+        }
+        if (chdir(cwd) && chdir("/")) die("chdir");
+    }
+    errno = 0;
+    setenv("NSLAB_ROOTLESS", "1", 1);
+    execvp(argv[first], argv + first);
+    int e = errno;
+    fprintf(stderr, "nslab-host: cannot run %s: %s\n", argv[first], strerror(e));
+    return e == ENOENT ? 127 : 126;
+}
+
 int main(int argc, char **argv) {
     errno = 0;
     if (argc >= 2 && !strcmp(argv[1], "userns")) return cmd_userns(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "init")) return cmd_init(argc, argv);
     if (argc >= 2 && !strcmp(argv[1], "enter")) return cmd_enter(argc, argv);
-    fprintf(stderr, "usage: nslab-host userns PIN BASE COUNT | init ... | enter PID [--] COMMAND [ARG...]\n");
+    if (argc >= 2 && !strcmp(argv[1], "rootless")) return cmd_rootless(argc, argv);
+    fprintf(stderr, "usage: nslab-host userns PIN BASE COUNT | init ... | enter PID [--] COMMAND [ARG...] | rootless [--] COMMAND [ARG...]\n");
     return FAIL;
 }

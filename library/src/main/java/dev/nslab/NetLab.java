@@ -126,7 +126,8 @@ public final class NetLab implements AutoCloseable {
     private static void requirePrivileges() {
         List<String> missing = missingPrivileges();
         if (!missing.isEmpty()) {
-            throw new LabException("a lab needs " + String.join(", ", missing) + ", which this process lacks: run it as root");
+            throw new LabException("a lab needs " + String.join(", ", missing) + ", which this process lacks: run it as root, or as a normal "
+                    + "user in your own namespaces: nslab rootless -- mvn test (or any command that starts this program)");
         }
     }
 

@@ -34,7 +34,7 @@ public final class NetLabExtension implements ParameterResolver, ExecutionCondit
         List<String> missing = NetLab.missingPrivileges();
         if (missing.isEmpty()) return ConditionEvaluationResult.enabled("this process may make network labs");
         return ConditionEvaluationResult.disabled("a NetLab needs " + String.join(", ", missing)
-                + ", which this process lacks: run the tests as root");
+                + ", which this process lacks: run the tests as root, or as yourself in your own namespaces: nslab rootless -- mvn test");
     }
 
     @Override

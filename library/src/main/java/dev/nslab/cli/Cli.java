@@ -3,6 +3,7 @@ package dev.nslab.cli;
 import dev.nslab.error.AlreadyExistsException;
 import dev.nslab.error.KernelException;
 import dev.nslab.error.LabException;
+import dev.nslab.error.NslabException;
 import dev.nslab.net.Family;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
@@ -218,6 +219,11 @@ public final class Cli {
             out.flush();
             err.println(KernelWords.of(e));
             return e.rtnetlink() || e instanceof AlreadyExistsException ? 2 : 1;
+        } catch (NslabException e) {
+            // a helper program that failed (nslab-host), or anything else of nslab's own: its words, no stack trace
+            out.flush();
+            err.println("nslab: " + e.getMessage());
+            return 1;
         }
     }
 

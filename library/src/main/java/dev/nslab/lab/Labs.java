@@ -407,7 +407,11 @@ public final class Labs {
             Chores done = joined(chores);
             done.neighbourLines().forEach(progress::say);
             List<String> ownHosts = done.ownHosts();
-            if (!ownHosts.isEmpty()) progress.say("kept the hosts file that /etc/netns has for " + String.join(", ", ownHosts) + ": lab names not linked there");
+            if (!ownHosts.isEmpty() && !HostsFile.linkable()) {
+                progress.say("/etc/netns cannot be written here (it is the machine's root's): the lab's names resolve in its nodes that are hosts only");
+            } else if (!ownHosts.isEmpty()) {
+                progress.say("kept the hosts file that /etc/netns has for " + String.join(", ", ownHosts) + ": lab names not linked there");
+            }
             Set<String> ran = new HashSet<>();
             output = s.exec(t, plan.add(), plan.rerunExec(), ran, kept.isEmpty());
             for (String ns : ran) observed.put(ns, List.copyOf(observe(ns).addresses()));

@@ -38,6 +38,7 @@ public final class Privileges {
         List<String> m = missing();
         if (m.isEmpty()) return "Operation not permitted (the kernel refused although nslab has CAP_NET_ADMIN, CAP_SYS_ADMIN and CAP_NET_RAW; a security module may forbid it)";
         return "Operation not permitted: nslab needs " + String.join(", ", m)
-                + " for this (network namespaces need CAP_SYS_ADMIN, interfaces CAP_NET_ADMIN, ping CAP_NET_RAW); run it as root, e.g. with sudo";
+                + " for this (network namespaces need CAP_SYS_ADMIN, interfaces CAP_NET_ADMIN, ping CAP_NET_RAW); run it as root, e.g. with sudo,"
+                + " or as a normal user in a user namespace of your own (rootless, see docs/labs.md)";
     }
 }

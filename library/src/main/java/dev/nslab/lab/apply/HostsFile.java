@@ -63,6 +63,9 @@ public final class HostsFile {
     }
 
     /** Links each namespace's /etc/netns entry to the lab's directory; returns the namespaces that keep a hosts of their own. */
+    /** Whether this process may make entries in /etc/netns (not in a user's own namespaces: it is the machine root's). */
+    public static boolean linkable() { return Files.isDirectory(ETC_NETNS) ? Files.isWritable(ETC_NETNS) : Files.isWritable(ETC_NETNS.getParent()); }
+
     public static List<String> link(Path stateDir, String lab, Collection<String> namespaces) {
         Path labDir = dir(stateDir, lab), target = path(stateDir, lab);
         List<String> skipped = new ArrayList<>();

@@ -69,7 +69,7 @@ public final class NeighbourLimits {
                 return apply(rec, "the labs up need");
             });
         } catch (Unreachable e) {
-            return List.of("the machine's neighbour table thresholds cannot be read from this network namespace: left as they are");
+            return List.of("the machine's neighbour table thresholds cannot be read from here (they are the machine root's): left as they are");
         }
     }
 
