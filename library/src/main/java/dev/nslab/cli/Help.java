@@ -18,6 +18,8 @@ final class Help {
                                | partition LAB GROUP GROUP... | heal LAB }
                        nslab inventory [--find IFNAME|PID|INODE] | graph [LAB|FILE|--system] [--format dot|mermaid|json|svg]
                        nslab helper { start | stop | status [-j] }   (a resident JVM for commands typed one at a time)
+                       nslab rootless [-- COMMAND [ARG...]]   (a normal user: COMMAND, or a shell, in the user's own
+                                                               namespaces, where every nslab command of the user runs)
                 where  OBJECT := { link | address | maddress | route | rule | neighbour | netns | sysctl | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -br[ief] | -s[tatistics] | -h[uman-readable] |
                                     -iec | -o[neline] | -a[ll] | -4 | -6 | -f[amily] inet|inet6 | -force | -b[atch] FILE |
