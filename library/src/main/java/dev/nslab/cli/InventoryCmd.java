@@ -62,6 +62,11 @@ final class InventoryCmd {
             List<String> ps = n.processes().stream().limit(8).map(Object::toString).toList();
             cli.out.println("  processes: " + n.processes().size() + ": " + String.join(", ", ps) + (n.processes().size() > 8 ? ", ..." : ""));
         }
+        if (n.host() != null) {
+            Inventory.Host h = n.host();
+            cli.out.println("  host: init " + h.init() + ", " + String.join(" ", h.namespaces())
+                    + (h.layer() == null ? "" : String.format(", writable layer %,d bytes (%s)", h.layerBytes(), h.layer())));
+        }
         if (n.error() != null) cli.out.println("  (interfaces not readable: " + n.error() + ")");
         for (Iface i : n.interfaces()) cli.out.println("  " + iface(i));
     }
@@ -147,6 +152,14 @@ final class InventoryCmd {
             ps.add(x);
         }
         m.put("processes", ps);
+        if (n.host() != null) {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("init", n.host().init());
+            h.put("namespaces", n.host().namespaces());
+            h.put("layer", n.host().layer());
+            h.put("layer_bytes", n.host().layerBytes());
+            m.put("host", h);
+        }
         m.put("interfaces", n.interfaces().stream().map(InventoryCmd::ifaceJson).toList());
         m.put("error", n.error());
         return m;

@@ -129,7 +129,8 @@ public record Graph(String title, List<Box> boxes, List<Switch> switches, List<E
                     edges.add(new Edge(id, s.id(), i.ovsTag() == null ? null : "tag " + i.ovsTag(), false));
                 }
             }
-            String label = n.label() + (n.root() ? "" : " (net:[" + n.inode() + "])");
+            String label = n.label() + (n.root() ? "" : " (net:[" + n.inode() + "])")
+                    + (n.host() == null ? "" : " host: init " + n.host().init() + " " + String.join(" ", n.host().namespaces()));
             boxes.add(new Box(Long.toString(n.inode()), label, ports));
         }
         return new Graph("nslab", boxes, new ArrayList<>(switches.values()), edges);

@@ -25,8 +25,23 @@ public record Inventory(long rootInode, List<Netns> namespaces, List<String> not
      * @param holders open descriptors that hold it ("pid 42 (sleep) fd 3")
      * @param nsid    the id nslab's own namespace gives it, or null
      */
+    /**
+     * A small host whose network this namespace is (a lab node that runs programs, see nslab-host): the init (pid 1
+     * of its pid namespace) and the namespaces it lives in, and its writable layer.
+     *
+     * @param namespaces "mnt:[inode]" etc. for mnt, uts, pid and user
+     * @param layer      the directory of its writable layer, or null when it has none that can be seen
+     * @param layerBytes what that layer holds
+     */
+    public record Host(int init, List<String> namespaces, String layer, long layerBytes) { }
+
     public record Netns(long inode, boolean root, List<String> names, List<String> mounts, List<String> holders, Integer nsid,
-                        List<Proc> processes, List<Iface> interfaces, String error) {
+                        List<Proc> processes, List<Iface> interfaces, String error, Host host) {
+        public Netns(long inode, boolean root, List<String> names, List<String> mounts, List<String> holders, Integer nsid,
+                     List<Proc> processes, List<Iface> interfaces, String error) {
+            this(inode, root, names, mounts, holders, nsid, processes, interfaces, error, null);
+        }
+
         /** A name for people: "root", the first registered name, or "inode N". */
         public String label() {
             if (root) return "root";

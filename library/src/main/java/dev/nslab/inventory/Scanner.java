@@ -1,6 +1,7 @@
 package dev.nslab.inventory;
 
 import dev.nslab.error.KernelException;
+import dev.nslab.inventory.Inventory.Host;
 import dev.nslab.inventory.Inventory.Iface;
 import dev.nslab.inventory.Inventory.Netns;
 import dev.nslab.inventory.Inventory.Peer;
@@ -103,7 +104,7 @@ public final class Scanner {
             List<Netns> out = new ArrayList<>();
             for (Netns n : result.values()) {
                 out.add(new Netns(n.inode(), n.root(), n.names(), n.mounts(), n.holders(), n.nsid(), n.processes(),
-                        ifaces.getOrDefault(n.inode(), List.of()), n.error()));
+                        ifaces.getOrDefault(n.inode(), List.of()), n.error(), n.root() ? null : host(n.processes())));
             }
             out.sort((a, b) -> a.root() != b.root() ? (a.root() ? -1 : 1) : a.label().compareTo(b.label()));
             return new Inventory(root, out, notes);
@@ -136,6 +137,47 @@ public final class Scanner {
             }
         }
         return null;
+    }
+
+    /**
+     * The host a namespace is the network of: among its processes, an nslab-host that is pid 1 of its own pid
+     * namespace (its init); its namespaces as /proc shows them, and the writable layer its command line names.
+     */
+    static Host host(List<Proc> procs) {
+        for (Proc p : procs) {
+            if (p.tid() != null || !p.command().startsWith("nslab-host")) continue;
+            Path pd = Path.of("/proc", Integer.toString(p.pid()));
+            try {
+                String nspid = Files.readAllLines(pd.resolve("status")).stream().filter(l -> l.startsWith("NSpid:")).findFirst().orElse("");
+                String[] ids = nspid.substring(Math.min(6, nspid.length())).strip().split("\\s+");
+                if (ids.length < 2 || !ids[ids.length - 1].equals("1")) continue; // not an init
+                List<String> ns = new ArrayList<>();
+                for (String kind : List.of("mnt", "uts", "pid", "user")) ns.add(Files.readSymbolicLink(pd.resolve("ns/" + kind)).toString());
+                String[] argv = Files.readString(pd.resolve("cmdline")).split("\0");
+                String layer = null;
+                for (int i = 0; i + 1 < argv.length; i++) if (argv[i].equals("--dir")) layer = argv[i + 1] + "/upper";
+                return new Host(p.pid(), List.copyOf(ns), layer, layer == null ? 0 : size(Path.of(layer)));
+            } catch (IOException | RuntimeException e) {
+                // the process ended while we looked, or is not ours to read
+            }
+        }
+        return null;
+    }
+
+    private static long size(Path dir) {
+        long[] total = {0};
+        try {
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                    total[0] += a.size();
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            return 0;
+        }
+        return total[0];
     }
 
     private static String comm(Path procDir) {

@@ -94,6 +94,14 @@ class NodeHostTest {
         // status shows each host's namespaces and its writable layer
         String status = lab("status", lab).ok().out();
         assertTrue(status.matches("(?s).*host: init \\d+, net:\\[\\d+] mnt:\\[\\d+] uts:\\[\\d+] pid:\\[\\d+].*writable layer.*"), status);
+        // and so does the inventory of the machine, which knows no lab: the init is found in the namespace, /proc the witness
+        com.fasterxml.jackson.databind.JsonNode inv = dev.nslab.testkit.TestNet.json(Nslab.run("-j", "inventory").ok().out());
+        com.fasterxml.jackson.databind.JsonNode hostA = null;
+        for (com.fasterxml.jackson.databind.JsonNode n : inv.path("namespaces")) if (n.path("label").asText().equals(lab + "-a")) hostA = n.path("host");
+        assertTrue(hostA != null && hostA.path("init").asInt() > 0, inv.toString());
+        String mnt = Files.readSymbolicLink(Path.of("/proc", hostA.path("init").asText(), "ns", "mnt")).toString();
+        assertEquals(mnt, hostA.path("namespaces").get(0).asText());
+        assertTrue(hostA.path("layer").asText().endsWith("/" + lab + "-a/upper"), hostA.toString());
 
         lab("down", lab).ok();
         nothingLeft(lab);
