@@ -120,7 +120,17 @@ public final class HelperMain {
         // in "/", as a daemon: it must not keep the user's directory busy, nor read paths against it
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File("/")).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true);
-        pb.environment().put("NSLAB_HELPER_SOCKET", absolute(socket.toString())); // it runs in "/"
+        // a clean environment: what nslab reads, and a plain PATH; nothing else of the starting shell's (LD_PRELOAD,
+        // a PATH with the user's directories first) reaches a helper that serves later commands, perhaps as root
+        Map<String, String> env = pb.environment();
+        Map<String, String> keep = new java.util.TreeMap<>(Identity.environment(env));
+        for (String k : List.of("NSLAB_HELPER_IDLE", "NSLAB_HELPER_DEBUG", "NSLAB_JAVA_HOME", "NSLAB_TOOLS", "LANG")) {
+            if (env.containsKey(k)) keep.put(k, env.get(k));
+        }
+        env.clear();
+        env.putAll(keep);
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("NSLAB_HELPER_SOCKET", absolute(socket.toString())); // it runs in "/"
         Process p = pb.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
