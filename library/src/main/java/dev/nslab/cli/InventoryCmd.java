@@ -6,7 +6,6 @@ import dev.nslab.inventory.Inventory.Iface;
 import dev.nslab.inventory.Inventory.Netns;
 import dev.nslab.inventory.Scanner;
 import dev.nslab.lab.Labs;
-import dev.nslab.lab.file.TopologyParser;
 import dev.nslab.lab.model.Topology;
 
 import java.io.IOException;
@@ -222,8 +221,7 @@ final class InventoryCmd {
         if (system || what == null) {
             g = Graph.of(new Scanner(cli.registry).scan());
         } else {
-            Topology t = java.nio.file.Files.isRegularFile(java.nio.file.Path.of(what)) ? TopologyParser.parseFile(java.nio.file.Path.of(what))
-                    : new Labs(cli.registry, stateDir, dev.nslab.lab.model.Progress.SILENT).topology(what);
+            Topology t = new Labs(cli.registry, stateDir, dev.nslab.lab.model.Progress.SILENT).topologyOf(what);
             g = LabGraph.of(t);
         }
         String text = switch (format) {

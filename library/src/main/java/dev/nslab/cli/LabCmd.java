@@ -239,8 +239,9 @@ final class LabCmd {
 
     /** The lab's topology: from the file given, or from the file the lab was brought up with. */
     private Topology topology(Labs labs, String fileOrLab) {
-        if (Files.isRegularFile(Path.of(fileOrLab))) return parse(fileOrLab);
-        return labs.topology(fileOrLab); // as it was brought up, whatever was edited since
+        Topology t = labs.topologyOf(fileOrLab);
+        t.warnings().forEach(cli.err::println);
+        return t;
     }
 
     private int verify(Labs labs, String fileOrLab, int sample) {

@@ -17,6 +17,7 @@ import dev.nslab.ovs.OvsDaemons;
 import dev.nslab.ovs.OvsPort;
 import dev.nslab.ovs.OvsState;
 import dev.nslab.sys.Libc;
+import dev.nslab.sys.Trees;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -156,28 +157,12 @@ public final class Scanner {
                 String[] argv = Files.readString(pd.resolve("cmdline")).split("\0");
                 String layer = null;
                 for (int i = 0; i + 1 < argv.length; i++) if (argv[i].equals("--dir")) layer = argv[i + 1] + "/upper";
-                return new Host(p.pid(), List.copyOf(ns), layer, layer == null ? 0 : size(Path.of(layer)));
+                return new Host(p.pid(), List.copyOf(ns), layer, layer == null ? 0 : Trees.bytes(Path.of(layer)));
             } catch (IOException | RuntimeException e) {
                 // the process ended while we looked, or is not ours to read
             }
         }
         return null;
-    }
-
-    private static long size(Path dir) {
-        long[] total = {0};
-        try {
-            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-                @Override
-                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
-                    total[0] += a.size();
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            return 0;
-        }
-        return total[0];
     }
 
     private static String comm(Path procDir) {

@@ -194,6 +194,15 @@ public final class Labs {
     }
 
     /**
+     * What a command's FILE|LAB word names: the lab file at that path when there is one, else the lab of that name as
+     * it was brought up ({@link #topology(String)}).
+     */
+    public Topology topologyOf(String fileOrLab) {
+        Path p = Path.of(fileOrLab);
+        return Files.isRegularFile(p) ? TopologyParser.parseFile(p) : topology(fileOrLab);
+    }
+
+    /**
      * The topology lab {@code lab} was brought up from: its file's text as it was then (kept beside the state), read as
      * if it were still at its place (relative paths mean the same); the file itself for a lab brought up before nslab
      * kept the text.

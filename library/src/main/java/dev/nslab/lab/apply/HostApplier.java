@@ -11,14 +11,12 @@ import dev.nslab.net.NetHandle;
 import dev.nslab.net.NodeHost;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Processes;
+import dev.nslab.sys.Trees;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -116,7 +114,7 @@ public final class HostApplier {
         long owner = root ? base() : -1;
         try {
             endInit(stateDir, run.lab, n.name()); // a host made before whose namespace went (deleted by hand) still runs: it goes first
-            if (Files.exists(dir)) deleteTree(dir); // what a host that was made before left: this one starts clean
+            Trees.delete(dir); // what a host that was made before left: this one starts clean
             if (root) {
                 for (Path p : List.of(HOSTS, dir.getParent(), dir)) {
                     if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
@@ -172,22 +170,7 @@ public final class HostApplier {
     public static boolean isHost(Path stateDir, String lab, String ns) { return Files.exists(dir(stateDir, lab).resolve(ns).resolve("init")); }
 
     /** What a host's writable layer holds, in bytes. */
-    public static long layerSize(Path stateDir, String lab, String ns) {
-        Path upper = dir(stateDir, lab).resolve(ns).resolve("upper");
-        long[] total = {0};
-        try {
-            Files.walkFileTree(upper, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
-                    total[0] += a.size();
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            return 0;
-        }
-        return total[0];
-    }
+    public static long layerSize(Path stateDir, String lab, String ns) { return Trees.bytes(dir(stateDir, lab).resolve(ns).resolve("upper")); }
 
     /**
      * Ends the init of namespace {@code ns}'s host, and with it every process of that host, when it still runs: also
@@ -206,7 +189,7 @@ public final class HostApplier {
             // nothing to end that can be seen
         }
         try {
-            if (Files.exists(d)) deleteTree(d);
+            Trees.delete(d);
         } catch (IOException e) {
             throw new LabException("cannot remove " + d + ": " + e.getMessage(), e);
         }
@@ -217,26 +200,9 @@ public final class HostApplier {
         endInit(stateDir, lab, ns);
         try {
             Path d = dir(stateDir, lab).resolve(ns);
-            if (Files.exists(d)) deleteTree(d);
+            Trees.delete(d);
         } catch (IOException e) {
             // the lab's own clean-up at down takes what is left
         }
-    }
-
-    /** Deletes a tree without following symbolic links out of it (a node may have left any link in its layer). */
-    private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.delete(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
