@@ -152,9 +152,11 @@ public final class Labs {
     public Result up(Topology t, boolean dryRun, String owner) { return up(t, dryRun, owner, false); }
 
     /**
-     * {@link #up(Topology, boolean)} for a lab owned by a running program ({@code owner}, {@link Owners#token()}):
-     * the owner is recorded with the intent, before anything is created, so that a program killed halfway through
-     * leaves a lab the next reaper recognises as stale.
+     * {@link #up(Topology, boolean)} for a lab owned by a running program ({@code owner}, {@link Owners#token()}, or
+     * null): the owner is recorded with the intent, before anything is created, so that a program killed halfway
+     * through leaves a lab the next reaper recognises as stale. What the file asks of the machine beyond its confined
+     * nodes ({@link MachineAccess}) is refused ({@link MachineAccessException}, nothing made) unless {@code allowHost},
+     * or unless the same file, unchanged, was allowed before.
      */
     public Result up(Topology t, boolean dryRun, String owner, boolean allowHost) {
         t = withExisting(t);
