@@ -342,8 +342,8 @@ public final class NetLab implements AutoCloseable {
     public Verification verify() {
         open();
         Topology t = topology();
-        FaultView view = engine != null ? engine.faultView(engine.state(name)) : createdFaultView();
-        dev.nslab.lab.verify.Verifier.Report r = dev.nslab.lab.verify.Verifier.run(t, view, registry, Progress.SILENT, 0);
+        dev.nslab.lab.verify.Verifier.Report r = engine != null ? engine.verify(t, 0)
+                : dev.nslab.lab.verify.Verifier.run(t, createdFaultView(), registry, Progress.SILENT, 0);
         List<String> lines = new ArrayList<>();
         r.mismatches().forEach(p -> lines.add(VerifyText.mismatch(p)));
         r.unmeasured().forEach(p -> lines.add(VerifyText.unmeasured(p)));

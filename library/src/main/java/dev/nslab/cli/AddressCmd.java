@@ -75,8 +75,7 @@ final class AddressCmd extends ObjectCmd {
         List<IfAddress> addrs = h.addresses(cli.family);
         List<Link> shown = shown(filter, links);
         if (shown == null) return 1;
-        boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
-        LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of(),
+        LinkFormat f = new LinkFormat(links, cli.nsidNames(h, shown),
                 cli.oneline ? null : LinkCmd.details(cli, h, shown), cli.colour);
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
         StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);

@@ -5,6 +5,7 @@ import dev.nslab.error.KernelException;
 import dev.nslab.error.LabException;
 import dev.nslab.error.NslabException;
 import dev.nslab.net.Family;
+import dev.nslab.net.Link;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
@@ -289,6 +290,21 @@ public final class Cli {
             handles.put(ns, h);
         }
         return h;
+    }
+
+    /**
+     * The names ip gives the namespaces ids in {@code shown} point to, looked up only where ip looks them up (a line
+     * that prints one); a name whose file holds no namespace is reported in ip's words, as ip reports it.
+     */
+    Map<Integer, String> nsidNames(NetHandle h, List<Link> shown) {
+        boolean printed = !json && !brief && shown.stream().anyMatch(l -> l.linkNetnsId() != null && l.linkNetnsId() >= 0);
+        return printed ? h.nsidNames(this::refused) : Map.of();
+    }
+
+    /** A refusal ip reports and goes on from. */
+    void refused(KernelException e) {
+        out.flush();
+        err.println(KernelWords.of(e));
     }
 
     /** Forgets the handle of a namespace that is being deleted, so its socket does not keep it alive. */

@@ -118,18 +118,14 @@ final class FaultCmd {
             throw new UsageException("nslab impair: " + e.getMessage());
         }
         if (rest.isEmpty()) {
-            // every impaired end of the lab, run-time or from the file, back to none
-            Set<String> impaired = labs.impairments(labs.state(lab)).keySet();
-            return labs.changeFaults(lab, f -> {
-                Map<String, Impairment> m = new TreeMap<>();
-                impaired.forEach(e -> m.put(e, Impairment.NONE));
-                return f.withImpairments(m);
-            });
+            // every run-time impairment ends: each end is back to what the file declares (a file's rate stays)
+            return labs.changeFaults(lab, f -> f.withImpairments(Map.of()));
         }
         String end = rest.getFirst();
         return labs.changeFaults(lab, f -> {
             Map<String, Impairment> m = new TreeMap<>(f.impairments());
-            m.put(end, imp);
+            if (clear) m.remove(end); // back to what the file declares for that end, if anything
+            else m.put(end, imp);
             return f.withImpairments(m);
         });
     }

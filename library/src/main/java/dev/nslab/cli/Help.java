@@ -172,9 +172,11 @@ final class Help {
                                                            there (-f: follow it)
                        nslab verify FILE|LAB [--sample N] [-j]
                                                             ping every address each node really has from every other
-                                                            node; compare with the prediction and "expect" (exit 0 only
-                                                            when something was judged, all of it agrees and every pair
-                                                            could be measured); --sample N: N pairs at random
+                                                            node; compare with the prediction (the file's, else the
+                                                            kernel's tables as the lab came up: a break is named by the
+                                                            hop where it stops today) and "expect" (exit 0 only when
+                                                            something was judged, all of it agrees and every pair could
+                                                            be measured); --sample N: N pairs at random
                                                             nslab up --verify FILE
                 containerlab's words work too: deploy -t FILE (up), destroy -t FILE [--cleanup] (down), inspect [-t FILE]
                 [--format json] (status), graph -t FILE; up and deploy without a file take the single *.clab.yml here.
@@ -201,7 +203,8 @@ final class Help {
                                                       D +- J (40ms, 5ms), lost, duplicated or corrupted with probability P;
                                                       the options given replace the end's impairment
                        nslab impair LAB [NODE:IFACE] --clear
-                                                      no impairment on that end (without one: on every end of the lab)
+                                                      run-time impairments end: back to what the file declares on
+                                                      that end (without one: on every end of the lab)
                        nslab cut LAB NODE:IFACE       the cable of that end goes down (both ends)
                        nslab mend LAB NODE:IFACE      and up again, with its addresses and routes
                        nslab partition LAB GROUP GROUP...

@@ -246,8 +246,7 @@ final class LabCmd {
 
     private int verify(Labs labs, String fileOrLab, int sample) {
         Topology t = topology(labs, fileOrLab);
-        LabState st = labs.state(t.name()); // it must be up
-        Verifier.Report r = Verifier.run(t, labs.faultView(st), cli.registry, progress(), sample);
+        Verifier.Report r = labs.verify(t, sample);
         if (cli.json) {
             cli.printJson(VerifyFormat.json(r));
         } else {

@@ -38,8 +38,7 @@ final class LinkCmd extends ObjectCmd {
         
         List<Link> shown = shown(filter, links);
         if (shown == null) return 1;
-        boolean needNames = shown.stream().anyMatch(l -> l.linkNetnsId() != null);
-        LinkFormat f = new LinkFormat(links, needNames && !cli.json ? h.nsidNames() : Map.of(), details(cli, h, shown), cli.colour);
+        LinkFormat f = new LinkFormat(links, cli.nsidNames(h, shown), details(cli, h, shown), cli.colour);
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
         StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);
         if (cli.json) {

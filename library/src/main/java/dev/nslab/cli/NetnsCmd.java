@@ -1,6 +1,7 @@
 package dev.nslab.cli;
 
 import dev.nslab.error.KernelException;
+import dev.nslab.error.NotANamespaceException;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NetnsExec;
@@ -15,6 +16,7 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,18 +109,16 @@ final class NetnsCmd extends NsCmd {
         return 0;
     }
 
+    /** As ip lists: it looks every name's id up twice (its name cache, then the line), reporting a refusal each time. */
     private int list() {
         List<String> names = cli.registry.list();
         NetHandle h = names.isEmpty() ? null : cli.handle(ns);
+        if (h != null) h.nsidNames(cli::refused);
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         for (String n : names) {
-            int id = -1;
-            try {
-                id = h.nsid(NsRef.named(n));
-            } catch (KernelException ignored) {
-                // a registration file that no longer holds a namespace is still listed, as ip does
-            }
+            // a registration file that holds no namespace is still listed, as ip does
+            int id = h.nsidOfName(n, cli::refused);
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", n);
@@ -137,6 +137,10 @@ final class NetnsCmd extends NsCmd {
 
     /** {@code list-id [target-nsid N] [nsid M]}, as ip prints it ("nsid N " and, known, the name by the id here). */
     private int listId(Args a) {
+        NetHandle h = cli.handle(ns);
+        // ip's name cache, filled before the words are read: an entry is taken when printed, and an id it lacks is
+        // looked for again name by name
+        Map<Integer, String> names = new HashMap<>(h.nsidNames(cli::refused));
         Integer target = null, only = null;
         while (a.more()) {
             String w = a.next();
@@ -157,12 +161,11 @@ final class NetnsCmd extends NsCmd {
                 throw new UsageException("Usage: nslab netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]");
             }
         }
-        NetHandle h = cli.handle(ns);
-        Map<Integer, String> names = h.nsidNames();
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         for (NetHandle.NsidEntry e : h.nsids(target, only)) {
-            String n = names.get(e.current() != null ? e.current() : e.nsid());
+            String n = names.remove(e.current() != null ? e.current() : e.nsid());
+            if (n == null) n = lookUp(h, e.nsid(), names);
             if (cli.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 if (e.nsid() >= 0) m.put("nsid", e.nsid());
@@ -179,6 +182,18 @@ final class NetnsCmd extends NsCmd {
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
         return 0;
+    }
+
+    /** ip's second look for an id its cache lacks: name by name in directory order, up to the first that has it. */
+    private String lookUp(NetHandle h, int nsid, Map<Integer, String> names) {
+        if (nsid < 0) return null;
+        for (String n : cli.registry.list()) {
+            if (h.nsidOfName(n, cli::refused) == nsid) {
+                names.putIfAbsent(nsid, n);
+                return n;
+            }
+        }
+        return null;
     }
 
     private int identify(Args a) {
@@ -204,15 +219,23 @@ final class NetnsCmd extends NsCmd {
         if (cli.all) {
             List<String> cmd = a.rest();
             if (cmd.isEmpty()) throw new UsageException("No command specified");
+            // unlike ip, the status says whether the command failed anywhere; a name that could not be entered is
+            // reported in ip's words and the rest visited, and one whose file holds no namespace is no failure
             int rc = 0;
             for (String n : cli.registry.list()) {
                 cli.out.println();
                 cli.out.println("netns: " + n);
                 cli.out.flush();
-                int r = NetnsExec.run(cli.registry, n, cmd, cli.err::println);
-                if (r != 0) rc = r;
+                try {
+                    if (NetnsExec.run(cli.registry, n, cmd, cli.err::println) != 0) rc = 1;
+                } catch (NotANamespaceException e) {
+                    cli.refused(e);
+                } catch (KernelException e) {
+                    cli.refused(e);
+                    rc = 1;
+                }
             }
-            return rc == 0 ? 0 : 1;
+            return rc;
         }
         String n = name(a, "exec NAME CMD...");
         List<String> cmd = a.rest();

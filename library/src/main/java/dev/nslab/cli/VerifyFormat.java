@@ -44,10 +44,16 @@ final class VerifyFormat {
         }
         List<Verifier.Pair> unmeasured = r.unmeasured();
         out.println(VerifyText.summary(r));
-        int outside = r.notInFile().size();
-        if (outside > 0) {
-            out.println("  " + outside + " pairs are measured, not predicted: the file does not say (addresses set by exec lines or by "
-                    + "hand, routes that a node's programs may add)");
+        String bases = VerifyText.bases(r);
+        if (!bases.isEmpty()) out.println("  " + bases);
+        int unpredicted = r.unpredicted().size();
+        if (unpredicted > 0) {
+            out.println("  " + unpredicted + " pairs are measured, not predicted: " + r.unpredicted().getFirst().reason()
+                    + (unpredicted > 1 ? " (and the like)" : ""));
+        }
+        if (!r.changes().isEmpty()) {
+            out.println("  changed in the kernel since the lab came up:");
+            for (String c : r.changes()) out.println("    " + c);
         }
         for (Verifier.Pair p : r.mismatches()) {
             String line = "  " + VerifyText.mismatch(p);
@@ -88,11 +94,13 @@ final class VerifyFormat {
             x.put("detail", p.detail());
             x.put("in_file", p.inFile());
             x.put("predicted", p.predicted());
+            x.put("basis", p.basis() == null ? null : p.basis().name().toLowerCase().replace('_', '-'));
             x.put("reason", p.reason());
             x.put("agrees", p.agrees());
             pairs.add(x);
         }
         m.put("pairs", pairs);
+        m.put("changes_since_up", r.changes());
         List<Object> exps = new ArrayList<>();
         for (Verifier.Expectation e : r.expectations()) {
             Map<String, Object> x = new LinkedHashMap<>();

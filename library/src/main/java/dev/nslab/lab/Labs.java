@@ -14,6 +14,7 @@ import dev.nslab.lab.model.FaultView;
 import dev.nslab.lab.model.Faults;
 import dev.nslab.lab.model.Impairment;
 import dev.nslab.lab.model.NodeInfo;
+import dev.nslab.lab.model.NodeTables;
 import dev.nslab.lab.model.Progress;
 import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.plan.FaultPlanner;
@@ -26,7 +27,10 @@ import dev.nslab.lab.plan.Resource.End;
 import dev.nslab.lab.plan.Resource;
 import dev.nslab.lab.state.LabState;
 import dev.nslab.lab.state.Marks;
+import dev.nslab.lab.state.TablesFile;
 import dev.nslab.lab.state.Trusted;
+import dev.nslab.lab.verify.KernelTables;
+import dev.nslab.lab.verify.Verifier;
 import dev.nslab.net.Link;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
@@ -173,7 +177,50 @@ public final class Labs {
             progress.say("allowed what " + t.file() + " asks of the machine; the same file, unchanged, is allowed from now on");
         }
         if (!dryRun && text != null) keepText(t.name(), text);
+        if (!dryRun) keepTables(t);
         return r;
+    }
+
+    /**
+     * Keeps the tables of the nodes that configure themselves (exec lines, services), as they are now that the lab
+     * is up: where the file cannot tell, verify predicts from them and names what changed since.
+     */
+    private void keepTables(Topology t) {
+        Map<String, NodeTables> kept = tablesAsUp(t.name());
+        boolean any = false;
+        for (Topology.NodeDef n : t.nodes()) {
+            if (n.kind() != Topology.Kind.LINUX || n.isHost() || n.sharesWith() != null) continue;
+            if (n.exec().isEmpty() && n.programs().services().isEmpty()) continue;
+            String ns = t.namespace(n);
+            if (!registry.exists(ns)) continue;
+            kept.put(n.name(), KernelTables.read(registry, ns));
+            any = true;
+        }
+        if (!any) return;
+        try {
+            TablesFile.write(stateDir, t.name(), kept);
+        } catch (IOException e) {
+            throw new LabException("cannot keep the tables of lab " + t.name() + " in " + stateDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The tables kept when lab {@code lab} came up (by node); empty when none were. */
+    public Map<String, NodeTables> tablesAsUp(String lab) {
+        try {
+            return TablesFile.read(stateDir, lab);
+        } catch (IOException | RuntimeException e) {
+            progress.say("the tables kept when lab " + lab + " came up cannot be read (" + e.getMessage() + "): predicting from today's");
+            return new LinkedHashMap<>();
+        }
+    }
+
+    /**
+     * Verifies lab {@code t} (it must be up): measured against what the file predicts and, where the file cannot
+     * tell, against the kernel's tables as the lab came up ({@link Verifier}).
+     */
+    public Verifier.Report verify(Topology t, int sample) {
+        LabState st = state(t.name());
+        return Verifier.run(t, faultView(st), tablesAsUp(t.name()), registry, progress, sample);
     }
 
     /** The text of the lab's file as it is now, or null for a lab without one (the Java API's). */
@@ -554,9 +601,7 @@ public final class Labs {
             Faults next = change.apply(st.faults());
             FaultPlanner.Wiring w = wiring(st);
             List<Resource> base = st.done().stream().filter(r -> !isFault(r)).toList();
-            // the file's impairments are those in effect on ends that no run-time change overrides
-            Map<String, Impairment> fromFile = new java.util.TreeMap<>();
-            impairments(st, w).forEach((end, i) -> { if (!st.faults().impairments().containsKey(end)) fromFile.put(end, i.impairment()); });
+            Map<String, Impairment> fromFile = fileImpairments(lab, st, w);
             List<Resource> desired = concat(base, FaultPlanner.resources(lab, w, fromFile, next, machine::netem));
             Reconciler.Plan plan = Reconciler.plan(lab, desired, st.done(), Reconciler.Observation.NOTHING_GONE);
             st.withPending(plan.add()).save(stateDir);
@@ -577,6 +622,20 @@ public final class Labs {
             st.withDone(desired).withPending(List.of()).withFaults(next).save(stateDir);
             return new FaultChange(plan.add(), plan.remove(), next);
         }
+    }
+
+    /**
+     * The impairments lab {@code lab}'s file declares, read from the text it was brought up from; for a lab without
+     * one, those in effect on ends that no run-time change overrides.
+     */
+    private Map<String, Impairment> fileImpairments(String lab, LabState st, FaultPlanner.Wiring w) {
+        Map<String, Impairment> out = new java.util.TreeMap<>();
+        if (Files.exists(LabState.savedFile(stateDir, lab))) {
+            for (Topology.LinkDef l : topology(lab).links()) l.impairments().forEach((e, i) -> out.put(e.toString(), i));
+            return out;
+        }
+        impairments(st, w).forEach((end, i) -> { if (!st.faults().impairments().containsKey(end)) out.put(end, i.impairment()); });
+        return out;
     }
 
     // ---- down ----------------------------------------------------------------------------------------------

@@ -18,6 +18,9 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
 
     public boolean isUp() { return (flags & 1) != 0; }
 
+    /** The lower layer is up (IFF_LOWER_UP): a veth whose peer is up, a bridge with a port up. */
+    public boolean hasCarrier() { return (flags & 0x10000) != 0; }
+
     private static final String[] OPER = {"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"};
 
     /** The RFC 2863 operational state as iproute2 names it. */

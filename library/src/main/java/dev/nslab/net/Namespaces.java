@@ -220,7 +220,7 @@ public final class Namespaces {
     public void enter(NsRef ref) {
         int fd = open(ref);
         try {
-            Libc.setns(fd, Libc.CLONE_NEWNET, ref.toString());
+            NsThread.join(fd, ref.toString());
         } finally {
             Libc.close(fd);
         }

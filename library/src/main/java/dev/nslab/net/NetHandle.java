@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP;
@@ -490,25 +491,38 @@ public final class NetHandle implements AutoCloseable {
     }
 
     /** Registered namespace names by the id this namespace gives them (for "link-netns NAME"). */
-    public Map<Integer, String> nsidNames() {
+    public Map<Integer, String> nsidNames() { return nsidNames(e -> { }); }
+
+    /**
+     * The same, telling {@code refused} of each registered name the kernel will not give an id for: a registration
+     * file that holds no namespace (left by a process killed between making the file and mounting it, or by a
+     * restart that kept /run), which ip reports each time it looks names up.
+     */
+    public Map<Integer, String> nsidNames(Consumer<KernelException> refused) {
         Map<Integer, String> out = new LinkedHashMap<>();
         for (String name : registry.list()) {
-            int fd;
-            try {
-                fd = registry.open(NsRef.named(name));
-            } catch (KernelException e) {
-                continue;
-            }
-            try {
-                int id = nsidOfFd(fd);
-                if (id >= 0) out.putIfAbsent(id, name);
-            } catch (KernelException ignored) {
-                // a stale registration file: nothing to name
-            } finally {
-                Libc.close(fd);
-            }
+            int id = nsidOfName(name, refused);
+            if (id >= 0) out.putIfAbsent(id, name);
         }
         return out;
+    }
+
+    /** The id this namespace gives the one registered as {@code name}, -1 for none or an unreadable name (told to {@code refused}). */
+    public int nsidOfName(String name, Consumer<KernelException> refused) {
+        int fd;
+        try {
+            fd = registry.open(NsRef.named(name));
+        } catch (KernelException e) {
+            return -1; // gone since the directory was read
+        }
+        try {
+            return nsidOfFd(fd);
+        } catch (KernelException e) {
+            refused.accept(e);
+            return -1;
+        } finally {
+            Libc.close(fd);
+        }
     }
 
     // ---- queueing disciplines ------------------------------------------------------------------------------

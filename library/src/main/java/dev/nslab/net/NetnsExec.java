@@ -3,6 +3,7 @@ package dev.nslab.net;
 import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import dev.nslab.sys.Libc;
+import dev.nslab.sys.MemoryFile;
 import dev.nslab.sys.OwnFiles;
 
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class NetnsExec {
         }
         int fd = registry.open(NsRef.named(name));
         try {
-            Libc.setns(fd, Libc.CLONE_NEWNET, name);
+            NsThread.join(fd, name);
         } finally {
             Libc.close(fd);
         }
@@ -182,18 +183,15 @@ public final class NetnsExec {
     public static Output capture(Namespaces registry, String name, List<String> command, Options options, Consumer<String> warnings) {
         return NsThread.callOnFreshThread(name, () -> {
             enter(registry, name, options, warnings);
-            java.nio.file.Path out = java.nio.file.Files.createTempFile("nslab-exec", ".out");
-            try {
+            try (MemoryFile out = new MemoryFile("nslab-exec")) {
                 ProcessBuilder pb = new ProcessBuilder(command);
                 pb.environment().putAll(options.env());
-                Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile())
+                Process p = pb.redirectErrorStream(true).redirectOutput(out.file())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 int status = p.waitFor();
-                return new Output(status, java.nio.file.Files.readString(out, java.nio.charset.StandardCharsets.UTF_8));
+                return new Output(status, out.text());
             } catch (IOException e) {
                 throw KernelException.of("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
-            } finally {
-                java.nio.file.Files.deleteIfExists(out);
             }
         });
     }

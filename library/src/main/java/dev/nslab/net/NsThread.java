@@ -1,6 +1,9 @@
 package dev.nslab.net;
 
+import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
+import dev.nslab.error.NotANamespaceException;
+import dev.nslab.error.NotPermittedException;
 import dev.nslab.sys.Libc;
 
 import java.util.concurrent.Callable;
@@ -21,9 +24,25 @@ public final class NsThread {
     /** Runs {@code work} with the calling thread inside the namespace open at {@code nsFd}, then switches back. */
     public static <T> T call(int nsFd, String label, Callable<T> work) {
         return callAndReturn(label, () -> {
-            Libc.setns(nsFd, Libc.CLONE_NEWNET, label);
+            join(nsFd, label);
             return work.call();
         });
+    }
+
+    /**
+     * Moves the calling thread into the namespace open at {@code nsFd}, called {@code label}. A refusal is worded as
+     * ip words it; a file that holds no namespace (EINVAL) is a {@link NotANamespaceException}.
+     */
+    static void join(int nsFd, String label) {
+        try {
+            Libc.setns(nsFd, Libc.CLONE_NEWNET, label);
+        } catch (NotPermittedException e) {
+            throw e; // already names the privilege that is missing
+        } catch (KernelException e) {
+            String m = "setting the network namespace \"" + label + "\" failed: " + Libc.strerror(e.errno());
+            if (e.errno() == Errno.EINVAL) throw new NotANamespaceException(m, label);
+            throw KernelException.of(m, e.errno(), label);
+        }
     }
 
     /**

@@ -120,6 +120,20 @@ public final class Libc {
 
     // ---- files --------------------------------------------------------------------------------------------
 
+    private static final class MemfdCreate { static final MethodHandle H = bind("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
+
+    private static final int MFD_CLOEXEC = 1;
+
+    /** memfd_create(2): a file in memory with no name on disk, gone with its last descriptor; returns the descriptor. */
+    public static int memfdCreate(String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            int fd = (int) MemfdCreate.H.invokeExact(st, a.allocateFrom(name), MFD_CLOEXEC);
+            if (fd < 0) throw fail("memfd_create", name, st);
+            return fd;
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
     private static final class Open { static final MethodHandle H = bind("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2)); }
 

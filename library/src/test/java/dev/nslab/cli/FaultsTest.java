@@ -137,6 +137,28 @@ class FaultsTest {
         assertTrue(Sh.ok("ip", "netns", "exec", ns("a"), "tc", "qdisc", "show", "dev", "eth0").contains("rate 20Mbit"));
     }
 
+    /** --clear ends run-time impairments: each end goes back to what the file declares, and a second up keeps it so. */
+    @Test
+    void clearReturnsToTheFilesImpairmentAndASecondUpKeepsIt() throws Exception {
+        Path f = chain("{\"a:eth0\": {rate: 20mbit}}");
+        lab("up", f.toString()).ok();
+        lab("impair", t.n("f1"), "a:eth0", "--rate", "5mbit").ok();
+        lab("impair", t.n("f1"), "b:eth1", "--rate", "50mbit").ok();
+        assertTrue(Sh.ok("ip", "netns", "exec", ns("a"), "tc", "qdisc", "show", "dev", "eth0").contains("rate 5Mbit"));
+        lab("impair", t.n("f1"), "--clear").ok();
+        assertTrue(Sh.ok("ip", "netns", "exec", ns("a"), "tc", "qdisc", "show", "dev", "eth0").contains("rate 20Mbit"), "the file's rate again");
+        assertEquals("noqueue", qdisc("b", "eth1"), "a run-time impairment the file does not have is gone");
+        double rate = mbits();
+        assertTrue(rate > 18.0 && rate < 22.0, "20mbit within 10 %: " + rate);
+        lab("up", f.toString()).ok();
+        assertTrue(Sh.ok("ip", "netns", "exec", ns("a"), "tc", "qdisc", "show", "dev", "eth0").contains("rate 20Mbit"), "after a second up too");
+        // one end's --clear: that end back to the file's
+        lab("impair", t.n("f1"), "a:eth0", "--loss", "1%").ok();
+        assertEquals("noqueue", qdisc("a", "eth0"), "the run-time impairment replaces the file's");
+        lab("impair", t.n("f1"), "a:eth0", "--clear").ok();
+        assertTrue(Sh.ok("ip", "netns", "exec", ns("a"), "tc", "qdisc", "show", "dev", "eth0").contains("rate 20Mbit"));
+    }
+
     @Test
     void twentyPercentLossLosesTwentyPercentOfAThousandPings() throws Exception {
         lab("up", chain("").toString()).ok();

@@ -169,6 +169,32 @@ class IprouteOptionsTest {
         }
     }
 
+    /**
+     * A name whose file holds no namespace (a process killed between making the file and mounting on it; a restart
+     * that kept /run): ip reports the kernel's refusal each time it looks the name up, and so must nslab, line for line.
+     */
+    @Test
+    void aNameWithoutANamespaceIsReportedWhereIpReportsIt() throws Exception {
+        String b = t.n("p");
+        Sh.ok("ip", "netns", "add", b);
+        Sh.ok("ip", "-n", ns, "netns", "set", b, "5");
+        Sh.ok("ip", "-n", ns, "link", "add", "vx", "type", "veth", "peer", "name", "vy", "netns", b);
+        java.nio.file.Files.createFile(java.nio.file.Path.of("/run/netns", t.n("stale")));
+        for (String line : List.of("netns", "netns list", "-j netns list", "netns list-id", "netns list-id target-nsid 5",
+                "link", "link show vx", "-d link show vx", "-br link", "-j link show vx", "addr show vx", "-o link show vx")) {
+            same(line);
+        }
+        // entering it: ip's words; -all visits the others and does not count it as the command failing
+        Nslab.Out in = Nslab.process(null, "netns", "exec", t.n("stale"), "true");
+        assertEquals("setting the network namespace \"" + t.n("stale") + "\" failed: Invalid argument\n", in.err());
+        Nslab.Out all = Nslab.process(null, "-all", "netns", "exec", "true");
+        assertTrue(all.out().contains("netns: " + ns + "\n") && all.out().contains("netns: " + b + "\n"), all.out());
+        assertTrue(all.err().contains("setting the network namespace \"" + t.n("stale") + "\" failed: Invalid argument\n"), all.err());
+        assertEquals(0, all.code(), all.err());
+        Nslab.Out fails = Nslab.process(null, "-all", "netns", "exec", "false");
+        assertEquals(1, fails.code(), "the command failed in the namespaces it ran in");
+    }
+
     @Test
     void multicastAddresses() {
         for (String line : List.of("maddr", "maddr show dev va", "-4 maddr", "-6 maddr show", "-j maddr", "m s dev br0", "-o maddr",

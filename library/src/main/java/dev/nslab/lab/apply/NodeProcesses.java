@@ -5,12 +5,11 @@ import dev.nslab.error.KernelException;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetnsExec;
 import dev.nslab.net.NodeHost;
+import dev.nslab.sys.MemoryFile;
 import dev.nslab.sys.OwnFiles;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,26 +52,18 @@ public final class NodeProcesses {
     public NetnsExec.Output capture(String ns, List<String> command, Map<String, String> env, Consumer<String> warnings) {
         OptionalLong init = host(ns);
         if (init.isEmpty()) return NetnsExec.capture(registry, ns, command, new NetnsExec.Options(env, List.of()), warnings);
-        Path out = null;
-        try {
-            out = Files.createTempFile("nslab-exec", ".out");
+        try (MemoryFile out = new MemoryFile("nslab-exec")) {
             ProcessBuilder pb = new ProcessBuilder(NodeHost.enter(init.getAsLong(), command));
             pb.environment().putAll(env);
             // a file, not a pipe: a command that leaves a process in the background returns when the command does
-            Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            Process p = pb.redirectErrorStream(true).redirectOutput(out.file()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             int status = p.waitFor();
-            return new NetnsExec.Output(status, Files.readString(out, StandardCharsets.UTF_8));
+            return new NetnsExec.Output(status, out.text());
         } catch (IOException e) {
             throw KernelException.of("exec of \"" + command.getFirst() + "\" failed: " + e.getMessage(), Errno.ENOENT, command.getFirst());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw KernelException.of("interrupted while running \"" + command.getFirst() + "\"", Errno.EINTR, command.getFirst());
-        } finally {
-            try {
-                if (out != null) Files.deleteIfExists(out);
-            } catch (IOException ignored) {
-                // a temporary file
-            }
         }
     }
 

@@ -46,6 +46,7 @@ public final class Reachability {
      * add routes or run a routing daemon.
      */
     private boolean learns(String node) {
+        if (kernel.containsKey(node)) return false; // the kernel's tables hold what they added
         NodeDef n = nodes.get(node);
         return n != null && (!n.exec().isEmpty() || !n.programs().services().isEmpty());
     }
@@ -56,7 +57,10 @@ public final class Reachability {
 
     private record Iface(String node, String name, List<Cidr> addrs) { }
 
-    private record Route(Cidr dst, InetAddress via, String dev, boolean connected) { }
+    /** {@code type}: the kernel's RTN_* (1 unicast); {@code metric}: lower wins among routes of one length. */
+    private record Route(Cidr dst, InetAddress via, String dev, boolean connected, int type, int metric) {
+        Route(Cidr dst, InetAddress via, String dev, boolean connected) { this(dst, via, dev, connected, 1, 0); }
+    }
 
     private final Topology t;
     private final Map<String, NodeDef> nodes = new HashMap<>();
@@ -68,25 +72,48 @@ public final class Reachability {
     // indexes, so that each hop of a walk costs a lookup rather than a scan of the whole lab
     private final Map<InetAddress, List<Iface>> holders = new HashMap<>();
     private final Map<String, Set<String>> nodesOnSegment = new HashMap<>();
+    private final Map<String, List<Iface>> ifacesOf = new HashMap<>();
     private final Map<String, String> segmentNames = new HashMap<>();
+
+    private final Map<String, NodeTables> kernel;
 
     public Reachability(Topology t) { this(t, FaultView.NONE); }
 
     /** A model of {@code t} with the faults in effect: cut cables and partitions stop packets, loss is noted. */
-    public Reachability(Topology t, FaultView faults) {
+    public Reachability(Topology t, FaultView faults) { this(t, faults, Map.of()); }
+
+    /**
+     * A model of the wiring of {@code t} (cables and switches, as nslab made them) with each node of {@code kernel}
+     * routing by the tables its kernel holds rather than the file's: addresses, routes, forwarding, interfaces that
+     * carry nothing. Nodes not in {@code kernel} route by the file.
+     */
+    public Reachability(Topology t, FaultView faults, Map<String, NodeTables> kernel) {
         this.t = t;
         this.faults = faults;
+        this.kernel = kernel;
         t.nodes().forEach(n -> nodes.put(n.name(), n));
         for (NodeDef n : t.nodes()) {
             if (n.kind() != Kind.LINUX) continue;
-            t.addresses(n).forEach((dev, addrs) -> ifaces.put(n.name() + ":" + dev, new Iface(n.name(), dev, addrs)));
+            Map<String, List<Cidr>> addrs = kernel.containsKey(n.name()) ? kernel.get(n.name()).addresses() : t.addresses(n);
+            addrs.forEach((dev, as) -> ifaces.put(n.name() + ":" + dev, new Iface(n.name(), dev, as)));
         }
         segments();
         for (Iface i : ifaces.values()) {
             for (Cidr c : i.addrs()) holders.computeIfAbsent(c.address(), k -> new ArrayList<>()).add(i);
             nodesOnSegment.computeIfAbsent(segment(i.node(), i.name()), k -> new java.util.HashSet<>()).add(i.node());
+            ifacesOf.computeIfAbsent(i.node(), k -> new ArrayList<>()).add(i);
         }
-        for (NodeDef n : t.nodes()) if (n.kind() == Kind.LINUX) routes.put(n.name(), table(n));
+        for (NodeDef n : t.nodes()) {
+            if (n.kind() != Kind.LINUX) continue;
+            NodeTables k = kernel.get(n.name());
+            if (k == null) {
+                routes.put(n.name(), table(n));
+                continue;
+            }
+            List<Route> rs = new ArrayList<>();
+            for (NodeTables.TableRoute r : k.routes()) rs.add(new Route(r.dst(), r.via(), r.dev(), r.via() == null && r.unicast(), r.type(), r.metric()));
+            routes.put(n.name(), rs);
+        }
     }
 
     // ---- layer 2 -------------------------------------------------------------------------------------------
@@ -204,7 +231,8 @@ public final class Reachability {
         for (Route r : routes.getOrDefault(node, List.of())) {
             if (r.dst().family() != Cidr.family(dst) || !r.dst().contains(dst)) continue;
             if (best == null || r.dst().prefixLength() > best.dst().prefixLength()
-                    || (r.dst().prefixLength() == best.dst().prefixLength() && r.connected() && !best.connected())) best = r;
+                    || (r.dst().prefixLength() == best.dst().prefixLength() && (r.metric() < best.metric()
+                    || (r.metric() == best.metric() && r.connected() && !best.connected())))) best = r;
         }
         return Optional.ofNullable(best);
     }
@@ -254,17 +282,27 @@ public final class Reachability {
         while (true) {
             if (owns(at, dst)) return null;
             if (!seen.add(at)) return "routing loop through " + String.join(" -> ", seen) + " -> " + at;
+            NodeTables k = kernel.get(at);
+            if (k != null && k.unmodelled() != null) return UNKNOWN + at + " has " + k.unmodelled() + ", which the prediction does not follow";
             Optional<Route> r = lookup(at, dst);
             if (r.isEmpty() && learns(at)) {
                 return UNKNOWN + at + " has no route to " + Cidr.format(dst) + " in the file, but runs programs that may add one (a routing daemon, exec lines)";
             }
             if (r.isEmpty()) return "no route from " + at + " to " + Cidr.format(dst);
             Route route = r.get();
+            if (route.type() != 1) return at + "'s route to " + Cidr.format(dst) + " is " + switch (route.type()) {
+                case 6 -> "a blackhole";
+                case 7 -> "unreachable";
+                case 8 -> "prohibit";
+                default -> "of kernel type " + route.type();
+            } + " (" + route.dst() + ")";
             if (route.dev() == null) return "the gateway " + Cidr.format(route.via()) + " of " + at + " is on none of its subnets";
             InetAddress hop = route.via() != null ? route.via() : dst;
             String seg = segment(at, route.dev());
             String cut = cutText(at + ":" + route.dev());
             if (cut != null) return cut;
+            String dead = deadText(at, route.dev());
+            if (dead != null) return dead;
             Double loss = faults.loss().get(at + ":" + route.dev());
             if (loss != null && loss > 0) lossy.add(at + ":" + route.dev() + " loses " + Impairment.percentText(loss));
             String next = null;
@@ -277,6 +315,9 @@ public final class Reachability {
                 if (answers) {
                     String far = cutText(i.node() + ":" + i.name());
                     if (far != null) return far;
+                    // an IPv4 neighbour answers on whichever of its interfaces is on the segment
+                    String farDead = deadText(i.node(), Cidr.family(hop) == Family.INET6 ? i.name() : onSegment(i.node(), seg));
+                    if (farDead != null) return farDead;
                     next = i.node();
                     break;
                 }
@@ -292,11 +333,32 @@ public final class Reachability {
                 return "nothing answers for " + Cidr.format(hop) + " on " + describe(at, route.dev()) + " (from " + at + ")";
             }
             if (owns(next, dst)) return null;
-            if (!nodes.get(next).forwarding()) return next + " does not forward (forwarding is off), so " + Cidr.format(dst) + " is not reached";
+            if (!forwards(next, Cidr.family(dst))) {
+                return next + " does not forward" + (kernel.containsKey(next) ? (Cidr.family(dst) == Family.INET6 ? " IPv6" : " IPv4") : "")
+                        + " (forwarding is off), so " + Cidr.format(dst) + " is not reached";
+            }
             // each router takes one from the packet's TTL (64 when it leaves, as ping and nslab send it)
             if (++routers >= TTL) return "the path from " + node + " to " + Cidr.format(dst) + " crosses more than " + (TTL - 1) + " routers: the TTL of " + TTL + " runs out";
             at = next;
         }
+    }
+
+    private boolean forwards(String node, Family f) {
+        NodeTables k = kernel.get(node);
+        return k != null ? k.forwards(f) : nodes.get(node).forwarding();
+    }
+
+    /** "b:eth0 is down" for an interface that carries nothing, as its kernel says; null otherwise. */
+    private String deadText(String node, String dev) {
+        NodeTables k = kernel.get(node);
+        String why = k == null || dev == null ? null : k.dead().get(dev);
+        return why == null ? null : node + ":" + dev + " is " + why;
+    }
+
+    /** The interface of {@code node} on segment {@code seg}, or null. */
+    private String onSegment(String node, String seg) {
+        for (Iface i : ifacesOf.getOrDefault(node, List.of())) if (segment(node, i.name()).equals(seg)) return i.name();
+        return null;
     }
 
     private String cutText(String endpoint) {

@@ -2,6 +2,7 @@ package dev.nslab.lab.verify;
 
 import dev.nslab.error.LabException;
 import dev.nslab.lab.model.FaultView;
+import dev.nslab.lab.model.NodeTables;
 import dev.nslab.lab.model.Progress;
 import dev.nslab.lab.model.Reachability;
 import dev.nslab.lab.model.Topology;
@@ -35,15 +36,34 @@ import java.util.Set;
  * not be measured (the kernel refused to send) fails the verification, and so does a lab with nothing to measure.
  */
 public final class Verifier {
+    /** What a prediction was made from. */
+    public enum Basis {
+        /** the lab file's addresses, routes and forwarding */
+        FILE,
+        /** the tables the nodes' kernels held when the lab came up (after its exec lines) */
+        KERNEL_AT_UP,
+        /** the tables the nodes' kernels hold now */
+        KERNEL;
+
+        public String words() {
+            return switch (this) {
+                case FILE -> "the file";
+                case KERNEL_AT_UP -> "the kernel's tables as the lab came up";
+                case KERNEL -> "the kernel's tables";
+            };
+        }
+    }
+
     /**
-     * @param predicted null when the file does not know the address (set by an exec line, or by hand)
+     * @param predicted null when nothing could tell (a node with policy rules on the way)
+     * @param basis     what the prediction was made from; null with {@code predicted}
      */
     public record Pair(String from, String to, InetAddress address, Outcome outcome, String detail,
-                       Boolean predicted, String reason) {
+                       Boolean predicted, String reason, Basis basis) {
         /** An echo reply came back. */
         public boolean measured() { return outcome == Outcome.REPLY; }
 
-        public boolean inFile() { return predicted != null; }
+        public boolean inFile() { return basis == Basis.FILE; }
 
         public boolean judged() { return outcome != Outcome.UNMEASURED && predicted != null; }
 
@@ -55,13 +75,17 @@ public final class Verifier {
     public record Expectation(ExpectDef expect, boolean holds, String why) { }
 
     /** @param population how many pairs there were to measure ({@code pairs} is a sample when it is smaller) */
+    /** @param changes what changed in the nodes' kernels since the lab came up, "node: change" */
     public record Report(String lab, List<String> nodes, List<Pair> pairs, List<Expectation> expectations, double seconds,
-                         long population) {
+                         long population, List<String> changes) {
         public List<Pair> mismatches() { return pairs.stream().filter(Pair::disagrees).toList(); }
 
         public List<Pair> unmeasured() { return pairs.stream().filter(p -> p.outcome() == Outcome.UNMEASURED).toList(); }
 
         public List<Pair> notInFile() { return pairs.stream().filter(p -> p.outcome() != Outcome.UNMEASURED && !p.inFile()).toList(); }
+
+        /** Measured pairs nothing could predict. */
+        public List<Pair> unpredicted() { return pairs.stream().filter(p -> p.outcome() != Outcome.UNMEASURED && p.predicted() == null).toList(); }
 
         public boolean sampled() { return pairs.size() < population; }
 
@@ -75,12 +99,13 @@ public final class Verifier {
         public String verdict() {
             long judged = pairs.stream().filter(Pair::judged).count();
             if (ok()) {
-                return "the lab agrees with its file (" + judged + " pairs judged"
+                boolean fileOnly = pairs.stream().filter(Pair::judged).allMatch(Pair::inFile);
+                return "the lab agrees with " + (fileOnly ? "its file" : "its prediction") + " (" + judged + " pairs judged"
                         + (expectations.isEmpty() ? "" : ", " + expectations.size() + " expectations hold") + ")";
             }
             if (!unmeasured().isEmpty()) return "INCOMPLETE: " + unmeasured().size() + " pairs could not be measured";
             if (judged == 0 && expectations.isEmpty()) {
-                return "NOTHING JUDGED: the file predicts none of the measured addresses and expects nothing; add \"expect:\" entries";
+                return "NOTHING JUDGED: no pair could be predicted and the file expects nothing; add \"expect:\" entries";
             }
             return "DISAGREEMENT";
         }
@@ -109,7 +134,7 @@ public final class Verifier {
 
     private Verifier() {}
 
-    /** Every pair; see {@link #run(Topology, Namespaces, Progress, int)}. */
+    /** Every pair; see {@link #run(Topology, FaultView, Map, Namespaces, Progress, int)}. */
     public static Report run(Topology t, Namespaces registry, Progress progress) { return run(t, registry, progress, 0); }
 
     /**
@@ -122,9 +147,21 @@ public final class Verifier {
 
     /** The same, for a lab with faults in effect: predicted with them, and loss reported rather than judged. */
     public static Report run(Topology t, FaultView faults, Namespaces registry, Progress progress, int sample) {
+        return run(t, faults, Map.of(), registry, progress, sample);
+    }
+
+    /**
+     * The same, with the tables of the nodes that configure themselves (exec lines, services) as they were when the
+     * lab came up ({@code asUp}; empty if not kept). A pair the file can tell is predicted by the file; one it
+     * cannot (an address or route an exec line set, a routing daemon's) by the kernel's tables as the lab came up,
+     * or else as they are now; a pair the tables of the time of up routed but today's do not is told with the hop
+     * where it stops now, and every change since up is listed.
+     */
+    public static Report run(Topology t, FaultView faults, Map<String, NodeTables> asUp, Namespaces registry, Progress progress, int sample) {
         long t0 = System.nanoTime();
         Reachability model = new Reachability(t, faults);
         Map<String, List<InetAddress>> fromFile = Reachability.targets(t);
+        Map<String, NodeTables> tables = new HashMap<>();
         Map<InetAddress, String> kernelOwner = new HashMap<>();
         Map<String, Set<InetAddress>> byNode = new LinkedHashMap<>();
         Map<String, String> namespaceOf = new HashMap<>(); // each measured node's namespace, looked up once
@@ -134,12 +171,23 @@ public final class Verifier {
             if (n.kind() != Kind.LINUX || n.isHost() || n.sharesWith() != null) continue;
             namespaceOf.put(n.name(), t.namespace(n));
             Set<InetAddress> addrs = new LinkedHashSet<>(fromFile.get(n.name()));
-            for (InetAddress a : kernelAddresses(registry, t, n.name(), namespaceOf.get(n.name()))) {
+            String ns = namespaceOf.get(n.name());
+            if (!registry.exists(ns)) {
+                throw new LabException("namespace " + ns + " of node " + n.name() + " is missing: bringing the lab up again from " + t.file() + " makes it again");
+            }
+            tables.put(n.name(), KernelTables.read(registry, ns));
+            for (InetAddress a : kernelAddresses(registry, ns)) {
                 addrs.add(a);
                 kernelOwner.putIfAbsent(a, n.name());
             }
             byNode.put(n.name(), addrs);
             progress.advance();
+        }
+        Reachability now = new Reachability(t, faults, tables);
+        Reachability atUp = asUp.isEmpty() ? null : new Reachability(t, faults, asUp);
+        List<String> changes = new ArrayList<>();
+        for (String node : new java.util.TreeSet<>(asUp.keySet())) {
+            if (tables.containsKey(node)) for (String c : tables.get(node).changesSince(asUp.get(node))) changes.add(node + ": " + c);
         }
         Set<InetAddress> inFile = new java.util.HashSet<>();
         fromFile.values().forEach(inFile::addAll);
@@ -172,32 +220,49 @@ public final class Verifier {
                 InetAddress a = e.getKey();
                 String to = Optional.ofNullable(kernelOwner.get(a)).or(() -> model.owner(a)).orElse(Cidr.format(a));
                 Prober.Result m = e.getValue();
+                Reachability.Verdict v = null;
+                Basis basis = null;
                 if (inFile.contains(a) || !kernelOwner.containsKey(a)) {
-                    Reachability.Verdict v = model.predict(from, a);
-                    if (!v.known()) { // the file cannot tell (a node's programs may route): measured, not judged
-                        pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), null, v.reason()));
-                        continue;
-                    }
-                    if (!v.lossy().isEmpty()) {
-                        String lossy = "the path loses packets on purpose (" + String.join(", ", v.lossy()) + ")";
-                        if (m.outcome() == Outcome.REPLY) {
-                            pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), true, v.reason() + "; " + lossy));
-                        } else {
-                            // a lost probe on a lossy path says nothing about the network: reported, not judged
-                            pairs.add(new Pair(from, to, a, Outcome.UNMEASURED, "no reply, and " + lossy + ": loss is reported, not judged",
-                                    true, v.reason() + "; " + lossy));
-                        }
-                        continue;
-                    }
-                    pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), v.reach(), v.reason()));
-                } else {
-                    pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), null, "not in the file: set in the kernel by an exec line or by hand"));
+                    v = model.predict(from, a);
+                    basis = Basis.FILE;
                 }
+                if (v == null || !v.known()) { // the file cannot tell: the kernel's tables, as the lab came up or now
+                    Reachability.Verdict current = now.predict(from, a);
+                    Reachability.Verdict then = atUp == null ? null : atUp.predict(from, a);
+                    if (then != null && then.known() && (then.reach() || !current.reach())) {
+                        v = then.reach() && !current.reach() ? new Reachability.Verdict(true, "routed then; today: " + current.reason(), then.lossy()) : then;
+                        basis = Basis.KERNEL_AT_UP;
+                    } else {
+                        // a route learned since up (a routing daemon converged) is the kernel's to tell
+                        v = current;
+                        basis = Basis.KERNEL;
+                    }
+                } else if (m.outcome() != Outcome.REPLY && v.reach()) {
+                    // the file says it should reach: where does it stop in the kernel's tables?
+                    Reachability.Verdict current = now.predict(from, a);
+                    if (!current.reach()) v = new Reachability.Verdict(true, v.reason() + "; in the kernel's tables it stops: " + current.reason(), v.lossy());
+                }
+                if (!v.known()) { // nothing can tell (policy rules on the way): measured, not judged
+                    pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), null, v.reason(), null));
+                    continue;
+                }
+                if (!v.lossy().isEmpty()) {
+                    String lossy = "the path loses packets on purpose (" + String.join(", ", v.lossy()) + ")";
+                    if (m.outcome() == Outcome.REPLY) {
+                        pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), true, v.reason() + "; " + lossy, basis));
+                    } else {
+                        // a lost probe on a lossy path says nothing about the network: reported, not judged
+                        pairs.add(new Pair(from, to, a, Outcome.UNMEASURED, "no reply, and " + lossy + ": loss is reported, not judged",
+                                true, v.reason() + "; " + lossy, basis));
+                    }
+                    continue;
+                }
+                pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), v.reach(), v.reason(), basis));
             }
         }
         List<Expectation> exps = new ArrayList<>();
         for (ExpectDef e : t.expects()) exps.add(judge(e, pairs));
-        return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9, population);
+        return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9, population, changes);
     }
 
     private static Map<String, List<InetAddress>> every(List<String> nodes, Map<String, Set<InetAddress>> byNode,
@@ -231,10 +296,7 @@ public final class Verifier {
     }
 
     /** The addresses a node's interfaces really have, that a ping from elsewhere can aim at. */
-    private static List<InetAddress> kernelAddresses(Namespaces registry, Topology t, String node, String ns) {
-        if (!registry.exists(ns)) {
-            throw new LabException("namespace " + ns + " of node " + node + " is missing: bringing the lab up again from " + t.file() + " makes it again");
-        }
+    private static List<InetAddress> kernelAddresses(Namespaces registry, String ns) {
         List<InetAddress> out = new ArrayList<>();
         try (NetHandle h = NetHandle.open(registry, NsRef.named(ns))) {
             for (IfAddress a : h.addresses(null)) if (a.isReachableFromElsewhere()) out.add(a.local());
