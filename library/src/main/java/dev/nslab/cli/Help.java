@@ -170,13 +170,15 @@ final class Help {
                                                            in every linux node (with that label), one after the other
                        nslab logs LAB NODE [SERVICE] [-f]  the output of a node's services and of what exec -d started
                                                            there (-f: follow it)
-                       nslab verify FILE|LAB [--sample N] [-j]
+                       nslab verify FILE|LAB [--sample N] [--junit FILE] [-j]
                                                             ping every address each node really has from every other
                                                             node; compare with the prediction (the file's, else the
                                                             kernel's tables as the lab came up: a break is named by the
                                                             hop where it stops today) and "expect" (exit 0 only when
                                                             something was judged, all of it agrees and every pair could
-                                                            be measured); --sample N: N pairs at random
+                                                            be measured; 1: something disagrees; 3: something could
+                                                            not be measured, or nothing was judged); --sample N: N pairs
+                                                            at random; --junit FILE: the report as JUnit XML
                                                             nslab up --verify FILE
                 containerlab's words work too: deploy -t FILE (up), destroy -t FILE [--cleanup] (down), inspect [-t FILE]
                 [--format json] (status), graph -t FILE; up and deploy without a file take the single *.clab.yml here.

@@ -54,6 +54,7 @@ final class LabCmd {
         List<String> command = null;
         java.util.Set<String> filter = null;
         String label = null;
+        Path junit = null;
         while (a.more()) {
             String w = a.next();
             switch (w) {
@@ -68,6 +69,7 @@ final class LabCmd {
                 case "-f", "--follow" -> follow = true;
                 case "--verify" -> verify = true;
                 case "--sample" -> sample = sampleSize(a.value("--sample"));
+                case "--junit" -> junit = Path.of(a.value("--junit"));
                 case "-j", "--json" -> cli.json = true;
                 case "-t", "--topo" -> words.add(a.value(w));          // containerlab's way of naming the file
                 case "--cleanup", "--reconfigure" -> { }                 // down removes everything anyway; up reconciles
@@ -97,9 +99,9 @@ final class LabCmd {
         return switch (verb) {
             case "up" -> {
                 int rc = up(labs, one(words, "up", "FILE"), dryRun, allowHost, filter);
-                yield rc == 0 && verify && !dryRun ? verify(labs, words.getFirst(), sample) : rc;
+                yield rc == 0 && verify && !dryRun ? verify(labs, words.getFirst(), sample, junit) : rc;
             }
-            case "verify" -> verify(labs, one(words, "verify", "FILE|LAB"), sample);
+            case "verify" -> verify(labs, one(words, "verify", "FILE|LAB"), sample, junit);
             case "down" -> stale ? downStale(words) : all ? downAll(labs, words)
                     : filter != null ? downSome(labs, one(words, "down", "FILE|LAB"), filter) : down(labs, one(words, "down", "FILE|LAB"));
             case "status", "ls" -> status(labs, words);
@@ -244,16 +246,24 @@ final class LabCmd {
         return t;
     }
 
-    private int verify(Labs labs, String fileOrLab, int sample) {
+    /** Exit 0: the lab agrees; 1: something disagrees; 3: something could not be measured, or nothing was judged. */
+    private int verify(Labs labs, String fileOrLab, int sample, Path junit) {
         Topology t = topology(labs, fileOrLab);
         Verifier.Report r = labs.verify(t, sample);
+        if (junit != null) {
+            try {
+                Files.writeString(junit, VerifyFormat.junit(r));
+            } catch (java.io.IOException e) {
+                throw new LabException("cannot write the JUnit report " + junit + ": " + e.getMessage(), e);
+            }
+        }
         if (cli.json) {
             cli.printJson(VerifyFormat.json(r));
         } else {
             boolean colour = System.console() != null && System.console().isTerminal() && cli.out == System.out;
             VerifyFormat.text(r, cli.out, colour);
         }
-        return r.ok() ? 0 : 1;
+        return VerifyFormat.exitCode(r);
     }
 
     String labName(String fileOrLab) {

@@ -220,7 +220,8 @@ public final class Labs {
      */
     public Verifier.Report verify(Topology t, int sample) {
         LabState st = state(t.name());
-        return Verifier.run(t, faultView(st), tablesAsUp(t.name()), registry, progress, sample);
+        return Verifier.run(t, faultView(st), tablesAsUp(t.name()), (node, command) -> capture(t.name(), node, command, progress::say),
+                registry, progress, sample);
     }
 
     /** The text of the lab's file as it is now, or null for a lab without one (the Java API's). */

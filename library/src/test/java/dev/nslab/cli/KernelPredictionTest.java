@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when it came up, agrees with real pings, and when the network is changed by hand (ip and sysctl as the witness
  * and the hand) names the hop where packets stop now and what changed since up.
  */
-@Needs(programs = {"ip", "sysctl"})
+@Needs(programs = {"ip", "sysctl", "iperf3", "getent"})
 class KernelPredictionTest {
     final TestNet t = new TestNet();
     @TempDir
@@ -73,5 +73,52 @@ class KernelPredictionTest {
         // put back: it agrees again
         Sh.ok("ip", "-n", host1, "route", "add", "10.0.2.0/24", "via", "10.0.1.1");
         assertEquals(0, nslab("verify", lab).code());
+    }
+
+    /** Checks beyond reach: each holds on the lab, each broken on purpose fails with its own words, and --junit says so per check. */
+    @Test
+    void checksBeyondReachAndAJunitReport() throws Exception {
+        lab = t.n("nc");
+        String text = Files.readString(Path.of("examples", "netns-basics.yml")).replaceFirst("(?m)^name: .*$", "name: " + lab)
+                .replace("        - ip addr add 10.0.2.10/24 dev eth1\n", "        - ip addr add 10.0.2.10/24 dev eth1\n        - iperf3 -s -D -p 8045\n")
+                + """
+                expect:
+                  - {node: host1, route: {dst: 10.0.2.0/24, via: 10.0.1.1}}
+                  - {node: host3, address: {dev: eth1, cidr: 10.0.2.10/24}}
+                  - {node: host3, listening: {tcp: 8045}}
+                  - {node: host1, resolves: host3}
+                  - {node: router, command: "sysctl net.ipv4.ip_forward", output: "= 1$", wait: 5s}
+                  - {node: host1, route: {dst: 10.9.0.0/24}}
+                  - {node: host3, address: {dev: eth1, cidr: 10.0.2.11/24}}
+                  - {node: host3, listening: {udp: 8045}}
+                  - {node: host1, resolves: nosuch-name}
+                  - {node: router, command: "echo Init", output: "Full", wait: 1s}
+                """;
+        Path f = dir.resolve("checks.yml");
+        Files.writeString(f, text);
+        nslab("up", f.toString()).ok();
+        Path junit = dir.resolve("report.xml");
+        Nslab.Out v = nslab("verify", lab, "--junit", junit.toString());
+        assertEquals(1, v.code(), v.out());
+        for (String line : new String[] {
+                "expect host1 route 10.0.2.0/24 via 10.0.1.1: holds (10.0.2.0/24 via 10.0.1.1 dev eth1 is in the main table)",
+                "expect host3 address 10.0.2.10/24 on eth1: holds (eth1 has 10.0.2.10/24)",
+                "expect host3 listening tcp 8045: holds (a socket listens on tcp port 8045)",
+                "expect host1 resolves host3: holds (host3 is 10.0.2.10 in host1)",
+                "expect router command \"sysctl net.ipv4.ip_forward\" output /= 1$/ (wait 5s): holds (its output matches /= 1$/; held after",
+                "expect host1 route 10.9.0.0/24: FAILS (no route to 10.9.0.0/24 in the main table (10.0.1.0/24 dev eth1; 10.0.2.0/24 via 10.0.1.1 dev eth1))",
+                "expect host3 address 10.0.2.11/24 on eth1: FAILS (eth1 has 10.0.2.10/24)",
+                "expect host3 listening udp 8045: FAILS (nothing listens on udp port 8045",
+                "expect host1 resolves nosuch-name: FAILS (nosuch-name does not resolve in host1 (getent hosts nosuch-name: exit 2))",
+                "expect router command \"echo Init\" output /Full/ (wait 1s): FAILS (its output (exit 0) does not match /Full/: \"Init\"; still not after"}) {
+            assertTrue(v.out().contains(line), line + "\n" + v.out());
+        }
+        // the witness: a JUnit XML parser, one test case per check and per pair
+        org.w3c.dom.Document d = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
+        org.w3c.dom.Element suite = (org.w3c.dom.Element) d.getElementsByTagName("testsuite").item(0);
+        assertEquals(String.valueOf(10 + 15), suite.getAttribute("tests"));
+        assertEquals("5", suite.getAttribute("failures"));
+        assertEquals(25, d.getElementsByTagName("testcase").getLength());
+        assertEquals(5, d.getElementsByTagName("failure").getLength());
     }
 }

@@ -2,7 +2,9 @@ package dev.nslab.lab.file;
 
 import dev.nslab.error.LabException;
 import dev.nslab.lab.file.Yaml.Node;
+import dev.nslab.lab.model.Impairment;
 import dev.nslab.lab.model.Names;
+import dev.nslab.lab.model.NodeCheck;
 import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.model.Topology.Endpoint;
 import dev.nslab.lab.model.Topology.ExpectDef;
@@ -709,10 +711,18 @@ public final class TopologyParser {
         }
     }
 
+    private static final Set<String> REACH_KEYS = Set.of("from", "to", "reach");
+    private static final Set<String> CHECK_KINDS = Set.of("route", "address", "listening", "resolves", "command");
+    private static final Set<String> CHECK_KEYS = Set.of("node", "route", "address", "listening", "resolves", "command", "output", "wait");
+
     private ExpectDef expect(Node e, Map<String, NodeDef> nodes) {
-        Map<String, Node> m = e.map("an expectation (e.g. {from: ns1, to: ns2, reach: false})");
+        Map<String, Node> m = e.map("an expectation (e.g. {from: ns1, to: ns2, reach: false} or {node: ns1, listening: {tcp: 80}})");
+        if (m.containsKey("node")) return check(e, m, nodes);
         for (Map.Entry<String, Node> x : m.entrySet()) {
-            if (!Set.of("from", "to", "reach").contains(x.getKey())) throw unknownKey(x.getValue(), x.getKey(), Set.of("from", "to", "reach"));
+            if (!REACH_KEYS.contains(x.getKey())) {
+                if (CHECK_KEYS.contains(x.getKey())) throw x.getValue().error("\"" + x.getKey() + "\" is a check of one node: it goes with \"node:\", not \"from:\"");
+                throw unknownKey(x.getValue(), x.getKey(), REACH_KEYS);
+            }
         }
         for (String k : List.of("from", "to", "reach")) if (!m.containsKey(k) || m.get(k).value() == null) throw e.error("an expectation needs \"" + k + "\"");
         String from = m.get("from").text("from");
@@ -726,6 +736,85 @@ public final class TopologyParser {
             }
         }
         return new ExpectDef(from, to, m.get("reach").bool("reach"), e.line());
+    }
+
+    /** {@code {node: N, route|address|listening|resolves|command: ..., [output: REGEX], [wait: 60s]}}. */
+    private ExpectDef check(Node e, Map<String, Node> m, Map<String, NodeDef> nodes) {
+        for (Map.Entry<String, Node> x : m.entrySet()) if (!CHECK_KEYS.contains(x.getKey())) throw unknownKey(x.getValue(), x.getKey(), CHECK_KEYS);
+        String node = m.get("node").text("node");
+        if (!nodes.containsKey(node) || nodes.get(node).isSwitch()) throw m.get("node").error("\"node: " + node + "\" must name a linux node");
+        List<String> kinds = CHECK_KINDS.stream().filter(m::containsKey).sorted().toList();
+        if (kinds.size() != 1) {
+            throw e.error("a check of node " + node + " needs exactly one of route, address, listening, resolves, command"
+                    + (kinds.isEmpty() ? "" : " (it has " + String.join(", ", kinds) + ")"));
+        }
+        String kind = kinds.getFirst();
+        Node v = m.get(kind);
+        if (m.containsKey("output") && !kind.equals("command")) throw m.get("output").error("\"output\" goes with \"command\"");
+        NodeCheck check = switch (kind) {
+            case "route" -> {
+                Map<String, Node> r = v.map("route (e.g. {dst: 10.45.0.0/24, via: 10.45.1.1, dev: eth0})");
+                for (Map.Entry<String, Node> x : r.entrySet()) if (!Set.of("dst", "via", "dev").contains(x.getKey())) throw unknownKey(x.getValue(), x.getKey(), Set.of("dst", "via", "dev"));
+                if (!r.containsKey("dst")) throw v.error("a route check needs \"dst\" (a prefix such as 10.45.0.0/24, or default)");
+                String dst = r.get("dst").text("dst");
+                Cidr c;
+                try {
+                    c = dst.equals("default") ? Cidr.parse(r.containsKey("via") && r.get("via").text("via").contains(":") ? "::/0" : "0.0.0.0/0") : Cidr.parse(dst).network();
+                } catch (RuntimeException ex) {
+                    throw r.get("dst").error("\"dst: " + dst + "\" is not a prefix (e.g. 10.45.0.0/24) nor default");
+                }
+                java.net.InetAddress via = null;
+                if (r.containsKey("via")) {
+                    try {
+                        via = Cidr.parseAddress(r.get("via").text("via"));
+                    } catch (RuntimeException ex) {
+                        throw r.get("via").error("\"via: " + r.get("via").value() + "\" is not an IP address");
+                    }
+                }
+                yield new NodeCheck.HasRoute(c, via, r.containsKey("dev") ? r.get("dev").text("dev") : null);
+            }
+            case "address" -> {
+                Map<String, Node> a = v.map("address (e.g. {dev: eth0, cidr: 10.45.0.2/24})");
+                for (Map.Entry<String, Node> x : a.entrySet()) if (!Set.of("dev", "cidr").contains(x.getKey())) throw unknownKey(x.getValue(), x.getKey(), Set.of("dev", "cidr"));
+                if (!a.containsKey("dev") || !a.containsKey("cidr")) throw v.error("an address check needs \"dev\" and \"cidr\" (e.g. {dev: eth0, cidr: 10.45.0.2/24})");
+                String cidr = a.get("cidr").text("cidr");
+                Cidr c;
+                try {
+                    c = Cidr.parse(cidr);
+                } catch (RuntimeException ex) {
+                    throw a.get("cidr").error("\"cidr: " + cidr + "\" is not an address with its prefix length (e.g. 10.45.0.2/24)");
+                }
+                yield new NodeCheck.HasAddress(a.get("dev").text("dev"), c);
+            }
+            case "listening" -> {
+                Map<String, Node> l = v.map("listening (e.g. {tcp: 8045} or {udp: 53})");
+                if (l.size() != 1 || !(l.containsKey("tcp") || l.containsKey("udp"))) throw v.error("a listening check is {tcp: PORT} or {udp: PORT}");
+                String proto = l.containsKey("tcp") ? "tcp" : "udp";
+                int port = l.get(proto).integer(proto + " port");
+                if (port < 1 || port > 65535) throw l.get(proto).error("port " + port + " is not from 1 to 65535");
+                yield new NodeCheck.Listening(proto, port);
+            }
+            case "resolves" -> new NodeCheck.Resolves(v.text("resolves"));
+            default -> {
+                if (!m.containsKey("output")) throw e.error("a command check needs \"output\": a regular expression its output must match (e.g. output: \"Full\")");
+                String re = m.get("output").text("output");
+                try {
+                    java.util.regex.Pattern.compile(re);
+                } catch (java.util.regex.PatternSyntaxException ex) {
+                    throw m.get("output").error("\"output\" is not a regular expression: " + ex.getDescription());
+                }
+                yield new NodeCheck.CommandOutput(v.text("command"), re);
+            }
+        };
+        long wait = 0;
+        if (m.containsKey("wait")) {
+            try {
+                wait = Impairment.parseTime("wait", m.get("wait").text("wait")) / 1_000_000L;
+            } catch (Impairment.BadValue ex) {
+                throw m.get("wait").error(ex.getMessage());
+            }
+        }
+        return new ExpectDef(node, null, true, check, wait, e.line());
     }
 
     static void checkIfName(Node at, String name, String what) {

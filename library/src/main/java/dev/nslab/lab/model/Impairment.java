@@ -119,6 +119,9 @@ public record Impairment(Long rate, Long delay, Long jitter, Double loss, Double
         return bits;
     }
 
+    /** A time in tc's words ("60s", "500ms") in nanoseconds; {@link BadValue} names the key and the fix. */
+    public static long parseTime(String key, String v) { return time(key, v); }
+
     private static Long time(String key, String v) {
         String[] nu = split(v);
         double n = number(key, v, nu[0]);
@@ -147,7 +150,7 @@ public record Impairment(Long rate, Long delay, Long jitter, Double loss, Double
             return d;
         } catch (NumberFormatException e) {
             throw new BadValue(key, key + " \"" + whole + "\" is not a non-negative number with a unit (e.g. "
-                    + switch (key) { case "rate" -> "10mbit"; case "delay", "jitter" -> "40ms"; default -> "1%"; } + ")");
+                    + switch (key) { case "rate" -> "10mbit"; case "delay", "jitter" -> "40ms"; case "wait" -> "60s"; default -> "1%"; } + ")");
         }
     }
 

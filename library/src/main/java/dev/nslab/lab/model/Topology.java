@@ -157,8 +157,21 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
         }
     }
 
-    /** An intent for verification: {@code to} is a node name or an address. */
-    public record ExpectDef(String from, String to, boolean reach, int line) { }
+    /**
+     * An intent for verification: reachability ({@code to} a node name or an address), or, with {@code check}, a check
+     * of node {@code from} ({@code to} null), tried again until it holds or {@code waitMillis} have passed.
+     */
+    public record ExpectDef(String from, String to, boolean reach, NodeCheck check, long waitMillis, int line) {
+        public ExpectDef(String from, String to, boolean reach, int line) { this(from, to, reach, null, 0, line); }
+
+        public boolean isReach() { return check == null; }
+
+        /** The expectation in the file's words. */
+        public String words() {
+            String w = isReach() ? from + " -> " + to + " reach " + reach : from + " " + check.words();
+            return waitMillis > 0 ? w + " (wait " + Impairment.timeText(waitMillis * 1_000_000L) + ")" : w;
+        }
+    }
 
     /**
      * The part of the lab made of the nodes named (containerlab's node filter): the links between two of them and the
@@ -184,7 +197,7 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
         devices.forEach(d -> ends.add(d.end().toString()));
         return new Topology(name, prefix, file, nodes.stream().filter(n -> in.test(n.name())).map(n -> withoutDropped(n, ends)).toList(),
                 kept,
-                expects.stream().filter(e -> in.test(e.from()) && (node(e.to()).isEmpty() || in.test(e.to()))).toList(), warnings,
+                expects.stream().filter(e -> in.test(e.from()) && (e.to() == null || node(e.to()).isEmpty() || in.test(e.to()))).toList(), warnings,
                 devices.stream().filter(d -> in.test(d.end().node())).toList(), mgmt);
     }
 

@@ -49,7 +49,6 @@ public final class VerifyText {
 
     /** An expectation of the file: whether it holds, and why. */
     public static String expectation(Verifier.Expectation e) {
-        return "expect " + e.expect().from() + " -> " + e.expect().to() + " reach " + e.expect().reach() + ": "
-                + (e.holds() ? "holds" : "FAILS") + " (" + e.why() + ")";
+        return "expect " + e.expect().words() + ": " + (e.holds() ? "holds" : "FAILS") + " (" + e.why() + ")";
     }
 }
