@@ -335,20 +335,32 @@ public final class NetLab implements AutoCloseable {
     }
 
     /**
-     * Checks the lab as {@code nslab verify} does: every address each node has, from every other node.
+     * Checks the lab as {@code nslab verify} does: every address each node has, from every other node; and, for a lab
+     * file, its {@code expect:} entries.
      *
-     * @return what was measured, against what the lab's description predicts
+     * @param checks checks of single nodes, judged with the rest (and with the file's)
+     * @return what was measured, against what the lab's description predicts and expects
      */
-    public Verification verify() {
+    public Verification verify(Expect... checks) {
         open();
         Topology t = topology();
+        if (checks.length > 0) {
+            List<Topology.ExpectDef> all = new ArrayList<>(t.expects());
+            for (Expect e : checks) {
+                if (!nodes.containsKey(e.node)) throw new LabException("lab " + name + " has no linux node " + e.node + " to check");
+                all.add(new Topology.ExpectDef(e.node, null, true, e.check, e.waitMillis, 0));
+            }
+            t = new Topology(t.name(), t.prefix(), t.file(), t.nodes(), t.links(), List.copyOf(all), t.warnings(), t.devices(), t.mgmt());
+        }
         dev.nslab.lab.verify.Verifier.Report r = engine != null ? engine.verify(t, 0)
-                : dev.nslab.lab.verify.Verifier.run(t, createdFaultView(), registry, Progress.SILENT, 0);
+                : dev.nslab.lab.verify.Verifier.run(t, createdFaultView(), Map.of(), (node, command) -> dev.nslab.net.NetnsExec.capture(registry,
+                        nodes.get(node).namespace(), command, w -> { }), registry, Progress.SILENT, 0);
         List<String> lines = new ArrayList<>();
         r.mismatches().forEach(p -> lines.add(VerifyText.mismatch(p)));
         r.unmeasured().forEach(p -> lines.add(VerifyText.unmeasured(p)));
         r.expectations().stream().filter(e -> !e.holds()).forEach(e -> lines.add(VerifyText.expectation(e)));
-        return new Verification(r.ok(), r.pairs().size(), List.copyOf(lines), r.verdict());
+        List<String> expectations = r.expectations().stream().map(VerifyText::expectation).toList();
+        return new Verification(r.ok(), r.pairs().size(), List.copyOf(lines), r.verdict(), expectations);
     }
 
     private FaultView createdFaultView() {

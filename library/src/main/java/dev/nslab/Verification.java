@@ -10,6 +10,7 @@ import java.util.List;
  * @param pairs         how many (node, address) pairs were measured
  * @param disagreements one line per pair where measurement and prediction differ, with the reason
  * @param summary       the verdict in words, as {@code nslab verify} prints it
+ * @param expectations  one line per expectation (the file's and {@link Expect}s): what it is, whether it holds, why
  */
-public record Verification(boolean agrees, int pairs, List<String> disagreements, String summary) {
+public record Verification(boolean agrees, int pairs, List<String> disagreements, String summary, List<String> expectations) {
 }

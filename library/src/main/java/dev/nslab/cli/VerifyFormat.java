@@ -52,7 +52,7 @@ final class VerifyFormat {
                     + (unpredicted > 1 ? " (and the like)" : ""));
         }
         if (!r.changes().isEmpty()) {
-            out.println("  changed in the kernel since the lab came up:");
+            out.println("  the nodes' kernels differ from the file or from the lab as it came up:");
             for (String c : r.changes()) out.println("    " + c);
         }
         for (Verifier.Pair p : r.mismatches()) {
@@ -161,7 +161,7 @@ final class VerifyFormat {
             pairs.add(x);
         }
         m.put("pairs", pairs);
-        m.put("changes_since_up", r.changes());
+        m.put("changes", r.changes());
         List<Object> exps = new ArrayList<>();
         for (Verifier.Expectation e : r.expectations()) {
             Map<String, Object> x = new LinkedHashMap<>();

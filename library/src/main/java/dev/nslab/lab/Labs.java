@@ -204,6 +204,14 @@ public final class Labs {
         }
     }
 
+    /** The kept tables by the namespace of their node, for a mended cable's ends. */
+    private Map<String, NodeTables> keptTablesByNamespace(LabState st) {
+        Map<String, NodeTables> out = new HashMap<>();
+        Map<String, NodeTables> kept = tablesAsUp(st.lab());
+        for (NodeInfo n : st.nodes()) if (n.ns() != null && kept.containsKey(n.name())) out.put(n.ns(), kept.get(n.name()));
+        return out;
+    }
+
     /** The tables kept when lab {@code lab} came up (by node); empty when none were. */
     public Map<String, NodeTables> tablesAsUp(String lab) {
         try {
@@ -608,6 +616,7 @@ public final class Labs {
             st.withPending(plan.add()).save(stateDir);
             try (Applier s = new Applier(registry, progress, lab, stateDir)) {
                 s.labObjects = desired;
+                s.keptTables = keptTablesByNamespace(st);
                 s.remove(plan.remove(), true);
                 try {
                     s.create(plan.add());

@@ -73,6 +73,17 @@ class KernelPredictionTest {
         // put back: it agrees again
         Sh.ok("ip", "-n", host1, "route", "add", "10.0.2.0/24", "via", "10.0.1.1");
         assertEquals(0, nslab("verify", lab).code());
+
+        // a cut cable is predicted as cut; mended, the routes exec lines had set through it are back (the kernel drops
+        // them with the link), and the lab agrees again
+        nslab("cut", lab, "router:eth2").ok();
+        Nslab.Out cut = nslab("verify", lab);
+        assertEquals(0, cut.code(), cut.out());
+        assertTrue(Sh.ok("ip", "-n", lab + "-host3", "route", "show").lines().noneMatch(l -> l.startsWith("10.0.1.0/24")), "the kernel dropped it");
+        nslab("mend", lab, "router:eth2").ok();
+        assertTrue(Sh.ok("ip", "-n", lab + "-host3", "route", "show").contains("10.0.1.0/24 via 10.0.2.1 dev eth1"));
+        Nslab.Out mended = nslab("verify", lab);
+        assertEquals(0, mended.code(), mended.out());
     }
 
     /** Checks beyond reach: each holds on the lab, each broken on purpose fails with its own words, and --junit says so per check. */

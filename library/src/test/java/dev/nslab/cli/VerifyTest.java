@@ -164,6 +164,9 @@ class VerifyTest {
         assertEquals(1, v.code());
         assertTrue(v.out().contains("h1 -> h2 (10.10.2.2): measured no reach"), v.out());
         assertTrue(v.out().contains("predicted reach"), v.out());
+        // where the kernel's tables stop it, and what the node lacks of its file
+        assertTrue(v.out().contains("in the kernel's tables it stops: no route from r2 to 10.10.2.2"), v.out());
+        assertTrue(v.out().contains("r2: lacks the route 10.10.2.0/24 via "), v.out());
     }
 
     @Test

@@ -62,6 +62,12 @@ public final class Applier implements AutoCloseable {
     /** What a mended cable gets back (the lab's addresses and routes); set by the engine before removing. */
     public List<Resource> labObjects = List.of();
 
+    /**
+     * The tables self-configuring nodes held when the lab came up, by namespace: what exec lines set on a mended
+     * cable's ends (routes through it, which the kernel dropped with the link) comes back too; set by the engine.
+     */
+    public java.util.Map<String, dev.nslab.lab.model.NodeTables> keptTables = java.util.Map.of();
+
     private final java.nio.file.Path stateDir;
     private final ServiceApplier services = new ServiceApplier(this);
     /** Services of this run, started by {@link #startServices()} once the lab is wired and its exec lines have run. */

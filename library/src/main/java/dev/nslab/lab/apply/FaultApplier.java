@@ -2,6 +2,7 @@ package dev.nslab.lab.apply;
 
 import dev.nslab.error.AlreadyExistsException;
 import dev.nslab.lab.model.Impairment;
+import dev.nslab.lab.model.NodeTables;
 import dev.nslab.lab.plan.Resource;
 import dev.nslab.lab.plan.Resource.End;
 import dev.nslab.net.Cidr;
@@ -10,6 +11,7 @@ import dev.nslab.net.NftTable;
 import dev.nslab.net.Nftables;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Qdisc;
+import dev.nslab.net.RouteSpec;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -122,6 +124,26 @@ final class FaultApplier implements AutoCloseable {
                 }
             } catch (AlreadyExistsException e) {
                 // still there: the kernel kept it
+            }
+        }        for (End e : List.of(c.a(), c.b())) {
+            NodeTables kept = run.keptTables.get(e.ns());
+            if (kept == null) continue;
+            NetHandle h = run.handle(e.ns());
+            for (Cidr a : kept.addresses().getOrDefault(e.iface(), List.of())) {
+                try {
+                    h.addAddress(e.iface(), a);
+                } catch (AlreadyExistsException x) {
+                    // still there: the kernel kept it (IPv4 addresses outlive a link down)
+                }
+            }
+            for (NodeTables.TableRoute r : kept.routes()) {
+                if (!e.iface().equals(r.dev()) || !r.unicast() || r.via() == null) continue; // connected routes come back by themselves
+                RouteSpec s = (r.dst().prefixLength() == 0 ? RouteSpec.defaultRoute(r.dst().family()) : RouteSpec.to(r.dst())).via(r.via()).dev(r.dev());
+                try {
+                    h.addRoute(s);
+                } catch (AlreadyExistsException x) {
+                    // still there
+                }
             }
         }
     }

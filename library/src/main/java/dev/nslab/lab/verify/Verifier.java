@@ -75,7 +75,10 @@ public final class Verifier {
     public record Expectation(ExpectDef expect, boolean holds, String why) { }
 
     /** @param population how many pairs there were to measure ({@code pairs} is a sample when it is smaller) */
-    /** @param changes what changed in the nodes' kernels since the lab came up, "node: change" */
+    /**
+     * @param changes how the nodes' kernels differ from the lab as it came up (self-configuring nodes) or from the file
+     *                (the others), "node: difference"; a cut cable's ends being down is a fault in effect, not listed
+     */
     public record Report(String lab, List<String> nodes, List<Pair> pairs, List<Expectation> expectations, double seconds,
                          long population, List<String> changes) {
         public List<Pair> mismatches() { return pairs.stream().filter(Pair::disagrees).toList(); }
@@ -192,8 +195,17 @@ public final class Verifier {
         Reachability now = new Reachability(t, faults, tables);
         Reachability atUp = asUp.isEmpty() ? null : new Reachability(t, faults, asUp);
         List<String> changes = new ArrayList<>();
-        for (String node : new java.util.TreeSet<>(asUp.keySet())) {
-            if (tables.containsKey(node)) for (String c : tables.get(node).changesSince(asUp.get(node))) changes.add(node + ": " + c);
+        for (String node : new java.util.TreeSet<>(tables.keySet())) {
+            Set<String> cut = new java.util.HashSet<>();
+            faults.cuts().forEach(c -> c.forEach(end -> { if (end.startsWith(node + ":")) cut.add(end.substring(node.length() + 1) + " is down"); }));
+            if (asUp.containsKey(node)) {
+                for (String c : tables.get(node).changesSince(asUp.get(node))) if (!cut.contains(c)) changes.add(node + ": " + c);
+            } else {
+                NodeDef n = t.node(node).orElseThrow();
+                if (n.exec().isEmpty() && n.programs().services().isEmpty()) {
+                    for (String c : unlikeTheFile(n, t.addresses(n), tables.get(node))) if (!cut.contains(c)) changes.add(node + ": " + c);
+                }
+            }
         }
         Set<InetAddress> inFile = new java.util.HashSet<>();
         fromFile.values().forEach(inFile::addAll);
@@ -278,6 +290,28 @@ public final class Verifier {
             progress.advance();
         }
         return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9, population, changes);
+    }
+
+    /** What a node configured by the file alone lacks of what the file declares, as its kernel holds it now. */
+    static List<String> unlikeTheFile(NodeDef n, Map<String, List<Cidr>> addresses, NodeTables k) {
+        List<String> out = new ArrayList<>();
+        addresses.forEach((dev, cs) -> {
+            if (dev.equals("lo")) return;
+            for (Cidr c : cs) {
+                if (!k.addresses().getOrDefault(dev, List.of()).contains(c)) out.add("lacks the address " + c + " on " + dev + " that the file declares");
+            }
+        });
+        for (Topology.RouteDef r : n.routes()) {
+            Cidr dst = r.dst() != null ? r.dst().network() : Cidr.parse(r.family() == dev.nslab.net.Family.INET6 ? "::/0" : "0.0.0.0/0");
+            boolean there = k.routes().stream().anyMatch(x -> x.dst().equals(dst) && (r.via() == null || r.via().equals(x.via()))
+                    && (r.dev() == null || r.dev().equals(x.dev())));
+            if (!there) out.add("lacks the route " + r.dstText() + (r.via() == null ? "" : " via " + Cidr.format(r.via())) + " that the file declares");
+        }
+        if (n.forwarding() && !k.forwards4()) out.add("forwarding (IPv4) is off, the file says on");
+        for (Map.Entry<String, String> d : k.dead().entrySet()) {
+            if (addresses.containsKey(d.getKey())) out.add(d.getKey() + " is " + d.getValue());
+        }
+        return out;
     }
 
     private static Map<String, List<InetAddress>> every(List<String> nodes, Map<String, Set<InetAddress>> byNode,
