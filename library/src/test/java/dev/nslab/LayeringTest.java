@@ -31,15 +31,16 @@ class LayeringTest {
             Map.entry("netlink", Set.of("error", "sys")),
             Map.entry("net", Set.of("error", "sys", "netlink")),
             Map.entry("ovs", Set.of("error")),
+            Map.entry("engine", Set.of("error", "sys")),
             Map.entry("inventory", Set.of("error", "sys", "netlink", "net", "ovs")),
             // the lab engine's rooms, in the order data flows through them: file -> model -> plan -> apply -> state
             Map.entry("lab.model", Set.of("error", "net")),
             Map.entry("lab.file", Set.of("error", "net", "lab.model")),
             Map.entry("lab.plan", Set.of("error", "net", "ovs", "lab.model")),
             Map.entry("lab.state", Set.of("error", "sys", "net", "lab.model", "lab.plan")),
-            Map.entry("lab.apply", Set.of("error", "sys", "net", "ovs", "lab.model", "lab.plan", "lab.state")),
+            Map.entry("lab.apply", Set.of("error", "sys", "net", "ovs", "engine", "lab.model", "lab.plan", "lab.state")),
             Map.entry("lab.verify", Set.of("error", "net", "lab.model")),
-            Map.entry("lab", Set.of("error", "sys", "net", "ovs", "lab.model", "lab.file", "lab.plan", "lab.state", "lab.apply", "lab.verify")),
+            Map.entry("lab", Set.of("error", "sys", "net", "ovs", "engine", "lab.model", "lab.file", "lab.plan", "lab.state", "lab.apply", "lab.verify")),
             Map.entry("cli", Set.of("error", "net", "ovs", "inventory", "lab", "lab.model", "lab.file", "lab.plan", "lab.state", "lab.verify")),
             Map.entry("helper", Set.of("error", "ovs", "cli")),
             Map.entry("", Set.of("error", "sys", "net", "lab", "lab.model", "lab.file", "lab.plan", "lab.state", "lab.apply", "lab.verify"))); // the API

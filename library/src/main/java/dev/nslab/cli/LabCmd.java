@@ -393,6 +393,11 @@ final class LabCmd {
                         hm.put("init", h.init());
                         hm.put("namespaces", h.namespaces());
                         hm.put("layer_bytes", h.layerBytes());
+                        if (h.container() != null) {
+                            hm.put("container", h.container().name());
+                            hm.put("image", h.container().image());
+                            hm.put("container_state", h.container().state());
+                        }
                         nm.put("host", hm);
                     }
                     nodes.add(nm);
@@ -414,8 +419,13 @@ final class LabCmd {
                             Boolean.TRUE.equals(s.nodesPresent().get(n.name())) ? "" : "  (missing)");
                     Labs.HostInfo h = s.hosts().get(n.name());
                     if (h != null) {
-                        cli.out.printf("  %-14s host: %s%n", "", h.init() == 0 ? "its init no longer runs"
-                                : "init " + h.init() + ", " + String.join(" ", h.namespaces().values()) + ", writable layer " + bytes(h.layerBytes()));
+                        if (h.container() != null) {
+                            cli.out.printf("  %-14s container %s of image %s: %s%s%n", "", h.container().name(), h.container().image(), h.container().state(),
+                                    h.init() == 0 ? "" : ", init " + h.init() + ", " + String.join(" ", h.namespaces().values()));
+                        } else {
+                            cli.out.printf("  %-14s host: %s%n", "", h.init() == 0 ? "its init no longer runs"
+                                    : "init " + h.init() + ", " + String.join(" ", h.namespaces().values()) + ", writable layer " + bytes(h.layerBytes()));
+                        }
                     }
                     for (Labs.ServiceState sv : s.services()) {
                         if (!sv.node().equals(n.name())) continue;

@@ -1,5 +1,6 @@
 package dev.nslab.lab;
 
+import dev.nslab.engine.Podman;
 import dev.nslab.error.LabException;
 import dev.nslab.error.MachineAccessException;
 import dev.nslab.lab.apply.Applier;
@@ -82,7 +83,11 @@ public final class Labs {
      * A node that is a host: its init (0: it no longer runs), its namespaces ("net:[4026532...]", by kind: net, mnt, uts,
      * pid, user) and how many bytes its writable layer holds.
      */
-    public record HostInfo(long init, Map<String, String> namespaces, long layerBytes) { }
+    /** @param container null for a host of nslab's own; else the engine's container, its image and state */
+    public record HostInfo(long init, Map<String, String> namespaces, long layerBytes, Container container) { }
+
+    /** A node's container as the engine reports it. */
+    public record Container(String name, String image, String state) { }
 
     /** A service of a node: running (with its process), restarting, or exited with a status; how often it restarted. */
     public record ServiceState(String node, String service, String state, long pid, int restarts, Path log) { }
@@ -232,6 +237,56 @@ public final class Labs {
                 registry, progress, sample);
     }
 
+    /**
+     * The images the lab's nodes run: in the engine's local store, or pulled by their pull policy (not in a dry run);
+     * one that cannot be had is refused at its {@code image:} in the file, naming how to provide it.
+     */
+    private void images(Topology t, boolean dryRun) {
+        List<Topology.NodeDef> withImage = t.nodes().stream().filter(n -> n.programs().image() != null && t.hosted(n)).toList();
+        if (withImage.isEmpty()) return;
+        Topology.ImageDef first = withImage.getFirst().programs().image();
+        if (!dev.nslab.net.NodeHost.inInitialUserNamespace()) {
+            throw new LabException(t.file(), first.line(), first.column(), "node " + withImage.getFirst().name() + " runs image " + first.image()
+                    + ", and image nodes need nslab to run as root for now (podman without root cannot join the namespaces nslab makes)");
+        }
+        Podman engine;
+        try {
+            engine = Podman.need("node " + withImage.getFirst().name() + " (image " + first.image() + ")");
+        } catch (dev.nslab.error.NslabException e) {
+            throw new LabException(t.file(), first.line(), first.column(), e.getMessage());
+        }
+        Set<String> checked = new HashSet<>();
+        for (Topology.NodeDef n : withImage) {
+            Topology.ImageDef im = n.programs().image();
+            if (!checked.add(im.image() + " " + im.pullPolicy())) continue;
+            boolean here = engine.hasImage(im.image());
+            if (here && !im.pullPolicy().equals("Always")) continue;
+            if (im.pullPolicy().equals("Never") || dryRun) {
+                if (here) continue;
+                throw new LabException(t.file(), im.line(), im.column(), "image " + im.image() + " of node " + n.name() + " is not in podman's local store"
+                        + (dryRun ? "" : " (image-pull-policy Never)") + ": podman pull " + im.image() + ", podman load -i FILE, or build it");
+            }
+            progress.say("pulling image " + im.image() + " for node " + n.name());
+            try {
+                engine.pull(im.image());
+            } catch (dev.nslab.error.ToolException e) {
+                if (here) { // Always, and the registry cannot be reached: the local one serves
+                    progress.say("could not pull " + im.image() + " (" + e.getMessage() + "): using the one in podman's local store");
+                    continue;
+                }
+                throw new LabException(t.file(), im.line(), im.column(), "image " + im.image() + " of node " + n.name() + " is not in podman's local store, "
+                        + "and pulling it failed (" + e.getMessage() + "): podman load -i FILE, podman pull " + im.image() + " where a registry is reachable, or build it");
+            }
+        }
+    }
+
+    private static String imageOf(LabState st, String ns) {
+        for (Resource r : st.done()) {
+            if (r instanceof Resource.Namespace n && n.name().equals(ns) && n.host() != null && n.host().image() != null) return n.host().image().image();
+        }
+        return "?";
+    }
+
     /** The text of the lab's file as it is now, or null for a lab without one (the Java API's). */
     private static String textOf(Topology t) {
         if (t.file() == null || !t.file().startsWith("/")) return null;
@@ -298,6 +353,7 @@ public final class Labs {
     }
 
     private Result upAllowed(Topology t, boolean dryRun, String owner, LabNeeds needs) {
+        images(t, dryRun); // an image that is nowhere fails before anything is made
         try (LabState.Lock ignored = lock(t.name())) {
             LabState old;
             String lost = null; // why the state is not there to trust, when it is not
@@ -713,6 +769,8 @@ public final class Labs {
      * the namespace alive, unnamed, after down.
      */
     private void endProcesses(String lab, List<Resource> all) {
+        // the lab's containers go first, through their engine, at once: their processes are theirs to end
+        HostApplier.removeContainers(stateDir, lab);
         Set<Long> inodes = new HashSet<>();
         for (Resource r : all) {
             if (r instanceof Resource.Namespace n && registry.exists(n.name())) {
@@ -943,7 +1001,9 @@ public final class Labs {
                 }
                 ofServices.add(init.getAsLong());
             }
-            hosts.putIfAbsent(n.name(), new HostInfo(init.orElse(0), ns, HostApplier.layerSize(stateDir, lab, n.ns())));
+            Container container = HostApplier.container(stateDir, lab, n.ns()).map(c -> new Container(c, imageOf(st, n.ns()),
+                    Podman.find().flatMap(e -> e.state(c)).orElse("gone"))).orElse(null);
+            hosts.putIfAbsent(n.name(), new HostInfo(init.orElse(0), ns, HostApplier.layerSize(stateDir, lab, n.ns()), container));
         }
         // "every other process": those of the services are shown as services, a host's init as the host
         processes.replaceAll((node, list) -> list.stream().filter(p -> !ofServices.contains(p.pid())).toList());

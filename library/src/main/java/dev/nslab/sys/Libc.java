@@ -171,7 +171,7 @@ public final class Libc {
 
     private static final class Getrlimit { static final MethodHandle H = bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS)); }
 
-    public static final int RLIMIT_NOFILE = 7;
+    public static final int RLIMIT_NOFILE = 7, RLIMIT_NPROC = 6;
 
     /** getrlimit(2): {soft, hard}; RLIM_INFINITY comes back as Long.MAX_VALUE. */
     public static long[] getrlimit(int resource) {

@@ -1,5 +1,6 @@
 package dev.nslab.lab.apply;
 
+import dev.nslab.engine.Podman;
 import dev.nslab.error.LabException;
 import dev.nslab.lab.model.Names;
 import dev.nslab.lab.model.Topology;
@@ -107,6 +108,7 @@ public final class HostApplier {
      * inside it.
      */
     NetHandle create(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
+        if (n.host().image() != null) return createContainer(n, forwarding, adder);
         Path stateDir = run.stateDir();
         Path dir = dir(stateDir, run.lab).resolve(n.name());
         boolean root = NodeHost.inInitialUserNamespace();
@@ -153,6 +155,109 @@ public final class HostApplier {
         }
     }
 
+    /**
+     * A node that runs as a container of an image: its network namespace is made, marked and named as any node's, and
+     * the engine's container joins it; the container's first process is then the host's init (exec lines, services
+     * and {@code exec} enter it as they enter a host), and its name is noted beside for down.
+     */
+    private NetHandle createContainer(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
+        Topology.ImageDef image = n.host().image();
+        Podman engine = Podman.need("node " + n.name() + " (image " + image.image() + ")");
+        Path dir = dir(run.stateDir(), run.lab).resolve(n.name());
+        String name = containerName(run.stateDir(), run.lab, n.name());
+        try {
+            endInit(run.stateDir(), run.lab, n.name());
+            removeContainer(engine, dir);
+            Trees.delete(dir);
+            if (NodeHost.inInitialUserNamespace()) {
+                for (Path p : List.of(HOSTS, dir.getParent())) if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
+            }
+            Files.createDirectories(dir);
+            // noted before it exists: a run killed while the engine starts it still leaves its name for down
+            Files.writeString(dir.resolve("container"), name + "\n");
+        } catch (IOException e) {
+            throw new LabException("cannot prepare " + dir + " for the container of " + n.name() + ": " + e.getMessage(), e);
+        }
+        NetHandle[] made = new NetHandle[1];
+        try {
+            adder.add(n.name(), () -> {
+                made[0] = NetHandle.open(run.registry(), NsRef.current());
+                made[0].setLink(LinkChange.of("lo").alias(run.mark));
+                if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
+            });
+            List<Podman.Bind> binds = new ArrayList<>();
+            for (Topology.BindDef b : n.host().binds()) binds.add(new Podman.Bind(b.host(), b.node(), b.readOnly()));
+            engine.run(new Podman.Spec(name, run.registry().path(n.name()).toString(), n.host().hostname(), image.image(), image.entrypoint(),
+                    image.cmd(), image.user(), java.util.Map.of(), binds, java.util.Map.of(Podman.LAB_LABEL, run.lab, Podman.NODE_LABEL, n.name(),
+                    Podman.HOSTS_LABEL, dir.getParent().getFileName().toString())));
+            long pid = engine.pid(name);
+            if (pid <= 0) {
+                throw new LabException("the container of node " + n.name() + " (image " + image.image() + ") ended at once: " + lastWords(engine, name)
+                        + "; its entrypoint and cmd must keep running (a node's programs live in it)");
+            }
+            Files.writeString(dir.resolve("init"), pid + " " + Processes.startTime(pid).orElse(0) + "\n");
+            return made[0];
+        } catch (IOException | RuntimeException e) {
+            if (made[0] != null) made[0].close();
+            throw e instanceof IOException io ? new LabException("cannot note the init of " + n.name() + ": " + io.getMessage(), io) : (RuntimeException) e;
+        }
+    }
+
+    private static String lastWords(Podman engine, String name) {
+        try {
+            String l = engine.logs(name);
+            return l.isBlank() ? "it printed nothing" : "it printed \"" + (l.length() > 300 ? l.substring(l.length() - 300) : l) + "\"";
+        } catch (RuntimeException e) {
+            return "its output cannot be read (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The engine's name of a node's container: unique on the machine (the hosts directory's name carries state directory and lab). */
+    static String containerName(Path stateDir, String lab, String ns) {
+        return "nslab-" + Names.stable("", stateDir.toAbsolutePath().normalize().toString(), lab).replace("-", "") + "-" + ns;
+    }
+
+    /** Removes the container noted in a host's directory, if any (only that one: a name nslab gave and noted). */
+    private static void removeContainer(Podman engine, Path hostDir) {
+        Path note = hostDir.resolve("container");
+        if (!Files.exists(note)) return;
+        try {
+            engine.remove(List.of(Files.readString(note).strip()));
+        } catch (IOException e) {
+            throw new LabException("cannot read " + note + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void removeContainer(Path hostDir) {
+        if (!Files.exists(hostDir.resolve("container"))) return;
+        removeContainer(Podman.need("removing the container noted in " + hostDir), hostDir);
+    }
+
+    /** Removes every container the lab's hosts noted (and nothing else): their engine ends their processes at once. */
+    public static void removeContainers(Path stateDir, String lab) {
+        Path d = dir(stateDir, lab);
+        List<String> names = new ArrayList<>();
+        try (var hosts = Files.isDirectory(d) ? Files.list(d) : java.util.stream.Stream.<Path>empty()) {
+            for (Path h : hosts.toList()) {
+                Path note = h.resolve("container");
+                if (Files.exists(note)) names.add(Files.readString(note).strip());
+            }
+        } catch (IOException e) {
+            return; // nothing to remove that can be seen; the hosts' own clean-up tries again
+        }
+        if (!names.isEmpty()) Podman.need("removing the containers of lab " + lab).remove(names);
+    }
+
+    /** The engine's name of the container namespace {@code ns}'s host is, when it is one. */
+    public static java.util.Optional<String> container(Path stateDir, String lab, String ns) {
+        Path note = dir(stateDir, lab).resolve(ns).resolve("container");
+        try {
+            return Files.exists(note) ? java.util.Optional.of(Files.readString(note).strip()) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The init of namespace {@code ns}'s host, when it is a host whose init runs. */
     public static OptionalLong init(Path stateDir, String lab, String ns) {
         Path note = dir(stateDir, lab).resolve(ns).resolve("init");
@@ -184,7 +289,10 @@ public final class HostApplier {
     public static void removeAll(Path stateDir, String lab) {
         Path d = dir(stateDir, lab);
         try (var hosts = Files.isDirectory(d) ? Files.list(d) : java.util.stream.Stream.<Path>empty()) {
-            for (Path h : hosts.toList()) endInit(stateDir, lab, h.getFileName().toString());
+            for (Path h : hosts.toList()) {
+                endInit(stateDir, lab, h.getFileName().toString());
+                removeContainer(h);
+            }
         } catch (IOException e) {
             // nothing to end that can be seen
         }
@@ -198,6 +306,7 @@ public final class HostApplier {
     /** Removes the host directory of one namespace (a node that went). */
     static void removeOne(Path stateDir, String lab, String ns) {
         endInit(stateDir, lab, ns);
+        removeContainer(dir(stateDir, lab).resolve(ns));
         try {
             Path d = dir(stateDir, lab).resolve(ns);
             Trees.delete(d);

@@ -48,6 +48,8 @@ public final class TopologyParser {
             "tmpfs", "type", "user", "volumes",
             // older spellings and keys of other levels that reach here
             "mgmt", "mgmt_ipv4", "mgmt_ipv6", "publish", "settings");
+    /** containerlab's keys for a node that runs as a container of an image (a container engine runs it). */
+    static final Set<String> IMAGE_KEYS = Set.of("image", "cmd", "entrypoint", "user", "image-pull-policy");
     private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings", "debug");
     private static final Set<String> NODE_KEYS = Set.of("kind", "group", "labels", "interfaces", "routes", "forwarding", "exec", "env", "binds",
             "services", "network-mode", "startup-delay", "wait-for", "mgmt-ipv4", "mgmt-ipv6", "stages", "hostname");
@@ -270,6 +272,7 @@ public final class TopologyParser {
         }
         Map<String, Node> m = n.value() == null ? Map.of() : n.map("node \"" + name + "\"");
         for (Map.Entry<String, Node> e : m.entrySet()) {
+            if (IMAGE_KEYS.contains(e.getKey())) continue; // read with the node's programs
             if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" of node " + name + " means nothing without containers: ignored");
             else if (!NODE_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), NODE_KEYS);
         }
@@ -522,7 +525,71 @@ public final class TopologyParser {
             Node at = en != null ? en : bn != null ? bn : sn;
             throw at.error("env, binds and services belong to linux nodes, not to the switch " + node);
         }
-        return any ? new Topology.Programs(Map.copyOf(env), List.copyOf(binds), List.copyOf(services)) : Topology.Programs.NONE;
+        Topology.ImageDef image = image(node, kind, m);
+        return any || image != null ? new Topology.Programs(Map.copyOf(env), List.copyOf(binds), List.copyOf(services), image) : Topology.Programs.NONE;
+    }
+
+    /** {@code image:} and how it runs ({@code cmd}, {@code entrypoint}, {@code user}, {@code image-pull-policy}); null without an image. */
+    private Topology.ImageDef image(String node, Kind kind, Map<String, Node> m) {
+        Node im = m.get("image");
+        if (im == null || im.value() == null || kind != Kind.LINUX || (m.containsKey("network-mode") && m.get("network-mode").value() != null)) {
+            for (String k : IMAGE_KEYS) {
+                Node v = m.get(k);
+                if (v == null) continue;
+                warn(v, "\"" + k + "\" of node " + node + (kind != Kind.LINUX ? " means nothing for a switch"
+                        : im == null || im.value() == null ? " means nothing without \"image\"" : " means nothing for a node in another's namespace") + ": ignored");
+            }
+            return null;
+        }
+        String name = im.text("image");
+        if (name.isBlank() || name.chars().anyMatch(c -> c <= ' ')) throw im.error("image \"" + name + "\" is not an image name (e.g. alpine:3.20, quay.io/frrouting/frr:10.2.1)");
+        String policy = "IfNotPresent";
+        Node p = m.get("image-pull-policy");
+        if (p != null && p.value() != null) {
+            String v = p.text("image-pull-policy");
+            policy = switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "ifnotpresent" -> "IfNotPresent";
+                case "always" -> "Always";
+                case "never" -> "Never";
+                default -> throw p.error("image-pull-policy \"" + v + "\" is not IfNotPresent, Always or Never");
+            };
+        }
+        return new Topology.ImageDef(name, shellWords(m.get("cmd"), "cmd"), shellWords(m.get("entrypoint"), "entrypoint"),
+                m.containsKey("user") && m.get("user").value() != null ? m.get("user").text("user") : null, policy, im.line(), im.column());
+    }
+
+    /** A command line split as a shell splits words (quotes, backslashes), as containerlab splits cmd; null when absent. */
+    private static List<String> shellWords(Node n, String what) {
+        if (n == null || n.value() == null) return null;
+        String text = n.text(what);
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+                else if (c == '\\' && quote == '"' && i + 1 < text.length()) w.append(text.charAt(++i));
+                else w.append(c);
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (c == '\\' && i + 1 < text.length()) {
+                w.append(text.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) out.add(w.toString());
+                w.setLength(0);
+                inWord = false;
+            } else {
+                w.append(c);
+                inWord = true;
+            }
+        }
+        if (quote != 0) throw n.error(what + " has an unclosed " + quote + " quote");
+        if (inWord) out.add(w.toString());
+        return List.copyOf(out);
     }
 
     private Topology.ServiceDef service(String node, Node x) {

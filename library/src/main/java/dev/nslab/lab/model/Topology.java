@@ -78,8 +78,8 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
          * any of these stays a bare network namespace, which costs far less.
          */
         public boolean needsHost() {
-            return kind == Kind.LINUX && meta.network() == null && !meta.existing()
-                    && (!exec.isEmpty() || !programs.services().isEmpty() || !programs.binds().isEmpty() || meta.hostname() != null);
+            return kind == Kind.LINUX && meta.network() == null && !meta.existing() && (!exec.isEmpty() || !programs.services().isEmpty()
+                    || !programs.binds().isEmpty() || meta.hostname() != null || programs.image() != null);
         }
 
         /** The node's host name: containerlab's {@code hostname:}, else its name. */
@@ -115,8 +115,21 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
      * What a node's processes get (environment, host paths bound into their view of the file system) and the
      * long-running programs started in it once the lab is wired, in order.
      */
-    public record Programs(Map<String, String> env, List<BindDef> binds, List<ServiceDef> services) {
-        public static final Programs NONE = new Programs(Map.of(), List.of(), List.of());
+    public record Programs(Map<String, String> env, List<BindDef> binds, List<ServiceDef> services, ImageDef image) {
+        public static final Programs NONE = new Programs(Map.of(), List.of(), List.of(), null);
+
+        public Programs(Map<String, String> env, List<BindDef> binds, List<ServiceDef> services) { this(env, binds, services, null); }
+    }
+
+    /**
+     * A container image a node runs as (containerlab's {@code image:}), with what the file says of how: {@code cmd}
+     * and {@code entrypoint} (null: the image's), {@code user} (null: the image's), the pull policy (IfNotPresent,
+     * Always, Never). Where {@code image:} is in the file, for its errors.
+     */
+    public record ImageDef(String image, List<String> cmd, List<String> entrypoint, String user, String pullPolicy, int line, int column) {
+        @Override public String toString() {
+            return image + (entrypoint == null ? "" : " entrypoint " + entrypoint) + (cmd == null ? "" : " cmd " + cmd) + (user == null ? "" : " user " + user);
+        }
     }
 
     /** A host path ({@code host}, absolute) seen at {@code node} by the node's processes, read-only or not. */

@@ -32,7 +32,7 @@ public final class Planner {
             if (n.meta().network() != null || n.meta().existing()) continue;
             switch (n.kind()) {
                 case LINUX -> out.add(new Resource.Namespace(t.namespace(n), t.hosted(n)
-                        ? new Resource.Host(n.hostname(), n.programs().binds()) : null));
+                        ? new Resource.Host(n.hostname(), n.programs().binds(), n.programs().image()) : null));
                 case BRIDGE -> {
                     out.add(new Resource.Namespace(t.namespace(n)));
                     out.add(new Resource.LinuxBridge(t.namespace(n), n.name()));

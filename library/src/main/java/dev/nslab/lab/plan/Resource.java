@@ -30,8 +30,10 @@ public sealed interface Resource {
      * What makes a node's namespace a small host ({@code net.NodeHost}): its host name and binds, fixed when the host
      * is made (a change makes the node again).
      */
-    record Host(String hostname, List<Topology.BindDef> binds) {
-        String words() { return "host " + hostname + (binds.isEmpty() ? "" : " binds " + binds); }
+    record Host(String hostname, List<Topology.BindDef> binds, Topology.ImageDef image) {
+        public Host(String hostname, List<Topology.BindDef> binds) { this(hostname, binds, null); }
+
+        String words() { return "host " + hostname + (binds.isEmpty() ? "" : " binds " + binds) + (image == null ? "" : " image " + image); }
     }
 
     /**

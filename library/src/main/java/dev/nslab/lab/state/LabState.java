@@ -222,6 +222,13 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         }
     }
 
+    private static List<String> words(JsonNode a) {
+        if (!a.isArray()) return null;
+        List<String> out = new ArrayList<>();
+        a.forEach(w -> out.add(w.asText()));
+        return List.copyOf(out);
+    }
+
     private static String text(JsonNode n, String field) {
         JsonNode v = n.path(field);
         return v.isNull() || v.isMissingNode() ? null : v.asText();
@@ -238,6 +245,13 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                         ArrayNode bs = h.putArray("binds");
                         for (Topology.BindDef b : n.host().binds()) bs.addObject().put("host", b.host()).put("node", b.node()).put("ro", b.readOnly())
                                 .put("line", b.line()).put("column", b.column());
+                        Topology.ImageDef im = n.host().image();
+                        if (im != null) {
+                            ObjectNode i = h.putObject("image").put("name", im.image()).put("user", im.user()).put("pull", im.pullPolicy())
+                                    .put("line", im.line()).put("column", im.column());
+                            if (im.cmd() != null) im.cmd().forEach(i.putArray("cmd")::add);
+                            if (im.entrypoint() != null) im.entrypoint().forEach(i.putArray("entrypoint")::add);
+                        }
                     }
                 }
                 case Resource.Users u -> o.put("type", "userns");
@@ -322,7 +336,10 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                         List<Topology.BindDef> binds = new ArrayList<>();
                         for (JsonNode b : h.path("binds")) binds.add(new Topology.BindDef(b.path("host").asText(), b.path("node").asText(),
                                 b.path("ro").asBoolean(), b.path("line").asInt(), b.path("column").asInt()));
-                        host = new Resource.Host(h.path("hostname").asText(), List.copyOf(binds));
+                        JsonNode im = h.path("image");
+                        Topology.ImageDef image = !im.isObject() ? null : new Topology.ImageDef(im.path("name").asText(), words(im.path("cmd")),
+                                words(im.path("entrypoint")), text(im, "user"), text(im, "pull"), im.path("line").asInt(), im.path("column").asInt());
+                        host = new Resource.Host(h.path("hostname").asText(), List.copyOf(binds), image);
                     }
                     yield new Resource.Namespace(o.path("name").asText(), host);
                 }
