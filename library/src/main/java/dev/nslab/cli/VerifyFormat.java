@@ -142,6 +142,7 @@ final class VerifyFormat {
         m.put("ok", r.ok());
         m.put("verdict", r.verdict());
         m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+        m.put("predict_seconds", Math.round(r.predictSeconds() * 1000) / 1000.0);
         m.put("population", r.population());
         m.put("nodes", r.nodes());
         List<Object> pairs = new ArrayList<>();

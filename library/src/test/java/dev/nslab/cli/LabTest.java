@@ -282,9 +282,9 @@ class LabTest {
             assertTrue(r.err().contains(c[2]), r.err());
             assertEquals(List.of(), ourNamespaces(), "nothing created for: " + c[2]);
         }
-        Path warn = file("warn.yml", ok.replace("a: {interfaces", "a: {image: alpine:3, interfaces"));
+        Path warn = file("warn.yml", ok.replace("a: {interfaces", "a: {memory: 1G, interfaces"));
         Nslab.Out r = lab("up", warn.toString()).ok();
-        assertTrue(r.err().contains(":4:") && r.err().contains("\"image\" of node a means nothing without containers: ignored"), r.err());
+        assertTrue(r.err().contains(":4:") && r.err().contains("\"memory\" of node a means nothing without containers: ignored"), r.err());
         lab("down", t.n("bad")).ok();
     }
 

@@ -79,8 +79,9 @@ public final class Verifier {
      * @param changes how the nodes' kernels differ from the lab as it came up (self-configuring nodes) or from the file
      *                (the others), "node: difference"; a cut cable's ends being down is a fault in effect, not listed
      */
+    /** @param predictSeconds of {@code seconds}, what predicting the pairs took (the file's model and the kernel's tables') */
     public record Report(String lab, List<String> nodes, List<Pair> pairs, List<Expectation> expectations, double seconds,
-                         long population, List<String> changes) {
+                         long population, List<String> changes, double predictSeconds) {
         public List<Pair> mismatches() { return pairs.stream().filter(Pair::disagrees).toList(); }
 
         public List<Pair> unmeasured() { return pairs.stream().filter(p -> p.outcome() == Outcome.UNMEASURED).toList(); }
@@ -233,6 +234,7 @@ public final class Verifier {
         Map<String, Map<InetAddress, Prober.Result>> measured = new Prober(registry, 1000, 1500).measure(byNamespace);
         progress.advance();
         List<Pair> pairs = new ArrayList<>();
+        long p0 = System.nanoTime();
         for (String from : nodes) {
             for (Map.Entry<InetAddress, Prober.Result> e : measured.getOrDefault(namespaceOf.get(from), Map.of()).entrySet()) {
                 InetAddress a = e.getKey();
@@ -278,6 +280,7 @@ public final class Verifier {
                 pairs.add(new Pair(from, to, a, m.outcome(), m.detail(), v.reach(), v.reason(), basis));
             }
         }
+        double predictSeconds = (System.nanoTime() - p0) / 1e9;
         List<Expectation> exps = new ArrayList<>();
         List<ExpectDef> checks = t.expects().stream().filter(e -> !e.isReach()).toList();
         if (!checks.isEmpty()) progress.phase("checking " + checks.size() + " expectations", checks.size());
@@ -289,7 +292,7 @@ public final class Verifier {
             exps.add(NodeChecks.judge(e, t.namespace(t.node(e.from()).orElseThrow()), registry, shell));
             progress.advance();
         }
-        return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9, population, changes);
+        return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9, population, changes, predictSeconds);
     }
 
     /** What a node configured by the file alone lacks of what the file declares, as its kernel holds it now. */

@@ -90,7 +90,7 @@ class ContainerlabInheritanceTest {
         Topology t = parse("""
                 name: w
                 topology:
-                  defaults: {image: alpine}
+                  defaults: {memory: 1G}
                   nodes: {a: {}, b: {}}
                 """);
         assertEquals(1, t.warnings().size(), t.warnings().toString());

@@ -46,7 +46,7 @@ class TopologyParserTest {
 
     @Test
     void everyNodeKeyOfContainerlabsSchemaIsAcceptedWithAWarning() {
-        // the node properties of containerlab's schemas/clab.schema.json; kind, exec, env and binds are honoured
+        // the node properties of containerlab's schemas/clab.schema.json; kind, exec, env, binds and image are honoured
         List<String> keys = List.of("aliases", "auto-remove", "binds", "cap-add", "certificate", "cgroup-parent", "cgroupns-mode",
                 "cmd", "components", "config", "cpu", "cpu-set", "credentials", "devices", "dns", "enforce-startup-config",
                 "entrypoint", "env", "env-files", "exec", "extras", "group", "healthcheck", "hostname", "image",
@@ -54,8 +54,9 @@ class TopologyParserTest {
                 "network-mode", "pid-mode", "ports", "privileged", "restart-policy", "runtime", "security-opts", "shm-size",
                 "stages", "startup-config", "startup-delay", "suppress-startup-config", "sysctls", "tmpfs", "type", "user",
                 "volumes");
+        // image is honoured (a container of it); cmd, entrypoint, user and image-pull-policy are warned about without one
         Set<String> honoured = Set.of("kind", "exec", "env", "binds", "group", "labels", "network-mode", "startup-delay", "wait-for",
-                "mgmt-ipv4", "mgmt-ipv6", "stages", "hostname");
+                "mgmt-ipv4", "mgmt-ipv6", "stages", "hostname", "image");
         for (String k : keys) {
             String value = switch (k) {
                 case "kind" -> "linux";
