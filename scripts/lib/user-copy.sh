@@ -28,6 +28,7 @@ remove_user_copy() {
   pkill -KILL -u "$user" 2>/dev/null || true
   local uid
   uid=$(id -u "$user" 2>/dev/null) && rm -rf "/tmp/nslab-$uid" # where the user's namespaces were noted
+  rm -rf "/tmp/hsperfdata_$user" # what the user's JVMs left (named after the user: only ours)
   userdel "$user" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
