@@ -101,6 +101,10 @@ public final class Podman {
         long[] files = Libc.getrlimit(Libc.RLIMIT_NOFILE), procs = Libc.getrlimit(Libc.RLIMIT_NPROC);
         long nofile = Math.min(files[1], 1_048_576L), nproc = Math.min(procs[1], 32_768L);
         a.addAll(List.of("--ulimit", "nofile=" + nofile + ":" + nofile, "--ulimit", "nproc=" + nproc + ":" + nproc));
+        // a node is a network device: its programs set addresses and routes (NET_ADMIN), send raw packets (ping, OSPF:
+        // NET_RAW), and routing daemons such as FRR's refuse to start without SYS_ADMIN; containerlab runs its nodes
+        // privileged, which would also give them the machine's devices
+        a.addAll(List.of("--cap-add", "NET_ADMIN,NET_RAW,SYS_ADMIN"));
         // crun refuses a hybrid cgroup layout; runc, where there, works on every layout
         if (find("runc").isPresent()) a.addAll(List.of("--runtime", find("runc").get().toString()));
         s.labels().forEach((k, v) -> a.addAll(List.of("--label", k + "=" + v)));

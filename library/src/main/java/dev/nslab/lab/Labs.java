@@ -195,7 +195,7 @@ public final class Labs {
         boolean any = false;
         for (Topology.NodeDef n : t.nodes()) {
             if (n.kind() != Topology.Kind.LINUX || n.isHost() || n.sharesWith() != null) continue;
-            if (n.exec().isEmpty() && n.programs().services().isEmpty()) continue;
+            if (n.exec().isEmpty() && n.programs().services().isEmpty() && n.programs().image() == null) continue;
             String ns = t.namespace(n);
             if (!registry.exists(ns)) continue;
             kept.put(n.name(), KernelTables.read(registry, ns));

@@ -63,6 +63,7 @@ class ImageNodesTest {
                     web:
                       kind: linux
                       image: %s
+                      env: {GREETING: hello}
                       exec: ["ip addr add 10.78.0.1/24 dev eth0"]
                     client: {kind: linux, interfaces: {eth0: 10.78.0.2/24}}
                   links:
@@ -81,6 +82,7 @@ class ImageNodesTest {
                 "net:[" + Files.getAttribute(Path.of("/run/netns", lab + "-web"), "unix:ino") + "]");
         // its files and host name are the image's, the exec line ran inside it, and its command serves
         assertEquals("web", Sh.ok("podman", "exec", container, "hostname").strip());
+        assertEquals("hello", Sh.ok("podman", "exec", container, "sh", "-c", "echo $GREETING").strip(), "the node's env is the container's");
         assertFalse(Sh.ok("podman", "exec", container, "ls", "/").contains("usr"), "busybox's tree, not the machine's");
         assertTrue(Sh.ok("ip", "-n", lab + "-web", "addr", "show", "eth0").contains("10.78.0.1/24"));
         // nslab exec enters the container (exec replaces the process it runs in: a JVM of its own)

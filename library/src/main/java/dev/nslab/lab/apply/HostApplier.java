@@ -188,7 +188,7 @@ public final class HostApplier {
             List<Podman.Bind> binds = new ArrayList<>();
             for (Topology.BindDef b : n.host().binds()) binds.add(new Podman.Bind(b.host(), b.node(), b.readOnly()));
             engine.run(new Podman.Spec(name, run.registry().path(n.name()).toString(), n.host().hostname(), image.image(), image.entrypoint(),
-                    image.cmd(), image.user(), java.util.Map.of(), binds, java.util.Map.of(Podman.LAB_LABEL, run.lab, Podman.NODE_LABEL, n.name(),
+                    image.cmd(), image.user(), image.env(), binds, java.util.Map.of(Podman.LAB_LABEL, run.lab, Podman.NODE_LABEL, n.name(),
                     Podman.HOSTS_LABEL, dir.getParent().getFileName().toString())));
             long pid = engine.pid(name);
             if (pid <= 0) {

@@ -525,12 +525,12 @@ public final class TopologyParser {
             Node at = en != null ? en : bn != null ? bn : sn;
             throw at.error("env, binds and services belong to linux nodes, not to the switch " + node);
         }
-        Topology.ImageDef image = image(node, kind, m);
+        Topology.ImageDef image = image(node, kind, m, env);
         return any || image != null ? new Topology.Programs(Map.copyOf(env), List.copyOf(binds), List.copyOf(services), image) : Topology.Programs.NONE;
     }
 
     /** {@code image:} and how it runs ({@code cmd}, {@code entrypoint}, {@code user}, {@code image-pull-policy}); null without an image. */
-    private Topology.ImageDef image(String node, Kind kind, Map<String, Node> m) {
+    private Topology.ImageDef image(String node, Kind kind, Map<String, Node> m, Map<String, String> env) {
         Node im = m.get("image");
         if (im == null || im.value() == null || kind != Kind.LINUX || (m.containsKey("network-mode") && m.get("network-mode").value() != null)) {
             for (String k : IMAGE_KEYS) {
@@ -555,7 +555,7 @@ public final class TopologyParser {
             };
         }
         return new Topology.ImageDef(name, shellWords(m.get("cmd"), "cmd"), shellWords(m.get("entrypoint"), "entrypoint"),
-                m.containsKey("user") && m.get("user").value() != null ? m.get("user").text("user") : null, policy, im.line(), im.column());
+                m.containsKey("user") && m.get("user").value() != null ? m.get("user").text("user") : null, policy, Map.copyOf(env), im.line(), im.column());
     }
 
     /** A command line split as a shell splits words (quotes, backslashes), as containerlab splits cmd; null when absent. */

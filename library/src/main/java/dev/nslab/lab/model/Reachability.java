@@ -48,7 +48,7 @@ public final class Reachability {
     private boolean learns(String node) {
         if (kernel.containsKey(node)) return false; // the kernel's tables hold what they added
         NodeDef n = nodes.get(node);
-        return n != null && (!n.exec().isEmpty() || !n.programs().services().isEmpty());
+        return n != null && (!n.exec().isEmpty() || !n.programs().services().isEmpty() || n.programs().image() != null);
     }
 
     private final FaultView faults;

@@ -124,11 +124,14 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
     /**
      * A container image a node runs as (containerlab's {@code image:}), with what the file says of how: {@code cmd}
      * and {@code entrypoint} (null: the image's), {@code user} (null: the image's), the pull policy (IfNotPresent,
-     * Always, Never). Where {@code image:} is in the file, for its errors.
+     * Always, Never), the node's {@code env} (the container's environment: a change makes the container again). Where
+     * {@code image:} is in the file, for its errors.
      */
-    public record ImageDef(String image, List<String> cmd, List<String> entrypoint, String user, String pullPolicy, int line, int column) {
+    public record ImageDef(String image, List<String> cmd, List<String> entrypoint, String user, String pullPolicy, Map<String, String> env,
+                           int line, int column) {
         @Override public String toString() {
-            return image + (entrypoint == null ? "" : " entrypoint " + entrypoint) + (cmd == null ? "" : " cmd " + cmd) + (user == null ? "" : " user " + user);
+            return image + (entrypoint == null ? "" : " entrypoint " + entrypoint) + (cmd == null ? "" : " cmd " + cmd) + (user == null ? "" : " user " + user)
+                    + (env.isEmpty() ? "" : " env " + new java.util.TreeMap<>(env));
         }
     }
 

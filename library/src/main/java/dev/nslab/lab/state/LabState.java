@@ -222,6 +222,12 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         }
     }
 
+    private static java.util.Map<String, String> env(JsonNode o) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var e : o.properties()) out.put(e.getKey(), e.getValue().asText());
+        return java.util.Map.copyOf(out);
+    }
+
     private static List<String> words(JsonNode a) {
         if (!a.isArray()) return null;
         List<String> out = new ArrayList<>();
@@ -251,6 +257,8 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                                     .put("line", im.line()).put("column", im.column());
                             if (im.cmd() != null) im.cmd().forEach(i.putArray("cmd")::add);
                             if (im.entrypoint() != null) im.entrypoint().forEach(i.putArray("entrypoint")::add);
+                            ObjectNode env = i.putObject("env");
+                            new java.util.TreeMap<>(im.env()).forEach(env::put);
                         }
                     }
                 }
@@ -338,7 +346,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                                 b.path("ro").asBoolean(), b.path("line").asInt(), b.path("column").asInt()));
                         JsonNode im = h.path("image");
                         Topology.ImageDef image = !im.isObject() ? null : new Topology.ImageDef(im.path("name").asText(), words(im.path("cmd")),
-                                words(im.path("entrypoint")), text(im, "user"), text(im, "pull"), im.path("line").asInt(), im.path("column").asInt());
+                                words(im.path("entrypoint")), text(im, "user"), text(im, "pull"), env(im.path("env")), im.path("line").asInt(), im.path("column").asInt());
                         host = new Resource.Host(h.path("hostname").asText(), List.copyOf(binds), image);
                     }
                     yield new Resource.Namespace(o.path("name").asText(), host);
