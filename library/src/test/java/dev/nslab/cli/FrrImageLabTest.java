@@ -61,4 +61,27 @@ class FrrImageLabTest {
         assertEquals("", Sh.ok("podman", "ps", "--all", "--filter", "label=nslab.lab=" + lab, "--format", "{{.Names}}").strip());
         lab = null;
     }
+
+    /** containerlab's kind frr (examples/frr-ring.yml): startup-configs and the daemons named become each router's /etc/frr. */
+    @Test
+    void kindFrrRoutersComeUpFromTheirStartupConfigs() throws Exception {
+        image = Sh.run("scripts/build-frr-image", "localhost/nslab-test-" + t.prefix + "/frr:1").ok().out().strip();
+        lab = t.n("fk");
+        Path configs = Files.createDirectories(dir.resolve("frr-ring"));
+        for (String r : new String[] {"r1", "r2", "r3"}) Files.copy(Path.of("examples/frr-ring", r + ".conf"), configs.resolve(r + ".conf"));
+        Path f = dir.resolve("ring.yml");
+        Files.writeString(f, Files.readString(Path.of("examples/frr-ring.yml")).replaceFirst("(?m)^name: .*$", "name: " + lab)
+                .replace("localhost/nslab/frr:bookworm", image));
+        Nslab.inState(dir, "up", f.toString()).ok();
+        Nslab.Out v = Nslab.inState(dir, "verify", lab);
+        assertEquals(0, v.code(), v.out() + v.err());
+        String r1 = Sh.ok("podman", "ps", "--filter", "label=nslab.node=" + lab + "-r1", "--format", "{{.Names}}").strip();
+        String daemons = Sh.ok("podman", "exec", r1, "cat", "/etc/frr/daemons");
+        assertTrue(daemons.contains("ospfd=yes\n") && daemons.contains("bgpd=no\n"), daemons);
+        String ps = Sh.ok("podman", "exec", r1, "ps", "-eo", "comm");
+        assertTrue(ps.contains("ospfd") && !ps.contains("bgpd"), ps);
+        assertTrue(Sh.ok("ip", "-n", lab + "-r1", "addr", "show", "eth1").contains("10.30.12.1/24"), "zebra set the startup-config's address");
+        assertEquals("1", Sh.ok("ip", "netns", "exec", lab + "-r1", "sysctl", "-n", "net.ipv4.ip_forward").strip(), "a router forwards");
+        assertEquals(0, Sh.run("ip", "netns", "exec", lab + "-pc1", "ping", "-c", "1", "-W", "2", "10.31.3.2").code());
+    }
 }

@@ -187,6 +187,7 @@ public final class HostApplier {
             });
             List<Podman.Bind> binds = new ArrayList<>();
             for (Topology.BindDef b : n.host().binds()) binds.add(new Podman.Bind(b.host(), b.node(), b.readOnly()));
+            if (image.frr() != null) binds.addAll(FrrFiles.write(image.frr(), n.host().hostname(), dir.resolve("etc-frr")));
             engine.run(new Podman.Spec(name, run.registry().path(n.name()).toString(), n.host().hostname(), image.image(), image.entrypoint(),
                     image.cmd(), image.user(), image.env(), binds, java.util.Map.of(Podman.LAB_LABEL, run.lab, Podman.NODE_LABEL, n.name(),
                     Podman.HOSTS_LABEL, dir.getParent().getFileName().toString())));

@@ -271,8 +271,10 @@ public final class TopologyParser {
             if (bad != null) throw n.error(bad);
         }
         Map<String, Node> m = n.value() == null ? Map.of() : n.map("node \"" + name + "\"");
+        boolean frrKind = m.containsKey("kind") && m.get("kind").value() != null && Set.of("frr", "frrouting").contains(String.valueOf(m.get("kind").value()));
         for (Map.Entry<String, Node> e : m.entrySet()) {
             if (IMAGE_KEYS.contains(e.getKey())) continue; // read with the node's programs
+            if (frrKind && Set.of("startup-config", "extras").contains(e.getKey())) continue; // kind frr's
             if (CONTAINER_KEYS.contains(e.getKey())) warn(e.getValue(), "\"" + e.getKey() + "\" of node " + name + " means nothing without containers: ignored");
             else if (!NODE_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), NODE_KEYS);
         }
@@ -280,7 +282,7 @@ public final class TopologyParser {
         Stages stages = stages(name, m.get("stages"));
         Topology.Meta meta = meta(name, m, kindText.equals("host"), stages);
         Kind kind = switch (kindText) {
-            case "linux", "host" -> Kind.LINUX;
+            case "linux", "host", "frr", "frrouting" -> Kind.LINUX;
             case "bridge" -> Kind.BRIDGE;
             case "ovs-bridge" -> Kind.OVS_BRIDGE;
             default -> {
@@ -325,7 +327,9 @@ public final class TopologyParser {
             if (kind != Kind.LINUX) throw rs.error("routes belong on linux nodes, not on the switch " + name);
             for (Node r : rs.list("routes of " + name)) routes.add(route(r, name));
         }
-        boolean forwarding = m.containsKey("forwarding") && m.get("forwarding").value() != null && m.get("forwarding").bool("forwarding");
+        boolean frr = kindText.equals("frr") || kindText.equals("frrouting");
+        // an FRR router forwards, as containerlab's kind frr sets it
+        boolean forwarding = frr || (m.containsKey("forwarding") && m.get("forwarding").value() != null && m.get("forwarding").bool("forwarding"));
         List<String> exec = new ArrayList<>();
         Node ex = m.get("exec");
         if (ex != null && ex.value() != null) {
@@ -338,7 +342,7 @@ public final class TopologyParser {
             exec.addAll(0, stages.before());
             exec.addAll(stages.after());
         }
-        Topology.Programs programs = programs(name, kind, m);
+        Topology.Programs programs = programs(name, kind, m, frr ? frr(name, n, m) : null);
         return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), programs, meta, n.line());
     }
 
@@ -475,7 +479,7 @@ public final class TopologyParser {
     }
 
     /** {@code env}, {@code binds} and {@code services} of a node (containerlab's keys, and nslab's services). */
-    private Topology.Programs programs(String node, Kind kind, Map<String, Node> m) {
+    private Topology.Programs programs(String node, Kind kind, Map<String, Node> m, Topology.FrrDef frr) {
         Map<String, String> env = new LinkedHashMap<>();
         Node en = m.get("env");
         if (en != null && en.value() != null) {
@@ -526,7 +530,44 @@ public final class TopologyParser {
             throw at.error("env, binds and services belong to linux nodes, not to the switch " + node);
         }
         Topology.ImageDef image = image(node, kind, m, env);
+        if (frr != null) {
+            if (image == null) {
+                throw m.get("kind").error("node " + node + " of kind frr needs an image: an FRR image (scripts/build-frr-image builds one from "
+                        + "Debian's packages), e.g. image: localhost/nslab/frr:bookworm");
+            }
+            image = new Topology.ImageDef(image.image(), image.cmd(), image.entrypoint(), image.user(), image.pullPolicy(), image.env(), frr,
+                    image.line(), image.column());
+        }
         return any || image != null ? new Topology.Programs(Map.copyOf(env), List.copyOf(binds), List.copyOf(services), image) : Topology.Programs.NONE;
+    }
+
+    /** containerlab's {@code startup-config} (a file, read now) and {@code extras.frr.daemons} of a node of kind frr. */
+    private Topology.FrrDef frr(String node, Node at, Map<String, Node> m) {
+        String config = null;
+        Node sc = m.get("startup-config");
+        if (sc != null && sc.value() != null) {
+            Path p = Path.of(file).toAbsolutePath().getParent().resolve(sc.text("startup-config")).normalize();
+            if (!java.nio.file.Files.isRegularFile(p)) throw sc.error("startup-config " + p + " of node " + node + " is not a file");
+            config = p.toString();
+        }
+        List<String> daemons = new ArrayList<>();
+        Node ex = m.get("extras");
+        if (ex != null && ex.value() != null) {
+            Node f = ex.map("extras").get("frr");
+            Node ds = f == null || f.value() == null ? null : f.map("extras.frr").get("daemons");
+            if (ds != null && ds.value() != null) {
+                for (Node d : ds.list("extras.frr.daemons")) {
+                    String name = d.text("a daemon");
+                    if (Topology.FrrDef.ALWAYS.contains(name)) continue; // always started: nothing to switch on
+                    if (!Topology.FrrDef.CONFIGURABLE.contains(name)) {
+                        throw d.error("unknown FRR daemon \"" + name + "\" (known: " + String.join(", ", Topology.FrrDef.CONFIGURABLE) + "; always on: "
+                                + String.join(", ", Topology.FrrDef.ALWAYS) + ")");
+                    }
+                    daemons.add(name);
+                }
+            }
+        }
+        return new Topology.FrrDef(config, List.copyOf(daemons));
     }
 
     /** {@code image:} and how it runs ({@code cmd}, {@code entrypoint}, {@code user}, {@code image-pull-policy}); null without an image. */

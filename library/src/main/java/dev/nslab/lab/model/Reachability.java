@@ -296,6 +296,10 @@ public final class Reachability {
                 case 8 -> "prohibit";
                 default -> "of kernel type " + route.type();
             } + " (" + route.dst() + ")";
+            if (route.dev() == null && route.via() == null) {
+                // a route of several next hops (equal-cost multipath, as OSPF makes in a ring): the kernel hashes each flow
+                return UNKNOWN + at + "'s route to " + Cidr.format(dst) + " (" + route.dst() + ") has several next hops, which the prediction does not follow";
+            }
             if (route.dev() == null) return "the gateway " + Cidr.format(route.via()) + " of " + at + " is on none of its subnets";
             InetAddress hop = route.via() != null ? route.via() : dst;
             String seg = segment(at, route.dev());

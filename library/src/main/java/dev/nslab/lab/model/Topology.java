@@ -128,11 +128,29 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
      * {@code image:} is in the file, for its errors.
      */
     public record ImageDef(String image, List<String> cmd, List<String> entrypoint, String user, String pullPolicy, Map<String, String> env,
-                           int line, int column) {
+                           FrrDef frr, int line, int column) {
+        public ImageDef(String image, List<String> cmd, List<String> entrypoint, String user, String pullPolicy, Map<String, String> env,
+                        int line, int column) {
+            this(image, cmd, entrypoint, user, pullPolicy, env, null, line, column);
+        }
+
         @Override public String toString() {
             return image + (entrypoint == null ? "" : " entrypoint " + entrypoint) + (cmd == null ? "" : " cmd " + cmd) + (user == null ? "" : " user " + user)
-                    + (env.isEmpty() ? "" : " env " + new java.util.TreeMap<>(env));
+                    + (env.isEmpty() ? "" : " env " + new java.util.TreeMap<>(env)) + (frr == null ? "" : " " + frr);
         }
+    }
+
+    /**
+     * containerlab's {@code kind: frr}: the router's /etc/frr made of its {@code startup-config} (null: a minimal one),
+     * a daemons file enabling {@code daemons} (empty: every daemon the file can switch on), and an integrated vtysh.conf.
+     */
+    public record FrrDef(String startupConfig, List<String> daemons) {
+        /** The daemons FRR's daemons file switches on and off; zebra, staticd, mgmtd and watchfrr always run. */
+        public static final List<String> CONFIGURABLE = List.of("bgpd", "ospfd", "ospf6d", "ripd", "ripngd", "isisd", "pimd", "pim6d",
+                "ldpd", "nhrpd", "eigrpd", "babeld", "sharpd", "pbrd", "bfdd", "fabricd", "vrrpd", "pathd");
+        public static final List<String> ALWAYS = List.of("zebra", "staticd", "mgmtd", "watchfrr");
+
+        @Override public String toString() { return "frr config " + startupConfig + " daemons " + daemons; }
     }
 
     /** A host path ({@code host}, absolute) seen at {@code node} by the node's processes, read-only or not. */

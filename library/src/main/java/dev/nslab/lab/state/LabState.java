@@ -259,6 +259,10 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                             if (im.entrypoint() != null) im.entrypoint().forEach(i.putArray("entrypoint")::add);
                             ObjectNode env = i.putObject("env");
                             new java.util.TreeMap<>(im.env()).forEach(env::put);
+                            if (im.frr() != null) {
+                                ObjectNode fr = i.putObject("frr").put("config", im.frr().startupConfig());
+                                im.frr().daemons().forEach(fr.putArray("daemons")::add);
+                            }
                         }
                     }
                 }
@@ -346,7 +350,9 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                                 b.path("ro").asBoolean(), b.path("line").asInt(), b.path("column").asInt()));
                         JsonNode im = h.path("image");
                         Topology.ImageDef image = !im.isObject() ? null : new Topology.ImageDef(im.path("name").asText(), words(im.path("cmd")),
-                                words(im.path("entrypoint")), text(im, "user"), text(im, "pull"), env(im.path("env")), im.path("line").asInt(), im.path("column").asInt());
+                                words(im.path("entrypoint")), text(im, "user"), text(im, "pull"), env(im.path("env")),
+                                im.path("frr").isObject() ? new Topology.FrrDef(text(im.path("frr"), "config"), words(im.path("frr").path("daemons"))) : null,
+                                im.path("line").asInt(), im.path("column").asInt());
                         host = new Resource.Host(h.path("hostname").asText(), List.copyOf(binds), image);
                     }
                     yield new Resource.Namespace(o.path("name").asText(), host);

@@ -257,7 +257,9 @@ public final class Verifier {
                 if (v == null || !v.known()) { // the file cannot tell: the kernel's tables, as the lab came up or now
                     Reachability.Verdict current = now.predict(from, a);
                     Reachability.Verdict then = atUp == null ? null : atUp.predict(from, a);
-                    if (then != null && then.known() && (then.reach() || !current.reach())) {
+                    // the tables of up are the reference where they routed it (a break since is named by today's), or where
+                    // both they and today's say it stops; anything today's tables route, or cannot tell, is theirs to tell
+                    if (then != null && then.known() && (then.reach() || (current.known() && !current.reach()))) {
                         v = then.reach() && !current.reach() ? new Reachability.Verdict(true, "routed then; today: " + current.reason(), then.lossy()) : then;
                         basis = Basis.KERNEL_AT_UP;
                     } else {
