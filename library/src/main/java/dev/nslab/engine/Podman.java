@@ -123,6 +123,19 @@ public final class Podman {
         return Long.parseLong(t.strip());
     }
 
+    /** The process ids of containers {@code names}' first processes, asked at once (0: not running). */
+    public Map<String, Long> pids(List<String> names) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        if (names.isEmpty()) return out;
+        List<String> a = new ArrayList<>(List.of("inspect", "--format", "{{.Name}} {{.State.Pid}}"));
+        a.addAll(names);
+        for (String line : ok(a, 120).lines().toList()) {
+            String[] f = line.strip().split(" ");
+            if (f.length == 2) out.put(f[0].startsWith("/") ? f[0].substring(1) : f[0], Long.parseLong(f[1]));
+        }
+        return out;
+    }
+
     /** Container {@code name}'s state as the engine words it (running, exited...), or empty when there is none. */
     public Optional<String> state(String name) {
         Out o = podman(List.of("inspect", "--format", "{{.State.Status}}", name), 60);

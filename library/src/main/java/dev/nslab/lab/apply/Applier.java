@@ -170,6 +170,16 @@ public final class Applier implements AutoCloseable {
      * come last.
      */
     public void create(List<Resource> add) {
+        boolean done = false;
+        try {
+            createAll(add);
+            done = true;
+        } finally {
+            hosts.awaitContainers(done); // image nodes start beside the wiring: each runs before anything runs in it
+        }
+    }
+
+    private void createAll(List<Resource> add) {
         List<Resource.Namespace> newNs = new ArrayList<>();
         List<Resource.Veth> rootVeths = new ArrayList<>(), nsVeths = new ArrayList<>();
         List<Resource.LinuxBridge> newBridges = new ArrayList<>(), rootBridges = new ArrayList<>();

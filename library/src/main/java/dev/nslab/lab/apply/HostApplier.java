@@ -188,15 +188,23 @@ public final class HostApplier {
             List<Podman.Bind> binds = new ArrayList<>();
             for (Topology.BindDef b : n.host().binds()) binds.add(new Podman.Bind(b.host(), b.node(), b.readOnly()));
             if (image.frr() != null) binds.addAll(FrrFiles.write(image.frr(), n.host().hostname(), dir.resolve("etc-frr")));
-            engine.run(new Podman.Spec(name, run.registry().path(n.name()).toString(), n.host().hostname(), image.image(), image.entrypoint(),
+            Podman.Spec spec = new Podman.Spec(name, run.registry().path(n.name()).toString(), n.host().hostname(), image.image(), image.entrypoint(),
                     image.cmd(), image.user(), image.env(), binds, java.util.Map.of(Podman.LAB_LABEL, run.lab, Podman.NODE_LABEL, n.name(),
-                    Podman.HOSTS_LABEL, dir.getParent().getFileName().toString())));
-            long pid = engine.pid(name);
-            if (pid <= 0) {
-                throw new LabException("the container of node " + n.name() + " (image " + image.image() + ") ended at once: " + lastWords(engine, name)
-                        + "; its entrypoint and cmd must keep running (a node's programs live in it)");
-            }
-            Files.writeString(dir.resolve("init"), pid + " " + Processes.startTime(pid).orElse(0) + "\n");
+                    Podman.HOSTS_LABEL, dir.getParent().getFileName().toString()));
+            // started beside the run (the engine takes a few tenths of a second a container): the run goes on wiring
+            // and waits for every container before anything runs in them ({@link #awaitContainers})
+            java.util.concurrent.FutureTask<Object> task = new java.util.concurrent.FutureTask<>(() -> {
+                startPermits.acquireUninterruptibly();
+                try {
+                    engine.run(spec);
+                    return null;
+                } finally {
+                    startPermits.release();
+                }
+            });
+            starting.add(task);
+            started.add(new Started(n.name(), name, image.image(), dir, engine));
+            Thread.ofVirtual().name("nslab-container-" + name).start(task);
             return made[0];
         } catch (IOException | RuntimeException e) {
             if (made[0] != null) made[0].close();
@@ -210,6 +218,53 @@ public final class HostApplier {
             return l.isBlank() ? "it printed nothing" : "it printed \"" + (l.length() > 300 ? l.substring(l.length() - 300) : l) + "\"";
         } catch (RuntimeException e) {
             return "its output cannot be read (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Containers being started by this run; at most two at once (the engine does much of its work one container at a time; four were no faster on two cores). */
+    private final List<java.util.concurrent.Future<Object>> starting = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.Semaphore startPermits = new java.util.concurrent.Semaphore(2);
+    /** What the run started, for the one question of their process ids once all are started. */
+    private final List<Started> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private record Started(String ns, String name, String image, Path dir, Podman engine) { }
+
+    /**
+     * Waits until every container this run started runs (its init noted); with {@code report}, the first that failed
+     * is thrown (without: a run failing for another reason waits, so that its rollback finds them all).
+     */
+    void awaitContainers(boolean report) {
+        RuntimeException first = null;
+        for (java.util.concurrent.Future<Object> f : starting) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (first == null) first = e.getCause() instanceof RuntimeException r ? r
+                        : new LabException("cannot note the init of a container: " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (first == null) first = new LabException("interrupted while containers started", e);
+            }
+        }
+        starting.clear();
+        List<Started> these = List.copyOf(started);
+        started.clear();
+        if (report && first != null) throw first;
+        if (these.isEmpty()) return;
+        // each container's first process is its host's init: asked of the engine once for all of them
+        java.util.Map<String, Long> pids = these.getFirst().engine().pids(these.stream().map(Started::name).toList());
+        for (Started s : these) {
+            long pid = pids.getOrDefault(s.name(), 0L);
+            if (pid <= 0) {
+                if (!report) continue;
+                throw new LabException("the container of node " + s.ns() + " (image " + s.image() + ") ended at once: " + lastWords(s.engine(), s.name())
+                        + "; its entrypoint and cmd must keep running (a node's programs live in it)");
+            }
+            try {
+                Files.writeString(s.dir().resolve("init"), pid + " " + Processes.startTime(pid).orElse(0) + "\n");
+            } catch (IOException e) {
+                throw new LabException("cannot note the init of " + s.ns() + ": " + e.getMessage(), e);
+            }
         }
     }
 
