@@ -4,9 +4,9 @@ import dev.nslab.error.NslabException;
 import dev.nslab.error.ToolException;
 import dev.nslab.sys.Libc;
 import dev.nslab.sys.MemoryFile;
+import dev.nslab.sys.Tools;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,18 +27,16 @@ public final class Podman {
     public static final String HOSTS_LABEL = "nslab.hosts";
 
     private final Path program;
+    /** runc, where installed: crun refuses a hybrid cgroup layout, runc works on every layout. */
+    private final Optional<Path> runc;
 
-    private Podman(Path program) { this.program = program; }
+    private Podman(Path program) {
+        this.program = program;
+        this.runc = Tools.ofMachine("runc");
+    }
 
     /** The machine's podman, or empty. */
-    public static Optional<Podman> find() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, "podman");
-            if (Files.isExecutable(p)) return Optional.of(new Podman(p));
-        }
-        for (String p : List.of("/usr/bin/podman", "/usr/local/bin/podman")) if (Files.isExecutable(Path.of(p))) return Optional.of(new Podman(Path.of(p)));
-        return Optional.empty();
-    }
+    public static Optional<Podman> find() { return Tools.ofMachine("podman").map(Podman::new); }
 
     /** The machine's podman, or a failure that names what to install. */
     public static Podman need(String forWhat) {
@@ -105,8 +103,7 @@ public final class Podman {
         // NET_RAW), and routing daemons such as FRR's refuse to start without SYS_ADMIN; containerlab runs its nodes
         // privileged, which would also give them the machine's devices
         a.addAll(List.of("--cap-add", "NET_ADMIN,NET_RAW,SYS_ADMIN"));
-        // crun refuses a hybrid cgroup layout; runc, where there, works on every layout
-        if (find("runc").isPresent()) a.addAll(List.of("--runtime", find("runc").get().toString()));
+        runc.ifPresent(r -> a.addAll(List.of("--runtime", r.toString())));
         s.labels().forEach((k, v) -> a.addAll(List.of("--label", k + "=" + v)));
         s.env().forEach((k, v) -> a.addAll(List.of("--env", k + "=" + v)));
         for (Bind b : s.binds()) a.addAll(List.of("--volume", b.source() + ":" + b.target() + (b.readOnly() ? ":ro" : "")));
@@ -117,35 +114,30 @@ public final class Podman {
         return ok(a, 120);
     }
 
-    /** The process id of container {@code name}'s first process on this machine (0: not running). */
-    public long pid(String name) {
-        String t = ok(List.of("inspect", "--format", "{{.State.Pid}}", name), 60);
-        return Long.parseLong(t.strip());
-    }
-
     /** The process ids of containers {@code names}' first processes, asked at once (0: not running). */
     public Map<String, Long> pids(List<String> names) {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
-        if (names.isEmpty()) return out;
-        List<String> a = new ArrayList<>(List.of("inspect", "--format", "{{.Name}} {{.State.Pid}}"));
-        a.addAll(names);
-        for (String line : ok(a, 120).lines().toList()) {
-            String[] f = line.strip().split(" ");
-            if (f.length == 2) out.put(f[0].startsWith("/") ? f[0].substring(1) : f[0], Long.parseLong(f[1]));
-        }
+        inspect(names, "{{.State.Pid}}", true).forEach((n, v) -> out.put(n, Long.parseLong(v)));
         return out;
     }
 
-    /** Container {@code name}'s state as the engine words it (running, exited...), or empty when there is none. */
-    public Optional<String> state(String name) {
-        Out o = podman(List.of("inspect", "--format", "{{.State.Status}}", name), 60);
-        return o.status() == 0 ? Optional.of(o.text().strip()) : Optional.empty();
-    }
+    /** The states of containers {@code names} as the engine words them (running, exited...), asked at once; those there. */
+    public Map<String, String> states(List<String> names) { return inspect(names, "{{.State.Status}}", false); }
 
-    /** The names of the containers that carry label {@code key=value}, running or not. */
-    public List<String> names(String key, String value) {
-        String t = ok(List.of("ps", "--all", "--filter", "label=" + key + "=" + value, "--format", "{{.Names}}"), 60);
-        return t.lines().map(String::strip).filter(x -> !x.isEmpty()).toList();
+    /** One value of each container by a Go template, in one engine call; {@code strict}: every one must be there. */
+    private Map<String, String> inspect(List<String> names, String template, boolean strict) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (names.isEmpty()) return out;
+        List<String> a = new ArrayList<>(List.of("inspect", "--format", "{{.Name}} " + template));
+        a.addAll(names);
+        Out o = podman(a, 120);
+        if (o.status() != 0 && strict) throw new ToolException("podman " + String.join(" ", a) + " failed (exit " + o.status() + "): " + lastLines(o.text()), o.status());
+        for (String line : o.text().lines().toList()) {
+            String[] f = line.strip().split(" ", 2);
+            String name = f[0].startsWith("/") ? f[0].substring(1) : f[0]; // docker-style names begin with "/"
+            if (f.length == 2 && names.contains(name)) out.put(name, f[1]);
+        }
+        return out;
     }
 
     /** Removes containers {@code names} at once (no grace period: a lab's down ends its nodes), those that are there. */
@@ -158,15 +150,6 @@ public final class Podman {
 
     /** What container {@code name} printed. */
     public String logs(String name) { return ok(List.of("logs", name), 60); }
-
-    private static Optional<Path> find(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, program);
-            if (Files.isExecutable(p)) return Optional.of(p);
-        }
-        for (String d : List.of("/usr/sbin", "/usr/bin", "/sbin")) if (Files.isExecutable(Path.of(d, program))) return Optional.of(Path.of(d, program));
-        return Optional.empty();
-    }
 
     private static String toJson(List<String> words) {
         StringBuilder b = new StringBuilder("[");

@@ -81,9 +81,9 @@ public final class Labs {
 
     /**
      * A node that is a host: its init (0: it no longer runs), its namespaces ("net:[4026532...]", by kind: net, mnt, uts,
-     * pid, user) and how many bytes its writable layer holds.
+     * pid, user) and how many bytes its writable layer holds; {@code container} null for a host of nslab's own, else the
+     * engine's container, its image and state.
      */
-    /** @param container null for a host of nslab's own; else the engine's container, its image and state */
     public record HostInfo(long init, Map<String, String> namespaces, long layerBytes, Container container) { }
 
     /** A node's container as the engine reports it. */
@@ -191,17 +191,16 @@ public final class Labs {
      * is up: where the file cannot tell, verify predicts from them and names what changed since.
      */
     private void keepTables(Topology t) {
-        Map<String, NodeTables> kept = tablesAsUp(t.name());
-        boolean any = false;
+        Map<String, NodeTables> now = new LinkedHashMap<>();
         for (Topology.NodeDef n : t.nodes()) {
             if (n.kind() != Topology.Kind.LINUX || n.isHost() || n.sharesWith() != null) continue;
             if (n.exec().isEmpty() && n.programs().services().isEmpty() && n.programs().image() == null) continue;
             String ns = t.namespace(n);
-            if (!registry.exists(ns)) continue;
-            kept.put(n.name(), KernelTables.read(registry, ns));
-            any = true;
+            if (registry.exists(ns)) now.put(n.name(), KernelTables.read(registry, ns));
         }
-        if (!any) return;
+        if (now.isEmpty()) return; // a lab the file predicts alone: nothing to keep, nothing read
+        Map<String, NodeTables> kept = tablesAsUp(t.name()); // a node filter's up keeps what the others had
+        kept.putAll(now);
         try {
             TablesFile.write(stateDir, t.name(), kept);
         } catch (IOException e) {
@@ -987,6 +986,11 @@ public final class Labs {
             }
         }
         Map<String, HostInfo> hosts = new LinkedHashMap<>();
+        // the containers of image nodes, their states asked of the engine at once
+        Map<String, String> containerOf = new HashMap<>();
+        for (NodeInfo n : st.nodes()) if (n.ns() != null) HostApplier.container(stateDir, lab, n.ns()).ifPresent(c -> containerOf.put(n.ns(), c));
+        Map<String, String> states = containerOf.isEmpty() ? Map.of()
+                : Podman.find().map(e -> e.states(List.copyOf(containerOf.values()))).orElse(Map.of());
         for (NodeInfo n : st.nodes()) {
             if (n.ns() == null || !HostApplier.isHost(stateDir, lab, n.ns())) continue;
             java.util.OptionalLong init = HostApplier.init(stateDir, lab, n.ns());
@@ -1001,8 +1005,8 @@ public final class Labs {
                 }
                 ofServices.add(init.getAsLong());
             }
-            Container container = HostApplier.container(stateDir, lab, n.ns()).map(c -> new Container(c, imageOf(st, n.ns()),
-                    Podman.find().flatMap(e -> e.state(c)).orElse("gone"))).orElse(null);
+            String c = containerOf.get(n.ns());
+            Container container = c == null ? null : new Container(c, imageOf(st, n.ns()), states.getOrDefault(c, "gone"));
             hosts.putIfAbsent(n.name(), new HostInfo(init.orElse(0), ns, HostApplier.layerSize(stateDir, lab, n.ns()), container));
         }
         // "every other process": those of the services are shown as services, a host's init as the host

@@ -2,6 +2,7 @@ package dev.nslab.net;
 
 import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
+import dev.nslab.error.NoSuchObjectException;
 import dev.nslab.netlink.IfInfoMsg;
 import dev.nslab.netlink.Netlink;
 import dev.nslab.netlink.NetlinkSocket;
@@ -509,19 +510,13 @@ public final class NetHandle implements AutoCloseable {
 
     /** The id this namespace gives the one registered as {@code name}, -1 for none or an unreadable name (told to {@code refused}). */
     public int nsidOfName(String name, Consumer<KernelException> refused) {
-        int fd;
         try {
-            fd = registry.open(NsRef.named(name));
-        } catch (KernelException e) {
+            return nsid(NsRef.named(name));
+        } catch (NoSuchObjectException e) {
             return -1; // gone since the directory was read
-        }
-        try {
-            return nsidOfFd(fd);
         } catch (KernelException e) {
             refused.accept(e);
             return -1;
-        } finally {
-            Libc.close(fd);
         }
     }
 

@@ -34,6 +34,18 @@ public final class Tools {
         return extracted(name);
     }
 
+    /** A program of the machine's (not nslab's own): on PATH, else in the usual system directories; empty when nowhere. */
+    public static Optional<Path> ofMachine(String name) {
+        java.util.List<String> dirs = new java.util.ArrayList<>(java.util.List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+        dirs.addAll(java.util.List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
+        for (String d : dirs) {
+            if (d.isEmpty()) continue;
+            Path p = Path.of(d, name);
+            if (Files.isExecutable(p) && !Files.isDirectory(p)) return Optional.of(p);
+        }
+        return Optional.empty();
+    }
+
     /** The program, or a failure naming what to do. */
     public static Path need(String name, String forWhat) {
         return find(name).orElseThrow(() -> new NslabException(forWhat + " needs nslab's helper program " + name + ", which this build lacks "

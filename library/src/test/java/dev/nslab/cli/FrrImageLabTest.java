@@ -34,22 +34,28 @@ class FrrImageLabTest {
         if (image != null) Sh.run("podman", "rmi", image); // the tag only: never a container it did not make
     }
 
-    @Test
-    void routersThatAreContainersOfAnFrrImageLearnTheirRoutes() throws Exception {
+    /**
+     * Example {@code example} (its configuration directory {@code configs} copied beside) as this test's lab {@code name}
+     * on the test's own FRR image, brought up and verified: verify's output, which must agree.
+     */
+    private Nslab.Out upAndVerify(String example, String configs, String name) throws Exception {
         image = Sh.run("scripts/build-frr-image", "localhost/nslab-test-" + t.prefix + "/frr:1").ok().out().strip();
-        lab = t.n("fi");
-        for (String r : new String[] {"r1", "r2", "r3"}) {
-            Path to = Files.createDirectories(dir.resolve("frr-ospf").resolve(r));
-            try (var files = Files.list(Path.of("examples/frr-ospf", r))) {
-                for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName()));
-            }
+        lab = t.n(name);
+        try (var files = Files.walk(Path.of("examples", configs))) {
+            for (Path from : files.toList()) Files.copy(from, dir.resolve(Path.of("examples").relativize(from).toString()));
         }
-        Path f = dir.resolve("lab.yml");
-        Files.writeString(f, Files.readString(Path.of("examples/frr-ospf-image.yml")).replaceFirst("(?m)^name: .*$", "name: " + lab)
+        Path f = dir.resolve(example);
+        Files.writeString(f, Files.readString(Path.of("examples", example)).replaceFirst("(?m)^name: .*$", "name: " + lab)
                 .replace("localhost/nslab/frr:bookworm", image));
         Nslab.inState(dir, "up", f.toString()).ok();
         Nslab.Out v = Nslab.inState(dir, "verify", lab);
         assertEquals(0, v.code(), v.out() + v.err());
+        return v;
+    }
+
+    @Test
+    void routersThatAreContainersOfAnFrrImageLearnTheirRoutes() throws Exception {
+        Nslab.Out v = upAndVerify("frr-ospf-image.yml", "frr-ospf", "fi");
         assertTrue(v.out().contains("expect r2 command \"vtysh -c 'show ip ospf neighbor'\""), v.out());
         String container = Sh.ok("podman", "ps", "--filter", "label=nslab.lab=" + lab, "--filter", "label=nslab.node=" + lab + "-r2",
                 "--format", "{{.Names}}").strip();
@@ -65,16 +71,7 @@ class FrrImageLabTest {
     /** containerlab's kind frr (examples/frr-ring.yml): startup-configs and the daemons named become each router's /etc/frr. */
     @Test
     void kindFrrRoutersComeUpFromTheirStartupConfigs() throws Exception {
-        image = Sh.run("scripts/build-frr-image", "localhost/nslab-test-" + t.prefix + "/frr:1").ok().out().strip();
-        lab = t.n("fk");
-        Path configs = Files.createDirectories(dir.resolve("frr-ring"));
-        for (String r : new String[] {"r1", "r2", "r3"}) Files.copy(Path.of("examples/frr-ring", r + ".conf"), configs.resolve(r + ".conf"));
-        Path f = dir.resolve("ring.yml");
-        Files.writeString(f, Files.readString(Path.of("examples/frr-ring.yml")).replaceFirst("(?m)^name: .*$", "name: " + lab)
-                .replace("localhost/nslab/frr:bookworm", image));
-        Nslab.inState(dir, "up", f.toString()).ok();
-        Nslab.Out v = Nslab.inState(dir, "verify", lab);
-        assertEquals(0, v.code(), v.out() + v.err());
+        upAndVerify("frr-ring.yml", "frr-ring", "fk");
         String r1 = Sh.ok("podman", "ps", "--filter", "label=nslab.node=" + lab + "-r1", "--format", "{{.Names}}").strip();
         String daemons = Sh.ok("podman", "exec", r1, "cat", "/etc/frr/daemons");
         assertTrue(daemons.contains("ospfd=yes\n") && daemons.contains("bgpd=no\n"), daemons);

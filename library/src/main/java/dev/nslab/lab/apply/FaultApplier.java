@@ -125,7 +125,8 @@ final class FaultApplier implements AutoCloseable {
             } catch (AlreadyExistsException e) {
                 // still there: the kernel kept it
             }
-        }        for (End e : List.of(c.a(), c.b())) {
+        }
+        for (End e : List.of(c.a(), c.b())) {
             NodeTables kept = run.keptTables.get(e.ns());
             if (kept == null) continue;
             NetHandle h = run.handle(e.ns());

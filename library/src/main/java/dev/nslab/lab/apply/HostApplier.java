@@ -167,7 +167,7 @@ public final class HostApplier {
         String name = containerName(run.stateDir(), run.lab, n.name());
         try {
             endInit(run.stateDir(), run.lab, n.name());
-            removeContainer(engine, dir);
+            removeContainer(dir);
             Trees.delete(dir);
             if (NodeHost.inInitialUserNamespace()) {
                 for (Path p : List.of(HOSTS, dir.getParent())) if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
@@ -178,13 +178,8 @@ public final class HostApplier {
         } catch (IOException e) {
             throw new LabException("cannot prepare " + dir + " for the container of " + n.name() + ": " + e.getMessage(), e);
         }
-        NetHandle[] made = new NetHandle[1];
+        NetHandle made = NamespaceApplier.add(run, n.name(), forwarding, adder);
         try {
-            adder.add(n.name(), () -> {
-                made[0] = NetHandle.open(run.registry(), NsRef.current());
-                made[0].setLink(LinkChange.of("lo").alias(run.mark));
-                if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
-            });
             List<Podman.Bind> binds = new ArrayList<>();
             for (Topology.BindDef b : n.host().binds()) binds.add(new Podman.Bind(b.host(), b.node(), b.readOnly()));
             if (image.frr() != null) binds.addAll(FrrFiles.write(image.frr(), n.host().hostname(), dir.resolve("etc-frr")));
@@ -205,10 +200,15 @@ public final class HostApplier {
             starting.add(task);
             started.add(new Started(n.name(), name, image.image(), dir, engine));
             Thread.ofVirtual().name("nslab-container-" + name).start(task);
-            return made[0];
+            return made;
         } catch (IOException | RuntimeException e) {
-            if (made[0] != null) made[0].close();
-            throw e instanceof IOException io ? new LabException("cannot note the init of " + n.name() + ": " + io.getMessage(), io) : (RuntimeException) e;
+            made.close(); // an open socket would keep the namespace alive
+            try {
+                run.registry().delete(n.name()); // not recorded as made yet: the rollback would not find it
+            } catch (RuntimeException ignored) {
+                // what the run reports is the first failure
+            }
+            throw e instanceof IOException io ? new LabException("cannot write the /etc/frr of " + n.name() + ": " + io.getMessage(), io) : (RuntimeException) e;
         }
     }
 
@@ -273,43 +273,51 @@ public final class HostApplier {
         return "nslab-" + Names.stable("", stateDir.toAbsolutePath().normalize().toString(), lab).replace("-", "") + "-" + ns;
     }
 
-    /** Removes the container noted in a host's directory, if any (only that one: a name nslab gave and noted). */
-    private static void removeContainer(Podman engine, Path hostDir) {
+    /** The container noted in a host's directory (a name nslab gave and noted before starting it), if any. */
+    private static java.util.Optional<String> noted(Path hostDir) {
         Path note = hostDir.resolve("container");
-        if (!Files.exists(note)) return;
         try {
-            engine.remove(List.of(Files.readString(note).strip()));
+            return Files.exists(note) ? java.util.Optional.of(Files.readString(note).strip()) : java.util.Optional.empty();
         } catch (IOException e) {
             throw new LabException("cannot read " + note + ": " + e.getMessage(), e);
         }
     }
 
-    private static void removeContainer(Path hostDir) {
-        if (!Files.exists(hostDir.resolve("container"))) return;
-        removeContainer(Podman.need("removing the container noted in " + hostDir), hostDir);
+    /** Removes containers {@code names} of {@code hostDirs} and then their notes: a later clean-up finds nothing to ask again. */
+    private static void removeContainers(Podman engine, List<Path> hostDirs, List<String> names) {
+        if (names.isEmpty()) return;
+        engine.remove(names);
+        for (Path h : hostDirs) {
+            try {
+                Files.deleteIfExists(h.resolve("container"));
+            } catch (IOException e) {
+                // the container is gone; a note left is removed with the host's directory
+            }
+        }
     }
 
-    /** Removes every container the lab's hosts noted (and nothing else): their engine ends their processes at once. */
+    private static void removeContainer(Path hostDir) {
+        noted(hostDir).ifPresent(c -> removeContainers(Podman.need("removing the container noted in " + hostDir), List.of(hostDir), List.of(c)));
+    }
+
+    /** Removes every container the lab's hosts noted (and nothing else), in one call: their engine ends their processes at once. */
     public static void removeContainers(Path stateDir, String lab) {
         Path d = dir(stateDir, lab);
+        List<Path> dirs = new ArrayList<>();
         List<String> names = new ArrayList<>();
         try (var hosts = Files.isDirectory(d) ? Files.list(d) : java.util.stream.Stream.<Path>empty()) {
-            for (Path h : hosts.toList()) {
-                Path note = h.resolve("container");
-                if (Files.exists(note)) names.add(Files.readString(note).strip());
-            }
+            for (Path h : hosts.toList()) noted(h).ifPresent(c -> { dirs.add(h); names.add(c); });
         } catch (IOException e) {
             return; // nothing to remove that can be seen; the hosts' own clean-up tries again
         }
-        if (!names.isEmpty()) Podman.need("removing the containers of lab " + lab).remove(names);
+        if (!names.isEmpty()) removeContainers(Podman.need("removing the containers of lab " + lab), dirs, names);
     }
 
     /** The engine's name of the container namespace {@code ns}'s host is, when it is one. */
     public static java.util.Optional<String> container(Path stateDir, String lab, String ns) {
-        Path note = dir(stateDir, lab).resolve(ns).resolve("container");
         try {
-            return Files.exists(note) ? java.util.Optional.of(Files.readString(note).strip()) : java.util.Optional.empty();
-        } catch (IOException e) {
+            return noted(dir(stateDir, lab).resolve(ns));
+        } catch (LabException e) {
             return java.util.Optional.empty();
         }
     }

@@ -55,9 +55,17 @@ public final class NamespaceApplier {
             if (forwarding != null) ForwardingApplier.set(run, NsRef.named(n.name()), forwarding.ipv6(), true);
             return null;
         }
+        return add(run, n.name(), forwarding, adder);
+    }
+
+    /**
+     * A namespace made by {@code adder}, marked (and with forwarding on, if asked) from inside before it gets its
+     * name; the rtnetlink handle opened inside it. Also where an image node's container is to live.
+     */
+    static NetHandle add(Applier run, String name, Resource.Forwarding forwarding, Namespaces.Adder adder) {
         NetHandle[] made = new NetHandle[1];
         try {
-            adder.add(n.name(), () -> {
+            adder.add(name, () -> {
                 made[0] = NetHandle.open(run.registry(), NsRef.current());
                 made[0].setLink(LinkChange.of("lo").alias(run.mark));
                 if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);

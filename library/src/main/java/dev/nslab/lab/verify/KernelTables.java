@@ -14,6 +14,7 @@ import dev.nslab.net.Route;
 import dev.nslab.net.Rule;
 import dev.nslab.net.Sysctl;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +28,12 @@ public final class KernelTables {
     private static final int LOCAL = 255, MAIN = 254, DEFAULT = 253;
 
     /** The tables of the namespace {@code ns}. */
-    public static NodeTables read(Namespaces registry, String ns) {
+    public static NodeTables read(Namespaces registry, String ns) { return readWithTargets(registry, ns).tables(); }
+
+    /** A node's tables and the addresses a ping from elsewhere can aim at (global, not tentative), from one reading. */
+    record Reading(NodeTables tables, List<InetAddress> targets) { }
+
+    static Reading readWithTargets(Namespaces registry, String ns) {
         NsRef ref = NsRef.named(ns);
         try (NetHandle h = NetHandle.open(registry, ref)) {
             Map<Integer, String> names = new HashMap<>();
@@ -39,7 +45,9 @@ public final class KernelTables {
                 else if (!l.hasCarrier()) dead.put(l.name(), "up but without carrier (its peer or every port is down)");
             }
             Map<String, List<Cidr>> addrs = new TreeMap<>();
+            List<InetAddress> targets = new ArrayList<>();
             for (IfAddress a : h.addresses(null)) {
+                if (a.isReachableFromElsewhere()) targets.add(a.local());
                 if (a.local().isLoopbackAddress() || a.local().isLinkLocalAddress()) continue;
                 String dev = names.get(a.index());
                 if (dev != null) addrs.computeIfAbsent(dev, k -> new ArrayList<>()).add(a.cidr());
@@ -63,8 +71,8 @@ public final class KernelTables {
                 }
             }
             Sysctl sysctl = new Sysctl(registry);
-            return new NodeTables(addrs, routes, on(sysctl, ref, "net.ipv4.conf.all.forwarding"),
-                    on(sysctl, ref, "net.ipv6.conf.all.forwarding"), dead, unmodelled);
+            return new Reading(new NodeTables(addrs, routes, on(sysctl, ref, "net.ipv4.conf.all.forwarding"),
+                    on(sysctl, ref, "net.ipv6.conf.all.forwarding"), dead, unmodelled), targets);
         }
     }
 

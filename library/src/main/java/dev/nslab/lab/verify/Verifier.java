@@ -11,10 +11,7 @@ import dev.nslab.lab.model.Topology.Kind;
 import dev.nslab.lab.model.Topology.NodeDef;
 import dev.nslab.lab.verify.Prober.Outcome;
 import dev.nslab.net.Cidr;
-import dev.nslab.net.IfAddress;
 import dev.nslab.net.Namespaces;
-import dev.nslab.net.NetHandle;
-import dev.nslab.net.NsRef;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -74,12 +71,13 @@ public final class Verifier {
 
     public record Expectation(ExpectDef expect, boolean holds, String why) { }
 
-    /** @param population how many pairs there were to measure ({@code pairs} is a sample when it is smaller) */
     /**
-     * @param changes how the nodes' kernels differ from the lab as it came up (self-configuring nodes) or from the file
-     *                (the others), "node: difference"; a cut cable's ends being down is a fault in effect, not listed
+     * @param population     how many pairs there were to measure ({@code pairs} is a sample when it is smaller)
+     * @param changes        how the nodes' kernels differ from the lab as it came up (self-configuring nodes) or from
+     *                       the file (the others), "node: difference"; a cut cable's ends being down is a fault in
+     *                       effect, not listed
+     * @param predictSeconds of {@code seconds}, what predicting the pairs took (the file's model and the kernel's tables')
      */
-    /** @param predictSeconds of {@code seconds}, what predicting the pairs took (the file's model and the kernel's tables') */
     public record Report(String lab, List<String> nodes, List<Pair> pairs, List<Expectation> expectations, double seconds,
                          long population, List<String> changes, double predictSeconds) {
         public List<Pair> mismatches() { return pairs.stream().filter(Pair::disagrees).toList(); }
@@ -193,8 +191,9 @@ public final class Verifier {
             if (!registry.exists(ns)) {
                 throw new LabException("namespace " + ns + " of node " + n.name() + " is missing: bringing the lab up again from " + t.file() + " makes it again");
             }
-            tables.put(n.name(), KernelTables.read(registry, ns));
-            for (InetAddress a : kernelAddresses(registry, ns)) {
+            KernelTables.Reading reading = KernelTables.readWithTargets(registry, ns);
+            tables.put(n.name(), reading.tables());
+            for (InetAddress a : reading.targets()) {
                 addrs.add(a);
                 kernelOwner.putIfAbsent(a, n.name());
             }
@@ -346,15 +345,6 @@ public final class Verifier {
                 ? Cidr.format(p.address()) + " did not answer (" + p.detail() + ")" + (p.inFile() ? "; predicted: " + p.reason() : "")
                 : Cidr.format(p.address()) + " answered (" + p.detail() + ")";
         return new Expectation(e, false, why);
-    }
-
-    /** The addresses a node's interfaces really have, that a ping from elsewhere can aim at. */
-    private static List<InetAddress> kernelAddresses(Namespaces registry, String ns) {
-        List<InetAddress> out = new ArrayList<>();
-        try (NetHandle h = NetHandle.open(registry, NsRef.named(ns))) {
-            for (IfAddress a : h.addresses(null)) if (a.isReachableFromElsewhere()) out.add(a.local());
-        }
-        return out;
     }
 
     /**
