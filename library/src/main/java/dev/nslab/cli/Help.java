@@ -153,7 +153,9 @@ final class Help {
                                                            --allow-host: let the file have what it asks of the machine
                                                            beyond its confined nodes (commands on the machine, writable
                                                            binds, the machine's bridges and interfaces, tunnels out),
-                                                           which up lists and refuses otherwise (--dry-run shows it)
+                                                           which up lists and refuses otherwise (--dry-run shows it);
+                                                           --name LAB: the lab's name instead of the file's (the other
+                                                           verbs then take LAB, or FILE --name LAB)
                        nslab down FILE|LAB | --all [--strict] [-j]
                                                            end the processes living in the lab's namespaces, then remove
                                                            everything the lab created (and nothing else); a lab that is
@@ -168,8 +170,8 @@ final class Help {
                                                            the lab (its output in the state directory, ended by down)
                        nslab exec LAB --all | --label KEY=VALUE [-j] -- CMD [ARG...]
                                                            in every linux node (with that label), one after the other
-                       nslab logs LAB NODE [SERVICE] [-f]  the output of a node's services and of what exec -d started
-                                                           there (-f: follow it)
+                       nslab logs LAB NODE [SERVICE] [-f]  the output of a node's services, of what exec -d started
+                                                           there and of its container (-f: follow it)
                        nslab verify FILE|LAB [--sample N] [--junit FILE] [-j]
                                                             ping every address each node really has from every other
                                                             node; compare with the prediction (the file's, else the

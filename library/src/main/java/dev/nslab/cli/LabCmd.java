@@ -27,6 +27,8 @@ final class LabCmd {
     private Path stateDir;
     /** down --strict: a lab that is not there is an error (exit 1), as it was before down became idempotent. */
     private boolean strict;
+    /** --name: the lab's name instead of its file's (containerlab's deploy --name); null: the file's. */
+    private String named;
 
     LabCmd(Cli cli) {
         this.cli = cli;
@@ -50,6 +52,7 @@ final class LabCmd {
         List<String> words = new ArrayList<>();
         boolean dryRun = false, all = false, verify = false, stale = false, detach = false, follow = false, allowHost = false;
         strict = false;
+        named = null;
         int sample = 0;
         List<String> command = null;
         java.util.Set<String> filter = null;
@@ -79,6 +82,7 @@ final class LabCmd {
                     else if (!f.equals("table")) throw new UsageException("nslab " + asTyped + ": --format takes json or table, not \"" + f + "\"");
                 }
                 case "--state-dir" -> stateDir = Path.of(a.value("--state-dir"));
+                case "--name" -> named = a.value("--name");
                 case "--" -> command = new ArrayList<>(a.rest());
                 case "help", "-h", "--help" -> {
                     Help.lab(cli.out);
@@ -96,6 +100,11 @@ final class LabCmd {
         }
         if ((verb.equals("up") || verb.equals("down")) && words.isEmpty() && !all && !stale) words.add(onlyLabFileHere(asTyped));
         Labs labs = new Labs(cli.registry, stateDir, progress());
+        // --name: the lab has that name, whatever its file's says; a verb given the file means the lab of that name
+        if (named != null && !verb.equals("up") && !all && !stale) {
+            if (words.isEmpty()) words.add(named);
+            else if (Files.isRegularFile(Path.of(words.getFirst()))) words.set(0, named);
+        }
         return switch (verb) {
             case "up" -> {
                 int rc = up(labs, one(words, "up", "FILE"), dryRun, allowHost, filter);
@@ -179,7 +188,7 @@ final class LabCmd {
     }
 
     private Topology parse(String file) {
-        Topology t = TopologyParser.parseFile(Path.of(file));
+        Topology t = TopologyParser.parseFile(Path.of(file), named);
         t.warnings().forEach(cli.err::println);
         return t;
     }
@@ -456,11 +465,24 @@ final class LabCmd {
         return out;
     }
 
-    /** {@code nslab logs LAB NODE [SERVICE] [-f]}: the output of a node's services; -f follows it as it grows. */
+    /**
+     * {@code nslab logs LAB NODE [SERVICE] [-f]}: the output of a node's services, of what exec -d started there and,
+     * for an image node, of its container; -f follows it as it grows.
+     */
     private int logs(Labs labs, List<String> words, boolean follow) {
         if (words.size() < 2 || words.size() > 3) throw new UsageException("Usage: nslab logs LAB NODE [SERVICE] [-f]");
-        String lab = labName(words.get(0));
-        List<java.nio.file.Path> files = labs.serviceLogs(lab, words.get(1), words.size() == 3 ? words.get(2) : null);
+        String lab = labName(words.get(0)), node = words.get(1);
+        List<java.nio.file.Path> files = labs.serviceLogs(lab, node, words.size() == 3 ? words.get(2) : null);
+        boolean container = words.size() == 2 && labs.container(lab, node).isPresent();
+        if (container) {
+            if (files.isEmpty()) {
+                labs.containerLogs(lab, node, follow, cli.out);
+                return 0;
+            }
+            cli.out.println("==> container <==");
+            if (!follow) labs.containerLogs(lab, node, false, cli.out);
+            else Thread.ofVirtual().name("nslab-logs").start(() -> labs.containerLogs(lab, node, true, cli.out)); // beside the files
+        }
         long[] printed = new long[files.size()];
         do {
             for (int i = 0; i < files.size(); i++) {
@@ -469,7 +491,7 @@ final class LabCmd {
                 try (var in = Files.newInputStream(f)) {
                     in.skipNBytes(Math.min(printed[i], Files.size(f)));
                     byte[] more = in.readAllBytes();
-                    if (more.length > 0 && files.size() > 1 && printed[i] == 0) cli.out.println("==> " + f.getFileName() + " <==");
+                    if (more.length > 0 && (files.size() > 1 || container) && printed[i] == 0) cli.out.println("==> " + f.getFileName() + " <==");
                     cli.out.write(more);
                     printed[i] += more.length;
                 } catch (java.io.IOException e) {

@@ -94,6 +94,9 @@ public final class Podman {
     /** Starts a container by {@code s}, detached; its id. */
     public String run(Spec s) {
         List<String> a = new ArrayList<>(List.of("run", "--detach", "--name", s.name(), "--network", "ns:" + s.netns(), "--hostname", s.hostname()));
+        // a terminal and an open standard input, as containerlab gives its nodes: an image whose command is a shell
+        // (alpine's) waits there instead of ending at once
+        a.addAll(List.of("--tty", "--interactive"));
         // the engine's default limits (a million open files) exceed what a process without CAP_SYS_RESOURCE may set;
         // the container gets this process's own, and at most the 32,768 processes podman gives the container's monitor
         long[] files = Libc.getrlimit(Libc.RLIMIT_NOFILE), procs = Libc.getrlimit(Libc.RLIMIT_NPROC);
@@ -150,6 +153,35 @@ public final class Podman {
 
     /** What container {@code name} printed. */
     public String logs(String name) { return ok(List.of("logs", name), 60); }
+
+    /**
+     * What container {@code name} printed, written to {@code out} as it comes; {@code follow}: and what it prints from
+     * then on, until the container ends or this thread is interrupted.
+     */
+    public void logs(String name, boolean follow, java.io.OutputStream out) {
+        List<String> argv = new ArrayList<>(List.of(program.toString(), "logs"));
+        if (follow) argv.add("--follow");
+        argv.add(name);
+        Process p = null;
+        try {
+            p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            try (var in = p.getInputStream()) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            }
+            int status = p.waitFor();
+            if (status != 0) throw new ToolException("podman logs " + name + " failed (exit " + status + ")", status);
+        } catch (IOException e) {
+            throw new ToolException("cannot read the output of container " + name + ": " + e.getMessage(), -1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (p != null) p.destroy();
+        }
+    }
 
     private static String toJson(List<String> words) {
         StringBuilder b = new StringBuilder("[");

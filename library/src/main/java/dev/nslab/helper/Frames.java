@@ -3,7 +3,6 @@ package dev.nslab.helper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 
 /**
  * The answer's framing: a type byte, a 4-byte big-endian length, the bytes. 'O' and 'E' carry standard output and
@@ -12,14 +11,14 @@ import java.nio.channels.SocketChannel;
 final class Frames {
     static final byte OUT = 'O', ERR = 'E', EXIT = 'X', FALLBACK = 'F';
 
-    private final SocketChannel channel;
+    private final OutputStream out;
 
-    Frames(SocketChannel channel) { this.channel = channel; }
+    Frames(OutputStream out) { this.out = out; }
 
     synchronized void send(byte type, byte[] data, int off, int len) throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(5).put(type).putInt(len).flip();
-        ByteBuffer body = ByteBuffer.wrap(data, off, len);
-        while (head.hasRemaining() || body.hasRemaining()) channel.write(new ByteBuffer[] {head, body});
+        byte[] frame = new byte[5 + len];
+        ByteBuffer.wrap(frame).put(type).putInt(len).put(data, off, len);
+        out.write(frame, 0, frame.length); // one write: head and body leave together
     }
 
     void exit(int status) throws IOException { send(EXIT, ByteBuffer.allocate(4).putInt(status).array(), 0, 4); }

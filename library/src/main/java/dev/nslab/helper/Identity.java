@@ -18,10 +18,38 @@ final class Identity {
     private static final List<String> NAMESPACES = List.of("net", "mnt", "pid", "user", "uts", "ipc", "cgroup");
 
     /** This process's: read on the main thread (/proc/self/ns shows the thread group leader's namespaces). */
-    static String current() {
+    static String current() { return of("self"); }
+
+    /** Process {@code pid}'s, as the kernel shows them ("?" for what cannot be read: never equal to a helper's). */
+    static String of(long pid) { return of(Long.toString(pid)); }
+
+    private static String of(String proc) {
         StringBuilder b = new StringBuilder();
-        for (String ns : NAMESPACES) b.append(link("/proc/self/ns/" + ns)).append(' ');
-        return b.append("root:").append(link("/proc/self/root")).toString();
+        for (String ns : NAMESPACES) b.append(link("/proc/" + proc + "/ns/" + ns)).append(' ');
+        return b.append("root:").append(link("/proc/" + proc + "/root")).toString();
+    }
+
+    /** Process {@code pid}'s effective capabilities (CapEff of /proc/PID/status); 0 when they cannot be read. */
+    static long capabilities(long pid) {
+        String v = status(pid, "CapEff:");
+        return v == null ? 0 : Long.parseUnsignedLong(v, 16);
+    }
+
+    /** Process {@code pid}'s effective uid (the second of /proc/PID/status's Uid line); -1 when it cannot be read. */
+    static int uid(long pid) {
+        String v = status(pid, "Uid:");
+        return v == null ? -1 : Integer.parseInt(v.split("\\s+")[1]);
+    }
+
+    private static String status(long pid, String key) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (l.startsWith(key)) return l.substring(key.length()).strip();
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not ours to read
+        }
+        return null;
     }
 
     private static String link(String path) {

@@ -3,27 +3,19 @@ package dev.nslab.helper;
 import dev.nslab.cli.Cli;
 import dev.nslab.cli.Resident;
 import dev.nslab.ovs.OvsDaemons;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
+import dev.nslab.sys.UnixServer;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,10 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The resident helper: a JVM that stays up and runs read-only commands for the launcher's client, so that a command
- * typed by hand does not pay for a JVM's start. It serves only a client of its own user (the socket is 0600 and
- * the peer's credentials are checked), in its own namespaces and root, with the same nslab environment, for a
- * command line {@link Resident} accepts and that names no file; everything else is answered "run it yourself" and
- * runs as before. Each request runs on a fresh platform thread (a namespace switch never outlives it).
+ * typed by hand does not pay for a JVM's start. It serves only a client that could run the command itself as the
+ * helper would: a process of the helper's own user (the socket is 0600, and the kernel's record of the peer is
+ * checked), with at least the helper's capabilities, in the helper's namespaces and root (read from the kernel, at
+ * /proc/PID, never believed from the request), with the same nslab environment, for a command line
+ * {@link Resident} accepts and that names no file; everything else is answered "run it yourself" and runs as
+ * before. Each request runs on a fresh platform thread (a namespace switch never outlives it).
  */
 final class Server {
     private final Path socket;
@@ -50,10 +44,13 @@ final class Server {
     private final AtomicLong served = new AtomicLong(), declined = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
     private volatile long lastRequest = System.nanoTime();
-    private volatile ServerSocketChannel listening;
+    /** Set by {@link #stop} from any thread; the accepting thread notices within a fifth of a second and closes. */
+    private volatile boolean stopping;
     /** NSLAB_HELPER_DEBUG=1: the log says why a command was not served. */
     private final boolean debug = "1".equals(System.getenv("NSLAB_HELPER_DEBUG"));
-    private UserPrincipal owner;
+    /** The helper's own effective capabilities (/proc/self/status CapEff), which a peer must have too. */
+    private final long capabilities = Identity.capabilities(ProcessHandle.current().pid());
+    private final int uid = Identity.uid(ProcessHandle.current().pid());
 
     Server(Path socket, Duration idle) {
         this.socket = socket;
@@ -63,29 +60,27 @@ final class Server {
     /** Serves until stopped, idle for too long, or its jar is rebuilt; removes its socket. */
     void run() throws IOException {
         warmUp();
-        ServerSocketChannel ss = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        ss.bind(UnixDomainSocketAddress.of(socket));
+        UnixServer ss;
+        try {
+            ss = UnixServer.listen(socket);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+        }
         Object key;
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            owner = Files.getOwner(socket);
             key = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
         } catch (IOException e) {
             ss.close();
             Files.deleteIfExists(socket);
             throw e;
         }
-        listening = ss;
         System.err.println("nslab helper: pid " + ProcessHandle.current().pid() + " serving on " + socket);
         Thread.ofPlatform().daemon().name("nslab-helper-idle").start(this::watchIdle);
-        try {
-            while (true) {
-                SocketChannel c;
-                try {
-                    c = ss.accept();
-                } catch (ClosedChannelException e) {
-                    break;
-                }
+        try (ss) {
+            while (!stopping) {
+                UnixServer.Connection c = ss.accept(200);
+                if (c == null) continue;
                 lastRequest = System.nanoTime();
                 running.incrementAndGet();
                 Thread.ofPlatform().name("nslab-helper-request").start(() -> {
@@ -104,23 +99,18 @@ final class Server {
         System.err.println("nslab helper: stopped after " + served.get() + " commands");
     }
 
-    void stop() {
-        try {
-            ServerSocketChannel ss = listening;
-            if (ss != null) ss.close();
-        } catch (IOException e) {
-            // closing is all that was asked
-        }
-    }
+    void stop() { stopping = true; }
 
-    private void handle(SocketChannel c) {
+    private void handle(UnixServer.Connection c) {
         try (c) {
-            UnixDomainPrincipal peer = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            if (!peer.user().equals(owner)) return; // the file's mode keeps others out already; never serve them
-            Request r = Request.read(new BufferedInputStream(Channels.newInputStream(c)));
-            Frames f = new Frames(c);
+            // the file's mode keeps other users out already; never serve them, nor a process of this user with fewer
+            // capabilities than the helper's (a root process that dropped some would get them back through it)
+            UnixServer.Peer peer = c.peer();
+            if (peer.uid() != uid || (Identity.capabilities(peer.pid()) & capabilities) != capabilities) return;
+            Request r = Request.read(new BufferedInputStream(c.in()));
+            Frames f = new Frames(c.out());
             switch (r.kind()) {
-                case "run" -> run(r, f);
+                case "run" -> run(r, f, peer);
                 case "ping" -> {
                     byte[] text = status().getBytes(StandardCharsets.UTF_8);
                     f.send(Frames.OUT, text, 0, text.length);
@@ -142,8 +132,8 @@ final class Server {
                 + "\ndeclined " + declined.get() + "\nidle-limit " + idle.toSeconds() + "\n";
     }
 
-    private void run(Request r, Frames f) throws IOException {
-        String why = refusal(r);
+    private void run(Request r, Frames f, UnixServer.Peer peer) throws IOException {
+        String why = refusal(r, peer);
         if (why != null) {
             declined.incrementAndGet();
             if (debug) System.err.println("nslab helper: not served (" + why + "): " + String.join(" ", r.argv()));
@@ -170,8 +160,9 @@ final class Server {
     }
 
     /** Why this request must run in a process of its own, or null. */
-    private String refusal(Request r) {
-        if (!identity.equals(r.identity())) return "namespaces";
+    private String refusal(Request r, UnixServer.Peer peer) {
+        // the peer's namespaces and root as the kernel shows them; what the request says of them is not believed
+        if (!identity.equals(r.identity()) || !identity.equals(Identity.of(peer.pid()))) return "namespaces";
         if (!env.equals(Identity.environment(r.env()))) return "environment";
         if (!Resident.mayServe(r.argv())) return "not read-only";
         if (namesFile(r)) return "names a file";
@@ -196,7 +187,7 @@ final class Server {
     }
 
     private void watchIdle() {
-        while (listening != null && listening.isOpen()) {
+        while (!stopping) {
             sleepQuietly(1000);
             if (running.get() == 0 && System.nanoTime() - lastRequest > idle.toNanos()) {
                 System.err.println("nslab helper: idle for " + idle.toSeconds() + " s, stopping");

@@ -92,10 +92,10 @@ public final class Labs {
     /** A service of a node: running (with its process), restarting, or exited with a status; how often it restarted. */
     public record ServiceState(String node, String service, String state, long pid, int restarts, Path log) { }
 
-    /** The log files of a node's services (all of them, or {@code service}'s), that exist. */
     /**
      * The logs of a node: its services' (all of them, or {@code service}'s) and, without a service named, the output
-     * of the programs started in it in the background ({@code exec -d}), oldest first.
+     * of the programs started in it in the background ({@code exec -d}), oldest first; none for a container that has
+     * nothing else to show ({@link #containerLogs} shows its own output).
      */
     public List<Path> serviceLogs(String lab, String node, String service) {
         LabState st = state(lab);
@@ -109,7 +109,7 @@ public final class Labs {
             }
         }
         if (service == null) out.addAll(detachedLogs(lab, node));
-        if (out.isEmpty()) {
+        if (out.isEmpty() && (service != null || container(lab, node).isEmpty())) {
             List<String> names = st.done().stream().filter(r -> r instanceof Resource.Service sv && sv.node().equals(node))
                     .map(r -> ((Resource.Service) r).def().name()).toList();
             throw new LabException("node " + node + " of lab " + lab + " has " + (service == null || names.isEmpty()
@@ -117,6 +117,18 @@ public final class Labs {
                     : "no service " + service + " (services: " + String.join(", ", names) + ")"));
         }
         return out;
+    }
+
+    /** The container node {@code node} of lab {@code lab} runs as (an image node), or empty. */
+    public Optional<String> container(String lab, String node) {
+        return state(lab).nodes().stream().filter(n -> n.name().equals(node) && n.ns() != null).findFirst()
+                .flatMap(n -> HostApplier.container(stateDir, lab, n.ns()));
+    }
+
+    /** What the container of node {@code node} printed, to {@code out}; {@code follow}: and from then on, until interrupted. */
+    public void containerLogs(String lab, String node, boolean follow, java.io.OutputStream out) {
+        String c = container(lab, node).orElseThrow(() -> new LabException("node " + node + " of lab " + lab + " is not a container"));
+        Podman.need("the output of container " + c).logs(c, follow, out);
     }
 
     /** The output files of what was started in {@code node} in the background ({@link #logFile}), oldest first. */
@@ -317,17 +329,17 @@ public final class Labs {
     /**
      * The topology lab {@code lab} was brought up from: its file's text as it was then (kept beside the state), read as
      * if it were still at its place (relative paths mean the same); the file itself for a lab brought up before nslab
-     * kept the text.
+     * kept the text. Named {@code lab} whatever the file's {@code name:} says (it may have been given another).
      */
     public Topology topology(String lab) {
         LabState st = state(lab);
         Path saved = LabState.savedFile(stateDir, lab);
         try {
-            if (Files.isRegularFile(saved, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return TopologyParser.parse(st.file(), Files.readString(saved));
+            if (Files.isRegularFile(saved, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return TopologyParser.parse(st.file(), Files.readString(saved), lab);
         } catch (IOException e) {
             throw new LabException("cannot read the file lab " + lab + " was brought up from (" + saved + "): " + e.getMessage(), e);
         }
-        return TopologyParser.parseFile(Path.of(st.file()));
+        return TopologyParser.parseFile(Path.of(st.file()), lab);
     }
 
     /**

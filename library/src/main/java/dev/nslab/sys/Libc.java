@@ -206,6 +206,45 @@ public final class Libc {
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
+    private static final class Listen { static final MethodHandle H = bind("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); }
+
+    public static void listen(int fd, int backlog) {
+        try {
+            MemorySegment st = state();
+            if ((int) Listen.H.invokeExact(st, fd, backlog) < 0) throw fail("listen", null, st);
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Accept4 { static final MethodHandle H = bind("accept4",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)); }
+
+    /** accept4(2) of a connection, its descriptor closed on exec. */
+    public static int accept(int fd) {
+        try {
+            MemorySegment st = state();
+            while (true) {
+                int c = (int) Accept4.H.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
+                if (c >= 0) return c;
+                if (errno(st) != Errno.EINTR) throw fail("accept", null, st);
+            }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Getsockopt { static final MethodHandle H = bind("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
+
+    public static final int SO_PEERCRED = 17;
+
+    /** The peer of a connected Unix socket as the kernel recorded it at connect (SO_PEERCRED): process id, uid, gid. */
+    public static int[] peerCredentials(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            MemorySegment cred = a.allocate(12, 4), len = a.allocateFrom(JAVA_INT, 12);
+            if ((int) Getsockopt.H.invokeExact(st, fd, SOL_SOCKET, SO_PEERCRED, cred, len) < 0) throw fail("getsockopt", "SO_PEERCRED", st);
+            return new int[] {cred.get(JAVA_INT, 0), cred.get(JAVA_INT, 4), cred.get(JAVA_INT, 8)};
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
     private static final class Setsockopt { static final MethodHandle H = bind("setsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
 

@@ -16,11 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * examples/frr-ospf-image.yml: routers that are containers of an FRR image built here from Debian's packages
- * (scripts/build-frr-image: mmdebstrap and podman import; its root file system cached in /var/cache/nslab/images),
+ * (scripts/build-image frr: mmdebstrap and podman import; its root file system cached in /var/cache/nslab/images),
  * learning their routes with OSPF between two bare nodes. verify waits for the neighbours, then judges every pair;
- * vtysh inside the container, ip and ping are the witnesses; down leaves no container, and the test's image tag goes.
+ * vtysh inside the container, ip, ping and iperf3 are the witnesses (of faults between bare nodes and containers too);
+ * down leaves no container, and the test's image tag goes.
  */
-@Needs(programs = {"ip", "podman", "mmdebstrap", "ping"})
+@Needs(programs = {"ip", "podman", "mmdebstrap", "ping", "iperf3", "ss"})
 class FrrImageLabTest {
     final TestNet t = new TestNet();
     @TempDir
@@ -39,7 +40,7 @@ class FrrImageLabTest {
      * on the test's own FRR image, brought up and verified: verify's output, which must agree.
      */
     private Nslab.Out upAndVerify(String example, String configs, String name) throws Exception {
-        image = Sh.run("scripts/build-frr-image", "localhost/nslab-test-" + t.prefix + "/frr:1").ok().out().strip();
+        image = Sh.run("scripts/build-image", "frr", "localhost/nslab-test-" + t.prefix + "/frr:1").ok().out().strip();
         lab = t.n(name);
         try (var files = Files.walk(Path.of("examples", configs))) {
             for (Path from : files.toList()) Files.copy(from, dir.resolve(Path.of("examples").relativize(from).toString()));
@@ -53,6 +54,18 @@ class FrrImageLabTest {
         return v;
     }
 
+    /** Mbit/s of a TCP stream from h2 to h1 across the three routers (iperf3, receiver's count, the first second left out). */
+    private double mbitsToH1() {
+        Sh.run("ip", "netns", "exec", lab + "-h1", "iperf3", "-s", "-1", "-D", "-B", "10.20.1.10").ok();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Sh.run("ip", "netns", "exec", lab + "-h1", "ss", "-ltnH", "sport = :5201").out().contains("5201")) {
+            if (System.nanoTime() > deadline) throw new AssertionError("iperf3 server did not listen");
+            Thread.onSpinWait();
+        }
+        Sh.Result r = Sh.run("ip", "netns", "exec", lab + "-h2", "iperf3", "-c", "10.20.1.10", "-t", "4", "-O", "1", "-J").ok();
+        return TestNet.json(r.out()).path("end").path("sum_received").path("bits_per_second").asDouble() / 1e6;
+    }
+
     @Test
     void routersThatAreContainersOfAnFrrImageLearnTheirRoutes() throws Exception {
         Nslab.Out v = upAndVerify("frr-ospf-image.yml", "frr-ospf", "fi");
@@ -63,6 +76,18 @@ class FrrImageLabTest {
         assertEquals(2, neighbours.lines().filter(l -> l.contains("Full/")).count(), neighbours);
         assertTrue(Sh.ok("ip", "-n", lab + "-r1", "route", "show", "10.20.3.0/24").contains("proto ospf"), "a route learnt with OSPF");
         assertEquals(0, Sh.run("ip", "netns", "exec", lab + "-h1", "ping", "-c", "1", "-W", "2", "10.20.3.10").code());
+
+        // faults between bare nodes and containers, measured as between any nodes: a rate on the router's end toward h1
+        Nslab.inState(dir, "impair", lab, "r1:eth0", "--rate", "10mbit").ok();
+        double slow = mbitsToH1();
+        assertTrue(slow > 5 && slow < 10.5, "10mbit on r1:eth0: " + slow + " Mbit/s");
+        Nslab.inState(dir, "impair", lab, "r1:eth0", "--clear").ok();
+        assertTrue(mbitsToH1() > 50, "the rate is gone");
+        Nslab.inState(dir, "partition", lab, "h1", "r1,r2,r3,h2").ok();
+        assertEquals(1, Sh.run("ip", "netns", "exec", lab + "-h1", "ping", "-c", "1", "-W", "1", "10.20.3.10").code(), "h1 is cut off");
+        assertEquals(0, Sh.run("ip", "netns", "exec", lab + "-h2", "ping", "-c", "1", "-W", "2", "10.20.12.2").code(), "the rest still reach each other");
+        Nslab.inState(dir, "heal", lab).ok();
+        assertEquals(0, Sh.run("ip", "netns", "exec", lab + "-h1", "ping", "-c", "1", "-W", "2", "10.20.3.10").code(), "healed");
         Nslab.inState(dir, "down", lab).ok();
         assertEquals("", Sh.ok("podman", "ps", "--all", "--filter", "label=nslab.lab=" + lab, "--format", "{{.Names}}").strip());
         lab = null;

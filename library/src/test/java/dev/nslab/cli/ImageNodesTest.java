@@ -53,7 +53,8 @@ class ImageNodesTest {
 
     @Test
     void anImageNodeRunsItsImageInTheNodesNetworkBesideABareNode() throws Exception {
-        String image = images.busybox("localhost/nslab-test-" + t.prefix + "/web:1", "httpd", "-f", "-p", "8080", "-h", "/www");
+        String image = images.busybox("localhost/nslab-test-" + t.prefix + "/web:1", "sh", "-c",
+                "echo serving as $(hostname); exec httpd -f -p 8080 -h /www");
         lab = t.n("im");
         Path f = dir.resolve("lab.yml");
         Files.writeString(f, """
@@ -92,6 +93,7 @@ class ImageNodesTest {
         Nslab.Out v = nslab("verify", lab);
         assertEquals(0, v.code(), v.out());
         assertTrue(v.out().contains("expect web listening tcp 8080 (wait 5s): holds"), v.out());
+        assertTrue(nslab("logs", lab, "web").ok().out().contains("serving as web"), "logs shows the container's output");
         String status = nslab("status", lab).ok().out();
         assertTrue(status.contains("container " + container + " of image " + image + ": running"), status);
 

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and says so in the helper's counters.
  */
 @ExtendWith(OpenVswitch.class)
-@Needs(programs = {"ip", "cc", "nsenter", "setpriv", "bash"}, openVswitch = true)
+@Needs(programs = {"ip", "cc", "nsenter", "setpriv", "bash", "unshare", "python3"}, openVswitch = true)
 class HelperTest {
     static final TestNet t = new TestNet();
     static Path dir, client, socket;
@@ -125,6 +126,29 @@ class HelperTest {
         Sh.Result ls = Sh.run(other, null).ok();
         assertTrue(ls.out().contains(dir.resolve("other").toString()), ls.out());
         assertEquals(declined + 2, status().path("declined").asLong());
+    }
+
+    @Test
+    void aProcessWithFewerCapabilitiesThanTheHelperIsNotServed() {
+        // root without CAP_NET_ADMIN: what the helper would run with its own capabilities is not this process's to run
+        long served = status().path("served").asLong();
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--bounding-set=-net_admin", "--inh-caps=-net_admin"));
+        cmd.addAll(env(List.of(client.toString(), socket.toString(), "2", "netns", "list", "/bin/echo", "ran on its own")));
+        Sh.Result r = Sh.run(cmd, null).ok();
+        assertEquals("ran on its own\n", r.out());
+        assertEquals(served, status().path("served").asLong());
+    }
+
+    @Test
+    void aRequestThatLiesAboutItsNamespacesIsNotBelieved() throws Exception {
+        // a client in a mount namespace of its own that says it is in the helper's: the kernel's record tells
+        Path request = dir.resolve("forged.bin");
+        Files.write(request, new Request("run", Identity.current(), "/", Identity.environment(Map.of("NSLAB_STATE_DIR", dir.resolve("state").toString())),
+                List.of("netns", "list")).encode());
+        String py = "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\ns.sendall(open(sys.argv[2],'rb').read())\n"
+                + "print(s.recv(1).decode())";
+        Sh.Result r = Sh.run(List.of("unshare", "--mount", "python3", "-c", py, socket.toString(), request.toString()), null).ok();
+        assertEquals("F", r.out().strip(), "told to run it itself, not served");
     }
 
     @Test

@@ -61,15 +61,22 @@ public final class TopologyParser {
     private final List<String> warnings = new ArrayList<>();
     private Inheritance levels = Inheritance.none();
 
-    private TopologyParser(String file) {
+    /** The lab's name when it is not the file's (containerlab's {@code deploy --name}); null: the file's. */
+    private final String named;
+
+    private TopologyParser(String file, String named) {
         this.file = file;
+        this.named = named;
     }
 
     /** The largest lab file read: 5,000 nodes with their links and programs fit in a few megabytes. */
     static final long MAX_FILE_BYTES = 16L << 20;
 
     /** Reads and checks a file; never touches the machine (what the machine must offer is {@link Preflight}'s). */
-    public static Topology parseFile(Path path) {
+    public static Topology parseFile(Path path) { return parseFile(path, null); }
+
+    /** The same, the lab named {@code name} whatever the file's {@code name:} says (null: as it says). */
+    public static Topology parseFile(Path path, String name) {
         String text;
         try {
             // the size first: a lab file is a few hundred kilobytes at most; a huge one is refused before it is read
@@ -84,17 +91,23 @@ public final class TopologyParser {
         } catch (IOException e) {
             throw new LabException(path.toString(), 0, 0, "cannot read: " + e.getMessage());
         }
-        Topology t = parse(path.toString(), text);
+        Topology t = parse(path.toString(), text, System.getenv(), name);
         // errors show the path as the user typed it; the lab's state remembers where the file really is
         return new Topology(t.name(), t.prefix(), path.toAbsolutePath().normalize().toString(), t.nodes(), t.links(),
                 t.expects(), t.warnings(), t.devices(), t.mgmt());
     }
 
-    public static Topology parse(String file, String text) { return parse(file, text, System.getenv()); }
+    public static Topology parse(String file, String text) { return parse(file, text, System.getenv(), null); }
+
+    /** The same, the lab named {@code name} whatever the file's {@code name:} says (null: as it says). */
+    public static Topology parse(String file, String text, String name) { return parse(file, text, System.getenv(), name); }
 
     /** The same, with {@code env} for containerlab's {@code ${VAR}} and {@code ${VAR:=default}} in the file. */
-    public static Topology parse(String file, String text, Map<String, String> env) {
-        return new TopologyParser(file).topology(Yaml.parse(file, expand(file, text, env)));
+    public static Topology parse(String file, String text, Map<String, String> env) { return parse(file, text, env, null); }
+
+    private static Topology parse(String file, String text, Map<String, String> env, String name) {
+        if (name != null && Names.whyNotLab(name) != null) throw new LabException("the lab's name \"" + name + "\": " + Names.whyNotLab(name));
+        return new TopologyParser(file, name).topology(Yaml.parse(file, expand(file, text, env)));
     }
 
     private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?}");
@@ -137,7 +150,7 @@ public final class TopologyParser {
             else if (!TOP_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), TOP_KEYS);
         }
         Node nameNode = required(root, top, "name", "the lab's name, e.g. \"name: vlan-demo\"");
-        String name = nameNode.text("name");
+        String name = named != null ? named : nameNode.text("name");
         String badName = Names.whyNotLab(name);
         if (badName != null) throw nameNode.error(badName);
         String prefix = name + "-";
@@ -328,8 +341,8 @@ public final class TopologyParser {
             for (Node r : rs.list("routes of " + name)) routes.add(route(r, name));
         }
         boolean frr = kindText.equals("frr") || kindText.equals("frrouting");
-        // an FRR router forwards, as containerlab's kind frr sets it
-        boolean forwarding = frr || (m.containsKey("forwarding") && m.get("forwarding").value() != null && m.get("forwarding").bool("forwarding"));
+        Node fw = m.get("forwarding");
+        Boolean forwardingSaid = fw == null || fw.value() == null ? null : fw.bool("forwarding");
         List<String> exec = new ArrayList<>();
         Node ex = m.get("exec");
         if (ex != null && ex.value() != null) {
@@ -343,6 +356,10 @@ public final class TopologyParser {
             exec.addAll(stages.after());
         }
         Topology.Programs programs = programs(name, kind, m, frr ? frr(name, n, m) : null);
+        // an FRR router forwards, as containerlab's kind frr sets it; so does every container of containerlab's: a new
+        // network namespace inherits IPv4 forwarding from the machine's, which Docker switches on (frr01's routers
+        // forward without a word about it in the file)
+        boolean forwarding = forwardingSaid != null ? forwardingSaid : frr || programs.image() != null;
         return new NodeDef(name, kind, addresses, List.copyOf(routes), forwarding, List.copyOf(exec), programs, meta, n.line());
     }
 
@@ -532,7 +549,7 @@ public final class TopologyParser {
         Topology.ImageDef image = image(node, kind, m, env);
         if (frr != null) {
             if (image == null) {
-                throw m.get("kind").error("node " + node + " of kind frr needs an image: an FRR image (scripts/build-frr-image builds one from "
+                throw m.get("kind").error("node " + node + " of kind frr needs an image: an FRR image (scripts/build-image frr builds one from "
                         + "Debian's packages), e.g. image: localhost/nslab/frr:bookworm");
             }
             image = new Topology.ImageDef(image.image(), image.cmd(), image.entrypoint(), image.user(), image.pullPolicy(), image.env(), frr,

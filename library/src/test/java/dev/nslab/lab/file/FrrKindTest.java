@@ -47,7 +47,7 @@ class FrrKindTest {
     @Test
     void mistakesAreLocated() throws Exception {
         String noImage = assertThrows(LabException.class, () -> parse("name: f\ntopology:\n  nodes:\n    r1: {kind: frr}\n")).getMessage();
-        assertTrue(noImage.endsWith("frr.clab.yml:4:16: node r1 of kind frr needs an image: an FRR image (scripts/build-frr-image builds one from "
+        assertTrue(noImage.endsWith("frr.clab.yml:4:16: node r1 of kind frr needs an image: an FRR image (scripts/build-image frr builds one from "
                 + "Debian's packages), e.g. image: localhost/nslab/frr:bookworm"), noImage);
         String daemon = assertThrows(LabException.class, () -> parse("name: f\ntopology:\n  nodes:\n    r1: {kind: frr, image: x, extras: {frr: {daemons: [ospf]}}}\n"))
                 .getMessage();
