@@ -358,6 +358,11 @@ public final class Labs {
     private Access access(Topology t, boolean allowHost, String text) {
         List<MachineAccess.Reach> reaches = MachineAccess.of(t);
         if (reaches.isEmpty()) return Access.NONE;
+        // the text hashed must be the text that asks: a file swapped between its reading and now would otherwise have
+        // what it asks allowed by the trust of another, harmless text
+        if (text != null && !MachineAccess.of(TopologyParser.parse(t.file(), text, t.name())).containsAll(reaches)) {
+            throw new LabException(t.file() + " changed while nslab read it: nothing was made; bring it up again");
+        }
         String hash = text == null ? null : Trusted.hash(text); // a later edit to the file makes it ask again
         boolean remembered = hash != null && Trusted.allows(stateDir, t.file(), hash);
         return new Access(reaches, allowHost || remembered, remembered && !allowHost, hash);
