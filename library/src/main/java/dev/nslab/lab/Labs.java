@@ -180,10 +180,11 @@ public final class Labs {
      * or unless the same file, unchanged, was allowed before.
      */
     public Result up(Topology t, boolean dryRun, String owner, boolean allowHost) {
+        Topology parsed = t;
         t = withExisting(t);
         LabNeeds needs = Preflight.check(t, machine); // what cannot work at all is said first
         String text = textOf(t); // read once: what is allowed, and what is kept as the lab's file, are the same text
-        Access access = access(t, allowHost, text);
+        Access access = access(t, allowHost, text, parsed);
         if (!access.allowed() && !dryRun) throw new MachineAccessException(t.file(), access.words(t));
         if (access.remembered() && !dryRun) {
             progress.say("what " + t.file() + " asks of the machine was allowed before, and the file is unchanged: allowed");
@@ -355,12 +356,13 @@ public final class Labs {
         public List<String> words(Topology t) { return reaches.stream().map(r -> t.file() + ":" + r.line() + ": " + r.what()).toList(); }
     }
 
-    private Access access(Topology t, boolean allowHost, String text) {
+    /** {@code parsed}: the topology as its file was read (before the machine's existing bridges were looked up). */
+    private Access access(Topology t, boolean allowHost, String text, Topology parsed) {
         List<MachineAccess.Reach> reaches = MachineAccess.of(t);
         if (reaches.isEmpty()) return Access.NONE;
         // the text hashed must be the text that asks: a file swapped between its reading and now would otherwise have
         // what it asks allowed by the trust of another, harmless text
-        if (text != null && !MachineAccess.of(TopologyParser.parse(t.file(), text, t.name())).containsAll(reaches)) {
+        if (text != null && !MachineAccess.of(TopologyParser.parse(t.file(), text, t.name())).containsAll(MachineAccess.of(parsed))) {
             throw new LabException(t.file() + " changed while nslab read it: nothing was made; bring it up again");
         }
         String hash = text == null ? null : Trusted.hash(text); // a later edit to the file makes it ask again

@@ -61,6 +61,29 @@ class LabFileTrustTest {
     }
 
     @Test
+    void aFileSwappedAfterItWasReadIsNotAllowedByTheTrustOfTheNewText() throws Exception {
+        // read as asking for two writable binds of the machine; by the time up hashes it, the file asks for one only and
+        // was allowed before: what the first text asks must not pass under the second's trust
+        Files.writeString(dir.resolve("data"), "x\n");
+        Files.writeString(dir.resolve("keys"), "secret\n");
+        Path f = t.writeNamed(dir, "swap.yml", """
+                name: @tf
+                topology:
+                  nodes:
+                    a: {binds: ["data:/srv/data", "keys:/srv/keys"]}
+                """);
+        var asRead = dev.nslab.lab.file.TopologyParser.parseFile(f);
+        Files.writeString(f, Files.readString(f).replace(", \"keys:/srv/keys\"", ""));
+        Nslab.inState(dir, "up", f.toString(), "--allow-host").ok(); // the smaller text, trusted
+        Nslab.inState(dir, "down", t.n("tf")).ok();
+        var labs = new dev.nslab.lab.Labs(new dev.nslab.net.Namespaces(), dir, dev.nslab.lab.model.Progress.SILENT);
+        dev.nslab.error.LabException e = org.junit.jupiter.api.Assertions.assertThrows(dev.nslab.error.LabException.class,
+                () -> labs.up(asRead, false, null, false));
+        assertTrue(e.getMessage().contains("changed while nslab read it: nothing was made"), e.getMessage());
+        assertTrue(!Sh.ok("ip", "netns", "list").contains(t.n("tf") + "-a"), "nothing was made");
+    }
+
+    @Test
     void whatAFileRunsCannotChangeTheMachinesFilesOrNetwork() throws Exception {
         String lab = t.n("tf"), mark = "/etc/" + lab + "-pwned", iface = t.n("pw");
         Path f = t.writeNamed(dir, "pw.yml", """
