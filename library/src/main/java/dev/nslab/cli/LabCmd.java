@@ -406,6 +406,7 @@ final class LabCmd {
                             hm.put("container", h.container().name());
                             hm.put("image", h.container().image());
                             hm.put("container_state", h.container().state());
+                            if (h.container().health() != null) hm.put("container_health", h.container().health());
                         }
                         nm.put("host", hm);
                     }
@@ -429,7 +430,8 @@ final class LabCmd {
                     Labs.HostInfo h = s.hosts().get(n.name());
                     if (h != null) {
                         if (h.container() != null) {
-                            cli.out.printf("  %-14s container %s of image %s: %s%s%n", "", h.container().name(), h.container().image(), h.container().state(),
+                            cli.out.printf("  %-14s container %s of image %s: %s%s%s%n", "", h.container().name(), h.container().image(), h.container().state(),
+                                    h.container().health() == null ? "" : " (" + h.container().health() + ")",
                                     h.init() == 0 ? "" : ", init " + h.init() + ", " + String.join(" ", h.namespaces().values()));
                         } else {
                             cli.out.printf("  %-14s host: %s%n", "", h.init() == 0 ? "its init no longer runs"

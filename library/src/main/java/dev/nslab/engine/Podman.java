@@ -46,7 +46,13 @@ public final class Podman {
 
     /** What a node's container is made of. */
     public record Spec(String name, String netns, String hostname, String image, List<String> entrypoint, List<String> cmd, String user,
-                       Map<String, String> env, List<Bind> binds, Map<String, String> labels) { }
+                       Map<String, String> env, List<Bind> binds, Map<String, String> labels, Health health) { }
+
+    /**
+     * A health check as Docker and podman take it: {@code test} [CMD-SHELL, line] or [CMD, program, args...], times in
+     * seconds and retries (0: the engine's default).
+     */
+    public record Health(List<String> test, int interval, int timeout, int retries, int startPeriod) { }
 
     /** A host path seen at {@code target} in the container. */
     public record Bind(String source, String target, boolean readOnly) { }
@@ -111,6 +117,15 @@ public final class Podman {
         s.env().forEach((k, v) -> a.addAll(List.of("--env", k + "=" + v)));
         for (Bind b : s.binds()) a.addAll(List.of("--volume", b.source() + ":" + b.target() + (b.readOnly() ? ":ro" : "")));
         if (s.user() != null) a.addAll(List.of("--user", s.user()));
+        if (s.health() != null) {
+            Health h = s.health();
+            List<String> rest = h.test().subList(1, h.test().size());
+            a.addAll(List.of("--health-cmd", h.test().getFirst().equals("CMD-SHELL") ? rest.getFirst() : toJson(rest)));
+            if (h.interval() > 0) a.addAll(List.of("--health-interval", h.interval() + "s"));
+            if (h.timeout() > 0) a.addAll(List.of("--health-timeout", h.timeout() + "s"));
+            if (h.retries() > 0) a.addAll(List.of("--health-retries", Integer.toString(h.retries())));
+            if (h.startPeriod() > 0) a.addAll(List.of("--health-start-period", h.startPeriod() + "s"));
+        }
         if (s.entrypoint() != null) a.addAll(List.of("--entrypoint", s.entrypoint().isEmpty() ? "" : toJson(s.entrypoint())));
         a.add(s.image());
         if (s.cmd() != null) a.addAll(s.cmd());
@@ -153,6 +168,15 @@ public final class Podman {
 
     /** What container {@code name} printed. */
     public String logs(String name) { return ok(List.of("logs", name), 60); }
+
+    /**
+     * Runs container {@code name}'s health check now and says what it found: "healthy" or "unhealthy" (podman runs
+     * the checks on a timer only where systemd runs; nslab asks when it needs to know).
+     */
+    public String checkHealth(String name) {
+        Out o = podman(List.of("healthcheck", "run", name), 120);
+        return o.status() == 0 ? "healthy" : o.status() == 1 ? "unhealthy" : "unknown (" + lastLines(o.text()) + ")";
+    }
 
     /**
      * What container {@code name} printed, written to {@code out} as it comes; {@code follow}: and what it prints from

@@ -86,8 +86,8 @@ public final class Labs {
      */
     public record HostInfo(long init, Map<String, String> namespaces, long layerBytes, Container container) { }
 
-    /** A node's container as the engine reports it. */
-    public record Container(String name, String image, String state) { }
+    /** A node's container as the engine reports it; {@code health} from its health check run now (null: it has none). */
+    public record Container(String name, String image, String state, String health) { }
 
     /** A service of a node: running (with its process), restarting, or exited with a status; how often it restarted. */
     public record ServiceState(String node, String service, String state, long pid, int restarts, Path log) { }
@@ -292,11 +292,11 @@ public final class Labs {
         }
     }
 
-    private static String imageOf(LabState st, String ns) {
+    private static Topology.ImageDef imageOf(LabState st, String ns) {
         for (Resource r : st.done()) {
-            if (r instanceof Resource.Namespace n && n.name().equals(ns) && n.host() != null && n.host().image() != null) return n.host().image().image();
+            if (r instanceof Resource.Namespace n && n.name().equals(ns) && n.host() != null && n.host().image() != null) return n.host().image();
         }
-        return "?";
+        return null;
     }
 
     /** The text of the lab's file as it is now, or null for a lab without one (the Java API's). */
@@ -1025,7 +1025,16 @@ public final class Labs {
                 ofServices.add(init.getAsLong());
             }
             String c = containerOf.get(n.ns());
-            Container container = c == null ? null : new Container(c, imageOf(st, n.ns()), states.getOrDefault(c, "gone"));
+            Container container = null;
+            if (c != null) {
+                Topology.ImageDef image = imageOf(st, n.ns());
+                String state = states.getOrDefault(c, "gone");
+                // the file's healthcheck, run now: podman runs it on a timer only where systemd runs
+                String health = image == null || image.health() == null ? null
+                        : state.equals("running") ? Podman.need("the health check of container " + c).checkHealth(c) : "not running";
+                if (health != null && !health.equals("healthy")) missing.add("container " + c + " of node " + n.name() + " is " + health);
+                container = new Container(c, image == null ? "?" : image.image(), state, health);
+            }
             hosts.putIfAbsent(n.name(), new HostInfo(init.orElse(0), ns, HostApplier.layerSize(stateDir, lab, n.ns()), container));
         }
         // "every other process": those of the services are shown as services, a host's init as the host

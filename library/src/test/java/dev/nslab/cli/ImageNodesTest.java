@@ -66,6 +66,7 @@ class ImageNodesTest {
                       image: %s
                       env: {GREETING: hello}
                       exec: ["ip addr add 10.78.0.1/24 dev eth0"]
+                      healthcheck: {test: [CMD-SHELL, "test -e /www/index.html"], retries: 1}
                     client: {kind: linux, interfaces: {eth0: 10.78.0.2/24}}
                   links:
                     - endpoints: ["web:eth0", "client:eth0"]
@@ -95,7 +96,12 @@ class ImageNodesTest {
         assertTrue(v.out().contains("expect web listening tcp 8080 (wait 5s): holds"), v.out());
         assertTrue(nslab("logs", lab, "web").ok().out().contains("serving as web"), "logs shows the container's output");
         String status = nslab("status", lab).ok().out();
-        assertTrue(status.contains("container " + container + " of image " + image + ": running"), status);
+        assertTrue(status.contains("container " + container + " of image " + image + ": running (healthy)"), status);
+        // its healthcheck, run when status asks (podman's own timer needs systemd): failing, it makes the lab unhealthy
+        Sh.ok("podman", "exec", container, "rm", "/www/index.html");
+        Nslab.Out sick = nslab("status", lab);
+        assertEquals(1, sick.code(), sick.out());
+        assertTrue(sick.out().contains("UNHEALTHY: container " + container + " of node web is unhealthy"), sick.out());
 
         // faults between an image node and a bare node, as between any two nodes
         nslab("partition", lab, "web", "client").ok();

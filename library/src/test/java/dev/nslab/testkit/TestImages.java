@@ -15,7 +15,7 @@ public final class TestImages implements AutoCloseable {
 
     /** The busybox applets a node needs: a shell, ip, ping, a web server, nc, and what tests look with. */
     private static final List<String> APPLETS = List.of("sh", "ls", "cat", "echo", "ip", "ping", "httpd", "sleep", "ps", "hostname", "nc",
-            "wget", "sysctl", "true", "grep");
+            "wget", "sysctl", "true", "grep", "rm");
 
     /** Imports a busybox image as {@code tag} whose command is {@code cmd} (JSON array words). */
     public String busybox(String tag, String... cmd) throws IOException {

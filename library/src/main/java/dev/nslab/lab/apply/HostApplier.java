@@ -185,7 +185,9 @@ public final class HostApplier {
             if (image.frr() != null) binds.addAll(FrrFiles.write(image.frr(), n.host().hostname(), dir.resolve("etc-frr")));
             Podman.Spec spec = new Podman.Spec(name, run.registry().path(n.name()).toString(), n.host().hostname(), image.image(), image.entrypoint(),
                     image.cmd(), image.user(), image.env(), binds, java.util.Map.of(Podman.LAB_LABEL, run.lab, Podman.NODE_LABEL, n.name(),
-                    Podman.HOSTS_LABEL, dir.getParent().getFileName().toString()));
+                    Podman.HOSTS_LABEL, dir.getParent().getFileName().toString()), image.health() == null ? null
+                    : new Podman.Health(image.health().test(), image.health().interval(), image.health().timeout(), image.health().retries(),
+                            image.health().startPeriod()));
             // started beside the run (the engine takes a few tenths of a second a container): the run goes on wiring
             // and waits for every container before anything runs in them ({@link #awaitContainers})
             java.util.concurrent.FutureTask<Object> task = new java.util.concurrent.FutureTask<>(() -> {

@@ -42,14 +42,14 @@ public final class TopologyParser {
             // every other node key of containerlab's published schema (schemas/clab.schema.json), which nslab does not honour
             "aliases", "auto-remove", "cap-add", "certificate", "cgroup-parent", "cgroupns-mode", "cmd", "components", "config",
             "cpu", "cpu-set", "credentials", "devices", "dns", "enforce-startup-config", "entrypoint", "env-files", "extras",
-            "healthcheck", "image", "image-pull-policy", "license", "link-apply-mode", "memory",
+            "image", "image-pull-policy", "license", "link-apply-mode", "memory",
             "pid-mode", "ports", "privileged", "restart-policy", "runtime",
             "security-opts", "shm-size", "startup-config", "suppress-startup-config", "sysctls",
             "tmpfs", "type", "user", "volumes",
             // older spellings and keys of other levels that reach here
             "mgmt", "mgmt_ipv4", "mgmt_ipv6", "publish", "settings");
     /** containerlab's keys for a node that runs as a container of an image (a container engine runs it). */
-    static final Set<String> IMAGE_KEYS = Set.of("image", "cmd", "entrypoint", "user", "image-pull-policy");
+    static final Set<String> IMAGE_KEYS = Set.of("image", "cmd", "entrypoint", "user", "image-pull-policy", "healthcheck");
     private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings", "debug");
     private static final Set<String> NODE_KEYS = Set.of("kind", "group", "labels", "interfaces", "routes", "forwarding", "exec", "env", "binds",
             "services", "network-mode", "startup-delay", "wait-for", "mgmt-ipv4", "mgmt-ipv6", "stages", "hostname");
@@ -553,7 +553,7 @@ public final class TopologyParser {
                         + "Debian's packages), e.g. image: localhost/nslab/frr:bookworm");
             }
             image = new Topology.ImageDef(image.image(), image.cmd(), image.entrypoint(), image.user(), image.pullPolicy(), image.env(), frr,
-                    image.line(), image.column());
+                    image.health(), image.line(), image.column());
         }
         return any || image != null ? new Topology.Programs(Map.copyOf(env), List.copyOf(binds), List.copyOf(services), image) : Topology.Programs.NONE;
     }
@@ -613,7 +613,40 @@ public final class TopologyParser {
             };
         }
         return new Topology.ImageDef(name, shellWords(m.get("cmd"), "cmd"), shellWords(m.get("entrypoint"), "entrypoint"),
-                m.containsKey("user") && m.get("user").value() != null ? m.get("user").text("user") : null, policy, Map.copyOf(env), im.line(), im.column());
+                m.containsKey("user") && m.get("user").value() != null ? m.get("user").text("user") : null, policy, Map.copyOf(env), null,
+                health(node, m.get("healthcheck")), im.line(), im.column());
+    }
+
+    private static final Set<String> HEALTH_KEYS = Set.of("test", "interval", "timeout", "retries", "start-period");
+
+    /** containerlab's healthcheck: test ([CMD-SHELL, line] or [CMD, program, args...]) and whole seconds. */
+    private static Topology.HealthDef health(String node, Node h) {
+        if (h == null || h.value() == null) return null;
+        Map<String, Node> m = h.map("healthcheck of " + node);
+        for (Map.Entry<String, Node> e : m.entrySet()) if (!HEALTH_KEYS.contains(e.getKey())) throw unknownKey(e.getValue(), e.getKey(), HEALTH_KEYS);
+        Node t = m.get("test");
+        if (t == null || t.value() == null) throw h.error("a healthcheck needs \"test\", e.g. test: [CMD-SHELL, \"ping -c1 -W1 10.0.0.1\"]");
+        List<String> test = new ArrayList<>();
+        if (t.isList()) for (Node w : t.list("test")) test.add(w.text("a word of test"));
+        else test.addAll(List.of("CMD-SHELL", t.text("test"))); // Docker's short form: one shell line
+        String how = test.isEmpty() ? "" : test.getFirst();
+        if (!(how.equals("CMD-SHELL") && test.size() == 2) && !(how.equals("CMD") && test.size() >= 2)) {
+            throw t.error("test " + test + " is not [CMD-SHELL, \"a shell line\"] nor [CMD, program, args...]");
+        }
+        int[] v = new int[4];
+        List<String> keys = List.of("interval", "timeout", "retries", "start-period");
+        for (int i = 0; i < keys.size(); i++) {
+            Node n = m.get(keys.get(i));
+            if (n == null || n.value() == null) continue;
+            String text = n.text(keys.get(i));
+            try {
+                v[i] = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                v[i] = -1;
+            }
+            if (v[i] < 0) throw n.error(keys.get(i) + " \"" + text + "\" is not a whole number of " + (i == 2 ? "tries" : "seconds"));
+        }
+        return new Topology.HealthDef(List.copyOf(test), v[0], v[1], v[2], v[3]);
     }
 
     /** A command line split as a shell splits words (quotes, backslashes), as containerlab splits cmd; null when absent. */

@@ -128,15 +128,25 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
      * {@code image:} is in the file, for its errors.
      */
     public record ImageDef(String image, List<String> cmd, List<String> entrypoint, String user, String pullPolicy, Map<String, String> env,
-                           FrrDef frr, int line, int column) {
+                           FrrDef frr, HealthDef health, int line, int column) {
         public ImageDef(String image, List<String> cmd, List<String> entrypoint, String user, String pullPolicy, Map<String, String> env,
                         int line, int column) {
-            this(image, cmd, entrypoint, user, pullPolicy, env, null, line, column);
+            this(image, cmd, entrypoint, user, pullPolicy, env, null, null, line, column);
         }
 
         @Override public String toString() {
             return image + (entrypoint == null ? "" : " entrypoint " + entrypoint) + (cmd == null ? "" : " cmd " + cmd) + (user == null ? "" : " user " + user)
-                    + (env.isEmpty() ? "" : " env " + new java.util.TreeMap<>(env)) + (frr == null ? "" : " " + frr);
+                    + (env.isEmpty() ? "" : " env " + new java.util.TreeMap<>(env)) + (frr == null ? "" : " " + frr) + (health == null ? "" : " " + health);
+        }
+    }
+
+    /**
+     * containerlab's {@code healthcheck} of a container: {@code test} as Docker words it (CMD-SHELL and one shell line,
+     * or CMD and the program's words), times in seconds (0: the engine's default), retries before it is unhealthy.
+     */
+    public record HealthDef(List<String> test, int interval, int timeout, int retries, int startPeriod) {
+        @Override public String toString() {
+            return "healthcheck " + test + " interval " + interval + " timeout " + timeout + " retries " + retries + " start-period " + startPeriod;
         }
     }
 

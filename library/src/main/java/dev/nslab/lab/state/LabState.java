@@ -259,6 +259,11 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                             if (im.entrypoint() != null) im.entrypoint().forEach(i.putArray("entrypoint")::add);
                             ObjectNode env = i.putObject("env");
                             new java.util.TreeMap<>(im.env()).forEach(env::put);
+                            if (im.health() != null) {
+                                ObjectNode hc = i.putObject("health").put("interval", im.health().interval()).put("timeout", im.health().timeout())
+                                        .put("retries", im.health().retries()).put("start_period", im.health().startPeriod());
+                                im.health().test().forEach(hc.putArray("test")::add);
+                            }
                             if (im.frr() != null) {
                                 ObjectNode fr = i.putObject("frr").put("config", im.frr().startupConfig());
                                 im.frr().daemons().forEach(fr.putArray("daemons")::add);
@@ -352,6 +357,9 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                         Topology.ImageDef image = !im.isObject() ? null : new Topology.ImageDef(im.path("name").asText(), words(im.path("cmd")),
                                 words(im.path("entrypoint")), text(im, "user"), text(im, "pull"), env(im.path("env")),
                                 im.path("frr").isObject() ? new Topology.FrrDef(text(im.path("frr"), "config"), words(im.path("frr").path("daemons"))) : null,
+                                im.path("health").isObject() ? new Topology.HealthDef(words(im.path("health").path("test")), im.path("health").path("interval").asInt(),
+                                        im.path("health").path("timeout").asInt(), im.path("health").path("retries").asInt(),
+                                        im.path("health").path("start_period").asInt()) : null,
                                 im.path("line").asInt(), im.path("column").asInt());
                         host = new Resource.Host(h.path("hostname").asText(), List.copyOf(binds), image);
                     }

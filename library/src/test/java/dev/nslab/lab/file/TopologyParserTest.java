@@ -76,6 +76,28 @@ class TopologyParserTest {
     }
 
     @Test
+    void aHealthcheckIsReadAsContainerlabWritesItAndMistakesAreLocated() {
+        Topology t = TopologyParser.parse("h.yml", """
+                name: h
+                topology:
+                  nodes:
+                    a:
+                      image: alpine:3
+                      healthcheck: {test: [CMD-SHELL, "ping -c1 10.0.0.1"], interval: 2, timeout: 1, retries: 3, start-period: 5}
+                    b: {image: alpine:3, healthcheck: {test: [CMD, cat, /tmp/ok]}}
+                """);
+        assertEquals(new Topology.HealthDef(List.of("CMD-SHELL", "ping -c1 10.0.0.1"), 2, 1, 3, 5),
+                t.node("a").orElseThrow().programs().image().health());
+        assertEquals(new Topology.HealthDef(List.of("CMD", "cat", "/tmp/ok"), 0, 0, 0, 0), t.node("b").orElseThrow().programs().image().health());
+        String form = assertThrows(LabException.class, () -> TopologyParser.parse("h.yml",
+                "name: h\ntopology:\n  nodes:\n    a: {image: x, healthcheck: {test: [ping, x]}}\n")).getMessage();
+        assertTrue(form.contains("h.yml:4:39: test [ping, x] is not [CMD-SHELL, \"a shell line\"] nor [CMD, program, args...]"), form);
+        String time = assertThrows(LabException.class, () -> TopologyParser.parse("h.yml",
+                "name: h\ntopology:\n  nodes:\n    a: {image: x, healthcheck: {test: [CMD, true], interval: 2s}}\n")).getMessage();
+        assertTrue(time.contains("h.yml:4:62: interval \"2s\" is not a whole number of seconds"), time);
+    }
+
+    @Test
     void prefixNamesNamespacesAsContainerlabNamesContainers() {
         String body = "topology:\n  nodes:\n    a: {}\n  links: []\n";
         assertEquals("lab1-a", TopologyParser.parse("p.yml", "name: lab1\n" + body).namespace("a"), "no prefix: LAB-NODE");
