@@ -18,8 +18,10 @@ make_user_copy() {
 }
 
 as_user() {
+  . "$(dirname "${BASH_SOURCE[0]}")/jdk.sh"
+  nslab_find_jdk
   runuser -u "$user" -- env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME="$work" \
-    JAVA_HOME="${NSLAB_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}" LANG=C.UTF-8 bash -c "cd \"\$HOME\" || exit 1
+    JAVA_HOME="$nslab_jdk" LANG=C.UTF-8 bash -c "cd \"\$HOME\" || exit 1
 $1" 2> >(grep -v -e 'sun.misc.Unsafe' -e 'Please consider reporting' -e 'terminally deprecated' >&2)
 }
 

@@ -161,7 +161,8 @@ public final class Cli {
                     return 0;
                 }
                 case "Version" -> {
-                    out.println("nslab " + Help.VERSION);
+                    out.println("nslab " + Help.VERSION + " (commit " + Help.commit() + "), Java " + Runtime.version().feature() + " at "
+                            + System.getProperty("java.home"));
                     return 0;
                 }
                 default -> throw new IllegalStateException(name);

@@ -8,6 +8,20 @@ final class Help {
 
     static final String VERSION = "0.1.0";
 
+    /** The commit the jar was built from (its manifest's Nslab-Commit), "unknown" outside a built jar. */
+    static String commit() {
+        try {
+            java.nio.file.Path jar = java.nio.file.Path.of(Help.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!java.nio.file.Files.isRegularFile(jar)) return "unknown";
+            try (var f = new java.util.jar.JarFile(jar.toFile())) {
+                String c = f.getManifest() == null ? null : f.getManifest().getMainAttributes().getValue("Nslab-Commit");
+                return c == null || c.isBlank() ? "unknown" : c;
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     static void top(PrintStream o) {
         o.print("""
                 Usage: nslab [ OPTIONS ] OBJECT { COMMAND | help }

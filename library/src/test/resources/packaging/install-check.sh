@@ -1,0 +1,36 @@
+# Run by PackageTest as root inside "unshare -m": installs the .deb $1 on overlays of /usr, /etc and /var (so the
+# machine's own files and package database are never touched, and nothing is left when the mount namespace ends),
+# with /usr/lib/jvm empty and no java on PATH, then uses it as a user would: lab $2, a ping, down, removal. $3 is an
+# empty directory of the test's, where the overlays' upper layers live (a tmpfs, gone with the mount namespace).
+set -euo pipefail
+deb=$1 lab=$2 D=$3
+mount -t tmpfs tmpfs "$D"
+for d in usr etc var; do
+  mkdir -p "$D/$d.u" "$D/$d.w"
+  mount -t overlay overlay -o "lowerdir=/$d,upperdir=$D/$d.u,workdir=$D/$d.w" "/$d"
+done
+mount -t tmpfs tmpfs /usr/lib/jvm
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+unset JAVA_HOME NSLAB_JAVA_HOME
+! command -v java >/dev/null 2>&1 || { echo "java is still on PATH"; exit 1; }
+dpkg -i "$deb" >/dev/null
+trap 'nslab down "$lab" --state-dir "$D/state" >/dev/null 2>&1 || true' EXIT # a failure halfway leaves no namespace
+nslab -V
+nslab netns list >/dev/null && echo "netns list: ok"
+nslab up /usr/share/doc/nslab/examples/routers3.yml --name "$lab" --state-dir "$D/state"
+nslab exec "$lab" h1 --state-dir "$D/state" -- ping -c 1 -W 2 10.10.2.2 | grep -c "1 received"
+nslab down "$lab" --state-dir "$D/state"
+ls /usr/lib/nslab/nslab.aot >/dev/null && echo "aot: made at install"
+shopt -s extglob
+. /usr/share/bash-completion/completions/nslab
+complete -p nslab
+set +u # as a shell runs completion functions
+COMP_WORDS=(nslab -n "")
+COMP_CWORD=2
+_nslab
+set -u
+echo "completes -n with: ${COMPREPLY[*]}"
+if command -v man >/dev/null; then man -w nslab; else ls /usr/share/man/man8/nslab.8.gz; fi
+ls /usr/share/man/man5/nslab-lab.5.gz
+dpkg -r nslab >/dev/null
+[[ ! -e /usr/bin/nslab && ! -e /usr/lib/nslab ]] && echo "removed: nothing left"
