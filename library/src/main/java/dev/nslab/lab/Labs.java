@@ -189,14 +189,17 @@ public final class Labs {
         if (access.remembered() && !dryRun) {
             progress.say("what " + t.file() + " asks of the machine was allowed before, and the file is unchanged: allowed");
         }
-        Result r = upAllowed(t, dryRun, owner, needs).withAccess(access);
-        if (!dryRun && allowHost && !access.reaches().isEmpty() && access.hash() != null) {
-            Trusted.allow(stateDir, t.file(), access.hash());
-            progress.say("allowed what " + t.file() + " asks of the machine; the same file, unchanged, is allowed from now on");
-        }
-        if (!dryRun && text != null) keepText(t.name(), text);
-        if (!dryRun) keepTables(t);
-        return r;
+        Topology lab = t;
+        // what is remembered of this up is written while the lab's lock is held: another up of the lab cannot come between
+        Runnable remember = () -> {
+            if (allowHost && !access.reaches().isEmpty() && access.hash() != null) {
+                Trusted.allow(stateDir, lab.file(), access.hash());
+                progress.say("allowed what " + lab.file() + " asks of the machine; the same file, unchanged, is allowed from now on");
+            }
+            if (text != null) keepText(lab.name(), text);
+            keepTables(lab);
+        };
+        return upAllowed(t, dryRun, owner, needs, remember).withAccess(access);
     }
 
     /**
@@ -370,7 +373,8 @@ public final class Labs {
         return new Access(reaches, allowHost || remembered, remembered && !allowHost, hash);
     }
 
-    private Result upAllowed(Topology t, boolean dryRun, String owner, LabNeeds needs) {
+    /** {@code remember}: run once the lab is as {@code t} says, before its lock is let go (not for a dry run). */
+    private Result upAllowed(Topology t, boolean dryRun, String owner, LabNeeds needs, Runnable remember) {
         images(t, dryRun); // an image that is nowhere fails before anything is made
         try (LabState.Lock ignored = lock(t.name())) {
             LabState old;
@@ -420,6 +424,7 @@ public final class Labs {
                         if (owner != null) noteOwner(t.name(), owner);
                     }
                     neighbours.acquire(holder(t.name()), needs.neighbours4(), needs.neighbours6()).forEach(progress::say);
+                    remember.run();
                 }
                 return new Result(plan, List.of());
             }
@@ -427,7 +432,9 @@ public final class Labs {
                 s.checkOwnership(plan.add(), dryRun);
                 if (dryRun) return new Result(plan, List.of());
                 if (adopted && old == null) old = new LabState(t.name(), t.file(), t.prefix(), nodeInfos(t), recorded, List.of(), Map.of(), null, Faults.NONE);
-                return apply(t, plan, old, want.faults(), needs, s, owner);
+                Result r = apply(t, plan, old, want.faults(), needs, s, owner);
+                remember.run();
+                return r;
             }
         }
     }
