@@ -8,10 +8,14 @@ import java.util.List;
  * Nothing of the lab was made. {@link #reaches()} lists each request at its {@code file:line}.
  */
 public class MachineAccessException extends LabException {
+    /** The lab file. */
     private final String file;
+    /** What it asks for, each "file:line: what". */
     private final List<String> reaches;
 
     /**
+     * The refusal of {@code file}, listing what it asks for.
+     *
      * @param file    the lab file
      * @param reaches what it asks for, each "file:line: what"
      */
@@ -21,9 +25,17 @@ public class MachineAccessException extends LabException {
         this.reaches = List.copyOf(reaches);
     }
 
-    /** @return the lab file */
+    /**
+     * The lab file.
+     *
+     * @return the lab file
+     */
     public String file() { return file; }
 
-    /** @return what the file asks of the machine, each "file:line: what", in file order */
+    /**
+     * What the file asks of the machine.
+     *
+     * @return each request as "file:line: what", in file order
+     */
     public List<String> reaches() { return reaches; }
 }

@@ -6,6 +6,8 @@ package dev.nslab.error;
  */
 public final class NotANamespaceException extends KernelException {
     /**
+     * The refusal of a registration file that holds no namespace.
+     *
      * @param message what was refused, worded for the user
      * @param name    the namespace name
      */

@@ -115,6 +115,39 @@ class ImageNodesTest {
         lab = null;
     }
 
+    /** containerlab's wait-for of another node's healthy stage: the exec lines wait until that node's health check passes. */
+    @Test
+    void execLinesWaitForTheHealthyStageOfAnotherNode() throws Exception {
+        String image = images.busybox("localhost/nslab-test-" + t.prefix + "/hc:1", "sleep", "1000");
+        lab = t.n("hc");
+        Path f = dir.resolve("lab.yml");
+        Files.writeString(f, """
+                name: %s
+                topology:
+                  nodes:
+                    db:
+                      image: %s
+                      cmd: sh -c "sleep 2; echo up > /www/ready; exec httpd -f -p 8080 -h /www"
+                      interfaces: {eth0: 10.79.0.1/24}
+                      healthcheck: {test: [CMD-SHELL, "test -e /www/ready"], interval: 1, retries: 1}
+                    app:
+                      image: %s
+                      interfaces: {eth0: 10.79.0.2/24}
+                      stages: {create: {wait-for: [{node: db, stage: healthy}]}}
+                      exec: ["wget -q -O - http://10.79.0.1:8080/ready"]
+                  links:
+                    - endpoints: ["db:eth0", "app:eth0"]
+                """.formatted(lab, image, image));
+        Nslab.Out up = nslab("up", f.toString()).ok();
+        String err = up.err();
+        int waited = err.indexOf("app: waiting for db to be healthy"), ran = err.indexOf("app$ wget -q -O - http://10.79.0.1:8080/ready");
+        assertTrue(waited >= 0 && ran > waited, err);
+        assertFalse(err.substring(ran).lines().findFirst().orElse("").contains("(exit"), "db served when app asked: " + err);
+        assertTrue(err.substring(ran).contains("  up"), err);
+        nslab("down", lab).ok();
+        lab = null;
+    }
+
     @Test
     void anImageThatIsNowhereIsRefusedAtItsLineBeforeAnythingIsMade() throws Exception {
         lab = t.n("no");

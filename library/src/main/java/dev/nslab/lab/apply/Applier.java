@@ -577,6 +577,9 @@ public final class Applier implements AutoCloseable {
                     throw new LabException("interrupted during the startup delay of " + n.name());
                 }
             }
+            for (String w : n.meta().waitHealthy()) {
+                t.node(w).ifPresent(other -> hosts.awaitHealthy(n.name(), other, t.namespace(other)));
+            }
             record Command(String ns, String cmd) { }
             List<Command> commands = new ArrayList<>();
             n.meta().hostExec().forEach(c -> commands.add(new Command(null, c))); // containerlab's stage commands with target: host

@@ -214,6 +214,37 @@ public final class HostApplier {
         }
     }
 
+    /**
+     * containerlab's {@code wait-for: {node: OTHER, stage: healthy}}: waits until OTHER's container passes its health
+     * check (run here every second: podman's own timer needs systemd), for as long as the check's own times allow
+     * (start period, then its retries at its interval, at least a minute). A node without a health check is healthy
+     * once it runs.
+     */
+    void awaitHealthy(String waiter, Topology.NodeDef other, String ns) {
+        Topology.ImageDef image = other.programs().image();
+        if (image == null || image.health() == null || ns == null) return;
+        String name = container(run.stateDir(), run.lab, ns).orElse(null);
+        if (name == null) return;
+        Topology.HealthDef h = image.health();
+        long seconds = Math.max(60, h.startPeriod() + (long) (Math.max(h.interval(), 1) + Math.max(h.timeout(), 1)) * (Math.max(h.retries(), 3) + 1));
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        Podman engine = Podman.need("the health check of " + other.name());
+        run.progress().say(waiter + ": waiting for " + other.name() + " to be healthy");
+        String last;
+        while (!(last = engine.checkHealth(name)).equals("healthy")) {
+            if (System.nanoTime() > deadline) {
+                throw new LabException("node " + waiter + " waits for " + other.name() + " to be healthy, and its health check " + h.test()
+                        + " has not passed in " + seconds + " s (" + last + ")");
+            }
+            try {
+                Thread.sleep(1000); // the check is a program run in the container: there is nothing to be woken by
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted while " + waiter + " waited for " + other.name() + " to be healthy");
+            }
+        }
+    }
+
     private static String lastWords(Podman engine, String name) {
         try {
             String l = engine.logs(name);

@@ -422,12 +422,13 @@ public final class TopologyParser {
                         + "at most 64 characters");
             }
         }
-        return new Topology.Meta(group, Map.copyOf(labels), network, delay, List.copyOf(waitFor), mgmt4, mgmt6, false, stages.hostExec(), hostname);
+        return new Topology.Meta(group, Map.copyOf(labels), network, delay, List.copyOf(waitFor), mgmt4, mgmt6, false, stages.hostExec(), hostname,
+                stages.waitHealthy());
     }
 
     /** What nslab takes from containerlab's stages: the nodes waited for, and the commands run in the node and on the machine. */
-    private record Stages(List<String> waitFor, List<String> before, List<String> after, List<String> hostExec) {
-        static final Stages NONE = new Stages(List.of(), List.of(), List.of(), List.of());
+    private record Stages(List<String> waitFor, List<String> before, List<String> after, List<String> hostExec, List<String> waitHealthy) {
+        static final Stages NONE = new Stages(List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     private static final List<String> STAGE_ORDER = List.of("create", "create-links", "configure", "healthy", "exit");
@@ -441,7 +442,8 @@ public final class TopologyParser {
     private Stages stages(String node, Node sn) {
         if (sn == null || sn.value() == null) return Stages.NONE;
         Map<String, Node> m = sn.map("stages of " + node);
-        List<String> waitFor = new ArrayList<>(), before = new ArrayList<>(), after = new ArrayList<>(), host = new ArrayList<>();
+        List<String> waitFor = new ArrayList<>(), before = new ArrayList<>(), after = new ArrayList<>(), host = new ArrayList<>(),
+                healthy = new ArrayList<>();
         for (String stage : STAGE_ORDER) {
             Node st = m.get(stage);
             if (st == null || st.value() == null) continue;
@@ -452,9 +454,10 @@ public final class TopologyParser {
             Node wn = sm.get("wait-for");
             if (wn != null && wn.value() != null) {
                 for (Node w : wn.list("wait-for of stage " + stage)) {
-                    Node wnode = w.map("a wait-for entry").get("node");
+                    Node wnode = w.map("a wait-for entry").get("node"), wstage = w.map("a wait-for entry").get("stage");
                     if (wnode == null) throw w.error("a wait-for entry names a node: {node: r1, stage: create}");
                     waitFor.add(wnode.text("node"));
+                    if (wstage != null && "healthy".equals(wstage.text("stage")) && !healthy.contains(wnode.text("node"))) healthy.add(wnode.text("node"));
                 }
             }
             Node en = sm.get("exec");
@@ -478,7 +481,7 @@ public final class TopologyParser {
             (stage.equals("healthy") ? after : before).addAll(enter);
             (stage.equals("healthy") ? after : before).addAll(exit);
         }
-        return new Stages(waitFor, before, after, host);
+        return new Stages(waitFor, before, after, host, healthy);
     }
 
     private static Cidr mgmtAddress(Node a, Family family) {

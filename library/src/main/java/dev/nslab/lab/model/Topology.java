@@ -94,21 +94,22 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
      * network stack is ({@code network}: null its own namespace, {@link #HOST} the machine's, else the node whose
      * namespace it shares), when its exec lines run (after a delay, after other nodes'), its management addresses,
      * for a switch, whether it is a bridge that already exists in the root namespace (used, not owned), and the
-     * commands its containerlab stages run on the machine itself ({@code target: host}).
+     * commands its containerlab stages run on the machine itself ({@code target: host}); {@code waitHealthy}: the
+     * nodes (of {@code waitFor}) whose healthy stage its exec lines wait for (their container's health check passes).
      */
     public record Meta(String group, Map<String, String> labels, String network, long startupDelayMillis, List<String> waitFor,
-                       Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing, List<String> hostExec, String hostname) {
+                       Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing, List<String> hostExec, String hostname, List<String> waitHealthy) {
         public static final String HOST = "host";
-        public static final Meta NONE = new Meta(null, Map.of(), null, 0, List.of(), null, null, false, List.of(), null);
+        public static final Meta NONE = new Meta(null, Map.of(), null, 0, List.of(), null, null, false, List.of(), null, List.of());
 
         public Meta(String group, Map<String, String> labels, String network, long startupDelayMillis, List<String> waitFor,
                     Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing, List<String> hostExec) {
-            this(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, existing, hostExec, null);
+            this(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, existing, hostExec, null, List.of());
         }
 
-        public Meta asExisting() { return new Meta(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, true, hostExec, hostname); }
+        public Meta asExisting() { return new Meta(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, true, hostExec, hostname, waitHealthy); }
 
-        public Meta withMgmt(Cidr v4, Cidr v6) { return new Meta(group, labels, network, startupDelayMillis, waitFor, v4, v6, existing, hostExec, hostname); }
+        public Meta withMgmt(Cidr v4, Cidr v6) { return new Meta(group, labels, network, startupDelayMillis, waitFor, v4, v6, existing, hostExec, hostname, waitHealthy); }
     }
 
     /**
