@@ -475,15 +475,16 @@ final class LabCmd {
         if (words.size() < 2 || words.size() > 3) throw new UsageException("Usage: nslab logs LAB NODE [SERVICE] [-f]");
         String lab = labName(words.get(0)), node = words.get(1);
         List<java.nio.file.Path> files = labs.serviceLogs(lab, node, words.size() == 3 ? words.get(2) : null);
-        boolean container = words.size() == 2 && labs.container(lab, node).isPresent();
+        java.util.Optional<String> c = words.size() == 2 ? labs.container(lab, node) : java.util.Optional.empty();
+        boolean container = c.isPresent();
         if (container) {
             if (files.isEmpty()) {
-                labs.containerLogs(lab, node, follow, cli.out);
+                labs.containerLogs(c.get(), follow, cli.out);
                 return 0;
             }
             cli.out.println("==> container <==");
-            if (!follow) labs.containerLogs(lab, node, false, cli.out);
-            else Thread.ofVirtual().name("nslab-logs").start(() -> labs.containerLogs(lab, node, true, cli.out)); // beside the files
+            if (!follow) labs.containerLogs(c.get(), false, cli.out);
+            else Thread.ofVirtual().name("nslab-logs").start(() -> labs.containerLogs(c.get(), true, cli.out)); // beside the files
         }
         long[] printed = new long[files.size()];
         do {

@@ -29,29 +29,6 @@ final class Identity {
         return b.append("root:").append(link("/proc/" + proc + "/root")).toString();
     }
 
-    /** Process {@code pid}'s effective capabilities (CapEff of /proc/PID/status); 0 when they cannot be read. */
-    static long capabilities(long pid) {
-        String v = status(pid, "CapEff:");
-        return v == null ? 0 : Long.parseUnsignedLong(v, 16);
-    }
-
-    /** Process {@code pid}'s effective uid (the second of /proc/PID/status's Uid line); -1 when it cannot be read. */
-    static int uid(long pid) {
-        String v = status(pid, "Uid:");
-        return v == null ? -1 : Integer.parseInt(v.split("\\s+")[1]);
-    }
-
-    private static String status(long pid, String key) {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (l.startsWith(key)) return l.substring(key.length()).strip();
-            }
-        } catch (IOException | RuntimeException e) {
-            // gone, or not ours to read
-        }
-        return null;
-    }
-
     private static String link(String path) {
         try {
             return Files.readSymbolicLink(Path.of(path)).toString();

@@ -3,6 +3,7 @@ package dev.nslab.helper;
 import dev.nslab.cli.Cli;
 import dev.nslab.cli.Resident;
 import dev.nslab.ovs.OvsDaemons;
+import dev.nslab.sys.Privileges;
 import dev.nslab.sys.UnixServer;
 
 import java.io.BufferedInputStream;
@@ -48,9 +49,10 @@ final class Server {
     private volatile boolean stopping;
     /** NSLAB_HELPER_DEBUG=1: the log says why a command was not served. */
     private final boolean debug = "1".equals(System.getenv("NSLAB_HELPER_DEBUG"));
-    /** The helper's own effective capabilities (/proc/self/status CapEff), which a peer must have too. */
-    private final long capabilities = Identity.capabilities(ProcessHandle.current().pid());
-    private final int uid = Identity.uid(ProcessHandle.current().pid());
+    /** The helper's own effective capabilities, which a peer must have too. */
+    private final long capabilities = Privileges.effective();
+    /** The helper's effective uid: the owner of the socket it made. */
+    private int uid = -1;
 
     Server(Path socket, Duration idle) {
         this.socket = socket;
@@ -70,6 +72,7 @@ final class Server {
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             key = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
+            uid = (int) Files.getAttribute(socket, "unix:uid");
         } catch (IOException e) {
             ss.close();
             Files.deleteIfExists(socket);
@@ -106,7 +109,7 @@ final class Server {
             // the file's mode keeps other users out already; never serve them, nor a process of this user with fewer
             // capabilities than the helper's (a root process that dropped some would get them back through it)
             UnixServer.Peer peer = c.peer();
-            if (peer.uid() != uid || (Identity.capabilities(peer.pid()) & capabilities) != capabilities) return;
+            if (peer.uid() != uid || (Privileges.effective(peer.pid()) & capabilities) != capabilities) return;
             Request r = Request.read(new BufferedInputStream(c.in()));
             Frames f = new Frames(c.out());
             switch (r.kind()) {

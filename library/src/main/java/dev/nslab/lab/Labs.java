@@ -125,10 +125,9 @@ public final class Labs {
                 .flatMap(n -> HostApplier.container(stateDir, lab, n.ns()));
     }
 
-    /** What the container of node {@code node} printed, to {@code out}; {@code follow}: and from then on, until interrupted. */
-    public void containerLogs(String lab, String node, boolean follow, java.io.OutputStream out) {
-        String c = container(lab, node).orElseThrow(() -> new LabException("node " + node + " of lab " + lab + " is not a container"));
-        Podman.need("the output of container " + c).logs(c, follow, out);
+    /** What container {@code container} ({@link #container}) printed, to {@code out}; {@code follow}: and from then on, until interrupted. */
+    public void containerLogs(String container, boolean follow, java.io.OutputStream out) {
+        Podman.need("the output of container " + container).logs(container, follow, out);
     }
 
     /** The output files of what was started in {@code node} in the background ({@link #logFile}), oldest first. */
@@ -1015,8 +1014,8 @@ public final class Labs {
         // the containers of image nodes, their states asked of the engine at once
         Map<String, String> containerOf = new HashMap<>();
         for (NodeInfo n : st.nodes()) if (n.ns() != null) HostApplier.container(stateDir, lab, n.ns()).ifPresent(c -> containerOf.put(n.ns(), c));
-        Map<String, String> states = containerOf.isEmpty() ? Map.of()
-                : Podman.find().map(e -> e.states(List.copyOf(containerOf.values()))).orElse(Map.of());
+        Optional<Podman> engine = containerOf.isEmpty() ? Optional.empty() : Podman.find();
+        Map<String, String> states = engine.map(e -> e.states(List.copyOf(containerOf.values()))).orElse(Map.of());
         for (NodeInfo n : st.nodes()) {
             if (n.ns() == null || !HostApplier.isHost(stateDir, lab, n.ns())) continue;
             java.util.OptionalLong init = HostApplier.init(stateDir, lab, n.ns());
@@ -1038,7 +1037,7 @@ public final class Labs {
                 String state = states.getOrDefault(c, "gone");
                 // the file's healthcheck, run now: podman runs it on a timer only where systemd runs
                 String health = image == null || image.health() == null ? null
-                        : state.equals("running") ? Podman.need("the health check of container " + c).checkHealth(c) : "not running";
+                        : state.equals("running") && engine.isPresent() ? engine.get().checkHealth(c) : "not running";
                 if (health != null && !health.equals("healthy")) missing.add("container " + c + " of node " + n.name() + " is " + health);
                 container = new Container(c, image == null ? "?" : image.image(), state, health);
             }

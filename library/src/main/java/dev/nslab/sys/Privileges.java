@@ -6,15 +6,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the effective capabilities of this process, to say exactly which are missing when the kernel says EPERM. */
+/**
+ * Reads the effective capabilities of this process, to say exactly which are missing when the kernel says EPERM (and
+ * of another, for the resident helper to serve only a peer with at least its own).
+ */
 public final class Privileges {
     private Privileges() {}
 
     public static final int CAP_NET_ADMIN = 12, CAP_NET_RAW = 13, CAP_SYS_ADMIN = 21;
 
-    public static long effective() {
+    public static long effective() { return effective("self"); }
+
+    /** Process {@code pid}'s effective capabilities; 0 when they cannot be read (gone, or not ours to read). */
+    public static long effective(long pid) { return effective(Long.toString(pid)); }
+
+    private static long effective(String proc) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", proc, "status"))) {
                 if (line.startsWith("CapEff:")) return Long.parseUnsignedLong(line.substring(7).strip(), 16);
             }
         } catch (IOException | NumberFormatException ignored) {

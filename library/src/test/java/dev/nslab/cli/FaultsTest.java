@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Iperf;
 import dev.nslab.testkit.Needs;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.OpenVswitch;
@@ -61,23 +62,8 @@ class FaultsTest {
 
     private String ns(String node) { return t.n("f1-" + node); }
 
-    /**
-     * Mbit/s of a TCP stream from a to c (iperf3, receiver's count), over 4 seconds after a first one left out: slow
-     * start overshoots the token bucket's queue, and a retransmission timeout there (200 ms) would otherwise cost a
-     * short measurement more than the 4 % that headers already take from 10 Mbit/s of wire.
-     */
-    private double mbits() throws Exception {
-        Path pid = dir.resolve("iperf3.pid");
-        Files.deleteIfExists(pid);
-        Sh.run("ip", "netns", "exec", ns("c"), "iperf3", "-s", "-1", "-D", "-B", "10.201.1.2", "-I", pid.toString()).ok();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Sh.run("ip", "netns", "exec", ns("c"), "ss", "-ltnH", "sport = :5201").out().contains("5201")) {
-            if (System.nanoTime() > deadline) throw new AssertionError("iperf3 server did not listen");
-            Thread.onSpinWait();
-        }
-        Sh.Result r = Sh.run("ip", "netns", "exec", ns("a"), "iperf3", "-c", "10.201.1.2", "-t", "5", "-O", "1", "-J").ok();
-        return TestNet.json(r.out()).path("end").path("sum_received").path("bits_per_second").asDouble() / 1e6;
-    }
+    /** Mbit/s of a TCP stream from a to c over 4 seconds (iperf3). */
+    private double mbits() { return Iperf.mbits(Iperf.in(ns("c")), ns("c"), Iperf.in(ns("a")), "10.201.1.2", 4); }
 
     /** Percent of 1,000 pings from a to c that got no answer. */
     private double pingLoss() {

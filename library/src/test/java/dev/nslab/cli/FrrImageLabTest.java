@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.testkit.Iperf;
 import dev.nslab.testkit.Needs;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
@@ -54,17 +55,8 @@ class FrrImageLabTest {
         return v;
     }
 
-    /** Mbit/s of a TCP stream from h2 to h1 across the three routers (iperf3, receiver's count, the first second left out). */
-    private double mbitsToH1() {
-        Sh.run("ip", "netns", "exec", lab + "-h1", "iperf3", "-s", "-1", "-D", "-B", "10.20.1.10").ok();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Sh.run("ip", "netns", "exec", lab + "-h1", "ss", "-ltnH", "sport = :5201").out().contains("5201")) {
-            if (System.nanoTime() > deadline) throw new AssertionError("iperf3 server did not listen");
-            Thread.onSpinWait();
-        }
-        Sh.Result r = Sh.run("ip", "netns", "exec", lab + "-h2", "iperf3", "-c", "10.20.1.10", "-t", "4", "-O", "1", "-J").ok();
-        return TestNet.json(r.out()).path("end").path("sum_received").path("bits_per_second").asDouble() / 1e6;
-    }
+    /** Mbit/s of a TCP stream from h2 to h1 across the three routers (iperf3). */
+    private double mbitsToH1() { return Iperf.mbits(Iperf.in(lab + "-h1"), lab + "-h1", Iperf.in(lab + "-h2"), "10.20.1.10", 3); }
 
     @Test
     void routersThatAreContainersOfAnFrrImageLearnTheirRoutes() throws Exception {

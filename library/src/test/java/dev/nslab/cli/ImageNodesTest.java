@@ -56,9 +56,8 @@ class ImageNodesTest {
         String image = images.busybox("localhost/nslab-test-" + t.prefix + "/web:1", "sh", "-c",
                 "echo serving as $(hostname); exec httpd -f -p 8080 -h /www");
         lab = t.n("im");
-        Path f = dir.resolve("lab.yml");
-        Files.writeString(f, """
-                name: %s
+        Path f = t.writeNamed(dir, "lab.yml", """
+                name: @im
                 topology:
                   nodes:
                     web:
@@ -72,7 +71,7 @@ class ImageNodesTest {
                     - endpoints: ["web:eth0", "client:eth0"]
                 expect:
                   - {node: web, listening: {tcp: 8080}, wait: 5s}
-                """.formatted(lab, image));
+                """.formatted(image));
         nslab("up", f.toString()).ok();
         List<String> running = containers();
         assertEquals(1, running.size(), running.toString());
@@ -120,9 +119,8 @@ class ImageNodesTest {
     void execLinesWaitForTheHealthyStageOfAnotherNode() throws Exception {
         String image = images.busybox("localhost/nslab-test-" + t.prefix + "/hc:1", "sleep", "1000");
         lab = t.n("hc");
-        Path f = dir.resolve("lab.yml");
-        Files.writeString(f, """
-                name: %s
+        Path f = t.writeNamed(dir, "lab.yml", """
+                name: @hc
                 topology:
                   nodes:
                     db:
@@ -137,7 +135,7 @@ class ImageNodesTest {
                       exec: ["wget -q -O - http://10.79.0.1:8080/ready"]
                   links:
                     - endpoints: ["db:eth0", "app:eth0"]
-                """.formatted(lab, image, image));
+                """.formatted(image, image));
         Nslab.Out up = nslab("up", f.toString()).ok();
         String err = up.err();
         int waited = err.indexOf("app: waiting for db to be healthy"), ran = err.indexOf("app$ wget -q -O - http://10.79.0.1:8080/ready");
@@ -151,9 +149,8 @@ class ImageNodesTest {
     @Test
     void anImageThatIsNowhereIsRefusedAtItsLineBeforeAnythingIsMade() throws Exception {
         lab = t.n("no");
-        Path f = dir.resolve("lab.yml");
-        Files.writeString(f, """
-                name: %s
+        Path f = t.writeNamed(dir, "lab.yml", """
+                name: @no
                 topology:
                   nodes:
                     a:
@@ -162,7 +159,7 @@ class ImageNodesTest {
                     b: {}
                   links:
                     - endpoints: ["a:eth0", "b:eth0"]
-                """.formatted(lab, t.prefix));
+                """.formatted(t.prefix));
         Nslab.Out up = nslab("up", f.toString());
         assertEquals(1, up.code());
         assertTrue(up.err().contains(f + ":5:14: image localhost/nslab-test-" + t.prefix + "/nowhere:1 of node a is not in podman's local store "

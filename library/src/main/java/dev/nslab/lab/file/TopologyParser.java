@@ -48,6 +48,8 @@ public final class TopologyParser {
             "tmpfs", "type", "user", "volumes",
             // older spellings and keys of other levels that reach here
             "mgmt", "mgmt_ipv4", "mgmt_ipv6", "publish", "settings");
+    /** containerlab's names of its FRR kind: a linux node of an FRR image whose /etc/frr nslab makes from the file. */
+    private static final Set<String> FRR_KINDS = Set.of("frr", "frrouting");
     /** containerlab's keys for a node that runs as a container of an image (a container engine runs it). */
     static final Set<String> IMAGE_KEYS = Set.of("image", "cmd", "entrypoint", "user", "image-pull-policy", "healthcheck");
     private static final Set<String> TOP_KEYS = Set.of("name", "prefix", "topology", "expect", "mgmt", "settings", "debug");
@@ -284,7 +286,7 @@ public final class TopologyParser {
             if (bad != null) throw n.error(bad);
         }
         Map<String, Node> m = n.value() == null ? Map.of() : n.map("node \"" + name + "\"");
-        boolean frrKind = m.containsKey("kind") && m.get("kind").value() != null && Set.of("frr", "frrouting").contains(String.valueOf(m.get("kind").value()));
+        boolean frrKind = m.containsKey("kind") && m.get("kind").value() != null && FRR_KINDS.contains(String.valueOf(m.get("kind").value()));
         for (Map.Entry<String, Node> e : m.entrySet()) {
             if (IMAGE_KEYS.contains(e.getKey())) continue; // read with the node's programs
             if (frrKind && Set.of("startup-config", "extras").contains(e.getKey())) continue; // kind frr's
@@ -340,7 +342,7 @@ public final class TopologyParser {
             if (kind != Kind.LINUX) throw rs.error("routes belong on linux nodes, not on the switch " + name);
             for (Node r : rs.list("routes of " + name)) routes.add(route(r, name));
         }
-        boolean frr = kindText.equals("frr") || kindText.equals("frrouting");
+        boolean frr = FRR_KINDS.contains(kindText);
         Node fw = m.get("forwarding");
         Boolean forwardingSaid = fw == null || fw.value() == null ? null : fw.bool("forwarding");
         List<String> exec = new ArrayList<>();

@@ -222,6 +222,12 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
         }
     }
 
+    private static Topology.HealthDef health(JsonNode h) {
+        if (!h.isObject()) return null;
+        return new Topology.HealthDef(words(h.path("test")), h.path("interval").asInt(), h.path("timeout").asInt(), h.path("retries").asInt(),
+                h.path("start_period").asInt());
+    }
+
     private static java.util.Map<String, String> env(JsonNode o) {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         for (var e : o.properties()) out.put(e.getKey(), e.getValue().asText());
@@ -357,10 +363,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                         Topology.ImageDef image = !im.isObject() ? null : new Topology.ImageDef(im.path("name").asText(), words(im.path("cmd")),
                                 words(im.path("entrypoint")), text(im, "user"), text(im, "pull"), env(im.path("env")),
                                 im.path("frr").isObject() ? new Topology.FrrDef(text(im.path("frr"), "config"), words(im.path("frr").path("daemons"))) : null,
-                                im.path("health").isObject() ? new Topology.HealthDef(words(im.path("health").path("test")), im.path("health").path("interval").asInt(),
-                                        im.path("health").path("timeout").asInt(), im.path("health").path("retries").asInt(),
-                                        im.path("health").path("start_period").asInt()) : null,
-                                im.path("line").asInt(), im.path("column").asInt());
+                                health(im.path("health")), im.path("line").asInt(), im.path("column").asInt());
                         host = new Resource.Host(h.path("hostname").asText(), List.copyOf(binds), image);
                     }
                     yield new Resource.Namespace(o.path("name").asText(), host);
