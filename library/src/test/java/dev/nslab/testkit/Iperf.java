@@ -14,14 +14,22 @@ public final class Iperf {
      * receiving node, whose namespace is {@code serverNs}: where it is seen listening), the client by {@code client}.
      */
     public static double mbits(List<String> server, String serverNs, List<String> client, String address, int seconds) {
+        // the server of a measurement before ends on its own (-1) a moment after its client: until then it holds the port
+        awaitListening(serverNs, false);
         Sh.run(with(server, "iperf3", "-s", "-1", "-D", "-B", address), null).ok();
+        awaitListening(serverNs, true);
+        Sh.Result r = Sh.run(with(client, "iperf3", "-c", address, "-t", Integer.toString(seconds + 1), "-O", "1", "-J"), null).ok();
+        var report = TestNet.json(r.out());
+        if (report.has("error")) throw new AssertionError("iperf3 to " + address + ": " + report.path("error").asText());
+        return report.path("end").path("sum_received").path("bits_per_second").asDouble() / 1e6;
+    }
+
+    private static void awaitListening(String ns, boolean listening) {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Sh.run("ip", "netns", "exec", serverNs, "ss", "-ltnH", "sport = :5201").out().contains("5201")) {
-            if (System.nanoTime() > deadline) throw new AssertionError("iperf3 server did not listen in " + serverNs);
+        while (Sh.run("ip", "netns", "exec", ns, "ss", "-ltnH", "sport = :5201").out().contains("5201") != listening) {
+            if (System.nanoTime() > deadline) throw new AssertionError("iperf3's port in " + ns + (listening ? " is not listening" : " is still taken"));
             Thread.onSpinWait();
         }
-        Sh.Result r = Sh.run(with(client, "iperf3", "-c", address, "-t", Integer.toString(seconds + 1), "-O", "1", "-J"), null).ok();
-        return TestNet.json(r.out()).path("end").path("sum_received").path("bits_per_second").asDouble() / 1e6;
     }
 
     /** Enters namespace {@code ns} (ip netns exec), for {@link #mbits}. */
