@@ -8,6 +8,9 @@ module dev.nslab {
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires jdk.net;
+    // nslab ui only (dev.nslab.web): optional, absent from a program that uses the library alone
+    requires static org.eclipse.jetty.server;
+    requires static org.eclipse.jetty.websocket.server;
 
     exports dev.nslab;
     exports dev.nslab.error;

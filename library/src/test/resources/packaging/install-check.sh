@@ -19,6 +19,17 @@ nslab -V
 nslab netns list >/dev/null && echo "netns list: ok"
 nslab up /usr/share/doc/nslab/examples/routers3.yml --name "$lab" --state-dir "$D/state"
 nslab exec "$lab" h1 --state-dir "$D/state" -- ping -c 1 -W 2 10.10.2.2 | grep -c "1 received"
+# the live page from the installed runtime (its web server's jars and modules are in the package): the API answers
+nslab ui "$lab" --listen 127.0.0.1:0 --state-dir "$D/state" >"$D/ui.out" 2>/dev/null &
+ui=$!
+for _ in $(seq 300); do [[ -s $D/ui.out ]] && break; sleep 0.1; done   # until it prints its address (or 30 s)
+url=$(head -1 "$D/ui.out") hostport=${url#http://} hostport=${hostport%%/*} token=${url##*token=}
+exec 3<>"/dev/tcp/${hostport%:*}/${hostport#*:}"
+printf 'GET /api/labs/%s?token=%s HTTP/1.0\r\nHost: %s\r\n\r\n' "$lab" "$token" "$hostport" >&3
+answer=$(cat <&3)
+exec 3<&-
+kill "$ui"; wait "$ui" || true
+[[ $answer == "HTTP/1."?" 200"* && $answer == *'"links":[{"id":"h1:eth0 r1:eth0"'* ]] && echo "ui: the API answers"
 nslab down "$lab" --state-dir "$D/state"
 ls /usr/lib/nslab/nslab.aot >/dev/null && echo "aot: made at install"
 shopt -s extglob

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scripts/package's .deb and tarball, installed as a user would on a machine without a JDK: in a mount namespace of
  * the test's own, on overlays of /usr, /etc and /var (the machine's files and package database stay as they were),
  * /usr/lib/jvm empty and no java on PATH: dpkg -i, nslab -V, netns list, a lab from the installed examples with a
- * ping across it, down, completion of the machine's namespaces, the manual pages, dpkg -r leaving nothing.
+ * ping across it, the live page's API, down, completion of the machine's namespaces, the manual pages, dpkg -r leaving nothing.
  */
 @Needs(programs = {"dpkg-deb", "dpkg", "unshare", "cc", "bash", "tar"})
 class PackageTest {
@@ -52,7 +52,7 @@ class PackageTest {
         assertEquals(0, r.code(), r.out() + r.err());
         String out = r.out();
         assertTrue(out.matches("(?s)nslab [0-9.]+ \\(commit [^)]+\\), Java 2[5-9] at /usr/lib/nslab/runtime\\n.*"), out);
-        for (String line : List.of("netns list: ok", "lab " + t.n("pl") + " is up", "lab " + t.n("pl") + " is down", "aot: made at install",
+        for (String line : List.of("netns list: ok", "lab " + t.n("pl") + " is up", "lab " + t.n("pl") + " is down", "aot: made at install", "ui: the API answers",
                 "complete -F _nslab nslab", "nslab.8", "nslab-lab.5", "removed: nothing left")) {
             assertTrue(out.contains(line), line + " in\n" + out);
         }

@@ -249,6 +249,7 @@ public final class Cli {
             case "graph" -> new InventoryCmd(this).graph(a);
             case "lab" -> new LabCmd(this).run(word, a);
             case "fault" -> new FaultCmd(this).run(word, a);
+            case "ui" -> new UiCmd(this).run(a);
             case "help" -> {
                 Help.top(out);
                 yield 0;
@@ -277,6 +278,7 @@ public final class Cli {
         if (word.equals("ovs") || word.equals("ovs-vsctl")) return "ovs";
         if (word.equals("inventory") || word.equals("inv")) return "inventory";
         if (word.equals("graph")) return "graph";
+        if (word.equals("ui")) return "ui";
         if (LabCmd.VERBS.contains(word) || LabCmd.CLAB_VERBS.containsKey(word)) return "lab";
         if (FaultCmd.VERBS.contains(word)) return "fault";
         if (word.equals("help")) return "help";

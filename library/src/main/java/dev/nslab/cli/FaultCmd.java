@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * {@code nslab impair | cut | mend | partition | heal}: faults done to a running lab, kept in its state
@@ -73,23 +72,17 @@ final class FaultCmd {
             case "impair" -> impair(labs, lab, rest, values, clear);
             case "cut", "mend" -> {
                 if (rest.size() != 1) throw new UsageException(usage(verb));
-                String end = rest.getFirst();
-                String other = labs.wiring(labs.state(lab)).otherEnd(lab, end);
-                yield labs.changeFaults(lab, f -> {
-                    if (verb.equals("cut")) return f.withCut(end, other);
-                    if (!f.isCut(end, other)) throw new dev.nslab.error.LabException("the cable " + end + " - " + other + " of lab " + lab + " is not cut");
-                    return f.withoutCut(end, other);
-                });
+                yield verb.equals("cut") ? labs.cut(lab, rest.getFirst()) : labs.mend(lab, rest.getFirst());
             }
             case "partition" -> {
                 if (rest.isEmpty()) throw new UsageException(usage(verb));
                 List<Set<String>> groups = new ArrayList<>();
                 for (String g : rest) groups.add(new LinkedHashSet<>(Arrays.stream(g.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList()));
-                yield labs.changeFaults(lab, f -> f.withPartition(groups));
+                yield labs.partition(lab, groups);
             }
             case "heal" -> {
                 if (!rest.isEmpty()) throw new UsageException(usage(verb));
-                yield labs.changeFaults(lab, f -> f.withPartition(List.of()));
+                yield labs.partition(lab, List.of());
             }
             default -> throw new IllegalStateException(verb);
         };
@@ -117,17 +110,8 @@ final class FaultCmd {
         } catch (Impairment.BadValue e) {
             throw new UsageException("nslab impair: " + e.getMessage());
         }
-        if (rest.isEmpty()) {
-            // every run-time impairment ends: each end is back to what the file declares (a file's rate stays)
-            return labs.changeFaults(lab, f -> f.withImpairments(Map.of()));
-        }
-        String end = rest.getFirst();
-        return labs.changeFaults(lab, f -> {
-            Map<String, Impairment> m = new TreeMap<>(f.impairments());
-            if (clear) m.remove(end); // back to what the file declares for that end, if anything
-            else m.put(end, imp);
-            return f.withImpairments(m);
-        });
+        // without an end, every run-time impairment ends: each end is back to what the file declares (a file's rate stays)
+        return labs.impair(lab, rest.isEmpty() ? null : rest.getFirst(), imp);
     }
 
     private void report(Labs labs, String lab, String verb, Labs.FaultChange c) {
@@ -167,23 +151,16 @@ final class FaultCmd {
             imp.put(end, x);
         });
         m.put("impairments", imp);
-        m.put("cuts", cutsOf(labs, st));
+        m.put("cuts", labs.cuts(st));
         m.put("partition", FaultPlanner.groups(st.lab(), labs.wiring(st), st.faults().partition()).stream().map(List::copyOf).toList());
         return m;
-    }
-
-    static List<String> cutsOf(Labs labs, LabState st) {
-        FaultPlanner.Wiring w = labs.wiring(st);
-        List<String> out = new ArrayList<>();
-        for (Resource r : st.done()) if (r instanceof Resource.Cut c) out.add(w.endpoint(c.a()) + " - " + w.endpoint(c.b()));
-        return out;
     }
 
     /** Lines for status: what is done to the lab, if anything. */
     static List<String> faultLines(Labs labs, LabState st) {
         List<String> out = new ArrayList<>();
         labs.impairments(st).forEach((end, i) -> out.add("impaired " + end + ": " + i.impairment().words() + mechanism(i)));
-        cutsOf(labs, st).forEach(c -> out.add("cut cable " + c));
+        labs.cuts(st).forEach(c -> out.add("cut cable " + c));
         List<Set<String>> groups = FaultPlanner.groups(st.lab(), labs.wiring(st), st.faults().partition());
         if (!groups.isEmpty()) out.add("partition: " + String.join(" | ", groups.stream().map(g -> String.join(",", g)).toList()));
         return out;

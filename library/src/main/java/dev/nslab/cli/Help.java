@@ -31,6 +31,7 @@ final class Help {
                        nslab { impair LAB NODE:IFACE [--rate R] [--delay D] [--loss P%]... | cut|mend LAB NODE:IFACE
                                | partition LAB GROUP GROUP... | heal LAB }
                        nslab inventory [--find IFNAME|PID|INODE] | graph [LAB|FILE|--system] [--format dot|mermaid|json|svg]
+                       nslab ui [LAB...] [--listen ADDR:PORT] [--public]   (the live lab page in a browser; prints its URL)
                        nslab helper { start | stop | status [-j] }   (a resident JVM for commands typed one at a time)
                        nslab rootless [-- COMMAND [ARG...]]   (a normal user: COMMAND, or a shell, in the user's own
                                                                namespaces, where every nslab command of the user runs)
@@ -48,6 +49,22 @@ final class Help {
                   nslab ovs add-br OVS-1                       nslab ovs add-port OVS-1 veth-ns1 tag=100
                 -batch FILE runs one command per line (without "nslab"); a line may start with "-n NETNS".
                 Try "nslab OBJECT help" for the commands of an object.
+                """);
+    }
+
+    static void ui(PrintStream o) {
+        o.print("""
+                Usage: nslab ui [LAB...] [--listen ADDR:PORT] [--public] [--period MS] [-j] [--state-dir DIR]
+                Serves the live page of the running labs (or only the LABs named, as they come and go) and prints its
+                address first, with the session token that every API request and terminal needs; runs until
+                interrupted. The page draws each lab's nodes and links, and shows, sampled from the kernel every
+                --period (1000 ms): link state (up, down, cut, impaired), throughput, packets and drops; node health and
+                services; faults. From the page: cut and mend a link, impair an end, partition and heal, verify, open a
+                terminal in a node. Its JSON API is under /api/ (docs/ui.md).
+                  --listen ADDR:PORT  where to listen (default 127.0.0.1:7979, or the next free port up to 7999;
+                                      port 0: any free port)
+                  --public            allow an address that is not loopback
+                  -j                  print {"url": ..., "token": ...} instead of the address alone
                 """);
     }
 
@@ -247,7 +264,7 @@ final class Help {
                 processes and interfaces (kind, state, MAC, MTU, addresses, master, veth peer resolved to its
                 namespace, Open vSwitch bridge and tag). --find says where an interface, process or inode lives.
                 graph: a lab (from its file) or the whole machine (--system, the default without LAB) as Graphviz DOT,
-                Mermaid or JSON; svg runs Graphviz's dot (apt-get install graphviz).
+                Mermaid or JSON; svg runs Graphviz's dot (scripts/setup installs it).
                 """);
     }
 }

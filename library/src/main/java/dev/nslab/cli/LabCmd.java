@@ -267,7 +267,7 @@ final class LabCmd {
             }
         }
         if (cli.json) {
-            cli.printJson(VerifyFormat.json(r));
+            cli.printJson(dev.nslab.lab.verify.ReportJson.of(r));
         } else {
             boolean colour = System.console() != null && System.console().isTerminal() && cli.out == System.out;
             VerifyFormat.text(r, cli.out, colour);

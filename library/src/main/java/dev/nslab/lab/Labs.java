@@ -666,6 +666,48 @@ public final class Labs {
         return List.copyOf(to);
     }
 
+    /** Cuts the cable that ends at {@code end} ("NODE:IFACE"): both its ends go down. */
+    public FaultChange cut(String lab, String end) {
+        String other = wiring(state(lab)).otherEnd(lab, end);
+        return changeFaults(lab, f -> f.withCut(end, other));
+    }
+
+    /** Mends the cut cable that ends at {@code end}; refused when it is not cut. */
+    public FaultChange mend(String lab, String end) {
+        String other = wiring(state(lab)).otherEnd(lab, end);
+        return changeFaults(lab, f -> {
+            if (!f.isCut(end, other)) throw new LabException("the cable " + end + " - " + other + " of lab " + lab + " is not cut");
+            return f.withoutCut(end, other);
+        });
+    }
+
+    /**
+     * Impairs {@code end} ("NODE:IFACE") at run time; {@link Impairment#NONE} gives the end back what its file
+     * declares (nothing, or the file's impairment). A null {@code end} ends every run-time impairment.
+     */
+    public FaultChange impair(String lab, String end, Impairment imp) {
+        if (end == null) return changeFaults(lab, f -> f.withImpairments(Map.of()));
+        return changeFaults(lab, f -> {
+            Map<String, Impairment> m = new java.util.TreeMap<>(f.impairments());
+            if (imp.isNone()) m.remove(end);
+            else m.put(end, imp);
+            return f.withImpairments(m);
+        });
+    }
+
+    /** Splits the lab's nodes into {@code groups} (the nodes not named form one more); an empty list heals. */
+    public FaultChange partition(String lab, List<Set<String>> groups) {
+        return changeFaults(lab, f -> f.withPartition(groups));
+    }
+
+    /** The cut cables, each as "NODE:IFACE - NODE:IFACE". */
+    public List<String> cuts(LabState st) {
+        FaultPlanner.Wiring w = wiring(st);
+        List<String> out = new ArrayList<>();
+        for (Resource r : st.done()) if (r instanceof Resource.Cut c) out.add(w.endpoint(c.a()) + " - " + w.endpoint(c.b()));
+        return out;
+    }
+
     /** The faults in effect, as verification predicts with them. */
     public FaultView faultView(LabState st) {
         FaultPlanner.Wiring w = wiring(st);

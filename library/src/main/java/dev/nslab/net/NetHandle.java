@@ -110,6 +110,22 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    /** A link with its counters (null where the kernel gives none). */
+    public record LinkSample(Link link, LinkStats stats) { }
+
+    /** Every link with its counters, in one dump: what a live view samples each second. */
+    public List<LinkSample> linkSamples() {
+        List<LinkSample> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(LinkMessages.dump(true))) {
+            if (m.type() != RTM_NEWLINK) continue;
+            NlAttrs a = m.attrs(IfInfoMsg.LEN);
+            byte[] raw = a.bytes(IFLA_STATS64);
+            long cc = a.u32(IFLA_CARRIER_CHANGES, -1);
+            out.add(new LinkSample(LinkMessages.parse(m), raw == null ? null : LinkStats.parse(raw, cc < 0 ? null : cc & 0xFFFFFFFFL)));
+        }
+        return out;
+    }
+
     /** Every link's details (ip -d), by interface index: one dump. */
     public Map<Integer, LinkDetails> linkDetails() {
         Map<Integer, LinkDetails> out = new HashMap<>();

@@ -169,6 +169,35 @@ public final class Libc {
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
+    private static final class Read { static final MethodHandle H = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
+
+    /** read(2) into {@code buf}, retried on EINTR: the bytes read, 0 at the end, -errno where it fails (EIO: a hung-up terminal). */
+    public static long read(int fd, MemorySegment buf) {
+        try {
+            MemorySegment st = state();
+            while (true) {
+                long n = (long) Read.H.invokeExact(st, fd, buf, buf.byteSize());
+                if (n >= 0) return n;
+                if (errno(st) != Errno.EINTR) return -errno(st);
+            }
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final class Write { static final MethodHandle H = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
+
+    /** write(2) of all of {@code buf}, retried on EINTR and short writes. */
+    public static void write(int fd, MemorySegment buf, String object) {
+        try {
+            MemorySegment st = state();
+            long off = 0;
+            while (off < buf.byteSize()) {
+                long n = (long) Write.H.invokeExact(st, fd, buf.asSlice(off), buf.byteSize() - off);
+                if (n >= 0) off += n;
+                else if (errno(st) != Errno.EINTR) throw fail("write", object, st);
+            }
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
     private static final class Getrlimit { static final MethodHandle H = bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS)); }
 
     public static final int RLIMIT_NOFILE = 7, RLIMIT_NPROC = 6;

@@ -171,6 +171,15 @@ class InventoryTest {
     }
 
     @Test
+    @Needs(programs = "dot")
+    void aLabGraphInSvgByGraphviz() throws Exception {
+        Path f = dir.resolve("g.yml");
+        Files.writeString(f, Files.readString(Path.of("examples/vlan-demo.yml")));
+        String svg = Nslab.run("graph", f.toString(), "--format", "svg").ok().out();
+        assertTrue(svg.contains("<svg") && svg.contains("eth1&#45;ns1"), svg);
+    }
+
+    @Test
     void namespacesHeldOnlyByAnOpenDescriptorOrByOneThread() throws Exception {
         // a process that keeps the namespace open as descriptor 3 after its name is gone
         Sh.run("ip", "netns", "add", t.n("fd")).ok();

@@ -89,6 +89,8 @@ public final class FaultPlanner {
         /** "NODE:IFACE" of a kernel end. */
         public String endpoint(End e) {
             if (e.ns() == null && switchOfPort.containsKey(e.iface())) return switchOfPort.get(e.iface()) + ":" + e.iface();
+            // a port of a bridge node in the machine's namespace: named by the bridge it is enslaved to
+            if (e.ns() == null && e.master() != null && nodes.containsKey(e.master())) return e.master() + ":" + e.iface();
             for (NodeInfo n : nodes.values()) {
                 if (e.ns() != null && e.ns().equals(n.ns())) return n.name() + ":" + e.iface();
             }
