@@ -49,6 +49,7 @@
 #include <sys/wait.h>
 #include <dirent.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -718,6 +719,44 @@ static pid_t start_pause(const char dir[256], int lock) {
     return p;
 }
 
+/*
+ * nslab ui of a normal user: the page's socket, listening in the machine's network namespace (where the user's
+ * browser is), made before the user's namespaces are joined and handed to the JVM as its standard input (Java's
+ * inherited channel). AT is HOST:PORT or HOST:FIRST-LAST (the first free port of those).
+ */
+static void listen_for_page(const char *at) {
+    char host[256];
+    const char *colon = strrchr(at, ':');
+    if (!colon || (size_t) (colon - at) >= sizeof host) { errno = 0; die("--listen takes ADDR:PORT, not \"%s\"", at); }
+    memcpy(host, at, colon - at);
+    host[colon - at] = 0;
+    char *h = host;
+    if (*h == '[' && h[strlen(h) - 1] == ']') { h[strlen(h) - 1] = 0; h++; }
+    char *end;
+    long first = strtol(colon + 1, &end, 10), last = first;
+    if (*end == '-') last = strtol(end + 1, &end, 10);
+    if (*end || first < 0 || last < first || last > 65535) { errno = 0; die("--listen's port is a number from 0 to 65535, not \"%s\"", colon + 1); }
+    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_STREAM}, *ai;
+    if (getaddrinfo(h, NULL, &hints, &ai)) { errno = 0; die("--listen: \"%s\" is not an IP address", h); }
+    int fd = -1;
+    for (long port = first; port <= last; port++) {
+        if (ai->ai_family == AF_INET) ((struct sockaddr_in *) ai->ai_addr)->sin_port = htons((unsigned short) port);
+        else ((struct sockaddr_in6 *) ai->ai_addr)->sin6_port = htons((unsigned short) port);
+        fd = socket(ai->ai_family, SOCK_STREAM, 0); // inherited by the JVM: no close-on-exec
+        int one = 1;
+        if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one)) die("socket");
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
+        int e = errno;
+        close(fd);
+        fd = -1;
+        errno = e;
+        if (e != EADDRINUSE || port == last) die("cannot listen at %s:%ld (choose another with --listen ADDR:PORT; port 0: any free port)", h, port);
+    }
+    freeaddrinfo(ai);
+    if (listen(fd, 128) || dup2(fd, 0) < 0) die("cannot listen for the page");
+    if (fd != 0) close(fd);
+}
+
 static int cmd_rootless(int argc, char **argv) {
     int first = 2;
     if (first < argc && !strcmp(argv[first], "--")) first++;
@@ -727,6 +766,8 @@ static int cmd_rootless(int argc, char **argv) {
         char dir[256], cwd[4096];
         if (!getcwd(cwd, sizeof cwd)) strcpy(cwd, "/");
         runtime_dir(dir, sizeof dir);
+        const char *page = getenv("NSLAB_UI_LISTEN");
+        if (page && *page) listen_for_page(page);
         for (int attempt = 0;; attempt++) {
             int lock = open_lock(dir);
             if (lock < 0 || flock(lock, LOCK_EX)) die("cannot lock %s/rootless.lock", dir);
@@ -743,6 +784,7 @@ static int cmd_rootless(int argc, char **argv) {
         if (chdir(cwd) && chdir("/")) die("chdir");
     }
     errno = 0;
+    unsetenv("NSLAB_UI_LISTEN");
     setenv("NSLAB_ROOTLESS", "1", 1);
     execvp(argv[first], argv + first);
     int e = errno;

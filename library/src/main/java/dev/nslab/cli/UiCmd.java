@@ -76,6 +76,17 @@ final class UiCmd {
                 }
             }
         }
+        // a normal user's page: the socket nslab-host made in the machine's namespace, as standard input
+        boolean inherited = false;
+        if (System.inheritedChannel() instanceof java.nio.channels.ServerSocketChannel ch
+                && ch.getLocalAddress() instanceof java.net.InetSocketAddress at) {
+            inherited = true;
+            host = at.getAddress().getHostAddress();
+            port = at.getPort();
+        } else if (System.getenv("NSLAB_ROOTLESS") != null) {
+            cli.err.println("nslab ui: this runs inside your own namespaces (nslab rootless), so the page listens on their loopback, "
+                    + "which a browser outside cannot reach: run nslab ui outside nslab rootless");
+        }
         if (!UiServer.isLoopback(host) && !publicAddress) {
             throw new UsageException("nslab ui: " + host + " is not a loopback address: anyone who reaches it and has the token could cut links "
                     + "and open terminals in the labs; add --public to listen there anyway");
@@ -84,7 +95,8 @@ final class UiCmd {
         for (String lab : only) {
             if (!labs.labs().contains(lab)) cli.err.println("nslab ui: no lab named " + lab + " yet: it shows when it comes up");
         }
-        UiServer server = listen(labs, host, port, only, period);
+        UiServer server = inherited ? UiServer.start(labs, cli.registry, new UiServer.Options(host, port, only, period, true))
+                : listen(labs, host, port, only, period);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         if (cli.json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -106,7 +118,7 @@ final class UiCmd {
         int first = port == null ? DEFAULT_PORT : port, last = port == null ? DEFAULT_PORT + 20 : port;
         for (int p = first; ; p++) {
             try {
-                return UiServer.start(labs, cli.registry, new UiServer.Options(host, p, only, period));
+                return UiServer.start(labs, cli.registry, new UiServer.Options(host, p, only, period, false));
             } catch (IOException e) {
                 boolean inUse = e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException;
                 if (!inUse) throw e;

@@ -73,10 +73,15 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
      * Why the kernel would refuse {@code name} for an interface, or null when it would not: 1 to 15 bytes (IFNAMSIZ
      * less the NUL), no "/", ":" (alias syntax), white space or NUL, not "." or "..". The one owner of that rule.
      */
-    public static String whyInvalid(String name) {
-        if (name == null || name.isEmpty()) return "is empty: Linux interface names have 1 to 15 bytes";
+    public static String whyInvalid(String name) { return whyInvalid(name, 15, "Linux interface names"); }
+
+    /** Why the kernel would refuse {@code name} as an alternative name (ALTIFNAMSIZ: 1 to 127 bytes), or null. */
+    public static String whyInvalidAltName(String name) { return whyInvalid(name, 127, "Linux alternative interface names"); }
+
+    private static String whyInvalid(String name, int max, String what) {
+        if (name == null || name.isEmpty()) return "is empty: " + what + " have 1 to " + max + " bytes";
         int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        if (bytes > 15) return "is " + bytes + " bytes: Linux interface names have 1 to 15";
+        if (bytes > max) return "is " + bytes + " bytes: " + what + " have 1 to " + max;
         if (name.equals(".") || name.equals("..")) return "is not valid: \".\" and \"..\" are not interface names";
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);

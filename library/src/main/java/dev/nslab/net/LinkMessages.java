@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.nslab.netlink.NetlinkSocket.NLM_F_APPEND;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
@@ -169,6 +170,17 @@ public final class LinkMessages {
     public static NlRequest delete(int index, String name) {
         NlRequest r = ifinfo(RTM_DELLINK, 0, index, 0, 0);
         return index == 0 ? r.attrString(IFLA_IFNAME, name) : r;
+    }
+
+    /**
+     * RTM_NEWLINKPROP (or, {@code add} false, RTM_DELLINKPROP) of an alternative name of interface {@code index}, as
+     * ip link property add|del dev DEV altname ALT sends it (ip asks for the index first).
+     */
+    public static NlRequest altName(boolean add, int index, String alt) {
+        NlRequest r = ifinfo(add ? RTM_NEWLINKPROP : RTM_DELLINKPROP, add ? NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND : 0, index, 0, 0);
+        int list = r.beginNested(IFLA_PROP_LIST);
+        r.attrString(IFLA_ALT_IFNAME, alt);
+        return r.endNested(list);
     }
 
     /** RTM_DELLINK of every interface of device group {@code group} ({@code ip link delete group N}). */

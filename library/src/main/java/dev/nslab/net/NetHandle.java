@@ -258,6 +258,19 @@ public final class NetHandle implements AutoCloseable {
     public void setUp(String dev, boolean up) { setLink(LinkChange.of(dev).up(up)); }
 
     /** Deletes a link; deleting one end of a veth pair deletes both. */
+    /** Gives {@code dev} the alternative name {@code alt} (ip link property add dev DEV altname ALT): up to 127 bytes. */
+    public void addAltName(String dev, String alt) {
+        validateIfName(dev);
+        String why = Link.whyInvalidAltName(alt);
+        if (why != null) throw new IllegalArgumentException("altname \"" + alt + "\" " + why);
+        try {
+            nl.execute(LinkMessages.altName(true, link(dev).index(), alt));
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENODEV) throw noDevice(dev);
+            throw e;
+        }
+    }
+
     public void deleteLink(String dev) {
         validateIfName(dev);
         try {

@@ -9,6 +9,7 @@ public final class Rtnl {
 
     // message types
     public static final int RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_GETLINK = 18, RTM_SETLINK = 19;
+    public static final int RTM_NEWLINKPROP = 108, RTM_DELLINKPROP = 109;
     public static final int RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_GETADDR = 22;
     public static final int RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26;
     public static final int RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;

@@ -41,8 +41,10 @@ public final class UiServer implements AutoCloseable {
      * @param port          0: any free port
      * @param labs          the labs to show; empty: every lab, as they come and go
      * @param periodMillis  how often the kernel is sampled
+     * @param inherited     listen on the socket this process was given as its standard input (a normal user's page,
+     *                      whose socket nslab-host made in the machine's namespace); host and port are then its own
      */
-    public record Options(String host, int port, Set<String> labs, long periodMillis) { }
+    public record Options(String host, int port, Set<String> labs, long periodMillis, boolean inherited) { }
 
     private static final Pattern TERMINAL = Pattern.compile("^/api/labs/([^/]+)/nodes/([^/]+)/terminal$");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
@@ -77,6 +79,7 @@ public final class UiServer implements AutoCloseable {
         ServerConnector http = new ServerConnector(server, 1, 1);
         http.setHost(o.host());
         http.setPort(o.port());
+        http.setInheritChannel(o.inherited());
         server.addConnector(http);
 
         WebSocketUpgradeHandler sockets = WebSocketUpgradeHandler.from(server, c -> {

@@ -34,7 +34,7 @@ class ContainerlabFilesTest {
 
     @AfterEach
     void cleanUp() {
-        for (String lab : List.of("grp", "flt", "vx1", "vx2", "mg", "bn", "dm")) {
+        for (String lab : List.of("grp", "flt", "vx1", "vx2", "mg", "bn", "dm", "vt")) {
             Nslab.inState(dir, "down", t.n(lab));
         }
         t.close();
@@ -211,6 +211,35 @@ class ContainerlabFilesTest {
         List<String> left = t.linkNames(m);
         assertTrue(left.contains(t.n("br")), "a bridge the lab did not make stays: " + left);
         assertFalse(left.contains(mgmtBridge) || left.contains(t.n("hb")) || left.contains(t.n("pa")), left.toString());
+    }
+
+    @Test
+    void aHostInterfaceNameTooLongForTheKernelIsTheAltNameOfAShortOne() throws Exception {
+        // containerlab's tests/08-vxlan/03-vxlan-tools, its wiring: host ends named after a long node name
+        String m = t.n("m");
+        Sh.ok("ip", "netns", "add", m);
+        Path f = t.writeNamed(dir, "vt.clab.yml", """
+                name: @vt
+                topology:
+                  nodes:
+                    some_very_long_node_name_l1: {kind: linux, exec: ["ip addr add dev eth1 192.168.13.1/30"]}
+                    l2: {kind: linux}
+                  links:
+                    - endpoints: ["some_very_long_node_name_l1:eth1", "host:some_very_long_node_name_l1_eth1"]
+                    - endpoints: ["l2:eth1", "host:l2_eth1"]
+                """);
+        in(m, "up", "--allow-host", f.toString()).ok();
+        // ip finds the interface by the file's name (its altname), and the peer is the node's eth1
+        JsonNode l = t.ipj(m, "link show some_very_long_node_name_l1_eth1").get(0);
+        assertTrue(l.path("ifname").asText().matches("na[0-9a-f]{8}"), l.toString());
+        assertTrue(l.path("altnames").toString().contains("some_very_long_node_name_l1_eth1"), l.toString());
+        assertTrue(l.path("flags").toString().contains("UP"), l.toString());
+        assertEquals("l2_eth1", t.link(m, "l2_eth1").path("ifname").asText(), "a name that fits is the kernel's own");
+        Sh.ok("ip", "-n", m, "addr", "add", "192.168.13.2/30", "dev", "some_very_long_node_name_l1_eth1");
+        assertTrue(ping(t.n("vt-some_very_long_node_name_l1"), "192.168.13.2"), "the node reaches the machine's end");
+        assertTrue(in(m, "status", t.n("vt")).ok().out().contains("healthy"));
+        in(m, "down", t.n("vt")).ok();
+        assertEquals(List.of("lo"), t.linkNames(m), "down leaves the machine as it was");
     }
 
     @Test

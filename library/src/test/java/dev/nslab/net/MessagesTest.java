@@ -54,6 +54,14 @@ class MessagesTest {
     }
 
     @Test
+    void altNamesAreIps() {
+        // ip link property add|del dev va altname some_long_alternative_name
+        String body = "0000000003000000000000000000000024003480" + "1f003500" + HexFormat.of().formatHex("some_long_alternative_name".getBytes()) + "0000";
+        same(RTM_NEWLINKPROP, 0xe00, body, LinkMessages.altName(true, 3, "some_long_alternative_name"));
+        same(RTM_DELLINKPROP, 0, body, LinkMessages.altName(false, 3, "some_long_alternative_name"));
+    }
+
+    @Test
     void linkDelIsIps() {
         // ip link del vc (index 6)
         same(RTM_DELLINK, 0, "00000000060000000000000000000000", LinkMessages.delete(6, "vc"));

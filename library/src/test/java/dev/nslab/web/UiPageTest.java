@@ -129,7 +129,7 @@ class UiPageTest {
     void thePageShowsTheLabLiveAndActsOnIt() throws Exception {
         Nslab.inState(dir, "up", t.writeNamed(dir, "lab.yml", LAB).toString()).ok();
         server = UiServer.start(new Labs(new Namespaces(), dir, Progress.SILENT), new Namespaces(),
-                new UiServer.Options("127.0.0.1", 0, Set.of(lab()), 500));
+                new UiServer.Options("127.0.0.1", 0, Set.of(lab()), 500, false));
         URI url = server.url();
         assertTrue(url.toString().startsWith("http://127.0.0.1:") && url.getQuery().startsWith("token="), url.toString());
 

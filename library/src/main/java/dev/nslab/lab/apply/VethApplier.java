@@ -90,6 +90,7 @@ public final class VethApplier {
             LinkChange ca = LinkChange.of(tmp).up(true);
             if (a.master() != null) ca = ca.master(a.master());
             run.handle(null).setLink(tmp.equals(a.iface()) ? ca : ca.name(a.iface()));
+            altNames(v);
             return;
         }
         NetHandle ha = run.handle(a.ns());
@@ -103,6 +104,12 @@ public final class VethApplier {
         LinkChange cb = LinkChange.of(b.iface()).alias(run.mark).up(true);
         if (b.ns() != null) cb = cb.group(Marks.DEVICE_GROUP);
         run.handle(b.ns()).setLink(b.master() == null ? cb : cb.master(b.master()));
+        altNames(v);
+    }
+
+    /** The file's long names, as the ends' alternative names (the kernel's names being short ones made from them). */
+    private void altNames(Resource.Veth v) {
+        for (End e : List.of(v.a(), v.b())) if (e.alt() != null) run.handle(e.ns()).addAltName(e.iface(), e.alt());
     }
 
     /** Deletes the pair through whichever end is still there and marked. */

@@ -9,6 +9,7 @@ import dev.nslab.lab.model.Topology.Kind;
 import dev.nslab.lab.model.Topology.LinkDef;
 import dev.nslab.lab.model.Topology.NodeDef;
 import dev.nslab.net.Cidr;
+import dev.nslab.net.Link;
 import dev.nslab.net.Family;
 
 import java.net.InetAddress;
@@ -300,6 +301,12 @@ final class LinkParser {
         if (iface == null || iface.isEmpty()) {
             if (!n.isSwitch()) throw e.error("endpoint \"" + text + "\" needs an interface name: \"" + node + ":eth1\"");
             iface = generatedName(lab, node, endpointText(other));
+        }
+        if (n.isHost() && !Link.isValidName(iface)) {
+            // containerlab's long names on the machine's side: a short kernel name, the file's as its altname
+            String why = Link.whyInvalidAltName(iface);
+            if (why != null) throw e.error("host interface name \"" + iface + "\" " + why + "; choose another");
+            return new Endpoint(node, iface);
         }
         checkIfName(e, iface, "interface name");
         return new Endpoint(node, iface);

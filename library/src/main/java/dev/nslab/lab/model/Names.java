@@ -57,4 +57,12 @@ public final class Names {
         String hex = Long.toHexString(crc.getValue()); // not String.format: its first use loads locale data (~30 ms cold)
         return prefix + "0".repeat(8 - hex.length()) + hex;
     }
+
+    /**
+     * The kernel's name for interface {@code iface} of {@code node}: the file's own where it fits (15 bytes), else a
+     * short stable one made from it (the file's name then being the interface's alternative name).
+     */
+    public static String kernelIfName(String lab, String node, String iface) {
+        return dev.nslab.net.Link.isValidName(iface) ? iface : stable("na", lab, node, iface);
+    }
 }

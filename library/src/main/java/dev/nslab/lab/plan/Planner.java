@@ -107,7 +107,10 @@ public final class Planner {
     private static End end(Topology t, Endpoint e) {
         NodeDef n = t.node(e.node()).orElseThrow();
         return switch (n.kind()) {
-            case LINUX -> new End(t.namespace(n), e.iface(), null);
+            case LINUX -> {
+                String kernel = Names.kernelIfName(t.name(), n.name(), e.iface());
+                yield new End(t.namespace(n), kernel, null, kernel.equals(e.iface()) ? null : e.iface());
+            }
             case BRIDGE -> new End(t.namespace(n), e.iface(), n.bridgeName());
             case OVS_BRIDGE -> new End(null, e.iface(), null);
         };

@@ -51,9 +51,17 @@ public sealed interface Resource {
         public int phase() { return 1; }
     }
 
-    /** One end of a veth: {@code ns} null is the root namespace; {@code master} a Linux bridge to join, or null. */
-    record End(String ns, String iface, String master) {
-        @Override public String toString() { return (ns == null ? "" : ns + "/") + iface + (master == null ? "" : "@" + master); }
+    /**
+     * One end of a veth: {@code ns} null is the root namespace; {@code master} a Linux bridge to join, or null;
+     * {@code alt} the file's name where it is too long for the kernel's (then {@code iface} is a short one made from
+     * it, and {@code alt} the interface's alternative name, as containerlab gives it), or null.
+     */
+    record End(String ns, String iface, String master, String alt) {
+        public End(String ns, String iface, String master) { this(ns, iface, master, null); }
+
+        @Override public String toString() {
+            return (ns == null ? "" : ns + "/") + iface + (master == null ? "" : "@" + master) + (alt == null ? "" : "~" + alt);
+        }
     }
 
     /** A veth pair; {@code a} is the end that carries the mark from birth (the root-namespace end when there is one). */

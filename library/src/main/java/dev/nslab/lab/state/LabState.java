@@ -344,9 +344,10 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
 
     private static void end(ObjectNode o, End e) {
         o.put("ns", e.ns()).put("iface", e.iface()).put("master", e.master());
+        if (e.alt() != null) o.put("alt", e.alt());
     }
 
-    private static End end(JsonNode o) { return new End(text(o, "ns"), o.path("iface").asText(), text(o, "master")); }
+    private static End end(JsonNode o) { return new End(text(o, "ns"), o.path("iface").asText(), text(o, "master"), text(o, "alt")); }
 
     private static List<Resource> read(JsonNode a) {
         List<Resource> out = new ArrayList<>();

@@ -34,6 +34,31 @@ class TopologyParserTest {
     }
 
     @Test
+    void aLongNameOnTheMachinesSideIsAnAltNameOfAShortOne() {
+        // containerlab's tests/08-vxlan/03-vxlan-tools: host interfaces longer than the kernel's 15 bytes
+        String text = """
+                name: vt
+                topology:
+                  nodes:
+                    some_very_long_node_name_l1: {kind: linux}
+                  links:
+                    - endpoints: ["some_very_long_node_name_l1:eth1", "host:some_very_long_node_name_l1_eth1"]
+                """;
+        Topology t = TopologyParser.parse("t.yml", text);
+        dev.nslab.lab.plan.Resource.Veth v = dev.nslab.lab.plan.Planner.resources(t).stream()
+                .filter(r -> r instanceof dev.nslab.lab.plan.Resource.Veth).map(r -> (dev.nslab.lab.plan.Resource.Veth) r).findFirst().orElseThrow();
+        dev.nslab.lab.plan.Resource.End host = v.a().ns() == null ? v.a() : v.b();
+        assertTrue(host.iface().matches("na[0-9a-f]{8}"), host.toString());
+        assertEquals("some_very_long_node_name_l1_eth1", host.alt());
+        // inside a node the name is the kernel's own: too long is refused there, at its place in the file
+        LabException e = assertThrows(LabException.class, () -> TopologyParser.parse("t.yml",
+                text.replace("\"some_very_long_node_name_l1:eth1\"", "\"some_very_long_node_name_l1:some_very_long_eth1\"")));
+        assertTrue(e.getMessage().startsWith("t.yml:6:19: interface name \"some_very_long_eth1\" is 19 bytes"), e.getMessage());
+        e = assertThrows(LabException.class, () -> TopologyParser.parse("t.yml", text.replace("host:some_very_long_node_name_l1_eth1", "host:" + "x".repeat(128))));
+        assertTrue(e.getMessage().contains("host interface name \"xxx") && e.getMessage().contains("is 128 bytes: Linux alternative interface names have 1 to 127"), e.getMessage());
+    }
+
+    @Test
     void generatedSwitchPortNamesAreShortStableAndDistinct() {
         String text = OVS_LAB.replace("\"sw:p1\"", "\"sw\"") + "    - endpoints: [\"b:eth0\", \"sw\"]\n";
         text = text.replace("    sw: {kind: ovs-bridge}", "    sw: {kind: ovs-bridge}\n    b: {}");
