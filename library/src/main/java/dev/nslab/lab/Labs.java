@@ -573,7 +573,12 @@ public final class Labs {
                 HostsFile.remove(stateDir, t.name(), namespaces);
                 HostApplier.removeAll(stateDir, t.name());
                 LabState.remove(stateDir, t.name(), true);
-                neighbours.release(holder(t.name())).forEach(progress::say);
+                try {
+                    neighbours.release(holder(t.name())).forEach(progress::say);
+                } catch (RuntimeException again) { // said, not thrown: the failure to report is the one that stopped up
+                    progress.say("could not give the machine's neighbour thresholds back: " + again.getMessage());
+                    e.addSuppressed(again);
+                }
             } else {
                 state.withDone(kept).withPending(List.of()).save(stateDir);
             }
@@ -839,7 +844,8 @@ public final class Labs {
         HostApplier.removeContainers(stateDir, lab);
         Set<Long> inodes = new HashSet<>();
         for (Resource r : all) {
-            if (r instanceof Resource.Namespace n && registry.exists(n.name())) {
+            // a container outside the lab keeps its processes: only its wiring was the lab's
+            if (r instanceof Resource.Namespace n && n.outside() == null && registry.exists(n.name())) {
                 long ino = Namespaces.inode(registry.path(n.name()));
                 if (ino > 0) inodes.add(ino);
             }
@@ -1084,6 +1090,16 @@ public final class Labs {
                 container = new Container(c, image == null ? "?" : image.image(), state, health);
             }
             hosts.putIfAbsent(n.name(), new HostInfo(init.orElse(0), ns, HostApplier.layerSize(stateDir, lab, n.ns()), container));
+        }
+        // a container outside the lab is a node only while it runs: its namespace, kept by the lab's name, outlives it
+        Map<String, String> outside = new LinkedHashMap<>();
+        for (NodeInfo n : st.nodes()) if (n.ns() != null) HostApplier.outside(stateDir, lab, n.ns()).ifPresent(c -> outside.put(n.name(), c));
+        if (!outside.isEmpty()) {
+            Map<String, String> running = Podman.need("the containers outside lab " + lab).states(List.copyOf(outside.values()));
+            outside.forEach((node, c) -> {
+                String state = running.get(c);
+                if (!"running".equals(state)) missing.add("container " + c + " of node " + node + " (outside the lab) " + (state == null ? "is gone" : "is " + state));
+            });
         }
         // "every other process": those of the services are shown as services, a host's init as the host
         processes.replaceAll((node, list) -> list.stream().filter(p -> !ofServices.contains(p.pid())).toList());

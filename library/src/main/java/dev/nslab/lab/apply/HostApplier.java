@@ -368,6 +368,30 @@ public final class HostApplier {
         }
     }
 
+    /** Notes that namespace {@code ns} of the lab is that of {@code container}, outside the lab (its programs run there). */
+    static void noteOutside(Path stateDir, String lab, String ns, String container) {
+        Path d = dir(stateDir, lab).resolve(ns);
+        try {
+            if (NodeHost.inInitialUserNamespace()) {
+                for (Path p : List.of(HOSTS, d.getParent())) if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
+            }
+            Files.createDirectories(d);
+            Files.writeString(d.resolve("outside"), container + "\n");
+        } catch (IOException e) {
+            throw new LabException("cannot note the container of " + ns + " in " + d + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The container outside the lab whose network namespace {@code ns} is, when it is one. */
+    public static java.util.Optional<String> outside(Path stateDir, String lab, String ns) {
+        Path note = dir(stateDir, lab).resolve(ns).resolve("outside");
+        try {
+            return Files.exists(note) ? java.util.Optional.of(Files.readString(note).strip()) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Whether namespace {@code ns} of the lab was made a host (its note is there, whether its init runs or not). */
     public static boolean isHost(Path stateDir, String lab, String ns) { return Files.exists(dir(stateDir, lab).resolve(ns).resolve("init")); }
 

@@ -35,6 +35,7 @@ public final class NamespaceApplier {
     }
 
     void checkOwned(Resource.Namespace n) {
+        if (n.outside() != null) return; // checked when it is attached: the name must be the container's namespace's
         if (run.registry().exists(n.name()) && !run.nsMarked(n.name())) {
             throw new LabException("namespace " + n.name() + " already exists: " + run.clash(run.nsMark(n.name()), "set another \"prefix\" in the lab file"));
         }
@@ -50,6 +51,10 @@ public final class NamespaceApplier {
      * registration files of one run's namespaces are names of one file ({@code adder}).
      */
     NetHandle create(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
+        if (n.outside() != null) {
+            attach(n);
+            return null;
+        }
         if (n.host() != null && !run.registry().exists(n.name())) return run.hosts.create(n, forwarding, adder);
         if (run.registry().exists(n.name())) {
             if (forwarding != null) ForwardingApplier.set(run, NsRef.named(n.name()), forwarding.ipv6(), true);
@@ -78,9 +83,43 @@ public final class NamespaceApplier {
         }
     }
 
+    /**
+     * Names the network namespace of the container outside the lab that {@code n} is (the engine says which process
+     * is its first), and notes the container for the node's programs. Nothing of the container is changed: no mark,
+     * no loopback; a name already there is kept only when it is that namespace's.
+     */
+    private void attach(Resource.Namespace n) {
+        String ns = n.name();
+        dev.nslab.engine.Podman engine = dev.nslab.engine.Podman.need("the container " + n.outside() + " outside the lab");
+        String state = engine.states(java.util.List.of(n.outside())).get(n.outside());
+        long pid = "running".equals(state) ? engine.pids(java.util.List.of(n.outside())).getOrDefault(n.outside(), 0L) : 0;
+        if (pid <= 0) {
+            throw new LabException("container " + n.outside() + " (outside the lab, whose network namespace is " + ns + ") "
+                    + (state == null ? "does not exist" : "is " + state) + ": start it first (podman ps lists the running ones), or name a running one");
+        }
+        long want = Namespaces.inode(java.nio.file.Path.of("/proc/" + pid + "/ns/net"));
+        if (run.registry().exists(ns)) {
+            if (Namespaces.inode(run.registry().path(ns)) != want) {
+                throw new LabException("namespace " + ns + " already exists and is not the network namespace of container " + n.outside()
+                        + ": " + run.clash(run.nsMark(ns), "set another \"prefix\" in the lab file"));
+            }
+        } else {
+            run.registry().attach(ns, (int) pid);
+        }
+        if (run.stateDirOrNull() != null) HostApplier.noteOutside(run.stateDirOrNull(), run.lab, ns, n.outside());
+    }
+
     boolean remove(Resource.Namespace n) {
         String ns = n.name();
         if (!run.registry().exists(ns)) return false;
+        if (n.outside() != null) {
+            // the name only: the namespace is the container's, and lives on with it
+            NetHandle h = run.handles.remove(ns);
+            if (h != null) h.close();
+            run.registry().delete(ns);
+            if (run.stateDirOrNull() != null) HostApplier.removeOne(run.stateDirOrNull(), run.lab, ns);
+            return true;
+        }
         if (!run.nsMarked(ns)) {
             // a registration file without a namespace behind it (a crash between its creation and the mount) is
             // removed; a real namespace without the lab's mark is somebody else's

@@ -37,6 +37,13 @@ public final class NodeProcesses {
     /** The init of namespace {@code ns}'s host, when the node is a host that runs; a host that was made but is gone is said. */
     private OptionalLong host(String ns) {
         if (ns == null || stateDir == null) return OptionalLong.empty();
+        java.util.Optional<String> outside = HostApplier.outside(stateDir, lab, ns);
+        if (outside.isPresent()) {
+            // a container outside the lab: its programs run in it, entered by its first process
+            long pid = dev.nslab.engine.Podman.need("the container " + outside.get()).pids(List.of(outside.get())).getOrDefault(outside.get(), 0L);
+            if (pid <= 0) throw KernelException.of("container " + outside.get() + " (outside the lab) does not run", Errno.ESRCH, outside.get());
+            return OptionalLong.of(pid);
+        }
         OptionalLong init = HostApplier.init(stateDir, lab, ns);
         if (init.isEmpty() && HostApplier.isHost(stateDir, lab, ns)) {
             throw KernelException.of("the host of " + ns + " no longer runs (its init ended): bring the lab up again to make it again",

@@ -145,7 +145,7 @@ public final class Observer implements AutoCloseable {
     /** Null when {@code r} holds in the kernel; otherwise what is wrong, in words. */
     public String drift(Resource r) {
         return switch (r) {
-            case Resource.Namespace n -> !registry.exists(n.name()) ? null // a gone namespace is said on its own
+            case Resource.Namespace n -> !registry.exists(n.name()) || n.outside() != null ? null // a gone namespace is said on its own
                     : !mark.equals(lo(n.name())) ? "namespace " + n.name() + " does not carry the mark of lab " + lab
                     : n.host() != null && stateDir != null && HostApplier.init(stateDir, lab, n.name()).isEmpty()
                     ? "the host of " + where(n.name()) + " no longer runs (its init ended, and every program of the node with it)" : null;
@@ -289,7 +289,7 @@ public final class Observer implements AutoCloseable {
     public boolean holds(Resource r) {
         try {
             return switch (r) {
-                case Resource.Namespace n -> registry.exists(n.name()) && mark.equals(lo(n.name()))
+                case Resource.Namespace n -> registry.exists(n.name()) && (n.outside() != null || mark.equals(lo(n.name())))
                         && (n.host() == null || (stateDir != null && HostApplier.init(stateDir, lab, n.name()).isPresent()));
                 case Resource.OvsBridge b -> ovs() != null && ovs().bridge(b.name()).isPresent() && ovsBridge(b) == null;
                 case Resource.OvsPort p -> ovs() != null && ovs().bridge(p.bridge()).isPresent() && ovsPort(p) == null;

@@ -177,7 +177,8 @@ public final class TopologyParser {
         for (Map.Entry<String, Node> e : nodeMap.entrySet()) nodes.add(node(e.getKey(), levels.node(e.getKey(), e.getValue()), prefix));
         Map<String, NodeDef> byName = new HashMap<>();
         nodes.forEach(n -> byName.put(n.name(), n));
-        for (NodeDef n : nodes) checkPlacement(n, byName, nodeMap.get(n.name()));
+        nodes.replaceAll(n -> checkPlacement(n, byName, nodeMap.get(n.name())));
+        nodes.forEach(n -> byName.put(n.name(), n));
         checkNoWaitCycle(nodes, byName, nodeMap);
         if (!byName.containsKey("host") && mentionsHost(t.get("links"))) {
             // containerlab's "host:IFACE" endpoints: the machine itself, a node no file declares
@@ -204,25 +205,35 @@ public final class TopologyParser {
 
     static String textOf(Node n) { return n == null || n.value() == null ? null : n.text("a value"); }
 
-    /** network-mode container:NODE names a linux node with a namespace of its own; wait-for names nodes of the file. */
-    private static void checkPlacement(NodeDef n, Map<String, NodeDef> byName, Node at) {
+    /**
+     * network-mode container:NODE names a linux node with a namespace of its own, or a container outside the lab
+     * (the node returned then says so); wait-for names nodes of the file.
+     */
+    private static NodeDef checkPlacement(NodeDef n, Map<String, NodeDef> byName, Node at) {
         Map<String, Node> m = at.value() == null ? Map.of() : at.map("node");
         String other = n.sharesWith();
+        NodeDef placed = n;
         if (other != null) {
             NodeDef o = byName.get(other);
             Node where = m.getOrDefault("network-mode", at);
             if (o == null) {
-                throw where.error("network-mode container:" + other + " names no node of the file (a container outside the lab, "
-                        + "containerlab's ext-container, is not something nslab can join)");
+                // no node of the file: a container outside the lab, whose network namespace this node is
+                if (n.kind() != Kind.LINUX || n.programs().image() != null || !n.programs().services().isEmpty() || !n.programs().binds().isEmpty()) {
+                    throw where.error("network-mode container:" + other + " names no node of the file, so a container outside the lab; "
+                            + "node " + n.name() + " joins one only as a plain linux node (no image, services or binds of its own)");
+                }
+                placed = new NodeDef(n.name(), n.kind(), n.addresses(), n.routes(), n.forwarding(), n.exec(), n.programs(),
+                        n.meta().withNetwork(Topology.Meta.OUTSIDE + other), n.line());
             }
-            if (o == n) throw where.error("node " + n.name() + " cannot share its own namespace");
-            if (o.kind() != Kind.LINUX || o.meta().network() != null) {
+            else if (o == n) throw where.error("node " + n.name() + " cannot share its own namespace");
+            else if (o.kind() != Kind.LINUX || o.meta().network() != null) {
                 throw where.error("network-mode container:" + other + ": " + other + " must be a linux node with a namespace of its own");
             }
         }
         for (String w : n.meta().waitFor()) {
             if (!byName.containsKey(w)) throw m.getOrDefault("wait-for", at).error("wait-for names \"" + w + "\", which is not a node of the file");
         }
+        return placed;
     }
 
     /**
@@ -296,15 +307,26 @@ public final class TopologyParser {
         String kindText = m.containsKey("kind") ? m.get("kind").text("kind") : "linux";
         Stages stages = stages(name, m.get("stages"));
         Topology.Meta meta = meta(name, m, kindText.equals("host"), stages);
+        if (kindText.equals("ext-container")) {
+            // containerlab's container made by someone else: the node is its network namespace, under the node's name
+            for (String k : List.of("network-mode", "image", "binds", "services", "hostname")) {
+                if (m.containsKey(k) && m.get(k).value() != null) {
+                    throw m.get(k).error(k + " of " + name + ": an ext-container is a container outside the lab, made by someone else: "
+                            + "nslab joins its network namespace and wires it, nothing more");
+                }
+            }
+            meta = meta.withNetwork(Topology.Meta.OUTSIDE + name);
+        }
         Kind kind = switch (kindText) {
-            case "linux", "host", "frr", "frrouting" -> Kind.LINUX;
+            case "linux", "host", "frr", "frrouting", "ext-container" -> Kind.LINUX;
             case "bridge" -> Kind.BRIDGE;
             case "ovs-bridge" -> Kind.OVS_BRIDGE;
             default -> {
-                String near = closest(kindText, List.of("linux", "host", "bridge", "ovs-bridge"));
+                String near = closest(kindText, List.of("linux", "host", "bridge", "ovs-bridge", "ext-container"));
                 throw (m.containsKey("kind") ? m.get("kind") : n).error("kind \"" + kindText + "\" of node " + name + (near != null
                         ? " is not a kind nslab knows (did you mean " + near + "?)"
-                        : " needs a container image") + ": nslab runs kind linux (a namespace), bridge (a Linux bridge) and ovs-bridge (Open vSwitch)");
+                        : " needs a container image") + ": nslab runs kind linux (a namespace), bridge (a Linux bridge), ovs-bridge (Open vSwitch) "
+                        + "and ext-container (a container outside the lab)");
             }
         };
         if (meta.network() != null && kind != Kind.LINUX && !(kind == Kind.BRIDGE && meta.network() != Topology.Meta.HOST)) {

@@ -70,7 +70,15 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
         public boolean isHost() { return Meta.HOST.equals(meta.network()); }
 
         /** The node whose namespace this one shares (network-mode: container:NODE), or null. */
-        public String sharesWith() { return meta.network() == null || isHost() ? null : meta.network(); }
+        public String sharesWith() { return meta.network() == null || isHost() || outside() != null ? null : meta.network(); }
+
+        /**
+         * The container outside the lab whose network namespace this node is (containerlab's kind ext-container, or
+         * network-mode: container:NAME where NAME is no node of the file), or null.
+         */
+        public String outside() {
+            return meta.network() != null && meta.network().startsWith(Meta.OUTSIDE) ? meta.network().substring(Meta.OUTSIDE.length()) : null;
+        }
 
         /**
          * Whether the node is a small host (a file system, host name and processes of its own, see {@code NodeHost}):
@@ -100,12 +108,16 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
     public record Meta(String group, Map<String, String> labels, String network, long startupDelayMillis, List<String> waitFor,
                        Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing, List<String> hostExec, String hostname, List<String> waitHealthy) {
         public static final String HOST = "host";
+        /** {@code network} of a node that is a container outside the lab: this, then the container's name. */
+        public static final String OUTSIDE = "outside:";
         public static final Meta NONE = new Meta(null, Map.of(), null, 0, List.of(), null, null, false, List.of(), null, List.of());
 
         public Meta(String group, Map<String, String> labels, String network, long startupDelayMillis, List<String> waitFor,
                     Cidr mgmtIpv4, Cidr mgmtIpv6, boolean existing, List<String> hostExec) {
             this(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, existing, hostExec, null, List.of());
         }
+
+        public Meta withNetwork(String n) { return new Meta(group, labels, n, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, existing, hostExec, hostname, waitHealthy); }
 
         public Meta asExisting() { return new Meta(group, labels, network, startupDelayMillis, waitFor, mgmtIpv4, mgmtIpv6, true, hostExec, hostname, waitHealthy); }
 
@@ -298,7 +310,7 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
     }
 
     public String namespace(NodeDef n) {
-        if (n.meta().network() == null && !n.meta().existing()) return prefix + n.name();
+        if (n.meta().network() == null && !n.meta().existing() || n.outside() != null) return prefix + n.name();
         if (n.isHost() || n.meta().existing()) return null;
         return prefix + n.sharesWith();
     }

@@ -39,6 +39,10 @@ public final class MachineAccess {
             for (Topology.BindDef b : n.programs().binds()) {
                 if (!b.readOnly()) out.add(new Reach(b.line(), "node " + n.name() + " may write to the machine's " + b.host() + " (a bind without :ro)"));
             }
+            if (n.outside() != null) {
+                out.add(new Reach(n.line(), "node " + n.name() + " is the container " + n.outside() + ", which is outside the lab: "
+                        + "its network is wired and its exec lines run in it"));
+            }
             if (n.meta().existing()) {
                 out.add(new Reach(n.line(), "the lab's cables join the machine's " + (n.kind() == Topology.Kind.OVS_BRIDGE ? "Open vSwitch " : "")
                         + "bridge " + n.bridgeName() + ", which the lab did not make"));

@@ -29,6 +29,10 @@ public final class Planner {
                 out.add(new Resource.LinuxBridge(t.namespace(n), n.bridgeName()));
                 continue;
             }
+            if (n.outside() != null) {
+                out.add(new Resource.Namespace(t.namespace(n), null, n.outside()));
+                continue;
+            }
             if (n.meta().network() != null || n.meta().existing()) continue;
             switch (n.kind()) {
                 case LINUX -> out.add(new Resource.Namespace(t.namespace(n), t.hosted(n)

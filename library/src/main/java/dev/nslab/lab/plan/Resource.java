@@ -18,11 +18,17 @@ public sealed interface Resource {
 
     int phase();
 
-    /** A network namespace, marked by the alias of its loopback. */
-    record Namespace(String name, Host host) implements Resource {
-        public Namespace(String name) { this(name, null); }
+    /**
+     * A network namespace, marked by the alias of its loopback; or, {@code outside} set, the name the lab gives the
+     * network namespace of that container outside the lab (containerlab's ext-container): attached, never marked,
+     * made or removed, only named and unnamed.
+     */
+    record Namespace(String name, Host host, String outside) implements Resource {
+        public Namespace(String name) { this(name, null, null); }
 
-        public String key() { return "netns " + name + (host == null ? "" : " " + host.words()); }
+        public Namespace(String name, Host host) { this(name, host, null); }
+
+        public String key() { return "netns " + name + (host == null ? "" : " " + host.words()) + (outside == null ? "" : " of container " + outside); }
         public int phase() { return 0; }
     }
 

@@ -252,6 +252,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
             switch (r) {
                 case Resource.Namespace n -> {
                     o.put("type", "netns").put("name", n.name());
+                    if (n.outside() != null) o.put("outside", n.outside());
                     if (n.host() != null) {
                         ObjectNode h = o.putObject("host").put("hostname", n.host().hostname());
                         ArrayNode bs = h.putArray("binds");
@@ -367,7 +368,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
                                 health(im.path("health")), im.path("line").asInt(), im.path("column").asInt());
                         host = new Resource.Host(h.path("hostname").asText(), List.copyOf(binds), image);
                     }
-                    yield new Resource.Namespace(o.path("name").asText(), host);
+                    yield new Resource.Namespace(o.path("name").asText(), host, text(o, "outside"));
                 }
                 case "userns" -> new Resource.Users();
                 case "bridge" -> new Resource.LinuxBridge(text(o, "ns"), o.path("name").asText());
