@@ -33,6 +33,7 @@ final class Api {
     private final LabViews views;
     private final Live live;
     private final ReentrantLock changes = new ReentrantLock();
+    /** The long work going on, by lab ("verify"): shown by the page as progress. */
     private final Map<String, Object> running = new ConcurrentHashMap<>();
 
     Api(LabViews views, Live live) {
@@ -117,21 +118,15 @@ final class Api {
 
     private Reply verify(String lab, JsonNode b) {
         if (running.putIfAbsent(lab, "verify") != null) return Reply.error(409, "lab " + lab + " is being verified already");
-        live.activity(Map.copyOf(withVerify()));
+        live.activity(Map.copyOf(running));
         try {
             Labs labs = views.labs();
             int sample = b.path("sample").asInt(0);
             return Reply.ok(ReportJson.of(labs.verify(labs.topology(lab), sample)));
         } finally {
             running.remove(lab);
-            live.activity(Map.copyOf(withVerify()));
+            live.activity(Map.copyOf(running));
         }
-    }
-
-    private Map<String, Object> withVerify() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        running.forEach((lab, what) -> m.put(lab, what));
-        return m;
     }
 
     private static String text(JsonNode b, String key) {
