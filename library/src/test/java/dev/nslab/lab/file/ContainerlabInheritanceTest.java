@@ -127,7 +127,13 @@ class ContainerlabInheritanceTest {
         assertEquals(List.of("netns nm-r1", "netns nm-quiet"), rs.stream().filter(r -> r instanceof Resource.Namespace).map(Resource::key).toList());
         assertTrue(rs.stream().anyMatch(r -> r.key().equals("veth nm-r1/eth1=nm-quiet/eth1")), rs.toString());
 
-        for (String bad : List.of("{network-mode: \"container:nobody\"}", "{network-mode: \"container:b\"}", "{wait-for: [b]}",
+        // container:NAME naming no node: a container outside the lab, whose namespace the node is (under its own name)
+        Topology outside = parse("name: x\ntopology:\n  nodes:\n    a: {network-mode: \"container:nobody\"}\n");
+        assertEquals("nobody", outside.node("a").orElseThrow().outside());
+        assertNull(outside.node("a").orElseThrow().sharesWith());
+        assertEquals("x-a", outside.namespace("a"));
+        assertEquals(List.of("netns x-a of container nobody"), Planner.resources(outside).stream().map(Resource::key).toList());
+        for (String bad : List.of("{network-mode: \"container:b\"}", "{wait-for: [b]}",
                 "{network-mode: host, interfaces: {eth1: 10.0.0.1/24}}")) {
             String text = "name: x\ntopology:\n  nodes:\n    a: " + bad + "\n    b: {wait-for: [a], network-mode: \"container:c\"}\n    c: {}\n";
             assertThrows(LabException.class, () -> parse(text), bad);
