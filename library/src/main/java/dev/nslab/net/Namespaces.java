@@ -72,6 +72,12 @@ public final class Namespaces {
         register(name, false, source, null, null);
     }
 
+    /** Registers namespace {@code other} a second time, as {@code name}: both names are the one namespace. */
+    public void alias(String name, String other) {
+        if (!exists(other)) throw noSuch(other);
+        register(name, false, path(other).toString(), null, null);
+    }
+
     /**
      * For adding many namespaces: their registration files become names of one empty file, made once, where
      * {@code ip netns add} makes a file each. Mounts sit on names, not on files, so each name still carries its own

@@ -109,6 +109,43 @@ class OutsideContainerTest {
     }
 
     @Test
+    void containerNamingANodeOfAnotherLabJoinsThatNodesNamespace() throws Exception {
+        // containerlab's 06-ext-container/02-shared-namespace: a lab with prefix "" first (its node's container, here its
+        // namespace, is called by the node's name), then a lab whose node shares it by network-mode container:NAME
+        Path first = t.writeNamed(dir, "ext.clab.yml", """
+                name: @ch1
+                prefix: ""
+                topology:
+                  nodes:
+                    @ext: {exec: ["ip address add 128.66.0.1/32 dev lo"]}
+                """);
+        Path second = t.writeNamed(dir, "shared.clab.yml", """
+                name: @oc
+                topology:
+                  nodes:
+                    node0: {interfaces: {net0: 10.73.0.1/24}}
+                    node1: {network-mode: "container:@ext", exec: ["ip address add 10.73.0.2/24 dev net0"]}
+                  links:
+                    - endpoints: ["node0:net0", "node1:net0"]
+                """);
+        try {
+            Nslab.inState(dir, "up", first.toString()).ok();
+            Nslab.inState(dir, "up", "--allow-host", second.toString()).ok();
+            String ext = t.n("ext");
+            assertTrue(Sh.ok("ip", "-n", ext, "addr", "show", "net0").contains("10.73.0.2/24"), "node1's cable and address are in the other lab's node");
+            assertEquals(0, Sh.run("ip", "netns", "exec", t.n("oc-node0"), "ping", "-c", "1", "-W", "2", "10.73.0.2").code());
+            assertTrue(Nslab.inState(dir, "status", t.n("oc")).ok().out().contains("healthy"));
+            Nslab.inState(dir, "down", t.n("oc")).ok();
+            assertTrue(t.ipNetnsList().contains(ext), "the other lab's node stays");
+            assertFalse(Sh.ok("ip", "-n", ext, "link").contains("net0"), "its cable went with the lab that made it");
+            assertTrue(Sh.ok("ip", "-n", ext, "addr", "show", "lo").contains("128.66.0.1"));
+        } finally {
+            Nslab.inState(dir, "down", t.n("ch1"));
+        }
+        assertFalse(t.ipNetnsList().contains(t.n("ext")));
+    }
+
+    @Test
     void aContainerThatIsNotThereIsRefusedAndNothingIsLeft() throws Exception {
         Path f = t.writeNamed(dir, "oc.clab.yml", """
                 name: @oc

@@ -368,7 +368,10 @@ public final class HostApplier {
         }
     }
 
-    /** Notes that namespace {@code ns} of the lab is that of {@code container}, outside the lab (its programs run there). */
+    /**
+     * Notes that namespace {@code ns} of the lab is that of {@code container}, outside the lab (its programs run
+     * there), or, {@code container} null, another lab's namespace (its programs run in the namespace alone).
+     */
     static void noteOutside(Path stateDir, String lab, String ns, String container) {
         Path d = dir(stateDir, lab).resolve(ns);
         try {
@@ -376,17 +379,17 @@ public final class HostApplier {
                 for (Path p : List.of(HOSTS, d.getParent())) if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
             }
             Files.createDirectories(d);
-            Files.writeString(d.resolve("outside"), container + "\n");
+            Files.writeString(d.resolve("outside"), (container == null ? "" : container) + "\n");
         } catch (IOException e) {
             throw new LabException("cannot note the container of " + ns + " in " + d + ": " + e.getMessage(), e);
         }
     }
 
-    /** The container outside the lab whose network namespace {@code ns} is, when it is one. */
+    /** The container outside the lab whose network namespace {@code ns} is, when it is one (not another lab's namespace). */
     public static java.util.Optional<String> outside(Path stateDir, String lab, String ns) {
         Path note = dir(stateDir, lab).resolve(ns).resolve("outside");
         try {
-            return Files.exists(note) ? java.util.Optional.of(Files.readString(note).strip()) : java.util.Optional.empty();
+            return Files.exists(note) ? java.util.Optional.of(Files.readString(note).strip()).filter(c -> !c.isEmpty()) : java.util.Optional.empty();
         } catch (IOException e) {
             return java.util.Optional.empty();
         }

@@ -85,28 +85,33 @@ public final class NamespaceApplier {
 
     /**
      * Names the network namespace of the container outside the lab that {@code n} is (the engine says which process
-     * is its first), and notes the container for the node's programs. Nothing of the container is changed: no mark,
-     * no loopback; a name already there is kept only when it is that namespace's.
+     * is its first), and notes the container for the node's programs; where no container has that name but a
+     * namespace does (a node of another lab whose prefix is "", as containerlab names its containers), that namespace.
+     * Nothing of it is changed: no mark, no loopback; a name already there is kept only when it is that namespace.
      */
     private void attach(Resource.Namespace n) {
-        String ns = n.name();
-        dev.nslab.engine.Podman engine = dev.nslab.engine.Podman.need("the container " + n.outside() + " outside the lab");
-        String state = engine.states(java.util.List.of(n.outside())).get(n.outside());
-        long pid = "running".equals(state) ? engine.pids(java.util.List.of(n.outside())).getOrDefault(n.outside(), 0L) : 0;
-        if (pid <= 0) {
-            throw new LabException("container " + n.outside() + " (outside the lab, whose network namespace is " + ns + ") "
-                    + (state == null ? "does not exist" : "is " + state) + ": start it first (podman ps lists the running ones), or name a running one");
+        String ns = n.name(), other = n.outside();
+        java.util.Optional<dev.nslab.engine.Podman> engine = dev.nslab.engine.Podman.find();
+        String state = engine.map(e -> e.states(java.util.List.of(other)).get(other)).orElse(null);
+        long pid = "running".equals(state) ? engine.get().pids(java.util.List.of(other)).getOrDefault(other, 0L) : 0;
+        boolean namespace = pid <= 0 && state == null && Namespaces.isValidName(other) && run.registry().exists(other);
+        if (pid <= 0 && !namespace) {
+            throw new LabException("container " + other + " (outside the lab, whose network namespace is " + ns + ") "
+                    + (state != null ? "is " + state : engine.isEmpty() ? "cannot be looked for: podman is not installed" : "does not exist")
+                    + ": start it first (podman ps lists the running ones), or name a running one");
         }
-        long want = Namespaces.inode(java.nio.file.Path.of("/proc/" + pid + "/ns/net"));
+        long want = Namespaces.inode(namespace ? run.registry().path(other) : java.nio.file.Path.of("/proc/" + pid + "/ns/net"));
         if (run.registry().exists(ns)) {
             if (Namespaces.inode(run.registry().path(ns)) != want) {
-                throw new LabException("namespace " + ns + " already exists and is not the network namespace of container " + n.outside()
+                throw new LabException("namespace " + ns + " already exists and is not the network namespace of " + other
                         + ": " + run.clash(run.nsMark(ns), "set another \"prefix\" in the lab file"));
             }
+        } else if (namespace) {
+            run.registry().alias(ns, other);
         } else {
             run.registry().attach(ns, (int) pid);
         }
-        if (run.stateDirOrNull() != null) HostApplier.noteOutside(run.stateDirOrNull(), run.lab, ns, n.outside());
+        if (run.stateDirOrNull() != null) HostApplier.noteOutside(run.stateDirOrNull(), run.lab, ns, namespace ? null : other);
     }
 
     boolean remove(Resource.Namespace n) {

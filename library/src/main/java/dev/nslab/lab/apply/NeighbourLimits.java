@@ -48,6 +48,9 @@ public final class NeighbourLimits {
         String hard() { return prefix + "gc_thresh3"; }
     }
 
+    /** gc_thresh3 as the kernel sets it: a lab needing less than half of it is no reason to speak of thresholds. */
+    static final long KERNEL_DEFAULT_HARD = 1024;
+
     private final Sysctl sysctl;
     private final Path record;
 
@@ -69,7 +72,13 @@ public final class NeighbourLimits {
                 return apply(rec, "the labs up need");
             });
         } catch (Unreachable e) {
-            return List.of("the machine's neighbour table thresholds cannot be read from here (they are the machine root's): left as they are");
+            // a lab that fits the kernel's default thresholds needs nothing of them: said only for one that may not
+            if (need4 * 2 <= KERNEL_DEFAULT_HARD && need6 * 2 <= KERNEL_DEFAULT_HARD) return List.of();
+            long need = Math.max(need4, need6);
+            return List.of("this lab may need up to " + need + " neighbour entries, more than half the kernel's default threshold ("
+                    + KERNEL_DEFAULT_HARD + "); the machine's thresholds cannot be read from here (they are the machine root's), so they are "
+                    + "left as they are: if addresses stop resolving, ask root to raise net.ipv4.neigh.default.gc_thresh3 (and gc_thresh2, "
+                    + "ipv6 alike) to " + need * 2 + " or more");
         }
     }
 
