@@ -34,7 +34,7 @@ class ContainerlabFilesTest {
 
     @AfterEach
     void cleanUp() {
-        for (String lab : List.of("grp", "flt", "vx1", "vx2", "mg", "bn", "dm", "vt")) {
+        for (String lab : List.of("grp", "flt", "vx1", "vx2", "mg", "bn", "dm", "vt", "vs")) {
             Nslab.inState(dir, "down", t.n(lab));
         }
         t.close();
@@ -239,6 +239,40 @@ class ContainerlabFilesTest {
         assertTrue(ping(t.n("vt-some_very_long_node_name_l1"), "192.168.13.2"), "the node reaches the machine's end");
         assertTrue(in(m, "status", t.n("vt")).ok().out().contains("healthy"));
         in(m, "down", t.n("vt")).ok();
+        assertEquals(List.of("lo"), t.linkNames(m), "down leaves the machine as it was");
+    }
+
+    @Test
+    void aVxlanStitchIsATunnelToTheRemoteAsContainerlabsTestExpects() throws Exception {
+        // containerlab's tests/08-vxlan/vxlan-stitch-linux, its wiring with plain nodes: l1's eth1 is stitched to a
+        // vxlan towards l2's management address; l2 makes its own vxlan back to the machine (the management gateway)
+        String m = t.n("m");
+        Sh.ok("ip", "netns", "add", m);
+        Path f = t.writeNamed(dir, "vs.clab.yml", """
+                name: @vs
+                mgmt:
+                  ipv4-subnet: 172.20.30.0/24
+                topology:
+                  nodes:
+                    l1: {mgmt-ipv4: 172.20.30.11, exec: ["ip addr add 10.0.0.1/24 dev eth1"]}
+                    l2:
+                      mgmt-ipv4: 172.20.30.12
+                      exec:
+                        - ip link add name vxlan0 type vxlan id 200 remote 172.20.30.1 dstport 14792
+                        - ip link set dev vxlan0 up
+                        - ip addr add 10.0.0.2/24 dev vxlan0
+                  links:
+                    - type: vxlan-stitch
+                      endpoint: {node: l1, interface: eth1}
+                      remote: 172.20.30.12
+                      vni: 200
+                      dst-port: 14792
+                """);
+        Nslab.Out up = in(m, "up", "--allow-host", f.toString()).ok();
+        assertTrue(up.err().contains("vxlan-stitch link is made as a vxlan interface in the node itself"), up.err());
+        assertEquals("vxlan", t.ipj(t.n("vs-l1"), "-d link show eth1").get(0).path("linkinfo").path("info_kind").asText());
+        assertTrue(ping(t.n("vs-l1"), "10.0.0.2"), "l1 reaches l2 through the tunnel, as containerlab's test pings");
+        in(m, "down", t.n("vs")).ok();
         assertEquals(List.of("lo"), t.linkNames(m), "down leaves the machine as it was");
     }
 

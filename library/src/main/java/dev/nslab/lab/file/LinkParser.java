@@ -180,8 +180,11 @@ final class LinkParser {
         }
         if (type.equals("veth")) return false;
         if (type.equals("vxlan-stitch")) {
-            throw typeN.error("link type vxlan-stitch (a vxlan joined to a veth by tc redirects) is not supported by nslab; use type: vxlan, "
-                    + "whose interface nslab puts in the node itself");
+            // containerlab gives the node a veth whose machine end tc redirects to and from a vxlan in the machine; what
+            // the node sees of it is the same tunnel: frames to the remote, in the VNI, on the port
+            warner.warn(typeN, "a vxlan-stitch link is made as a vxlan interface in the node itself (type: vxlan): the same tunnel, "
+                    + "without containerlab's veth and tc redirects in the machine; its MTU is the vxlan's");
+            type = "vxlan";
         }
 
         if (m.containsKey("endpoints")) {

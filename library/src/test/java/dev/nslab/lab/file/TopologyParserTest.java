@@ -141,7 +141,7 @@ class TopologyParserTest {
         assertTrue(t.warnings().stream().anyMatch(w -> w.contains("\"mac\" of an endpoint")), t.warnings().toString());
         String[][] refused = {
                 {"    - {type: vxlan, endpoints: [\"a:eth1\"]}\n", "a vxlan link has one end, given as \"endpoint: {node: NODE, interface: IFACE}\""},
-                {"    - {type: vxlan-stitch, endpoint: {node: a, interface: e1}}\n", "vxlan-stitch (a vxlan joined to a veth by tc redirects) is not supported"},
+                {"    - {type: vxlan-stitch, endpoint: {node: a, interface: e1}}\n", "a vxlan link needs \"remote\""},
                 {"    - {type: mgmt-net, endpoint: {node: a, interface: e1}}\n", "needs \"host-interface\""},
                 {"    - {type: tunnel, endpoint: {node: a, interface: e1}}\n", "link type \"tunnel\" is not one of containerlab's"},
                 {"    - endpoints: [\"mgmt-net:x\", \"a:eth0\"]\n", "is the node's management interface"},
@@ -152,6 +152,11 @@ class TopologyParserTest {
             LabException e = assertThrows(LabException.class, () -> TopologyParser.parse("x.yml", nodes + r[0]));
             assertTrue(e.getMessage().contains(r[1]), e.getMessage());
         }
+        // containerlab's vxlan-stitch: the same tunnel, as a vxlan interface of the node, said once
+        Topology st = TopologyParser.parse("x.yml", nodes + "    - {type: vxlan-stitch, endpoint: {node: a, interface: eth1}, remote: 192.0.2.9, vni: 200, dst-port: 14792}\n");
+        assertEquals(new Topology.Device.Vxlan(dev.nslab.net.Cidr.parseAddress("192.0.2.9"), 200, 14792), st.devices().getFirst().device());
+        assertEquals("a:eth1", st.devices().getFirst().end().toString());
+        assertTrue(st.warnings().stream().anyMatch(w -> w.contains("vxlan-stitch link is made as a vxlan interface in the node itself")), st.warnings().toString());
         LabException tpl = assertThrows(LabException.class, () -> TopologyParser.parse("x.yml", "name: x\n{{ if .a }}\n"));
         assertTrue(tpl.getMessage().startsWith("x.yml:2:1: Go template syntax"), tpl.getMessage());
     }
