@@ -34,7 +34,7 @@ public final class ManPages {
             new Section("ROUTES", Help::route), new Section("RULES", Help::rule), new Section("NETWORK NAMESPACES", Help::netns),
             new Section("NEIGHBOURS", Help::neigh), new Section("SYSCTL", Help::sysctl), new Section("UNSHARE", Help::unshare),
             new Section("PING", Help::ping), new Section("OPEN VSWITCH", Help::ovs), new Section("LABS", Help::lab),
-            new Section("FAULTS", Help::faults), new Section("INVENTORY", Help::inventory));
+            new Section("FAULTS", Help::faults), new Section("INVENTORY", Help::inventory), new Section("LIVE PAGE", Help::ui));
 
     /** nslab(8): the synopsis of {@code nslab help}, then every object's help as the command prints it. */
     static String commandPage() {
