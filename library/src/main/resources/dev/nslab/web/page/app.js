@@ -106,9 +106,8 @@ function renderGraph(lab) {
     for (const l of lab.links) els.push({ data: { id: 'l:' + l.id, link: l.id, source: 'n:' + l.a.node, target: 'n:' + l.b.node, ifa: l.a.iface, ifb: l.b.iface, label: '' } });
     cy.elements().remove();
     cy.add(els);
-    const big = lab.nodes.length > 120;
-    cy.layout(big ? { name: 'concentric', concentric: n => n.degree(), levelWidth: () => 2, animate: false }
-                  : { name: 'cose', animate: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 90, randomize: false }).run();
+    // groups: only the nodes are placed (tier by tier); the group boxes follow their nodes
+    (groups.length ? cy.nodes(':childless') : cy).layout(layoutOf(lab, groups)).run();
     cy.fit(undefined, 30);
     // when the drawing of this structure was done, since the page began loading (bench/ui reads it)
     window.nslabDrawn = { lab: lab.name, nodes: lab.nodes.length, ms: performance.now() };
@@ -122,6 +121,26 @@ function renderGraph(lab) {
       e.data('label', l.state === 'cut' ? 'cut' : bps >= 1000 ? rate(bps) : '');
     }
   });
+}
+
+/**
+ * How a lab is laid out: containerlab's groups as tiers (a row of the grid per group, in the order the file names them
+ * first, ungrouped nodes last); otherwise cose, or concentric by degree for a large lab.
+ */
+function layoutOf(lab, groups) {
+  if (groups.length > 0) {
+    const tier = n => (n.group ? groups.indexOf(n.group) : groups.length);
+    const placed = new Map(), next = new Map();
+    for (const n of lab.nodes) {
+      const row = tier(n), col = next.get(row) || 0;
+      next.set(row, col + 1);
+      placed.set('n:' + n.name, { row, col });
+    }
+    return { name: 'grid', animate: false, avoidOverlap: true, avoidOverlapPadding: 40, condense: false, rows: groups.length + 1,
+             position: node => placed.get(node.id()) || { row: groups.length, col: 0 } };
+  }
+  if (lab.nodes.length > 120) return { name: 'concentric', concentric: n => n.degree(), levelWidth: () => 2, animate: false };
+  return { name: 'cose', animate: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 90, randomize: false };
 }
 
 function renderSummary(lab) {
