@@ -92,8 +92,9 @@ final class UiCmd {
                     + "and open terminals in the labs; add --public to listen there anyway");
         }
         Labs labs = new Labs(cli.registry, labCmd.stateDir(), dev.nslab.lab.model.Progress.SILENT);
+        java.util.List<String> up = labs.labs();
         for (String lab : only) {
-            if (!labs.labs().contains(lab)) cli.err.println("nslab ui: no lab named " + lab + " yet: it shows when it comes up");
+            if (!up.contains(lab)) cli.err.println("nslab ui: no lab named " + lab + " yet: it shows when it comes up");
         }
         UiServer server = inherited ? UiServer.start(labs, cli.registry, new UiServer.Options(host, port, only, period, true))
                 : listen(labs, host, port, only, period);

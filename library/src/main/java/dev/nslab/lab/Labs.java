@@ -651,7 +651,8 @@ public final class Labs {
      */
     public Map<String, Resource.Impair> impairments(LabState st) { return impairments(st, wiring(st)); }
 
-    private static Map<String, Resource.Impair> impairments(LabState st, FaultPlanner.Wiring w) {
+    /** The same, with the lab's wiring already read ({@link #wiring}). */
+    public static Map<String, Resource.Impair> impairments(LabState st, FaultPlanner.Wiring w) {
         Map<String, Resource.Impair> out = new java.util.TreeMap<>();
         for (Resource r : st.done()) if (r instanceof Resource.Impair i) out.put(w.endpoint(new End(i.ns(), i.dev(), null)), i);
         return out;
@@ -706,8 +707,10 @@ public final class Labs {
     }
 
     /** The cut cables, each as "NODE:IFACE - NODE:IFACE". */
-    public List<String> cuts(LabState st) {
-        FaultPlanner.Wiring w = wiring(st);
+    public List<String> cuts(LabState st) { return cuts(st, wiring(st)); }
+
+    /** The same, with the lab's wiring already read ({@link #wiring}). */
+    public static List<String> cuts(LabState st, FaultPlanner.Wiring w) {
         List<String> out = new ArrayList<>();
         for (Resource r : st.done()) if (r instanceof Resource.Cut c) out.add(w.endpoint(c.a()) + " - " + w.endpoint(c.b()));
         return out;

@@ -145,7 +145,7 @@ final class LabViews {
                     h == null ? List.of() : h.services().getOrDefault(n.name(), List.of())));
         }
 
-        Map<String, Resource.Impair> impaired = labs.impairments(st);
+        Map<String, Resource.Impair> impaired = Labs.impairments(st, w);
         List<Resource.Cut> cuts = st.done().stream().filter(r -> r instanceof Resource.Cut).map(r -> (Resource.Cut) r).toList();
         Map<String, Map<String, NetHandle.LinkSample>> kernel = sampleKernel(w.cables());
         long now = System.nanoTime();
@@ -172,7 +172,7 @@ final class LabViews {
         Map<String, String> impairmentWords = new LinkedHashMap<>();
         impaired.forEach((e, i) -> impairmentWords.put(e, i.impairment().words()));
         List<List<String>> partition = FaultPlanner.groups(lab, w, st.faults().partition()).stream().map(List::copyOf).toList();
-        FaultsView faults = new FaultsView(impairmentWords, labs.cuts(st), partition);
+        FaultsView faults = new FaultsView(impairmentWords, Labs.cuts(st, w), partition);
         return new LabView(lab, st.file(), st.done().size(), st.pending().size(), h == null ? null : h.healthy(),
                 h == null ? List.of() : h.problems(), nodes, links, faults);
     }

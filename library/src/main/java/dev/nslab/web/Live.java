@@ -4,7 +4,6 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Live implements AutoCloseable {
     private final LabViews views;
     private final long periodMillis;
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    /** Every open socket, and whether a picture is being sent to it. */
     private final Map<Session, AtomicBoolean> busy = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition poked = lock.newCondition();
@@ -62,13 +61,11 @@ final class Live implements AutoCloseable {
     }
 
     void subscribe(Session s) {
-        sessions.add(s);
         busy.put(s, new AtomicBoolean());
         send(s, latest);
     }
 
     void unsubscribe(Session s) {
-        sessions.remove(s);
         busy.remove(s);
     }
 
@@ -80,7 +77,7 @@ final class Live implements AutoCloseable {
         while (!closed) {
             try {
                 latest = Json.write(message(views.sample()));
-                for (Session s : sessions) send(s, latest);
+                for (Session s : busy.keySet()) send(s, latest);
             } catch (RuntimeException e) {
                 // one bad sample (a lab going while read) must not end the feed
             }

@@ -50,6 +50,13 @@ class ContainerlabFilesTest {
         return Nslab.processIn(machine, null, a);
     }
 
+    /** A namespace of the test's own that stands in for a machine (removed with the test's names). */
+    private String machine(String suffix) {
+        String m = t.n(suffix);
+        Sh.ok("ip", "netns", "add", m);
+        return m;
+    }
+
     private boolean ping(String ns, String address) {
         return Sh.run("ip", "netns", "exec", ns, "ping", "-c", "1", "-W", "2", address).code() == 0;
     }
@@ -141,8 +148,7 @@ class ContainerlabFilesTest {
 
     @Test
     void hostLinksAManagementNetworkAnExistingBridgeAndAMacvlanOnAMachine() throws Exception {
-        String m = t.n("m");
-        Sh.ok("ip", "netns", "add", m);
+        String m = machine("m");
         // the machine's own: a bridge the lab is to use, and an interface for a macvlan to sit on
         Sh.ok("ip", "-n", m, "link", "add", t.n("br"), "type", "bridge");
         Sh.ok("ip", "-n", m, "link", "add", t.n("up"), "type", "veth", "peer", "name", t.n("upp"));
@@ -216,8 +222,7 @@ class ContainerlabFilesTest {
     @Test
     void aHostInterfaceNameTooLongForTheKernelIsTheAltNameOfAShortOne() throws Exception {
         // containerlab's tests/08-vxlan/03-vxlan-tools, its wiring: host ends named after a long node name
-        String m = t.n("m");
-        Sh.ok("ip", "netns", "add", m);
+        String m = machine("m");
         Path f = t.writeNamed(dir, "vt.clab.yml", """
                 name: @vt
                 topology:
@@ -246,8 +251,7 @@ class ContainerlabFilesTest {
     void aVxlanStitchIsATunnelToTheRemoteAsContainerlabsTestExpects() throws Exception {
         // containerlab's tests/08-vxlan/vxlan-stitch-linux, its wiring with plain nodes: l1's eth1 is stitched to a
         // vxlan towards l2's management address; l2 makes its own vxlan back to the machine (the management gateway)
-        String m = t.n("m");
-        Sh.ok("ip", "netns", "add", m);
+        String m = machine("m");
         Path f = t.writeNamed(dir, "vs.clab.yml", """
                 name: @vs
                 mgmt:
@@ -278,9 +282,7 @@ class ContainerlabFilesTest {
 
     @Test
     void aVxlanJoinsTwoLabsOnTwoMachinesOverAVethUnderlay() throws Exception {
-        String m1 = t.n("m1"), m2 = t.n("m2");
-        Sh.ok("ip", "netns", "add", m1);
-        Sh.ok("ip", "netns", "add", m2);
+        String m1 = machine("m1"), m2 = machine("m2");
         Sh.ok("ip", "-n", m1, "link", "add", "u", "type", "veth", "peer", "name", "u", "netns", m2);
         Sh.ok("ip", "-n", m1, "addr", "add", "192.0.2.1/30", "dev", "u");
         Sh.ok("ip", "-n", m2, "addr", "add", "192.0.2.2/30", "dev", "u");

@@ -369,29 +369,48 @@ public final class HostApplier {
     }
 
     /**
-     * Notes that namespace {@code ns} of the lab is that of {@code container}, outside the lab (its programs run
-     * there), or, {@code container} null, another lab's namespace (its programs run in the namespace alone).
+     * Notes that namespace {@code ns} of the lab is that of {@code container}, outside the lab, whose first process
+     * is {@code pid} (its programs run there: noted with its start time, so that running one asks no engine), or,
+     * {@code container} null, another lab's namespace (its programs run in the namespace alone).
      */
-    static void noteOutside(Path stateDir, String lab, String ns, String container) {
+    static void noteOutside(Path stateDir, String lab, String ns, String container, long pid) {
         Path d = dir(stateDir, lab).resolve(ns);
         try {
             if (NodeHost.inInitialUserNamespace()) {
                 for (Path p : List.of(HOSTS, d.getParent())) if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
             }
             Files.createDirectories(d);
-            Files.writeString(d.resolve("outside"), (container == null ? "" : container) + "\n");
+            Files.writeString(d.resolve("outside"), container == null ? "\n" : container + " " + pid + " " + Processes.startTime(pid).orElse(0) + "\n");
         } catch (IOException e) {
             throw new LabException("cannot note the container of " + ns + " in " + d + ": " + e.getMessage(), e);
         }
     }
 
-    /** The container outside the lab whose network namespace {@code ns} is, when it is one (not another lab's namespace). */
-    public static java.util.Optional<String> outside(Path stateDir, String lab, String ns) {
+    /** The note's words: the container, its first process and that process's start time; empty for another lab's namespace. */
+    private static String[] outsideNote(Path stateDir, String lab, String ns) {
         Path note = dir(stateDir, lab).resolve(ns).resolve("outside");
         try {
-            return Files.exists(note) ? java.util.Optional.of(Files.readString(note).strip()).filter(c -> !c.isEmpty()) : java.util.Optional.empty();
+            String text = Files.exists(note) ? Files.readString(note).strip() : "";
+            return text.isEmpty() ? new String[0] : text.split(" ");
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return new String[0];
+        }
+    }
+
+    /** The container outside the lab whose network namespace {@code ns} is, when it is one (not another lab's namespace). */
+    public static java.util.Optional<String> outside(Path stateDir, String lab, String ns) {
+        String[] f = outsideNote(stateDir, lab, ns);
+        return f.length == 0 ? java.util.Optional.empty() : java.util.Optional.of(f[0]);
+    }
+
+    /** The first process of that container, when the one noted still runs (a restarted container has another). */
+    static OptionalLong outsideInit(Path stateDir, String lab, String ns) {
+        String[] f = outsideNote(stateDir, lab, ns);
+        try {
+            long pid = Long.parseLong(f[1]), start = Long.parseLong(f[2]);
+            return Processes.alive(pid, start) ? OptionalLong.of(pid) : OptionalLong.empty();
+        } catch (RuntimeException e) {
+            return OptionalLong.empty();
         }
     }
 

@@ -111,7 +111,7 @@ public final class NamespaceApplier {
         } else {
             run.registry().attach(ns, (int) pid);
         }
-        if (run.stateDirOrNull() != null) HostApplier.noteOutside(run.stateDirOrNull(), run.lab, ns, namespace ? null : other);
+        if (run.stateDirOrNull() != null) HostApplier.noteOutside(run.stateDirOrNull(), run.lab, ns, namespace ? null : other, pid);
     }
 
     boolean remove(Resource.Namespace n) {

@@ -39,7 +39,10 @@ public final class NodeProcesses {
         if (ns == null || stateDir == null) return OptionalLong.empty();
         java.util.Optional<String> outside = HostApplier.outside(stateDir, lab, ns);
         if (outside.isPresent()) {
-            // a container outside the lab: its programs run in it, entered by its first process
+            // a container outside the lab: its programs run in it, entered by its first process (the engine is asked
+            // only when the one noted at up has ended: the container was restarted)
+            OptionalLong noted = HostApplier.outsideInit(stateDir, lab, ns);
+            if (noted.isPresent()) return noted;
             long pid = dev.nslab.engine.Podman.need("the container " + outside.get()).pids(List.of(outside.get())).getOrDefault(outside.get(), 0L);
             if (pid <= 0) throw KernelException.of("container " + outside.get() + " (outside the lab) does not run", Errno.ESRCH, outside.get());
             return OptionalLong.of(pid);
