@@ -21,6 +21,11 @@ final class Args {
         return r;
     }
 
+    /** GNU's {@code --name=value} form of option {@code name}: the value, or null when {@code w} is not that form. */
+    static String inline(String w, String name) {
+        return w.startsWith(name) && w.length() > name.length() && w.charAt(name.length()) == '=' ? w.substring(name.length() + 1) : null;
+    }
+
     /** The value after keyword {@code key}; iproute2's "Command line is not complete" when it is missing. */
     String value(String key) {
         if (!more()) throw new UsageException("Command line is not complete. Try option \"help\"" + (key == null ? "" : " (\"" + key + "\" needs a value)"));

@@ -57,7 +57,7 @@ final class FaultCmd {
                         return 0;
                     }
                     default -> {
-                        if (w.startsWith("--state-dir=")) labCmd.stateDir(Path.of(w.substring("--state-dir=".length())));
+                        if (Args.inline(w, "--state-dir") != null) labCmd.stateDir(Path.of(Args.inline(w, "--state-dir")));
                         else if (w.startsWith("-")) throw new UsageException("nslab " + verb + ": unknown option \"" + w + "\" (try \"nslab " + verb + " help\")");
                         else words.add(w);
                     }

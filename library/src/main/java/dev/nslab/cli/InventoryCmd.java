@@ -208,7 +208,8 @@ final class InventoryCmd {
                     return 0;
                 }
                 default -> {
-                    if (w.startsWith("--format=")) format = w.substring(9);
+                    if (Args.inline(w, "--format") != null) format = Args.inline(w, "--format");
+                    else if (Args.inline(w, "--state-dir") != null) stateDir = Path.of(Args.inline(w, "--state-dir"));
                     else if (what == null && !w.startsWith("-")) what = w;
                     else throw new UsageException("nslab graph: unknown argument \"" + w + "\"");
                 }

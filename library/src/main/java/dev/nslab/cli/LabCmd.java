@@ -89,7 +89,7 @@ final class LabCmd {
                     return 0;
                 }
                 default -> {
-                    if (w.startsWith("--state-dir=")) stateDir = Path.of(w.substring("--state-dir=".length()));
+                    if (Args.inline(w, "--state-dir") != null) stateDir = Path.of(Args.inline(w, "--state-dir"));
                     else if (w.startsWith("-") && !verb.equals("exec")) throw new UsageException("nslab " + verb + ": unknown option \"" + w + "\" (try \"nslab " + verb + " help\")");
                     else if (verb.equals("exec") && words.size() >= 2) {
                         command = new ArrayList<>(List.of(w));

@@ -71,7 +71,8 @@ final class UiCmd {
                     return 0;
                 }
                 default -> {
-                    if (w.startsWith("-")) throw new UsageException("nslab ui: unknown option \"" + w + "\" (try \"nslab ui help\")");
+                    if (Args.inline(w, "--state-dir") != null) labCmd.stateDir(Path.of(Args.inline(w, "--state-dir")));
+                    else if (w.startsWith("-")) throw new UsageException("nslab ui: unknown option \"" + w + "\" (try \"nslab ui help\")");
                     only.add(w);
                 }
             }

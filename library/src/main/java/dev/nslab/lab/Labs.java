@@ -537,6 +537,12 @@ public final class Labs {
         List<Resource> desired = concat(kept, plan.add());
         Map<String, List<String>> observed = new HashMap<>(old == null ? Map.of() : old.observed());
         observed.keySet().removeIf(ns -> desired.stream().noneMatch(r -> r instanceof Resource.Namespace n && n.name().equals(ns)));
+        // an address the file no longer has was seen after the exec lines, but it is not theirs: not missed later
+        for (Resource r : plan.remove()) {
+            if (r instanceof Resource.Address a && observed.containsKey(a.ns())) {
+                observed.put(a.ns(), observed.get(a.ns()).stream().filter(x -> !x.equals(a.dev() + " " + a.cidr())).toList());
+            }
+        }
         List<String> output;
         // the machine's side of a lab (the neighbour thresholds, a locked record and a few sysctls; the hosts file
         // and its /etc/netns links, a metadata write each on /etc's disk) is done on the side while the kernel works,

@@ -20,9 +20,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The libc calls nslab needs, bound with the FFM API. Each binding lives in its own holder class so that a
- * command pays only for the downcall stubs it really uses (start-up time matters for a CLI). Every call that
- * fails throws {@link KernelException} with the errno captured right after the call, never read later from a
+ * The system calls nslab needs, made through the FFM API. All of them go through libc's {@code syscall(3)} with one
+ * descriptor (every argument a 64-bit integer, pointers by address): the JVM generates a downcall stub per distinct
+ * descriptor when a command first uses it, a few milliseconds each that no AOT cache keeps, so one stub instead of
+ * twenty is start-up time saved on every command that touches the kernel. Numbers for x86-64 and arm64. Every call
+ * that fails throws {@link KernelException} with the errno captured right after the call, never read later from a
  * thread-local that the JVM may have overwritten.
  */
 public final class Libc {
@@ -46,11 +48,47 @@ public final class Libc {
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
+    static MethodHandle function(String name, FunctionDescriptor fd, Linker.Option... options) {
         Linker.Option[] all = new Linker.Option[options.length + 1];
         System.arraycopy(options, 0, all, 0, options.length);
         all[options.length] = Linker.Option.captureCallState("errno");
         return LINKER.downcallHandle(LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)), fd, all);
+    }
+
+    /** The system call numbers used here, of this machine's architecture (x86-64's table, or the generic one of arm64). */
+    private record Numbers(int unshare, int setns, int mount, int umount2, int memfdCreate, int openat, int linkat, int close,
+                           int read, int write, int getrlimit, int socket, int bind, int listen, int accept4, int getsockopt,
+                           int setsockopt, int sendto, int recvfrom, int recvmsg, int ppoll, int ioctl, int gettid) {
+        static Numbers of(String arch) {
+            return switch (arch) {
+                case "amd64", "x86_64" -> new Numbers(272, 308, 165, 166, 319, 257, 265, 3, 0, 1, 97, 41, 49, 50, 288, 55,
+                        54, 44, 45, 47, 271, 16, 186);
+                case "aarch64", "arm64" -> new Numbers(97, 268, 40, 39, 279, 56, 37, 57, 63, 64, 163, 198, 200, 201, 242, 209,
+                        208, 206, 207, 212, 73, 29, 178);
+                default -> throw new UnsupportedOperationException("nslab knows the system calls of x86-64 and arm64, not of " + arch);
+            };
+        }
+    }
+
+    private static final class Sys {
+        static final Numbers NR = Numbers.of(System.getProperty("os.arch"));
+        static final MethodHandle H = function("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+    }
+
+    /** syscall(3): -1 with errno in {@code st} where it fails; unused arguments are zero (the kernel ignores them). */
+    private static long sys(MemorySegment st, int nr, long a, long b, long c, long d, long e, long f) throws Throwable {
+        return (long) Sys.H.invokeExact(st, (long) nr, a, b, c, d, e, f);
+    }
+
+    private static long sys(MemorySegment st, int nr, long a, long b, long c) throws Throwable { return sys(st, nr, a, b, c, 0, 0, 0); }
+
+    private static Numbers nr() { return Sys.NR; }
+
+    /** The address of native memory for a pointer argument (a heap segment's "address" is an offset: refused). */
+    private static long ptr(MemorySegment s) {
+        if (!s.isNative()) throw new IllegalArgumentException("a system call needs native memory, not " + s);
+        return s.address();
     }
 
     private static int errno(MemorySegment state) { return (int) ERRNO.get(state, 0L); }
@@ -77,50 +115,39 @@ public final class Libc {
 
     // ---- namespaces and mounts ------------------------------------------------------------------------------
 
-    private static final class Unshare { static final MethodHandle H = bind("unshare", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
-
     /** unshare(2) on the calling thread. */
     public static void unshare(int flags, String object) {
         try {
             MemorySegment st = state();
-            if ((int) Unshare.H.invokeExact(st, flags) < 0) throw fail("unshare", object, st);
+            if (sys(st, nr().unshare(), flags, 0, 0) < 0) throw fail("unshare", object, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Setns { static final MethodHandle H = bind("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); }
 
     /** setns(2) on the calling thread. */
     public static void setns(int fd, int nstype, String object) {
         try {
             MemorySegment st = state();
-            if ((int) Setns.H.invokeExact(st, fd, nstype) < 0) throw fail("setns", object, st);
+            if (sys(st, nr().setns(), fd, nstype, 0) < 0) throw fail("setns", object, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Mount { static final MethodHandle H = bind("mount",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS)); }
 
     /** mount(2); null strings are passed as NULL. */
     public static void mount(String source, String target, String fstype, long flags, String data) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
-            int r = (int) Mount.H.invokeExact(st, cstr(a, source), cstr(a, target), cstr(a, fstype), flags, cstr(a, data));
+            long r = sys(st, nr().mount(), cstr(a, source), cstr(a, target), cstr(a, fstype), flags, cstr(a, data), 0);
             if (r < 0) throw fail("mount", target, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
-    private static final class Umount2 { static final MethodHandle H = bind("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
-
     public static void umount2(String target, int flags) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
-            if ((int) Umount2.H.invokeExact(st, cstr(a, target), flags) < 0) throw fail("umount", target, st);
+            if (sys(st, nr().umount2(), cstr(a, target), flags, 0) < 0) throw fail("umount", target, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     // ---- files --------------------------------------------------------------------------------------------
-
-    private static final class MemfdCreate { static final MethodHandle H = bind("memfd_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)); }
 
     private static final int MFD_CLOEXEC = 1;
 
@@ -128,62 +155,50 @@ public final class Libc {
     public static int memfdCreate(String name) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
-            int fd = (int) MemfdCreate.H.invokeExact(st, a.allocateFrom(name), MFD_CLOEXEC);
+            long fd = sys(st, nr().memfdCreate(), cstr(a, name), MFD_CLOEXEC, 0);
             if (fd < 0) throw fail("memfd_create", name, st);
-            return fd;
+            return (int) fd;
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
-    private static final class Open { static final MethodHandle H = bind("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2)); }
-
-    /** open(2); returns the file descriptor. */
+    /** open(2) (as openat from the working directory), closed on exec; returns the file descriptor. */
     public static int open(String path, int flags, int mode) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
-            int fd = (int) Open.H.invokeExact(st, a.allocateFrom(path), flags | O_CLOEXEC, mode);
+            long fd = sys(st, nr().openat(), AT_FDCWD, cstr(a, path), flags | O_CLOEXEC, mode, 0, 0);
             if (fd < 0) throw fail("open", path, st);
-            return fd;
+            return (int) fd;
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Linkat { static final MethodHandle H = bind("linkat",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT)); }
 
     /** linkat(2) with both paths taken from the working directory (AT_FDCWD). */
     public static void linkat(String oldPath, String newPath, int flags) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
-            int r = (int) Linkat.H.invokeExact(st, AT_FDCWD, a.allocateFrom(oldPath), AT_FDCWD, a.allocateFrom(newPath), flags);
+            long r = sys(st, nr().linkat(), AT_FDCWD, cstr(a, oldPath), AT_FDCWD, cstr(a, newPath), flags, 0);
             if (r < 0) throw fail("link", newPath, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Close { static final MethodHandle H = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT)); }
 
     /** close(2); errors are ignored because there is nothing useful to do about them. */
     public static void close(int fd) {
         if (fd < 0) return;
         try {
-            int ignored = (int) Close.H.invokeExact(state(), fd);
+            long ignored = sys(state(), nr().close(), fd, 0, 0);
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Read { static final MethodHandle H = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
 
     /** read(2) into {@code buf}, retried on EINTR: the bytes read, 0 at the end, -errno where it fails (EIO: a hung-up terminal). */
     public static long read(int fd, MemorySegment buf) {
         try {
             MemorySegment st = state();
             while (true) {
-                long n = (long) Read.H.invokeExact(st, fd, buf, buf.byteSize());
+                long n = sys(st, nr().read(), fd, ptr(buf), buf.byteSize());
                 if (n >= 0) return n;
                 if (errno(st) != Errno.EINTR) return -errno(st);
             }
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Write { static final MethodHandle H = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG)); }
 
     /** write(2) of all of {@code buf}, retried on EINTR and short writes. */
     public static void write(int fd, MemorySegment buf, String object) {
@@ -191,14 +206,12 @@ public final class Libc {
             MemorySegment st = state();
             long off = 0;
             while (off < buf.byteSize()) {
-                long n = (long) Write.H.invokeExact(st, fd, buf.asSlice(off), buf.byteSize() - off);
+                long n = sys(st, nr().write(), fd, ptr(buf) + off, buf.byteSize() - off);
                 if (n >= 0) off += n;
                 else if (errno(st) != Errno.EINTR) throw fail("write", object, st);
             }
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Getrlimit { static final MethodHandle H = bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS)); }
 
     public static final int RLIMIT_NOFILE = 7, RLIMIT_NPROC = 6;
 
@@ -207,7 +220,7 @@ public final class Libc {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
             MemorySegment lim = a.allocate(16, 8);
-            if ((int) Getrlimit.H.invokeExact(st, resource, lim) < 0) throw fail("getrlimit", null, st);
+            if (sys(st, nr().getrlimit(), resource, ptr(lim), 0) < 0) throw fail("getrlimit", null, st);
             long soft = lim.get(JAVA_LONG, 0), hard = lim.get(JAVA_LONG, 8);
             return new long[] {soft < 0 ? Long.MAX_VALUE : soft, hard < 0 ? Long.MAX_VALUE : hard};
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
@@ -215,52 +228,40 @@ public final class Libc {
 
     // ---- sockets ------------------------------------------------------------------------------------------
 
-    private static final class Socket { static final MethodHandle H = bind("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT)); }
-
     public static int socket(int domain, int type, int protocol) {
         try {
             MemorySegment st = state();
-            int fd = (int) Socket.H.invokeExact(st, domain, type | SOCK_CLOEXEC, protocol);
+            long fd = sys(st, nr().socket(), domain, type | SOCK_CLOEXEC, protocol);
             if (fd < 0) throw fail("socket", null, st);
-            return fd;
+            return (int) fd;
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Bind { static final MethodHandle H = bind("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
 
     public static void bind(int fd, MemorySegment addr) {
         try {
             MemorySegment st = state();
-            if ((int) Bind.H.invokeExact(st, fd, addr, (int) addr.byteSize()) < 0) throw fail("bind", null, st);
+            if (sys(st, nr().bind(), fd, ptr(addr), addr.byteSize()) < 0) throw fail("bind", null, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Listen { static final MethodHandle H = bind("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT)); }
 
     public static void listen(int fd, int backlog) {
         try {
             MemorySegment st = state();
-            if ((int) Listen.H.invokeExact(st, fd, backlog) < 0) throw fail("listen", null, st);
+            if (sys(st, nr().listen(), fd, backlog, 0) < 0) throw fail("listen", null, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Accept4 { static final MethodHandle H = bind("accept4",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)); }
 
     /** accept4(2) of a connection, its descriptor closed on exec. */
     public static int accept(int fd) {
         try {
             MemorySegment st = state();
             while (true) {
-                int c = (int) Accept4.H.invokeExact(st, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
-                if (c >= 0) return c;
+                long c = sys(st, nr().accept4(), fd, 0, 0, SOCK_CLOEXEC, 0, 0);
+                if (c >= 0) return (int) c;
                 if (errno(st) != Errno.EINTR) throw fail("accept", null, st);
             }
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Getsockopt { static final MethodHandle H = bind("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
 
     public static final int SO_PEERCRED = 17;
 
@@ -269,73 +270,66 @@ public final class Libc {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
             MemorySegment cred = a.allocate(12, 4), len = a.allocateFrom(JAVA_INT, 12);
-            if ((int) Getsockopt.H.invokeExact(st, fd, SOL_SOCKET, SO_PEERCRED, cred, len) < 0) throw fail("getsockopt", "SO_PEERCRED", st);
+            if (sys(st, nr().getsockopt(), fd, SOL_SOCKET, SO_PEERCRED, ptr(cred), ptr(len), 0) < 0) throw fail("getsockopt", "SO_PEERCRED", st);
             return new int[] {cred.get(JAVA_INT, 0), cred.get(JAVA_INT, 4), cred.get(JAVA_INT, 8)};
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Setsockopt { static final MethodHandle H = bind("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT)); }
 
     public static void setsockopt(int fd, int level, int name, int value) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
             MemorySegment v = a.allocateFrom(JAVA_INT, value);
-            if ((int) Setsockopt.H.invokeExact(st, fd, level, name, v, 4) < 0) throw fail("setsockopt", null, st);
+            if (sys(st, nr().setsockopt(), fd, level, name, ptr(v), 4, 0) < 0) throw fail("setsockopt", null, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
-
-    private static final class Send { static final MethodHandle H = bind("send",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
 
     /** send(2) of the first {@code len} bytes of {@code buf}; {@code state} is a capture segment owned by the caller. */
     public static long send(int fd, MemorySegment buf, long len, int flags, MemorySegment state) throws KernelException {
         try {
-            long n = (long) Send.H.invokeExact(state, fd, buf, len, flags);
+            long n = sys(state, nr().sendto(), fd, ptr(buf), len, flags, 0, 0);
             if (n < 0) throw fail("send", null, state);
             return n;
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
-    private static final class Recv { static final MethodHandle H = bind("recv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
-
     /** recv(2); returns the byte count (which with MSG_TRUNC may exceed the buffer). */
     public static long recv(int fd, MemorySegment buf, int flags, MemorySegment state) {
         try {
             while (true) {
-                long n = (long) Recv.H.invokeExact(state, fd, buf, buf.byteSize(), flags);
+                long n = sys(state, nr().recvfrom(), fd, ptr(buf), buf.byteSize(), flags, 0, 0);
                 if (n >= 0) return n;
                 if (errno(state) != Errno.EINTR) throw fail("recv", null, state);
             }
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
-    private static final class Sendto { static final MethodHandle H = bind("sendto",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
-
     public static long sendto(int fd, MemorySegment buf, MemorySegment addr, String object) {
-        try (Arena a = Arena.ofConfined()) {
+        try {
             MemorySegment st = state();
-            long n = (long) Sendto.H.invokeExact(st, fd, buf, buf.byteSize(), 0, addr, (int) addr.byteSize());
+            long n = sys(st, nr().sendto(), fd, ptr(buf), buf.byteSize(), 0, ptr(addr), addr.byteSize());
             if (n < 0) throw fail("sendto", object, st);
             return n;
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
-    private static final class Recvmsg { static final MethodHandle H = bind("recvmsg",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT)); }
-
     /** recvmsg(2) with a prepared msghdr; returns -errno instead of throwing so that pollers can loop cheaply. */
     public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
         try {
             MemorySegment st = state();
-            long n = (long) Recvmsg.H.invokeExact(st, fd, msghdr, flags);
+            long n = sys(st, nr().recvmsg(), fd, ptr(msghdr), flags);
             return n < 0 ? -errno(st) : n;
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
-    private static final class Poll { static final MethodHandle H = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT)); }
+    /** poll(2) as ppoll: a negative timeout waits for ever (no timespec); the kernel counts down the one it is given. */
+    private static long poll(MemorySegment st, Arena a, MemorySegment pfd, long count, int timeoutMillis) throws Throwable {
+        MemorySegment ts = timeoutMillis < 0 ? MemorySegment.NULL : a.allocate(16, 8);
+        if (timeoutMillis >= 0) {
+            ts.set(JAVA_LONG, 0, timeoutMillis / 1000);
+            ts.set(JAVA_LONG, 8, (timeoutMillis % 1000) * 1_000_000L);
+        }
+        return sys(st, nr().ppoll(), ptr(pfd), count, ts.address(), 0, 8, 0);
+    }
 
     /** poll(2) on many descriptors for POLLIN; returns the indexes (into {@code fds}) that are readable. */
     public static int[] pollInAny(int[] fds, int timeoutMillis) {
@@ -347,9 +341,9 @@ public final class Libc {
                 pfd.set(ValueLayout.JAVA_SHORT, 8L * i + 4, POLLIN);
             }
             while (true) {
-                int r = (int) Poll.H.invokeExact(st, pfd, (long) fds.length, timeoutMillis);
+                long r = poll(st, a, pfd, fds.length, timeoutMillis);
                 if (r >= 0) {
-                    int[] out = new int[r];
+                    int[] out = new int[(int) r];
                     int k = 0;
                     for (int i = 0; i < fds.length && k < r; i++) {
                         if (pfd.get(ValueLayout.JAVA_SHORT, 8L * i + 6) != 0) out[k++] = i;
@@ -365,50 +359,46 @@ public final class Libc {
     public static boolean pollIn(int fd, int timeoutMillis) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = state();
-            MemorySegment pfd = a.allocate(8);
+            MemorySegment pfd = a.allocate(8, 4);
             pfd.set(JAVA_INT, 0, fd);
             pfd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
             while (true) {
-                int r = (int) Poll.H.invokeExact(st, pfd, 1L, timeoutMillis);
+                long r = poll(st, a, pfd, 1, timeoutMillis);
                 if (r >= 0) return r > 0;
                 if (errno(st) != Errno.EINTR) throw fail("poll", null, st);
             }
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
-    private static final class Ioctl { static final MethodHandle H = bind("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2)); }
-
     /** An ioctl whose answer is its return value (NS_GET_NSTYPE...). */
     public static int ioctlValue(int fd, long request, String object) {
         try {
             MemorySegment st = state();
-            int r = (int) Ioctl.H.invokeExact(st, fd, request, MemorySegment.NULL);
+            long r = sys(st, nr().ioctl(), fd, request, 0);
             if (r < 0) throw fail("ioctl", object, st);
-            return r;
+            return (int) r;
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     public static void ioctl(int fd, long request, MemorySegment arg, String object) {
         try {
             MemorySegment st = state();
-            if ((int) Ioctl.H.invokeExact(st, fd, request, arg) < 0) throw fail("ioctl", object, st);
+            if (sys(st, nr().ioctl(), fd, request, arg.equals(MemorySegment.NULL) ? 0 : ptr(arg)) < 0) throw fail("ioctl", object, st);
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     // ---- processes ----------------------------------------------------------------------------------------
 
-    private static final class Gettid { static final MethodHandle H = bind("gettid", FunctionDescriptor.of(JAVA_INT)); }
-
     /** The kernel id of the calling thread (for /proc/thread-self style paths). */
     public static int gettid() {
         try {
-            return (int) Gettid.H.invokeExact(state());
+            return (int) sys(state(), nr().gettid(), 0, 0, 0);
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
-    private static final class SigMask { static final MethodHandle H = bind("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
-    private static final class Execvp { static final MethodHandle H = bind("execvp", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)); }
+    // the C library's own functions, not system calls: bound by name, used once in a process's life
+    private static final class SigMask { static final MethodHandle H = function("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)); }
+    private static final class Execvp { static final MethodHandle H = function("execvp", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)); }
 
     /**
      * Replaces the whole process with {@code argv} (PATH searched), keeping the calling thread's namespaces.
@@ -443,5 +433,6 @@ public final class Libc {
     public static MemorySegment newCallState(Arena arena) { return arena.allocate(CAPTURE); }
 
 
-    private static MemorySegment cstr(Arena a, String s) { return s == null ? MemorySegment.NULL : a.allocateFrom(s); }
+    /** A C string in {@code a}, by address; 0 (NULL) for null. */
+    private static long cstr(Arena a, String s) { return s == null ? 0 : a.allocateFrom(s).address(); }
 }

@@ -58,6 +58,29 @@ class KernelTruthTest {
     private String defaultRoute(String ns) { return Sh.ok("ip", "-n", ns, "route", "show", "default").strip(); }
 
     @Test
+    void anEditedAddressOfANodeWithExecLinesIsNotMissedAndTheKeptTablesAreNoLab() throws Exception {
+        Path f = file("tr.yml", TWO_LANS.replace("routes: [{dst: default, via: 10.40.0.1}]}",
+                "routes: [{dst: default, via: 10.40.0.1}], exec: [\"ip addr add 10.42.0.9/24 dev eth0\"]}"));
+        String lab = t.n("tr"), c = lab + "-c";
+        lab("up", f.toString()).ok();
+        assertEquals("lab " + lab, lab("ls").ok().out().lines().filter(l -> l.startsWith("lab ")).map(l -> l.split("  ")[0])
+                        .reduce((x, y) -> x + "|" + y).orElse(""),
+                "only the lab is listed, not the tables kept beside its state");
+
+        Files.writeString(f, Files.readString(f).replace("10.40.0.2/24", "10.40.0.3/24"));
+        lab("up", f.toString()).ok();
+        Nslab.Out st = lab("status", lab);
+        assertEquals(0, st.code(), "the old address went with the edit, as the file says: " + st.out());
+        assertTrue(Sh.ok("ip", "-n", c, "-o", "addr", "show", "dev", "eth0").contains("10.42.0.9/24"), "the exec line's address stays");
+
+        // the exec line's own address, deleted by hand, is still missed
+        Sh.ok("ip", "-n", c, "addr", "del", "10.42.0.9/24", "dev", "eth0");
+        st = lab("status", lab);
+        assertEquals(1, st.code(), st.out());
+        assertTrue(st.out().contains("address 10.42.0.9/24 on eth0 in " + c + " (set by an exec line)"), st.out());
+    }
+
+    @Test
     void anEditThatMakesTheKernelDropARouteIsRepairedAndStatusSaysWhatTheKernelLacks() throws Exception {
         Path f = file("tr.yml", TWO_LANS);
         String lab = t.n("tr"), c = lab + "-c", s = lab + "-s";

@@ -18,13 +18,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The tables of a lab's self-configuring nodes as they were when the lab came up (STATEDIR/LAB.tables.json): what
+ * The tables of a lab's self-configuring nodes as they were when the lab came up (STATEDIR/LAB.tables, JSON; not
+ * named *.json, which is how a lab's own state is found):
  * verify predicts from where the file cannot, and compares with the kernel's tables of the day.
  */
 public final class TablesFile {
     private TablesFile() {}
 
-    public static Path path(Path dir, String lab) { return LabState.beside(dir, lab, ".tables.json"); }
+    public static Path path(Path dir, String lab) { return LabState.beside(dir, lab, ".tables"); }
+
+    /** Where earlier builds kept them, which listed them as a lab of their own ("LAB.tables"): removed with the lab. */
+    static Path oldPath(Path dir, String lab) { return LabState.beside(dir, lab, ".tables.json"); }
 
     public static void write(Path dir, String lab, Map<String, NodeTables> tables) throws IOException {
         ObjectNode nodes = JsonFiles.object();
