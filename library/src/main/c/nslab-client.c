@@ -24,6 +24,7 @@ extern char **environ;
 static char **fallback_argv;
 
 static void fall_back(void) {
+    signal(SIGPIPE, SIG_DFL); /* the command that runs instead gets the default, as from a shell */
     execv(fallback_argv[0], fallback_argv);
     fprintf(stderr, "nslab: cannot run %s: %s\n", fallback_argv[0], strerror(errno));
     _exit(127);
@@ -121,8 +122,9 @@ int main(int argc, char **argv) {
     for (int i = 0; i < n; i++) put_str(&b, args[i]);
     size_t off = 0;
     while (off < b.len) {
-        ssize_t w = write(fd, b.p + off, b.len - off);
-        if (w < 0) { if (errno == EINTR) continue; fall_back(); }
+        /* a helper that does not serve this process hangs up without reading: no SIGPIPE, the command runs here */
+        ssize_t w = send(fd, b.p + off, b.len - off, MSG_NOSIGNAL);
+        if (w < 0) { if (errno == EINTR) continue; close(fd); fall_back(); }
         off += (size_t)w;
     }
 

@@ -11,12 +11,22 @@ for d in usr etc var; do
 done
 mount -t tmpfs tmpfs /usr/lib/jvm
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-unset JAVA_HOME NSLAB_JAVA_HOME
+unset JAVA_HOME NSLAB_JAVA_HOME NSLAB_HELPER
+export NSLAB_HELPER_SOCKET=$D/helper.sock NSLAB_HELPER_IDLE=4   # the helper the first command starts: the test's own
 ! command -v java >/dev/null 2>&1 || { echo "java is still on PATH"; exit 1; }
 dpkg -i "$deb" >/dev/null
-trap 'nslab down "$lab" --state-dir "$D/state" >/dev/null 2>&1 || true' EXIT # a failure halfway leaves no namespace
+# a failure halfway leaves no namespace, and no helper
+trap 'nslab down "$lab" --state-dir "$D/state" >/dev/null 2>&1 || true; nslab helper stop >/dev/null 2>&1 || true' EXIT
 nslab -V
 nslab netns list >/dev/null && echo "netns list: ok"
+# the first command started a resident helper by itself (beside it): once it answers, reads are served by it
+for _ in $(seq 600); do nslab helper status >/dev/null 2>&1 && break; sleep 0.1; done   # until it answers (or 60 s)
+nslab netns list >/dev/null
+status=$(nslab helper status -j)
+[[ $status == *'"served":'[1-9]* ]] && echo "helper: started by itself, serves"
+pid=${status#*\"pid\":} pid=${pid%%,*}
+for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done   # idle for 4 s, it ends by itself
+kill -0 "$pid" 2>/dev/null || echo "helper: stopped by itself when idle"
 nslab up /usr/share/doc/nslab/examples/routers3.yml --name "$lab" --state-dir "$D/state"
 nslab exec "$lab" h1 --state-dir "$D/state" -- ping -c 1 -W 2 10.10.2.2 | grep -c "1 received"
 # the live page from the installed runtime (its web server's jars and modules are in the package): the API answers
@@ -43,5 +53,6 @@ set -u
 echo "completes -n with: ${COMPREPLY[*]}"
 if command -v man >/dev/null; then man -w nslab; else ls /usr/share/man/man8/nslab.8.gz; fi
 ls /usr/share/man/man5/nslab-lab.5.gz
+nslab helper stop >/dev/null   # the one the commands since have started, if it is still there
 dpkg -r nslab >/dev/null
 [[ ! -e /usr/bin/nslab && ! -e /usr/lib/nslab ]] && echo "removed: nothing left"

@@ -33,7 +33,7 @@ public final class HelperMain {
     private HelperMain() {}
 
     /** Idle time after which the helper stops by itself, unless NSLAB_HELPER_IDLE (seconds) says otherwise. */
-    private static final Duration DEFAULT_IDLE = Duration.ofMinutes(60);
+    private static final Duration DEFAULT_IDLE = Duration.ofMinutes(15);
 
     public static void main(String[] args) {
         int code;
@@ -85,12 +85,13 @@ public final class HelperMain {
     static final String USAGE = """
             Usage: nslab helper start     keep a JVM resident that runs read-only commands (show, list, status,
                                           ls, inventory, ovs show ...) for the launcher: a few ms instead of ~100
-                   nslab helper stop      stop it (it also stops after NSLAB_HELPER_IDLE seconds idle, default 3600)
+                   nslab helper stop      stop it (it also stops after NSLAB_HELPER_IDLE seconds idle, default 900)
                    nslab helper status [-j]
                    nslab helper serve     run it in the foreground
-            Only root's own commands, from the helper's namespaces, with the same NSLAB_*/OVS_* environment, are
-            served; anything else runs in a JVM of its own as before. NSLAB_HELPER=off makes the launcher not ask;
-            NSLAB_HELPER=auto makes it start a helper when none answers.
+            For the machine's root the launcher starts one by itself when none answers; for a normal user only
+            "nslab helper start" does (or NSLAB_HELPER=auto). NSLAB_HELPER=off: the launcher neither asks nor starts one.
+            Only the helper's user's own commands, from the helper's namespaces, with the same NSLAB_*/OVS_*
+            environment, are served; anything else runs in a JVM of its own as before.
             """;
 
     private static Duration idle() {
