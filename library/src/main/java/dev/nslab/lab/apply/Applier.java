@@ -44,6 +44,8 @@ public final class Applier implements AutoCloseable {
     final String lab;
     final String mark;
     final Map<String, NetHandle> handles = new HashMap<>();
+    /** Marks of namespaces read ahead for a removal (null: none), the moment before their removal asks. */
+    private final Map<String, String> marksRead = new HashMap<>();
     public final List<Resource> created = new ArrayList<>();
     final Sysctl sysctl;
     private Ovs ovs;
@@ -117,6 +119,7 @@ public final class Applier implements AutoCloseable {
 
     /** The mark a namespace's loopback carries (another lab's, for one), or null. */
     String nsMark(String ns) {
+        if (marksRead.containsKey(ns)) return marksRead.get(ns);
         try {
             return handle(ns).findLink("lo").map(Link::alias).orElse(null);
         } catch (KernelException e) {
@@ -472,6 +475,7 @@ public final class Applier implements AutoCloseable {
         List<Resource> removed = new ArrayList<>();
         List<Resource> ovsWork = new ArrayList<>();
         progress.phase("removing", sorted.size());
+        readMarksAhead(goingNs);
         deleteHubInterfaces(rs, goingNs);
         for (Resource r : sorted) {
             try {
@@ -507,6 +511,34 @@ public final class Applier implements AutoCloseable {
         }
         if (!ovsWork.isEmpty()) switches.remove(ovsWork); // bridges and ports of the lab: one transaction
         return removed;
+    }
+
+    /**
+     * Reads the marks of many namespaces that go, two at a time, before they are removed one by one: opening a
+     * socket in each and asking for its loopback is most of a large lab's down, and the other core is idle then.
+     * A namespace whose mark cannot be read here is asked again when its turn comes.
+     */
+    private void readMarksAhead(Set<String> going) {
+        List<String> todo = going.stream().filter(ns -> !handles.containsKey(ns) && !marksRead.containsKey(ns)).toList();
+        if (todo.size() < 32) return; // a small lab: the threads would cost more than they save
+        Map<String, NetHandle> opened = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Optional<String>> marks = new java.util.concurrent.ConcurrentHashMap<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().factory())) {
+            for (String ns : todo) {
+                pool.submit(() -> {
+                    if (!registry.exists(ns)) return;
+                    try {
+                        NetHandle h = NetHandle.open(registry, NsRef.named(ns));
+                        opened.put(ns, h);
+                        marks.put(ns, h.findLink("lo").map(Link::alias));
+                    } catch (RuntimeException e) {
+                        // asked again, on this thread, when the namespace's turn comes
+                    }
+                });
+            }
+        }
+        handles.putAll(opened);
+        marks.forEach((ns, m) -> marksRead.put(ns, m.orElse(null)));
     }
 
     /**

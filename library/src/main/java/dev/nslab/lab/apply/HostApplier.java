@@ -448,6 +448,7 @@ public final class HostApplier {
 
     /** Removes the host directory of one namespace (a node that went). */
     static void removeOne(Path stateDir, String lab, String ns) {
+        if (!Files.exists(dir(stateDir, lab).resolve(ns))) return; // a bare namespace: it had no host
         endInit(stateDir, lab, ns);
         removeContainer(dir(stateDir, lab).resolve(ns));
         try {

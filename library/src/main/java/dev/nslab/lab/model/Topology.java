@@ -16,6 +16,10 @@ import java.util.Optional;
 public record Topology(String name, String prefix, String file, List<NodeDef> nodes, List<LinkDef> links,
                        List<ExpectDef> expects, List<String> warnings, List<DeviceDef> devices, Mgmt mgmt) {
 
+    public Topology {
+        nodes = NodeList.of(nodes);
+    }
+
     public Topology(String name, String prefix, String file, List<NodeDef> nodes, List<LinkDef> links, List<ExpectDef> expects,
                     List<String> warnings) {
         this(name, prefix, file, nodes, links, expects, warnings, List.of(), null);
@@ -293,11 +297,11 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
     public boolean hosted(NodeDef n) {
         if (n.needsHost()) return true;
         if (n.kind() != Kind.LINUX || n.meta().network() != null || n.meta().existing()) return false;
-        return nodes.stream().anyMatch(o -> n.name().equals(o.sharesWith()) && (!o.exec().isEmpty() || !o.programs().services().isEmpty()));
+        return ((NodeList) nodes).sharedByRunner(n.name());
     }
 
     public Optional<NodeDef> node(String name) {
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+        return Optional.ofNullable(((NodeList) nodes).named(name));
     }
 
     /**
