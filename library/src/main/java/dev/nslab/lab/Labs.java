@@ -28,6 +28,7 @@ import dev.nslab.lab.plan.Resource.End;
 import dev.nslab.lab.plan.Resource;
 import dev.nslab.lab.state.LabState;
 import dev.nslab.lab.state.Marks;
+import dev.nslab.lab.state.MountsFile;
 import dev.nslab.lab.state.TablesFile;
 import dev.nslab.lab.state.Trusted;
 import dev.nslab.lab.verify.KernelTables;
@@ -590,8 +591,20 @@ public final class Labs {
             }
             throw e;
         }
+        keepMounts(t.name(), namespaces);
         state.withDone(desired).withPending(List.of()).withObserved(observed).save(stateDir);
         return new Result(plan, output);
+    }
+
+    /** The mounts that register the lab's namespaces now, for down ({@link MountsFile}); none kept is no harm. */
+    private void keepMounts(String lab, List<String> namespaces) {
+        Map<String, Long> ids = new HashMap<>();
+        for (String ns : namespaces) ids.put(ns, registry.mountId(ns));
+        try {
+            MountsFile.write(stateDir, lab, ids);
+        } catch (IOException e) {
+            // down reads the namespaces' marks instead
+        }
     }
 
     /** What the kernel holds of {@code recorded}: what is gone, what does not hold as it was made, what was set down. */
@@ -813,6 +826,7 @@ public final class Labs {
             endProcesses(lab, all);
             List<Resource> removed;
             try (Applier s = new Applier(registry, progress, lab, stateDir)) {
+                s.mountsMade(MountsFile.read(stateDir, lab));
                 removed = s.remove(all, true);
             }
             HostsFile.remove(stateDir, lab, st.nodes().stream().map(NodeInfo::ns).filter(java.util.Objects::nonNull).toList());

@@ -34,6 +34,12 @@ public final class Namespaces {
 
     public Path path(String name) { return dir.resolve(name); }
 
+    /**
+     * The unique id of the mount that registers {@code name} (0: not there, or a kernel that does not tell it): the
+     * same id later is the same mount, and so the same namespace, since a mount's id is never given to another.
+     */
+    public long mountId(String name) { return isValidName(name) ? Libc.uniqueMountId(path(name).toString()) : 0; }
+
     public boolean exists(String name) {
         return isValidName(name) && Files.exists(path(name));
     }

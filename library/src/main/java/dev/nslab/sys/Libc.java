@@ -58,13 +58,13 @@ public final class Libc {
     /** The system call numbers used here, of this machine's architecture (x86-64's table, or the generic one of arm64). */
     private record Numbers(int unshare, int setns, int mount, int umount2, int memfdCreate, int openat, int linkat, int close,
                            int read, int write, int getrlimit, int socket, int bind, int listen, int accept4, int getsockopt,
-                           int setsockopt, int sendto, int recvfrom, int recvmsg, int ppoll, int ioctl, int gettid) {
+                           int setsockopt, int sendto, int recvfrom, int recvmsg, int ppoll, int ioctl, int gettid, int statx) {
         static Numbers of(String arch) {
             return switch (arch) {
                 case "amd64", "x86_64" -> new Numbers(272, 308, 165, 166, 319, 257, 265, 3, 0, 1, 97, 41, 49, 50, 288, 55,
-                        54, 44, 45, 47, 271, 16, 186);
+                        54, 44, 45, 47, 271, 16, 186, 332);
                 case "aarch64", "arm64" -> new Numbers(97, 268, 40, 39, 279, 56, 37, 57, 63, 64, 163, 198, 200, 201, 242, 209,
-                        208, 206, 207, 212, 73, 29, 178);
+                        208, 206, 207, 212, 73, 29, 178, 291);
                 default -> throw new UnsupportedOperationException("nslab knows the system calls of x86-64 and arm64, not of " + arch);
             };
         }
@@ -211,6 +211,21 @@ public final class Libc {
                 else if (errno(st) != Errno.EINTR) throw fail("write", object, st);
             }
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final int STATX_MNT_ID_UNIQUE = 0x4000, STATX_MASK = 0, STATX_MNT_ID = 144, STATX_SIZE = 256;
+
+    /**
+     * The unique id of the mount {@code path} is on (statx(2), STATX_MNT_ID_UNIQUE: never reused while the machine
+     * runs, Linux 6.8 and later); 0 where the kernel does not tell it or the path is not there.
+     */
+    public static long uniqueMountId(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            MemorySegment buf = a.allocate(STATX_SIZE, 8);
+            if (sys(st, nr().statx(), AT_FDCWD, cstr(a, path), 0, STATX_MNT_ID_UNIQUE, ptr(buf), 0) < 0) return 0;
+            return (buf.get(JAVA_INT, STATX_MASK) & STATX_MNT_ID_UNIQUE) != 0 ? buf.get(JAVA_LONG, STATX_MNT_ID) : 0;
+        } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     public static final int RLIMIT_NOFILE = 7, RLIMIT_NPROC = 6;

@@ -57,6 +57,29 @@ class KernelTruthTest {
 
     private String defaultRoute(String ns) { return Sh.ok("ip", "-n", ns, "route", "show", "default").strip(); }
 
+    /**
+     * Down takes a namespace as the lab's without reading its mark only while the very mount up made registers it: one
+     * deleted by hand and made again under the same name (often with the same inode) is somebody else's, and stays.
+     */
+    @Test
+    void aNamespaceMadeAgainUnderALabsNameByHandIsLeftByDown() throws Exception {
+        Path f = file("tr.yml", TWO_LANS);
+        String lab = t.n("tr"), c = lab + "-c", s = lab + "-s";
+        lab("up", f.toString()).ok();
+        assertTrue(Files.readString(dir.resolve(lab + ".mounts")).contains(c + " "), "up kept the mounts it made");
+        Sh.ok("ip", "netns", "del", c);
+        Sh.ok("ip", "netns", "add", c); // not the lab's: no mark, another mount
+        try {
+            Nslab.Out down = lab("down", lab).ok();
+            assertTrue(down.err().contains("left namespace " + c + " alone"), down.err());
+            assertTrue(t.ipNetnsList().contains(c), "the namespace made by hand is still there");
+            assertFalse(t.ipNetnsList().contains(s), "the lab's own namespaces went");
+            assertFalse(Files.exists(dir.resolve(lab + ".mounts")), "the record of the mounts went with the lab");
+        } finally {
+            Sh.run("ip", "netns", "del", c); // ours, made above
+        }
+    }
+
     @Test
     void anEditedAddressOfANodeWithExecLinesIsNotMissedAndTheKeptTablesAreNoLab() throws Exception {
         Path f = file("tr.yml", TWO_LANS.replace("routes: [{dst: default, via: 10.40.0.1}]}",

@@ -46,6 +46,17 @@ public final class Applier implements AutoCloseable {
     final Map<String, NetHandle> handles = new HashMap<>();
     /** Marks of namespaces read ahead for a removal (null: none), the moment before their removal asks. */
     private final Map<String, String> marksRead = new HashMap<>();
+    /** The unique ids of the mounts up made for the lab's namespaces ({@link dev.nslab.lab.state.MountsFile}). */
+    private Map<String, Long> mountsMade = Map.of();
+
+    /** The mounts up made for the lab's namespaces: one still there is the lab's namespace, its mark unread. */
+    public void mountsMade(Map<String, Long> ids) { mountsMade = Map.copyOf(ids); }
+
+    /** Whether {@code ns} is still registered by the very mount up made for it (a mount's id is never reused). */
+    private boolean madeByUp(String ns) {
+        Long id = mountsMade.get(ns);
+        return id != null && id != 0 && registry.mountId(ns) == id;
+    }
     public final List<Resource> created = new ArrayList<>();
     final Sysctl sysctl;
     private Ovs ovs;
@@ -120,6 +131,7 @@ public final class Applier implements AutoCloseable {
     /** The mark a namespace's loopback carries (another lab's, for one), or null. */
     String nsMark(String ns) {
         if (marksRead.containsKey(ns)) return marksRead.get(ns);
+        if (madeByUp(ns)) return mark;
         try {
             return handle(ns).findLink("lo").map(Link::alias).orElse(null);
         } catch (KernelException e) {
@@ -475,8 +487,9 @@ public final class Applier implements AutoCloseable {
         List<Resource> removed = new ArrayList<>();
         List<Resource> ovsWork = new ArrayList<>();
         progress.phase("removing", sorted.size());
+        // a switch's ports go with its namespace: the kernel's cleanup of dying namespaces unregisters all their
+        // interfaces in one batch, after down has returned (deleting them first made down wait for that work)
         readMarksAhead(goingNs);
-        deleteHubInterfaces(rs, goingNs);
         for (Resource r : sorted) {
             try {
                 boolean did = switch (r) {
@@ -519,7 +532,7 @@ public final class Applier implements AutoCloseable {
      * A namespace whose mark cannot be read here is asked again when its turn comes.
      */
     private void readMarksAhead(Set<String> going) {
-        List<String> todo = going.stream().filter(ns -> !handles.containsKey(ns) && !marksRead.containsKey(ns)).toList();
+        List<String> todo = going.stream().filter(ns -> !handles.containsKey(ns) && !marksRead.containsKey(ns) && !madeByUp(ns)).toList();
         if (todo.size() < 32) return; // a small lab: the threads would cost more than they save
         Map<String, NetHandle> opened = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Optional<String>> marks = new java.util.concurrent.ConcurrentHashMap<>();
@@ -539,29 +552,6 @@ public final class Applier implements AutoCloseable {
         }
         handles.putAll(opened);
         marks.forEach((ns, m) -> marksRead.put(ns, m.orElse(null)));
-    }
-
-    /**
-     * Namespaces that go and hold many of the lab's interfaces (a switch's ports) get them deleted with one
-     * request each (the device group): the kernel then unregisters them, and their peers, in one batch instead of
-     * one by one during its namespace cleanup. Namespaces with a few interfaces are left to that cleanup, which is
-     * cheaper than a request (and a wait for readers) per namespace.
-     */
-    private void deleteHubInterfaces(List<Resource> rs, Set<String> goingNs) {
-        Map<String, Integer> ends = new HashMap<>();
-        for (Resource r : rs) {
-            if (r instanceof Resource.Veth v) {
-                for (End e : List.of(v.a(), v.b())) if (e.ns() != null && goingNs.contains(e.ns())) ends.merge(e.ns(), 1, Integer::sum);
-            }
-        }
-        for (Map.Entry<String, Integer> e : ends.entrySet()) {
-            if (e.getValue() < 8 || !registry.exists(e.getKey()) || !nsMarked(e.getKey())) continue;
-            try {
-                handle(e.getKey()).deleteGroup(Marks.DEVICE_GROUP);
-            } catch (KernelException ex) {
-                if (!(ex instanceof NoSuchObjectException)) progress.say("could not delete the interfaces of " + e.getKey() + ": " + ex.getMessage());
-            }
-        }
     }
 
     private boolean quietly(Runnable r) {

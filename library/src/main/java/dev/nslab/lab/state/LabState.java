@@ -209,6 +209,7 @@ public record LabState(String lab, String file, String prefix, List<NodeInfo> no
             Files.deleteIfExists(savedFile(dir, lab));
             Files.deleteIfExists(TablesFile.path(dir, lab));
             Files.deleteIfExists(TablesFile.oldPath(dir, lab));
+            Files.deleteIfExists(MountsFile.path(dir, lab));
             Path services = beside(dir, lab, ".services");
             if (Files.isDirectory(services)) {
                 try (var files = Files.list(services)) {
