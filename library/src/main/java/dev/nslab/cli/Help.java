@@ -32,7 +32,8 @@ final class Help {
                                | partition LAB GROUP GROUP... | heal LAB }
                        nslab inventory [--find IFNAME|PID|INODE] | graph [LAB|FILE|--system] [--format dot|mermaid|json|svg]
                        nslab ui [LAB...] [--listen ADDR:PORT] [--public]   (the live lab page in a browser; prints its URL)
-                       nslab helper { start | stop | status [-j] }   (a resident JVM for commands typed one at a time)
+                       nslab helper { start | stop | status [-j] }   (a resident JVM for commands typed one at a time;
+                                                                     root's starts by itself, NSLAB_HELPER=off: never)
                        nslab rootless [-- COMMAND [ARG...]]   (a normal user: COMMAND, or a shell, in the user's own
                                                                namespaces, where every nslab command of the user runs)
                 where  OBJECT := { link | address | maddress | route | rule | neighbour | netns | sysctl | unshare | ping | ovs }
