@@ -5,6 +5,10 @@
  *
  *   nslab-client SOCKET N ARG1..ARGN FALLBACK-PROGRAM FALLBACK-ARGS...
  *
+ * Called "nslab" (an installed package's /usr/bin/nslab is a link to it), it is the command's entry: the machine's
+ * root's command goes to the resident helper straight away, without a shell, and everything else, or a command the
+ * helper does not serve, becomes the launcher script beside this program (DIR/nslab), which does as it always does.
+ *
  * The request and the answer's framing are described in the Java side (dev.nslab.helper.Request and Frames); the
  * identity string must be built exactly as dev.nslab.helper.Identity builds it.
  */
@@ -80,16 +84,58 @@ static void write_full(int fd, const char *p, size_t n) {
     }
 }
 
+static int ask(const char *socket_path, int n, char **args);
+
+/*
+ * The installed entry: the launcher script beside this program is the fallback for everything. Only what the
+ * launcher would send the helper itself is sent from here: the machine's root (not root of a user's namespace), a
+ * helper that may be asked (NSLAB_HELPER not "off", its socket there), a command that is not the launcher's own
+ * (rootless, helper, ui), and the environment the launcher would give it (NSLAB_TOOLS, the helper compares it).
+ */
+static int entry(int argc, char **argv) {
+    static char launcher[4096];
+    ssize_t len = readlink("/proc/self/exe", launcher, sizeof launcher - 8);
+    char *slash = len > 0 ? memrchr(launcher, '/', (size_t)len) : NULL;
+    if (!slash) { fprintf(stderr, "nslab: cannot tell where it is installed (/proc/self/exe)\n"); return 127; }
+    *slash = '\0';
+    if (!getenv("NSLAB_TOOLS")) setenv("NSLAB_TOOLS", launcher, 1);
+    strcat(launcher, "/nslab");
+    fallback_argv = calloc((size_t)argc + 1, sizeof *fallback_argv);
+    if (!fallback_argv) return 127;
+    fallback_argv[0] = launcher;
+    for (int i = 1; i < argc; i++) fallback_argv[i] = argv[i];
+
+    const char *helper = getenv("NSLAB_HELPER");
+    if (geteuid() != 0 || argc < 2 || (helper && !strcmp(helper, "off"))) fall_back();
+    if (!strcmp(argv[1], "rootless") || !strcmp(argv[1], "helper") || !strcmp(argv[1], "ui")) fall_back();
+    FILE *f = fopen("/proc/self/uid_map", "r");
+    if (!f) fall_back();
+    unsigned long inside, outside, count;
+    int fields = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
+    fclose(f);
+    if (fields != 3 || inside != 0 || outside != 0 || count != 4294967295UL) fall_back();
+    char sock[4096];
+    const char *given = getenv("NSLAB_HELPER_SOCKET"), *state = getenv("NSLAB_STATE_DIR");
+    if (given && *given) snprintf(sock, sizeof sock, "%s", given);
+    else snprintf(sock, sizeof sock, "%s/helper.sock", state && *state ? state : "/run/nslab");
+    return ask(sock, argc - 1, argv + 1);
+}
+
 int main(int argc, char **argv) {
+    const char *name = strrchr(argv[0], '/');
+    if (!strcmp(name ? name + 1 : argv[0], "nslab")) return entry(argc, argv);
     if (argc < 4) { fprintf(stderr, "usage: nslab-client SOCKET N ARGS... FALLBACK...\n"); return 127; }
     int n = atoi(argv[2]);
     if (n < 0 || 3 + n >= argc) { fprintf(stderr, "nslab-client: no fallback command\n"); return 127; }
-    char **args = argv + 3;
     fallback_argv = argv + 3 + n;
+    return ask(argv[1], n, argv + 3);
+}
 
+/* Asks the helper at {@code socket_path} to run ARGS; becomes the fallback command where it does not. */
+static int ask(const char *socket_path, int n, char **args) {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    if (strlen(argv[1]) >= sizeof addr.sun_path) fall_back();
-    strcpy(addr.sun_path, argv[1]);
+    if (strlen(socket_path) >= sizeof addr.sun_path) fall_back();
+    strcpy(addr.sun_path, socket_path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) fall_back();
     /* only a helper of our own user: a socket somebody else put in our way is not asked */

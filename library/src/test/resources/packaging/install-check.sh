@@ -21,9 +21,11 @@ nslab -V
 nslab netns list >/dev/null && echo "netns list: ok"
 # the first command started a resident helper by itself (beside it): once it answers, reads are served by it
 for _ in $(seq 600); do nslab helper status >/dev/null 2>&1 && break; sleep 0.1; done   # until it answers (or 60 s)
-nslab netns list >/dev/null
+nslab netns list >/dev/null   # /usr/bin/nslab, the C entry, asks the helper itself
+[[ $(readlink /usr/bin/nslab) == */nslab-client ]] && echo "entry: the C client"
 status=$(nslab helper status -j)
 [[ $status == *'"served":'[1-9]* ]] && echo "helper: started by itself, serves"
+[[ $status == *'"declined":0'* ]] && echo "entry: served without the launcher" # its request was the helper's to serve
 pid=${status#*\"pid\":} pid=${pid%%,*}
 for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done   # idle for 4 s, it ends by itself
 kill -0 "$pid" 2>/dev/null || echo "helper: stopped by itself when idle"

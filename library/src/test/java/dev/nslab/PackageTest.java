@@ -53,7 +53,7 @@ class PackageTest {
         String out = r.out();
         assertTrue(out.matches("(?s)nslab [0-9.]+ \\(commit [^)]+\\), Java 2[5-9] at /usr/lib/nslab/runtime\\n.*"), out);
         for (String line : List.of("netns list: ok", "lab " + t.n("pl") + " is up", "lab " + t.n("pl") + " is down", "aot: made at install", "ui: the API answers",
-                "helper: started by itself, serves", "helper: stopped by itself when idle",
+                "helper: started by itself, serves", "helper: stopped by itself when idle", "entry: the C client", "entry: served without the launcher",
                 "complete -F _nslab nslab", "nslab.8", "nslab-lab.5", "removed: nothing left")) {
             assertTrue(out.contains(line), line + " in\n" + out);
         }
