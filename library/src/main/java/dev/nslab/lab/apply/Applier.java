@@ -48,15 +48,6 @@ public final class Applier implements AutoCloseable {
     private final Map<String, String> marksRead = new HashMap<>();
     /** The unique ids of the mounts up made for the lab's namespaces ({@link dev.nslab.lab.state.MountsFile}). */
     private Map<String, Long> mountsMade = Map.of();
-
-    /** The mounts up made for the lab's namespaces: one still there is the lab's namespace, its mark unread. */
-    public void mountsMade(Map<String, Long> ids) { mountsMade = Map.copyOf(ids); }
-
-    /** Whether {@code ns} is still registered by the very mount up made for it (a mount's id is never reused). */
-    private boolean madeByUp(String ns) {
-        Long id = mountsMade.get(ns);
-        return id != null && id != 0 && registry.mountId(ns) == id;
-    }
     public final List<Resource> created = new ArrayList<>();
     final Sysctl sysctl;
     private Ovs ovs;
@@ -127,6 +118,15 @@ public final class Applier implements AutoCloseable {
     boolean marked(Optional<Link> l) { return l.isPresent() && mark.equals(l.get().alias()); }
 
     boolean nsMarked(String ns) { return mark.equals(nsMark(ns)); }
+
+    /** The mounts up made for the lab's namespaces: one still there is the lab's namespace, its mark unread. */
+    public void mountsMade(Map<String, Long> ids) { mountsMade = Map.copyOf(ids); }
+
+    /** Whether {@code ns} is still registered by the very mount up made for it (a mount's id is never reused). */
+    private boolean madeByUp(String ns) {
+        Long id = mountsMade.get(ns);
+        return id != null && id != 0 && registry.mountId(ns) == id;
+    }
 
     /** The mark a namespace's loopback carries (another lab's, for one), or null. */
     String nsMark(String ns) {
@@ -527,12 +527,18 @@ public final class Applier implements AutoCloseable {
     }
 
     /**
-     * Reads the marks of many namespaces that go, two at a time, before they are removed one by one: opening a
-     * socket in each and asking for its loopback is most of a large lab's down, and the other core is idle then.
-     * A namespace whose mark cannot be read here is asked again when its turn comes.
+     * Reads the marks of the namespaces that go before they are removed one by one: those up made are known by their
+     * mounts; the others, when many, are read two at a time (opening a socket in each and asking for its loopback is
+     * most of a large lab's down, and the other core is idle then). A namespace whose mark cannot be read here is
+     * asked again when its turn comes.
      */
     private void readMarksAhead(Set<String> going) {
-        List<String> todo = going.stream().filter(ns -> !handles.containsKey(ns) && !marksRead.containsKey(ns) && !madeByUp(ns)).toList();
+        List<String> todo = new ArrayList<>();
+        for (String ns : going) {
+            if (handles.containsKey(ns) || marksRead.containsKey(ns)) continue;
+            if (madeByUp(ns)) marksRead.put(ns, mark); // known by its mount: asked once, here
+            else todo.add(ns);
+        }
         if (todo.size() < 32) return; // a small lab: the threads would cost more than they save
         Map<String, NetHandle> opened = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Optional<String>> marks = new java.util.concurrent.ConcurrentHashMap<>();

@@ -448,11 +448,11 @@ public final class HostApplier {
 
     /** Removes the host directory of one namespace (a node that went). */
     static void removeOne(Path stateDir, String lab, String ns) {
-        if (!Files.exists(dir(stateDir, lab).resolve(ns))) return; // a bare namespace: it had no host
+        Path d = dir(stateDir, lab).resolve(ns);
+        if (!Files.exists(d)) return; // a bare namespace: it had no host
         endInit(stateDir, lab, ns);
-        removeContainer(dir(stateDir, lab).resolve(ns));
+        removeContainer(d);
         try {
-            Path d = dir(stateDir, lab).resolve(ns);
             Trees.delete(d);
         } catch (IOException e) {
             // the lab's own clean-up at down takes what is left
