@@ -654,6 +654,9 @@ static pid_t start_pause(const char dir[256], int lock) {
     if (first == 0) {
         close(ready[0]);
         close(lock); // the caller's: held by the pause, it would lock every later command out
+        // and every other file the command was given (a shell's pipe, for one): the pause outlives the command, and
+        // would keep whoever reads that pipe waiting for as long as the user has labs
+        for (int fd = 3; fd < 1024; fd++) if (fd != ready[1]) close(fd);
         setsid();
         pid_t p = fork();
         if (p < 0) _exit(FAIL);

@@ -260,7 +260,7 @@ public final class Labs {
         List<Topology.NodeDef> withImage = t.nodes().stream().filter(n -> n.programs().image() != null && t.hosted(n)).toList();
         if (withImage.isEmpty()) return;
         Topology.ImageDef first = withImage.getFirst().programs().image();
-        if (!dev.nslab.net.NodeHost.inInitialUserNamespace()) {
+        if (!dev.nslab.sys.Privileges.inInitialUserNamespace()) {
             throw new LabException(t.file(), first.line(), first.column(), "node " + withImage.getFirst().name() + " runs image " + first.image()
                     + ", and image nodes need nslab to run as root for now (podman without root cannot join the namespaces nslab makes)");
         }

@@ -56,10 +56,14 @@ public final class ChecksumOffload implements AutoCloseable {
     }
 
     /**
-     * Whether this kernel has Open vSwitch's datapath module (generic netlink family "ovs_datapath"). Without it a
-     * bridge must use the userspace datapath ("netdev"), whose ports need {@link #prepare}.
+     * Whether bridges can use the kernel's datapath: this kernel has Open vSwitch's module (generic netlink family
+     * "ovs_datapath") and this is the machine's root: a user's own Open vSwitch keeps to the userspace datapath, the
+     * one known to work in a user namespace (the module's has not been tried there: the machines nslab is tested on
+     * lack it). Otherwise a bridge must use the userspace datapath ("netdev"), whose ports need {@link #prepare}.
      */
-    public static boolean kernelDatapath() { return NetlinkSocket.genlFamilyExists("ovs_datapath"); }
+    public static boolean kernelDatapath() {
+        return dev.nslab.sys.Privileges.inInitialUserNamespace() && NetlinkSocket.genlFamilyExists("ovs_datapath");
+    }
 
     @Override
     public void close() {

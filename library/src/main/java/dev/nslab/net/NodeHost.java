@@ -146,25 +146,6 @@ public final class NodeHost {
         return dev.nslab.sys.Libc.execvp(argv);
     }
 
-    /**
-     * Whether this process is in the machine's own user namespace (as root is; a user's labs run in one of their own).
-     * Read once: a process with threads (a JVM always has them) cannot change its user namespace.
-     */
-    public static boolean inInitialUserNamespace() { return InitialUserNamespace.IS; }
-
-    private static final class InitialUserNamespace {
-        static final boolean IS = read();
-
-        private static boolean read() {
-            try {
-                String map = java.nio.file.Files.readString(Path.of("/proc/self/uid_map")).strip();
-                return map.matches("0\\s+0\\s+4294967295");
-            } catch (IOException e) {
-                return false;
-            }
-        }
-    }
-
     /** Lets go of a user namespace pinned on {@code pin} (it ends once no process or namespace of it is left). */
     public static void unpin(Path pin) {
         try {

@@ -1,6 +1,9 @@
 package dev.nslab.ovs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nslab.net.Processes;
+import dev.nslab.sys.Libc;
+import dev.nslab.sys.Privileges;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,11 @@ import java.util.function.Consumer;
  * ovs-ctl use, so that every tool sees the same switch. The directories follow the OVS_RUNDIR, OVS_DBDIR and
  * OVS_LOGDIR environment variables as Open vSwitch's own tools do. Starting a daemon means running its program,
  * exactly as ovs-ctl would; talking to the database afterwards goes over its socket.
+ *
+ * <p>A normal user's daemons are the user's own, in the user's namespaces: their run directory is the standard one,
+ * which there lies in the user's own /run (so ovs-vsctl run there finds them unasked), and their database and logs
+ * are kept in it too (the machine's /etc and /var/log are root's): the user's switch lasts as long as the user's
+ * namespaces, and nothing of it is written outside them.
  */
 public final class OvsDaemons {
     public static final String PACKAGE = "openvswitch-switch";
@@ -32,8 +40,9 @@ public final class OvsDaemons {
 
     public OvsDaemons() {
         runDir = Path.of(env("OVS_RUNDIR", "/var/run/openvswitch"));
-        dbFile = Path.of(env("OVS_DBDIR", "/etc/openvswitch"), "conf.db");
-        logDir = Path.of(env("OVS_LOGDIR", "/var/log/openvswitch"));
+        boolean machines = Privileges.inInitialUserNamespace();
+        dbFile = Path.of(env("OVS_DBDIR", machines ? "/etc/openvswitch" : runDir.toString()), "conf.db");
+        logDir = Path.of(env("OVS_LOGDIR", machines ? "/var/log/openvswitch" : runDir.toString()));
         schema = Path.of(env("OVS_PKGDATADIR", "/usr/share/openvswitch"), "vswitch.ovsschema");
     }
 
@@ -128,7 +137,10 @@ public final class OvsDaemons {
         }
     }
 
-    /** Stops both daemons (SIGTERM to the pids in their pidfiles); the database file stays. Returns what was stopped. */
+    /**
+     * Stops both daemons (SIGTERM to the pids in their pidfiles); the database file stays, the run directory goes when
+     * they left it empty. Returns what was stopped.
+     */
     public List<String> stop() {
         List<String> stopped = new ArrayList<>();
         for (String daemon : List.of("ovs-vswitchd", "ovsdb-server")) {
@@ -137,14 +149,82 @@ public final class OvsDaemons {
             Optional<ProcessHandle> h = ProcessHandle.of(pid.get());
             if (h.isEmpty()) continue;
             h.get().destroy();
-            try {
-                h.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new OvsdbException(daemon + " (pid " + pid.get() + ") did not stop within 10 s", "timeout", daemon);
+            // ended is not yet collected: an orphan's exit is seen by its state (a zombie until the machine's init
+            // collects it, which may take seconds), not by ProcessHandle.onExit
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Processes.running(pid.get())) {
+                if (System.nanoTime() > deadline) {
+                    throw new OvsdbException(daemon + " (pid " + pid.get() + ") did not stop within 10 s", "timeout", daemon);
+                }
+                try {
+                    Thread.sleep(10); // a condition polled: the process's state
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new OvsdbException("interrupted while stopping " + daemon, "timeout", daemon, e);
+                }
             }
             stopped.add(daemon + " (pid " + pid.get() + ")");
         }
+        if (!stopped.isEmpty()) {
+            try {
+                Files.deleteIfExists(runDir); // as a service manager's stop does: the daemons took their files along
+            } catch (IOException e) {
+                // not empty (a database kept there, another's file): it stays
+            }
+        }
         return stopped;
+    }
+
+    /**
+     * Whether the daemons are a user's own (in the user's namespaces), which go when the user's labs no longer need
+     * them; the machine's (root's) are the machine's service, and stay.
+     */
+    public boolean usersOwn() { return !Privileges.inInitialUserNamespace(); }
+
+    /**
+     * One run's use of the daemons, held from before it starts or asks them until it ends: {@link #stopUnused} leaves
+     * daemons that another run still uses. A shared lock on a file in the run directory (the lock goes with the
+     * process, however it ends).
+     */
+    public final class Use implements AutoCloseable {
+        private int fd;
+
+        private Use(int fd) { this.fd = fd; }
+
+        @Override
+        public void close() {
+            Libc.close(fd);
+            fd = -1;
+        }
+    }
+
+    public Use use() {
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new OvsdbException("cannot make " + runDir + ": " + e.getMessage(), "io", runDir.toString(), e);
+        }
+        String lock = runDir.resolve("nslab-users.lock").toString();
+        int fd = Libc.open(lock, Libc.O_RDWR | Libc.O_CREAT, 0600);
+        try {
+            Libc.flock(fd, Libc.LOCK_SH, lock);
+        } catch (RuntimeException e) {
+            Libc.close(fd);
+            throw e;
+        }
+        return new Use(fd);
+    }
+
+    /**
+     * Stops the daemons when {@code mine} is the only use of them left and their switch holds no bridge (asked through
+     * {@code ovs} once no other run can start using them; {@code ovs} is closed either way). Returns what was stopped.
+     */
+    public List<String> stopUnused(Use mine, Ovs ovs) {
+        try (ovs) {
+            if (mine.fd < 0 || !Libc.flock(mine.fd, Libc.LOCK_EX | Libc.LOCK_NB, "nslab-users.lock")) return List.of();
+            if (!ovs.state().bridges().isEmpty()) return List.of();
+        }
+        return stop();
     }
 
     private static String version(Path vswitchd) {

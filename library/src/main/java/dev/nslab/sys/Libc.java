@@ -58,13 +58,13 @@ public final class Libc {
     /** The system call numbers used here, of this machine's architecture (x86-64's table, or the generic one of arm64). */
     private record Numbers(int unshare, int setns, int mount, int umount2, int memfdCreate, int openat, int linkat, int close,
                            int read, int write, int getrlimit, int socket, int bind, int listen, int accept4, int getsockopt,
-                           int setsockopt, int sendto, int recvfrom, int recvmsg, int ppoll, int ioctl, int gettid, int statx) {
+                           int setsockopt, int sendto, int recvfrom, int recvmsg, int ppoll, int ioctl, int gettid, int statx, int flock) {
         static Numbers of(String arch) {
             return switch (arch) {
                 case "amd64", "x86_64" -> new Numbers(272, 308, 165, 166, 319, 257, 265, 3, 0, 1, 97, 41, 49, 50, 288, 55,
-                        54, 44, 45, 47, 271, 16, 186, 332);
+                        54, 44, 45, 47, 271, 16, 186, 332, 73);
                 case "aarch64", "arm64" -> new Numbers(97, 268, 40, 39, 279, 56, 37, 57, 63, 64, 163, 198, 200, 201, 242, 209,
-                        208, 206, 207, 212, 73, 29, 178, 291);
+                        208, 206, 207, 212, 73, 29, 178, 291, 32);
                 default -> throw new UnsupportedOperationException("nslab knows the system calls of x86-64 and arm64, not of " + arch);
             };
         }
@@ -177,6 +177,25 @@ public final class Libc {
             MemorySegment st = state();
             long r = sys(st, nr().linkat(), AT_FDCWD, cstr(a, oldPath), AT_FDCWD, cstr(a, newPath), flags, 0);
             if (r < 0) throw fail("link", newPath, st);
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    public static final int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4;
+
+    /**
+     * flock(2): a lock of the open file, not of the process (unlike Java's FileLock, two in one JVM are two holders);
+     * false when {@code LOCK_NB} was given and another holds it.
+     */
+    public static boolean flock(int fd, int operation, String object) {
+        try {
+            MemorySegment st = state();
+            while (true) {
+                if (sys(st, nr().flock(), fd, operation, 0) == 0) return true;
+                int e = errno(st);
+                if (e == Errno.EINTR) continue;
+                if (e == Errno.EAGAIN) return false;
+                throw failure("flock", object, e);
+            }
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 

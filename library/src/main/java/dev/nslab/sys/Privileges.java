@@ -49,4 +49,22 @@ public final class Privileges {
                 + " for this (network namespaces need CAP_SYS_ADMIN, interfaces CAP_NET_ADMIN, ping CAP_NET_RAW); run it as root, e.g. with sudo,"
                 + " or as a normal user in a user namespace of your own (rootless, see docs/labs.md)";
     }
+
+    /**
+     * Whether this process is in the machine's own user namespace (as root is; a user's labs run in one of their own).
+     * Read once: a process with threads (a JVM always has them) cannot change its user namespace.
+     */
+    public static boolean inInitialUserNamespace() { return InitialUserNamespace.IS; }
+
+    private static final class InitialUserNamespace {
+        static final boolean IS = read();
+
+        private static boolean read() {
+            try {
+                return Files.readString(Path.of("/proc/self/uid_map")).strip().matches("0\\s+0\\s+4294967295");
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
 }

@@ -51,6 +51,7 @@ public final class Applier implements AutoCloseable {
     public final List<Resource> created = new ArrayList<>();
     final Sysctl sysctl;
     private Ovs ovs;
+    private OvsDaemons.Use ovsUse; // a user's own Open vSwitch, held while this run uses it
 
     private final NamespaceApplier namespaces = new NamespaceApplier(this);
     private final BridgeApplier bridges = new BridgeApplier(this);
@@ -108,6 +109,7 @@ public final class Applier implements AutoCloseable {
     Ovs ovs() {
         if (ovs == null) {
             OvsDaemons d = new OvsDaemons();
+            if (d.usersOwn() && ovsUse == null) ovsUse = d.use();
             List<String> started = d.start(msg -> { });
             if (!started.isEmpty()) progress.say("Open vSwitch was not running: started " + String.join(" and ", started));
             ovs = Ovs.connect(d.socket());
@@ -522,7 +524,10 @@ public final class Applier implements AutoCloseable {
             }
             progress.advance();
         }
-        if (!ovsWork.isEmpty()) switches.remove(ovsWork); // bridges and ports of the lab: one transaction
+        if (!ovsWork.isEmpty()) {
+            switches.remove(ovsWork); // bridges and ports of the lab: one transaction
+            letOwnSwitchGo();
+        }
         return removed;
     }
 
@@ -627,11 +632,23 @@ public final class Applier implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A user's own Open vSwitch runs while the user's labs have bridges in it: once the last is removed (and no other
+     * run of the user's is using it), its daemons stop, so that the user's namespaces can end.
+     */
+    private void letOwnSwitchGo() {
+        if (ovsUse == null || ovs == null) return;
+        List<String> stopped = new OvsDaemons().stopUnused(ovsUse, ovs);
+        ovs = null;
+        if (!stopped.isEmpty()) progress.say("stopped the user's own Open vSwitch (" + String.join(", ", stopped) + "): no bridge is left in it");
+    }
+
     @Override
     public void close() {
         faults.close();
         handles.values().forEach(NetHandle::close);
         handles.clear();
         if (ovs != null) ovs.close();
+        if (ovsUse != null) ovsUse.close();
     }
 }

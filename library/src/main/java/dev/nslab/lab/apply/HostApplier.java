@@ -12,6 +12,7 @@ import dev.nslab.net.NetHandle;
 import dev.nslab.net.NodeHost;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Processes;
+import dev.nslab.sys.Privileges;
 import dev.nslab.sys.Trees;
 
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class HostApplier {
      * state.
      */
     public static Path dir(Path stateDir, String lab) {
-        if (!NodeHost.inInitialUserNamespace()) return LabState.beside(stateDir, lab, ".hosts");
+        if (!Privileges.inInitialUserNamespace()) return LabState.beside(stateDir, lab, ".hosts");
         return HOSTS.resolve(Names.stable("", stateDir.toAbsolutePath().normalize().toString(), lab) + "-" + lab);
     }
 
@@ -68,7 +69,7 @@ public final class HostApplier {
 
     /** Makes the lab's user namespace, where nslab is root of the machine; nothing to make where it is not. */
     void create(Resource.Users u) {
-        if (!NodeHost.inInitialUserNamespace()) return; // a user's labs: the user's own namespace is the lab's
+        if (!Privileges.inInitialUserNamespace()) return; // a user's labs: the user's own namespace is the lab's
         Path pin = userns(run.stateDir(), run.lab);
         if (isPinned(pin)) return;
         long base = base();
@@ -111,7 +112,7 @@ public final class HostApplier {
         if (n.host().image() != null) return createContainer(n, forwarding, adder);
         Path stateDir = run.stateDir();
         Path dir = dir(stateDir, run.lab).resolve(n.name());
-        boolean root = NodeHost.inInitialUserNamespace();
+        boolean root = Privileges.inInitialUserNamespace();
         Path pin = root ? userns(stateDir, run.lab) : null;
         long owner = root ? base() : -1;
         try {
@@ -169,7 +170,7 @@ public final class HostApplier {
             endInit(run.stateDir(), run.lab, n.name());
             removeContainer(dir);
             Trees.delete(dir);
-            if (NodeHost.inInitialUserNamespace()) {
+            if (Privileges.inInitialUserNamespace()) {
                 for (Path p : List.of(HOSTS, dir.getParent())) if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
             }
             Files.createDirectories(dir);
@@ -376,7 +377,7 @@ public final class HostApplier {
     static void noteOutside(Path stateDir, String lab, String ns, String container, long pid) {
         Path d = dir(stateDir, lab).resolve(ns);
         try {
-            if (NodeHost.inInitialUserNamespace()) {
+            if (Privileges.inInitialUserNamespace()) {
                 for (Path p : List.of(HOSTS, d.getParent())) if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
             }
             Files.createDirectories(d);

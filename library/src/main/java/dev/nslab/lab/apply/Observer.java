@@ -149,7 +149,7 @@ public final class Observer implements AutoCloseable {
                     : !mark.equals(lo(n.name())) ? "namespace " + n.name() + " does not carry the mark of lab " + lab
                     : n.host() != null && stateDir != null && HostApplier.init(stateDir, lab, n.name()).isEmpty()
                     ? "the host of " + where(n.name()) + " no longer runs (its init ended, and every program of the node with it)" : null;
-            case Resource.Users u -> !dev.nslab.net.NodeHost.inInitialUserNamespace() || stateDir == null
+            case Resource.Users u -> !dev.nslab.sys.Privileges.inInitialUserNamespace() || stateDir == null
                     || java.nio.file.Files.exists(HostApplier.userns(stateDir, lab)) ? null : "the user namespace of lab " + lab + " is gone";
             case Resource.LinuxBridge b -> !nsThere(b.ns()) ? null : link(b.ns(), b.name(), "bridge", true, null);
             case Resource.Veth v -> {

@@ -41,12 +41,6 @@ public final class Preflight {
         /** Whether the kernel has netem (asked only when an impairment needs it). */
         default boolean netem() { return false; }
 
-        /**
-         * Whether nslab runs in a user's own namespaces rather than as root of the machine (asked only for what
-         * needs the machine's root: Open vSwitch's daemons).
-         */
-        default boolean rootless() { return false; }
-
         /** Whether nodes can be made hosts (nslab's helper program is there); asked only when a node is to be one. */
         default boolean hosts() { return true; }
 
@@ -122,8 +116,6 @@ public final class Preflight {
 
             public boolean hosts() { return dev.nslab.net.NodeHost.available(); }
 
-            public boolean rootless() { return !dev.nslab.net.NodeHost.inInitialUserNamespace(); }
-
             public long openFiles() { return ProcessLimits.openFiles(); }
 
             public long maxNetNamespaces() {
@@ -144,10 +136,6 @@ public final class Preflight {
                 throw new LabException(t.file(), n.line(), 1, "node " + n.name() + " runs programs (or binds, or names its host), which makes it a "
                         + "host, and this build of nslab has no helper program for hosts (nslab-host, compiled with the jar where a C compiler is): "
                         + "install gcc and build nslab again");
-            }
-            if (n.kind() == Kind.OVS_BRIDGE && machine.rootless()) {
-                throw new LabException(t.file(), n.line(), 1, "node " + n.name() + " is an ovs-bridge, and Open vSwitch runs as root of the machine: "
-                        + "a normal user's labs use kind: bridge (a Linux bridge) instead, or run nslab as root");
             }
             if (n.kind() == Kind.OVS_BRIDGE && !machine.openVswitchInstalled()) {
                 throw new LabException(t.file(), n.line(), 1, "node " + n.name()
