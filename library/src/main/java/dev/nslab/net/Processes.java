@@ -1,5 +1,7 @@
 package dev.nslab.net;
 
+import dev.nslab.sys.ProcState;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,21 +84,6 @@ public final class Processes {
     }
 
     /**
-     * Whether process {@code pid} still runs: not when it is gone, nor when it has ended and waits for its parent to
-     * collect it (a zombie), which for an orphan depends on the machine's init, however slow that is.
-     */
-    public static boolean running(long pid) {
-        try (var in = Files.newInputStream(Path.of("/proc", Long.toString(pid), "stat"))) {
-            String stat = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-            int close = stat.lastIndexOf(')');
-            char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : 'X';
-            return state != 'Z' && state != 'X';
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
      * Ends {@code pids}: SIGTERM to all, up to {@code grace} for them to end (polled every 10 ms, zombies counting as
      * ended), then SIGKILL to what is left. Returns those that had to be killed.
      */
@@ -105,7 +92,7 @@ public final class Processes {
         long deadline = System.nanoTime() + grace.toNanos();
         java.util.List<Long> left = new java.util.ArrayList<>(pids);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
-            left.removeIf(p -> !running(p));
+            left.removeIf(p -> !ProcState.running(p));
             if (left.isEmpty()) break;
             try {
                 Thread.sleep(10); // a condition polled: the processes' state
@@ -114,7 +101,7 @@ public final class Processes {
                 break;
             }
         }
-        left.removeIf(p -> !running(p));
+        left.removeIf(p -> !ProcState.running(p));
         for (long p : left) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
         return left;
     }

@@ -1,8 +1,8 @@
 package dev.nslab.ovs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nslab.net.Processes;
 import dev.nslab.sys.Libc;
+import dev.nslab.sys.ProcState;
 import dev.nslab.sys.Privileges;
 
 import java.io.IOException;
@@ -152,7 +152,7 @@ public final class OvsDaemons {
             // ended is not yet collected: an orphan's exit is seen by its state (a zombie until the machine's init
             // collects it, which may take seconds), not by ProcessHandle.onExit
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (Processes.running(pid.get())) {
+            while (ProcState.running(pid.get())) {
                 if (System.nanoTime() > deadline) {
                     throw new OvsdbException(daemon + " (pid " + pid.get() + ") did not stop within 10 s", "timeout", daemon);
                 }

@@ -132,4 +132,37 @@ class KernelPredictionTest {
         assertEquals(25, d.getElementsByTagName("testcase").getLength());
         assertEquals(5, d.getElementsByTagName("failure").getLength());
     }
+
+    /**
+     * A reach expectation with {@code wait:} is tried until it holds: the router starts forwarding three seconds after
+     * verify starts (as a routing daemon converges), and the pairs are measured after it held; one that never holds
+     * fails once its wait is up.
+     */
+    @Test
+    void aReachExpectationWaitsForTheNetworkToConverge() throws Exception {
+        lab = t.n("nw");
+        Path f = dir.resolve("wait.yml");
+        Files.writeString(f, Files.readString(Path.of("examples", "netns-basics.yml")).replaceFirst("(?m)^name: .*$", "name: " + lab) + """
+                expect:
+                  - {from: host1, to: host3, reach: true, wait: 30s}
+                  - {from: host1, to: 10.0.2.99, reach: true, wait: 2s}
+                """);
+        nslab("up", f.toString()).ok();
+        String router = lab + "-router";
+        Sh.ok("ip", "netns", "exec", router, "sysctl", "-qw", "net.ipv4.ip_forward=0");
+        // the network converges by itself a while after verify has started
+        Process later = new ProcessBuilder("ip", "netns", "exec", router, "sh", "-c", "sleep 3; sysctl -qw net.ipv4.ip_forward=1")
+                .redirectErrorStream(true).start();
+        try {
+            Nslab.Out v = nslab("verify", lab);
+            assertEquals(1, v.code(), v.out()); // the address no one has never answers
+            assertTrue(v.out().contains("expect host1 -> host3 reach true (wait 30s): holds (every address answered; held after"), v.out());
+            assertTrue(v.out().contains("expect host1 -> 10.0.2.99 reach true (wait 2s): FAILS (10.0.2.99 did not answer"), v.out());
+            assertTrue(v.out().matches("(?s).*10\\.0\\.2\\.99 did not answer.*; still not after [2-9]\\.\\d s, \\d+ tr(y|ies)\\).*"), v.out());
+            // the witness: forwarding is on again, as the router set it
+            assertEquals("net.ipv4.ip_forward = 1", Sh.ok("ip", "netns", "exec", router, "sysctl", "net.ipv4.ip_forward").strip());
+        } finally {
+            if (!later.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) later.destroyForcibly().waitFor();
+        }
+    }
 }

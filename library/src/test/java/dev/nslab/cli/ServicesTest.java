@@ -109,7 +109,7 @@ class ServicesTest {
         lab("up", f.toString()).ok();
         assertEquals(web, service("web").path("pid").asLong(), "the unchanged service keeps running");
         assertNotEquals(echo, service("echo").path("pid").asLong(), "the edited one was restarted");
-        assertFalse(dev.nslab.net.Processes.running(echo), "ended (a zombie waiting for the machine's init counts as ended)");
+        assertFalse(dev.nslab.sys.ProcState.running(echo), "ended (a zombie waiting for the machine's init counts as ended)");
         // SIGKILL: on-failure starts it again; status counts the restart
         ProcessHandle.of(web).orElseThrow().destroyForcibly();
         long deadline = System.nanoTime() + 15_000_000_000L;

@@ -183,7 +183,7 @@ public final class ServiceApplier {
             });
         }
         long pid = child == null ? 0 : Long.parseLong(child);
-        boolean childAlive = pid > 0 && Processes.running(pid);
+        boolean childAlive = pid > 0 && dev.nslab.sys.ProcState.running(pid);
         String state = childAlive ? "running" : supAlive ? "restarting" : exit != null ? "exited with status " + exit : "not running";
         return new State(s.node(), s.def().name(), state, childAlive ? program(pid) : 0, restarts == null ? 0 : Integer.parseInt(restarts), procs);
     }

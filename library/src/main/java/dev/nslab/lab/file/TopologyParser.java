@@ -896,7 +896,7 @@ public final class TopologyParser {
         }
     }
 
-    private static final Set<String> REACH_KEYS = Set.of("from", "to", "reach");
+    private static final Set<String> REACH_KEYS = Set.of("from", "to", "reach", "wait");
     private static final Set<String> CHECK_KINDS = Set.of("route", "address", "listening", "resolves", "command");
     private static final Set<String> CHECK_KEYS = Set.of("node", "route", "address", "listening", "resolves", "command", "output", "wait");
 
@@ -920,7 +920,17 @@ public final class TopologyParser {
                 throw m.get("to").error("\"to: " + to + "\" is neither a node nor an IP address");
             }
         }
-        return new ExpectDef(from, to, m.get("reach").bool("reach"), e.line());
+        return new ExpectDef(from, to, m.get("reach").bool("reach"), null, waitOf(m), e.line());
+    }
+
+    /** An expectation's {@code wait: 60s}: how long it is tried again until it holds (0 without one). */
+    private static long waitOf(Map<String, Node> m) {
+        if (!m.containsKey("wait")) return 0;
+        try {
+            return Impairment.parseTime("wait", m.get("wait").text("wait")) / 1_000_000L;
+        } catch (Impairment.BadValue ex) {
+            throw m.get("wait").error(ex.getMessage());
+        }
     }
 
     /** {@code {node: N, route|address|listening|resolves|command: ..., [output: REGEX], [wait: 60s]}}. */
@@ -991,15 +1001,7 @@ public final class TopologyParser {
                 yield new NodeCheck.CommandOutput(v.text("command"), re);
             }
         };
-        long wait = 0;
-        if (m.containsKey("wait")) {
-            try {
-                wait = Impairment.parseTime("wait", m.get("wait").text("wait")) / 1_000_000L;
-            } catch (Impairment.BadValue ex) {
-                throw m.get("wait").error(ex.getMessage());
-            }
-        }
-        return new ExpectDef(node, null, true, check, wait, e.line());
+        return new ExpectDef(node, null, true, check, waitOf(m), e.line());
     }
 
     static void checkIfName(Node at, String name, String what) {

@@ -45,9 +45,7 @@ public final class NodeChecks {
             Once o = once(e, ns, registry, shell);
             long now = System.nanoTime();
             if (o.holds() || now >= deadline) {
-                String after = e.waitMillis() == 0 ? "" : String.format(Locale.ROOT, "; %s after %.1f s, %d tr%s", o.holds() ? "held" : "still not",
-                        (now - start) / 1e9, tries, tries == 1 ? "y" : "ies");
-                return new Expectation(e, o.holds(), o.why() + after);
+                return new Expectation(e, o.holds(), o.why() + (e.waitMillis() == 0 ? "" : "; " + after(o.holds(), now - start, tries)));
             }
             try {
                 Thread.sleep(Math.min(500, Math.max(1, (deadline - now) / 1_000_000L))); // polling the user's condition
@@ -56,6 +54,11 @@ public final class NodeChecks {
                 return new Expectation(e, false, o.why() + "; interrupted while waiting");
             }
         }
+    }
+
+    /** How a waited expectation ended, in the report's words: "held after 2.5 s, 6 tries". */
+    static String after(boolean held, long nanos, int tries) {
+        return String.format(Locale.ROOT, "%s after %.1f s, %d tr%s", held ? "held" : "still not", nanos / 1e9, tries, tries == 1 ? "y" : "ies");
     }
 
     private static Once once(ExpectDef e, String ns, Namespaces registry, Shell shell) {

@@ -177,6 +177,14 @@ public final class Verifier {
         }
         Reachability model = new Reachability(t, faults);
         Map<String, List<InetAddress>> fromFile = Reachability.targets(t);
+        // then the reach expectations that wait (routes a daemon learns), before the tables are read for prediction
+        Map<ExpectDef, String> waited = new HashMap<>();
+        List<ExpectDef> waits = t.expects().stream().filter(e -> e.isReach() && e.waitMillis() > 0).toList();
+        if (!waits.isEmpty()) progress.phase("waiting for " + waits.size() + " reach expectations", waits.size());
+        for (ExpectDef e : waits) {
+            waited.put(e, awaitReach(e, t, fromFile, registry));
+            progress.advance();
+        }
         Map<String, NodeTables> tables = new HashMap<>();
         Map<InetAddress, String> kernelOwner = new HashMap<>();
         Map<String, Set<InetAddress>> byNode = new LinkedHashMap<>();
@@ -291,7 +299,14 @@ public final class Verifier {
         }
         double predictSeconds = (System.nanoTime() - p0) / 1e9;
         List<Expectation> exps = new ArrayList<>();
-        for (ExpectDef e : t.expects()) exps.add(e.isReach() ? judge(e, pairs) : checked.get(e));
+        for (ExpectDef e : t.expects()) {
+            if (!e.isReach()) {
+                exps.add(checked.get(e));
+                continue;
+            }
+            Expectation x = judge(e, pairs);
+            exps.add(waited.containsKey(e) ? new Expectation(e, x.holds(), x.why() + "; " + waited.get(e)) : x);
+        }
         return new Report(t.name(), nodes, pairs, exps, (System.nanoTime() - t0) / 1e9, population, changes, predictSeconds);
     }
 
@@ -330,6 +345,43 @@ public final class Verifier {
     }
 
     /** An expectation against the measurement; {@code to: NODE} means every address the node really has. */
+    /**
+     * Pings what reach expectation {@code e} is about, again every half second, until it holds (every address answers,
+     * or none does) or its wait is up; the pairs are measured afterwards as always, and judge it. Returns how the
+     * waiting ended ("held after 4.5 s, 4 tries").
+     */
+    private static String awaitReach(ExpectDef e, Topology t, Map<String, List<InetAddress>> fromFile, Namespaces registry) {
+        String ns = t.namespace(t.node(e.from()).orElseThrow());
+        Optional<NodeDef> to = t.node(e.to());
+        long start = System.nanoTime(), deadline = start + e.waitMillis() * 1_000_000L;
+        int tries = 0;
+        while (true) {
+            tries++;
+            Set<InetAddress> targets = new LinkedHashSet<>();
+            if (to.isEmpty()) {
+                targets.add(Cidr.parseAddress(e.to()));
+            } else {
+                targets.addAll(fromFile.getOrDefault(e.to(), List.of()));
+                String toNs = t.namespace(to.get());
+                if (registry.exists(toNs)) targets.addAll(KernelTables.readWithTargets(registry, toNs).targets()); // an exec line's, a daemon's
+            }
+            boolean holds = false;
+            if (!targets.isEmpty() && registry.exists(ns)) {
+                Map<InetAddress, Prober.Result> got = new Prober(registry, 1000, 1500).measure(Map.of(ns, List.copyOf(targets))).getOrDefault(ns, Map.of());
+                long answered = targets.stream().filter(a -> got.containsKey(a) && got.get(a).outcome() == Outcome.REPLY).count();
+                holds = e.reach() ? answered == targets.size() : answered == 0;
+            }
+            long now = System.nanoTime();
+            if (holds || now >= deadline) return NodeChecks.after(holds, now - start, tries);
+            try {
+                Thread.sleep(Math.min(500, Math.max(1, (deadline - now) / 1_000_000L))); // polling the network's state
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                return "interrupted while waiting";
+            }
+        }
+    }
+
     private static Expectation judge(ExpectDef e, List<Pair> pairs) {
         List<Pair> about = pairs.stream().filter(p -> p.from().equals(e.from())
                 && (p.to().equals(e.to()) || Cidr.format(p.address()).equals(e.to()))).toList();

@@ -77,4 +77,15 @@ class ExpectChecksTest {
         assertEquals("x.yml:10:32: \"resolves\" is a check of one node: it goes with \"node:\", not \"from:\"",
                 refusal("  - {from: a, to: b, resolves: b}\n"));
     }
+
+    @Test
+    void aReachExpectationMayWait() {
+        ExpectDef e = parse("  - {from: a, to: b, reach: true, wait: 30s}\n").getFirst();
+        assertEquals(new ExpectDef("a", "b", true, null, 30_000, 10), e);
+        assertEquals("a -> b reach true (wait 30s)", e.words());
+        assertEquals("x.yml:10:41: wait \"later\" is not a non-negative number with a unit (e.g. 60s)",
+                refusal("  - {from: a, to: b, reach: true, wait: later}\n"));
+        assertEquals("x.yml:10:43: unknown key \"within\" here (known: from, reach, to, wait)",
+                refusal("  - {from: a, to: b, reach: true, within: 3s}\n"));
+    }
 }
