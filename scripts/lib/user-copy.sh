@@ -29,7 +29,8 @@ remove_user_copy() {
   [[ -n ${user:-} ]] || return 0
   pkill -KILL -u "$user" 2>/dev/null || true
   local uid
-  uid=$(id -u "$user" 2>/dev/null) && rm -rf "/tmp/nslab-$uid" # where the user's namespaces were noted
+  # where the user's namespaces were noted, and rootless podman's run directories of the user (named by the uid)
+  uid=$(id -u "$user" 2>/dev/null) && rm -rf "/tmp/nslab-$uid" "/tmp/podman-run-$uid" "/tmp/containers-user-$uid"
   rm -rf "/tmp/hsperfdata_$user" # what the user's JVMs left (named after the user: only ours)
   userdel "$user" >/dev/null 2>&1 || true
   rm -rf "$work"

@@ -19,7 +19,8 @@
  *       that dies with this process; passes signals on and exits with the command's status.
  *   nslab-host rootless [--] COMMAND [ARG...]
  *       runs COMMAND (exec: same process, same input and output) in the calling user's own namespaces: a user
- *       namespace where the user is root (of it alone: one id, the user's own), a mount namespace with a /run of its
+ *       namespace where the user is root (rootless podman's, joined through `podman unshare`, where podman works, so
+ *       that the user's containers and labs share it; else one of its own with the user's id alone), a mount namespace with a /run of its
  *       own (netns and nslab empty and the user's; every other entry of the machine's /run reached through a link)
  *       and a network namespace that stands for the machine. They are kept by a small process of the user's
  *       (nslab-host pause), started by the first command and noted in $XDG_RUNTIME_DIR/nslab (else /tmp/nslab-UID),
@@ -554,6 +555,9 @@ static volatile sig_atomic_t stop_pause;
 
 static void on_pause_term(int sig) { (void) sig; stop_pause = 1; }
 
+/* Whether the pause's user namespace is rootless podman's (its processes, and the user's containers, are in it too). */
+static int podman_userns;
+
 /* Whether the user has no lab namespace left and no process in the namespace but this one. */
 static int idle(void) {
     DIR *d = opendir("/run/netns");
@@ -564,8 +568,13 @@ static int idle(void) {
         }
         closedir(d);
     }
+    // in podman's user namespace live podman's pause and the user's own containers: there the user's commands are
+    // known by this process's mount namespace, which they join (a node's programs are in the lab's namespaces)
+    const char *ns = podman_userns ? "mnt" : "user";
+    char own[64];
+    snprintf(own, sizeof own, "/proc/self/ns/%s", ns);
     struct stat mine;
-    if (stat("/proc/self/ns/user", &mine)) return 0;
+    if (stat(own, &mine)) return 0;
     d = opendir("/proc");
     if (!d) return 0;
     struct dirent *e;
@@ -577,7 +586,7 @@ static int idle(void) {
         if (*end || pid <= 0 || pid == self) continue;
         char path[64];
         struct stat s;
-        snprintf(path, sizeof path, "/proc/%ld/ns/user", pid);
+        snprintf(path, sizeof path, "/proc/%ld/ns/%s", pid, ns);
         if (stat(path, &s) == 0 && s.st_ino == mine.st_ino && s.st_dev == mine.st_dev) busy = 1;
     }
     closedir(d);
@@ -643,6 +652,51 @@ static void furnish(void) {
     close(sock);
 }
 
+/*
+ * Joins the user namespace of the user's rootless podman (started by `podman unshare` when it does not run yet: podman's
+ * own pause process keeps it), so that the containers of a lab's image nodes, which rootless podman runs in that user
+ * namespace, and the lab's namespaces are of one user namespace: podman can join a node's network namespace, and nslab
+ * can enter a container. Its ids are podman's: 0 is the user, the others the user's subordinate ids. Returns 0 when
+ * joined; -1 when there is no podman (or it failed), and the caller makes a user namespace of its own.
+ */
+static int join_podman_userns(void) {
+    int out[2], in[2];
+    if (pipe2(out, O_CLOEXEC) || pipe2(in, O_CLOEXEC)) return -1;
+    pid_t c = fork();
+    if (c < 0) return -1;
+    if (c == 0) {
+        int quiet = open("/dev/null", O_WRONLY);
+        if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || quiet < 0 || dup2(quiet, 2) < 0) _exit(127);
+        execlp("podman", "podman", "unshare", "sh", "-c", "echo $$; exec cat", (char *) NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    char buf[32] = {0};
+    size_t got = 0;
+    struct pollfd pf = {.fd = out[0], .events = POLLIN};
+    // podman's first run for a user (its storage made, its pause process started) takes a few seconds at most
+    while (got < sizeof buf - 1 && !memchr(buf, '\n', got) && poll(&pf, 1, 60000) == 1) {
+        ssize_t n = read(out[0], buf + got, sizeof buf - 1 - got);
+        if (n <= 0) break;
+        got += (size_t) n;
+    }
+    int joined = -1;
+    long pid = strtol(buf, NULL, 10);
+    if (pid > 1 && memchr(buf, '\n', got)) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%ld/ns/user", pid);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0 && !same_ns(path, "/proc/self/ns/user")) joined = setns(fd, CLONE_NEWUSER);
+        if (fd >= 0) close(fd);
+    }
+    close(in[1]); // cat ends, and with it podman's unshare
+    close(out[0]);
+    waitpid(c, NULL, 0);
+    errno = 0;
+    return joined;
+}
+
 /* Starts the pause process (a daemon of the user's) and returns its pid once its namespaces are ready. */
 static pid_t start_pause(const char dir[256], int lock) {
     uid_t uid = getuid();
@@ -667,12 +721,15 @@ static pid_t start_pause(const char dir[256], int lock) {
         snprintf(me_passwd, sizeof me_passwd, "%s:x:0:0:%s:%s:%s", pw ? pw->pw_name : "user", pw ? pw->pw_name : "user",
                  pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/", pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
         snprintf(me_group, sizeof me_group, "%s:x:0:", gr ? gr->gr_name : (pw ? pw->pw_name : "user"));
-        if (unshare(CLONE_NEWUSER)) die("cannot make a user namespace (is kernel.unprivileged_userns_clone or user.max_user_namespaces 0?)");
-        write_file("/proc/self/setgroups", "deny");
-        snprintf(map, sizeof map, "0 %u 1\n", (unsigned) uid);
-        write_file("/proc/self/uid_map", map);
-        snprintf(map, sizeof map, "0 %u 1\n", (unsigned) gid);
-        write_file("/proc/self/gid_map", map);
+        podman_userns = join_podman_userns() == 0;
+        if (!podman_userns) {
+            if (unshare(CLONE_NEWUSER)) die("cannot make a user namespace (is kernel.unprivileged_userns_clone or user.max_user_namespaces 0?)");
+            write_file("/proc/self/setgroups", "deny");
+            snprintf(map, sizeof map, "0 %u 1\n", (unsigned) uid);
+            write_file("/proc/self/uid_map", map);
+            snprintf(map, sizeof map, "0 %u 1\n", (unsigned) gid);
+            write_file("/proc/self/gid_map", map);
+        }
         if (unshare(CLONE_NEWNS | CLONE_NEWNET)) die("cannot make a mount and network namespace");
         furnish();
         char path[512], tmp[512], text[32];
@@ -766,6 +823,8 @@ static int cmd_rootless(int argc, char **argv) {
     if (first >= argc) { errno = 0; die("usage: nslab-host rootless [--] COMMAND [ARG...]"); }
     int inside = getenv("NSLAB_ROOTLESS") && !same_ns("/proc/self/ns/user", "/proc/1/ns/user");
     if (!inside && !(geteuid() == 0 && same_ns("/proc/self/ns/user", "/proc/1/ns/user"))) {
+        uid_t uid = getuid();
+        gid_t gid = getgid();
         char dir[256], cwd[4096];
         if (!getcwd(cwd, sizeof cwd)) strcpy(cwd, "/");
         runtime_dir(dir, sizeof dir);
@@ -785,6 +844,20 @@ static int cmd_rootless(int argc, char **argv) {
             if (attempt >= 2) die("cannot join the user's namespaces (process %d)", pause);
         }
         if (chdir(cwd) && chdir("/")) die("chdir");
+        // podman's user namespace (it maps more than the user's id): podman runs here as inside `podman unshare`
+        FILE *m = fopen("/proc/self/uid_map", "re");
+        char line[128];
+        int lines = 0;
+        while (m && fgets(line, sizeof line, m)) lines++;
+        if (m) fclose(m);
+        if (lines > 1) {
+            char id[16];
+            setenv("_CONTAINERS_USERNS_CONFIGURED", "done", 1);
+            snprintf(id, sizeof id, "%u", (unsigned) uid);
+            setenv("_CONTAINERS_ROOTLESS_UID", id, 1);
+            snprintf(id, sizeof id, "%u", (unsigned) gid);
+            setenv("_CONTAINERS_ROOTLESS_GID", id, 1);
+        }
     }
     errno = 0;
     unsetenv("NSLAB_UI_LISTEN");

@@ -260,9 +260,12 @@ public final class Labs {
         List<Topology.NodeDef> withImage = t.nodes().stream().filter(n -> n.programs().image() != null && t.hosted(n)).toList();
         if (withImage.isEmpty()) return;
         Topology.ImageDef first = withImage.getFirst().programs().image();
-        if (!dev.nslab.sys.Privileges.inInitialUserNamespace()) {
+        if (!dev.nslab.sys.Privileges.inInitialUserNamespace() && System.getenv("_CONTAINERS_USERNS_CONFIGURED") == null) {
+            // a normal user's containers are rootless podman's, in its user namespace: nslab's must be that one
             throw new LabException(t.file(), first.line(), first.column(), "node " + withImage.getFirst().name() + " runs image " + first.image()
-                    + ", and image nodes need nslab to run as root for now (podman without root cannot join the namespaces nslab makes)");
+                    + ", and your namespaces are not rootless podman's (podman was not found, or failed, when they were made): install "
+                    + "podman, check that `podman unshare true` works for you (a range of yours in /etc/subuid and /etc/subgid), then "
+                    + "run nslab again once your labs are down (the namespaces are made again)");
         }
         Podman engine;
         try {
