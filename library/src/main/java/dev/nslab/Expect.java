@@ -8,9 +8,10 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
- * A check of one node for {@link NetLab#verify(Expect...)}, as a lab file's {@code expect:} entries: a route its
- * kernel holds, an address, a listening socket, a name that resolves inside it, a command whose output matches;
- * {@link #within} tries it again until it holds or the time is up (routing daemons converge).
+ * An expectation for {@link NetLab#verify(Expect...)}, as a lab file's {@code expect:} entries: one node reaching
+ * another (or not), or a check of one node: a route its kernel holds, an address, a listening socket, a name that
+ * resolves inside it, a command whose output matches; {@link #within} tries it again until it holds or the time is
+ * up (routing daemons converge).
  *
  * <pre>{@code
  * Verification v = lab.verify(Expect.listening(b, "tcp", 8045), Expect.command(r1, "vtysh -c 'show ip ospf neighbor'", "Full")
@@ -19,14 +20,39 @@ import java.util.regex.Pattern;
  */
 public final class Expect {
     final String node;
-    final NodeCheck check;
+    final NodeCheck check;      // null: a reach expectation, from node to {@link #to}
+    final String to;
+    final boolean reach;
     final long waitMillis;
 
-    private Expect(String node, NodeCheck check, long waitMillis) {
+    private Expect(String node, NodeCheck check, long waitMillis) { this(node, check, null, true, waitMillis); }
+
+    private Expect(String node, NodeCheck check, String to, boolean reach, long waitMillis) {
         this.node = node;
         this.check = check;
+        this.to = to;
+        this.reach = reach;
         this.waitMillis = waitMillis;
     }
+
+    /**
+     * That every address {@code to} has answers {@code from}'s ping (a file's {@code {from: A, to: B, reach: true}});
+     * with {@link #within}, pinged again until it does (routes a daemon learns).
+     *
+     * @param from the node that pings
+     * @param to   the node pinged (every address it has)
+     * @return the expectation
+     */
+    public static Expect reaches(Node from, Node to) { return new Expect(from.name(), null, to.name(), true, 0); }
+
+    /**
+     * That no address of {@code to} answers {@code from}'s ping (a file's {@code reach: false}).
+     *
+     * @param from the node that pings
+     * @param to   the node pinged
+     * @return the expectation
+     */
+    public static Expect reachesNot(Node from, Node to) { return new Expect(from.name(), null, to.name(), false, 0); }
 
     /**
      * A route to {@code dst} in the node's main table.
@@ -116,8 +142,8 @@ public final class Expect {
      * @param wait how long at most
      * @return the check with that wait
      */
-    public Expect within(Duration wait) { return new Expect(node, check, wait.toMillis()); }
+    public Expect within(Duration wait) { return new Expect(node, check, to, reach, wait.toMillis()); }
 
     @Override
-    public String toString() { return node + " " + check.words(); }
+    public String toString() { return check == null ? node + " -> " + to + " reach " + reach : node + " " + check.words(); }
 }

@@ -338,7 +338,7 @@ public final class NetLab implements AutoCloseable {
      * Checks the lab as {@code nslab verify} does: every address each node has, from every other node; and, for a lab
      * file, its {@code expect:} entries.
      *
-     * @param checks checks of single nodes, judged with the rest (and with the file's)
+     * @param checks expectations (a node reaching another, checks of single nodes), judged with the rest (and with the file's)
      * @return what was measured, against what the lab's description predicts and expects
      */
     public Verification verify(Expect... checks) {
@@ -347,8 +347,10 @@ public final class NetLab implements AutoCloseable {
         if (checks.length > 0) {
             List<Topology.ExpectDef> all = new ArrayList<>(t.expects());
             for (Expect e : checks) {
-                if (!nodes.containsKey(e.node)) throw new LabException("lab " + name + " has no linux node " + e.node + " to check");
-                all.add(new Topology.ExpectDef(e.node, null, true, e.check, e.waitMillis, 0));
+                for (String n : e.to == null ? List.of(e.node) : List.of(e.node, e.to)) {
+                    if (!nodes.containsKey(n)) throw new LabException("lab " + name + " has no linux node " + n + " to check");
+                }
+                all.add(new Topology.ExpectDef(e.node, e.to, e.reach, e.check, e.waitMillis, 0));
             }
             t = new Topology(t.name(), t.prefix(), t.file(), t.nodes(), t.links(), List.copyOf(all), t.warnings(), t.devices(), t.mgmt());
         }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Checks beyond reach from Java: a route, an address, a socket opened in a node, a command's output; one that fails names why. */
+/** Expectations from Java: reach (waited for), a route, an address, a socket opened in a node, a command's output; one that fails names why. */
 @ExtendWith(NetLabExtension.class) // skipped, with the missing privileges named, where labs cannot be made
 class ExpectApiTest {
     @Test
@@ -33,6 +33,13 @@ class ExpectApiTest {
                 assertTrue(ok.agrees(), ok.toString());
                 assertEquals(4, ok.expectations().size(), ok.toString());
                 assertTrue(ok.expectations().get(2).equals("expect b listening tcp 8045: holds (a socket listens on tcp port 8045)"), ok.toString());
+
+                Verification reach = lab.verify(Expect.reaches(a, b).within(Duration.ofSeconds(10)), Expect.reachesNot(b, a));
+                assertFalse(reach.agrees(), reach.toString()); // b does reach a: they share a subnet
+                assertTrue(reach.expectations().stream().anyMatch(x -> x.startsWith(
+                        "expect a -> b reach true (wait 10s): holds (every address answered; held after")), reach.toString());
+                assertTrue(reach.disagreements().stream().anyMatch(x -> x.startsWith("expect b -> a reach false: FAILS (10.43.0.1 answered")),
+                        reach.toString());
 
                 Verification bad = lab.verify(Expect.listening(b, "udp", 8045));
                 assertFalse(bad.agrees());
