@@ -221,7 +221,11 @@ public final class OvsDaemons {
      */
     public List<String> stopUnused(Use mine, Ovs ovs) {
         try (ovs) {
-            if (mine.fd < 0 || !Libc.flock(mine.fd, Libc.LOCK_EX | Libc.LOCK_NB, "nslab-users.lock")) return List.of();
+            if (mine.fd < 0) return List.of();
+            if (!Libc.flock(mine.fd, Libc.LOCK_EX | Libc.LOCK_NB, "nslab-users.lock")) {
+                Libc.flock(mine.fd, Libc.LOCK_SH, "nslab-users.lock"); // a refused upgrade has given up the shared lock (flock(2))
+                return List.of();
+            }
             if (!ovs.state().bridges().isEmpty()) return List.of();
         }
         return stop();
