@@ -48,7 +48,12 @@ class OutsideContainerTest {
 
     /** A container of the test's own, with a network namespace of its own holding only lo. */
     private String container(String image, String name) {
-        Sh.ok("podman", "run", "--detach", "--name", name, "--network", "none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", image);
+        List<String> run = new ArrayList<>(List.of("podman", "run", "--detach", "--name", name, "--network", "none", "--ulimit", "nofile=1024:1024",
+                "--ulimit", "nproc=1024:1024"));
+        // as nslab runs its own: runc where installed (crun, podman's default when both are, refuses a hybrid cgroup layout)
+        dev.nslab.sys.Tools.ofMachine("runc").ifPresent(r -> run.addAll(List.of("--runtime", r.toString())));
+        run.add(image);
+        Sh.run(run, null).ok();
         containers.add(name);
         return name;
     }
