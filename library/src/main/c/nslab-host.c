@@ -20,9 +20,9 @@
  *   nslab-host rootless [--] COMMAND [ARG...]
  *       runs COMMAND (exec: same process, same input and output) in the calling user's own namespaces: a user
  *       namespace where the user is root (rootless podman's, joined through `podman unshare`, where podman works, so
- *       that the user's containers and labs share it; else one of its own with the user's id alone), a mount namespace with a /run of its
- *       own (netns and nslab empty and the user's; every other entry of the machine's /run reached through a link)
- *       and a network namespace that stands for the machine. They are kept by a small process of the user's
+ *       that the user's containers and labs share it; else one of its own with the user's id alone), a mount
+ *       namespace with a /run of its own (netns and nslab empty and the user's; every other entry of the machine's
+ *       /run reached through a link) and a network namespace that stands for the machine. They are kept by a small process of the user's
  *       (nslab-host pause), started by the first command and noted in $XDG_RUNTIME_DIR/nslab (else /tmp/nslab-UID),
  *       which ends by itself once the user has no namespace in /run/netns and no process in them. As root of the
  *       machine, or inside already, it runs COMMAND as it is.

@@ -89,19 +89,7 @@ public final class Processes {
      */
     public static java.util.List<Long> end(java.util.List<Long> pids, java.time.Duration grace) {
         for (long p : pids) ProcessHandle.of(p).ifPresent(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + grace.toNanos();
-        java.util.List<Long> left = new java.util.ArrayList<>(pids);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            left.removeIf(p -> !ProcState.running(p));
-            if (left.isEmpty()) break;
-            try {
-                Thread.sleep(10); // a condition polled: the processes' state
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        left.removeIf(p -> !ProcState.running(p));
+        java.util.List<Long> left = ProcState.awaitEnd(pids, grace);
         for (long p : left) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
         return left;
     }

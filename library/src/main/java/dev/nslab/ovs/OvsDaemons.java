@@ -149,19 +149,10 @@ public final class OvsDaemons {
             Optional<ProcessHandle> h = ProcessHandle.of(pid.get());
             if (h.isEmpty()) continue;
             h.get().destroy();
-            // ended is not yet collected: an orphan's exit is seen by its state (a zombie until the machine's init
-            // collects it, which may take seconds), not by ProcessHandle.onExit
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (ProcState.running(pid.get())) {
-                if (System.nanoTime() > deadline) {
-                    throw new OvsdbException(daemon + " (pid " + pid.get() + ") did not stop within 10 s", "timeout", daemon);
-                }
-                try {
-                    Thread.sleep(10); // a condition polled: the process's state
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new OvsdbException("interrupted while stopping " + daemon, "timeout", daemon, e);
-                }
+            // an orphan's end is seen by its state (a zombie until the machine's init collects it, which may take
+            // seconds), not by ProcessHandle.onExit
+            if (!ProcState.awaitEnd(List.of(pid.get()), java.time.Duration.ofSeconds(10)).isEmpty()) {
+                throw new OvsdbException(daemon + " (pid " + pid.get() + ") did not stop within 10 s", "timeout", daemon);
             }
             stopped.add(daemon + " (pid " + pid.get() + ")");
         }

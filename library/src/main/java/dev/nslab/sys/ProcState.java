@@ -22,4 +22,23 @@ public final class ProcState {
             return false;
         }
     }
+
+    /**
+     * Waits up to {@code grace} for {@code pids} to end (polled every 10 ms: nothing wakes a waiter for a process that
+     * is not its child; ended counts as ended before it is collected). Returns those still running.
+     */
+    public static java.util.List<Long> awaitEnd(java.util.List<Long> pids, java.time.Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        java.util.List<Long> left = new java.util.ArrayList<>(pids);
+        while (true) {
+            left.removeIf(p -> !running(p));
+            if (left.isEmpty() || System.nanoTime() >= deadline) return left;
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return left;
+            }
+        }
+    }
 }

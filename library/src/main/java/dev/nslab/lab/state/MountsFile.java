@@ -4,7 +4,6 @@ import dev.nslab.sys.OwnFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -35,10 +34,8 @@ public final class MountsFile {
         List<String> lines;
         try {
             lines = Files.readAllLines(path(dir, lab));
-        } catch (NoSuchFileException e) {
-            return Map.of();
         } catch (IOException e) {
-            return Map.of();
+            return Map.of(); // none kept (or unreadable): every namespace is judged by its mark
         }
         String boot = bootId();
         if (boot == null || lines.isEmpty() || !lines.getFirst().equals(boot)) return Map.of();

@@ -38,27 +38,38 @@ public final class NodeChecks {
 
     /** The check {@code e} of the node living in namespace {@code ns}. */
     static Expectation judge(ExpectDef e, String ns, Namespaces registry, Shell shell) {
-        long start = System.nanoTime(), deadline = start + e.waitMillis() * 1_000_000L;
+        Waited<Once> w = retry(e.waitMillis(), () -> once(e, ns, registry, shell), Once::holds);
+        Once o = w.last();
+        return new Expectation(e, o.holds(), o.why() + (e.waitMillis() == 0 ? "" : "; " + w.after())); // no wait: no sleep to interrupt
+    }
+
+    /** What {@link #retry} ended with: the last outcome, and how the waiting ended in the report's words. */
+    record Waited<T>(T last, String after) { }
+
+    /**
+     * Asks {@code once} again every half second until {@code holds} says it holds or {@code waitMillis} is up (once
+     * at least): an expectation with {@code wait:} (a routing daemon converging). The report says "held after 2.5 s,
+     * 6 tries" or "still not after ...".
+     */
+    static <T> Waited<T> retry(long waitMillis, java.util.function.Supplier<T> once, java.util.function.Predicate<T> holds) {
+        long start = System.nanoTime(), deadline = start + waitMillis * 1_000_000L;
         int tries = 0;
         while (true) {
             tries++;
-            Once o = once(e, ns, registry, shell);
+            T o = once.get();
+            boolean held = holds.test(o);
             long now = System.nanoTime();
-            if (o.holds() || now >= deadline) {
-                return new Expectation(e, o.holds(), o.why() + (e.waitMillis() == 0 ? "" : "; " + after(o.holds(), now - start, tries)));
+            if (held || now >= deadline) {
+                return new Waited<>(o, String.format(Locale.ROOT, "%s after %.1f s, %d tr%s", held ? "held" : "still not", (now - start) / 1e9,
+                        tries, tries == 1 ? "y" : "ies"));
             }
             try {
-                Thread.sleep(Math.min(500, Math.max(1, (deadline - now) / 1_000_000L))); // polling the user's condition
+                Thread.sleep(Math.min(500, Math.max(1, (deadline - now) / 1_000_000L))); // polling the lab's state: nothing wakes us
             } catch (InterruptedException x) {
                 Thread.currentThread().interrupt();
-                return new Expectation(e, false, o.why() + "; interrupted while waiting");
+                return new Waited<>(o, "interrupted while waiting");
             }
         }
-    }
-
-    /** How a waited expectation ended, in the report's words: "held after 2.5 s, 6 tries". */
-    static String after(boolean held, long nanos, int tries) {
-        return String.format(Locale.ROOT, "%s after %.1f s, %d tr%s", held ? "held" : "still not", nanos / 1e9, tries, tries == 1 ? "y" : "ies");
     }
 
     private static Once once(ExpectDef e, String ns, Namespaces registry, Shell shell) {

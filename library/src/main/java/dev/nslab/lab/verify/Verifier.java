@@ -344,19 +344,15 @@ public final class Verifier {
         return out;
     }
 
-    /** An expectation against the measurement; {@code to: NODE} means every address the node really has. */
     /**
-     * Pings what reach expectation {@code e} is about, again every half second, until it holds (every address answers,
-     * or none does) or its wait is up; the pairs are measured afterwards as always, and judge it. Returns how the
-     * waiting ended ("held after 4.5 s, 4 tries").
+     * Pings what reach expectation {@code e} is about, again until it holds (every address answers, or none does) or
+     * its wait is up ({@link NodeChecks#retry}); the pairs are measured afterwards as always, and judge it. Returns
+     * how the waiting ended ("held after 4.5 s, 4 tries").
      */
     private static String awaitReach(ExpectDef e, Topology t, Map<String, List<InetAddress>> fromFile, Namespaces registry) {
         String ns = t.namespace(t.node(e.from()).orElseThrow());
         Optional<NodeDef> to = t.node(e.to());
-        long start = System.nanoTime(), deadline = start + e.waitMillis() * 1_000_000L;
-        int tries = 0;
-        while (true) {
-            tries++;
+        return NodeChecks.retry(e.waitMillis(), () -> {
             Set<InetAddress> targets = new LinkedHashSet<>();
             if (to.isEmpty()) {
                 targets.add(Cidr.parseAddress(e.to()));
@@ -365,23 +361,14 @@ public final class Verifier {
                 String toNs = t.namespace(to.get());
                 if (registry.exists(toNs)) targets.addAll(KernelTables.readWithTargets(registry, toNs).targets()); // an exec line's, a daemon's
             }
-            boolean holds = false;
-            if (!targets.isEmpty() && registry.exists(ns)) {
-                Map<InetAddress, Prober.Result> got = new Prober(registry, 1000, 1500).measure(Map.of(ns, List.copyOf(targets))).getOrDefault(ns, Map.of());
-                long answered = targets.stream().filter(a -> got.containsKey(a) && got.get(a).outcome() == Outcome.REPLY).count();
-                holds = e.reach() ? answered == targets.size() : answered == 0;
-            }
-            long now = System.nanoTime();
-            if (holds || now >= deadline) return NodeChecks.after(holds, now - start, tries);
-            try {
-                Thread.sleep(Math.min(500, Math.max(1, (deadline - now) / 1_000_000L))); // polling the network's state
-            } catch (InterruptedException x) {
-                Thread.currentThread().interrupt();
-                return "interrupted while waiting";
-            }
-        }
+            if (targets.isEmpty() || !registry.exists(ns)) return false;
+            Map<InetAddress, Prober.Result> got = new Prober(registry, 1000, 1500).measure(Map.of(ns, List.copyOf(targets))).getOrDefault(ns, Map.of());
+            long answered = targets.stream().filter(a -> got.containsKey(a) && got.get(a).outcome() == Outcome.REPLY).count();
+            return e.reach() ? answered == targets.size() : answered == 0;
+        }, held -> held).after();
     }
 
+    /** An expectation against the measurement; {@code to: NODE} means every address the node really has. */
     private static Expectation judge(ExpectDef e, List<Pair> pairs) {
         List<Pair> about = pairs.stream().filter(p -> p.from().equals(e.from())
                 && (p.to().equals(e.to()) || Cidr.format(p.address()).equals(e.to()))).toList();
