@@ -70,7 +70,15 @@ final class Training {
     private void run(Cli cli, String... step) {
         boolean refusal = step[0].equals(REFUSED);
         String[] argv = refusal ? Arrays.copyOfRange(step, 1, step.length) : step;
-        int rc = cli.run(argv);
+        int rc;
+        try {
+            rc = cli.run(argv);
+        } catch (RuntimeException e) {
+            // one command's crash must not end the training: what follows would go untrained (a normal user's
+            // cache once lost every lab verb so)
+            surprises.add(String.join(" ", argv) + ": " + e);
+            return;
+        }
         if ((rc == 0) == refusal) surprises.add(String.join(" ", argv) + ": exit " + rc + (refusal ? ", expected a refusal" : ""));
     }
 

@@ -78,11 +78,14 @@ public final class Scanner {
         Map<Long, List<Link>> linksByNs = new HashMap<>();
         Map<Long, Map<Integer, List<String>>> addrsByNs = new HashMap<>();
         Map<Long, NetHandle> handles = new HashMap<>();
+        long mine = Namespaces.inode(Path.of("/proc/thread-self/ns/net"));
         try (NetHandle self = NetHandle.open(registry, NsRef.current())) {
             for (Found f : found.values()) {
                 String error = null;
-                NetHandle h = null;
-                for (Path p : f.openPaths) {
+                // its own namespace is read where the thread is: joining it again may be refused (as root of a user
+                // namespace that does not own the network namespace, after "unshare -r")
+                NetHandle h = f.inode == mine ? NetHandle.open(registry, NsRef.current()) : null;
+                for (Path p : h == null ? f.openPaths : List.<Path>of()) {
                     try {
                         h = NetHandle.open(registry, NsRef.file(p));
                         break;

@@ -23,10 +23,17 @@ public final class NsThread {
 
     /** Runs {@code work} with the calling thread inside the namespace open at {@code nsFd}, then switches back. */
     public static <T> T call(int nsFd, String label, Callable<T> work) {
-        return callAndReturn(label, () -> {
+        if (Thread.currentThread().isVirtual()) return callOnFreshThread(label, () -> call(nsFd, label, work));
+        int home = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY, 0);
+        try {
             join(nsFd, label);
-            return work.call();
-        });
+        } catch (RuntimeException e) {
+            // the thread did not move: no way back to try (which may be refused too, in a user namespace that does
+            // not own the thread's namespace, and would hide why the join failed)
+            Libc.close(home);
+            throw e;
+        }
+        return runThenReturn(home, label, work);
     }
 
     /**
@@ -51,7 +58,11 @@ public final class NsThread {
      */
     public static <T> T callAndReturn(String label, Callable<T> work) {
         if (Thread.currentThread().isVirtual()) return callOnFreshThread(label, () -> callAndReturn(label, work));
-        int home = Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY, 0);
+        return runThenReturn(Libc.open("/proc/thread-self/ns/net", Libc.O_RDONLY, 0), label, work);
+    }
+
+    /** Runs {@code work}, then brings the thread back to the namespace open at {@code home} and closes it. */
+    private static <T> T runThenReturn(int home, String label, Callable<T> work) {
         try {
             return work.call();
         } catch (RuntimeException | Error e) {

@@ -214,4 +214,22 @@ class InventoryTest {
             th.join();
         }
     }
+
+    @Test
+    void asRootOfAUserNamespaceThatDoesNotOwnTheMachinesNetworkNamespace() {
+        // "unshare -r": root of a user namespace of its own, still in the machine's network namespace, which it may
+        // read but not join (setns back into it is refused): the scan reads it where it is, and a namespace it may
+        // not enter is an error of that namespace, not a crash that strands the thread
+        List<String> cmd = List.of("unshare", "-r", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.nslab.cli.Main", "-j", "inventory");
+        Sh.Result r = Sh.run(cmd, null);
+        assertEquals(0, r.code(), r.err());
+        JsonNode root = netns(TestNet.json(r.out()), inode("/proc/self/ns/net"));
+        assertTrue(root.path("error").isNull(), root.toString());
+        List<String> seen = new ArrayList<>(), ip = new ArrayList<>();
+        root.path("interfaces").forEach(i -> seen.add(i.path("ifname").asText()));
+        TestNet.json(Sh.ok("ip", "-j", "link", "show")).forEach(l -> ip.add(l.path("ifname").asText()));
+        assertEquals(ip.stream().sorted().toList(), seen.stream().sorted().toList());
+    }
 }
