@@ -228,7 +228,8 @@ final class Help {
                 mgmt-net, macvlan, vxlan and dummy (where the kernel has them); mgmt: or mgmt-ipv4 makes a management
                 network (a bridge in the root namespace holding the gateway, each node's eth0 on it).
                 nslab's own keys: prefix, interfaces (addresses), routes, forwarding, services, expect; containerlab's env and
-                binds apply to exec lines, services and nslab exec. See docs/labs.md.
+                binds apply to exec lines, services and nslab exec. A linux node with image: runs as a container of podman
+                or Docker ($NSLAB_ENGINE=podman|docker; without it podman where installed, else Docker). See docs/labs.md.
                 """);
     }
 

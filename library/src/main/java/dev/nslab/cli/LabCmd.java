@@ -479,12 +479,12 @@ final class LabCmd {
         boolean container = c.isPresent();
         if (container) {
             if (files.isEmpty()) {
-                labs.containerLogs(c.get(), follow, cli.out);
+                labs.containerLogs(lab, node, follow, cli.out);
                 return 0;
             }
             cli.out.println("==> container <==");
-            if (!follow) labs.containerLogs(c.get(), false, cli.out);
-            else Thread.ofVirtual().name("nslab-logs").start(() -> labs.containerLogs(c.get(), true, cli.out)); // beside the files
+            if (!follow) labs.containerLogs(lab, node, false, cli.out);
+            else Thread.ofVirtual().name("nslab-logs").start(() -> labs.containerLogs(lab, node, true, cli.out)); // beside the files
         }
         long[] printed = new long[files.size()];
         do {

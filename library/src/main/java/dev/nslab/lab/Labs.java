@@ -1,6 +1,6 @@
 package dev.nslab.lab;
 
-import dev.nslab.engine.Podman;
+import dev.nslab.engine.Engine;
 import dev.nslab.error.LabException;
 import dev.nslab.error.MachineAccessException;
 import dev.nslab.lab.apply.Applier;
@@ -126,9 +126,12 @@ public final class Labs {
                 .flatMap(n -> HostApplier.container(stateDir, lab, n.ns()));
     }
 
-    /** What container {@code container} ({@link #container}) printed, to {@code out}; {@code follow}: and from then on, until interrupted. */
-    public void containerLogs(String container, boolean follow, java.io.OutputStream out) {
-        Podman.need("the output of container " + container).logs(container, follow, out);
+    /** What the container node {@code node} runs as ({@link #container}) printed, to {@code out}; {@code follow}: and from then on, until interrupted. */
+    public void containerLogs(String lab, String node, boolean follow, java.io.OutputStream out) {
+        NodeInfo n = state(lab).nodes().stream().filter(x -> x.name().equals(node) && x.ns() != null).findFirst()
+                .orElseThrow(() -> new LabException("lab " + lab + " has no node " + node));
+        String container = HostApplier.container(stateDir, lab, n.ns()).orElseThrow(() -> new LabException("node " + node + " of lab " + lab + " is not a container"));
+        HostApplier.engineOf(stateDir, lab, n.ns(), "the output of container " + container).logs(container, follow, out);
     }
 
     /** The output files of what was started in {@code node} in the background ({@link #logFile}), oldest first. */
@@ -260,6 +263,11 @@ public final class Labs {
         List<Topology.NodeDef> withImage = t.nodes().stream().filter(n -> n.programs().image() != null && t.hosted(n)).toList();
         if (withImage.isEmpty()) return;
         Topology.ImageDef first = withImage.getFirst().programs().image();
+        if (!dev.nslab.sys.Privileges.inInitialUserNamespace() && "docker".equals(System.getenv(Engine.CHOICE))) {
+            throw new LabException(t.file(), first.line(), first.column(), "node " + withImage.getFirst().name() + " runs image " + first.image()
+                    + ", and " + Engine.CHOICE + "=docker: docker's containers are its daemon's, outside your namespaces, where your labs' "
+                    + "links cannot reach: use rootless podman (unset " + Engine.CHOICE + ")");
+        }
         if (!dev.nslab.sys.Privileges.inInitialUserNamespace() && System.getenv("_CONTAINERS_USERNS_CONFIGURED") == null) {
             // a normal user's containers are rootless podman's, in its user namespace: nslab's must be that one
             throw new LabException(t.file(), first.line(), first.column(), "node " + withImage.getFirst().name() + " runs image " + first.image()
@@ -267,9 +275,9 @@ public final class Labs {
                     + "podman, check that `podman unshare true` works for you (a range of yours in /etc/subuid and /etc/subgid), then "
                     + "run nslab again once your labs are down (the namespaces are made again)");
         }
-        Podman engine;
+        Engine engine;
         try {
-            engine = Podman.need("node " + withImage.getFirst().name() + " (image " + first.image() + ")");
+            engine = Engine.need("node " + withImage.getFirst().name() + " (image " + first.image() + ")");
         } catch (dev.nslab.error.NslabException e) {
             throw new LabException(t.file(), first.line(), first.column(), e.getMessage());
         }
@@ -281,19 +289,21 @@ public final class Labs {
             if (here && !im.pullPolicy().equals("Always")) continue;
             if (im.pullPolicy().equals("Never") || dryRun) {
                 if (here) continue;
-                throw new LabException(t.file(), im.line(), im.column(), "image " + im.image() + " of node " + n.name() + " is not in podman's local store"
-                        + (dryRun ? "" : " (image-pull-policy Never)") + ": podman pull " + im.image() + ", podman load -i FILE, or build it");
+                throw new LabException(t.file(), im.line(), im.column(), "image " + im.image() + " of node " + n.name() + " is not in "
+                        + engine.name() + "'s local store" + (dryRun ? "" : " (image-pull-policy Never)") + ": " + engine.name() + " pull " + im.image()
+                        + ", " + engine.name() + " load -i FILE, or build it");
             }
             progress.say("pulling image " + im.image() + " for node " + n.name());
             try {
                 engine.pull(im.image());
             } catch (dev.nslab.error.ToolException e) {
                 if (here) { // Always, and the registry cannot be reached: the local one serves
-                    progress.say("could not pull " + im.image() + " (" + e.getMessage() + "): using the one in podman's local store");
+                    progress.say("could not pull " + im.image() + " (" + e.getMessage() + "): using the one in " + engine.name() + "'s local store");
                     continue;
                 }
-                throw new LabException(t.file(), im.line(), im.column(), "image " + im.image() + " of node " + n.name() + " is not in podman's local store, "
-                        + "and pulling it failed (" + e.getMessage() + "): podman load -i FILE, podman pull " + im.image() + " where a registry is reachable, or build it");
+                throw new LabException(t.file(), im.line(), im.column(), "image " + im.image() + " of node " + n.name() + " is not in "
+                        + engine.name() + "'s local store, and pulling it failed (" + e.getMessage() + "): " + engine.name() + " load -i FILE, "
+                        + engine.name() + " pull " + im.image() + " where a registry is reachable, or build it");
             }
         }
     }
@@ -1088,8 +1098,16 @@ public final class Labs {
         // the containers of image nodes, their states asked of the engine at once
         Map<String, String> containerOf = new HashMap<>();
         for (NodeInfo n : st.nodes()) if (n.ns() != null) HostApplier.container(stateDir, lab, n.ns()).ifPresent(c -> containerOf.put(n.ns(), c));
-        Optional<Podman> engine = containerOf.isEmpty() ? Optional.empty() : Podman.find();
+        Optional<Engine> engine = Optional.empty();
+        if (!containerOf.isEmpty()) {
+            try { // a lab's containers are one engine's: the one noted with the first
+                engine = Optional.of(HostApplier.engineOf(stateDir, lab, containerOf.keySet().iterator().next(), "the containers of lab " + lab));
+            } catch (dev.nslab.error.NslabException e) {
+                // the engine is no longer here: its containers are shown as gone
+            }
+        }
         Map<String, String> states = engine.map(e -> e.states(List.copyOf(containerOf.values()))).orElse(Map.of());
+        Optional<Engine> checker = engine;
         for (NodeInfo n : st.nodes()) {
             if (n.ns() == null || !HostApplier.isHost(stateDir, lab, n.ns())) continue;
             java.util.OptionalLong init = HostApplier.init(stateDir, lab, n.ns());
@@ -1109,9 +1127,9 @@ public final class Labs {
             if (c != null) {
                 Topology.ImageDef image = imageOf(st, n.ns());
                 String state = states.getOrDefault(c, "gone");
-                // the file's healthcheck, run now: podman runs it on a timer only where systemd runs
+                // the file's healthcheck: run now by podman (which runs it on a timer only where systemd runs), docker's last
                 String health = image == null || image.health() == null ? null
-                        : state.equals("running") && engine.isPresent() ? engine.get().checkHealth(c) : "not running";
+                        : state.equals("running") && checker.isPresent() ? checker.get().checkHealth(c) : "not running";
                 if (health != null && !health.equals("healthy")) missing.add("container " + c + " of node " + n.name() + " is " + health);
                 container = new Container(c, image == null ? "?" : image.image(), state, health);
             }
@@ -1121,7 +1139,7 @@ public final class Labs {
         Map<String, String> outside = new LinkedHashMap<>();
         for (NodeInfo n : st.nodes()) if (n.ns() != null) HostApplier.outside(stateDir, lab, n.ns()).ifPresent(c -> outside.put(n.name(), c));
         if (!outside.isEmpty()) {
-            Map<String, String> running = Podman.need("the containers outside lab " + lab).states(List.copyOf(outside.values()));
+            Map<String, String> running = Engine.need("the containers outside lab " + lab).states(List.copyOf(outside.values()));
             outside.forEach((node, c) -> {
                 String state = running.get(c);
                 if (!"running".equals(state)) missing.add("container " + c + " of node " + node + " (outside the lab) " + (state == null ? "is gone" : "is " + state));

@@ -64,6 +64,17 @@ public final class Nslab {
         return new Out(r.code(), r.out(), r.err());
     }
 
+    /** A separate JVM with {@code env} added to this one's environment (such as the engine nslab uses). */
+    public static Out processWith(java.util.Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "dev.nslab.cli.Main"));
+        cmd.addAll(List.of(args));
+        Sh.Result r = Sh.run(cmd, null);
+        return new Out(r.code(), r.out(), r.err());
+    }
+
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

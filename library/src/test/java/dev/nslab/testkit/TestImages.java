@@ -7,11 +7,25 @@ import java.util.List;
 
 /**
  * Container images built here, for tests (no registry is reachable): a root file system of Debian's static busybox
- * and its applets, imported with {@code podman import} under a tag of the test's own, and removed by {@link #close}
- * (only the tag: an image another run imported from the same bytes keeps its own).
+ * and its applets, imported with {@code podman import} (or another engine's client) under a tag of the test's own,
+ * and removed by {@link #close} (only the tag: an image another run imported from the same bytes keeps its own).
  */
 public final class TestImages implements AutoCloseable {
     private final List<String> tags = new java.util.ArrayList<>();
+    /** The engine's client, as a command prefix. */
+    private final List<String> client;
+
+    /** Images in podman's store. */
+    public TestImages() { this(List.of("podman")); }
+
+    /** Images in the store of the engine that {@code client} (a command prefix) runs, such as {@link Dockerd#client}. */
+    public TestImages(List<String> client) { this.client = List.copyOf(client); }
+
+    private Sh.Result engine(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(client);
+        cmd.addAll(List.of(args));
+        return Sh.run(cmd, null);
+    }
 
     /** The busybox applets a node needs: a shell, ip, ping, a web server, nc, and what tests look with. */
     private static final List<String> APPLETS = List.of("sh", "ls", "cat", "echo", "ip", "ping", "httpd", "sleep", "ps", "hostname", "nc",
@@ -31,7 +45,7 @@ public final class TestImages implements AutoCloseable {
                 Sh.ok("tar", "-C", root.toString(), "-cf", tar.toString(), ".");
                 StringBuilder json = new StringBuilder("[");
                 for (int i = 0; i < cmd.length; i++) json.append(i == 0 ? "" : ",").append('"').append(cmd[i]).append('"');
-                Sh.ok("podman", "import", "--change", "CMD " + json.append(']'), tar.toString(), tag);
+                engine("import", "--change", "CMD " + json.append(']'), tar.toString(), tag).ok();
                 tags.add(tag);
                 return tag;
             } finally {
@@ -51,6 +65,6 @@ public final class TestImages implements AutoCloseable {
 
     @Override
     public void close() {
-        for (String t : tags) Sh.run("podman", "rmi", t); // without --force: never a container it did not make
+        for (String t : tags) engine("rmi", t); // without --force: never a container it did not make
     }
 }

@@ -1,6 +1,6 @@
 package dev.nslab.lab.apply;
 
-import dev.nslab.engine.Podman;
+import dev.nslab.engine.Engine;
 import dev.nslab.lab.model.Topology;
 
 import java.io.IOException;
@@ -17,15 +17,15 @@ import java.util.List;
 final class FrrFiles {
     private FrrFiles() {}
 
-    static List<Podman.Bind> write(Topology.FrrDef frr, String hostname, Path dir) throws IOException {
+    static List<Engine.Bind> write(Topology.FrrDef frr, String hostname, Path dir) throws IOException {
         Files.createDirectories(dir);
         String config = frr.startupConfig() != null ? Files.readString(Path.of(frr.startupConfig()))
                 : "frr defaults traditional\nhostname " + hostname + "\nservice integrated-vtysh-config\n!\nline vty\n!\n";
         Files.writeString(dir.resolve("frr.conf"), config);
         Files.writeString(dir.resolve("daemons"), daemons(frr.daemons()));
         Files.writeString(dir.resolve("vtysh.conf"), "service integrated-vtysh-config\n");
-        List<Podman.Bind> out = new ArrayList<>();
-        for (String f : List.of("frr.conf", "daemons", "vtysh.conf")) out.add(new Podman.Bind(dir.resolve(f).toString(), "/etc/frr/" + f, false));
+        List<Engine.Bind> out = new ArrayList<>();
+        for (String f : List.of("frr.conf", "daemons", "vtysh.conf")) out.add(new Engine.Bind(dir.resolve(f).toString(), "/etc/frr/" + f, false));
         return out;
     }
 

@@ -1,6 +1,6 @@
 package dev.nslab.lab.apply;
 
-import dev.nslab.engine.Podman;
+import dev.nslab.engine.Engine;
 import dev.nslab.error.LabException;
 import dev.nslab.lab.model.Names;
 import dev.nslab.lab.model.Topology;
@@ -163,9 +163,10 @@ public final class HostApplier {
      */
     private NetHandle createContainer(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
         Topology.ImageDef image = n.host().image();
-        Podman engine = Podman.need("node " + n.name() + " (image " + image.image() + ")");
+        Engine engine = Engine.need("node " + n.name() + " (image " + image.image() + ")");
         Path dir = dir(run.stateDir(), run.lab).resolve(n.name());
         String name = containerName(run.stateDir(), run.lab, n.name());
+        List<Engine.Bind> binds = new ArrayList<>();
         try {
             endInit(run.stateDir(), run.lab, n.name());
             removeContainer(dir);
@@ -175,43 +176,60 @@ public final class HostApplier {
             }
             Files.createDirectories(dir);
             // noted before it exists: a run killed while the engine starts it still leaves its name for down
-            Files.writeString(dir.resolve("container"), name + "\n");
+            Files.writeString(dir.resolve("container"), name + " " + engine.name() + "\n");
+            for (Topology.BindDef b : n.host().binds()) binds.add(new Engine.Bind(b.host(), b.node(), b.readOnly()));
+            if (image.frr() != null) binds.addAll(FrrFiles.write(image.frr(), n.host().hostname(), dir.resolve("etc-frr")));
         } catch (IOException e) {
             throw new LabException("cannot prepare " + dir + " for the container of " + n.name() + ": " + e.getMessage(), e);
         }
+        Engine.Spec spec = new Engine.Spec(name, run.registry().path(n.name()).toString(), n.host().hostname(), image.image(), image.entrypoint(),
+                image.cmd(), image.user(), image.env(), binds, java.util.Map.of(Engine.LAB_LABEL, run.lab, Engine.NODE_LABEL, n.name(),
+                Engine.HOSTS_LABEL, dir.getParent().getFileName().toString()), image.health() == null ? null
+                : new Engine.Health(image.health().test(), image.health().interval(), image.health().timeout(), image.health().retries(),
+                        image.health().startPeriod()));
+        if (!engine.joinsNamespaceByPath()) return adoptContainer(n, forwarding, adder, engine, spec, dir);
         NetHandle made = NamespaceApplier.add(run, n.name(), forwarding, adder);
-        try {
-            List<Podman.Bind> binds = new ArrayList<>();
-            for (Topology.BindDef b : n.host().binds()) binds.add(new Podman.Bind(b.host(), b.node(), b.readOnly()));
-            if (image.frr() != null) binds.addAll(FrrFiles.write(image.frr(), n.host().hostname(), dir.resolve("etc-frr")));
-            Podman.Spec spec = new Podman.Spec(name, run.registry().path(n.name()).toString(), n.host().hostname(), image.image(), image.entrypoint(),
-                    image.cmd(), image.user(), image.env(), binds, java.util.Map.of(Podman.LAB_LABEL, run.lab, Podman.NODE_LABEL, n.name(),
-                    Podman.HOSTS_LABEL, dir.getParent().getFileName().toString()), image.health() == null ? null
-                    : new Podman.Health(image.health().test(), image.health().interval(), image.health().timeout(), image.health().retries(),
-                            image.health().startPeriod()));
-            // started beside the run (the engine takes a few tenths of a second a container): the run goes on wiring
-            // and waits for every container before anything runs in them ({@link #awaitContainers})
-            java.util.concurrent.FutureTask<Object> task = new java.util.concurrent.FutureTask<>(() -> {
-                startPermits.acquireUninterruptibly();
-                try {
-                    engine.run(spec);
-                    return null;
-                } finally {
-                    startPermits.release();
-                }
-            });
-            starting.add(task);
-            started.add(new Started(n.name(), name, image.image(), dir, engine));
-            Thread.ofVirtual().name("nslab-container-" + name).start(task);
-            return made;
-        } catch (IOException | RuntimeException e) {
-            made.close(); // an open socket would keep the namespace alive
+        // started beside the run (the engine takes a few tenths of a second a container): the run goes on wiring
+        // and waits for every container before anything runs in them ({@link #awaitContainers})
+        java.util.concurrent.FutureTask<Object> task = new java.util.concurrent.FutureTask<>(() -> {
+            startPermits.acquireUninterruptibly();
             try {
-                run.registry().delete(n.name()); // not recorded as made yet: the rollback would not find it
-            } catch (RuntimeException ignored) {
-                // what the run reports is the first failure
+                engine.run(spec);
+                return null;
+            } finally {
+                startPermits.release();
             }
-            throw e instanceof IOException io ? new LabException("cannot write the /etc/frr of " + n.name() + ": " + io.getMessage(), io) : (RuntimeException) e;
+        });
+        starting.add(task);
+        started.add(new Started(n.name(), name, image.image(), dir, engine));
+        Thread.ofVirtual().name("nslab-container-" + name).start(task);
+        return made;
+    }
+
+    /**
+     * A container of an engine that makes its network namespace itself (docker): started first, then its namespace
+     * (only a loopback so far) is named, marked and set up as the node's, as a host's is, and wired like any.
+     */
+    private NetHandle adoptContainer(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder, Engine engine,
+                                     Engine.Spec spec, Path dir) {
+        engine.run(spec);
+        long pid = engine.pids(List.of(spec.name())).getOrDefault(spec.name(), 0L);
+        if (pid <= 0) {
+            throw new LabException("the container of node " + n.name() + " (image " + spec.image() + ") ended at once: " + lastWords(engine, spec.name())
+                    + "; its entrypoint and cmd must keep running (a node's programs live in it)");
+        }
+        NetHandle[] made = new NetHandle[1];
+        try {
+            adder.adopt(n.name(), pid, () -> {
+                made[0] = NetHandle.open(run.registry(), NsRef.current());
+                made[0].setLink(LinkChange.of("lo").alias(run.mark));
+                if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
+            });
+            Files.writeString(dir.resolve("init"), pid + " " + Processes.startTime(pid).orElse(0) + "\n");
+            return made[0];
+        } catch (IOException | RuntimeException e) {
+            if (made[0] != null) made[0].close();
+            throw e instanceof IOException io ? new LabException("cannot note the init of " + n.name() + ": " + io.getMessage(), io) : (RuntimeException) e;
         }
     }
 
@@ -229,7 +247,7 @@ public final class HostApplier {
         Topology.HealthDef h = image.health();
         long seconds = Math.max(60, h.startPeriod() + (long) (Math.max(h.interval(), 1) + Math.max(h.timeout(), 1)) * (Math.max(h.retries(), 3) + 1));
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        Podman engine = Podman.need("the health check of " + other.name());
+        Engine engine = engineOf(run.stateDir(), run.lab, ns, "the health check of " + other.name());
         run.progress().say(waiter + ": waiting for " + other.name() + " to be healthy");
         String last;
         while (!(last = engine.checkHealth(name)).equals("healthy")) {
@@ -246,7 +264,7 @@ public final class HostApplier {
         }
     }
 
-    private static String lastWords(Podman engine, String name) {
+    private static String lastWords(Engine engine, String name) {
         try {
             String l = engine.logs(name);
             return l.isBlank() ? "it printed nothing" : "it printed \"" + (l.length() > 300 ? l.substring(l.length() - 300) : l) + "\"";
@@ -261,7 +279,7 @@ public final class HostApplier {
     /** What the run started, for the one question of their process ids once all are started. */
     private final List<Started> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private record Started(String ns, String name, String image, Path dir, Podman engine) { }
+    private record Started(String ns, String name, String image, Path dir, Engine engine) { }
 
     /**
      * Waits until every container this run started runs (its init noted); with {@code report}, the first that failed
@@ -307,18 +325,23 @@ public final class HostApplier {
         return "nslab-" + Names.stable("", stateDir.toAbsolutePath().normalize().toString(), lab).replace("-", "") + "-" + ns;
     }
 
+    /** A container nslab started for a host, as noted in the host's directory: its name and the engine that runs it. */
+    private record Noted(String name, String engine) { }
+
     /** The container noted in a host's directory (a name nslab gave and noted before starting it), if any. */
-    private static java.util.Optional<String> noted(Path hostDir) {
+    private static java.util.Optional<Noted> noted(Path hostDir) {
         Path note = hostDir.resolve("container");
         try {
-            return Files.exists(note) ? java.util.Optional.of(Files.readString(note).strip()) : java.util.Optional.empty();
+            if (!Files.exists(note)) return java.util.Optional.empty();
+            String[] f = Files.readString(note).strip().split(" ");
+            return java.util.Optional.of(new Noted(f[0], f.length > 1 ? f[1] : ""));
         } catch (IOException e) {
             throw new LabException("cannot read " + note + ": " + e.getMessage(), e);
         }
     }
 
     /** Removes containers {@code names} of {@code hostDirs} and then their notes: a later clean-up finds nothing to ask again. */
-    private static void removeContainers(Podman engine, List<Path> hostDirs, List<String> names) {
+    private static void removeContainers(Engine engine, List<Path> hostDirs, List<String> names) {
         if (names.isEmpty()) return;
         engine.remove(names);
         for (Path h : hostDirs) {
@@ -331,26 +354,36 @@ public final class HostApplier {
     }
 
     private static void removeContainer(Path hostDir) {
-        noted(hostDir).ifPresent(c -> removeContainers(Podman.need("removing the container noted in " + hostDir), List.of(hostDir), List.of(c)));
+        noted(hostDir).ifPresent(c -> removeContainers(Engine.of(c.engine(), "removing the container noted in " + hostDir), List.of(hostDir), List.of(c.name())));
     }
 
-    /** Removes every container the lab's hosts noted (and nothing else), in one call: their engine ends their processes at once. */
+    /** Removes every container the lab's hosts noted (and nothing else), in one call per engine: their engine ends their processes at once. */
     public static void removeContainers(Path stateDir, String lab) {
         Path d = dir(stateDir, lab);
-        List<Path> dirs = new ArrayList<>();
-        List<String> names = new ArrayList<>();
+        java.util.Map<String, List<Path>> dirs = new java.util.TreeMap<>();
+        java.util.Map<String, List<String>> names = new java.util.TreeMap<>();
         try (var hosts = Files.isDirectory(d) ? Files.list(d) : java.util.stream.Stream.<Path>empty()) {
-            for (Path h : hosts.toList()) noted(h).ifPresent(c -> { dirs.add(h); names.add(c); });
+            for (Path h : hosts.toList()) {
+                noted(h).ifPresent(c -> {
+                    dirs.computeIfAbsent(c.engine(), k -> new ArrayList<>()).add(h);
+                    names.computeIfAbsent(c.engine(), k -> new ArrayList<>()).add(c.name());
+                });
+            }
         } catch (IOException e) {
             return; // nothing to remove that can be seen; the hosts' own clean-up tries again
         }
-        if (!names.isEmpty()) removeContainers(Podman.need("removing the containers of lab " + lab), dirs, names);
+        names.forEach((engine, these) -> removeContainers(Engine.of(engine, "removing the containers of lab " + lab), dirs.get(engine), these));
+    }
+
+    /** The engine that runs the container of namespace {@code ns}'s host (one nslab started), or a failure naming {@code forWhat}. */
+    public static Engine engineOf(Path stateDir, String lab, String ns, String forWhat) {
+        return Engine.of(noted(dir(stateDir, lab).resolve(ns)).map(Noted::engine).orElse(""), forWhat);
     }
 
     /** The engine's name of the container namespace {@code ns}'s host is, when it is one. */
     public static java.util.Optional<String> container(Path stateDir, String lab, String ns) {
         try {
-            return noted(dir(stateDir, lab).resolve(ns));
+            return noted(dir(stateDir, lab).resolve(ns)).map(Noted::name);
         } catch (LabException e) {
             return java.util.Optional.empty();
         }

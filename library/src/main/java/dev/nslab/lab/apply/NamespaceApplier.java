@@ -91,14 +91,14 @@ public final class NamespaceApplier {
      */
     private void attach(Resource.Namespace n) {
         String ns = n.name(), other = n.outside();
-        java.util.Optional<dev.nslab.engine.Podman> engine = dev.nslab.engine.Podman.find();
+        java.util.Optional<dev.nslab.engine.Engine> engine = dev.nslab.engine.Engine.find();
         String state = engine.map(e -> e.states(java.util.List.of(other)).get(other)).orElse(null);
         long pid = "running".equals(state) ? engine.get().pids(java.util.List.of(other)).getOrDefault(other, 0L) : 0;
         boolean namespace = pid <= 0 && state == null && Namespaces.isValidName(other) && run.registry().exists(other);
         if (pid <= 0 && !namespace) {
             throw new LabException("container " + other + " (outside the lab, whose network namespace is " + ns + ") "
-                    + (state != null ? "is " + state : engine.isEmpty() ? "cannot be looked for: podman is not installed" : "does not exist")
-                    + ": start it first (podman ps lists the running ones), or name a running one");
+                    + (state != null ? "is " + state : engine.isEmpty() ? "cannot be looked for: neither podman nor docker is here" : "does not exist")
+                    + ": start it first (" + engine.map(dev.nslab.engine.Engine::name).orElse("podman") + " ps lists the running ones), or name a running one");
         }
         long want = Namespaces.inode(namespace ? run.registry().path(other) : java.nio.file.Path.of("/proc/" + pid + "/ns/net"));
         if (run.registry().exists(ns)) {

@@ -43,7 +43,7 @@ public final class NodeProcesses {
             // only when the one noted at up has ended: the container was restarted)
             OptionalLong noted = HostApplier.outsideInit(stateDir, lab, ns);
             if (noted.isPresent()) return noted;
-            long pid = dev.nslab.engine.Podman.need("the container " + outside.get()).pids(List.of(outside.get())).getOrDefault(outside.get(), 0L);
+            long pid = dev.nslab.engine.Engine.need("the container " + outside.get()).pids(List.of(outside.get())).getOrDefault(outside.get(), 0L);
             if (pid <= 0) throw KernelException.of("container " + outside.get() + " (outside the lab) does not run", Errno.ESRCH, outside.get());
             return OptionalLong.of(pid);
         }
