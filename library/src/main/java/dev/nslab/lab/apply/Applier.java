@@ -231,6 +231,7 @@ public final class Applier implements AutoCloseable {
             Resource.Forwarding f = forwardingNs.remove(n.name());
             if (f != null) atBirth.put(n.name(), f);
         }
+        hosts.startEarly(newNs); // docker's containers: each must run before its namespace is named and wired
         Rounds links = new Rounds("links");
         try (Namespaces.Adder adder = registry.adder()) {
             NamespaceMaker maker = new NamespaceMaker((n, f) -> namespaces.create(n, f, adder), lab, newNs, atBirth);

@@ -162,8 +162,25 @@ public final class HostApplier {
      * and {@code exec} enter it as they enter a host), and its name is noted beside for down.
      */
     private NetHandle createContainer(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
+        java.util.concurrent.FutureTask<Long> early = adopting.remove(n.name());
+        if (early != null) return adoptContainer(n, forwarding, adder, early);
+        Prepared p = prepare(n);
+        if (!p.engine().joinsNamespaceByPath()) return adoptContainer(n, forwarding, adder, startBeside(p));
+        NetHandle made = NamespaceApplier.add(run, n.name(), forwarding, adder);
+        // started beside the run (the engine takes a few tenths of a second a container): the run goes on wiring
+        // and waits for every container before anything runs in them ({@link #awaitContainers})
+        startBeside(p);
+        started.add(new Started(n.name(), p.spec().name(), p.spec().image(), p.dir(), p.engine()));
+        return made;
+    }
+
+    /** A container about to be started: its engine, what it is made of, and its host's directory (its notes). */
+    private record Prepared(Engine engine, Engine.Spec spec, Path dir) { }
+
+    /** Notes the container of {@code n} (before it exists: a run killed while the engine starts it leaves its name for down) and says what it is. */
+    private Prepared prepare(Resource.Namespace n) {
         Topology.ImageDef image = n.host().image();
-        Engine engine = Engine.need("node " + n.name() + " (image " + image.image() + ")");
+        Engine engine = engine("node " + n.name() + " (image " + image.image() + ")");
         Path dir = dir(run.stateDir(), run.lab).resolve(n.name());
         String name = containerName(run.stateDir(), run.lab, n.name());
         List<Engine.Bind> binds = new ArrayList<>();
@@ -175,7 +192,6 @@ public final class HostApplier {
                 for (Path p : List.of(HOSTS, dir.getParent())) if (!Files.exists(p)) Files.createDirectories(p, WALK_THROUGH);
             }
             Files.createDirectories(dir);
-            // noted before it exists: a run killed while the engine starts it still leaves its name for down
             Files.writeString(dir.resolve("container"), name + " " + engine.name() + "\n");
             for (Topology.BindDef b : n.host().binds()) binds.add(new Engine.Bind(b.host(), b.node(), b.readOnly()));
             if (image.frr() != null) binds.addAll(FrrFiles.write(image.frr(), n.host().hostname(), dir.resolve("etc-frr")));
@@ -187,36 +203,74 @@ public final class HostApplier {
                 Engine.HOSTS_LABEL, dir.getParent().getFileName().toString()), image.health() == null ? null
                 : new Engine.Health(image.health().test(), image.health().interval(), image.health().timeout(), image.health().retries(),
                         image.health().startPeriod()));
-        if (!engine.joinsNamespaceByPath()) return adoptContainer(n, forwarding, adder, engine, spec, dir);
-        NetHandle made = NamespaceApplier.add(run, n.name(), forwarding, adder);
-        // started beside the run (the engine takes a few tenths of a second a container): the run goes on wiring
-        // and waits for every container before anything runs in them ({@link #awaitContainers})
-        java.util.concurrent.FutureTask<Object> task = new java.util.concurrent.FutureTask<>(() -> {
+        return new Prepared(engine, spec, dir);
+    }
+
+    /**
+     * Starts {@code p}'s container on a thread of its own (at most two at once: the engine does much of its work one
+     * container at a time; four were no faster on two cores); the task's value is the container's first process
+     * where the engine makes the container's namespace (it is then adopted), else 0. Every task is awaited by
+     * {@link #awaitContainers}, also by a run that fails, so that its rollback finds every container.
+     */
+    private java.util.concurrent.FutureTask<Long> startBeside(Prepared p) {
+        java.util.concurrent.FutureTask<Long> task = new java.util.concurrent.FutureTask<>(() -> {
             startPermits.acquireUninterruptibly();
             try {
-                engine.run(spec);
-                return null;
+                p.engine().run(p.spec());
+                if (p.engine().joinsNamespaceByPath()) return 0L;
+                long pid = p.engine().pids(List.of(p.spec().name())).getOrDefault(p.spec().name(), 0L);
+                if (pid <= 0) {
+                    throw new LabException("the container of node " + p.spec().labels().get(Engine.NODE_LABEL) + " (image " + p.spec().image() + ") ended at once: "
+                            + lastWords(p.engine(), p.spec().name()) + "; its entrypoint and cmd must keep running (a node's programs live in it)");
+                }
+                Files.writeString(p.dir().resolve("init"), pid + " " + Processes.startTime(pid).orElse(0) + "\n");
+                return pid;
             } finally {
                 startPermits.release();
             }
         });
         starting.add(task);
-        started.add(new Started(n.name(), name, image.image(), dir, engine));
-        Thread.ofVirtual().name("nslab-container-" + name).start(task);
-        return made;
+        Thread.ofVirtual().name("nslab-container-" + p.spec().name()).start(task);
+        return task;
     }
 
     /**
-     * A container of an engine that makes its network namespace itself (docker): started first, then its namespace
-     * (only a loopback so far) is named, marked and set up as the node's, as a host's is, and wired like any.
+     * Docker's containers of the namespaces this run makes, started now, beside each other, before the namespaces are
+     * made one after the other: each must run before its namespace can be named and wired ({@link #adoptContainer}).
      */
-    private NetHandle adoptContainer(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder, Engine engine,
-                                     Engine.Spec spec, Path dir) {
-        engine.run(spec);
-        long pid = engine.pids(List.of(spec.name())).getOrDefault(spec.name(), 0L);
-        if (pid <= 0) {
-            throw new LabException("the container of node " + n.name() + " (image " + spec.image() + ") ended at once: " + lastWords(engine, spec.name())
-                    + "; its entrypoint and cmd must keep running (a node's programs live in it)");
+    void startEarly(List<Resource.Namespace> newNs) {
+        for (Resource.Namespace n : newNs) {
+            if (n.host() == null || n.host().image() == null || run.registry().exists(n.name())) continue;
+            Engine engine = engine("node " + n.name() + " (image " + n.host().image().image() + ")");
+            if (engine.joinsNamespaceByPath()) return; // one engine for the run: podman's join the namespaces nslab makes
+            adopting.put(n.name(), startBeside(prepare(n)));
+        }
+    }
+
+    /** The engine of this run's containers, chosen once (asking whether Docker's daemon answers takes a process). */
+    private Engine engine;
+
+    private synchronized Engine engine(String forWhat) {
+        if (engine == null) engine = Engine.need(forWhat);
+        return engine;
+    }
+
+    /** Docker's containers started early, by namespace, until their namespaces are made. */
+    private final java.util.Map<String, java.util.concurrent.FutureTask<Long>> adopting = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A container of an engine that makes its network namespace itself (docker), once it runs: its namespace (only a
+     * loopback so far) is named, marked and set up as the node's, as a host's is, and then wired like any.
+     */
+    private NetHandle adoptContainer(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder, java.util.concurrent.Future<Long> start) {
+        long pid;
+        try {
+            pid = start.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new LabException("cannot note the init of " + n.name() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted while the container of " + n.name() + " started", e);
         }
         NetHandle[] made = new NetHandle[1];
         try {
@@ -225,11 +279,10 @@ public final class HostApplier {
                 made[0].setLink(LinkChange.of("lo").alias(run.mark));
                 if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
             });
-            Files.writeString(dir.resolve("init"), pid + " " + Processes.startTime(pid).orElse(0) + "\n");
             return made[0];
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (made[0] != null) made[0].close();
-            throw e instanceof IOException io ? new LabException("cannot note the init of " + n.name() + ": " + io.getMessage(), io) : (RuntimeException) e;
+            throw e;
         }
     }
 
@@ -274,7 +327,7 @@ public final class HostApplier {
     }
 
     /** Containers being started by this run; at most two at once (the engine does much of its work one container at a time; four were no faster on two cores). */
-    private final List<java.util.concurrent.Future<Object>> starting = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.concurrent.Future<Long>> starting = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.Semaphore startPermits = new java.util.concurrent.Semaphore(2);
     /** What the run started, for the one question of their process ids once all are started. */
     private final List<Started> started = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -287,7 +340,7 @@ public final class HostApplier {
      */
     void awaitContainers(boolean report) {
         RuntimeException first = null;
-        for (java.util.concurrent.Future<Object> f : starting) {
+        for (java.util.concurrent.Future<Long> f : starting) {
             try {
                 f.get();
             } catch (java.util.concurrent.ExecutionException e) {
@@ -299,6 +352,9 @@ public final class HostApplier {
             }
         }
         starting.clear();
+        // docker's containers started early for namespaces this run never made (it failed first): nothing else knows them
+        for (String ns : adopting.keySet()) removeOne(run.stateDir(), run.lab, ns);
+        adopting.clear();
         List<Started> these = List.copyOf(started);
         started.clear();
         if (report && first != null) throw first;
