@@ -22,10 +22,76 @@ final class AddressCmd extends ObjectCmd {
     @Override void help(java.io.PrintStream out) { Help.address(out); }
 
     @Override
-    Integer verb(String cmd, Args a) { return addOrDelete(cmd, a, this::change); }
+    Integer verb(String cmd, Args a) {
+        if (Args.matches(cmd, "flush")) return flush(a);
+        return addOrDelete(cmd, a, this::change);
+    }
+
+    /**
+     * {@code address flush SELECTORS} (dev, scope, label, to PREFIX; the family of -4/-6, else both): deletes the
+     * addresses {@code show} would list with them, as ip does; -s says how many went.
+     */
+    private int flush(Args a) {
+        if (!a.more()) {
+            cli.err.println("Flush requires arguments.");
+            return 1;
+        }
+        String dev = null, label = null, to = null;
+        Integer scope = null;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "dev" -> dev = a.value("dev");
+                case "label" -> label = a.value("label");
+                case "to" -> to = a.value("to");
+                case "scope" -> {
+                    String v = a.value("scope");
+                    scope = RouteWords.scope(v);
+                    if (scope == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"scope\"");
+                }
+                default -> {
+                    if (dev == null) dev = w;
+                    else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+                }
+            }
+        }
+        NetHandle h = cli.handle(ns);
+        List<Link> links = h.links();
+        Integer index = null;
+        if (dev != null) {
+            String d = dev;
+            index = links.stream().filter(l -> l.name().equals(d)).map(Link::index).findFirst().orElse(null);
+            if (index == null) {
+                cli.err.println("Device \"" + dev + "\" does not exist.");
+                return 1;
+            }
+        }
+        Cidr within = null;
+        if (to != null) {
+            try {
+                within = Cidr.parse(to);
+            } catch (KernelException e) {
+                throw new UsageException("Error: " + e.getMessage() + ".");
+            }
+        }
+        int gone = 0;
+        for (IfAddress x : h.addresses(within != null ? within.family() : cli.family)) {
+            if (index != null && x.index() != index) continue;
+            if (scope != null && x.scope() != scope) continue;
+            if (label != null && !label.equals(x.label())) continue;
+            if (within != null && !within.contains(x.local())) continue;
+            h.deleteExistingAddress(x);
+            gone++;
+        }
+        if (cli.stats > 0) {
+            if (gone == 0) cli.out.println("Nothing to flush.");
+            else cli.out.printf("%n*** Round 1, deleting %d addresses ***%n*** Flush is complete after 1 round ***%n", gone);
+        }
+        return 0;
+    }
 
     private int change(Args a, boolean add) {
-        String cidr = null, dev = null, brd = null;
+        String cidr = null, dev = null, brd = null, label = null;
         boolean nodad = false;
         while (a.more()) {
             String w = a.next();
@@ -33,6 +99,7 @@ final class AddressCmd extends ObjectCmd {
                 case "dev" -> dev = a.value("dev");
                 case "local" -> cidr = a.value("local");
                 case "nodad" -> nodad = true;
+                case "label" -> label = a.value("label");
                 case "broadcast", "brd" -> brd = a.value(w);
                 default -> {
                     if (cidr == null) cidr = w;
@@ -60,19 +127,45 @@ final class AddressCmd extends ObjectCmd {
         }
         NetHandle h = cli.handle(ns);
         if (!add) h.deleteAddress(dev, c);
-        else if (nodad) h.addAddressNoDad(dev, c);
-        else if (broadcast != null) h.addAddress(dev, c, broadcast);
-        else h.addAddress(dev, c);
+        else h.addAddress(dev, c, nodad, broadcast, label);
         return 0;
     }
 
     @Override
     int show(Args a) {
-        ShowFilter filter = showFilter(a);
+        // "label PATTERN" (a shell pattern, as ip matches it): only the addresses whose label it matches, without
+        // their links' lines, as ip prints them
+        List<String> words = new ArrayList<>();
+        String label = null;
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("label")) label = a.value("label");
+            else words.add(w);
+        }
+        ShowFilter filter = showFilter(new Args(words));
         if (filter.help()) return 0;
         NetHandle h = cli.handle(ns);
         List<Link> links = h.links();
         List<IfAddress> addrs = h.addresses(cli.family);
+        if (label != null) {
+            java.nio.file.PathMatcher m = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + label);
+            addrs = addrs.stream().filter(x -> x.label() != null && m.matches(java.nio.file.Path.of(x.label()))).toList();
+            if (!cli.json && !cli.brief) {
+                List<Link> shown = shown(filter, links);
+                if (shown == null) return 1;
+                StringBuilder sb = new StringBuilder();
+                for (Link l : shown) {
+                    for (IfAddress x : addrs) {
+                        if (x.index() != l.index()) continue;
+                        StringBuilder one = new StringBuilder();
+                        text(one, x, l.name(), cli.colour, cli.hosts);
+                        sb.append(cli.oneline ? l.index() + ": " + l.name() + LinkFormat.oneLine(one.toString()) : one);
+                    }
+                }
+                cli.out.print(sb);
+                return 0;
+            }
+        }
         List<Link> shown = shown(filter, links);
         if (shown == null) return 1;
         LinkFormat f = new LinkFormat(links, cli.nsidNames(h, shown),

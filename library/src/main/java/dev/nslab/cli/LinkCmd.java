@@ -162,7 +162,8 @@ final class LinkCmd extends ObjectCmd {
             if (w.equals("dev")) { dev = a.value("dev"); continue; }
             if (dev == null && !isSetKeyword(w)) { dev = w; continue; }
             pending.add(w);
-            if (w.equals("netns") || w.equals("master") || w.equals("name") || w.equals("mtu") || w.equals("address") || w.equals("alias")) {
+            if (w.equals("netns") || w.equals("master") || w.equals("name") || w.equals("mtu") || w.equals("address") || w.equals("alias")
+                    || FLAGS.containsKey(w)) {
                 pending.add(a.value(w));
             }
         }
@@ -190,6 +191,16 @@ final class LinkCmd extends ObjectCmd {
                 case "netns" -> {
                     c = c.netns(NsRef.parse(pending.get(++i), cli.registry));
                 }
+                case "promisc", "multicast", "allmulticast", "arp", "dynamic", "trailers" -> {
+                    String v = pending.get(++i);
+                    if (!v.equals("on") && !v.equals("off")) {
+                        cli.err.println("Error: argument of \"" + w + "\" must be \"on\" or \"off\", not \"" + v + "\"");
+                        return 1; // ip's status for this one
+                    }
+                    // "arp on" clears NOARP, "trailers on" NOTRAILERS: the kernel's flags say what is off
+                    boolean negated = w.equals("arp") || w.equals("trailers");
+                    c = c.flag(FLAGS.get(w), v.equals("on") != negated);
+                }
                 default -> throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
             }
         }
@@ -197,10 +208,14 @@ final class LinkCmd extends ObjectCmd {
         return 0;
     }
 
+    /** The flags "ip link set DEV WORD on|off" changes. */
+    private static final java.util.Map<String, Integer> FLAGS = java.util.Map.of("promisc", 0x100, "multicast", 0x1000,
+            "allmulticast", 0x200, "arp", 0x80, "dynamic", 0x8000, "trailers", 0x20);
+
     private static boolean isSetKeyword(String w) {
         return switch (w) {
             case "up", "down", "netns", "master", "nomaster", "name", "mtu", "address", "alias" -> true;
-            default -> false;
+            default -> FLAGS.containsKey(w);
         };
     }
 

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+
+
 /** {@code nslab route add | del | show} (alias {@code r}). */
 final class RouteCmd extends ObjectCmd {
     RouteCmd(Cli cli, NsRef ns) { super(cli, ns); }
@@ -26,10 +28,26 @@ final class RouteCmd extends ObjectCmd {
 
     @Override void help(java.io.PrintStream out) { Help.route(out); }
 
+    /** iproute2's names of protocols (read once per command: the machine's files may add some). */
+    private Map<Integer, String> protocols;
+
+    private Map<Integer, String> protocols() {
+        if (protocols == null) protocols = RouteWords.protocols();
+        return protocols;
+    }
+
     @Override
     Integer verb(String cmd, Args a) {
+        // ip's order of prefixes: "a" is add, "c" change, "r" replace, "p" prepend, "d" delete, "g" get, "f" flush
+        if (Args.matches(cmd, "add")) return change(a, RouteSpec.Verb.ADD);
+        if (Args.matches(cmd, "change") || cmd.equals("chg")) return change(a, RouteSpec.Verb.CHANGE);
+        if (Args.matches(cmd, "replace")) return change(a, RouteSpec.Verb.REPLACE);
+        if (Args.matches(cmd, "prepend")) return change(a, RouteSpec.Verb.PREPEND);
+        if (Args.matches(cmd, "append")) return change(a, RouteSpec.Verb.APPEND);
+        if (Args.matches(cmd, "delete") || cmd.equals("del")) return change(a, null);
         if (Args.matches(cmd, "get")) return get(a);
-        return addOrDelete(cmd, a, this::change);
+        if (Args.matches(cmd, "flush")) return flush(a);
+        return null;
     }
 
     /** Only the RTCF flags iproute2 names, in its order, above the 16 bits of RTM_F_* flags. */
@@ -68,7 +86,7 @@ final class RouteCmd extends ObjectCmd {
             if (r.gateway() != null) m.put("gateway", cli.hosts.of(r.gateway()));
             if (dev != null) m.put("dev", dev);
             if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", RouteTables.name(r.table()));
-            if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", protoName(r.protocol()));
+            if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", RouteWords.protocol(r.protocol(), protocols()));
             if (!cloned && (r.scope() != 0 || cli.details)) m.put("scope", AddressCmd.scopeName(r.scope()));
             if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
             if (r.priority() >= 0) m.put("metric", r.priority());
@@ -87,7 +105,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
         if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
-        if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(protoName(r.protocol())).append(' ');
+        if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(RouteWords.protocol(r.protocol(), protocols())).append(' ');
         if (!cloned && (r.scope() != 0 || cli.details)) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
@@ -101,19 +119,51 @@ final class RouteCmd extends ObjectCmd {
         return 0;
     }
 
-    private int change(Args a, boolean add) {
+    /** add, change, replace, prepend, append ({@code verb}) and delete ({@code verb} null). */
+    private int change(Args a, RouteSpec.Verb verb) {
+        boolean add = verb != null;
         String dst = null, dev = null;
-        InetAddress via = null;
-        Integer metric = null;
+        InetAddress via = null, src = null;
+        Integer metric = null, table = null, protocol = null, scope = null, type = null, mtu = null;
+        boolean onlink = false;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "via" -> via = address(a.value("via"));
                 case "dev", "oif" -> dev = a.value(w);
                 case "metric", "priority", "preference" -> metric = a.intValue(w);
+                case "src" -> src = address(a.value("src"));
+                case "onlink" -> onlink = true;
+                case "table" -> {
+                    String t = a.value("table");
+                    table = RouteTables.parse(t, "\"table\" value is invalid\n");
+                    if (table == null) throw new UsageException("Error: argument \"" + t + "\" is wrong: \"table\" value is invalid\n");
+                }
+                case "protocol", "proto" -> {
+                    String v = a.value(w);
+                    protocol = RouteWords.protocol(v, protocols());
+                    if (protocol == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: \"protocol\" value is invalid\n");
+                }
+                case "scope" -> {
+                    String v = a.value("scope");
+                    scope = RouteWords.scope(v);
+                    if (scope == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"scope\" value\n");
+                }
+                case "mtu" -> {
+                    String v = a.value("mtu");
+                    if (v.equals("lock")) throw new UsageException("nslab route: \"mtu lock\" is not supported yet (a route's mtu without its lock is)");
+                    try {
+                        mtu = Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("Error: argument \"" + v + "\" is wrong: \"mtu\" value is invalid\n");
+                    }
+                }
                 case "to" -> dst = a.value("to");
                 default -> {
-                    if (dst == null) dst = w;
+                    // a route type comes before the destination, as ip reads it
+                    Integer t = dst == null && !w.isEmpty() && !Character.isDigit(w.charAt(0)) ? RouteWords.type(w) : null;
+                    if (t != null && a.more()) type = t;
+                    else if (dst == null) dst = w;
                     else throw new UsageException("Error: either \"to\" is duplicate, or \"" + w + "\" is a garbage.");
                 }
             }
@@ -139,11 +189,108 @@ final class RouteCmd extends ObjectCmd {
         }
         if (dev != null) spec = spec.dev(dev);
         if (metric != null) spec = spec.metric(metric);
-        if (add && via == null && dev == null) throw new UsageException("Not enough information: a route needs \"via GATEWAY\" or \"dev DEV\".");
+        if (table != null) spec = spec.table(table);
+        if (protocol != null) spec = spec.protocol(protocol);
+        if (scope != null) spec = spec.scope(scope);
+        if (type != null) spec = spec.type(type);
+        if (src != null) spec = spec.src(src);
+        if (onlink) spec = spec.withOnlink();
+        if (mtu != null) spec = spec.mtu(mtu);
+        boolean unicast = type == null || type == 1;
+        if (add && unicast && via == null && dev == null) throw new UsageException("Not enough information: a route needs \"via GATEWAY\" or \"dev DEV\".");
         NetHandle h = cli.handle(ns);
-        if (add) h.addRoute(spec);
+        if (add) h.changeRoute(spec, verb);
         else h.deleteRoute(spec);
         return 0;
+    }
+
+    /**
+     * {@code route flush SELECTORS}: removes the routes {@code route show} with the same selectors would list (of the
+     * main table and IPv4 unless told otherwise), as ip does; {@code flush cache} is accepted (the kernel keeps no
+     * IPv4 route cache any more). -s says how many went, -s -s each one.
+     */
+    private int flush(Args a) {
+        if (!a.more()) {
+            cli.err.println("\"ip route flush\" requires arguments.");
+            return 1;
+        }
+        List<String> words = new ArrayList<>();
+        while (a.more()) words.add(a.next());
+        if (words.equals(List.of("cache"))) return 0;
+        Selection sel = select(new Args(words));
+        NetHandle h = cli.handle(ns);
+        List<Route> gone = new ArrayList<>();
+        Map<Integer, String> names = new HashMap<>();
+        for (Link l : h.links()) names.put(l.index(), l.name());
+        for (Route r : h.routes(sel.family(), sel.table())) {
+            if (!sel.keeps(r, names)) continue;
+            h.deleteExistingRoute(r);
+            gone.add(r);
+        }
+        if (cli.stats > 1) {
+            StringBuilder sb = new StringBuilder();
+            for (Route r : gone) text(sb, r, sel.dev() == null ? names.get(r.oif()) : null, sel, sel.table() == null, cli.details,
+                    cli.colour, cli.hosts, protocols());
+            cli.out.print(sb);
+        }
+        if (cli.stats > 0) {
+            if (gone.isEmpty()) cli.out.println("Nothing to flush.");
+            else cli.out.printf("%n*** Round 1, deleting %d entries ***%n*** Flush is complete after 1 round ***%n", gone.size());
+        }
+        return 0;
+    }
+
+    /** What {@code show} and {@code flush} keep: ip's selectors. */
+    private record Selection(Family family, Integer table, String prefix, Cidr filter, String dev, Integer protocol, Integer scope, Integer type) {
+        boolean keeps(Route r, Map<Integer, String> names) {
+            if (prefix != null && prefix.equals("default") && !r.isDefault()) return false;
+            if (filter != null && (r.isDefault() || !r.dst().network().equals(filter.network()))) return false;
+            if (dev != null && !dev.equals(r.oif() == 0 ? null : names.get(r.oif()))) return false;
+            if (protocol != null && r.protocol() != protocol) return false;
+            if (scope != null && r.scope() != scope) return false;
+            return type == null || r.type() == type;
+        }
+    }
+
+    private Selection select(Args a) {
+        String prefix = null, dev = null;
+        Integer table = RouteTables.MAIN, protocol = null, scope = null, type = null;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "dev", "oif" -> dev = a.value(w);
+                case "table" -> table = RouteTables.parse(a.value("table"), "table id value is invalid");
+                case "protocol", "proto" -> {
+                    String v = a.value(w);
+                    protocol = RouteWords.protocol(v, protocols());
+                    if (protocol == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"protocol\"\n");
+                }
+                case "scope" -> {
+                    String v = a.value("scope");
+                    scope = RouteWords.scope(v);
+                    if (scope == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"scope\" value\n");
+                }
+                case "type" -> {
+                    String v = a.value("type");
+                    type = RouteWords.type(v);
+                    if (type == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: node type value is invalid\n");
+                }
+                case "to", "exact" -> prefix = a.value(w);
+                default -> prefix = w;
+            }
+        }
+        // ip shows IPv4 unless told otherwise, except for "table all", which shows both families
+        Family fam = cli.family != null ? cli.family : table == null ? null : Family.INET;
+        Cidr filter = null;
+        if (prefix != null && !prefix.equals("default")) {
+            try {
+                filter = Cidr.parse(prefix);
+            } catch (KernelException e) {
+                throw new UsageException("Error: " + e.getMessage() + ".");
+            }
+            fam = filter.family();
+        }
+        return new Selection(fam, table, prefix, filter, dev, protocol, scope, type);
     }
 
     private static InetAddress address(String s) {
@@ -156,77 +303,30 @@ final class RouteCmd extends ObjectCmd {
 
     @Override
     int show(Args a) {
-        String prefix = null, dev = null;
-        Integer table = RouteTables.MAIN;
-        while (a.more()) {
-            String w = a.next();
-            switch (w) {
-                case "dev" -> dev = a.value("dev");
-                case "table" -> table = RouteTables.parse(a.value("table"), "table id value is invalid");
-                default -> {
-                    if (Args.matches(w, "help")) { Help.route(cli.out); return 0; }
-                    prefix = w;
-                }
-            }
+        List<String> words = a.rest();
+        for (String w : words) {
+            if (Args.matches(w, "help")) { Help.route(cli.out); return 0; }
         }
+        Selection sel = select(new Args(words));
         NetHandle h = cli.handle(ns);
-        // ip shows IPv4 unless told otherwise, except for "table all", which shows both families
-        Family fam = cli.family != null ? cli.family : table == null ? null : Family.INET;
-        Cidr filter = null;
-        if (prefix != null && !prefix.equals("default")) {
-            try {
-                filter = Cidr.parse(prefix);
-            } catch (KernelException e) {
-                throw new UsageException("Error: " + e.getMessage() + ".");
-            }
-            fam = filter.family();
-        }
         Map<Integer, String> names = new HashMap<>();
         for (Link l : h.links()) names.put(l.index(), l.name());
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
-        boolean showTable = table == null; // ip names the table of each route only when it shows them all
-        for (Route r : h.routes(fam, table)) {
-            if (prefix != null && prefix.equals("default") && !r.isDefault()) continue;
-            if (filter != null && (r.isDefault() || !r.dst().network().equals(filter.network()))) continue;
-            String devName = r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
-            if (dev != null && !dev.equals(devName)) continue;
-            // the kernel's word (RTNH_F_LINKDOWN in the route's flags), not the device's state: local routes never have it
-            boolean linkdown = (r.flags() & 0x10) != 0;
-            if (cli.json) json.add(json(r, devName, linkdown, showTable, cli.details, cli.hosts));
-            else text(sb, r, devName, linkdown, showTable, cli.details, cli.colour, cli.hosts);
+        boolean showTable = sel.table() == null; // ip names the table of each route only when it shows them all
+        for (Route r : h.routes(sel.family(), sel.table())) {
+            if (!sel.keeps(r, names)) continue;
+            // ip leaves out the device it was asked to filter by
+            String devName = sel.dev() != null || r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
+            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, protocols()));
+            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, protocols());
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
         return 0;
     }
 
-    static String typeName(int t) {
-        return switch (t) {
-            case 1 -> "unicast";
-            case 2 -> "local";
-            case 3 -> "broadcast";
-            case 4 -> "anycast";
-            case 5 -> "multicast";
-            case 6 -> "blackhole";
-            case 7 -> "unreachable";
-            case 8 -> "prohibit";
-            default -> String.valueOf(t);
-        };
-    }
-
-    static String protoName(int p) {
-        return switch (p) {
-            case 0 -> "unspec";
-            case 1 -> "redirect";
-            case 2 -> "kernel";
-            case 3 -> "boot";
-            case 4 -> "static";
-            case 9 -> "ra";
-            case 16 -> "dhcp";
-            default -> String.valueOf(p);
-        };
-    }
+    static String typeName(int t) { return RouteWords.type(t); }
 
     private static String prefName(int p) {
         return switch (p) {
@@ -242,38 +342,51 @@ final class RouteCmd extends ObjectCmd {
         return r.dst() != null && r.dst().prefixLength() == Cidr.maxPrefix(r.dst().address()) ? hosts.of(r.dst().address()) : r.dstText();
     }
 
+    /** The route's nexthop flags (rtm_flags) as ip names them, in its order: dead, onlink, pervasive, offload, trap, linkdown, unresolved. */
+    private static List<String> flagWords(int flags) {
+        List<String> w = new ArrayList<>();
+        int[] bits = {1, 4, 2, 8, 64, 16, 32};
+        String[] names = {"dead", "onlink", "pervasive", "offload", "trap", "linkdown", "unresolved"};
+        for (int i = 0; i < bits.length; i++) if ((flags & bits[i]) != 0) w.add(names[i]);
+        return w;
+    }
+
     /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
-    private static void text(StringBuilder sb, Route r, String dev, boolean linkdown, boolean showTable, boolean details,
-                             Colour colour, HostNames hosts) {
+    private static void text(StringBuilder sb, Route r, String dev, Selection sel, boolean showTable, boolean details,
+                             Colour colour, HostNames hosts, Map<Integer, String> protocols) {
         // each part ends with its space (inside the colour, as ip prints them); the line ends after the last one's
         Colour.Attr fam = Colour.of(r.family());
+        // what the selection fixed (a protocol, a scope) is left out, as ip leaves it out (not a type)
         if (r.type() != 1 || details) sb.append(typeName(r.type())).append(' ');
         sb.append(Colour.wrap(colour, r.dst() == null ? null : fam, dst(r, hosts) + " "));
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
         if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
-        if (r.protocol() != 3 || details) sb.append("proto ").append(protoName(r.protocol())).append(' ');
-        if (r.scope() != 0 || details) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
+        if ((r.protocol() != 3 || details) && sel.protocol() == null) sb.append("proto ").append(RouteWords.protocol(r.protocol(), protocols)).append(' ');
+        if ((r.scope() != 0 || details) && sel.scope() == null) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
-        if (linkdown) sb.append("linkdown ");
+        for (String f : flagWords(r.flags())) sb.append(f).append(' ');
+        if (r.mtu() >= 0) sb.append("mtu ").append(r.mtu()).append(' ');
         // "pref" is the one part without a space after it
         if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
         sb.append('\n');
     }
 
-    private static Map<String, Object> json(Route r, String dev, boolean linkdown, boolean showTable, boolean details, HostNames hosts) {
+    private static Map<String, Object> json(Route r, String dev, Selection sel, boolean showTable, boolean details, HostNames hosts,
+                                            Map<Integer, String> protocols) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", dst(r, hosts));
         if (r.gateway() != null) m.put("gateway", hosts.of(r.gateway()));
         if (dev != null) m.put("dev", dev);
         if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", RouteTables.name(r.table()));
-        if (r.protocol() != 3 || details) m.put("protocol", protoName(r.protocol()));
-        if (r.scope() != 0 || details) m.put("scope", AddressCmd.scopeName(r.scope()));
+        if ((r.protocol() != 3 || details) && sel.protocol() == null) m.put("protocol", RouteWords.protocol(r.protocol(), protocols));
+        if ((r.scope() != 0 || details) && sel.scope() == null) m.put("scope", AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
         if (r.priority() >= 0) m.put("metric", r.priority());
-        m.put("flags", linkdown ? List.of("linkdown") : List.of());
+        m.put("flags", flagWords(r.flags()));
+        if (r.mtu() >= 0) m.put("metrics", List.of(Map.of("mtu", r.mtu())));
         if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
         return m;
     }

@@ -28,6 +28,12 @@ public final class AddressMessages {
         return message(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, index, cidr, flags, broadcast);
     }
 
+    /** The same with a label ({@code ip address add ... label NAME}: an IPv4 address's alias name, such as eth0:1). */
+    public static NlRequest add(int index, Cidr cidr, int flags, InetAddress broadcast, String label) {
+        NlRequest r = add(index, cidr, flags, broadcast);
+        return label == null ? r : r.attrString(IFA_LABEL, label);
+    }
+
     /** RTM_DELADDR of {@code cidr} on interface {@code index}. */
     public static NlRequest delete(int index, Cidr cidr) { return message(RTM_DELADDR, 0, index, cidr, 0, null); }
 

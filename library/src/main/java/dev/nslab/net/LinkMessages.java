@@ -150,7 +150,13 @@ public final class LinkMessages {
      */
     public static NlRequest change(int index, String name, Boolean up, Integer mtu, byte[] address, String alias, Integer group,
                                    Integer master, String newName) {
-        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, Boolean.TRUE.equals(up) ? IFF_UP : 0, up == null ? 0 : IFF_UP);
+        return change(index, name, up, mtu, address, alias, group, master, newName, 0, 0);
+    }
+
+    /** The same, also setting {@code flags} among {@code flagMask} (promisc, arp, multicast, allmulticast). */
+    public static NlRequest change(int index, String name, Boolean up, Integer mtu, byte[] address, String alias, Integer group,
+                                   Integer master, String newName, int flags, int flagMask) {
+        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, (Boolean.TRUE.equals(up) ? IFF_UP : 0) | flags, (up == null ? 0 : IFF_UP) | flagMask);
         if (newName != null || index == 0) r.attrString(IFLA_IFNAME, newName != null ? newName : name);
         if (mtu != null) r.attrU32(IFLA_MTU, mtu);
         if (address != null) r.attr(IFLA_ADDRESS, address);

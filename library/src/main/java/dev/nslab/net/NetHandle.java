@@ -237,7 +237,7 @@ public final class NetHandle implements AutoCloseable {
         int index = change.newName() != null ? link(dev).index() : 0;
         Integer master = change.master() == null ? null : change.master().isEmpty() ? 0 : link(change.master()).index();
         NlRequest r = LinkMessages.change(index, dev, change.up(), change.mtu(), change.address(), change.alias(), change.group(), master,
-                change.newName());
+                change.newName(), change.flags(), change.flagMask());
         int fd = -1;
         try {
             if (change.netns() instanceof NsRef.Pid p) LinkMessages.moveTo(r, -1, p.pid());
@@ -356,12 +356,28 @@ public final class NetHandle implements AutoCloseable {
     /** Adds an IPv6 address without duplicate address detection, usable at once. */
     public void addAddressNoDad(String dev, Cidr cidr) { addAddress(dev, cidr, cidr.family() == Family.INET6 ? AddressMessages.NODAD : 0, null); }
 
-    private void addAddress(String dev, Cidr cidr, int flags, InetAddress broadcast) {
+    /** Adds an address with what ip may add to it: no duplicate address detection, a broadcast address, a label (each optional). */
+    public void addAddress(String dev, Cidr cidr, boolean nodad, InetAddress broadcast, String label) {
+        addAddress(dev, cidr, nodad && cidr.family() == Family.INET6 ? AddressMessages.NODAD : 0, broadcast, label);
+    }
+
+    private void addAddress(String dev, Cidr cidr, int flags, InetAddress broadcast) { addAddress(dev, cidr, flags, broadcast, null); }
+
+    private void addAddress(String dev, Cidr cidr, int flags, InetAddress broadcast, String label) {
         try {
-            nl.execute(AddressMessages.add(link(dev).index(), cidr, flags, broadcast));
+            nl.execute(AddressMessages.add(link(dev).index(), cidr, flags, broadcast, label));
         } catch (KernelException e) {
             if (e.errno() == Errno.EEXIST) throw refusal(e, cidr + " is already on " + dev, cidr.toString());
             throw e;
+        }
+    }
+
+    /** Deletes address {@code a} as {@link #addresses} listed it; one already gone is not an error (ip's flush). */
+    public void deleteExistingAddress(IfAddress a) {
+        try {
+            nl.execute(AddressMessages.delete(a.index(), new Cidr(a.local(), a.prefixLength())));
+        } catch (KernelException e) {
+            if (e.errno() != Errno.EADDRNOTAVAIL) throw e;
         }
     }
 
@@ -423,15 +439,27 @@ public final class NetHandle implements AutoCloseable {
     /** The route a packet to {@code dst} would take from this namespace, as the kernel looks it up. */
     public RouteLookup getRoute(InetAddress dst) { return RouteMessages.parseLookup(nl.request(RouteMessages.lookup(dst))); }
 
-    public void addRoute(RouteSpec spec) { changeRoute(true, spec); }
+    public void addRoute(RouteSpec spec) { changeRoute(spec, RouteSpec.Verb.ADD); }
 
-    public void deleteRoute(RouteSpec spec) { changeRoute(false, spec); }
+    /** ip route add, change, replace, prepend or append. */
+    public void changeRoute(RouteSpec spec, RouteSpec.Verb verb) { sendRoute(spec, verb.nlFlags, true); }
 
-    private void changeRoute(boolean add, RouteSpec spec) {
+    public void deleteRoute(RouteSpec spec) { sendRoute(spec, 0, false); }
+
+    /** Deletes route {@code r} as {@link #routes} listed it; one already gone is not an error (ip's flush). */
+    public void deleteExistingRoute(Route r) {
+        try {
+            nl.execute(RouteMessages.deleteExisting(r));
+        } catch (KernelException e) {
+            if (e.errno() != Errno.ESRCH) throw e;
+        }
+    }
+
+    private void sendRoute(RouteSpec spec, int nlFlags, boolean add) {
         int oif = spec.dev() == null ? 0 : link(spec.dev()).index();
         String what = spec.dst() == null ? "default" : spec.dst().network().toString();
         try {
-            nl.execute(add ? RouteMessages.add(spec, oif) : RouteMessages.delete(spec, oif));
+            nl.execute(add ? RouteMessages.change(spec, oif, nlFlags) : RouteMessages.delete(spec, oif));
         } catch (KernelException e) {
             String why = switch (e.errno()) {
                 case Errno.EEXIST -> "a route to " + what + " is already there";

@@ -8,9 +8,10 @@ import java.net.InetAddress;
  * @param oif      output interface index, 0 if none
  * @param priority the metric, or -1 if the kernel did not report one
  * @param pref     IPv6 router preference (RTA_PREF), or -1
+ * @param mtu      the route's mtu (RTA_METRICS), or -1
  */
 public record Route(Family family, Cidr dst, InetAddress gateway, int oif, int table, int protocol, int scope,
-                    int type, InetAddress prefsrc, int priority, int flags, int pref) {
+                    int type, InetAddress prefsrc, int priority, int flags, int pref, int mtu) {
 
     public boolean isDefault() { return dst == null || dst.prefixLength() == 0; }
 

@@ -21,22 +21,68 @@ public final class RouteMessages {
     private RouteMessages() {}
 
     /** RTM_NEWROUTE of {@code spec} through interface {@code oif} (0: the kernel finds it from the gateway). */
-    public static NlRequest add(RouteSpec spec, int oif) {
-        int scope = spec.via() == null && oif != 0 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-        return message(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, spec, oif, RTPROT_BOOT, scope, RTN_UNICAST);
+    public static NlRequest add(RouteSpec spec, int oif) { return change(spec, oif, NLM_F_CREATE | NLM_F_EXCL); }
+
+    /**
+     * RTM_NEWROUTE with the netlink flags of ip's verb: add (CREATE|EXCL), replace (CREATE|REPLACE), change (REPLACE),
+     * append (CREATE|APPEND), prepend (CREATE).
+     */
+    public static NlRequest change(RouteSpec spec, int oif, int nlFlags) {
+        int type = spec.type() == null ? RTN_UNICAST : spec.type();
+        return message(RTM_NEWROUTE, nlFlags, spec, oif, spec.protocol() == null ? RTPROT_BOOT : spec.protocol(), scope(spec, type, false), type);
     }
 
-    /** RTM_DELROUTE of {@code spec} ({@code oif} 0: whichever interface). */
-    public static NlRequest delete(RouteSpec spec, int oif) { return message(RTM_DELROUTE, 0, spec, oif, 0, RT_SCOPE_NOWHERE, 0); }
+    /** RTM_DELROUTE of {@code spec} ({@code oif} 0: whichever interface): only what identifies the route. */
+    public static NlRequest delete(RouteSpec spec, int oif) {
+        int type = spec.type() == null ? RTN_UNSPEC : spec.type();
+        return message(RTM_DELROUTE, 0, spec, oif, spec.protocol() == null ? RTPROT_UNSPEC : spec.protocol(), scope(spec, type, true), type);
+    }
+
+    /** ip's scope when none is given: universe for IPv6, host for local routes, link for broadcast ones and for unicast without a gateway. */
+    private static int scope(RouteSpec spec, int type, boolean delete) {
+        if (spec.scope() != null) return spec.scope();
+        if (spec.family() == Family.INET6) return RT_SCOPE_UNIVERSE;
+        if (type == RTN_LOCAL) return RT_SCOPE_HOST;
+        if (type == RTN_BROADCAST || type == RTN_MULTICAST || type == RTN_ANYCAST) return RT_SCOPE_LINK;
+        if (type == RTN_UNICAST || type == RTN_UNSPEC) {
+            if (delete) return RT_SCOPE_NOWHERE;
+            if (spec.via() == null) return RT_SCOPE_LINK;
+        }
+        return RT_SCOPE_UNIVERSE;
+    }
 
     private static NlRequest message(int type, int flags, RouteSpec spec, int oif, int protocol, int scope, int rtType) {
         int dstLen = spec.dst() == null ? 0 : spec.dst().prefixLength();
-        NlRequest r = new RtMsg(spec.family().code(), dstLen, 0, 0, RT_TABLE_MAIN, protocol, scope, rtType, 0).writeTo(new NlRequest(type, flags));
+        int table = spec.table() == null ? RT_TABLE_MAIN : spec.table();
+        // a table above 255 does not fit the header: it goes in RTA_TABLE, the header's left unspecified, as ip does
+        NlRequest r = new RtMsg(spec.family().code(), dstLen, 0, 0, table < 256 ? table : 0, protocol, scope, rtType,
+                spec.onlink() ? RTNH_F_ONLINK : 0).writeTo(new NlRequest(type, flags));
+        // in the order ip sends them for "PREFIX via GW table T src S dev DEV"
         if (spec.dst() != null && dstLen > 0) r.attr(RTA_DST, spec.dst().network().address().getAddress());
         if (spec.via() != null) r.attr(RTA_GATEWAY, spec.via().getAddress());
+        if (table >= 256) r.attrU32(RTA_TABLE, table);
+        if (spec.src() != null) r.attr(RTA_PREFSRC, spec.src().getAddress());
         if (oif != 0) r.attrU32(RTA_OIF, oif);
         if (spec.metric() != null) r.attrU32(RTA_PRIORITY, spec.metric());
+        if (spec.mtu() != null) {
+            int m = r.beginNestedPlain(RTA_METRICS);
+            r.attrU32(RTAX_MTU, spec.mtu());
+            r.endNested(m);
+        }
         return r;
+    }
+
+    /** RTM_DELROUTE of route {@code r} as the kernel listed it (ip's flush): its table, type, protocol, scope and keys. */
+    public static NlRequest deleteExisting(Route r) {
+        int dstLen = r.dst() == null ? 0 : r.dst().prefixLength();
+        NlRequest q = new RtMsg(r.family().code(), dstLen, 0, 0, r.table() < 256 ? r.table() : 0, r.protocol(), r.scope(), r.type(), 0)
+                .writeTo(new NlRequest(RTM_DELROUTE, 0));
+        if (r.table() >= 256) q.attrU32(RTA_TABLE, r.table());
+        if (r.dst() != null && dstLen > 0) q.attr(RTA_DST, r.dst().address().getAddress());
+        if (r.gateway() != null) q.attr(RTA_GATEWAY, r.gateway().getAddress());
+        if (r.oif() != 0) q.attrU32(RTA_OIF, r.oif());
+        if (r.priority() >= 0) q.attrU32(RTA_PRIORITY, r.priority());
+        return q;
     }
 
     /** RTM_GETROUTE of every route of one family (null: both). */
@@ -58,7 +104,8 @@ public final class RouteMessages {
         Cidr dst = a.has(RTA_DST) ? new Cidr(Cidr.fromBytes(a.bytes(RTA_DST)), h.dstLen()) : null;
         return new Route(fam, dst, a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null, a.u32(RTA_OIF, 0),
                 a.u32(RTA_TABLE, h.table()), h.protocol(), h.scope(), h.type(), a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
-                a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, h.flags(), a.u8(RTA_PREF, -1));
+                a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, h.flags(), a.u8(RTA_PREF, -1),
+                a.has(RTA_METRICS) ? a.nested(RTA_METRICS).u32(RTAX_MTU, -1) : -1);
     }
 
     /** The answer to {@link #lookup}: the route, and the source address the kernel would use. */

@@ -3,17 +3,41 @@ package dev.nslab.net;
 import java.net.InetAddress;
 
 /**
- * A route to add or delete ({@code ip route add PREFIX|default [via GW] [dev DEV] [metric N]}).
+ * A route to add, replace or delete ({@code ip route add [TYPE] PREFIX|default [via GW] [dev DEV] [metric N]
+ * [table T] [proto P] [scope S] [src ADDR] [onlink] [mtu N]}). A field left null is iproute2's default for it.
  *
  * @param dst    the destination, or null for the default route
  * @param family 2 (inet) or 10 (inet6): needed when neither dst nor via says it (a bare "default dev X")
+ * @param type   the route's type (RTN_*: unicast, blackhole, unreachable, prohibit, local...)
  */
-public record RouteSpec(Family family, Cidr dst, InetAddress via, String dev, Integer metric) {
-    public static RouteSpec to(Cidr dst) { return new RouteSpec(dst.family(), dst.network(), null, null, null); }
+public record RouteSpec(Family family, Cidr dst, InetAddress via, String dev, Integer metric, Integer table, Integer protocol,
+                        Integer scope, Integer type, InetAddress src, boolean onlink, Integer mtu) {
+    /** How a route is put in place, as ip's verbs say it: each its netlink flags. */
+    public enum Verb {
+        /** a new route; one already there is an error */ ADD(0x400 | 0x200),
+        /** an existing route changed; none there is an error */ CHANGE(0x100),
+        /** in place of the one there, or a new one */ REPLACE(0x400 | 0x100),
+        /** before any others to the same destination */ PREPEND(0x400),
+        /** after the others to the same destination */ APPEND(0x400 | 0x800);
 
-    public static RouteSpec defaultRoute(Family family) { return new RouteSpec(family, null, null, null, null); }
+        /** NLM_F_CREATE 0x400, NLM_F_EXCL 0x200, NLM_F_REPLACE 0x100, NLM_F_APPEND 0x800. */
+        public final int nlFlags;
 
-    public RouteSpec via(InetAddress gw) { return new RouteSpec(Cidr.family(gw), dst, gw, dev, metric); }
-    public RouteSpec dev(String d) { return new RouteSpec(family, dst, via, d, metric); }
-    public RouteSpec metric(int m) { return new RouteSpec(family, dst, via, dev, m); }
+        Verb(int nlFlags) { this.nlFlags = nlFlags; }
+    }
+
+    public static RouteSpec to(Cidr dst) { return new RouteSpec(dst.family(), dst.network(), null, null, null, null, null, null, null, null, false, null); }
+
+    public static RouteSpec defaultRoute(Family family) { return new RouteSpec(family, null, null, null, null, null, null, null, null, null, false, null); }
+
+    public RouteSpec via(InetAddress gw) { return new RouteSpec(Cidr.family(gw), dst, gw, dev, metric, table, protocol, scope, type, src, onlink, mtu); }
+    public RouteSpec dev(String d) { return new RouteSpec(family, dst, via, d, metric, table, protocol, scope, type, src, onlink, mtu); }
+    public RouteSpec metric(int m) { return new RouteSpec(family, dst, via, dev, m, table, protocol, scope, type, src, onlink, mtu); }
+    public RouteSpec table(int t) { return new RouteSpec(family, dst, via, dev, metric, t, protocol, scope, type, src, onlink, mtu); }
+    public RouteSpec protocol(int p) { return new RouteSpec(family, dst, via, dev, metric, table, p, scope, type, src, onlink, mtu); }
+    public RouteSpec scope(int s) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, s, type, src, onlink, mtu); }
+    public RouteSpec type(int t) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, t, src, onlink, mtu); }
+    public RouteSpec src(InetAddress a) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, a, onlink, mtu); }
+    public RouteSpec withOnlink() { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, true, mtu); }
+    public RouteSpec mtu(int m) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, m); }
 }

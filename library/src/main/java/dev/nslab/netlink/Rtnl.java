@@ -46,7 +46,11 @@ public final class Rtnl {
 
     // route attributes and values
     public static final int RTA_DST = 1, RTA_SRC = 2, RTA_IIF = 3, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6,
-            RTA_PREFSRC = 7, RTA_TABLE = 15, RTA_PREF = 20, RTA_UID = 25;
+            RTA_PREFSRC = 7, RTA_METRICS = 8, RTA_TABLE = 15, RTA_PREF = 20, RTA_UID = 25;
+    /** In RTA_METRICS. */
+    public static final int RTAX_MTU = 2;
+    /** A route's nexthop flag (rtm_flags): the gateway is on the link even where no prefix says so. */
+    public static final int RTNH_F_ONLINK = 4;
     public static final int RTN_UNSPEC = 0, RTN_UNICAST = 1, RTN_LOCAL = 2, RTN_BROADCAST = 3, RTN_ANYCAST = 4,
             RTN_MULTICAST = 5, RTN_BLACKHOLE = 6, RTN_UNREACHABLE = 7, RTN_PROHIBIT = 8;
     public static final int RT_SCOPE_UNIVERSE = 0, RT_SCOPE_SITE = 200, RT_SCOPE_LINK = 253, RT_SCOPE_HOST = 254,

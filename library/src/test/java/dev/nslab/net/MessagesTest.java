@@ -85,6 +85,12 @@ class MessagesTest {
                 RouteMessages.add(RouteSpec.to(Cidr.parse("10.8.0.0/16")).dev("va"), 3));
         same(RTM_DELROUTE, 0, "02100000fe00ff0000000000080001000a0800000800040003000000",
                 RouteMessages.delete(RouteSpec.to(Cidr.parse("10.8.0.0/16")).dev("va"), 3));
+        // ip route add 10.10.0.0/16 via 10.5.0.2 dev va table 1000 proto static src 10.5.0.1 onlink mtu 1300: a table
+        // above 255 in RTA_TABLE, the header's unspecified; onlink in the header's flags; the mtu in RTA_METRICS
+        same(RTM_NEWROUTE, CREATE_EXCL, "021000000004000104000000" + "080001000a0a0000" + "080005000a050002" + "08000f00e8030000"
+                        + "080007000a050001" + "0800040003000000" + "0c00080008000200140500" + "00",
+                RouteMessages.add(RouteSpec.to(Cidr.parse("10.10.0.0/16")).via(Cidr.parseAddress("10.5.0.2")).dev("va").table(1000)
+                        .protocol(4).src(Cidr.parseAddress("10.5.0.1")).withOnlink().mtu(1300), 3));
     }
 
     @Test

@@ -1,0 +1,106 @@
+package dev.nslab.cli;
+
+import dev.nslab.testkit.Needs;
+import dev.nslab.testkit.Nslab;
+import dev.nslab.testkit.Sh;
+import dev.nslab.testkit.TestNet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Forms that tutorials' scripts use, done both ways: the same lines run by ip in one namespace and by nslab in its
+ * twin (made alike by ip), each line's output and exit status compared, then what each namespace holds (links,
+ * addresses, routes of every table, as ip shows them). Route types, tables, protocols, scopes, sources, onlink,
+ * mtu; replace, change, append, prepend; flush of routes and addresses; address labels; link flags.
+ */
+@Needs(programs = {"ip"})
+class IprouteFormsTest {
+    final TestNet t = new TestNet();
+    String a, b;
+
+    @BeforeEach
+    void twins() {
+        a = t.n("fa");
+        b = t.n("fb");
+        for (String ns : List.of(a, b)) {
+            Sh.ok("ip", "netns", "add", ns);
+            // no IPv6 router or neighbour solicitations: the namespaces stay alike
+            Sh.ok("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
+            Sh.ok("ip", "-n", ns, "link", "set", "lo", "up");
+            Sh.ok("ip", "-n", ns, "link", "add", "va", "address", "02:00:00:00:00:0a", "type", "veth", "peer", "name", "vb", "address", "02:00:00:00:00:0b");
+            Sh.ok("ip", "-n", ns, "link", "set", "va", "up");
+            Sh.ok("ip", "-n", ns, "link", "set", "vb", "up");
+            Sh.ok("ip", "-n", ns, "addr", "add", "10.5.0.1/24", "dev", "va");
+        }
+    }
+
+    @AfterEach
+    void cleanUp() { t.close(); }
+
+    /** Each line by ip in one twin and by nslab in the other: same output (the namespace's name aside) and status; then the same state. */
+    private void bothWays(String... lines) {
+        for (String line : lines) {
+            List<String> ip = new ArrayList<>(List.of("ip", "-n", a));
+            ip.addAll(Sh.words(line));
+            Sh.Result want = Sh.run(ip, null);
+            List<String> mine = new ArrayList<>(List.of("-n", b));
+            mine.addAll(Sh.words(line));
+            Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
+            assertEquals(want.out(), got.out().replace(b, a), "stdout of: " + line);
+            assertEquals(want.err(), got.err().replace(b, a), "stderr of: " + line);
+            assertEquals(want.code(), got.code(), "exit status of: " + line);
+        }
+        assertEquals(state(a), state(b), "what the namespaces hold after: " + String.join("; ", lines));
+    }
+
+    private static String state(String ns) {
+        return Sh.ok("ip", "-n", ns, "-d", "link", "show").replaceAll("@if\\d+", "") + Sh.ok("ip", "-n", ns, "addr", "show")
+                + Sh.ok("ip", "-n", ns, "-d", "route", "show", "table", "all") + Sh.ok("ip", "-n", ns, "-6", "route", "show", "table", "all");
+    }
+
+    @Test
+    void routeTypesTablesProtocolsScopesAndTheirOptions() {
+        bothWays("route add 10.6.0.0/16 via 10.5.0.2 metric 100", "route add 10.7.0.0/16 dev va scope link",
+                "route add 10.8.0.0/16 dev va proto static", "route add 10.9.0.0/16 via 10.5.0.2 proto 188 src 10.5.0.1",
+                "route add default via 10.5.0.2 table 100", "route add 10.10.0.0/16 via 10.5.0.2 table 1000",
+                "route add blackhole 10.11.0.0/16", "route add unreachable 10.12.0.0/16 metric 5", "route add prohibit 10.13.0.0/16",
+                "route add 10.14.0.0/16 via 10.99.0.1 dev va onlink", "route add 10.15.0.0/16 via 10.5.0.2 mtu 1300",
+                "route add local 10.16.0.1 dev lo table local",
+                "route show", "route show table 100", "route show table 1000", "route list dev va", "route show proto static",
+                "route show scope link", "route show type blackhole", "-d route show table all", "-j route show table 100",
+                "route show proto ospf", "route del blackhole 10.11.0.0/16", "route del 10.9.0.0/16 proto ospf",
+                "route add 10.30.0.0/16 dev va scope bogus", "route add 10.30.0.0/16 dev va table bogus");
+    }
+
+    @Test
+    void replaceChangeAppendAndPrepend() {
+        bothWays("route replace 10.6.0.0/16 via 10.5.0.2", "route replace 10.6.0.0/16 via 10.5.0.3 metric 7",
+                "route replace 10.6.0.0/16 via 10.5.0.3 metric 7", "route change 10.6.0.0/16 via 10.5.0.4 metric 7",
+                "route change 10.99.0.0/16 via 10.5.0.4", "route append 10.6.0.0/16 via 10.5.0.5 metric 8",
+                "route prepend 10.20.0.0/16 dev va", "-6 route replace fd00:6::/64 dev va", "route show", "-6 route show");
+    }
+
+    @Test
+    void flushOfRoutesAndAddresses() {
+        bothWays("route flush", "route add 10.6.0.0/16 via 10.5.0.2", "route add 10.7.0.0/16 dev va proto static",
+                "route add 10.8.0.0/16 dev va table 100", "route flush proto static", "route show",
+                "-s route flush 10.6.0.0/16", "-s route flush 10.6.0.0/16", "route flush table 100", "route show table 100",
+                "route flush cache", "route add 10.6.0.0/16 via 10.5.0.2", "-s -s route flush dev va", "route show",
+                "addr add 10.5.1.1/24 dev va label va:1", "addr add 10.5.2.1/24 dev vb label vb:x", "addr show", "-o addr show",
+                "-4 addr show label va:1", "addr flush", "addr flush dev nosuch", "-s addr flush label va:1",
+                "addr add fd00:5::1/64 dev va nodad", "-4 addr flush dev va", "addr show va", "-s addr flush dev va",
+                "-s addr flush dev va", "addr add 10.5.3.1/24 dev vb", "addr flush to 10.5.3.0/24", "addr show vb");
+    }
+
+    @Test
+    void linkFlags() {
+        bothWays("link set va promisc on", "link set dev va arp off", "link set va multicast off allmulticast on",
+                "link show va", "link set va promisc off arp on", "link set va promisc maybe", "link show va", "-j link show va");
+    }
+}
