@@ -237,6 +237,7 @@ public final class Cli {
             case "link" -> new LinkCmd(this, ns).run(a);
             case "address" -> new AddressCmd(this, ns).run(a);
             case "maddress" -> new MaddrCmd(this, ns).run(a);
+            case "tuntap" -> new TunTapCmd(this, ns).run(a);
             case "route" -> new RouteCmd(this, ns).run(a);
             case "rule" -> new RuleCmd(this, ns).run(a);
             case "netns" -> new NetnsCmd(this, ns).run(a);
@@ -269,6 +270,8 @@ public final class Cli {
         if (Args.matches(word, "maddress")) return "maddress";
         if (Args.matches(word, "route")) return "route";
         if (Args.matches(word, "rule")) return "rule";
+        // ip's table puts tunnel and tunl before tuntap ("tun" is tunnel, which nslab does not have), then tap
+        if (word.length() >= 4 && Args.matches(word, "tuntap") || word.startsWith("ta") && Args.matches(word, "tap")) return "tuntap";
         if (word.equals("netns") || word.equals("netn") || word.equals("net")) return "netns";
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";

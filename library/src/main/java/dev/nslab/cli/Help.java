@@ -36,7 +36,8 @@ final class Help {
                                                                      root's starts by itself, NSLAB_HELPER=off: never)
                        nslab rootless [-- COMMAND [ARG...]]   (a normal user: COMMAND, or a shell, in the user's own
                                                                namespaces, where every nslab command of the user runs)
-                where  OBJECT := { link | address | maddress | route | rule | neighbour | netns | sysctl | unshare | ping | ovs }
+                where  OBJECT := { link | address | maddress | route | rule | neighbour | netns | tuntap | sysctl | unshare | ping
+                                   | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -br[ief] | -s[tatistics] | -h[uman-readable] |
                                     -iec | -o[neline] | -a[ll] | -4 | -6 | -f[amily] inet|inet6 | -force | -b[atch] FILE |
                                     -c[olor] | -V[ersion] }
@@ -74,7 +75,8 @@ final class Help {
                 Usage: nslab link add [name] NAME [mtu MTU] [address LLADDR] [netns {NETNS|PID}]
                                       type { veth peer [name] PEER [netns {NETNS|PID}] | bridge [vlan_filtering {0|1}] }
                        nslab link set [dev] DEV { up | down | netns {NETNS|PID} | master BRIDGE | nomaster
-                                                 | name NEWNAME | mtu MTU | address LLADDR | alias TEXT } ...
+                                                 | name NEWNAME | mtu MTU | address LLADDR | alias TEXT
+                                                 | { promisc | arp | multicast | allmulticast } { on | off } } ...
                        nslab link delete [dev] DEV
                        nslab link show [[dev] DEV]
                        nslab link xstats type bridge|bridge_slave [igmp|stp] [dev DEV]
@@ -83,18 +85,25 @@ final class Help {
 
     static void address(PrintStream o) {
         o.print("""
-                Usage: nslab address { add | del } IFADDR/PREFIX dev IFNAME [nodad] [brd { ADDR | + | - }]
-                       nslab address [ show [[dev] IFNAME] ]
-                IPv4 and IPv6; -4 or -6 limits show to one family.
+                Usage: nslab address { add | del } IFADDR/PREFIX dev IFNAME [nodad] [brd { ADDR | + | - }] [label NAME]
+                       nslab address [ show [[dev] IFNAME] [label PATTERN] ]
+                       nslab address flush [dev IFNAME] [scope SCOPE] [label NAME] [to PREFIX]
+                IPv4 and IPv6; -4 or -6 limits show and flush to one family.
                 """);
     }
 
     static void route(PrintStream o) {
         o.print("""
-                Usage: nslab route { add | del } { PREFIX | default } [via ADDRESS] [dev IFNAME] [metric N]
-                       nslab route [ show [PREFIX | default] [dev IFNAME] [table main|local|default|all|N] ]
+                Usage: nslab route { add | del | replace | change | append | prepend } [TYPE] { PREFIX | default }
+                                   [via ADDRESS] [dev IFNAME] [metric N] [table TABLE] [proto PROTO] [scope SCOPE]
+                                   [src ADDRESS] [onlink] [mtu N]
+                       nslab route [ show | flush ] [PREFIX | default] [dev IFNAME] [table TABLE] [proto PROTO]
+                                   [scope SCOPE] [type TYPE]
                        nslab route get ADDRESS
-                Shows the main table (or the one named); -6 shows IPv6 routes. get: the route the kernel takes to ADDRESS.
+                TYPE: unicast, local, broadcast, multicast, blackhole, unreachable, prohibit, throw; TABLE: main,
+                local, default, all or a number; PROTO: a name of /etc/iproute2/rt_protos (static, ospf...) or a number;
+                SCOPE: global, link, host or a number. Shows and flushes the main table (or the one named), IPv4 unless
+                -6; flush -s says how many went. get: the route the kernel takes to ADDRESS.
                 """);
     }
 

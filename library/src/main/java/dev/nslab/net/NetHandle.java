@@ -446,6 +446,18 @@ public final class NetHandle implements AutoCloseable {
 
     public void deleteRoute(RouteSpec spec) { sendRoute(spec, 0, false); }
 
+    /**
+     * Makes tun/tap device {@code name} ({@code flags}: {@link TunTap#TUN} or {@link TunTap#TAP} and framing flags)
+     * persistent in this namespace, with an owner and a group (null: none), or ({@code persist} false) removes it.
+     */
+    public void tunTap(String name, int flags, boolean persist, Long owner, Long group) {
+        if (!name.isEmpty()) validateIfName(name); // none: the kernel names it (tun0, tap0...)
+        registry.call(ns, () -> {
+            TunTap.set(name, flags, persist, owner, group);
+            return null;
+        });
+    }
+
     /** Deletes route {@code r} as {@link #routes} listed it; one already gone is not an error (ip's flush). */
     public void deleteExistingRoute(Route r) {
         try {

@@ -414,6 +414,14 @@ public final class Libc {
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
+    /** An ioctl whose argument is a number, not a pointer (TUNSETPERSIST, TUNSETOWNER...). */
+    public static void ioctlArg(int fd, long request, long value, String object) {
+        try {
+            MemorySegment st = state();
+            if (sys(st, nr().ioctl(), fd, request, value) < 0) throw fail("ioctl", object, st);
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
     public static void ioctl(int fd, long request, MemorySegment arg, String object) {
         try {
             MemorySegment st = state();

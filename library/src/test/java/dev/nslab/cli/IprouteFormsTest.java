@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Forms that tutorials' scripts use, done both ways: the same lines run by ip in one namespace and by nslab in its
  * twin (made alike by ip), each line's output and exit status compared, then what each namespace holds (links,
  * addresses, routes of every table, as ip shows them). Route types, tables, protocols, scopes, sources, onlink,
- * mtu; replace, change, append, prepend; flush of routes and addresses; address labels; link flags.
+ * mtu; replace, change, append, prepend; flush of routes and addresses; address labels; link flags; tun and tap devices.
  */
 @Needs(programs = {"ip"})
 class IprouteFormsTest {
@@ -60,8 +60,10 @@ class IprouteFormsTest {
     }
 
     private static String state(String ns) {
-        return Sh.ok("ip", "-n", ns, "-d", "link", "show").replaceAll("@if\\d+", "") + Sh.ok("ip", "-n", ns, "addr", "show")
-                + Sh.ok("ip", "-n", ns, "-d", "route", "show", "table", "all") + Sh.ok("ip", "-n", ns, "-6", "route", "show", "table", "all");
+        // a tap's MAC address is random: masked
+        return (Sh.ok("ip", "-n", ns, "-d", "link", "show").replaceAll("@if\\d+", "") + Sh.ok("ip", "-n", ns, "addr", "show")
+                + Sh.ok("ip", "-n", ns, "-d", "route", "show", "table", "all") + Sh.ok("ip", "-n", ns, "-6", "route", "show", "table", "all"))
+                .replaceAll("link/ether \\S+", "link/ether MAC");
     }
 
     @Test
@@ -102,5 +104,15 @@ class IprouteFormsTest {
     void linkFlags() {
         bothWays("link set va promisc on", "link set dev va arp off", "link set va multicast off allmulticast on",
                 "link show va", "link set va promisc off arp on", "link set va promisc maybe", "link show va", "-j link show va");
+    }
+
+    @Test
+    void tunAndTapDevices() {
+        bothWays("tuntap add dev tap0 mode tap", "tuntap add tun0 mode tun pi user 1000 group 100",
+                "tuntap add dev tap1 mode tap vnet_hdr multi_queue", "tuntap show", "tuntap list", "-j tuntap show",
+                "tuntap add dev tap0 mode tap", "tuntap add dev tap9", "tuntap add dev tap9 mode sideways",
+                "tap add dev tap2 mode tap", "-br addr show tap2", "tuntap del dev tap0 mode tap", "tuntap del tun0 mode tun pi",
+                "tuntap del dev tap1", "tuntap del dev tap1 mode tap", "tuntap del dev tap1 mode tap vnet_hdr multi_queue",
+                "tuntap show");
     }
 }
