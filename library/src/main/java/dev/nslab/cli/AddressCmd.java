@@ -137,9 +137,17 @@ final class AddressCmd extends ObjectCmd {
         // their links' lines, as ip prints them
         List<String> words = new ArrayList<>();
         String label = null;
+        Integer scope = null;
+        Boolean permanent = null;
         while (a.more()) {
             String w = a.next();
             if (w.equals("label")) label = a.value("label");
+            else if (w.equals("scope")) {
+                String v = a.value("scope");
+                scope = RouteWords.scope(v);
+                if (scope == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"scope\"\n");
+            } else if (w.equals("permanent")) permanent = true;
+            else if (w.equals("dynamic")) permanent = false;
             else words.add(w);
         }
         ShowFilter filter = showFilter(new Args(words));
@@ -147,6 +155,17 @@ final class AddressCmd extends ObjectCmd {
         NetHandle h = cli.handle(ns);
         List<Link> links = h.links();
         List<IfAddress> addrs = h.addresses(cli.family);
+        // by scope or by permanence: only the addresses that match; an interface whose addresses all fail goes too
+        // (one without any address stays), as ip filters them
+        java.util.Set<Integer> dropped = new java.util.HashSet<>();
+        if (scope != null || permanent != null) {
+            Integer sc = scope;
+            Boolean pm = permanent;
+            List<IfAddress> all = addrs;
+            addrs = all.stream().filter(x -> (sc == null || x.scope() == sc) && (pm == null || ((x.flags() & 0x80) != 0) == pm)).toList();
+            for (IfAddress x : all) dropped.add(x.index());
+            for (IfAddress x : addrs) dropped.remove(x.index());
+        }
         if (label != null) {
             java.nio.file.PathMatcher m = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + label);
             addrs = addrs.stream().filter(x -> x.label() != null && m.matches(java.nio.file.Path.of(x.label()))).toList();
@@ -168,6 +187,7 @@ final class AddressCmd extends ObjectCmd {
         }
         List<Link> shown = shown(filter, links);
         if (shown == null) return 1;
+        if (!dropped.isEmpty()) shown = shown.stream().filter(l -> !dropped.contains(l.index())).toList();
         LinkFormat f = new LinkFormat(links, cli.nsidNames(h, shown),
                 cli.oneline ? null : LinkCmd.details(cli, h, shown), cli.colour);
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;

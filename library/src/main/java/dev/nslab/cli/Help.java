@@ -76,7 +76,8 @@ final class Help {
                                       type { veth peer [name] PEER [netns {NETNS|PID}] | bridge [vlan_filtering {0|1}] }
                        nslab link set [dev] DEV { up | down | netns {NETNS|PID} | master BRIDGE | nomaster
                                                  | name NEWNAME | mtu MTU | address LLADDR | alias TEXT
-                                                 | { promisc | arp | multicast | allmulticast } { on | off } } ...
+                                                 | { promisc | arp | multicast | allmulticast } { on | off }
+                                                 | txqueuelen N | group GROUP } ...
                        nslab link delete [dev] DEV
                        nslab link show [[dev] DEV]
                        nslab link xstats type bridge|bridge_slave [igmp|stp] [dev DEV]
@@ -86,7 +87,7 @@ final class Help {
     static void address(PrintStream o) {
         o.print("""
                 Usage: nslab address { add | del } IFADDR/PREFIX dev IFNAME [nodad] [brd { ADDR | + | - }] [label NAME]
-                       nslab address [ show [[dev] IFNAME] [label PATTERN] ]
+                       nslab address [ show [[dev] IFNAME] [label PATTERN] [scope SCOPE] [permanent | dynamic] ]
                        nslab address flush [dev IFNAME] [scope SCOPE] [label NAME] [to PREFIX]
                 IPv4 and IPv6; -4 or -6 limits show and flush to one family.
                 """);
@@ -110,8 +111,8 @@ final class Help {
     static void rule(PrintStream o) {
         o.print("""
                 Usage: nslab rule { add | del } [from PREFIX|all] [to PREFIX|all] [iif IFNAME] [oif IFNAME]
-                                  [table|lookup TABLE] [priority N]
-                       nslab rule [ show ]
+                                  [fwmark MARK[/MASK]] [table|lookup TABLE] [priority N]
+                       nslab rule [ show | flush ]
                 Policy routing rules that look packets up in TABLE (main, local, default or a number); -6 for IPv6.
                 """);
     }

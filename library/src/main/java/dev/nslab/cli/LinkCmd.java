@@ -163,7 +163,7 @@ final class LinkCmd extends ObjectCmd {
             if (dev == null && !isSetKeyword(w)) { dev = w; continue; }
             pending.add(w);
             if (w.equals("netns") || w.equals("master") || w.equals("name") || w.equals("mtu") || w.equals("address") || w.equals("alias")
-                    || FLAGS.containsKey(w)) {
+                    || FLAGS.containsKey(w) || w.equals("txqueuelen") || w.equals("qlen") || w.equals("txqlen") || w.equals("group")) {
                 pending.add(a.value(w));
             }
         }
@@ -191,6 +191,15 @@ final class LinkCmd extends ObjectCmd {
                 case "netns" -> {
                     c = c.netns(NsRef.parse(pending.get(++i), cli.registry));
                 }
+                case "txqueuelen", "qlen", "txqlen" -> {
+                    String v = pending.get(++i);
+                    try {
+                        c = c.txqlen(Integer.parseInt(v));
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("Error: argument \"" + v + "\" is wrong: Invalid \"txqueuelen\" value\n");
+                    }
+                }
+                case "group" -> c = c.group(group(pending.get(++i)));
                 case "promisc", "multicast", "allmulticast", "arp", "dynamic", "trailers" -> {
                     String v = pending.get(++i);
                     if (!v.equals("on") && !v.equals("off")) {
@@ -208,13 +217,31 @@ final class LinkCmd extends ObjectCmd {
         return 0;
     }
 
+    /** A device group by number or by name (iproute2's /etc/iproute2/group: "default" is 0). */
+    static int group(String w) {
+        try {
+            return Integer.parseInt(w);
+        } catch (NumberFormatException e) {
+            if (w.equals("default")) return 0;
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/iproute2/group"))) {
+                    String[] f = line.strip().split("\\s+");
+                    if (f.length >= 2 && !f[0].startsWith("#") && f[1].equals(w)) return Integer.parseInt(f[0]);
+                }
+            } catch (java.io.IOException | NumberFormatException ignored) {
+                // no such name below
+            }
+            throw new UsageException("Error: argument \"" + w + "\" is wrong: Invalid \"group\" value\n");
+        }
+    }
+
     /** The flags "ip link set DEV WORD on|off" changes. */
     private static final java.util.Map<String, Integer> FLAGS = java.util.Map.of("promisc", 0x100, "multicast", 0x1000,
             "allmulticast", 0x200, "arp", 0x80, "dynamic", 0x8000, "trailers", 0x20);
 
     private static boolean isSetKeyword(String w) {
         return switch (w) {
-            case "up", "down", "netns", "master", "nomaster", "name", "mtu", "address", "alias" -> true;
+            case "up", "down", "netns", "master", "nomaster", "name", "mtu", "address", "alias", "txqueuelen", "qlen", "txqlen", "group" -> true;
             default -> FLAGS.containsKey(w);
         };
     }

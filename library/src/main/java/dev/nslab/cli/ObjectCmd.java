@@ -39,13 +39,14 @@ abstract class ObjectCmd extends NsCmd {
      * when "help" came instead, after the usage has been printed.
      */
     /** What {@code link show} / {@code address show} keep: a device, only those up, of a kind, under a master (ip's filters). */
-    record ShowFilter(String dev, boolean up, String type, String master, boolean noMaster) {
+    record ShowFilter(String dev, boolean up, String type, String master, boolean noMaster, Integer group) {
         @SuppressWarnings("StringEquality")
         boolean help() { return dev == HELP; }
 
         boolean keeps(Link l, List<Link> all) {
             if (dev != null && !l.name().equals(dev) && !l.altNames().contains(dev)) return false;
             if (up && !l.isUp()) return false;
+            if (group != null && l.group() != group) return false;
             if (noMaster && l.master() != 0) return false;
             if (master != null) {
                 int m = all.stream().filter(x -> x.name().equals(master)).mapToInt(Link::index).findFirst().orElse(-1);
@@ -63,6 +64,7 @@ abstract class ObjectCmd extends NsCmd {
     ShowFilter showFilter(Args a) {
         String dev = null, type = null, master = null;
         boolean up = false, noMaster = false;
+        Integer group = null;
         while (a.more()) {
             String w = a.next();
             switch (w) {
@@ -71,17 +73,18 @@ abstract class ObjectCmd extends NsCmd {
                 case "type" -> type = a.value("type");
                 case "master" -> master = a.value("master");
                 case "nomaster" -> noMaster = true;
+                case "group" -> group = LinkCmd.group(a.value("group"));
                 default -> {
                     if (Args.matches(w, "help")) {
                         help(cli.out);
-                        return new ShowFilter(HELP, false, null, null, false);
+                        return new ShowFilter(HELP, false, null, null, false, null);
                     }
                     if (dev != null) throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
                     dev = w;
                 }
             }
         }
-        return new ShowFilter(dev, up, type, master, noMaster);
+        return new ShowFilter(dev, up, type, master, noMaster, group);
     }
 
     /**

@@ -21,7 +21,18 @@ final class RuleCmd extends ObjectCmd {
     @Override void help(PrintStream out) { Help.rule(out); }
 
     @Override
-    Integer verb(String cmd, Args a) { return addOrDelete(cmd, a, this::change); }
+    Integer verb(String cmd, Args a) {
+        if (Args.matches(cmd, "flush")) return flush(a);
+        return addOrDelete(cmd, a, this::change);
+    }
+
+    /** {@code rule flush}: every rule of the family but those of priority 0 (the local table's), as ip flushes them. */
+    private int flush(Args a) {
+        if (a.more()) throw new UsageException("nslab rule flush: \"" + a.next() + "\" is not supported yet (it flushes every rule but priority 0)");
+        dev.nslab.net.NetHandle h = cli.handle(ns);
+        for (Rule r : h.rules(family())) if (r.priority() != null && r.priority() != 0) h.deleteRule(r);
+        return 0;
+    }
 
     private Family family() { return cli.family == null ? Family.INET : cli.family; }
 
@@ -29,6 +40,7 @@ final class RuleCmd extends ObjectCmd {
         Cidr from = null, to = null;
         String iif = null, oif = null;
         Integer table = null, priority = null;
+        Long fwmark = null, fwmask = null;
         while (a.more()) {
             String w = a.next();
             switch (w) {
@@ -42,17 +54,38 @@ final class RuleCmd extends ObjectCmd {
                     if (table == null) throw new UsageException("Error: argument \"" + t + "\" is wrong: invalid table ID");
                 }
                 case "priority", "pref", "preference", "order" -> priority = a.intValue(w);
-                default -> throw new UsageException("nslab rule: \"" + w + "\" is not supported yet (from, to, iif, oif, table, priority)");
+                case "fwmark" -> {
+                    // MARK[/MASK], each a number in C's forms (0x7, 7), as ip reads them
+                    String v = a.value("fwmark");
+                    int slash = v.indexOf('/');
+                    fwmark = number(slash < 0 ? v : v.substring(0, slash), "fwmark");
+                    if (slash >= 0) fwmask = number(v.substring(slash + 1), "fwmask");
+                }
+                default -> throw new UsageException("nslab rule: \"" + w + "\" is not supported yet (from, to, iif, oif, fwmark, table, priority)");
             }
         }
         Family fam = from != null ? from.family() : to != null ? to.family() : family();
         if ((from != null && from.family() != fam) || (to != null && to.family() != fam)) {
             throw new UsageException("Error: from and to are of different families.");
         }
-        Rule rule = new Rule(fam, from, to, iif, oif, table != null ? table : add ? RouteTables.MAIN : 0, priority);
+        Rule rule = new Rule(fam, from, to, iif, oif, table != null ? table : add ? RouteTables.MAIN : 0, priority, fwmark, fwmask);
         if (add) cli.handle(ns).addRule(rule);
         else cli.handle(ns).deleteRule(rule);
         return 0;
+    }
+
+    /** C's %#x: 0x and the digits, but 0 as "0". */
+    private static String hex(long v) { return v == 0 ? "0" : "0x" + Long.toHexString(v); }
+
+    private static long number(String v, String what) {
+        try {
+            long n = v.startsWith("0x") || v.startsWith("0X") ? Long.parseLong(v.substring(2), 16) : v.startsWith("0") && v.length() > 1
+                    ? Long.parseLong(v.substring(1), 8) : Long.parseLong(v);
+            if (n < 0 || n > 0xFFFFFFFFL) throw new NumberFormatException(v);
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException("Error: argument \"" + v + "\" is wrong: " + what + " value is invalid\n");
+        }
     }
 
     private static Cidr prefix(String text) {
@@ -95,6 +128,15 @@ final class RuleCmd extends ObjectCmd {
                 m.put("dst", Cidr.format(r.to().address()));
                 if (r.to().prefixLength() != host) m.put("dstlen", r.to().prefixLength());
                 sb.append(" to ").append(r.to().prefixLength() == host ? Cidr.format(r.to().address()) : r.to().toString());
+            }
+            if (r.fwmark() != null || r.fwmask() != null) {
+                long mark = r.fwmark() == null ? 0 : r.fwmark(), mask = r.fwmask() == null ? 0xFFFFFFFFL : r.fwmask();
+                m.put("fwmark", hex(mark));
+                sb.append(" fwmark ").append(hex(mark));
+                if (mask != 0xFFFFFFFFL) {
+                    m.put("fwmask", hex(mask));
+                    sb.append('/').append(hex(mask));
+                }
             }
             if (r.iif() != null) {
                 m.put("iif", r.iif());

@@ -8,24 +8,27 @@ package dev.nslab.net;
  * @param group  the device group (ip link set DEV group N), or null
  * @param flags  interface flags to set (IFF_PROMISC, IFF_NOARP, IFF_MULTICAST, IFF_ALLMULTI...), among {@code flagMask}
  * @param flagMask the flags this change sets or clears (besides IFF_UP, which {@code up} says)
+ * @param txqlen the transmit queue's length (ip link set DEV txqueuelen N), or null
  */
 public record LinkChange(String dev, Boolean up, Integer mtu, byte[] address, String newName, String master,
-                         NsRef netns, String alias, Integer group, int flags, int flagMask) {
+                         NsRef netns, String alias, Integer group, int flags, int flagMask, Integer txqlen) {
 
-    public static LinkChange of(String dev) { return new LinkChange(dev, null, null, null, null, null, null, null, null, 0, 0); }
+    public static LinkChange of(String dev) { return new LinkChange(dev, null, null, null, null, null, null, null, null, 0, 0, null); }
+
+    public LinkChange txqlen(int v) { return new LinkChange(dev, up, mtu, address, newName, master, netns, alias, group, flags, flagMask, v); }
 
     /** Sets ({@code on}) or clears interface flag {@code flag}. */
     public LinkChange flag(int flag, boolean on) {
-        return new LinkChange(dev, up, mtu, address, newName, master, netns, alias, group, on ? flags | flag : flags & ~flag, flagMask | flag);
+        return new LinkChange(dev, up, mtu, address, newName, master, netns, alias, group, on ? flags | flag : flags & ~flag, flagMask | flag, txqlen);
     }
 
-    public LinkChange up(boolean v) { return new LinkChange(dev, v, mtu, address, newName, master, netns, alias, group, flags, flagMask); }
-    public LinkChange mtu(int v) { return new LinkChange(dev, up, v, address, newName, master, netns, alias, group, flags, flagMask); }
-    public LinkChange address(byte[] v) { return new LinkChange(dev, up, mtu, v, newName, master, netns, alias, group, flags, flagMask); }
-    public LinkChange name(String v) { return new LinkChange(dev, up, mtu, address, v, master, netns, alias, group, flags, flagMask); }
-    public LinkChange master(String v) { return new LinkChange(dev, up, mtu, address, newName, v, netns, alias, group, flags, flagMask); }
+    public LinkChange up(boolean v) { return new LinkChange(dev, v, mtu, address, newName, master, netns, alias, group, flags, flagMask, txqlen); }
+    public LinkChange mtu(int v) { return new LinkChange(dev, up, v, address, newName, master, netns, alias, group, flags, flagMask, txqlen); }
+    public LinkChange address(byte[] v) { return new LinkChange(dev, up, mtu, v, newName, master, netns, alias, group, flags, flagMask, txqlen); }
+    public LinkChange name(String v) { return new LinkChange(dev, up, mtu, address, v, master, netns, alias, group, flags, flagMask, txqlen); }
+    public LinkChange master(String v) { return new LinkChange(dev, up, mtu, address, newName, v, netns, alias, group, flags, flagMask, txqlen); }
     public LinkChange noMaster() { return master(""); }
-    public LinkChange netns(NsRef v) { return new LinkChange(dev, up, mtu, address, newName, master, v, alias, group, flags, flagMask); }
-    public LinkChange group(int v) { return new LinkChange(dev, up, mtu, address, newName, master, netns, alias, v, flags, flagMask); }
-    public LinkChange alias(String v) { return new LinkChange(dev, up, mtu, address, newName, master, netns, v, group, flags, flagMask); }
+    public LinkChange netns(NsRef v) { return new LinkChange(dev, up, mtu, address, newName, master, v, alias, group, flags, flagMask, txqlen); }
+    public LinkChange group(int v) { return new LinkChange(dev, up, mtu, address, newName, master, netns, alias, v, flags, flagMask, txqlen); }
+    public LinkChange alias(String v) { return new LinkChange(dev, up, mtu, address, newName, master, netns, v, group, flags, flagMask, txqlen); }
 }

@@ -150,12 +150,12 @@ public final class LinkMessages {
      */
     public static NlRequest change(int index, String name, Boolean up, Integer mtu, byte[] address, String alias, Integer group,
                                    Integer master, String newName) {
-        return change(index, name, up, mtu, address, alias, group, master, newName, 0, 0);
+        return change(index, name, up, mtu, address, alias, group, master, newName, 0, 0, null);
     }
 
     /** The same, also setting {@code flags} among {@code flagMask} (promisc, arp, multicast, allmulticast). */
     public static NlRequest change(int index, String name, Boolean up, Integer mtu, byte[] address, String alias, Integer group,
-                                   Integer master, String newName, int flags, int flagMask) {
+                                   Integer master, String newName, int flags, int flagMask, Integer txqlen) {
         NlRequest r = ifinfo(RTM_NEWLINK, 0, index, (Boolean.TRUE.equals(up) ? IFF_UP : 0) | flags, (up == null ? 0 : IFF_UP) | flagMask);
         if (newName != null || index == 0) r.attrString(IFLA_IFNAME, newName != null ? newName : name);
         if (mtu != null) r.attrU32(IFLA_MTU, mtu);
@@ -163,6 +163,7 @@ public final class LinkMessages {
         if (alias != null) r.attrText(IFLA_IFALIAS, alias);
         if (group != null) r.attrU32(IFLA_GROUP, group);
         if (master != null) r.attrU32(IFLA_MASTER, master);
+        if (txqlen != null) r.attrU32(IFLA_TXQLEN, txqlen);
         return r;
     }
 

@@ -237,7 +237,7 @@ public final class NetHandle implements AutoCloseable {
         int index = change.newName() != null ? link(dev).index() : 0;
         Integer master = change.master() == null ? null : change.master().isEmpty() ? 0 : link(change.master()).index();
         NlRequest r = LinkMessages.change(index, dev, change.up(), change.mtu(), change.address(), change.alias(), change.group(), master,
-                change.newName(), change.flags(), change.flagMask());
+                change.newName(), change.flags(), change.flagMask(), change.txqlen());
         int fd = -1;
         try {
             if (change.netns() instanceof NsRef.Pid p) LinkMessages.moveTo(r, -1, p.pid());

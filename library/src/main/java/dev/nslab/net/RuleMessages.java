@@ -27,6 +27,8 @@ public final class RuleMessages {
         if (rule.iif() != null) r.attrString(FRA_IIFNAME, rule.iif());
         if (rule.oif() != null) r.attrString(FRA_OIFNAME, rule.oif());
         if (rule.priority() != null) r.attrU32(FRA_PRIORITY, rule.priority());
+        if (rule.fwmark() != null) r.attrU32(FRA_FWMARK, (int) (long) rule.fwmark());
+        if (rule.fwmask() != null) r.attrU32(FRA_FWMASK, (int) (long) rule.fwmask());
         if (rule.table() >= 256) r.attrU32(FRA_TABLE, rule.table()); // a smaller table fits the header, where ip puts it
         return r;
     }
@@ -40,6 +42,7 @@ public final class RuleMessages {
         int dstLen = m.u8(1), srcLen = m.u8(2), table = a.u32(FRA_TABLE, m.u8(4));
         return new Rule(family, a.has(FRA_SRC) ? new Cidr(Cidr.fromBytes(a.bytes(FRA_SRC)), srcLen) : null,
                 a.has(FRA_DST) ? new Cidr(Cidr.fromBytes(a.bytes(FRA_DST)), dstLen) : null, a.string(FRA_IIFNAME), a.string(FRA_OIFNAME),
-                table, a.u32(FRA_PRIORITY, 0));
+                table, a.u32(FRA_PRIORITY, 0), a.has(FRA_FWMARK) ? a.u32(FRA_FWMARK, 0) & 0xFFFFFFFFL : null,
+                a.has(FRA_FWMASK) ? a.u32(FRA_FWMASK, 0) & 0xFFFFFFFFL : null);
     }
 }

@@ -73,7 +73,8 @@ public final class Rtnl {
 
     // policy routing rules (linux/fib_rules.h): struct fib_rule_hdr is 12 bytes
     public static final int FIB_RULE_HDR_LEN = 12;
-    public static final int FRA_DST = 1, FRA_SRC = 2, FRA_IIFNAME = 3, FRA_PRIORITY = 6, FRA_TABLE = 15, FRA_OIFNAME = 17;
+    public static final int FRA_DST = 1, FRA_SRC = 2, FRA_IIFNAME = 3, FRA_PRIORITY = 6, FRA_FWMARK = 10, FRA_TABLE = 15, FRA_FWMASK = 16,
+            FRA_OIFNAME = 17;
     public static final int FR_ACT_TO_TBL = 1;
 
     // traffic control (linux/rtnetlink.h, pkt_sched.h)

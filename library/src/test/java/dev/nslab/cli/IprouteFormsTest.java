@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Forms that tutorials' scripts use, done both ways: the same lines run by ip in one namespace and by nslab in its
  * twin (made alike by ip), each line's output and exit status compared, then what each namespace holds (links,
  * addresses, routes of every table, as ip shows them). Route types, tables, protocols, scopes, sources, onlink,
- * mtu; replace, change, append, prepend; flush of routes and addresses; address labels; link flags; tun and tap devices.
+ * mtu; replace, change, append, prepend; flush of routes and addresses; address labels and filters; link flags, queue
+ * lengths and groups; rules by firewall mark, and their flush; tun and tap devices.
  */
 @Needs(programs = {"ip"})
 class IprouteFormsTest {
@@ -114,5 +115,14 @@ class IprouteFormsTest {
                 "tap add dev tap2 mode tap", "-br addr show tap2", "tuntap del dev tap0 mode tap", "tuntap del tun0 mode tun pi",
                 "tuntap del dev tap1", "tuntap del dev tap1 mode tap", "tuntap del dev tap1 mode tap vnet_hdr multi_queue",
                 "tuntap show");
+    }
+
+    @Test
+    void queueLengthGroupsRulesByMarkAndAddressFilters() {
+        bothWays("link set va txqueuelen 500", "link set dev vb qlen 600 group 5", "link show group 5", "-br link show group default",
+                "link set va group bogus", "rule add fwmark 7 table 7", "rule add fwmark 0x10/0xf0 table 6 priority 200",
+                "rule add to 10.8.0.0/16 lookup 8", "rule show", "-j rule show", "rule del fwmark 7 table 7", "rule show",
+                "rule flush", "rule show", "addr add 10.5.9.1/24 dev vb", "addr show scope global", "-br addr show scope host",
+                "-o -4 addr show scope global", "addr show permanent", "addr show dynamic", "-4 addr show scope link");
     }
 }
