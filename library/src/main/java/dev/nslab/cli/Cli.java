@@ -201,7 +201,7 @@ public final class Cli {
         } catch (UsageException e) {
             out.flush();
             err.println(e.getMessage());
-            return 255;
+            return e.status();
         } catch (LabException e) {
             out.flush();
             // a mistake in a file says where it is, as compilers do; anything else is nslab's

@@ -73,7 +73,9 @@ final class Help {
     static void link(PrintStream o) {
         o.print("""
                 Usage: nslab link add [name] NAME [mtu MTU] [address LLADDR] [netns {NETNS|PID}]
-                                      type { veth peer [name] PEER [netns {NETNS|PID}] | bridge [vlan_filtering {0|1}] }
+                                      [link DEV] type { veth peer [name] PEER [netns {NETNS|PID}] | bridge [vlan_filtering {0|1}]
+                                                        | macvlan [mode MODE] | vxlan id VNI [remote|group ADDR] [local ADDR]
+                                                          [dev DEV] [dstport PORT] [ttl N] [[no]learning] }
                        nslab link set [dev] DEV { up | down | netns {NETNS|PID} | master BRIDGE | nomaster
                                                  | name NEWNAME | mtu MTU | address LLADDR | alias TEXT
                                                  | { promisc | arp | multicast | allmulticast } { on | off }

@@ -85,7 +85,8 @@ final class LinkCmd extends ObjectCmd {
     }
 
     private int add(Args a) {
-        String name = null, type = null, peer = null, alias = null;
+        String name = null, type = null, peer = null, alias = null, parent = null;
+        LinkSpec.Data data = null;
         Boolean vlanFiltering = null;
         NsRef netns = null, peerNs = null;
         Integer mtu = null;
@@ -111,6 +112,10 @@ final class LinkCmd extends ObjectCmd {
                                 }
                             }
                         }
+                    } else if (type.equals("macvlan")) {
+                        data = macvlan(a);
+                    } else if (type.equals("vxlan")) {
+                        data = vxlan(a);
                     } else if (type.equals("bridge") && a.peek().equals("vlan_filtering")) {
                         a.next();
                         String v = a.value("vlan_filtering");
@@ -121,6 +126,7 @@ final class LinkCmd extends ObjectCmd {
                     }
                 }
                 case "mtu" -> mtu = a.intValue("mtu");
+                case "link" -> parent = a.value("link");
                 case "address" -> mac = mac(a.value("address"));
                 case "netns" -> netns = NsRef.parse(a.value("netns"), cli.registry);
                 case "alias" -> alias = a.value("alias");
@@ -133,18 +139,73 @@ final class LinkCmd extends ObjectCmd {
         }
         if (name == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
         if (type == null) throw new UsageException("Not enough information: \"type\" argument is required (veth or bridge).");
-        if (!type.equals("veth") && !type.equals("bridge")) {
-            throw new UsageException("Error: type \"" + type + "\" is not supported by nslab (supported: veth, bridge).");
+        if (!List.of("veth", "bridge", "macvlan", "vxlan").contains(type)) {
+            throw new UsageException("Error: type \"" + type + "\" is not supported by nslab (supported: veth, bridge, macvlan, vxlan).");
         }
         if (type.equals("veth") && peer == null) throw new UsageException("Not enough information: a veth needs \"peer name PEER\".");
+        if (type.equals("vxlan") && data == null) {
+            cli.err.println("vxlan: missing virtual network identifier");
+            return 1;
+        }
+        if (data instanceof LinkSpec.Vxlan v && v.port() == null) {
+            // ip's warning, word for word: the kernel's default port is not the IANA one
+            cli.err.println("vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\n"
+                    + "Use 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message");
+        }
         try {
-            cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias, vlanFiltering));
+            cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias, vlanFiltering, parent, data));
         } catch (KernelException e) {
             if (!Boolean.TRUE.equals(vlanFiltering) || e.errno() != Errno.EOPNOTSUPP) throw e;
             // where the kernel cannot filter VLANs on a Linux bridge, Open vSwitch can: say how, in nslab's words
             throw KernelException.of(e.getMessage() + ": nslab ovs add-br BR; nslab ovs add-port BR PORT tag=N", e.errno(), e.object(), e.extAck(), true);
         }
         return 0;
+    }
+
+    /** {@code type macvlan [mode private|vepa|bridge|passthru|source]} (no mode: the kernel's, vepa). */
+    private static LinkSpec.Data macvlan(Args a) {
+        if (!a.more()) return null;
+        String w = a.next();
+        if (!w.equals("mode")) throw new UsageException("Error: argument \"" + w + "\" is wrong: type \"macvlan\" takes \"mode MODE\" here");
+        String m = a.value("mode");
+        if (!List.of("private", "vepa", "bridge", "passthru", "source").contains(m)) {
+            throw new UsageException("Error: argument of \"mode\" must be \"private\", \"vepa\", \"bridge\", \"passthru\" or \"source\", not \"" + m + "\"", 1);
+        }
+        return new LinkSpec.Macvlan(m);
+    }
+
+    /** {@code type vxlan id VNI [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT] [ttl N|auto] [[no]learning]}; null without an id. */
+    private static LinkSpec.Data vxlan(Args a) {
+        Integer vni = null, port = null, ttl = null;
+        java.net.InetAddress remote = null, local = null;
+        String dev = null;
+        Boolean learning = null;
+        while (a.more()) {
+            String w = a.next();
+            switch (w) {
+                case "id", "vni" -> vni = a.intValue(w);
+                case "remote", "group" -> remote = inet(a.value(w), w);
+                case "local" -> local = inet(a.value(w), w);
+                case "dev" -> dev = a.value("dev");
+                case "dstport" -> port = a.intValue("dstport");
+                case "ttl", "hoplimit" -> {
+                    String v = a.value(w);
+                    ttl = v.equals("auto") || v.equals("inherit") ? 0 : Integer.parseInt(v);
+                }
+                case "learning" -> learning = true;
+                case "nolearning" -> learning = false;
+                default -> throw new UsageException("nslab link add: vxlan option \"" + w + "\" is not supported yet (id, remote, group, local, dev, dstport, ttl, [no]learning)");
+            }
+        }
+        return vni == null ? null : new LinkSpec.Vxlan(vni, remote, port, local, dev, ttl, learning);
+    }
+
+    private static java.net.InetAddress inet(String v, String what) {
+        try {
+            return dev.nslab.net.Cidr.parseAddress(v);
+        } catch (KernelException e) {
+            throw new UsageException("Error: an inet address is expected rather than \"" + v + "\".");
+        }
     }
 
     private static byte[] mac(String s) {
@@ -203,8 +264,7 @@ final class LinkCmd extends ObjectCmd {
                 case "promisc", "multicast", "allmulticast", "arp", "dynamic", "trailers" -> {
                     String v = pending.get(++i);
                     if (!v.equals("on") && !v.equals("off")) {
-                        cli.err.println("Error: argument of \"" + w + "\" must be \"on\" or \"off\", not \"" + v + "\"");
-                        return 1; // ip's status for this one
+                        throw new UsageException("Error: argument of \"" + w + "\" must be \"on\" or \"off\", not \"" + v + "\"", 1);
                     }
                     // "arp on" clears NOARP, "trailers on" NOTRAILERS: the kernel's flags say what is off
                     boolean negated = w.equals("arp") || w.equals("trailers");

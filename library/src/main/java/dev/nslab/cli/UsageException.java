@@ -1,6 +1,16 @@
 package dev.nslab.cli;
 
-/** The command line itself is wrong (unknown word, missing argument); exits 255 like iproute2. */
+/** Words of the command line that ip would refuse, in ip's words; ip exits 255 for most, 1 for some (its {@code status}). */
 public final class UsageException extends RuntimeException {
-    public UsageException(String message) { super(message); }
+    private final int status;
+
+    public UsageException(String message) { this(message, 255); }
+
+    public UsageException(String message, int status) {
+        super(message);
+        this.status = status;
+    }
+
+    /** The exit status ip gives this refusal. */
+    public int status() { return status; }
 }

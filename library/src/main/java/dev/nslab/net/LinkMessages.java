@@ -46,8 +46,10 @@ public final class LinkMessages {
         private int peerIndex, peerGroup = -1, peerNsFd = -1, peerNsPid = -1;
         private Boolean vlanFiltering;
         private Integer macvlanMode;
-        private int vxlanId = -1, vxlanPort;
-        private InetAddress vxlanRemote;
+        private int vxlanId = -1, vxlanPort = -1, vxlanLink;
+        private InetAddress vxlanRemote, vxlanLocal;
+        private Integer vxlanTtl;
+        private Boolean vxlanLearning;
 
         New(String name, String kind) {
             this.name = name;
@@ -86,10 +88,17 @@ public final class LinkMessages {
         public New vlanFiltering(Boolean v) { vlanFiltering = v; return this; }
         public New macvlanMode(int mode) { macvlanMode = mode; return this; }
 
-        public New vxlan(int vni, InetAddress remote, int port) {
+        public New vxlan(int vni, InetAddress remote, int port) { return vxlan(vni, remote, port, null, 0, null, null); }
+
+        /** A vxlan with what the command line may give it; null (0 for the device) leaves the kernel's default. */
+        public New vxlan(int vni, InetAddress remote, Integer port, InetAddress local, int linkIndex, Integer ttl, Boolean learning) {
             vxlanId = vni;
             vxlanRemote = remote;
-            vxlanPort = port;
+            vxlanPort = port == null ? -1 : port;
+            vxlanLocal = local;
+            vxlanLink = linkIndex;
+            vxlanTtl = ttl;
+            vxlanLearning = learning;
             return this;
         }
 
@@ -132,8 +141,12 @@ public final class LinkMessages {
             if (vxlanId >= 0) {
                 int data = r.beginNestedPlain(IFLA_INFO_DATA);
                 r.attrU32(IFLA_VXLAN_ID, vxlanId);
-                r.attr(vxlanRemote instanceof Inet6Address ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, vxlanRemote.getAddress());
-                r.attr(IFLA_VXLAN_PORT, new byte[] {(byte) (vxlanPort >> 8), (byte) vxlanPort}); // network byte order
+                if (vxlanRemote != null) r.attr(vxlanRemote instanceof Inet6Address ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, vxlanRemote.getAddress());
+                if (vxlanLocal != null) r.attr(vxlanLocal instanceof Inet6Address ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, vxlanLocal.getAddress());
+                if (vxlanLink != 0) r.attrU32(IFLA_VXLAN_LINK, vxlanLink);
+                if (vxlanTtl != null) r.attrU8(IFLA_VXLAN_TTL, vxlanTtl);
+                if (vxlanLearning != null) r.attrU8(IFLA_VXLAN_LEARNING, vxlanLearning ? 1 : 0);
+                if (vxlanPort >= 0) r.attr(IFLA_VXLAN_PORT, new byte[] {(byte) (vxlanPort >> 8), (byte) vxlanPort}); // network byte order
                 r.endNested(data);
             }
             r.endNested(info);

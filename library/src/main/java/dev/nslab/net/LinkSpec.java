@@ -29,8 +29,14 @@ public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, N
         }
     }
 
-    /** A VXLAN tunnel end: its network identifier, the remote end (unicast) and the UDP port; the underlay is the namespace the request is made in. */
-    public record Vxlan(int vni, InetAddress remote, int port) implements Data { }
+    /**
+     * A VXLAN tunnel end: its network identifier, the remote end (unicast, or a multicast group) and the UDP port; the
+     * underlay is the namespace the request is made in. From the command line also its local address, the device it
+     * sends through, the TTL and whether it learns; a field left null is the kernel's default (port 8472).
+     */
+    public record Vxlan(int vni, InetAddress remote, Integer port, InetAddress local, String dev, Integer ttl, Boolean learning) implements Data {
+        public Vxlan(int vni, InetAddress remote, int port) { this(vni, remote, port, null, null, null, null); }
+    }
 
     public LinkSpec(String name, String kind, String peer, NsRef peerNetns, NsRef netns, Integer mtu, byte[] address, String alias,
                     Boolean vlanFiltering) {

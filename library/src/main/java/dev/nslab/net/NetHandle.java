@@ -197,7 +197,9 @@ public final class NetHandle implements AutoCloseable {
             }
             if ("bridge".equals(spec.kind()) && Boolean.TRUE.equals(spec.vlanFiltering())) m.vlanFiltering(true);
             if (spec.data() instanceof LinkSpec.Macvlan mv) m.macvlanMode(mv.code());
-            else if (spec.data() instanceof LinkSpec.Vxlan v) m.vxlan(v.vni(), v.remote(), v.port());
+            else if (spec.data() instanceof LinkSpec.Vxlan v) {
+                m.vxlan(v.vni(), v.remote(), v.port(), v.local(), v.dev() == null ? 0 : link(v.dev()).index(), v.ttl(), v.learning());
+            }
             try {
                 nl.execute(m.request());
             } catch (KernelException e) {

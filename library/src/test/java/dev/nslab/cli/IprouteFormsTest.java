@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * twin (made alike by ip), each line's output and exit status compared, then what each namespace holds (links,
  * addresses, routes of every table, as ip shows them). Route types, tables, protocols, scopes, sources, onlink,
  * mtu; replace, change, append, prepend; flush of routes and addresses; address labels and filters; link flags, queue
- * lengths and groups; rules by firewall mark, and their flush; tun and tap devices.
+ * lengths and groups; vxlan and macvlan made by hand; rules by firewall mark, and their flush; tun and tap devices.
  */
 @Needs(programs = {"ip"})
 class IprouteFormsTest {
@@ -124,5 +124,14 @@ class IprouteFormsTest {
                 "rule add to 10.8.0.0/16 lookup 8", "rule show", "-j rule show", "rule del fwmark 7 table 7", "rule show",
                 "rule flush", "rule show", "addr add 10.5.9.1/24 dev vb", "addr show scope global", "-br addr show scope host",
                 "-o -4 addr show scope global", "addr show permanent", "addr show dynamic", "-4 addr show scope link");
+    }
+
+    /** vxlan and macvlan made by hand: their settings are compared in what the namespaces hold (MAC addresses masked). */
+    @Test
+    void vxlanAndMacvlanFromTheCommandLine() {
+        bothWays("link add vx1 type vxlan id 42 remote 10.5.0.2 dev va",
+                "link add vx2 type vxlan id 43 group 239.1.1.1 dev va dstport 4789 ttl 5 nolearning local 10.5.0.1",
+                "link add vx3 type vxlan remote 10.5.0.7", "link add link va name mv1 type macvlan mode bridge",
+                "link add mv2 link va type macvlan", "link add mv3 link va type macvlan mode bogus", "-br addr show mv1");
     }
 }
