@@ -99,7 +99,7 @@ final class Help {
         o.print("""
                 Usage: nslab route { add | del | replace | change | append | prepend } [TYPE] { PREFIX | default }
                                    [via ADDRESS] [dev IFNAME] [metric N] [table TABLE] [proto PROTO] [scope SCOPE]
-                                   [src ADDRESS] [onlink] [mtu N]
+                                   [src ADDRESS] [onlink] [mtu N] [nexthop via ADDRESS [dev IFNAME] [weight N]]...
                        nslab route [ show | flush ] [PREFIX | default] [dev IFNAME] [table TABLE] [proto PROTO]
                                    [scope SCOPE] [type TYPE]
                        nslab route get ADDRESS

@@ -126,9 +126,11 @@ final class RouteCmd extends ObjectCmd {
         InetAddress via = null, src = null;
         Integer metric = null, table = null, protocol = null, scope = null, type = null, mtu = null;
         boolean onlink = false;
+        List<RouteSpec.Hop> hops = new ArrayList<>();
         while (a.more()) {
             String w = a.next();
             switch (w) {
+                case "nexthop" -> hops.add(hop(a));
                 case "via" -> via = address(a.value("via"));
                 case "dev", "oif" -> dev = a.value(w);
                 case "metric", "priority", "preference" -> metric = a.intValue(w);
@@ -196,12 +198,33 @@ final class RouteCmd extends ObjectCmd {
         if (src != null) spec = spec.src(src);
         if (onlink) spec = spec.withOnlink();
         if (mtu != null) spec = spec.mtu(mtu);
+        if (!hops.isEmpty()) spec = spec.nexthops(hops);
         boolean unicast = type == null || type == 1;
-        if (add && unicast && via == null && dev == null) throw new UsageException("Not enough information: a route needs \"via GATEWAY\" or \"dev DEV\".");
+        if (add && unicast && via == null && dev == null && hops.isEmpty()) throw new UsageException("Not enough information: a route needs \"via GATEWAY\" or \"dev DEV\".");
         NetHandle h = cli.handle(ns);
         if (add) h.changeRoute(spec, verb);
         else h.deleteRoute(spec);
         return 0;
+    }
+
+    /** One {@code nexthop via GW [dev DEV] [weight N]}: its words up to the next "nexthop" or the end. */
+    private static RouteSpec.Hop hop(Args a) {
+        InetAddress via = null;
+        String dev = null;
+        int weight = 1;
+        while (a.more() && !a.peek().equals("nexthop")) {
+            String w = a.next();
+            switch (w) {
+                case "via" -> via = address(a.value("via"));
+                case "dev" -> dev = a.value("dev");
+                case "weight" -> {
+                    weight = a.intValue("weight");
+                    if (weight < 1 || weight > 256) throw new UsageException("Error: argument \"" + weight + "\" is wrong: \"weight\" is invalid\n");
+                }
+                default -> throw new UsageException("nslab route: \"" + w + "\" in a nexthop is not supported yet (via, dev, weight)");
+            }
+        }
+        return new RouteSpec.Hop(via, dev, weight);
     }
 
     /**
@@ -230,7 +253,7 @@ final class RouteCmd extends ObjectCmd {
         if (cli.stats > 1) {
             StringBuilder sb = new StringBuilder();
             for (Route r : gone) text(sb, r, sel.dev() == null ? names.get(r.oif()) : null, sel, sel.table() == null, cli.details,
-                    cli.colour, cli.hosts, protocols());
+                    cli.colour, cli.hosts, protocols(), names);
             cli.out.print(sb);
         }
         if (cli.stats > 0) {
@@ -318,8 +341,8 @@ final class RouteCmd extends ObjectCmd {
             if (!sel.keeps(r, names)) continue;
             // ip leaves out the device it was asked to filter by
             String devName = sel.dev() != null || r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
-            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, protocols()));
-            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, protocols());
+            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, protocols(), names));
+            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, protocols(), names);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -353,7 +376,7 @@ final class RouteCmd extends ObjectCmd {
 
     /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
     private static void text(StringBuilder sb, Route r, String dev, Selection sel, boolean showTable, boolean details,
-                             Colour colour, HostNames hosts, Map<Integer, String> protocols) {
+                             Colour colour, HostNames hosts, Map<Integer, String> protocols, Map<Integer, String> names) {
         // each part ends with its space (inside the colour, as ip prints them); the line ends after the last one's
         Colour.Attr fam = Colour.of(r.family());
         // what the selection fixed (a protocol, a scope) is left out, as ip leaves it out (not a type)
@@ -370,11 +393,18 @@ final class RouteCmd extends ObjectCmd {
         if (r.mtu() >= 0) sb.append("mtu ").append(r.mtu()).append(' ');
         // "pref" is the one part without a space after it
         if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
+        for (Route.Hop h : r.nexthops()) {
+            sb.append("\n\tnexthop ");
+            if (h.gateway() != null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(h.gateway()) + " "));
+            if (h.oif() != 0) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, names.getOrDefault(h.oif(), "if" + h.oif()) + " "));
+            sb.append("weight ").append(h.weight()).append(' ');
+            for (String f : flagWords(h.flags())) sb.append(f).append(' ');
+        }
         sb.append('\n');
     }
 
     private static Map<String, Object> json(Route r, String dev, Selection sel, boolean showTable, boolean details, HostNames hosts,
-                                            Map<Integer, String> protocols) {
+                                            Map<Integer, String> protocols, Map<Integer, String> names) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", dst(r, hosts));
@@ -388,6 +418,18 @@ final class RouteCmd extends ObjectCmd {
         m.put("flags", flagWords(r.flags()));
         if (r.mtu() >= 0) m.put("metrics", List.of(Map.of("mtu", r.mtu())));
         if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
+        if (!r.nexthops().isEmpty()) {
+            List<Object> hs = new ArrayList<>();
+            for (Route.Hop h : r.nexthops()) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                if (h.gateway() != null) one.put("gateway", hosts.of(h.gateway()));
+                if (h.oif() != 0) one.put("dev", names.getOrDefault(h.oif(), "if" + h.oif()));
+                one.put("weight", h.weight());
+                one.put("flags", flagWords(h.flags()));
+                hs.add(one);
+            }
+            m.put("nexthops", hs);
+        }
         return m;
     }
 }

@@ -471,9 +471,11 @@ public final class NetHandle implements AutoCloseable {
 
     private void sendRoute(RouteSpec spec, int nlFlags, boolean add) {
         int oif = spec.dev() == null ? 0 : link(spec.dev()).index();
+        int[] hops = new int[spec.nexthops().size()];
+        for (int i = 0; i < hops.length; i++) hops[i] = spec.nexthops().get(i).dev() == null ? 0 : link(spec.nexthops().get(i).dev()).index();
         String what = spec.dst() == null ? "default" : spec.dst().network().toString();
         try {
-            nl.execute(add ? RouteMessages.change(spec, oif, nlFlags) : RouteMessages.delete(spec, oif));
+            nl.execute(add ? RouteMessages.change(spec, oif, nlFlags, hops) : RouteMessages.delete(spec, oif));
         } catch (KernelException e) {
             String why = switch (e.errno()) {
                 case Errno.EEXIST -> "a route to " + what + " is already there";

@@ -1,6 +1,7 @@
 package dev.nslab.net;
 
 import java.net.InetAddress;
+import java.util.List;
 
 /**
  * A route (one RTM_NEWROUTE message). {@code dst} is null for the default route.
@@ -9,9 +10,12 @@ import java.net.InetAddress;
  * @param priority the metric, or -1 if the kernel did not report one
  * @param pref     IPv6 router preference (RTA_PREF), or -1
  * @param mtu      the route's mtu (RTA_METRICS), or -1
+ * @param nexthops the paths of a multipath route (RTA_MULTIPATH), else empty
  */
 public record Route(Family family, Cidr dst, InetAddress gateway, int oif, int table, int protocol, int scope,
-                    int type, InetAddress prefsrc, int priority, int flags, int pref, int mtu) {
+                    int type, InetAddress prefsrc, int priority, int flags, int pref, int mtu, List<Hop> nexthops) {
+    /** One path of a multipath route: its gateway (or null), device index, weight and nexthop flags. */
+    public record Hop(InetAddress gateway, int oif, int weight, int flags) { }
 
     public boolean isDefault() { return dst == null || dst.prefixLength() == 0; }
 

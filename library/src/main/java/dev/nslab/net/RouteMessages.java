@@ -21,15 +21,28 @@ public final class RouteMessages {
     private RouteMessages() {}
 
     /** RTM_NEWROUTE of {@code spec} through interface {@code oif} (0: the kernel finds it from the gateway). */
-    public static NlRequest add(RouteSpec spec, int oif) { return change(spec, oif, NLM_F_CREATE | NLM_F_EXCL); }
+    public static NlRequest add(RouteSpec spec, int oif) { return change(spec, oif, NLM_F_CREATE | NLM_F_EXCL, new int[0]); }
 
     /**
      * RTM_NEWROUTE with the netlink flags of ip's verb: add (CREATE|EXCL), replace (CREATE|REPLACE), change (REPLACE),
      * append (CREATE|APPEND), prepend (CREATE).
      */
-    public static NlRequest change(RouteSpec spec, int oif, int nlFlags) {
+    public static NlRequest change(RouteSpec spec, int oif, int nlFlags, int[] hopIndexes) {
         int type = spec.type() == null ? RTN_UNICAST : spec.type();
-        return message(RTM_NEWROUTE, nlFlags, spec, oif, spec.protocol() == null ? RTPROT_BOOT : spec.protocol(), scope(spec, type, false), type);
+        NlRequest r = message(RTM_NEWROUTE, nlFlags, spec, oif, spec.protocol() == null ? RTPROT_BOOT : spec.protocol(), scope(spec, type, false), type);
+        if (!spec.nexthops().isEmpty()) {
+            // each path an rtnexthop (length, flags, hops = weight - 1, interface) with its gateway after it, as ip sends them
+            int m = r.beginNestedPlain(RTA_MULTIPATH);
+            for (int i = 0; i < spec.nexthops().size(); i++) {
+                RouteSpec.Hop h = spec.nexthops().get(i);
+                int start = r.length();
+                r.u16(0).u8(0).u8(h.weight() - 1).u32(hopIndexes[i]);
+                if (h.via() != null) r.attr(RTA_GATEWAY, h.via().getAddress());
+                r.putU16At(start, r.length() - start);
+            }
+            r.endNested(m);
+        }
+        return r;
     }
 
     /** RTM_DELROUTE of {@code spec} ({@code oif} 0: whichever interface): only what identifies the route. */
@@ -46,7 +59,7 @@ public final class RouteMessages {
         if (type == RTN_BROADCAST || type == RTN_MULTICAST || type == RTN_ANYCAST) return RT_SCOPE_LINK;
         if (type == RTN_UNICAST || type == RTN_UNSPEC) {
             if (delete) return RT_SCOPE_NOWHERE;
-            if (spec.via() == null) return RT_SCOPE_LINK;
+            if (spec.via() == null && spec.nexthops().isEmpty()) return RT_SCOPE_LINK;
         }
         return RT_SCOPE_UNIVERSE;
     }
@@ -105,7 +118,23 @@ public final class RouteMessages {
         return new Route(fam, dst, a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null, a.u32(RTA_OIF, 0),
                 a.u32(RTA_TABLE, h.table()), h.protocol(), h.scope(), h.type(), a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
                 a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, h.flags(), a.u8(RTA_PREF, -1),
-                a.has(RTA_METRICS) ? a.nested(RTA_METRICS).u32(RTAX_MTU, -1) : -1);
+                a.has(RTA_METRICS) ? a.nested(RTA_METRICS).u32(RTAX_MTU, -1) : -1, hops(a.value(RTA_MULTIPATH)));
+    }
+
+    /** RTA_MULTIPATH's rtnexthop entries: length, flags, hops (the weight less one), interface, then their own attributes. */
+    private static java.util.List<Route.Hop> hops(java.nio.ByteBuffer v) {
+        if (v == null) return java.util.List.of();
+        java.util.List<Route.Hop> out = new java.util.ArrayList<>();
+        int at = 0;
+        while (at + 8 <= v.limit()) {
+            int len = Short.toUnsignedInt(v.getShort(at));
+            if (len < 8 || at + len > v.limit()) break;
+            NlAttrs a = NlAttrs.parse(v, at + 8, at + len);
+            out.add(new Route.Hop(a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null, v.getInt(at + 4),
+                    Byte.toUnsignedInt(v.get(at + 3)) + 1, Byte.toUnsignedInt(v.get(at + 2))));
+            at += (len + 3) & ~3;
+        }
+        return java.util.List.copyOf(out);
     }
 
     /** The answer to {@link #lookup}: the route, and the source address the kernel would use. */

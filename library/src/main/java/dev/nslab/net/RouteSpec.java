@@ -11,7 +11,10 @@ import java.net.InetAddress;
  * @param type   the route's type (RTN_*: unicast, blackhole, unreachable, prohibit, local...)
  */
 public record RouteSpec(Family family, Cidr dst, InetAddress via, String dev, Integer metric, Integer table, Integer protocol,
-                        Integer scope, Integer type, InetAddress src, boolean onlink, Integer mtu) {
+                        Integer scope, Integer type, InetAddress src, boolean onlink, Integer mtu, java.util.List<Hop> nexthops) {
+    /** One path of a multipath route ({@code nexthop via GW [dev DEV] [weight N]}): null fields are left out. */
+    public record Hop(InetAddress via, String dev, int weight) { }
+
     /** How a route is put in place, as ip's verbs say it: each its netlink flags. */
     public enum Verb {
         /** a new route; one already there is an error */ ADD(0x400 | 0x200),
@@ -26,18 +29,19 @@ public record RouteSpec(Family family, Cidr dst, InetAddress via, String dev, In
         Verb(int nlFlags) { this.nlFlags = nlFlags; }
     }
 
-    public static RouteSpec to(Cidr dst) { return new RouteSpec(dst.family(), dst.network(), null, null, null, null, null, null, null, null, false, null); }
+    public static RouteSpec to(Cidr dst) { return new RouteSpec(dst.family(), dst.network(), null, null, null, null, null, null, null, null, false, null, java.util.List.of()); }
 
-    public static RouteSpec defaultRoute(Family family) { return new RouteSpec(family, null, null, null, null, null, null, null, null, null, false, null); }
+    public static RouteSpec defaultRoute(Family family) { return new RouteSpec(family, null, null, null, null, null, null, null, null, null, false, null, java.util.List.of()); }
 
-    public RouteSpec via(InetAddress gw) { return new RouteSpec(Cidr.family(gw), dst, gw, dev, metric, table, protocol, scope, type, src, onlink, mtu); }
-    public RouteSpec dev(String d) { return new RouteSpec(family, dst, via, d, metric, table, protocol, scope, type, src, onlink, mtu); }
-    public RouteSpec metric(int m) { return new RouteSpec(family, dst, via, dev, m, table, protocol, scope, type, src, onlink, mtu); }
-    public RouteSpec table(int t) { return new RouteSpec(family, dst, via, dev, metric, t, protocol, scope, type, src, onlink, mtu); }
-    public RouteSpec protocol(int p) { return new RouteSpec(family, dst, via, dev, metric, table, p, scope, type, src, onlink, mtu); }
-    public RouteSpec scope(int s) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, s, type, src, onlink, mtu); }
-    public RouteSpec type(int t) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, t, src, onlink, mtu); }
-    public RouteSpec src(InetAddress a) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, a, onlink, mtu); }
-    public RouteSpec withOnlink() { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, true, mtu); }
-    public RouteSpec mtu(int m) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, m); }
+    public RouteSpec via(InetAddress gw) { return new RouteSpec(Cidr.family(gw), dst, gw, dev, metric, table, protocol, scope, type, src, onlink, mtu, nexthops); }
+    public RouteSpec dev(String d) { return new RouteSpec(family, dst, via, d, metric, table, protocol, scope, type, src, onlink, mtu, nexthops); }
+    public RouteSpec metric(int m) { return new RouteSpec(family, dst, via, dev, m, table, protocol, scope, type, src, onlink, mtu, nexthops); }
+    public RouteSpec table(int t) { return new RouteSpec(family, dst, via, dev, metric, t, protocol, scope, type, src, onlink, mtu, nexthops); }
+    public RouteSpec protocol(int p) { return new RouteSpec(family, dst, via, dev, metric, table, p, scope, type, src, onlink, mtu, nexthops); }
+    public RouteSpec scope(int s) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, s, type, src, onlink, mtu, nexthops); }
+    public RouteSpec type(int t) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, t, src, onlink, mtu, nexthops); }
+    public RouteSpec src(InetAddress a) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, a, onlink, mtu, nexthops); }
+    public RouteSpec withOnlink() { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, true, mtu, nexthops); }
+    public RouteSpec mtu(int m) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, m, nexthops); }
+    public RouteSpec nexthops(java.util.List<Hop> h) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, mtu, java.util.List.copyOf(h)); }
 }

@@ -106,6 +106,12 @@ public final class NlRequest {
         return mark;
     }
 
+    /** Writes {@code v} as a u16 at {@code offset} of the body (a length known only once what follows is written). */
+    public NlRequest putU16At(int offset, int v) {
+        body.putShort(offset, (short) v);
+        return this;
+    }
+
     public NlRequest endNested(int mark) {
         align();
         body.putShort(mark, (short) (body.position() - mark));

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Forms that tutorials' scripts use, done both ways: the same lines run by ip in one namespace and by nslab in its
  * twin (made alike by ip), each line's output and exit status compared, then what each namespace holds (links,
  * addresses, routes of every table, as ip shows them). Route types, tables, protocols, scopes, sources, onlink,
- * mtu; replace, change, append, prepend; flush of routes and addresses; address labels and filters; link flags, queue
+ * mtu, multipath; replace, change, append, prepend; flush of routes and addresses; address labels and filters; link flags, queue
  * lengths and groups; vxlan and macvlan made by hand; rules by firewall mark, and their flush; tun and tap devices.
  */
 @Needs(programs = {"ip"})
@@ -133,5 +133,12 @@ class IprouteFormsTest {
                 "link add vx2 type vxlan id 43 group 239.1.1.1 dev va dstport 4789 ttl 5 nolearning local 10.5.0.1",
                 "link add vx3 type vxlan remote 10.5.0.7", "link add link va name mv1 type macvlan mode bridge",
                 "link add mv2 link va type macvlan", "link add mv3 link va type macvlan mode bogus", "-br addr show mv1");
+    }
+
+    @Test
+    void multipathRoutes() {
+        bothWays("route add 10.40.0.0/16 nexthop via 10.5.0.2 weight 1 nexthop via 10.5.0.3 dev va weight 3",
+                "route add 10.41.0.0/16 proto static nexthop via 10.5.0.2 nexthop via 10.5.0.4", "route show", "-j route show",
+                "route show 10.40.0.0/16", "route del 10.40.0.0/16", "route show");
     }
 }
