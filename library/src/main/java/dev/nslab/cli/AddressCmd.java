@@ -233,6 +233,7 @@ final class AddressCmd extends ObjectCmd {
                 }
             } else {
                 f.text(sb, l, false, cli.family == null || cli.details); // with -d, ip prints the link line for -4/-6 too
+                if (cli.family == null || cli.details) f.altNames(sb, l);
                 for (IfAddress x : mine) text(sb, x, l.name(), cli.colour, cli.hosts);
                 if (stats != null && stats.containsKey(l.index())) sb.append(statsFormat.text(stats.get(l.index()), "\n")).append('\n');
             }

@@ -80,6 +80,7 @@ final class Help {
                                                  | name NEWNAME | mtu MTU | address LLADDR | alias TEXT
                                                  | { promisc | arp | multicast | allmulticast } { on | off }
                                                  | txqueuelen N | group GROUP } ...
+                       nslab link property { add | del } [dev] DEV altname NAME...
                        nslab link delete [dev] DEV
                        nslab link show [[dev] DEV]
                        nslab link xstats type bridge|bridge_slave [igmp|stp] [dev DEV]

@@ -26,7 +26,33 @@ final class LinkCmd extends ObjectCmd {
         if (Args.matches(cmd, "set") || Args.matches(cmd, "change")) return set(a);
         if (Args.matches(cmd, "delete") || cmd.equals("del")) return delete(a);
         if (Args.matches(cmd, "xstats")) return LinkXstats.run(cli, cli.handle(ns), a);
+        if (Args.matches(cmd, "property")) return property(a);
         return null;
+    }
+
+    /** {@code link property { add | del } [dev] DEV [altname NAME]...}: a link's alternative names. */
+    private int property(Args a) {
+        String verb = a.value(null);
+        boolean add = Args.matches(verb, "add");
+        if (!add && !Args.matches(verb, "delete") && !verb.equals("del")) {
+            throw new UsageException("Command \"" + verb + "\" is unknown, try \"ip link help\".");
+        }
+        String dev = null;
+        List<String> names = new ArrayList<>();
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("dev")) dev = a.value("dev");
+            else if (w.equals("altname")) names.add(a.value("altname"));
+            else if (dev == null) dev = w;
+            else throw new UsageException("Error: either \"dev\" is duplicate, or \"" + w + "\" is a garbage.");
+        }
+        if (dev == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
+        NetHandle h = cli.handle(ns);
+        for (String n : names) {
+            if (add) h.addAltName(dev, n);
+            else h.deleteAltName(dev, n);
+        }
+        return 0;
     }
 
     @Override
@@ -66,6 +92,7 @@ final class LinkCmd extends ObjectCmd {
                 StringBuilder one = new StringBuilder();
                 f.text(one, l, true);
                 if (stats != null && stats.containsKey(l.index())) one.append(statsFormat.text(stats.get(l.index()), "\n")).append('\n');
+                f.altNames(one, l);
                 sb.append(cli.oneline ? LinkFormat.oneLine(one.toString()) : one);
             }
             cli.out.print(sb);

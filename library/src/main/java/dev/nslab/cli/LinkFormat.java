@@ -101,6 +101,11 @@ final class LinkFormat {
         if (l.alias() != null && (withMode || details != null)) sb.append("    alias ").append(l.alias()).append('\n');
     }
 
+    /** A line "    altname NAME" per alternative name: ip prints them last (after the counters of link show -s). */
+    void altNames(StringBuilder sb, Link l) {
+        for (String n : l.altNames()) sb.append("    altname ").append(n).append('\n');
+    }
+
     /** " link-netns NAME" (or " link-netnsid N") for a link whose peer lives in another namespace, else "". */
     private String linkNetns(Link l) {
         if (l.linkNetnsId() == null) return "";

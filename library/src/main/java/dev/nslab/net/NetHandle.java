@@ -259,20 +259,25 @@ public final class NetHandle implements AutoCloseable {
 
     public void setUp(String dev, boolean up) { setLink(LinkChange.of(dev).up(up)); }
 
-    /** Deletes a link; deleting one end of a veth pair deletes both. */
     /** Gives {@code dev} the alternative name {@code alt} (ip link property add dev DEV altname ALT): up to 127 bytes. */
-    public void addAltName(String dev, String alt) {
+    public void addAltName(String dev, String alt) { altName(true, dev, alt); }
+
+    /** Takes the alternative name {@code alt} from {@code dev} (ip link property del dev DEV altname ALT). */
+    public void deleteAltName(String dev, String alt) { altName(false, dev, alt); }
+
+    private void altName(boolean add, String dev, String alt) {
         validateIfName(dev);
         String why = Link.whyInvalidAltName(alt);
         if (why != null) throw new IllegalArgumentException("altname \"" + alt + "\" " + why);
         try {
-            nl.execute(LinkMessages.altName(true, link(dev).index(), alt));
+            nl.execute(LinkMessages.altName(add, link(dev).index(), alt));
         } catch (KernelException e) {
             if (e.errno() == Errno.ENODEV) throw noDevice(dev);
             throw e;
         }
     }
 
+    /** Deletes a link; deleting one end of a veth pair deletes both. */
     public void deleteLink(String dev) {
         validateIfName(dev);
         try {

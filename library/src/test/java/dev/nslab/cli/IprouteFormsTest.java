@@ -141,4 +141,11 @@ class IprouteFormsTest {
                 "route add 10.41.0.0/16 proto static nexthop via 10.5.0.2 nexthop via 10.5.0.4", "route show", "-j route show",
                 "route show 10.40.0.0/16", "route del 10.40.0.0/16", "route show");
     }
+
+    @Test
+    void alternativeNames() {
+        bothWays("link property add dev va altname uplink", "link property add dev va altname uplink", "link show uplink",
+                "link property add vb altname downlink altname other", "link prop del dev va altname nosuch",
+                "link property del dev va altname uplink", "link show va", "-br link show other");
+    }
 }

@@ -157,9 +157,10 @@ public final class HostApplier {
     }
 
     /**
-     * A node that runs as a container of an image: its network namespace is made, marked and named as any node's, and
-     * the engine's container joins it; the container's first process is then the host's init (exec lines, services
-     * and {@code exec} enter it as they enter a host), and its name is noted beside for down.
+     * A node that runs as a container of an image: with podman, its network namespace is made, marked and named as any
+     * node's, and the container joins it; with docker, the container (started early) makes its own, which is then
+     * adopted. The container's first process is the host's init (exec lines, services and {@code exec} enter it as
+     * they enter a host), and its name and engine are noted beside for down.
      */
     private NetHandle createContainer(Resource.Namespace n, Resource.Forwarding forwarding, Namespaces.Adder adder) {
         java.util.concurrent.FutureTask<Long> early = adopting.remove(n.name());
