@@ -32,10 +32,7 @@ final class AddressCmd extends ObjectCmd {
      * addresses {@code show} would list with them, as ip does; -s says how many went.
      */
     private int flush(Args a) {
-        if (!a.more()) {
-            cli.err.println("Flush requires arguments.");
-            return 1;
-        }
+        if (!a.more()) throw new UsageException("Flush requires arguments.", 1);
         String dev = null, label = null, to = null;
         Integer scope = null;
         while (a.more()) {
@@ -46,8 +43,7 @@ final class AddressCmd extends ObjectCmd {
                 case "to" -> to = a.value("to");
                 case "scope" -> {
                     String v = a.value("scope");
-                    scope = RouteWords.scope(v);
-                    if (scope == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"scope\"");
+                    scope = Args.known(RouteWords.scope(v), v, "invalid \"scope\"");
                 }
                 default -> {
                     if (dev == null) dev = w;
@@ -144,8 +140,7 @@ final class AddressCmd extends ObjectCmd {
             if (w.equals("label")) label = a.value("label");
             else if (w.equals("scope")) {
                 String v = a.value("scope");
-                scope = RouteWords.scope(v);
-                if (scope == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"scope\"\n");
+                scope = Args.known(RouteWords.scope(v), v, "invalid \"scope\"");
             } else if (w.equals("permanent")) permanent = true;
             else if (w.equals("dynamic")) permanent = false;
             else words.add(w);

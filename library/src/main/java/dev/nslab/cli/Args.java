@@ -32,6 +32,15 @@ final class Args {
         return next();
     }
 
+    /**
+     * {@code value}, or ip's refusal of {@code word} when it named nothing: "Error: argument "WORD" is wrong: WHY",
+     * with the blank line ip's invarg() leaves after these.
+     */
+    static <T> T known(T value, String word, String why) {
+        if (value == null) throw new UsageException("Error: argument \"" + word + "\" is wrong: " + why + "\n");
+        return value;
+    }
+
     int intValue(String key) {
         String v = value(key);
         try {

@@ -170,10 +170,7 @@ final class LinkCmd extends ObjectCmd {
             throw new UsageException("Error: type \"" + type + "\" is not supported by nslab (supported: veth, bridge, macvlan, vxlan).");
         }
         if (type.equals("veth") && peer == null) throw new UsageException("Not enough information: a veth needs \"peer name PEER\".");
-        if (type.equals("vxlan") && data == null) {
-            cli.err.println("vxlan: missing virtual network identifier");
-            return 1;
-        }
+        if (type.equals("vxlan") && data == null) throw new UsageException("vxlan: missing virtual network identifier", 1);
         if (data instanceof LinkSpec.Vxlan v && v.port() == null) {
             // ip's warning, word for word: the kernel's default port is not the IANA one
             cli.err.println("vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\n"

@@ -143,13 +143,11 @@ final class RouteCmd extends ObjectCmd {
                 }
                 case "protocol", "proto" -> {
                     String v = a.value(w);
-                    protocol = RouteWords.protocol(v, protocols());
-                    if (protocol == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: \"protocol\" value is invalid\n");
+                    protocol = Args.known(RouteWords.protocol(v, protocols()), v, "\"protocol\" value is invalid");
                 }
                 case "scope" -> {
                     String v = a.value("scope");
-                    scope = RouteWords.scope(v);
-                    if (scope == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"scope\" value\n");
+                    scope = Args.known(RouteWords.scope(v), v, "invalid \"scope\" value");
                 }
                 case "mtu" -> {
                     String v = a.value("mtu");
@@ -233,10 +231,7 @@ final class RouteCmd extends ObjectCmd {
      * IPv4 route cache any more). -s says how many went, -s -s each one.
      */
     private int flush(Args a) {
-        if (!a.more()) {
-            cli.err.println("\"ip route flush\" requires arguments.");
-            return 1;
-        }
+        if (!a.more()) throw new UsageException("\"ip route flush\" requires arguments.", 1);
         List<String> words = new ArrayList<>();
         while (a.more()) words.add(a.next());
         if (words.equals(List.of("cache"))) return 0;
@@ -285,18 +280,15 @@ final class RouteCmd extends ObjectCmd {
                 case "table" -> table = RouteTables.parse(a.value("table"), "table id value is invalid");
                 case "protocol", "proto" -> {
                     String v = a.value(w);
-                    protocol = RouteWords.protocol(v, protocols());
-                    if (protocol == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"protocol\"\n");
+                    protocol = Args.known(RouteWords.protocol(v, protocols()), v, "invalid \"protocol\"");
                 }
                 case "scope" -> {
                     String v = a.value("scope");
-                    scope = RouteWords.scope(v);
-                    if (scope == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid \"scope\" value\n");
+                    scope = Args.known(RouteWords.scope(v), v, "invalid \"scope\" value");
                 }
                 case "type" -> {
                     String v = a.value("type");
-                    type = RouteWords.type(v);
-                    if (type == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: node type value is invalid\n");
+                    type = Args.known(RouteWords.type(v), v, "node type value is invalid");
                 }
                 case "to", "exact" -> prefix = a.value(w);
                 default -> prefix = w;

@@ -80,10 +80,7 @@ final class TunTapCmd {
             }
             count++;
         }
-        if ((flags & (TunTap.TUN | TunTap.TAP)) == 0) {
-            cli.err.println("You failed to specify a tunnel mode");
-            return 1;
-        }
+        if ((flags & (TunTap.TUN | TunTap.TAP)) == 0) throw new UsageException("You failed to specify a tunnel mode", 1);
         try {
             // as ip: add makes a new device only (IFF_TUN_EXCL), del attaches to the one there and lets it go
             cli.handle(ns).tunTap(dev == null ? "" : dev, add ? flags | TunTap.TUN_EXCL : flags, add, user, group);

@@ -96,7 +96,7 @@ class IprouteFormsTest {
                 "-s route flush 10.6.0.0/16", "-s route flush 10.6.0.0/16", "route flush table 100", "route show table 100",
                 "route flush cache", "route add 10.6.0.0/16 via 10.5.0.2", "-s -s route flush dev va", "route show",
                 "addr add 10.5.1.1/24 dev va label va:1", "addr add 10.5.2.1/24 dev vb label vb:x", "addr show", "-o addr show",
-                "-4 addr show label va:1", "addr flush", "addr flush dev nosuch", "-s addr flush label va:1",
+                "-4 addr show label va:1", "addr flush", "addr flush dev nosuch", "addr flush dev va scope bogus", "-s addr flush label va:1",
                 "addr add fd00:5::1/64 dev va nodad", "-4 addr flush dev va", "addr show va", "-s addr flush dev va",
                 "-s addr flush dev va", "addr add 10.5.3.1/24 dev vb", "addr flush to 10.5.3.0/24", "addr show vb");
     }

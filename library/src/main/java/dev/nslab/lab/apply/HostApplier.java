@@ -6,11 +6,9 @@ import dev.nslab.lab.model.Names;
 import dev.nslab.lab.model.Topology;
 import dev.nslab.lab.plan.Resource;
 import dev.nslab.lab.state.LabState;
-import dev.nslab.net.LinkChange;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NodeHost;
-import dev.nslab.net.NsRef;
 import dev.nslab.net.Processes;
 import dev.nslab.sys.Privileges;
 import dev.nslab.sys.Trees;
@@ -139,20 +137,15 @@ public final class HostApplier {
         for (Topology.BindDef b : n.host().binds()) binds.add(new NodeHost.Bind(b.host(), b.node(), b.readOnly()));
         NodeHost.Spec spec = new NodeHost.Spec(n.host().hostname(), dir, pin, root, HostsFile.dir(stateDir, run.lab), binds, MASKS);
         try (NodeHost.Pending host = NodeHost.start(spec)) {
-            NetHandle[] made = new NetHandle[1];
+            NetHandle made = NamespaceApplier.adopt(run, n.name(), host.pid(), forwarding, adder);
             try {
-                adder.adopt(n.name(), host.pid(), () -> {
-                    made[0] = NetHandle.open(run.registry(), NsRef.current());
-                    made[0].setLink(LinkChange.of("lo").alias(run.mark));
-                    if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
-                });
                 Files.writeString(dir.resolve("init"), host.pid() + " " + Processes.startTime(host.pid()).orElse(0) + "\n");
-            } catch (IOException | RuntimeException e) {
-                if (made[0] != null) made[0].close();
-                throw e instanceof IOException io ? new LabException("cannot note the init of " + n.name() + ": " + io.getMessage(), io) : (RuntimeException) e;
+            } catch (IOException e) {
+                made.close();
+                throw new LabException("cannot note the init of " + n.name() + ": " + e.getMessage(), e);
             }
             host.go();
-            return made[0];
+            return made;
         }
     }
 
@@ -273,18 +266,7 @@ public final class HostApplier {
             Thread.currentThread().interrupt();
             throw new LabException("interrupted while the container of " + n.name() + " started", e);
         }
-        NetHandle[] made = new NetHandle[1];
-        try {
-            adder.adopt(n.name(), pid, () -> {
-                made[0] = NetHandle.open(run.registry(), NsRef.current());
-                made[0].setLink(LinkChange.of("lo").alias(run.mark));
-                if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
-            });
-            return made[0];
-        } catch (RuntimeException e) {
-            if (made[0] != null) made[0].close();
-            throw e;
-        }
+        return NamespaceApplier.adopt(run, n.name(), pid, forwarding, adder);
     }
 
     /**

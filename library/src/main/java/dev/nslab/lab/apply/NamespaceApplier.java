@@ -65,12 +65,22 @@ public final class NamespaceApplier {
 
     /**
      * A namespace made by {@code adder}, marked (and with forwarding on, if asked) from inside before it gets its
-     * name; the rtnetlink handle opened inside it. Also where an image node's container is to live.
+     * name; the rtnetlink handle opened inside it. Also where an image node's podman container is to live.
      */
     static NetHandle add(Applier run, String name, Resource.Forwarding forwarding, Namespaces.Adder adder) {
+        return marked(run, forwarding, prepare -> adder.add(name, prepare));
+    }
+
+    /** The same for the namespace of process {@code pid} (a node's host, a docker container): named as the node's. */
+    static NetHandle adopt(Applier run, String name, long pid, Resource.Forwarding forwarding, Namespaces.Adder adder) {
+        return marked(run, forwarding, prepare -> adder.adopt(name, pid, prepare));
+    }
+
+    /** Runs {@code register} with the work done inside the namespace before it is named: the mark, forwarding, the handle. */
+    private static NetHandle marked(Applier run, Resource.Forwarding forwarding, java.util.function.Consumer<Runnable> register) {
         NetHandle[] made = new NetHandle[1];
         try {
-            adder.add(name, () -> {
+            register.accept(() -> {
                 made[0] = NetHandle.open(run.registry(), NsRef.current());
                 made[0].setLink(LinkChange.of("lo").alias(run.mark));
                 if (forwarding != null) ForwardingApplier.set(run, NsRef.current(), forwarding.ipv6(), true);
