@@ -36,6 +36,12 @@ final class RouteCmd extends ObjectCmd {
         return protocols;
     }
 
+    /** Protocol {@code p}'s name: iproute2's own first, the machine's files read only for a number it does not name (as ip). */
+    private String protocolName(int p) {
+        String known = RouteWords.builtInProtocol(p);
+        return known != null ? known : RouteWords.protocol(p, protocols());
+    }
+
     @Override
     Integer verb(String cmd, Args a) {
         // ip's order of prefixes: "a" is add, "c" change, "r" replace, "p" prepend, "d" delete, "g" get, "f" flush
@@ -86,7 +92,7 @@ final class RouteCmd extends ObjectCmd {
             if (r.gateway() != null) m.put("gateway", cli.hosts.of(r.gateway()));
             if (dev != null) m.put("dev", dev);
             if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", RouteTables.name(r.table()));
-            if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", RouteWords.protocol(r.protocol(), protocols()));
+            if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", protocolName(r.protocol()));
             if (!cloned && (r.scope() != 0 || cli.details)) m.put("scope", AddressCmd.scopeName(r.scope()));
             if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
             if (r.priority() >= 0) m.put("metric", r.priority());
@@ -105,7 +111,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
         if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
-        if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(RouteWords.protocol(r.protocol(), protocols())).append(' ');
+        if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(protocolName(r.protocol())).append(' ');
         if (!cloned && (r.scope() != 0 || cli.details)) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
@@ -248,7 +254,7 @@ final class RouteCmd extends ObjectCmd {
         if (cli.stats > 1) {
             StringBuilder sb = new StringBuilder();
             for (Route r : gone) text(sb, r, sel.dev() == null ? names.get(r.oif()) : null, sel, sel.table() == null, cli.details,
-                    cli.colour, cli.hosts, protocols(), names);
+                    cli.colour, cli.hosts, this::protocolName, names);
             cli.out.print(sb);
         }
         if (cli.stats > 0) {
@@ -333,8 +339,8 @@ final class RouteCmd extends ObjectCmd {
             if (!sel.keeps(r, names)) continue;
             // ip leaves out the device it was asked to filter by
             String devName = sel.dev() != null || r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
-            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, protocols(), names));
-            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, protocols(), names);
+            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, this::protocolName, names));
+            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, this::protocolName, names);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -368,7 +374,7 @@ final class RouteCmd extends ObjectCmd {
 
     /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
     private static void text(StringBuilder sb, Route r, String dev, Selection sel, boolean showTable, boolean details,
-                             Colour colour, HostNames hosts, Map<Integer, String> protocols, Map<Integer, String> names) {
+                             Colour colour, HostNames hosts, java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
         // each part ends with its space (inside the colour, as ip prints them); the line ends after the last one's
         Colour.Attr fam = Colour.of(r.family());
         // what the selection fixed (a protocol, a scope) is left out, as ip leaves it out (not a type)
@@ -377,7 +383,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
         if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
-        if ((r.protocol() != 3 || details) && sel.protocol() == null) sb.append("proto ").append(RouteWords.protocol(r.protocol(), protocols)).append(' ');
+        if ((r.protocol() != 3 || details) && sel.protocol() == null) sb.append("proto ").append(protocols.apply(r.protocol())).append(' ');
         if ((r.scope() != 0 || details) && sel.scope() == null) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
@@ -396,14 +402,14 @@ final class RouteCmd extends ObjectCmd {
     }
 
     private static Map<String, Object> json(Route r, String dev, Selection sel, boolean showTable, boolean details, HostNames hosts,
-                                            Map<Integer, String> protocols, Map<Integer, String> names) {
+                                            java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", dst(r, hosts));
         if (r.gateway() != null) m.put("gateway", hosts.of(r.gateway()));
         if (dev != null) m.put("dev", dev);
         if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", RouteTables.name(r.table()));
-        if ((r.protocol() != 3 || details) && sel.protocol() == null) m.put("protocol", RouteWords.protocol(r.protocol(), protocols));
+        if ((r.protocol() != 3 || details) && sel.protocol() == null) m.put("protocol", protocols.apply(r.protocol()));
         if ((r.scope() != 0 || details) && sel.scope() == null) m.put("scope", AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
         if (r.priority() >= 0) m.put("metric", r.priority());

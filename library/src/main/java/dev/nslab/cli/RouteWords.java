@@ -8,8 +8,8 @@ import java.util.TreeMap;
 
 /**
  * The names iproute2 gives route types, scopes and protocols, both ways: its built-in ones, and for protocols those of
- * /etc/iproute2/rt_protos and rt_protos.d/*.conf where the machine has them (routing daemons add theirs there: FRR's
- * ospf, bgp...), read as ip reads them.
+ * /etc/iproute2/rt_protos and rt_protos.d/*.conf where the machine has them (routing daemons add theirs there), read
+ * as ip reads them: only for a number its own table does not name.
  */
 final class RouteWords {
     private RouteWords() {}
@@ -73,6 +73,9 @@ final class RouteWords {
             // a file that cannot be read adds nothing
         }
     }
+
+    /** iproute2's built-in name of protocol {@code p}, or null. */
+    static String builtInProtocol(int p) { return BUILT_IN.get(p); }
 
     /** ip's name of protocol {@code p}. */
     static String protocol(int p, Map<Integer, String> names) { return names.getOrDefault(p, String.valueOf(p)); }
