@@ -164,6 +164,7 @@ final class Help {
         o.print("""
                 Usage: nslab [-n NETNS] ping [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-w DEADLINE] [-q] [-4|-6] DEST
                 ICMP echo from inside the namespace. Exit 0 if a reply came, 1 if none, 2 on error.
+                With -w, ping sends until COUNT replies came or DEADLINE seconds passed (fewer than COUNT: exit 1).
                 """);
     }
 

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * {@code nslab [-n NETNS] ping [-c N] [-W SEC] [-i SEC] [-q] DEST}: ICMP echo from inside the namespace with
- * iputils-like output. Exit 0 if any reply came, 1 if none, 2 on error.
+ * iputils-like output. Exit 0 if any reply came (with {@code -w}: if COUNT came), 1 if not, 2 on error.
  */
 final class PingCmd {
     private final Cli cli;
@@ -98,7 +98,10 @@ final class PingCmd {
             long lastSend = start;
             while (true) {
                 long now = System.nanoTime();
-                boolean moreToSend = (count < 0 || sent < count) && now < endAt;
+                // With a deadline ping does not stop at COUNT requests: it goes on until COUNT are answered (as
+                // iputils does), so requests lost while a fresh link comes up are made good.
+                boolean moreToSend = now < endAt && (count < 0 || (deadline > 0 ? got.size() + errors < count : sent < count));
+                if (deadline > 0 && (errors > 0 || (count > 0 && got.size() >= count))) break;
                 if (moreToSend && now >= nextSend) {
                     if (!sendOrFail(p, dst, sent + 1)) return 2;
                     sent++;
@@ -109,7 +112,7 @@ final class PingCmd {
                 long until;
                 if (moreToSend) until = nextSend;
                 else {
-                    if (got.size() + errors >= sent) break;
+                    if (got.size() + errors >= sent || now >= endAt) break;
                     until = Math.min(endAt, lastSend + (long) (wait * 1e9));
                 }
                 long waitMs = Math.max(0, (until - System.nanoTime()) / 1_000_000L);
@@ -151,7 +154,8 @@ final class PingCmd {
                 cli.out.println(String.format(Locale.ROOT, "rtt min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms", min, avg, max, mdev));
             }
             cli.out.flush();
-            return received > 0 ? 0 : 1;
+            // with a deadline, fewer answers than COUNT is a failure too (iputils' rule)
+            return received > 0 && !(deadline > 0 && count > 0 && received < count) ? 0 : 1;
         }
     }
 

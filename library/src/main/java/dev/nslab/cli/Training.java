@@ -96,7 +96,7 @@ final class Training {
                     {"-n", "b", "addr", "add", "fd00::2/64", "dev", "v1", "nodad"},
                     {"-n", "b", "route", "add", "default", "via", "10.0.0.1"}, {"-n", "b", "route", "add", "10.9.0.0/16", "dev", "v1"},
                     {"-n", "a", "sysctl", "-w", "net.ipv4.ip_forward=1"},
-                    {"-n", "b", "ping", "-c", "2", "-i", "0.01", "-W", "1", "10.0.0.1"},
+                    {"-n", "b", "ping", "-c", "2", "-i", "0.01", "-w", "5", "10.0.0.1"},
                     {"-n", "a", "link", "show"}, {"-n", "a", "-j", "address"}, {"-n", "b", "route"}, {"netns", "list"},
                     {"-n", "b", "route", "del", "10.9.0.0/16", "dev", "v1"}, {"-n", "b", "addr", "del", "10.0.0.2/24", "dev", "v1"},
                     {"-n", "a", "link", "set", "v0", "nomaster"}, {"-n", "a", "link", "del", "v0"}, {REFUSED, "-n", "a", "link", "set", "nosuch", "up"},

@@ -127,6 +127,11 @@ class SeedTranscriptTest {
         nslab("-n @ns1 route add 10.1.10.0/24 via 10.1.20.1").ok();
         // without forwarding in the middle, still no reply
         assertEquals(1, nslab("-n @ns0 ping 10.1.20.2 -c 1 -W 1").code());
+        // with a deadline, ping goes on past COUNT requests until COUNT are answered or the deadline passes
+        Nslab.Out deadline = nslab("-n @ns0 ping 10.1.20.2 -c 2 -i 0.2 -w 1");
+        String realDeadline = Sh.run("ip", "netns", "exec", ns0, "ping", "-c", "2", "-i", "0.2", "-w", "1", "10.1.20.2").out();
+        assertEquals(1, deadline.code(), deadline.out());
+        assertTrue(transmitted(deadline.out()) >= 4 && transmitted(realDeadline) >= 4, deadline.out() + realDeadline);
         nslab("-n @h sysctl -w net.ipv4.ip_forward=1").ok();
 
         Nslab.Out routed = nslab("-n @ns0 ping 10.1.20.2 -c 2 -i 0.2").ok();
@@ -145,6 +150,12 @@ class SeedTranscriptTest {
     }
 
     /** The seed 000 and 002 lines that need no switch: namespaces, veths, addresses, lo up, exec, -all, unshare. */
+    private static int transmitted(String pingOutput) {
+        var m = java.util.regex.Pattern.compile("(\\d+) packets transmitted").matcher(pingOutput);
+        assertTrue(m.find(), pingOutput);
+        return Integer.parseInt(m.group(1));
+    }
+
     @Test
     void seeds000and002WithoutSwitch() {
         nslab("netns add @mario").ok();
