@@ -3,10 +3,14 @@ package dev.nslab.net;
 import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NlRequest;
+import dev.nslab.netlink.Rtnl;
 import dev.nslab.sys.Libc;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Many changes to one namespace, sent pipelined in a few sendmsg calls, with one outcome per change. Everything is
@@ -20,6 +24,7 @@ public final class NetBatch {
     private final List<NlRequest> requests = new ArrayList<>();
     private final List<String> objects = new ArrayList<>();
     private final List<Integer> tolerated = new ArrayList<>();
+    private final Map<Integer, Consumer<Link>> answers = new HashMap<>();
 
     NetBatch(NetHandle handle) { this.handle = handle; }
 
@@ -67,12 +72,25 @@ public final class NetBatch {
     }
 
     /**
+     * Asks for the link {@code name}; {@code seen} gets the kernel's answer. Asking makes a kernel of 6.7 or later
+     * first finish the link's pending carrier change (see {@code rtnl_getlink}), which a dump does not.
+     */
+    public int ask(String name, Consumer<Link> seen) {
+        int i = add(LinkMessages.get(name), name, 0);
+        answers.put(i, seen);
+        return i;
+    }
+
+    /**
      * Sends every change and returns one outcome per change, in order: null where it was done (or found done, where
      * that was tolerated), the kernel's refusal, naming the object, where not. Every change is sent even when an
      * earlier one fails. The batch is empty afterwards.
      */
     public List<KernelException> execute() {
-        List<KernelException> res = handle.socket().executeAll(requests);
+        List<KernelException> res = handle.socket().executeAll(requests, (i, m) -> {
+            var seen = answers.get(i);
+            if (seen != null && m.type() == Rtnl.RTM_NEWLINK) seen.accept(LinkMessages.parse(m));
+        });
         List<KernelException> out = new ArrayList<>(res.size());
         for (int i = 0; i < res.size(); i++) {
             KernelException e = res.get(i);
@@ -86,6 +104,7 @@ public final class NetBatch {
         requests.clear();
         objects.clear();
         tolerated.clear();
+        answers.clear();
         return out;
     }
 }

@@ -4,6 +4,7 @@ import dev.nslab.error.KernelException;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * What a handle asks of a netlink socket: requests answered by an ACK, by one message or by a dump. {@link
@@ -15,7 +16,10 @@ public interface Netlink extends AutoCloseable {
     void execute(NlRequest request);
 
     /** Sends every request and returns one outcome per request: null where it succeeded, the refusal where not. */
-    List<KernelException> executeAll(List<NlRequest> requests);
+    default List<KernelException> executeAll(List<NlRequest> requests) { return executeAll(requests, (i, m) -> { }); }
+
+    /** As {@link #executeAll(List)}, handing {@code replies} each answer other than an ACK, with its request's position. */
+    List<KernelException> executeAll(List<NlRequest> requests, BiConsumer<Integer, NlMessage> replies);
 
     /** Sends a request that has one answer, and returns it. */
     NlMessage request(NlRequest request);

@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * A netlink socket with the three exchanges rtnetlink needs: a request answered by an ACK, a request answered
@@ -105,7 +106,7 @@ public final class NetlinkSocket implements Netlink {
      * when they arrive one by one; callers that need all-or-nothing must order and undo themselves.
      */
     @Override
-    public List<KernelException> executeAll(List<NlRequest> requests) {
+    public List<KernelException> executeAll(List<NlRequest> requests, BiConsumer<Integer, NlMessage> replies) {
         roomForAcks(requests.size());
         KernelException[] results = new KernelException[requests.size()];
         for (int from = 0; from < requests.size(); ) {
@@ -115,7 +116,11 @@ public final class NetlinkSocket implements Netlink {
             while (pending > 0) {
                 for (NlMessage m : receive()) {
                     int i = from + (m.seq() - firstSeq);
-                    if (m.type() != NlMessage.NLMSG_ERROR || i < from || i >= to) continue;
+                    if (i < from || i >= to) continue;
+                    if (m.type() != NlMessage.NLMSG_ERROR) {
+                        replies.accept(i, m);
+                        continue;
+                    }
                     int err = m.i32(0);
                     results[i] = err == 0 ? null : error(m);
                     pending--;

@@ -155,6 +155,37 @@ class LabTest {
         assertTrue(inside.contains("eth0:"), inside);
     }
 
+    /**
+     * When up returns, every link carries: the kernel's link watch has handled each carrier change (a veth end that
+     * came up before its peer gets its queue only then, a bridge port its forwarding state), which a dump taken at
+     * once shows, since a dump does not wait for it. Then the first ping passes with a short timeout.
+     */
+    @Test
+    void everyLinkCarriesTheMomentUpReturns() throws Exception {
+        StringBuilder sb = new StringBuilder("name: @star\ntopology:\n  nodes:\n    sw: {kind: bridge}\n");
+        for (int i = 1; i <= 40; i++) sb.append("    h").append(i).append(": {interfaces: {eth0: {address: 10.63.0.").append(i).append("/24}}}\n");
+        sb.append("    r: {interfaces: {eth0: {address: 10.63.1.1/24}}}\n    s: {interfaces: {eth0: {address: 10.63.1.2/24}}}\n");
+        sb.append("  links:\n    - endpoints: [\"r:eth0\", \"s:eth0\"]\n");
+        for (int i = 1; i <= 40; i++) sb.append("    - endpoints: [\"h").append(i).append(":eth0\", \"sw:p").append(i).append("\"]\n");
+        Path f = file("star.yml", sb.toString());
+        for (int round = 0; round < 3; round++) {
+            lab("up", f.toString()).ok();
+            List<String> notUp = new ArrayList<>();
+            dev.nslab.net.Namespaces reg = new dev.nslab.net.Namespaces();
+            for (String ns : ourNamespaces()) {
+                try (dev.nslab.net.NetHandle h = dev.nslab.net.NetHandle.open(reg, dev.nslab.net.NsRef.named(ns))) {
+                    for (dev.nslab.net.Link l : h.links()) {
+                        if (!l.name().equals("lo") && !l.operStateName().equals("UP")) notUp.add(ns + "/" + l.name() + " " + l.operStateName());
+                    }
+                }
+            }
+            assertEquals(List.of(), notUp, "round " + round);
+            assertEquals(0, Sh.run("ip", "netns", "exec", t.n("star-h40"), "ping", "-c", "1", "-W", "1", "10.63.0.1").code());
+            assertEquals(0, Sh.run("ip", "netns", "exec", t.n("star-r"), "ping", "-c", "1", "-W", "1", "10.63.1.2").code());
+            lab("down", t.n("star")).ok();
+        }
+    }
+
     @Test
     void killDuringUpOfAHundredHostStarThenDownLeavesNothing() throws Exception {
         StringBuilder sb = new StringBuilder("name: @star\ntopology:\n  nodes:\n    sw: {kind: bridge}\n");

@@ -76,9 +76,17 @@ class HelperTest {
                 List.of("-n", t.n("h"), "link", "show", "dev", "nosuchdev"), List.of("-n", t.n("nosuch"), "link", "show"),
                 List.of("ls"), List.of("status"), List.of("-j", "inventory"));
         long before = status().path("served").asLong();
+        int asked = 0;
         for (List<String> l : lines) {
             Sh.Result own = Sh.run(env(java("dev.nslab.cli.Main", l.toArray(String[]::new))), null);
             Sh.Result served = Sh.run(env(viaClient(l)), null);
+            asked++;
+            // what the whole machine holds may change between the two runs (another run's namespaces): asked again
+            for (int again = 0; again < 3 && !own.out().equals(served.out()) && !l.contains(t.n("h")); again++) {
+                own = Sh.run(env(java("dev.nslab.cli.Main", l.toArray(String[]::new))), null);
+                served = Sh.run(env(viaClient(l)), null);
+                asked++;
+            }
             String what = String.join(" ", l);
             if (what.contains("inventory")) {
                 // the machine may change between the two runs (other tests); the shape and our namespace must agree
@@ -90,7 +98,7 @@ class HelperTest {
             assertEquals(own.err(), served.err(), what);
             assertEquals(own.code(), served.code(), what);
         }
-        assertEquals(before + lines.size(), status().path("served").asLong(), "every one of them was served by the helper");
+        assertEquals(before + asked, status().path("served").asLong(), "every one of them was served by the helper");
     }
 
     @Test

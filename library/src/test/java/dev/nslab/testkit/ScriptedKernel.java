@@ -76,7 +76,7 @@ public final class ScriptedKernel implements Netlink {
     }
 
     @Override
-    public List<KernelException> executeAll(List<NlRequest> requests) {
+    public List<KernelException> executeAll(List<NlRequest> requests, java.util.function.BiConsumer<Integer, NlMessage> replies) {
         List<KernelException> out = new ArrayList<>();
         for (NlRequest r : requests) {
             record(r);

@@ -279,6 +279,10 @@ public final class Applier implements AutoCloseable {
         newAddresses.forEach(a -> addresses.schedule(a, config));
         newRoutes.forEach(rt -> routes.schedule(rt, config));
         config.run();
+        List<End> comingUp = new ArrayList<>();
+        for (List<Resource.Veth> vs : List.of(nsVeths, rootVeths)) for (Resource.Veth v : vs) comingUp.addAll(List.of(v.a(), v.b()));
+        for (List<Resource.LinuxBridge> bs : List.of(newBridges, rootBridges)) for (Resource.LinuxBridge b : bs) comingUp.add(new End(b.ns(), b.name(), null));
+        new LinksComingUp(this).await(comingUp); // before faults: a cut's links stay down
         progress.phase("forwarding", forwardingNs.size());
         for (Resource.Forwarding f : forwardingNs.values()) {
             forwarding.create(f);
@@ -458,10 +462,9 @@ public final class Applier implements AutoCloseable {
 
     /** Sets up again interfaces of the lab that were set down behind its back. */
     public void bringUp(List<End> ends) {
-        for (End e : ends) {
-            if (e.ns() != null && !registry.exists(e.ns())) continue;
-            quietly(() -> handle(e.ns()).setUp(e.iface(), true));
-        }
+        List<End> present = ends.stream().filter(e -> e.ns() == null || registry.exists(e.ns())).toList();
+        for (End e : present) quietly(() -> handle(e.ns()).setUp(e.iface(), true));
+        new LinksComingUp(this).await(LinksComingUp.withMasters(present));
     }
 
     /**

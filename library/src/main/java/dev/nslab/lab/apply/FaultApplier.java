@@ -115,6 +115,7 @@ final class FaultApplier implements AutoCloseable {
 
     private void mend(Resource.Cut c, List<Resource> labObjects) {
         for (End e : List.of(c.a(), c.b())) run.handle(e.ns()).setUp(e.iface(), true);
+        new LinksComingUp(run).await(LinksComingUp.withMasters(List.of(c.a(), c.b())));
         for (Resource r : labObjects) {
             try {
                 if (r instanceof Resource.Address a && ends(c, a.ns(), a.dev())) {
