@@ -73,13 +73,17 @@ final class Help {
     static void link(PrintStream o) {
         o.print("""
                 Usage: nslab link add [name] NAME [mtu MTU] [address LLADDR] [netns {NETNS|PID}]
-                                      [link DEV] type { veth peer [name] PEER [netns {NETNS|PID}] | bridge [vlan_filtering {0|1}]
+                                      [link DEV] type { veth peer [name] PEER [netns {NETNS|PID}] | bridge [BRIDGE_SETTING VALUE]...
                                                         | macvlan [mode MODE] | vxlan id VNI [remote|group ADDR] [local ADDR]
                                                           [dev DEV] [dstport PORT] [ttl N] [[no]learning] }
                        nslab link set [dev] DEV { up | down | netns {NETNS|PID} | master BRIDGE | nomaster
                                                  | name NEWNAME | mtu MTU | address LLADDR | alias TEXT
                                                  | { promisc | arp | multicast | allmulticast } { on | off }
-                                                 | txqueuelen N | group GROUP } ...
+                                                 | txqueuelen N | group GROUP } ... [type bridge [BRIDGE_SETTING VALUE]...]
+                BRIDGE_SETTING: forward_delay hello_time max_age ageing_time stp_state priority vlan_filtering vlan_protocol
+                                group_fwd_mask vlan_default_pvid vlan_stats_enabled mcast_router mcast_snooping
+                                mcast_query_use_ifaddr mcast_querier mcast_stats_enabled mcast_igmp_version mcast_mld_version
+                                nf_call_iptables nf_call_ip6tables nf_call_arptables (times in hundredths of a second)
                        nslab link property { add | del } [dev] DEV altname NAME...
                        nslab link delete [dev] DEV
                        nslab link show [[dev] DEV]
@@ -103,7 +107,7 @@ final class Help {
                                    [src ADDRESS] [onlink] [mtu N] [nexthop via ADDRESS [dev IFNAME] [weight N]]...
                        nslab route [ show | flush ] [PREFIX | default] [dev IFNAME] [table TABLE] [proto PROTO]
                                    [scope SCOPE] [type TYPE]
-                       nslab route get ADDRESS
+                       nslab route get [to] ADDRESS [from ADDRESS] [iif DEV] [oif DEV] [mark MARK]
                 TYPE: unicast, local, broadcast, multicast, blackhole, unreachable, prohibit, throw; TABLE: main,
                 local, default, all or a number; PROTO: a name of /etc/iproute2/rt_protos (static, ospf...) or a number;
                 SCOPE: global, link, host or a number. Shows and flushes the main table (or the one named), IPv4 unless

@@ -2,6 +2,7 @@ package dev.nslab.cli;
 
 import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
+import dev.nslab.net.BridgeSetting;
 import dev.nslab.net.Link;
 import dev.nslab.net.LinkChange;
 import dev.nslab.net.LinkSpec;
@@ -9,6 +10,7 @@ import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -143,11 +145,11 @@ final class LinkCmd extends ObjectCmd {
                         data = macvlan(a);
                     } else if (type.equals("vxlan")) {
                         data = vxlan(a);
-                    } else if (type.equals("bridge") && a.peek().equals("vlan_filtering")) {
-                        a.next();
-                        String v = a.value("vlan_filtering");
-                        if (!v.equals("0") && !v.equals("1")) throw new UsageException("Error: argument \"" + v + "\" is wrong: vlan_filtering is 0 or 1");
-                        vlanFiltering = v.equals("1");
+                    } else if (type.equals("bridge")) {
+                        Map<BridgeSetting, Long> settings = new LinkedHashMap<>(bridgeSettings(a));
+                        Long filtering = settings.remove(BridgeSetting.VLAN_FILTERING); // its own field: a kernel without it is named
+                        if (filtering != null) vlanFiltering = filtering != 0;
+                        if (!settings.isEmpty()) data = new LinkSpec.Bridge(settings);
                     } else {
                         throw new UsageException("Error: argument \"" + a.peek() + "\" is wrong: type \"" + type + "\" takes no options here");
                     }
@@ -241,10 +243,18 @@ final class LinkCmd extends ObjectCmd {
     private int set(Args a) {
         String dev = null;
         LinkChange c = null;
+        Map<BridgeSetting, Long> bridge = null;
         List<String> pending = new ArrayList<>();
         while (a.more()) {
             String w = a.next();
             if (w.equals("dev")) { dev = a.value("dev"); continue; }
+            if (w.equals("type") && dev != null) {
+                // as with ip, everything after "type bridge" is the bridge's
+                String type = a.value("type");
+                if (!type.equals("bridge")) throw new UsageException("Error: nslab sets the settings of bridges only (\"type bridge ...\"), not of \"" + type + "\"");
+                bridge = bridgeSettings(a);
+                break;
+            }
             if (dev == null && !isSetKeyword(w)) { dev = w; continue; }
             pending.add(w);
             if (w.equals("netns") || w.equals("master") || w.equals("name") || w.equals("mtu") || w.equals("address") || w.equals("alias")
@@ -253,7 +263,19 @@ final class LinkCmd extends ObjectCmd {
             }
         }
         if (dev == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
+        if (bridge != null) {
+            if (!pending.isEmpty()) set(dev, pending);
+            if (!bridge.isEmpty()) cli.handle(ns).setBridge(dev, bridge);
+            return 0;
+        }
         if (pending.isEmpty()) throw new UsageException("Not enough information: nothing to set on \"" + dev + "\" (try up, down, netns, master, nomaster, name, mtu, address).");
+        set(dev, pending);
+        return 0;
+    }
+
+    /** The words of "ip link set DEV ..." other than "type": one request. */
+    private void set(String dev, List<String> pending) {
+        LinkChange c;
         c = LinkChange.of(dev);
         for (int i = 0; i < pending.size(); i++) {
             String w = pending.get(i);
@@ -298,7 +320,52 @@ final class LinkCmd extends ObjectCmd {
             }
         }
         cli.handle(ns).setLink(c);
-        return 0;
+    }
+
+    /** ip's words for a bridge's settings, in the order ip tries them (a word may be cut short, as with ip). */
+    private static final List<Map.Entry<String, BridgeSetting>> BRIDGE_WORDS = List.of(
+            Map.entry("forward_delay", BridgeSetting.FORWARD_DELAY), Map.entry("hello_time", BridgeSetting.HELLO_TIME),
+            Map.entry("max_age", BridgeSetting.MAX_AGE), Map.entry("ageing_time", BridgeSetting.AGEING_TIME),
+            Map.entry("stp_state", BridgeSetting.STP_STATE), Map.entry("priority", BridgeSetting.PRIORITY),
+            Map.entry("vlan_filtering", BridgeSetting.VLAN_FILTERING), Map.entry("vlan_protocol", BridgeSetting.VLAN_PROTOCOL),
+            Map.entry("group_fwd_mask", BridgeSetting.GROUP_FWD_MASK), Map.entry("vlan_default_pvid", BridgeSetting.VLAN_DEFAULT_PVID),
+            Map.entry("vlan_stats_enabled", BridgeSetting.VLAN_STATS_ENABLED), Map.entry("mcast_router", BridgeSetting.MCAST_ROUTER),
+            Map.entry("mcast_snooping", BridgeSetting.MCAST_SNOOPING), Map.entry("mcast_query_use_ifaddr", BridgeSetting.MCAST_QUERY_USE_IFADDR),
+            Map.entry("mcast_querier", BridgeSetting.MCAST_QUERIER), Map.entry("mcast_stats_enabled", BridgeSetting.MCAST_STATS_ENABLED),
+            Map.entry("mcast_igmp_version", BridgeSetting.MCAST_IGMP_VERSION), Map.entry("mcast_mld_version", BridgeSetting.MCAST_MLD_VERSION),
+            Map.entry("nf_call_iptables", BridgeSetting.NF_CALL_IPTABLES), Map.entry("nf_call_ip6tables", BridgeSetting.NF_CALL_IP6TABLES),
+            Map.entry("nf_call_arptables", BridgeSetting.NF_CALL_ARPTABLES));
+
+    /** {@code type bridge [forward_delay N] [stp_state 0|1] ...}: the rest of the line, as ip reads it. */
+    static Map<BridgeSetting, Long> bridgeSettings(Args a) {
+        Map<BridgeSetting, Long> out = new LinkedHashMap<>();
+        while (a.more()) {
+            String w = a.next();
+            Map.Entry<String, BridgeSetting> e = BRIDGE_WORDS.stream().filter(x -> x.getKey().startsWith(w)).findFirst()
+                    .orElseThrow(() -> new UsageException("bridge: unknown command \"" + w + "\"?\nnslab sets: "
+                            + String.join(" ", BRIDGE_WORDS.stream().map(Map.Entry::getKey).toList()), 1));
+            String v = a.value(e.getKey());
+            out.put(e.getValue(), e.getValue() == BridgeSetting.VLAN_PROTOCOL ? vlanProtocol(v) : unsigned(v, e.getValue().max(), e.getKey()));
+        }
+        return out;
+    }
+
+    private static long vlanProtocol(String v) {
+        if (v.equalsIgnoreCase("802.1Q")) return 0x8100;
+        if (v.equalsIgnoreCase("802.1ad")) return 0x88a8;
+        throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid vlan_protocol");
+    }
+
+    /** A number as C's strtoul reads it with base 0 (decimal, 0x hexadecimal, 0 octal), at most {@code max}. */
+    private static long unsigned(String v, long max, String what) {
+        try {
+            long n = v.startsWith("0x") || v.startsWith("0X") ? Long.parseLong(v.substring(2), 16)
+                    : v.length() > 1 && v.startsWith("0") ? Long.parseLong(v.substring(1), 8) : Long.parseLong(v);
+            if (n >= 0 && n <= max) return n;
+        } catch (NumberFormatException ignored) {
+            // refused below, in ip's words
+        }
+        throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid " + what);
     }
 
     /** A device group by number or by name (iproute2's /etc/iproute2/group: "default" is 0). */

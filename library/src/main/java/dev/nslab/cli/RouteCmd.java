@@ -8,6 +8,7 @@ import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Route;
 import dev.nslab.net.RouteLookup;
+import dev.nslab.net.RouteQuery;
 import dev.nslab.net.RouteSpec;
 
 import java.net.InetAddress;
@@ -64,18 +65,44 @@ final class RouteCmd extends ObjectCmd {
 
     /** {@code route get ADDRESS}: the route the kernel would use, printed as ip prints it. */
     private int get(Args a) {
-        String to = null;
+        String to = null, fromWord = null, iifName = null, oifName = null;
+        Integer mark = null;
         while (a.more()) {
             String w = a.next();
-            if (w.equals("to")) to = a.value("to");
-            else if (to == null && !w.startsWith("-") && !Set.of("from", "iif", "oif", "dev", "mark", "vrf", "fibmatch", "connected").contains(w)) to = w;
-            else throw new UsageException("nslab route get: \"" + w + "\" is not supported yet (nslab asks for a destination only)");
+            switch (w) {
+                case "to" -> to = a.value("to");
+                case "from" -> fromWord = a.value("from");
+                case "iif" -> iifName = a.value("iif");
+                case "oif", "dev" -> oifName = a.value(w);
+                case "mark" -> {
+                    String v = a.value("mark");
+                    try {
+                        mark = (int) Long.parseUnsignedLong(v.startsWith("0x") ? v.substring(2) : v, v.startsWith("0x") ? 16 : 10);
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid mark value");
+                    }
+                }
+                default -> {
+                    if (to == null && !w.startsWith("-") && !Set.of("vrf", "fibmatch", "connected", "ipproto", "sport", "dport", "tos").contains(w)) to = w;
+                    else throw new UsageException("nslab route get: \"" + w + "\" is not supported yet (nslab asks with to, from, iif, oif and mark)");
+                }
+            }
         }
         if (to == null) throw new UsageException("need at least a destination address");
         InetAddress dst = address(to);
         if (cli.family != null && Cidr.family(dst) != cli.family) throw new UsageException("Error: inet prefix is expected rather than \"" + to + "\".");
+        InetAddress source = null;
+        if (fromWord != null) {
+            try {
+                source = Cidr.parseAddress(fromWord);
+            } catch (KernelException e) {
+                throw new UsageException("Error: inet prefix is expected rather than \"" + fromWord + "\".", 1);
+            }
+        }
         NetHandle h = cli.handle(ns);
-        RouteLookup l = h.getRoute(dst);
+        RouteLookup l = h.getRoute(new RouteQuery(dst, source, iifName == null ? 0 : h.link(iifName).index(),
+                oifName == null ? 0 : h.link(oifName).index(), mark));
+        String iif = l.iif() == 0 ? null : h.findLink(l.iif()).map(Link::name).orElse("if" + l.iif());
         Route r = l.route();
         String dev = r.oif() == 0 ? null : h.findLink(r.oif()).map(Link::name).orElse("if" + r.oif());
         boolean cloned = (r.flags() & 0x200) != 0; // RTM_F_CLONED
@@ -97,8 +124,10 @@ final class RouteCmd extends ObjectCmd {
             if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
             if (r.priority() >= 0) m.put("metric", r.priority());
             m.put("flags", List.of());
+            if (l.mark() != null && l.mark() != 0) m.put("mark", Integer.toUnsignedLong(l.mark()));
             if (l.uid() != null) m.put("uid", l.uid());
             if (v4 && cloned) m.put("cache", cache);
+            if (iif != null) m.put("iif", iif);
             if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
             cli.printJson(List.of(m));
             return 0;
@@ -115,11 +144,15 @@ final class RouteCmd extends ObjectCmd {
         if (!cloned && (r.scope() != 0 || cli.details)) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
+        if (l.mark() != null && l.mark() != 0) { // as ip: below 16 in decimal, from 16 in hexadecimal
+            sb.append("mark ").append(Integer.compareUnsigned(l.mark(), 16) < 0 ? String.valueOf(l.mark()) : "0x" + Integer.toHexString(l.mark())).append(' ');
+        }
         if (l.uid() != null) sb.append("uid ").append(l.uid()).append(' ');
         if (v4 && cloned) {
             sb.append("\n    cache ");
             if (!cache.isEmpty()) sb.append('<').append(String.join(",", cache)).append("> ");
         }
+        if (iif != null) sb.append("iif ").append(iif).append(' ');
         if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
         cli.out.println(sb);
         return 0;

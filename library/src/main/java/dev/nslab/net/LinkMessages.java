@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_APPEND;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
@@ -45,6 +46,7 @@ public final class LinkMessages {
         private String peer;
         private int peerIndex, peerGroup = -1, peerNsFd = -1, peerNsPid = -1;
         private Boolean vlanFiltering;
+        private Map<BridgeSetting, Long> bridgeSettings = Map.of();
         private Integer macvlanMode;
         private int vxlanId = -1, vxlanPort = -1, vxlanLink;
         private InetAddress vxlanRemote, vxlanLocal;
@@ -86,6 +88,7 @@ public final class LinkMessages {
         public New peerNsPid(int pid) { peerNsPid = pid; return this; }
 
         public New vlanFiltering(Boolean v) { vlanFiltering = v; return this; }
+        public New bridgeSettings(Map<BridgeSetting, Long> v) { bridgeSettings = v; return this; }
         public New macvlanMode(int mode) { macvlanMode = mode; return this; }
 
         public New vxlan(int vni, InetAddress remote, int port) { return vxlan(vni, remote, port, null, 0, null, null); }
@@ -128,9 +131,10 @@ public final class LinkMessages {
                 r.endNested(data);
             }
             // a bridge's filtering is sent only when asked for: a kernel without it refuses even an explicit "off"
-            if (vlanFiltering != null) {
+            if (vlanFiltering != null || !bridgeSettings.isEmpty()) {
                 int data = r.beginNestedPlain(IFLA_INFO_DATA);
-                r.attrU8(IFLA_BR_VLAN_FILTERING, vlanFiltering ? 1 : 0);
+                if (vlanFiltering != null) r.attrU8(IFLA_BR_VLAN_FILTERING, vlanFiltering ? 1 : 0);
+                writeBridgeSettings(r, bridgeSettings);
                 r.endNested(data);
             }
             if (macvlanMode != null) {
@@ -152,6 +156,29 @@ public final class LinkMessages {
             r.endNested(info);
             return r;
         }
+    }
+
+    private static void writeBridgeSettings(NlRequest r, Map<BridgeSetting, Long> settings) {
+        settings.forEach((k, v) -> {
+            int x = v.intValue();
+            if (k == BridgeSetting.VLAN_PROTOCOL) r.attr(k.attribute, new byte[] {(byte) (x >> 8), (byte) x}); // network byte order
+            else if (k.bytes == 1) r.attrU8(k.attribute, x);
+            else if (k.bytes == 2) r.attrU16(k.attribute, x);
+            else r.attrU32(k.attribute, x);
+        });
+    }
+
+    /** Changes settings of the bridge {@code index} ({@code ip link set BR type bridge ...}): a NEWLINK without CREATE. */
+    public static NlRequest setBridge(int index, String name, Map<BridgeSetting, Long> settings) {
+        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
+        if (index == 0) r.attrString(IFLA_IFNAME, name);
+        int info = r.beginNestedPlain(IFLA_LINKINFO);
+        r.attrText(IFLA_INFO_KIND, "bridge");
+        int data = r.beginNestedPlain(IFLA_INFO_DATA);
+        writeBridgeSettings(r, settings);
+        r.endNested(data);
+        r.endNested(info);
+        return r;
     }
 
     /** A new interface of {@code kind} called {@code name} ({@code ip link add NAME type KIND}). */

@@ -7,7 +7,7 @@ import java.net.InetAddress;
  * where it is born (null: next to this end). {@code netns} puts this end in another namespace at birth.
  * {@code vlanFiltering} (bridges only, null: kernel default) asks for 802.1Q filtering, which not every kernel has.
  * {@code parent} is the device a macvlan sits on (in the namespace of the request); {@code data} the settings of
- * kinds that have them (macvlan's mode, vxlan's identifier and remote end).
+ * kinds that have them (macvlan's mode, vxlan's identifier and remote end, a bridge's settings).
  */
 public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, NsRef netns, Integer mtu,
                        byte[] address, String alias, Boolean vlanFiltering, String parent, Data data) {
@@ -36,6 +36,11 @@ public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, N
      */
     public record Vxlan(int vni, InetAddress remote, Integer port, InetAddress local, String dev, Integer ttl, Boolean learning) implements Data {
         public Vxlan(int vni, InetAddress remote, int port) { this(vni, remote, port, null, null, null, null); }
+    }
+
+    /** A Linux bridge's settings beyond VLAN filtering (STP, timers, priority, multicast...), in the order given. */
+    public record Bridge(java.util.Map<BridgeSetting, Long> settings) implements Data {
+        public Bridge { settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings)); }
     }
 
     public LinkSpec(String name, String kind, String peer, NsRef peerNetns, NsRef netns, Integer mtu, byte[] address, String alias,

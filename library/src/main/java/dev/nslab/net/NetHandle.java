@@ -196,6 +196,7 @@ public final class NetHandle implements AutoCloseable {
                 else m.peer(spec.peer(), 0, -1, spec.peerNetns() == null ? -1 : (peerFd = registry.open(spec.peerNetns())));
             }
             if ("bridge".equals(spec.kind()) && Boolean.TRUE.equals(spec.vlanFiltering())) m.vlanFiltering(true);
+            if (spec.data() instanceof LinkSpec.Bridge br) m.bridgeSettings(br.settings());
             if (spec.data() instanceof LinkSpec.Macvlan mv) m.macvlanMode(mv.code());
             else if (spec.data() instanceof LinkSpec.Vxlan v) {
                 m.vxlan(v.vni(), v.remote(), v.port(), v.local(), v.dev() == null ? 0 : link(v.dev()).index(), v.ttl(), v.learning());
@@ -229,6 +230,11 @@ public final class NetHandle implements AutoCloseable {
                     + spec.kind() + " driver (module not available)", e.errno(), name, e.extAck(), true);
         }
         return e;
+    }
+
+    /** Changes a Linux bridge's settings ({@code ip link set BR type bridge stp_state 1 ...}); the kernel applies them in its own order. */
+    public void setBridge(String dev, java.util.Map<BridgeSetting, Long> settings) {
+        nl.execute(LinkMessages.setBridge(link(dev).index(), dev, settings));
     }
 
     /** Applies every non-null field of {@code change} in one request ({@code ip link set}). */
@@ -444,7 +450,10 @@ public final class NetHandle implements AutoCloseable {
     }
 
     /** The route a packet to {@code dst} would take from this namespace, as the kernel looks it up. */
-    public RouteLookup getRoute(InetAddress dst) { return RouteMessages.parseLookup(nl.request(RouteMessages.lookup(dst))); }
+    public RouteLookup getRoute(InetAddress dst) { return getRoute(new RouteQuery(dst, null, 0, 0, null)); }
+
+    /** The route the kernel would give packet {@code q} ({@code ip route get ... [from] [iif] [oif] [mark]}). */
+    public RouteLookup getRoute(RouteQuery q) { return RouteMessages.parseLookup(nl.request(RouteMessages.lookup(q))); }
 
     public void addRoute(RouteSpec spec) { changeRoute(spec, RouteSpec.Verb.ADD); }
 

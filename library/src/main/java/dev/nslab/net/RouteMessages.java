@@ -102,10 +102,19 @@ public final class RouteMessages {
     public static NlRequest dump(Family family) { return RtMsg.dump(Family.codeOf(family)).writeTo(new NlRequest(RTM_GETROUTE, NLM_F_DUMP)); }
 
     /** RTM_GETROUTE that asks the kernel which route a packet to {@code dst} takes ({@code ip route get}). */
-    public static NlRequest lookup(InetAddress dst) {
-        Family fam = Cidr.family(dst);
-        return new RtMsg(fam.code(), fam == Family.INET ? 32 : 128, 0, 0, 0, 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETROUTE, 0))
-                .attr(RTA_DST, dst.getAddress());
+    public static NlRequest lookup(InetAddress dst) { return lookup(new RouteQuery(dst, null, 0, 0, null)); }
+
+    /** RTM_GETROUTE for one packet: to {@code q.dst()}, from, in through, out through, with a mark, where given. */
+    public static NlRequest lookup(RouteQuery q) {
+        Family fam = Cidr.family(q.dst());
+        int len = fam == Family.INET ? 32 : 128;
+        NlRequest r = new RtMsg(fam.code(), len, q.from() == null ? 0 : len, 0, 0, 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETROUTE, 0))
+                .attr(RTA_DST, q.dst().getAddress());
+        if (q.from() != null) r.attr(RTA_SRC, q.from().getAddress());
+        if (q.iif() != 0) r.attrU32(RTA_IIF, q.iif());
+        if (q.oif() != 0) r.attrU32(RTA_OIF, q.oif());
+        if (q.mark() != null) r.attrU32(RTA_MARK, q.mark());
+        return r;
     }
 
     /** An RTM_NEWROUTE answer read as a {@link Route}; null for a family nslab does not know. */
@@ -142,6 +151,6 @@ public final class RouteMessages {
         RtMsg h = RtMsg.read(m);
         NlAttrs a = m.attrs(RtMsg.LEN);
         return new RouteLookup(parse(m), a.has(RTA_SRC) ? Cidr.fromBytes(a.bytes(RTA_SRC)) : null, h.srcLen(),
-                a.has(RTA_UID) ? a.u32(RTA_UID, 0) : null);
+                a.has(RTA_UID) ? a.u32(RTA_UID, 0) : null, a.u32(RTA_IIF, 0), a.has(RTA_MARK) ? (Integer) a.u32(RTA_MARK, 0) : null);
     }
 }

@@ -64,7 +64,7 @@ class IprouteFormsTest {
         // a tap's MAC address is random: masked
         return (Sh.ok("ip", "-n", ns, "-d", "link", "show").replaceAll("@if\\d+", "") + Sh.ok("ip", "-n", ns, "addr", "show")
                 + Sh.ok("ip", "-n", ns, "-d", "route", "show", "table", "all") + Sh.ok("ip", "-n", ns, "-6", "route", "show", "table", "all"))
-                .replaceAll("link/ether \\S+", "link/ether MAC");
+                .replaceAll("link/ether \\S+", "link/ether MAC").replaceAll("(_timer) +[0-9.]+", "$1 T");
     }
 
     @Test
@@ -133,6 +133,30 @@ class IprouteFormsTest {
                 "link add vx2 type vxlan id 43 group 239.1.1.1 dev va dstport 4789 ttl 5 nolearning local 10.5.0.1",
                 "link add vx3 type vxlan remote 10.5.0.7", "link add link va name mv1 type macvlan mode bridge",
                 "link add mv2 link va type macvlan", "link add mv3 link va type macvlan mode bogus", "-br addr show mv1");
+    }
+
+    @Test
+    void bridgeSettings() {
+        bothWays("link add br0 address 02:00:00:00:00:01 type bridge stp_state 1 forward_delay 500 hello_time 300",
+                "link set br0 type bridge priority 100 ageing_time 1000 max_age 1000 mcast_snooping 0 group_fwd_mask 0x4000",
+                "link set br0 type bridge vlan_protocol 802.1ad", "link set br0 type bridge stp 0", "link set br0 up type bridge stp_state 1",
+                "link set br0 type bridge mcast_querier 1 nf_call_iptables 0 mcast_igmp_version 3 vlan_default_pvid 5",
+                "link set br0 type bridge vlan_filtering 1 hello_time 200", "link set br0 type bridge stp_state x",
+                "link set br0 type bridge priority 70000", "link set br0 type bridge vlan_protocol foo", "link set br0 type bridge max_age 1",
+                "link set va type bridge stp_state 1", "link set br0 type bridge", "link set vb master br0");
+    }
+
+    @Test
+    void routeGetWithSourceInterfacesAndMark() {
+        for (String ns : List.of(a, b)) {
+            Sh.ok("ip", "-n", ns, "addr", "add", "10.6.0.1/24", "dev", "vb");
+            Sh.ok("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        }
+        bothWays("route get 10.5.0.2 from 10.5.0.1", "route get from 10.5.0.1 10.5.0.2", "route get 10.5.0.2 oif va",
+                "route get 10.5.0.2 dev vb", "route get 10.5.0.2 from 10.6.0.9 iif vb", "-j route get 10.5.0.2 from 10.6.0.9 iif vb",
+                "route get 10.5.0.1 from 10.6.0.9 iif vb", "route get 10.5.0.2 mark 20", "-j route get 10.5.0.2 mark 20",
+                "route get 10.5.0.2 from 10.5.0.1 oif va mark 7", "route get 10.5.0.2 from 10.9.9.9", "route get 10.5.0.2 iif vb",
+                "route get 10.5.0.2 oif nosuch", "route get 10.5.0.2 mark x", "route get 10.5.0.2 from x");
     }
 
     @Test
