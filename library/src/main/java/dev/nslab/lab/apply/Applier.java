@@ -280,7 +280,7 @@ public final class Applier implements AutoCloseable {
         newRoutes.forEach(rt -> routes.schedule(rt, config));
         config.run();
         List<End> comingUp = new ArrayList<>();
-        for (List<Resource.Veth> vs : List.of(nsVeths, rootVeths)) for (Resource.Veth v : vs) comingUp.addAll(List.of(v.a(), v.b()));
+        for (List<Resource.Veth> vs : List.of(nsVeths, rootVeths)) for (Resource.Veth v : vs) comingUp.addAll(VethApplier.awaited(v));
         for (List<Resource.LinuxBridge> bs : List.of(newBridges, rootBridges)) for (Resource.LinuxBridge b : bs) comingUp.add(new End(b.ns(), b.name(), null));
         new LinksComingUp(this).await(comingUp); // before faults: a cut's links stay down
         progress.phase("forwarding", forwardingNs.size());

@@ -33,6 +33,7 @@ public final class VethApplier {
         a.addLink(LinkSpec.veth(ifA, ifB).peerIn(NsRef.named(bNs)));
         a.setLink(LinkChange.of(ifA).up(true).alias(mark));
         b.setLink(LinkChange.of(ifB).up(true).alias(mark));
+        a.link(ifA); // asked for: the kernel finishes turning on its queue now (see LinksComingUp), so it carries at once
     }
 
     void checkOwned(Resource.Veth v) {
@@ -53,6 +54,18 @@ public final class VethApplier {
     private static End maker(Resource.Veth v) { return v.a().master() == null && v.b().master() != null ? v.b() : v.a(); }
 
     private static End other(Resource.Veth v) { return maker(v) == v.a() ? v.b() : v.a(); }
+
+    /**
+     * The ends of {@code v} that carry only once the kernel's link watch has run (see {@link LinksComingUp}): the end
+     * brought up before its peer (its queue waits for that; the peer's is on at once) and every end on a bridge (it
+     * forwards only then). The other end's state reads UNKNOWN until then, and it carries.
+     */
+    static List<End> awaited(Resource.Veth v) {
+        End first = !hasRootEnd(v) ? maker(v) : v.a().ns() == null && v.b().ns() != null ? v.b() : v.a();
+        List<End> out = new java.util.ArrayList<>(List.of(first));
+        for (End e : List.of(v.a(), v.b())) if (e != first && e.master() != null) out.add(e);
+        return out;
+    }
 
     /** The pair, from its maker's namespace, in the links round: that end up and marked at once. */
     void schedule(Resource.Veth v, Applier.Rounds links) {
