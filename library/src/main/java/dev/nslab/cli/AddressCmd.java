@@ -1,6 +1,8 @@
 package dev.nslab.cli;
 
 import dev.nslab.error.KernelException;
+import dev.nslab.net.AddressMessages;
+import dev.nslab.net.AddressSpec;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Family;
 import dev.nslab.net.IfAddress;
@@ -24,7 +26,9 @@ final class AddressCmd extends ObjectCmd {
     @Override
     Integer verb(String cmd, Args a) {
         if (Args.matches(cmd, "flush")) return flush(a);
-        return addOrDelete(cmd, a, this::change);
+        if (Args.matches(cmd, "replace")) return change(a, AddressSpec.Verb.REPLACE);
+        if (Args.matches(cmd, "change")) return change(a, AddressSpec.Verb.CHANGE);
+        return addOrDelete(cmd, a, (args, add) -> change(args, add ? AddressSpec.Verb.ADD : null));
     }
 
     /**
@@ -86,17 +90,27 @@ final class AddressCmd extends ObjectCmd {
         return 0;
     }
 
-    private int change(Args a, boolean add) {
+    /** {@code address add|change|replace|del}: {@code verb} null deletes. */
+    private int change(Args a, AddressSpec.Verb verb) {
         String cidr = null, dev = null, brd = null, label = null;
-        boolean nodad = false;
+        boolean nodad = false, noPrefixRoute = false;
+        Integer scope = null;
+        Long preferred = null, valid = null;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "dev" -> dev = a.value("dev");
                 case "local" -> cidr = a.value("local");
                 case "nodad" -> nodad = true;
+                case "noprefixroute" -> noPrefixRoute = true;
                 case "label" -> label = a.value("label");
                 case "broadcast", "brd" -> brd = a.value(w);
+                case "scope" -> {
+                    String v = a.value("scope");
+                    scope = Args.known(RouteWords.scope(v), v, "invalid scope value.");
+                }
+                case "valid_lft" -> valid = lifetime(a.value(w), "valid_lft");
+                case "preferred_lft", "prefered_lft" -> preferred = lifetime(a.value(w), "preferred_lft");
                 default -> {
                     if (cidr == null) cidr = w;
                     else throw new UsageException("Error: either \"local\" is duplicate, or \"" + w + "\" is a garbage.");
@@ -121,10 +135,27 @@ final class AddressCmd extends ObjectCmd {
                 throw new UsageException("Error: an inet address is expected rather than \"" + brd + "\".");
             }
         }
+        if (valid != null || preferred != null) {
+            long v = valid == null ? AddressMessages.FOREVER : valid, p = preferred == null ? AddressMessages.FOREVER : preferred;
+            if (v == 0) throw new UsageException("valid_lft is zero", 1);
+            if (v < p) throw new UsageException("preferred_lft is greater than valid_lft", 1);
+        }
         NetHandle h = cli.handle(ns);
-        if (!add) h.deleteAddress(dev, c);
-        else h.addAddress(dev, c, nodad, broadcast, label);
+        if (verb == null) h.deleteAddress(dev, c);
+        else h.changeAddress(dev, new AddressSpec(c, nodad, broadcast, label, scope, noPrefixRoute, preferred, valid), verb);
         return 0;
+    }
+
+    /** A lifetime in seconds, or "forever", as ip reads it. */
+    private static long lifetime(String v, String what) {
+        if (v.equals("forever")) return AddressMessages.FOREVER;
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0 && n <= AddressMessages.FOREVER) return n;
+        } catch (NumberFormatException ignored) {
+            // refused below, in ip's words
+        }
+        throw new UsageException("Error: argument \"" + v + "\" is wrong: " + what + " value");
     }
 
     @Override

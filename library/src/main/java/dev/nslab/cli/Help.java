@@ -93,7 +93,8 @@ final class Help {
 
     static void address(PrintStream o) {
         o.print("""
-                Usage: nslab address { add | del } IFADDR/PREFIX dev IFNAME [nodad] [brd { ADDR | + | - }] [label NAME]
+                Usage: nslab address { add | change | replace | del } IFADDR/PREFIX dev IFNAME [nodad] [noprefixroute]
+                                [brd { ADDR | + | - }] [label NAME] [scope SCOPE] [valid_lft LFT] [preferred_lft LFT]
                        nslab address [ show [[dev] IFNAME] [label PATTERN] [scope SCOPE] [permanent | dynamic] ]
                        nslab address flush [dev IFNAME] [scope SCOPE] [label NAME] [to PREFIX]
                 IPv4 and IPv6; -4 or -6 limits show and flush to one family.

@@ -7,6 +7,7 @@ import dev.nslab.netlink.NlRequest;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_CREATE;
 import static dev.nslab.netlink.NetlinkSocket.NLM_F_DUMP;
@@ -34,12 +35,36 @@ public final class AddressMessages {
         return label == null ? r : r.attrString(IFA_LABEL, label);
     }
 
+    /** RTM_NEWADDR of {@code spec} on interface {@code index}, added, changed or replaced as {@code verb} says. */
+    public static NlRequest change(int index, AddressSpec spec, AddressSpec.Verb verb) {
+        Cidr cidr = spec.cidr();
+        int flags = (spec.nodad() && cidr.family() == Family.INET6 ? IFA_F_NODAD : 0) | (spec.noPrefixRoute() ? IFA_F_NOPREFIXROUTE : 0);
+        NlRequest r = message(RTM_NEWADDR, verb.nlFlags, index, cidr, flags, spec.broadcast(), spec.scope());
+        if (spec.label() != null) r.attrString(IFA_LABEL, spec.label());
+        if (spec.preferredLft() != null || spec.validLft() != null) {
+            // struct ifa_cacheinfo: preferred, valid (0xffffffff: forever), then two stamps the kernel fills in
+            ByteBuffer ci = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+            ci.putInt((int) (spec.preferredLft() == null ? FOREVER : spec.preferredLft()));
+            ci.putInt((int) (spec.validLft() == null ? FOREVER : spec.validLft()));
+            r.attr(IFA_CACHEINFO, ci.array());
+        }
+        return r;
+    }
+
+    /** A lifetime of "forever" in ifa_cacheinfo. */
+    public static final long FOREVER = 0xffff_ffffL;
+
     /** RTM_DELADDR of {@code cidr} on interface {@code index}. */
     public static NlRequest delete(int index, Cidr cidr) { return message(RTM_DELADDR, 0, index, cidr, 0, null); }
 
     private static NlRequest message(int type, int nlFlags, int index, Cidr cidr, int flags, InetAddress broadcast) {
+        return message(type, nlFlags, index, cidr, flags, broadcast, null);
+    }
+
+    private static NlRequest message(int type, int nlFlags, int index, Cidr cidr, int flags, InetAddress broadcast, Integer scope) {
         boolean loopback = cidr.address().isLoopbackAddress();
-        NlRequest r = new IfAddrMsg(cidr.family().code(), cidr.prefixLength(), flags & 0xff, loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE, index)
+        int sc = scope != null ? scope : loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
+        NlRequest r = new IfAddrMsg(cidr.family().code(), cidr.prefixLength(), flags & 0xff, sc, index)
                 .writeTo(new NlRequest(type, nlFlags));
         byte[] raw = cidr.address().getAddress();
         r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);

@@ -394,6 +394,16 @@ public final class NetHandle implements AutoCloseable {
         }
     }
 
+    /** {@code ip address add|change|replace SPEC dev DEV}. */
+    public void changeAddress(String dev, AddressSpec spec, AddressSpec.Verb verb) {
+        try {
+            nl.execute(AddressMessages.change(link(dev).index(), spec, verb));
+        } catch (KernelException e) {
+            if (e.errno() == Errno.EEXIST) throw refusal(e, spec.cidr() + " is already on " + dev, spec.cidr().toString());
+            throw e;
+        }
+    }
+
     public void deleteAddress(String dev, Cidr cidr) {
         try {
             nl.execute(AddressMessages.delete(link(dev).index(), cidr));
