@@ -183,10 +183,12 @@ final class Help {
                   [--may-exist] add-port BRIDGE PORT [tag=N] [trunks=N,M] [vlan_mode=MODE]
                   [--may-exist] [--fake-iface] add-bond BRIDGE PORT IFACE IFACE... [tag=N] [bond_mode=MODE] [lacp=L]
                   [--if-exists] del-port [BRIDGE] PORT list-ports BRIDGE        port-to-br PORT
+                  list-ifaces BRIDGE                   iface-to-br IFACE
                   set port PORT tag=N | trunks=N,M | vlan_mode=access|trunk|native-tagged|native-untagged
                                 | bond_mode=active-backup|balance-slb|balance-tcp | lacp=active|passive|off
                   clear port PORT tag|trunks|vlan_mode|bond_mode|lacp   get port PORT COLUMN...
-                  set bridge BRIDGE datapath_type=netdev|system               show
+                  set bridge BRIDGE datapath_type=netdev|system | stp_enable=true|false | protocols=OpenFlow13,...
+                                    | rstp_enable=B | mcast_snooping_enable=B             show
                   [--columns=C,...] list TABLE [RECORD...]   [--columns=C,...] find TABLE [COL[:KEY]=VALUE]...
                   get TABLE RECORD COL[:KEY]...          (--bare: values only)
                   start | stop | status                Open vSwitch's daemons at their standard locations

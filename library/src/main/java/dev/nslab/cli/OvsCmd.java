@@ -140,7 +140,7 @@ final class OvsCmd {
         int n = c.args().size();
         int[] range = switch (c.name()) {
             case "init", "show", "list-br" -> new int[] {0, 0};
-            case "add-br", "del-br", "br-exists", "list-ports", "port-to-br" -> new int[] {1, 1};
+            case "add-br", "del-br", "br-exists", "list-ports", "list-ifaces", "port-to-br", "iface-to-br" -> new int[] {1, 1};
             case "add-port" -> new int[] {2, Integer.MAX_VALUE};
             case "add-bond" -> new int[] {4, Integer.MAX_VALUE};
             case "list", "find" -> new int[] {1, Integer.MAX_VALUE};
@@ -235,6 +235,19 @@ final class OvsCmd {
                     List<String> names = b.ports().stream().map(OvsPort::name).filter(n -> !n.equals(b.name())).sorted().toList();
                     names.forEach(text::add);
                     json.add(names);
+                }
+                case "list-ifaces" -> {
+                    OvsBridge b = bridge(state, x.getFirst());
+                    List<String> names = b.ports().stream().flatMap(p -> p.interfaces().stream()).map(OvsInterface::name)
+                            .filter(n -> !n.equals(b.name())).sorted().toList();
+                    names.forEach(text::add);
+                    json.add(names);
+                }
+                case "iface-to-br" -> {
+                    String b = state.bridgeOfInterface(x.getFirst()).map(OvsBridge::name)
+                            .orElseThrow(() -> new OvsdbException("no interface named " + x.getFirst(), "refused", x.getFirst()));
+                    text.add(b);
+                    json.add(b);
                 }
                 case "port-to-br" -> {
                     String b = state.bridgeOfPort(x.getFirst()).map(OvsBridge::name)
@@ -416,11 +429,18 @@ final class OvsCmd {
                 String[] cv = columnValue(s);
                 String col = cv[0], v = unquote(cv[1]);
                 if (col.equals("datapath_type")) txn.setDatapathType(record, v);
+                else if (col.equals("stp_enable") || col.equals("rstp_enable") || col.equals("mcast_snooping_enable")) {
+                    if (!v.equals("true") && !v.equals("false")) throw new UsageException("ovs-vsctl: \"" + v + "\" is not a valid boolean (use \"true\" or \"false\")");
+                    txn.setBridgeFlag(record, col, v.equals("true"));
+                } else if (col.equals("protocols")) {
+                    String list = v.startsWith("[") && v.endsWith("]") ? v.substring(1, v.length() - 1) : v;
+                    txn.setProtocols(record, java.util.Arrays.stream(list.split(",")).map(String::trim).map(OvsCmd::unquote).filter(w -> !w.isEmpty()).toList());
+                }
                 else if (col.equals("fail_mode")) txn.setFailMode(record, v.equals("[]") ? null : v);
                 else if (mapColumn(col, "other_config") != null) txn.setBridgeMapKey(record, "other_config", mapColumn(col, "other_config"), v);
                 else if (mapColumn(col, "external_ids") != null) txn.setBridgeMapKey(record, "external_ids", mapColumn(col, "external_ids"), v);
-                else throw new UsageException("ovs-vsctl: nslab sets datapath_type, fail_mode, other_config:KEY and external_ids:KEY on a "
-                            + "bridge, not \"" + col + "\"");
+                else throw new UsageException("ovs-vsctl: nslab sets datapath_type, fail_mode, stp_enable, rstp_enable, mcast_snooping_enable, "
+                            + "protocols, other_config:KEY and external_ids:KEY on a bridge, not \"" + col + "\"");
             }
             return;
         }

@@ -148,6 +148,19 @@ public final class OvsTransaction {
         return updateBridge(bridge, "controller", Values.setOf(refs));
     }
 
+    /** {@code set bridge BR stp_enable=true} (and rstp_enable, mcast_snooping_enable): a boolean column. */
+    public OvsTransaction setBridgeFlag(String bridge, String column, boolean on) {
+        if (!List.of("stp_enable", "rstp_enable", "mcast_snooping_enable").contains(column)) {
+            throw refused("Bridge has no boolean column \"" + column + "\" that nslab sets", column);
+        }
+        return updateBridge(bridge, column, ovs.mapper().getNodeFactory().booleanNode(on));
+    }
+
+    /** {@code set bridge BR protocols=OpenFlow10,OpenFlow13}: the OpenFlow versions it speaks (empty: the default). */
+    public OvsTransaction setProtocols(String bridge, List<String> versions) {
+        return updateBridge(bridge, "protocols", Values.setOf(versions.stream().map(v -> ovs.mapper().getNodeFactory().textNode(v)).toList()));
+    }
+
     /** {@code set bridge BR other-config:KEY=VALUE} (and external-ids:): one key of a map column. */
     public OvsTransaction setBridgeMapKey(String bridge, String column, String key, String value) {
         BridgeRef b = bridges.get(bridge);

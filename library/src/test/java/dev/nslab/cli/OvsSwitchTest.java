@@ -249,6 +249,13 @@ class OvsSwitchTest {
             for (String w : c.split(" ")) args.add(w.startsWith("@") ? t.n(w.substring(1)) : w);
             assertEquals(vsctl(args.toArray(String[]::new)), nslab("ovs " + c).ok().out().trim(), c);
         }
+        nslab("ovs set bridge @c2 stp_enable=true protocols=OpenFlow10,OpenFlow13 -- set bridge @c1 mcast_snooping_enable=true").ok();
+        assertEquals("true", vsctl("get", "bridge", t.n("c2"), "stp_enable"));
+        assertEquals("[OpenFlow10, OpenFlow13]", vsctl("get", "bridge", t.n("c2"), "protocols"));
+        assertEquals("true", vsctl("get", "bridge", t.n("c1"), "mcast_snooping_enable"));
+        nslab("ovs set bridge @c2 stp_enable=false protocols=[]").ok();
+        assertEquals("false", vsctl("get", "bridge", t.n("c2"), "stp_enable"));
+        assertEquals("[]", vsctl("get", "bridge", t.n("c2"), "protocols"));
         nslab("ovs del-fail-mode @c1 -- del-controller @c1").ok();
         assertEquals("", vsctl("get-fail-mode", t.n("c1")));
         assertEquals("", vsctl("get-controller", t.n("c1")));
@@ -368,7 +375,8 @@ class OvsSwitchTest {
                 "--columns=name find interface type=internal", "--columns=name,tag find port tag!=10", "--bare --columns=name find port tag>=10",
                 "--bare --columns=name find port tag{=}10", "--bare --columns=name find bridge external_ids:who=me",
                 "--bare --columns=name find bridge external_ids:who{!=}[]", "--bare --columns=name find interface name=[]",
-                "--bare --columns=name find port tag=[1,2]", "--bare --columns=name find interface name{in}[@l1,@li]", "list b @lb")) {
+                "--bare --columns=name find port tag=[1,2]", "--bare --columns=name find interface name{in}[@l1,@li]", "list b @lb",
+                "list-ifaces @lb", "iface-to-br @l2", "iface-to-br @li", "iface-to-br @nosuch", "port-to-br @lo", "list-ifaces @nosuch")) {
             List<String> words = new ArrayList<>();
             for (String w : Sh.words(line)) words.add(w.replace("@", t.prefix));
             List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
