@@ -123,7 +123,7 @@ final class AddressCmd extends ObjectCmd {
         try {
             c = Cidr.parse(cidr);
         } catch (KernelException e) {
-            throw new UsageException("Error: " + e.getMessage() + ".");
+            throw cli.prefixExpected(cidr);
         }
         java.net.InetAddress broadcast = null;
         if (brd != null) {

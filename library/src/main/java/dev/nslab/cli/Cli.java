@@ -2,6 +2,7 @@ package dev.nslab.cli;
 
 import dev.nslab.error.AlreadyExistsException;
 import dev.nslab.error.KernelException;
+import dev.nslab.error.NotPermittedException;
 import dev.nslab.error.LabException;
 import dev.nslab.error.NslabException;
 import dev.nslab.net.Family;
@@ -220,7 +221,7 @@ public final class Cli {
             // already exists, 1 for everything else
             out.flush();
             err.println(KernelWords.of(e));
-            return e.rtnetlink() || e instanceof AlreadyExistsException ? 2 : 1;
+            return KernelWords.status(e);
         } catch (NslabException e) {
             // a helper program that failed (nslab-host), or anything else of nslab's own: its words, no stack trace
             out.flush();
@@ -234,14 +235,14 @@ public final class Cli {
         String obj = object(word);
         if (obj == null) throw new UsageException("Object \"" + word + "\" is unknown, try \"nslab help\".");
         return switch (obj) {
-            case "link" -> new LinkCmd(this, ns).run(a);
-            case "address" -> new AddressCmd(this, ns).run(a);
-            case "maddress" -> new MaddrCmd(this, ns).run(a);
-            case "tuntap" -> new TunTapCmd(this, ns).run(a);
-            case "route" -> new RouteCmd(this, ns).run(a);
-            case "rule" -> new RuleCmd(this, ns).run(a);
-            case "netns" -> new NetnsCmd(this, ns).run(a);
-            case "neighbour" -> new NeighCmd(this, ns).run(a);
+            case "link" -> asIp(() -> new LinkCmd(this, ns).run(a));
+            case "address" -> asIp(() -> new AddressCmd(this, ns).run(a));
+            case "maddress" -> asIp(() -> new MaddrCmd(this, ns).run(a));
+            case "tuntap" -> asIp(() -> new TunTapCmd(this, ns).run(a));
+            case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
+            case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
+            case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
+            case "neighbour" -> asIp(() -> new NeighCmd(this, ns).run(a));
             case "sysctl" -> new SysctlCmd(this, ns).run(a);
             case "unshare" -> new UnshareCmd(this).run(a);
             case "ping" -> new PingCmd(this, ns, word.equals("ping6") ? Family.INET6 : family).run(a);
@@ -257,6 +258,23 @@ public final class Cli {
             }
             default -> throw new IllegalStateException(obj);
         };
+    }
+
+    /** ip's refusal of a word that is no prefix ({@code get_prefix}: the family of -4/-6, else "any valid"; exit 1). */
+    UsageException prefixExpected(String text) {
+        return new UsageException("Error: " + (family == null ? "any valid" : family.word()) + " prefix is expected rather than \"" + text + "\".", 1);
+    }
+
+    /** An iproute2 command: a kernel refusal is printed exactly as ip prints it (see {@link KernelWords#asIp}). */
+    private int asIp(java.util.function.IntSupplier command) {
+        try {
+            return command.getAsInt();
+        } catch (KernelException e) {
+            if (e instanceof NotPermittedException) throw e;
+            out.flush();
+            err.println(KernelWords.asIp(e));
+            return KernelWords.status(e);
+        }
     }
 
     /**

@@ -1,17 +1,31 @@
 package dev.nslab.cli;
 
+import dev.nslab.error.AlreadyExistsException;
 import dev.nslab.error.KernelException;
 import dev.nslab.error.NotPermittedException;
 import dev.nslab.net.NetHandle;
 
 /**
  * A kernel refusal in iproute2's words. The layers below word a refusal in the kernel's own terms (its errno text, its
- * extended ACK, what nslab knows of the object); how ip presents them is the command line's business: "Error: TEXT."
- * for a refusal the kernel explained, "RTNETLINK answers: ..." for one it did not, and nslab's own explanation of a
- * refusal in ip's "Error:" form.
+ * extended ACK, what nslab knows of the object); how ip presents them is the command line's business. An iproute2
+ * command prints exactly ip's line ({@link #asIp}); nslab's own verbs keep nslab's explanation in ip's forms ({@link #of}).
  */
 final class KernelWords {
     private KernelWords() {}
+
+    /**
+     * A refusal of an iproute2 command (link, address, route, rule, neighbour, netns, tuntap, maddress) exactly as ip
+     * prints it, so that a script's output is the same with either tool: the kernel's extended ACK as "Error: TEXT.",
+     * else "RTNETLINK answers: " and the errno's text. nslab's longer explanation is for its own verbs ({@link #of}).
+     */
+    static String asIp(KernelException e) {
+        if (!e.rtnetlink() || e instanceof NotPermittedException) return e.getMessage();
+        if (e.extAck() != null) return "Error: " + e.extAck() + (e.extAck().endsWith(".") ? "" : ".");
+        return "RTNETLINK answers: " + NetHandle.strerror(e.errno());
+    }
+
+    /** ip's exit status for a refusal: 2 when the kernel refused a request or the object exists already, else 1. */
+    static int status(KernelException e) { return e.rtnetlink() || e instanceof AlreadyExistsException ? 2 : 1; }
 
     static String of(KernelException e) {
         String m = e.getMessage();

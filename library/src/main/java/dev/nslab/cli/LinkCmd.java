@@ -134,7 +134,7 @@ final class LinkCmd extends ObjectCmd {
                             String pw = a.next();
                             switch (pw) {
                                 case "name" -> peer = a.value("name");
-                                case "netns" -> peerNs = NsRef.parse(a.value("netns"), cli.registry);
+                                case "netns" -> peerNs = netnsArg(a.value("netns"));
                                 default -> {
                                     if (peer == null) peer = pw;
                                     else throw new UsageException("Error: argument \"" + pw + "\" is wrong: unknown veth peer option (use \"peer name PEER [netns NS]\")");
@@ -145,19 +145,22 @@ final class LinkCmd extends ObjectCmd {
                         data = macvlan(a);
                     } else if (type.equals("vxlan")) {
                         data = vxlan(a);
+                    } else if (type.equals("vlan")) {
+                        data = vlan(a);
                     } else if (type.equals("bridge")) {
                         Map<BridgeSetting, Long> settings = new LinkedHashMap<>(bridgeSettings(a));
                         Long filtering = settings.remove(BridgeSetting.VLAN_FILTERING); // its own field: a kernel without it is named
                         if (filtering != null) vlanFiltering = filtering != 0;
                         if (!settings.isEmpty()) data = new LinkSpec.Bridge(settings);
                     } else {
-                        throw new UsageException("Error: argument \"" + a.peek() + "\" is wrong: type \"" + type + "\" takes no options here");
+                        // a kind ip has no options for: ip ignores what follows, and so does nslab
+                        while (a.more()) a.next();
                     }
                 }
                 case "mtu" -> mtu = a.intValue("mtu");
                 case "link" -> parent = a.value("link");
                 case "address" -> mac = mac(a.value("address"));
-                case "netns" -> netns = NsRef.parse(a.value("netns"), cli.registry);
+                case "netns" -> netns = netnsArg(a.value("netns"));
                 case "alias" -> alias = a.value("alias");
                 case "help" -> { Help.link(cli.out); return 0; }
                 default -> {
@@ -168,9 +171,6 @@ final class LinkCmd extends ObjectCmd {
         }
         if (name == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
         if (type == null) throw new UsageException("Not enough information: \"type\" argument is required (veth or bridge).");
-        if (!List.of("veth", "bridge", "macvlan", "vxlan").contains(type)) {
-            throw new UsageException("Error: type \"" + type + "\" is not supported by nslab (supported: veth, bridge, macvlan, vxlan).");
-        }
         if (type.equals("veth") && peer == null) throw new UsageException("Not enough information: a veth needs \"peer name PEER\".");
         if (type.equals("vxlan") && data == null) throw new UsageException("vxlan: missing virtual network identifier", 1);
         if (data instanceof LinkSpec.Vxlan v && v.port() == null) {
@@ -182,10 +182,44 @@ final class LinkCmd extends ObjectCmd {
             cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias, vlanFiltering, parent, data));
         } catch (KernelException e) {
             if (!Boolean.TRUE.equals(vlanFiltering) || e.errno() != Errno.EOPNOTSUPP) throw e;
-            // where the kernel cannot filter VLANs on a Linux bridge, Open vSwitch can: say how, in nslab's words
-            throw KernelException.of(e.getMessage() + ": nslab ovs add-br BR; nslab ovs add-port BR PORT tag=N", e.errno(), e.object(), e.extAck(), true);
+            // where the kernel cannot filter VLANs on a Linux bridge, Open vSwitch can: ip's words, then how
+            throw new UsageException(KernelWords.asIp(e) + "\nnslab: " + e.getMessage() + ": nslab ovs add-br BR; nslab ovs add-port BR PORT tag=N",
+                    KernelWords.status(e));
         }
         return 0;
+    }
+
+    /** A namespace by name, or a process's by PID; ip's refusal of a word that is neither. */
+    private NsRef netnsArg(String v) {
+        NsRef r = NsRef.parse(v, cli.registry);
+        if (r instanceof NsRef.Named && !cli.registry.exists(v)) throw new UsageException("Error: argument \"" + v + "\" is wrong: Invalid \"netns\" value\n");
+        return r;
+    }
+
+    /** {@code type vlan id ID [protocol 802.1Q|802.1ad]} (the id is checked by the kernel, as with ip). */
+    private static LinkSpec.Data vlan(Args a) {
+        Integer id = null;
+        int protocol = 0x8100;
+        while (a.more()) {
+            String w = a.next();
+            if (Args.matches(w, "id")) {
+                String v = a.value("id");
+                try {
+                    id = Integer.parseInt(v);
+                    if (id < 0 || id > 0xffff) throw new NumberFormatException();
+                } catch (NumberFormatException e) {
+                    throw new UsageException("Error: argument \"" + v + "\" is wrong: id is invalid");
+                }
+            } else if (Args.matches(w, "protocol")) {
+                String v = a.value("protocol");
+                if (v.equalsIgnoreCase("802.1Q")) protocol = 0x8100;
+                else if (v.equalsIgnoreCase("802.1ad")) protocol = 0x88a8;
+                else throw new UsageException("Error: argument \"" + v + "\" is wrong: protocol is invalid");
+            } else {
+                throw new UsageException("vlan: unknown command \"" + w + "\"?\nUsage: ... vlan id VLANID [ protocol VLANPROTO ]", 1);
+            }
+        }
+        return id == null ? null : new LinkSpec.Vlan(id, protocol);
     }
 
     /** {@code type macvlan [mode private|vepa|bridge|passthru|source]} (no mode: the kernel's, vepa). */
@@ -283,7 +317,12 @@ final class LinkCmd extends ObjectCmd {
                 case "up" -> c = c.up(true);
                 case "down" -> c = c.up(false);
                 case "nomaster" -> c = c.noMaster();
-                case "master" -> c = c.master(pending.get(++i));
+                case "master" -> {
+                    String m = pending.get(++i);
+                    // as ip, which looks the name up as it reads it
+                    if (cli.handle(ns).findLink(m).isEmpty()) throw new UsageException("Error: argument \"" + m + "\" is wrong: Device does not exist\n");
+                    c = c.master(m);
+                }
                 case "name" -> c = c.name(pending.get(++i));
                 case "alias" -> c = c.alias(pending.get(++i));
                 case "address" -> c = c.address(mac(pending.get(++i)));
@@ -295,9 +334,7 @@ final class LinkCmd extends ObjectCmd {
                         throw new UsageException("Error: argument \"" + v + "\" is wrong: Invalid \"mtu\" value");
                     }
                 }
-                case "netns" -> {
-                    c = c.netns(NsRef.parse(pending.get(++i), cli.registry));
-                }
+                case "netns" -> c = c.netns(netnsArg(pending.get(++i)));
                 case "txqueuelen", "qlen", "txqlen" -> {
                     String v = pending.get(++i);
                     try {

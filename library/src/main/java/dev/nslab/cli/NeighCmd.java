@@ -66,7 +66,7 @@ final class NeighCmd extends ObjectCmd {
         byte[] mac = null;
         if (lladdr != null) {
             mac = Link.parseMac(lladdr);
-            if (mac == null) throw new UsageException("\"" + lladdr + "\" is invalid lladdr.");
+            if (mac == null) throw new UsageException("\"" + lladdr + "\" is invalid lladdr.", 1);
         }
         h.setNeighbour(dev, to, mac, state, replace);
         return 0;

@@ -1,5 +1,6 @@
 package dev.nslab.cli;
 
+import dev.nslab.error.AlreadyExistsException;
 import dev.nslab.error.KernelException;
 import dev.nslab.error.NotANamespaceException;
 import dev.nslab.net.Namespaces;
@@ -57,7 +58,12 @@ final class NetnsCmd extends NsCmd {
     private int add(Args a) {
         String n = name(a, "add NAME");
         noMore(a);
-        cli.registry.add(n);
+        try {
+            cli.registry.add(n);
+        } catch (AlreadyExistsException e) {
+            cli.err.println("Cannot create namespace file \"" + cli.registry.path(n) + "\": File exists"); // ip's words and status
+            return 1;
+        }
         return 0;
     }
 
@@ -104,6 +110,10 @@ final class NetnsCmd extends NsCmd {
         }
         String n = name(a, "delete NAME");
         noMore(a);
+        if (!cli.registry.exists(n)) {
+            cli.err.println("Cannot remove namespace file \"" + cli.registry.path(n) + "\": No such file or directory"); // ip's words
+            return 1;
+        }
         cli.dropHandle(NsRef.named(n));
         cli.registry.delete(n);
         return 0;
@@ -240,7 +250,7 @@ final class NetnsCmd extends NsCmd {
         String n = name(a, "exec NAME CMD...");
         List<String> cmd = a.rest();
         if (cmd.isEmpty()) throw new UsageException("No command specified");
-        if (!cli.registry.exists(n)) throw KernelException.of("Cannot open network namespace \"" + n + "\": No such file or directory", 2, n);
+        if (!cli.registry.exists(n)) throw new UsageException("Cannot open network namespace \"" + n + "\": No such file or directory"); // ip: 255
         cli.out.flush();
         if (cli.batchMode) return NetnsExec.run(cli.registry, n, cmd, cli.err::println);
         cli.dropAllHandles();

@@ -217,7 +217,7 @@ final class RouteCmd extends ObjectCmd {
             try {
                 c = Cidr.parse(dst);
             } catch (KernelException e) {
-                throw new UsageException("Error: " + e.getMessage() + ".");
+                throw cli.prefixExpected(dst);
             }
             spec = RouteSpec.to(c);
             fam = c.family();

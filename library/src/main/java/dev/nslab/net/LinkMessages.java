@@ -48,6 +48,7 @@ public final class LinkMessages {
         private Boolean vlanFiltering;
         private Map<BridgeSetting, Long> bridgeSettings = Map.of();
         private Integer macvlanMode;
+        private int vlanId = -1, vlanProtocol;
         private int vxlanId = -1, vxlanPort = -1, vxlanLink;
         private InetAddress vxlanRemote, vxlanLocal;
         private Integer vxlanTtl;
@@ -90,6 +91,8 @@ public final class LinkMessages {
         public New vlanFiltering(Boolean v) { vlanFiltering = v; return this; }
         public New bridgeSettings(Map<BridgeSetting, Long> v) { bridgeSettings = v; return this; }
         public New macvlanMode(int mode) { macvlanMode = mode; return this; }
+        /** An 802.1Q VLAN's id and protocol (0x8100, or 0x88a8 for 802.1ad). */
+        public New vlan(int id, int protocol) { vlanId = id; vlanProtocol = protocol; return this; }
 
         public New vxlan(int vni, InetAddress remote, int port) { return vxlan(vni, remote, port, null, 0, null, null); }
 
@@ -135,6 +138,12 @@ public final class LinkMessages {
                 int data = r.beginNestedPlain(IFLA_INFO_DATA);
                 if (vlanFiltering != null) r.attrU8(IFLA_BR_VLAN_FILTERING, vlanFiltering ? 1 : 0);
                 writeBridgeSettings(r, bridgeSettings);
+                r.endNested(data);
+            }
+            if (vlanId >= 0) {
+                int data = r.beginNestedPlain(IFLA_INFO_DATA);
+                r.attrU16(IFLA_VLAN_ID, vlanId);
+                r.attr(IFLA_VLAN_PROTOCOL, new byte[] {(byte) (vlanProtocol >> 8), (byte) vlanProtocol}); // network byte order
                 r.endNested(data);
             }
             if (macvlanMode != null) {

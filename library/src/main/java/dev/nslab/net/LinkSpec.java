@@ -7,7 +7,8 @@ import java.net.InetAddress;
  * where it is born (null: next to this end). {@code netns} puts this end in another namespace at birth.
  * {@code vlanFiltering} (bridges only, null: kernel default) asks for 802.1Q filtering, which not every kernel has.
  * {@code parent} is the device a macvlan sits on (in the namespace of the request); {@code data} the settings of
- * kinds that have them (macvlan's mode, vxlan's identifier and remote end, a bridge's settings).
+ * kinds that have them (macvlan's mode, vxlan's identifier and remote end, a VLAN's id, a bridge's settings). Any other
+ * kind ({@code dummy}, {@code ifb}...) is made as the kernel makes it, if it has the driver.
  */
 public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, NsRef netns, Integer mtu,
                        byte[] address, String alias, Boolean vlanFiltering, String parent, Data data) {
@@ -37,6 +38,9 @@ public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, N
     public record Vxlan(int vni, InetAddress remote, Integer port, InetAddress local, String dev, Integer ttl, Boolean learning) implements Data {
         public Vxlan(int vni, InetAddress remote, int port) { this(vni, remote, port, null, null, null, null); }
     }
+
+    /** An 802.1Q (or 802.1ad: protocol 0x88a8) VLAN interface on {@code parent}: its VLAN id. */
+    public record Vlan(int id, int protocol) implements Data { }
 
     /** A Linux bridge's settings beyond VLAN filtering (STP, timers, priority, multicast...), in the order given. */
     public record Bridge(java.util.Map<BridgeSetting, Long> settings) implements Data {

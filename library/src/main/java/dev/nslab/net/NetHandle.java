@@ -197,6 +197,7 @@ public final class NetHandle implements AutoCloseable {
             }
             if ("bridge".equals(spec.kind()) && Boolean.TRUE.equals(spec.vlanFiltering())) m.vlanFiltering(true);
             if (spec.data() instanceof LinkSpec.Bridge br) m.bridgeSettings(br.settings());
+            if (spec.data() instanceof LinkSpec.Vlan vl) m.vlan(vl.id(), vl.protocol());
             if (spec.data() instanceof LinkSpec.Macvlan mv) m.macvlanMode(mv.code());
             else if (spec.data() instanceof LinkSpec.Vxlan v) {
                 m.vxlan(v.vni(), v.remote(), v.port(), v.local(), v.dev() == null ? 0 : link(v.dev()).index(), v.ttl(), v.learning());

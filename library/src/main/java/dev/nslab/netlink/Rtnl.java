@@ -27,6 +27,7 @@ public final class Rtnl {
     public static final int VETH_INFO_PEER = 1;
     public static final int IFLA_BR_VLAN_FILTERING = 7;
     public static final int IFLA_MACVLAN_MODE = 1;
+    public static final int IFLA_VLAN_ID = 1, IFLA_VLAN_PROTOCOL = 5;
     public static final int IFLA_VXLAN_ID = 1, IFLA_VXLAN_GROUP = 2, IFLA_VXLAN_LINK = 3, IFLA_VXLAN_LOCAL = 4, IFLA_VXLAN_TTL = 5,
             IFLA_VXLAN_LEARNING = 7, IFLA_VXLAN_PORT = 15, IFLA_VXLAN_GROUP6 = 16, IFLA_VXLAN_LOCAL6 = 17;
     public static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;

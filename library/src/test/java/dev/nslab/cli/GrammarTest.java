@@ -72,12 +72,12 @@ class GrammarTest {
         assertEquals(body.strip(), r.kernel().changes().getFirst().body());
     }
 
-    /** Words ip refuses are refused as ip refuses them, with ip's status (255 for a bad command line), sending nothing. */
+    /** Words ip refuses are refused as ip refuses them, with ip's status (255 for a bad command line, 1 for some), sending nothing. */
     @ParameterizedTest(name = "nslab {0}")
     @CsvSource(delimiter = '|', textBlock = """
             address add 10.1.2.3/24                  | 255 | Not enough information: "dev" argument is required.
             address add dev va                       | 255 | Not enough information: an address like 10.0.0.1/24 is required.
-            address add 10.1.2.300/24 dev va         | 255 | Error:
+            address add 10.1.2.300/24 dev va         | 1   | Error: any valid prefix is expected rather than "10.1.2.300/24".
             address add fd00::1/64 brd + dev va      | 255 | Error: broadcast can be set only for IPv4 addresses.
             link add va                              | 255 | Not enough information: "type" argument is required
             link add va type veth                    | 255 | Not enough information: a veth needs "peer name PEER".

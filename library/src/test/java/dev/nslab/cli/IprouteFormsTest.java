@@ -173,6 +173,23 @@ class IprouteFormsTest {
                 "-6 addr replace 2001:db8::1/64 dev va nodad", "addr show dev va", "-j addr show dev va");
     }
 
+    /** A refused line prints what ip prints (the kernel's own words where it gives some) and exits as ip does. */
+    @Test
+    void refusalsInIpsWordsAndStatuses() {
+        bothWays("link add va type veth peer name vx", "link add d0 type dummy", "link add link va name va.10 type vlan id 10",
+                "link add x0 type ifb", "link del x0", "link add x1 type ifb extra words", "link del x1",
+                "addr add 10.5.0.1/24 dev va", "route add 10.10.0.0/16 via 10.11.0.1", "route del 10.12.0.0/16", "addr del 10.9.9.9/24 dev va",
+                "link set nosuch up", "link set va master nosuch", "link set va netns nosuch", "neigh add 10.5.0.5 lladdr zz dev va",
+                "route add 300.1.1.0/24 dev va", "addr add 10.5.0.300/24 dev va", "-6 addr add 10.5.0.300/24 dev va",
+                "route add 10.13.0.0/16 dev va", "route add 10.13.0.0/16 dev va", "netns add " + a, "netns del " + t.n("nosuch"),
+                "netns exec " + t.n("nosuch") + " true");
+        // an unknown word after "type vlan": ip's first line and status (its usage text that follows is its own)
+        Sh.Result ip = Sh.run(List.of("ip", "-n", a, "link", "add", "link", "va", "name", "vl", "type", "vlan", "foo", "1"), null);
+        Nslab.Out mine = Nslab.run("-n", b, "link", "add", "link", "va", "name", "vl", "type", "vlan", "foo", "1");
+        assertEquals(ip.err().lines().findFirst(), mine.err().lines().findFirst());
+        assertEquals(ip.code(), mine.code());
+    }
+
     @Test
     void multipathRoutes() {
         bothWays("route add 10.40.0.0/16 nexthop via 10.5.0.2 weight 1 nexthop via 10.5.0.3 dev va weight 3",

@@ -37,6 +37,13 @@ class LinkAddressRouteTest {
     @AfterEach
     void cleanUp() { t.close(); }
 
+    /** What ip prints on standard error for the same line in the same namespace (a line that changes nothing). */
+    private String ip(String line) {
+        List<String> a = new ArrayList<>(List.of("ip", "-n", ns));
+        a.addAll(Sh.words(line));
+        return Sh.run(a, null).err();
+    }
+
     private Nslab.Out in(String line) {
         List<String> a = new ArrayList<>(List.of("-n", ns));
         a.addAll(Sh.words(line));
@@ -110,7 +117,7 @@ class LinkAddressRouteTest {
         o = in("link add a:b type bridge").fails();
         assertTrue(o.err().contains("not a valid interface name"), o.err());
         o = in("link add g0 type veth peer name g1 netns " + t.n("none")).fails();
-        assertTrue(o.err().contains("no such network namespace"), o.err());
+        assertEquals("Error: argument \"" + t.n("none") + "\" is wrong: Invalid \"netns\" value\n\n", o.err(), "ip's words");
         assertNull(t.link(ns, "g0"), "nothing half-built");
         in("link add g0 type veth peer name g1").ok();
         o = in("link add g0 type veth peer name g2").fails();
@@ -149,7 +156,7 @@ class LinkAddressRouteTest {
         in("address del 10.9.0.1/24 dev d0").ok();
         assertFalse(Sh.ok("ip", "-n", ns, "addr", "show", "d0").contains("10.9.0.1"));
         Nslab.Out o = in("address del 10.9.0.1/24 dev d0").fails();
-        assertTrue(o.err().contains("Cannot assign requested address"), o.err());
+        assertEquals(ip("address del 10.9.0.1/24 dev d0"), o.err(), "ip's words (this kernel's: \"Error: ipv4: Address not found.\")");
     }
 
     @Test
@@ -183,9 +190,9 @@ class LinkAddressRouteTest {
         assertFalse(Sh.ok("ip", "-n", ns, "route").contains("10.77.0.0"));
         assertFalse(Sh.ok("ip", "-n", ns, "route").contains("default"));
         Nslab.Out o = in("route add 10.55.0.0/24 via 10.99.0.1").fails();
-        assertTrue(o.err().contains("Network is unreachable"), o.err());
+        assertEquals(ip("route add 10.55.0.0/24 via 10.99.0.1"), o.err(), "ip's words (this kernel's: \"Error: Nexthop has invalid gateway.\")");
         o = in("route add 10.66.0.0/24 dev r0 metric 5").fails();
-        assertTrue(o.err().contains("File exists"), o.err());
+        assertEquals("RTNETLINK answers: File exists\n", o.err());
     }
 
     @Test
