@@ -1,5 +1,7 @@
 package dev.nslab.cli;
 
+import dev.nslab.error.Errno;
+import dev.nslab.error.KernelException;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Sysctl;
 
@@ -8,13 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code nslab [-n NETNS] sysctl [-w] [-n] [-q] KEY[=VALUE]...}, with sysctl(8)'s output. */
+/** {@code nslab [-n NETNS] sysctl [-w] [-n] [-q] [-e] KEY[=VALUE]...}, with sysctl(8)'s output and refusals. */
 final class SysctlCmd extends NsCmd {
     SysctlCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
     @Override
     int run(Args a) {
-        boolean write = false, valueOnly = false, quiet = false;
+        boolean write = false, valueOnly = false, quiet = false, ignoreUnknown = false;
         List<String> items = new ArrayList<>();
         while (a.more()) {
             String w = a.next();
@@ -22,6 +24,7 @@ final class SysctlCmd extends NsCmd {
                 case "--write" -> write = true;
                 case "--values" -> valueOnly = true;
                 case "--quiet" -> quiet = true;
+                case "--ignore" -> ignoreUnknown = true;
                 case "help", "--help" -> { Help.sysctl(cli.out); return 0; }
                 default -> {
                     if (!w.startsWith("-") || w.length() < 2) {
@@ -34,8 +37,9 @@ final class SysctlCmd extends NsCmd {
                             case 'w' -> write = true;
                             case 'n' -> valueOnly = true;
                             case 'q' -> quiet = true;
+                            case 'e' -> ignoreUnknown = true;
                             case 'h' -> { Help.sysctl(cli.out); return 0; }
-                            default -> throw new UsageException("sysctl: unknown option \"" + w + "\" (nslab supports -w, -n, -q)");
+                            default -> throw new UsageException("sysctl: unknown option \"" + w + "\" (nslab supports -w, -n, -q, -e)");
                         }
                     }
                 }
@@ -44,21 +48,37 @@ final class SysctlCmd extends NsCmd {
         if (items.isEmpty()) throw new UsageException("sysctl: no variables specified (e.g. nslab sysctl net.ipv4.ip_forward)");
         Sysctl s = new Sysctl(cli.registry);
         Map<String, Object> json = new LinkedHashMap<>();
+        int status = 0;
+        // as sysctl(8): each item on its own, a failed one said and skipped, the status 1 if any failed
         for (String item : items) {
             int eq = item.indexOf('=');
-            if (write && eq < 0) throw new UsageException("sysctl: \"" + item + "\" must be of the form name=value");
+            if (write && eq < 0) {
+                cli.out.flush();
+                cli.err.println("sysctl: command line(0): invalid syntax, continuing...");
+                status = 1;
+                continue;
+            }
             String key = eq < 0 ? item : item.substring(0, eq).strip();
             String value;
-            if (eq >= 0) {
-                value = item.substring(eq + 1).strip();
-                s.write(ns, key, value);
-            } else {
-                value = s.read(ns, key);
+            try {
+                if (eq >= 0) {
+                    value = item.substring(eq + 1).strip();
+                    s.write(ns, key, value);
+                } else {
+                    value = s.read(ns, key);
+                }
+            } catch (KernelException e) {
+                if (e.errno() == Errno.ENOENT && ignoreUnknown) continue;
+                cli.out.flush();
+                cli.err.println(e.errno() == Errno.ENOENT ? "sysctl: cannot stat " + Sysctl.path(key) + ": No such file or directory" : e.getMessage());
+                status = 1;
+                continue;
             }
-            if (cli.json) json.put(key, value);
-            else if (!quiet || eq < 0) cli.out.println(valueOnly ? value : key + " = " + value);
+            String name = key.replace('/', '.'); // sysctl(8) names a key given as a path with dots
+            if (cli.json) json.put(name, value);
+            else if (!quiet || eq < 0) cli.out.println(valueOnly ? value : name + " = " + value);
         }
         if (cli.json) cli.printJson(json);
-        return 0;
+        return status;
     }
 }

@@ -190,6 +190,25 @@ class IprouteFormsTest {
         assertEquals(ip.code(), mine.code());
     }
 
+    /** sysctl's forms and refusals, against the real sysctl run in the twin: each item on its own, status 1 if one failed. */
+    @Test
+    void sysctlAsSysctlDoesIt() {
+        for (String line : List.of("-w net.ipv4.ip_forward=1", "net.ipv4.ip_forward", "-n net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding=0",
+                "-q -w net.ipv4.ip_forward=1", "-w net.ipv4.conf.lo.rp_filter=2 net.ipv4.conf.all.rp_filter=0", "net.ipv4.nosuch",
+                "-e net.ipv4.nosuch", "-w net.ipv4.ip_forward", "-w net/ipv4/ip_forward=0", "net/ipv4/ip_forward", "-w net.ipv4.ip_forward=x",
+                "-w net.ipv4.icmp_echo_ignore_all=1 -w net.ipv4.ip_forward=1", "net.ipv4.nosuch net.ipv4.ip_forward")) {
+            List<String> real = new ArrayList<>(List.of("ip", "netns", "exec", a, "sysctl"));
+            real.addAll(Sh.words(line));
+            Sh.Result want = Sh.run(real, null);
+            List<String> mine = new ArrayList<>(List.of("-n", b, "sysctl"));
+            mine.addAll(Sh.words(line));
+            Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
+            assertEquals(want.out(), got.out(), "stdout of: sysctl " + line);
+            assertEquals(want.err(), got.err(), "stderr of: sysctl " + line);
+            assertEquals(want.code(), got.code(), "exit status of: sysctl " + line);
+        }
+    }
+
     @Test
     void multipathRoutes() {
         bothWays("route add 10.40.0.0/16 nexthop via 10.5.0.2 weight 1 nexthop via 10.5.0.3 dev va weight 3",
