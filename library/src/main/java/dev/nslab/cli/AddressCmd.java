@@ -166,9 +166,18 @@ final class AddressCmd extends ObjectCmd {
         String label = null;
         Integer scope = null;
         Boolean permanent = null;
+        Cidr within = null;
         while (a.more()) {
             String w = a.next();
             if (w.equals("label")) label = a.value("label");
+            else if (w.equals("to")) {
+                String v = a.value("to");
+                try {
+                    within = Cidr.parse(v);
+                } catch (KernelException e) {
+                    throw cli.prefixExpected(v);
+                }
+            }
             else if (w.equals("scope")) {
                 String v = a.value("scope");
                 scope = Args.known(RouteWords.scope(v), v, "invalid \"scope\"");
@@ -180,15 +189,19 @@ final class AddressCmd extends ObjectCmd {
         if (filter.help()) return 0;
         NetHandle h = cli.handle(ns);
         List<Link> links = h.links();
-        List<IfAddress> addrs = h.addresses(cli.family);
+        // "to PREFIX" fixes the family, as -4/-6 would (ip then leaves out the link-layer lines too)
+        Family family = cli.family != null ? cli.family : within != null ? within.family() : null;
+        List<IfAddress> addrs = h.addresses(family);
         // by scope or by permanence: only the addresses that match; an interface whose addresses all fail goes too
         // (one without any address stays), as ip filters them
         java.util.Set<Integer> dropped = new java.util.HashSet<>();
-        if (scope != null || permanent != null) {
+        if (scope != null || permanent != null || within != null) {
             Integer sc = scope;
             Boolean pm = permanent;
+            Cidr in = within;
             List<IfAddress> all = addrs;
-            addrs = all.stream().filter(x -> (sc == null || x.scope() == sc) && (pm == null || ((x.flags() & 0x80) != 0) == pm)).toList();
+            addrs = all.stream().filter(x -> (sc == null || x.scope() == sc) && (pm == null || ((x.flags() & 0x80) != 0) == pm)
+                    && (in == null || (x.family() == in.family() && in.contains(x.local())))).toList();
             for (IfAddress x : all) dropped.add(x.index());
             for (IfAddress x : addrs) dropped.remove(x.index());
         }
@@ -222,7 +235,7 @@ final class AddressCmd extends ObjectCmd {
         StringBuilder sb = new StringBuilder();
         for (Link l : shown) {
             List<IfAddress> mine = addrs.stream().filter(x -> x.index() == l.index()).toList();
-            if (cli.family != null && mine.isEmpty()) continue;
+            if (family != null && mine.isEmpty()) continue;
             if (cli.brief) {
                 // ip -br address: name, state, then every address with its prefix length
                 if (cli.json) {
@@ -244,7 +257,7 @@ final class AddressCmd extends ObjectCmd {
                     sb.append('\n');
                 }
             } else if (cli.json) {
-                Map<String, Object> m = f.json(l, false, cli.family == null || cli.details);
+                Map<String, Object> m = f.json(l, false, family == null || cli.details);
                 List<Object> info = new ArrayList<>();
                 for (IfAddress x : mine) info.add(json(x, cli.hosts));
                 m.put("addr_info", info);
@@ -258,8 +271,8 @@ final class AddressCmd extends ObjectCmd {
                     sb.append(l.index()).append(": ").append(l.name()).append(LinkFormat.oneLine(one.toString()));
                 }
             } else {
-                f.text(sb, l, false, cli.family == null || cli.details); // with -d, ip prints the link line for -4/-6 too
-                if (cli.family == null || cli.details) f.altNames(sb, l);
+                f.text(sb, l, false, family == null || cli.details); // with -d, ip prints the link line for -4/-6 too
+                if (family == null || cli.details) f.altNames(sb, l);
                 for (IfAddress x : mine) text(sb, x, l.name(), cli.colour, cli.hosts);
                 if (stats != null && stats.containsKey(l.index())) sb.append(statsFormat.text(stats.get(l.index()), "\n")).append('\n');
             }

@@ -95,7 +95,7 @@ final class Help {
         o.print("""
                 Usage: nslab address { add | change | replace | del } IFADDR/PREFIX dev IFNAME [nodad] [noprefixroute]
                                 [brd { ADDR | + | - }] [label NAME] [scope SCOPE] [valid_lft LFT] [preferred_lft LFT]
-                       nslab address [ show [[dev] IFNAME] [label PATTERN] [scope SCOPE] [permanent | dynamic] ]
+                       nslab address [ show [[dev] IFNAME] [label PATTERN] [scope SCOPE] [permanent | dynamic] [to PREFIX] ]
                        nslab address flush [dev IFNAME] [scope SCOPE] [label NAME] [to PREFIX]
                 IPv4 and IPv6; -4 or -6 limits show and flush to one family.
                 """);
@@ -106,8 +106,8 @@ final class Help {
                 Usage: nslab route { add | del | replace | change | append | prepend } [TYPE] { PREFIX | default }
                                    [via ADDRESS] [dev IFNAME] [metric N] [table TABLE] [proto PROTO] [scope SCOPE]
                                    [src ADDRESS] [onlink] [mtu N] [nexthop via ADDRESS [dev IFNAME] [weight N]]...
-                       nslab route [ show | flush ] [PREFIX | default] [dev IFNAME] [table TABLE] [proto PROTO]
-                                   [scope SCOPE] [type TYPE]
+                       nslab route [ show | flush ] [[to] [root | match | exact] PREFIX | default] [via ADDRESS]
+                                   [dev IFNAME] [table TABLE] [proto PROTO] [scope SCOPE] [type TYPE]
                        nslab route get [to] ADDRESS [from ADDRESS] [iif DEV] [oif DEV] [mark MARK]
                 TYPE: unicast, local, broadcast, multicast, blackhole, unreachable, prohibit, throw; TABLE: main,
                 local, default, all or a number; PROTO: a name of /etc/iproute2/rt_protos (static, ospf...) or a number;
@@ -144,7 +144,8 @@ final class Help {
     static void neigh(PrintStream o) {
         o.print("""
                 Usage: nslab neighbour { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV
-                       nslab neighbour { show | flush } [ [dev] DEV ] [ nud STATE | nud all ]
+                       nslab neighbour { add | del } proxy ADDR dev DEV
+                       nslab neighbour { show | flush } [ proxy ] [ [dev] DEV ] [ nud STATE | nud all ]
                 STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed }
                 The neighbour (ARP / NDP) table of the namespace, as ip neigh.
                 """);

@@ -38,10 +38,15 @@ final class NeighCmd extends ObjectCmd {
     private int change(Args a, boolean replace, boolean delete) {
         String dst = null, dev = null, lladdr = null;
         int state = NUD_PERMANENT;
+        boolean proxy = false;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "dev" -> dev = a.value("dev");
+                case "proxy" -> {
+                    proxy = true;
+                    dst = a.value("proxy");
+                }
                 case "lladdr" -> lladdr = a.value("lladdr");
                 case "nud" -> state = nud(a.value("nud"));
                 case "to" -> dst = a.value("to");
@@ -60,7 +65,11 @@ final class NeighCmd extends ObjectCmd {
         }
         NetHandle h = cli.handle(ns);
         if (delete) {
-            h.deleteNeighbour(dev, to);
+            h.deleteNeighbour(dev, to, proxy);
+            return 0;
+        }
+        if (proxy) {
+            h.addProxyNeighbour(dev, to);
             return 0;
         }
         byte[] mac = null;
@@ -84,17 +93,18 @@ final class NeighCmd extends ObjectCmd {
         BadPrefix(String message) { super(message, null, false, false); }
     }
 
-    private record Filter(String dev, int states, Cidr prefix, boolean anyArgument) { }
+    private record Filter(String dev, int states, Cidr prefix, boolean anyArgument, boolean proxy) { }
 
     private Filter filter(Args a, int defaultStates) {
         String dev = null;
         int states = -1;
         Cidr prefix = null;
-        boolean any = a.more();
+        boolean any = a.more(), proxy = false;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "dev" -> dev = a.value("dev");
+                case "proxy" -> proxy = true;
                 case "nud" -> {
                     String v = a.value("nud");
                     int s = v.equals("all") ? 0xff | 0x100 : nud(v);
@@ -119,7 +129,8 @@ final class NeighCmd extends ObjectCmd {
                 }
             }
         }
-        return new Filter(dev, states < 0 ? defaultStates : states, prefix, any);
+        // proxy entries have no state: ip shows them all
+        return new Filter(dev, proxy ? 0xff | 0x100 : states < 0 ? defaultStates : states, prefix, any, proxy);
     }
 
     /** Entries matching the filter; state NONE (0) is the bit 0x100 of the filter. */
@@ -127,7 +138,7 @@ final class NeighCmd extends ObjectCmd {
         Integer index = null;
         if (f.dev() != null) index = h.link(f.dev()).index();
         List<Neighbour> out = new ArrayList<>();
-        for (Neighbour n : h.neighbours(cli.family)) {
+        for (Neighbour n : h.neighbours(cli.family, f.proxy())) {
             if (index != null && n.index() != index) continue;
             int bit = n.state() == 0 ? 0x100 : n.state();
             if ((bit & f.states()) == 0) continue;
@@ -161,7 +172,7 @@ final class NeighCmd extends ObjectCmd {
                 if (n.lladdr() != null) m.put("lladdr", Link.mac(n.lladdr()));
                 if (n.router()) m.put("router", null);
                 if (n.proxy()) m.put("proxy", null);
-                m.put("state", n.stateNames());
+                if (!n.proxy()) m.put("state", n.stateNames()); // a proxy entry has no state, and ip prints none
                 json.add(m);
                 continue;
             }

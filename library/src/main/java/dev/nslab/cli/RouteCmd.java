@@ -298,10 +298,25 @@ final class RouteCmd extends ObjectCmd {
     }
 
     /** What {@code show} and {@code flush} keep: ip's selectors. */
-    private record Selection(Family family, Integer table, String prefix, Cidr filter, String dev, Integer protocol, Integer scope, Integer type) {
+    /**
+     * What {@code show} and {@code flush} keep: ip's selectors. {@code filter} is the destination prefix and {@code how}
+     * what it asks of a route's: "exact" (the same prefix; a bare prefix), "root" (inside it), "match" (containing it).
+     */
+    private record Selection(Family family, Integer table, String prefix, Cidr filter, String how, InetAddress via, String dev,
+                             Integer protocol, Integer scope, Integer type) {
         boolean keeps(Route r, Map<Integer, String> names) {
-            if (prefix != null && prefix.equals("default") && !r.isDefault()) return false;
-            if (filter != null && (r.isDefault() || !r.dst().network().equals(filter.network()))) return false;
+            if (prefix != null && prefix.equals("default") && how.equals("exact") && !r.isDefault()) return false;
+            if (filter != null) {
+                int len = r.isDefault() ? 0 : r.dst().prefixLength();
+                Cidr dst = r.isDefault() ? new Cidr(filter.network().address(), 0) : r.dst();
+                boolean keep = switch (how) {
+                    case "root" -> len >= filter.prefixLength() && filter.contains(dst.address());
+                    case "match" -> len <= filter.prefixLength() && (len == 0 || dst.contains(filter.address()));
+                    default -> !r.isDefault() && r.dst().network().equals(filter.network());
+                };
+                if (!keep) return false;
+            }
+            if (via != null && !via.equals(r.gateway())) return false;
             if (dev != null && !dev.equals(r.oif() == 0 ? null : names.get(r.oif()))) return false;
             if (protocol != null && r.protocol() != protocol) return false;
             if (scope != null && r.scope() != scope) return false;
@@ -310,12 +325,14 @@ final class RouteCmd extends ObjectCmd {
     }
 
     private Selection select(Args a) {
-        String prefix = null, dev = null;
+        String prefix = null, dev = null, how = "exact";
+        InetAddress via = null;
         Integer table = RouteTables.MAIN, protocol = null, scope = null, type = null;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "dev", "oif" -> dev = a.value(w);
+                case "via" -> via = address(a.value("via"));
                 case "table" -> table = RouteTables.parse(a.value("table"), "table id value is invalid");
                 case "protocol", "proto" -> {
                     String v = a.value(w);
@@ -329,8 +346,15 @@ final class RouteCmd extends ObjectCmd {
                     String v = a.value("type");
                     type = Args.known(RouteWords.type(v), v, "node type value is invalid");
                 }
-                case "to", "exact" -> prefix = a.value(w);
-                default -> prefix = w;
+                default -> {
+                    // [to] [root|match|exact] PREFIX, as ip reads it
+                    String p = w.equals("to") ? a.value("to") : w;
+                    if (p.equals("root") || p.equals("match") || p.equals("exact")) {
+                        how = p;
+                        p = a.value(p);
+                    }
+                    prefix = p;
+                }
             }
         }
         // ip shows IPv4 unless told otherwise, except for "table all", which shows both families
@@ -340,11 +364,13 @@ final class RouteCmd extends ObjectCmd {
             try {
                 filter = Cidr.parse(prefix);
             } catch (KernelException e) {
-                throw new UsageException("Error: " + e.getMessage() + ".");
+                throw cli.prefixExpected(prefix);
             }
             fam = filter.family();
+        } else if (prefix != null && !how.equals("exact")) {
+            filter = new Cidr(fam == Family.INET6 ? Cidr.parseAddress("::") : Cidr.parseAddress("0.0.0.0"), 0); // root/match default: 0/0
         }
-        return new Selection(fam, table, prefix, filter, dev, protocol, scope, type);
+        return new Selection(fam, table, prefix, filter, how, via, dev, protocol, scope, type);
     }
 
     private static InetAddress address(String s) {
@@ -413,7 +439,7 @@ final class RouteCmd extends ObjectCmd {
         // what the selection fixed (a protocol, a scope) is left out, as ip leaves it out (not a type)
         if (r.type() != 1 || details) sb.append(typeName(r.type())).append(' ');
         sb.append(Colour.wrap(colour, r.dst() == null ? null : fam, dst(r, hosts) + " "));
-        if (r.gateway() != null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
+        if (r.gateway() != null && sel.via() == null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
         if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
         if ((r.protocol() != 3 || details) && sel.protocol() == null) sb.append("proto ").append(protocols.apply(r.protocol())).append(' ');
@@ -439,7 +465,7 @@ final class RouteCmd extends ObjectCmd {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", dst(r, hosts));
-        if (r.gateway() != null) m.put("gateway", hosts.of(r.gateway()));
+        if (r.gateway() != null && sel.via() == null) m.put("gateway", hosts.of(r.gateway()));
         if (dev != null) m.put("dev", dev);
         if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", RouteTables.name(r.table()));
         if ((r.protocol() != 3 || details) && sel.protocol() == null) m.put("protocol", protocols.apply(r.protocol()));

@@ -19,18 +19,26 @@ public final class NeighbourMessages {
 
     /** RTM_NEWNEIGH: {@code dst} on interface {@code index}, link-layer address {@code lladdr} (or null), NUD {@code state}. */
     public static NlRequest add(int index, InetAddress dst, byte[] lladdr, int state, boolean replace) {
-        NlRequest r = new NdMsg(Cidr.family(dst).code(), index, state, 0, 0)
+        return add(index, dst, lladdr, state, replace, false);
+    }
+
+    /** The same, or ({@code proxy}) a proxy entry: the namespace answers for {@code dst} on that interface. */
+    public static NlRequest add(int index, InetAddress dst, byte[] lladdr, int state, boolean replace, boolean proxy) {
+        NlRequest r = new NdMsg(Cidr.family(dst).code(), index, state, proxy ? NTF_PROXY : 0, 0)
                 .writeTo(new NlRequest(RTM_NEWNEIGH, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
         r.attr(NDA_DST, dst.getAddress());
         if (lladdr != null) r.attr(NDA_LLADDR, lladdr);
         return r;
     }
 
-    public static NlRequest delete(int index, InetAddress dst) {
-        return new NdMsg(Cidr.family(dst).code(), index, 0, 0, 0).writeTo(new NlRequest(RTM_DELNEIGH, 0)).attr(NDA_DST, dst.getAddress());
+    public static NlRequest delete(int index, InetAddress dst, boolean proxy) {
+        return new NdMsg(Cidr.family(dst).code(), index, 0, proxy ? NTF_PROXY : 0, 0).writeTo(new NlRequest(RTM_DELNEIGH, 0)).attr(NDA_DST, dst.getAddress());
     }
 
-    public static NlRequest dump(Family family) { return new NdMsg(Family.codeOf(family), 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETNEIGH, NLM_F_DUMP)); }
+    /** The neighbour table, or ({@code proxy}) the proxy entries, which a dump lists only when asked with NTF_PROXY. */
+    public static NlRequest dump(Family family, boolean proxy) {
+        return new NdMsg(Family.codeOf(family), 0, 0, proxy ? NTF_PROXY : 0, 0).writeTo(new NlRequest(RTM_GETNEIGH, NLM_F_DUMP));
+    }
 
     /** An RTM_NEWNEIGH answer; null for a family nslab does not know or an entry without an address. */
     public static Neighbour parse(NlMessage m) {

@@ -422,9 +422,12 @@ public final class NetHandle implements AutoCloseable {
     // ---- neighbours ----------------------------------------------------------------------------------------
 
     /** The neighbour table of the namespace, of one family, or of both ({@code family} null). */
-    public List<Neighbour> neighbours(Family family) {
+    public List<Neighbour> neighbours(Family family) { return neighbours(family, false); }
+
+    /** The same, or ({@code proxy}) the proxy entries ({@code ip neigh show proxy}). */
+    public List<Neighbour> neighbours(Family family, boolean proxy) {
         List<Neighbour> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(NeighbourMessages.dump(family))) {
+        for (NlMessage m : nl.dump(NeighbourMessages.dump(family, proxy))) {
             if (m.type() != RTM_NEWNEIGH) continue;
             Neighbour n = NeighbourMessages.parse(m);
             if (n != null && (family == null || n.family() == family)) out.add(n);
@@ -440,8 +443,17 @@ public final class NetHandle implements AutoCloseable {
         nl.execute(NeighbourMessages.add(link(dev).index(), dst, lladdr, state, replace));
     }
 
-    /** Deletes the neighbour {@code dst} on {@code dev}. */
-    public void deleteNeighbour(String dev, InetAddress dst) { nl.execute(NeighbourMessages.delete(link(dev).index(), dst)); }
+    /** Makes this namespace answer for {@code dst} on {@code dev} ({@code ip neigh add proxy ADDR dev DEV}). */
+    public void addProxyNeighbour(String dev, InetAddress dst) {
+        nl.execute(NeighbourMessages.add(link(dev).index(), dst, null, Neighbour.NUD_PERMANENT, false, true));
+    }
+
+    /** Deletes the neighbour {@code dst} on {@code dev}, or ({@code proxy}) its proxy entry. */
+    public void deleteNeighbour(String dev, InetAddress dst, boolean proxy) {
+        nl.execute(NeighbourMessages.delete(link(dev).index(), dst, proxy));
+    }
+
+    public void deleteNeighbour(String dev, InetAddress dst) { deleteNeighbour(dev, dst, false); }
 
     // ---- routes --------------------------------------------------------------------------------------------
 

@@ -210,6 +210,18 @@ class IprouteFormsTest {
     }
 
     @Test
+    void routeSelectorsProxyNeighboursAndAddressesByPrefix() {
+        for (String ns : List.of(a, b)) Sh.ok("ip", "-n", ns, "addr", "add", "10.6.0.1/24", "dev", "vb");
+        bothWays("route add default via 10.5.0.2 dev va metric 100 onlink", "route add 10.90.0.0/16 via 10.6.0.2",
+                "route add 10.90.1.0/24 via 10.5.0.2", "route show default", "route show match 10.90.1.5", "route show to match 10.90.2.1",
+                "route show root 10.90.0.0/16", "route show exact 10.90.0.0/16", "route show to root 10.90.0.0/16", "route show via 10.6.0.2",
+                "-j route show via 10.6.0.2", "route show dev vb", "route show root default", "route show match default",
+                "route show match 10.90.1.300", "route flush root 10.90.0.0/16", "route show",
+                "neigh add proxy 10.5.0.77 dev va", "neigh show proxy", "-j neigh show proxy", "neigh show", "neigh del proxy 10.5.0.77 dev va",
+                "neigh show proxy", "addr show to 10.5.0.0/24", "addr show to 10.0.0.0/8", "addr show to 10.7.0.0/16", "-j addr show to 10.6.0.0/24");
+    }
+
+    @Test
     void multipathRoutes() {
         bothWays("route add 10.40.0.0/16 nexthop via 10.5.0.2 weight 1 nexthop via 10.5.0.3 dev va weight 3",
                 "route add 10.41.0.0/16 proto static nexthop via 10.5.0.2 nexthop via 10.5.0.4", "route show", "-j route show",
