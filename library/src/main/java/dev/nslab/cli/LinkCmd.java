@@ -212,9 +212,9 @@ final class LinkCmd extends ObjectCmd {
                 }
             } else if (Args.matches(w, "protocol")) {
                 String v = a.value("protocol");
-                if (v.equalsIgnoreCase("802.1Q")) protocol = 0x8100;
-                else if (v.equalsIgnoreCase("802.1ad")) protocol = 0x88a8;
-                else throw new UsageException("Error: argument \"" + v + "\" is wrong: protocol is invalid");
+                Integer p = ethertype(v);
+                if (p == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: protocol is invalid");
+                protocol = p;
             } else {
                 throw new UsageException("vlan: unknown command \"" + w + "\"?\nUsage: ... vlan id VLANID [ protocol VLANPROTO ]", 1);
             }
@@ -388,9 +388,14 @@ final class LinkCmd extends ObjectCmd {
     }
 
     private static long vlanProtocol(String v) {
-        if (v.equalsIgnoreCase("802.1Q")) return 0x8100;
-        if (v.equalsIgnoreCase("802.1ad")) return 0x88a8;
-        throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid vlan_protocol");
+        Integer p = ethertype(v);
+        if (p == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid vlan_protocol");
+        return p;
+    }
+
+    /** A VLAN protocol as ip names it (802.1Q, 802.1ad), as its ethertype; null for another word. */
+    private static Integer ethertype(String v) {
+        return v.equalsIgnoreCase("802.1Q") ? Integer.valueOf(0x8100) : v.equalsIgnoreCase("802.1ad") ? Integer.valueOf(0x88a8) : null;
     }
 
     /** A number as C's strtoul reads it with base 0 (decimal, 0x hexadecimal, 0 octal), at most {@code max}. */

@@ -1,6 +1,9 @@
 package dev.nslab.net;
 
 import java.net.InetAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A link to create ({@code ip link add}). For a veth, {@code peer} names the other end and {@code peerNetns}
@@ -43,8 +46,8 @@ public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, N
     public record Vlan(int id, int protocol) implements Data { }
 
     /** A Linux bridge's settings beyond VLAN filtering (STP, timers, priority, multicast...), in the order given. */
-    public record Bridge(java.util.Map<BridgeSetting, Long> settings) implements Data {
-        public Bridge { settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings)); }
+    public record Bridge(Map<BridgeSetting, Long> settings) implements Data {
+        public Bridge { settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings)); }
     }
 
     public LinkSpec(String name, String kind, String peer, NsRef peerNetns, NsRef netns, Integer mtu, byte[] address, String alias,

@@ -17,7 +17,6 @@ import java.util.Map;
  * link is asked again until it is done.
  */
 final class LinksComingUp {
-    private static final int OPER_UP = 6;
     private static final long PATIENCE_NANOS = 3_000_000_000L;
     private final Applier run;
 
@@ -40,7 +39,7 @@ final class LinksComingUp {
             for (End e : todo) {
                 NetBatch b = batches.computeIfAbsent(e.ns() == null ? "" : e.ns(), k -> run.handle(e.ns()).batch());
                 b.ask(e.iface(), l -> {
-                    if (l.hasCarrier() && l.operState() != OPER_UP) pending.add(e);
+                    if (l.hasCarrier() && !l.operStateName().equals("UP")) pending.add(e);
                 });
             }
             batches.values().forEach(NetBatch::execute); // a link gone meanwhile (a refusal) is not waited for

@@ -10,6 +10,7 @@ import dev.nslab.net.LinkSpec;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,7 +63,7 @@ public final class VethApplier {
      */
     static List<End> awaited(Resource.Veth v) {
         End first = !hasRootEnd(v) ? maker(v) : v.a().ns() == null && v.b().ns() != null ? v.b() : v.a();
-        List<End> out = new java.util.ArrayList<>(List.of(first));
+        List<End> out = new ArrayList<>(List.of(first));
         for (End e : List.of(v.a(), v.b())) if (e != first && e.master() != null) out.add(e);
         return out;
     }
