@@ -286,7 +286,7 @@ final class OvsCmd {
                 case "add-br" -> {
                     txn = txn == null ? ovs.begin() : txn;
                     String dp = Ovs.datapathType(ChecksumOffload.kernelDatapath());
-                    if (!txn.hasBridge(x.getFirst()) && !dp.isEmpty() && !datapathSaid) {
+                    if (!txn.hasBridge(x.getFirst()) && !dp.isEmpty() && !datapathSaid && !setsDatapath(cmds, x.getFirst())) {
                         cli.err.println("nslab ovs: " + x.getFirst() + " uses the userspace datapath (datapath_type=" + dp
                                 + "): this kernel has no openvswitch module");
                         datapathSaid = true;
@@ -365,6 +365,12 @@ final class OvsCmd {
         return status;
     }
 
+    /** Whether the chain sets {@code bridge}'s datapath_type itself (then nslab's choice of one goes unsaid). */
+    private static boolean setsDatapath(List<Command> cmds, String bridge) {
+        return cmds.stream().anyMatch(c -> c.name().equals("set") && c.args().size() > 2 && c.args().get(0).equalsIgnoreCase("bridge")
+                && c.args().get(1).equals(bridge) && c.args().subList(2, c.args().size()).stream().anyMatch(w -> w.startsWith("datapath_type=")));
+    }
+
     private static OvsBridge bridge(OvsState s, String name) {
         return s.bridge(name).orElseThrow(() -> new OvsdbException("no bridge named " + name, "refused", name));
     }
@@ -384,7 +390,7 @@ final class OvsCmd {
             String col = cv[0], v = cv[1];
             try {
                 c = switch (col) {
-                    case "tag" -> c.withTag(v.equals("[]") ? null : vlan(v, col));
+                    case "tag" -> c.withTag(v.equals("[]") ? null : integer(v, col));
                     case "trunks" -> c.withTrunks(vlans(v));
                     case "vlan_mode" -> c.withVlanMode(v);
                     case "bond_mode" -> c.withBondMode(unquote(v));
@@ -399,7 +405,7 @@ final class OvsCmd {
         return c;
     }
 
-    private static int vlan(String v, String col) {
+    private static int integer(String v, String col) {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
@@ -411,7 +417,7 @@ final class OvsCmd {
         String s = v.trim();
         if (s.startsWith("[") && s.endsWith("]")) s = s.substring(1, s.length() - 1);
         List<Integer> out = new ArrayList<>();
-        for (String part : s.split(",")) if (!part.isBlank()) out.add(vlan(part, "trunks"));
+        for (String part : s.split(",")) if (!part.isBlank()) out.add(integer(part, "trunks"));
         return out;
     }
 
@@ -450,8 +456,9 @@ final class OvsCmd {
                 String[] cv = columnValue(s);
                 String col = cv[0], v = unquote(cv[1]);
                 if (col.equals("type")) txn.setInterfaceType(record, v);
+                else if (col.equals("ofport_request") || col.equals("mtu_request")) txn.setInterfaceNumber(record, col, integer(v, col));
                 else if (mapColumn(col, "options") != null) txn.setInterfaceOption(record, mapColumn(col, "options"), v);
-                else throw new UsageException("ovs-vsctl: nslab sets type and options:KEY on an interface, not \"" + col + "\"");
+                else throw new UsageException("ovs-vsctl: nslab sets type, ofport_request, mtu_request and options:KEY on an interface, not \"" + col + "\"");
             }
             return;
         }

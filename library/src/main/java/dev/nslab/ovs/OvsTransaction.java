@@ -179,6 +179,15 @@ public final class OvsTransaction {
         return this;
     }
 
+    /** {@code set interface IF ofport_request=N} (and mtu_request): an integer column of the interface. */
+    public OvsTransaction setInterfaceNumber(String iface, String column, long value) {
+        if (!List.of("ofport_request", "mtu_request").contains(column)) throw refused("Interface has no number column \"" + column + "\" that nslab sets", column);
+        IfaceRef i = ifaceRef(iface);
+        if (i.insertRow() != null) i.insertRow().put(column, value);
+        else ops.add(update("Interface", i.ref(), ovs.mapper().createObjectNode().put(column, value)));
+        return this;
+    }
+
     /** {@code set interface IF options:KEY=VALUE} (a patch port's peer, for one). */
     public OvsTransaction setInterfaceOption(String iface, String key, String value) {
         IfaceRef i = ifaceRef(iface);

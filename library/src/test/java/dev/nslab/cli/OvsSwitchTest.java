@@ -254,6 +254,11 @@ class OvsSwitchTest {
         assertEquals("[OpenFlow10, OpenFlow13]", vsctl("get", "bridge", t.n("c2"), "protocols"));
         assertEquals("true", vsctl("get", "bridge", t.n("c1"), "mcast_snooping_enable"));
         nslab("ovs set bridge @c2 stp_enable=false protocols=[]").ok();
+        Nslab.Out own = nslab("ovs add-br @c3 -- set bridge @c3 datapath_type=netdev -- add-port @c3 @i3 -- set interface @i3 type=internal "
+                + "ofport_request=5 mtu_request=1400").ok();
+        assertFalse(own.err().contains("uses the userspace datapath"), "the chain chose the datapath itself: " + own.err());
+        assertEquals("5", vsctl("get", "interface", t.n("i3"), "ofport_request"));
+        assertEquals("1400", vsctl("get", "interface", t.n("i3"), "mtu_request"));
         assertEquals("false", vsctl("get", "bridge", t.n("c2"), "stp_enable"));
         assertEquals("[]", vsctl("get", "bridge", t.n("c2"), "protocols"));
         nslab("ovs del-fail-mode @c1 -- del-controller @c1").ok();
