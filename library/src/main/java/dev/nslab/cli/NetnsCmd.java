@@ -209,6 +209,13 @@ final class NetnsCmd extends NsCmd {
     private int identify(Args a) {
         int pid = a.more() ? a.intValue("pid") : (int) ProcessHandle.current().pid();
         noMore(a);
+        try {
+            Files.readAttributes(Path.of("/proc/" + pid + "/ns/net"), java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException e) {
+            // ip's words for a process that is not there or not ours to look into
+            cli.err.println("Cannot open network namespace: " + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : "Permission denied"));
+            return 1;
+        }
         List<String> names = cli.registry.identify(pid);
         if (cli.json) cli.printJson(names);
         else names.forEach(cli.out::println);

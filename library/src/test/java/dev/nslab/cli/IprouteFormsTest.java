@@ -182,7 +182,7 @@ class IprouteFormsTest {
                 "link set nosuch up", "link set va master nosuch", "link set va netns nosuch", "neigh add 10.5.0.5 lladdr zz dev va",
                 "route add 300.1.1.0/24 dev va", "addr add 10.5.0.300/24 dev va", "-6 addr add 10.5.0.300/24 dev va",
                 "route add 10.13.0.0/16 dev va", "route add 10.13.0.0/16 dev va", "netns add " + a, "netns del " + t.n("nosuch"),
-                "netns exec " + t.n("nosuch") + " true");
+                "netns exec " + t.n("nosuch") + " true", "netns identify 999999999");
         // an unknown word after "type vlan": ip's first line and status (its usage text that follows is its own)
         Sh.Result ip = Sh.run(List.of("ip", "-n", a, "link", "add", "link", "va", "name", "vl", "type", "vlan", "foo", "1"), null);
         Nslab.Out mine = Nslab.run("-n", b, "link", "add", "link", "va", "name", "vl", "type", "vlan", "foo", "1");
