@@ -71,7 +71,7 @@ final class AddressCmd extends ObjectCmd {
             try {
                 within = Cidr.parse(to);
             } catch (KernelException e) {
-                throw new UsageException("Error: " + e.getMessage() + ".");
+                throw cli.prefixExpected(to);
             }
         }
         int gone = 0;

@@ -51,6 +51,20 @@ final class Args {
     }
 
     /** True when {@code word} is a non-empty prefix of {@code full}, as iproute2's matches(). */
+    /**
+     * A number as ip reads one (C's strtoul with base 0: decimal, 0x hexadecimal, 0 octal), or null when the word is
+     * none or above {@code max}; each caller refuses it in ip's words for its place.
+     */
+    static Long unsigned(String v, long max) {
+        try {
+            long n = v.startsWith("0x") || v.startsWith("0X") ? Long.parseLong(v.substring(2), 16)
+                    : v.length() > 1 && v.startsWith("0") ? Long.parseLong(v.substring(1), 8) : Long.parseLong(v);
+            return n >= 0 && n <= max ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     static boolean matches(String word, String full) {
         return word != null && !word.isEmpty() && full.startsWith(word);
     }

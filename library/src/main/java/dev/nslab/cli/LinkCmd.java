@@ -398,16 +398,10 @@ final class LinkCmd extends ObjectCmd {
         return v.equalsIgnoreCase("802.1Q") ? Integer.valueOf(0x8100) : v.equalsIgnoreCase("802.1ad") ? Integer.valueOf(0x88a8) : null;
     }
 
-    /** A number as C's strtoul reads it with base 0 (decimal, 0x hexadecimal, 0 octal), at most {@code max}. */
     private static long unsigned(String v, long max, String what) {
-        try {
-            long n = v.startsWith("0x") || v.startsWith("0X") ? Long.parseLong(v.substring(2), 16)
-                    : v.length() > 1 && v.startsWith("0") ? Long.parseLong(v.substring(1), 8) : Long.parseLong(v);
-            if (n >= 0 && n <= max) return n;
-        } catch (NumberFormatException ignored) {
-            // refused below, in ip's words
-        }
-        throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid " + what);
+        Long n = Args.unsigned(v, max);
+        if (n == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid " + what);
+        return n;
     }
 
     /** A device group by number or by name (iproute2's /etc/iproute2/group: "default" is 0). */

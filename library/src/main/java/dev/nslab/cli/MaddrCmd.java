@@ -16,17 +16,12 @@ import java.util.Map;
  * {@code nslab maddress show [dev DEV] | add|delete LLADDR dev DEV} (alias {@code maddr}, {@code m}): the multicast
  * addresses, as ip maddr prints and changes them.
  */
-final class MaddrCmd {
-    private final Cli cli;
-    private final NsRef ns;
-
-    MaddrCmd(Cli cli, NsRef ns) {
-        this.cli = cli;
-        this.ns = ns;
-    }
+final class MaddrCmd extends NsCmd {
+    MaddrCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
     private static final String USAGE = "Usage: ip maddr [ add | del ] MULTIADDR dev STRING\n       ip maddr show [ dev STRING ]";
 
+    @Override
     int run(Args a) {
         if (a.more()) {
             // ip's order: add, delete, then list/show/lst, help

@@ -76,11 +76,9 @@ final class RouteCmd extends ObjectCmd {
                 case "oif", "dev" -> oifName = a.value(w);
                 case "mark" -> {
                     String v = a.value("mark");
-                    try {
-                        mark = (int) Long.parseUnsignedLong(v.startsWith("0x") ? v.substring(2) : v, v.startsWith("0x") ? 16 : 10);
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid mark value");
-                    }
+                    Long n = Args.unsigned(v, 0xFFFFFFFFL);
+                    if (n == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid mark value");
+                    mark = n.intValue();
                 }
                 default -> {
                     if (to == null && !w.startsWith("-") && !Set.of("vrf", "fibmatch", "connected", "ipproto", "sport", "dport", "tos").contains(w)) to = w;

@@ -78,14 +78,9 @@ final class RuleCmd extends ObjectCmd {
     private static String hex(long v) { return v == 0 ? "0" : "0x" + Long.toHexString(v); }
 
     private static long number(String v, String what) {
-        try {
-            long n = v.startsWith("0x") || v.startsWith("0X") ? Long.parseLong(v.substring(2), 16) : v.startsWith("0") && v.length() > 1
-                    ? Long.parseLong(v.substring(1), 8) : Long.parseLong(v);
-            if (n < 0 || n > 0xFFFFFFFFL) throw new NumberFormatException(v);
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UsageException("Error: argument \"" + v + "\" is wrong: " + what + " value is invalid\n");
-        }
+        Long n = Args.unsigned(v, 0xFFFFFFFFL);
+        if (n == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: " + what + " value is invalid\n");
+        return n;
     }
 
     private static Cidr prefix(String text) {

@@ -20,14 +20,8 @@ import java.util.Map;
  * and framed as ip tuntap does (IFF_NO_PI unless "pi"); show reads the devices' settings from rtnetlink, not sysfs, so
  * that it shows the namespace's own.
  */
-final class TunTapCmd {
-    private final Cli cli;
-    private final NsRef ns;
-
-    TunTapCmd(Cli cli, NsRef ns) {
-        this.cli = cli;
-        this.ns = ns;
-    }
+final class TunTapCmd extends NsCmd {
+    TunTapCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
     private static final String USAGE = """
             Usage: ip tuntap { add | del | show | list | lst | help } [ dev PHYS_DEV ]
@@ -37,6 +31,7 @@ final class TunTapCmd {
             Where: USER  := { STRING | NUMBER }
                    GROUP := { STRING | NUMBER }""";
 
+    @Override
     int run(Args a) {
         if (!a.more()) return show();
         String verb = a.next();

@@ -29,12 +29,6 @@ public final class AddressMessages {
         return message(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, index, cidr, flags, broadcast);
     }
 
-    /** The same with a label ({@code ip address add ... label NAME}: an IPv4 address's alias name, such as eth0:1). */
-    public static NlRequest add(int index, Cidr cidr, int flags, InetAddress broadcast, String label) {
-        NlRequest r = add(index, cidr, flags, broadcast);
-        return label == null ? r : r.attrString(IFA_LABEL, label);
-    }
-
     /** RTM_NEWADDR of {@code spec} on interface {@code index}, added, changed or replaced as {@code verb} says. */
     public static NlRequest change(int index, AddressSpec spec, AddressSpec.Verb verb) {
         Cidr cidr = spec.cidr();

@@ -362,28 +362,16 @@ public final class NetHandle implements AutoCloseable {
     }
 
     /** Adds an address ({@code ip address add CIDR dev DEV}); the kernel adds the prefix route. */
-    public void addAddress(String dev, Cidr cidr) { addAddress(dev, cidr, 0, null); }
+    public void addAddress(String dev, Cidr cidr) { changeAddress(dev, AddressSpec.of(cidr), AddressSpec.Verb.ADD); }
 
     /** Adds an IPv4 address with a broadcast address ({@code ip address add CIDR brd ADDR dev DEV}). */
-    public void addAddress(String dev, Cidr cidr, InetAddress broadcast) { addAddress(dev, cidr, 0, broadcast); }
-
-    /** Adds an IPv6 address without duplicate address detection, usable at once. */
-    public void addAddressNoDad(String dev, Cidr cidr) { addAddress(dev, cidr, cidr.family() == Family.INET6 ? AddressMessages.NODAD : 0, null); }
-
-    /** Adds an address with what ip may add to it: no duplicate address detection, a broadcast address, a label (each optional). */
-    public void addAddress(String dev, Cidr cidr, boolean nodad, InetAddress broadcast, String label) {
-        addAddress(dev, cidr, nodad && cidr.family() == Family.INET6 ? AddressMessages.NODAD : 0, broadcast, label);
+    public void addAddress(String dev, Cidr cidr, InetAddress broadcast) {
+        changeAddress(dev, new AddressSpec(cidr, false, broadcast, null, null, false, null, null), AddressSpec.Verb.ADD);
     }
 
-    private void addAddress(String dev, Cidr cidr, int flags, InetAddress broadcast) { addAddress(dev, cidr, flags, broadcast, null); }
-
-    private void addAddress(String dev, Cidr cidr, int flags, InetAddress broadcast, String label) {
-        try {
-            nl.execute(AddressMessages.add(link(dev).index(), cidr, flags, broadcast, label));
-        } catch (KernelException e) {
-            if (e.errno() == Errno.EEXIST) throw refusal(e, cidr + " is already on " + dev, cidr.toString());
-            throw e;
-        }
+    /** Adds an IPv6 address without duplicate address detection, usable at once. */
+    public void addAddressNoDad(String dev, Cidr cidr) {
+        changeAddress(dev, new AddressSpec(cidr, true, null, null, null, false, null, null), AddressSpec.Verb.ADD);
     }
 
     /** Deletes address {@code a} as {@link #addresses} listed it; one already gone is not an error (ip's flush). */

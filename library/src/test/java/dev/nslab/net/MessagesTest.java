@@ -74,6 +74,11 @@ class MessagesTest {
         same(RTM_NEWADDR, CREATE_EXCL, "0a4002000300000014000200fd00000000000000000000000000000114000100fd000000000000000000000000000001",
                 AddressMessages.add(3, Cidr.parse("fd00::1/64"), AddressMessages.NODAD, null));
         same(RTM_DELADDR, 0, "0218000003000000080002000a010203080001000a010203", AddressMessages.delete(3, Cidr.parse("10.1.2.3/24")));
+        // the same two through the message NetHandle.addAddress sends (address add|change|replace's)
+        same(RTM_NEWADDR, CREATE_EXCL, "0218000003000000080002000a010204080001000a010204",
+                AddressMessages.change(3, AddressSpec.of(Cidr.parse("10.1.2.4/24")), AddressSpec.Verb.ADD));
+        same(RTM_NEWADDR, CREATE_EXCL, "0a4002000300000014000200fd00000000000000000000000000000114000100fd000000000000000000000000000001",
+                AddressMessages.change(3, new AddressSpec(Cidr.parse("fd00::1/64"), true, null, null, null, false, null, null), AddressSpec.Verb.ADD));
     }
 
     @Test
