@@ -65,6 +65,21 @@ class FaultsTest {
     /** Mbit/s of a TCP stream from a to c over 4 seconds (iperf3). */
     private double mbits() { return Iperf.mbits(Iperf.in(ns("c")), ns("c"), Iperf.in(ns("a")), "10.201.1.2", 4); }
 
+    /**
+     * The rate measured within 10 % of {@code mbit}. A rate limit is a ceiling: a busy machine can make a measurement
+     * fall short of it (CI once measured 8.9 of 10), never exceed it; so a short one is measured again (at most three
+     * times, the best kept), and every measurement must stay under the ceiling's 110 %.
+     */
+    private double rateNear(double mbit) {
+        double best = 0;
+        for (int i = 0; i < 3 && best <= mbit * 0.9; i++) {
+            double m = mbits();
+            assertTrue(m < mbit * 1.1, mbit + "mbit: measured " + m + " Mbit/s, above the limit");
+            best = Math.max(best, m);
+        }
+        return best;
+    }
+
     /** Percent of 1,000 pings from a to c that got no answer. */
     private double pingLoss() {
         Sh.Result r = Sh.run("ip", "netns", "exec", ns("a"), "ping", "-q", "-c", "1000", "-i", "0.002", "-W", "1", "10.201.1.2");
@@ -88,7 +103,7 @@ class FaultsTest {
         lab("up", chain("").toString()).ok();
         lab("impair", t.n("f1"), "a:eth0", "--rate", "10mbit").ok();
         assertEquals("tbf", qdisc("a", "eth0"), "a token bucket on the end");
-        double rate = mbits();
+        double rate = rateNear(10);
         assertTrue(rate > 9.0 && rate < 11.0, "10mbit within 10 %: " + rate);
         String status = lab("status", t.n("f1")).ok().out();
         assertTrue(status.contains("impaired a:eth0: rate 10mbit"), status);
@@ -106,7 +121,7 @@ class FaultsTest {
         lab("up", f.toString()).ok();
         assertEquals("tbf", qdisc("a", "eth0"));
         assertEquals("tbf", qdisc("b", "eth0"), "a link's impairments are both ends'");
-        double rate = mbits();
+        double rate = rateNear(10);
         assertTrue(rate > 9.0 && rate < 11.0, "10mbit within 10 %: " + rate);
         assertTrue(lab("up", f.toString()).ok().out().contains("nothing to change"));
         // a run-time change survives a second up of the same file
@@ -134,7 +149,7 @@ class FaultsTest {
         lab("impair", t.n("f1"), "--clear").ok();
         assertTrue(Sh.ok("ip", "netns", "exec", ns("a"), "tc", "qdisc", "show", "dev", "eth0").contains("rate 20Mbit"), "the file's rate again");
         assertEquals("noqueue", qdisc("b", "eth1"), "a run-time impairment the file does not have is gone");
-        double rate = mbits();
+        double rate = rateNear(20);
         assertTrue(rate > 18.0 && rate < 22.0, "20mbit within 10 %: " + rate);
         lab("up", f.toString()).ok();
         assertTrue(Sh.ok("ip", "netns", "exec", ns("a"), "tc", "qdisc", "show", "dev", "eth0").contains("rate 20Mbit"), "after a second up too");
