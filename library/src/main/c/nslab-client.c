@@ -198,7 +198,8 @@ static int ask(const char *socket_path, int n, char **args) {
             break;
         }
     }
-    /* no exit status: the helper went away. Before any output the command can run here instead (it only reads). */
+    /* no exit status: the helper went away. Before any output the command can run here instead: a read, or a lab's
+       up, down or batch, which, run again, goes on from the lab's state as it finds it (made or not). */
     if (!answered) { close(fd); fall_back(); }
     fprintf(stderr, "nslab: the helper ended before the command did\n");
     return 1;

@@ -59,6 +59,8 @@ public final class Cli {
     HostNames hosts = new HostNames(false);
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
     private final java.util.function.Function<NsRef, NetHandle> opener;
+    /** Whose command a resident JVM runs (see {@link Resident}); null: this process's own. */
+    private Resident.Client client;
 
     public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
 
@@ -73,6 +75,23 @@ public final class Cli {
         this.registry = registry;
         this.opener = opener;
     }
+
+    /**
+     * Runs commands for {@code c} in a resident JVM: relative files are read in its directory, lab files expand its
+     * variables, and a change that would start a program ends in {@link Resident.Declined} before it begins.
+     */
+    public Cli servingFor(Resident.Client c) {
+        client = c;
+        return this;
+    }
+
+    boolean resident() { return client != null; }
+
+    /** A file word as the user means it: relative to the user's directory. */
+    Path path(String typed) { return client == null ? Path.of(typed) : client.cwd().resolve(typed); }
+
+    /** The user's environment variable {@code name}, for a lab file's {@code ${VAR}}. */
+    String variable(String name) { return client == null ? System.getenv(name) : client.variable(name); }
 
     /** Runs one invocation; returns the exit status. */
     public int run(String... argv) {
@@ -352,8 +371,9 @@ public final class Cli {
         batchMode = true;
         BufferedReader in;
         try {
-            in = file.equals("-") ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                    : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+            BufferedReader opened = file.equals("-") ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                    : Files.newBufferedReader(path(file), StandardCharsets.UTF_8);
+            in = resident() ? residentBatch(opened) : opened;
         } catch (IOException e) {
             err.println("Cannot open file \"" + file + "\" for batch: " + e.getMessage());
             return 255;
@@ -385,6 +405,29 @@ public final class Cli {
             return 1;
         }
         return status;
+    }
+
+    /**
+     * A batch read whole and checked before its first line runs: a resident JVM runs it only when every line is a
+     * request to the kernel ({@link Resident#mayRunInBatch}); a batch file is a script, not a stream.
+     */
+    private static BufferedReader residentBatch(BufferedReader in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (in) {
+            for (String line; (line = in.readLine()) != null; ) {
+                lines.add(line);
+                List<String> words;
+                try {
+                    words = Words.split(line);
+                } catch (UsageException e) {
+                    continue; // worded when the line's turn comes
+                }
+                if (!words.isEmpty() && !Resident.mayRunInBatch(words)) {
+                    throw new Resident.Declined("batch line " + lines.size() + " is not a kernel request");
+                }
+            }
+        }
+        return new BufferedReader(new java.io.StringReader(String.join("\n", lines)));
     }
 
     /** A batch line may start with "-n NETNS" (unlike ip -batch), so one file can build many namespaces. */

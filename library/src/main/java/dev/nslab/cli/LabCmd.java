@@ -33,7 +33,7 @@ final class LabCmd {
     LabCmd(Cli cli) {
         this.cli = cli;
         String env = System.getenv("NSLAB_STATE_DIR");
-        this.stateDir = env == null || env.isEmpty() ? Labs.DEFAULT_STATE_DIR : Path.of(env);
+        this.stateDir = env == null || env.isEmpty() ? Labs.DEFAULT_STATE_DIR : cli.path(env);
     }
 
     Path stateDir() { return stateDir; }
@@ -72,7 +72,7 @@ final class LabCmd {
                 case "-f", "--follow" -> follow = true;
                 case "--verify" -> verify = true;
                 case "--sample" -> sample = sampleSize(a.value("--sample"));
-                case "--junit" -> junit = Path.of(a.value("--junit"));
+                case "--junit" -> junit = cli.path(a.value("--junit"));
                 case "-j", "--json" -> cli.json = true;
                 case "-t", "--topo" -> words.add(a.value(w));          // containerlab's way of naming the file
                 case "--cleanup", "--reconfigure" -> { }                 // down removes everything anyway; up reconciles
@@ -81,7 +81,7 @@ final class LabCmd {
                     if (f.equals("json")) cli.json = true;
                     else if (!f.equals("table")) throw new UsageException("nslab " + asTyped + ": --format takes json or table, not \"" + f + "\"");
                 }
-                case "--state-dir" -> stateDir = Path.of(a.value("--state-dir"));
+                case "--state-dir" -> stateDir = cli.path(a.value("--state-dir"));
                 case "--name" -> named = a.value("--name");
                 case "--" -> command = new ArrayList<>(a.rest());
                 case "help", "-h", "--help" -> {
@@ -89,7 +89,7 @@ final class LabCmd {
                     return 0;
                 }
                 default -> {
-                    if (Args.inline(w, "--state-dir") != null) stateDir = Path.of(Args.inline(w, "--state-dir"));
+                    if (Args.inline(w, "--state-dir") != null) stateDir = cli.path(Args.inline(w, "--state-dir"));
                     else if (w.startsWith("-") && !verb.equals("exec")) throw new UsageException("nslab " + verb + ": unknown option \"" + w + "\" (try \"nslab " + verb + " help\")");
                     else if (verb.equals("exec") && words.size() >= 2) {
                         command = new ArrayList<>(List.of(w));
@@ -103,7 +103,7 @@ final class LabCmd {
         // --name: the lab has that name, whatever its file's says; a verb given the file means the lab of that name
         if (named != null && !verb.equals("up") && !all && !stale) {
             if (words.isEmpty()) words.add(named);
-            else if (Files.isRegularFile(Path.of(words.getFirst()))) words.set(0, named);
+            else if (Files.isRegularFile(cli.path(words.getFirst()))) words.set(0, named);
         }
         return switch (verb) {
             case "up" -> {
@@ -121,9 +121,9 @@ final class LabCmd {
     }
 
     /** As containerlab: without a file, the single *.clab.yml or *.clab.yaml of the current directory. */
-    private static String onlyLabFileHere(String verb) {
+    private String onlyLabFileHere(String verb) {
         List<String> found = new ArrayList<>();
-        try (var ds = Files.newDirectoryStream(Path.of("."), "*.clab.{yml,yaml}")) {
+        try (var ds = Files.newDirectoryStream(cli.path("."), "*.clab.{yml,yaml}")) {
             for (Path p : ds) found.add(p.getFileName().toString());
         } catch (java.io.IOException e) {
             // an unreadable directory holds no lab file we can use
@@ -188,9 +188,27 @@ final class LabCmd {
     }
 
     private Topology parse(String file) {
-        Topology t = TopologyParser.parseFile(Path.of(file), named);
+        Topology t = TopologyParser.parseFile(cli.path(file), file, named, cli::variable);
+        if (cli.resident() && t.startsPrograms()) throw new Resident.Declined("lab " + t.name() + " starts programs");
         t.warnings().forEach(cli.err::println);
         return t;
+    }
+
+    /**
+     * In a resident JVM, before a lab changes: declined when what the lab has now (its state) takes programs to
+     * remove, or cannot be read from a state file (down then reads the lab's marks, which a process of its own does).
+     */
+    private void mayChangeHere(Labs labs, String lab, boolean mustExist) {
+        if (!cli.resident()) return;
+        LabState st;
+        try {
+            st = LabState.load(labs.stateDir(), lab);
+        } catch (LabException e) {
+            throw new Resident.Declined("the state of lab " + lab + " cannot be read");
+        }
+        if (st == null ? mustExist : java.util.stream.Stream.concat(st.done().stream(), st.pending().stream()).anyMatch(Resource::takesPrograms)) {
+            throw new Resident.Declined(st == null ? "lab " + lab + " has no state file" : "lab " + lab + " has programs' objects");
+        }
     }
 
     private static java.util.Set<String> nodeFilter(String text) {
@@ -203,6 +221,7 @@ final class LabCmd {
     private int up(Labs labs, String file, boolean dryRun, boolean allowHost, java.util.Set<String> filter) {
         Topology t = parse(file);
         if (filter != null) t = t.only(filter);
+        mayChangeHere(labs, t.name(), false);
         long t0 = System.nanoTime();
         Labs.Result plan;
         try {
@@ -276,13 +295,13 @@ final class LabCmd {
     }
 
     String labName(String fileOrLab) {
-        Path p = Path.of(fileOrLab);
-        if (Files.isRegularFile(p)) return parse(fileOrLab).name();
+        if (Files.isRegularFile(cli.path(fileOrLab))) return parse(fileOrLab).name();
         return fileOrLab;
     }
 
     private int down(Labs labs, String fileOrLab) {
         String lab = labName(fileOrLab);
+        mayChangeHere(labs, lab, true);
         long t0 = System.nanoTime();
         Labs.Down d = labs.down(lab);
         double secs = (System.nanoTime() - t0) / 1e9;

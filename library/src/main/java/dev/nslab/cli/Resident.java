@@ -6,12 +6,43 @@ import java.util.Set;
 
 /**
  * Which command lines a resident JVM (the helper, "nslab helper start") may run on a user's behalf: the reads, and
- * Open vSwitch database commands (one transaction against ovsdb-server, as ovs-vsctl's own). Conservative by design:
- * a verb must be typed in full ("link show", not "l s", which ip reads as "link set"), no batch, nothing that enters
- * another namespace for good or starts a program. Anything else answers false and runs in a process of its own.
+ * Open vSwitch database commands (one transaction against ovsdb-server, as ovs-vsctl's own) — {@link #mayServe};
+ * and, where the helper is the machine's root, the changes that only talk to the kernel: {@code up} and {@code down}
+ * of a lab, {@code -batch} of a file — {@link #mayChange}, checked again once the file is read (a lab or a batch
+ * line that would start a program is {@link Declined}). Conservative by design: a verb must be typed in full ("link
+ * show", not "l s", which ip reads as "link set"), nothing that enters another namespace for good or starts a
+ * program. Anything else runs in a process of its own, as before.
  */
 public final class Resident {
     private Resident() {}
+
+    /**
+     * Whose command a resident JVM runs: the client's working directory (its relative file words are read there) and
+     * the environment its lab files expand ({@code ${VAR}}); a variable the client did not send ends the command
+     * with {@link Declined}, since the client's value is not known here.
+     */
+    public record Client(java.nio.file.Path cwd, Map<String, String> env) {
+        public Client {
+            env = Map.copyOf(env);
+        }
+
+        /** The client's value of {@code name}; a name it did not send is declined (only NSLAB_* and OVS_* travel). */
+        String variable(String name) {
+            if (env.containsKey(name) || name.startsWith("NSLAB_") || name.startsWith("OVS_")) return env.get(name);
+            throw new Declined("the lab file reads the environment variable " + name + ", which the helper does not know");
+        }
+    }
+
+    /**
+     * A command a resident JVM began and found, before it changed or printed anything, to need a process of its own
+     * (a lab that starts programs, a batch line that is not a kernel request, a variable of the client's): the
+     * client runs it itself.
+     */
+    public static final class Declined extends RuntimeException {
+        public Declined(String why) {
+            super(why, null, false, false);
+        }
+    }
 
     /** The verbs of each object that only read; an empty verb is the object alone (ip's default: show). */
     private static final Map<String, Set<String>> READS = Map.of(
@@ -59,6 +90,60 @@ public final class Resident {
         int i = objectAt(argv);
         if (i < 0 || i >= argv.size() || !LAB_READS.contains(argv.get(i))) return List.of();
         return argv.subList(i + 1, argv.size()).stream().filter(w -> !w.startsWith("-") && !w.isEmpty()).toList();
+    }
+
+    /** The lab verbs that change the machine a resident JVM may begin (it declines a lab that starts programs). */
+    private static final Set<String> LAB_CHANGES = Set.of("up", "deploy", "down", "destroy");
+
+    /** Their options a resident JVM takes (no other files to write, not every lab at once, not verify). */
+    private static final Set<String> LAB_FLAGS = Set.of("-j", "--json", "--dry-run", "-n", "--allow-host", "--strict", "--cleanup", "--reconfigure");
+    private static final Set<String> LAB_VALUED = Set.of("--name", "-t", "--topo", "--format", "--state-dir");
+
+    /** The objects whose batch lines a resident JVM runs: requests to the kernel, nothing that starts a program. */
+    private static final Set<String> BATCH_OBJECTS = Set.of("link", "address", "maddress", "route", "rule", "neighbour", "netns", "tuntap");
+
+    /**
+     * True when {@code argv} is a change a resident JVM where the machine's root runs may begin: {@code up} or
+     * {@code down} of a lab (the lab is checked once read), {@code -batch FILE} (every line checked before the first
+     * runs, {@link #mayRunInBatch}).
+     */
+    public static boolean mayChange(List<String> argv) {
+        int i = 0;
+        boolean batch = false;
+        while (i < argv.size() && argv.get(i).startsWith("-") && argv.get(i).length() > 1) {
+            String typed = argv.get(i);
+            if (typed.equals("--")) break;
+            String name = GlobalOption.of(typed.startsWith("--") ? typed.substring(1) : typed);
+            if (name == null || name.equals("color") && typed.endsWith("=auto")) return false;
+            if (name.equals("batch")) {
+                // standard input stays with the client
+                if (i + 1 >= argv.size() || argv.get(i + 1).equals("-")) return false;
+                batch = true;
+            } else if (!OPTIONS.contains(name)) {
+                return false;
+            }
+            i += GlobalOption.takesValue(name) || name.equals("batch") ? 2 : 1;
+        }
+        if (batch) return i == argv.size();
+        if (i >= argv.size() || !LAB_CHANGES.contains(argv.get(i))) return false;
+        for (int j = i + 1; j < argv.size(); j++) {
+            String w = argv.get(j);
+            if (LAB_VALUED.contains(w)) j++;
+            else if (w.startsWith("-") && !LAB_FLAGS.contains(w) && !w.startsWith("--state-dir=")) return false;
+        }
+        return true;
+    }
+
+    /** True when a batch line (its words) is one a resident JVM runs: a kernel request of ip's objects, no netns exec. */
+    public static boolean mayRunInBatch(List<String> words) {
+        int i = objectAt(words);
+        if (i < 0 || i >= words.size()) return i >= 0;
+        String obj = Cli.object(words.get(i));
+        if (obj == null || !BATCH_OBJECTS.contains(obj)) return false;
+        // "netns exec" starts a program and "netns monitor" never ends (ip reads "netns e" as exec, "netns m" as monitor)
+        if (!obj.equals("netns") || i + 1 >= words.size() || words.get(i + 1).isEmpty()) return true;
+        String verb = words.get(i + 1);
+        return !"exec".startsWith(verb) && !"monitor".startsWith(verb);
     }
 
     /** The lab verbs a resident JVM may run. */

@@ -84,7 +84,9 @@ public final class HelperMain {
 
     static final String USAGE = """
             Usage: nslab helper start     keep a JVM resident that runs read-only commands (show, list, status,
-                                          ls, inventory, ovs show ...) for the launcher: a few ms instead of ~100
+                                          ls, inventory, ovs show ...) for the launcher: a few ms instead of ~100;
+                                          the machine's root's also runs up and down of labs that start no
+                                          programs, and -batch FILE of kernel requests
                    nslab helper stop      stop it (it also stops after NSLAB_HELPER_IDLE seconds idle, default 900)
                    nslab helper status [-j]
                    nslab helper serve     run it in the foreground

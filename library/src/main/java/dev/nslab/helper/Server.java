@@ -31,8 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * helper would: a process of the helper's own user (the socket is 0600, and the kernel's record of the peer is
  * checked), with at least the helper's capabilities, in the helper's namespaces and root (read from the kernel, at
  * /proc/PID, never believed from the request), with the same nslab environment, for a command line
- * {@link Resident} accepts and that names no file; everything else is answered "run it yourself" and runs as
- * before. Each request runs on a fresh platform thread (a namespace switch never outlives it).
+ * {@link Resident} accepts: a read that names no file, or — where the helper is the machine's root — a lab's up or
+ * down or a batch, run for the client ({@link Resident.Client}: its directory, its variables) one at a time, and
+ * declined before it begins when the lab or a line would start a program (a program started here would be the
+ * helper's child, with the helper's environment). Everything else is answered "run it yourself" and runs as before.
+ * Each request runs on a fresh platform thread (a namespace switch never outlives it). A change runs to its end
+ * even when the client is interrupted: the lab is then whole, or rolled back as after any failure.
  */
 final class Server {
     private final Path socket;
@@ -44,6 +48,12 @@ final class Server {
     private final Instant started = Instant.now();
     private final AtomicLong served = new AtomicLong(), declined = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
+    /**
+     * Changes run one at a time: two in one JVM would take the same file locks twice (Java's locks are the process's,
+     * so the second would fail where a second process waits or is told the lab is busy).
+     */
+    private final java.util.concurrent.locks.ReentrantLock changes = new java.util.concurrent.locks.ReentrantLock();
+
     private volatile long lastRequest = System.nanoTime();
     /** Set by {@link #stop} from any thread; the accepting thread notices within a fifth of a second and closes. */
     private volatile boolean stopping;
@@ -144,12 +154,30 @@ final class Server {
             if (why.equals("jar")) stop(); // this code is no longer the installed one
             return;
         }
-        served.incrementAndGet();
+        boolean change = !Resident.mayServe(r.argv());
+        if (change) changes.lock();
+        try {
+            answer(r, f, change);
+        } finally {
+            if (change) changes.unlock();
+        }
+    }
+
+    private void answer(Request r, Frames f, boolean change) throws IOException {
         PrintStream out = new PrintStream(new BufferedOutputStream(f.stream(Frames.OUT), 1 << 16), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(f.stream(Frames.ERR), true, StandardCharsets.UTF_8);
+        Cli cli = new Cli(out, err);
+        if (change) cli.servingFor(new Resident.Client(Path.of(r.cwd()), r.env()));
         int code;
         try {
-            code = new Cli(out, err).run(r.argv().toArray(String[]::new));
+            code = cli.run(r.argv().toArray(String[]::new));
+        } catch (Resident.Declined e) {
+            // thrown before the command printed or changed anything: the client runs it itself
+            declined.incrementAndGet();
+            if (debug) System.err.println("nslab helper: not served (" + e.getMessage() + "): " + String.join(" ", r.argv()));
+            out.flush();
+            f.fallback();
+            return;
         } catch (RuntimeException | Error e) {
             // what the JVM would have printed for an uncaught exception, with its exit status
             out.flush();
@@ -159,6 +187,7 @@ final class Server {
         }
         out.flush();
         err.flush();
+        served.incrementAndGet();
         f.exit(code);
     }
 
@@ -167,8 +196,14 @@ final class Server {
         // the peer's namespaces and root as the kernel shows them; what the request says of them is not believed
         if (!identity.equals(r.identity()) || !identity.equals(Identity.of(peer.pid()))) return "namespaces";
         if (!env.equals(Identity.environment(r.env()))) return "environment";
-        if (!Resident.mayServe(r.argv())) return "not read-only";
-        if (namesFile(r)) return "names a file";
+        if (!Resident.mayServe(r.argv())) {
+            if (!Resident.mayChange(r.argv())) return "not read-only";
+            // a normal user's labs live in a user namespace of nslab-host's making, entered by a process of its own
+            if (uid != 0 || !Privileges.inInitialUserNamespace()) return "a change, and the helper is not the machine's root";
+            if (!Path.of(r.cwd()).isAbsolute()) return "no working directory";
+        } else if (namesFile(r)) {
+            return "names a file";
+        }
         if (!Objects.equals(jarStamp, stamp(jar))) return "jar";
         if ((r.argv().contains("ovs") || r.argv().contains("ovs-vsctl")) && !new OvsDaemons().status().running()) {
             return "ovs not running"; // the command would start it: not from here

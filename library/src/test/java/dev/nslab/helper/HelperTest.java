@@ -118,6 +118,64 @@ class HelperTest {
         Sh.run("ip", "netns", "del", t.n("w")).ok();
     }
 
+    /**
+     * A lab's up and down and a batch file, named relative to the client's directory: served, and what they made is
+     * in the kernel. A lab file reading a variable the helper does not know, or a batch line that starts a program,
+     * runs in the client's own JVM instead, with the same result.
+     */
+    @Test
+    void labsAndBatchesAreServedInTheClientsDirectory() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        String lab = t.n("L"), ns = t.n("bn");
+        String two = """
+                name: NAME
+                topology:
+                  nodes:
+                    a: {interfaces: {eth0: {address: 10.231.7.1/24}}}
+                    b: {interfaces: {eth0: {address: 10.231.7.2/24}}}
+                  links:
+                    - endpoints: ["a:eth0", "b:eth0"]
+                """;
+        Files.writeString(work.resolve("two.yml"), two.replace("NAME", lab));
+        Files.writeString(work.resolve("var.yml"), two.replace("NAME", "${NSLAB_TEST_UNSET_NAME:=" + lab + "}")
+                .replace("10.231.7.1/24", "${ADDRESS_A:=10.231.7.1/24}"));
+        Files.writeString(work.resolve("b.txt"), "netns add " + ns + "\n-n " + ns + " link set lo up\n");
+        Files.writeString(work.resolve("exec.txt"), "netns exec " + ns + " true\n");
+        long served = status().path("served").asLong(), declined = status().path("declined").asLong();
+        try {
+            Sh.Result up = inDir(work, "up", "two.yml").ok();
+            assertTrue(up.out().startsWith("lab " + lab + " is up: 2 nodes, 1 links"), up.out());
+            Sh.run("ip", "netns", "exec", lab + "-a", "ping", "-c", "1", "-W", "2", "10.231.7.2").ok();
+            assertTrue(inDir(work, "up", "two.yml").ok().out().contains("is up to date"));
+            assertTrue(inDir(work, "down", "two.yml").ok().out().startsWith("lab " + lab + " is down"));
+            assertFalse(t.ipNetnsList().contains(lab + "-a"));
+            assertEquals(served + 3, status().path("served").asLong(), "up, up again and down were the helper's");
+
+            // ${ADDRESS_A} is the client's to expand: it runs in a JVM of its own, and comes up the same
+            assertTrue(inDir(work, "up", "var.yml").ok().out().startsWith("lab " + lab + " is up"));
+            assertEquals(declined + 1, status().path("declined").asLong());
+            Sh.run("ip", "netns", "exec", lab + "-b", "ping", "-c", "1", "-W", "2", "10.231.7.1").ok();
+            inDir(work, "down", lab).ok();
+            assertFalse(t.ipNetnsList().contains(lab + "-b"));
+
+            inDir(work, "-batch", "b.txt").ok();
+            assertTrue(t.ipNetnsList().contains(ns));
+            assertEquals(served + 5, status().path("served").asLong(), "down and the batch were the helper's");
+            inDir(work, "-batch", "exec.txt").ok();
+            assertEquals(declined + 2, status().path("declined").asLong(), "netns exec starts a program: not from the helper");
+        } finally {
+            inDir(work, "down", lab);
+            Sh.run("ip", "netns", "del", ns);
+        }
+    }
+
+    /** The client run in {@code work}, as a user in that directory runs nslab. */
+    static Sh.Result inDir(Path work, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "cd \"$0\" && exec \"$@\"", work.toString()));
+        cmd.addAll(env(viaClient(List.of(args))));
+        return Sh.run(cmd, null);
+    }
+
     @Test
     void anotherNamespaceOrEnvironmentIsNotServed() {
         long declined = status().path("declined").asLong();

@@ -78,36 +78,42 @@ public final class TopologyParser {
     public static Topology parseFile(Path path) { return parseFile(path, null); }
 
     /** The same, the lab named {@code name} whatever the file's {@code name:} says (null: as it says). */
-    public static Topology parseFile(Path path, String name) {
+    public static Topology parseFile(Path path, String name) { return parseFile(path, path.toString(), name, System.getenv()::get); }
+
+    /**
+     * The same, for a caller that reads the file on somebody else's behalf: {@code path} where it is, {@code shown}
+     * as that somebody typed it (for errors), {@code env} their environment for the file's {@code ${VAR}}.
+     */
+    public static Topology parseFile(Path path, String shown, String name, java.util.function.Function<String, String> env) {
         String text;
         try {
             // the size first: a lab file is a few hundred kilobytes at most; a huge one is refused before it is read
             long size = Files.size(path);
             if (size > MAX_FILE_BYTES) {
-                throw new LabException(path.toString(), 0, 0, String.format("the file is %,d bytes, more than a lab file may be (%,d): "
+                throw new LabException(shown, 0, 0, String.format("the file is %,d bytes, more than a lab file may be (%,d): "
                         + "it is not read", size, MAX_FILE_BYTES));
             }
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new LabException(path.toString(), 0, 0, "no such file");
+            throw new LabException(shown, 0, 0, "no such file");
         } catch (IOException e) {
-            throw new LabException(path.toString(), 0, 0, "cannot read: " + e.getMessage());
+            throw new LabException(shown, 0, 0, "cannot read: " + e.getMessage());
         }
-        Topology t = parse(path.toString(), text, System.getenv(), name);
+        Topology t = parse(shown, text, env, name);
         // errors show the path as the user typed it; the lab's state remembers where the file really is
         return new Topology(t.name(), t.prefix(), path.toAbsolutePath().normalize().toString(), t.nodes(), t.links(),
                 t.expects(), t.warnings(), t.devices(), t.mgmt());
     }
 
-    public static Topology parse(String file, String text) { return parse(file, text, System.getenv(), null); }
+    public static Topology parse(String file, String text) { return parse(file, text, System.getenv()::get, null); }
 
     /** The same, the lab named {@code name} whatever the file's {@code name:} says (null: as it says). */
-    public static Topology parse(String file, String text, String name) { return parse(file, text, System.getenv(), name); }
+    public static Topology parse(String file, String text, String name) { return parse(file, text, System.getenv()::get, name); }
 
     /** The same, with {@code env} for containerlab's {@code ${VAR}} and {@code ${VAR:=default}} in the file. */
-    public static Topology parse(String file, String text, Map<String, String> env) { return parse(file, text, env, null); }
+    public static Topology parse(String file, String text, Map<String, String> env) { return parse(file, text, env::get, null); }
 
-    private static Topology parse(String file, String text, Map<String, String> env, String name) {
+    private static Topology parse(String file, String text, java.util.function.Function<String, String> env, String name) {
         if (name != null && Names.whyNotLab(name) != null) throw new LabException("the lab's name \"" + name + "\": " + Names.whyNotLab(name));
         return new TopologyParser(file, name).topology(Yaml.parse(file, expand(file, text, env)));
     }
@@ -118,11 +124,11 @@ public final class TopologyParser {
      * containerlab's variables: {@code ${VAR}} from the environment, {@code ${VAR:=default}} when it is unset or empty;
      * one unset and without a default is left as written (as containerlab does: an exec line's shell may expand it).
      */
-    static String expand(String file, String text, Map<String, String> env) {
+    static String expand(String file, String text, java.util.function.Function<String, String> env) {
         java.util.regex.Matcher m = VARIABLE.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String v = env.get(m.group(1));
+            String v = env.apply(m.group(1));
             if (v == null || v.isEmpty()) v = m.group(2);
             m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v == null ? m.group() : v));
         }

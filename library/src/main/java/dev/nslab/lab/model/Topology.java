@@ -55,6 +55,15 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
     public enum Kind { LINUX, BRIDGE, OVS_BRIDGE }
 
     /**
+     * Whether bringing the lab up runs programs beside the requests to the kernel: hosts (exec lines, services, binds,
+     * host names), container images, Open vSwitch, containers outside the lab, stage commands on the machine.
+     */
+    public boolean startsPrograms() {
+        return nodes.stream().anyMatch(n -> n.needsHost() || n.programs().image() != null || n.kind() == Kind.OVS_BRIDGE
+                || n.outside() != null || !n.meta().hostExec().isEmpty());
+    }
+
+    /**
      * One node. {@code addresses} maps an interface to its addresses (insertion order kept); {@code programs} is what
      * runs in it beyond the exec lines.
      */

@@ -19,6 +19,12 @@ public sealed interface Resource {
     int phase();
 
     /**
+     * Whether making or removing it takes programs of the machine's (a host's processes, a container engine, Open
+     * vSwitch's daemons) rather than requests to the kernel alone.
+     */
+    default boolean takesPrograms() { return false; }
+
+    /**
      * A network namespace, marked by the alias of its loopback; or, {@code outside} set, the name the lab gives the
      * network namespace of that container outside the lab (containerlab's ext-container): attached, never marked,
      * made or removed, only named and unnamed.
@@ -30,6 +36,7 @@ public sealed interface Resource {
 
         public String key() { return "netns " + name + (host == null ? "" : " " + host.words()) + (outside == null ? "" : " of container " + outside); }
         public int phase() { return 0; }
+        @Override public boolean takesPrograms() { return host != null || outside != null; }
     }
 
     /**
@@ -49,6 +56,7 @@ public sealed interface Resource {
     record Users() implements Resource {
         public String key() { return "userns"; }
         public int phase() { return -1; }
+        @Override public boolean takesPrograms() { return true; }
     }
 
     /** A Linux bridge device inside a switch node's namespace ({@code ns} null: the root namespace's, a management network). */
@@ -96,6 +104,7 @@ public sealed interface Resource {
     record OvsBridge(String name) implements Resource {
         public String key() { return "ovs-bridge " + name; }
         public int phase() { return 3; }
+        @Override public boolean takesPrograms() { return true; }
     }
 
     /** A port on a lab's Open vSwitch bridge, with its access tag or trunks. */
@@ -104,6 +113,7 @@ public sealed interface Resource {
             return "ovs-port " + bridge + "/" + port + (tag == null ? "" : " tag " + tag) + (trunks == null ? "" : " trunks " + trunks);
         }
         public int phase() { return 4; }
+        @Override public boolean takesPrograms() { return true; }
     }
 
     record Address(String ns, String dev, Cidr cidr) implements Resource {
