@@ -147,7 +147,8 @@ final class Help {
                        nslab neighbour { add | del } proxy ADDR dev DEV
                        nslab neighbour { show | flush } [ proxy ] [ [dev] DEV ] [ nud STATE | nud all ]
                 STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed }
-                The neighbour (ARP / NDP) table of the namespace, as ip neigh.
+                The neighbour (ARP / NDP) table of the namespace, as ip neigh; -s shows each entry's use (ref, used,
+                confirmed and updated seconds ago, probes) and says flush's rounds, -s -s shows what flush removes.
                 """);
     }
 

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /** {@code nslab neighbour add | del | change | replace | flush | show} (aliases {@code neigh}, {@code n}), as ip neigh. */
 final class NeighCmd extends ObjectCmd {
-    private static final int NUD_NOARP = Neighbour.NUD_NOARP, NUD_PERMANENT = Neighbour.NUD_PERMANENT;
+    private static final int NUD_FAILED = Neighbour.NUD_FAILED, NUD_NOARP = Neighbour.NUD_NOARP, NUD_PERMANENT = Neighbour.NUD_PERMANENT;
 
     NeighCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
@@ -160,33 +160,64 @@ final class NeighCmd extends ObjectCmd {
         }
         if (f == null) return 0;
         NetHandle h = cli.handle(ns);
-        Map<Integer, String> names = new HashMap<>();
-        for (Link l : h.links()) names.put(l.index(), l.name());
+        Map<Integer, String> names = names(h);
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         for (Neighbour n : select(h, f)) {
-            if (cli.json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("dst", cli.hosts.of(n.dst()));
-                if (f.dev() == null) m.put("dev", names.getOrDefault(n.index(), "if" + n.index()));
-                if (n.lladdr() != null) m.put("lladdr", Link.mac(n.lladdr()));
-                if (n.router()) m.put("router", null);
-                if (n.proxy()) m.put("proxy", null);
-                if (!n.proxy()) m.put("state", n.stateNames()); // a proxy entry has no state, and ip prints none
-                json.add(m);
-                continue;
-            }
-            sb.append(Colour.wrap(cli.colour, Colour.of(n.family()), cli.hosts.of(n.dst()) + " "));
-            if (f.dev() == null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, names.getOrDefault(n.index(), "if" + n.index()) + " "));
-            if (n.lladdr() != null) sb.append("lladdr ").append(Colour.wrap(cli.colour, Colour.Attr.MAC, Link.mac(n.lladdr()) + " "));
-            if (n.router()) sb.append("router ");
-            if (n.proxy()) sb.append("proxy ");
-            for (String s : n.stateNames()) sb.append(s).append(' ');
-            sb.append('\n');
+            if (cli.json) json.add(json(n, f, names));
+            else line(sb, n, f, names);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
         return 0;
+    }
+
+    private static Map<Integer, String> names(NetHandle h) {
+        Map<Integer, String> names = new HashMap<>();
+        for (Link l : h.links()) names.put(l.index(), l.name());
+        return names;
+    }
+
+    /** One entry as ip prints it: with -s, the kernel's use of it in seconds (ip 6.1 words it "used U/C/Uprobes P"). */
+    private void line(StringBuilder sb, Neighbour n, Filter f, Map<Integer, String> names) {
+        sb.append(Colour.wrap(cli.colour, Colour.of(n.family()), cli.hosts.of(n.dst()) + " "));
+        if (f.dev() == null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, names.getOrDefault(n.index(), "if" + n.index()) + " "));
+        if (n.lladdr() != null) sb.append("lladdr ").append(Colour.wrap(cli.colour, Colour.Attr.MAC, Link.mac(n.lladdr()) + " "));
+        if (n.router()) sb.append("router ");
+        if (n.proxy()) sb.append("proxy ");
+        if (cli.stats > 0) {
+            Neighbour.Cache c = n.cache();
+            if (c != null) {
+                int hz = Neighbour.Cache.TICKS_PER_SECOND;
+                if (c.refcnt() != 0) sb.append(" ref ").append(c.refcnt());
+                sb.append(" used ").append(c.used() / hz).append('/').append(c.confirmed() / hz).append('/').append(c.updated() / hz);
+            }
+            if (n.probes() != null) sb.append("probes ").append(n.probes()).append(' ');
+        }
+        for (String s : n.stateNames()) sb.append(s).append(' ');
+        sb.append('\n');
+    }
+
+    private Map<String, Object> json(Neighbour n, Filter f, Map<Integer, String> names) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dst", cli.hosts.of(n.dst()));
+        if (f.dev() == null) m.put("dev", names.getOrDefault(n.index(), "if" + n.index()));
+        if (n.lladdr() != null) m.put("lladdr", Link.mac(n.lladdr()));
+        if (n.router()) m.put("router", null);
+        if (n.proxy()) m.put("proxy", null);
+        if (cli.stats > 0) {
+            Neighbour.Cache c = n.cache();
+            if (c != null) {
+                int hz = Neighbour.Cache.TICKS_PER_SECOND;
+                if (c.refcnt() != 0) m.put("refcnt", c.refcnt());
+                m.put("used", c.used() / hz);
+                m.put("confirmed", c.confirmed() / hz);
+                m.put("updated", c.updated() / hz);
+            }
+            if (n.probes() != null) m.put("probes", n.probes());
+        }
+        if (!n.proxy()) m.put("state", n.stateNames()); // a proxy entry has no state, and ip prints none
+        return m;
     }
 
     private int flush(Args a) {
@@ -204,15 +235,34 @@ final class NeighCmd extends ObjectCmd {
             return 1;
         }
         NetHandle h = cli.handle(ns);
-        Map<Integer, String> names = new HashMap<>();
-        for (Link l : h.links()) names.put(l.index(), l.name());
-        for (Neighbour n : select(h, f)) {
-            try {
-                h.deleteNeighbour(names.get(n.index()), n.dst());
-            } catch (KernelException e) {
-                // gone meanwhile: the goal is reached
+        Map<Integer, String> names = names(h);
+        // as ip: rounds of list-and-delete until a list finds nothing (the kernel may learn entries meanwhile), said
+        // with -s, each entry shown with -s -s; a FAILED entry is not taken again after the first round
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            List<Neighbour> found = select(h, f);
+            if (found.isEmpty()) {
+                if (cli.stats > 0) {
+                    cli.out.println(round == 0 ? "Nothing to flush." : "*** Flush is complete after " + round + " round" + (round > 1 ? "s" : "") + " ***");
+                }
+                return 0;
             }
+            StringBuilder sb = new StringBuilder();
+            for (Neighbour n : found) {
+                if (cli.stats > 1) line(sb, n, f, names);
+                try {
+                    h.deleteNeighbour(names.get(n.index()), n.dst());
+                } catch (KernelException e) {
+                    // gone meanwhile: the goal is reached
+                }
+            }
+            if (cli.stats > 0) sb.append("\n*** Round ").append(round + 1).append(", deleting ").append(found.size()).append(" entries ***\n");
+            cli.out.print(sb);
+            f = new Filter(f.dev(), f.states() & ~NUD_FAILED, f.prefix(), f.anyArgument(), f.proxy());
         }
-        return 0;
+        cli.out.println("*** Flush not complete bailing out after " + MAX_ROUNDS + " rounds");
+        return 1;
     }
+
+    /** ip's MAX_ROUNDS: a flush that finds entries this many times over gives up. */
+    private static final int MAX_ROUNDS = 10;
 }

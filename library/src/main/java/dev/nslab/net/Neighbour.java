@@ -6,11 +6,25 @@ import java.util.List;
 
 /**
  * An entry of the neighbour (ARP / NDP) table of a namespace: an address on a link, its link-layer address, its
- * state ({@code NUD_*} bits) and flags ({@code NTF_*}).
+ * state ({@code NUD_*} bits) and flags ({@code NTF_*}); what the kernel tells of its use ({@code cache}) and the
+ * probes sent for it since it was last confirmed ({@code probes}), each null when the kernel did not say.
  */
-public record Neighbour(Family family, InetAddress dst, int index, byte[] lladdr, int state, int flags) {
-    public static final int NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
+public record Neighbour(Family family, InetAddress dst, int index, byte[] lladdr, int state, int flags, Cache cache, Integer probes) {
+    public static final int NUD_FAILED = 0x20, NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
     private static final int NTF_PROXY = 0x08, NTF_ROUTER = 0x80;
+
+    public Neighbour(Family family, InetAddress dst, int index, byte[] lladdr, int state, int flags) {
+        this(family, dst, index, lladdr, state, flags, null, null);
+    }
+
+    /**
+     * The kernel's struct nda_cacheinfo: how long ago the entry was confirmed, used and updated, in clock ticks
+     * (USER_HZ), and how many hold a reference to it.
+     */
+    public record Cache(long confirmed, long used, long updated, long refcnt) {
+        /** The length of a clock tick: USER_HZ, 100 on every architecture Linux runs nslab on (sysconf(_SC_CLK_TCK)). */
+        public static final int TICKS_PER_SECOND = 100;
+    }
 
     public boolean router() { return (flags & NTF_ROUTER) != 0; }
 

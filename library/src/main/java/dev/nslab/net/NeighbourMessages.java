@@ -46,6 +46,10 @@ public final class NeighbourMessages {
         Family fam = Family.of(h.family());
         NlAttrs a = m.attrs(NdMsg.LEN);
         if (fam == null || !a.has(NDA_DST)) return null;
-        return new Neighbour(fam, Cidr.fromBytes(a.bytes(NDA_DST)), h.index(), a.bytes(NDA_LLADDR), h.state(), h.flags());
+        java.nio.ByteBuffer ci = a.value(NDA_CACHEINFO);
+        Neighbour.Cache cache = ci == null || ci.remaining() < 16 ? null : new Neighbour.Cache(Integer.toUnsignedLong(ci.getInt(0)),
+                Integer.toUnsignedLong(ci.getInt(4)), Integer.toUnsignedLong(ci.getInt(8)), Integer.toUnsignedLong(ci.getInt(12)));
+        Integer probes = a.has(NDA_PROBES) ? a.u32(NDA_PROBES, 0) : null;
+        return new Neighbour(fam, Cidr.fromBytes(a.bytes(NDA_DST)), h.index(), a.bytes(NDA_LLADDR), h.state(), h.flags(), cache, probes);
     }
 }

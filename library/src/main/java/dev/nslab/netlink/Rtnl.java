@@ -68,7 +68,7 @@ public final class Rtnl {
 
     // neighbours (ARP / NDP)
     public static final int RTM_NEWNEIGH = 28, RTM_DELNEIGH = 29, RTM_GETNEIGH = 30;
-    public static final int NDA_DST = 1, NDA_LLADDR = 2;
+    public static final int NDA_DST = 1, NDA_LLADDR = 2, NDA_CACHEINFO = 3, NDA_PROBES = 4;
     public static final int NUD_INCOMPLETE = 0x01, NUD_REACHABLE = 0x02, NUD_STALE = 0x04, NUD_DELAY = 0x08, NUD_PROBE = 0x10,
             NUD_FAILED = 0x20, NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
     public static final int NTF_PROXY = 0x08, NTF_ROUTER = 0x80;

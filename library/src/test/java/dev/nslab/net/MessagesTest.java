@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
+import java.util.List;
 
 import static dev.nslab.netlink.Rtnl.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -145,5 +146,20 @@ class MessagesTest {
     private static NlAttrs attrs(NlRequest r) {
         ByteBuffer b = r.body();
         return NlAttrs.parse(b, 16, b.limit());
+    }
+
+    /** A neighbour's counters as the kernel sends them: struct nda_cacheinfo (clock ticks) and NDA_PROBES. */
+    @Test
+    void neighbourCountersAsTheKernelSendsThem() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 8 + 20 + 8).order(java.nio.ByteOrder.nativeOrder());
+        b.put((byte) 2).put(new byte[3]).putInt(3).putShort((short) 0x04).put((byte) 0).put((byte) 1); // AF_INET, ifindex 3, STALE
+        b.putShort((short) 8).putShort((short) 1).put(new byte[] {10, 1, 2, 9});
+        // confirmed 60 s ago, used 2.5 s ago, updated 1 s ago, one reference
+        b.putShort((short) 20).putShort((short) 3).putInt(6000).putInt(250).putInt(100).putInt(1);
+        b.putShort((short) 8).putShort((short) 4).putInt(2);
+        Neighbour n = NeighbourMessages.parse(new dev.nslab.netlink.NlMessage(RTM_NEWNEIGH, 0, 0, 0, b.flip()));
+        assertEquals(new Neighbour.Cache(6000, 250, 100, 1), n.cache());
+        assertEquals(2, n.probes());
+        assertEquals(List.of("STALE"), n.stateNames());
     }
 }
