@@ -20,7 +20,6 @@ import dev.nslab.sys.Libc;
 import dev.nslab.sys.Trees;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -179,39 +178,57 @@ public final class Scanner {
     private void scanProc(Map<Long, Found> found, List<String> notes) {
         Set<Long> mountNamespaces = new HashSet<>();
         long nsfsDevice = device(Path.of("/proc/self/ns/net")); // the device of nsfs, the file system of every namespace file
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
-            for (Path pd : ds) {
-                int pid = Integer.parseInt(pd.getFileName().toString());
-                long ino = Namespaces.inode(pd.resolve("ns/net"));
-                if (ino < 0) continue; // gone, or a kernel thread we may not look into
-                String comm = comm(pd);
-                Found f = found.computeIfAbsent(ino, Found::new);
-                f.procs.add(new Proc(pid, null, comm));
-                f.openPaths.add(pd.resolve("ns/net"));
-                threads(pd, pid, ino, comm, found);
-                descriptors(pd, pid, comm, found, nsfsDevice);
-                long mnt = Namespaces.inode(pd.resolve("ns/mnt"));
-                if (mnt >= 0 && mountNamespaces.add(mnt)) mounts(pd, found);
-            }
-        } catch (IOException e) {
-            notes.add("cannot read /proc: " + e.getMessage());
+        // directories listed with getdents64 (Libc.entries): half the system calls of a directory stream, and /proc
+        // has two to list per process
+        List<String> pids = Libc.entries("/proc");
+        if (pids == null) {
+            notes.add("cannot read /proc");
+            return;
+        }
+        for (String name : pids) {
+            if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) continue;
+            Path pd = Path.of("/proc", name);
+            int pid = Integer.parseInt(name);
+            long ino = Namespaces.inode(pd.resolve("ns/net"));
+            if (ino < 0) continue; // gone, or a kernel thread we may not look into
+            Stat stat = stat(pd);
+            Found f = found.computeIfAbsent(ino, Found::new);
+            f.procs.add(new Proc(pid, null, stat.comm()));
+            f.openPaths.add(pd.resolve("ns/net"));
+            if (stat.threads() != 1) threads(pd, pid, ino, stat.comm(), found);
+            descriptors(pd, pid, stat.comm(), found, nsfsDevice);
+            long mnt = Namespaces.inode(pd.resolve("ns/mnt"));
+            if (mnt >= 0 && mountNamespaces.add(mnt)) mounts(pd, found);
+        }
+    }
+
+    /** A process's name and how many threads it has (0: not known, so its threads are looked at). */
+    private record Stat(String comm, int threads) { }
+
+    /** From /proc/PID/stat: "PID (COMM) STATE ..." with num_threads the 20th field (a COMM may hold ") "). */
+    private static Stat stat(Path pd) {
+        try {
+            String s = Files.readString(pd.resolve("stat"));
+            int open = s.indexOf('('), close = s.lastIndexOf(')');
+            String[] rest = s.substring(close + 2).split(" ");
+            return new Stat(s.substring(open + 1, close), rest.length > 17 ? Integer.parseInt(rest[17]) : 0);
+        } catch (IOException | RuntimeException e) {
+            return new Stat("?", 0);
         }
     }
 
     /** Threads living in another namespace than their process (a thread that called setns or unshare). */
     private static void threads(Path pd, int pid, long procNs, String comm, Map<Long, Found> found) {
-        try (DirectoryStream<Path> ts = Files.newDirectoryStream(pd.resolve("task"))) {
-            for (Path td : ts) {
-                int tid = Integer.parseInt(td.getFileName().toString());
-                if (tid == pid) continue;
-                long ino = Namespaces.inode(td.resolve("ns/net"));
-                if (ino < 0 || ino == procNs) continue;
-                Found f = found.computeIfAbsent(ino, Found::new);
-                f.procs.add(new Proc(pid, tid, comm(td)));
-                f.openPaths.add(td.resolve("ns/net"));
-            }
-        } catch (IOException | NumberFormatException ignored) {
-            // the process ended while we looked
+        List<String> tids = Libc.entries(pd + "/task");
+        if (tids == null) return; // the process ended while we looked
+        for (String t : tids) {
+            if (t.equals(Integer.toString(pid))) continue;
+            Path td = pd.resolve("task").resolve(t);
+            long ino = Namespaces.inode(td.resolve("ns/net"));
+            if (ino < 0 || ino == procNs) continue;
+            Found f = found.computeIfAbsent(ino, Found::new);
+            f.procs.add(new Proc(pid, Integer.parseInt(t), comm(td)));
+            f.openPaths.add(td.resolve("ns/net"));
         }
     }
 
@@ -226,29 +243,28 @@ public final class Scanner {
     }
 
     private static void descriptors(Path pd, int pid, String comm, Map<Long, Found> found, long nsfsDevice) {
-        try (DirectoryStream<Path> fs = Files.newDirectoryStream(pd.resolve("fd"))) {
-            for (Path fd : fs) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException e) {
-                    continue;
-                }
-                long ino;
-                if (target.startsWith("net:[")) {
-                    ino = Long.parseLong(target.substring(5, target.length() - 1));
-                } else if (target.startsWith("/") && nsfsDevice >= 0 && device(fd) == nsfsDevice && Namespaces.isNetns(fd)) {
-                    // a namespace opened through a bind mount shows the mount's path, not "net:[...]"
-                    ino = Namespaces.inode(fd);
-                } else {
-                    continue;
-                }
-                Found f = found.computeIfAbsent(ino, Found::new);
-                f.holders.add("pid " + pid + " (" + comm + ") fd " + fd.getFileName());
-                f.openPaths.add(fd);
+        List<String> fds = Libc.entries(pd + "/fd");
+        if (fds == null) return; // not ours to read, or the process ended
+        for (String n : fds) {
+            Path fd = pd.resolve("fd").resolve(n);
+            String target;
+            try {
+                target = Files.readSymbolicLink(fd).toString();
+            } catch (IOException e) {
+                continue;
             }
-        } catch (IOException ignored) {
-            // not ours to read, or the process ended
+            long ino;
+            if (target.startsWith("net:[")) {
+                ino = Long.parseLong(target.substring(5, target.length() - 1));
+            } else if (target.startsWith("/") && nsfsDevice >= 0 && device(fd) == nsfsDevice && Namespaces.isNetns(fd)) {
+                // a namespace opened through a bind mount shows the mount's path, not "net:[...]"
+                ino = Namespaces.inode(fd);
+            } else {
+                continue;
+            }
+            Found f = found.computeIfAbsent(ino, Found::new);
+            f.holders.add("pid " + pid + " (" + comm + ") fd " + fd.getFileName());
+            f.openPaths.add(fd);
         }
     }
 

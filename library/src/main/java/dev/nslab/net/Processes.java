@@ -36,22 +36,21 @@ public final class Processes {
     public static java.util.Map<Long, java.util.List<Info>> byNamespace(java.util.Set<Long> inodes) {
         java.util.Map<Long, java.util.List<Info>> out = new java.util.HashMap<>();
         long self = ProcessHandle.current().pid();
-        try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
-            for (Path p : procs) {
-                long pid = Long.parseLong(p.getFileName().toString());
-                if (pid == self) continue;
-                java.util.Set<Long> seen = new java.util.HashSet<>();
-                try (var tasks = Files.newDirectoryStream(p.resolve("task"))) {
-                    for (Path t : tasks) {
-                        long ino = Namespaces.inode(t.resolve("ns/net"));
-                        if (inodes.contains(ino) && seen.add(ino)) out.computeIfAbsent(ino, k -> new java.util.ArrayList<>()).add(new Info(pid, commandLine(p)));
-                    }
-                } catch (IOException e) {
-                    // gone meanwhile
-                }
+        // listed with getdents64: a directory per process and per thread, on every down
+        java.util.List<String> procs = dev.nslab.sys.Libc.entries("/proc");
+        if (procs == null) return out; // no /proc: nothing to find
+        for (String name : procs) {
+            if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) continue;
+            long pid = Long.parseLong(name);
+            if (pid == self) continue;
+            Path p = Path.of("/proc", name);
+            java.util.List<String> tasks = dev.nslab.sys.Libc.entries(p + "/task");
+            if (tasks == null) continue; // gone meanwhile
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (String t : tasks) {
+                long ino = Namespaces.inode(p.resolve("task").resolve(t).resolve("ns/net"));
+                if (inodes.contains(ino) && seen.add(ino)) out.computeIfAbsent(ino, k -> new java.util.ArrayList<>()).add(new Info(pid, commandLine(p)));
             }
-        } catch (IOException e) {
-            // no /proc: nothing to find
         }
         return out;
     }

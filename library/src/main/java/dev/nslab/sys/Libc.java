@@ -58,13 +58,14 @@ public final class Libc {
     /** The system call numbers used here, of this machine's architecture (x86-64's table, or the generic one of arm64). */
     private record Numbers(int unshare, int setns, int mount, int umount2, int memfdCreate, int openat, int linkat, int close,
                            int read, int write, int getrlimit, int socket, int bind, int listen, int accept4, int getsockopt,
-                           int setsockopt, int sendto, int recvfrom, int recvmsg, int ppoll, int ioctl, int gettid, int statx, int flock) {
+                           int setsockopt, int sendto, int recvfrom, int recvmsg, int ppoll, int ioctl, int gettid, int statx, int flock,
+                           int getdents64) {
         static Numbers of(String arch) {
             return switch (arch) {
                 case "amd64", "x86_64" -> new Numbers(272, 308, 165, 166, 319, 257, 265, 3, 0, 1, 97, 41, 49, 50, 288, 55,
-                        54, 44, 45, 47, 271, 16, 186, 332, 73);
+                        54, 44, 45, 47, 271, 16, 186, 332, 73, 217);
                 case "aarch64", "arm64" -> new Numbers(97, 268, 40, 39, 279, 56, 37, 57, 63, 64, 163, 198, 200, 201, 242, 209,
-                        208, 206, 207, 212, 73, 29, 178, 291, 32);
+                        208, 206, 207, 212, 73, 29, 178, 291, 32, 61);
                 default -> throw new UnsupportedOperationException("nslab knows the system calls of x86-64 and arm64, not of " + arch);
             };
         }
@@ -169,6 +170,46 @@ public final class Libc {
             if (fd < 0) throw fail("open", path, st);
             return (int) fd;
         } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final int O_DIRECTORY = 0200000;
+
+    /** A directory listing's buffer per thread: /proc and its process directories are listed by the hundred at a time. */
+    private static final ThreadLocal<MemorySegment> DIRENTS = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(32 * 1024, 8));
+
+    /**
+     * The names in directory {@code path} (without "." and ".."), read with getdents64(2): an open, the reads and a
+     * close, where Java's directory stream makes twice the system calls — /proc holds a directory per process and
+     * thread, and inventory and down list them all. Null when the directory cannot be opened (gone, not ours).
+     */
+    public static List<String> entries(String path) {
+        int fd;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            long r = sys(st, nr().openat(), AT_FDCWD, cstr(a, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
+            if (r < 0) return null;
+            fd = (int) r;
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+        try {
+            MemorySegment buf = DIRENTS.get(), st = state();
+            List<String> out = new java.util.ArrayList<>();
+            while (true) {
+                long n = sys(st, nr().getdents64(), fd, ptr(buf), buf.byteSize());
+                if (n < 0 && errno(st) == Errno.EINTR) continue;
+                if (n <= 0) return n < 0 ? null : out; // a process that ended while its directory was read: nothing to list
+                // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated)
+                for (long off = 0; off < n; ) {
+                    int reclen = Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT_UNALIGNED, off + 16));
+                    String name = buf.getString(off + 19);
+                    if (!name.equals(".") && !name.equals("..")) out.add(name);
+                    off += reclen;
+                }
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            close(fd);
+        }
     }
 
     /** linkat(2) with both paths taken from the working directory (AT_FDCWD). */
