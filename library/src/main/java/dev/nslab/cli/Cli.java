@@ -90,6 +90,9 @@ public final class Cli {
     /** A file word as the user means it: relative to the user's directory. */
     Path path(String typed) { return client == null ? Path.of(typed) : client.cwd().resolve(typed); }
 
+    /** Whether the user this resident JVM runs the command for has gone away (never, in a process of the user's own). */
+    boolean clientGone() { return client != null && client.hungUp().getAsBoolean(); }
+
     /** The user's environment variable {@code name}, for a lab file's {@code ${VAR}}. */
     String variable(String name) { return client == null ? System.getenv(name) : client.variable(name); }
 
@@ -383,7 +386,8 @@ public final class Cli {
         try (in) {
             String line;
             int lineNo = 0;
-            while ((line = in.readLine()) != null) {
+            // a resident JVM's client that went away (Ctrl-C) stops the batch where it is, as a killed ip would
+            while (!clientGone() && (line = in.readLine()) != null) {
                 lineNo++;
                 List<String> words;
                 try {

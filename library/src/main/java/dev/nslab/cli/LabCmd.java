@@ -99,7 +99,7 @@ final class LabCmd {
             }
         }
         if ((verb.equals("up") || verb.equals("down")) && words.isEmpty() && !all && !stale) words.add(onlyLabFileHere(asTyped));
-        Labs labs = new Labs(cli.registry, stateDir, progress());
+        Labs labs = new Labs(cli.registry, stateDir, progress(verb.equals("up")));
         // --name: the lab has that name, whatever its file's says; a verb given the file means the lab of that name
         if (named != null && !verb.equals("up") && !all && !stale) {
             if (words.isEmpty()) words.add(named);
@@ -148,13 +148,29 @@ final class LabCmd {
         return words.getFirst();
     }
 
-    Progress progress() {
+    Progress progress() { return progress(false); }
+
+    /**
+     * Progress on standard error: a bar on a terminal, else a line per phase of 50 steps or more. {@code stoppable}
+     * (an up): where a resident JVM's client has gone away, the next step ends the work as a failure would, once
+     * (what the work then removes is not stopped again).
+     */
+    Progress progress(boolean stoppable) {
         boolean tty = System.console() != null && System.console().isTerminal() && cli.err == System.err;
         return new Progress() {
             String what;
             int total, done;
+            boolean stop = stoppable;
+
+            private void stopIfGone() {
+                if (stop && cli.clientGone()) {
+                    stop = false;
+                    throw new Resident.HungUp();
+                }
+            }
 
             public void phase(String w, int t) {
+                stopIfGone();
                 finishBar();
                 what = w;
                 total = t;
@@ -164,6 +180,7 @@ final class LabCmd {
             }
 
             public void advance() {
+                stopIfGone();
                 done++;
                 if (tty && (done == total || done % Math.max(1, total / 50) == 0)) draw();
             }

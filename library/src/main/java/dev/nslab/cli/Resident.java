@@ -19,17 +19,28 @@ public final class Resident {
     /**
      * Whose command a resident JVM runs: the client's working directory (its relative file words are read there) and
      * the environment its lab files expand ({@code ${VAR}}); a variable the client did not send ends the command
-     * with {@link Declined}, since the client's value is not known here.
+     * with {@link Declined}, since the client's value is not known here. {@code hungUp}: whether the client is gone
+     * (its user pressed Ctrl-C): an {@code up} then stops as if it had failed, removing what it made ({@link HungUp}),
+     * and a batch runs no further line.
      */
-    public record Client(java.nio.file.Path cwd, Map<String, String> env) {
+    public record Client(java.nio.file.Path cwd, Map<String, String> env, java.util.function.BooleanSupplier hungUp) {
         public Client {
             env = Map.copyOf(env);
         }
+
+        public Client(java.nio.file.Path cwd, Map<String, String> env) { this(cwd, env, () -> false); }
 
         /** The client's value of {@code name}; a name it did not send is declined (only NSLAB_* and OVS_* travel). */
         String variable(String name) {
             if (env.containsKey(name) || name.startsWith("NSLAB_") || name.startsWith("OVS_")) return env.get(name);
             throw new Declined("the lab file reads the environment variable " + name + ", which the helper does not know");
+        }
+    }
+
+    /** The client of a resident JVM's {@code up} went away: the lab is taken back to where it was, as after a failure. */
+    public static final class HungUp extends dev.nslab.error.NslabException {
+        public HungUp() {
+            super("the client went away (interrupted): what this up made is removed");
         }
     }
 

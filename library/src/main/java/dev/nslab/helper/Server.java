@@ -123,7 +123,7 @@ final class Server {
             Request r = Request.read(new BufferedInputStream(c.in()));
             Frames f = new Frames(c.out());
             switch (r.kind()) {
-                case "run" -> run(r, f, peer);
+                case "run" -> run(r, f, peer, c);
                 case "ping" -> {
                     byte[] text = status().getBytes(StandardCharsets.UTF_8);
                     f.send(Frames.OUT, text, 0, text.length);
@@ -145,7 +145,7 @@ final class Server {
                 + "\ndeclined " + declined.get() + "\nidle-limit " + idle.toSeconds() + "\n";
     }
 
-    private void run(Request r, Frames f, UnixServer.Peer peer) throws IOException {
+    private void run(Request r, Frames f, UnixServer.Peer peer, UnixServer.Connection c) throws IOException {
         String why = refusal(r, peer);
         if (why != null) {
             declined.incrementAndGet();
@@ -154,20 +154,46 @@ final class Server {
             if (why.equals("jar")) stop(); // this code is no longer the installed one
             return;
         }
-        boolean change = !Resident.mayServe(r.argv());
-        if (change) changes.lock();
+        if (!Resident.mayServe(r.argv())) {
+            change(r, f, c);
+            return;
+        }
+        answer(r, f, null);
+    }
+
+    /**
+     * A change, one at a time, for the client: watched meanwhile, so that when the client goes away (its user's
+     * Ctrl-C) an up stops and removes what it made, as a JVM of the user's own would have left it for the next up.
+     */
+    private void change(Request r, Frames f, UnixServer.Connection c) throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean(), finished = new java.util.concurrent.atomic.AtomicBoolean();
+        changes.lock();
+        Thread watcher = Thread.ofPlatform().daemon().name("nslab-helper-watch").start(() -> {
+            while (!finished.get()) {
+                if (c.peerGone(50)) {
+                    gone.set(true);
+                    return;
+                }
+            }
+        });
         try {
-            answer(r, f, change);
+            answer(r, f, new Resident.Client(Path.of(r.cwd()), r.env(), gone::get));
         } finally {
-            if (change) changes.unlock();
+            finished.set(true);
+            try {
+                watcher.join(); // it polls the connection, which is closed once this returns
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            changes.unlock();
         }
     }
 
-    private void answer(Request r, Frames f, boolean change) throws IOException {
+    private void answer(Request r, Frames f, Resident.Client client) throws IOException {
         PrintStream out = new PrintStream(new BufferedOutputStream(f.stream(Frames.OUT), 1 << 16), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(f.stream(Frames.ERR), true, StandardCharsets.UTF_8);
         Cli cli = new Cli(out, err);
-        if (change) cli.servingFor(new Resident.Client(Path.of(r.cwd()), r.env()));
+        if (client != null) cli.servingFor(client);
         int code;
         try {
             code = cli.run(r.argv().toArray(String[]::new));

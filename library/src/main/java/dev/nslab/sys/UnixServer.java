@@ -80,6 +80,12 @@ public final class UnixServer implements AutoCloseable {
 
         public Peer peer() { return peer; }
 
+        /**
+         * Whether the peer hung up within {@code timeoutMillis} (or wrote more: a peer that sends one request and
+         * waits for the answer does not): its socket became readable.
+         */
+        public boolean peerGone(int timeoutMillis) { return Libc.pollIn(fd, timeoutMillis); }
+
         public InputStream in() {
             return new InputStream() {
                 @Override public int read() throws IOException {

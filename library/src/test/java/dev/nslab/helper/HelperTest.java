@@ -169,6 +169,34 @@ class HelperTest {
         }
     }
 
+    /**
+     * A client that goes away while its up runs (its user's Ctrl-C; here the client says so after 40 steps): the up
+     * stops as a failure does and removes what it had made, leaving no namespace and no state of the lab.
+     */
+    @Test
+    void anUpWhoseClientWentAwayIsTakenBack() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("gone")), state = dir.resolve("gone-state");
+        String lab = t.n("G");
+        StringBuilder file = new StringBuilder("name: " + lab + "\ntopology:\n  nodes:\n    sw: {kind: bridge}\n");
+        for (int i = 1; i <= 60; i++) file.append("    h").append(i).append(": {}\n");
+        file.append("  links:\n");
+        for (int i = 1; i <= 60; i++) file.append("    - endpoints: [\"h").append(i).append(":eth0\", \"sw:p").append(i).append("\"]\n");
+        Files.writeString(work.resolve("g.yml"), file);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(), err = new java.io.ByteArrayOutputStream();
+        dev.nslab.cli.Cli cli = new dev.nslab.cli.Cli(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true))
+                .servingFor(new dev.nslab.cli.Resident.Client(work, Map.of(), () -> asked.incrementAndGet() > 40));
+        try {
+            assertEquals(1, cli.run("up", "g.yml", "--state-dir", state.toString()), err.toString());
+            assertTrue(err.toString().contains("up failed; removing what this run created"), err.toString());
+            assertTrue(err.toString().contains("the client went away"), err.toString());
+            assertTrue(t.ipNetnsList().stream().noneMatch(n -> n.startsWith(lab + "-")), t.ipNetnsList().toString());
+            assertFalse(Files.exists(dev.nslab.lab.state.LabState.path(state, lab)), "no state of a lab that is not there");
+        } finally {
+            Nslab.run("down", lab, "--state-dir", state.toString());
+        }
+    }
+
     /** The client run in {@code work}, as a user in that directory runs nslab. */
     static Sh.Result inDir(Path work, String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "cd \"$0\" && exec \"$@\"", work.toString()));

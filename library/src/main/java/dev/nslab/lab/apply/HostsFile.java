@@ -145,6 +145,10 @@ public final class HostsFile {
         }
         try {
             Files.deleteIfExists(target);
+            // a write of the file cut short (its process killed between writing and renaming) leaves its temporary file
+            try (var stray = Files.isDirectory(labDir) ? Files.newDirectoryStream(labDir, "." + target.getFileName() + ".*.tmp") : null) {
+                if (stray != null) for (Path p : stray) Files.deleteIfExists(p);
+            }
             Files.deleteIfExists(labDir);
         } catch (IOException e) {
             // the state directory's own clean-up reports what it cannot remove
