@@ -197,6 +197,43 @@ class HelperTest {
         }
     }
 
+    /**
+     * The same through the helper for real: the client of an up of 300 hosts is killed once the build has begun; the
+     * helper sees it go and removes what it had made (a JVM of the user's own, killed, would leave it half made).
+     */
+    @Test
+    void anUpServedByTheHelperStopsWhenItsClientIsKilled() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("killed"));
+        String lab = t.n("K");
+        StringBuilder file = new StringBuilder("name: " + lab + "\ntopology:\n  nodes:\n    sw: {kind: bridge}\n");
+        for (int i = 1; i <= 300; i++) file.append("    h").append(i).append(": {}\n");
+        file.append("  links:\n");
+        for (int i = 1; i <= 300; i++) file.append("    - endpoints: [\"h").append(i).append(":eth0\", \"sw:p").append(i).append("\"]\n");
+        Files.writeString(work.resolve("k.yml"), file);
+        long served = status().path("served").asLong();
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "cd \"$0\" && exec \"$@\"", work.toString()));
+        cmd.addAll(env(viaClient(List.of("up", "k.yml"))));
+        Path err = work.resolve("err");
+        Process client = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        try {
+            // the progress line of the first phase: the helper is building
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!(Files.exists(err) && Files.readString(err).contains("namespaces and links")) && client.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(client.isAlive(), "the up was still running: " + Files.readString(err));
+            client.destroyForcibly().waitFor();
+            // the helper answers the next command once the stopped up has removed what it made (changes run one at a time)
+            Sh.Result ls = Sh.run(env(viaClient(List.of("down", lab))), null);
+            assertTrue(t.ipNetnsList().stream().noneMatch(n -> n.startsWith(lab + "-")), t.ipNetnsList() + " " + ls.out());
+            assertTrue(ls.out().contains("no lab named " + lab), ls.out() + ls.err());
+            assertTrue(status().path("served").asLong() >= served + 1, "the up was the helper's");
+        } finally {
+            client.destroyForcibly();
+            Sh.run(env(viaClient(List.of("down", lab))), null);
+        }
+    }
+
     /** The client run in {@code work}, as a user in that directory runs nslab. */
     static Sh.Result inDir(Path work, String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "cd \"$0\" && exec \"$@\"", work.toString()));
