@@ -59,8 +59,9 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
      * host names), container images, Open vSwitch, containers outside the lab, stage commands on the machine.
      */
     public boolean startsPrograms() {
-        return nodes.stream().anyMatch(n -> n.needsHost() || n.programs().image() != null || n.kind() == Kind.OVS_BRIDGE
-                || n.outside() != null || !n.meta().hostExec().isEmpty());
+        // exec lines and services also of nodes that are no host of their own (the machine's, or sharing another's)
+        return nodes.stream().anyMatch(n -> n.needsHost() || !n.exec().isEmpty() || !n.programs().services().isEmpty()
+                || n.programs().image() != null || n.kind() == Kind.OVS_BRIDGE || n.outside() != null || !n.meta().hostExec().isEmpty());
     }
 
     /**
