@@ -205,9 +205,18 @@ final class LabCmd {
     }
 
     private Topology parse(String file) {
+        Topology t = read(file);
+        t.warnings().forEach(cli.err::println);
+        return t;
+    }
+
+    /**
+     * The file read and checked, its warnings not yet printed: a resident JVM declines a lab that starts programs,
+     * and may decline it for what the lab has now, before it prints anything.
+     */
+    private Topology read(String file) {
         Topology t = TopologyParser.parseFile(cli.path(file), file, named, cli::variable);
         if (cli.resident() && t.startsPrograms()) throw new Resident.Declined("lab " + t.name() + " starts programs");
-        t.warnings().forEach(cli.err::println);
         return t;
     }
 
@@ -236,9 +245,10 @@ final class LabCmd {
     }
 
     private int up(Labs labs, String file, boolean dryRun, boolean allowHost, java.util.Set<String> filter) {
-        Topology t = parse(file);
+        Topology t = read(file);
         if (filter != null) t = t.only(filter);
         mayChangeHere(labs, t.name(), false);
+        t.warnings().forEach(cli.err::println);
         long t0 = System.nanoTime();
         Labs.Result plan;
         try {
@@ -317,8 +327,10 @@ final class LabCmd {
     }
 
     private int down(Labs labs, String fileOrLab) {
-        String lab = labName(fileOrLab);
+        Topology file = Files.isRegularFile(cli.path(fileOrLab)) ? read(fileOrLab) : null;
+        String lab = file == null ? fileOrLab : file.name();
         mayChangeHere(labs, lab, true);
+        if (file != null) file.warnings().forEach(cli.err::println);
         long t0 = System.nanoTime();
         Labs.Down d = labs.down(lab);
         double secs = (System.nanoTime() - t0) / 1e9;

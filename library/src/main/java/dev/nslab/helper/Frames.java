@@ -12,10 +12,15 @@ final class Frames {
     static final byte OUT = 'O', ERR = 'E', EXIT = 'X', FALLBACK = 'F';
 
     private final OutputStream out;
+    /** Whether standard output or error has been sent: a client that got some can no longer run the command itself. */
+    private volatile boolean answered;
 
     Frames(OutputStream out) { this.out = out; }
 
+    boolean answered() { return answered; }
+
     synchronized void send(byte type, byte[] data, int off, int len) throws IOException {
+        if (type == OUT || type == ERR) answered = true;
         byte[] frame = new byte[5 + len];
         ByteBuffer.wrap(frame).put(type).putInt(len).put(data, off, len);
         out.write(frame, 0, frame.length); // one write: head and body leave together

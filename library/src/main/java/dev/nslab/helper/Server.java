@@ -201,9 +201,14 @@ final class Server {
             // thrown before the command printed or changed anything: the client runs it itself
             declined.incrementAndGet();
             if (debug) System.err.println("nslab helper: not served (" + e.getMessage() + "): " + String.join(" ", r.argv()));
+            if (!f.answered()) {
+                f.fallback();
+                return;
+            }
+            // a check that came too late (a mistake of nslab's): the client has output and cannot start over
             out.flush();
-            f.fallback();
-            return;
+            err.println("nslab helper: this command must run on its own (" + e.getMessage() + "): run it again with NSLAB_HELPER=off");
+            code = 1;
         } catch (RuntimeException | Error e) {
             // what the JVM would have printed for an uncaught exception, with its exit status
             out.flush();
