@@ -160,10 +160,13 @@ static int ask(const char *socket_path, int n, char **args) {
     put_str(&b, id);
     char cwd[4096];
     put_str(&b, getcwd(cwd, sizeof cwd) ? cwd : "?");
-    long envs = 0;
+    /* whether this is a terminal session (what Java's console says of a process of its own): progress as a bar */
+    int terminal = isatty(0) && isatty(1);
+    long envs = terminal;
     for (char **e = environ; *e; e++) if (relevant(*e)) envs++;
     put_num(&b, envs);
     for (char **e = environ; *e; e++) if (relevant(*e)) put_str(&b, *e);
+    if (terminal) put_str(&b, "NSLAB_HELPER_TERMINAL=1");
     put_num(&b, n);
     for (int i = 0; i < n; i++) put_str(&b, args[i]);
     size_t off = 0;

@@ -90,6 +90,9 @@ public final class Cli {
     /** A file word as the user means it: relative to the user's directory. */
     Path path(String typed) { return client == null ? Path.of(typed) : client.cwd().resolve(typed); }
 
+    /** Whether standard input and output are a terminal: this process's, or a resident JVM's client's. */
+    boolean terminal() { return client != null ? client.terminal() : System.console() != null && System.console().isTerminal(); }
+
     /** Whether the user this resident JVM runs the command for has gone away (never, in a process of the user's own). */
     boolean clientGone() { return client != null && client.hungUp().getAsBoolean(); }
 

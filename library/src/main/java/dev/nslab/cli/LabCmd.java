@@ -156,7 +156,7 @@ final class LabCmd {
      * (what the work then removes is not stopped again).
      */
     Progress progress(boolean stoppable) {
-        boolean tty = System.console() != null && System.console().isTerminal() && cli.err == System.err;
+        boolean tty = cli.terminal() && (cli.err == System.err || cli.resident());
         return new Progress() {
             String what;
             int total, done;

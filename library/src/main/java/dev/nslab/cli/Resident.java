@@ -24,11 +24,17 @@ public final class Resident {
      * and a batch runs no further line.
      */
     public record Client(java.nio.file.Path cwd, Map<String, String> env, java.util.function.BooleanSupplier hungUp) {
+        /** Set by the client where its standard input and output are a terminal (it draws progress bars then). */
+        public static final String TERMINAL = "NSLAB_HELPER_TERMINAL";
+
         public Client {
             env = Map.copyOf(env);
         }
 
         public Client(java.nio.file.Path cwd, Map<String, String> env) { this(cwd, env, () -> false); }
+
+        /** Whether the client runs in a terminal, as Java's console would say of a process of the client's own. */
+        boolean terminal() { return "1".equals(env.get(TERMINAL)); }
 
         /** The client's value of {@code name}; a name it did not send is declined (only NSLAB_* and OVS_* travel). */
         String variable(String name) {

@@ -234,6 +234,32 @@ class HelperTest {
         }
     }
 
+    /** In a terminal, an up served by the helper draws its progress bar, as a JVM of the user's own does there. */
+    @Test
+    @Needs(programs = "script")
+    void anUpInATerminalDrawsItsProgressBar() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("tty"));
+        String lab = t.n("T");
+        StringBuilder file = new StringBuilder("name: " + lab + "\ntopology:\n  nodes:\n    sw: {kind: bridge}\n");
+        for (int i = 1; i <= 30; i++) file.append("    h").append(i).append(": {}\n");
+        file.append("  links:\n");
+        for (int i = 1; i <= 30; i++) file.append("    - endpoints: [\"h").append(i).append(":eth0\", \"sw:p").append(i).append("\"]\n");
+        Files.writeString(work.resolve("t.yml"), file);
+        long served = status().path("served").asLong();
+        List<String> cmd = new ArrayList<>(List.of("cd", work.toString(), "&&", "exec"));
+        cmd.addAll(env(viaClient(List.of("up", "t.yml"))));
+        // script(1) gives the client a terminal for its standard input, output and error
+        String line = String.join(" ", cmd.stream().map(w -> w.equals("&&") ? w : "'" + w.replace("'", "'\\''") + "'").toList());
+        try {
+            Sh.Result r = Sh.run(List.of("script", "-qec", line, "/dev/null"), null);
+            assertTrue(r.out().contains("\r[") && r.out().contains("namespaces and links"), r.out());
+            assertTrue(r.out().contains("lab " + lab + " is up"), r.out());
+            assertEquals(served + 1, status().path("served").asLong(), "the helper's");
+        } finally {
+            Sh.run(env(viaClient(List.of("down", lab))), null);
+        }
+    }
+
     /** The client run in {@code work}, as a user in that directory runs nslab. */
     static Sh.Result inDir(Path work, String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "cd \"$0\" && exec \"$@\"", work.toString()));
