@@ -348,6 +348,8 @@ final class OvsCmd {
         if (result != null) {
             if (verbose) notes.forEach(n -> cli.err.println("nslab ovs: " + n));
             result.warnings().forEach(w -> cli.err.println("ovs-vsctl: " + w));
+            // as ovs-vsctl, once after them: where ovs-vswitchd's log says more
+            if (!result.warnings().isEmpty()) cli.err.println("ovs-vsctl: The default log directory is \"" + new OvsDaemons().logDir() + "\".");
         }
         if (cli.json) {
             if (json.size() == 1) cli.printJson(json.getFirst());

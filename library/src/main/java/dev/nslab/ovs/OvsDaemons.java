@@ -53,6 +53,9 @@ public final class OvsDaemons {
 
     public Path socket() { return runDir.resolve("db.sock"); }
 
+    /** Where the daemons nslab starts write their logs (ovs-vsctl names it after an interface it could not set up). */
+    public Path logDir() { return logDir; }
+
     public Status status() {
         return new Status(pid("ovsdb-server"), pid("ovs-vswitchd"), program("ovsdb-server").isPresent(), socket());
     }

@@ -192,6 +192,7 @@ class OvsSwitchTest {
         // a port whose device does not exist: recorded, and the switch's complaint is passed on as ovs-vsctl does
         r = nslab("ovs add-port @br1 @ghost").ok();
         assertTrue(r.err().contains("Error detected while setting up '" + t.n("ghost") + "'"), r.err());
+        assertTrue(r.err().endsWith("ovs-vsctl: The default log directory is \"" + new dev.nslab.ovs.OvsDaemons().logDir() + "\".\n"), r.err());
         assertTrue(nslab("ovs frobnicate").fails().err().contains("unknown command 'frobnicate'"));
         nslab("ovs del-br @br1").ok();
     }
