@@ -179,6 +179,7 @@ final class Help {
     static void ovs(PrintStream o) {
         o.print("""
                 Usage: nslab ovs [--no-wait] [--timeout=SECS] [-v] [-j] COMMAND [ARG...] [-- COMMAND [ARG...]]...
+                       nslab ovs --version          the Open vSwitch installed and its database schema, as ovs-vsctl -V
                 Open vSwitch through its database socket, with ovs-vsctl's words. Commands joined by "--" are one
                 transaction; a change returns once ovs-vswitchd has applied it (--no-wait: at once).
                   [--may-exist] add-br BRIDGE          [--if-exists] del-br BRIDGE

@@ -55,6 +55,15 @@ final class OvsCmd {
         }
     }
 
+    /** As ovs-vsctl --version: the Open vSwitch this machine has, and its database schema. */
+    private int version() {
+        OvsDaemons.Version v = new OvsDaemons().version().orElseThrow(() -> new UsageException(
+                "ovs-vsctl: Open vSwitch is not installed here (no ovs-vswitchd): apt-get install " + OvsDaemons.PACKAGE));
+        cli.out.println("ovs-vsctl (Open vSwitch) " + (v.openVswitch() == null ? "unknown" : v.openVswitch()));
+        cli.out.println("DB Schema " + (v.schema() == null ? "unknown" : v.schema()));
+        return 0;
+    }
+
     private int runChecked(Args a) {
         List<String> words = new ArrayList<>(a.rest());
         int i = 0;
@@ -71,6 +80,7 @@ final class OvsCmd {
             else if (o.equals("-j") || o.equals("--json") || o.equals("--format=json") || o.equals("-fjson")) cli.json = true;
             else if (o.startsWith("--timeout=") || o.startsWith("-t")) timeout = Duration.ofSeconds(seconds(o.replaceFirst("^(--timeout=|-t)", ""), o));
             else if (o.startsWith("--db=")) socket = Path.of(o.substring(5).replaceFirst("^unix:", ""));
+            else if (o.equals("-V") || o.equals("--version")) return version();
             else throw new UsageException("ovs-vsctl: unrecognized option '" + o + "' (try \"nslab ovs help\")");
             i++;
         }

@@ -90,7 +90,8 @@ public final class Resident {
             case "link", "address", "maddress", "route", "rule", "neighbour", "netns" ->
                     READS.get(obj).contains(rest.isEmpty() ? "" : rest.getFirst()) && !rest.contains("help");
             // a database command; --db names a socket that could be relative to the user's directory
-            case "ovs" -> !rest.isEmpty() && rest.stream().noneMatch(w -> OVS_DAEMON.contains(w) || w.startsWith("--db"));
+            // --version asks ovs-vswitchd: a program, not from here
+            case "ovs" -> !rest.isEmpty() && rest.stream().noneMatch(w -> OVS_DAEMON.contains(w) || w.startsWith("--db") || w.equals("--version") || w.equals("-V"));
             case "inventory" -> true;
             case "lab" -> LAB_READS.contains(argv.get(i)) && rest.stream().noneMatch(w -> w.startsWith("--state-dir"));
             case "help" -> true;

@@ -232,6 +232,18 @@ public final class OvsDaemons {
         return sp < 0 ? null : first.substring(sp + 1).trim();
     }
 
+    /** The installed Open vSwitch's version (as its ovs-vswitchd gives it) and its database schema's (null: unknown). */
+    public record Version(String openVswitch, String schema) { }
+
+    /** The installed Open vSwitch's version, asked of ovs-vswitchd ({@code --version}); empty where it is not installed. */
+    public Optional<Version> version() {
+        Optional<Path> vswitchd = program("ovs-vswitchd");
+        if (vswitchd.isEmpty()) return Optional.empty();
+        String first = run(List.of(vswitchd.get().toString(), "--version")).lines().findFirst().orElse("");
+        int at = first.indexOf(") ");
+        return Optional.of(new Version(at < 0 ? null : first.substring(at + 2).strip(), schemaVersion()));
+    }
+
     private String schemaVersion() {
         try {
             return new ObjectMapper().readTree(schema.toFile()).path("version").asText(null);

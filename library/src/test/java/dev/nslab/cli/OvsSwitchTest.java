@@ -194,6 +194,8 @@ class OvsSwitchTest {
         assertTrue(r.err().contains("Error detected while setting up '" + t.n("ghost") + "'"), r.err());
         assertTrue(r.err().endsWith("ovs-vsctl: The default log directory is \"" + new dev.nslab.ovs.OvsDaemons().logDir() + "\".\n"), r.err());
         assertTrue(nslab("ovs frobnicate").fails().err().contains("unknown command 'frobnicate'"));
+        // the version of the Open vSwitch installed, as ovs-vsctl itself says it
+        assertEquals(Sh.ok("ovs-vsctl", "--version"), nslab("ovs --version").ok().out());
         nslab("ovs del-br @br1").ok();
     }
 

@@ -36,7 +36,7 @@ class ResidentTest {
     @ParameterizedTest
     @ValueSource(strings = {"l s", "link set x up", "link add x type veth", "address add 10.0.0.1/24 dev x", "route flush all",
             "netns add x", "netns exec x ip a", "netns del x", "-b file", "-batch -", "up lab.yml", "down lab", "exec lab a ls",
-            "ovs start", "ovs stop", "ovs status", "ovs help", "ovs --db=unix:x.sock show", "sysctl -w a=b", "ping 10.0.0.1", "unshare", "graph lab.yml",
+            "ovs start", "ovs stop", "ovs status", "ovs help", "ovs --version", "ovs --db=unix:x.sock show", "sysctl -w a=b", "ping 10.0.0.1", "unshare", "graph lab.yml",
             "impair lab a", "verify lab", "logs lab a", "status --state-dir /x", "link show help", "-r link", "-N link", "-c=auto link", "nosuch",
             "", "-x link", "neigh flush all", "-force -b f"})
     void anythingElse(String line) {
