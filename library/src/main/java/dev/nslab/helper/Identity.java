@@ -50,7 +50,7 @@ final class Identity {
         return m;
     }
 
-    /** Where the helper listens: NSLAB_HELPER_SOCKET, else helper.sock in the state directory (as the launcher). */
+    /** Where the helper listens: NSLAB_HELPER_SOCKET (which the launcher sets for a source tree), else helper.sock in the state directory. */
     static Path socket(Map<String, String> env) {
         String s = env.get("NSLAB_HELPER_SOCKET");
         if (s != null && !s.isEmpty()) return Path.of(s);
