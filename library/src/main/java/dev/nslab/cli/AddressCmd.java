@@ -68,11 +68,7 @@ final class AddressCmd extends ObjectCmd {
         }
         Cidr within = null;
         if (to != null) {
-            try {
-                within = Cidr.parse(to);
-            } catch (KernelException e) {
-                throw cli.prefixExpected(to);
-            }
+            within = cli.prefix(to);
         }
         int gone = 0;
         for (IfAddress x : h.addresses(within != null ? within.family() : cli.family)) {
@@ -119,12 +115,7 @@ final class AddressCmd extends ObjectCmd {
         }
         if (cidr == null) throw new UsageException("Not enough information: an address like 10.0.0.1/24 is required.");
         if (dev == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
-        Cidr c;
-        try {
-            c = Cidr.parse(cidr);
-        } catch (KernelException e) {
-            throw cli.prefixExpected(cidr);
-        }
+        Cidr c = cli.prefix(cidr);
         java.net.InetAddress broadcast = null;
         if (brd != null) {
             if (c.family() != Family.INET) throw new UsageException("Error: broadcast can be set only for IPv4 addresses.");
@@ -170,14 +161,7 @@ final class AddressCmd extends ObjectCmd {
         while (a.more()) {
             String w = a.next();
             if (w.equals("label")) label = a.value("label");
-            else if (w.equals("to")) {
-                String v = a.value("to");
-                try {
-                    within = Cidr.parse(v);
-                } catch (KernelException e) {
-                    throw cli.prefixExpected(v);
-                }
-            }
+            else if (w.equals("to")) within = cli.prefix(a.value("to"));
             else if (w.equals("scope")) {
                 String v = a.value("scope");
                 scope = Args.known(RouteWords.scope(v), v, "invalid \"scope\"");

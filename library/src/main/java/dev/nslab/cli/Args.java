@@ -50,7 +50,6 @@ final class Args {
         }
     }
 
-    /** True when {@code word} is a non-empty prefix of {@code full}, as iproute2's matches(). */
     /**
      * A number as ip reads one (C's strtoul with base 0: decimal, 0x hexadecimal, 0 octal), or null when the word is
      * none or above {@code max}; each caller refuses it in ip's words for its place.
@@ -65,6 +64,7 @@ final class Args {
         }
     }
 
+    /** True when {@code word} is a non-empty prefix of {@code full}, as iproute2's matches(). */
     static boolean matches(String word, String full) {
         return word != null && !word.isEmpty() && full.startsWith(word);
     }

@@ -5,6 +5,7 @@ import dev.nslab.error.KernelException;
 import dev.nslab.error.NotPermittedException;
 import dev.nslab.error.LabException;
 import dev.nslab.error.NslabException;
+import dev.nslab.net.Cidr;
 import dev.nslab.net.Family;
 import dev.nslab.net.Link;
 import dev.nslab.net.Namespaces;
@@ -288,6 +289,15 @@ public final class Cli {
     /** ip's refusal of a word that is no prefix ({@code get_prefix}: the family of -4/-6, else "any valid"; exit 1). */
     UsageException prefixExpected(String text) {
         return new UsageException("Error: " + (family == null ? "any valid" : family.word()) + " prefix is expected rather than \"" + text + "\".", 1);
+    }
+
+    /** A prefix word (ADDRESS/LEN, or an address alone), or ip's refusal of it ({@link #prefixExpected}). */
+    Cidr prefix(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (KernelException e) {
+            throw prefixExpected(text);
+        }
     }
 
     /** An iproute2 command: a kernel refusal is printed exactly as ip prints it (see {@link KernelWords#asIp}). */

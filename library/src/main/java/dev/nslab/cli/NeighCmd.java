@@ -88,11 +88,6 @@ final class NeighCmd extends ObjectCmd {
     }
 
     /** Which entries show and flush take: those of {@code dev} (if given) in one of the {@code states}. */
-    /** A destination that is no prefix: ip says so and exits 1 (not 255: its get_prefix exits itself). */
-    private static final class BadPrefix extends RuntimeException {
-        BadPrefix(String message) { super(message, null, false, false); }
-    }
-
     private record Filter(String dev, int states, Cidr prefix, boolean anyArgument, boolean proxy) { }
 
     private Filter filter(Args a, int defaultStates) {
@@ -122,9 +117,7 @@ final class NeighCmd extends ObjectCmd {
                         prefix = to.contains("/") ? Cidr.parse(to).network()
                                 : new Cidr(Cidr.parseAddress(to), to.contains(":") ? 128 : 32);
                     } catch (RuntimeException e) {
-                        // ip's get_prefix words it so, and exits 1
-                        String fam = cli.family == null ? "any valid" : cli.family.word();
-                        throw new BadPrefix("Error: " + fam + " prefix is expected rather than \"" + to + "\".");
+                        throw cli.prefixExpected(to); // ip's get_prefix words it so, and exits 1
                     }
                 }
             }
@@ -151,13 +144,7 @@ final class NeighCmd extends ObjectCmd {
     @Override
     int show(Args a) {
         // ip shows everything but NOARP entries and entries in no state, unless "nud" says otherwise
-        Filter f;
-        try {
-            f = filter(a, 0xff & ~NUD_NOARP);
-        } catch (BadPrefix e) {
-            cli.err.println(e.getMessage());
-            return 1;
-        }
+        Filter f = filter(a, 0xff & ~NUD_NOARP);
         if (f == null) return 0;
         NetHandle h = cli.handle(ns);
         Map<Integer, String> names = names(h);
@@ -222,13 +209,7 @@ final class NeighCmd extends ObjectCmd {
 
     private int flush(Args a) {
         // ip flushes what the kernel learnt, not what was set by hand (PERMANENT) or needs no resolution (NOARP)
-        Filter f;
-        try {
-            f = filter(a, 0xff & ~(NUD_NOARP | NUD_PERMANENT));
-        } catch (BadPrefix e) {
-            cli.err.println(e.getMessage());
-            return 1;
-        }
+        Filter f = filter(a, 0xff & ~(NUD_NOARP | NUD_PERMANENT));
         if (f == null) return 0;
         if (!f.anyArgument() && !cli.all) {
             cli.err.println("Flush requires arguments."); // and exit 1, as ip

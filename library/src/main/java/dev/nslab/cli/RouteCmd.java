@@ -211,12 +211,7 @@ final class RouteCmd extends ObjectCmd {
         if (dst.equals("default") || dst.equals("all") || dst.equals("any")) {
             spec = RouteSpec.defaultRoute(fam);
         } else {
-            Cidr c;
-            try {
-                c = Cidr.parse(dst);
-            } catch (KernelException e) {
-                throw cli.prefixExpected(dst);
-            }
+            Cidr c = cli.prefix(dst);
             spec = RouteSpec.to(c);
             fam = c.family();
         }
@@ -295,7 +290,6 @@ final class RouteCmd extends ObjectCmd {
         return 0;
     }
 
-    /** What {@code show} and {@code flush} keep: ip's selectors. */
     /**
      * What {@code show} and {@code flush} keep: ip's selectors. {@code filter} is the destination prefix and {@code how}
      * what it asks of a route's: "exact" (the same prefix; a bare prefix), "root" (inside it), "match" (containing it).
@@ -359,11 +353,7 @@ final class RouteCmd extends ObjectCmd {
         Family fam = cli.family != null ? cli.family : table == null ? null : Family.INET;
         Cidr filter = null;
         if (prefix != null && !prefix.equals("default")) {
-            try {
-                filter = Cidr.parse(prefix);
-            } catch (KernelException e) {
-                throw cli.prefixExpected(prefix);
-            }
+            filter = cli.prefix(prefix);
             fam = filter.family();
         } else if (prefix != null && !how.equals("exact")) {
             filter = new Cidr(fam == Family.INET6 ? Cidr.parseAddress("::") : Cidr.parseAddress("0.0.0.0"), 0); // root/match default: 0/0

@@ -238,10 +238,7 @@ public final class OvsDaemons {
     /** The installed Open vSwitch's version, asked of ovs-vswitchd ({@code --version}); empty where it is not installed. */
     public Optional<Version> version() {
         Optional<Path> vswitchd = program("ovs-vswitchd");
-        if (vswitchd.isEmpty()) return Optional.empty();
-        String first = run(List.of(vswitchd.get().toString(), "--version")).lines().findFirst().orElse("");
-        int at = first.indexOf(") ");
-        return Optional.of(new Version(at < 0 ? null : first.substring(at + 2).strip(), schemaVersion()));
+        return vswitchd.map(p -> new Version(version(p), schemaVersion()));
     }
 
     private String schemaVersion() {

@@ -1,5 +1,6 @@
 package dev.nslab.helper;
 
+import dev.nslab.testkit.LabTexts;
 import dev.nslab.testkit.Needs;
 import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.OpenVswitch;
@@ -177,11 +178,7 @@ class HelperTest {
     void anUpWhoseClientWentAwayIsTakenBack() throws Exception {
         Path work = Files.createDirectories(dir.resolve("gone")), state = dir.resolve("gone-state");
         String lab = t.n("G");
-        StringBuilder file = new StringBuilder("name: " + lab + "\ntopology:\n  nodes:\n    sw: {kind: bridge}\n");
-        for (int i = 1; i <= 60; i++) file.append("    h").append(i).append(": {}\n");
-        file.append("  links:\n");
-        for (int i = 1; i <= 60; i++) file.append("    - endpoints: [\"h").append(i).append(":eth0\", \"sw:p").append(i).append("\"]\n");
-        Files.writeString(work.resolve("g.yml"), file);
+        Files.writeString(work.resolve("g.yml"), star(lab, 60));
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(), err = new java.io.ByteArrayOutputStream();
         dev.nslab.cli.Cli cli = new dev.nslab.cli.Cli(new java.io.PrintStream(out, true), new java.io.PrintStream(err, true))
@@ -205,11 +202,7 @@ class HelperTest {
     void anUpServedByTheHelperStopsWhenItsClientIsKilled() throws Exception {
         Path work = Files.createDirectories(dir.resolve("killed"));
         String lab = t.n("K");
-        StringBuilder file = new StringBuilder("name: " + lab + "\ntopology:\n  nodes:\n    sw: {kind: bridge}\n");
-        for (int i = 1; i <= 300; i++) file.append("    h").append(i).append(": {}\n");
-        file.append("  links:\n");
-        for (int i = 1; i <= 300; i++) file.append("    - endpoints: [\"h").append(i).append(":eth0\", \"sw:p").append(i).append("\"]\n");
-        Files.writeString(work.resolve("k.yml"), file);
+        Files.writeString(work.resolve("k.yml"), star(lab, 300));
         long served = status().path("served").asLong();
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "cd \"$0\" && exec \"$@\"", work.toString()));
         cmd.addAll(env(viaClient(List.of("up", "k.yml"))));
@@ -240,11 +233,7 @@ class HelperTest {
     void anUpInATerminalDrawsItsProgressBar() throws Exception {
         Path work = Files.createDirectories(dir.resolve("tty"));
         String lab = t.n("T");
-        StringBuilder file = new StringBuilder("name: " + lab + "\ntopology:\n  nodes:\n    sw: {kind: bridge}\n");
-        for (int i = 1; i <= 30; i++) file.append("    h").append(i).append(": {}\n");
-        file.append("  links:\n");
-        for (int i = 1; i <= 30; i++) file.append("    - endpoints: [\"h").append(i).append(":eth0\", \"sw:p").append(i).append("\"]\n");
-        Files.writeString(work.resolve("t.yml"), file);
+        Files.writeString(work.resolve("t.yml"), star(lab, 30));
         long served = status().path("served").asLong();
         List<String> cmd = new ArrayList<>(List.of("cd", work.toString(), "&&", "exec"));
         cmd.addAll(env(viaClient(List.of("up", "t.yml"))));
@@ -259,6 +248,9 @@ class HelperTest {
             Sh.run(env(viaClient(List.of("down", lab))), null);
         }
     }
+
+    /** A lab of {@code hosts} hosts on one bridge, named {@code lab}. */
+    static String star(String lab, int hosts) { return LabTexts.star(hosts, "bridge").replace("name: star", "name: " + lab); }
 
     /** The client run in {@code work}, as a user in that directory runs nslab. */
     static Sh.Result inDir(Path work, String... args) {
