@@ -42,6 +42,8 @@ public final class Cli {
     boolean force;
     boolean all;
     boolean batchMode;
+    /** The namespaces a batch adds share one registration file ({@link Namespaces#adder()}). */
+    private Namespaces.Adder namespaceAdder;
     /** -4 / -6: only this family; null: both. */
     Family family;
     /** -s: counters with link and address show (twice: the error counters too). */
@@ -351,6 +353,18 @@ public final class Cli {
         return h;
     }
 
+    /** Adds the namespaces of a batch: made once, closed at its end. */
+    Namespaces.Adder namespaceAdder() {
+        if (namespaceAdder == null) namespaceAdder = registry.adder();
+        return namespaceAdder;
+    }
+
+    /** Keeps {@code h}, opened by the caller, as the handle of {@code ns}. */
+    void adoptHandle(NsRef ns, NetHandle h) {
+        NetHandle old = handles.put(ns, h);
+        if (old != null) old.close();
+    }
+
     /**
      * The names ip gives the namespaces ids in {@code shown} point to, looked up only where ip looks them up (a line
      * that prints one); a name whose file holds no namespace is reported in ip's words, as ip reports it.
@@ -420,6 +434,9 @@ public final class Cli {
         } catch (IOException e) {
             err.println("Cannot read \"" + file + "\": " + e.getMessage());
             return 1;
+        } finally {
+            if (namespaceAdder != null) namespaceAdder.close();
+            namespaceAdder = null;
         }
         return status;
     }

@@ -320,7 +320,7 @@ final class LinkCmd extends ObjectCmd {
                 case "master" -> {
                     String m = pending.get(++i);
                     // as ip, which looks the name up as it reads it
-                    if (cli.handle(ns).findLink(m).isEmpty()) throw new UsageException("Error: argument \"" + m + "\" is wrong: Device does not exist\n");
+                    if (!cli.handle(ns).hasLink(m)) throw new UsageException("Error: argument \"" + m + "\" is wrong: Device does not exist\n");
                     c = c.master(m);
                 }
                 case "name" -> c = c.name(pending.get(++i));

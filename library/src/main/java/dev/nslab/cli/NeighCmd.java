@@ -129,7 +129,7 @@ final class NeighCmd extends ObjectCmd {
     /** Entries matching the filter; state NONE (0) is the bit 0x100 of the filter. */
     private List<Neighbour> select(NetHandle h, Filter f) {
         Integer index = null;
-        if (f.dev() != null) index = h.link(f.dev()).index();
+        if (f.dev() != null) index = h.index(f.dev());
         List<Neighbour> out = new ArrayList<>();
         for (Neighbour n : h.neighbours(cli.family, f.proxy())) {
             if (index != null && n.index() != index) continue;

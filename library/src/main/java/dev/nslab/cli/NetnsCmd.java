@@ -59,12 +59,29 @@ final class NetnsCmd extends NsCmd {
         String n = name(a, "add NAME");
         noMore(a);
         try {
-            cli.registry.add(n);
+            if (cli.batchMode) addForBatch(n);
+            else cli.registry.add(n);
         } catch (AlreadyExistsException e) {
             cli.err.println("Cannot create namespace file \"" + cli.registry.path(n) + "\": File exists"); // ip's words and status
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * A batch's next lines mostly work in the namespace it just made: its socket is opened while the thread stands
+     * inside it, rather than entering it again for the first of them. The batch's namespaces share one registration
+     * file, since a new file costs more than the namespace where /run is kept on disk.
+     */
+    private void addForBatch(String n) {
+        NetHandle[] made = new NetHandle[1];
+        try {
+            cli.namespaceAdder().add(n, () -> made[0] = NetHandle.openHere(cli.registry, NsRef.named(n)));
+        } catch (RuntimeException e) {
+            if (made[0] != null) made[0].close();
+            throw e;
+        }
+        cli.adoptHandle(NsRef.named(n), made[0]);
     }
 
     private int attach(Args a) {

@@ -98,8 +98,8 @@ final class RouteCmd extends ObjectCmd {
             }
         }
         NetHandle h = cli.handle(ns);
-        RouteLookup l = h.getRoute(new RouteQuery(dst, source, iifName == null ? 0 : h.link(iifName).index(),
-                oifName == null ? 0 : h.link(oifName).index(), mark));
+        RouteLookup l = h.getRoute(new RouteQuery(dst, source, iifName == null ? 0 : h.index(iifName),
+                oifName == null ? 0 : h.index(oifName), mark));
         String iif = l.iif() == 0 ? null : h.findLink(l.iif()).map(Link::name).orElse("if" + l.iif());
         Route r = l.route();
         String dev = r.oif() == 0 ? null : h.findLink(r.oif()).map(Link::name).orElse("if" + r.oif());

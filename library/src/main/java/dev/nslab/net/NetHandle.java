@@ -56,6 +56,14 @@ public final class NetHandle implements AutoCloseable {
         return new NetHandle(s, registry, ns);
     }
 
+    /**
+     * Opens a handle in the calling thread's namespace, known as {@code as}: for a caller standing inside a namespace
+     * it has just made ({@link Namespaces#add(String, Runnable)}), which spares entering it again later.
+     */
+    public static NetHandle openHere(Namespaces registry, NsRef as) {
+        return new NetHandle(NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE), registry, as);
+    }
+
     /** A handle over another netlink transport than the kernel's socket (a scripted kernel, in tests). */
     public static NetHandle over(Netlink nl, Namespaces registry, NsRef ns) { return new NetHandle(nl, registry, ns); }
 
@@ -169,6 +177,40 @@ public final class NetHandle implements AutoCloseable {
         return findLink(name).orElseThrow(() -> noDevice(name));
     }
 
+    private static final long SIOCGIFINDEX = 0x8933;
+
+    /**
+     * The index of the link called {@code name} (or so by an alternative name); throws {@code Cannot find device}.
+     * Asked with SIOCGIFINDEX on the handle's socket, where a request that only needs the index would otherwise
+     * fetch and read the link's whole description ({@link #link}).
+     */
+    public int index(String name) {
+        if (!Link.isValidName(name)) throw noDevice(name);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ifreq = arena.allocate(40, 8);     // struct ifreq: name[16], then ifr_ifindex
+            byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+            MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            try {
+                nl.ioctl(SIOCGIFINDEX, ifreq, name);
+            } catch (KernelException e) {
+                if (e.errno() == Errno.ENODEV) throw noDevice(name);
+                throw e;
+            }
+            return ifreq.get(ValueLayout.JAVA_INT, 16);
+        }
+    }
+
+    /** Whether a link is called {@code name} (or so by an alternative name). */
+    public boolean hasLink(String name) {
+        try {
+            index(name);
+            return true;
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENODEV) return false;
+            throw e;
+        }
+    }
+
     public static KernelException noDevice(String name) {
         return KernelException.of("Cannot find device \"" + name + "\"", Errno.ENODEV, name);
     }
@@ -190,7 +232,7 @@ public final class NetHandle implements AutoCloseable {
             // target namespaces are opened while the request is built: a missing one fails before anything is sent
             if (spec.netns() instanceof NsRef.Pid p) m.nsPid(p.pid());
             else if (spec.netns() != null) m.nsFd(nsFd = registry.open(spec.netns()));
-            if (spec.parent() != null) m.parent(link(spec.parent()).index());
+            if (spec.parent() != null) m.parent(index(spec.parent()));
             if ("veth".equals(spec.kind()) && spec.peer() != null) {
                 if (spec.peerNetns() instanceof NsRef.Pid p) m.peer(spec.peer(), 0, -1, -1).peerNsPid(p.pid());
                 else m.peer(spec.peer(), 0, -1, spec.peerNetns() == null ? -1 : (peerFd = registry.open(spec.peerNetns())));
@@ -200,7 +242,7 @@ public final class NetHandle implements AutoCloseable {
             if (spec.data() instanceof LinkSpec.Vlan vl) m.vlan(vl.id(), vl.protocol());
             if (spec.data() instanceof LinkSpec.Macvlan mv) m.macvlanMode(mv.code());
             else if (spec.data() instanceof LinkSpec.Vxlan v) {
-                m.vxlan(v.vni(), v.remote(), v.port(), v.local(), v.dev() == null ? 0 : link(v.dev()).index(), v.ttl(), v.learning());
+                m.vxlan(v.vni(), v.remote(), v.port(), v.local(), v.dev() == null ? 0 : index(v.dev()), v.ttl(), v.learning());
             }
             try {
                 nl.execute(m.request());
@@ -235,7 +277,7 @@ public final class NetHandle implements AutoCloseable {
 
     /** Changes a Linux bridge's settings ({@code ip link set BR type bridge stp_state 1 ...}); the kernel applies them in its own order. */
     public void setBridge(String dev, java.util.Map<BridgeSetting, Long> settings) {
-        nl.execute(LinkMessages.setBridge(link(dev).index(), dev, settings));
+        nl.execute(LinkMessages.setBridge(index(dev), dev, settings));
     }
 
     /** Applies every non-null field of {@code change} in one request ({@code ip link set}). */
@@ -243,8 +285,8 @@ public final class NetHandle implements AutoCloseable {
         String dev = change.dev();
         validateIfName(dev);
         if (change.newName() != null) validateIfName(change.newName());
-        int index = change.newName() != null ? link(dev).index() : 0;
-        Integer master = change.master() == null ? null : change.master().isEmpty() ? 0 : link(change.master()).index();
+        int index = change.newName() != null ? index(dev) : 0;
+        Integer master = change.master() == null ? null : change.master().isEmpty() ? 0 : index(change.master());
         NlRequest r = LinkMessages.change(index, dev, change.up(), change.mtu(), change.address(), change.alias(), change.group(), master,
                 change.newName(), change.flags(), change.flagMask(), change.txqlen());
         int fd = -1;
@@ -277,7 +319,7 @@ public final class NetHandle implements AutoCloseable {
         String why = Link.whyInvalidAltName(alt);
         if (why != null) throw new IllegalArgumentException("altname \"" + alt + "\" " + why);
         try {
-            nl.execute(LinkMessages.altName(add, link(dev).index(), alt));
+            nl.execute(LinkMessages.altName(add, index(dev), alt));
         } catch (KernelException e) {
             if (e.errno() == Errno.ENODEV) throw noDevice(dev);
             throw e;
@@ -386,7 +428,7 @@ public final class NetHandle implements AutoCloseable {
     /** {@code ip address add|change|replace SPEC dev DEV}. */
     public void changeAddress(String dev, AddressSpec spec, AddressSpec.Verb verb) {
         try {
-            nl.execute(AddressMessages.change(link(dev).index(), spec, verb));
+            nl.execute(AddressMessages.change(index(dev), spec, verb));
         } catch (KernelException e) {
             if (e.errno() == Errno.EEXIST) throw refusal(e, spec.cidr() + " is already on " + dev, spec.cidr().toString());
             throw e;
@@ -395,7 +437,7 @@ public final class NetHandle implements AutoCloseable {
 
     public void deleteAddress(String dev, Cidr cidr) {
         try {
-            nl.execute(AddressMessages.delete(link(dev).index(), cidr));
+            nl.execute(AddressMessages.delete(index(dev), cidr));
         } catch (KernelException e) {
             if (e.errno() == Errno.EADDRNOTAVAIL) throw refusal(e, cidr + " is not on " + dev, cidr.toString());
             throw e;
@@ -428,17 +470,17 @@ public final class NetHandle implements AutoCloseable {
      * ADDR lladdr MAC nud STATE dev DEV}); {@code lladdr} may be null for states that need none.
      */
     public void setNeighbour(String dev, InetAddress dst, byte[] lladdr, int state, boolean replace) {
-        nl.execute(NeighbourMessages.add(link(dev).index(), dst, lladdr, state, replace));
+        nl.execute(NeighbourMessages.add(index(dev), dst, lladdr, state, replace));
     }
 
     /** Makes this namespace answer for {@code dst} on {@code dev} ({@code ip neigh add proxy ADDR dev DEV}). */
     public void addProxyNeighbour(String dev, InetAddress dst) {
-        nl.execute(NeighbourMessages.add(link(dev).index(), dst, null, Neighbour.NUD_PERMANENT, false, true));
+        nl.execute(NeighbourMessages.add(index(dev), dst, null, Neighbour.NUD_PERMANENT, false, true));
     }
 
     /** Deletes the neighbour {@code dst} on {@code dev}, or ({@code proxy}) its proxy entry. */
     public void deleteNeighbour(String dev, InetAddress dst, boolean proxy) {
-        nl.execute(NeighbourMessages.delete(link(dev).index(), dst, proxy));
+        nl.execute(NeighbourMessages.delete(index(dev), dst, proxy));
     }
 
     public void deleteNeighbour(String dev, InetAddress dst) { deleteNeighbour(dev, dst, false); }
@@ -495,9 +537,9 @@ public final class NetHandle implements AutoCloseable {
     }
 
     private void sendRoute(RouteSpec spec, int nlFlags, boolean add) {
-        int oif = spec.dev() == null ? 0 : link(spec.dev()).index();
+        int oif = spec.dev() == null ? 0 : index(spec.dev());
         int[] hops = new int[spec.nexthops().size()];
-        for (int i = 0; i < hops.length; i++) hops[i] = spec.nexthops().get(i).dev() == null ? 0 : link(spec.nexthops().get(i).dev()).index();
+        for (int i = 0; i < hops.length; i++) hops[i] = spec.nexthops().get(i).dev() == null ? 0 : index(spec.nexthops().get(i).dev());
         String what = spec.dst() == null ? "default" : spec.dst().network().toString();
         try {
             nl.execute(add ? RouteMessages.change(spec, oif, nlFlags, hops) : RouteMessages.delete(spec, oif));
@@ -623,7 +665,7 @@ public final class NetHandle implements AutoCloseable {
     /** Makes {@code q} the root discipline of {@code dev}, in place of whatever was there. */
     public void replaceRootQdisc(String dev, Qdisc q) {
         try {
-            nl.execute(q.request(link(dev).index(), NLM_F_CREATE | NLM_F_REPLACE));
+            nl.execute(q.request(index(dev), NLM_F_CREATE | NLM_F_REPLACE));
         } catch (KernelException e) {
             if (e.errno() == Errno.ENOENT) {
                 throw KernelException.of("this kernel has no " + q.kind() + " queueing discipline (CONFIG_NET_SCH_"
@@ -636,7 +678,7 @@ public final class NetHandle implements AutoCloseable {
     /** Removes the root discipline of {@code dev} (back to the default); false when it had none of its own. */
     public boolean deleteRootQdisc(String dev) {
         try {
-            nl.execute(Qdisc.deleteRoot(link(dev).index()));
+            nl.execute(Qdisc.deleteRoot(index(dev)));
             return true;
         } catch (KernelException e) {
             if (e.errno() == Errno.ENOENT || e.errno() == Errno.EINVAL) return false; // the default, handle 0
@@ -646,7 +688,7 @@ public final class NetHandle implements AutoCloseable {
 
     /** The kind of {@code dev}'s root discipline ("noqueue", "tbf"...), or empty when the device has none. */
     public Optional<String> rootQdiscKind(String dev) {
-        int index = link(dev).index();
+        int index = index(dev);
         for (NlMessage m : nl.dump(Qdisc.dump(index))) {
             TcMsg t = TcMsg.read(m);
             if (t.index() == index && t.parent() == TC_H_ROOT) return Optional.ofNullable(m.attrs(TcMsg.LEN).string(TCA_KIND));

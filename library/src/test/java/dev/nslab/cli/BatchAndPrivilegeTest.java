@@ -62,6 +62,15 @@ class BatchAndPrivilegeTest {
         o = Nslab.process("link set nosuch up\nnetns add " + p + "x2\n", "-force", "-batch", "-");
         assertEquals(1, o.code());
         assertTrue(t.ipNetnsList().contains(p + "x2"), "-force went on");
+        // the names a batch adds share one registration file, yet each holds its own namespace
+        assertTrue(!Sh.run("stat", "-L", "-c", "%i", "/run/netns/" + p + "x1").ok().out()
+                .equals(Sh.run("stat", "-L", "-c", "%i", "/run/netns/" + p + "x2").ok().out()));
+        assertTrue(!Sh.run("stat", "-L", "-c", "%i", "/run/netns/" + p + "h1").ok().out()
+                .equals(Sh.run("stat", "-L", "-c", "%i", "/run/netns/" + p + "h2").ok().out()));
+        // ip's words for a name taken and a master that is not there
+        o = Nslab.process("netns add " + p + "x1\n-n " + p + "hub link set " + p + "e1 master nosuch\n", "-force", "-batch", "-");
+        assertTrue(o.err().contains("Cannot create namespace file \"/run/netns/" + p + "x1\": File exists")
+                && o.err().contains("Error: argument \"nosuch\" is wrong: Device does not exist"), o.err());
     }
 
     @Test

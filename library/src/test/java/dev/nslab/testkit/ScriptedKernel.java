@@ -108,8 +108,15 @@ public final class ScriptedKernel implements Netlink {
     @Override
     public List<NlMessage> dumpFiltered(NlRequest request) { return dump(request); }
 
+    /** SIOCGIFINDEX answered from the links it was given; other device ioctls succeed and change nothing. */
     @Override
-    public void ioctl(long request, MemorySegment arg, String object) { }
+    public void ioctl(long request, MemorySegment arg, String object) {
+        if (request != 0x8933) return;
+        String name = arg.getString(0);
+        Iface l = links.get(name);
+        if (l == null) throw KernelException.of("No such device", Errno.ENODEV, name, null, true);
+        arg.set(java.lang.foreign.ValueLayout.JAVA_INT, 16, l.index());
+    }
 
     @Override
     public int fd() { return -1; }
