@@ -15,6 +15,9 @@ final class Args {
 
     String next() { return words.get(pos++); }
 
+    /** The words not read yet, left unread. */
+    List<String> ahead() { return words.subList(pos, words.size()); }
+
     List<String> rest() {
         List<String> r = words.subList(pos, words.size());
         pos = words.size();

@@ -267,6 +267,7 @@ public final class Cli {
             case "address" -> asIp(() -> new AddressCmd(this, ns).run(a));
             case "maddress" -> asIp(() -> new MaddrCmd(this, ns).run(a));
             case "tuntap" -> asIp(() -> new TunTapCmd(this, ns).run(a));
+            case "tunnel" -> asIp(() -> new TunnelCmd(this, ns).run(a));
             case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -325,7 +326,8 @@ public final class Cli {
         if (Args.matches(word, "maddress")) return "maddress";
         if (Args.matches(word, "route")) return "route";
         if (Args.matches(word, "rule")) return "rule";
-        // ip's table puts tunnel and tunl before tuntap ("tun" is tunnel, which nslab does not have), then tap
+        // ip's table puts tunnel and tunl before tuntap ("t", "tu" and "tun" are tunnel), then tap
+        if (Args.matches(word, "tunnel") || word.equals("tunl")) return "tunnel";
         if (word.length() >= 4 && Args.matches(word, "tuntap") || word.startsWith("ta") && Args.matches(word, "tap")) return "tuntap";
         if (word.equals("netns") || word.equals("netn") || word.equals("net")) return "netns";
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns

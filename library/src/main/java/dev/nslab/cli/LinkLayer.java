@@ -60,7 +60,7 @@ final class LinkLayer {
     }
 
     /** iproute2's get_addr_ipv4: one to four dot-separated parts, each strtoul(base 0) at most 255. */
-    private static byte[] ipv4(String s) {
+    static byte[] ipv4(String s) {
         byte[] b = new byte[4];
         int pos = 0;
         for (int i = 0; i < 4; i++) {

@@ -118,7 +118,7 @@ public final class Resident {
     private static final Set<String> LAB_VALUED = Set.of("--name", "-t", "--topo", "--format", "--state-dir");
 
     /** The objects whose batch lines a resident JVM runs: requests to the kernel, nothing that starts a program. */
-    private static final Set<String> BATCH_OBJECTS = Set.of("link", "address", "maddress", "route", "rule", "neighbour", "netns", "tuntap");
+    private static final Set<String> BATCH_OBJECTS = Set.of("link", "address", "maddress", "route", "rule", "neighbour", "netns", "tuntap", "tunnel");
 
     /**
      * True when {@code argv} is a change a resident JVM where the machine's root runs may begin: {@code up} or

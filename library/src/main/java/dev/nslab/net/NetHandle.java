@@ -371,6 +371,39 @@ public final class NetHandle implements AutoCloseable {
         }
     }
 
+    // ---- IPv4 tunnels: the tunnel ioctls, which a tunnel driver answers for its devices ----------------------
+
+    private static final long SIOCGETTUNNEL = 0x89F0, SIOCADDTUNNEL = 0x89F1, SIOCDELTUNNEL = 0x89F2, SIOCCHGTUNNEL = 0x89F3;
+
+    /**
+     * Makes tunnel {@code t} by asking {@code device}, the base device of its kind ({@link IpTunnel#baseDevice}), and
+     * returns it as made (with the name the kernel chose if it had none). Where the kernel lacks the driver, the base
+     * device is missing: ENODEV.
+     */
+    public IpTunnel addTunnel(String device, IpTunnel t) { return tunnelIoctl(SIOCADDTUNNEL, device, t); }
+
+    /** Changes tunnel {@code device} (or, asked of a base device, the tunnel {@code t} names) to {@code t}. */
+    public IpTunnel changeTunnel(String device, IpTunnel t) { return tunnelIoctl(SIOCCHGTUNNEL, device, t); }
+
+    /** Removes tunnel {@code device} (or, asked of a base device, the tunnel {@code t} matches). */
+    public void deleteTunnel(String device, IpTunnel t) { tunnelIoctl(SIOCDELTUNNEL, device, t); }
+
+    /** The parameters of tunnel device {@code device}; null when its driver answers for another kind of tunnel. */
+    public IpTunnel tunnel(String device) { return tunnelIoctl(SIOCGETTUNNEL, device, IpTunnel.of("", 0)); }
+
+    private IpTunnel tunnelIoctl(long cmd, String device, IpTunnel t) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment parm = arena.allocate(IpTunnel.SIZE, 8);
+            t.writeTo(parm);
+            MemorySegment ifreq = arena.allocate(40, 8);     // struct ifreq: name[16], then ifr_data
+            byte[] name = device.getBytes(StandardCharsets.UTF_8);
+            MemorySegment.copy(name, 0, ifreq, ValueLayout.JAVA_BYTE, 0, Math.min(name.length, 15));
+            ifreq.set(ValueLayout.ADDRESS, 16, parm);
+            nl.ioctl(cmd, ifreq, device);
+            return IpTunnel.readFrom(parm);
+        }
+    }
+
     private static final long SIOCADDMULTI = 0x8931, SIOCDELMULTI = 0x8932;
 
     /** The system's words for {@code errno} (what perror prints after the colon). */

@@ -107,6 +107,24 @@ class IprouteFormsTest {
                 "-s addr flush dev va", "addr add 10.5.3.1/24 dev vb", "addr flush to 10.5.3.0/24", "addr show vb");
     }
 
+    /**
+     * ip tunnel's grammar and refusals in ip's order; a kernel without a tunnel driver has no base device (gre0,
+     * tunl0, sit0, ip_vti0), where both tools say so in the same words, and one with them makes the same tunnels.
+     */
+    @Test
+    void tunnelsAsIpMakesThem() {
+        bothWays("tunnel show", "tunl show", "t", "-j tunnel show", "tunnel show va", "tunnel show mode gre", "tunnel help",
+                "tunnel add gre1 mode gre remote 10.5.0.2 local 10.5.0.1 ttl 255", "tunnel add ipip1 mode ipip remote 10.5.0.2",
+                "tunnel add sit1 mode sit remote 10.5.0.2 local 10.5.0.1 ttl 64", "tunnel add vti1 mode vti remote 10.5.0.2 key 7",
+                "tunnel add gre2 mode gre tos inherit/0x20 okey 1.2.3.4 ikey 9 csum seq dev va", "tunnel show", "tunnel show gre1",
+                "tunnel change gre1 ttl 64", "tunnel add foo remote 1.2.3.4", "tunnel add gre3 mode gre key 5 nopmtudisc ttl 3",
+                "tunnel add x mode bogus", "tunnel bogus", "tunnel add ipip2 mode ipip key 4", "tunnel add gre3 mode gre dev nosuch",
+                "tunnel add gre3 mode gre remote bogus", "tunnel add gre3 key bogus", "tunnel add gre3 mode gre mode ipip",
+                "tunnel add gre3 mode", "tunnel add gre3 gre4", "tunnel add gre3 mode gre ttl 300", "tunnel add gre3 mode gre tos bogus",
+                "tunnel add gre3 mode gre remote 224.1.1.1", "tunnel add gre3 name 1234567890123456", "tunnel change", "tunnel del",
+                "tunnel del gre1", "tunnel del mode ipip", "tunnel del nosuch");
+    }
+
     @Test
     void linkFlags() {
         bothWays("link set va promisc on", "link set dev va arp off", "link set va multicast off allmulticast on",
