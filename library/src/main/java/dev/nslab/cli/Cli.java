@@ -268,6 +268,7 @@ public final class Cli {
             case "maddress" -> asIp(() -> new MaddrCmd(this, ns).run(a));
             case "tuntap" -> asIp(() -> new TunTapCmd(this, ns).run(a));
             case "tunnel" -> asIp(() -> new TunnelCmd(this, ns).run(a));
+            case "nexthop" -> asIp(() -> new NexthopCmd(this, ns).run(a));
             case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -332,6 +333,7 @@ public final class Cli {
         if (word.equals("netns") || word.equals("netn") || word.equals("net")) return "netns";
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";
+        if (Args.matches(word, "nexthop")) return "nexthop";
         if (word.equals("sysctl")) return "sysctl";
         if (word.equals("unshare")) return "unshare";
         if (word.equals("ping") || word.equals("ping6")) return "ping";

@@ -69,7 +69,9 @@ public final class Resident {
             "route", Set.of("", "show", "list", "lst", "get"),
             "rule", Set.of("", "show", "list", "lst"),
             "neighbour", Set.of("", "show", "list", "lst"),
-            "netns", Set.of("", "list", "show", "lst", "ls", "list-id"));
+            "netns", Set.of("", "list", "show", "lst", "ls", "list-id"),
+            "nexthop", Set.of("", "show", "list", "lst", "get"),
+            "tunnel", Set.of("", "show", "list", "lst"));
 
     /** nslab ovs commands that manage the daemons (they start programs): never from a resident JVM. */
     private static final Set<String> OVS_DAEMON = Set.of("start", "stop", "status", "help");
@@ -87,7 +89,7 @@ public final class Resident {
         List<String> rest = argv.subList(i + 1, argv.size());
         if (obj == null) return false;
         return switch (obj) {
-            case "link", "address", "maddress", "route", "rule", "neighbour", "netns" ->
+            case "link", "address", "maddress", "route", "rule", "neighbour", "netns", "nexthop", "tunnel" ->
                     READS.get(obj).contains(rest.isEmpty() ? "" : rest.getFirst()) && !rest.contains("help");
             // a database command; --db names a socket that could be relative to the user's directory
             // --version asks ovs-vswitchd: a program, not from here
@@ -118,7 +120,7 @@ public final class Resident {
     private static final Set<String> LAB_VALUED = Set.of("--name", "-t", "--topo", "--format", "--state-dir");
 
     /** The objects whose batch lines a resident JVM runs: requests to the kernel, nothing that starts a program. */
-    private static final Set<String> BATCH_OBJECTS = Set.of("link", "address", "maddress", "route", "rule", "neighbour", "netns", "tuntap", "tunnel");
+    private static final Set<String> BATCH_OBJECTS = Set.of("link", "address", "maddress", "route", "rule", "neighbour", "netns", "tuntap", "tunnel", "nexthop");
 
     /**
      * True when {@code argv} is a change a resident JVM where the machine's root runs may begin: {@code up} or

@@ -114,6 +114,7 @@ final class RouteCmd extends ObjectCmd {
             if (r.type() != 1 || cli.details) m.put("type", typeName(r.type()));
             m.put("dst", r.dst() == null ? "default" : cli.hosts.of(r.dst().address()));
             if (from != null) m.put("from", from);
+            if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
             if (r.gateway() != null) m.put("gateway", cli.hosts.of(r.gateway()));
             if (dev != null) m.put("dev", dev);
             if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", RouteTables.name(r.table()));
@@ -135,6 +136,7 @@ final class RouteCmd extends ObjectCmd {
         Colour.Attr fam = Colour.of(r.family());
         sb.append(Colour.wrap(cli.colour, r.dst() == null ? null : fam, (r.dst() == null ? "default" : cli.hosts.of(r.dst().address())) + " "));
         if (from != null) sb.append(Colour.wrap(cli.colour, fam, "from " + from + " "));
+        if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
         if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
@@ -161,7 +163,7 @@ final class RouteCmd extends ObjectCmd {
         boolean add = verb != null;
         String dst = null, dev = null;
         InetAddress via = null, src = null;
-        Integer metric = null, table = null, protocol = null, scope = null, type = null, mtu = null;
+        Integer metric = null, table = null, protocol = null, scope = null, type = null, mtu = null, nhid = null;
         boolean onlink = false;
         List<RouteSpec.Hop> hops = new ArrayList<>();
         while (a.more()) {
@@ -173,6 +175,12 @@ final class RouteCmd extends ObjectCmd {
                 case "metric", "priority", "preference" -> metric = a.intValue(w);
                 case "src" -> src = address(a.value("src"));
                 case "onlink" -> onlink = true;
+                case "nhid" -> {
+                    String v = a.value(null);
+                    Long n = Args.unsigned(v, 0xffffffffL);
+                    if (n == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: \"id\" value is invalid\n");
+                    nhid = (int) (long) n;
+                }
                 case "table" -> {
                     String t = a.value("table");
                     table = RouteTables.parse(t, "\"table\" value is invalid\n");
@@ -229,8 +237,9 @@ final class RouteCmd extends ObjectCmd {
         if (onlink) spec = spec.withOnlink();
         if (mtu != null) spec = spec.mtu(mtu);
         if (!hops.isEmpty()) spec = spec.nexthops(hops);
+        if (nhid != null) spec = spec.nhid(nhid);
         boolean unicast = type == null || type == 1;
-        if (add && unicast && via == null && dev == null && hops.isEmpty()) throw new UsageException("Not enough information: a route needs \"via GATEWAY\" or \"dev DEV\".");
+        if (add && unicast && via == null && dev == null && hops.isEmpty() && nhid == null) throw new UsageException("Not enough information: a route needs \"via GATEWAY\" or \"dev DEV\".");
         NetHandle h = cli.handle(ns);
         if (add) h.changeRoute(spec, verb);
         else h.deleteRoute(spec);
@@ -411,7 +420,7 @@ final class RouteCmd extends ObjectCmd {
     }
 
     /** The route's nexthop flags (rtm_flags) as ip names them, in its order: dead, onlink, pervasive, offload, trap, linkdown, unresolved. */
-    private static List<String> flagWords(int flags) {
+    static List<String> flagWords(int flags) {
         List<String> w = new ArrayList<>();
         int[] bits = {1, 4, 2, 8, 64, 16, 32};
         String[] names = {"dead", "onlink", "pervasive", "offload", "trap", "linkdown", "unresolved"};
@@ -427,6 +436,7 @@ final class RouteCmd extends ObjectCmd {
         // what the selection fixed (a protocol, a scope) is left out, as ip leaves it out (not a type)
         if (r.type() != 1 || details) sb.append(typeName(r.type())).append(' ');
         sb.append(Colour.wrap(colour, r.dst() == null ? null : fam, dst(r, hosts) + " "));
+        if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
         if (r.gateway() != null && sel.via() == null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
         if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
@@ -453,6 +463,7 @@ final class RouteCmd extends ObjectCmd {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", dst(r, hosts));
+        if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
         if (r.gateway() != null && sel.via() == null) m.put("gateway", hosts.of(r.gateway()));
         if (dev != null) m.put("dev", dev);
         if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", RouteTables.name(r.table()));

@@ -601,6 +601,26 @@ public final class NetHandle implements AutoCloseable {
 
     public void deleteRule(Rule rule) { nl.execute(RuleMessages.delete(rule)); }
 
+    // ---- nexthop objects -----------------------------------------------------------------------------------
+
+    /** Adds nexthop {@code n} ({@code ip nexthop add}), or ({@code replace}) puts it in place of the one with its id. */
+    public void addNexthop(Nexthop n, boolean replace) { nl.execute(NexthopMessages.add(n, replace)); }
+
+    /** Removes nexthop {@code id}; routes that use it go with it. */
+    public void deleteNexthop(int id) { nl.execute(NexthopMessages.delete(id)); }
+
+    /** Nexthop {@code id}; throws ENOENT ("Nexthop id does not exist") when there is none. */
+    public Nexthop nexthop(int id) { return NexthopMessages.parse(nl.request(NexthopMessages.get(id))); }
+
+    /** The namespace's nexthops of one family (null: all), of device {@code oif} (0: any), groups only, fdb ones only. */
+    public List<Nexthop> nexthops(Family family, int oif, boolean groups, boolean fdb) {
+        List<Nexthop> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(NexthopMessages.dump(family, oif, groups, fdb))) {
+            if (m.type() == RTM_NEWNEXTHOP) out.add(NexthopMessages.parse(m));
+        }
+        return out;
+    }
+
     // ---- namespace ids -------------------------------------------------------------------------------------
 
     /** The id this namespace gives {@code other}, or -1 if it has none yet. */

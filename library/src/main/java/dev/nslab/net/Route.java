@@ -13,7 +13,7 @@ import java.util.List;
  * @param nexthops the paths of a multipath route (RTA_MULTIPATH), else empty
  */
 public record Route(Family family, Cidr dst, InetAddress gateway, int oif, int table, int protocol, int scope,
-                    int type, InetAddress prefsrc, int priority, int flags, int pref, int mtu, List<Hop> nexthops) {
+                    int type, InetAddress prefsrc, int priority, int flags, int pref, int mtu, List<Hop> nexthops, int nhid) {
     /** One path of a multipath route: its gateway (or null), device index, weight and nexthop flags. */
     public record Hop(InetAddress gateway, int oif, int weight, int flags) { }
 

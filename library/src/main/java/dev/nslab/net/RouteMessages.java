@@ -59,7 +59,7 @@ public final class RouteMessages {
         if (type == RTN_BROADCAST || type == RTN_MULTICAST || type == RTN_ANYCAST) return RT_SCOPE_LINK;
         if (type == RTN_UNICAST || type == RTN_UNSPEC) {
             if (delete) return RT_SCOPE_NOWHERE;
-            if (spec.via() == null && spec.nexthops().isEmpty()) return RT_SCOPE_LINK;
+            if (spec.via() == null && spec.nexthops().isEmpty() && spec.nhid() == null) return RT_SCOPE_LINK;
         }
         return RT_SCOPE_UNIVERSE;
     }
@@ -77,6 +77,7 @@ public final class RouteMessages {
         if (spec.src() != null) r.attr(RTA_PREFSRC, spec.src().getAddress());
         if (oif != 0) r.attrU32(RTA_OIF, oif);
         if (spec.metric() != null) r.attrU32(RTA_PRIORITY, spec.metric());
+        if (spec.nhid() != null) r.attrU32(RTA_NH_ID, spec.nhid());
         if (spec.mtu() != null) {
             int m = r.beginNestedPlain(RTA_METRICS);
             r.attrU32(RTAX_MTU, spec.mtu());
@@ -127,7 +128,7 @@ public final class RouteMessages {
         return new Route(fam, dst, a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null, a.u32(RTA_OIF, 0),
                 a.u32(RTA_TABLE, h.table()), h.protocol(), h.scope(), h.type(), a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
                 a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, h.flags(), a.u8(RTA_PREF, -1),
-                a.has(RTA_METRICS) ? a.nested(RTA_METRICS).u32(RTAX_MTU, -1) : -1, hops(a.value(RTA_MULTIPATH)));
+                a.has(RTA_METRICS) ? a.nested(RTA_METRICS).u32(RTAX_MTU, -1) : -1, hops(a.value(RTA_MULTIPATH)), a.u32(RTA_NH_ID, 0));
     }
 
     /** RTA_MULTIPATH's rtnexthop entries: length, flags, hops (the weight less one), interface, then their own attributes. */

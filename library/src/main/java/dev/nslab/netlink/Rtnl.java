@@ -14,6 +14,13 @@ public final class Rtnl {
     public static final int RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26;
     public static final int RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;
     public static final int RTM_NEWNSID = 88, RTM_DELNSID = 89, RTM_GETNSID = 90;
+    public static final int RTM_NEWNEXTHOP = 104, RTM_DELNEXTHOP = 105, RTM_GETNEXTHOP = 106;
+    /** struct nhmsg (family, scope, protocol, reserved, flags) and the nexthop attributes (nexthop.h). */
+    public static final int NHMSG_LEN = 8;
+    public static final int NHA_ID = 1, NHA_GROUP = 2, NHA_GROUP_TYPE = 3, NHA_BLACKHOLE = 4, NHA_OIF = 5, NHA_GATEWAY = 6,
+            NHA_ENCAP_TYPE = 7, NHA_ENCAP = 8, NHA_GROUPS = 9, NHA_MASTER = 10, NHA_FDB = 11, NHA_RES_GROUP = 12, NHA_OP_FLAGS = 14;
+    /** In an answer's NHA_OP_FLAGS: a group member's weight_high byte is meaningful. */
+    public static final int NHA_OP_FLAG_RESP_GRP_RESVD_0 = 1 << 31;
 
     // fixed header sizes
 
@@ -48,7 +55,7 @@ public final class Rtnl {
 
     // route attributes and values
     public static final int RTA_DST = 1, RTA_SRC = 2, RTA_IIF = 3, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6,
-            RTA_PREFSRC = 7, RTA_METRICS = 8, RTA_MULTIPATH = 9, RTA_TABLE = 15, RTA_MARK = 16, RTA_PREF = 20, RTA_UID = 25;
+            RTA_PREFSRC = 7, RTA_METRICS = 8, RTA_MULTIPATH = 9, RTA_TABLE = 15, RTA_MARK = 16, RTA_PREF = 20, RTA_UID = 25, RTA_NH_ID = 30;
     /** In RTA_METRICS. */
     public static final int RTAX_MTU = 2;
     /** A route's nexthop flag (rtm_flags): the gateway is on the link even where no prefix says so. */

@@ -38,6 +38,18 @@ class MessagesTest {
     }
 
     @Test
+    void nexthopsAreIps() throws Exception {
+        // ip nexthop add id 5 group 1,3/4 (ip 6.1, strace -e sendmsg -xx)
+        same(RTM_NEWNEXTHOP, CREATE_EXCL, "0000000000000000080001000500000014000200010000000200000004000000" + "00000000",
+                NexthopMessages.add(new Nexthop(5, null, null, 0, false, false, 0, 0, 0,
+                        List.of(new Nexthop.Member(1, 3), new Nexthop.Member(4, 1)), 0), false));
+        // ip nexthop add id 6 via 10.9.0.3 dev v0 onlink proto static (v0 is index 3)
+        same(RTM_NEWNEXTHOP, CREATE_EXCL, "020004000400000008000100060000000800060" + "00a0900030800050003000000",
+                NexthopMessages.add(new Nexthop(6, Family.INET, java.net.InetAddress.getByName("10.9.0.3"), 3, false, false, 4, 4, 0,
+                        List.of(), 0), false));
+    }
+
+    @Test
     void linkAddBridgeIsIps() {
         // ip link add br1 type bridge
         same(RTM_NEWLINK, CREATE_EXCL, "000000000000000000000000000000000800030062723100100012000a0001006272696467650000",
