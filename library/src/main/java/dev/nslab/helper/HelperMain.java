@@ -117,6 +117,9 @@ public final class HelperMain {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid"); // out of the terminal's session
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String o : jvmOptions()) cmd.add(o.startsWith("-XX:AOTCache=") ? "-XX:AOTCache=" + absolute(o.substring(13)) : o);
+        // a command's code runs once a command: compiled after a tenth of the usual runs, so that the warm-up's
+        // rounds (and a user's first commands) find it compiled
+        if (cmd.stream().noneMatch(o -> o.startsWith("-XX:CompileThresholdScaling="))) cmd.add("-XX:CompileThresholdScaling=0.1");
         List<String> cp = new ArrayList<>();
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) cp.add(absolute(e));
         cmd.addAll(List.of("-cp", String.join(File.pathSeparator, cp), HelperMain.class.getName(), "serve"));
