@@ -269,6 +269,7 @@ public final class Cli {
             case "tuntap" -> asIp(() -> new TunTapCmd(this, ns).run(a));
             case "tunnel" -> asIp(() -> new TunnelCmd(this, ns).run(a));
             case "nexthop" -> asIp(() -> new NexthopCmd(this, ns).run(a));
+            case "netconf" -> asIp(() -> new NetconfCmd(this, ns).run(a));
             case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -331,6 +332,8 @@ public final class Cli {
         if (Args.matches(word, "tunnel") || word.equals("tunl")) return "tunnel";
         if (word.length() >= 4 && Args.matches(word, "tuntap") || word.startsWith("ta") && Args.matches(word, "tap")) return "tuntap";
         if (word.equals("netns") || word.equals("netn") || word.equals("net")) return "netns";
+        // after netns in ip's table: "netc" and longer
+        if (word.length() >= 4 && Args.matches(word, "netconf")) return "netconf";
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";
         if (Args.matches(word, "nexthop")) return "nexthop";

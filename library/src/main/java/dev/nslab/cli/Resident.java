@@ -71,7 +71,8 @@ public final class Resident {
             "neighbour", Set.of("", "show", "list", "lst"),
             "netns", Set.of("", "list", "show", "lst", "ls", "list-id"),
             "nexthop", Set.of("", "show", "list", "lst", "get"),
-            "tunnel", Set.of("", "show", "list", "lst"));
+            "tunnel", Set.of("", "show", "list", "lst"),
+            "netconf", Set.of("", "show", "list", "lst"));
 
     /** nslab ovs commands that manage the daemons (they start programs): never from a resident JVM. */
     private static final Set<String> OVS_DAEMON = Set.of("start", "stop", "status", "help");
@@ -89,7 +90,7 @@ public final class Resident {
         List<String> rest = argv.subList(i + 1, argv.size());
         if (obj == null) return false;
         return switch (obj) {
-            case "link", "address", "maddress", "route", "rule", "neighbour", "netns", "nexthop", "tunnel" ->
+            case "link", "address", "maddress", "route", "rule", "neighbour", "netns", "nexthop", "tunnel", "netconf" ->
                     READS.get(obj).contains(rest.isEmpty() ? "" : rest.getFirst()) && !rest.contains("help");
             // a database command; --db names a socket that could be relative to the user's directory
             // --version asks ovs-vswitchd: a program, not from here

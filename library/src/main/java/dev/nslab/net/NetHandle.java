@@ -601,6 +601,18 @@ public final class NetHandle implements AutoCloseable {
 
     public void deleteRule(Rule rule) { nl.execute(RuleMessages.delete(rule)); }
 
+    // ---- per-interface IP settings (ip netconf) ------------------------------------------------------------
+
+    /** Every interface's settings of one family ({@code family} 0: each family the kernel has), in the kernel's order. */
+    public List<Netconf> netconfs(int family) {
+        List<Netconf> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(Netconf.dump(family))) if (m.type() == RTM_NEWNETCONF) out.add(Netconf.parse(m));
+        return out;
+    }
+
+    /** Interface {@code ifindex}'s settings in {@code family}. */
+    public Netconf netconf(int family, int ifindex) { return Netconf.parse(nl.request(Netconf.get(family, ifindex))); }
+
     // ---- nexthop objects -----------------------------------------------------------------------------------
 
     /** Adds nexthop {@code n} ({@code ip nexthop add}), or ({@code replace}) puts it in place of the one with its id. */

@@ -14,6 +14,10 @@ public final class Rtnl {
     public static final int RTM_NEWROUTE = 24, RTM_DELROUTE = 25, RTM_GETROUTE = 26;
     public static final int RTM_NEWRULE = 32, RTM_DELRULE = 33, RTM_GETRULE = 34;
     public static final int RTM_NEWNSID = 88, RTM_DELNSID = 89, RTM_GETNSID = 90;
+    public static final int RTM_NEWNETCONF = 80, RTM_GETNETCONF = 82;
+    /** struct netconfmsg is one byte (the family), padded to four; then the NETCONFA_* attributes. */
+    public static final int NETCONFA_IFINDEX = 1, NETCONFA_FORWARDING = 2, NETCONFA_RP_FILTER = 3, NETCONFA_MC_FORWARDING = 4,
+            NETCONFA_PROXY_NEIGH = 5, NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN = 6, NETCONFA_INPUT = 7;
     public static final int RTM_NEWNEXTHOP = 104, RTM_DELNEXTHOP = 105, RTM_GETNEXTHOP = 106;
     /** struct nhmsg (family, scope, protocol, reserved, flags) and the nexthop attributes (nexthop.h). */
     public static final int NHMSG_LEN = 8;

@@ -114,6 +114,16 @@ class IprouteFormsTest {
                 "-s addr flush dev va", "addr add 10.5.3.1/24 dev vb", "addr flush to 10.5.3.0/24", "addr show vb");
     }
 
+    /** Each interface's IP settings, every family's in one dump or one family's asked alone. */
+    @Test
+    void netconf() {
+        Sh.ok("ip", "netns", "exec", a, "sysctl", "-qw", "net.ipv4.conf.va.forwarding=1", "net.ipv4.conf.va.rp_filter=2");
+        Sh.ok("ip", "netns", "exec", b, "sysctl", "-qw", "net.ipv4.conf.va.forwarding=1", "net.ipv4.conf.va.rp_filter=2");
+        bothWays("netconf", "netconf show dev va", "-j netconf show dev va", "-j netconf", "-4 netconf", "-6 netconf show dev va",
+                "-j -6 netconf show dev va", "netconf show dev nosuch", "netconf bogus", "netconf help", "netconf show bogus dev vb",
+                "netconf list", "netc", "netconf show dev");
+    }
+
     /** Nexthop objects and the routes that name them (nhid), with ip's refusals and the kernel's. */
     @Test
     void nexthopsAndRoutesByNexthopId() {
