@@ -270,6 +270,7 @@ public final class Cli {
             case "tunnel" -> asIp(() -> new TunnelCmd(this, ns).run(a));
             case "nexthop" -> asIp(() -> new NexthopCmd(this, ns).run(a));
             case "netconf" -> asIp(() -> new NetconfCmd(this, ns).run(a));
+            case "vrf" -> asIp(() -> new VrfCmd(this, ns).run(a));
             case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -334,6 +335,7 @@ public final class Cli {
         if (word.equals("netns") || word.equals("netn") || word.equals("net")) return "netns";
         // after netns in ip's table: "netc" and longer
         if (word.length() >= 4 && Args.matches(word, "netconf")) return "netconf";
+        if (Args.matches(word, "vrf")) return "vrf";
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";
         if (Args.matches(word, "nexthop")) return "nexthop";

@@ -100,6 +100,11 @@ final class NeighCmd extends ObjectCmd {
             switch (w) {
                 case "dev" -> dev = a.value("dev");
                 case "proxy" -> proxy = true;
+                case "vrf" -> {
+                    String v = a.value(null);
+                    if (cli.handle(ns).vrfTable(v) == 0) throw new UsageException("Error: argument \"" + v + "\" is wrong: Not a valid VRF name\n");
+                    throw new UsageException("nslab: the neighbours of a VRF's ports (neighbour show vrf NAME) are not listed yet");
+                }
                 case "nud" -> {
                     String v = a.value("nud");
                     int s = v.equals("all") ? 0xff | 0x100 : nud(v);

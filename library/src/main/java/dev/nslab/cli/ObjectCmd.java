@@ -72,6 +72,11 @@ abstract class ObjectCmd extends NsCmd {
                 case "up" -> up = true;
                 case "type" -> type = a.value("type");
                 case "master" -> master = a.value("master");
+                case "vrf" -> {
+                    // the ports of a VRF: its name must be a VRF's
+                    master = a.value(null);
+                    if (cli.handle(ns).vrfTable(master) == 0) throw new UsageException("Error: argument \"" + master + "\" is wrong: Not a valid VRF name\n");
+                }
                 case "nomaster" -> noMaster = true;
                 case "group" -> group = LinkCmd.group(a.value("group"));
                 default -> {

@@ -74,6 +74,10 @@ final class RouteCmd extends ObjectCmd {
                 case "from" -> fromWord = a.value("from");
                 case "iif" -> iifName = a.value("iif");
                 case "oif", "dev" -> oifName = a.value(w);
+                case "vrf" -> {
+                    oifName = a.value(null);
+                    if (cli.handle(ns).vrfTable(oifName) == 0) throw new UsageException("Error: argument \"" + oifName + "\" is wrong: Invalid VRF\n");
+                }
                 case "mark" -> {
                     String v = a.value("mark");
                     Long n = Args.unsigned(v, 0xFFFFFFFFL);
@@ -181,6 +185,7 @@ final class RouteCmd extends ObjectCmd {
                     if (n == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: \"id\" value is invalid\n");
                     nhid = (int) (long) n;
                 }
+                case "vrf" -> table = vrfTable(a.value(null));
                 case "table" -> {
                     String t = a.value("table");
                     table = RouteTables.parse(t, "\"table\" value is invalid\n");
@@ -325,6 +330,13 @@ final class RouteCmd extends ObjectCmd {
         }
     }
 
+    /** The table of VRF {@code name} ({@code vrf NAME}), or ip's refusal where it is none. */
+    private int vrfTable(String name) {
+        int t = cli.handle(ns).vrfTable(name);
+        if (t == 0) throw new UsageException("Error: argument \"" + name + "\" is wrong: Invalid VRF\n");
+        return t;
+    }
+
     private Selection select(Args a) {
         String prefix = null, dev = null, how = "exact";
         InetAddress via = null;
@@ -335,6 +347,7 @@ final class RouteCmd extends ObjectCmd {
                 case "dev", "oif" -> dev = a.value(w);
                 case "via" -> via = address(a.value("via"));
                 case "table" -> table = RouteTables.parse(a.value("table"), "table id value is invalid");
+                case "vrf" -> table = vrfTable(a.value(null));
                 case "protocol", "proto" -> {
                     String v = a.value(w);
                     protocol = Args.known(RouteWords.protocol(v, protocols()), v, "invalid \"protocol\"");

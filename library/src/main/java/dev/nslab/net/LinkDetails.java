@@ -78,7 +78,10 @@ public record LinkDetails(Long promiscuity, Long allmulti, Long minMtu, Long max
             {1, "OWNER", Shape.U32}, {2, "GROUP", Shape.U32}, {3, "TYPE", Shape.U8}, {4, "PI", Shape.U8}, {5, "VNET_HDR", Shape.U8},
             {6, "PERSIST", Shape.U8}, {7, "MULTI_QUEUE", Shape.U8}, {8, "NUM_QUEUES", Shape.U32}, {9, "NUM_DISABLED_QUEUES", Shape.U32}});
 
-    private static final Map<String, Map<Integer, Attr>> KINDS = Map.of("bridge", BRIDGE, "vxlan", VXLAN, "macvlan", MACVLAN, "tun", TUN);
+    /** A VRF's routing table (IFLA_VRF_TABLE). */
+    private static final Map<Integer, Attr> VRF = table(new Object[][] {{1, "TABLE", Shape.U32}});
+
+    private static final Map<String, Map<Integer, Attr>> KINDS = Map.of("bridge", BRIDGE, "vxlan", VXLAN, "macvlan", MACVLAN, "tun", TUN, "vrf", VRF);
 
     private static Map<Integer, Attr> table(Object[][] rows) {
         Map<Integer, Attr> m = new LinkedHashMap<>();

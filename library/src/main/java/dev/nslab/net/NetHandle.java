@@ -143,6 +143,17 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The routing table of VRF device {@code name}, or 0 when no link of that name is a VRF (none can be where the
+     * kernel lacks the vrf driver).
+     */
+    public int vrfTable(String name) {
+        Optional<Link> l = findLink(name);
+        if (l.isEmpty() || !"vrf".equals(l.get().kind())) return 0;
+        LinkDetails d = linkDetails().get(l.get().index());
+        return d != null && d.data().get("TABLE") instanceof Long t ? (int) (long) t : 0;
+    }
+
     /** Every Linux bridge's (or, {@code ports}, every bridge port's) extended counters, in the kernel's order. */
     public List<BridgeXstats> bridgeXstats(boolean ports) {
         NlRequest r = new NlRequest(BridgeXstats.RTM_GETSTATS, NLM_F_DUMP).u8(0).u8(0).u16(0).u32(0).u32(BridgeXstats.filterMask(ports));

@@ -114,6 +114,15 @@ class IprouteFormsTest {
                 "-s addr flush dev va", "addr add 10.5.3.1/24 dev vb", "addr flush to 10.5.3.0/24", "addr show vb");
     }
 
+    /** VRFs and the "vrf NAME" selectors: a name that is no VRF's refused as ip refuses it (here, where VRFs may not exist). */
+    @Test
+    void vrfs() {
+        bothWays("vrf show", "vrf", "-j vrf show", "vrf show blue", "vrf exec blue true", "vrf pids blue", "route show vrf blue",
+                "link show vrf blue", "addr show vrf blue", "neigh show vrf blue", "vrf bogus", "route get 10.5.0.2 vrf blue", "vrf exec",
+                "vrf exec blue", "vrf pids", "vrf identify 1 2", "vrf identify x", "vrf identify 1", "vrf help", "vrf show a b",
+                "-j vrf show blue", "route add 10.1.0.0/16 dev lo vrf blue", "link show vrf lo", "route flush vrf blue", "vrf l");
+    }
+
     /** Each interface's IP settings, every family's in one dump or one family's asked alone. */
     @Test
     void netconf() {
