@@ -21,7 +21,7 @@ import static dev.nslab.net.IpTunnel.*;
  * {@code nslab tunnel add | change | del | show} (aliases {@code tunl}, {@code t}): IPv4 tunnels (gre, ipip, sit,
  * isatap, vti) made through the tunnel ioctls of their kind's base device, as ip tunnel makes them, with ip's words
  * for every refusal — where the kernel lacks a tunnel driver, that is ip's {@code add tunnel "gre0" failed: No such
- * device}. IPv6 tunnels (ip -6 tunnel, mode ip6ip6, ip6gre...) are not here yet.
+ * device}. IPv6 tunnels (ip -6 tunnel, mode ip6ip6, ip6gre...) are {@link Tunnel6Cmd}'s.
  */
 final class TunnelCmd extends NsCmd {
     TunnelCmd(Cli cli, NsRef ns) { super(cli, ns); }
@@ -54,11 +54,11 @@ final class TunnelCmd extends NsCmd {
         List<String> rest = a.ahead();
         for (int i = 0; i + 1 < rest.size(); i++) {
             if (rest.get(i).equals("mode")) {
-                if (IPV6_MODES.contains(rest.get(i + 1))) throw ipv6();
+                if (IPV6_MODES.contains(rest.get(i + 1))) return new Tunnel6Cmd(cli, ns).run(a);
                 break;
             }
         }
-        if (cli.family == dev.nslab.net.Family.INET6) throw ipv6();
+        if (cli.family == dev.nslab.net.Family.INET6) return new Tunnel6Cmd(cli, ns).run(a);
         if (!a.more()) return show(a);
         String verb = a.next();
         if (Args.matches(verb, "add")) return add(a, false);
@@ -70,10 +70,6 @@ final class TunnelCmd extends NsCmd {
         }
         if (Args.matches(verb, "help")) throw new UsageException(USAGE);
         throw new UsageException("Command \"" + verb + "\" is unknown, try \"ip tunnel help\"");
-    }
-
-    private static UsageException ipv6() {
-        return new UsageException("nslab: IPv6 tunnels (ip -6 tunnel, modes ip6ip6, ip6gre, ipip6, vti6, any) are not supported yet");
     }
 
     private int add(Args a, boolean change) {
@@ -278,7 +274,7 @@ final class TunnelCmd extends NsCmd {
     }
 
     /** A GRE key: a dotted quad, or an unsigned number (tnl_parse_key). */
-    private static long key(String what, String v) {
+    static long key(String what, String v) {
         if (v.indexOf('.') >= 0) return be(addr32(v));
         Long n = Args.unsigned(v, 0xffffffffL);
         if (n == null) {

@@ -391,27 +391,39 @@ public final class NetHandle implements AutoCloseable {
      * returns it as made (with the name the kernel chose if it had none). Where the kernel lacks the driver, the base
      * device is missing: ENODEV.
      */
-    public IpTunnel addTunnel(String device, IpTunnel t) { return tunnelIoctl(SIOCADDTUNNEL, device, t); }
+    public IpTunnel addTunnel(String device, IpTunnel t) { return tunnelIoctl(SIOCADDTUNNEL, device, IpTunnel.SIZE, t::writeTo, IpTunnel::readFrom); }
 
     /** Changes tunnel {@code device} (or, asked of a base device, the tunnel {@code t} names) to {@code t}. */
-    public IpTunnel changeTunnel(String device, IpTunnel t) { return tunnelIoctl(SIOCCHGTUNNEL, device, t); }
+    public IpTunnel changeTunnel(String device, IpTunnel t) { return tunnelIoctl(SIOCCHGTUNNEL, device, IpTunnel.SIZE, t::writeTo, IpTunnel::readFrom); }
 
     /** Removes tunnel {@code device} (or, asked of a base device, the tunnel {@code t} matches). */
-    public void deleteTunnel(String device, IpTunnel t) { tunnelIoctl(SIOCDELTUNNEL, device, t); }
+    public void deleteTunnel(String device, IpTunnel t) { tunnelIoctl(SIOCDELTUNNEL, device, IpTunnel.SIZE, t::writeTo, m -> null); }
 
     /** The parameters of tunnel device {@code device}; null when its driver answers for another kind of tunnel. */
-    public IpTunnel tunnel(String device) { return tunnelIoctl(SIOCGETTUNNEL, device, IpTunnel.of("", 0)); }
+    public IpTunnel tunnel(String device) { return tunnelIoctl(SIOCGETTUNNEL, device, IpTunnel.SIZE, IpTunnel.of("", 0)::writeTo, IpTunnel::readFrom); }
 
-    private IpTunnel tunnelIoctl(long cmd, String device, IpTunnel t) {
+    /** As {@link #addTunnel(String, IpTunnel)}, for an IPv6 tunnel ({@link Ip6Tunnel#baseDevice}). */
+    public Ip6Tunnel addTunnel(String device, Ip6Tunnel t) { return tunnelIoctl(SIOCADDTUNNEL, device, Ip6Tunnel.SIZE, t::writeTo, Ip6Tunnel::readFrom); }
+
+    public Ip6Tunnel changeTunnel(String device, Ip6Tunnel t) { return tunnelIoctl(SIOCCHGTUNNEL, device, Ip6Tunnel.SIZE, t::writeTo, Ip6Tunnel::readFrom); }
+
+    public void deleteTunnel(String device, Ip6Tunnel t) { tunnelIoctl(SIOCDELTUNNEL, device, Ip6Tunnel.SIZE, t::writeTo, m -> null); }
+
+    /** The parameters of IPv6 tunnel device {@code device}. */
+    public Ip6Tunnel tunnel6(String device) { return tunnelIoctl(SIOCGETTUNNEL, device, Ip6Tunnel.SIZE, Ip6Tunnel.of(false)::writeTo, Ip6Tunnel::readFrom); }
+
+    /** A tunnel ioctl on {@code device} with a parameter struct of {@code size} bytes, written first and read after. */
+    private <T> T tunnelIoctl(long cmd, String device, int size, java.util.function.Consumer<MemorySegment> write,
+                              java.util.function.Function<MemorySegment, T> read) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment parm = arena.allocate(IpTunnel.SIZE, 8);
-            t.writeTo(parm);
+            MemorySegment parm = arena.allocate(size, 8);
+            write.accept(parm);
             MemorySegment ifreq = arena.allocate(40, 8);     // struct ifreq: name[16], then ifr_data
             byte[] name = device.getBytes(StandardCharsets.UTF_8);
             MemorySegment.copy(name, 0, ifreq, ValueLayout.JAVA_BYTE, 0, Math.min(name.length, 15));
             ifreq.set(ValueLayout.ADDRESS, 16, parm);
             nl.ioctl(cmd, ifreq, device);
-            return IpTunnel.readFrom(parm);
+            return read.apply(parm);
         }
     }
 

@@ -166,7 +166,15 @@ class IprouteFormsTest {
                 "tunnel add gre3 mode gre remote bogus", "tunnel add gre3 key bogus", "tunnel add gre3 mode gre mode ipip",
                 "tunnel add gre3 mode", "tunnel add gre3 gre4", "tunnel add gre3 mode gre ttl 300", "tunnel add gre3 mode gre tos bogus",
                 "tunnel add gre3 mode gre remote 224.1.1.1", "tunnel add gre3 name 1234567890123456", "tunnel change", "tunnel del",
-                "tunnel del gre1", "tunnel del mode ipip", "tunnel del nosuch");
+                "tunnel del gre1", "tunnel del mode ipip", "tunnel del nosuch",
+                // IPv6 tunnels: -6, or a mode of theirs
+                "-6 tunnel show", "-j -6 tunnel show", "tunnel add t6 mode ip6ip6 remote 2001:db8::2 local 2001:db8::1",
+                "-6 tunnel add t6 remote 2001:db8::2 local 2001:db8::1 dev va hoplimit 32 tclass 0x10 flowlabel 0x123 encaplimit none",
+                "tunnel add g6 mode ip6gre remote 2001:db8::2 local 2001:db8::1 key 5 csum", "tunnel add v6 mode vti6 remote 2001:db8::2",
+                "tunnel add x mode ipip6 remote 10.0.0.1", "-6 tunnel add x mode bogus", "-6 tunnel add x hoplimit 300",
+                "-6 tunnel add x tclass zz", "-6 tunnel add x flowlabel 0x123456", "-6 tunnel add x dscp foo", "-6 tunnel add x dev nosuch",
+                "-6 tunnel add mode ip6ip6", "-6 tunnel del t6", "-6 tunnel change t6 hoplimit 3", "-6 tunnel show t6",
+                "-6 tunnel show mode ip6gre", "-6 tunnel help", "-6 tunnel bogus", "-6 tunnel add x y");
     }
 
     @Test

@@ -33,6 +33,30 @@ class IpTunnelTest {
     }
 
     @Test
+    void theIpv6StructHasTheKernelsLayout() {
+        byte[] local = new byte[16], remote = new byte[16];
+        local[0] = 0x20;
+        local[15] = 1;
+        remote[0] = 0x20;
+        remote[15] = 2;
+        Ip6Tunnel t = new Ip6Tunnel("t6", 2, IpTunnel.IPPROTO_GRE, 4, 64, 0x01000123L, Ip6Tunnel.IGN_ENCAP_LIMIT, local, remote,
+                IpTunnel.GRE_KEY, IpTunnel.GRE_KEY, 5, 5);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment m = arena.allocate(Ip6Tunnel.SIZE, 8);
+            t.writeTo(m);
+            assertEquals("74360000000000000000000000000000" // name[16]
+                    + "02000000" + "2f044000"             // link; proto, encap_limit, hop_limit, padding
+                    + "01000123" + "01000000"             // flowinfo (big-endian), flags
+                    + "20000000000000000000000000000001" + "20000000000000000000000000000002" // laddr, raddr
+                    + "2000" + "2000" + "00000005" + "00000005", // i_flags, o_flags, i_key, o_key
+                    HexFormat.of().formatHex(m.toArray(ValueLayout.JAVA_BYTE)));
+            assertEquals(t, Ip6Tunnel.readFrom(m));
+        }
+        assertEquals("ip6gre0", t.baseDevice());
+        assertEquals("ip6tnl0", Ip6Tunnel.of(true).baseDevice());
+    }
+
+    @Test
     void baseDevicesByKind() {
         assertEquals("gre0", IpTunnel.of("", IpTunnel.IPPROTO_GRE).baseDevice());
         assertEquals("tunl0", IpTunnel.of("", IpTunnel.IPPROTO_IPIP).baseDevice());
