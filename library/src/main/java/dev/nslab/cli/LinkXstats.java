@@ -68,8 +68,7 @@ final class LinkXstats {
                 default -> throw new UsageException("Error: argument \"" + arg + "\" is wrong: unknown attribute");
             }
         }
-        Map<Integer, String> names = new LinkedHashMap<>();
-        for (Link l : links) names.put(l.index(), l.name());
+        Map<Integer, String> names = Link.namesByIndex(links);
         StringBuilder sb = new StringBuilder();
         List<Object> json = new ArrayList<>();
         for (BridgeXstats x : h.bridgeXstats(kind.equals("bridge_slave"))) {

@@ -10,7 +10,6 @@ import dev.nslab.net.NsRef;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +151,7 @@ final class NeighCmd extends ObjectCmd {
         Filter f = filter(a, 0xff & ~NUD_NOARP);
         if (f == null) return 0;
         NetHandle h = cli.handle(ns);
-        Map<Integer, String> names = names(h);
+        Map<Integer, String> names = h.linkNames();
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         for (Neighbour n : select(h, f)) {
@@ -164,11 +163,6 @@ final class NeighCmd extends ObjectCmd {
         return 0;
     }
 
-    private static Map<Integer, String> names(NetHandle h) {
-        Map<Integer, String> names = new HashMap<>();
-        for (Link l : h.links()) names.put(l.index(), l.name());
-        return names;
-    }
 
     /** One entry as ip prints it: with -s, the kernel's use of it in seconds (ip 6.1 words it "used U/C/Uprobes P"). */
     private void line(StringBuilder sb, Neighbour n, Filter f, Map<Integer, String> names) {
@@ -221,7 +215,7 @@ final class NeighCmd extends ObjectCmd {
             return 1;
         }
         NetHandle h = cli.handle(ns);
-        Map<Integer, String> names = names(h);
+        Map<Integer, String> names = h.linkNames();
         // as ip: rounds of list-and-delete until a list finds nothing (the kernel may learn entries meanwhile), said
         // with -s, each entry shown with -s -s; a FAILED entry is not taken again after the first round
         for (int round = 0; round < MAX_ROUNDS; round++) {

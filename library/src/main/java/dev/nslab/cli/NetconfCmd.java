@@ -1,13 +1,11 @@
 package dev.nslab.cli;
 
 import dev.nslab.error.KernelException;
-import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.Netconf;
 import dev.nslab.net.NsRef;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +43,7 @@ final class NetconfCmd extends NsCmd {
                 }
             }
         }
-        Map<Integer, String> names = new HashMap<>();
-        for (Link l : h.links()) names.put(l.index(), l.name());
+        Map<Integer, String> names = h.linkNames();
         int family = cli.family == null ? 0 : cli.family.code();
         if (ifindex != 0 && family != 0) {
             // one answer, printed as text even with -j: ip prints it outside a JSON document

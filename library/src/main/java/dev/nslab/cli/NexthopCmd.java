@@ -2,14 +2,12 @@ package dev.nslab.cli;
 
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Family;
-import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.Nexthop;
 import dev.nslab.net.NsRef;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,8 +188,7 @@ final class NexthopCmd extends NsCmd {
     }
 
     private void print(List<Nexthop> nexthops) {
-        Map<Integer, String> names = new HashMap<>();
-        if (nexthops.stream().anyMatch(n -> n.oif() != 0)) for (Link l : cli.handle(ns).links()) names.put(l.index(), l.name());
+        Map<Integer, String> names = nexthops.stream().anyMatch(n -> n.oif() != 0) ? cli.handle(ns).linkNames() : Map.of();
         if (cli.json) {
             List<Object> out = new ArrayList<>();
             for (Nexthop n : nexthops) out.add(json(n, names));

@@ -13,7 +13,6 @@ import dev.nslab.net.RouteSpec;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -284,8 +283,7 @@ final class RouteCmd extends ObjectCmd {
         Selection sel = select(new Args(words));
         NetHandle h = cli.handle(ns);
         List<Route> gone = new ArrayList<>();
-        Map<Integer, String> names = new HashMap<>();
-        for (Link l : h.links()) names.put(l.index(), l.name());
+        Map<Integer, String> names = h.linkNames();
         for (Route r : h.routes(sel.family(), sel.table())) {
             if (!sel.keeps(r, names)) continue;
             h.deleteExistingRoute(r);
@@ -399,8 +397,7 @@ final class RouteCmd extends ObjectCmd {
         }
         Selection sel = select(new Args(words));
         NetHandle h = cli.handle(ns);
-        Map<Integer, String> names = new HashMap<>();
-        for (Link l : h.links()) names.put(l.index(), l.name());
+        Map<Integer, String> names = h.linkNames();
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         boolean showTable = sel.table() == null; // ip names the table of each route only when it shows them all

@@ -11,7 +11,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,9 +91,8 @@ final class Tunnel6Cmd extends NsCmd {
         Ip6Tunnel filter = parse(a, false, new Ip6Tunnel("", 0, 0, 0, 0, 0, 0, all.local(), all.remote(), 0, 0, 0, 0));
         if (filter == null) return 1;
         NetHandle h = cli.handle(ns);
-        Map<Integer, String> names = new HashMap<>();
         List<Link> links = h.links();
-        for (Link l : links) names.put(l.index(), l.name());
+        Map<Integer, String> names = Link.namesByIndex(links);
         if (!filter.name().isEmpty() && cli.stats == 0) {
             Ip6Tunnel t = get(h, filter.name());
             if (t == null) return 1;

@@ -108,9 +108,8 @@ final class TunnelCmd extends NsCmd {
         IpTunnel filter = r.p();
         NetHandle h = cli.handle(ns);
         String base = filter.baseDevice();
-        Map<Integer, String> names = new LinkedHashMap<>();
         List<Link> links = h.links();
-        for (Link l : links) names.put(l.index(), l.name());
+        Map<Integer, String> names = Link.namesByIndex(links);
         if (base != null) {
             // one tunnel, asked by name (or its kind's base device), as ip asks
             String device = filter.name().isEmpty() ? base : filter.name();

@@ -319,8 +319,7 @@ public final class Scanner {
         });
         Map<Long, List<Iface>> out = new HashMap<>();
         linksByNs.forEach((ino, links) -> {
-            Map<Integer, String> names = new HashMap<>();
-            links.forEach(l -> names.put(l.index(), l.name()));
+            Map<Integer, String> names = Link.namesByIndex(links);
             List<Iface> list = new ArrayList<>();
             for (Link l : links) {
                 Peer peer = null;

@@ -1028,8 +1028,7 @@ public final class Labs {
 
     private Observed observe(String ns) {
         try (NetHandle h = NetHandle.open(registry, ns == null ? NsRef.current() : NsRef.named(ns))) {
-            Map<Integer, String> names = new HashMap<>();
-            for (Link l : h.links()) names.put(l.index(), l.name());
+            Map<Integer, String> names = h.linkNames();
             Set<String> addrs = new java.util.TreeSet<>();
             for (dev.nslab.net.IfAddress a : h.addresses(null)) {
                 if (a.isGlobal() && names.containsKey(a.index())) addrs.add(names.get(a.index()) + " " + a.cidr());

@@ -18,6 +18,13 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
 
     public boolean isUp() { return (flags & 1) != 0; }
 
+    /** Each link's name by its index: how a message that names a device by index is printed. */
+    public static java.util.Map<Integer, String> namesByIndex(java.util.List<Link> links) {
+        java.util.Map<Integer, String> names = new java.util.HashMap<>();
+        for (Link l : links) names.put(l.index(), l.name());
+        return names;
+    }
+
     /** The lower layer is up (IFF_LOWER_UP): a veth whose peer is up, a bridge with a port up. */
     public boolean hasCarrier() { return (flags & 0x10000) != 0; }
 

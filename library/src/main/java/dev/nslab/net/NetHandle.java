@@ -166,6 +166,9 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    /** Each link's name by its index ({@link Link#namesByIndex}), from one dump. */
+    public Map<Integer, String> linkNames() { return Link.namesByIndex(links()); }
+
     /** The link called {@code name}, or empty. */
     public Optional<Link> findLink(String name) {
         if (!Link.isValidName(name)) return Optional.empty();

@@ -7,7 +7,6 @@ import dev.nslab.lab.model.Topology.NodeDef;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Family;
 import dev.nslab.net.IfAddress;
-import dev.nslab.net.Link;
 import dev.nslab.net.Namespaces;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
@@ -96,8 +95,7 @@ public final class Preflight {
 
             public List<MachineRoute> routes() {
                 try (NetHandle h = NetHandle.open(new Namespaces(), NsRef.current())) {
-                    Map<Integer, String> names = new HashMap<>();
-                    for (Link l : h.links()) names.put(l.index(), l.name());
+                    Map<Integer, String> names = h.linkNames();
                     List<MachineRoute> out = new ArrayList<>();
                     for (Family f : Family.values()) {
                         for (Route r : h.routes(f)) {
