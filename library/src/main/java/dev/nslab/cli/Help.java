@@ -194,7 +194,8 @@ final class Help {
                   set bridge BRIDGE datapath_type=netdev|system | stp_enable=true|false | protocols=OpenFlow13,...
                                     | rstp_enable=B | mcast_snooping_enable=B             show
                   [--columns=C,...] list TABLE [RECORD...]   [--columns=C,...] find TABLE [COL[:KEY]=VALUE]...
-                  get TABLE RECORD COL[:KEY]...          (--bare: values only)
+                  get TABLE RECORD COL[:KEY]...          (--bare: values only; --format=list|csv|table|html|json)
+                  br-set-external-id BRIDGE KEY [VALUE]  br-get-external-id BRIDGE [KEY]
                   start | stop | status                Open vSwitch's daemons at their standard locations
                 Without the openvswitch kernel module, new bridges use the userspace datapath (netdev); ports joining
                 such a bridge get TX checksum offload turned off on their veth pair, so TCP works (-v says where).

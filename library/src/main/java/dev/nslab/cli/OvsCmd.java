@@ -32,6 +32,8 @@ final class OvsCmd {
     private boolean verbose;
     /** --bare (values only) and --no-headings, for list, find and get. */
     private boolean bare, noHeadings;
+    /** --format: how list and find print their rows. */
+    private OvsRecords.Format format = OvsRecords.Format.LIST;
     private Path socket;
     private boolean datapathSaid;
 
@@ -74,10 +76,25 @@ final class OvsCmd {
             if (o.equals("--no-wait")) noWait = true;
             else if (o.equals("--bare")) bare = true;
             else if (o.equals("--no-headings")) noHeadings = true;
-            else if (o.equals("--format=list") || o.equals("-flist") || o.equals("--data=string") || o.equals("-dstring")) { }
+            else if (o.equals("--data=string") || o.equals("-dstring")) { }
             else if (o.equals("--data=bare") || o.equals("-dbare")) bare = true;
             else if (o.equals("-v") || o.equals("--verbose")) verbose = true;
             else if (o.equals("-j") || o.equals("--json") || o.equals("--format=json") || o.equals("-fjson")) cli.json = true;
+            else if (o.startsWith("--format") || o.startsWith("-f")) {
+                // --format=F, --format F, -fF, -f F (getopt's forms)
+                String f = o.startsWith("--format=") ? o.substring(9) : o.startsWith("-f") && o.length() > 2 ? o.substring(2)
+                        : o.equals("--format") || o.equals("-f") ? (i + 1 < words.size() ? words.get(++i) : null) : null;
+                if (f == null && !o.equals("--format") && !o.equals("-f")) throw new UsageException("ovs-vsctl: unrecognized option '" + o + "' (try \"nslab ovs help\")");
+                if (f == null) throw new UsageException("ovs-vsctl: option '" + o + "' requires an argument", 1);
+                if (f.equals("json")) cli.json = true;
+                else format = switch (f) {
+                    case "list" -> OvsRecords.Format.LIST;
+                    case "csv" -> OvsRecords.Format.CSV;
+                    case "table" -> OvsRecords.Format.TABLE;
+                    case "html" -> OvsRecords.Format.HTML;
+                    default -> throw new UsageException("ovs-vsctl: unknown output format \"" + f + "\"", 1);
+                };
+            }
             else if (o.startsWith("--timeout=") || o.startsWith("-t")) timeout = Duration.ofSeconds(seconds(o.replaceFirst("^(--timeout=|-t)", ""), o));
             else if (o.startsWith("--db=")) socket = Path.of(o.substring(5).replaceFirst("^unix:", ""));
             else if (o.equals("-V") || o.equals("--version")) return version();
@@ -160,6 +177,8 @@ final class OvsCmd {
             case "get-controller", "del-controller", "get-fail-mode", "del-fail-mode" -> new int[] {1, 1};
             case "set-controller" -> new int[] {1, Integer.MAX_VALUE};
             case "set-fail-mode" -> new int[] {2, 2};
+            case "br-set-external-id" -> new int[] {2, 3};
+            case "br-get-external-id" -> new int[] {1, 2};
             default -> throw new UsageException("ovs-vsctl: unknown command '" + c.name() + "'; use --help for help");
         };
         if (n < range[0]) {
@@ -274,8 +293,8 @@ final class OvsCmd {
                 }
                 case "list", "find" -> {
                     if (records == null) records = new OvsRecords(ovs);
-                    String out = c.name().equals("list") ? records.list(x.getFirst(), x.subList(1, x.size()), c.columns(), bare, !noHeadings)
-                            : records.find(x.getFirst(), x.subList(1, x.size()), c.columns(), bare, !noHeadings);
+                    String out = c.name().equals("list") ? records.list(x.getFirst(), x.subList(1, x.size()), c.columns(), bare, !noHeadings, format)
+                            : records.find(x.getFirst(), x.subList(1, x.size()), c.columns(), bare, !noHeadings, format);
                     if (!out.isEmpty()) text.add(out.substring(0, out.length() - 1));
                     json.add(out);
                 }
@@ -288,6 +307,18 @@ final class OvsCmd {
                     String mode = bridge(state, x.getFirst()).failMode();
                     if (mode != null) text.add(mode);
                     json.add(mode);
+                }
+                case "br-set-external-id" -> (txn = txn == null ? ovs.begin() : txn).setBridgeExternalId(x.getFirst(), x.get(1), x.size() > 2 ? x.get(2) : null);
+                case "br-get-external-id" -> {
+                    Map<String, String> ids = new java.util.TreeMap<>(bridge(state, x.getFirst()).externalIds());
+                    if (x.size() > 1) {
+                        String v = ids.get(x.get(1));
+                        if (v != null) text.add(v);
+                        json.add(v);
+                    } else {
+                        ids.forEach((k, v) -> text.add(k + "=" + v));
+                        json.add(ids);
+                    }
                 }
                 case "set-controller" -> (txn = txn == null ? ovs.begin() : txn).setControllers(x.getFirst(), x.subList(1, x.size()));
                 case "del-controller" -> (txn = txn == null ? ovs.begin() : txn).setControllers(x.getFirst(), List.of());

@@ -52,16 +52,19 @@ final class OvsRecords {
     }
 
     /** Table output in ovs-vsctl's list format: "COLUMN (to 20) : VALUE" per line, a blank line between records. */
-    String list(String tableName, List<String> records, List<String> columns, boolean bare, boolean headings) {
+    /** ovs-vsctl's --format for list and find (json is the command line's -j). */
+    enum Format { LIST, CSV, TABLE, HTML }
+
+    String list(String tableName, List<String> records, List<String> columns, boolean bare, boolean headings, Format format) {
         OvsSchema.Table t = schema.table(tableName);
         List<JsonNode> chosen = new ArrayList<>();
         if (records.isEmpty()) chosen.addAll(byUuid(rowsOf(t.name())));
         else for (String r : records) chosen.add(row(t, r));
-        return print(t, chosen, columns, bare, headings);
+        return print(t, chosen, columns, bare, headings, format);
     }
 
     /** The rows that satisfy every condition (COLUMN[:KEY] OP VALUE, see {@link #matches}). */
-    String find(String tableName, List<String> conditions, List<String> columns, boolean bare, boolean headings) {
+    String find(String tableName, List<String> conditions, List<String> columns, boolean bare, boolean headings, Format format) {
         OvsSchema.Table t = schema.table(tableName);
         List<JsonNode> chosen = new ArrayList<>();
         for (JsonNode r : byUuid(rowsOf(t.name()))) {
@@ -69,7 +72,7 @@ final class OvsRecords {
             for (String c : conditions) all &= matches(t, r, c);
             if (all) chosen.add(r);
         }
-        return print(t, chosen, columns, bare, headings);
+        return print(t, chosen, columns, bare, headings, format);
     }
 
     /** One line per COLUMN[:KEY], as ovs-vsctl get prints them. */
@@ -95,13 +98,27 @@ final class OvsRecords {
         return out;
     }
 
-    private String print(OvsSchema.Table t, List<JsonNode> chosen, List<String> columns, boolean bare, boolean headings) {
+    private String print(OvsSchema.Table t, List<JsonNode> chosen, List<String> columns, boolean bare, boolean headings, Format format) {
         List<String> cols = new ArrayList<>();
         if (columns == null) {
             cols.add("_uuid");
             cols.addAll(t.columns().keySet());
         } else {
             for (String c : columns) cols.add(column(t, c));
+        }
+        // --bare prints values one per line whatever the format, as ovs-vsctl does
+        if (!bare && format != Format.LIST) {
+            List<List<String>> cells = new ArrayList<>();
+            for (JsonNode r : chosen) {
+                List<String> row = new ArrayList<>();
+                for (String c : cols) row.add(Datum.text(r.path(c), type(t, c), false));
+                cells.add(row);
+            }
+            return switch (format) {
+                case CSV -> csv(cols, cells, headings);
+                case TABLE -> table(cols, cells, headings);
+                default -> html(cols, cells, headings);
+            };
         }
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < chosen.size(); i++) {
@@ -113,6 +130,66 @@ final class OvsRecords {
         }
         return b.toString();
     }
+
+    /** Comma-separated, a cell with a comma, quote or newline in quotes (its quotes doubled). */
+    private static String csv(List<String> cols, List<List<String>> cells, boolean headings) {
+        StringBuilder b = new StringBuilder();
+        List<List<String>> lines = new ArrayList<>();
+        if (headings) lines.add(cols);
+        lines.addAll(cells);
+        for (List<String> line : lines) {
+            for (int i = 0; i < line.size(); i++) {
+                if (i > 0) b.append(',');
+                String v = line.get(i);
+                b.append(v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 ? v : '"' + v.replace("\"", "\"\"") + '"');
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Columns as wide as their widest cell, one space apart, a row of dashes under the headings; no trailing spaces. */
+    private static String table(List<String> cols, List<List<String>> cells, boolean headings) {
+        int[] width = new int[cols.size()];
+        for (int i = 0; i < cols.size(); i++) {
+            if (headings) width[i] = cols.get(i).length();
+            for (List<String> row : cells) width[i] = Math.max(width[i], row.get(i).length());
+        }
+        StringBuilder b = new StringBuilder();
+        List<List<String>> lines = new ArrayList<>();
+        if (headings) {
+            lines.add(cols);
+            List<String> dashes = new ArrayList<>();
+            for (int w : width) dashes.add("-".repeat(w));
+            lines.add(dashes);
+        }
+        lines.addAll(cells);
+        for (List<String> line : lines) {
+            for (int i = 0; i < line.size(); i++) {
+                if (i > 0) b.append(' ');
+                b.append(i == line.size() - 1 ? line.get(i) : String.format("%-" + Math.max(1, width[i]) + "s", line.get(i)));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String html(List<String> cols, List<List<String>> cells, boolean headings) {
+        StringBuilder b = new StringBuilder("<table border=1>\n");
+        if (headings) {
+            b.append("  <tr>\n");
+            for (String c : cols) b.append("    <th>").append(escape(c)).append("</th>\n");
+            b.append("  </tr>\n");
+        }
+        for (List<String> row : cells) {
+            b.append("  <tr>\n");
+            for (String v : row) b.append("    <td>").append(escape(v)).append("</td>\n");
+            b.append("  </tr>\n");
+        }
+        return b.append("</table>\n").toString();
+    }
+
+    private static String escape(String v) { return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"); }
 
     private static List<JsonNode> byUuid(List<JsonNode> rows) {
         // ovs-vsctl lists rows in the order of its in-memory hash table; the stable order here is the UUIDs'

@@ -137,6 +137,22 @@ public final class OvsTransaction {
         return updateBridge(bridge, "fail_mode", mode == null ? Values.emptySet() : ovs.mapper().getNodeFactory().textNode(mode));
     }
 
+    /** {@code br-set-external-id BR KEY [VALUE]}: key KEY of the bridge's external_ids set to VALUE, or (null) removed. */
+    public OvsTransaction setBridgeExternalId(String bridge, String key, String value) {
+        BridgeRef b = bridges.get(bridge);
+        if (b == null) throw refused("no bridge named " + bridge, bridge);
+        if (value != null) {
+            setMapKey("Bridge", b.ref(), b.insertRow(), "external_ids", key, value);
+        } else if (b.insertRow() != null) {
+            Map<String, String> m = new LinkedHashMap<>(b.insertRow().has("external_ids") ? Values.map(b.insertRow().get("external_ids")) : Map.of());
+            m.remove(key);
+            b.insertRow().set("external_ids", Values.mapOf(m));
+        } else {
+            ops.add(mutate("Bridge", b.ref(), "external_ids", "delete", Values.setOf(List.of(ovs.mapper().getNodeFactory().textNode(key)))));
+        }
+        return this;
+    }
+
     /** {@code set-controller BR TARGET...} (each a new Controller row); no targets: {@code del-controller}. */
     public OvsTransaction setControllers(String bridge, List<String> targets) {
         List<JsonNode> refs = new ArrayList<>();

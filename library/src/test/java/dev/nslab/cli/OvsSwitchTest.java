@@ -384,7 +384,16 @@ class OvsSwitchTest {
                 "--bare --columns=name find port tag{=}10", "--bare --columns=name find bridge external_ids:who=me",
                 "--bare --columns=name find bridge external_ids:who{!=}[]", "--bare --columns=name find interface name=[]",
                 "--bare --columns=name find port tag=[1,2]", "--bare --columns=name find interface name{in}[@l1,@li]", "list b @lb",
-                "list-ifaces @lb", "iface-to-br @l2", "iface-to-br @li", "iface-to-br @nosuch", "port-to-br @lo", "list-ifaces @nosuch")) {
+                "list-ifaces @lb", "iface-to-br @l2", "iface-to-br @li", "iface-to-br @nosuch", "port-to-br @lo", "list-ifaces @nosuch",
+                // --format, and a bridge's external ids
+                "--format=csv --columns=name,tag,trunks,external_ids list port @l1", "--format=table --columns=name,tag list port @l1",
+                "--format=table --no-headings --columns=tag,name list port @l1", "--format=html --columns=name,tag list port @l1",
+                "--format=csv --bare --columns=name,tag list port @l1", "-f csv --columns=name list port @l1",
+                "--format csv --columns=name,bond_mode list port @lo", "-fcsv --columns=name,tag find port tag=10",
+                "--format=table --columns=name find port tag=99", "--format=csv --columns=name find port tag=99", "--format=bogus list bridge",
+                "br-get-external-id @lb", "br-get-external-id @lb who", "br-get-external-id @lb nope", "br-get-external-id @nosuch",
+                "br-set-external-id @nosuch foo bar", "br-set-external-id @lb foo bar", "br-get-external-id @lb", "br-set-external-id @lb foo",
+                "br-get-external-id @lb", "br-set-external-id @lb")) {
             List<String> words = new ArrayList<>();
             for (String w : Sh.words(line)) words.add(w.replace("@", t.prefix));
             List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
