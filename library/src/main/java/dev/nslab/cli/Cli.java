@@ -271,6 +271,7 @@ public final class Cli {
             case "nexthop" -> asIp(() -> new NexthopCmd(this, ns).run(a));
             case "netconf" -> asIp(() -> new NetconfCmd(this, ns).run(a));
             case "vrf" -> asIp(() -> new VrfCmd(this, ns).run(a));
+            case "addrlabel" -> asIp(() -> new AddrlabelCmd(this, ns).run(a));
             case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -325,6 +326,7 @@ public final class Cli {
     static String object(String word) {
         if (Args.matches(word, "link")) return "link";
         if (Args.matches(word, "address") || word.equals("addr")) return "address";
+        if (word.length() >= 5 && Args.matches(word, "addrlabel")) return "addrlabel";
         // ip's table puts maddress before route and monitor: "m" and "ma" are maddress
         if (Args.matches(word, "maddress")) return "maddress";
         if (Args.matches(word, "route")) return "route";

@@ -113,6 +113,10 @@ public record Cidr(InetAddress address, int prefixLength) {
             if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
             i = j;
         }
+        // as inet_ntop: an IPv4-compatible (::a.b.c.d) or mapped (::ffff:a.b.c.d) address ends in a dotted quad
+        if (bestStart == 0 && (bestLen == 6 || (bestLen == 5 && w[5] == 0xffff))) {
+            return "::" + (bestLen == 5 ? "ffff:" : "") + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+        }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 8; i++) {
             if (i == bestStart) {
@@ -126,9 +130,10 @@ public record Cidr(InetAddress address, int prefixLength) {
         return sb.toString();
     }
 
+    /** The address of {@code raw}'s 4 or 16 bytes; 16 stay IPv6 (Java's getByAddress would make ::ffff:a.b.c.d IPv4). */
     static InetAddress fromBytes(byte[] raw) {
         try {
-            return InetAddress.getByAddress(raw);
+            return raw.length == 16 ? java.net.Inet6Address.getByAddress(null, raw, -1) : InetAddress.getByAddress(raw);
         } catch (java.net.UnknownHostException e) {
             return null;
         }

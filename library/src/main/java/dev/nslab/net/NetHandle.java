@@ -627,6 +627,23 @@ public final class NetHandle implements AutoCloseable {
 
     public void deleteRule(Rule rule) { nl.execute(RuleMessages.delete(rule)); }
 
+    // ---- IPv6 address labels (ip addrlabel) ----------------------------------------------------------------
+
+    /** The namespace's address labels of {@code family} (AF_INET6, 10, has them), in the kernel's order. */
+    public List<AddrLabel> addrLabels(int family) {
+        List<AddrLabel> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(AddrLabel.dump(family))) {
+            AddrLabel l = m.type() == AddrLabel.RTM_NEWADDRLABEL ? AddrLabel.parse(m) : null;
+            if (l != null) out.add(l);
+        }
+        return out;
+    }
+
+    /** Adds label {@code l}, sent in family {@code family}'s header (the kernel refuses an address of another size). */
+    public void addAddrLabel(AddrLabel l, int family) { nl.execute(l.request(false, family)); }
+
+    public void deleteAddrLabel(AddrLabel l, int family) { nl.execute(l.request(true, family)); }
+
     // ---- per-interface IP settings (ip netconf) ------------------------------------------------------------
 
     /** Every interface's settings of one family ({@code family} 0: each family the kernel has), in the kernel's order. */

@@ -114,6 +114,18 @@ class IprouteFormsTest {
                 "-s addr flush dev va", "addr add 10.5.3.1/24 dev vb", "addr flush to 10.5.3.0/24", "addr show vb");
     }
 
+    /** IPv6 address labels: the kernel's defaults, added and deleted ones, ip's refusals, a flush. */
+    @Test
+    void addressLabels() {
+        bothWays("addrlabel", "addrlabel list", "-j addrlabel show", "addrlabel add prefix 2001:db8::/32 label 100",
+                "addrlabel add prefix 2001:db9::/32 label 101 dev va", "addrlabel add prefix 2001:db8::/32 label 100", "addrlabel list",
+                "-j addrlabel list", "addrlabel del prefix 2001:db8::/32 label 100", "addrlabel del prefix 2001:dba::/32 label 100",
+                "addrlabel bogus", "addrlabel help", "addrlabel list x", "addrlabel add", "addrlabel add prefix 2001:db8::/32",
+                "addrlabel add prefix 2001:db8::/32 label x", "addrlabel add prefix bogus label 5",
+                "addrlabel add prefix 2001:db8::/32 label 5 dev nosuch", "addrlabel add prefix 10.0.0.0/8 label 5", "addrl",
+                "addrlabel flush x", "addrlabel flush", "addrlabel list");
+    }
+
     /** VRFs and the "vrf NAME" selectors: a name that is no VRF's refused as ip refuses it (here, where VRFs may not exist). */
     @Test
     void vrfs() {

@@ -38,6 +38,16 @@ class CidrPropertyTest {
         assertEquals("::1", Cidr.format(InetAddress.ofLiteral("::1")));
         assertEquals("fe80::fc:ff:fe00:1", Cidr.format(InetAddress.ofLiteral("fe80:0:0:0:fc:ff:fe00:1")));
         assertEquals("2001:0:0:1::1", Cidr.format(InetAddress.ofLiteral("2001:0:0:1:0:0:0:1")));
+        // inet_ntop's dotted quad for mapped and compatible addresses, which stay IPv6 when read from the kernel
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        assertEquals("::ffff:0.0.0.0", Cidr.format(Cidr.fromBytes(mapped)));
+        assertEquals(Family.INET6, Family.of(Cidr.fromBytes(mapped)));
+        byte[] compatible = new byte[16];
+        compatible[12] = 10;
+        compatible[15] = 1;
+        assertEquals("::10.0.0.1", Cidr.format(Cidr.fromBytes(compatible)));
     }
 
     @Test
