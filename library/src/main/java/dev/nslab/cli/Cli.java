@@ -272,6 +272,7 @@ public final class Cli {
             case "netconf" -> asIp(() -> new NetconfCmd(this, ns).run(a));
             case "vrf" -> asIp(() -> new VrfCmd(this, ns).run(a));
             case "addrlabel" -> asIp(() -> new AddrlabelCmd(this, ns).run(a));
+            case "token" -> asIp(() -> new TokenCmd(this, ns).run(a));
             case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -338,6 +339,8 @@ public final class Cli {
         // after netns in ip's table: "netc" and longer
         if (word.length() >= 4 && Args.matches(word, "netconf")) return "netconf";
         if (Args.matches(word, "vrf")) return "vrf";
+        // after tunnel, tunl, tuntap and tap in ip's table: "to" and longer
+        if (word.length() >= 2 && Args.matches(word, "token")) return "token";
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";
         if (Args.matches(word, "nexthop")) return "nexthop";

@@ -627,6 +627,21 @@ public final class NetHandle implements AutoCloseable {
 
     public void deleteRule(Rule rule) { nl.execute(RuleMessages.delete(rule)); }
 
+    // ---- IPv6 tokens (ip token) -----------------------------------------------------------------------------
+
+    /** Each interface's IPv6 token, in the kernel's order (interfaces without IPv6 have none). */
+    public List<Ipv6Token> ipv6Tokens() {
+        List<Ipv6Token> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(Ipv6Token.dump())) {
+            Ipv6Token t = Ipv6Token.parse(m);
+            if (t != null) out.add(t);
+        }
+        return out;
+    }
+
+    /** Gives interface {@code index} the IPv6 token {@code token} (:: removes it). */
+    public void setIpv6Token(int index, java.net.InetAddress token) { nl.execute(Ipv6Token.set(index, token)); }
+
     // ---- IPv6 address labels (ip addrlabel) ----------------------------------------------------------------
 
     /** The namespace's address labels of {@code family} (AF_INET6, 10, has them), in the kernel's order. */

@@ -114,6 +114,14 @@ class IprouteFormsTest {
                 "-s addr flush dev va", "addr add 10.5.3.1/24 dev vb", "addr flush to 10.5.3.0/24", "addr show vb");
     }
 
+    /** IPv6 tokens: set, read back, taken away, and ip's refusals. */
+    @Test
+    void ipv6Tokens() {
+        bothWays("token", "token list", "-j token list", "token set ::1a/64 dev va", "token set ::2b dev vb", "token list",
+                "token get dev va", "token list dev nosuch", "token set ::1a/64", "token set dev va", "token set 10.0.0.1 dev va",
+                "token set bogus dev va", "token del dev va", "token list", "token bogus", "token help", "to", "token set ::1 dev lo");
+    }
+
     /** IPv6 address labels: the kernel's defaults, added and deleted ones, ip's refusals, a flush. */
     @Test
     void addressLabels() {
