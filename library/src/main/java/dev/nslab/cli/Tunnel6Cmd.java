@@ -316,18 +316,7 @@ final class Tunnel6Cmd extends NsCmd {
         sb.append(String.format(" (flowinfo 0x%08x)", t.flowinfo()));
         if ((t.flags() & RCV_DSCP_COPY) != 0) sb.append(" dscp inherit");
         if ((t.flags() & ALLOW_LOCAL_REMOTE) != 0) sb.append(" allow-localremote");
-        boolean iKey = (t.iFlags() & GRE_KEY) != 0, oKey = (t.oFlags() & GRE_KEY) != 0;
-        if (iKey && oKey && t.iKey() == t.oKey()) sb.append(" key ").append(t.iKey());
-        else {
-            if (iKey) sb.append(" ikey ").append(t.iKey());
-            if (oKey) sb.append(" okey ").append(t.oKey());
-        }
-        if (t.proto() == IpTunnel.IPPROTO_GRE) {
-            if ((t.iFlags() & GRE_SEQ) != 0) sb.append("\n  Drop packets out of sequence.");
-            if ((t.iFlags() & GRE_CSUM) != 0) sb.append("\n  Checksum in received packet is required.");
-            if ((t.oFlags() & GRE_SEQ) != 0) sb.append("\n  Sequence packets on output.");
-            if ((t.oFlags() & GRE_CSUM) != 0) sb.append("\n  Checksum output packets.");
-        }
+        TunnelCmd.greFlags(sb, t.proto(), t.iFlags(), t.oFlags(), t.iKey(), t.oKey());
         return sb.toString();
     }
 

@@ -335,19 +335,23 @@ final class TunnelCmd extends NsCmd {
             else sb.append(" tos ").append((t.tos() & 1) != 0 ? "inherit/" : "").append(String.format("0x%x", t.tos() & ~1));
         }
         if (!t.dontFragment()) sb.append(" nopmtudisc");
-        boolean iKey = (t.iFlags() & GRE_KEY) != 0, oKey = (t.oFlags() & GRE_KEY) != 0;
-        if (iKey && oKey && t.iKey() == t.oKey()) sb.append(" key ").append(t.iKey());
-        else {
-            if (iKey) sb.append(" ikey ").append(t.iKey());
-            if (oKey) sb.append(" okey ").append(t.oKey());
-        }
-        if (t.protocol() == IPPROTO_GRE) {
-            if ((t.iFlags() & GRE_SEQ) != 0) sb.append("\n  Drop packets out of sequence.");
-            if ((t.iFlags() & GRE_CSUM) != 0) sb.append("\n  Checksum in received packet is required.");
-            if ((t.oFlags() & GRE_SEQ) != 0) sb.append("\n  Sequence packets on output.");
-            if ((t.oFlags() & GRE_CSUM) != 0) sb.append("\n  Checksum output packets.");
-        }
+        greFlags(sb, t.protocol(), t.iFlags(), t.oFlags(), t.iKey(), t.oKey());
         return sb.toString();
+    }
+
+    /** tnl_print_gre_flags, for both families: the keys, then (a GRE tunnel's) one line per sequence and checksum flag. */
+    static void greFlags(StringBuilder sb, int protocol, int iFlags, int oFlags, long iKey, long oKey) {
+        boolean in = (iFlags & GRE_KEY) != 0, out = (oFlags & GRE_KEY) != 0;
+        if (in && out && iKey == oKey) sb.append(" key ").append(iKey);
+        else {
+            if (in) sb.append(" ikey ").append(iKey);
+            if (out) sb.append(" okey ").append(oKey);
+        }
+        if (protocol != IPPROTO_GRE) return;
+        if ((iFlags & GRE_SEQ) != 0) sb.append("\n  Drop packets out of sequence.");
+        if ((iFlags & GRE_CSUM) != 0) sb.append("\n  Checksum in received packet is required.");
+        if ((oFlags & GRE_SEQ) != 0) sb.append("\n  Sequence packets on output.");
+        if ((oFlags & GRE_CSUM) != 0) sb.append("\n  Checksum output packets.");
     }
 
     private static Map<String, Object> json(IpTunnel t, Map<Integer, String> names) {
