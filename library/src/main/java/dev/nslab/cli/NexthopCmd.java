@@ -20,6 +20,8 @@ import java.util.Map;
 final class NexthopCmd extends NsCmd {
     NexthopCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
+    private final RouteWords.Protocols protocols = new RouteWords.Protocols();
+
     private static final String USAGE = """
             Usage: ip nexthop { list | flush } [ protocol ID ] SELECTOR
                    ip nexthop { add | replace } id ID NH [ protocol ID ]
@@ -40,7 +42,6 @@ final class NexthopCmd extends NsCmd {
             ENCAPTYPE := [ mpls ]
             ENCAPHDR := [ MPLSLABEL ]""";
 
-    private Map<Integer, String> protocols;
 
     @Override
     int run(Args a) {
@@ -73,9 +74,7 @@ final class NexthopCmd extends NsCmd {
             switch (w) {
                 case "id" -> id = id(a.value(null));
                 case "dev" -> {
-                    String d = a.value(null);
-                    if (!h.hasLink(d)) throw invarg(d, "Device does not exist\n");
-                    oif = h.index(d);
+                    oif = device(h, a.value(null));
                     if (family == null) family = Family.INET;
                 }
                 case "via" -> {
@@ -106,7 +105,7 @@ final class NexthopCmd extends NsCmd {
                 default -> {
                     if (!Args.matches(w, "protocol")) throw invarg(w, "");
                     String v = a.value(null);
-                    Integer p = RouteWords.protocol(v, protocols());
+                    Integer p = protocols.parse(v);
                     if (p == null) throw invarg(v, "\"protocol\" value is invalid\n");
                     protocol = p;
                 }
@@ -138,9 +137,7 @@ final class NexthopCmd extends NsCmd {
         while (a.more()) {
             String w = a.next();
             if (Args.matches(w, "dev")) {
-                String d = a.value(null);
-                if (!h.hasLink(d)) throw invarg(d, "Device does not exist\n");
-                oif = h.index(d);
+                oif = device(h, a.value(null));
             } else if (Args.matches(w, "groups")) {
                 groups = true;
             } else if (Args.matches(w, "master") || Args.matches(w, "vrf")) {
@@ -218,7 +215,7 @@ final class NexthopCmd extends NsCmd {
         if (n.oif() != 0) sb.append("dev ").append(names.getOrDefault(n.oif(), "if" + n.oif())).append(' ');
         if (n.scope() != 0 || cli.details) sb.append("scope ").append(AddressCmd.scopeName(n.scope())).append(' ');
         if (n.blackhole()) sb.append("blackhole ");
-        if (n.protocol() != 0 || cli.details) sb.append("proto ").append(protocolName(n.protocol())).append(' ');
+        if (n.protocol() != 0 || cli.details) sb.append("proto ").append(protocols.name(n.protocol())).append(' ');
         for (String f : RouteCmd.flagWords(n.flags())) sb.append(f).append(' ');
         if (n.fdb()) sb.append("fdb");
         return sb.toString();
@@ -242,20 +239,22 @@ final class NexthopCmd extends NsCmd {
         if (n.oif() != 0) m.put("dev", names.getOrDefault(n.oif(), "if" + n.oif()));
         if (n.scope() != 0 || cli.details) m.put("scope", AddressCmd.scopeName(n.scope()));
         if (n.blackhole()) m.put("blackhole", null);
-        if (n.protocol() != 0 || cli.details) m.put("protocol", protocolName(n.protocol()));
+        if (n.protocol() != 0 || cli.details) m.put("protocol", protocols.name(n.protocol()));
         m.put("flags", RouteCmd.flagWords(n.flags()));
         if (n.fdb()) m.put("fdb", null);
         return m;
     }
 
-    private Map<Integer, String> protocols() {
-        if (protocols == null) protocols = RouteWords.protocols();
-        return protocols;
-    }
 
-    private String protocolName(int p) {
-        String known = RouteWords.builtInProtocol(p);
-        return known != null ? known : RouteWords.protocol(p, protocols());
+
+    /** The index of device {@code d}, or ip's refusal of the word: one question to the kernel. */
+    private static int device(NetHandle h, String d) {
+        try {
+            return h.index(d);
+        } catch (dev.nslab.error.KernelException e) {
+            if (e.errno() != dev.nslab.error.Errno.ENODEV) throw e;
+            throw invarg(d, "Device does not exist\n");
+        }
     }
 
     private static UsageException invarg(String arg, String why) {

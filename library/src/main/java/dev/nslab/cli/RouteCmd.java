@@ -28,19 +28,10 @@ final class RouteCmd extends ObjectCmd {
 
     @Override void help(java.io.PrintStream out) { Help.route(out); }
 
-    /** iproute2's names of protocols (read once per command: the machine's files may add some). */
-    private Map<Integer, String> protocols;
+    private final RouteWords.Protocols protocols = new RouteWords.Protocols();
 
-    private Map<Integer, String> protocols() {
-        if (protocols == null) protocols = RouteWords.protocols();
-        return protocols;
-    }
 
-    /** Protocol {@code p}'s name: iproute2's own first, the machine's files read only for a number it does not name (as ip). */
-    private String protocolName(int p) {
-        String known = RouteWords.builtInProtocol(p);
-        return known != null ? known : RouteWords.protocol(p, protocols());
-    }
+
 
     @Override
     Integer verb(String cmd, Args a) {
@@ -121,7 +112,7 @@ final class RouteCmd extends ObjectCmd {
             if (r.gateway() != null) m.put("gateway", cli.hosts.of(r.gateway()));
             if (dev != null) m.put("dev", dev);
             if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", RouteTables.name(r.table()));
-            if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", protocolName(r.protocol()));
+            if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", protocols.name(r.protocol()));
             if (!cloned && (r.scope() != 0 || cli.details)) m.put("scope", AddressCmd.scopeName(r.scope()));
             if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
             if (r.priority() >= 0) m.put("metric", r.priority());
@@ -143,7 +134,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
         if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
-        if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(protocolName(r.protocol())).append(' ');
+        if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(protocols.name(r.protocol())).append(' ');
         if (!cloned && (r.scope() != 0 || cli.details)) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
@@ -192,7 +183,7 @@ final class RouteCmd extends ObjectCmd {
                 }
                 case "protocol", "proto" -> {
                     String v = a.value(w);
-                    protocol = Args.known(RouteWords.protocol(v, protocols()), v, "\"protocol\" value is invalid");
+                    protocol = Args.known(protocols.parse(v), v, "\"protocol\" value is invalid");
                 }
                 case "scope" -> {
                     String v = a.value("scope");
@@ -292,7 +283,7 @@ final class RouteCmd extends ObjectCmd {
         if (cli.stats > 1) {
             StringBuilder sb = new StringBuilder();
             for (Route r : gone) text(sb, r, sel.dev() == null ? names.get(r.oif()) : null, sel, sel.table() == null, cli.details,
-                    cli.colour, cli.hosts, this::protocolName, names);
+                    cli.colour, cli.hosts, protocols::name, names);
             cli.out.print(sb);
         }
         if (cli.stats > 0) {
@@ -348,7 +339,7 @@ final class RouteCmd extends ObjectCmd {
                 case "vrf" -> table = vrfTable(a.value(null));
                 case "protocol", "proto" -> {
                     String v = a.value(w);
-                    protocol = Args.known(RouteWords.protocol(v, protocols()), v, "invalid \"protocol\"");
+                    protocol = Args.known(protocols.parse(v), v, "invalid \"protocol\"");
                 }
                 case "scope" -> {
                     String v = a.value("scope");
@@ -405,8 +396,8 @@ final class RouteCmd extends ObjectCmd {
             if (!sel.keeps(r, names)) continue;
             // ip leaves out the device it was asked to filter by
             String devName = sel.dev() != null || r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
-            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, this::protocolName, names));
-            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, this::protocolName, names);
+            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, protocols::name, names));
+            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, protocols::name, names);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);

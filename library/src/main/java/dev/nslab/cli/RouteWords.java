@@ -74,6 +74,25 @@ final class RouteWords {
         }
     }
 
+    /** One command's protocol names: the machine's files read at most once, and only when needed (as ip reads them). */
+    static final class Protocols {
+        private Map<Integer, String> names;
+
+        private Map<Integer, String> names() {
+            if (names == null) names = protocols();
+            return names;
+        }
+
+        /** Protocol {@code p}'s name: iproute2's own first, the machine's files read only for a number it does not name. */
+        String name(int p) {
+            String known = builtInProtocol(p);
+            return known != null ? known : protocol(p, names());
+        }
+
+        /** The protocol named {@code w} (a name or a number), or null. */
+        Integer parse(String w) { return protocol(w, names()); }
+    }
+
     /** iproute2's built-in name of protocol {@code p}, or null. */
     static String builtInProtocol(int p) { return BUILT_IN.get(p); }
 

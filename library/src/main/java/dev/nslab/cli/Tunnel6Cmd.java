@@ -10,10 +10,10 @@ import dev.nslab.net.NsRef;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.nslab.net.Ip6Tunnel.*;
 import static dev.nslab.net.IpTunnel.GRE_CSUM;
@@ -26,7 +26,12 @@ import static dev.nslab.net.IpTunnel.ISVTI;
  * tunnel ioctls of ip6tnl0, ip6gre0 or ip6_vti0, as ip's ip6tunnel makes them, in its words.
  */
 final class Tunnel6Cmd extends NsCmd {
-    Tunnel6Cmd(Cli cli, NsRef ns) { super(cli, ns); }
+    Tunnel6Cmd(Cli cli, NsRef ns) {
+        super(cli, ns);
+        tunnels = new Tunnels(cli);
+    }
+
+    private final Tunnels tunnels;
 
     private static final String USAGE = """
             Usage: ip -f inet6 tunnel { add | change | del | show } [ NAME ]
@@ -65,25 +70,18 @@ final class Tunnel6Cmd extends NsCmd {
         if (p == null) return 1;
         if (p.name().isEmpty()) cli.err.println("Tunnel interface name not specified");
         String device = change && !p.name().isEmpty() ? p.name() : p.baseDevice();
-        try {
-            if (change) cli.handle(ns).changeTunnel(device, p);
-            else cli.handle(ns).addTunnel(device, p);
-        } catch (KernelException e) {
-            return fail("add tunnel \"" + device + "\" failed: " + NetHandle.strerror(e.errno()));
-        }
-        return 0;
+        NetHandle h = cli.handle(ns);
+        return tunnels.change("add", device, () -> {
+            if (change) h.changeTunnel(device, p);
+            else h.addTunnel(device, p);
+        });
     }
 
     private int delete(Args a) {
         Ip6Tunnel p = parse(a, false, Ip6Tunnel.of(true));
         if (p == null) return 1;
         String device = p.name().isEmpty() ? p.baseDevice() : p.name();
-        try {
-            cli.handle(ns).deleteTunnel(device, p);
-        } catch (KernelException e) {
-            return fail("delete tunnel \"" + device + "\" failed: " + NetHandle.strerror(e.errno()));
-        }
-        return 0;
+        return tunnels.change("delete", device, () -> cli.handle(ns).deleteTunnel(device, p));
     }
 
     private int show(Args a) {
@@ -101,29 +99,11 @@ final class Tunnel6Cmd extends NsCmd {
             else cli.out.print(text(t, names));
             return 0;
         }
-        List<Object> json = new ArrayList<>();
-        StringBuilder sb = new StringBuilder();
-        for (Link l : links) {
-            if (l.type() != ARPHRD_TUNNEL6 && l.type() != ARPHRD_IP6GRE) continue;
-            if (!filter.name().isEmpty() && !filter.name().equals(l.name())) continue;
-            Ip6Tunnel t = get(h, l.name());
-            if (t == null || !matches(filter, t)) continue;
-            if (cli.json) json.add(json(t, names));
-            else sb.append(text(t, names)).append('\n');
-        }
-        if (cli.json) cli.printJson(json);
-        else cli.out.print(sb);
-        return 0;
+        return tunnels.list(links, Set.of(ARPHRD_TUNNEL6, ARPHRD_IP6GRE), filter.name(), d -> get(h, d), t -> matches(filter, t),
+                t -> text(t, names), t -> json(t, names));
     }
 
-    private Ip6Tunnel get(NetHandle h, String device) {
-        try {
-            return h.tunnel6(device);
-        } catch (KernelException e) {
-            fail("get tunnel \"" + device + "\" failed: " + NetHandle.strerror(e.errno()));
-            return null;
-        }
-    }
+    private Ip6Tunnel get(NetHandle h, String device) { return tunnels.get(device, () -> h.tunnel6(device)); }
 
     private static boolean matches(Ip6Tunnel f, Ip6Tunnel t) {
         return (f.link() == 0 || f.link() == t.link()) && (f.name().isEmpty() || f.name().equals(t.name()))
@@ -140,11 +120,7 @@ final class Tunnel6Cmd extends NsCmd {
         return true;
     }
 
-    private int fail(String words) {
-        cli.out.flush();
-        cli.err.println(words);
-        return 1;
-    }
+    private int fail(String words) { return tunnels.fail(words); }
 
     /** ip6tunnel's parse_args, in its order, from {@code start}; null after a refusal ip reports and returns from. */
     private Ip6Tunnel parse(Args a, boolean change, Ip6Tunnel start) {
@@ -316,7 +292,7 @@ final class Tunnel6Cmd extends NsCmd {
         sb.append(String.format(" (flowinfo 0x%08x)", t.flowinfo()));
         if ((t.flags() & RCV_DSCP_COPY) != 0) sb.append(" dscp inherit");
         if ((t.flags() & ALLOW_LOCAL_REMOTE) != 0) sb.append(" allow-localremote");
-        TunnelCmd.greFlags(sb, t.proto(), t.iFlags(), t.oFlags(), t.iKey(), t.oKey());
+        Tunnels.greFlags(sb, t.proto(), t.iFlags(), t.oFlags(), t.iKey(), t.oKey());
         return sb.toString();
     }
 

@@ -1,6 +1,5 @@
 package dev.nslab.cli;
 
-import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import dev.nslab.net.IpTunnel;
 import dev.nslab.net.Link;
@@ -24,7 +23,12 @@ import static dev.nslab.net.IpTunnel.*;
  * device}. IPv6 tunnels (ip -6 tunnel, mode ip6ip6, ip6gre...) are {@link Tunnel6Cmd}'s.
  */
 final class TunnelCmd extends NsCmd {
-    TunnelCmd(Cli cli, NsRef ns) { super(cli, ns); }
+    TunnelCmd(Cli cli, NsRef ns) {
+        super(cli, ns);
+        tunnels = new Tunnels(cli);
+    }
+
+    private final Tunnels tunnels;
 
     private static final String USAGE = """
             Usage: ip tunnel { add | change | del | show | prl | 6rd } [ NAME ]
@@ -80,13 +84,11 @@ final class TunnelCmd extends NsCmd {
         String base = p.baseDevice();
         if (base == null) return fail("cannot determine tunnel mode (ipip, gre, vti or sit)");
         String device = change && !p.name().isEmpty() ? p.name() : base;
-        try {
-            if (change) cli.handle(ns).changeTunnel(device, p);
-            else cli.handle(ns).addTunnel(device, p);
-        } catch (KernelException e) {
-            return fail("add tunnel \"" + device + "\" failed: " + NetHandle.strerror(e.errno()));
-        }
-        return 0;
+        NetHandle h = cli.handle(ns);
+        return tunnels.change("add", device, () -> {
+            if (change) h.changeTunnel(device, p);
+            else h.addTunnel(device, p);
+        });
     }
 
     private int delete(Args a) {
@@ -94,12 +96,7 @@ final class TunnelCmd extends NsCmd {
         if (r == null) return 1;
         IpTunnel p = r.p();
         String device = !p.name().isEmpty() || p.baseDevice() == null ? p.name() : p.baseDevice();
-        try {
-            cli.handle(ns).deleteTunnel(device, p);
-        } catch (KernelException e) {
-            return fail("delete tunnel \"" + device + "\" failed: " + NetHandle.strerror(e.errno()));
-        }
-        return 0;
+        return tunnels.change("delete", device, () -> cli.handle(ns).deleteTunnel(device, p));
     }
 
     private int show(Args a) {
@@ -119,32 +116,12 @@ final class TunnelCmd extends NsCmd {
             else cli.out.println(text(t, names));
             return 0;
         }
-        List<Object> json = new ArrayList<>();
-        StringBuilder sb = new StringBuilder();
-        for (Link l : links) {
-            if (l.type() != ARPHRD_TUNNEL && l.type() != ARPHRD_IPGRE && l.type() != ARPHRD_SIT) continue;
-            if (!filter.name().isEmpty() && !filter.name().equals(l.name())) continue;
-            IpTunnel t = get(h, l.name());
-            if (t == null || !matches(filter, t)) continue;
-            if (cli.json) json.add(json(t, names));
-            else sb.append(text(t, names)).append('\n');
-        }
-        if (cli.json) cli.printJson(json);
-        else cli.out.print(sb);
-        return 0;
+        return tunnels.list(links, Set.of(ARPHRD_TUNNEL, ARPHRD_IPGRE, ARPHRD_SIT), filter.name(), d -> get(h, d),
+                t -> matches(filter, t), t -> text(t, names), t -> json(t, names));
     }
 
     /** The tunnel's parameters, or null after ip's words for a refusal. */
-    private IpTunnel get(NetHandle h, String device) {
-        try {
-            IpTunnel t = h.tunnel(device);
-            if (t == null) fail("get tunnel \"" + device + "\" failed: " + NetHandle.strerror(Errno.EINVAL));
-            return t;
-        } catch (KernelException e) {
-            fail("get tunnel \"" + device + "\" failed: " + NetHandle.strerror(e.errno()));
-            return null;
-        }
-    }
+    private IpTunnel get(NetHandle h, String device) { return tunnels.get(device, () -> h.tunnel(device)); }
 
     private static boolean matches(IpTunnel f, IpTunnel t) {
         return (f.link() == 0 || f.link() == t.link()) && (f.name().isEmpty() || f.name().equals(t.name()))
@@ -152,11 +129,7 @@ final class TunnelCmd extends NsCmd {
                 && (isAny(f.local()) || java.util.Arrays.equals(f.local(), t.local())) && (f.iKey() == 0 || f.iKey() == t.iKey());
     }
 
-    private int fail(String words) {
-        cli.out.flush();
-        cli.err.println(words);
-        return 1;
-    }
+    private int fail(String words) { return tunnels.fail(words); }
 
     /** ip's parse_args, in its order: each refusal where ip meets it; null after one that ip reports and returns from. */
     private Request parse(Args a, boolean change) {
@@ -335,23 +308,8 @@ final class TunnelCmd extends NsCmd {
             else sb.append(" tos ").append((t.tos() & 1) != 0 ? "inherit/" : "").append(String.format("0x%x", t.tos() & ~1));
         }
         if (!t.dontFragment()) sb.append(" nopmtudisc");
-        greFlags(sb, t.protocol(), t.iFlags(), t.oFlags(), t.iKey(), t.oKey());
+        Tunnels.greFlags(sb, t.protocol(), t.iFlags(), t.oFlags(), t.iKey(), t.oKey());
         return sb.toString();
-    }
-
-    /** tnl_print_gre_flags, for both families: the keys, then (a GRE tunnel's) one line per sequence and checksum flag. */
-    static void greFlags(StringBuilder sb, int protocol, int iFlags, int oFlags, long iKey, long oKey) {
-        boolean in = (iFlags & GRE_KEY) != 0, out = (oFlags & GRE_KEY) != 0;
-        if (in && out && iKey == oKey) sb.append(" key ").append(iKey);
-        else {
-            if (in) sb.append(" ikey ").append(iKey);
-            if (out) sb.append(" okey ").append(oKey);
-        }
-        if (protocol != IPPROTO_GRE) return;
-        if ((iFlags & GRE_SEQ) != 0) sb.append("\n  Drop packets out of sequence.");
-        if ((iFlags & GRE_CSUM) != 0) sb.append("\n  Checksum in received packet is required.");
-        if ((oFlags & GRE_SEQ) != 0) sb.append("\n  Sequence packets on output.");
-        if ((oFlags & GRE_CSUM) != 0) sb.append("\n  Checksum output packets.");
     }
 
     private static Map<String, Object> json(IpTunnel t, Map<Integer, String> names) {

@@ -148,10 +148,16 @@ public final class NetHandle implements AutoCloseable {
      * kernel lacks the vrf driver).
      */
     public int vrfTable(String name) {
-        Optional<Link> l = findLink(name);
-        if (l.isEmpty() || !"vrf".equals(l.get().kind())) return 0;
-        LinkDetails d = linkDetails().get(l.get().index());
-        return d != null && d.data().get("TABLE") instanceof Long t ? (int) (long) t : 0;
+        if (!Link.isValidName(name)) return 0;
+        NlMessage m;
+        try {
+            m = nl.request(LinkMessages.get(name)); // the kind and its table in one answer
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENODEV) return 0;
+            throw e;
+        }
+        if (!"vrf".equals(LinkMessages.parse(m).kind())) return 0;
+        return LinkDetails.parse(m.attrs(IfInfoMsg.LEN)).data().get("TABLE") instanceof Long t ? (int) (long) t : 0;
     }
 
     /** Every Linux bridge's (or, {@code ports}, every bridge port's) extended counters, in the kernel's order. */
