@@ -144,7 +144,7 @@ static int ask(const char *socket_path, int n, char **args) {
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0 || peer.uid != geteuid()) { close(fd); fall_back(); }
 
     struct buf b = {0};
-    put_str(&b, "nslab-helper/1");
+    put_str(&b, "nslab-helper/2");
     put_str(&b, "run");
     static const char *ns[] = { "net", "mnt", "pid", "user", "uts", "ipc", "cgroup" };
     char id[1024] = "", l[256], path[64];

@@ -31,6 +31,8 @@ public final class Errno {
     public static final int EEXIST = 17;
     /** No such device. */
     public static final int ENODEV = 19;
+    /** Not a directory. */
+    public static final int ENOTDIR = 20;
     /** Invalid argument. */
     public static final int EINVAL = 22;
     /** Too many open files in system. */

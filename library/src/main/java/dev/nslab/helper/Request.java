@@ -13,9 +13,11 @@ import java.util.Map;
  * What a client asks: strings, each ended by a NUL byte: the protocol's name, the kind (run, ping, stop), the
  * client's identity (its namespaces and root directory as /proc/self shows them), its working directory, a count
  * and that many NAME=VALUE environment entries (only NSLAB_* and OVS_*), a count and that many arguments.
+ * Version 2: a request may carry NSLAB_HELPER_TREE, which asks the helper to vouch for that source tree (a helper of
+ * version 1 would serve it without that check, so it is not asked).
  */
 record Request(String kind, String identity, String cwd, Map<String, String> env, List<String> argv) {
-    static final String PROTOCOL = "nslab-helper/1";
+    static final String PROTOCOL = "nslab-helper/2";
     /** A command line is short; a bigger request is not one of ours. */
     private static final int MAX_BYTES = 1 << 20;
 

@@ -45,6 +45,8 @@ final class Server {
     private final Map<String, String> env = Identity.environment(System.getenv());
     private final Path jar = jarOf();
     private final Object jarStamp = stamp(jar);
+    /** The sources of the tree the jar was built from, watched once the launcher's quick way first asks (null: not yet). */
+    private SourceWatch sources;
     private final Instant started = Instant.now();
     private final AtomicLong served = new AtomicLong(), declined = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
@@ -106,6 +108,9 @@ final class Server {
             }
         } finally {
             removeSocket(key);
+            synchronized (this) {
+                if (sources != null) sources.close();
+            }
         }
         // commands already running are short: let them finish before the process goes
         for (int i = 0; i < 300 && running.get() > 0; i++) sleepQuietly(100);
@@ -236,10 +241,39 @@ final class Server {
             return "names a file";
         }
         if (!Objects.equals(jarStamp, stamp(jar))) return "jar";
+        String tree = r.env().get("NSLAB_HELPER_TREE");
+        if (tree != null) {
+            String why = unvouched(tree);
+            if (why != null) return why;
+        }
         if ((r.argv().contains("ovs") || r.argv().contains("ovs-vsctl")) && !new OvsDaemons().status().running()) {
             return "ovs not running"; // the command would start it: not from here
         }
         return null;
+    }
+
+    /**
+     * Why the launcher's quick way in, which skipped its checks of source tree {@code tree} (that no source is newer
+     * than the jar), may not be served: null when the helper's own jar is that tree's and its sources are not newer.
+     */
+    private synchronized String unvouched(String tree) {
+        Path own = SourceWatch.treeOf(jar);
+        if (own == null || !sameFile(own, tree)) return "another tree";
+        try {
+            // the jar's time now is its time at the start: the check before this one found the jar unchanged
+            if (sources == null) sources = SourceWatch.of(own, Files.getLastModifiedTime(jar));
+        } catch (IOException | RuntimeException e) {
+            return "sources not watched: " + e.getMessage();
+        }
+        return sources.newer() ? "sources newer than the jar" : null;
+    }
+
+    private static boolean sameFile(Path a, String b) {
+        try {
+            return a.normalize().equals(Path.of(b).normalize()) || Files.isSameFile(a, Path.of(b));
+        } catch (IOException | InvalidPathException e) {
+            return false;
+        }
     }
 
     /** A word the command reads as a file, relative, naming a file in the client's directory or the helper's. */

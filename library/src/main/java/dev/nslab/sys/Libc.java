@@ -59,13 +59,13 @@ public final class Libc {
     private record Numbers(int unshare, int setns, int mount, int umount2, int memfdCreate, int openat, int linkat, int close,
                            int read, int write, int getrlimit, int socket, int bind, int listen, int accept4, int getsockopt,
                            int setsockopt, int sendto, int recvfrom, int recvmsg, int ppoll, int ioctl, int gettid, int statx, int flock,
-                           int getdents64) {
+                           int getdents64, int inotifyInit1, int inotifyAddWatch) {
         static Numbers of(String arch) {
             return switch (arch) {
                 case "amd64", "x86_64" -> new Numbers(272, 308, 165, 166, 319, 257, 265, 3, 0, 1, 97, 41, 49, 50, 288, 55,
-                        54, 44, 45, 47, 271, 16, 186, 332, 73, 217);
+                        54, 44, 45, 47, 271, 16, 186, 332, 73, 217, 294, 254);
                 case "aarch64", "arm64" -> new Numbers(97, 268, 40, 39, 279, 56, 37, 57, 63, 64, 163, 198, 200, 201, 242, 209,
-                        208, 206, 207, 212, 73, 29, 178, 291, 32, 61);
+                        208, 206, 207, 212, 73, 29, 178, 291, 32, 61, 26, 27);
                 default -> throw new UnsupportedOperationException("nslab knows the system calls of x86-64 and arm64, not of " + arch);
             };
         }
@@ -210,6 +210,29 @@ public final class Libc {
         } finally {
             close(fd);
         }
+    }
+
+    public static final int IN_MODIFY = 0x2, IN_ATTRIB = 0x4, IN_MOVED_TO = 0x80, IN_CREATE = 0x100;
+    private static final int O_NONBLOCK = 04000;
+
+    /** inotify_init1(2), non-blocking and closed on exec: its descriptor (a read that finds no event returns -EAGAIN). */
+    public static int inotifyInit() {
+        try {
+            MemorySegment st = state();
+            long fd = sys(st, nr().inotifyInit1(), O_NONBLOCK | O_CLOEXEC, 0, 0);
+            if (fd < 0) throw fail("inotify_init1", null, st);
+            return (int) fd;
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    /** inotify_add_watch(2) of directory {@code path}; false where it is not there (any longer). */
+    public static boolean inotifyAddWatch(int fd, String path, int mask) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            if (sys(st, nr().inotifyAddWatch(), fd, cstr(a, path), mask) >= 0) return true;
+            if (errno(st) == Errno.ENOENT || errno(st) == Errno.ENOTDIR) return false;
+            throw fail("inotify_add_watch", path, st);
+        } catch (KernelException e) { throw e; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     /** linkat(2) with both paths taken from the working directory (AT_FDCWD). */

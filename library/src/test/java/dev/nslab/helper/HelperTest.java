@@ -277,6 +277,16 @@ class HelperTest {
         assertEquals(declined + 2, status().path("declined").asLong());
     }
 
+    /** The launcher's quick way names its tree; a helper that is not that tree's build cannot vouch for its sources. */
+    @Test
+    void aTreeTheHelperWasNotBuiltFromIsNotVouchedFor() {
+        long served = status().path("served").asLong();
+        List<String> cmd = new ArrayList<>(List.of("env", "NSLAB_HELPER_TREE=" + dir));
+        cmd.addAll(env(List.of(client.toString(), socket.toString(), "2", "netns", "list", "/bin/echo", "ran on its own")));
+        assertEquals("ran on its own\n", Sh.run(cmd, null).ok().out());
+        assertEquals(served, status().path("served").asLong());
+    }
+
     @Test
     void aProcessWithFewerCapabilitiesThanTheHelperIsNotServed() {
         // root without CAP_NET_ADMIN: what the helper would run with its own capabilities is not this process's to run
