@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * tree's helper, the next reads go straight to it, and a source saved after the jar makes the very next command
  * take the full way: the helper declines it, the launcher builds, and the command runs in a JVM of its own.
  */
-@Needs(programs = {"bash", "cc", "stat", "env"})
+@Needs(programs = {"sh", "bash", "cc", "stat", "env"})
 class LauncherQuickWayTest {
     @TempDir
     Path tree;
@@ -50,6 +50,7 @@ class LauncherQuickWayTest {
         }
         Files.setLastModifiedTime(target.resolve("nslab.jar"), FileTime.from(now.minusSeconds(60)));
         Files.copy(Path.of("nslab"), tree.resolve("nslab"));
+        Files.setPosixFilePermissions(tree.resolve("nslab"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectories(tree.resolve("scripts/lib"));
         Files.copy(Path.of("scripts/lib/jdk.sh"), tree.resolve("scripts/lib/jdk.sh"));
         Path builds = tree.resolve("builds");
@@ -92,10 +93,13 @@ class LauncherQuickWayTest {
         }
     }
 
-    /** The tree's launcher as the machine's root runs it, with the helper allowed (the suite turns it off). */
+    /**
+     * The tree's launcher as the machine's root runs it (as a program: its quick way is /bin/sh's, the rest bash's),
+     * with the helper allowed (the suite turns it off).
+     */
     private Sh.Result nslab(String... args) {
         List<String> cmd = new ArrayList<>(List.of("env", "-u", "NSLAB_HELPER", "-u", "NSLAB_HELPER_SOCKET", "-u", "NSLAB_STATE_DIR",
-                "NSLAB_JAVA_HOME=" + System.getProperty("java.home"), "bash", tree.resolve("nslab").toString()));
+                "NSLAB_JAVA_HOME=" + System.getProperty("java.home"), tree.resolve("nslab").toString()));
         cmd.addAll(List.of(args));
         return Sh.run(cmd, null);
     }
