@@ -273,6 +273,7 @@ public final class Cli {
             case "vrf" -> asIp(() -> new VrfCmd(this, ns).run(a));
             case "addrlabel" -> asIp(() -> new AddrlabelCmd(this, ns).run(a));
             case "token" -> asIp(() -> new TokenCmd(this, ns).run(a));
+            case "mptcp" -> asIp(() -> new MptcpCmd(this, ns).run(a));
             case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -344,6 +345,8 @@ public final class Cli {
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";
         if (Args.matches(word, "nexthop")) return "nexthop";
+        // ip's table: maddress, monitor, mroute, mrule, then mptcp ("mp" and longer)
+        if (word.length() >= 2 && Args.matches(word, "mptcp")) return "mptcp";
         if (word.equals("sysctl")) return "sysctl";
         if (word.equals("unshare")) return "unshare";
         if (word.equals("ping") || word.equals("ping6")) return "ping";

@@ -122,6 +122,29 @@ class IprouteFormsTest {
                 "token set bogus dev va", "token del dev va", "token list", "token bogus", "token help", "to", "token set ::1 dev lo");
     }
 
+    /** MPTCP endpoints and limits: added, changed, shown, deleted, flushed, and ip's refusals; then the same per namespace. */
+    @Test
+    void mptcpEndpointsAndLimits() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/sys/net/mptcp")),
+                "the kernel has no MPTCP (/proc/sys/net/mptcp)");
+        bothWays("mptcp endpoint", "mptcp endpoint show", "mptcp limits", "-j mptcp limits show",
+                "mptcp endpoint add 10.5.0.1 dev va id 3 subflow", "mptcp endpoint add 10.5.0.7 signal port 4000 backup",
+                "mptcp endpoint add 2001:db8::1 id 9 signal", "mptcp endpoint add 10.5.0.1 dev va id 4 subflow", "mptcp endpoint show",
+                "-j mptcp endpoint show", "mptcp endpoint show id 3", "mptcp endpoint show id 77", "mptcp endpoint change id 3 backup",
+                "mptcp endpoint change id 3 nobackup fullmesh", "mptcp endpoint change id 3 signal", "mptcp endpoint show",
+                "mptcp limits set subflows 4 add_addr_accepted 2", "mptcp limits show", "mptcp limits set subflows 99",
+                "mptcp limits set bogus 1", "mptcp limits set subflows x", "mptcp endpoint delete id 9", "mptcp endpoint delete id 9",
+                "mptcp endpoint delete id 3 10.5.0.1", "mptcp endpoint delete id 0", "mptcp endpoint delete", "mptcp endpoint add",
+                "mptcp endpoint add 10.5.0.9 port 99", "mptcp endpoint add 10.5.0.9 signal fullmesh", "mptcp endpoint add 10.5.0.9 dev nosuch",
+                "mptcp endpoint add 10.5.0.9 id 300", "mptcp endpoint add 10.5.0.9 bogus", "mptcp endpoint add 10.5.0.0/24",
+                "mptcp endpoint add 1.2", "mptcp endpoint delete id 1 1.2", "mptcp endpoint add 10.5.0.9 id",
+                "mptcp endpoint bogus", "mptcp bogus", "mptcp", "mptcp help", "mptcp limits bogus", "mp endpoint", "mptcp endpoint show",
+                "mptcp endpoint flush", "mptcp endpoint show");
+        for (String what : List.of("endpoint", "limits")) {
+            assertEquals(Sh.ok("ip", "-n", a, "mptcp", what, "show"), Sh.ok("ip", "-n", b, "mptcp", what, "show"), "mptcp " + what);
+        }
+    }
+
     /** IPv6 address labels: the kernel's defaults, added and deleted ones, ip's refusals, a flush. */
     @Test
     void addressLabels() {

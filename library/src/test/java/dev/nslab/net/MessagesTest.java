@@ -50,6 +50,15 @@ class MessagesTest {
     }
 
     @Test
+    void mptcpEndpointIsIps() throws Exception {
+        // ip mptcp endpoint add 2001:db8::1 id 9 signal port 4000 dev va (va index 3; the family's id is the machine's)
+        same(0x1c, 0, "010100004000018005000200090000000800060001000000080007000300000006000500a00f0000060001000a000000"
+                        + "1400040020010db8000000000000000000000001",
+                Mptcp.endpointRequest(0x1c, Mptcp.ADD, 0, new Mptcp.Endpoint(9, java.net.InetAddress.getByName("2001:db8::1"), 4000,
+                        Mptcp.FLAG_SIGNAL, 3)));
+    }
+
+    @Test
     void linkAddBridgeIsIps() {
         // ip link add br1 type bridge
         same(RTM_NEWLINK, CREATE_EXCL, "000000000000000000000000000000000800030062723100100012000a0001006272696467650000",
