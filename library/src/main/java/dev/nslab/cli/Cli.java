@@ -274,6 +274,7 @@ public final class Cli {
             case "addrlabel" -> asIp(() -> new AddrlabelCmd(this, ns).run(a));
             case "token" -> asIp(() -> new TokenCmd(this, ns).run(a));
             case "mptcp" -> asIp(() -> new MptcpCmd(this, ns).run(a));
+            case "l2tp", "fou" -> asIp(() -> new GenlObjectCmd(this, ns, obj).run(a));
             case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -345,6 +346,9 @@ public final class Cli {
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";
         if (Args.matches(word, "nexthop")) return "nexthop";
+        // after link in ip's table: "l2" and longer is l2tp; fou has the f
+        if (word.length() >= 2 && Args.matches(word, "l2tp")) return "l2tp";
+        if (Args.matches(word, "fou")) return "fou";
         // ip's table: maddress, monitor, mroute, mrule, then mptcp ("mp" and longer)
         if (word.length() >= 2 && Args.matches(word, "mptcp")) return "mptcp";
         if (word.equals("sysctl")) return "sysctl";

@@ -145,6 +145,17 @@ class IprouteFormsTest {
         }
     }
 
+    /** L2TP and FOU: ip's usage; where the kernel lacks the family (as here), ip's refusal of every command. */
+    @Test
+    void l2tpAndFouWhereTheKernelHasThemNot() {
+        bothWays("l2tp", "l2tp help", "l2tp h", "fou", "fou help", "f help");
+        for (String family : List.of("l2tp", "fou")) {
+            if (dev.nslab.netlink.NetlinkSocket.genlFamilyExists(family)) continue; // nslab does not make them: said so
+            bothWays(family + " show", family + " bogus", family + " add port 5555 ipproto 4", family.substring(0, 2) + " show",
+                    family + " add tunnel tunnel_id 1 peer_tunnel_id 1 encap udp local 10.5.0.1 remote 10.5.0.2");
+        }
+    }
+
     /** IPv6 address labels: the kernel's defaults, added and deleted ones, ip's refusals, a flush. */
     @Test
     void addressLabels() {
