@@ -275,6 +275,7 @@ public final class Cli {
             case "token" -> asIp(() -> new TokenCmd(this, ns).run(a));
             case "mptcp" -> asIp(() -> new MptcpCmd(this, ns).run(a));
             case "l2tp", "fou" -> asIp(() -> new GenlObjectCmd(this, ns, obj).run(a));
+            case "sr" -> asIp(() -> new SrCmd(this, ns).run(a));
             case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -351,6 +352,8 @@ public final class Cli {
         if (Args.matches(word, "fou")) return "fou";
         // ip's table: maddress, monitor, mroute, mrule, then mptcp ("mp" and longer)
         if (word.length() >= 2 && Args.matches(word, "mptcp")) return "mptcp";
+        // sr is the last of ip's s words before stats: "s" is sr
+        if (Args.matches(word, "sr")) return "sr";
         if (word.equals("sysctl")) return "sysctl";
         if (word.equals("unshare")) return "unshare";
         if (word.equals("ping") || word.equals("ping6")) return "ping";

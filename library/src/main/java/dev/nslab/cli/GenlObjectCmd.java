@@ -1,6 +1,6 @@
 package dev.nslab.cli;
 
-import dev.nslab.netlink.NetlinkSocket;
+import dev.nslab.net.KernelFeatures;
 import dev.nslab.net.NsRef;
 
 /**
@@ -64,7 +64,7 @@ final class GenlObjectCmd extends NsCmd {
         // ip l2tp shows its usage for no word or any prefix of "help"; ip fou for no word or "help" and its prefixes too
         if (first == null || Args.matches(first, "help")) throw new UsageException(l2tp ? L2TP_USAGE : FOU_USAGE);
         // families are the kernel's, the same from every namespace
-        if (!NetlinkSocket.genlFamilyExists(object)) {
+        if (!KernelFeatures.hasGenlFamily(object)) {
             cli.out.flush();
             cli.err.println("RTNETLINK answers: No such file or directory");
             cli.err.println("Error talking to the kernel");

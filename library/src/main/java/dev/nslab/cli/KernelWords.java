@@ -1,6 +1,7 @@
 package dev.nslab.cli;
 
 import dev.nslab.error.AlreadyExistsException;
+import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import dev.nslab.error.NotPermittedException;
 import dev.nslab.net.NetHandle;
@@ -13,12 +14,22 @@ import dev.nslab.net.NetHandle;
 final class KernelWords {
     private KernelWords() {}
 
+    private static final int EMSGSIZE = 90;
+
     /**
      * A refusal of an iproute2 command (link, address, route, rule, neighbour, netns, tuntap, maddress) exactly as ip
      * prints it, so that a script's output is the same with either tool: the kernel's extended ACK as "Error: TEXT.",
      * else "RTNETLINK answers: " and the errno's text. nslab's longer explanation is for its own verbs ({@link #of}).
      */
     static String asIp(KernelException e) {
+        if (!e.rtnetlink() && e.extAck() == null && "Dump terminated".equals(e.getMessage())) {
+            // a dump the kernel ended with an error: iproute2's rtnl_dump_done says nothing more of ENOENT and
+            // EOPNOTSUPP, and the errno's words of the others
+            int errno = e.errno();
+            if (errno == Errno.ENOENT || errno == Errno.EOPNOTSUPP) return e.getMessage();
+            return (errno == EMSGSIZE ? "Error: Buffer too small for object." : "RTNETLINK answers: " + NetHandle.strerror(errno))
+                    + "\n" + e.getMessage();
+        }
         if (!e.rtnetlink() || e instanceof NotPermittedException) return e.getMessage();
         if (e.extAck() != null) return "Error: " + e.extAck() + (e.extAck().endsWith(".") ? "" : ".");
         return "RTNETLINK answers: " + NetHandle.strerror(e.errno());

@@ -12,6 +12,9 @@ import static dev.nslab.netlink.NetlinkSocket.NLM_F_EXCL;
 public final class KernelFeatures {
     private KernelFeatures() {}
 
+    /** Whether the kernel knows generic netlink family {@code name} ("l2tp", "fou", "SEG6", ...): a module built and loaded. */
+    public static boolean hasGenlFamily(String name) { return NetlinkSocket.genlFamilyExists(name); }
+
     /**
      * Whether the kernel has queueing discipline {@code probe}'s kind (loading its module if it must). Asked in a
      * private network namespace of a throwaway thread, on its loopback, so nothing outside notices.

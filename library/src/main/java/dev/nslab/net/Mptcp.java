@@ -1,6 +1,5 @@
 package dev.nslab.net;
 
-import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
 import dev.nslab.netlink.NetlinkSocket;
 import dev.nslab.netlink.NlAttrs;
@@ -55,19 +54,11 @@ public final class Mptcp implements AutoCloseable {
     public static Mptcp open(Namespaces registry, NsRef ns) {
         NetlinkSocket s = registry.call(ns, () -> NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC));
         try {
-            return new Mptcp(s, familyId(s));
+            return new Mptcp(s, s.genlFamilyId(FAMILY));
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
-    }
-
-    private static int familyId(NetlinkSocket s) {
-        final int genlIdCtrl = 16, ctrlCmdGetFamily = 3, ctrlAttrFamilyId = 1, ctrlAttrFamilyName = 2;
-        NlMessage m = s.request(new NlRequest(genlIdCtrl, 0).u8(ctrlCmdGetFamily).u8(1).u16(0).attrString(ctrlAttrFamilyName, FAMILY));
-        int id = m.attrs(GENL_HEADER).u16(ctrlAttrFamilyId, -1);
-        if (id < 0) throw KernelException.of("generic netlink family " + FAMILY + ": no id in the kernel's answer", Errno.ENOENT, FAMILY);
-        return id;
     }
 
     private NlRequest request(int cmd, int flags) { return header(family, cmd, flags); }

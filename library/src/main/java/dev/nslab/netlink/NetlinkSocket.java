@@ -72,14 +72,22 @@ public final class NetlinkSocket implements Netlink {
      * openvswitch module). Families are global, so any namespace answers the same.
      */
     public static boolean genlFamilyExists(String family) {
-        final int genlIdCtrl = 16, ctrlCmdGetFamily = 3, ctrlAttrFamilyName = 2;
         try (NetlinkSocket s = open(NETLINK_GENERIC)) {
-            s.request(new NlRequest(genlIdCtrl, 0).u8(ctrlCmdGetFamily).u8(1).u16(0).attrString(ctrlAttrFamilyName, family));
+            s.genlFamilyId(family);
             return true;
         } catch (KernelException e) {
             if (e.errno() == Errno.ENOENT) return false;
             throw e;
         }
+    }
+
+    /** The message type of generic netlink family {@code family}, asked on this (NETLINK_GENERIC) socket; ENOENT: none. */
+    public int genlFamilyId(String family) {
+        final int genlIdCtrl = 16, ctrlCmdGetFamily = 3, ctrlAttrFamilyId = 1, ctrlAttrFamilyName = 2, genlHeader = 4;
+        NlMessage m = request(new NlRequest(genlIdCtrl, 0).u8(ctrlCmdGetFamily).u8(1).u16(0).attrString(ctrlAttrFamilyName, family));
+        int id = m.attrs(genlHeader).u16(ctrlAttrFamilyId, -1);
+        if (id < 0) throw KernelException.of("generic netlink family " + family + ": no id in the kernel's answer", Errno.ENOENT, family);
+        return id;
     }
 
     /**

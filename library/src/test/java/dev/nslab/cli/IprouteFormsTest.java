@@ -145,6 +145,16 @@ class IprouteFormsTest {
         }
     }
 
+    /** SRv6's tunnel source and HMAC keys (a refusal where the kernel has no SRv6 HMAC, as here), and ip's refusals. */
+    @Test
+    void segmentRoutingSettings() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.nslab.netlink.NetlinkSocket.genlFamilyExists("SEG6"), "the kernel has no SRv6 (SEG6)");
+        bothWays("sr tunsrc show", "-j sr tunsrc show", "sr tunsrc set fc00::9", "sr tunsrc show", "sr tunsrc set 10.0.0.1",
+                "sr tunsrc set bogus", "sr tunsrc set fc00::/64", "sr tunsrc set any", "s t s", "sr tunsrc", "sr tunsrc bogus",
+                "sr hmac show", "-j sr hmac show", "sr hmac bogus", "sr bogus", "sr", "sr help");
+        assertEquals(Sh.ok("ip", "-n", a, "sr", "tunsrc", "show"), Sh.ok("ip", "-n", b, "sr", "tunsrc", "show"));
+    }
+
     /** L2TP and FOU: ip's usage; where the kernel lacks the family (as here), ip's refusal of every command. */
     @Test
     void l2tpAndFouWhereTheKernelHasThemNot() {
