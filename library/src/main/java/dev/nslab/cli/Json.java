@@ -10,6 +10,13 @@ import java.util.Map;
 public final class Json {
     private Json() {}
 
+    /**
+     * Fields written into the enclosing object in place of the entry that holds them (its key unused): iproute2
+     * prints some parts of an object flat, with a key twice where it must (a route's encapsulation "dst" after the
+     * route's own).
+     */
+    public record Inline(Map<String, Object> fields) { }
+
     public static String write(Object value, boolean pretty) {
         Writer w = new Writer(pretty);
         w.value(value);
@@ -71,6 +78,13 @@ public final class Json {
                 case Map<?, ?> m -> {
                     begin('{');
                     for (Map.Entry<?, ?> e : m.entrySet()) {
+                        if (e.getValue() instanceof Inline in) {
+                            in.fields().forEach((k, x) -> {
+                                name(k);
+                                value(x);
+                            });
+                            continue;
+                        }
                         name(String.valueOf(e.getKey()));
                         value(e.getValue());
                     }

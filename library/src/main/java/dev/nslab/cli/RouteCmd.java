@@ -159,11 +159,13 @@ final class RouteCmd extends ObjectCmd {
         InetAddress via = null, src = null;
         Integer metric = null, table = null, protocol = null, scope = null, type = null, mtu = null, nhid = null;
         boolean onlink = false;
+        dev.nslab.net.Encap encap = null;
         List<RouteSpec.Hop> hops = new ArrayList<>();
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "nexthop" -> hops.add(hop(a));
+                case "encap" -> encap = EncapWords.read(a);
                 case "via" -> via = address(a.value("via"));
                 case "dev", "oif" -> dev = a.value(w);
                 case "metric", "priority", "preference" -> metric = a.intValue(w);
@@ -233,6 +235,7 @@ final class RouteCmd extends ObjectCmd {
         if (mtu != null) spec = spec.mtu(mtu);
         if (!hops.isEmpty()) spec = spec.nexthops(hops);
         if (nhid != null) spec = spec.nhid(nhid);
+        if (encap != null) spec = spec.encap(encap);
         boolean unicast = type == null || type == 1;
         if (add && unicast && via == null && dev == null && hops.isEmpty() && nhid == null) throw new UsageException("Not enough information: a route needs \"via GATEWAY\" or \"dev DEV\".");
         NetHandle h = cli.handle(ns);
@@ -437,6 +440,7 @@ final class RouteCmd extends ObjectCmd {
         // what the selection fixed (a protocol, a scope) is left out, as ip leaves it out (not a type)
         if (r.type() != 1 || details) sb.append(typeName(r.type())).append(' ');
         sb.append(Colour.wrap(colour, r.dst() == null ? null : fam, dst(r, hosts) + " "));
+        if (r.encap() != null) sb.append(EncapWords.show(r.encap()));
         if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
         if (r.gateway() != null && sel.via() == null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
@@ -464,6 +468,7 @@ final class RouteCmd extends ObjectCmd {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", dst(r, hosts));
+        if (r.encap() != null) m.put("encap", EncapWords.json(r.encap()));
         if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
         if (r.gateway() != null && sel.via() == null) m.put("gateway", hosts.of(r.gateway()));
         if (dev != null) m.put("dev", dev);

@@ -78,6 +78,12 @@ public final class RouteMessages {
         if (oif != 0) r.attrU32(RTA_OIF, oif);
         if (spec.metric() != null) r.attrU32(RTA_PRIORITY, spec.metric());
         if (spec.nhid() != null) r.attrU32(RTA_NH_ID, spec.nhid());
+        if (spec.encap() != null) {
+            int m = r.beginNested(RTA_ENCAP);
+            r.bytes(spec.encap().attributes());
+            r.endNested(m);
+            r.attrU16(RTA_ENCAP_TYPE, spec.encap().type());
+        }
         if (spec.mtu() != null) {
             int m = r.beginNestedPlain(RTA_METRICS);
             r.attrU32(RTAX_MTU, spec.mtu());
@@ -128,7 +134,8 @@ public final class RouteMessages {
         return new Route(fam, dst, a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null, a.u32(RTA_OIF, 0),
                 a.u32(RTA_TABLE, h.table()), h.protocol(), h.scope(), h.type(), a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
                 a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, h.flags(), a.u8(RTA_PREF, -1),
-                a.has(RTA_METRICS) ? a.nested(RTA_METRICS).u32(RTAX_MTU, -1) : -1, hops(a.value(RTA_MULTIPATH)), a.u32(RTA_NH_ID, 0));
+                a.has(RTA_METRICS) ? a.nested(RTA_METRICS).u32(RTAX_MTU, -1) : -1, hops(a.value(RTA_MULTIPATH)), a.u32(RTA_NH_ID, 0),
+                a.has(RTA_ENCAP_TYPE) && a.has(RTA_ENCAP) ? new Encap(a.u16(RTA_ENCAP_TYPE, 0), a.bytes(RTA_ENCAP)) : null);
     }
 
     /** RTA_MULTIPATH's rtnexthop entries: length, flags, hops (the weight less one), interface, then their own attributes. */

@@ -4,14 +4,15 @@ import java.net.InetAddress;
 
 /**
  * A route to add, replace or delete ({@code ip route add [TYPE] PREFIX|default [via GW] [dev DEV] [metric N]
- * [table T] [proto P] [scope S] [src ADDR] [onlink] [mtu N]}). A field left null is iproute2's default for it.
+ * [table T] [proto P] [scope S] [src ADDR] [onlink] [mtu N] [nhid ID] [encap TYPE ...]}). A field left null is
+ * iproute2's default for it.
  *
  * @param dst    the destination, or null for the default route
  * @param family 2 (inet) or 10 (inet6): needed when neither dst nor via says it (a bare "default dev X")
  * @param type   the route's type (RTN_*: unicast, blackhole, unreachable, prohibit, local...)
  */
 public record RouteSpec(Family family, Cidr dst, InetAddress via, String dev, Integer metric, Integer table, Integer protocol,
-                        Integer scope, Integer type, InetAddress src, boolean onlink, Integer mtu, java.util.List<Hop> nexthops, Integer nhid) {
+                        Integer scope, Integer type, InetAddress src, boolean onlink, Integer mtu, java.util.List<Hop> nexthops, Integer nhid, Encap encap) {
     /** One path of a multipath route ({@code nexthop via GW [dev DEV] [weight N]}): null fields are left out. */
     public record Hop(InetAddress via, String dev, int weight) { }
 
@@ -29,21 +30,23 @@ public record RouteSpec(Family family, Cidr dst, InetAddress via, String dev, In
         Verb(int nlFlags) { this.nlFlags = nlFlags; }
     }
 
-    public static RouteSpec to(Cidr dst) { return new RouteSpec(dst.family(), dst.network(), null, null, null, null, null, null, null, null, false, null, java.util.List.of(), null); }
+    public static RouteSpec to(Cidr dst) { return new RouteSpec(dst.family(), dst.network(), null, null, null, null, null, null, null, null, false, null, java.util.List.of(), null, null); }
 
-    public static RouteSpec defaultRoute(Family family) { return new RouteSpec(family, null, null, null, null, null, null, null, null, null, false, null, java.util.List.of(), null); }
+    public static RouteSpec defaultRoute(Family family) { return new RouteSpec(family, null, null, null, null, null, null, null, null, null, false, null, java.util.List.of(), null, null); }
 
-    public RouteSpec via(InetAddress gw) { return new RouteSpec(Cidr.family(gw), dst, gw, dev, metric, table, protocol, scope, type, src, onlink, mtu, nexthops, nhid); }
-    public RouteSpec dev(String d) { return new RouteSpec(family, dst, via, d, metric, table, protocol, scope, type, src, onlink, mtu, nexthops, nhid); }
-    public RouteSpec metric(int m) { return new RouteSpec(family, dst, via, dev, m, table, protocol, scope, type, src, onlink, mtu, nexthops, nhid); }
-    public RouteSpec table(int t) { return new RouteSpec(family, dst, via, dev, metric, t, protocol, scope, type, src, onlink, mtu, nexthops, nhid); }
-    public RouteSpec protocol(int p) { return new RouteSpec(family, dst, via, dev, metric, table, p, scope, type, src, onlink, mtu, nexthops, nhid); }
-    public RouteSpec scope(int s) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, s, type, src, onlink, mtu, nexthops, nhid); }
-    public RouteSpec type(int t) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, t, src, onlink, mtu, nexthops, nhid); }
-    public RouteSpec src(InetAddress a) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, a, onlink, mtu, nexthops, nhid); }
-    public RouteSpec withOnlink() { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, true, mtu, nexthops, nhid); }
-    public RouteSpec mtu(int m) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, m, nexthops, nhid); }
+    public RouteSpec via(InetAddress gw) { return new RouteSpec(Cidr.family(gw), dst, gw, dev, metric, table, protocol, scope, type, src, onlink, mtu, nexthops, nhid, encap); }
+    public RouteSpec dev(String d) { return new RouteSpec(family, dst, via, d, metric, table, protocol, scope, type, src, onlink, mtu, nexthops, nhid, encap); }
+    public RouteSpec metric(int m) { return new RouteSpec(family, dst, via, dev, m, table, protocol, scope, type, src, onlink, mtu, nexthops, nhid, encap); }
+    public RouteSpec table(int t) { return new RouteSpec(family, dst, via, dev, metric, t, protocol, scope, type, src, onlink, mtu, nexthops, nhid, encap); }
+    public RouteSpec protocol(int p) { return new RouteSpec(family, dst, via, dev, metric, table, p, scope, type, src, onlink, mtu, nexthops, nhid, encap); }
+    public RouteSpec scope(int s) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, s, type, src, onlink, mtu, nexthops, nhid, encap); }
+    public RouteSpec type(int t) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, t, src, onlink, mtu, nexthops, nhid, encap); }
+    public RouteSpec src(InetAddress a) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, a, onlink, mtu, nexthops, nhid, encap); }
+    public RouteSpec withOnlink() { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, true, mtu, nexthops, nhid, encap); }
+    public RouteSpec mtu(int m) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, m, nexthops, nhid, encap); }
     /** The route goes by nexthop object {@code id} ({@code ip route add ... nhid ID}), in place of a gateway and device. */
-    public RouteSpec nhid(int id) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, mtu, nexthops, id); }
-    public RouteSpec nexthops(java.util.List<Hop> h) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, mtu, java.util.List.copyOf(h), nhid); }
+    public RouteSpec nhid(int id) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, mtu, nexthops, id, encap); }
+    /** Packets to the destination are encapsulated ({@code encap TYPE ...}). */
+    public RouteSpec encap(Encap e) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, mtu, nexthops, nhid, e); }
+    public RouteSpec nexthops(java.util.List<Hop> h) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, mtu, java.util.List.copyOf(h), nhid, encap); }
 }

@@ -122,6 +122,27 @@ class IprouteFormsTest {
                 "token set bogus dev va", "token del dev va", "token list", "token bogus", "token help", "to", "token set ::1 dev lo");
     }
 
+    /**
+     * Routes with a lightweight tunnel encapsulation: ip and ip6 (collect-metadata tunnels) made and shown; MPLS and SRv6
+     * refused by a kernel without them, as here, or made where it has them; ip's refusals of the words.
+     */
+    @Test
+    void routeEncapsulations() {
+        bothWays("addr add fd00::1/64 dev va nodad", "route add 10.9.4.0/24 encap ip id 5 dst 10.5.0.2 dev va",
+                "route add 10.9.5.0/24 encap ip id 0x10 src 10.5.0.1 dst 10.5.0.2 ttl 9 tos 1c key csum seq dev va",
+                "-6 route add fd01::/64 encap ip6 id 7 dst fd00::2 hoplimit 3 tc 4 dev va", "route show", "-j route show", "-6 route show",
+                "route add 10.9.6.0/24 encap ip dst 10.5.0.2 dst 10.5.0.3 dev va", "route add 10.9.6.0/24 encap ip dst fd00::2 dev va",
+                "route add 10.9.6.0/24 encap ip ttl 300 dev va", "-6 route add fd02::/64 encap ip6 dst 10.5.0.2 dev va",
+                "route add 10.9.0.0/24 encap mpls 100 via 10.5.0.2 dev va", "route add 10.9.1.0/24 encap mpls 100/200 ttl 5 via 10.5.0.2 dev va",
+                "route add 10.9.2.0/24 via 10.5.0.2 dev va encap mpls 100", "route add 10.9.3.0/24 encap mpls bogus via 10.5.0.2 dev va",
+                "route add 10.9.3.0/24 encap mpls 1048576 via 10.5.0.2 dev va", "route add 10.9.3.0/24 encap mpls 100 ttl x via 10.5.0.2 dev va",
+                "route add 10.9.3.0/24 encap bogus 100 via 10.5.0.2 dev va", "route add 10.9.3.0/24 encap mpls",
+                "-6 route add fc00::/64 encap seg6 mode encap segs fc00::1,fc00::2 dev va", "-6 route add fc01::/64 encap seg6 mode inline segs fc00::1 dev va",
+                "route add 10.9.4.0/24 encap seg6 mode bogus segs fc00::1 dev va", "route add 10.9.4.0/24 encap seg6 segs fc00::1 mode encap dev va",
+                "route add 10.9.4.0/24 encap seg6 mode encap mode inline dev va", "route add 10.9.4.0/24 encap seg6 mode encap segs 10.0.0.1 dev va",
+                "route show", "-6 route show");
+    }
+
     /** MPTCP endpoints and limits: added, changed, shown, deleted, flushed, and ip's refusals; then the same per namespace. */
     @Test
     void mptcpEndpointsAndLimits() {

@@ -58,6 +58,30 @@ class MessagesTest {
                         Mptcp.FLAG_SIGNAL, 3)));
     }
 
+    /** RTA_ENCAP's contents as ip 6.1 sends them (strace; ip leaves its padding unset, here zero). */
+    @Test
+    void routeEncapsulationsAreIps() throws Exception {
+        java.util.function.Function<Encap, String> hex = e -> HexFormat.of().formatHex(e.attributes());
+        // encap mpls 100/200 ttl 5
+        assertEquals("0c00010000064000000c8100" + "0500020005000000", hex.apply(Encap.mpls(List.of(100, 200), 5)));
+        // encap seg6 mode encap segs fc00::1,fc00::2 hmac 7
+        assertEquals("58000100" + "01000000" + "0009040101080000" + "fc000000000000000000000000000002" + "fc000000000000000000000000000001"
+                        + "0526000000000007" + "00".repeat(32),
+                hex.apply(Encap.seg6(1, List.of(java.net.InetAddress.getByName("fc00::1"), java.net.InetAddress.getByName("fc00::2")), 7)));
+        // encap seg6 mode inline segs fc00::1 (a place kept for the packet's own destination)
+        assertEquals("30000100" + "00000000" + "0004040101000000" + "00".repeat(16) + "fc000000000000000000000000000001",
+                hex.apply(Encap.seg6(0, List.of(java.net.InetAddress.getByName("fc00::1")), 0)));
+        // encap ip id 0x10 dst 10.1.0.2 src 10.1.0.1 ttl 9 tos 1c key csum seq
+        assertEquals("0c0001000000000000000010" + "080002000a010002" + "080003000a010001" + "0500040009000000" + "050005001c000000"
+                + "06000600000d0000", hex.apply(Encap.ipTunnel(false, 0x10L, java.net.InetAddress.getByName("10.1.0.1"),
+                java.net.InetAddress.getByName("10.1.0.2"), 9, 0x1c, Encap.TUNNEL_KEY | Encap.TUNNEL_CSUM | Encap.TUNNEL_SEQ)));
+        // and read back as they were made
+        assertEquals(new Encap.MplsInfo(List.of(100, 200), 5), Encap.mpls(List.of(100, 200), 5).decode());
+        Encap.Seg6Info s = (Encap.Seg6Info) Encap.seg6(1, List.of(java.net.InetAddress.getByName("fc00::1"), java.net.InetAddress.getByName("fc00::2")), 7).decode();
+        assertEquals(List.of(java.net.InetAddress.getByName("fc00::1"), java.net.InetAddress.getByName("fc00::2")), s.segments());
+        assertEquals(7, s.hmac());
+    }
+
     @Test
     void linkAddBridgeIsIps() {
         // ip link add br1 type bridge
