@@ -181,8 +181,9 @@ final class LinkCmd extends ObjectCmd {
         try {
             cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias, vlanFiltering, parent, data));
         } catch (KernelException e) {
-            if (!Boolean.TRUE.equals(vlanFiltering) || e.errno() != Errno.EOPNOTSUPP) throw e;
-            // where the kernel cannot filter VLANs on a Linux bridge, Open vSwitch can: ip's words, then how
+            // where the kernel cannot filter VLANs on a Linux bridge, Open vSwitch can: ip's words, then, for a person at
+            // a terminal, how (a script reads ip's words alone, as from ip)
+            if (!Boolean.TRUE.equals(vlanFiltering) || e.errno() != Errno.EOPNOTSUPP || !cli.terminal()) throw e;
             throw new UsageException(KernelWords.asIp(e) + "\nnslab: " + e.getMessage() + ": nslab ovs add-br BR; nslab ovs add-port BR PORT tag=N",
                     KernelWords.status(e));
         }

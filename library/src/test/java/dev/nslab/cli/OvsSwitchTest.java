@@ -227,7 +227,8 @@ class OvsSwitchTest {
         if (kernelHasIt) {
             r.ok();
         } else {
-            assertTrue(r.fails().err().contains("no bridge VLAN filtering") && r.err().contains("nslab ovs add-port"), r.err());
+            // ip's words alone where no person reads them (the hint of Open vSwitch is for a terminal)
+            assertEquals("RTNETLINK answers: Operation not supported\n", r.fails().err());
             assertEquals(null, t.link(t.n("h"), t.n("brv")), "nothing half-made");
         }
     }
