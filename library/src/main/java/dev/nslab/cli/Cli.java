@@ -46,6 +46,8 @@ public final class Cli {
     private Namespaces.Adder namespaceAdder;
     /** -4 / -6: only this family; null: both. */
     Family family;
+    /** -f mpls (-M): routes of the MPLS family. */
+    boolean mpls;
     /** -s: counters with link and address show (twice: the error counters too). */
     int stats;
     /** -o: each record on one line, its line breaks written as a backslash (ip's -oneline). */
@@ -148,8 +150,9 @@ public final class Cli {
                     switch (f) {
                         case "inet" -> family = Family.INET;
                         case "inet6" -> family = Family.INET6;
+                        case "mpls" -> mpls = true;
                         default -> {
-                            return usage("nslab: family \"" + f + "\" is not supported (inet or inet6)");
+                            return usage("nslab: family \"" + f + "\" is not supported (inet, inet6 or mpls)");
                         }
                     }
                 }
@@ -178,7 +181,8 @@ public final class Cli {
                 }
                 case "details" -> details = true;
                 case "resolve" -> resolve = true;
-                case "Numeric", "0", "M", "B", "echo" -> {
+                case "M" -> mpls = true;
+                case "Numeric", "0", "B", "echo" -> {
                     return usage("nslab: option \"" + typed + "\" (-" + name + ") is not supported yet; run the command without it");
                 }
                 case "batch" -> {
@@ -276,7 +280,7 @@ public final class Cli {
             case "mptcp" -> asIp(() -> new MptcpCmd(this, ns).run(a));
             case "l2tp", "fou" -> asIp(() -> new GenlObjectCmd(this, ns, obj).run(a));
             case "sr" -> asIp(() -> new SrCmd(this, ns).run(a));
-            case "route" -> asIp(() -> new RouteCmd(this, ns).run(a));
+            case "route" -> asIp(() -> mpls ? new MplsRouteCmd(this, ns).run(a) : new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
             case "neighbour" -> asIp(() -> new NeighCmd(this, ns).run(a));

@@ -39,7 +39,7 @@ final class Help {
                 where  OBJECT := { link | address | maddress | route | rule | neighbour | netns | netconf | nexthop | tuntap | tunnel
                                    | vrf | addrlabel | token | mptcp | sr | l2tp | fou | sysctl | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -br[ief] | -s[tatistics] | -h[uman-readable] |
-                                    -iec | -o[neline] | -a[ll] | -4 | -6 | -f[amily] inet|inet6 | -force | -b[atch] FILE |
+                                    -iec | -o[neline] | -a[ll] | -4 | -6 | -M | -f[amily] inet|inet6|mpls | -force | -b[atch] FILE |
                                     -c[olor] | -V[ersion] }
 
                 A Java toolkit for Linux network namespaces that speaks iproute2's grammar:

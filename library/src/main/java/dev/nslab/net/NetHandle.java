@@ -10,6 +10,7 @@ import dev.nslab.netlink.NlAttrs;
 import dev.nslab.netlink.NlMessage;
 import dev.nslab.netlink.NlRequest;
 import dev.nslab.netlink.RtGenMsg;
+import dev.nslab.netlink.RtMsg;
 import dev.nslab.netlink.TcMsg;
 import dev.nslab.sys.Libc;
 
@@ -579,6 +580,18 @@ public final class NetHandle implements AutoCloseable {
     public void changeRoute(RouteSpec spec, RouteSpec.Verb verb) { sendRoute(spec, verb.nlFlags, true); }
 
     public void deleteRoute(RouteSpec spec) { sendRoute(spec, 0, false); }
+
+    /** Adds ({@code verb}) or, with a null verb, removes an MPLS route; the kernel's refusal as it gives it. */
+    public void mplsRoute(MplsRoute r, RouteSpec.Verb verb) { nl.execute(r.request(verb == null, verb == null ? 0 : verb.nlFlags)); }
+
+    /** How many routes of the MPLS family the namespace has (none where the kernel has no MPLS). */
+    public int mplsRouteCount() {
+        int n = 0;
+        for (NlMessage m : nl.dump(RtMsg.dump(MplsRoute.AF_MPLS).writeTo(new NlRequest(RTM_GETROUTE, NLM_F_DUMP)))) {
+            if (m.type() == RTM_NEWROUTE && RtMsg.read(m).family() == MplsRoute.AF_MPLS) n++;
+        }
+        return n;
+    }
 
     /**
      * Makes tun/tap device {@code name} ({@code flags}: {@link TunTap#TUN} or {@link TunTap#TAP} and framing flags)

@@ -143,6 +143,17 @@ class IprouteFormsTest {
                 "route show", "-6 route show");
     }
 
+    /** MPLS routes (-f mpls, -M) where the kernel has no MPLS, as here: the kernel's refusal, ip's refusals of the words, empty lists. */
+    @Test
+    void mplsRoutesWhereTheKernelHasNone() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/sys/net/mpls")),
+                "the kernel has MPLS (nslab sends the same routes, but does not list them yet)");
+        bothWays("-f mpls route add 100 as 200 via inet 10.5.0.2 dev va", "-M route add 101 via inet 10.5.0.2 dev va",
+                "-f mpls route add 102 as to 300/400 via inet6 fd00::2 dev va", "-f mpls route add 103 via 10.5.0.2 dev va",
+                "-f mpls route add bogus via inet 10.5.0.2 dev va", "-f mpls route add 104 via inet 10.5.0.2 dev nosuch",
+                "-f mpls route del 100 dev va", "-f mpls route show", "-M route", "-f mpls route flush", "-M route show table main");
+    }
+
     /** MPTCP endpoints and limits: added, changed, shown, deleted, flushed, and ip's refusals; then the same per namespace. */
     @Test
     void mptcpEndpointsAndLimits() {
