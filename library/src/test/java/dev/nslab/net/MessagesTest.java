@@ -58,6 +58,14 @@ class MessagesTest {
                         Mptcp.FLAG_SIGNAL, 3)));
     }
 
+    @Test
+    void mplsRouteIsIps() throws Exception {
+        // ip -f mpls route add 100 as 200 via inet 10.1.0.2 dev va (va index 3)
+        same(RTM_NEWROUTE, CREATE_EXCL, "1c140000fe030001" + "00000000" + "0800010000064100" + "08001300000c8100" + "0a00120002000a0100020000"
+                + "0800040003000000", new MplsRoute(100, List.of(200), java.net.InetAddress.getByName("10.1.0.2"), 3, null, null, null)
+                .request(false, CREATE_EXCL));
+    }
+
     /** RTA_ENCAP's contents as ip 6.1 sends them (strace; ip leaves its padding unset, here zero). */
     @Test
     void routeEncapsulationsAreIps() throws Exception {
