@@ -66,8 +66,7 @@ final class GenlObjectCmd extends NsCmd {
         // families are the kernel's, the same from every namespace
         if (!KernelFeatures.hasGenlFamily(object)) {
             cli.out.flush();
-            cli.err.println("RTNETLINK answers: No such file or directory");
-            cli.err.println("Error talking to the kernel");
+            cli.err.println(KernelWords.noGenlFamily(dev.nslab.error.Errno.ENOENT));
             return 1;
         }
         throw new UsageException("nslab: \"ip " + object + "\" is not supported yet (this kernel has its " + object

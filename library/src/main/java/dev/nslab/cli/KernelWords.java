@@ -35,6 +35,12 @@ final class KernelWords {
         return "RTNETLINK answers: " + NetHandle.strerror(e.errno());
     }
 
+    /**
+     * ip's words where the kernel lacks the generic netlink family a command needs (l2tp, fou, mptcp_pm, SEG6):
+     * genl_init_handle's, after the kernel's answer to the family's lookup.
+     */
+    static String noGenlFamily(int errno) { return "RTNETLINK answers: " + NetHandle.strerror(errno) + "\nError talking to the kernel"; }
+
     /** ip's exit status for a refusal: 2 when the kernel refused a request or the object exists already, else 1. */
     static int status(KernelException e) { return e.rtnetlink() || e instanceof AlreadyExistsException ? 2 : 1; }
 

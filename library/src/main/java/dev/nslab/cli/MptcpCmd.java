@@ -93,8 +93,7 @@ final class MptcpCmd extends NsCmd {
             return Mptcp.open(cli.registry, ns);
         } catch (KernelException e) {
             cli.out.flush();
-            cli.err.println("RTNETLINK answers: " + NetHandle.strerror(e.errno()));
-            cli.err.println("Error talking to the kernel");
+            cli.err.println(KernelWords.noGenlFamily(e.errno()));
             return null;
         }
     }

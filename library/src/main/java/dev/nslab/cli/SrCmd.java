@@ -3,7 +3,6 @@ package dev.nslab.cli;
 import dev.nslab.error.KernelException;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Family;
-import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Seg6;
 
@@ -61,8 +60,7 @@ final class SrCmd extends NsCmd {
             return Seg6.open(cli.registry, ns);
         } catch (KernelException e) {
             cli.out.flush();
-            cli.err.println("RTNETLINK answers: " + NetHandle.strerror(e.errno()));
-            cli.err.println("Error talking to the kernel");
+            cli.err.println(KernelWords.noGenlFamily(e.errno()));
             return null;
         }
     }

@@ -25,7 +25,8 @@ public final class Mptcp implements AutoCloseable {
             FLAG_LAMINAR = 32;
 
     private static final int VERSION = 1;
-    private static final int CMD_ADD_ADDR = 1, CMD_DEL_ADDR = 2, CMD_GET_ADDR = 3, CMD_FLUSH_ADDRS = 4, CMD_SET_LIMITS = 5,
+    static final int CMD_ADD_ADDR = 1;
+    private static final int CMD_DEL_ADDR = 2, CMD_GET_ADDR = 3, CMD_FLUSH_ADDRS = 4, CMD_SET_LIMITS = 5,
             CMD_GET_LIMITS = 6, CMD_SET_FLAGS = 7;
     private static final int ATTR_ADDR = 1, ATTR_RCV_ADD_ADDRS = 2, ATTR_SUBFLOWS = 3;
     private static final int ADDR_FAMILY = 1, ADDR_ID = 2, ADDR_ADDR4 = 3, ADDR_ADDR6 = 4, ADDR_PORT = 5, ADDR_FLAGS = 6,
@@ -80,8 +81,6 @@ public final class Mptcp implements AutoCloseable {
         }
         return r.endNested(mark);
     }
-
-    static final int ADD = CMD_ADD_ADDR, DELETE = CMD_DEL_ADDR, GET = CMD_GET_ADDR, CHANGE = CMD_SET_FLAGS;
 
     public void add(Endpoint e) { nl.execute(endpointRequest(family, CMD_ADD_ADDR, 0, e)); }
 

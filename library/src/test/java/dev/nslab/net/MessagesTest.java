@@ -54,7 +54,7 @@ class MessagesTest {
         // ip mptcp endpoint add 2001:db8::1 id 9 signal port 4000 dev va (va index 3; the family's id is the machine's)
         same(0x1c, 0, "010100004000018005000200090000000800060001000000080007000300000006000500a00f0000060001000a000000"
                         + "1400040020010db8000000000000000000000001",
-                Mptcp.endpointRequest(0x1c, Mptcp.ADD, 0, new Mptcp.Endpoint(9, java.net.InetAddress.getByName("2001:db8::1"), 4000,
+                Mptcp.endpointRequest(0x1c, Mptcp.CMD_ADD_ADDR, 0, new Mptcp.Endpoint(9, java.net.InetAddress.getByName("2001:db8::1"), 4000,
                         Mptcp.FLAG_SIGNAL, 3)));
     }
 
