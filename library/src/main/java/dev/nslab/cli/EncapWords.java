@@ -1,6 +1,5 @@
 package dev.nslab.cli;
 
-import dev.nslab.error.KernelException;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Encap;
 import dev.nslab.net.Family;
@@ -98,18 +97,7 @@ final class EncapWords {
             throw new UsageException("nslab route: \"" + w + "\" right after \"encap seg6\" is not supported (ip reads it with no mode)", 1);
         }
         List<InetAddress> list = new ArrayList<>();
-        for (String s : segs.isEmpty() ? new String[0] : segs.split(",", -1)) {
-            InetAddress addr = null;
-            try {
-                if (s.indexOf(':') >= 0 && !s.contains("/")) addr = Cidr.parseAddress(s);
-            } catch (KernelException e) {
-                addr = null;
-            }
-            if (addr == null || Family.of(addr) != Family.INET6) {
-                throw new UsageException("Error: inet6 address is expected rather than \"" + s + "\".", 1);
-            }
-            list.add(addr);
-        }
+        for (String s : segs.isEmpty() ? new String[0] : segs.split(",", -1)) list.add(AddressWords.getAddr(s, Family.INET6));
         return Encap.seg6(mode, list, hmac);
     }
 
@@ -178,20 +166,10 @@ final class EncapWords {
         }
     }
 
-    /** get_addr of one family: its error words and status 1 where the word is none of it. */
+    /** get_addr of one family, where "any", "all" and "default" are the family's zero address. */
     private static InetAddress address(String v, boolean v6) {
-        InetAddress addr = null;
-        try {
-            if (v.equals("any") || v.equals("all") || v.equals("default")) addr = InetAddress.getByAddress(new byte[v6 ? 16 : 4]);
-            else if (v6) addr = v.indexOf(':') >= 0 && !v.contains("/") ? Cidr.parseAddress(v) : null;
-            else addr = v.indexOf(':') >= 0 ? null : InetAddress.getByAddress(LinkLayer.ipv4(v));
-        } catch (KernelException | java.net.UnknownHostException | NullPointerException e) {
-            addr = null;
-        }
-        if (addr == null || (Family.of(addr) == Family.INET6) != v6) {
-            throw new UsageException("Error: " + (v6 ? "inet6" : "inet") + " address is expected rather than \"" + v + "\".", 1);
-        }
-        return addr;
+        if (v.equals("any") || v.equals("all") || v.equals("default")) return Cidr.fromBytes(new byte[v6 ? 16 : 4]);
+        return AddressWords.getAddr(v, v6 ? Family.INET6 : Family.INET);
     }
 
     private static String typeName(Encap e) { return e.type() >= 1 && e.type() <= TYPES.size() ? TYPES.get(e.type() - 1) : "unknown"; }

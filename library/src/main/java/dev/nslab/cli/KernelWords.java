@@ -41,6 +41,17 @@ final class KernelWords {
      */
     static String noGenlFamily(int errno) { return "RTNETLINK answers: " + NetHandle.strerror(errno) + "\nError talking to the kernel"; }
 
+    /** The handle {@code open} makes of a generic netlink family, or null after ip's words where the kernel lacks it. */
+    static <T> T genlFamily(Cli cli, java.util.function.Supplier<T> open) {
+        try {
+            return open.get();
+        } catch (KernelException e) {
+            cli.out.flush();
+            cli.err.println(noGenlFamily(e.errno()));
+            return null;
+        }
+    }
+
     /** ip's exit status for a refusal: 2 when the kernel refused a request or the object exists already, else 1. */
     static int status(KernelException e) { return e.rtnetlink() || e instanceof AlreadyExistsException ? 2 : 1; }
 

@@ -1,7 +1,7 @@
 package dev.nslab.cli;
 
 import dev.nslab.error.KernelException;
-import dev.nslab.net.Cidr;
+import dev.nslab.net.Family;
 import dev.nslab.net.MplsRoute;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
@@ -89,8 +89,11 @@ final class MplsRouteCmd extends NsCmd {
         if (label == null) throw new UsageException("Error: mpls prefix is expected rather than \"\".", 1);
         int oif = 0;
         if (dev != null) {
-            if (!h.hasLink(dev)) throw new UsageException("Cannot find device \"" + dev + "\"", 1);
-            oif = h.index(dev);
+            try {
+                oif = h.index(dev);
+            } catch (KernelException e) {
+                throw new UsageException("Cannot find device \"" + dev + "\"", 1);
+            }
         }
         h.mplsRoute(new MplsRoute(label, out, via, oif, protocol, table, metric), verb);
         return 0;
@@ -109,14 +112,7 @@ final class MplsRouteCmd extends NsCmd {
 
     /** The next hop: of the family named (inet or inet6), else an MPLS address (which a next hop cannot be). */
     private static InetAddress via(String v, String family) {
-        InetAddress addr = null;
-        try {
-            if ("inet6".equals(family)) addr = v.indexOf(':') >= 0 ? Cidr.parseAddress(v) : null;
-            else if ("inet".equals(family)) addr = v.indexOf(':') >= 0 ? null : InetAddress.getByAddress(LinkLayer.ipv4(v));
-        } catch (KernelException | java.net.UnknownHostException | NullPointerException e) {
-            addr = null;
-        }
-        if (addr == null) throw new UsageException("Error: " + (family == null ? "mpls" : family) + " address is expected rather than \"" + v + "\".", 1);
-        return addr;
+        if (family == null) throw new UsageException("Error: mpls address is expected rather than \"" + v + "\".", 1);
+        return AddressWords.getAddr(v, family.equals("inet") ? Family.INET : Family.INET6);
     }
 }

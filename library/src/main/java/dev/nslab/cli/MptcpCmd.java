@@ -54,7 +54,7 @@ final class MptcpCmd extends NsCmd {
     int run(Args a) {
         if (!a.more() || Args.matches(a.peek(), "help")) throw new UsageException(USAGE);
         String object = a.next();
-        try (Mptcp pm = open()) {
+        try (Mptcp pm = KernelWords.genlFamily(cli, () -> Mptcp.open(cli.registry, ns))) {
             if (pm == null) return 1;
             if (Args.matches(object, "endpoint")) {
                 if (!a.more()) return show(pm, a);
@@ -87,17 +87,6 @@ final class MptcpCmd extends NsCmd {
         return new UsageException("Command \"" + word + "\" is unknown, try \"ip mptcp help\".");
     }
 
-    /** The family, or null after ip's words where the kernel has none (built without MPTCP). */
-    private Mptcp open() {
-        try {
-            return Mptcp.open(cli.registry, ns);
-        } catch (KernelException e) {
-            cli.out.flush();
-            cli.err.println(KernelWords.noGenlFamily(e.errno()));
-            return null;
-        }
-    }
-
     private Mptcp.Endpoint parse(Args a, Verb verb) {
         NetHandle h = cli.handle(ns);
         int flags = 0, id = 0, index = 0, port = 0;
@@ -125,17 +114,18 @@ final class MptcpCmd extends NsCmd {
                 if (name.isEmpty() || name.length() >= 16 || name.contains("/") || name.chars().anyMatch(Character::isWhitespace)) {
                     throw invarg("invalid interface name\n", name);
                 }
-                if (!h.hasLink(name)) throw invarg("device does not exist\n", name);
-                index = h.index(name);
+                try {
+                    index = h.index(name);
+                } catch (KernelException e) {
+                    throw invarg("device does not exist\n", name);
+                }
             } else if (Args.matches(w, "port")) {
                 String v = a.value(null);
                 Long n = Args.unsigned(v, 65535);
                 if (n == null) throw invarg("expected port", v);
                 port = n.intValue();
             } else {
-                // ip's last resort: the word is an address, else it stops there (get_addr's words, status 1)
-                address = address(w);
-                if (address == null) throw new UsageException("Error: any valid address is expected rather than \"" + w + "\".", 1);
+                address = AddressWords.getAddr(w, null); // ip's last resort: an address, else it stops there
             }
         }
         if (address == null && verb == Verb.ADD) throw new UsageException("Error: argument \"ADDRESS\" is required");
@@ -147,17 +137,6 @@ final class MptcpCmd extends NsCmd {
         if (verb == Verb.ADD && port != 0 && (flags & Mptcp.FLAG_SIGNAL) == 0) throw invarg("flags must have signal when using port", "port");
         if (verb == Verb.CHANGE && idSet && port != 0) throw invarg("port can't be used with id", "port");
         return new Mptcp.Endpoint(idSet ? id : -1, address, port, flags, index);
-    }
-
-    /** iproute2's get_addr of any family: IPv6 where the word has a colon, else one to four dotted IPv4 parts; null: none. */
-    private static InetAddress address(String w) {
-        try {
-            if (w.indexOf(':') >= 0) return w.contains("/") ? null : Cidr.parseAddress(w);
-            byte[] b = LinkLayer.ipv4(w);
-            return b == null ? null : InetAddress.getByAddress(b);
-        } catch (KernelException | java.net.UnknownHostException e) {
-            return null;
-        }
     }
 
     private static UsageException invarg(String why, String word) {
@@ -176,7 +155,8 @@ final class MptcpCmd extends NsCmd {
 
     private int show(Mptcp pm, Args a) {
         List<Mptcp.Endpoint> list = a.more() ? List.of(pm.endpoint(parse(a, Verb.SHOW))) : pm.endpoints();
-        Map<Integer, String> names = cli.handle(ns).linkNames();
+        // the names of the endpoints' devices, from a link dump only where one names a device
+        Map<Integer, String> names = list.stream().anyMatch(e -> e.ifindex() != 0) ? cli.handle(ns).linkNames() : Map.of();
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         for (Mptcp.Endpoint e : list) {

@@ -1,6 +1,5 @@
 package dev.nslab.cli;
 
-import dev.nslab.net.Cidr;
 import dev.nslab.net.Family;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.Nexthop;
@@ -82,7 +81,7 @@ final class NexthopCmd extends NsCmd {
                     Family f = v.equals("inet") ? Family.INET : v.equals("inet6") ? Family.INET6 : null;
                     if (f != null) v = a.value(null);
                     else f = family;
-                    InetAddress addr = address(v, f);
+                    InetAddress addr = AddressWords.getAddr(v, f);
                     if (family == null) family = Family.of(addr);
                     else if (family != Family.of(addr)) throw invarg(v, "address family mismatch\n");
                     gateway = addr;
@@ -265,28 +264,6 @@ final class NexthopCmd extends NsCmd {
         Long n = Args.unsigned(v, 0xffffffffL);
         if (n == null) throw invarg(v, "invalid id value");
         return (int) (long) n;
-    }
-
-    /** ip's get_addr for a gateway of {@code family} (null: either). */
-    private static InetAddress address(String v, Family family) {
-        InetAddress a = null;
-        try {
-            a = Cidr.parseAddress(v);
-        } catch (dev.nslab.error.KernelException e) {
-            byte[] b = v.indexOf(':') < 0 ? LinkLayer.ipv4(v) : null;
-            if (b != null) {
-                try {
-                    a = InetAddress.getByAddress(b);
-                } catch (java.net.UnknownHostException impossible) {
-                    throw new IllegalStateException(impossible);
-                }
-            }
-        }
-        if (a == null || (family != null && Family.of(a) != family)) {
-            String which = family == null ? "any valid" : family == Family.INET ? "inet" : "inet6";
-            throw new UsageException("Error: " + which + " address is expected rather than \"" + v + "\".", 1);
-        }
-        return a;
     }
 
     /** GROUP: ID[,WEIGHT]/ID[,WEIGHT]/..., as add_nh_group_attr reads it. */

@@ -54,28 +54,14 @@ final class SrCmd extends NsCmd {
         return new UsageException("Error: argument \"" + word + "\" is wrong: " + why);
     }
 
-    /** The family, or null after ip's words where the kernel has none (built without IPv6 segment routing). */
-    private Seg6 open() {
-        try {
-            return Seg6.open(cli.registry, ns);
-        } catch (KernelException e) {
-            cli.out.flush();
-            cli.err.println(KernelWords.noGenlFamily(e.errno()));
-            return null;
-        }
-    }
-
     private int tunsrcSet(String word) {
         InetAddress address;
         if (word.equals("any") || word.equals("all") || word.equals("default")) {
             address = InetAddress.ofLiteral("::");
         } else {
-            address = word.indexOf(':') >= 0 && !word.contains("/") ? parse(word) : null;
-            if (address == null || Family.of(address) != Family.INET6) {
-                throw new UsageException("Error: inet6 address is expected rather than \"" + word + "\".", 1);
-            }
+            address = AddressWords.getAddr(word, Family.INET6);
         }
-        try (Seg6 s = open()) {
+        try (Seg6 s = KernelWords.genlFamily(cli, () -> Seg6.open(cli.registry, ns))) {
             if (s == null) return 1;
             try {
                 s.setTunnelSource(address);
@@ -88,16 +74,8 @@ final class SrCmd extends NsCmd {
         return 0;
     }
 
-    private static InetAddress parse(String word) {
-        try {
-            return Cidr.parseAddress(word);
-        } catch (KernelException e) {
-            return null;
-        }
-    }
-
     private int tunsrcShow() {
-        try (Seg6 s = open()) {
+        try (Seg6 s = KernelWords.genlFamily(cli, () -> Seg6.open(cli.registry, ns))) {
             if (s == null) return 1;
             String a = Cidr.format(s.tunnelSource());
             if (cli.json) cli.printJson(List.of(Map.of("tunsrc", a)));
@@ -107,7 +85,7 @@ final class SrCmd extends NsCmd {
     }
 
     private int hmacShow() {
-        try (Seg6 s = open()) {
+        try (Seg6 s = KernelWords.genlFamily(cli, () -> Seg6.open(cli.registry, ns))) {
             if (s == null) return 1;
             List<Seg6.HmacKey> keys;
             try {

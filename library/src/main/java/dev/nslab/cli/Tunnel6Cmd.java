@@ -1,15 +1,13 @@
 package dev.nslab.cli;
 
-import dev.nslab.error.KernelException;
 import dev.nslab.net.Ip6Tunnel;
+import dev.nslab.net.Cidr;
 import dev.nslab.net.IpTunnel;
 import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 
 import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,12 +218,8 @@ final class Tunnel6Cmd extends NsCmd {
             count++;
         }
         if (medium != null) {
-            try {
-                link = cli.handle(ns).index(medium);
-            } catch (KernelException e) {
-                fail("Cannot find device \"" + medium + "\"");
-                return null;
-            }
+            link = tunnels.index(ns, medium);
+            if (link == 0) return null;
         }
         return new Ip6Tunnel(name, link, proto, encapLimit, hopLimit, flowinfo, flags, local, remote, iFlags, oFlags, iKey, oKey);
     }
@@ -262,14 +256,6 @@ final class Tunnel6Cmd extends NsCmd {
         throw new UsageException("Error: inet6 address is expected rather than \"" + v + "\".", 1);
     }
 
-    private static String inet(byte[] b) {
-        try {
-            return dev.nslab.net.Cidr.format(InetAddress.getByAddress(b));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String proto(int p) {
         return switch (p) {
             case IpTunnel.IPPROTO_IPIP -> "ip";
@@ -283,7 +269,7 @@ final class Tunnel6Cmd extends NsCmd {
     /** ip6tunnel's print_tunnel. */
     private String text(Ip6Tunnel t, Map<Integer, String> names) {
         StringBuilder sb = new StringBuilder(t.name()).append(": ").append(proto(t.proto())).append("/ipv6 ");
-        sb.append("remote ").append(cli.hosts.of(address(t.remote()))).append(' ').append("local ").append(inet(t.local()));
+        sb.append("remote ").append(cli.hosts.of(Cidr.fromBytes(t.remote()))).append(' ').append("local ").append(Tunnels.text(t.local()));
         if (t.link() != 0 && names.containsKey(t.link())) sb.append(" dev ").append(names.get(t.link()));
         sb.append((t.flags() & IGN_ENCAP_LIMIT) != 0 ? " encaplimit none" : " encaplimit " + t.encapLimit());
         sb.append(t.hopLimit() != 0 ? " hoplimit " + t.hopLimit() : " hoplimit inherit");
@@ -300,8 +286,8 @@ final class Tunnel6Cmd extends NsCmd {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ifname", t.name());
         m.put("mode", proto(t.proto()) + "/ipv6");
-        m.put("remote", inet(t.remote()));
-        m.put("local", inet(t.local()));
+        m.put("remote", Tunnels.text(t.remote()));
+        m.put("local", Tunnels.text(t.local()));
         if (t.link() != 0 && names.containsKey(t.link())) m.put("link", names.get(t.link()));
         if ((t.flags() & IGN_ENCAP_LIMIT) != 0) m.put("ip6_tnl_f_ign_encap_limit", null);
         else m.put("encap_limit", t.encapLimit());
@@ -313,20 +299,7 @@ final class Tunnel6Cmd extends NsCmd {
         m.put("flowinfo", String.format("0x%08x", t.flowinfo()));
         if ((t.flags() & RCV_DSCP_COPY) != 0) m.put("ip6_tnl_f_rcv_dscp_copy", null);
         if ((t.flags() & ALLOW_LOCAL_REMOTE) != 0) m.put("ip6_tnl_f_allow_local_remote", null);
-        boolean iKey = (t.iFlags() & GRE_KEY) != 0, oKey = (t.oFlags() & GRE_KEY) != 0;
-        if (iKey && oKey && t.iKey() == t.oKey()) m.put("key", t.iKey());
-        else {
-            if (iKey) m.put("ikey", t.iKey());
-            if (oKey) m.put("okey", t.oKey());
-        }
+        Tunnels.greKeys(m, t.iFlags(), t.oFlags(), t.iKey(), t.oKey());
         return m;
-    }
-
-    private static InetAddress address(byte[] b) {
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,13 +1,11 @@
 package dev.nslab.cli;
 
-import dev.nslab.error.KernelException;
+import dev.nslab.net.Cidr;
 import dev.nslab.net.IpTunnel;
 import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -215,12 +213,8 @@ final class TunnelCmd extends NsCmd {
             return null;
         }
         if (medium != null) {
-            try {
-                link = cli.handle(ns).index(medium);
-            } catch (KernelException e) {
-                fail("Cannot find device \"" + medium + "\"");
-                return null;
-            }
+            link = tunnels.index(ns, medium);
+            if (link == 0) return null;
         }
         boolean multicast = (remote[0] & 0xf0) == 0xe0;
         if (iKey == 0 && multicast) { iKey = be(remote); iFlags |= GRE_KEY; }
@@ -287,20 +281,12 @@ final class TunnelCmd extends NsCmd {
         };
     }
 
-    private static String inet(byte[] b) {
-        try {
-            return InetAddress.getByAddress(b).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** print_tunnel's line (without the PRL and 6rd parts of sit tunnels). */
     private String text(IpTunnel t, Map<Integer, String> names) {
         StringBuilder sb = new StringBuilder();
         sb.append(t.name()).append(": ").append(proto(t.protocol())).append("/ip ");
-        sb.append("remote ").append(isAny(t.remote()) ? "any" : cli.hosts.of(address(t.remote()))).append(' ');
-        sb.append("local ").append(isAny(t.local()) ? "any" : inet(t.local()));
+        sb.append("remote ").append(isAny(t.remote()) ? "any" : cli.hosts.of(Cidr.fromBytes(t.remote()))).append(' ');
+        sb.append("local ").append(isAny(t.local()) ? "any" : Tunnels.text(t.local()));
         if (t.link() != 0 && names.containsKey(t.link())) sb.append(" dev ").append(names.get(t.link()));
         sb.append(t.ttl() != 0 ? " ttl " + t.ttl() : " ttl inherit");
         if (t.tos() != 0) {
@@ -316,18 +302,13 @@ final class TunnelCmd extends NsCmd {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ifname", t.name());
         m.put("mode", proto(t.protocol()) + "/ip");
-        m.put("remote", inet(t.remote()));
-        m.put("local", inet(t.local()));
+        m.put("remote", Tunnels.text(t.remote()));
+        m.put("local", Tunnels.text(t.local()));
         if (t.link() != 0 && names.containsKey(t.link())) m.put("dev", names.get(t.link()));
         if (t.ttl() != 0) m.put("ttl", t.ttl());
         if (t.tos() > 1) m.put("tos", String.format("0x%x", t.tos()));
         if (!t.dontFragment()) m.put("nopmtudisc", null);
-        boolean iKey = (t.iFlags() & GRE_KEY) != 0, oKey = (t.oFlags() & GRE_KEY) != 0;
-        if (iKey && oKey && t.iKey() == t.oKey()) m.put("key", t.iKey());
-        else {
-            if (iKey) m.put("ikey", t.iKey());
-            if (oKey) m.put("okey", t.oKey());
-        }
+        Tunnels.greKeys(m, t.iFlags(), t.oFlags(), t.iKey(), t.oKey());
         if (t.protocol() == IPPROTO_GRE) {
             List<String> flags = new ArrayList<>();
             if ((t.iFlags() & GRE_SEQ) != 0) flags.add("rx_drop_ooseq");
@@ -337,13 +318,5 @@ final class TunnelCmd extends NsCmd {
             m.put("flags", flags);
         }
         return m;
-    }
-
-    private static InetAddress address(byte[] b) {
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.nslab.cli;
 
 import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
+import dev.nslab.net.Cidr;
 import dev.nslab.net.IpTunnel;
 import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;
@@ -68,6 +69,29 @@ final class Tunnels {
         if (cli.json) cli.printJson(out);
         else cli.out.print(sb);
         return 0;
+    }
+
+    /** The index of the tunnel's underlying device {@code medium} in {@code ns}, or 0 after ip's words where there is none. */
+    int index(dev.nslab.net.NsRef ns, String medium) {
+        try {
+            return cli.handle(ns).index(medium);
+        } catch (KernelException e) {
+            fail("Cannot find device \"" + medium + "\"");
+            return 0;
+        }
+    }
+
+    /** A tunnel's address of 4 or 16 bytes, as ip prints it. */
+    static String text(byte[] address) { return Cidr.format(Cidr.fromBytes(address)); }
+
+    /** The keys in -j: one "key" where both ways share it, else "ikey" and "okey" (tnl_print_gre_flags's JSON). */
+    static void greKeys(java.util.Map<String, Object> m, int iFlags, int oFlags, long iKey, long oKey) {
+        boolean in = (iFlags & GRE_KEY) != 0, out = (oFlags & GRE_KEY) != 0;
+        if (in && out && iKey == oKey) m.put("key", iKey);
+        else {
+            if (in) m.put("ikey", iKey);
+            if (out) m.put("okey", oKey);
+        }
     }
 
     /** ip's words for a refusal it reports and returns from: exit 1. */

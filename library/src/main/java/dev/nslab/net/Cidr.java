@@ -131,7 +131,7 @@ public record Cidr(InetAddress address, int prefixLength) {
     }
 
     /** The address of {@code raw}'s 4 or 16 bytes; 16 stay IPv6 (Java's getByAddress would make ::ffff:a.b.c.d IPv4). */
-    static InetAddress fromBytes(byte[] raw) {
+    public static InetAddress fromBytes(byte[] raw) {
         try {
             return raw.length == 16 ? java.net.Inet6Address.getByAddress(null, raw, -1) : InetAddress.getByAddress(raw);
         } catch (java.net.UnknownHostException e) {

@@ -1,5 +1,8 @@
 package dev.nslab.net;
 
+import dev.nslab.netlink.NlAttrs;
+import dev.nslab.netlink.NlRequest;
+
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,10 +27,9 @@ public record Encap(int type, byte[] attributes) {
     public static Encap mpls(List<Integer> labels, Integer ttl) {
         ByteBuffer stack = ByteBuffer.allocate(4 * labels.size()).order(ByteOrder.BIG_ENDIAN);
         for (int i = 0; i < labels.size(); i++) stack.putInt(labels.get(i) << 12 | (i == labels.size() - 1 ? 1 << 8 : 0));
-        ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
-        attr(b, MPLS_IPTUNNEL_DST, stack.array());
-        if (ttl != null) attr(b, MPLS_IPTUNNEL_TTL, new byte[] {(byte) (int) ttl});
-        return new Encap(MPLS, java.util.Arrays.copyOf(b.array(), b.position()));
+        NlRequest b = new NlRequest(0, 0).attr(MPLS_IPTUNNEL_DST, stack.array());
+        if (ttl != null) b.attrU8(MPLS_IPTUNNEL_TTL, ttl);
+        return new Encap(MPLS, bytes(b));
     }
 
     /**
@@ -50,9 +52,7 @@ public record Encap(int type, byte[] attributes) {
             srh.order(ByteOrder.BIG_ENDIAN).putInt((int) hmacKeyId).order(ByteOrder.nativeOrder());
             srh.put(new byte[32]);
         }
-        ByteBuffer b = ByteBuffer.allocate(8 + srh.capacity()).order(ByteOrder.nativeOrder());
-        attr(b, SEG6_IPTUNNEL_SRH, srh.array());
-        return new Encap(SEG6, java.util.Arrays.copyOf(b.array(), b.position()));
+        return new Encap(SEG6, bytes(new NlRequest(0, 0).attr(SEG6_IPTUNNEL_SRH, srh.array())));
     }
 
     /**
@@ -60,14 +60,14 @@ public record Encap(int type, byte[] attributes) {
      * limit, TOS or traffic class, flags; a null is not sent. The same attribute numbers serve both families.
      */
     public static Encap ipTunnel(boolean v6, Long id, InetAddress src, InetAddress dst, Integer ttl, Integer tos, int flags) {
-        ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.nativeOrder());
-        if (id != null) attr(b, 1, ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(id).array());
-        if (dst != null) attr(b, 2, dst.getAddress());
-        if (src != null) attr(b, 3, src.getAddress());
-        if (ttl != null) attr(b, 4, new byte[] {(byte) (int) ttl});
-        if (tos != null) attr(b, 5, new byte[] {(byte) (int) tos});
-        if (flags != 0) attr(b, 6, new byte[] {(byte) (flags >> 8), (byte) flags});
-        return new Encap(v6 ? IP6 : IP, java.util.Arrays.copyOf(b.array(), b.position()));
+        NlRequest b = new NlRequest(0, 0);
+        if (id != null) b.attr(1, ByteBuffer.allocate(8).putLong(id).array()); // big-endian, as the kernel keeps a key id
+        if (dst != null) b.attr(2, dst.getAddress());
+        if (src != null) b.attr(3, src.getAddress());
+        if (ttl != null) b.attrU8(4, ttl);
+        if (tos != null) b.attrU8(5, tos);
+        if (flags != 0) b.attr(6, new byte[] {(byte) (flags >> 8), (byte) flags});
+        return new Encap(v6 ? IP6 : IP, bytes(b));
     }
 
     /** What an ip or ip6 encapsulation holds (nulls where the kernel did not say). */
@@ -81,38 +81,29 @@ public record Encap(int type, byte[] attributes) {
 
     /** This encapsulation read back: an {@link IpTunnelInfo}, {@link MplsInfo} or {@link Seg6Info}; null for other types or a malformed one. */
     public Object decode() {
-        java.util.Map<Integer, byte[]> a = new java.util.HashMap<>();
-        ByteBuffer b = ByteBuffer.wrap(attributes).order(ByteOrder.nativeOrder());
-        while (b.remaining() >= 4) {
-            int len = Short.toUnsignedInt(b.getShort(b.position())), t = b.getShort(b.position() + 2) & 0x3fff;
-            if (len < 4 || len > b.remaining()) break;
-            byte[] v = new byte[len - 4];
-            b.get(b.position() + 4, v);
-            a.putIfAbsent(t, v);
-            b.position(Math.min(b.limit(), b.position() + ((len + 3) & ~3)));
-        }
+        NlAttrs a = NlAttrs.parse(ByteBuffer.wrap(attributes).order(ByteOrder.nativeOrder()), 0, attributes.length);
         try {
             switch (type) {
                 case IP, IP6 -> {
-                    byte[] f = a.get(6);
-                    return new IpTunnelInfo(a.containsKey(1) ? ByteBuffer.wrap(a.get(1)).order(ByteOrder.BIG_ENDIAN).getLong() : null,
-                            a.containsKey(3) ? InetAddress.getByAddress(a.get(3)) : null, a.containsKey(2) ? InetAddress.getByAddress(a.get(2)) : null,
-                            a.containsKey(4) ? Byte.toUnsignedInt(a.get(4)[0]) : null, a.containsKey(5) ? Byte.toUnsignedInt(a.get(5)[0]) : null,
+                    byte[] f = a.bytes(6);
+                    return new IpTunnelInfo(a.has(1) ? ByteBuffer.wrap(a.bytes(1)).getLong() : null,
+                            a.has(3) ? InetAddress.getByAddress(a.bytes(3)) : null, a.has(2) ? InetAddress.getByAddress(a.bytes(2)) : null,
+                            a.has(4) ? a.u8(4, 0) : null, a.has(5) ? a.u8(5, 0) : null,
                             f == null || f.length < 2 ? 0 : (f[0] & 0xff) << 8 | (f[1] & 0xff));
                 }
                 case MPLS -> {
                     List<Integer> labels = new java.util.ArrayList<>();
-                    byte[] stack = a.getOrDefault(MPLS_IPTUNNEL_DST, new byte[0]);
+                    byte[] stack = a.has(MPLS_IPTUNNEL_DST) ? a.bytes(MPLS_IPTUNNEL_DST) : new byte[0];
                     ByteBuffer s = ByteBuffer.wrap(stack).order(ByteOrder.BIG_ENDIAN);
                     while (s.remaining() >= 4) {
                         int e = s.getInt();
                         labels.add(e >>> 12);
                         if ((e & 1 << 8) != 0) break;
                     }
-                    return new MplsInfo(labels, a.containsKey(MPLS_IPTUNNEL_TTL) ? Byte.toUnsignedInt(a.get(MPLS_IPTUNNEL_TTL)[0]) : null);
+                    return new MplsInfo(labels, a.has(MPLS_IPTUNNEL_TTL) ? a.u8(MPLS_IPTUNNEL_TTL, 0) : null);
                 }
                 case SEG6 -> {
-                    byte[] v = a.get(SEG6_IPTUNNEL_SRH);
+                    byte[] v = a.bytes(SEG6_IPTUNNEL_SRH);
                     if (v == null || v.length < 12) return null;
                     ByteBuffer s = ByteBuffer.wrap(v).order(ByteOrder.nativeOrder());
                     int mode = s.getInt(0), first = Byte.toUnsignedInt(v[4 + 4]), flags = Byte.toUnsignedInt(v[4 + 5]);
@@ -136,8 +127,10 @@ public record Encap(int type, byte[] attributes) {
         }
     }
 
-    private static void attr(ByteBuffer b, int type, byte[] value) {
-        b.putShort((short) (4 + value.length)).putShort((short) type).put(value);
-        while ((b.position() & 3) != 0) b.put((byte) 0);
+    private static byte[] bytes(NlRequest r) {
+        ByteBuffer b = r.body();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
     }
 }

@@ -43,32 +43,16 @@ public final class Mptcp implements AutoCloseable {
     /** The limits; null where the kernel did not say (or, in a request, where nothing is to change). */
     public record Limits(Integer addAddrAccepted, Integer subflows) { }
 
-    private final NetlinkSocket nl;
-    private final int family;
+    private final GenlFamily genl;
 
-    private Mptcp(NetlinkSocket nl, int family) {
-        this.nl = nl;
-        this.family = family;
-    }
+    private Mptcp(GenlFamily genl) { this.genl = genl; }
 
     /** The path manager of {@code ns}; throws ENOENT's {@link KernelException} where the kernel has no MPTCP. */
-    public static Mptcp open(Namespaces registry, NsRef ns) {
-        NetlinkSocket s = registry.call(ns, () -> NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC));
-        try {
-            return new Mptcp(s, s.genlFamilyId(FAMILY));
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
-    }
-
-    private NlRequest request(int cmd, int flags) { return header(family, cmd, flags); }
-
-    private static NlRequest header(int family, int cmd, int flags) { return new NlRequest(family, flags).u8(cmd).u8(VERSION).u16(0); }
+    public static Mptcp open(Namespaces registry, NsRef ns) { return new Mptcp(GenlFamily.open(registry, ns, FAMILY, VERSION)); }
 
     /** A request of command {@code cmd} about endpoint {@code e}, with only what {@code e} sets: the bytes ip sends. */
     static NlRequest endpointRequest(int family, int cmd, int flags, Endpoint e) {
-        NlRequest r = header(family, cmd, flags);
+        NlRequest r = GenlFamily.header(family, cmd, VERSION, flags);
         int mark = r.beginNested(ATTR_ADDR);
         if (e.id() >= 0) r.attrU8(ADDR_ID, e.id());
         if (e.flags() != 0) r.attrU32(ADDR_FLAGS, e.flags());
@@ -82,20 +66,20 @@ public final class Mptcp implements AutoCloseable {
         return r.endNested(mark);
     }
 
-    public void add(Endpoint e) { nl.execute(endpointRequest(family, CMD_ADD_ADDR, 0, e)); }
+    public void add(Endpoint e) { genl.nl.execute(endpointRequest(genl.id, CMD_ADD_ADDR, 0, e)); }
 
     /** Deletes the endpoint of {@code e}'s id (id 0 with the address: the implicit endpoint of that address). */
-    public void delete(Endpoint e) { nl.execute(endpointRequest(family, CMD_DEL_ADDR, 0, e)); }
+    public void delete(Endpoint e) { genl.nl.execute(endpointRequest(genl.id, CMD_DEL_ADDR, 0, e)); }
 
     /** Sets the backup and fullmesh flags of the endpoint {@code e} names (by id, or by address and port). */
-    public void change(Endpoint e) { nl.execute(endpointRequest(family, CMD_SET_FLAGS, 0, e)); }
+    public void change(Endpoint e) { genl.nl.execute(endpointRequest(genl.id, CMD_SET_FLAGS, 0, e)); }
 
-    public void flush() { nl.execute(request(CMD_FLUSH_ADDRS, 0)); }
+    public void flush() { genl.nl.execute(genl.request(CMD_FLUSH_ADDRS, 0)); }
 
     /** Every endpoint, in the kernel's order. */
     public List<Endpoint> endpoints() {
         List<Endpoint> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(request(CMD_GET_ADDR, NetlinkSocket.NLM_F_DUMP))) {
+        for (NlMessage m : genl.nl.dump(genl.request(CMD_GET_ADDR, NetlinkSocket.NLM_F_DUMP))) {
             Endpoint e = parse(m);
             if (e != null) out.add(e);
         }
@@ -104,25 +88,25 @@ public final class Mptcp implements AutoCloseable {
 
     /** The endpoint {@code selector} names (by id); the kernel's refusal (with its message) where there is none. */
     public Endpoint endpoint(Endpoint selector) {
-        return parse(nl.request(endpointRequest(family, CMD_GET_ADDR, 0, selector)));
+        return parse(genl.nl.request(endpointRequest(genl.id, CMD_GET_ADDR, 0, selector)));
     }
 
     public Limits limits() {
-        NlAttrs a = nl.request(request(CMD_GET_LIMITS, 0)).attrs(GENL_HEADER);
+        NlAttrs a = genl.nl.request(genl.request(CMD_GET_LIMITS, 0)).attrs(GENL_HEADER);
         return new Limits(a.has(ATTR_RCV_ADD_ADDRS) ? a.u32(ATTR_RCV_ADD_ADDRS, 0) : null,
                 a.has(ATTR_SUBFLOWS) ? a.u32(ATTR_SUBFLOWS, 0) : null);
     }
 
     /** Sets what {@code l} gives (a null is left as it is). */
     public void setLimits(Limits l) {
-        NlRequest r = request(CMD_SET_LIMITS, 0);
+        NlRequest r = genl.request(CMD_SET_LIMITS, 0);
         if (l.addAddrAccepted() != null) r.attrU32(ATTR_RCV_ADD_ADDRS, l.addAddrAccepted());
         if (l.subflows() != null) r.attrU32(ATTR_SUBFLOWS, l.subflows());
-        nl.execute(r);
+        genl.nl.execute(r);
     }
 
     private Endpoint parse(NlMessage m) {
-        if (m.type() != family) return null;
+        if (m.type() != genl.id) return null;
         NlAttrs top = m.attrs(GENL_HEADER);
         if (!top.has(ATTR_ADDR)) return null;
         NlAttrs a = top.nested(ATTR_ADDR);
@@ -138,5 +122,5 @@ public final class Mptcp implements AutoCloseable {
     }
 
     @Override
-    public void close() { nl.close(); }
+    public void close() { genl.close(); }
 }

@@ -3,7 +3,6 @@ package dev.nslab.net;
 import dev.nslab.netlink.NetlinkSocket;
 import dev.nslab.netlink.NlAttrs;
 import dev.nslab.netlink.NlMessage;
-import dev.nslab.netlink.NlRequest;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -25,30 +24,16 @@ public final class Seg6 implements AutoCloseable {
     /** An HMAC key: its id, algorithm (ALGO_*) and secret as the kernel keeps it. */
     public record HmacKey(long id, int algorithm, byte[] secret) { }
 
-    private final NetlinkSocket nl;
-    private final int family;
+    private final GenlFamily genl;
 
-    private Seg6(NetlinkSocket nl, int family) {
-        this.nl = nl;
-        this.family = family;
-    }
+    private Seg6(GenlFamily genl) { this.genl = genl; }
 
     /** The settings of {@code ns}; ENOENT's {@link dev.nslab.error.KernelException} where the kernel has no SRv6. */
-    public static Seg6 open(Namespaces registry, NsRef ns) {
-        NetlinkSocket s = registry.call(ns, () -> NetlinkSocket.open(NetlinkSocket.NETLINK_GENERIC));
-        try {
-            return new Seg6(s, s.genlFamilyId(FAMILY));
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
-    }
-
-    private NlRequest request(int cmd, int flags) { return new NlRequest(family, flags).u8(cmd).u8(VERSION).u16(0); }
+    public static Seg6 open(Namespaces registry, NsRef ns) { return new Seg6(GenlFamily.open(registry, ns, FAMILY, VERSION)); }
 
     /** The source address SRv6 encapsulation uses (:: when none is set: the kernel then picks one per packet). */
     public InetAddress tunnelSource() {
-        byte[] b = nl.request(request(CMD_GET_TUNSRC, 0)).attrs(GENL_HEADER).bytes(ATTR_DST);
+        byte[] b = genl.nl.request(genl.request(CMD_GET_TUNSRC, 0)).attrs(GENL_HEADER).bytes(ATTR_DST);
         try {
             return InetAddress.getByAddress(b == null || b.length != 16 ? new byte[16] : b);
         } catch (UnknownHostException e) {
@@ -56,12 +41,12 @@ public final class Seg6 implements AutoCloseable {
         }
     }
 
-    public void setTunnelSource(InetAddress a) { nl.execute(request(CMD_SET_TUNSRC, 0).attr(ATTR_DST, a.getAddress())); }
+    public void setTunnelSource(InetAddress a) { genl.nl.execute(genl.request(CMD_SET_TUNSRC, 0).attr(ATTR_DST, a.getAddress())); }
 
     public List<HmacKey> hmacKeys() {
         List<HmacKey> out = new ArrayList<>();
-        for (NlMessage m : nl.dump(request(CMD_DUMPHMAC, NetlinkSocket.NLM_F_DUMP))) {
-            if (m.type() != family) continue;
+        for (NlMessage m : genl.nl.dump(genl.request(CMD_DUMPHMAC, NetlinkSocket.NLM_F_DUMP))) {
+            if (m.type() != genl.id) continue;
             NlAttrs a = m.attrs(GENL_HEADER);
             byte[] secret = a.bytes(ATTR_SECRET);
             int len = Math.min(a.u8(ATTR_SECRETLEN, 0), secret == null ? 0 : secret.length);
@@ -72,5 +57,5 @@ public final class Seg6 implements AutoCloseable {
     }
 
     @Override
-    public void close() { nl.close(); }
+    public void close() { genl.close(); }
 }

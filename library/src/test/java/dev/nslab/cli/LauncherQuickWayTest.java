@@ -52,7 +52,9 @@ class LauncherQuickWayTest {
         Files.copy(Path.of("nslab"), tree.resolve("nslab"));
         Files.setPosixFilePermissions(tree.resolve("nslab"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectories(tree.resolve("scripts/lib"));
-        Files.copy(Path.of("scripts/lib/jdk.sh"), tree.resolve("scripts/lib/jdk.sh"));
+        // the full way searches for a JDK (it sources this file), the quick way does not: a line for each search
+        Path searches = tree.resolve("jdk-searches");
+        Files.writeString(tree.resolve("scripts/lib/jdk.sh"), "echo search >> " + searches + "\n" + Files.readString(Path.of("scripts/lib/jdk.sh")));
         Path builds = tree.resolve("builds");
         Path build = tree.resolve("scripts/build");
         Files.writeString(build, "#!/bin/sh\necho build \"$@\" >> " + builds + "\n");
@@ -68,7 +70,9 @@ class LauncherQuickWayTest {
             assertTrue(Files.notExists(builds), "nothing to build: " + (Files.exists(builds) ? Files.readString(builds) : ""));
 
             JsonNode before = status();
+            long searched = Files.readAllLines(searches).size();
             Sh.Result read = nslab("netns", "list");
+            assertEquals(searched, Files.readAllLines(searches).size(), "the quick way: no JDK search, straight to the helper");
             assertEquals(first.out(), read.out());
             assertEquals(0, read.code(), read.err());
             JsonNode after = status();
@@ -77,10 +81,12 @@ class LauncherQuickWayTest {
 
             // saved now, after the jar: the helper learns it from the kernel's queue, with no wait
             Files.writeString(source, "// changed\n");
+            searched = Files.readAllLines(searches).size();
             Sh.Result changed = nslab("netns", "list");
             assertEquals(0, changed.code(), changed.err());
             assertEquals(first.out(), changed.out());
             assertEquals("build\n", Files.readString(builds), "the full way built the tree once");
+            assertEquals(searched + 1, Files.readAllLines(searches).size(), "declined: the full way, once");
             JsonNode declined = status();
             assertEquals(after.path("declined").asLong() + 1, declined.path("declined").asLong(), "declined, not served: " + declined);
             assertEquals(after.path("served").asLong(), declined.path("served").asLong(), declined.toString());
