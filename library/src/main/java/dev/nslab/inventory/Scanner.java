@@ -175,8 +175,13 @@ public final class Scanner {
         }
     }
 
+    /** What one process directory shows: its namespace, its threads and descriptors elsewhere, its mount namespace. */
+    private record Seen(int pid, long ino, String comm, List<Held> held, long mnt) { }
+
+    /** A namespace a thread lives in or a descriptor holds, with the path that opens it. */
+    private record Held(long ino, Proc thread, String holder, Path path) { }
+
     private void scanProc(Map<Long, Found> found, List<String> notes) {
-        Set<Long> mountNamespaces = new HashSet<>();
         long nsfsDevice = device(Path.of("/proc/self/ns/net")); // the device of nsfs, the file system of every namespace file
         // directories listed with getdents64 (Libc.entries): half the system calls of a directory stream, and /proc
         // has two to list per process
@@ -185,21 +190,40 @@ public final class Scanner {
             notes.add("cannot read /proc");
             return;
         }
-        for (String name : pids) {
-            if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) continue;
-            Path pd = Path.of("/proc", name);
-            int pid = Integer.parseInt(name);
-            long ino = Namespaces.inode(pd.resolve("ns/net"));
-            if (ino < 0) continue; // gone, or a kernel thread we may not look into
-            Stat stat = stat(pd);
-            Found f = found.computeIfAbsent(ino, Found::new);
-            f.procs.add(new Proc(pid, null, stat.comm()));
+        // ~14 system calls a process, none waiting on another: the processes are looked at in parallel and the
+        // findings merged in /proc's order, so that the result is the same as one pass's
+        List<Seen> seen = pids.parallelStream()
+                .filter(name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit))
+                .map(name -> look(name, nsfsDevice))
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        Set<Long> mountNamespaces = new HashSet<>();
+        for (Seen s : seen) {
+            Path pd = Path.of("/proc", Integer.toString(s.pid()));
+            Found f = found.computeIfAbsent(s.ino(), Found::new);
+            f.procs.add(new Proc(s.pid(), null, s.comm()));
             f.openPaths.add(pd.resolve("ns/net"));
-            if (stat.threads() != 1) threads(pd, pid, ino, stat.comm(), found);
-            descriptors(pd, pid, stat.comm(), found, nsfsDevice);
-            long mnt = Namespaces.inode(pd.resolve("ns/mnt"));
-            if (mnt >= 0 && mountNamespaces.add(mnt)) mounts(pd, found);
+            for (Held h : s.held()) {
+                Found x = found.computeIfAbsent(h.ino(), Found::new);
+                if (h.thread() != null) x.procs.add(h.thread());
+                else x.holders.add(h.holder());
+                x.openPaths.add(h.path());
+            }
+            if (s.mnt() >= 0 && mountNamespaces.add(s.mnt())) mounts(pd, found);
         }
+    }
+
+    /** One process directory, or null when it is gone or a kernel thread we may not look into. */
+    private static Seen look(String name, long nsfsDevice) {
+        Path pd = Path.of("/proc", name);
+        int pid = Integer.parseInt(name);
+        long ino = Namespaces.inode(pd.resolve("ns/net"));
+        if (ino < 0) return null;
+        Stat stat = stat(pd);
+        List<Held> held = new ArrayList<>();
+        if (stat.threads() != 1) threads(pd, pid, ino, stat.comm(), held);
+        descriptors(pd, pid, stat.comm(), held, nsfsDevice);
+        return new Seen(pid, ino, stat.comm(), held, Namespaces.inode(pd.resolve("ns/mnt")));
     }
 
     /** A process's name and how many threads it has (0: not known, so its threads are looked at). */
@@ -218,7 +242,7 @@ public final class Scanner {
     }
 
     /** Threads living in another namespace than their process (a thread that called setns or unshare). */
-    private static void threads(Path pd, int pid, long procNs, String comm, Map<Long, Found> found) {
+    private static void threads(Path pd, int pid, long procNs, String comm, List<Held> held) {
         List<String> tids = Libc.entries(pd + "/task");
         if (tids == null) return; // the process ended while we looked
         for (String t : tids) {
@@ -226,9 +250,7 @@ public final class Scanner {
             Path td = pd.resolve("task").resolve(t);
             long ino = Namespaces.inode(td.resolve("ns/net"));
             if (ino < 0 || ino == procNs) continue;
-            Found f = found.computeIfAbsent(ino, Found::new);
-            f.procs.add(new Proc(pid, Integer.parseInt(t), comm(td)));
-            f.openPaths.add(td.resolve("ns/net"));
+            held.add(new Held(ino, new Proc(pid, Integer.parseInt(t), comm(td)), null, td.resolve("ns/net")));
         }
     }
 
@@ -242,7 +264,7 @@ public final class Scanner {
         }
     }
 
-    private static void descriptors(Path pd, int pid, String comm, Map<Long, Found> found, long nsfsDevice) {
+    private static void descriptors(Path pd, int pid, String comm, List<Held> held, long nsfsDevice) {
         List<String> fds = Libc.entries(pd + "/fd");
         if (fds == null) return; // not ours to read, or the process ended
         for (String n : fds) {
@@ -262,9 +284,7 @@ public final class Scanner {
             } else {
                 continue;
             }
-            Found f = found.computeIfAbsent(ino, Found::new);
-            f.holders.add("pid " + pid + " (" + comm + ") fd " + fd.getFileName());
-            f.openPaths.add(fd);
+            held.add(new Held(ino, null, "pid " + pid + " (" + comm + ") fd " + fd.getFileName(), fd));
         }
     }
 
