@@ -190,11 +190,17 @@ final class Help {
                   list-ifaces BRIDGE                   iface-to-br IFACE
                   set port PORT tag=N | trunks=N,M | vlan_mode=access|trunk|native-tagged|native-untagged
                                 | bond_mode=active-backup|balance-slb|balance-tcp | lacp=active|passive|off
-                  clear port PORT tag|trunks|vlan_mode|bond_mode|lacp   get port PORT COLUMN...
                   set bridge BRIDGE datapath_type=netdev|system | stp_enable=true|false | protocols=OpenFlow13,...
                                     | rstp_enable=B | mcast_snooping_enable=B             show
+                  [--if-exists] set TABLE RECORD COL[:KEY]=VALUE...   any column of any table, in the
+                                                       database's notation (ingress_policing_rate=1000, other-config:K=V)
+                  [--if-exists] add|remove TABLE RECORD COL VALUE...  [--if-exists] clear TABLE RECORD COL...
+                  [--id=@NAME] create TABLE COL[:KEY]=VALUE...   (prints the new row's UUID; @NAME is the row elsewhere
+                                                       in the line: set port P qos=@q -- --id=@q create qos ...)
+                  [--if-exists] destroy TABLE RECORD... | --all destroy TABLE
+                  set-manager TARGET...  get-manager  del-manager
                   [--columns=C,...] list TABLE [RECORD...]   [--columns=C,...] find TABLE [COL[:KEY]=VALUE]...
-                  get TABLE RECORD COL[:KEY]...          (--bare: values only; --format=list|csv|table|html|json)
+                  [--id=@NAME] get TABLE RECORD [COL[:KEY]...]  (--bare: values only; --format=list|csv|table|html|json)
                   br-set-external-id BRIDGE KEY [VALUE]  br-get-external-id BRIDGE [KEY]
                   start | stop | status                Open vSwitch's daemons at their standard locations
                 Without the openvswitch kernel module, new bridges use the userspace datapath (netdev); ports joining

@@ -3,14 +3,17 @@ package dev.nslab.cli;
 import dev.nslab.net.ChecksumOffload;
 import dev.nslab.net.Link;
 import dev.nslab.ovs.Ovs;
+import dev.nslab.ovs.Datum;
 import dev.nslab.ovs.OvsBridge;
 import dev.nslab.ovs.OvsDaemons;
 import dev.nslab.ovs.OvsInterface;
 import dev.nslab.ovs.OvsPort;
+import dev.nslab.ovs.OvsSchema;
 import dev.nslab.ovs.OvsState;
 import dev.nslab.ovs.OvsTransaction;
 import dev.nslab.ovs.OvsdbException;
 import dev.nslab.ovs.PortConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,9 +40,12 @@ final class OvsCmd {
     private Path socket;
     private boolean datapathSaid;
 
-    /** One command of the chain with its own options (--may-exist, --if-exists). */
-    /** One command of a chain; {@code columns} is --columns=A,B (null: all). */
-    private record Command(String name, List<String> args, boolean mayExist, boolean ifExists, boolean fakeIface, List<String> columns) { }
+    /**
+     * One command of a chain with its own options: --may-exist, --if-exists, --fake-iface, --columns=A,B (null: all),
+     * --id=@NAME (null: none), --all.
+     */
+    private record Command(String name, List<String> args, boolean mayExist, boolean ifExists, boolean fakeIface, List<String> columns,
+                           String id, boolean all) { }
 
     OvsCmd(Cli cli) {
         this.cli = cli;
@@ -72,7 +78,8 @@ final class OvsCmd {
         // global options, as ovs-vsctl takes them before the first command
         while (i < words.size() && words.get(i).startsWith("-") && !words.get(i).equals("--")) {
             String o = words.get(i);
-            if (o.equals("--may-exist") || o.equals("--if-exists") || o.equals("--fake-iface") || o.startsWith("--columns=")) break; // a command option
+            if (o.equals("--may-exist") || o.equals("--if-exists") || o.equals("--fake-iface") || o.startsWith("--columns=") || o.startsWith("--id=")
+                    || o.equals("--all")) break; // a command option
             if (o.equals("--no-wait")) noWait = true;
             else if (o.equals("--bare")) bare = true;
             else if (o.equals("--no-headings")) noHeadings = true;
@@ -138,19 +145,26 @@ final class OvsCmd {
                 i++;
                 continue;
             }
-            boolean mayExist = false, ifExists = false, fakeIface = false;
+            boolean mayExist = false, ifExists = false, fakeIface = false, all = false;
             List<String> columns = null;
+            String id = null;
             while (i < words.size() && words.get(i).startsWith("--")) {
                 if (words.get(i).startsWith("--columns=")) {
                     columns = List.of(words.get(i++).substring("--columns=".length()).split(","));
+                    continue;
+                }
+                if (words.get(i).startsWith("--id=")) {
+                    id = words.get(i++).substring("--id=".length());
                     continue;
                 }
                 switch (words.get(i)) {
                     case "--may-exist" -> mayExist = true;
                     case "--if-exists" -> ifExists = true;
                     case "--fake-iface" -> fakeIface = true;
+                    case "--all" -> all = true;
                     case "--" -> { }
-                    default -> throw new UsageException("ovs-vsctl: '" + words.get(i) + "' is not a valid option here (nslab knows --may-exist, --if-exists and --fake-iface)");
+                    default -> throw new UsageException("ovs-vsctl: '" + words.get(i) + "' is not a valid option here (nslab knows --may-exist, "
+                            + "--if-exists, --fake-iface, --columns=, --id= and --all)");
                 }
                 i++;
             }
@@ -158,7 +172,10 @@ final class OvsCmd {
             String name = words.get(i++);
             List<String> args = new ArrayList<>();
             while (i < words.size() && !words.get(i).equals("--")) args.add(words.get(i++));
-            out.add(new Command(name, args, mayExist, ifExists, fakeIface, columns));
+            if (id != null && !name.equals("create") && !name.equals("get")) {
+                throw new UsageException("ovs-vsctl: '--id' is not a valid option for '" + name + "' command");
+            }
+            out.add(new Command(name, args, mayExist, ifExists, fakeIface, columns, id, all));
         }
         return out;
     }
@@ -172,8 +189,12 @@ final class OvsCmd {
             case "add-bond" -> new int[] {4, Integer.MAX_VALUE};
             case "list", "find" -> new int[] {1, Integer.MAX_VALUE};
             case "del-port" -> new int[] {1, 2};
-            case "set", "get" -> new int[] {3, Integer.MAX_VALUE};
-            case "clear" -> new int[] {3, Integer.MAX_VALUE};
+            case "set", "clear" -> new int[] {3, Integer.MAX_VALUE};
+            case "get", "create" -> new int[] {2, Integer.MAX_VALUE};
+            case "add", "remove" -> new int[] {4, Integer.MAX_VALUE};
+            case "destroy" -> new int[] {1, Integer.MAX_VALUE};
+            case "set-manager" -> new int[] {1, Integer.MAX_VALUE};
+            case "get-manager", "del-manager" -> new int[] {0, 0};
             case "get-controller", "del-controller", "get-fail-mode", "del-fail-mode" -> new int[] {1, 1};
             case "set-controller" -> new int[] {1, Integer.MAX_VALUE};
             case "set-fail-mode" -> new int[] {2, 2};
@@ -243,6 +264,22 @@ final class OvsCmd {
         List<String> text = new ArrayList<>();
         List<Object> json = new ArrayList<>();
         int status = 0;
+        // the rows a create makes and the ones a --id names exist for the whole line: a value may name them first
+        Map<Command, JsonNode> creates = new java.util.IdentityHashMap<>();
+        for (Command c : cmds) {
+            if (c.name().equals("create")) {
+                if (records == null) records = new OvsRecords(ovs);
+                if (txn == null) txn = ovs.begin();
+                JsonNode ref = txn.create(records.tableName(c.args().getFirst()));
+                creates.put(c, ref);
+                if (c.id() != null) records.declare(c.id(), ref);
+            } else if (c.id() != null) { // --id=@NAME get TABLE RECORD
+                if (records == null) records = new OvsRecords(ovs);
+                if (txn == null) txn = ovs.begin();
+                records.declare(c.id(), records.ref(txn, c.args().get(0), c.args().get(1), false));
+            }
+        }
+        Map<Integer, JsonNode> createdAt = new LinkedHashMap<>(); // the line of text where a create prints its row's UUID
         for (Command c : cmds) {
             List<String> x = c.args();
             switch (c.name()) {
@@ -286,6 +323,7 @@ final class OvsCmd {
                 }
                 case "get" -> {
                     if (records == null) records = new OvsRecords(ovs);
+                    if (x.size() == 2) continue; // --id=@NAME alone: the row was named above
                     for (String v : records.get(x.get(0), x.get(1), x.subList(2, x.size()), bare)) {
                         text.add(v);
                         json.add(v);
@@ -367,13 +405,46 @@ final class OvsCmd {
                         .delPort(x.size() == 2 ? x.get(0) : null, x.getLast(), c.ifExists());
                 case "set" -> {
                     txn = txn == null ? ovs.begin() : txn;
-                    set(txn, x, c.ifExists());
+                    if (records == null) records = new OvsRecords(ovs);
+                    set(txn, records, x, c.ifExists());
                 }
-                case "clear" -> {
+                case "add", "remove", "clear" -> {
                     txn = txn == null ? ovs.begin() : txn;
-                    table(x.getFirst(), "port");
-                    if (c.ifExists() && !txn.hasPort(x.get(1))) continue;
-                    for (String col : x.subList(2, x.size())) txn.clearPort(x.get(1), col);
+                    if (records == null) records = new OvsRecords(ovs);
+                    JsonNode ref = records.ref(txn, x.get(0), x.get(1), c.ifExists());
+                    if (ref == null) continue;
+                    if (c.name().equals("clear")) records.clear(txn, x.get(0), ref, x.subList(2, x.size()));
+                    else records.mutate(txn, x.get(0), ref, x.get(2), x.subList(3, x.size()), c.name().equals("add"));
+                }
+                case "create" -> {
+                    records.set(txn, x.getFirst(), creates.get(c), x.subList(1, x.size()));
+                    createdAt.put(text.size(), creates.get(c));
+                    text.add(null);
+                }
+                case "destroy" -> {
+                    txn = txn == null ? ovs.begin() : txn;
+                    if (records == null) records = new OvsRecords(ovs);
+                    if (c.all() && x.size() > 1) throw new OvsdbException("--all and records argument should not be specified together", "refused", x.getFirst());
+                    if (c.all() && c.ifExists()) throw new OvsdbException("--all and --if-exists should not be specified together", "refused", x.getFirst());
+                    List<JsonNode> rows = new ArrayList<>();
+                    if (c.all()) rows.addAll(records.all(x.getFirst()));
+                    for (String r : x.subList(1, x.size())) {
+                        JsonNode ref = records.ref(txn, x.getFirst(), r, c.ifExists());
+                        if (ref != null) rows.add(ref);
+                    }
+                    if (!c.all() && x.size() == 1) cli.err.println("ovs-vsctl: either --all or records argument should be specified");
+                    for (JsonNode ref : rows) txn.destroy(records.tableName(x.getFirst()), ref);
+                }
+                case "get-manager" -> {
+                    if (records == null) records = new OvsRecords(ovs);
+                    List<String> targets = records.column("Manager", "target").stream().sorted().toList();
+                    targets.forEach(text::add);
+                    json.add(targets);
+                }
+                case "set-manager", "del-manager" -> {
+                    txn = txn == null ? ovs.begin() : txn;
+                    if (records == null) records = new OvsRecords(ovs);
+                    setManagers(txn, records, x);
                 }
                 default -> throw new IllegalStateException(c.name());
             }
@@ -386,6 +457,10 @@ final class OvsCmd {
             }
         }
         OvsTransaction.Result result = txn == null ? null : txn.commit(noWait ? null : timeout);
+        for (var e : createdAt.entrySet()) {
+            text.set(e.getKey(), result.created().get(e.getValue().path(1).asText()));
+            json.add(text.get(e.getKey()));
+        }
         if (result != null) {
             if (verbose) notes.forEach(n -> cli.err.println("nslab ovs: " + n));
             result.warnings().forEach(w -> cli.err.println("ovs-vsctl: " + w));
@@ -456,65 +531,52 @@ final class OvsCmd {
         }
     }
 
+    /** A set of VLANs in the database's notation ("10,20", "[10, 20]", "20-22"), read as ovs-vsctl reads it. */
     private static List<Integer> vlans(String v) {
-        String s = v.trim();
-        if (s.startsWith("[") && s.endsWith("]")) s = s.substring(1, s.length() - 1);
+        var type = new OvsSchema.Type(new OvsSchema.Base("integer", null), null, 0, 4096);
         List<Integer> out = new ArrayList<>();
-        for (String part : s.split(",")) if (!part.isBlank()) out.add(integer(part, "trunks"));
+        for (JsonNode[] m : Datum.members(Datum.parse(v, type, id -> null))) out.add(m[0].asInt());
         return out;
     }
 
-    private static void table(String name, String... allowed) {
-        for (String a : allowed) if (a.equalsIgnoreCase(name)) return;
-        throw new UsageException("ovs-vsctl: nslab handles table " + String.join(" and ", allowed) + " here, not \"" + name + "\"");
-    }
-
-    private void set(OvsTransaction txn, List<String> x, boolean ifExists) {
-        String table = x.get(0), record = x.get(1);
+    private void set(OvsTransaction txn, OvsRecords records, List<String> x, boolean ifExists) {
+        String table = records.tableName(x.get(0)), record = x.get(1);
         List<String> settings = x.subList(2, x.size());
-        if (table.equalsIgnoreCase("bridge")) {
-            if (ifExists && !txn.hasBridge(record)) return;
-            for (String s : settings) {
-                String[] cv = columnValue(s);
-                String col = cv[0], v = unquote(cv[1]);
-                if (col.equals("datapath_type")) txn.setDatapathType(record, v);
-                else if (col.equals("stp_enable") || col.equals("rstp_enable") || col.equals("mcast_snooping_enable")) {
-                    if (!v.equals("true") && !v.equals("false")) throw new UsageException("ovs-vsctl: \"" + v + "\" is not a valid boolean (use \"true\" or \"false\")");
-                    txn.setBridgeFlag(record, col, v.equals("true"));
-                } else if (col.equals("protocols")) {
-                    String list = v.startsWith("[") && v.endsWith("]") ? v.substring(1, v.length() - 1) : v;
-                    txn.setProtocols(record, java.util.Arrays.stream(list.split(",")).map(String::trim).map(OvsCmd::unquote).filter(w -> !w.isEmpty()).toList());
-                }
-                else if (col.equals("fail_mode")) txn.setFailMode(record, v.equals("[]") ? null : v);
-                else if (mapColumn(col, "other_config") != null) txn.setBridgeMapKey(record, "other_config", mapColumn(col, "other_config"), v);
-                else if (mapColumn(col, "external_ids") != null) txn.setBridgeMapKey(record, "external_ids", mapColumn(col, "external_ids"), v);
-                else throw new UsageException("ovs-vsctl: nslab sets datapath_type, fail_mode, stp_enable, rstp_enable, mcast_snooping_enable, "
-                            + "protocols, other_config:KEY and external_ids:KEY on a bridge, not \"" + col + "\"");
-            }
-            return;
+        JsonNode ref = records.ref(txn, table, record, ifExists);
+        if (ref == null) return;
+        // the columns nslab does more for than writing them first: a bridge's datapath and an interface's type (what
+        // a port needs before it joins), a port's VLANs (checked as nslab's labs check them); any other as written
+        List<String> rest = new ArrayList<>(), vlans = new ArrayList<>();
+        for (String s : settings) {
+            String[] cv = columnValue(s);
+            String col = cv[0].replace('-', '_'), v = unquote(cv[1]);
+            if (table.equals("Bridge") && col.equals("datapath_type")) txn.setDatapathType(record, v);
+            else if (table.equals("Interface") && col.equals("type")) txn.setInterfaceType(record, v);
+            else if (table.equals("Port") && PORT_CONFIG.contains(col)) vlans.add(s);
+            else rest.add(s);
         }
-        if (table.equalsIgnoreCase("interface")) {
-            if (ifExists && !txn.hasInterface(record)) return;
-            for (String s : settings) {
-                String[] cv = columnValue(s);
-                String col = cv[0], v = unquote(cv[1]);
-                if (col.equals("type")) txn.setInterfaceType(record, v);
-                else if (col.equals("ofport_request") || col.equals("mtu_request")) txn.setInterfaceNumber(record, col, integer(v, col));
-                else if (mapColumn(col, "options") != null) txn.setInterfaceOption(record, mapColumn(col, "options"), v);
-                else throw new UsageException("ovs-vsctl: nslab sets type, ofport_request, mtu_request and options:KEY on an interface, not \"" + col + "\"");
-            }
-            return;
-        }
-        table(table, "port", "bridge", "interface");
-        if (ifExists && !txn.hasPort(record)) return;
-        txn.setPort(record, portConfig(settings));
+        if (!vlans.isEmpty()) txn.setPort(record, portConfig(vlans));
+        records.set(txn, table, ref, rest);
     }
 
-    /** "other-config:hwaddr" (ovs-vsctl takes - for _ in column names) → "hwaddr" when it names {@code column}'s key. */
-    private static String mapColumn(String col, String column) {
-        int colon = col.indexOf(':');
-        if (colon < 0 || !col.substring(0, colon).replace('-', '_').equals(column)) return null;
-        return col.substring(colon + 1);
+    /** The columns of a port that {@link PortConfig} holds. */
+    private static final List<String> PORT_CONFIG = List.of("tag", "trunks", "vlan_mode", "bond_mode", "lacp");
+
+    /**
+     * {@code set-manager TARGET...} (the targets from now on, each a Manager row of its own, as ovs-vsctl makes
+     * them) and {@code del-manager} (none).
+     */
+    private static void setManagers(OvsTransaction txn, OvsRecords records, List<String> targets) {
+        for (JsonNode old : records.all("Manager")) txn.destroy("Manager", old);
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        var refs = f.arrayNode();
+        for (String t : new java.util.TreeSet<>(targets)) {
+            JsonNode row = txn.create("Manager");
+            txn.write("Manager", row, "target", f.textNode(t));
+            refs.add(row);
+        }
+        JsonNode root = records.ref(txn, "Open_vSwitch", ".", false);
+        txn.write("Open_vSwitch", root, "manager_options", f.arrayNode().add("set").add(refs));
     }
 
     private static String unquote(String v) {

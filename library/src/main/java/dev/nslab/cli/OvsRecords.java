@@ -3,8 +3,10 @@ package dev.nslab.cli;
 import dev.nslab.ovs.Datum;
 import dev.nslab.ovs.Ovs;
 import dev.nslab.ovs.OvsSchema;
+import dev.nslab.ovs.OvsTransaction;
 import dev.nslab.ovs.OvsdbException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +19,9 @@ import java.util.Map;
  * {@code get TABLE RECORD COLUMN[:KEY]...}, with {@code --columns}, {@code --bare} and {@code --no-headings}. Records
  * are named as ovs-vsctl names them (a bridge, port, interface or mirror by name, the Open_vSwitch row as ".", a
  * controller, NetFlow, sFlow or IPFIX row by its bridge, a QoS row by its port, a manager by its target) or by UUID
- * (whole, or a unique prefix of at least 4 characters).
+ * (whole, or a unique prefix of at least 4 characters). And the commands that change them: {@code set}, {@code add},
+ * {@code remove}, {@code clear}, {@code create} and {@code destroy}, with values in the database's notation
+ * ({@link Datum#parse}) and rows of the same command line named "@NAME" (--id=@NAME).
  */
 final class OvsRecords {
     /** How rows of a table are named: by a column of their own, or through a column of a row of another table. */
@@ -45,6 +49,8 @@ final class OvsRecords {
     private final Ovs ovs;
     private final OvsSchema schema;
     private final Map<String, List<JsonNode>> rows = new HashMap<>();
+    /** The rows this command line names with --id=@NAME: a create's new row, a get's existing one. */
+    private final Map<String, JsonNode> ids = new HashMap<>();
 
     OvsRecords(Ovs ovs) {
         this.ovs = ovs;
@@ -95,6 +101,110 @@ final class OvsRecords {
             if (value == null) throw new OvsdbException("no key \"" + key + "\" in " + t.name() + " record \"" + record + "\" column " + col, "refused", key);
             out.add(Datum.text(value, new OvsSchema.Type(type.value(), null, 1, 1), bare));
         }
+        return out;
+    }
+
+    /** --id=@NAME of a create (its new row) or a get (the row it names). */
+    void declare(String id, JsonNode ref) {
+        if (!id.startsWith("@") || id.length() < 2) throw new OvsdbException("row id \"" + id + "\" does not begin with \"@\"", "refused", id);
+        if (ids.putIfAbsent(id, ref) != null) throw new OvsdbException("row id \"" + id + "\" may only be specified on one --id option", "refused", id);
+    }
+
+    /** The table as the schema spells it (ovs-vsctl takes any case, and a unique prefix). */
+    String tableName(String name) { return schema.table(name).name(); }
+
+    /**
+     * A row to change, as the transaction will find it: a bridge, port or interface as the command line has left
+     * them (made or removed by earlier commands of it), any other row as the database holds it; null when it is
+     * not there and {@code ifExists}.
+     */
+    JsonNode ref(OvsTransaction txn, String tableName, String record, boolean ifExists) {
+        OvsSchema.Table t = schema.table(tableName);
+        if (ids.containsKey(record)) return ids.get(record);
+        JsonNode own = txn.ref(t.name(), record);
+        if (own != null) return own;
+        // a bridge, port or interface by name is the transaction's (one an earlier command removed is not there)
+        boolean byName = List.of("Bridge", "Port", "Interface").contains(t.name()) && !record.matches("[0-9a-fA-F-]{4,}");
+        try {
+            if (byName) throw new OvsdbException("no row \"" + record + "\" in table " + t.name(), "refused", record);
+            return OvsTransaction.uuidRef(uuid(row(t, record).path("_uuid")));
+        } catch (OvsdbException e) {
+            if (ifExists) return null;
+            throw e;
+        }
+    }
+
+    /** {@code set TABLE RECORD COLUMN[:KEY]=VALUE...} on a row already found. */
+    void set(OvsTransaction txn, String tableName, JsonNode ref, List<String> settings) {
+        OvsSchema.Table t = schema.table(tableName);
+        for (String setting : settings) {
+            Datum.Setting st = Datum.setting(setting);
+            if (st == null) throw new UsageException("ovs-vsctl: " + setting + ": argument does not end in \"=\" followed by a value.");
+            String colText = st.column(), key = st.key(), value = st.value();
+            String col = column(t, colText);
+            mutable(t, ref, col);
+            OvsSchema.Type type = type(t, col);
+            if (key == null) {
+                txn.write(t.name(), ref, col, Datum.parse(value, type, ids::get));
+                continue;
+            }
+            if (!type.isMap()) throw new OvsdbException("cannot specify key to set for non-map column " + col, "refused", col);
+            txn.writeKey(t.name(), ref, col, Datum.atom(key, type.key(), ids::get), Datum.atom(value.strip(), type.value(), ids::get));
+        }
+    }
+
+    /** {@code add} ({@code insert}) or {@code remove}: each VALUE a set of members (a map's pairs, or its keys to remove). */
+    void mutate(OvsTransaction txn, String tableName, JsonNode ref, String column, List<String> values, boolean insert) {
+        OvsSchema.Table t = schema.table(tableName);
+        String col = column(t, column);
+        mutable(t, ref, col);
+        OvsSchema.Type type = type(t, col);
+        OvsSchema.Type many = new OvsSchema.Type(type.key(), type.value(), 1, -1);
+        for (String v : values) {
+            JsonNode members;
+            try {
+                members = Datum.parse(v, many, ids::get);
+            } catch (OvsdbException e) {
+                // a map's members to remove may be its keys alone
+                if (insert || !type.isMap()) throw e;
+                members = Datum.parse(v, new OvsSchema.Type(type.key(), null, 1, -1), ids::get);
+            }
+            txn.mutate(t.name(), ref, col, insert, members);
+        }
+    }
+
+    /** {@code clear TABLE RECORD COLUMN...}: each column empty, where it may be. */
+    void clear(OvsTransaction txn, String tableName, JsonNode ref, List<String> columns) {
+        OvsSchema.Table t = schema.table(tableName);
+        for (String c : columns) {
+            String col = column(t, c);
+            mutable(t, ref, col);
+            OvsSchema.Type type = type(t, col);
+            if (type.min() > 0) {
+                throw new OvsdbException("\"clear\" operation cannot be applied to column " + col + " of table " + t.name()
+                        + ", which is not allowed to be empty", "refused", col);
+            }
+            JsonNodeFactory f = JsonNodeFactory.instance;
+            txn.write(t.name(), ref, col, f.arrayNode().add(type.isMap() ? "map" : "set").add(f.arrayNode()));
+        }
+    }
+
+    /** A string column of every row of a table, as text. */
+    List<String> column(String tableName, String column) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode r : rowsOf(schema.table(tableName).name())) out.add(nameOf(r.path(column)));
+        return out;
+    }
+
+    /** A read-only column may be set only in a row the same line makes (its reference is a named one, until the commit). */
+    private static void mutable(OvsSchema.Table t, JsonNode ref, String column) {
+        if (!"named-uuid".equals(ref.path(0).asText())) t.checkMutable(column);
+    }
+
+    /** Every row of a table, for {@code --all destroy}. */
+    List<JsonNode> all(String tableName) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode r : rowsOf(schema.table(tableName).name())) out.add(OvsTransaction.uuidRef(uuid(r.path("_uuid"))));
         return out;
     }
 

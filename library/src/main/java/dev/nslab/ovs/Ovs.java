@@ -132,10 +132,16 @@ public final class Ovs implements AutoCloseable {
         for (int i = 0; i < result.size(); i++) {
             JsonNode r = result.get(i);
             if (r.has("error") && !r.get("error").isNull()) {
-                String word = r.get("error").asText();
-                String details = r.path("details").asText("");
-                throw new OvsdbException("transaction failed: " + word + (details.isEmpty() ? "" : " (" + details + ")"), word,
-                        i < ops.size() ? ops.get(i).path("table").asText() : DB);
+                // as ovs-vsctl words it: the database's error object, its members in name order
+                java.util.Map<String, JsonNode> sorted = new java.util.TreeMap<>();
+                r.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
+                String text;
+                try {
+                    text = mapper.writeValueAsString(sorted);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    text = r.toString();
+                }
+                throw new OvsdbException("transaction error: " + text, r.get("error").asText(), i < ops.size() ? ops.get(i).path("table").asText() : DB);
             }
         }
         return result;

@@ -21,15 +21,27 @@ public record OvsSchema(Map<String, Table> tables) {
         public boolean isScalar() { return min == 1 && max == 1; }
     }
 
-    /** A table: its columns by name, in name order (as ovs-vsctl lists them, after _uuid). */
-    public record Table(String name, Map<String, Type> columns) { }
+    /**
+     * A table: its columns by name, in name order (as ovs-vsctl lists them, after _uuid), and those set only when a
+     * row is made ("mutable": false, a bridge's name for one).
+     */
+    public record Table(String name, Map<String, Type> columns, java.util.Set<String> readOnly) {
+        /** ovs-vsctl's refusal to change a read-only column of a row that exists. */
+        public void checkMutable(String column) {
+            if (readOnly.contains(column)) throw new OvsdbException("cannot modify read-only column " + column + " in table " + name, "refused", column);
+        }
+    }
 
     static OvsSchema parse(JsonNode schema) {
         Map<String, Table> tables = new TreeMap<>();
         schema.path("tables").properties().forEach(t -> {
             Map<String, Type> cols = new TreeMap<>();
-            t.getValue().path("columns").properties().forEach(c -> cols.put(c.getKey(), type(c.getValue().path("type"))));
-            tables.put(t.getKey(), new Table(t.getKey(), Collections.unmodifiableMap(cols)));
+            java.util.Set<String> readOnly = new java.util.TreeSet<>();
+            t.getValue().path("columns").properties().forEach(c -> {
+                cols.put(c.getKey(), type(c.getValue().path("type")));
+                if (!c.getValue().path("mutable").asBoolean(true)) readOnly.add(c.getKey());
+            });
+            tables.put(t.getKey(), new Table(t.getKey(), Collections.unmodifiableMap(cols), Collections.unmodifiableSet(readOnly)));
         });
         return new OvsSchema(Collections.unmodifiableMap(tables));
     }

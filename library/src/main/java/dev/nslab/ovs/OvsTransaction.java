@@ -39,8 +39,16 @@ public final class OvsTransaction {
     /** Interface name to its row reference; rows inserted by this transaction are kept to fold later settings in. */
     private final Map<String, IfaceRef> interfaces = new LinkedHashMap<>();
 
-    /** What a commit did: warnings from ovs-vswitchd, and whether there was anything to commit. */
-    public record Result(List<String> warnings, boolean changed) { }
+    /** Rows this transaction inserts, by uuid-name: what later commands of the same line set is folded into them. */
+    private final Map<String, ObjectNode> insertedRows = new LinkedHashMap<>();
+    /** The uuid-names of the rows {@link #create} made, whose UUIDs the commit tells. */
+    private final Set<String> created = new LinkedHashSet<>();
+
+    /**
+     * What a commit did: warnings from ovs-vswitchd, whether there was anything to commit, and the UUIDs the
+     * database gave the rows {@link #create} made (by the reference create returned, ["named-uuid", NAME]'s NAME).
+     */
+    public record Result(List<String> warnings, boolean changed, Map<String, String> created) { }
 
     OvsTransaction(Ovs ovs, OvsState state) {
         this.ovs = ovs;
@@ -141,16 +149,9 @@ public final class OvsTransaction {
     public OvsTransaction setBridgeExternalId(String bridge, String key, String value) {
         BridgeRef b = bridges.get(bridge);
         if (b == null) throw refused("no bridge named " + bridge, bridge);
-        if (value != null) {
-            setMapKey("Bridge", b.ref(), b.insertRow(), "external_ids", key, value);
-        } else if (b.insertRow() != null) {
-            Map<String, String> m = new LinkedHashMap<>(b.insertRow().has("external_ids") ? Values.map(b.insertRow().get("external_ids")) : Map.of());
-            m.remove(key);
-            b.insertRow().set("external_ids", Values.mapOf(m));
-        } else {
-            ops.add(mutate("Bridge", b.ref(), "external_ids", "delete", Values.setOf(List.of(ovs.mapper().getNodeFactory().textNode(key)))));
-        }
-        return this;
+        JsonNode k = ovs.mapper().getNodeFactory().textNode(key);
+        if (value == null) return mutate("Bridge", b.ref(), "external_ids", false, Values.setOf(List.of(k)));
+        return writeKey("Bridge", b.ref(), "external_ids", k, ovs.mapper().getNodeFactory().textNode(value));
     }
 
     /** {@code set-controller BR TARGET...} (each a new Controller row); no targets: {@code del-controller}. */
@@ -164,27 +165,6 @@ public final class OvsTransaction {
         return updateBridge(bridge, "controller", Values.setOf(refs));
     }
 
-    /** {@code set bridge BR stp_enable=true} (and rstp_enable, mcast_snooping_enable): a boolean column. */
-    public OvsTransaction setBridgeFlag(String bridge, String column, boolean on) {
-        if (!List.of("stp_enable", "rstp_enable", "mcast_snooping_enable").contains(column)) {
-            throw refused("Bridge has no boolean column \"" + column + "\" that nslab sets", column);
-        }
-        return updateBridge(bridge, column, ovs.mapper().getNodeFactory().booleanNode(on));
-    }
-
-    /** {@code set bridge BR protocols=OpenFlow10,OpenFlow13}: the OpenFlow versions it speaks (empty: the default). */
-    public OvsTransaction setProtocols(String bridge, List<String> versions) {
-        return updateBridge(bridge, "protocols", Values.setOf(versions.stream().map(v -> ovs.mapper().getNodeFactory().textNode(v)).toList()));
-    }
-
-    /** {@code set bridge BR other-config:KEY=VALUE} (and external-ids:): one key of a map column. */
-    public OvsTransaction setBridgeMapKey(String bridge, String column, String key, String value) {
-        BridgeRef b = bridges.get(bridge);
-        if (b == null) throw refused("no row \"" + bridge + "\" in table Bridge", bridge);
-        setMapKey("Bridge", b.ref(), b.insertRow(), column, key, value);
-        return this;
-    }
-
     /** {@code set interface IF type=T}. */
     public OvsTransaction setInterfaceType(String iface, String type) {
         IfaceRef i = ifaceRef(iface);
@@ -192,22 +172,6 @@ public final class OvsTransaction {
         else ops.add(update("Interface", i.ref(), ovs.mapper().createObjectNode().put("type", type)));
         // a patch or internal port is no veth of the machine's: nothing to prepare for the userspace datapath
         if (!type.isEmpty() && !type.equals("system")) userspacePorts.remove(iface);
-        return this;
-    }
-
-    /** {@code set interface IF ofport_request=N} (and mtu_request): an integer column of the interface. */
-    public OvsTransaction setInterfaceNumber(String iface, String column, long value) {
-        if (!List.of("ofport_request", "mtu_request").contains(column)) throw refused("Interface has no number column \"" + column + "\" that nslab sets", column);
-        IfaceRef i = ifaceRef(iface);
-        if (i.insertRow() != null) i.insertRow().put(column, value);
-        else ops.add(update("Interface", i.ref(), ovs.mapper().createObjectNode().put(column, value)));
-        return this;
-    }
-
-    /** {@code set interface IF options:KEY=VALUE} (a patch port's peer, for one). */
-    public OvsTransaction setInterfaceOption(String iface, String key, String value) {
-        IfaceRef i = ifaceRef(iface);
-        setMapKey("Interface", i.ref(), i.insertRow(), "options", key, value);
         return this;
     }
 
@@ -222,21 +186,7 @@ public final class OvsTransaction {
     private OvsTransaction updateBridge(String bridge, String column, JsonNode value) {
         BridgeRef b = bridges.get(bridge);
         if (b == null) throw refused("no bridge named " + bridge, bridge);
-        if (b.insertRow() != null) b.insertRow().set(column, value);
-        else ops.add(update("Bridge", b.ref(), ovs.mapper().createObjectNode().set(column, value)));
-        return this;
-    }
-
-    /** A key of a map column set: in a row this transaction inserts, folded in; else the old value out, the new in. */
-    private void setMapKey(String table, JsonNode ref, ObjectNode insertRow, String column, String key, String value) {
-        if (insertRow != null) {
-            Map<String, String> m = new LinkedHashMap<>(insertRow.has(column) ? Values.map(insertRow.get(column)) : Map.of());
-            m.put(key, value);
-            insertRow.set(column, Values.mapOf(m));
-            return;
-        }
-        ops.add(mutate(table, ref, column, "delete", Values.setOf(List.of(ovs.mapper().getNodeFactory().textNode(key)))));
-        ops.add(mutate(table, ref, column, "insert", Values.mapOf(Map.of(key, value))));
+        return write("Bridge", b.ref(), column, value);
     }
 
     /** {@code add-port BR PORT [tag=N ...]}: a port with one system interface of the same name. */
@@ -368,21 +318,114 @@ public final class OvsTransaction {
         return this;
     }
 
-    /** {@code clear port PORT COLUMN}: tag, trunks or vlan_mode back to empty. */
-    public OvsTransaction clearPort(String port, String column) {
-        if (!List.of("tag", "trunks", "vlan_mode", "bond_mode", "lacp").contains(column)) {
-            throw refused("Port does not contain a column whose name matches \"" + column + "\" (nslab handles tag, trunks, vlan_mode, bond_mode, lacp)", column);
-        }
-        PortRef p = portRef(port);
-        if (p.insertRow() != null) p.insertRow().set(column, Values.emptySet());
-        else ops.add(update("Port", p.ref(), ovs.mapper().createObjectNode().set(column, Values.emptySet())));
-        return this;
-    }
-
     private PortRef portRef(String port) {
         PortRef p = ports.get(port);
         if (p == null) throw refused("no row \"" + port + "\" in table Port", port);
         return p;
+    }
+
+    /**
+     * A row of Bridge, Port or Interface by its name as this transaction sees it (rows it inserts too), or null: the
+     * rows of other tables are found by the caller (a name's meaning there is ovs-vsctl's business, not OVSDB's).
+     */
+    public JsonNode ref(String table, String name) {
+        return switch (table) {
+            case "Bridge" -> bridges.containsKey(name) ? bridges.get(name).ref() : null;
+            case "Port" -> ports.containsKey(name) ? ports.get(name).ref() : null;
+            case "Interface" -> interfaces.containsKey(name) ? interfaces.get(name).ref() : null;
+            default -> null;
+        };
+    }
+
+    /** {@code set TABLE ROW COLUMN=VALUE}: the column's whole value (RFC 7047 notation). */
+    public OvsTransaction write(String table, JsonNode ref, String column, JsonNode value) {
+        ObjectNode own = own(ref);
+        if (own != null) own.set(column, value);
+        else ops.add(update(table, ref, ovs.mapper().createObjectNode().set(column, value)));
+        return this;
+    }
+
+    /** {@code set TABLE ROW COLUMN:KEY=VALUE}: one key of a map column. */
+    public OvsTransaction writeKey(String table, JsonNode ref, String column, JsonNode key, JsonNode value) {
+        ArrayNode pair = ovs.mapper().createArrayNode().add(key).add(value);
+        ArrayNode map = ovs.mapper().createArrayNode().add("map").add(ovs.mapper().createArrayNode().add(pair));
+        ObjectNode own = own(ref);
+        if (own != null) return fold(own, column, map, Fold.REPLACE);
+        ops.add(mutate(table, ref, column, "delete", Values.setOf(List.of(key))));
+        ops.add(mutate(table, ref, column, "insert", map));
+        return this;
+    }
+
+    /**
+     * {@code add} ({@code insert} true) or {@code remove}: a set's members, or a map's pairs, in or out of the column;
+     * a map's keys given as a set remove those keys. The database applies it to the value it holds.
+     */
+    public OvsTransaction mutate(String table, JsonNode ref, String column, boolean insert, JsonNode members) {
+        boolean map = "map".equals(members.path(0).asText());
+        ObjectNode own = own(ref);
+        // as ovs-vsctl adds to a map: a key that is there takes the new value (the database's insert would keep the old)
+        if (own != null) return fold(own, column, members, !insert ? Fold.SUBTRACT : map ? Fold.REPLACE : Fold.UNION);
+        if (insert && map) {
+            List<JsonNode> keys = new ArrayList<>();
+            for (JsonNode[] m : Datum.members(members)) keys.add(m[0]);
+            ops.add(mutate(table, ref, column, "delete", Values.setOf(keys)));
+        }
+        ops.add(mutate(table, ref, column, insert ? "insert" : "delete", members));
+        return this;
+    }
+
+    /**
+     * {@code create TABLE}: a new row, empty until {@link #write} and the rest fill it; its reference may be used
+     * anywhere in the transaction, before the create too (as ovs-vsctl's --id=@NAME).
+     */
+    public JsonNode create(String table) {
+        String name = newName();
+        created.add(name);
+        ops.add(insert(table, name, ovs.mapper().createObjectNode()));
+        return Values.namedRef(name);
+    }
+
+    /** The UUID a row the database holds is referred to by (a column of type uuid, a where clause). */
+    public static JsonNode uuidRef(String uuid) { return Values.uuidRef(uuid); }
+
+    /** {@code destroy TABLE ROW}. */
+    public OvsTransaction destroy(String table, JsonNode ref) {
+        ObjectNode op = ovs.mapper().createObjectNode().put("op", "delete").put("table", table);
+        op.set("where", Values.whereUuid(ref));
+        ops.add(op);
+        return this;
+    }
+
+    /** The row this transaction inserts under {@code ref}, or null for a row the database holds. */
+    private ObjectNode own(JsonNode ref) {
+        return ref != null && "named-uuid".equals(ref.path(0).asText()) ? insertedRows.get(ref.path(1).asText()) : null;
+    }
+
+    /** How a change meets a column's members: a key set anew, an {@code add}, a {@code remove}. */
+    private enum Fold { REPLACE, UNION, SUBTRACT }
+
+    /**
+     * A change to a row not yet inserted, made on the row as the database would make it: {@code add} keeps a key
+     * that is there, {@code remove} takes a map's keys given alone whatever their value.
+     */
+    private OvsTransaction fold(ObjectNode row, String column, JsonNode change, Fold how) {
+        boolean map = "map".equals(change.path(0).asText()) || "map".equals(row.path(column).path(0).asText());
+        List<JsonNode[]> have = new ArrayList<>(Datum.members(row.path(column)));
+        for (JsonNode[] m : Datum.members(change)) {
+            boolean there = have.stream().anyMatch(h -> h[0].equals(m[0]));
+            switch (how) {
+                case REPLACE -> {
+                    have.removeIf(h -> h[0].equals(m[0]));
+                    have.add(m);
+                }
+                case UNION -> { if (!there) have.add(m); }
+                case SUBTRACT -> have.removeIf(h -> h[0].equals(m[0]) && (m[1] == null || m[1].equals(h[1])));
+            }
+        }
+        ArrayNode list = ovs.mapper().createArrayNode();
+        for (JsonNode[] h : have) list.add(map ? ovs.mapper().createArrayNode().add(h[0]).add(h[1]) : h[0]);
+        row.set(column, ovs.mapper().createArrayNode().add(map ? "map" : "set").add(list));
+        return this;
     }
 
     /**
@@ -397,19 +440,24 @@ public final class OvsTransaction {
      * does) and reports what it could not set up.
      */
     public Result commit(Duration wait) {
-        if (ops.isEmpty()) return new Result(List.of(), false);
+        if (ops.isEmpty()) return new Result(List.of(), false, Map.of());
         if (wait != null) ovs.monitorCurCfg();
         ops.add(mutate("Open_vSwitch", null, "next_cfg", "+=", ovs.mapper().getNodeFactory().numberNode(1)));
         ops.add(ovs.select("Open_vSwitch", "next_cfg"));
         JsonNode result = ovs.transact(ops);
         long nextCfg = result.get(result.size() - 1).path("rows").path(0).path("next_cfg").asLong();
+        Map<String, String> uuids = new LinkedHashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+            String name = ops.get(i).path("uuid-name").asText();
+            if (created.contains(name)) uuids.put(name, Values.uuid(result.get(i).path("uuid")));
+        }
         List<String> warnings = new ArrayList<>();
         if (wait != null) {
             ovs.awaitCfg(nextCfg, wait);
             ovs.interfaceErrors(List.copyOf(addedInterfaces)).forEach((name, err) ->
                     warnings.add("Error detected while setting up '" + name + "': " + err + ".  See ovs-vswitchd log for details."));
         }
-        return new Result(warnings, true);
+        return new Result(warnings, true, uuids);
     }
 
     private void apply(ObjectNode row, PortConfig c) {
@@ -423,6 +471,7 @@ public final class OvsTransaction {
     private String newName() { return "row" + (named++); }
 
     private ObjectNode insert(String table, String uuidName, ObjectNode row) {
+        insertedRows.put(uuidName, row);
         ObjectNode op = ovs.mapper().createObjectNode().put("op", "insert").put("table", table).put("uuid-name", uuidName);
         op.set("row", row);
         return op;

@@ -369,6 +369,7 @@ class OvsSwitchTest {
     @Test
     @Order(9)
     void listFindAndGetAsOvsVsctlPrintThem() {
+        ovsRunning();
         for (String d : List.of("l1", "l2")) Sh.run("ip", "link", "add", t.n(d), "type", "veth", "peer", "name", t.n(d + "p")).ok();
         vsctl("add-br", t.n("lb"), "--", "set", "bridge", t.n("lb"), "datapath_type=netdev", "external-ids:who=me",
                 "other-config:hwaddr=aa:bb:cc:dd:ee:01", "--", "add-port", t.n("lb"), t.n("l1"), "tag=10", "--", "add-bond", t.n("lb"),
@@ -407,6 +408,119 @@ class OvsSwitchTest {
             assertEquals(want.err(), got.err(), "stderr of: " + line);
             assertEquals(want.code(), got.code(), "exit status of: " + line);
         }
+    }
+
+    @Test
+    @Order(10)
+    void setAddRemoveClearCreateAndDestroyOfAnyColumnAsOvsVsctlDoes() {
+        ovsRunning();
+        // twins: ovs-vsctl changes A's rows, nslab B's, line by line; both are read back by ovs-vsctl
+        for (String w : List.of("A", "B")) {
+            vsctl("add-br", t.n(w + "b"), "--", "set", "bridge", t.n(w + "b"), "datapath_type=netdev", "--", "add-port", t.n(w + "b"),
+                    t.n(w + "p"), "--", "set", "interface", t.n(w + "p"), "type=internal");
+        }
+        try {
+            for (String line : List.of(
+                    "set interface @p ingress_policing_rate=1000 ingress_policing_burst=100",
+                    "set port @p other_config:foo=bar external_ids:a=\"b:c\" -- set interface @p external-ids:k=v",
+                    "add port @p trunks 10 20-22", "remove port @p trunks 21", "add port @p trunks 10,30",
+                    "add bridge @b external_ids x=1 y=2", "remove bridge @b external_ids x", "remove bridge @b external_ids y=3",
+                    "add bridge @b external_ids y=4", "clear port @p trunks", "clear bridge @b name", "clear interface @p external_ids",
+                    "set interface @p ingress_policing_rate=abc", "set interface @p ingress_policing_rate=[]", "set interface @p ingress_policing_rate=1,2",
+                    "set interface @none mtu_request=1400", "--if-exists set interface @none mtu_request=1400", "set interface @p nosuch=1",
+                    "set port @p other_config:x", "set port @p tag=5 other_config:y=1", "set bridge @b flood_vlans=[7,8] external-ids:e=f",
+                    "add bridge @b stp_enable true", "remove port @p tag 5", "set port @p trunks=1-3 vlan_mode=trunk",
+                    "set port @p qos=@q -- --id=@q create qos type=linux-htb other-config:max-rate=1000000 queues=0=@q0 "
+                            + "-- --id=@q0 create queue other-config:min-rate=100000 other-config:max-rate=500000",
+                    "set port @p qos=@nosuch", "--id=@x get port @p -- set bridge @b external_ids:port=@x",
+                    "add-port @b @p2 -- set interface @p2 type=internal ingress_policing_rate=50 -- add port @p2 trunks 4 -- remove port @p2 trunks 4")) {
+                Sh.Result want = vsctlOn("A", line);
+                Nslab.Out got = nslabOn("B", line);
+                assertEquals(masked(want.out(), "A"), masked(got.out(), "B"), "stdout of: " + line);
+                // less ovs-vsctl's log lines (a time, a module: "2026-12-07T12:35:52Z|00002|ovsdb_idl|WARN|...")
+                assertEquals(masked(want.err(), "A").replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\dT[^|]*\\|\\d+\\|.*\n", ""), masked(got.err(), "B"), "stderr of: " + line);
+                assertEquals(want.code(), got.code(), "exit status of: " + line);
+                assertEquals(stateOf("A"), stateOf("B"), "the rows after: " + line);
+            }
+            // the rows a create made are removed with destroy, once nothing refers to them
+            String qos = vsctl("get", "port", t.n("Bp"), "qos"), queue = vsctl("get", "qos", qos, "queues:0");
+            nslab("ovs clear port @Bp qos -- destroy qos " + qos + " -- destroy queue " + queue).ok();
+            assertTrue(Sh.run("ovs-vsctl", "--timeout=10", "list", "qos", qos).code() != 0);
+            assertTrue(Sh.run("ovs-vsctl", "--timeout=10", "list", "queue", queue).code() != 0);
+        } finally {
+            // QoS and Queue rows stay in the database when their port goes: the ones the lines made go here
+            for (String w : List.of("A", "B")) {
+                Sh.Result qos = Sh.run("ovs-vsctl", "--timeout=10", "--if-exists", "get", "port", t.n(w + "p"), "qos");
+                String q = qos.out().trim();
+                if (qos.code() != 0 || q.isEmpty() || q.equals("[]")) continue;
+                String queue = Sh.run("ovs-vsctl", "--timeout=10", "get", "qos", q, "queues:0").out().trim();
+                Sh.run("ovs-vsctl", "--timeout=10", "clear", "port", t.n(w + "p"), "qos", "--", "destroy", "qos", q, "--", "--if-exists", "destroy", "queue", queue);
+            }
+        }
+    }
+
+    @Test
+    @Order(11)
+    void managersAsOvsVsctlSetsThem() {
+        ovsRunning();
+        // the machine's managers are Open vSwitch's own setting: only where it has none, and none are left
+        org.junit.jupiter.api.Assumptions.assumeTrue(vsctl("get-manager").isEmpty(), "this Open vSwitch has managers of its own");
+        String a = "punix:/run/" + t.n("m1") + ".sock", b = "ptcp:0:127.0.0.1";
+        try {
+            nslab("ovs set-manager " + a + " " + b).ok();
+            assertEquals(b + "\n" + a, vsctl("get-manager"));
+            assertEquals(vsctl("get-manager"), nslab("ovs get-manager").ok().out().trim());
+            assertEquals("2", Integer.toString(vsctl("--bare", "--columns=target", "list", "manager").split("\n+").length));
+            nslab("ovs del-manager").ok();
+            assertEquals("", vsctl("get-manager"));
+            assertEquals("", vsctl("--bare", "--columns=target", "list", "manager"));
+        } finally {
+            vsctl("del-manager");
+        }
+    }
+
+    /** Open vSwitch as nslab starts it where it is stopped (any command does), for a test that begins with ovs-vsctl. */
+    private void ovsRunning() { nslab("ovs init").ok(); }
+
+    /** A line with "@NAME" as twin {@code w}'s object. */
+    private List<String> words(String w, String line) {
+        List<String> out = new ArrayList<>();
+        for (String word : Sh.words(line)) out.add(word.replaceAll("@(?=[a-z])(?!q\\b|q0\\b|x\\b|nosuch\\b)", t.prefix + w));
+        return out;
+    }
+
+    private Sh.Result vsctlOn(String w, String line) {
+        List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
+        cmd.addAll(words(w, line));
+        return Sh.run(cmd, null);
+    }
+
+    private Nslab.Out nslabOn(String w, String line) {
+        List<String> cmd = new ArrayList<>(List.of("ovs"));
+        cmd.addAll(words(w, line));
+        return Nslab.run(cmd.toArray(String[]::new));
+    }
+
+    /** Output with the twin's prefix as "@" and UUIDs as "UUID". */
+    private String masked(String text, String w) {
+        return text.replace(t.prefix + w, "@").replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID");
+    }
+
+    /** The columns the lines change, of twin {@code w}'s bridge, ports and interfaces, and of the QoS rows they refer to. */
+    private String stateOf(String w) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(vsctl("--columns=name,external_ids,flood_vlans,stp_enable,other_config", "list", "bridge", t.n(w + "b")));
+        for (String p : vsctl("list-ports", t.n(w + "b")).split("\n")) {
+            if (p.isEmpty()) continue;
+            sb.append(vsctl("--columns=name,tag,trunks,vlan_mode,other_config,external_ids,qos", "list", "port", p));
+            sb.append(vsctl("--columns=name,type,ingress_policing_rate,ingress_policing_burst,external_ids,mtu_request", "list", "interface", p));
+            String qos = vsctl("get", "port", p, "qos");
+            if (!qos.equals("[]")) {
+                sb.append(vsctl("--columns=type,other_config", "list", "qos", qos));
+                sb.append(vsctl("--columns=other_config", "list", "queue", vsctl("get", "qos", qos, "queues:0")));
+            }
+        }
+        return masked(sb.toString(), w);
     }
 
     /** The records of list/find output, as a sorted list (a single record stays as it is). */
