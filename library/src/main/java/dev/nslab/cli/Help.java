@@ -182,8 +182,9 @@ final class Help {
                        nslab ovs --version          the Open vSwitch installed and its database schema, as ovs-vsctl -V
                 Open vSwitch through its database socket, with ovs-vsctl's words. Commands joined by "--" are one
                 transaction; a change returns once ovs-vswitchd has applied it (--no-wait: at once).
-                  [--may-exist] add-br BRIDGE          [--if-exists] del-br BRIDGE
-                  list-br                              br-exists BRIDGE (exit 2 if not)
+                  [--may-exist] add-br BRIDGE [PARENT VLAN]   (with PARENT: a fake bridge, PARENT's ports tagged VLAN)
+                  [--if-exists] del-br BRIDGE          [--real|--fake] list-br    br-exists BRIDGE (exit 2 if not)
+                  br-to-vlan BRIDGE                    br-to-parent BRIDGE
                   [--may-exist] add-port BRIDGE PORT [tag=N] [trunks=N,M] [vlan_mode=MODE]
                   [--may-exist] [--fake-iface] add-bond BRIDGE PORT IFACE IFACE... [tag=N] [bond_mode=MODE] [lacp=L]
                   [--if-exists] del-port [BRIDGE] PORT list-ports BRIDGE        port-to-br PORT

@@ -45,7 +45,7 @@ final class OvsCmd {
      * --id=@NAME (null: none), --all.
      */
     private record Command(String name, List<String> args, boolean mayExist, boolean ifExists, boolean fakeIface, List<String> columns,
-                           String id, boolean all) { }
+                           String id, boolean all, boolean real, boolean fake) { }
 
     OvsCmd(Cli cli) {
         this.cli = cli;
@@ -79,7 +79,7 @@ final class OvsCmd {
         while (i < words.size() && words.get(i).startsWith("-") && !words.get(i).equals("--")) {
             String o = words.get(i);
             if (o.equals("--may-exist") || o.equals("--if-exists") || o.equals("--fake-iface") || o.startsWith("--columns=") || o.startsWith("--id=")
-                    || o.equals("--all")) break; // a command option
+                    || o.equals("--all") || o.equals("--real") || o.equals("--fake")) break; // a command option
             if (o.equals("--no-wait")) noWait = true;
             else if (o.equals("--bare")) bare = true;
             else if (o.equals("--no-headings")) noHeadings = true;
@@ -145,7 +145,7 @@ final class OvsCmd {
                 i++;
                 continue;
             }
-            boolean mayExist = false, ifExists = false, fakeIface = false, all = false;
+            boolean mayExist = false, ifExists = false, fakeIface = false, all = false, real = false, fake = false;
             List<String> columns = null;
             String id = null;
             while (i < words.size() && words.get(i).startsWith("--")) {
@@ -162,9 +162,11 @@ final class OvsCmd {
                     case "--if-exists" -> ifExists = true;
                     case "--fake-iface" -> fakeIface = true;
                     case "--all" -> all = true;
+                    case "--real" -> real = true;
+                    case "--fake" -> fake = true;
                     case "--" -> { }
                     default -> throw new UsageException("ovs-vsctl: '" + words.get(i) + "' is not a valid option here (nslab knows --may-exist, "
-                            + "--if-exists, --fake-iface, --columns=, --id= and --all)");
+                            + "--if-exists, --fake-iface, --columns=, --id=, --all, --real and --fake)");
                 }
                 i++;
             }
@@ -175,7 +177,7 @@ final class OvsCmd {
             if (id != null && !name.equals("create") && !name.equals("get")) {
                 throw new UsageException("ovs-vsctl: '--id' is not a valid option for '" + name + "' command");
             }
-            out.add(new Command(name, args, mayExist, ifExists, fakeIface, columns, id, all));
+            out.add(new Command(name, args, mayExist, ifExists, fakeIface, columns, id, all, real, fake));
         }
         return out;
     }
@@ -184,7 +186,8 @@ final class OvsCmd {
         int n = c.args().size();
         int[] range = switch (c.name()) {
             case "init", "show", "list-br" -> new int[] {0, 0};
-            case "add-br", "del-br", "br-exists", "list-ports", "list-ifaces", "port-to-br", "iface-to-br" -> new int[] {1, 1};
+            case "del-br", "br-exists", "list-ports", "list-ifaces", "port-to-br", "iface-to-br", "br-to-vlan", "br-to-parent" -> new int[] {1, 1};
+            case "add-br" -> new int[] {1, 3};
             case "add-port" -> new int[] {2, Integer.MAX_VALUE};
             case "add-bond" -> new int[] {4, Integer.MAX_VALUE};
             case "list", "find" -> new int[] {1, Integer.MAX_VALUE};
@@ -289,37 +292,50 @@ final class OvsCmd {
                     json.add(stateJson(state));
                 }
                 case "list-br" -> {
-                    List<String> names = state.bridges().stream().map(OvsBridge::name).sorted().toList();
+                    // --real, --fake: only those (neither: both, as ovs-vsctl)
+                    List<String> names = state.bridgeNames(c.real() || !c.fake(), c.fake() || !c.real()).stream().sorted().toList();
                     names.forEach(text::add);
                     json.add(names);
                 }
                 case "br-exists" -> {
-                    if (state.bridge(x.getFirst()).isEmpty()) status = 2;
+                    if (!state.bridgeNames(true, true).contains(x.getFirst())) status = 2;
                 }
                 case "list-ports" -> {
-                    OvsBridge b = bridge(state, x.getFirst());
-                    List<String> names = b.ports().stream().map(OvsPort::name).filter(n -> !n.equals(b.name())).sorted().toList();
+                    String b = knownBridge(state, x.getFirst());
+                    List<String> names = state.portsOf(b).stream().map(OvsPort::name).filter(n -> !n.equals(b)).sorted().toList();
                     names.forEach(text::add);
                     json.add(names);
                 }
                 case "list-ifaces" -> {
-                    OvsBridge b = bridge(state, x.getFirst());
-                    List<String> names = b.ports().stream().flatMap(p -> p.interfaces().stream()).map(OvsInterface::name)
-                            .filter(n -> !n.equals(b.name())).sorted().toList();
+                    String b = knownBridge(state, x.getFirst());
+                    List<String> names = state.portsOf(b).stream().flatMap(p -> p.interfaces().stream()).map(OvsInterface::name)
+                            .filter(n -> !n.equals(b)).sorted().toList();
                     names.forEach(text::add);
                     json.add(names);
                 }
                 case "iface-to-br" -> {
-                    String b = state.bridgeOfInterface(x.getFirst()).map(OvsBridge::name)
+                    String b = state.bridgeNameOfInterface(x.getFirst())
                             .orElseThrow(() -> new OvsdbException("no interface named " + x.getFirst(), "refused", x.getFirst()));
                     text.add(b);
                     json.add(b);
                 }
                 case "port-to-br" -> {
-                    String b = state.bridgeOfPort(x.getFirst()).map(OvsBridge::name)
+                    String b = state.bridgeNameOfPort(x.getFirst())
                             .orElseThrow(() -> new OvsdbException("no port named " + x.getFirst(), "refused", x.getFirst()));
                     text.add(b);
                     json.add(b);
+                }
+                case "br-to-vlan" -> {
+                    knownBridge(state, x.getFirst());
+                    int vlan = state.fakeBridge(x.getFirst()).map(OvsState.FakeBridge::vlan).orElse(0);
+                    text.add(Integer.toString(vlan));
+                    json.add(vlan);
+                }
+                case "br-to-parent" -> {
+                    knownBridge(state, x.getFirst());
+                    String parent = state.fakeBridge(x.getFirst()).map(f -> f.parent().name()).orElse(x.getFirst());
+                    text.add(parent);
+                    json.add(parent);
                 }
                 case "get" -> {
                     if (records == null) records = new OvsRecords(ovs);
@@ -348,7 +364,13 @@ final class OvsCmd {
                 }
                 case "br-set-external-id" -> (txn = txn == null ? ovs.begin() : txn).setBridgeExternalId(x.getFirst(), x.get(1), x.size() > 2 ? x.get(2) : null);
                 case "br-get-external-id" -> {
-                    Map<String, String> ids = new java.util.TreeMap<>(bridge(state, x.getFirst()).externalIds());
+                    // a fake bridge keeps its ids in its port's, as "fake-bridge-KEY"
+                    Map<String, String> ids = new java.util.TreeMap<>();
+                    if (state.bridge(x.getFirst()).isPresent()) ids.putAll(state.bridge(x.getFirst()).get().externalIds());
+                    else for (OvsPort p : state.portsOf(knownBridge(state, x.getFirst()))) {
+                        if (!p.name().equals(x.getFirst())) continue;
+                        p.externalIds().forEach((k, v) -> { if (k.startsWith("fake-bridge-")) ids.put(k.substring(12), v); });
+                    }
                     if (x.size() > 1) {
                         String v = ids.get(x.get(1));
                         if (v != null) text.add(v);
@@ -364,13 +386,30 @@ final class OvsCmd {
                 case "del-fail-mode" -> (txn = txn == null ? ovs.begin() : txn).setFailMode(x.getFirst(), null);
                 case "add-br" -> {
                     txn = txn == null ? ovs.begin() : txn;
+                    if (x.size() == 2) throw new OvsdbException("'add-br' command takes exactly 1 or 3 arguments", "refused", x.getFirst());
+                    if (x.size() == 3) {
+                        int vlan = atoi(x.get(2)); // as ovs-vsctl reads it: "10abc" is 10, "abc" is 0
+                        if (vlan < 0 || vlan > 4095) throw new OvsdbException("add-br: vlan must be between 0 and 4095", "refused", x.get(2));
+                        try {
+                            txn.addFakeBridge(deviceName(x.getFirst(), "bridge"), x.get(1), vlan, c.mayExist());
+                        } catch (OvsdbException e) {
+                            throw inVsctlWords(e, "add-br " + String.join(" ", x.subList(0, 2)) + " " + vlan);
+                        }
+                        continue;
+                    }
                     String dp = Ovs.datapathType(ChecksumOffload.kernelDatapath());
-                    if (!txn.hasBridge(x.getFirst()) && !dp.isEmpty() && !datapathSaid && !setsDatapath(cmds, x.getFirst())) {
+                    boolean isNew = !txn.hasBridge(x.getFirst());
+                    try {
+                        txn.addBridge(deviceName(x.getFirst(), "bridge"), dp, c.mayExist());
+                    } catch (OvsdbException e) {
+                        throw inVsctlWords(e, "add-br " + x.getFirst());
+                    }
+                    // said once the bridge is to be made (a refused add-br says only why)
+                    if (isNew && !dp.isEmpty() && !datapathSaid && !setsDatapath(cmds, x.getFirst())) {
                         cli.err.println("nslab ovs: " + x.getFirst() + " uses the userspace datapath (datapath_type=" + dp
                                 + "): this kernel has no openvswitch module");
                         datapathSaid = true;
                     }
-                    txn.addBridge(deviceName(x.getFirst(), "bridge"), dp, c.mayExist());
                 }
                 case "del-br" -> (txn = txn == null ? ovs.begin() : txn).delBridge(x.getFirst(), c.ifExists());
                 case "add-port" -> {
@@ -489,8 +528,22 @@ final class OvsCmd {
                 && c.args().get(1).equals(bridge) && c.args().subList(2, c.args().size()).stream().anyMatch(w -> w.startsWith("datapath_type=")));
     }
 
+    /** A bridge for what ovs-vsctl reads of it (controllers, fail mode): a fake bridge's are its parent's. */
     private static OvsBridge bridge(OvsState s, String name) {
-        return s.bridge(name).orElseThrow(() -> new OvsdbException("no bridge named " + name, "refused", name));
+        return s.bridge(name).or(() -> s.fakeBridge(name).map(OvsState.FakeBridge::parent))
+                .orElseThrow(() -> new OvsdbException("no bridge named " + name, "refused", name));
+    }
+
+    /** A bridge's name, real or fake, or ovs-vsctl's refusal. */
+    private static String knownBridge(OvsState s, String name) {
+        if (!s.bridgeNames(true, true).contains(name)) throw new OvsdbException("no bridge named " + name, "refused", name);
+        return name;
+    }
+
+    /** C's atoi, as ovs-vsctl reads add-br's VLAN: the leading integer, 0 where there is none. */
+    private static int atoi(String s) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*([+-]?\\d{1,9})").matcher(s);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     /** A setting's COLUMN and VALUE (as typed), or ovs-vsctl's refusal of a word without "=". */
@@ -552,7 +605,7 @@ final class OvsCmd {
             String col = cv[0].replace('-', '_'), v = unquote(cv[1]);
             if (table.equals("Bridge") && col.equals("datapath_type")) txn.setDatapathType(record, v);
             else if (table.equals("Interface") && col.equals("type")) txn.setInterfaceType(record, v);
-            else if (table.equals("Port") && PORT_CONFIG.contains(col)) vlans.add(s);
+            else if (table.equals("Port") && PORT_CONFIG.contains(col) && !v.equals("[]")) vlans.add(s);
             else rest.add(s);
         }
         if (!vlans.isEmpty()) txn.setPort(record, portConfig(vlans));
@@ -670,6 +723,8 @@ final class OvsCmd {
                     + " is actually attached to bridge " + e.other(), e.error(), e.object(), e.other());
             case OvsdbException.OTHER_INTERFACES -> new OvsdbException("\"--may-exist " + command + "\" but " + e.object()
                     + " actually has interface(s) " + e.other(), e.error(), e.object(), e.other());
+            case OvsdbException.EXISTS_OTHERWISE -> new OvsdbException("\"--may-exist " + command + "\" but " + e.object() + " " + e.other(),
+                    e.error(), e.object(), e.other());
             default -> e;
         };
     }

@@ -57,7 +57,7 @@ public final class Ovs implements AutoCloseable {
         ArrayNode ops = mapper.createArrayNode();
         ops.add(select("Open_vSwitch", "_uuid", "ovs_version", "cur_cfg", "next_cfg", "bridges"));
         ops.add(select("Bridge", "_uuid", "name", "datapath_type", "ports", "external_ids", "fail_mode", "controller"));
-        ops.add(select("Port", "_uuid", "name", "interfaces", "tag", "trunks", "vlan_mode", "external_ids", "bond_mode", "lacp"));
+        ops.add(select("Port", "_uuid", "name", "interfaces", "tag", "trunks", "vlan_mode", "external_ids", "bond_mode", "lacp", "fake_bridge"));
         ops.add(select("Interface", "_uuid", "name", "type", "error", "options"));
         ops.add(select("Controller", "_uuid", "target"));
         JsonNode r = transact(ops);
@@ -75,7 +75,8 @@ public final class Ovs implements AutoCloseable {
                     .map(ifaces::get).filter(x -> x != null).toList();
             OvsPort p = new OvsPort(Values.uuid(row.get("_uuid")), row.path("name").asText(),
                     Values.optInt(row.path("tag")), Values.ints(row.path("trunks")), Values.optString(row.path("vlan_mode")), its,
-                    Values.map(row.path("external_ids")), Values.optString(row.path("bond_mode")), Values.optString(row.path("lacp")));
+                    Values.map(row.path("external_ids")), Values.optString(row.path("bond_mode")), Values.optString(row.path("lacp")),
+                    row.path("fake_bridge").asBoolean(false));
             ports.put(p.uuid(), p);
         }
         Map<String, OvsBridge> bridges = new HashMap<>();

@@ -32,7 +32,16 @@ public final class OvsTransaction {
 
     private record BridgeRef(JsonNode ref, String datapathType, ObjectNode insertRow) { }
 
-    private record PortRef(String bridge, JsonNode ref, ObjectNode insertRow) { }
+    /** A port: the (real) bridge it is on, its row, its row when this transaction inserts it, its tag (null: none). */
+    private record PortRef(String bridge, JsonNode ref, ObjectNode insertRow, Integer tag) {
+        PortRef withTag(Integer t) { return new PortRef(bridge, ref, insertRow, t); }
+    }
+
+    /** ovs-vsctl's fake bridge: a port of {@code parent} standing for a bridge, whose ports are parent's tagged {@code vlan}. */
+    private record Fake(String parent, int vlan) { }
+
+    /** Fake bridges by name, as this transaction leaves them. */
+    private final Map<String, Fake> fakes = new LinkedHashMap<>();
 
     private record IfaceRef(JsonNode ref, ObjectNode insertRow) { }
 
@@ -56,14 +65,16 @@ public final class OvsTransaction {
         for (OvsBridge b : state.bridges()) {
             bridges.put(b.name(), new BridgeRef(Values.uuidRef(b.uuid()), b.datapathType(), null));
             for (OvsPort p : b.ports()) {
-                ports.put(p.name(), new PortRef(b.name(), Values.uuidRef(p.uuid()), null));
+                ports.put(p.name(), new PortRef(b.name(), Values.uuidRef(p.uuid()), null, p.tag()));
                 portInterfaces.put(p.name(), p.interfaces().stream().map(OvsInterface::name).toList());
                 for (OvsInterface i : p.interfaces()) interfaces.put(i.name(), new IfaceRef(Values.uuidRef(i.uuid()), null));
             }
         }
+        for (OvsState.FakeBridge f : state.fakeBridges()) fakes.put(f.name(), new Fake(f.parent().name(), f.vlan()));
     }
 
-    public boolean hasBridge(String name) { return bridges.containsKey(name); }
+    /** A bridge of that name, real or fake. */
+    public boolean hasBridge(String name) { return bridges.containsKey(name) || fakes.containsKey(name); }
 
     public boolean hasPort(String name) { return ports.containsKey(name); }
 
@@ -80,14 +91,9 @@ public final class OvsTransaction {
 
     /** {@code add-br} with external_ids on the bridge row (set in the same transaction as the bridge is made). */
     public OvsTransaction addBridge(String name, String datapathType, boolean mayExist, Map<String, String> externalIds) {
-        if (bridges.containsKey(name)) {
-            if (mayExist) return this;
-            throw refused("cannot create a bridge named " + name + " because a bridge named " + name + " already exists", name);
-        }
-        if (ports.containsKey(name)) {
-            throw refused("cannot create a bridge named " + name + " because a port named " + name
-                    + " already exists on bridge " + ports.get(name).bridge(), name);
-        }
+        if (mayExist && fakes.containsKey(name)) throw otherwise(name, "is a VLAN bridge for VLAN " + fakes.get(name).vlan());
+        if (bridges.containsKey(name) && mayExist) return this;
+        conflict(name, "cannot create a bridge named " + name);
         String iface = newName(), port = newName(), bridge = newName();
         ObjectNode ifRow = ovs.mapper().createObjectNode().put("name", name).put("type", "internal");
         ops.add(insert("Interface", iface, ifRow));
@@ -101,13 +107,19 @@ public final class OvsTransaction {
         ops.add(insert("Bridge", bridge, brRow));
         ops.add(mutate("Open_vSwitch", null, "bridges", "insert", Values.setOf(List.of(Values.namedRef(bridge)))));
         bridges.put(name, new BridgeRef(Values.namedRef(bridge), datapathType, brRow));
-        ports.put(name, new PortRef(name, Values.namedRef(port), portRow));
+        ports.put(name, new PortRef(name, Values.namedRef(port), portRow, null));
         addedInterfaces.add(name);
         return this;
     }
 
     /** {@code del-br}: the bridge goes, and with it (OVSDB garbage collection) its ports and interfaces. */
     public OvsTransaction delBridge(String name, boolean ifExists) {
+        if (fakes.containsKey(name)) {
+            // a fake bridge is its ports: every port of its parent with its VLAN, its own among them
+            for (String port : List.copyOf(ports.keySet())) if (name.equals(vsctlBridge(port))) removePort(port);
+            fakes.remove(name);
+            return this;
+        }
         BridgeRef b = bridges.get(name);
         if (b == null) {
             if (ifExists) return this;
@@ -115,6 +127,7 @@ public final class OvsTransaction {
         }
         ops.add(mutate("Open_vSwitch", null, "bridges", "delete", Values.setOf(List.of(b.ref()))));
         bridges.remove(name);
+        fakes.values().removeIf(f -> f.parent().equals(name));
         ports.entrySet().removeIf(e -> {
             if (!e.getValue().bridge().equals(name)) return false;
             portInterfaces.remove(e.getKey());
@@ -139,6 +152,7 @@ public final class OvsTransaction {
 
     /** {@code set-fail-mode BR standalone|secure}; null: {@code del-fail-mode}. */
     public OvsTransaction setFailMode(String bridge, String mode) {
+        if (fakes.containsKey(bridge)) throw refused(bridge + " is a fake bridge", bridge);
         if (mode != null && !mode.equals("standalone") && !mode.equals("secure")) {
             throw refused("fail-mode must be \"standalone\" or \"secure\"", mode);
         }
@@ -147,15 +161,20 @@ public final class OvsTransaction {
 
     /** {@code br-set-external-id BR KEY [VALUE]}: key KEY of the bridge's external_ids set to VALUE, or (null) removed. */
     public OvsTransaction setBridgeExternalId(String bridge, String key, String value) {
+        // a fake bridge keeps them in its port's, as "fake-bridge-KEY"
+        boolean fake = fakes.containsKey(bridge);
         BridgeRef b = bridges.get(bridge);
-        if (b == null) throw refused("no bridge named " + bridge, bridge);
-        JsonNode k = ovs.mapper().getNodeFactory().textNode(key);
-        if (value == null) return mutate("Bridge", b.ref(), "external_ids", false, Values.setOf(List.of(k)));
-        return writeKey("Bridge", b.ref(), "external_ids", k, ovs.mapper().getNodeFactory().textNode(value));
+        if (b == null && !fake) throw refused("no bridge named " + bridge, bridge);
+        String table = fake ? "Port" : "Bridge";
+        JsonNode row = fake ? ports.get(bridge).ref() : b.ref();
+        JsonNode k = ovs.mapper().getNodeFactory().textNode(fake ? "fake-bridge-" + key : key);
+        if (value == null) return mutate(table, row, "external_ids", false, Values.setOf(List.of(k)));
+        return writeKey(table, row, "external_ids", k, ovs.mapper().getNodeFactory().textNode(value));
     }
 
     /** {@code set-controller BR TARGET...} (each a new Controller row); no targets: {@code del-controller}. */
     public OvsTransaction setControllers(String bridge, List<String> targets) {
+        if (fakes.containsKey(bridge)) throw refused(bridge + " is a fake bridge", bridge);
         List<JsonNode> refs = new ArrayList<>();
         for (String t : targets) {
             String name = newName();
@@ -196,25 +215,27 @@ public final class OvsTransaction {
 
     /** {@code add-port} with external_ids on the port row. */
     public OvsTransaction addPort(String bridge, String port, PortConfig config, boolean mayExist, Map<String, String> externalIds) {
-        BridgeRef b = bridges.get(bridge);
+        Fake fake = fakes.get(bridge);
+        BridgeRef b = bridges.get(fake != null ? fake.parent() : bridge);
         if (b == null) throw refused("no bridge named " + bridge, bridge);
         PortRef existing = ports.get(port);
         if (existing != null) {
-            if (mayExist && existing.bridge().equals(bridge)) {
+            if (mayExist && bridge.equals(vsctlBridge(port))) {
                 // the device behind the port may be new (a lab re-making a veth): prepare it like a new one
                 if ("netdev".equals(b.datapathType())) userspacePorts.add(port);
                 return config.isEmpty() ? this : setPort(port, config);
             }
             if (mayExist) {
-                throw elsewhere("port " + port + " may exist only on bridge " + bridge + ", but it is attached to bridge " + existing.bridge(),
-                        port, existing.bridge());
+                throw elsewhere("port " + port + " may exist only on bridge " + bridge + ", but it is attached to bridge " + vsctlBridge(port),
+                        port, vsctlBridge(port));
             }
         }
         conflict(port, "cannot create a port named " + port);
         ObjectNode row = ovs.mapper().createObjectNode().put("name", port);
         if (!externalIds.isEmpty()) row.set("external_ids", Values.mapOf(externalIds));
+        if (fake != null) row.put("tag", fake.vlan()); // a port of a fake bridge is its parent's, tagged with its VLAN
         apply(row, config);
-        insertPort(bridge, b, port, List.of(port), row);
+        insertPort(b == null ? bridge : fake != null ? fake.parent() : bridge, b, port, List.of(port), row);
         return this;
     }
 
@@ -266,7 +287,7 @@ public final class OvsTransaction {
         ops.add(insert("Port", pname, row));
         if (b.insertRow() != null) ((ArrayNode) b.insertRow().get("ports").get(1)).add(Values.namedRef(pname));
         else ops.add(mutate("Bridge", b.ref(), "ports", "insert", Values.setOf(List.of(Values.namedRef(pname)))));
-        ports.put(port, new PortRef(bridge, Values.namedRef(pname), row));
+        ports.put(port, new PortRef(bridge, Values.namedRef(pname), row, row.has("tag") ? row.get("tag").asInt() : null));
         portInterfaces.put(port, List.copyOf(ifaceNames));
         addedInterfaces.addAll(ifaceNames);
         if ("netdev".equals(b.datapathType())) userspacePorts.addAll(ifaceNames);
@@ -274,40 +295,91 @@ public final class OvsTransaction {
 
     /** ovs-vsctl's check_conflicts: a bridge, port or interface of that name already there. */
     private void conflict(String name, String what) {
-        if (bridges.containsKey(name)) throw refused(what + " because a bridge named " + name + " already exists", name);
-        PortRef p = ports.get(name);
-        if (p != null) throw refused(what + " because a port named " + name + " already exists on bridge " + p.bridge(), name);
+        if (hasBridge(name)) throw refused(what + " because a bridge named " + name + " already exists", name);
+        if (ports.containsKey(name)) throw refused(what + " because a port named " + name + " already exists on bridge " + vsctlBridge(name), name);
         for (var e : portInterfaces.entrySet()) {
             if (e.getValue().contains(name)) {
-                throw refused(what + " because an interface named " + name + " already exists on bridge " + ports.get(e.getKey()).bridge(), name);
+                throw refused(what + " because an interface named " + name + " already exists on bridge " + vsctlBridge(e.getKey()), name);
             }
         }
     }
 
+    /** The bridge ovs-vsctl counts a port in: the fake bridge of its tag on its bridge, if there is one. */
+    private String vsctlBridge(String port) {
+        PortRef p = ports.get(port);
+        if (p == null) return null;
+        if (p.tag() != null) {
+            for (var f : fakes.entrySet()) if (f.getValue().parent().equals(p.bridge()) && f.getValue().vlan() == p.tag()) return f.getKey();
+        }
+        return p.bridge();
+    }
+
+    /**
+     * {@code add-br NAME PARENT VLAN}: ovs-vsctl's fake bridge, a port of PARENT marked fake_bridge with an internal
+     * interface, tagged VLAN; ports added to NAME join PARENT with that tag.
+     */
+    public OvsTransaction addFakeBridge(String name, String parent, int vlan, boolean mayExist) {
+        if (mayExist && bridges.containsKey(name)) throw otherwise(name, "is not a VLAN bridge");
+        Fake have = fakes.get(name);
+        if (mayExist && have != null) {
+            if (!have.parent().equals(parent)) throw otherwise(name, "has the wrong parent " + have.parent());
+            if (have.vlan() != vlan) throw otherwise(name, "is a VLAN bridge for the wrong VLAN " + have.vlan());
+            return this;
+        }
+        conflict(name, "cannot create a bridge named " + name);
+        if (fakes.containsKey(parent)) throw refused("cannot create bridge with fake bridge as parent", parent);
+        BridgeRef b = bridges.get(parent);
+        if (b == null) throw refused("parent bridge " + parent + " does not exist", parent);
+        for (var f : fakes.entrySet()) {
+            if (f.getValue().parent().equals(parent) && f.getValue().vlan() == vlan) {
+                throw refused("bridge " + parent + " already has a child VLAN bridge " + f.getKey() + " on VLAN " + vlan, name);
+            }
+        }
+        ObjectNode row = ovs.mapper().createObjectNode().put("name", name).put("fake_bridge", true).put("tag", vlan);
+        insertPort(parent, b, name, List.of(name), row);
+        interfaces.get(name).insertRow().put("type", "internal");
+        userspacePorts.remove(name); // an internal port: no veth of the machine's to prepare
+        fakes.put(name, new Fake(parent, vlan));
+        return this;
+    }
+
+    /** The port's row off its bridge, and out of this transaction's view. */
+    private void removePort(String port) {
+        PortRef p = ports.get(port);
+        ops.add(mutate("Bridge", bridges.get(p.bridge()).ref(), "ports", "delete", Values.setOf(List.of(p.ref()))));
+        ports.remove(port);
+        portInterfaces.remove(port);
+    }
+
     /** {@code del-port [BR] PORT}. */
     public OvsTransaction delPort(String bridge, String port, boolean ifExists) {
+        if (hasBridge(port)) {
+            if (ifExists) return this;
+            throw refused("cannot delete port " + port + " because it is the local port for bridge " + port
+                    + " (deleting this port requires deleting the entire bridge)", port);
+        }
         PortRef p = ports.get(port);
-        if (bridge != null && !bridges.containsKey(bridge)) throw refused("no bridge named " + bridge, bridge);
         if (p == null) {
             if (ifExists) return this;
             throw refused("no port named " + port, port);
         }
-        if (bridge != null && !p.bridge().equals(bridge)) {
-            throw refused("bridge " + bridge + " does not have a port " + port + " (it is on bridge " + p.bridge() + ")", port);
+        if (bridge != null) {
+            if (!hasBridge(bridge)) throw refused("no bridge named " + bridge, bridge);
+            String on = vsctlBridge(port);
+            if (!on.equals(bridge)) {
+                Fake f = fakes.get(on);
+                throw refused("bridge " + bridge + " does not have a port " + port
+                        + (f != null && f.parent().equals(bridge) ? " (although its child bridge " + on + " does)" : ""), port);
+            }
         }
-        if (p.bridge().equals(port)) {
-            throw refused("cannot delete port " + port + " because it is the local port for bridge " + port
-                    + " (deleting this port requires deleting the entire bridge)", port);
-        }
-        ops.add(mutate("Bridge", bridges.get(p.bridge()).ref(), "ports", "delete", Values.setOf(List.of(p.ref()))));
-        ports.remove(port);
-        portInterfaces.remove(port);
+        removePort(port);
         return this;
     }
 
     /** {@code set port PORT tag=N trunks=... vlan_mode=...}: the non-null settings of {@code config}. */
     public OvsTransaction setPort(String port, PortConfig config) {
         PortRef p = portRef(port);
+        if (config.tag() != null) ports.put(port, p.withTag(config.tag()));
         if (p.insertRow() != null) {
             apply(p.insertRow(), config);
         } else {
@@ -339,6 +411,11 @@ public final class OvsTransaction {
 
     /** {@code set TABLE ROW COLUMN=VALUE}: the column's whole value (RFC 7047 notation). */
     public OvsTransaction write(String table, JsonNode ref, String column, JsonNode value) {
+        if (table.equals("Port") && column.equals("tag")) {
+            // which fake bridge a port counts in follows its tag
+            List<JsonNode[]> tag = Datum.members(value);
+            ports.replaceAll((n, p) -> p.ref().equals(ref) ? p.withTag(tag.isEmpty() ? null : tag.getFirst()[0].asInt()) : p);
+        }
         ObjectNode own = own(ref);
         if (own != null) own.set(column, value);
         else ops.add(update(table, ref, ovs.mapper().createObjectNode().set(column, value)));
@@ -493,6 +570,11 @@ public final class OvsTransaction {
     }
 
     private static OvsdbException refused(String msg, String object) { return new OvsdbException(msg, "refused", object); }
+
+    /** A bridge that may exist, but exists as another kind: {@code how} says which ("is not a VLAN bridge"). */
+    private static OvsdbException otherwise(String bridge, String how) {
+        return new OvsdbException("bridge " + bridge + " exists, but " + how, OvsdbException.EXISTS_OTHERWISE, bridge, how);
+    }
 
     /** A port asked for on one bridge that is on another ({@code other}): a refusal of its own kind. */
     private static OvsdbException elsewhere(String msg, String port, String other) {

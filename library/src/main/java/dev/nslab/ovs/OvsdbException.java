@@ -13,6 +13,8 @@ public final class OvsdbException extends NslabException {
     public static final String ATTACHED_ELSEWHERE = "attached elsewhere";
     /** A bond that may exist, but with other interfaces: {@link #other()} lists them. */
     public static final String OTHER_INTERFACES = "other interfaces";
+    /** A bridge that may exist, but is another kind of bridge (fake or real, parent, VLAN): {@link #other()} says how. */
+    public static final String EXISTS_OTHERWISE = "exists otherwise";
 
     private final String error;
     private final String object;

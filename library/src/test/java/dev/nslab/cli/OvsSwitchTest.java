@@ -460,6 +460,51 @@ class OvsSwitchTest {
     }
 
     @Test
+    @Order(12)
+    void fakeBridgesAsOvsVsctlMakesAndReadsThem() {
+        ovsRunning();
+        for (String w : List.of("A", "B")) {
+            vsctl("add-br", t.n(w + "b"), "--", "set", "bridge", t.n(w + "b"), "datapath_type=netdev", "--", "add-port", t.n(w + "b"),
+                    t.n(w + "p"), "--", "set", "interface", t.n(w + "p"), "type=internal");
+        }
+        for (String line : List.of(
+                "add-br @v10 @b 10", "br-exists @v10", "br-to-vlan @v10", "br-to-parent @v10", "br-to-vlan @b", "br-to-parent @b",
+                "br-to-vlan @none", "add-port @v10 @q1 -- set interface @q1 type=internal", "list-ports @v10", "list-ports @b",
+                "list-ifaces @v10", "port-to-br @q1", "iface-to-br @q1", "port-to-br @v10", "add-br @v10 @b 10", "--may-exist add-br @v10 @b 10",
+                "--may-exist add-br @v10 @b 11", "--may-exist add-br @v10 @p 10", "--may-exist add-br @v10", "--may-exist add-br @b @b 5",
+                "add-br @v11 @v10 11", "add-br @v12 @none 12", "add-br @v13 @b 10", "add-br @v14 @b 4096", "add-br @v15 @b",
+                "add-br @q1", "add-port @v10 @b", "br-set-external-id @v10 k v", "br-get-external-id @v10", "br-get-external-id @v10 k",
+                "br-get-external-id @b", "set-fail-mode @v10 secure", "get-fail-mode @v10", "set-controller @v10 tcp:127.0.0.1:1",
+                "del-port @b @q1", "del-port @v10 @q1", "del-port @v10", "--if-exists del-port @v10", "set port @p tag=10", "list-ports @v10",
+                "port-to-br @p", "set port @p tag=[]", "list-ports @v10", "add-br @v20 @b 20 -- add-port @v20 @q2 -- set interface @q2 type=internal",
+                "del-br @v20", "br-exists @v20", "del-br @v10", "list-ports @b")) {
+            Sh.Result want = vsctlOn("A", line);
+            Nslab.Out got = nslabOn("B", line);
+            assertEquals(masked(want.out(), "A"), masked(got.out(), "B"), "stdout of: " + line);
+            assertEquals(masked(want.err(), "A").replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\dT[^|]*\\|\\d+\\|.*\n", ""), masked(got.err(), "B"), "stderr of: " + line);
+            assertEquals(want.code(), got.code(), "exit status of: " + line);
+            assertEquals(portsOf("A"), portsOf("B"), "the ports after: " + line);
+            for (String list : List.of("list-br", "--real list-br", "--fake list-br")) {
+                assertEquals(mine(vsctlOn("A", list).out(), "A"), mine(nslabOn("B", list).out(), "B"), list + " after: " + line);
+            }
+        }
+    }
+
+    /** The lines of a listing that are twin {@code w}'s, masked. */
+    private String mine(String out, String w) {
+        StringBuilder sb = new StringBuilder();
+        for (String l : out.split("\n")) if (l.startsWith(t.prefix + w)) sb.append(masked(l, w)).append('\n');
+        return sb.toString();
+    }
+
+    /** Every port of twin {@code w} (a fake bridge's too), with what makes a fake bridge, in name order. */
+    private String portsOf(String w) {
+        String out = vsctl("--columns=name,tag,fake_bridge,external_ids", "list", "port");
+        return java.util.Arrays.stream(out.split("\n\n")).filter(r -> r.contains(": " + t.prefix + w) || r.contains(": \"" + t.prefix + w))
+                .map(r -> masked(r, w)).sorted().reduce("", (a, b) -> a + b + "\n\n");
+    }
+
+    @Test
     @Order(11)
     void managersAsOvsVsctlSetsThem() {
         ovsRunning();
