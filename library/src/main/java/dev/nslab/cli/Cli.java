@@ -280,6 +280,7 @@ public final class Cli {
             case "mptcp" -> asIp(() -> new MptcpCmd(this, ns).run(a));
             case "l2tp", "fou" -> asIp(() -> new GenlObjectCmd(this, ns, obj).run(a));
             case "sr" -> asIp(() -> new SrCmd(this, ns).run(a));
+            case "xfrm" -> asIp(() -> new XfrmCmd(this, ns).run(a));
             case "route" -> asIp(() -> mpls ? new MplsRouteCmd(this, ns).run(a) : new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -356,6 +357,7 @@ public final class Cli {
         if (Args.matches(word, "fou")) return "fou";
         // ip's table: maddress, monitor, mroute, mrule, then mptcp ("mp" and longer)
         if (word.length() >= 2 && Args.matches(word, "mptcp")) return "mptcp";
+        if (Args.matches(word, "xfrm")) return "xfrm";
         // sr is the last of ip's s words before stats: "s" is sr
         if (Args.matches(word, "sr")) return "sr";
         if (word.equals("sysctl")) return "sysctl";
