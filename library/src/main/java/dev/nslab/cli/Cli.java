@@ -281,6 +281,7 @@ public final class Cli {
             case "l2tp", "fou" -> asIp(() -> new GenlObjectCmd(this, ns, obj).run(a));
             case "sr" -> asIp(() -> new SrCmd(this, ns).run(a));
             case "xfrm" -> asIp(() -> new XfrmCmd(this, ns).run(a));
+            case "tcp_metrics" -> asIp(() -> new TcpMetricsCmd(this, ns).run(a));
             case "route" -> asIp(() -> mpls ? new MplsRouteCmd(this, ns).run(a) : new RouteCmd(this, ns).run(a));
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
@@ -349,6 +350,8 @@ public final class Cli {
         if (Args.matches(word, "vrf")) return "vrf";
         // after tunnel, tunl, tuntap and tap in ip's table: "to" and longer
         if (word.length() >= 2 && Args.matches(word, "token")) return "token";
+        // after token in ip's table: "tc" and longer
+        if (word.length() >= 2 && (Args.matches(word, "tcpmetrics") || Args.matches(word, "tcp_metrics"))) return "tcp_metrics";
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";
         if (Args.matches(word, "nexthop")) return "nexthop";

@@ -37,7 +37,8 @@ final class Help {
                        nslab rootless [-- COMMAND [ARG...]]   (a normal user: COMMAND, or a shell, in the user's own
                                                                namespaces, where every nslab command of the user runs)
                 where  OBJECT := { link | address | maddress | route | rule | neighbour | netns | netconf | nexthop | tuntap | tunnel
-                                   | vrf | addrlabel | token | mptcp | sr | xfrm | l2tp | fou | sysctl | unshare | ping | ovs }
+                                   | vrf | addrlabel | token | mptcp | sr | xfrm | tcp_metrics | l2tp | fou | sysctl
+                                   | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -br[ief] | -s[tatistics] | -h[uman-readable] |
                                     -iec | -o[neline] | -a[ll] | -4 | -6 | -M | -f[amily] inet|inet6|mpls | -force | -b[atch] FILE |
                                     -c[olor] | -V[ersion] }

@@ -17,6 +17,22 @@ public final class Json {
      */
     public record Inline(Map<String, Object> fields) { }
 
+    /** A number written as C's printf("%g") writes it: iproute2's JSON floats (0.04, 7.4e-05). */
+    public record G(double value) {
+        @Override
+        public String toString() {
+            if (value == 0) return "0";
+            if (Double.isNaN(value) || Double.isInfinite(value)) return Double.toString(value).toLowerCase(java.util.Locale.ROOT);
+            java.math.BigDecimal v = new java.math.BigDecimal(value).round(new java.math.MathContext(6));
+            int exp = v.precision() - v.scale() - 1;
+            if (exp < -4 || exp >= 6) {
+                String m = v.movePointLeft(exp).stripTrailingZeros().toPlainString();
+                return m + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+            }
+            return v.stripTrailingZeros().toPlainString();
+        }
+    }
+
     public static String write(Object value, boolean pretty) {
         Writer w = new Writer(pretty);
         w.value(value);
@@ -103,6 +119,7 @@ public final class Json {
                     switch (v) {
                         case String s -> quote(sb, s);
                         case Number n -> sb.append(n);
+                        case G g -> sb.append(g);
                         case Boolean b -> sb.append(b);
                         default -> quote(sb, v.toString());
                     }

@@ -166,6 +166,21 @@ final class Training {
                  "Interface": [{"_uuid": ["uuid", "00000000-0000-0000-0000-000000000004"], "name": "p0", "type": "",
                                 "error": "could not open network device p0 (No such device)"}]}
                 """);
+        // the columns the commands below read and write, typed as the real schema types them
+        JsonNode schema = mapper.readTree("""
+                {"name": "Open_vSwitch", "tables": {
+                 "Open_vSwitch": {"columns": {"bridges": {"type": {"key": {"type": "uuid", "refTable": "Bridge"}, "min": 0, "max": "unlimited"}},
+                                              "ovs_version": {"type": {"key": "string", "min": 0, "max": 1}}}},
+                 "Bridge": {"columns": {"name": {"type": "string", "mutable": false}, "datapath_type": {"type": "string"},
+                                        "ports": {"type": {"key": {"type": "uuid", "refTable": "Port"}, "min": 0, "max": "unlimited"}},
+                                        "external_ids": {"type": {"key": "string", "value": "string", "min": 0, "max": "unlimited"}}}},
+                 "Port": {"columns": {"name": {"type": "string", "mutable": false}, "tag": {"type": {"key": "integer", "min": 0, "max": 1}},
+                                      "trunks": {"type": {"key": "integer", "min": 0, "max": 4096}},
+                                      "vlan_mode": {"type": {"key": "string", "min": 0, "max": 1}},
+                                      "interfaces": {"type": {"key": {"type": "uuid", "refTable": "Interface"}, "min": 1, "max": "unlimited"}}}},
+                 "Interface": {"columns": {"name": {"type": "string", "mutable": false}, "type": {"type": "string"},
+                                           "error": {"type": {"key": "string", "min": 0, "max": 1}}}}}}
+                """);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
             Thread db = Thread.ofPlatform().daemon().start(() -> {
@@ -177,7 +192,9 @@ final class Training {
                                 ObjectNode reply = mapper.createObjectNode().putNull("error").set("id", req.get("id"));
                                 ArrayNode result = mapper.createArrayNode();
                                 JsonNode params = req.path("params");
-                                if (req.path("method").asText().equals("monitor")) {
+                                if (req.path("method").asText().equals("get_schema")) {
+                                    reply.set("result", schema);
+                                } else if (req.path("method").asText().equals("monitor")) {
                                     reply.putObject("result").putObject("Open_vSwitch").putObject("00000000-0000-0000-0000-000000000001")
                                             .putObject("new").put("cur_cfg", 1 << 30);
                                 } else {

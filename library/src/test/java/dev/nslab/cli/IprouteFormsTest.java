@@ -81,6 +81,35 @@ class IprouteFormsTest {
     }
 
     @Test
+    void tcpMetricsAsIpShowsAndFlushesThem() throws Exception {
+        bothWays("tcp_metrics show", "-j tcp_metrics show", "tcp_metrics flush", "tcp_metrics flush 10.0.0.0/8", "tcp_metrics delete 10.5.0.9",
+                "tcp_metrics delete", "tcp_metrics delete 10.0.0.0/8", "tcp_metrics show 10.5.0.1", "tcpmetrics bogus",
+                "tcp_metrics show src 10.0.0.0/8", "-4 tcp_metrics flush", "-6 tcp_metrics show");
+        // an entry in each twin: TCP keeps one per destination once a connection has closed (the kernel saves it then)
+        for (String ns : List.of(a, b)) {
+            dev.nslab.testkit.Tcp.transfer(ns, ns, "10.5.0.1", 5555, 1000);
+            for (long end = System.nanoTime() + 5_000_000_000L; Sh.ok("ip", "-n", ns, "tcp_metrics", "show").isBlank() && System.nanoTime() < end; ) {
+                Thread.onSpinWait();
+            }
+        }
+        for (String line : List.of("tcp_metrics show", "-j tcp_metrics show", "tcp_metrics show 10.5.0.1", "tcp_metrics show 10.6.0.0/16",
+                "-s -s tcp_metrics flush 10.0.0.0/8", "tcp_metrics show")) {
+            List<String> ip = new ArrayList<>(List.of("ip", "-n", a));
+            ip.addAll(Sh.words(line));
+            Sh.Result want = Sh.run(ip, null);
+            List<String> mine = new ArrayList<>(List.of("-n", b));
+            mine.addAll(Sh.words(line));
+            Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
+            // how long ago and how fast: the kernel's measures of each twin's own connection
+            java.util.function.UnaryOperator<String> mask = x -> x.replaceAll("age [0-9.]+sec", "age A").replaceAll("rtt(var)? [0-9]+us", "rtt$1 R")
+                    .replaceAll("\"(age|rtt|rttvar)\":[0-9.e+-]+", "\"$1\":N");
+            assertEquals(mask.apply(want.out()), mask.apply(got.out()), "stdout of: " + line);
+            assertEquals(want.err(), got.err(), "stderr of: " + line);
+            assertEquals(want.code(), got.code(), "exit status of: " + line);
+        }
+    }
+
+    @Test
     void ipsecPoliciesAndStates() {
         // policies in every form scripts use, read back each way; states as this kernel takes them (here it lacks ESP
         // and refuses them, in its words: compared all the same, and listed where a kernel has them)
