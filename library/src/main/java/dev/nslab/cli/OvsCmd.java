@@ -414,11 +414,20 @@ final class OvsCmd {
                 case "del-br" -> (txn = txn == null ? ovs.begin() : txn).delBridge(x.getFirst(), c.ifExists());
                 case "add-port" -> {
                     txn = txn == null ? ovs.begin() : txn;
+                    List<String> settings = x.subList(2, x.size()), vlans = new ArrayList<>(), rest = new ArrayList<>();
+                    if (!settings.isEmpty()) {
+                        if (records == null) records = new OvsRecords(ovs);
+                        records.check("Port", settings); // read as ovs-vsctl reads them: its refusals, before anything is made
+                        for (String s : settings) (PORT_CONFIG.contains(columnValue(s)[0].replace('-', '_')) ? vlans : rest).add(s);
+                    }
+                    boolean isNew = !txn.hasPort(x.get(1));
                     try {
-                        txn.addPort(x.get(0), deviceName(x.get(1), "port"), portConfig(x.subList(2, x.size())), c.mayExist());
+                        txn.addPort(x.get(0), deviceName(x.get(1), "port"), portConfig(vlans), c.mayExist());
                     } catch (OvsdbException e) {
                         throw inVsctlWords(e, "add-port " + x.get(0) + " " + x.get(1));
                     }
+                    // the port's other columns, on a port this command made (ovs-vsctl leaves one that may exist as it is)
+                    if (isNew && !rest.isEmpty()) records.set(txn, "Port", txn.ref("Port", x.get(1)), rest);
                 }
                 case "add-bond" -> {
                     // as ovs-vsctl: the interfaces run up to the first word with '=', the settings follow
@@ -608,7 +617,10 @@ final class OvsCmd {
             else if (table.equals("Port") && PORT_CONFIG.contains(col) && !v.equals("[]")) vlans.add(s);
             else rest.add(s);
         }
-        if (!vlans.isEmpty()) txn.setPort(record, portConfig(vlans));
+        if (!vlans.isEmpty()) {
+            records.check(table, vlans);
+            txn.setPort(record, portConfig(vlans));
+        }
         records.set(txn, table, ref, rest);
     }
 

@@ -153,6 +153,18 @@ final class OvsRecords {
         }
     }
 
+    /** COLUMN[:KEY]=VALUE settings read as ovs-vsctl reads them, for its refusals (their values are the caller's). */
+    void check(String tableName, List<String> settings) {
+        OvsSchema.Table t = schema.table(tableName);
+        for (String setting : settings) {
+            Datum.Setting st = Datum.setting(setting);
+            if (st == null) throw new UsageException("ovs-vsctl: " + setting + ": argument does not end in \"=\" followed by a value.");
+            OvsSchema.Type type = type(t, column(t, st.column()));
+            if (st.key() == null) Datum.parse(st.value(), type, ids::get);
+            else if (type.isMap()) Datum.atom(st.value().strip(), type.value(), ids::get);
+        }
+    }
+
     /** {@code add} ({@code insert}) or {@code remove}: each VALUE a set of members (a map's pairs, or its keys to remove). */
     void mutate(OvsTransaction txn, String tableName, JsonNode ref, String column, List<String> values, boolean insert) {
         OvsSchema.Table t = schema.table(tableName);

@@ -220,8 +220,32 @@ public final class Datum {
         return atoms(token, base, ids, false).getFirst();
     }
 
-    /** An atom, or for an integer set member "N-M" each integer of the range (trunks=10-20). */
+    /** An atom, or for an integer set member "N-M" each integer of the range (trunks=10-20), within its constraints. */
     private static List<JsonNode> atoms(String s, OvsSchema.Base base, Function<String, JsonNode> ids, boolean ranges) {
+        List<JsonNode> out = unchecked(s, base, ids, ranges);
+        for (JsonNode a : out) checkConstraints(a, base);
+        return out;
+    }
+
+    /** ovsdb_atom_check_constraints, in its words: a value outside its type's enumeration or integer range. */
+    static void checkConstraints(JsonNode atom, OvsSchema.Base base) {
+        OvsSchema.Base plain = new OvsSchema.Base(base.type(), base.refTable());
+        if (!base.enumValues().isEmpty() && base.enumValues().stream().noneMatch(v -> v.isNumber() && atom.isNumber() ? v.asLong() == atom.asLong() : v.equals(atom))) {
+            ArrayNode values = F.arrayNode();
+            base.enumValues().forEach(values::add);
+            throw new OvsdbException("constraint violation: " + text(atom, new OvsSchema.Type(plain, null, 1, 1), false) + " is not one of the allowed values ("
+                    + text(F.arrayNode().add("set").add(values), new OvsSchema.Type(plain, null, 1, -1), false) + ")", "refused", atom.asText());
+        }
+        if (!base.type().equals("integer")) return;
+        long v = atom.asLong();
+        Long min = base.minInteger(), max = base.maxInteger();
+        if ((min == null || v >= min) && (max == null || v <= max)) return;
+        String why = min != null && max != null ? v + " is not in the valid range " + min + " to " + max + " (inclusive)"
+                : min != null ? v + " is less than minimum allowed value " + min : v + " is greater than maximum allowed value " + max;
+        throw new OvsdbException("constraint violation: " + why, "refused", Long.toString(v));
+    }
+
+    private static List<JsonNode> unchecked(String s, OvsSchema.Base base, Function<String, JsonNode> ids, boolean ranges) {
         switch (base.type()) {
             case "integer" -> {
                 int dash = s.indexOf('-', 1);

@@ -3,6 +3,7 @@ package dev.nslab.ovs;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,8 +12,13 @@ import java.util.TreeMap;
  * which is what reading and printing a column generically needs. Table names are kept as the schema spells them.
  */
 public record OvsSchema(Map<String, Table> tables) {
-    /** An atomic type: integer, real, boolean, string or uuid; a uuid may refer to rows of {@code refTable}. */
-    public record Base(String type, String refTable) { }
+    /**
+     * An atomic type: integer, real, boolean, string or uuid; a uuid may refer to rows of {@code refTable}. Its
+     * constraints: the values it may take ({@code enumValues}, empty: any) and an integer's range (null: none).
+     */
+    public record Base(String type, String refTable, List<JsonNode> enumValues, Long minInteger, Long maxInteger) {
+        public Base(String type, String refTable) { this(type, refTable, List.of(), null, null); }
+    }
 
     /** A column's type: a key, a value (maps only, else null), and how many of them (max -1: unlimited). */
     public record Type(Base key, Base value, int min, int max) {
@@ -58,7 +64,14 @@ public record OvsSchema(Map<String, Table> tables) {
 
     private static Base base(JsonNode b) {
         if (b.isTextual()) return new Base(b.asText(), null);
-        return new Base(b.path("type").asText(), b.has("refTable") ? b.path("refTable").asText() : null);
+        List<JsonNode> values = new java.util.ArrayList<>();
+        if (b.has("enum")) {
+            JsonNode e = b.get("enum");
+            if (e.isArray() && e.size() == 2 && "set".equals(e.get(0).asText())) e.get(1).forEach(values::add);
+            else values.add(e);
+        }
+        return new Base(b.path("type").asText(), b.has("refTable") ? b.path("refTable").asText() : null, List.copyOf(values),
+                b.has("minInteger") ? b.get("minInteger").asLong() : null, b.has("maxInteger") ? b.get("maxInteger").asLong() : null);
     }
 
     /** The table called {@code name}: exactly (any case), else the only one it is a prefix of. */

@@ -433,6 +433,9 @@ class OvsSwitchTest {
                     "set port @p qos=@q -- --id=@q create qos type=linux-htb other-config:max-rate=1000000 queues=0=@q0 "
                             + "-- --id=@q0 create queue other-config:min-rate=100000 other-config:max-rate=500000",
                     "set port @p qos=@nosuch", "--id=@x get port @p -- set bridge @b external_ids:port=@x",
+                    // the schema's constraints, checked as ovs-vsctl checks them before it sends anything
+                    "set port @p vlan_mode=sideways", "set port @p tag=5000", "set port @p trunks=1,5000", "add-port @b @p3 tag=9999",
+                    "set bridge @b fail_mode=bogus", "set interface @p ofport_request=70000", "add-port @b @p4 other_config:priority-tags=true",
                     "add-port @b @p2 -- set interface @p2 type=internal ingress_policing_rate=50 -- add port @p2 trunks 4 -- remove port @p2 trunks 4")) {
                 Sh.Result want = vsctlOn("A", line);
                 Nslab.Out got = nslabOn("B", line);
