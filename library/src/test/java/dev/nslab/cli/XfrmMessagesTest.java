@@ -2,6 +2,7 @@ package dev.nslab.cli;
 
 import dev.nslab.net.NsRef;
 import dev.nslab.testkit.Sh;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * ip xfrm's requests byte for byte: what "ip xfrm ..." sent (iproute2 6.1, strace -e sendmsg -xx, the netlink header
  * left out) against what nslab builds from the same words. No privilege: nothing is sent.
  */
+@Tag("unit")
 class XfrmMessagesTest {
     private static String body(String line) {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream());

@@ -1,5 +1,6 @@
 package dev.nslab.ovs;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The database's text notation read as ovs-vsctl reads a command's values (ovsdb_datum_from_string); no privilege. */
+@Tag("unit")
 class DatumParseTest {
     private static final OvsSchema.Base INT = new OvsSchema.Base("integer", null), STR = new OvsSchema.Base("string", null),
             UUID = new OvsSchema.Base("uuid", "Queue"), BOOL = new OvsSchema.Base("boolean", null);
