@@ -220,24 +220,36 @@ public final class Scanner {
         long ino = Namespaces.inode(pd.resolve("ns/net"));
         if (ino < 0) return null;
         Stat stat = stat(pd);
+        // a kernel thread (most of a small machine's processes) opens no files and lives in the first mount namespace:
+        // nothing to look for beyond its network namespace
+        if (stat.kernelThread()) return new Seen(pid, ino, stat.comm(), List.of(), -1);
         List<Held> held = new ArrayList<>();
         if (stat.threads() != 1) threads(pd, pid, ino, stat.comm(), held);
         descriptors(pd, pid, stat.comm(), held, nsfsDevice);
         return new Seen(pid, ino, stat.comm(), held, Namespaces.inode(pd.resolve("ns/mnt")));
     }
 
-    /** A process's name and how many threads it has (0: not known, so its threads are looked at). */
-    private record Stat(String comm, int threads) { }
+    /**
+     * A process's name, how many threads it has (0: not known, so its threads are looked at) and whether it is a
+     * kernel thread.
+     */
+    private record Stat(String comm, int threads, boolean kernelThread) { }
 
-    /** From /proc/PID/stat: "PID (COMM) STATE ..." with num_threads the 20th field (a COMM may hold ") "). */
+    private static final long PF_KTHREAD = 0x00200000;
+
+    /**
+     * From /proc/PID/stat: "PID (COMM) STATE ..." with flags the 9th field and num_threads the 20th (a COMM may hold
+     * ") ").
+     */
     private static Stat stat(Path pd) {
         try {
             String s = Files.readString(pd.resolve("stat"));
             int open = s.indexOf('('), close = s.lastIndexOf(')');
             String[] rest = s.substring(close + 2).split(" ");
-            return new Stat(s.substring(open + 1, close), rest.length > 17 ? Integer.parseInt(rest[17]) : 0);
+            boolean kthread = rest.length > 6 && (Long.parseLong(rest[6]) & PF_KTHREAD) != 0;
+            return new Stat(s.substring(open + 1, close), rest.length > 17 ? Integer.parseInt(rest[17]) : 0, kthread);
         } catch (IOException | RuntimeException e) {
-            return new Stat("?", 0);
+            return new Stat("?", 0, false);
         }
     }
 
