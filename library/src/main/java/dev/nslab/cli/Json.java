@@ -20,17 +20,7 @@ public final class Json {
     /** A number written as C's printf("%g") writes it: iproute2's JSON floats (0.04, 7.4e-05). */
     public record G(double value) {
         @Override
-        public String toString() {
-            if (value == 0) return "0";
-            if (Double.isNaN(value) || Double.isInfinite(value)) return Double.toString(value).toLowerCase(java.util.Locale.ROOT);
-            java.math.BigDecimal v = new java.math.BigDecimal(value).round(new java.math.MathContext(6));
-            int exp = v.precision() - v.scale() - 1;
-            if (exp < -4 || exp >= 6) {
-                String m = v.movePointLeft(exp).stripTrailingZeros().toPlainString();
-                return m + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
-            }
-            return v.stripTrailingZeros().toPlainString();
-        }
+        public String toString() { return dev.nslab.ovs.Datum.cFormatG(value, 6); }
     }
 
     public static String write(Object value, boolean pretty) {

@@ -32,16 +32,7 @@ final class TcpMetricsCmd extends NsCmd {
     private record Prefix(InetAddress addr, int bits) {
         boolean exact() { return addr != null && bits == addr.getAddress().length * 8; }
 
-        boolean matches(InetAddress a) {
-            if (addr == null || bits < 0) return true;
-            byte[] x = a.getAddress(), y = addr.getAddress();
-            if (x.length != y.length) return false;
-            for (int i = 0; i < bits; i++) {
-                int m = 0x80 >> (i % 8);
-                if ((x[i / 8] & m) != (y[i / 8] & m)) return false;
-            }
-            return true;
-        }
+        boolean matches(InetAddress a) { return addr == null || bits < 0 || new Cidr(addr, bits).contains(a); }
     }
 
     @Override

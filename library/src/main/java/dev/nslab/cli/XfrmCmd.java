@@ -243,7 +243,7 @@ final class XfrmCmd extends NsCmd {
 
     private static boolean matches(StateFilter f, Xfrm.SaInfo s) {
         if (!f.use) return true;
-        if (f.family != null && family(f.family) != s.family()) return false;
+        if (f.family != null && Family.codeOf(f.family) != s.family()) return false;
         if (f.srcMask > 0 && !prefixMatch(s.saddr(), f.saddr, f.srcMask)) return false;
         if (f.dstMask > 0 && !prefixMatch(s.id().daddr(), f.daddr, f.dstMask)) return false;
         if (f.proto != null && f.proto != s.id().proto()) return false;
@@ -258,12 +258,10 @@ final class XfrmCmd extends NsCmd {
         StateFilter f = stateFilter(w, nokeys);
         List<Xfrm.Attr> filter = new ArrayList<>();
         if (f.proto != null) filter.add(Xfrm.u8(Xfrm.A_PROTO, f.proto));
-        filter.add(Xfrm.addressFilter(f.saddr, f.daddr, f.family == null ? 0 : family(f.family), f.srcMask, f.dstMask));
+        filter.add(Xfrm.addressFilter(f.saddr, f.daddr, Family.codeOf(f.family), f.srcMask, f.dstMask));
         StringBuilder out = new StringBuilder();
-        for (Xfrm.Sa s : x.states(filter)) {
-            if (!matches(f, s.info())) continue;
-            format().state(out, s, nokeys[0]);
-        }
+        XfrmFormat format = format();
+        for (Xfrm.Sa s : x.states(filter)) if (matches(f, s.info())) format.state(out, s, nokeys[0]);
         cli.out.print(out);
         return 0;
     }
@@ -316,7 +314,7 @@ final class XfrmCmd extends NsCmd {
         boolean idp = false;
         IdParse id = null;
         long[] mark = {0, 0};
-        int family = family(preferred);
+        int family = Family.codeOf(preferred);
         for (; w.more(); w.i++) {
             if (w.cur().equals("mark")) mark = markParse(w);
             else {
@@ -359,7 +357,7 @@ final class XfrmCmd extends NsCmd {
     }
 
     private Xfrm.Request stateRequest(Words w, int type) {
-        int[] family = {family(preferred)};
+        int[] family = {Family.codeOf(preferred)};
         Xfrm.Selector sel = Xfrm.Selector.empty();
         IdParse id = null;
         int mode = 0, flags = 0;
@@ -393,7 +391,7 @@ final class XfrmCmd extends NsCmd {
                     w.next();
                     preferred = null;
                     sel = selectorParse(w);
-                    preferred = familyOf(sel.family());
+                    preferred = Family.of(sel.family());
                 }
                 case "limit" -> {
                     w.next();
@@ -476,7 +474,7 @@ final class XfrmCmd extends NsCmd {
                         if (id != null) throw invarg("unknown", k);
                         id = idParse(w, false);
                         family[0] = id.family;
-                        if (preferred == null) preferred = familyOf(id.family);
+                        if (preferred == null) preferred = Family.of(id.family);
                     }
                 }
             }
@@ -680,7 +678,7 @@ final class XfrmCmd extends NsCmd {
     private Prefix prefix(String v, String after) {
         if (v.equals("default") || v.equals("any") || v.equals("all")) {
             if (preferred == null) throw invarg("value after \"" + after + "\" has an unrecognized address family", v);
-            return new Prefix(family(preferred), new byte[16], 0);
+            return new Prefix(Family.codeOf(preferred), new byte[16], 0);
         }
         Cidr c;
         try {
@@ -689,7 +687,7 @@ final class XfrmCmd extends NsCmd {
             throw new UsageException("Error: " + (preferred == null ? "any valid" : preferred.word()) + " prefix is expected rather than \"" + v + "\".", 1);
         }
         int fam = Family.of(c.address()) == Family.INET ? AF_INET : AF_INET6;
-        if (preferred != null && family(preferred) != fam) {
+        if (preferred != null && Family.codeOf(preferred) != fam) {
             throw new UsageException("Error: " + preferred.word() + " prefix is expected rather than \"" + v + "\".", 1);
         }
         return new Prefix(fam, a16(c.address()), c.prefixLength());
@@ -771,10 +769,11 @@ final class XfrmCmd extends NsCmd {
                 String d = w.next();
                 if (d.equals("none")) ifindex = 0;
                 else {
-                    Integer idx = cli.handle(ns).linkNames().entrySet().stream().filter(e -> e.getValue().equals(d)).map(Map.Entry::getKey)
-                            .findFirst().orElse(null);
-                    if (idx == null) throw invarg("DEV value is invalid", d);
-                    ifindex = idx;
+                    try {
+                        ifindex = cli.handle(ns).index(d);
+                    } catch (KernelException e) {
+                        throw invarg("DEV value is invalid", d);
+                    }
                 }
             } else {
                 if (upspec) {
@@ -969,7 +968,7 @@ final class XfrmCmd extends NsCmd {
     }
 
     private Xfrm.Template tmplParse(Words w) {
-        int start = w.i, mode = 0, optional = 0, family = family(preferred);
+        int start = w.i, mode = 0, optional = 0, family = Family.codeOf(preferred);
         long reqid = 0;
         IdParse id = null;
         while (true) {
@@ -989,7 +988,7 @@ final class XfrmCmd extends NsCmd {
                 preferred = null;
                 id = idParse(w, false);
                 if (id.family != 0) family = id.family;
-                preferred = familyOf(family);
+                preferred = Family.of(family);
             }
             if (!w.nextOk()) break;
             w.next();
@@ -1061,7 +1060,7 @@ final class XfrmCmd extends NsCmd {
                     if (selp != null) throw duparg("unknown", k);
                     selp = k;
                     sel = selectorParse(w);
-                    if (preferred == null) preferred = familyOf(sel.family());
+                    if (preferred == null) preferred = Family.of(sel.family());
                 }
             }
         }
@@ -1121,7 +1120,7 @@ final class XfrmCmd extends NsCmd {
                     if (selp != null) throw invarg("unknown", k);
                     selp = k;
                     sel = selectorParse(w);
-                    if (preferred == null) preferred = familyOf(sel.family());
+                    if (preferred == null) preferred = Family.of(sel.family());
                 }
             }
         }
@@ -1193,7 +1192,7 @@ final class XfrmCmd extends NsCmd {
                         if (s.equals("sport") || s.equals("type")) f.selSport = true;
                         if (s.equals("dport") || s.equals("code") || s.equals("key")) f.selDport = true;
                     }
-                    if (preferred == null) preferred = familyOf(f.sel.family());
+                    if (preferred == null) preferred = Family.of(f.sel.family());
                     if (f.family == null) f.family = preferred;
                 }
             }
@@ -1216,7 +1215,8 @@ final class XfrmCmd extends NsCmd {
             }
         }
         StringBuilder out = new StringBuilder();
-        for (Xfrm.Policy p : x.policies()) if (matches(f, p)) format().policy(out, p, null);
+        XfrmFormat format = format();
+        for (Xfrm.Policy p : x.policies()) if (matches(f, p)) format.policy(out, p, null);
         cli.out.print(out);
         return 0;
     }
@@ -1224,7 +1224,7 @@ final class XfrmCmd extends NsCmd {
     private static boolean matches(PolicyFilter f, Xfrm.Policy p) {
         if (!f.use) return true;
         Xfrm.PolicyInfo i = p.info();
-        if (f.family != null && family(f.family) != i.sel().family()) return false;
+        if (f.family != null && Family.codeOf(f.family) != i.sel().family()) return false;
         if (f.dir != null && f.dir != i.dir()) return false;
         if (f.nosock && i.dir() >= 3) return false;
         int ptype = p.attrs().has(Xfrm.A_POLICY_TYPE) ? Byte.toUnsignedInt(p.attrs().value(Xfrm.A_POLICY_TYPE).get(0)) : 0;
@@ -1264,9 +1264,7 @@ final class XfrmCmd extends NsCmd {
 
     // ---- helpers of the filters and the formats -------------------------------------------------------------------
 
-    static int family(Family f) { return f == null ? 0 : f == Family.INET ? AF_INET : AF_INET6; }
 
-    static Family familyOf(int af) { return af == AF_INET ? Family.INET : af == AF_INET6 ? Family.INET6 : null; }
 
     static boolean prefixMatch(byte[] a, byte[] b, int bits) {
         for (int i = 0; i < bits; i++) {

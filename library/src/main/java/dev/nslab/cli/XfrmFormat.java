@@ -30,6 +30,14 @@ final class XfrmFormat {
     /** The family of the command line (-4/-6, or the one its words came to): a selector without one is printed in it. */
     private final Family preferred;
 
+    /** The namespace's link names, dumped once for a listing, and only where a selector names a device. */
+    private java.util.Map<Integer, String> names;
+
+    private java.util.Map<Integer, String> linkNames() {
+        if (names == null) names = cli.handle(ns).linkNames();
+        return names;
+    }
+
     XfrmFormat(Cli cli, NsRef ns, Family preferred) {
         this.cli = cli;
         this.ns = ns;
@@ -43,7 +51,7 @@ final class XfrmFormat {
 
 
     private String addr(int family, byte[] a16) {
-        int f = family == 0 ? XfrmCmd.family(preferred) : family;
+        int f = family == 0 ? Family.codeOf(preferred) : family;
         try {
             if (f == AF_INET6) return Cidr.format(InetAddress.getByAddress(a16));
             if (f == AF_INET) return Cidr.format(InetAddress.getByAddress(java.util.Arrays.copyOf(a16, 4)));
@@ -77,7 +85,7 @@ final class XfrmFormat {
                 if (s.dportMask() != 0) o.append("dport ").append(s.dport()).append(' ');
             }
         }
-        if (s.ifindex() > 0) o.append("dev ").append(cli.handle(ns).linkNames().getOrDefault(s.ifindex(), "if" + s.ifindex())).append(' ');
+        if (s.ifindex() > 0) o.append("dev ").append(linkNames().getOrDefault(s.ifindex(), "if" + s.ifindex())).append(' ');
         if (cli.stats > 0) o.append("uid ").append(s.user());
         o.append(sl());
     }
@@ -329,7 +337,7 @@ final class XfrmFormat {
         else if (p.type() == Xfrm.MSG_UPDPOLICY) o.append("Updated ");
         Xfrm.PolicyInfo i = p.info();
         Xfrm.Attrs tb = p.attrs();
-        selector(o, i.sel(), XfrmCmd.family(preferred), null);
+        selector(o, i.sel(), Family.codeOf(preferred), null);
         if (tb.has(Xfrm.A_SEC_CTX)) secCtx(o, tb);
         String buf = (prefix == null ? "" : prefix) + "\t";
         o.append(buf);

@@ -129,13 +129,16 @@ public final class Datum {
         b.append('"');
     }
 
-    /** C's "%.15g". */
-    private static String real(double d) {
+    /** C's "%.15g": an OVSDB real as the database's printer writes it. */
+    private static String real(double d) { return cFormatG(d, 15); }
+
+    /** C's printf "%.{precision}g" ("%g" is a precision of 6): trailing zeros dropped, an exponent of two digits at least. */
+    public static String cFormatG(double d, int precision) {
         if (d == 0) return "0";
         if (Double.isNaN(d) || Double.isInfinite(d)) return Double.toString(d).toLowerCase(java.util.Locale.ROOT);
-        BigDecimal v = new BigDecimal(d).round(new MathContext(15));
+        BigDecimal v = new BigDecimal(d).round(new MathContext(precision));
         int exp = v.precision() - v.scale() - 1;
-        if (exp < -4 || exp >= 15) {
+        if (exp < -4 || exp >= precision) {
             BigDecimal m = v.movePointLeft(exp).stripTrailingZeros();
             String e = (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
             return m.toPlainString() + "e" + e;

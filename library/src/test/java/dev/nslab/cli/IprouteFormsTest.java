@@ -45,7 +45,10 @@ class IprouteFormsTest {
     void cleanUp() { t.close(); }
 
     /** Each line by ip in one twin and by nslab in the other: same output (the namespace's name aside) and status; then the same state. */
-    private void bothWays(String... lines) {
+    private void bothWays(String... lines) { bothWays(out -> out, lines); }
+
+    /** {@link #bothWays(String...)}, their standard output read through {@code mask} (what each twin measures itself). */
+    private void bothWays(java.util.function.UnaryOperator<String> mask, String... lines) {
         for (String line : lines) {
             List<String> ip = new ArrayList<>(List.of("ip", "-n", a));
             ip.addAll(Sh.words(line));
@@ -53,7 +56,7 @@ class IprouteFormsTest {
             List<String> mine = new ArrayList<>(List.of("-n", b));
             mine.addAll(Sh.words(line));
             Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
-            assertEquals(ticking(want.out()), ticking(got.out().replace(b, a)), "stdout of: " + line);
+            assertEquals(mask.apply(ticking(want.out())), mask.apply(ticking(got.out().replace(b, a))), "stdout of: " + line);
             assertEquals(want.err(), got.err().replace(b, a), "stderr of: " + line);
             assertEquals(want.code(), got.code(), "exit status of: " + line);
         }
@@ -92,21 +95,11 @@ class IprouteFormsTest {
                 Thread.onSpinWait();
             }
         }
-        for (String line : List.of("tcp_metrics show", "-j tcp_metrics show", "tcp_metrics show 10.5.0.1", "tcp_metrics show 10.6.0.0/16",
-                "-s -s tcp_metrics flush 10.0.0.0/8", "tcp_metrics show")) {
-            List<String> ip = new ArrayList<>(List.of("ip", "-n", a));
-            ip.addAll(Sh.words(line));
-            Sh.Result want = Sh.run(ip, null);
-            List<String> mine = new ArrayList<>(List.of("-n", b));
-            mine.addAll(Sh.words(line));
-            Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
-            // how long ago and how fast: the kernel's measures of each twin's own connection
-            java.util.function.UnaryOperator<String> mask = x -> x.replaceAll("age [0-9.]+sec", "age A").replaceAll("rtt(var)? [0-9]+us", "rtt$1 R")
-                    .replaceAll("\"(age|rtt|rttvar)\":[0-9.e+-]+", "\"$1\":N");
-            assertEquals(mask.apply(want.out()), mask.apply(got.out()), "stdout of: " + line);
-            assertEquals(want.err(), got.err(), "stderr of: " + line);
-            assertEquals(want.code(), got.code(), "exit status of: " + line);
-        }
+        // how long ago and how fast: the kernel's measures of each twin's own connection
+        bothWays(x -> x.replaceAll("age [0-9.]+sec", "age A").replaceAll("rtt(var)? [0-9]+us", "rtt$1 R")
+                        .replaceAll("\"(age|rtt|rttvar)\":[0-9.e+-]+", "\"$1\":N"),
+                "tcp_metrics show", "-j tcp_metrics show", "tcp_metrics show 10.5.0.1", "tcp_metrics show 10.6.0.0/16",
+                "-s -s tcp_metrics flush 10.0.0.0/8", "tcp_metrics show");
     }
 
     @Test

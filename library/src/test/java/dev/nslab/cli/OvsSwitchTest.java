@@ -437,12 +437,7 @@ class OvsSwitchTest {
                     "set port @p vlan_mode=sideways", "set port @p tag=5000", "set port @p trunks=1,5000", "add-port @b @p3 tag=9999",
                     "set bridge @b fail_mode=bogus", "set interface @p ofport_request=70000", "add-port @b @p4 other_config:priority-tags=true",
                     "add-port @b @p2 -- set interface @p2 type=internal ingress_policing_rate=50 -- add port @p2 trunks 4 -- remove port @p2 trunks 4")) {
-                Sh.Result want = vsctlOn("A", line);
-                Nslab.Out got = nslabOn("B", line);
-                assertEquals(masked(want.out(), "A"), masked(got.out(), "B"), "stdout of: " + line);
-                // less ovs-vsctl's log lines (a time, a module: "2026-12-07T12:35:52Z|00002|ovsdb_idl|WARN|...")
-                assertEquals(masked(want.err(), "A").replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\dT[^|]*\\|\\d+\\|.*\n", ""), masked(got.err(), "B"), "stderr of: " + line);
-                assertEquals(want.code(), got.code(), "exit status of: " + line);
+                sameOnTwins(line);
                 assertEquals(stateOf("A"), stateOf("B"), "the rows after: " + line);
             }
             // the rows a create made are removed with destroy, once nothing refers to them
@@ -481,16 +476,22 @@ class OvsSwitchTest {
                 "del-port @b @q1", "del-port @v10 @q1", "del-port @v10", "--if-exists del-port @v10", "set port @p tag=10", "list-ports @v10",
                 "port-to-br @p", "set port @p tag=[]", "list-ports @v10", "add-br @v20 @b 20 -- add-port @v20 @q2 -- set interface @q2 type=internal",
                 "del-br @v20", "br-exists @v20", "del-br @v10", "list-ports @b")) {
-            Sh.Result want = vsctlOn("A", line);
-            Nslab.Out got = nslabOn("B", line);
-            assertEquals(masked(want.out(), "A"), masked(got.out(), "B"), "stdout of: " + line);
-            assertEquals(masked(want.err(), "A").replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\dT[^|]*\\|\\d+\\|.*\n", ""), masked(got.err(), "B"), "stderr of: " + line);
-            assertEquals(want.code(), got.code(), "exit status of: " + line);
+            sameOnTwins(line);
             assertEquals(portsOf("A"), portsOf("B"), "the ports after: " + line);
             for (String list : List.of("list-br", "--real list-br", "--fake list-br")) {
                 assertEquals(mine(vsctlOn("A", list).out(), "A"), mine(nslabOn("B", list).out(), "B"), list + " after: " + line);
             }
         }
+    }
+
+    /** {@code line} by ovs-vsctl on twin A and by nslab on twin B: the same output, error and status. */
+    private void sameOnTwins(String line) {
+        Sh.Result want = vsctlOn("A", line);
+        Nslab.Out got = nslabOn("B", line);
+        assertEquals(masked(want.out(), "A"), masked(got.out(), "B"), "stdout of: " + line);
+        // less ovs-vsctl's log lines (a time, a module: "2026-12-07T12:35:52Z|00002|ovsdb_idl|WARN|...")
+        assertEquals(masked(want.err(), "A").replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\dT[^|]*\\|\\d+\\|.*\n", ""), masked(got.err(), "B"), "stderr of: " + line);
+        assertEquals(want.code(), got.code(), "exit status of: " + line);
     }
 
     /** The lines of a listing that are twin {@code w}'s, masked. */
