@@ -155,10 +155,20 @@ final class Help {
 
     static void sysctl(PrintStream o) {
         o.print("""
-                Usage: nslab [-n NETNS] sysctl [-n] [-q] [-e] KEY ...
-                       nslab [-n NETNS] sysctl [-e] -w KEY=VALUE ...
-                Reads or writes /proc/sys inside the namespace, e.g. net.ipv4.ip_forward. Short flags combine (-qw).
-                Each item on its own; -e: unknown keys are not an error. Exit 1 if any item failed.
+                Usage: nslab [-n NETNS] sysctl [OPTIONS] [KEY[=VALUE]...]
+                sysctl(8) inside the namespace: reads KEY, writes KEY=VALUE (net.ipv4.ip_forward, net/ipv4/ip_forward).
+                  -a, --all            every parameter (-A, -X: the same)    --deprecated  also the deprecated ones
+                  -n, --values         values only          -b, --binary    values without their newlines
+                  -N, --names          names only           -q, --quiet     say nothing of what is written
+                  -e, --ignore         unknown keys are no error             -w, --write   every KEY=VALUE is written
+                  -r, --pattern REGEX  only the names REGEX matches (extended regular expression)
+                  -p[FILE], --load[=FILE] [FILE...]   the settings of FILEs (default /etc/sysctl.conf; -: standard input)
+                                       KEY = VALUE, -KEY = VALUE (its failure ignored), -KEY (left out of a glob's keys)
+                      --system         the .conf files of /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d,
+                                       /usr/lib/sysctl.d and /lib/sysctl.d by name, then /etc/sysctl.conf
+                      --dry-run        say what would be written, write nothing
+                Files under /etc are the namespace's own where /etc/netns/NETNS has them (as with ip netns exec).
+                Each item on its own: a failed one is said in sysctl's words and the rest goes on; the statuses are sysctl's.
                 """);
     }
 

@@ -96,10 +96,26 @@ public final class Resident {
             // --version asks ovs-vswitchd: a program, not from here
             case "ovs" -> !rest.isEmpty() && rest.stream().noneMatch(w -> OVS_DAEMON.contains(w) || w.startsWith("--db") || w.equals("--version") || w.equals("-V"));
             case "inventory" -> true;
+            case "sysctl" -> !rest.isEmpty() && rest.stream().allMatch(Resident::sysctlReads);
             case "lab" -> LAB_READS.contains(argv.get(i)) && rest.stream().noneMatch(w -> w.startsWith("--state-dir"));
             case "help" -> true;
             default -> false;
         };
+    }
+
+    /** sysctl's long options that only read (any prefix of one, and of none that writes, as getopt_long takes it). */
+    private static final List<String> SYSCTL_READING = List.of("all", "deprecated", "binary", "ignore", "names", "values", "pattern", "quiet"),
+            SYSCTL_WRITING = List.of("write", "load", "system", "dry-run", "help", "version");
+
+    /** A word of a sysctl command that reads: a key without a value, or an option that writes no parameter and reads no file. */
+    private static boolean sysctlReads(String w) {
+        if (w.indexOf('=') >= 0) return false;
+        if (w.startsWith("--")) {
+            String o = w.substring(2);
+            return !o.isEmpty() && SYSCTL_READING.stream().anyMatch(r -> r.startsWith(o)) && SYSCTL_WRITING.stream().noneMatch(r -> r.startsWith(o));
+        }
+        // -w writes, -p and -f read files of settings (and write them), -h and -d print the usage
+        return !w.startsWith("-") || w.length() == 1 || w.chars().skip(1).noneMatch(c -> "wpfhdV".indexOf(c) >= 0);
     }
 
     /**

@@ -15,6 +15,8 @@ public final class Errno {
     public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** Input/output error. */
+    public static final int EIO = 5;
     /** No such device or address. */
     public static final int ENXIO = 6;
     /** Bad file descriptor. */
@@ -43,6 +45,8 @@ public final class Errno {
     public static final int ENOSPC = 28;
     /** Numerical result out of range. */
     public static final int ERANGE = 34;
+    /** Read-only file system. */
+    public static final int EROFS = 30;
     /** Operation not supported. */
     public static final int EOPNOTSUPP = 95;
     /** Address already in use. */

@@ -71,6 +71,17 @@ public final class NetnsExec {
         }
     }
 
+    /**
+     * The file a program run in namespace {@code name} by {@code ip netns exec} finds at {@code file} under /etc: the
+     * namespace's own (/etc/netns/NAME/...) where one is bound over it, else {@code file}.
+     */
+    public static Path etcFile(String name, Path file) {
+        Path etc = Path.of("/etc");
+        if (!file.startsWith(etc) || file.equals(etc)) return file;
+        Path first = etc.relativize(file).getName(0), own = Path.of("/etc/netns", name).resolve(first);
+        return Files.exists(own) && Files.exists(etc.resolve(first)) ? own.resolve(etc.resolve(first).relativize(file)) : file;
+    }
+
     private static void bindEtc(String name, Consumer<String> warnings) {
         Path dir = Path.of("/etc/netns", name);
         if (!Files.isDirectory(dir)) return;

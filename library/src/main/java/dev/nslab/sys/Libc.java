@@ -311,6 +311,19 @@ public final class Libc {
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
+    public static final int S_IFMT = 0170000, S_IFDIR = 0040000, S_IRUSR = 0400, S_IWUSR = 0200;
+    private static final int STATX_TYPE_AND_MODE = 0x3, STATX_MODE = 28;
+
+    /** The mode of {@code path} (statx(2) following links: its type and permission bits), or -errno where it fails. */
+    public static int mode(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            MemorySegment buf = a.allocate(STATX_SIZE, 8);
+            if (sys(st, nr().statx(), AT_FDCWD, cstr(a, path), 0, STATX_TYPE_AND_MODE, ptr(buf), 0) < 0) return -errno(st);
+            return Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, STATX_MODE));
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
     public static final int RLIMIT_NOFILE = 7, RLIMIT_NPROC = 6;
 
     /** getrlimit(2): {soft, hard}; RLIM_INFINITY comes back as Long.MAX_VALUE. */

@@ -7,11 +7,15 @@ import dev.nslab.testkit.TestNet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Forms that tutorials' scripts use, done both ways: the same lines run by ip in one namespace and by nslab in its
@@ -410,22 +414,51 @@ class IprouteFormsTest {
         assertEquals(ip.code(), mine.code());
     }
 
-    /** sysctl's forms and refusals, against the real sysctl run in the twin: each item on its own, status 1 if one failed. */
+    /**
+     * sysctl's forms and refusals, against the real sysctl (procps-ng) run in the twin: each item on its own, the
+     * statuses as it has them; -a of the namespace's own parameters, -N, -b, -r, --dry-run, directories, files of
+     * settings (-p, --load, globs with exclusions and overrides, -KEY, invalid lines), getopt's long option prefixes.
+     */
     @Test
-    void sysctlAsSysctlDoesIt() {
+    void sysctlAsSysctlDoesIt(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("s.conf"), globs = dir.resolve("g.conf");
+        Files.writeString(conf, "net.ipv4.ip_forward = 1\n# a comment\n; another\n  net.ipv4.conf.all.rp_filter=0  \n-net.ipv4.nosuch = 1\n"
+                + "net.ipv4.nosuch2 = 1\n\nx\nno equals sign\n-net.ipv4.conf.lo.forwarding = 1");
+        Files.writeString(globs, "net.ipv4.conf.*.rp_filter = 2\n-net.ipv4.conf.lo.rp_filter\nnet.ipv4.conf.all.rp_filter=1\n");
         for (String line : List.of("-w net.ipv4.ip_forward=1", "net.ipv4.ip_forward", "-n net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding=0",
                 "-q -w net.ipv4.ip_forward=1", "-w net.ipv4.conf.lo.rp_filter=2 net.ipv4.conf.all.rp_filter=0", "net.ipv4.nosuch",
                 "-e net.ipv4.nosuch", "-w net.ipv4.ip_forward", "-w net/ipv4/ip_forward=0", "net/ipv4/ip_forward", "-w net.ipv4.ip_forward=x",
-                "-w net.ipv4.icmp_echo_ignore_all=1 -w net.ipv4.ip_forward=1", "net.ipv4.nosuch net.ipv4.ip_forward")) {
+                "-w net.ipv4.icmp_echo_ignore_all=1 -w net.ipv4.ip_forward=1", "net.ipv4.nosuch net.ipv4.ip_forward",
+                "net.ipv4.nosuch net.ipv4.nosuch2", "''", "-N net.ipv4.ip_forward", "-b net.ipv4.ip_forward net.ipv4.tcp_rmem",
+                "-w net.ipv4.ping_group_range='0 2147483647'", "net.ipv4.ping_group_range", "--val net.ipv4.ip_forward",
+                "-a -r ^net\\.ipv4\\.conf\\.", "-ar 'ipv4.conf.lo.(rp_filter|forwarding)'", "-a -N --pattern conf.lo.rp", "-a --deprecated -r neigh.lo",
+                "-a -r neigh.lo", "net.ipv4.conf.lo", "net.ipv6.conf.lo", "net.ipv6.conf.lo.stable_secret", "-w net.ipv4.conf.all.mc_forwarding=1",
+                "-w net.ipv4.route.flush=1", "net.ipv4.route.flush", "--dry-run net.ipv4.ip_forward=0", "net..ipv4.ip_forward",
+                "net.ipv4.conf.lo/rp_filter", "-w -- -net.ipv4.nosuch=1", "-w 'net.ipv4.conf.*.rp_filter=2'", "-e -w net.ipv4.nosuch=3",
+                "-w net.ipv4.ip_forward=1 -q net.ipv4.conf.all.forwarding=0", "-N -q net.ipv4.ip_forward", "-n",
+                "-p " + conf, "--load=" + conf, "-p" + dir.resolve("nosuch.conf") + " " + conf, "-p " + globs, "-r rp_f -p " + globs,
+                "-p '" + dir + "/*.conf'", "-q -p " + conf, "--all -n -r ^net.ipv4.conf.lo.")) {
             List<String> real = new ArrayList<>(List.of("ip", "netns", "exec", a, "sysctl"));
-            real.addAll(Sh.words(line));
+            real.addAll(Sh.shellWords(line));
             Sh.Result want = Sh.run(real, null);
             List<String> mine = new ArrayList<>(List.of("-n", b, "sysctl"));
-            mine.addAll(Sh.words(line));
+            mine.addAll(Sh.shellWords(line));
             Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
             assertEquals(want.out(), got.out(), "stdout of: sysctl " + line);
             assertEquals(want.err(), got.err(), "stderr of: sysctl " + line);
             assertEquals(want.code(), got.code(), "exit status of: sysctl " + line);
+        }
+        // a refused option: getopt's words, then the usage (nslab's own text), and success, as sysctl has it
+        for (String line : List.of("-z", "--pat", "--d net.ipv4.ip_forward", "--all=1", "--nosuch")) {
+            List<String> real = new ArrayList<>(List.of("ip", "netns", "exec", a, "sysctl"));
+            real.addAll(Sh.shellWords(line));
+            Sh.Result want = Sh.run(real, null);
+            List<String> mine = new ArrayList<>(List.of("-n", b, "sysctl"));
+            mine.addAll(Sh.shellWords(line));
+            Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
+            assertEquals(want.err().replaceFirst("^[^:]*sysctl:", "sysctl:"), got.err(), "stderr of: sysctl " + line);
+            assertEquals(want.code(), got.code(), "exit status of: sysctl " + line);
+            assertTrue(got.out().startsWith("Usage: nslab [-n NETNS] sysctl"), got.out());
         }
     }
 

@@ -28,7 +28,8 @@ class ResidentTest {
     @ValueSource(strings = {"netns list", "netns", "link", "link show", "-j link show", "-j -p link show dev x",
             "-n red address show", "-netns red -4 route show", "route get 10.0.0.1", "-s -s link show", "-br a",
             "addr show up", "neigh show", "rule list", "maddr", "ovs show", "ovs-vsctl list-br", "ovs list-ports br0",
-            "ovs add-port br0 p1 tag=3 -- add-port br0 p2", "ovs --may-exist add-br b", "status", "ls", "inspect", "status mylab -j", "inventory", "-j inventory", "help", "-V", "-family inet6 link", "-d link", "-c link", "-color=always addr", "link xstats type bridge"})
+            "ovs add-port br0 p1 tag=3 -- add-port br0 p2", "ovs --may-exist add-br b", "status", "ls", "inspect", "status mylab -j", "inventory", "-j inventory", "help", "-V", "-family inet6 link", "-d link", "-c link", "-color=always addr", "link xstats type bridge", "sysctl net.ipv4.ip_forward", "-n red sysctl -n net.ipv4.ip_forward", "sysctl -a -r ^net",
+            "sysctl --val net.ipv4.ip_forward", "sysctl -aN"})
     void reads(String line) {
         assertTrue(Resident.mayServe(List.of(line.split(" "))), line);
     }
@@ -38,7 +39,8 @@ class ResidentTest {
             "netns add x", "netns exec x ip a", "netns del x", "-b file", "-batch -", "up lab.yml", "down lab", "exec lab a ls",
             "ovs start", "ovs stop", "ovs status", "ovs help", "ovs --version", "ovs --db=unix:x.sock show", "sysctl -w a=b", "ping 10.0.0.1", "unshare", "graph lab.yml",
             "impair lab a", "verify lab", "logs lab a", "status --state-dir /x", "link show help", "-r link", "-N link", "-c=auto link", "nosuch",
-            "", "-x link", "neigh flush all", "-force -b f"})
+            "", "-x link", "neigh flush all", "-force -b f", "sysctl", "sysctl net.ipv4.ip_forward=1", "sysctl -p", "sysctl -qp f",
+            "sysctl --system", "sysctl --load=f", "sysctl --dry-run a.b", "sysctl -f f", "sysctl --w a", "sysctl --d a", "sysctl -h"})
     void anythingElse(String line) {
         assertFalse(Resident.mayServe(line.isEmpty() ? List.of() : List.of(line.split(" "))), line);
     }

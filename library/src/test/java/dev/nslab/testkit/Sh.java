@@ -54,4 +54,25 @@ public final class Sh {
     }
 
     public static List<String> words(String s) { return new ArrayList<>(Arrays.asList(s.trim().split("\\s+"))); }
+
+    /** Words as a shell splits them, where '...' keeps its spaces (and '' is an empty word). */
+    public static List<String> shellWords(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = null;
+        boolean quoted = false;
+        for (char c : s.toCharArray()) {
+            if (c == '\'' ) {
+                quoted = !quoted;
+                if (w == null) w = new StringBuilder();
+            } else if (Character.isWhitespace(c) && !quoted) {
+                if (w != null) out.add(w.toString());
+                w = null;
+            } else {
+                if (w == null) w = new StringBuilder();
+                w.append(c);
+            }
+        }
+        if (w != null) out.add(w.toString());
+        return out;
+    }
 }
