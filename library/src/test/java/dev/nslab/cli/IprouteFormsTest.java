@@ -5,6 +5,7 @@ import dev.nslab.testkit.Nslab;
 import dev.nslab.testkit.Sh;
 import dev.nslab.testkit.TestNet;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -459,6 +460,31 @@ class IprouteFormsTest {
             assertEquals(want.err().replaceFirst("^[^:]*sysctl:", "sysctl:"), got.err(), "stderr of: sysctl " + line);
             assertEquals(want.code(), got.code(), "exit status of: sysctl " + line);
             assertTrue(got.out().startsWith("Usage: nslab [-n NETNS] sysctl"), got.out());
+        }
+    }
+
+    /** sysctl -p in a named namespace reads its /etc/netns/NAME/sysctl.conf, as under ip netns exec (which binds it over /etc's). */
+    @Test
+    void sysctlReadsTheNamespacesOwnEtcFiles() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/etc/sysctl.conf")), "ip netns exec binds only over a file /etc has: this machine has no /etc/sysctl.conf");
+        List<Path> made = new ArrayList<>();
+        try {
+            for (String ns : List.of(a, b)) {
+                Path dir = Files.createDirectories(Path.of("/etc/netns", ns));
+                made.add(dir);
+                Files.writeString(dir.resolve("sysctl.conf"), "net.ipv4.ip_forward = 1\nnet.ipv4.conf.lo.rp_filter = 2\n");
+            }
+            Sh.Result want = Sh.run(List.of("ip", "netns", "exec", a, "sysctl", "-p"), null);
+            Nslab.Out got = Nslab.run("-n", b, "sysctl", "-p");
+            assertEquals("net.ipv4.ip_forward = 1\nnet.ipv4.conf.lo.rp_filter = 2\n", want.out(), want.err());
+            assertEquals(want.out(), got.out(), got.err());
+            assertEquals(want.code(), got.code());
+            assertEquals("1", Sh.ok("ip", "netns", "exec", b, "sysctl", "-n", "net.ipv4.ip_forward").strip());
+        } finally {
+            for (Path dir : made) {
+                Files.deleteIfExists(dir.resolve("sysctl.conf"));
+                Files.deleteIfExists(dir);
+            }
         }
     }
 
