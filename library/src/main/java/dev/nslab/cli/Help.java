@@ -214,6 +214,8 @@ final class Help {
                   [--columns=C,...] list TABLE [RECORD...]   [--columns=C,...] find TABLE [COL[:KEY]=VALUE]...
                   [--id=@NAME] get TABLE RECORD [COL[:KEY]...]  (--bare: values only; --format=list|csv|table|html|json)
                   br-set-external-id BRIDGE KEY [VALUE]  br-get-external-id BRIDGE [KEY]
+                  wait-until TABLE RECORD [COL[:KEY]=VALUE]...   until the record is there and each holds
+                                                       (for ever, or --timeout=SECS: then status 142, as ovs-vsctl)
                   start | stop | status                Open vSwitch's daemons at their standard locations
                 Without the openvswitch kernel module, new bridges use the userspace datapath (netdev); ports joining
                 such a bridge get TX checksum offload turned off on their veth pair, so TCP works (-v says where).

@@ -31,6 +31,8 @@ final class OvsCmd {
     private final Cli cli;
     private final OvsDaemons daemons = new OvsDaemons();
     private Duration timeout = Duration.ofSeconds(30);
+    /** --timeout as given (null: none): wait-until waits that long, else for ever, as ovs-vsctl does. */
+    private Duration timeoutGiven;
     private boolean noWait;
     private boolean verbose;
     /** --bare (values only) and --no-headings, for list, find and get. */
@@ -102,7 +104,10 @@ final class OvsCmd {
                     default -> throw new UsageException("ovs-vsctl: unknown output format \"" + f + "\"", 1);
                 };
             }
-            else if (o.startsWith("--timeout=") || o.startsWith("-t")) timeout = Duration.ofSeconds(seconds(o.replaceFirst("^(--timeout=|-t)", ""), o));
+            else if (o.startsWith("--timeout=") || o.startsWith("-t")) {
+                timeout = Duration.ofSeconds(seconds(o.replaceFirst("^(--timeout=|-t)", ""), o));
+                timeoutGiven = timeout;
+            }
             else if (o.startsWith("--db=")) socket = Path.of(o.substring(5).replaceFirst("^unix:", ""));
             else if (o.equals("-V") || o.equals("--version")) return version();
             else throw new UsageException("ovs-vsctl: unrecognized option '" + o + "' (try \"nslab ovs help\")");
@@ -195,6 +200,7 @@ final class OvsCmd {
             case "set", "clear" -> new int[] {3, Integer.MAX_VALUE};
             case "get", "create" -> new int[] {2, Integer.MAX_VALUE};
             case "add", "remove" -> new int[] {4, Integer.MAX_VALUE};
+            case "wait-until" -> new int[] {2, Integer.MAX_VALUE};
             case "destroy" -> new int[] {1, Integer.MAX_VALUE};
             case "set-manager" -> new int[] {1, Integer.MAX_VALUE};
             case "get-manager", "del-manager" -> new int[] {0, 0};
@@ -282,11 +288,21 @@ final class OvsCmd {
                 records.declare(c.id(), records.ref(txn, c.args().get(0), c.args().get(1), false));
             }
         }
+        // wait-until: ovs-vsctl runs the whole line again after each update until every one holds, so what the line
+        // reads is read once they do. Those before the first change are waited for first; those after it, once the
+        // change is committed (it may be what they wait for).
+        List<Command> afterCommit = new ArrayList<>();
+        boolean changing = false;
+        for (Command c : cmds) {
+            if (!c.name().equals("wait-until")) changing |= !READ_ONLY.contains(c.name());
+            else if (changing) afterCommit.add(c);
+            else if (!waitUntil(ovs, c)) return TIMED_OUT;
+        }
         Map<Integer, JsonNode> createdAt = new LinkedHashMap<>(); // the line of text where a create prints its row's UUID
         for (Command c : cmds) {
             List<String> x = c.args();
             switch (c.name()) {
-                case "init" -> { }
+                case "init", "wait-until" -> { } // wait-until: waited for above
                 case "show" -> {
                     text.add(show(state));
                     json.add(stateJson(state));
@@ -505,6 +521,7 @@ final class OvsCmd {
             }
         }
         OvsTransaction.Result result = txn == null ? null : txn.commit(noWait ? null : timeout);
+        for (Command c : afterCommit) if (!waitUntil(ovs, c)) return TIMED_OUT;
         for (var e : createdAt.entrySet()) {
             text.set(e.getKey(), result.created().get(e.getValue().path(1).asText()));
             json.add(text.get(e.getKey()));
@@ -529,6 +546,19 @@ final class OvsCmd {
             text.forEach(cli.out::println);
         }
         return status;
+    }
+
+    /** The commands that change nothing (a wait-until among them waits before the line runs). */
+    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("init", "show", "list-br", "br-exists", "list-ports", "list-ifaces",
+            "iface-to-br", "port-to-br", "br-to-vlan", "br-to-parent", "get", "list", "find", "get-controller", "get-fail-mode",
+            "br-get-external-id", "get-manager");
+    /** ovs-vsctl's status when --timeout passes: SIGALRM ends it (the shell's 128 + 14), with nothing said. */
+    private static final int TIMED_OUT = 142;
+
+    /** wait-until TABLE RECORD [COLUMN[:KEY]=VALUE]...: until the record is there and every condition holds; false at --timeout. */
+    private boolean waitUntil(Ovs ovs, Command c) {
+        List<String> x = c.args();
+        return ovs.awaitUntil(() -> new OvsRecords(ovs).holds(x.get(0), x.get(1), x.subList(2, x.size())), timeoutGiven);
     }
 
     /** Whether the chain sets {@code bridge}'s datapath_type itself (then nslab's choice of one goes unsaid). */

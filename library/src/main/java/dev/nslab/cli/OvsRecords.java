@@ -7,6 +7,7 @@ import dev.nslab.ovs.OvsTransaction;
 import dev.nslab.ovs.OvsdbException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -322,8 +323,29 @@ final class OvsRecords {
 
     private List<JsonNode> rowsOf(String table) { return rows.computeIfAbsent(table, ovs::rows); }
 
+    /**
+     * wait-until's test: whether {@code record} of the table is there (read afresh) and satisfies every condition.
+     * The conditions are checked for their columns and values first, so that a wrong one is refused at once.
+     */
+    boolean holds(String tableName, String record, List<String> conditions) {
+        OvsSchema.Table t = schema.table(tableName);
+        for (String c : conditions) matches(t, NullNode.getInstance(), c);
+        rows.clear();
+        JsonNode r = rowOrNull(t, record);
+        if (r == null) return false;
+        for (String c : conditions) if (!matches(t, r, c)) return false;
+        return true;
+    }
+
     /** A record as ovs-vsctl finds it: a whole UUID, then the table's names, then a unique UUID prefix. */
     private JsonNode row(OvsSchema.Table t, String id) {
+        JsonNode r = rowOrNull(t, id);
+        if (r == null) throw new OvsdbException("no row \"" + id + "\" in table " + t.name(), "refused", id);
+        return r;
+    }
+
+    /** The same, null where there is none. */
+    private JsonNode rowOrNull(OvsSchema.Table t, String id) {
         for (JsonNode r : rowsOf(t.name())) if (uuid(r.path("_uuid")).equals(id)) return r;
         for (RowId rid : IDS.getOrDefault(t.name(), List.of())) {
             List<JsonNode> referrers = new ArrayList<>();
@@ -350,7 +372,7 @@ final class OvsRecords {
             }
             if (found != null) return found;
         }
-        throw new OvsdbException("no row \"" + id + "\" in table " + t.name(), "refused", id);
+        return null;
     }
 
     /** ovs-vsctl's condition: COLUMN[:KEY], an operator, a value. */

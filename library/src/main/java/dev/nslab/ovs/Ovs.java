@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A connection to the Open vSwitch database (the Open_vSwitch schema) over its JSON-RPC socket: reads the
@@ -153,14 +154,48 @@ public final class Ovs implements AutoCloseable {
         if (monitoring) return;
         ObjectNode req = mapper.createObjectNode();
         req.putObject("Open_vSwitch").putArray("columns").add("cur_cfg");
-        ArrayNode params = mapper.createArrayNode().add(DB).add("nslab-cfg").add(req);
+        ArrayNode params = mapper.createArrayNode().add(DB).add(CFG_MONITOR).add(req);
         rpc.onNotify(this::onUpdate);
         takeCurCfg(rpc.call("monitor", params));
         monitoring = true;
     }
 
     private void onUpdate(JsonNode msg) {
-        if ("update".equals(msg.path("method").asText())) takeCurCfg(msg.path("params").path(1));
+        if (!"update".equals(msg.path("method").asText())) return;
+        if (CFG_MONITOR.equals(msg.path("params").path(0).asText())) takeCurCfg(msg.path("params").path(1));
+    }
+
+    private static final String CFG_MONITOR = "nslab-cfg", WAIT_MONITOR = "nslab-wait";
+
+    /**
+     * Waits until {@code holds} says yes: asked now, then after each change to the database (a monitor of every
+     * table), as ovs-vsctl's wait-until asks again after each update. False when {@code timeout} (null: none) passes
+     * first; the connection is closed then.
+     */
+    public boolean awaitUntil(BooleanSupplier holds, Duration timeout) {
+        if (holds.getAsBoolean()) return true;
+        ObjectNode req = mapper.createObjectNode();
+        for (String table : schema().tables().keySet()) req.putObject(table);
+        rpc.onNotify(this::onUpdate);
+        rpc.call("monitor", mapper.createArrayNode().add(DB).add(WAIT_MONITOR).add(req));
+        Thread watchdog = timeout == null ? null : Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(timeout);
+                rpc.close(); // the only way to end a blocking read of a channel stream
+            } catch (InterruptedException done) {
+                // it came true in time
+            }
+        });
+        try {
+            // a change committed while holds reads is in what it reads, or its update follows that read's reply
+            while (!holds.getAsBoolean()) rpc.awaitNotification();
+            return true;
+        } catch (OvsdbException e) {
+            if (watchdog == null || watchdog.isAlive()) throw e;
+            return false;
+        } finally {
+            if (watchdog != null) watchdog.interrupt();
+        }
     }
 
     private void takeCurCfg(JsonNode tableUpdates) {

@@ -484,6 +484,31 @@ class OvsSwitchTest {
         }
     }
 
+    @Test
+    @Order(13)
+    void waitUntilAsOvsVsctlWaits() throws Exception {
+        ovsRunning();
+        for (String w : List.of("A", "B")) {
+            vsctl("add-br", t.n(w + "b"), "--", "set", "bridge", t.n(w + "b"), "datapath_type=netdev", "--", "add-port", t.n(w + "b"),
+                    t.n(w + "p"), "--", "set", "interface", t.n(w + "p"), "type=internal");
+        }
+        for (String line : List.of("wait-until bridge @b", "wait-until port @p tag=[]", "wait-until port @p tag=[] -- get port @p tag",
+                "wait-until bridge @b datapath_type=netdev fail_mode=[]", "wait-until bridge @b nosuch=1", "wait-until bridge @b name",
+                "set port @p tag=5 -- wait-until port @p tag=5", "wait-until port @p tag>=5 tag<6", "wait-until interface @p type=internal",
+                "--timeout=1 wait-until port @p tag=7", "--timeout=1 wait-until bridge @none")) {
+            sameOnTwins(line);
+        }
+        // a wait that ends when another program makes it true (a monitor's update, not a poll)
+        String port = t.n("Bp");
+        var waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> Nslab.run("ovs", "--timeout=30", "wait-until", "port", port, "tag=9",
+                "--", "get", "port", port, "tag"));
+        assertFalse(waiter.isDone() && waiter.get().code() == 0, "tag 9 is not set yet");
+        vsctl("set", "port", port, "tag=9");
+        Nslab.Out done = waiter.get(40, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, done.code(), done.err());
+        assertEquals("9", done.out().strip());
+    }
+
     /** {@code line} by ovs-vsctl on twin A and by nslab on twin B: the same output, error and status. */
     private void sameOnTwins(String line) {
         Sh.Result want = vsctlOn("A", line);
