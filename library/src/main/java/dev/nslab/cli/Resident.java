@@ -74,8 +74,11 @@ public final class Resident {
             "tunnel", Set.of("", "show", "list", "lst"),
             "netconf", Set.of("", "show", "list", "lst"));
 
-    /** nslab ovs commands that manage the daemons (they start programs): never from a resident JVM. */
-    private static final Set<String> OVS_DAEMON = Set.of("start", "stop", "status", "help");
+    /**
+     * nslab ovs commands never run by a resident JVM: those that manage the daemons (they start programs), and
+     * wait-until, which may wait for ever for a client that is gone.
+     */
+    private static final Set<String> OVS_DAEMON = Set.of("start", "stop", "status", "help", "wait-until");
 
     /** Global options that change only what is printed (or which namespace is read). */
     private static final Set<String> OPTIONS = Set.of("json", "brief", "pretty", "4", "6", "stats", "oneline", "human", "details",

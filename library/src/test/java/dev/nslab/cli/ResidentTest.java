@@ -40,7 +40,7 @@ class ResidentTest {
             "ovs start", "ovs stop", "ovs status", "ovs help", "ovs --version", "ovs --db=unix:x.sock show", "sysctl -w a=b", "ping 10.0.0.1", "unshare", "graph lab.yml",
             "impair lab a", "verify lab", "logs lab a", "status --state-dir /x", "link show help", "-r link", "-N link", "-c=auto link", "nosuch",
             "", "-x link", "neigh flush all", "-force -b f", "sysctl", "sysctl net.ipv4.ip_forward=1", "sysctl -p", "sysctl -qp f",
-            "sysctl --system", "sysctl --load=f", "sysctl --dry-run a.b", "sysctl -f f", "sysctl --w a", "sysctl --d a", "sysctl -h"})
+            "sysctl --system", "ovs wait-until bridge b", "sysctl --load=f", "sysctl --dry-run a.b", "sysctl -f f", "sysctl --w a", "sysctl --d a", "sysctl -h"})
     void anythingElse(String line) {
         assertFalse(Resident.mayServe(line.isEmpty() ? List.of() : List.of(line.split(" "))), line);
     }
