@@ -75,12 +75,14 @@ final class Help {
         o.print("""
                 Usage: nslab link add [name] NAME [mtu MTU] [address LLADDR] [netns {NETNS|PID}]
                                       [link DEV] type { veth peer [name] PEER [netns {NETNS|PID}] | bridge [BRIDGE_SETTING VALUE]...
-                                                        | macvlan [mode MODE] | vxlan id VNI [remote|group ADDR] [local ADDR]
-                                                          [dev DEV] [dstport PORT] [ttl N] [[no]learning] }
+                                                        | macvlan|macvtap [mode MODE] | vxlan id VNI [remote|group ADDR]
+                                                          [local ADDR] [dev DEV] [dstport PORT] [ttl N] [tos TOS] [df DF]
+                                                          [srcport MIN MAX] [ageing S] [[no]learning] ... (ip's every one) }
                        nslab link set [dev] DEV { up | down | netns {NETNS|PID} | master BRIDGE | nomaster
                                                  | name NEWNAME | mtu MTU | address LLADDR | alias TEXT
                                                  | { promisc | arp | multicast | allmulticast } { on | off }
-                                                 | txqueuelen N | group GROUP } ... [type bridge [BRIDGE_SETTING VALUE]...]
+                                                 | txqueuelen N | group GROUP } ... [type bridge [BRIDGE_SETTING VALUE]...
+                                                 | type macvlan|macvtap mode MODE | type vxlan OPTION...]
                 BRIDGE_SETTING: forward_delay hello_time max_age ageing_time stp_state priority vlan_filtering vlan_protocol
                                 group_fwd_mask vlan_default_pvid vlan_stats_enabled mcast_router mcast_snooping
                                 mcast_query_use_ifaddr mcast_querier mcast_stats_enabled mcast_igmp_version mcast_mld_version

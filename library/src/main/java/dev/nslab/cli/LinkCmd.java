@@ -8,6 +8,7 @@ import dev.nslab.net.LinkChange;
 import dev.nslab.net.LinkSpec;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
+import dev.nslab.net.VxlanSetting;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,10 +142,10 @@ final class LinkCmd extends ObjectCmd {
                                 }
                             }
                         }
-                    } else if (type.equals("macvlan")) {
-                        data = macvlan(a);
+                    } else if (type.equals("macvlan") || type.equals("macvtap")) {
+                        data = macvlan(a, type);
                     } else if (type.equals("vxlan")) {
-                        data = vxlan(a);
+                        data = vxlan(a, false, cli.handle(ns)::hasLink);
                     } else if (type.equals("vlan")) {
                         data = vlan(a);
                     } else if (type.equals("bridge")) {
@@ -223,42 +224,170 @@ final class LinkCmd extends ObjectCmd {
         return id == null ? null : new LinkSpec.Vlan(id, protocol);
     }
 
-    /** {@code type macvlan [mode private|vepa|bridge|passthru|source]} (no mode: the kernel's, vepa). */
-    private static LinkSpec.Data macvlan(Args a) {
-        if (!a.more()) return null;
-        String w = a.next();
-        if (!w.equals("mode")) throw new UsageException("Error: argument \"" + w + "\" is wrong: type \"macvlan\" takes \"mode MODE\" here");
-        String m = a.value("mode");
-        if (!List.of("private", "vepa", "bridge", "passthru", "source").contains(m)) {
-            throw new UsageException("Error: argument of \"mode\" must be \"private\", \"vepa\", \"bridge\", \"passthru\" or \"source\", not \"" + m + "\"", 1);
-        }
-        return new LinkSpec.Macvlan(m);
-    }
-
-    /** {@code type vxlan id VNI [remote|group ADDR] [local ADDR] [dev DEV] [dstport PORT] [ttl N|auto] [[no]learning]}; null without an id. */
-    private static LinkSpec.Data vxlan(Args a) {
-        Integer vni = null, port = null, ttl = null;
-        java.net.InetAddress remote = null, local = null;
-        String dev = null;
-        Boolean learning = null;
+    /** {@code type macvlan|macvtap [mode private|vepa|bridge|passthru|source]} (no mode: the kernel's, vepa). */
+    private static LinkSpec.Data macvlan(Args a, String kind) {
+        String m = null;
         while (a.more()) {
             String w = a.next();
-            switch (w) {
-                case "id", "vni" -> vni = a.intValue(w);
-                case "remote", "group" -> remote = inet(a.value(w), w);
-                case "local" -> local = inet(a.value(w), w);
-                case "dev" -> dev = a.value("dev");
-                case "dstport" -> port = a.intValue("dstport");
-                case "ttl", "hoplimit" -> {
-                    String v = a.value(w);
-                    ttl = v.equals("auto") || v.equals("inherit") ? 0 : Integer.parseInt(v);
-                }
-                case "learning" -> learning = true;
-                case "nolearning" -> learning = false;
-                default -> throw new UsageException("nslab link add: vxlan option \"" + w + "\" is not supported yet (id, remote, group, local, dev, dstport, ttl, [no]learning)");
+            // pfx_err's prefix: the kind, a colon
+            if (!Args.matches(w, "mode")) throw new UsageException(kind + ": unknown option \"" + w + "\"?", 1);
+            m = a.value(null);
+            if (!List.of("private", "vepa", "bridge", "passthru", "source").contains(m)) {
+                throw new UsageException("Error: argument of \"mode\" must be \"private\", \"vepa\", \"bridge\", \"passthru\" or \"source\", not \"" + m + "\"", 1);
             }
         }
-        return vni == null ? null : new LinkSpec.Vxlan(vni, remote, port, local, dev, ttl, learning);
+        return m == null ? null : new LinkSpec.Macvlan(m);
+    }
+
+    /** ip's vxlan keywords, in the order its parser tries them (a word is the first one it is a prefix of). */
+    private static final List<String> VXLAN_WORDS = List.of("id", "vni", "group", "remote", "local", "dev", "ttl", "hoplimit", "tos", "dsfield",
+            "df", "label", "flowlabel", "ageing", "maxaddress", "port", "srcport", "dstport", "nolearning", "learning", "noproxy", "proxy",
+            "norsc", "rsc", "nol2miss", "l2miss", "nol3miss", "l3miss", "udpcsum", "noudpcsum", "udp6zerocsumtx", "noudp6zerocsumtx",
+            "udp6zerocsumrx", "noudp6zerocsumrx", "remcsumtx", "noremcsumtx", "remcsumrx", "noremcsumrx", "external", "noexternal", "gbp",
+            "gpe", "help");
+    /** The on/off words and the setting each sets to 1 (their "no" forms to 0). */
+    private static final Map<String, VxlanSetting> VXLAN_SWITCHES = Map.ofEntries(Map.entry("proxy", VxlanSetting.PROXY),
+            Map.entry("rsc", VxlanSetting.RSC), Map.entry("l2miss", VxlanSetting.L2MISS), Map.entry("l3miss", VxlanSetting.L3MISS),
+            Map.entry("udpcsum", VxlanSetting.UDP_CSUM), Map.entry("udp6zerocsumtx", VxlanSetting.UDP_ZERO_CSUM6_TX),
+            Map.entry("udp6zerocsumrx", VxlanSetting.UDP_ZERO_CSUM6_RX), Map.entry("remcsumtx", VxlanSetting.REMCSUM_TX),
+            Map.entry("remcsumrx", VxlanSetting.REMCSUM_RX));
+
+    /**
+     * {@code type vxlan ...} with ip's options, checks and words ({@code set}: a change of a vxlan that is there, which
+     * needs no id). Null without any word (ip: "missing virtual network identifier").
+     */
+    private static LinkSpec.Vxlan vxlan(Args a, boolean set, java.util.function.Predicate<String> exists) {
+        Long vni = null;
+        Integer port = null, ttl = null;
+        java.net.InetAddress remote = null, local = null;
+        String dev = null;
+        boolean learning = true, metadata = false, vnifilter = false, gpe = false;
+        java.util.Set<String> given = new java.util.HashSet<>();
+        Map<VxlanSetting, Long> settings = new LinkedHashMap<>();
+        while (a.more()) {
+            String typed = a.next();
+            String w = VXLAN_WORDS.stream().filter(k -> Args.matches(typed, k) || typed.isEmpty()).findFirst()
+                    .orElse(typed.equals("vnifilter") || typed.equals("novnifilter") ? typed : null);
+            if (w == null) throw new UsageException("vxlan: unknown command \"" + typed + "\"?", 1);
+            // ip refuses a second word for the same attribute: "Error: either "KEY" is duplicate, or "ARG" is a garbage."
+            String attr = switch (w) {
+                case "vni" -> "id";
+                case "remote" -> "group";
+                case "hoplimit" -> "ttl";
+                case "dsfield" -> "tos";
+                case "flowlabel" -> "label";
+                case "port" -> "srcport";
+                case "learning" -> "nolearning";
+                case "external" -> "noexternal";
+                case "vnifilter" -> "novnifilter";
+                default -> w.startsWith("no") && VXLAN_SWITCHES.containsKey(w.substring(2)) ? w.substring(2) : w;
+            };
+            if (w.equals("group") && remote != null && !remote.isMulticastAddress() || w.equals("remote") && remote != null && remote.isMulticastAddress()) {
+                throw new UsageException("vxlan: both group and remote cannot be specified", 1);
+            }
+            boolean valued = List.of("id", "group", "local", "dev", "ttl", "tos", "df", "label", "ageing", "maxaddress", "srcport", "dstport").contains(attr);
+            String v = valued ? a.value(null) : typed;
+            if (!given.add(attr)) {
+                String key = switch (attr) {
+                    case "group" -> w.equals("remote") ? "remote" : "group";
+                    case "label" -> "flowlabel";
+                    default -> valued ? attr : typed;
+                };
+                throw new UsageException("Error: either \"" + key + "\" is duplicate, or \"" + v + "\" is a garbage.");
+            }
+            switch (w) {
+                case "id", "vni" -> {
+                    vni = Args.unsigned(v, 0xffff_ffffL);
+                    if (vni == null || vni >= 1 << 24) invarg(null, v, "invalid id");
+                }
+                case "group", "remote" -> {
+                    java.net.InetAddress addr = anyAddress(v);
+                    if (addr.isMulticastAddress() != w.equals("group")) invarg(null, v, "invalid " + w + " address");
+                    remote = addr;
+                }
+                case "local" -> {
+                    local = anyAddress(v);
+                    if (local.isMulticastAddress()) invarg(null, v, "invalid local address");
+                }
+                case "dev" -> {
+                    if (!exists.test(v)) throw new UsageException("Cannot find device \"" + v + "\"");
+                    dev = v;
+                }
+                case "ttl", "hoplimit" -> {
+                    if (v.equals("inherit")) settings.put(VxlanSetting.TTL_INHERIT, 0L);
+                    else if (v.equals("auto")) ttl = 0;
+                    else {
+                        Long n = invarg(Args.unsigned(v, 0xffff_ffffL), v, "invalid TTL");
+                        ttl = invarg(n <= 255 ? n.intValue() : null, v, "TTL must be <= 255");
+                    }
+                }
+                case "tos", "dsfield" -> settings.put(VxlanSetting.TOS, v.equals("inherit") ? 1L : invarg(Args.unsigned(v, 255), v, "bad TOS value"));
+                case "df" -> settings.put(VxlanSetting.DF, switch (v) {
+                    case "unset" -> 0L;
+                    case "set" -> 1L;
+                    case "inherit" -> 2L;
+                    default -> invarg((Long) null, v, "DF must be 'unset', 'set' or 'inherit'");
+                });
+                case "label", "flowlabel" -> settings.put(VxlanSetting.LABEL, invarg(Args.unsigned(v, 0xfffff), v, "invalid flowlabel"));
+                case "ageing" -> settings.put(VxlanSetting.AGEING, v.equals("none") ? 0L : invarg(Args.unsigned(v, 0xffff_ffffL), v, "ageing timer"));
+                case "maxaddress" -> settings.put(VxlanSetting.LIMIT, v.equals("unlimited") ? 0L : invarg(Args.unsigned(v, 0xffff_ffffL), v, "max addresses"));
+                case "port", "srcport" -> {
+                    long low = invarg(Args.unsigned(v, 0xffff), v, "min port");
+                    String h = a.value(null);
+                    long high = invarg(Args.unsigned(h, 0xffff), h, "max port");
+                    if (low != 0 || high != 0) settings.put(VxlanSetting.PORT_RANGE, low << 16 | high);
+                }
+                case "dstport" -> port = invarg(Args.unsigned(v, 0xffff), v, "dst port").intValue();
+                case "nolearning" -> learning = false;
+                case "learning" -> learning = true;
+                case "external" -> {
+                    metadata = true;
+                    learning = false;
+                    settings.put(VxlanSetting.COLLECT_METADATA, 1L);
+                }
+                case "noexternal" -> {
+                    metadata = false;
+                    settings.put(VxlanSetting.COLLECT_METADATA, 0L);
+                }
+                case "gbp" -> settings.put(VxlanSetting.GBP, 0L);
+                case "gpe" -> {
+                    gpe = true;
+                    settings.put(VxlanSetting.GPE, 0L);
+                }
+                case "vnifilter", "novnifilter" -> {
+                    vnifilter = w.equals("vnifilter");
+                    settings.put(VxlanSetting.VNIFILTER, vnifilter ? 1L : 0L);
+                }
+                case "help" -> throw new UsageException("Usage: ... vxlan id VNI [ { group | remote } IP_ADDRESS ] [ local ADDR ] [ dev PHYS_DEV ] ...", 1);
+                default -> {
+                    VxlanSetting on = VXLAN_SWITCHES.get(w), off = w.startsWith("no") ? VXLAN_SWITCHES.get(w.substring(2)) : null;
+                    if (on != null) settings.put(on, 1L);
+                    else settings.put(off, 0L);
+                }
+            }
+        }
+        if (!metadata && vnifilter) throw new UsageException("vxlan: vnifilter is valid only when 'external' is set", 1);
+        if (metadata && vni != null) throw new UsageException("vxlan: both 'external' and vni cannot be specified", 1);
+        if (!metadata && !vnifilter && vni == null && !set) throw new UsageException("vxlan: missing virtual network identifier", 1);
+        if (remote != null && remote.isMulticastAddress() && dev == null) throw new UsageException("vxlan: 'group' requires 'dev' to be specified", 1);
+        if (port == null && gpe) port = 4790;
+        Boolean learn = !set || given.contains("nolearning") ? learning : null;
+        return new LinkSpec.Vxlan(vni == null ? null : vni.intValue(), remote, port, local, dev, ttl, learn, settings);
+    }
+
+    /** {@code value}, or ip's invarg() when it is null: "Error: argument "WORD" is wrong: WHY", status 255. */
+    private static <T> T invarg(T value, String word, String why) {
+        if (value == null) throw new UsageException("Error: argument \"" + word + "\" is wrong: " + why);
+        return value;
+    }
+
+    /** An address of either family, as ip's get_addr reads one for a vxlan (its words, status 1, where it is none). */
+    private static java.net.InetAddress anyAddress(String v) {
+        try {
+            return dev.nslab.net.Cidr.parseAddress(v);
+        } catch (KernelException e) {
+            throw new UsageException("Error: any valid address is expected rather than \"" + v + "\".", 1);
+        }
     }
 
     private static java.net.InetAddress inet(String v, String what) {
@@ -279,15 +408,28 @@ final class LinkCmd extends ObjectCmd {
         String dev = null;
         LinkChange c = null;
         Map<BridgeSetting, Long> bridge = null;
+        String kind = null; // a macvlan's or a vxlan's settings to change: its kind, and what they are
+        LinkSpec.Data kindData = null;
         List<String> pending = new ArrayList<>();
         while (a.more()) {
             String w = a.next();
             if (w.equals("dev")) { dev = a.value("dev"); continue; }
             if (w.equals("type") && dev != null) {
-                // as with ip, everything after "type bridge" is the bridge's
+                // as with ip, everything after "type KIND" is the kind's
                 String type = a.value("type");
-                if (!type.equals("bridge")) throw new UsageException("Error: nslab sets the settings of bridges only (\"type bridge ...\"), not of \"" + type + "\"");
-                bridge = bridgeSettings(a);
+                switch (type) {
+                    case "bridge" -> bridge = bridgeSettings(a);
+                    case "macvlan", "macvtap" -> {
+                        kind = type;
+                        kindData = macvlan(a, type);
+                    }
+                    case "vxlan" -> {
+                        kind = type;
+                        kindData = vxlan(a, true, cli.handle(ns)::hasLink);
+                    }
+                    default -> throw new UsageException("Error: nslab sets the settings of bridges, macvlans and vxlans only (\"type bridge ...\"), not of \""
+                            + type + "\"");
+                }
                 break;
             }
             if (dev == null && !isSetKeyword(w)) { dev = w; continue; }
@@ -298,6 +440,12 @@ final class LinkCmd extends ObjectCmd {
             }
         }
         if (dev == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
+        if (kind != null) {
+            if (kindData instanceof LinkSpec.Macvlan m) cli.handle(ns).setMacvlanMode(dev, kind, m);
+            else if (kindData instanceof LinkSpec.Vxlan v) cli.handle(ns).setVxlan(dev, v);
+            if (!pending.isEmpty()) set(dev, pending);
+            return 0;
+        }
         if (bridge != null) {
             if (!pending.isEmpty()) set(dev, pending);
             if (!bridge.isEmpty()) cli.handle(ns).setBridge(dev, bridge);

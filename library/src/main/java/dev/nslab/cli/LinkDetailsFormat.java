@@ -20,7 +20,7 @@ final class LinkDetailsFormat {
     /** Kinds whose settings ip prints and nslab does not yet (it refuses rather than print less than ip). */
     private static final Set<String> UNSUPPORTED = Set.of("amt", "bareudp", "bond", "bond_slave", "can", "dsa", "erspan", "geneve",
             "gre", "gretap", "gtp", "hsr", "ip6erspan", "ip6gre", "ip6gretap", "ip6tnl", "ipip", "ipoib", "ipvlan", "ipvtap",
-            "macvtap", "rmnet", "sit", "vlan", "vrf", "vrf_slave", "vti", "vti6", "wwan", "xfrm");
+            "rmnet", "sit", "vlan", "vrf", "vrf_slave", "vti", "vti6", "wwan", "xfrm");
 
     private static final String[] PORT_STATES = {"disabled", "listening", "learning", "forwarding", "blocking"};
 
@@ -68,7 +68,7 @@ final class LinkDetailsFormat {
             switch (d.kind()) {
                 case "bridge" -> bridge(out, d.data(), "linkinfo/info_data/");
                 case "vxlan" -> vxlan(out, d.data(), "linkinfo/info_data/", names);
-                case "macvlan" -> macvlan(out, d.data(), "linkinfo/info_data/");
+                case "macvlan", "macvtap" -> macvlan(out, d.data(), "linkinfo/info_data/"); // ip prints a macvtap as a macvlan
                 case "tun" -> tun(out, d.data(), "linkinfo/info_data/");
                 default -> { }
             }

@@ -81,7 +81,7 @@ public record LinkDetails(Long promiscuity, Long allmulti, Long minMtu, Long max
     /** A VRF's routing table (IFLA_VRF_TABLE). */
     private static final Map<Integer, Attr> VRF = table(new Object[][] {{1, "TABLE", Shape.U32}});
 
-    private static final Map<String, Map<Integer, Attr>> KINDS = Map.of("bridge", BRIDGE, "vxlan", VXLAN, "macvlan", MACVLAN, "tun", TUN, "vrf", VRF);
+    private static final Map<String, Map<Integer, Attr>> KINDS = Map.of("bridge", BRIDGE, "vxlan", VXLAN, "macvlan", MACVLAN, "macvtap", MACVLAN, "tun", TUN, "vrf", VRF);
 
     private static Map<Integer, Attr> table(Object[][] rows) {
         Map<Integer, Attr> m = new LinkedHashMap<>();

@@ -53,6 +53,7 @@ public final class LinkMessages {
         private InetAddress vxlanRemote, vxlanLocal;
         private Integer vxlanTtl;
         private Boolean vxlanLearning;
+        private Map<VxlanSetting, Long> vxlanSettings = Map.of();
 
         New(String name, String kind) {
             this.name = name;
@@ -94,11 +95,16 @@ public final class LinkMessages {
         /** An 802.1Q VLAN's id and protocol (0x8100, or 0x88a8 for 802.1ad). */
         public New vlan(int id, int protocol) { vlanId = id; vlanProtocol = protocol; return this; }
 
-        public New vxlan(int vni, InetAddress remote, int port) { return vxlan(vni, remote, port, null, 0, null, null); }
+        public New vxlan(int vni, InetAddress remote, int port) { return vxlan(vni, remote, port, null, 0, null, null, Map.of()); }
 
-        /** A vxlan with what the command line may give it; null (0 for the device) leaves the kernel's default. */
-        public New vxlan(int vni, InetAddress remote, Integer port, InetAddress local, int linkIndex, Integer ttl, Boolean learning) {
-            vxlanId = vni;
+        /**
+         * A vxlan with what the command line may give it; null (0 for the device, and for the id: none, as an
+         * "external" vxlan has) leaves the kernel's default.
+         */
+        public New vxlan(Integer vni, InetAddress remote, Integer port, InetAddress local, int linkIndex, Integer ttl, Boolean learning,
+                         Map<VxlanSetting, Long> settings) {
+            vxlanId = vni == null ? -2 : vni;
+            vxlanSettings = settings;
             vxlanRemote = remote;
             vxlanPort = port == null ? -1 : port;
             vxlanLocal = local;
@@ -151,20 +157,69 @@ public final class LinkMessages {
                 r.attrU32(IFLA_MACVLAN_MODE, macvlanMode);
                 r.endNested(data);
             }
-            if (vxlanId >= 0) {
+            if (vxlanId >= 0 || vxlanId == -2) {
                 int data = r.beginNestedPlain(IFLA_INFO_DATA);
-                r.attrU32(IFLA_VXLAN_ID, vxlanId);
-                if (vxlanRemote != null) r.attr(vxlanRemote instanceof Inet6Address ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, vxlanRemote.getAddress());
-                if (vxlanLocal != null) r.attr(vxlanLocal instanceof Inet6Address ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, vxlanLocal.getAddress());
-                if (vxlanLink != 0) r.attrU32(IFLA_VXLAN_LINK, vxlanLink);
-                if (vxlanTtl != null) r.attrU8(IFLA_VXLAN_TTL, vxlanTtl);
-                if (vxlanLearning != null) r.attrU8(IFLA_VXLAN_LEARNING, vxlanLearning ? 1 : 0);
-                if (vxlanPort >= 0) r.attr(IFLA_VXLAN_PORT, new byte[] {(byte) (vxlanPort >> 8), (byte) vxlanPort}); // network byte order
+                writeVxlan(r, vxlanId >= 0 ? vxlanId : null, vxlanRemote, vxlanPort >= 0 ? vxlanPort : null, vxlanLocal, vxlanLink, vxlanTtl,
+                        vxlanLearning, vxlanSettings);
                 r.endNested(data);
             }
             r.endNested(info);
             return r;
         }
+    }
+
+    /** A vxlan's IFLA_INFO_DATA attributes; null (0 for the device) leaves one out. */
+    private static void writeVxlan(NlRequest r, Integer vni, InetAddress remote, Integer port, InetAddress local, int link, Integer ttl,
+                                   Boolean learning, Map<VxlanSetting, Long> settings) {
+        if (vni != null) r.attrU32(IFLA_VXLAN_ID, vni);
+        if (remote != null) r.attr(remote instanceof Inet6Address ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, remote.getAddress());
+        if (local != null) r.attr(local instanceof Inet6Address ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, local.getAddress());
+        if (link != 0) r.attrU32(IFLA_VXLAN_LINK, link);
+        if (ttl != null) r.attrU8(IFLA_VXLAN_TTL, ttl);
+        if (learning != null) r.attrU8(IFLA_VXLAN_LEARNING, learning ? 1 : 0);
+        if (port != null) r.attr(IFLA_VXLAN_PORT, new byte[] {(byte) (port >> 8), (byte) (int) port}); // network byte order
+        writeVxlanSettings(r, settings);
+    }
+
+    private static void writeVxlanSettings(NlRequest r, Map<VxlanSetting, Long> settings) {
+        settings.forEach((k, v) -> {
+            long x = v;
+            switch (k.bytes) {
+                case 0 -> r.attr(k.attribute, new byte[0]);
+                case 1 -> r.attrU8(k.attribute, (int) x);
+                default -> {
+                    if (k.bigEndian) r.attr(k.attribute, new byte[] {(byte) (x >> 24), (byte) (x >> 16), (byte) (x >> 8), (byte) x});
+                    else r.attrU32(k.attribute, (int) x);
+                }
+            }
+        });
+    }
+
+    /** A change of a macvlan's or macvtap's mode ({@code ip link set DEV type macvlan mode MODE}). */
+    public static NlRequest setMacvlan(int index, String name, String kind, int mode) {
+        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
+        if (index == 0) r.attrString(IFLA_IFNAME, name);
+        int info = r.beginNestedPlain(IFLA_LINKINFO);
+        r.attrText(IFLA_INFO_KIND, kind);
+        int data = r.beginNestedPlain(IFLA_INFO_DATA);
+        r.attrU32(IFLA_MACVLAN_MODE, mode);
+        r.endNested(data);
+        r.endNested(info);
+        return r;
+    }
+
+    /** A change of a vxlan's settings ({@code ip link set DEV type vxlan ...}): what is given is sent, the kernel says what it cannot change. */
+    public static NlRequest setVxlan(int index, String name, Integer vni, InetAddress remote, Integer port, InetAddress local, int link, Integer ttl,
+                                     Boolean learning, Map<VxlanSetting, Long> settings) {
+        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
+        if (index == 0) r.attrString(IFLA_IFNAME, name);
+        int info = r.beginNestedPlain(IFLA_LINKINFO);
+        r.attrText(IFLA_INFO_KIND, "vxlan");
+        int data = r.beginNestedPlain(IFLA_INFO_DATA);
+        writeVxlan(r, vni, remote, port, local, link, ttl, learning, settings);
+        r.endNested(data);
+        r.endNested(info);
+        return r;
     }
 
     private static void writeBridgeSettings(NlRequest r, Map<BridgeSetting, Long> settings) {

@@ -38,8 +38,14 @@ public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, N
      * underlay is the namespace the request is made in. From the command line also its local address, the device it
      * sends through, the TTL and whether it learns; a field left null is the kernel's default (port 8472).
      */
-    public record Vxlan(int vni, InetAddress remote, Integer port, InetAddress local, String dev, Integer ttl, Boolean learning) implements Data {
-        public Vxlan(int vni, InetAddress remote, int port) { this(vni, remote, port, null, null, null, null); }
+    /**
+     * A vxlan: its network identifier (null: none, an "external" one), remote or group address, destination port,
+     * local address, device, TTL, learning (null: the kernel's default for each) and further settings in the order given.
+     */
+    public record Vxlan(Integer vni, InetAddress remote, Integer port, InetAddress local, String dev, Integer ttl, Boolean learning,
+                        Map<VxlanSetting, Long> settings) implements Data {
+        public Vxlan { settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings)); }
+        public Vxlan(int vni, InetAddress remote, int port) { this(vni, remote, port, null, null, null, null, Map.of()); }
     }
 
     /** An 802.1Q (or 802.1ad: protocol 0x88a8) VLAN interface on {@code parent}: its VLAN id. */

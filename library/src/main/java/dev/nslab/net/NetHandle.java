@@ -263,7 +263,7 @@ public final class NetHandle implements AutoCloseable {
             if (spec.data() instanceof LinkSpec.Vlan vl) m.vlan(vl.id(), vl.protocol());
             if (spec.data() instanceof LinkSpec.Macvlan mv) m.macvlanMode(mv.code());
             else if (spec.data() instanceof LinkSpec.Vxlan v) {
-                m.vxlan(v.vni(), v.remote(), v.port(), v.local(), v.dev() == null ? 0 : index(v.dev()), v.ttl(), v.learning());
+                m.vxlan(v.vni(), v.remote(), v.port(), v.local(), v.dev() == null ? 0 : index(v.dev()), v.ttl(), v.learning(), v.settings());
             }
             try {
                 nl.execute(m.request());
@@ -299,6 +299,17 @@ public final class NetHandle implements AutoCloseable {
     /** Changes a Linux bridge's settings ({@code ip link set BR type bridge stp_state 1 ...}); the kernel applies them in its own order. */
     public void setBridge(String dev, java.util.Map<BridgeSetting, Long> settings) {
         nl.execute(LinkMessages.setBridge(index(dev), dev, settings));
+    }
+
+    /** Changes a macvlan's or macvtap's mode ({@code ip link set DEV type macvlan mode MODE}). */
+    public void setMacvlanMode(String dev, String kind, LinkSpec.Macvlan mode) {
+        nl.execute(LinkMessages.setMacvlan(index(dev), dev, kind, mode.code()));
+    }
+
+    /** Changes a vxlan's settings ({@code ip link set DEV type vxlan ...}): those the kernel may change on a vxlan that is there. */
+    public void setVxlan(String dev, LinkSpec.Vxlan v) {
+        nl.execute(LinkMessages.setVxlan(index(dev), dev, v.vni(), v.remote(), v.port(), v.local(), v.dev() == null ? 0 : index(v.dev()), v.ttl(),
+                v.learning(), v.settings()));
     }
 
     /** Applies every non-null field of {@code change} in one request ({@code ip link set}). */

@@ -365,6 +365,37 @@ class IprouteFormsTest {
                 "link add mv2 link va type macvlan", "link add mv3 link va type macvlan mode bogus", "-br addr show mv1");
     }
 
+    /**
+     * ip's every vxlan option, with its checks in its order and its words; -d of them; a vxlan's and a macvlan's or
+     * macvtap's settings changed with link set (what the kernel refuses to change, in its words).
+     */
+    @Test
+    void vxlanOptionsMacvtapsAndKindChangesAsIpHasThem() {
+        bothWays(x -> x.replaceAll("([0-9a-f]{2}:){5}[0-9a-f]{2}", "MAC"), "link add vxa type vxlan id 5 remote 10.0.0.1 group 239.1.1.1 dev va", "link add vxa type vxlan id 5 group 239.1.1.1",
+                "link add vxa type vxlan id 5 group 10.0.0.1 dev va", "link add vxa type vxlan id 5 remote 239.1.1.1", "link add vxa type vxlan id 5 id 6",
+                "link add vxa type vxlan id 99999999", "link add vxa type vxlan id 5 dev nosuch", "link add vxa type vxlan id 5 ttl 300",
+                "link add vxa type vxlan id 5 ttl", "link add vxa type vxlan id 5 tos 0x1000", "link add vxa type vxlan id 5 df maybe",
+                "link add vxa type vxlan id 5 flowlabel 0x1fffff", "link add vxa type vxlan external id 5", "link add vxa type vxlan vnifilter id 5",
+                "link add vxa type vxlan id 5 lear nolear dstport 0", "link add vxa type vxlan id 5 l dstport 0",
+                "link add vx1 type vxlan id 7 group 239.1.1.1 dev va dstport 4789 ttl 10 tos 0x10 learning",
+                "link add vx2 type vxlan id 8 remote 10.0.0.2 local 10.0.0.1 ageing none maxaddress 100 srcport 1000 2000 dstport 4789 df set "
+                        + "flowlabel 0x123 proxy rsc l2miss l3miss noudpcsum",
+                "link add vx3 type vxlan external dstport 4789", "link add vx4 type vxlan id 9 ttl inherit tos inherit dstport 0 nolearning gbp",
+                "link add vx5 type vxlan id 10 remote 2001:db8::2 local 2001:db8::1 dstport 4789 udp6zerocsumtx udp6zerocsumrx hoplimit 3",
+                "link add vx7 type vxlan id 12 dstport 4789 remcsumtx remcsumrx", "-d link show vx1", "-d link show vx2", "-d link show vx3",
+                "-d link show vx4", "-d link show vx5", "-d link show vx7", "-d -j link show vx2", "link set vx1 type vxlan ttl 20 ageing 100 nolearning",
+                "-d link show vx1", "link set vx1 type vxlan id 99", "link add link va name mt0 type macvtap mode bridge",
+                "link add link va name mv0 type macvlan mode private", "link set mv0 type macvlan mode bridge", "link set mt0 type macvtap mode passthru",
+                "link set mv0 type macvlan mod vepa", "-d link show mv0", "-d link show mt0", "-d -j link show mt0");
+        // an unknown word: ip's first line and status (its usage text that follows is its own)
+        for (String line : List.of("link add vxa type vxlan id 5 foo", "link set mv0 type macvlan foo")) {
+            Sh.Result ip = Sh.run(new ArrayList<>(java.util.stream.Stream.concat(java.util.stream.Stream.of("ip", "-n", a), Sh.words(line).stream()).toList()), null);
+            Nslab.Out mine = Nslab.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("-n", b), Sh.words(line).stream()).toArray(String[]::new));
+            assertEquals(ip.err().lines().findFirst(), mine.err().lines().findFirst(), line);
+            assertEquals(ip.code(), mine.code(), line);
+        }
+    }
+
     @Test
     void bridgeSettings() {
         bothWays("link add br0 address 02:00:00:00:00:01 type bridge stp_state 1 forward_delay 500 hello_time 300",
