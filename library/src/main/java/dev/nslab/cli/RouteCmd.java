@@ -9,6 +9,7 @@ import dev.nslab.net.NsRef;
 import dev.nslab.net.Route;
 import dev.nslab.net.RouteLookup;
 import dev.nslab.net.RouteQuery;
+import dev.nslab.net.RouteMetrics;
 import dev.nslab.net.RouteSpec;
 
 import java.net.InetAddress;
@@ -118,8 +119,10 @@ final class RouteCmd extends ObjectCmd {
             if (r.priority() >= 0) m.put("metric", r.priority());
             m.put("flags", List.of());
             if (l.mark() != null && l.mark() != 0) m.put("mark", Integer.toUnsignedLong(l.mark()));
+            if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms()));
             if (l.uid() != null) m.put("uid", l.uid());
             if (v4 && cloned) m.put("cache", cache);
+            if (!r.metrics().isEmpty()) m.put("metrics", List.of(RouteMetricWords.json(r.metrics())));
             if (iif != null) m.put("iif", iif);
             if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
             cli.printJson(List.of(m));
@@ -141,11 +144,13 @@ final class RouteCmd extends ObjectCmd {
         if (l.mark() != null && l.mark() != 0) { // as ip: below 16 in decimal, from 16 in hexadecimal
             sb.append("mark ").append(Integer.compareUnsigned(l.mark(), 16) < 0 ? String.valueOf(l.mark()) : "0x" + Integer.toHexString(l.mark())).append(' ');
         }
+        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms()));
         if (l.uid() != null) sb.append("uid ").append(l.uid()).append(' ');
         if (v4 && cloned) {
             sb.append("\n    cache ");
             if (!cache.isEmpty()) sb.append('<').append(String.join(",", cache)).append("> ");
         }
+        sb.append(RouteMetricWords.text(r.metrics()));
         if (iif != null) sb.append("iif ").append(iif).append(' ');
         if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
         cli.out.println(sb);
@@ -157,7 +162,8 @@ final class RouteCmd extends ObjectCmd {
         boolean add = verb != null;
         String dst = null, dev = null;
         InetAddress via = null, src = null;
-        Integer metric = null, table = null, protocol = null, scope = null, type = null, mtu = null, nhid = null;
+        Integer metric = null, table = null, protocol = null, scope = null, type = null, nhid = null, realms = null;
+        RouteMetrics metrics = RouteMetrics.NONE;
         boolean onlink = false;
         dev.nslab.net.Encap encap = null;
         List<RouteSpec.Hop> hops = new ArrayList<>();
@@ -191,17 +197,17 @@ final class RouteCmd extends ObjectCmd {
                     String v = a.value("scope");
                     scope = Args.known(RouteWords.scope(v), v, "invalid \"scope\" value");
                 }
-                case "mtu" -> {
-                    String v = a.value("mtu");
-                    if (v.equals("lock")) throw new UsageException("nslab route: \"mtu lock\" is not supported yet (a route's mtu without its lock is)");
-                    try {
-                        mtu = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("Error: argument \"" + v + "\" is wrong: \"mtu\" value is invalid\n");
-                    }
-                }
                 case "to" -> dst = a.value("to");
                 default -> {
+                    String mw = RouteMetricWords.word(w);
+                    if (mw != null && mw.equals("realms")) {
+                        realms = RouteMetricWords.realms(a.value(null));
+                        continue;
+                    }
+                    if (mw != null) {
+                        metrics = RouteMetricWords.read(a, mw, metrics);
+                        continue;
+                    }
                     // a route type comes before the destination, as ip reads it
                     Integer t = dst == null && !w.isEmpty() && !Character.isDigit(w.charAt(0)) ? RouteWords.type(w) : null;
                     if (t != null && a.more()) type = t;
@@ -232,7 +238,8 @@ final class RouteCmd extends ObjectCmd {
         if (type != null) spec = spec.type(type);
         if (src != null) spec = spec.src(src);
         if (onlink) spec = spec.withOnlink();
-        if (mtu != null) spec = spec.mtu(mtu);
+        if (!metrics.isEmpty()) spec = spec.metrics(metrics);
+        if (realms != null) spec = spec.realms(realms);
         if (!hops.isEmpty()) spec = spec.nexthops(hops);
         if (nhid != null) spec = spec.nhid(nhid);
         if (encap != null) spec = spec.encap(encap);
@@ -450,7 +457,8 @@ final class RouteCmd extends ObjectCmd {
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
         for (String f : flagWords(r.flags())) sb.append(f).append(' ');
-        if (r.mtu() >= 0) sb.append("mtu ").append(r.mtu()).append(' ');
+        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms()));
+        sb.append(RouteMetricWords.text(r.metrics()));
         // "pref" is the one part without a space after it
         if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
         for (Route.Hop h : r.nexthops()) {
@@ -478,7 +486,8 @@ final class RouteCmd extends ObjectCmd {
         if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
         if (r.priority() >= 0) m.put("metric", r.priority());
         m.put("flags", flagWords(r.flags()));
-        if (r.mtu() >= 0) m.put("metrics", List.of(Map.of("mtu", r.mtu())));
+        if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms()));
+        if (!r.metrics().isEmpty()) m.put("metrics", List.of(RouteMetricWords.json(r.metrics())));
         if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
         if (!r.nexthops().isEmpty()) {
             List<Object> hs = new ArrayList<>();

@@ -9,15 +9,19 @@ import java.util.List;
  * @param oif      output interface index, 0 if none
  * @param priority the metric, or -1 if the kernel did not report one
  * @param pref     IPv6 router preference (RTA_PREF), or -1
- * @param mtu      the route's mtu (RTA_METRICS), or -1
+ * @param metrics  the route's metrics (RTA_METRICS; {@link RouteMetrics#NONE} where it has none)
+ * @param realms   its realms (RTA_FLOW), or -1
  * @param nexthops the paths of a multipath route (RTA_MULTIPATH), else empty
  * @param encap    its lightweight tunnel encapsulation (RTA_ENCAP_TYPE and RTA_ENCAP), or null
  */
 public record Route(Family family, Cidr dst, InetAddress gateway, int oif, int table, int protocol, int scope,
-                    int type, InetAddress prefsrc, int priority, int flags, int pref, int mtu, List<Hop> nexthops, int nhid,
+                    int type, InetAddress prefsrc, int priority, int flags, int pref, RouteMetrics metrics, long realms, List<Hop> nexthops, int nhid,
                     Encap encap) {
     /** One path of a multipath route: its gateway (or null), device index, weight and nexthop flags. */
     public record Hop(InetAddress gateway, int oif, int weight, int flags) { }
+
+    /** The route's mtu, or -1. */
+    public int mtu() { return (int) metrics.value(RouteMetrics.MTU); }
 
     public boolean isDefault() { return dst == null || dst.prefixLength() == 0; }
 

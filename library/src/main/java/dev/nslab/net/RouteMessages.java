@@ -84,9 +84,13 @@ public final class RouteMessages {
             r.endNested(m);
             r.attrU16(RTA_ENCAP_TYPE, spec.encap().type());
         }
-        if (spec.mtu() != null) {
+        if (spec.realms() != null) r.attrU32(RTA_FLOW, spec.realms());
+        RouteMetrics mx = spec.metrics();
+        if (!mx.isEmpty()) { // in the order given, the lock last, as ip sends them
             int m = r.beginNestedPlain(RTA_METRICS);
-            r.attrU32(RTAX_MTU, spec.mtu());
+            mx.values().forEach((k, v) -> r.attrU32(k, (int) (long) v));
+            if (mx.congctl() != null) r.attr(RouteMetrics.CC_ALGO, mx.congctl().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            if (mx.lock() != 0) r.attrU32(RouteMetrics.LOCK, mx.lock());
             r.endNested(m);
         }
         return r;
@@ -134,8 +138,19 @@ public final class RouteMessages {
         return new Route(fam, dst, a.has(RTA_GATEWAY) ? Cidr.fromBytes(a.bytes(RTA_GATEWAY)) : null, a.u32(RTA_OIF, 0),
                 a.u32(RTA_TABLE, h.table()), h.protocol(), h.scope(), h.type(), a.has(RTA_PREFSRC) ? Cidr.fromBytes(a.bytes(RTA_PREFSRC)) : null,
                 a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, h.flags(), a.u8(RTA_PREF, -1),
-                a.has(RTA_METRICS) ? a.nested(RTA_METRICS).u32(RTAX_MTU, -1) : -1, hops(a.value(RTA_MULTIPATH)), a.u32(RTA_NH_ID, 0),
+                a.has(RTA_METRICS) ? metrics(a.nested(RTA_METRICS)) : RouteMetrics.NONE, a.has(RTA_FLOW) ? Integer.toUnsignedLong(a.u32(RTA_FLOW, 0)) : -1,
+                hops(a.value(RTA_MULTIPATH)), a.u32(RTA_NH_ID, 0),
                 a.has(RTA_ENCAP_TYPE) && a.has(RTA_ENCAP) ? new Encap(a.u16(RTA_ENCAP_TYPE, 0), a.bytes(RTA_ENCAP)) : null);
+    }
+
+    /** RTA_METRICS' values by number (each a u32 but the congestion control's name), the lock apart. */
+    private static RouteMetrics metrics(NlAttrs a) {
+        java.util.Map<Integer, Long> values = new java.util.TreeMap<>();
+        for (int i = RouteMetrics.MTU; i <= RouteMetrics.MAX; i++) {
+            if (i != RouteMetrics.CC_ALGO && a.has(i)) values.put(i, Integer.toUnsignedLong(a.u32(i, 0)));
+        }
+        String cc = a.has(RouteMetrics.CC_ALGO) ? new String(a.bytes(RouteMetrics.CC_ALGO), java.nio.charset.StandardCharsets.US_ASCII).replace("\0", "") : null;
+        return new RouteMetrics(values, a.u32(RouteMetrics.LOCK, 0), cc);
     }
 
     /** RTA_MULTIPATH's rtnexthop entries: length, flags, hops (the weight less one), interface, then their own attributes. */

@@ -60,7 +60,7 @@ public final class Rtnl {
     // route attributes and values
     public static final int RTA_DST = 1, RTA_SRC = 2, RTA_IIF = 3, RTA_OIF = 4, RTA_GATEWAY = 5, RTA_PRIORITY = 6,
             RTA_PREFSRC = 7, RTA_METRICS = 8, RTA_MULTIPATH = 9, RTA_TABLE = 15, RTA_MARK = 16, RTA_PREF = 20, RTA_ENCAP_TYPE = 21,
-            RTA_ENCAP = 22, RTA_UID = 25, RTA_NH_ID = 30;
+            RTA_ENCAP = 22, RTA_UID = 25, RTA_NH_ID = 30, RTA_FLOW = 11;
     /** In RTA_METRICS. */
     public static final int RTAX_MTU = 2;
     /** A route's nexthop flag (rtm_flags): the gateway is on the link even where no prefix says so. */

@@ -494,6 +494,21 @@ class IprouteFormsTest {
         }
     }
 
+    /** A route's metrics (locked or not, times with their units, features, congestion control) and realms, as ip reads and prints them. */
+    @Test
+    void routeMetricsAndRealms() {
+        for (String ns : List.of(a, b)) Sh.ok("ip", "-n", ns, "addr", "add", "2001:db8:5::1/64", "dev", "va", "nodad");
+        bothWays("route add 10.8.0.0/16 via 10.5.0.2 mtu lock 1400 advmss 1300 initcwnd 10 initrwnd 20",
+                "route add 10.9.0.0/16 via 10.5.0.2 realm 5 window 1000 rtt 100ms rttvar 10ms ssthresh 30 cwnd 20 hoplimit 30 reordering 3",
+                "route add 10.12.0.0/16 via 10.5.0.2 features ecn quickack 1 congctl reno fastopen_no_cookie 1",
+                "route add 10.13.0.0/16 via 10.5.0.2 rto_min 200ms rtt 2s congctl lock cubic", "route add 10.14.0.0/16 via 10.5.0.2 realms 3/4 rtt 80 rttvar 8",
+                "route add 10.15.0.0/16 via 10.5.0.2 mtu x", "route add 10.15.0.0/16 via 10.5.0.2 hoplimit 300", "route add 10.15.0.0/16 via 10.5.0.2 quickack 2",
+                "route add 10.15.0.0/16 via 10.5.0.2 features foo", "route add 10.15.0.0/16 via 10.5.0.2 rtt 1x", "route add 10.15.0.0/16 via 10.5.0.2 advmss x",
+                "route add 2001:db8:1::/64 via 2001:db8:5::2 mtu 1300 hoplimit 5", "route show", "-j route show", "-6 route show", "route get 10.8.1.1",
+                "route get 10.9.1.1", "-j route get 10.13.1.1", "route get 10.14.1.1", "-6 route get 2001:db8:1::5",
+                "route replace 10.8.0.0/16 via 10.5.0.2 mtu 1300", "route show 10.8.0.0/16");
+    }
+
     /** sysctl -p in a named namespace reads its /etc/netns/NAME/sysctl.conf, as under ip netns exec (which binds it over /etc's). */
     @Test
     void sysctlReadsTheNamespacesOwnEtcFiles() throws Exception {
