@@ -88,7 +88,7 @@ final class AddressCmd extends ObjectCmd {
 
     /** {@code address add|change|replace|del}: {@code verb} null deletes. */
     private int change(Args a, AddressSpec.Verb verb) {
-        String cidr = null, dev = null, brd = null, label = null;
+        String cidr = null, dev = null, brd = null, label = null, peer = null;
         boolean nodad = false, noPrefixRoute = false;
         Integer scope = null;
         Long preferred = null, valid = null;
@@ -97,6 +97,11 @@ final class AddressCmd extends ObjectCmd {
             switch (w) {
                 case "dev" -> dev = a.value("dev");
                 case "local" -> cidr = a.value("local");
+                case "peer", "remote" -> {
+                    String v = a.value(null);
+                    if (peer != null) throw new UsageException("Error: duplicate \"peer\": \"" + v + "\" is the second value.");
+                    peer = v;
+                }
                 case "nodad" -> nodad = true;
                 case "noprefixroute" -> noPrefixRoute = true;
                 case "label" -> label = a.value("label");
@@ -115,13 +120,14 @@ final class AddressCmd extends ObjectCmd {
         }
         if (cidr == null) throw new UsageException("Not enough information: an address like 10.0.0.1/24 is required.");
         if (dev == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
-        Cidr c = cli.prefix(cidr);
+        Cidr c = cli.prefix(cidr), remote = peer == null ? null : cli.prefix(peer);
         java.net.InetAddress broadcast = null;
         if (brd != null) {
             if (c.family() != Family.INET) throw new UsageException("Error: broadcast can be set only for IPv4 addresses.");
             try {
                 // "+": every host bit set; "-": none (ip's shorthands)
-                broadcast = brd.equals("+") ? c.broadcast() : brd.equals("-") ? c.network().address() : Cidr.parseAddress(brd);
+                Cidr of = remote != null ? remote : c; // a peer's prefix, where one is given, as ip takes it
+                broadcast = brd.equals("+") ? of.broadcast() : brd.equals("-") ? of.network().address() : Cidr.parseAddress(brd);
             } catch (KernelException e) {
                 throw new UsageException("Error: an inet address is expected rather than \"" + brd + "\".");
             }
@@ -132,8 +138,8 @@ final class AddressCmd extends ObjectCmd {
             if (v < p) throw new UsageException("preferred_lft is greater than valid_lft", 1);
         }
         NetHandle h = cli.handle(ns);
-        if (verb == null) h.deleteAddress(dev, c);
-        else h.changeAddress(dev, new AddressSpec(c, nodad, broadcast, label, scope, noPrefixRoute, preferred, valid), verb);
+        if (verb == null) h.deleteAddress(dev, c, remote);
+        else h.changeAddress(dev, new AddressSpec(c, nodad, broadcast, label, scope, noPrefixRoute, preferred, valid, remote), verb);
         return 0;
     }
 

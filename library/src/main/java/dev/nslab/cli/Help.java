@@ -96,7 +96,7 @@ final class Help {
 
     static void address(PrintStream o) {
         o.print("""
-                Usage: nslab address { add | change | replace | del } IFADDR/PREFIX dev IFNAME [nodad] [noprefixroute]
+                Usage: nslab address { add | change | replace | del } IFADDR/PREFIX [peer PEER] dev IFNAME [nodad] [noprefixroute]
                                 [brd { ADDR | + | - }] [label NAME] [scope SCOPE] [valid_lft LFT] [preferred_lft LFT]
                        nslab address [ show [[dev] IFNAME] [label PATTERN] [scope SCOPE] [permanent | dynamic] [to PREFIX] ]
                        nslab address flush [dev IFNAME] [scope SCOPE] [label NAME] [to PREFIX]

@@ -33,7 +33,7 @@ public final class AddressMessages {
     public static NlRequest change(int index, AddressSpec spec, AddressSpec.Verb verb) {
         Cidr cidr = spec.cidr();
         int flags = (spec.nodad() && cidr.family() == Family.INET6 ? IFA_F_NODAD : 0) | (spec.noPrefixRoute() ? IFA_F_NOPREFIXROUTE : 0);
-        NlRequest r = message(RTM_NEWADDR, verb.nlFlags, index, cidr, flags, spec.broadcast(), spec.scope());
+        NlRequest r = message(RTM_NEWADDR, verb.nlFlags, index, cidr, flags, spec.broadcast(), spec.scope(), spec.peer());
         if (spec.label() != null) r.attrString(IFA_LABEL, spec.label());
         if (spec.preferredLft() != null || spec.validLft() != null) {
             // struct ifa_cacheinfo: preferred, valid (0xffffffff: forever), then two stamps the kernel fills in
@@ -49,19 +49,23 @@ public final class AddressMessages {
     public static final long FOREVER = 0xffff_ffffL;
 
     /** RTM_DELADDR of {@code cidr} on interface {@code index}. */
-    public static NlRequest delete(int index, Cidr cidr) { return message(RTM_DELADDR, 0, index, cidr, 0, null); }
+    public static NlRequest delete(int index, Cidr cidr) { return delete(index, cidr, null); }
+
+    /** RTM_DELADDR of local address {@code cidr} with peer {@code peer} (null: none) on interface {@code index}. */
+    public static NlRequest delete(int index, Cidr cidr, Cidr peer) { return message(RTM_DELADDR, 0, index, cidr, 0, null, null, peer); }
 
     private static NlRequest message(int type, int nlFlags, int index, Cidr cidr, int flags, InetAddress broadcast) {
-        return message(type, nlFlags, index, cidr, flags, broadcast, null);
+        return message(type, nlFlags, index, cidr, flags, broadcast, null, null);
     }
 
-    private static NlRequest message(int type, int nlFlags, int index, Cidr cidr, int flags, InetAddress broadcast, Integer scope) {
+    /** An address message: a point-to-point address's peer (IFA_ADDRESS) gives the prefix length, as with ip. */
+    private static NlRequest message(int type, int nlFlags, int index, Cidr cidr, int flags, InetAddress broadcast, Integer scope, Cidr peer) {
         boolean loopback = cidr.address().isLoopbackAddress();
         int sc = scope != null ? scope : loopback ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
-        NlRequest r = new IfAddrMsg(cidr.family().code(), cidr.prefixLength(), flags & 0xff, sc, index)
+        NlRequest r = new IfAddrMsg(cidr.family().code(), peer != null ? peer.prefixLength() : cidr.prefixLength(), flags & 0xff, sc, index)
                 .writeTo(new NlRequest(type, nlFlags));
         byte[] raw = cidr.address().getAddress();
-        r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, raw);
+        r.attr(IFA_LOCAL, raw).attr(IFA_ADDRESS, peer != null ? peer.address().getAddress() : raw);
         if (broadcast != null) r.attr(IFA_BROADCAST, broadcast.getAddress());
         if (flags > 0xff) r.attrU32(IFA_FLAGS, flags); // the header has room for the first eight only
         return r;

@@ -8,9 +8,9 @@ import java.net.InetAddress;
  * (null: forever).
  */
 public record AddressSpec(Cidr cidr, boolean nodad, InetAddress broadcast, String label, Integer scope, boolean noPrefixRoute,
-                          Long preferredLft, Long validLft) {
+                          Long preferredLft, Long validLft, Cidr peer) {
 
-    public static AddressSpec of(Cidr cidr) { return new AddressSpec(cidr, false, null, null, null, false, null, null); }
+    public static AddressSpec of(Cidr cidr) { return new AddressSpec(cidr, false, null, null, null, false, null, null, null); }
 
     /** What the kernel is asked to do with it. */
     public enum Verb {

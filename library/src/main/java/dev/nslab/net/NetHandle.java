@@ -485,12 +485,12 @@ public final class NetHandle implements AutoCloseable {
 
     /** Adds an IPv4 address with a broadcast address ({@code ip address add CIDR brd ADDR dev DEV}). */
     public void addAddress(String dev, Cidr cidr, InetAddress broadcast) {
-        changeAddress(dev, new AddressSpec(cidr, false, broadcast, null, null, false, null, null), AddressSpec.Verb.ADD);
+        changeAddress(dev, new AddressSpec(cidr, false, broadcast, null, null, false, null, null, null), AddressSpec.Verb.ADD);
     }
 
     /** Adds an IPv6 address without duplicate address detection, usable at once. */
     public void addAddressNoDad(String dev, Cidr cidr) {
-        changeAddress(dev, new AddressSpec(cidr, true, null, null, null, false, null, null), AddressSpec.Verb.ADD);
+        changeAddress(dev, new AddressSpec(cidr, true, null, null, null, false, null, null, null), AddressSpec.Verb.ADD);
     }
 
     /** Deletes address {@code a} as {@link #addresses} listed it; one already gone is not an error (ip's flush). */
@@ -512,9 +512,12 @@ public final class NetHandle implements AutoCloseable {
         }
     }
 
-    public void deleteAddress(String dev, Cidr cidr) {
+    public void deleteAddress(String dev, Cidr cidr) { deleteAddress(dev, cidr, null); }
+
+    /** Removes local address {@code cidr} (with its point-to-point peer, or null) from {@code dev}. */
+    public void deleteAddress(String dev, Cidr cidr, Cidr peer) {
         try {
-            nl.execute(AddressMessages.delete(index(dev), cidr));
+            nl.execute(AddressMessages.delete(index(dev), cidr, peer));
         } catch (KernelException e) {
             if (e.errno() == Errno.EADDRNOTAVAIL) throw refusal(e, cidr + " is not on " + dev, cidr.toString());
             throw e;

@@ -494,6 +494,14 @@ class IprouteFormsTest {
         }
     }
 
+    /** Point-to-point addresses: a local address and its peer (or "remote"), whose prefix is the address's, added, shown and removed as with ip. */
+    @Test
+    void addressesWithAPeer() {
+        bothWays("addr add 10.7.3.1 peer 10.7.3.2 dev vb", "addr add 10.7.4.1/24 peer 10.7.5.0/24 dev vb", "addr add 10.7.6.1 remote 10.7.6.2/30 brd + dev vb",
+                "addr add 10.7.7.1 peer 10.7.7.2 peer 10.7.7.3 dev vb", "addr add 2001:db8::1 peer 2001:db8::2 dev vb nodad", "addr show dev vb",
+                "-j addr show dev vb", "route show", "addr del 10.7.3.1 peer 10.7.3.2 dev vb", "addr del 10.7.4.1/24 dev vb", "addr show dev vb");
+    }
+
     /** A route's metrics (locked or not, times with their units, features, congestion control) and realms, as ip reads and prints them. */
     @Test
     void routeMetricsAndRealms() {

@@ -132,7 +132,7 @@ class MessagesTest {
         same(RTM_NEWADDR, CREATE_EXCL, "0218000003000000080002000a010204080001000a010204",
                 AddressMessages.change(3, AddressSpec.of(Cidr.parse("10.1.2.4/24")), AddressSpec.Verb.ADD));
         same(RTM_NEWADDR, CREATE_EXCL, "0a4002000300000014000200fd00000000000000000000000000000114000100fd000000000000000000000000000001",
-                AddressMessages.change(3, new AddressSpec(Cidr.parse("fd00::1/64"), true, null, null, null, false, null, null), AddressSpec.Verb.ADD));
+                AddressMessages.change(3, new AddressSpec(Cidr.parse("fd00::1/64"), true, null, null, null, false, null, null, null), AddressSpec.Verb.ADD));
     }
 
     @Test
