@@ -81,8 +81,9 @@ final class Help {
                        nslab link set [dev] DEV { up | down | netns {NETNS|PID} | master BRIDGE | nomaster
                                                  | name NEWNAME | mtu MTU | address LLADDR | alias TEXT
                                                  | { promisc | arp | multicast | allmulticast } { on | off }
-                                                 | txqueuelen N | group GROUP } ... [type bridge [BRIDGE_SETTING VALUE]...
+                                                 | txqueuelen N | group GROUP | SETTING VALUE } ... [type bridge [BRIDGE_SETTING VALUE]...
                                                  | type macvlan|macvtap mode MODE | type vxlan OPTION...]
+                SETTING: numtxqueues numrxqueues (add) gso_max_size gso_max_segs gro_max_size addrgenmode carrier mode state protodown
                 BRIDGE_SETTING: forward_delay hello_time max_age ageing_time stp_state priority vlan_filtering vlan_protocol
                                 group_fwd_mask vlan_default_pvid vlan_stats_enabled mcast_router mcast_snooping
                                 mcast_query_use_ifaddr mcast_querier mcast_stats_enabled mcast_igmp_version mcast_mld_version

@@ -5,6 +5,7 @@ import dev.nslab.error.KernelException;
 import dev.nslab.net.BridgeSetting;
 import dev.nslab.net.Link;
 import dev.nslab.net.LinkChange;
+import dev.nslab.net.LinkSetting;
 import dev.nslab.net.LinkSpec;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
@@ -121,8 +122,14 @@ final class LinkCmd extends ObjectCmd {
         NsRef netns = null, peerNs = null;
         Integer mtu = null;
         byte[] mac = null;
+        Map<LinkSetting, Long> settings = new LinkedHashMap<>();
         while (a.more()) {
             String w = a.next();
+            String setting = settingWord(w);
+            if (setting != null && !w.equals("type")) {
+                readSetting(setting, a, settings);
+                continue;
+            }
             switch (w) {
                 case "name", "dev" -> name = a.value(w);
                 case "type" -> {
@@ -149,10 +156,10 @@ final class LinkCmd extends ObjectCmd {
                     } else if (type.equals("vlan")) {
                         data = vlan(a);
                     } else if (type.equals("bridge")) {
-                        Map<BridgeSetting, Long> settings = new LinkedHashMap<>(bridgeSettings(a));
-                        Long filtering = settings.remove(BridgeSetting.VLAN_FILTERING); // its own field: a kernel without it is named
+                        Map<BridgeSetting, Long> br = new LinkedHashMap<>(bridgeSettings(a));
+                        Long filtering = br.remove(BridgeSetting.VLAN_FILTERING); // its own field: a kernel without it is named
                         if (filtering != null) vlanFiltering = filtering != 0;
-                        if (!settings.isEmpty()) data = new LinkSpec.Bridge(settings);
+                        if (!br.isEmpty()) data = new LinkSpec.Bridge(br);
                     } else {
                         // a kind ip has no options for: ip ignores what follows, and so does nslab
                         while (a.more()) a.next();
@@ -180,7 +187,7 @@ final class LinkCmd extends ObjectCmd {
                     + "Use 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message");
         }
         try {
-            cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias, vlanFiltering, parent, data));
+            cli.handle(ns).addLink(new LinkSpec(name, type, peer, peerNs, netns, mtu, mac, alias, vlanFiltering, parent, data).settings(settings));
         } catch (KernelException e) {
             // where the kernel cannot filter VLANs on a Linux bridge, Open vSwitch can: ip's words, then, for a person at
             // a terminal, how (a script reads ip's words alone, as from ip)
@@ -408,6 +415,7 @@ final class LinkCmd extends ObjectCmd {
         String dev = null;
         LinkChange c = null;
         Map<BridgeSetting, Long> bridge = null;
+        Map<LinkSetting, Long> settings = new LinkedHashMap<>();
         String kind = null; // a macvlan's or a vxlan's settings to change: its kind, and what they are
         LinkSpec.Data kindData = null;
         List<String> pending = new ArrayList<>();
@@ -432,7 +440,12 @@ final class LinkCmd extends ObjectCmd {
                 }
                 break;
             }
-            if (dev == null && !isSetKeyword(w)) { dev = w; continue; }
+            if (dev == null && !isSetKeyword(w) && settingWord(w) == null) { dev = w; continue; }
+            String k = settingWord(w);
+            if (k != null) {
+                readSetting(k, a, settings);
+                continue;
+            }
             pending.add(w);
             if (w.equals("netns") || w.equals("master") || w.equals("name") || w.equals("mtu") || w.equals("address") || w.equals("alias")
                     || FLAGS.containsKey(w) || w.equals("txqueuelen") || w.equals("qlen") || w.equals("txqlen") || w.equals("group")) {
@@ -443,23 +456,25 @@ final class LinkCmd extends ObjectCmd {
         if (kind != null) {
             if (kindData instanceof LinkSpec.Macvlan m) cli.handle(ns).setMacvlanMode(dev, kind, m);
             else if (kindData instanceof LinkSpec.Vxlan v) cli.handle(ns).setVxlan(dev, v);
-            if (!pending.isEmpty()) set(dev, pending);
+            if (!pending.isEmpty() || !settings.isEmpty()) set(dev, pending, settings);
             return 0;
         }
         if (bridge != null) {
-            if (!pending.isEmpty()) set(dev, pending);
+            if (!pending.isEmpty() || !settings.isEmpty()) set(dev, pending, settings);
             if (!bridge.isEmpty()) cli.handle(ns).setBridge(dev, bridge);
             return 0;
         }
-        if (pending.isEmpty()) throw new UsageException("Not enough information: nothing to set on \"" + dev + "\" (try up, down, netns, master, nomaster, name, mtu, address).");
-        set(dev, pending);
+        if (pending.isEmpty() && settings.isEmpty()) {
+            throw new UsageException("Not enough information: nothing to set on \"" + dev + "\" (try up, down, netns, master, nomaster, name, mtu, address).");
+        }
+        set(dev, pending, settings);
         return 0;
     }
 
-    /** The words of "ip link set DEV ..." other than "type": one request. */
-    private void set(String dev, List<String> pending) {
-        LinkChange c;
-        c = LinkChange.of(dev);
+    /** The words of "ip link set DEV ..." other than "type" and the settings read already: one request. */
+    private void set(String dev, List<String> pending, Map<LinkSetting, Long> settings) {
+        LinkChange c = LinkChange.of(dev);
+        for (var e : settings.entrySet()) c = c.with(e.getKey(), e.getValue());
         for (int i = 0; i < pending.size(); i++) {
             String w = pending.get(i);
             switch (w) {
@@ -574,6 +589,54 @@ final class LinkCmd extends ObjectCmd {
     /** The flags "ip link set DEV WORD on|off" changes. */
     private static final java.util.Map<String, Integer> FLAGS = java.util.Map.of("promisc", 0x100, "multicast", 0x1000,
             "allmulticast", 0x200, "arp", 0x80, "dynamic", 0x8000, "trailers", 0x20);
+
+    /** ip's link words for {@link LinkSetting}s, in the order it tries them; the first three may be cut short. */
+    private static final List<String> SETTING_WORDS = List.of("carrier", "mode", "state", "numtxqueues", "numrxqueues", "addrgenmode", "protodown",
+            "gso_max_size", "gso_max_segs", "gro_max_size");
+    private static final List<String> OPER_STATES = List.of("UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP");
+    private static final List<String> ADDR_GEN_MODES = List.of("eui64", "none", "stable_secret", "random");
+
+    /** The setting word {@code w} is (whole, or cut short where ip allows it), or null. */
+    private static String settingWord(String w) {
+        for (String k : SETTING_WORDS) {
+            boolean prefix = k.equals("numtxqueues") || k.equals("numrxqueues") || k.equals("addrgenmode");
+            if (prefix ? Args.matches(w, k) : w.equals(k)) return k;
+        }
+        return null;
+    }
+
+    /** The value of setting word {@code k} read as ip reads it (its refusals in its words), put in {@code into}. */
+    private static void readSetting(String k, Args a, Map<LinkSetting, Long> into) {
+        String v = a.value(null);
+        switch (k) {
+            case "carrier", "protodown" -> {
+                if (!v.equals("on") && !v.equals("off")) {
+                    throw new UsageException("Error: argument of \"" + k + "\" must be one of \"off\", \"on\", not \"" + v + "\"", 22);
+                }
+                into.put(k.equals("carrier") ? LinkSetting.CARRIER : LinkSetting.PROTO_DOWN, v.equals("on") ? 1L : 0L);
+            }
+            case "mode" -> into.put(LinkSetting.LINKMODE, (long) Args.known(v.equals("default") ? Integer.valueOf(0) : v.equals("dormant") ? Integer.valueOf(1) : null,
+                    v, "Invalid link mode"));
+            case "state" -> {
+                int i = OPER_STATES.indexOf(v.toUpperCase(java.util.Locale.ROOT));
+                into.put(LinkSetting.OPERSTATE, (long) Args.known(i < 0 ? null : i, v, "Invalid operstate"));
+            }
+            case "numtxqueues", "numrxqueues" -> {
+                LinkSetting s = k.equals("numtxqueues") ? LinkSetting.NUM_TX_QUEUES : LinkSetting.NUM_RX_QUEUES;
+                if (into.containsKey(s)) throw new UsageException("Error: duplicate \"" + k + "\": \"" + v + "\" is the second value.");
+                into.put(s, Args.known(Args.unsigned(v, Integer.MAX_VALUE), v, "Invalid \"" + k + "\" value"));
+            }
+            case "addrgenmode" -> {
+                int i = ADDR_GEN_MODES.indexOf(v);
+                into.put(LinkSetting.ADDR_GEN_MODE, (long) Args.known(i < 0 ? null : i, v, "Invalid address generation mode"));
+            }
+            default -> { // gso_max_size, gso_max_segs, gro_max_size
+                Long n = Args.unsigned(v, k.equals("gso_max_segs") ? 65535 : 0xffff_ffffL);
+                into.put(k.equals("gso_max_size") ? LinkSetting.GSO_MAX_SIZE : k.equals("gso_max_segs") ? LinkSetting.GSO_MAX_SEGS : LinkSetting.GRO_MAX_SIZE,
+                        Args.known(n, v, "Invalid \"" + k + "\" value"));
+            }
+        }
+    }
 
     private static boolean isSetKeyword(String w) {
         return switch (w) {

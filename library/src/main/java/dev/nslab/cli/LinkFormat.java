@@ -11,10 +11,11 @@ import java.util.Map;
 
 /** Prints links as {@code ip link} and the first lines of {@code ip address} do, in text or iproute2 JSON. */
 final class LinkFormat {
-    private static final int[] FLAG_BITS = {0x8, 0x2, 0x10, 0x1000, 0x80, 0x200, 0x100, 0x20, 0x4, 0x8000, 0x4000,
-            0x2000, 0x800, 0x400, 0x1, 0x10000, 0x20000, 0x40000};
+    // in ip 6.1's order (print_link_flags)
+    private static final int[] FLAG_BITS = {0x8, 0x2, 0x10, 0x1000, 0x80, 0x200, 0x100, 0x400, 0x800, 0x4, 0x8000, 0x4000,
+            0x2000, 0x20, 0x1, 0x10000, 0x20000, 0x40000};
     private static final String[] FLAG_NAMES = {"LOOPBACK", "BROADCAST", "POINTOPOINT", "MULTICAST", "NOARP",
-            "ALLMULTI", "PROMISC", "NOTRAILERS", "DEBUG", "DYNAMIC", "AUTOMEDIA", "PORTSEL", "SLAVE", "MASTER", "UP",
+            "ALLMULTI", "PROMISC", "MASTER", "SLAVE", "DEBUG", "DYNAMIC", "AUTOMEDIA", "PORTSEL", "NOTRAILERS", "UP",
             "LOWER_UP", "DORMANT", "ECHO"};
 
     private final Map<Integer, Link> byIndex = new HashMap<>();

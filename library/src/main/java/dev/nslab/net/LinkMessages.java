@@ -54,6 +54,7 @@ public final class LinkMessages {
         private Integer vxlanTtl;
         private Boolean vxlanLearning;
         private Map<VxlanSetting, Long> vxlanSettings = Map.of();
+        private Map<LinkSetting, Long> settings = Map.of();
 
         New(String name, String kind) {
             this.name = name;
@@ -90,6 +91,8 @@ public final class LinkMessages {
         public New peerNsPid(int pid) { peerNsPid = pid; return this; }
 
         public New vlanFiltering(Boolean v) { vlanFiltering = v; return this; }
+        /** Further settings of the new interface (queues, GSO limits...). */
+        public New settings(Map<LinkSetting, Long> v) { settings = v; return this; }
         public New bridgeSettings(Map<BridgeSetting, Long> v) { bridgeSettings = v; return this; }
         public New macvlanMode(int mode) { macvlanMode = mode; return this; }
         /** An 802.1Q VLAN's id and protocol (0x8100, or 0x88a8 for 802.1ad). */
@@ -125,6 +128,7 @@ public final class LinkMessages {
             if (nsFd >= 0) r.attrU32(IFLA_NET_NS_FD, nsFd);
             if (nsPid >= 0) r.attrU32(IFLA_NET_NS_PID, nsPid);
             if (parent != 0) r.attrU32(IFLA_LINK, parent);
+            writeSettings(r, settings);
             int info = r.beginNestedPlain(IFLA_LINKINFO);
             r.attrText(IFLA_INFO_KIND, kind);
             if (peer != null) {
@@ -268,6 +272,30 @@ public final class LinkMessages {
         if (group != null) r.attrU32(IFLA_GROUP, group);
         if (master != null) r.attrU32(IFLA_MASTER, master);
         if (txqlen != null) r.attrU32(IFLA_TXQLEN, txqlen);
+        return r;
+    }
+
+    /** The same with further settings (queues, carrier, GSO limits, address generation mode...), in the order given. */
+    public static NlRequest change(int index, String name, Boolean up, Integer mtu, byte[] address, String alias, Integer group,
+                                   Integer master, String newName, int flags, int flagMask, Integer txqlen, Map<LinkSetting, Long> settings) {
+        return writeSettings(change(index, name, up, mtu, address, alias, group, master, newName, flags, flagMask, txqlen), settings);
+    }
+
+    private static final int IFLA_AF_SPEC = 26, AF_INET6 = 10, IFLA_INET6_ADDR_GEN_MODE = 8;
+
+    private static NlRequest writeSettings(NlRequest r, Map<LinkSetting, Long> settings) {
+        settings.forEach((k, v) -> {
+            if (k == LinkSetting.ADDR_GEN_MODE) {
+                int af = r.beginNestedPlain(IFLA_AF_SPEC), in6 = r.beginNestedPlain(AF_INET6);
+                r.attrU8(IFLA_INET6_ADDR_GEN_MODE, (int) (long) v);
+                r.endNested(in6);
+                r.endNested(af);
+            } else if (k.bytes == 1) {
+                r.attrU8(k.attribute, (int) (long) v);
+            } else {
+                r.attrU32(k.attribute, (int) (long) v);
+            }
+        });
         return r;
     }
 

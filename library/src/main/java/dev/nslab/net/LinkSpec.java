@@ -14,7 +14,17 @@ import java.util.Map;
  * kind ({@code dummy}, {@code ifb}...) is made as the kernel makes it, if it has the driver.
  */
 public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, NsRef netns, Integer mtu,
-                       byte[] address, String alias, Boolean vlanFiltering, String parent, Data data) {
+                       byte[] address, String alias, Boolean vlanFiltering, String parent, Data data, Map<LinkSetting, Long> settings) {
+
+    public LinkSpec { settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings)); }
+
+    public LinkSpec(String name, String kind, String peer, NsRef peerNetns, NsRef netns, Integer mtu, byte[] address, String alias,
+                    Boolean vlanFiltering, String parent, Data data) {
+        this(name, kind, peer, peerNetns, netns, mtu, address, alias, vlanFiltering, parent, data, Map.of());
+    }
+
+    /** This spec with further settings (queues, GSO limits, address generation mode...), in the order given. */
+    public LinkSpec settings(Map<LinkSetting, Long> s) { return new LinkSpec(name, kind, peer, peerNetns, netns, mtu, address, alias, vlanFiltering, parent, data, s); }
 
     /** Settings of one kind of link, sent as its IFLA_INFO_DATA. */
     public sealed interface Data { }

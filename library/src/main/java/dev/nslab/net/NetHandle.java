@@ -249,7 +249,7 @@ public final class NetHandle implements AutoCloseable {
         if (spec.peer() != null) validateIfName(spec.peer());
         int nsFd = -1, peerFd = -1;
         try {
-            LinkMessages.New m = LinkMessages.create(spec.name(), spec.kind()).mtu(spec.mtu()).address(spec.address());
+            LinkMessages.New m = LinkMessages.create(spec.name(), spec.kind()).mtu(spec.mtu()).address(spec.address()).settings(spec.settings());
             // target namespaces are opened while the request is built: a missing one fails before anything is sent
             if (spec.netns() instanceof NsRef.Pid p) m.nsPid(p.pid());
             else if (spec.netns() != null) m.nsFd(nsFd = registry.open(spec.netns()));
@@ -320,7 +320,7 @@ public final class NetHandle implements AutoCloseable {
         int index = change.newName() != null ? index(dev) : 0;
         Integer master = change.master() == null ? null : change.master().isEmpty() ? 0 : index(change.master());
         NlRequest r = LinkMessages.change(index, dev, change.up(), change.mtu(), change.address(), change.alias(), change.group(), master,
-                change.newName(), change.flags(), change.flagMask(), change.txqlen());
+                change.newName(), change.flags(), change.flagMask(), change.txqlen(), change.settings());
         int fd = -1;
         try {
             if (change.netns() instanceof NsRef.Pid p) LinkMessages.moveTo(r, -1, p.pid());

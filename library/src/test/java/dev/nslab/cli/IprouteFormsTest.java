@@ -494,6 +494,18 @@ class IprouteFormsTest {
         }
     }
 
+    /** A link's queues, GSO/GRO limits, address generation mode, carrier, link mode and operational state, at add and set, with ip's refusals. */
+    @Test
+    void linkQueuesLimitsModesAndStates() {
+        bothWays(x -> x.replaceAll("([0-9a-f]{2}:){5}[0-9a-f]{2}", "MAC"), "link add v3 numtxqueues 4 numrxqueues 4 type veth peer name v4",
+                "-d link show v3", "link set v3 gso_max_size 32000 gso_max_segs 100", "link set v3 addrgenmode none", "link set v3 gro_max_size 1000",
+                "-d link show v3", "link set v3 carrier off", "link set v3 carrier x", "link set v3 addrgenmode foo", "link set v3 gso_max_segs 70000",
+                "link set v3 gso_max_size x", "link set v3 mode dormant", "link set v3 state dormant", "link set v3 mode x", "link set v3 state foo",
+                "link set v3 protodown on", "link set v3 dynamic on", "link set v3 trailers off", "link show v3", "-j link show v3",
+                "link add v5 numtxqueues 2 numtxqueues 3 type veth peer name v6", "link add v5 numtxqueues x type veth peer name v6",
+                "link add v5 numrxq 3 gso_max_size 1000 type veth peer name v6", "-d link show v5", "link set v5 addrgenmode random", "-d link show v5");
+    }
+
     /** Point-to-point addresses: a local address and its peer (or "remote"), whose prefix is the address's, added, shown and removed as with ip. */
     @Test
     void addressesWithAPeer() {
