@@ -147,9 +147,11 @@ final class Help {
 
     static void neigh(PrintStream o) {
         o.print("""
-                Usage: nslab neighbour { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] dev DEV
+                Usage: nslab neighbour { add | del | change | replace } ADDR [ lladdr LLADDR ] [ nud STATE ] [ router ]
+                                         [ use ] [ extern_learn ] [ protocol PROTO ] dev DEV
                        nslab neighbour { add | del } proxy ADDR dev DEV
-                       nslab neighbour { show | flush } [ proxy ] [ [dev] DEV ] [ nud STATE | nud all ]
+                       nslab neighbour get ADDR dev DEV
+                       nslab neighbour { show | flush } [ proxy ] [ unused ] [ [dev] DEV ] [ nud STATE | nud all ]
                 STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed }
                 The neighbour (ARP / NDP) table of the namespace, as ip neigh; -s shows each entry's use (ref, used,
                 confirmed and updated seconds ago, probes) and says flush's rounds, -s -s shows what flush removes.

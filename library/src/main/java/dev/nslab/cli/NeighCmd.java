@@ -4,6 +4,7 @@ import dev.nslab.error.KernelException;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Link;
 import dev.nslab.net.Neighbour;
+import dev.nslab.net.NeighbourMessages;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 
@@ -26,17 +27,19 @@ final class NeighCmd extends ObjectCmd {
 
     @Override
     Integer verb(String cmd, Args a) {
-        if (Args.matches(cmd, "add")) return change(a, false, false);
-        if (Args.matches(cmd, "change") || cmd.equals("chg")) return change(a, true, false);
-        if (Args.matches(cmd, "replace")) return change(a, true, false);
-        if (Args.matches(cmd, "delete")) return change(a, false, true);
+        if (Args.matches(cmd, "add")) return change(a, Neighbour.Verb.ADD, false);
+        if (Args.matches(cmd, "change") || cmd.equals("chg")) return change(a, Neighbour.Verb.CHANGE, false);
+        if (Args.matches(cmd, "replace")) return change(a, Neighbour.Verb.REPLACE, false);
+        if (Args.matches(cmd, "delete")) return change(a, null, true);
+        if (Args.matches(cmd, "get")) return get(a);
         if (Args.matches(cmd, "flush")) return flush(a);
         return null;
     }
 
-    private int change(Args a, boolean replace, boolean delete) {
+    private int change(Args a, Neighbour.Verb verb, boolean delete) {
         String dst = null, dev = null, lladdr = null;
-        int state = NUD_PERMANENT;
+        int state = NUD_PERMANENT, ntf = 0;
+        Integer protocol = null;
         boolean proxy = false;
         while (a.more()) {
             String w = a.next();
@@ -49,7 +52,18 @@ final class NeighCmd extends ObjectCmd {
                 case "lladdr" -> lladdr = a.value("lladdr");
                 case "nud" -> state = nud(a.value("nud"));
                 case "to" -> dst = a.value("to");
+                case "router" -> ntf |= NeighbourMessages.NTF_ROUTER;
+                case "use" -> ntf |= NeighbourMessages.NTF_USE;
                 default -> {
+                    if (Args.matches(w, "extern_learn")) {
+                        ntf |= NeighbourMessages.NTF_EXT_LEARNED;
+                        continue;
+                    }
+                    if (Args.matches(w, "protocol")) {
+                        String v = a.value(null);
+                        protocol = Args.known(new RouteWords.Protocols().parse(v), v, "\"protocol\" value is invalid");
+                        continue;
+                    }
                     if (dst != null) throw new UsageException("Error: either \"to\" is duplicate, or \"" + w + "\" is a garbage.");
                     dst = w;
                 }
@@ -76,7 +90,48 @@ final class NeighCmd extends ObjectCmd {
             mac = Link.parseMac(lladdr);
             if (mac == null) throw new UsageException("\"" + lladdr + "\" is invalid lladdr.", 1);
         }
-        h.setNeighbour(dev, to, mac, state, replace);
+        h.setNeighbour(dev, to, mac, state, verb, ntf, protocol);
+        return 0;
+    }
+
+    /** {@code get ADDR dev DEV} (or {@code proxy ADDR dev DEV}): the one entry, as show prints it. */
+    private int get(Args a) {
+        String dst = null, dev = null;
+        boolean proxy = false;
+        while (a.more()) {
+            String w = a.next();
+            if (w.equals("dev")) dev = a.value("dev");
+            else if (Args.matches(w, "proxy")) {
+                String v = a.value(null);
+                if (dst != null) throw new UsageException("Error: duplicate \"address\": \"" + v + "\" is the second value.");
+                dst = v;
+                proxy = true;
+            } else {
+                String v = w.equals("to") ? a.value(null) : w;
+                if (dst != null) throw new UsageException("Error: either \"to\" is duplicate, or \"" + v + "\" is a garbage.");
+                dst = v;
+            }
+        }
+        InetAddress to;
+        try {
+            to = dst == null ? null : Cidr.parseAddress(dst);
+        } catch (KernelException e) {
+            throw new UsageException("Error: any valid address is expected rather than \"" + dst + "\".", 1);
+        }
+        if (to == null || dev == null && !proxy) {
+            cli.err.println("Device and address are required arguments.");
+            return 1;
+        }
+        NetHandle h = cli.handle(ns);
+        if (dev != null && !h.hasLink(dev)) {
+            cli.err.println("Cannot find device \"" + dev + "\"");
+            return 1;
+        }
+        Neighbour n = h.neighbour(dev, to, proxy);
+        // ip prints the entry in text, -j or not
+        StringBuilder sb = new StringBuilder();
+        line(sb, n, new Filter(null, 0xff | 0x100, null, true, proxy, false), h.linkNames());
+        cli.out.print(sb);
         return 0;
     }
 
@@ -87,18 +142,19 @@ final class NeighCmd extends ObjectCmd {
     }
 
     /** Which entries show and flush take: those of {@code dev} (if given) in one of the {@code states}. */
-    private record Filter(String dev, int states, Cidr prefix, boolean anyArgument, boolean proxy) { }
+    private record Filter(String dev, int states, Cidr prefix, boolean anyArgument, boolean proxy, boolean unused) { }
 
     private Filter filter(Args a, int defaultStates) {
         String dev = null;
         int states = -1;
         Cidr prefix = null;
-        boolean any = a.more(), proxy = false;
+        boolean any = a.more(), proxy = false, unused = false;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "dev" -> dev = a.value("dev");
                 case "proxy" -> proxy = true;
+                case "unused" -> unused = true; // entries no one refers to
                 case "vrf" -> {
                     String v = a.value(null);
                     if (cli.handle(ns).vrfTable(v) == 0) throw new UsageException("Error: argument \"" + v + "\" is wrong: Not a valid VRF name\n");
@@ -127,7 +183,7 @@ final class NeighCmd extends ObjectCmd {
             }
         }
         // proxy entries have no state: ip shows them all
-        return new Filter(dev, proxy ? 0xff | 0x100 : states < 0 ? defaultStates : states, prefix, any, proxy);
+        return new Filter(dev, proxy ? 0xff | 0x100 : states < 0 ? defaultStates : states, prefix, any, proxy, unused);
     }
 
     /** Entries matching the filter; state NONE (0) is the bit 0x100 of the filter. */
@@ -140,6 +196,7 @@ final class NeighCmd extends ObjectCmd {
             int bit = n.state() == 0 ? 0x100 : n.state();
             if ((bit & f.states()) == 0) continue;
             if (f.prefix() != null && (n.dst() == null || !f.prefix().contains(n.dst()))) continue;
+            if (f.unused() && n.cache() != null && n.cache().refcnt() != 0) continue;
             out.add(n);
         }
         return out;
@@ -171,6 +228,7 @@ final class NeighCmd extends ObjectCmd {
         if (n.lladdr() != null) sb.append("lladdr ").append(Colour.wrap(cli.colour, Colour.Attr.MAC, Link.mac(n.lladdr()) + " "));
         if (n.router()) sb.append("router ");
         if (n.proxy()) sb.append("proxy ");
+        if (n.externLearned()) sb.append("extern_learn ");
         if (cli.stats > 0) {
             Neighbour.Cache c = n.cache();
             if (c != null) {
@@ -181,6 +239,7 @@ final class NeighCmd extends ObjectCmd {
             if (n.probes() != null) sb.append("probes ").append(n.probes()).append(' ');
         }
         for (String s : n.stateNames()) sb.append(s).append(' ');
+        if (n.protocol() != 0) sb.append("proto ").append(new RouteWords.Protocols().name(n.protocol())).append(' ');
         sb.append('\n');
     }
 
@@ -191,6 +250,7 @@ final class NeighCmd extends ObjectCmd {
         if (n.lladdr() != null) m.put("lladdr", Link.mac(n.lladdr()));
         if (n.router()) m.put("router", null);
         if (n.proxy()) m.put("proxy", null);
+        if (n.externLearned()) m.put("extern_learn", null);
         if (cli.stats > 0) {
             Neighbour.Cache c = n.cache();
             if (c != null) {
@@ -203,6 +263,7 @@ final class NeighCmd extends ObjectCmd {
             if (n.probes() != null) m.put("probes", n.probes());
         }
         if (!n.proxy()) m.put("state", n.stateNames()); // a proxy entry has no state, and ip prints none
+        if (n.protocol() != 0) m.put("protocol", new RouteWords.Protocols().name(n.protocol()));
         return m;
     }
 
@@ -237,7 +298,7 @@ final class NeighCmd extends ObjectCmd {
             }
             if (cli.stats > 0) sb.append("\n*** Round ").append(round + 1).append(", deleting ").append(found.size()).append(" entries ***\n");
             cli.out.print(sb);
-            f = new Filter(f.dev(), f.states() & ~NUD_FAILED, f.prefix(), f.anyArgument(), f.proxy());
+            f = new Filter(f.dev(), f.states() & ~NUD_FAILED, f.prefix(), f.anyArgument(), f.proxy(), f.unused());
         }
         cli.out.println("*** Flush not complete bailing out after " + MAX_ROUNDS + " rounds");
         return 1;

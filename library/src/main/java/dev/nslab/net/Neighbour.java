@@ -9,12 +9,23 @@ import java.util.List;
  * state ({@code NUD_*} bits) and flags ({@code NTF_*}); what the kernel tells of its use ({@code cache}) and the
  * probes sent for it since it was last confirmed ({@code probes}), each null when the kernel did not say.
  */
-public record Neighbour(Family family, InetAddress dst, int index, byte[] lladdr, int state, int flags, Cache cache, Integer probes) {
+public record Neighbour(Family family, InetAddress dst, int index, byte[] lladdr, int state, int flags, Cache cache, Integer probes, int protocol) {
     public static final int NUD_FAILED = 0x20, NUD_NOARP = 0x40, NUD_PERMANENT = 0x80;
+
+    /** How an entry is put in place, as ip neigh's verbs say it: each its netlink flags. */
+    public enum Verb {
+        /** a new entry; one already there is an error */ ADD(0x400 | 0x200),
+        /** an existing entry changed; none there is an error */ CHANGE(0x100),
+        /** in place of the one there, or a new one */ REPLACE(0x400 | 0x100);
+
+        public final int nlFlags;
+
+        Verb(int nlFlags) { this.nlFlags = nlFlags; }
+    }
     private static final int NTF_PROXY = 0x08, NTF_ROUTER = 0x80;
 
     public Neighbour(Family family, InetAddress dst, int index, byte[] lladdr, int state, int flags) {
-        this(family, dst, index, lladdr, state, flags, null, null);
+        this(family, dst, index, lladdr, state, flags, null, null, 0);
     }
 
     /**
@@ -29,6 +40,9 @@ public record Neighbour(Family family, InetAddress dst, int index, byte[] lladdr
     public boolean router() { return (flags & NTF_ROUTER) != 0; }
 
     public boolean proxy() { return (flags & NTF_PROXY) != 0; }
+
+    /** Learnt by something outside the kernel (NTF_EXT_LEARNED: a switch driver, a routing daemon). */
+    public boolean externLearned() { return (flags & 0x10) != 0; }
 
     private static final String[] STATES = {"INCOMPLETE", "REACHABLE", "STALE", "DELAY", "PROBE", "FAILED", "NOARP", "PERMANENT"};
 

@@ -31,6 +31,27 @@ public final class NeighbourMessages {
         return r;
     }
 
+    /** Neighbour flags (ndm_flags) ip neigh add may give: {@code router}, {@code use}, {@code extern_learn}. */
+    public static final int NTF_USE = 0x01, NTF_EXT_LEARNED = 0x10, NTF_ROUTER = 0x80;
+    private static final int NDA_PROTOCOL = 12;
+
+    /**
+     * RTM_NEWNEIGH with the netlink flags of ip's verb ({@code nlFlags}: add, change or replace), neighbour flags
+     * ({@code ntfFlags}) and a protocol (null: none).
+     */
+    public static NlRequest set(int index, InetAddress dst, byte[] lladdr, int state, int nlFlags, int ntfFlags, Integer protocol) {
+        NlRequest r = new NdMsg(Cidr.family(dst).code(), index, state, ntfFlags, 0).writeTo(new NlRequest(RTM_NEWNEIGH, nlFlags));
+        r.attr(NDA_DST, dst.getAddress());
+        if (lladdr != null) r.attr(NDA_LLADDR, lladdr);
+        if (protocol != null) r.attrU8(NDA_PROTOCOL, protocol);
+        return r;
+    }
+
+    /** RTM_GETNEIGH of one entry ({@code ip neigh get}). */
+    public static NlRequest get(int index, InetAddress dst, boolean proxy) {
+        return new NdMsg(Cidr.family(dst).code(), index, 0, proxy ? NTF_PROXY : 0, 0).writeTo(new NlRequest(RTM_GETNEIGH, 0)).attr(NDA_DST, dst.getAddress());
+    }
+
     public static NlRequest delete(int index, InetAddress dst, boolean proxy) {
         return new NdMsg(Cidr.family(dst).code(), index, 0, proxy ? NTF_PROXY : 0, 0).writeTo(new NlRequest(RTM_DELNEIGH, 0)).attr(NDA_DST, dst.getAddress());
     }
@@ -50,6 +71,7 @@ public final class NeighbourMessages {
         Neighbour.Cache cache = ci == null || ci.remaining() < 16 ? null : new Neighbour.Cache(Integer.toUnsignedLong(ci.getInt(0)),
                 Integer.toUnsignedLong(ci.getInt(4)), Integer.toUnsignedLong(ci.getInt(8)), Integer.toUnsignedLong(ci.getInt(12)));
         Integer probes = a.has(NDA_PROBES) ? a.u32(NDA_PROBES, 0) : null;
-        return new Neighbour(fam, Cidr.fromBytes(a.bytes(NDA_DST)), h.index(), a.bytes(NDA_LLADDR), h.state(), h.flags(), cache, probes);
+        return new Neighbour(fam, Cidr.fromBytes(a.bytes(NDA_DST)), h.index(), a.bytes(NDA_LLADDR), h.state(), h.flags(), cache, probes,
+                a.u8(NDA_PROTOCOL, 0));
     }
 }

@@ -553,6 +553,19 @@ public final class NetHandle implements AutoCloseable {
         nl.execute(NeighbourMessages.add(index(dev), dst, lladdr, state, replace));
     }
 
+    /**
+     * The same as ip's verb does it (add, change or replace), with neighbour flags (router, use, extern_learn: those of
+     * {@link NeighbourMessages}) and a protocol (or null).
+     */
+    public void setNeighbour(String dev, InetAddress dst, byte[] lladdr, int state, Neighbour.Verb verb, int ntfFlags, Integer protocol) {
+        nl.execute(NeighbourMessages.set(index(dev), dst, lladdr, state, verb.nlFlags, ntfFlags, protocol));
+    }
+
+    /** One neighbour entry as the kernel tells it ({@code ip neigh get ADDR dev DEV}). */
+    public Neighbour neighbour(String dev, InetAddress dst, boolean proxy) {
+        return NeighbourMessages.parse(nl.request(NeighbourMessages.get(index(dev), dst, proxy)));
+    }
+
     /** Makes this namespace answer for {@code dst} on {@code dev} ({@code ip neigh add proxy ADDR dev DEV}). */
     public void addProxyNeighbour(String dev, InetAddress dst) {
         nl.execute(NeighbourMessages.add(index(dev), dst, null, Neighbour.NUD_PERMANENT, false, true));

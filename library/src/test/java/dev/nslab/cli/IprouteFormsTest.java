@@ -494,6 +494,22 @@ class IprouteFormsTest {
         }
     }
 
+    /**
+     * Neighbours with flags (router, extern_learn) and a protocol, get of one entry, change (which creates nothing) and
+     * replace, the unused filter. Each listing shows one entry: the kernel's table lists them in an order of its own per
+     * namespace.
+     */
+    @Test
+    void neighbourFlagsProtocolsAndGet() {
+        bothWays(x -> x.replaceAll("([0-9a-f]{2}:){5}[0-9a-f]{2}", "MAC"), "neigh add 10.5.0.9 lladdr 02:00:00:00:00:09 dev va router",
+                "neigh add 10.5.0.12 lladdr 02:00:00:00:00:12 dev va extern_learn", "neigh add 10.5.0.13 lladdr 02:00:00:00:00:13 dev va protocol static",
+                "neigh add 10.5.0.14 lladdr 02:00:00:00:00:14 dev va protocol foo", "neigh show 10.5.0.9", "neigh show 10.5.0.12", "neigh show 10.5.0.13",
+                "-j neigh show 10.5.0.13", "-j neigh show 10.5.0.12", "neigh show unused 10.5.0.9", "neigh get 10.5.0.9 dev va", "neigh get 10.5.0.99 dev va",
+                "neigh get 10.5.0.9", "neigh get 10.5.0.9 dev nosuch", "-j neigh get 10.5.0.13 dev va", "neigh change 10.5.0.9 lladdr 02:00:00:00:00:19 dev va",
+                "neigh change 10.5.0.50 lladdr 02:00:00:00:00:50 dev va", "neigh replace 10.5.0.51 lladdr 02:00:00:00:00:51 dev va", "neigh show 10.5.0.9",
+                "neigh show 10.5.0.50", "neigh show 10.5.0.51", "neigh del 10.5.0.9 dev va");
+    }
+
     /** A link's queues, GSO/GRO limits, address generation mode, carrier, link mode and operational state, at add and set, with ip's refusals. */
     @Test
     void linkQueuesLimitsModesAndStates() {
