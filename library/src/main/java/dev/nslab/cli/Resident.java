@@ -68,7 +68,7 @@ public final class Resident {
             "maddress", Set.of("", "show", "list", "lst"),
             "route", Set.of("", "show", "list", "lst", "get"),
             "rule", Set.of("", "show", "list", "lst"),
-            "neighbour", Set.of("", "show", "list", "lst"),
+            "neighbour", Set.of("", "show", "list", "lst", "get"),
             "netns", Set.of("", "list", "show", "lst", "ls", "list-id"),
             "nexthop", Set.of("", "show", "list", "lst", "get"),
             "tunnel", Set.of("", "show", "list", "lst"),

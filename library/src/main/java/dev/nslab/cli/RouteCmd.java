@@ -285,7 +285,7 @@ final class RouteCmd extends ObjectCmd {
         NetHandle h = cli.handle(ns);
         List<Route> gone = new ArrayList<>();
         Map<Integer, String> names = h.linkNames();
-        for (Route r : h.routes(sel.family(), sel.table())) {
+        for (Route r : sel.cloned() ? h.clonedRoutes(sel.family()) : h.routes(sel.family(), sel.table())) {
             if (!sel.keeps(r, names)) continue;
             h.deleteExistingRoute(r);
             gone.add(r);
@@ -308,7 +308,7 @@ final class RouteCmd extends ObjectCmd {
      * what it asks of a route's: "exact" (the same prefix; a bare prefix), "root" (inside it), "match" (containing it).
      */
     private record Selection(Family family, Integer table, String prefix, Cidr filter, String how, InetAddress via, String dev,
-                             Integer protocol, Integer scope, Integer type) {
+                             Integer protocol, Integer scope, Integer type, boolean cloned) {
         boolean keeps(Route r, Map<Integer, String> names) {
             if (prefix != null && prefix.equals("default") && how.equals("exact") && !r.isDefault()) return false;
             if (filter != null) {
@@ -340,8 +340,13 @@ final class RouteCmd extends ObjectCmd {
         String prefix = null, dev = null, how = "exact";
         InetAddress via = null;
         Integer table = RouteTables.MAIN, protocol = null, scope = null, type = null;
+        boolean cloned = false;
         while (a.more()) {
             String w = a.next();
+            if (Args.matches(w, "cached") || Args.matches(w, "cloned")) { // "cache" too, as ip takes it
+                cloned = true;
+                continue;
+            }
             switch (w) {
                 case "dev", "oif" -> dev = a.value(w);
                 case "via" -> via = address(a.value("via"));
@@ -379,7 +384,7 @@ final class RouteCmd extends ObjectCmd {
         } else if (prefix != null && !how.equals("exact")) {
             filter = new Cidr(fam == Family.INET6 ? Cidr.parseAddress("::") : Cidr.parseAddress("0.0.0.0"), 0); // root/match default: 0/0
         }
-        return new Selection(fam, table, prefix, filter, how, via, dev, protocol, scope, type);
+        return new Selection(fam, table, prefix, filter, how, via, dev, protocol, scope, type, cloned);
     }
 
     private static InetAddress address(String s) {
@@ -402,7 +407,7 @@ final class RouteCmd extends ObjectCmd {
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         boolean showTable = sel.table() == null; // ip names the table of each route only when it shows them all
-        for (Route r : h.routes(sel.family(), sel.table())) {
+        for (Route r : sel.cloned() ? h.clonedRoutes(sel.family()) : h.routes(sel.family(), sel.table())) {
             if (!sel.keeps(r, names)) continue;
             // ip leaves out the device it was asked to filter by
             String devName = sel.dev() != null || r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());

@@ -595,6 +595,17 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    /** The cached clones of one family's routes ({@code ip route show cache}): the exceptions path MTUs and redirects made. */
+    public List<Route> clonedRoutes(Family family) {
+        List<Route> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(RouteMessages.dumpCloned(family))) {
+            if (m.type() != RTM_NEWROUTE) continue;
+            Route r = RouteMessages.parse(m);
+            if (r != null && (r.flags() & RTM_F_CLONED) != 0) out.add(r);
+        }
+        return out;
+    }
+
     /** The route a packet to {@code dst} would take from this namespace, as the kernel looks it up. */
     public RouteLookup getRoute(InetAddress dst) { return getRoute(new RouteQuery(dst, null, 0, 0, null)); }
 

@@ -109,6 +109,11 @@ public final class RouteMessages {
         return q;
     }
 
+    /** RTM_GETROUTE of the cached clones of one family (null: both): the exceptions a path MTU or a redirect made. */
+    public static NlRequest dumpCloned(Family family) {
+        return new RtMsg(Family.codeOf(family), 0, 0, 0, 0, 0, 0, 0, RTM_F_CLONED).writeTo(new NlRequest(RTM_GETROUTE, NLM_F_DUMP));
+    }
+
     /** RTM_GETROUTE of every route of one family (null: both). */
     public static NlRequest dump(Family family) { return RtMsg.dump(Family.codeOf(family)).writeTo(new NlRequest(RTM_GETROUTE, NLM_F_DUMP)); }
 

@@ -542,7 +542,8 @@ class IprouteFormsTest {
                 "route add 10.15.0.0/16 via 10.5.0.2 features foo", "route add 10.15.0.0/16 via 10.5.0.2 rtt 1x", "route add 10.15.0.0/16 via 10.5.0.2 advmss x",
                 "route add 2001:db8:1::/64 via 2001:db8:5::2 mtu 1300 hoplimit 5", "route show", "-j route show", "-6 route show", "route get 10.8.1.1",
                 "route get 10.9.1.1", "-j route get 10.13.1.1", "route get 10.14.1.1", "-6 route get 2001:db8:1::5",
-                "route replace 10.8.0.0/16 via 10.5.0.2 mtu 1300", "route show 10.8.0.0/16");
+                "route replace 10.8.0.0/16 via 10.5.0.2 mtu 1300", "route show 10.8.0.0/16", "route show cache", "-6 route show cache",
+                "route list cloned", "route flush cache", "-4 route flush cache");
     }
 
     /** sysctl -p in a named namespace reads its /etc/netns/NAME/sysctl.conf, as under ip netns exec (which binds it over /etc's). */
