@@ -35,8 +35,11 @@ final class OvsCmd {
     private Duration timeoutGiven;
     private boolean noWait;
     private boolean verbose;
-    /** --bare (values only) and --no-headings, for list, find and get. */
-    private boolean bare, noHeadings;
+    /**
+     * -d bare (values without quotes, in any format) and --no-headings, for list, find and get; --bare is
+     * "--format=list --data=bare --no-headings" where it stands among the options, as ovs-vsctl has it.
+     */
+    private boolean dataBare, noHeadings;
     /** --format: how list and find print their rows. */
     private OvsRecords.Format format = OvsRecords.Format.LIST;
     private Path socket;
@@ -74,8 +77,27 @@ final class OvsCmd {
         return 0;
     }
 
+    /** ovs-vsctl's long options, its own and its commands', which getopt_long takes by any unique prefix. */
+    private static final List<String> LONG_OPTIONS = List.of("db", "no-wait", "dry-run", "oneline", "timeout", "retry", "help", "version",
+            "verbose", "format", "data", "no-headings", "pretty", "bare", "may-exist", "if-exists", "real", "fake", "fake-iface", "with-iface",
+            "columns", "id", "all");
+
+    /** {@code --PREFIX[=VALUE]} as the whole option it stands for; ovs-vsctl's refusal where it could be several. */
+    static String longOption(String w) {
+        if (!w.startsWith("--") || w.equals("--")) return w;
+        int eq = w.indexOf('=');
+        String name = w.substring(2, eq < 0 ? w.length() : eq), rest = eq < 0 ? "" : w.substring(eq);
+        if (name.isEmpty() || LONG_OPTIONS.contains(name)) return w;
+        List<String> found = LONG_OPTIONS.stream().filter(o -> o.startsWith(name)).toList();
+        if (found.size() > 1) {
+            throw new UsageException("ovs-vsctl: option '--" + name + "' is ambiguous; possibilities:"
+                    + String.join("", found.stream().map(o -> " '--" + o + "'").toList()));
+        }
+        return found.size() == 1 ? "--" + found.getFirst() + rest : w;
+    }
+
     private int runChecked(Args a) {
-        List<String> words = new ArrayList<>(a.rest());
+        List<String> words = new ArrayList<>(a.rest().stream().map(OvsCmd::longOption).toList());
         int i = 0;
         // global options, as ovs-vsctl takes them before the first command
         while (i < words.size() && words.get(i).startsWith("-") && !words.get(i).equals("--")) {
@@ -83,10 +105,24 @@ final class OvsCmd {
             if (o.equals("--may-exist") || o.equals("--if-exists") || o.equals("--fake-iface") || o.startsWith("--columns=") || o.startsWith("--id=")
                     || o.equals("--all") || o.equals("--real") || o.equals("--fake")) break; // a command option
             if (o.equals("--no-wait")) noWait = true;
-            else if (o.equals("--bare")) bare = true;
+            else if (o.equals("--bare")) {
+                format = OvsRecords.Format.LIST;
+                dataBare = true;
+                noHeadings = true;
+            }
             else if (o.equals("--no-headings")) noHeadings = true;
-            else if (o.equals("--data=string") || o.equals("-dstring")) { }
-            else if (o.equals("--data=bare") || o.equals("-dbare")) bare = true;
+            else if (o.equals("-d") || o.equals("--data") || o.startsWith("--data=") || o.startsWith("-d")) {
+                // -d X, -dX, --data X, --data=X (getopt's forms)
+                String d = o.startsWith("--data=") ? o.substring(7) : o.startsWith("-d") && o.length() > 2 ? o.substring(2)
+                        : i + 1 < words.size() ? words.get(++i) : null;
+                if (d == null) throw new UsageException("ovs-vsctl: option '" + o + "' requires an argument", 1);
+                switch (d) {
+                    case "string" -> { }
+                    case "bare" -> dataBare = true;
+                    case "json" -> throw new UsageException("ovs-vsctl: --data=json is not supported by nslab yet (-j prints the result as JSON)");
+                    default -> throw new UsageException("ovs-vsctl: unknown data format \"" + d + "\"", 1);
+                }
+            }
             else if (o.equals("-v") || o.equals("--verbose")) verbose = true;
             else if (o.equals("-j") || o.equals("--json") || o.equals("--format=json") || o.equals("-fjson")) cli.json = true;
             else if (o.startsWith("--format") || o.startsWith("-f")) {
@@ -356,15 +392,15 @@ final class OvsCmd {
                 case "get" -> {
                     if (records == null) records = new OvsRecords(ovs);
                     if (x.size() == 2) continue; // --id=@NAME alone: the row was named above
-                    for (String v : records.get(x.get(0), x.get(1), x.subList(2, x.size()), bare)) {
+                    for (String v : records.get(x.get(0), x.get(1), x.subList(2, x.size()))) {
                         text.add(v);
                         json.add(v);
                     }
                 }
                 case "list", "find" -> {
                     if (records == null) records = new OvsRecords(ovs);
-                    String out = c.name().equals("list") ? records.list(x.getFirst(), x.subList(1, x.size()), c.columns(), bare, !noHeadings, format)
-                            : records.find(x.getFirst(), x.subList(1, x.size()), c.columns(), bare, !noHeadings, format);
+                    String out = c.name().equals("list") ? records.list(x.getFirst(), x.subList(1, x.size()), c.columns(), dataBare, !noHeadings, format)
+                            : records.find(x.getFirst(), x.subList(1, x.size()), c.columns(), dataBare, !noHeadings, format);
                     if (!out.isEmpty()) text.add(out.substring(0, out.length() - 1));
                     json.add(out);
                 }

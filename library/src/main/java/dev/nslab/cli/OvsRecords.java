@@ -82,8 +82,8 @@ final class OvsRecords {
         return print(t, chosen, columns, bare, headings, format);
     }
 
-    /** One line per COLUMN[:KEY], as ovs-vsctl get prints them. */
-    List<String> get(String tableName, String record, List<String> columns, boolean bare) {
+    /** One line per COLUMN[:KEY], as ovs-vsctl get prints them (in the database's notation, whatever -d or --bare say). */
+    List<String> get(String tableName, String record, List<String> columns) {
         OvsSchema.Table t = schema.table(tableName);
         JsonNode r = row(t, record);
         List<String> out = new ArrayList<>();
@@ -92,7 +92,7 @@ final class OvsRecords {
             String col = column(t, colon < 0 ? spec : spec.substring(0, colon));
             OvsSchema.Type type = type(t, col);
             if (colon < 0) {
-                out.add(Datum.text(r.path(col), type, bare));
+                out.add(Datum.text(r.path(col), type, false));
                 continue;
             }
             String key = unquote(spec.substring(colon + 1));
@@ -100,7 +100,7 @@ final class OvsRecords {
             JsonNode value = null;
             for (JsonNode[] kv : Datum.members(r.path(col))) if (Datum.atomText(kv[0]).equals(key)) value = kv[1];
             if (value == null) throw new OvsdbException("no key \"" + key + "\" in " + t.name() + " record \"" + record + "\" column " + col, "refused", key);
-            out.add(Datum.text(value, new OvsSchema.Type(type.value(), null, 1, 1), bare));
+            out.add(Datum.text(value, new OvsSchema.Type(type.value(), null, 1, 1), false));
         }
         return out;
     }
@@ -229,12 +229,12 @@ final class OvsRecords {
         } else {
             for (String c : columns) cols.add(column(t, c));
         }
-        // --bare prints values one per line whatever the format, as ovs-vsctl does
-        if (!bare && format != Format.LIST) {
+        // bare: values without quotes (-d bare; --bare is the list format so, without headings)
+        if (format != Format.LIST) {
             List<List<String>> cells = new ArrayList<>();
             for (JsonNode r : chosen) {
                 List<String> row = new ArrayList<>();
-                for (String c : cols) row.add(Datum.text(r.path(c), type(t, c), false));
+                for (String c : cols) row.add(Datum.text(r.path(c), type(t, c), bare));
                 cells.add(row);
             }
             return switch (format) {
@@ -247,7 +247,7 @@ final class OvsRecords {
         for (int i = 0; i < chosen.size(); i++) {
             if (i > 0) b.append('\n');
             for (String c : cols) {
-                if (headings && !bare) b.append(String.format("%-20s: ", c));
+                if (headings) b.append(String.format("%-20s: ", c));
                 b.append(Datum.text(chosen.get(i).path(c), type(t, c), bare)).append('\n');
             }
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -178,9 +179,11 @@ public final class Ovs implements AutoCloseable {
         for (String table : schema().tables().keySet()) req.putObject(table);
         rpc.onNotify(this::onUpdate);
         rpc.call("monitor", mapper.createArrayNode().add(DB).add(WAIT_MONITOR).add(req));
+        AtomicBoolean fired = new AtomicBoolean();
         Thread watchdog = timeout == null ? null : Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(timeout);
+                fired.set(true); // before the close: the reader's failure is then known to be the time's
                 rpc.close(); // the only way to end a blocking read of a channel stream
             } catch (InterruptedException done) {
                 // it came true in time
@@ -191,7 +194,7 @@ public final class Ovs implements AutoCloseable {
             while (!holds.getAsBoolean()) rpc.awaitNotification();
             return true;
         } catch (OvsdbException e) {
-            if (watchdog == null || watchdog.isAlive()) throw e;
+            if (!fired.get()) throw e;
             return false;
         } finally {
             if (watchdog != null) watchdog.interrupt();
@@ -208,9 +211,11 @@ public final class Ovs implements AutoCloseable {
     /** Waits until ovs-vswitchd has applied configuration {@code cfg}, as ovs-vsctl does before it returns. */
     void awaitCfg(long cfg, Duration timeout) {
         if (curCfg >= cfg) return;
+        AtomicBoolean fired = new AtomicBoolean();
         Thread watchdog = Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(timeout);
+                fired.set(true); // before the close: the reader's failure is then known to be the time's
                 rpc.close(); // the only way to end a blocking read of a channel stream
             } catch (InterruptedException done) {
                 // the change was applied in time
@@ -219,7 +224,7 @@ public final class Ovs implements AutoCloseable {
         try {
             while (curCfg < cfg) rpc.awaitNotification();
         } catch (OvsdbException e) {
-            if (watchdog.isAlive()) throw e;
+            if (!fired.get()) throw e;
             throw new OvsdbException("ovs-vswitchd has not applied the change within " + timeout.toSeconds()
                     + " s (the database has it): is ovs-vswitchd running?", "timeout", socket.toString());
         } finally {
@@ -227,15 +232,21 @@ public final class Ovs implements AutoCloseable {
         }
     }
 
-    /** Error texts ovs-vswitchd left on the named interfaces (a device that does not exist, a bad type...). */
+    /**
+     * The named interfaces ovs-vswitchd could not set up, as ovs-vsctl judges them after a change: those without an
+     * OpenFlow port number (none, or -1), each with the error text it left (null where it left none). A patch port
+     * waiting for its peer has a port number and an error: it is not one of them.
+     */
     Map<String, String> interfaceErrors(List<String> names) {
-        Map<String, String> out = new HashMap<>();
+        Map<String, String> out = new java.util.LinkedHashMap<>();
         if (names.isEmpty()) return out;
-        ArrayNode ops = mapper.createArrayNode().add(select("Interface", "name", "error"));
+        ArrayNode ops = mapper.createArrayNode().add(select("Interface", "name", "ofport", "error"));
         for (JsonNode row : transact(ops).get(0).path("rows")) {
             String name = row.path("name").asText();
-            String err = Values.optString(row.path("error"));
-            if (err != null && names.contains(name)) out.put(name, err);
+            if (!names.contains(name)) continue;
+            JsonNode ofport = row.path("ofport");
+            boolean none = !ofport.isNumber() || ofport.asLong() == -1; // an empty set is ["set",[]]
+            if (none) out.put(name, Values.optString(row.path("error")));
         }
         return out;
     }

@@ -531,8 +531,8 @@ public final class OvsTransaction {
         List<String> warnings = new ArrayList<>();
         if (wait != null) {
             ovs.awaitCfg(nextCfg, wait);
-            ovs.interfaceErrors(List.copyOf(addedInterfaces)).forEach((name, err) ->
-                    warnings.add("Error detected while setting up '" + name + "': " + err + ".  See ovs-vswitchd log for details."));
+            ovs.interfaceErrors(List.copyOf(addedInterfaces)).forEach((name, err) -> warnings.add("Error detected while setting up '" + name + "'"
+                    + (err == null || err.isEmpty() ? "" : ": " + err) + ".  See ovs-vswitchd log for details."));
         }
         return new Result(warnings, true, uuids);
     }

@@ -509,6 +509,29 @@ class OvsSwitchTest {
         assertEquals("9", done.out().strip());
     }
 
+    /**
+     * Options as ovs-vsctl's getopt takes them: a long option by any unique prefix (refused by name where it could be
+     * several), -d/--data with its value apart or attached (bare: values without quotes, headings kept), and which
+     * new interfaces it warns of (no OpenFlow port: a device that is not there; a patch port waiting for its peer has one).
+     */
+    @Test
+    @Order(14)
+    void optionsAndWarningsAsOvsVsctlHasThem() {
+        ovsRunning();
+        for (String w : List.of("A", "B")) {
+            vsctl("add-br", t.n(w + "b"), "--", "set", "bridge", t.n(w + "b"), "datapath_type=netdev", "external_ids:k=v", "--", "add-port", t.n(w + "b"),
+                    t.n(w + "p"), "--", "set", "interface", t.n(w + "p"), "type=internal");
+        }
+        for (String line : List.of("--no-heading --columns=name list interface @p", "-d bare --columns=name,external_ids list bridge @b",
+                "--data bare --columns=name list interface @p", "--data=bare -f csv --columns=name,external_ids list bridge @b",
+                "-f table -d bare --columns=name,external_ids list bridge @b", "--bare -f csv --columns=name,external_ids list bridge @b",
+                "--no-headings --columns=name,external_ids list bridge @b", "-d bare get bridge @b external_ids", "-d foo list interface @p",
+                "--bar --columns=name list interface @p", "--f list-br", "--may add-br @b", "--if del-port @b @nosuch", "--col=name list interface @p",
+                "add-port @b @pa -- set interface @pa type=patch options:peer=@pz", "add-port @b @gh")) {
+            sameOnTwins(line);
+        }
+    }
+
     /** {@code line} by ovs-vsctl on twin A and by nslab on twin B: the same output, error and status. */
     private void sameOnTwins(String line) {
         Sh.Result want = vsctlOn("A", line);
