@@ -122,10 +122,14 @@ final class Help {
 
     static void rule(PrintStream o) {
         o.print("""
-                Usage: nslab rule { add | del } [from PREFIX|all] [to PREFIX|all] [iif IFNAME] [oif IFNAME]
-                                  [fwmark MARK[/MASK]] [table|lookup TABLE] [priority N]
-                       nslab rule [ show | flush ]
-                Policy routing rules that look packets up in TABLE (main, local, default or a number); -6 for IPv6.
+                Usage: nslab rule { add | del } [not] [from PREFIX|all] [to PREFIX|all] [tos TOS] [fwmark MARK[/MASK]]
+                                  [iif IFNAME] [oif IFNAME] [pref N] [l3mdev] [uidrange START-END] [ipproto PROTO]
+                                  [sport N[-M]] [dport N[-M]] [realms [FROM/]TO] [protocol P]
+                                  [table|lookup TABLE [suppress_prefixlength N] [suppress_ifgroup GROUP]]
+                                  [[type] unicast|blackhole|unreachable|prohibit | goto PRIORITY | nop]
+                       nslab rule [ show | flush ] [ SELECTOR ]...
+                Policy routing rules (TABLE: main, local, default or a number); -6 for IPv6. SELECTOR: pref, not,
+                tos, fwmark, iif/dev, oif, l3mdev, uidrange, table/lookup, from, to, ipproto, sport, dport, protocol.
                 """);
     }
 

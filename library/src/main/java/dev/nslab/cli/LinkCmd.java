@@ -568,6 +568,9 @@ final class LinkCmd extends ObjectCmd {
         return n;
     }
 
+    /** A device group's name as ip prints it: "default" for 0, else its number. */
+    static String groupName(int g) { return g == 0 ? "default" : Integer.toString(g); }
+
     /** A device group by number or by name (iproute2's /etc/iproute2/group: "default" is 0). */
     static int group(String w) {
         try {

@@ -3,6 +3,7 @@ package dev.nslab.cli;
 import dev.nslab.error.KernelException;
 import dev.nslab.net.Cidr;
 import dev.nslab.net.Family;
+import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
 import dev.nslab.net.Rule;
 
@@ -11,8 +12,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
-/** {@code nslab rule add | del | show}: policy routing rules that look packets up in a table, as ip rule. */
+/**
+ * {@code nslab rule add | del | show | flush}: policy routing rules as ip rule has them — what they match (prefixes,
+ * interfaces, marks, TOS, IP protocol and ports, user ids, inverted with {@code not}), what they do (a table, goto, nop,
+ * blackhole, unreachable, prohibit), the lookup's suppressors, realms and protocol — and show's and flush's selectors.
+ */
 final class RuleCmd extends ObjectCmd {
     RuleCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
@@ -26,49 +32,100 @@ final class RuleCmd extends ObjectCmd {
         return addOrDelete(cmd, a, this::change);
     }
 
-    /** {@code rule flush}: every rule of the family but those of priority 0 (the local table's), as ip flushes them. */
-    private int flush(Args a) {
-        if (a.more()) throw new UsageException("nslab rule flush: \"" + a.next() + "\" is not supported yet (it flushes every rule but priority 0)");
-        dev.nslab.net.NetHandle h = cli.handle(ns);
-        for (Rule r : h.rules(family())) if (r.priority() != null && r.priority() != 0) h.deleteRule(r);
-        return 0;
-    }
-
     private Family family() { return cli.family == null ? Family.INET : cli.family; }
 
     private int change(Args a, boolean add) {
+        if (!a.more()) {
+            cli.err.println("\"ip rule " + (add ? "add" : "del") + "\" requires arguments.");
+            return 1;
+        }
         Cidr from = null, to = null;
         String iif = null, oif = null;
-        Integer table = null, priority = null;
+        Integer table = null, priority = null, gotoTarget = null, realms = null, protocol = null, ipproto = null, supPl = null, supGroup = null;
         Long fwmark = null, fwmask = null;
+        Rule.Range sport = null, dport = null, uids = null;
+        boolean not = false, l3mdev = false, tableOk = false;
+        int tos = 0, action = 0;
         while (a.more()) {
             String w = a.next();
-            switch (w) {
-                case "from" -> from = prefix(a.value("from"));
-                case "to" -> to = prefix(a.value("to"));
-                case "iif", "dev" -> iif = a.value(w);
-                case "oif" -> oif = a.value(w);
-                case "table", "lookup" -> {
-                    String t = a.value(w);
-                    table = RouteTables.parse(t, "invalid table ID");
-                    if (table == null) throw new UsageException("Error: argument \"" + t + "\" is wrong: invalid table ID");
+            if (w.equals("not")) not = true;
+            else if (w.equals("from")) from = prefix(a.value(null));
+            else if (w.equals("to")) to = prefix(a.value(null));
+            else if (Args.matches(w, "preference") || Args.matches(w, "order") || Args.matches(w, "priority")) {
+                priority = (int) number(a.value(null), "preference value is invalid");
+            } else if (w.equals("tos") || Args.matches(w, "dsfield")) {
+                String v = a.value(null);
+                tos = (int) (long) Args.known(Args.unsigned(v, 255), v, "TOS value is invalid");
+            } else if (w.equals("fwmark")) {
+                // MARK[/MASK], each a number in C's forms (0x7, 7), as ip reads them
+                String v = a.value(null);
+                int slash = v.indexOf('/');
+                fwmark = number(slash < 0 ? v : v.substring(0, slash), "fwmark value is invalid");
+                if (slash >= 0) fwmask = number(v.substring(slash + 1), "fwmask value is invalid");
+            } else if (Args.matches(w, "realms")) {
+                realms = RouteMetricWords.realms(a.value(null));
+            } else if (Args.matches(w, "protocol")) {
+                String v = a.value(null);
+                protocol = Args.known(new RouteWords.Protocols().parse(v), v, "\"protocol\" value is invalid");
+            } else if (Args.matches(w, "table") || w.equals("lookup")) {
+                String t = a.value(null);
+                table = Args.known(RouteTables.parse(t, "invalid table ID"), t, "invalid table ID");
+                tableOk = true;
+            } else if (Args.matches(w, "suppress_prefixlength") || w.equals("sup_pl")) {
+                String v = a.value(null);
+                Long n = Args.unsigned(v, Integer.MAX_VALUE);
+                supPl = Args.known(n == null ? null : n.intValue(), v, "suppress_prefixlength value is invalid");
+            } else if (Args.matches(w, "suppress_ifgroup") || w.equals("sup_group")) {
+                supGroup = LinkCmd.group(a.value(null));
+            } else if (w.equals("dev") || w.equals("iif")) {
+                iif = ifname(a.value(null), "\"iif\"/\"dev\" not a valid ifname");
+            } else if (w.equals("oif")) {
+                oif = ifname(a.value(null), "\"oif\" not a valid ifname");
+            } else if (w.equals("l3mdev")) {
+                l3mdev = true;
+                tableOk = true;
+            } else if (w.equals("uidrange")) {
+                uids = range(a.value(null), 0xffff_ffffL, "invalid UID range", false);
+            } else if (w.equals("ipproto")) {
+                String v = a.value(null);
+                int p = IpProtocols.parse(v);
+                ipproto = Args.known(p < 0 ? null : p, v, "Invalid \"ipproto\" value");
+            } else if (w.equals("sport")) {
+                sport = range(a.value(null), 0xffff, "invalid port range", true);
+            } else if (w.equals("dport")) {
+                dport = range(a.value(null), 0xffff, "invalid dport range", true);
+            } else {
+                // a type (unicast, blackhole, unreachable, prohibit...), goto TARGET or nop, "type" before it optional
+                String t = w.equals("type") ? a.value(null) : w;
+                if (Args.matches(t, "help")) {
+                    help(cli.out);
+                    return 255;
                 }
-                case "priority", "pref", "preference", "order" -> priority = a.intValue(w);
-                case "fwmark" -> {
-                    // MARK[/MASK], each a number in C's forms (0x7, 7), as ip reads them
-                    String v = a.value("fwmark");
-                    int slash = v.indexOf('/');
-                    fwmark = number(slash < 0 ? v : v.substring(0, slash), "fwmark");
-                    if (slash >= 0) fwmask = number(v.substring(slash + 1), "fwmask");
+                if (Args.matches(t, "goto")) {
+                    action = Rule.GOTO;
+                    gotoTarget = (int) number(a.value(null), "invalid target");
+                } else if (Args.matches(t, "nop")) {
+                    action = Rule.NOP;
+                } else {
+                    Integer type = RouteWords.type(t);
+                    if (type == null) throw new UsageException("Error: argument \"" + t + "\" is wrong: Failed to parse rule type");
+                    action = type;
                 }
-                default -> throw new UsageException("nslab rule: \"" + w + "\" is not supported yet (from, to, iif, oif, fwmark, table, priority)");
+                tableOk = true;
             }
+        }
+        if (l3mdev && table != null && table != 0) {
+            cli.err.println("table can not be specified for l3mdev rules");
+            return 22; // ip returns -EINVAL
         }
         Family fam = from != null ? from.family() : to != null ? to.family() : family();
         if ((from != null && from.family() != fam) || (to != null && to.family() != fam)) {
             throw new UsageException("Error: from and to are of different families.");
         }
-        Rule rule = new Rule(fam, from, to, iif, oif, table != null ? table : add ? RouteTables.MAIN : 0, priority, fwmark, fwmask);
+        int t = table != null ? table : add && !tableOk ? RouteTables.MAIN : 0;
+        if (add && action == 0) action = Rule.TO_TABLE;
+        Rule rule = new Rule(fam, from, to, iif, oif, t, priority, fwmark, fwmask, not, tos, action, gotoTarget, realms, protocol, ipproto,
+                sport, dport, uids, supPl, supGroup, l3mdev, 0);
         if (add) cli.handle(ns).addRule(rule);
         else cli.handle(ns).deleteRule(rule);
         return 0;
@@ -77,10 +134,22 @@ final class RuleCmd extends ObjectCmd {
     /** C's %#x: 0x and the digits, but 0 as "0". */
     private static String hex(long v) { return v == 0 ? "0" : "0x" + Long.toHexString(v); }
 
-    private static long number(String v, String what) {
-        Long n = Args.unsigned(v, 0xFFFFFFFFL);
-        if (n == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: " + what + " value is invalid\n");
-        return n;
+    private static long number(String v, String why) { return Args.known(Args.unsigned(v, 0xFFFFFFFFL), v, why); }
+
+    /** An interface name as ip's check_ifname takes one (1 to 15 bytes, no slash or space). */
+    private static String ifname(String v, String why) {
+        if (v.isEmpty() || v.length() >= 16 || v.contains("/") || v.chars().anyMatch(Character::isWhitespace)) {
+            throw new UsageException("Error: argument \"" + v + "\" is wrong: " + why);
+        }
+        return v;
+    }
+
+    /** {@code START-END} (or, {@code single}, a lone START for both), as ip's sscanf reads it. */
+    private static Rule.Range range(String v, long max, String why, boolean single) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:-(\\d+))?.*").matcher(v);
+        if (!m.matches() || m.group(2) == null && !single) Args.known(null, v, why);
+        long start = Long.parseLong(m.group(1)) & max, end = m.group(2) == null ? start : Long.parseLong(m.group(2)) & max;
+        return new Rule.Range(start, end);
     }
 
     private static Cidr prefix(String text) {
@@ -92,61 +161,238 @@ final class RuleCmd extends ObjectCmd {
         }
     }
 
-    @Override
-    int show(Args a) {
-        // ip -d rule also prints each rule's protocol, which nslab does not read yet
-        if (cli.details) throw new UsageException("nslab: -details with rule show is not supported yet; run the command without -d");
+    /** show's and flush's selectors, as ip's filter_nlmsg applies them. */
+    private Predicate<Rule> selector(Args a) {
+        List<Predicate<Rule>> tests = new ArrayList<>();
         while (a.more()) {
             String w = a.next();
-            if (Args.matches(w, "help")) {
-                help(cli.out);
-                return 0;
+            if (Args.matches(w, "preference") || Args.matches(w, "order") || Args.matches(w, "priority")) {
+                long p = number(a.value(null), "preference value is invalid");
+                tests.add(r -> (r.priority() == null ? 0 : r.priority()) == p);
+            } else if (w.equals("not")) {
+                tests.add(Rule::not);
+            } else if (w.equals("tos") || w.equals("dsfield")) {
+                String v = a.value(null);
+                long t = Args.known(Args.unsigned(v, 255), v, "TOS value is invalid");
+                tests.add(r -> r.tos() == t);
+            } else if (w.equals("fwmark")) {
+                String v = a.value(null);
+                int slash = v.indexOf('/');
+                long mark = number(slash < 0 ? v : v.substring(0, slash), "fwmark value is invalid");
+                Long mask = slash < 0 ? null : number(v.substring(slash + 1), "fwmask value is invalid");
+                if (mark != 0) tests.add(r -> (r.fwmark() == null ? 0 : r.fwmark()) == mark);
+                if (mask != null && mask != 0) tests.add(r -> (r.fwmask() == null ? 0 : r.fwmask()) == (long) mask);
+            } else if (w.equals("dev") || w.equals("iif")) {
+                String n = ifname(a.value(null), "\"iif\"/\"dev\" not a valid ifname");
+                tests.add(r -> n.equals(r.iif()));
+            } else if (w.equals("oif")) {
+                String n = ifname(a.value(null), "\"oif\" not a valid ifname");
+                tests.add(r -> n.equals(r.oif()));
+            } else if (w.equals("l3mdev")) {
+                tests.add(Rule::l3mdev);
+            } else if (w.equals("uidrange")) {
+                Rule.Range u = range(a.value(null), 0xffff_ffffL, "invalid UID range", false);
+                tests.add(r -> u.equals(r.uids()));
+            } else if (Args.matches(w, "lookup") || Args.matches(w, "table")) {
+                String t = a.value(null);
+                int id = Args.known(RouteTables.parse(t, "table id value is invalid"), t, "table id value is invalid");
+                if (id > 0) tests.add(r -> r.table() == id);
+            } else if (Args.matches(w, "from") || Args.matches(w, "src")) {
+                Cidr c = selectorPrefix(a.value(null), "from value is invalid");
+                if (c != null) tests.add(r -> within(c, r.from()));
+            } else if (Args.matches(w, "protocol")) {
+                String v = a.value(null);
+                // read and checked as ip reads it, and (as ip 6.1's filter has it) no rule is left out by it
+                if (new RouteWords.Protocols().parse(v) == null && !v.equals("all")) Args.known(null, v, "invalid \"protocol\"");
+            } else if (w.equals("ipproto")) {
+                String v = a.value(null);
+                int p = IpProtocols.parse(v);
+                Args.known(p < 0 ? null : p, v, "Invalid \"ipproto\" value");
+                if (p != 0) tests.add(r -> (r.ipproto() == null ? 0 : r.ipproto()) == p);
+            } else if (w.equals("sport") || w.equals("dport")) {
+                boolean src = w.equals("sport");
+                Rule.Range want = range(a.value(null), 0xffff, src ? "invalid port range" : "invalid dport range", true);
+                if (want.start() != 0) tests.add(r -> want.equals(src ? r.sport() : r.dport()));
+            } else {
+                String v = Args.matches(w, "dst") || Args.matches(w, "to") ? a.value(null) : w;
+                if (Args.matches(v, "help")) {
+                    help(cli.out);
+                    return null;
+                }
+                Cidr c = selectorPrefix(v, "to value is invalid");
+                if (c != null) tests.add(r -> within(c, r.to()));
             }
-            throw new UsageException("nslab rule show: \"" + w + "\" is not supported yet (it shows every rule)");
         }
+        return r -> tests.stream().allMatch(t -> t.test(r));
+    }
+
+    /** A selector's prefix: null for all (or default, or any); ip's refusal where it is none. */
+    private Cidr selectorPrefix(String v, String why) {
+        if (v.equals("all") || v.equals("default") || v.equals("any")) return null;
+        try {
+            return v.contains("/") ? Cidr.parse(v).network() : new Cidr(Cidr.parseAddress(v), v.contains(":") ? 128 : 32);
+        } catch (RuntimeException e) {
+            return Args.known(null, v, why);
+        }
+    }
+
+    /** ip's prefix filter: the rule's prefix at least as long as the filter's, and inside it (a rule of "all" is outside any). */
+    private static boolean within(Cidr filter, Cidr rule) {
+        if (rule == null) return false;
+        return rule.family() == filter.family() && rule.prefixLength() >= filter.prefixLength() && filter.contains(rule.address());
+    }
+
+    /** {@code rule flush [SELECTOR]}: every rule of the family the selectors take but that of priority 0, as ip flushes them. */
+    private int flush(Args a) {
+        Predicate<Rule> keep = selector(a);
+        if (keep == null) return 0;
+        NetHandle h = cli.handle(ns);
+        for (Rule r : h.rules(family())) if (r.priority() != null && r.priority() != 0 && keep.test(r)) h.deleteRule(r);
+        return 0;
+    }
+
+    @Override
+    int show(Args a) {
+        Predicate<Rule> keep = selector(a);
+        if (keep == null) return 0;
         List<Object> json = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         for (Rule r : cli.handle(ns).rules(family())) {
-            int host = r.family() == Family.INET ? 32 : 128;
+            if (!keep.test(r)) continue;
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("priority", r.priority());
-            sb.append(r.priority()).append(":\tfrom ");
-            if (r.from() == null) {
-                m.put("src", "all");
-                sb.append("all");
-            } else {
-                m.put("src", Cidr.format(r.from().address()));
-                if (r.from().prefixLength() != host) m.put("srclen", r.from().prefixLength());
-                sb.append(r.from().prefixLength() == host ? Cidr.format(r.from().address()) : r.from().toString());
-            }
-            if (r.to() != null) {
-                m.put("dst", Cidr.format(r.to().address()));
-                if (r.to().prefixLength() != host) m.put("dstlen", r.to().prefixLength());
-                sb.append(" to ").append(r.to().prefixLength() == host ? Cidr.format(r.to().address()) : r.to().toString());
-            }
-            if (r.fwmark() != null || r.fwmask() != null) {
-                long mark = r.fwmark() == null ? 0 : r.fwmark(), mask = r.fwmask() == null ? 0xFFFFFFFFL : r.fwmask();
-                m.put("fwmark", hex(mark));
-                sb.append(" fwmark ").append(hex(mark));
-                if (mask != 0xFFFFFFFFL) {
-                    m.put("fwmask", hex(mask));
-                    sb.append('/').append(hex(mask));
-                }
-            }
-            if (r.iif() != null) {
-                m.put("iif", r.iif());
-                sb.append(" iif ").append(r.iif());
-            }
-            if (r.oif() != null) {
-                m.put("oif", r.oif());
-                sb.append(" oif ").append(r.oif());
-            }
-            m.put("table", RouteTables.name(r.table()));
-            sb.append(" lookup ").append(RouteTables.name(r.table())).append('\n');
+            line(r, sb, m);
             json.add(m);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
         return 0;
+    }
+
+    /** One rule as ip's print_rule prints it: the text to {@code sb}, the same as ip -j has it to {@code m}. */
+    private void line(Rule r, StringBuilder sb, Map<String, Object> m) {
+        int host = r.family() == Family.INET ? 32 : 128;
+        m.put("priority", r.priority() == null ? 0 : r.priority());
+        sb.append(r.priority() == null ? 0 : r.priority()).append(":\t");
+        if (r.not()) {
+            m.put("not", null);
+            sb.append("not ");
+        }
+        sb.append("from ");
+        if (r.from() == null) {
+            m.put("src", "all");
+            sb.append("all");
+        } else {
+            m.put("src", Cidr.format(r.from().address()));
+            if (r.from().prefixLength() != host) m.put("srclen", r.from().prefixLength());
+            sb.append(r.from().prefixLength() == host ? Cidr.format(r.from().address()) : r.from().toString());
+        }
+        if (r.to() != null) {
+            m.put("dst", Cidr.format(r.to().address()));
+            if (r.to().prefixLength() != host) m.put("dstlen", r.to().prefixLength());
+            sb.append(" to ").append(r.to().prefixLength() == host ? Cidr.format(r.to().address()) : r.to().toString());
+        }
+        if (r.tos() != 0) {
+            m.put("tos", "0x" + Integer.toHexString(r.tos()));
+            sb.append(" tos 0x").append(Integer.toHexString(r.tos()));
+        }
+        if (r.fwmark() != null || r.fwmask() != null) {
+            long mark = r.fwmark() == null ? 0 : r.fwmark(), mask = r.fwmask() == null ? 0xFFFFFFFFL : r.fwmask();
+            m.put("fwmark", hex(mark));
+            sb.append(" fwmark ").append(hex(mark));
+            if (mask != 0xFFFFFFFFL) {
+                m.put("fwmask", hex(mask));
+                sb.append('/').append(hex(mask));
+            }
+        }
+        if (r.iif() != null) {
+            m.put("iif", r.iif());
+            sb.append(" iif ").append(r.iif());
+            if ((r.flags() & Rule.IIF_DETACHED) != 0) {
+                m.put("iif_detached", null);
+                sb.append(" [detached]");
+            }
+        }
+        if (r.oif() != null) {
+            m.put("oif", r.oif());
+            sb.append(" oif ").append(r.oif());
+            if ((r.flags() & Rule.OIF_DETACHED) != 0) {
+                m.put("oif_detached", null);
+                sb.append(" [detached]");
+            }
+        }
+        if (r.l3mdev()) {
+            m.put("l3mdev", null);
+            sb.append(" lookup [l3mdev-table]");
+        }
+        if (r.uids() != null) {
+            m.put("uid_start", r.uids().start());
+            m.put("uid_end", r.uids().end());
+            sb.append(" uidrange ").append(r.uids().start()).append('-').append(r.uids().end());
+        }
+        if (r.ipproto() != null) {
+            m.put("ipproto", IpProtocols.word(r.ipproto()));
+            sb.append(" ipproto ").append(IpProtocols.word(r.ipproto()));
+        }
+        ports("sport", r.sport(), sb, m);
+        ports("dport", r.dport(), sb, m);
+        if (r.table() != 0) {
+            m.put("table", RouteTables.name(r.table()));
+            sb.append(" lookup ").append(RouteTables.name(r.table()));
+            if (r.suppressPrefixlen() != null && r.suppressPrefixlen() != -1) {
+                m.put("suppress_prefixlen", r.suppressPrefixlen());
+                sb.append(" suppress_prefixlength ").append(r.suppressPrefixlen());
+            }
+            if (r.suppressIfgroup() != null && r.suppressIfgroup() != -1) {
+                String g = LinkCmd.groupName(r.suppressIfgroup());
+                m.put("suppress_ifgroup", g);
+                sb.append(" suppress_ifgroup ").append(g);
+            }
+        }
+        if (r.realms() != null) {
+            long flow = Integer.toUnsignedLong(r.realms());
+            Map<String, Object> realms = RouteMetricWords.realmsJson(flow);
+            if (realms.containsKey("from")) m.put("flow_from", realms.get("from"));
+            m.put("flow_to", realms.get("to"));
+            sb.append(" realms ").append(realms.containsKey("from") ? realms.get("from") + "/" : "").append(realms.get("to"));
+        }
+        switch (r.action()) {
+            case Rule.GOTO -> {
+                if (r.gotoTarget() != null) m.put("goto", r.gotoTarget());
+                else m.put("goto", "none");
+                sb.append(" goto ").append(r.gotoTarget() == null ? "none" : Integer.toUnsignedString(r.gotoTarget()));
+                if ((r.flags() & Rule.UNRESOLVED) != 0) {
+                    m.put("unresolved", null);
+                    sb.append(" [unresolved]");
+                }
+            }
+            case Rule.NOP -> {
+                m.put("nop", null);
+                sb.append(" nop");
+            }
+            case Rule.TO_TABLE -> { }
+            default -> {
+                m.put("action", RouteWords.type(r.action()));
+                sb.append(' ').append(RouteWords.type(r.action()));
+            }
+        }
+        if (r.protocol() != null && (r.protocol() != 0 && r.protocol() != 2 || cli.details)) { // 2: kernel
+            String p = new RouteWords.Protocols().name(r.protocol());
+            m.put("protocol", p);
+            sb.append(" proto ").append(p);
+        }
+        sb.append('\n');
+    }
+
+    /** " sport 80", or " sport 1000-2000" for a range. */
+    private static void ports(String word, Rule.Range p, StringBuilder sb, Map<String, Object> m) {
+        if (p == null) return;
+        if (p.start() == p.end()) {
+            m.put(word, p.start());
+            sb.append(' ').append(word).append(' ').append(p.start());
+        } else {
+            m.put(word + "_start", p.start());
+            m.put(word + "_end", p.end());
+            sb.append(' ').append(word).append(' ').append(p.start()).append('-').append(p.end());
+        }
     }
 }

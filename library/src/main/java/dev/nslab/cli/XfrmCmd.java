@@ -9,10 +9,7 @@ import dev.nslab.net.Xfrm;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -873,31 +870,9 @@ final class XfrmCmd extends NsCmd {
         if (grekey && proto != GRE) throw said("\"key\" is invalid with PROTO value \"" + protocolName(proto) + "\"", 1);
     }
 
-    /** /etc/protocols, as getprotobyname and getprotobynumber read it: by name (aliases too), and each number's first name. */
-    private record Protocols(Map<String, Integer> byName, Map<Integer, String> byNumber) {
-        static final Protocols MACHINE = read();
+    private static Integer protocolNumber(String name) { return IpProtocols.number(name); }
 
-        private static Protocols read() {
-            Map<String, Integer> byName = new HashMap<>();
-            Map<Integer, String> byNumber = new HashMap<>();
-            try {
-                for (String line : Files.readAllLines(Path.of("/etc/protocols"))) {
-                    String[] f = line.replaceAll("#.*", "").trim().split("\\s+");
-                    if (f.length < 2 || !f[1].matches("\\d{1,3}")) continue;
-                    int n = Integer.parseInt(f[1]);
-                    byNumber.putIfAbsent(n, f[0]);
-                    for (int i = 0; i < f.length; i++) if (i != 1) byName.putIfAbsent(f[i], n);
-                }
-            } catch (java.io.IOException e) {
-                // no /etc/protocols: numbers only, as getprotobyname then finds nothing
-            }
-            return new Protocols(Map.copyOf(byName), Map.copyOf(byNumber));
-        }
-    }
-
-    private static Integer protocolNumber(String name) { return Protocols.MACHINE.byName().get(name); }
-
-    static String protocolName(int n) { return Protocols.MACHINE.byNumber().getOrDefault(n, Integer.toString(n)); }
+    static String protocolName(int n) { return IpProtocols.name(n); }
 
     // ---- policies ------------------------------------------------------------------------------------------------
 

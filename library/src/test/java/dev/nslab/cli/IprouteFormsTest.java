@@ -495,6 +495,31 @@ class IprouteFormsTest {
     }
 
     /**
+     * Policy rules with everything ip rule reads (not, IP protocol and ports, user ids, suppressors, goto, nop, the
+     * verdict types, TOS, realms, protocol, l3mdev), show's and flush's selectors, -d, and ip's refusals.
+     */
+    @Test
+    void rulesAsIpHasThem() {
+        bothWays("rule add", "rule del", "rule add from 10.1.0.0/16 lookup 100 pref 100", "rule add not from 10.2.0.0/16 table 101 pref 101",
+                "rule add ipproto tcp dport 80 table 102 pref 102", "rule add ipproto udp sport 1000-2000 table 103 pref 103",
+                "rule add uidrange 1000-2000 table 104 pref 104", "rule add from all lookup main suppress_prefixlength 0 pref 105",
+                "rule add from 10.3.0.0/16 goto 110 pref 106", "rule add from 10.4.0.0/16 blackhole pref 107", "rule add from 10.5.0.0/16 unreachable pref 108",
+                "rule add from 10.6.0.0/16 prohibit pref 109", "rule add nop pref 110", "rule add tos 0x10 table 105 pref 111",
+                "rule add iif va oif vb table 106 pref 112", "rule add from 10.7.0.0/16 realms 5 table 107 pref 113", "rule add l3mdev pref 114",
+                "rule add from 10.8.0.0/16 table 108 suppress_ifgroup 5 pref 115", "rule add to 10.9.0.0/16 protocol static table 109 pref 116",
+                "rule add from 10.10.0.0/16 table 110 pref 117 fwmark 0x5/0xff", "rule add ipproto 200 table 102 pref 118", "rule add ipproto foo table 102",
+                "rule add sport x table 102", "rule add uidrange 5 table 102", "rule add goto x", "rule add type blackhole pref 119",
+                "rule add goto 999 pref 120", "rule add bogus", "rule add pref x", "rule add tos 300", "rule add l3mdev table 5",
+                "rule add dev nosuch sup_pl 8 pref 121", "rule add from 10.11.0.0/16 table 5000 pref 122", "rule show", "-j rule show", "-d rule show",
+                "rule show pref 103", "rule show table 100", "rule show from 10.1.0.0/16", "rule show not", "rule show to 10.9.0.0/16",
+                "rule show to 10.0.0.0/8", "rule show from 10.0.0.0/8", "rule show table main", "rule show lookup 5000", "rule show ipproto 200",
+                "rule show dev nosuch", "rule show pref 32766", "rule show protocol kernel", "rule show from all", "rule show sport 1000-2000",
+                "rule show uidrange 1000-2000", "rule show fwmark 0x5/0xff", "rule del pref 100", "rule del from 10.3.0.0/16 goto 110",
+                "rule flush table 101", "rule show", "rule del type blackhole", "-6 rule add from 2001:db8::/32 table 200", "-6 rule show",
+                "rule flush", "rule show");
+    }
+
+    /**
      * Neighbours with flags (router, extern_learn) and a protocol, get of one entry, change (which creates nothing) and
      * replace, the unused filter. Each listing shows one entry: the kernel's table lists them in an order of its own per
      * namespace.
