@@ -112,7 +112,8 @@ final class Help {
                                    [src ADDRESS] [onlink] [mtu N] [nexthop via ADDRESS [dev IFNAME] [weight N]]...
                        nslab route [ show | flush ] [[to] [root | match | exact] PREFIX | default] [via ADDRESS]
                                    [dev IFNAME] [table TABLE] [proto PROTO] [scope SCOPE] [type TYPE]
-                       nslab route get [to] ADDRESS [from ADDRESS] [iif DEV] [oif DEV] [mark MARK]
+                       nslab route get [fibmatch] [to] ADDRESS [from ADDRESS] [iif DEV] [oif DEV] [mark MARK] [tos TOS]
+                                       [uid UID] [ipproto PROTO] [sport PORT] [dport PORT] [connected]
                 TYPE: unicast, local, broadcast, multicast, blackhole, unreachable, prohibit, throw; TABLE: main,
                 local, default, all or a number; PROTO: a name of /etc/iproute2/rt_protos (static, ospf...) or a number;
                 SCOPE: global, link, host or a number. Shows and flushes the main table (or the one named), IPv4 unless

@@ -57,27 +57,65 @@ final class RouteCmd extends ObjectCmd {
     /** {@code route get ADDRESS}: the route the kernel would use, printed as ip prints it. */
     private int get(Args a) {
         String to = null, fromWord = null, iifName = null, oifName = null;
-        Integer mark = null;
+        Integer mark = null, uid = null, ipproto = null, sport = null, dport = null;
+        InetAddress newDst = null;
+        int tos = 0;
+        boolean fibMatch = false, connected = false;
         while (a.more()) {
             String w = a.next();
-            switch (w) {
-                case "to" -> to = a.value("to");
-                case "from" -> fromWord = a.value("from");
-                case "iif" -> iifName = a.value("iif");
-                case "oif", "dev" -> oifName = a.value(w);
-                case "vrf" -> {
-                    oifName = a.value(null);
-                    if (cli.handle(ns).vrfTable(oifName) == 0) throw new UsageException("Error: argument \"" + oifName + "\" is wrong: Invalid VRF\n");
+            // ip's words in its order, most of them cut short as it allows
+            if (w.equals("tos") || Args.matches(w, "dsfield")) {
+                String v = a.value(null);
+                tos = (int) (long) Args.known(Args.unsigned(v, 255), v, "TOS value is invalid");
+            } else if (Args.matches(w, "from")) {
+                fromWord = a.value(null);
+            } else if (Args.matches(w, "iif")) {
+                iifName = a.value(null);
+            } else if (Args.matches(w, "mark")) {
+                String v = a.value(null);
+                Long n = Args.unsigned(v, 0xFFFFFFFFL);
+                if (n == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid mark value");
+                if (n != 0) mark = n.intValue();
+            } else if (Args.matches(w, "oif") || w.equals("dev")) {
+                oifName = a.value(null);
+            } else if (Args.matches(w, "notify")) {
+                // asks the kernel to tell listeners too: nothing to print differently
+            } else if (Args.matches(w, "connected")) {
+                connected = true;
+            } else if (Args.matches(w, "vrf")) {
+                oifName = a.value(null);
+                if (cli.handle(ns).vrfTable(oifName) == 0) throw new UsageException("Error: argument \"" + oifName + "\" is wrong: Invalid VRF\n");
+            } else if (Args.matches(w, "uid")) {
+                String v = a.value(null);
+                uid = (int) (long) Args.known(Args.unsigned(v, 0xFFFFFFFFL), v, "invalid UID");
+            } else if (Args.matches(w, "fibmatch")) {
+                fibMatch = true;
+            } else if (w.equals("as")) {
+                String v = a.value(null);
+                newDst = address(v.equals("to") ? a.value(null) : v);
+            } else if (Args.matches(w, "sport") || Args.matches(w, "dport")) {
+                boolean src = Args.matches(w, "sport");
+                String v = a.value(null);
+                int port = (int) (long) Args.known(Args.unsigned(v, 0xffff), v, src ? "invalid sport" : "invalid dport");
+                if (src) sport = port;
+                else dport = port;
+            } else if (Args.matches(w, "ipproto")) {
+                String v = a.value(null);
+                int p = IpProtocols.parse(v);
+                ipproto = Args.known(p < 0 ? null : p, v, "Invalid \"ipproto\" value");
+            } else {
+                to = w.equals("to") ? a.value(null) : w;
+                if (Args.matches(to, "help")) {
+                    help(cli.out);
+                    return 255;
                 }
-                case "mark" -> {
-                    String v = a.value("mark");
-                    Long n = Args.unsigned(v, 0xFFFFFFFFL);
-                    if (n == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid mark value");
-                    mark = n.intValue();
-                }
-                default -> {
-                    if (to == null && !w.startsWith("-") && !Set.of("vrf", "fibmatch", "connected", "ipproto", "sport", "dport", "tos").contains(w)) to = w;
-                    else throw new UsageException("nslab route get: \"" + w + "\" is not supported yet (nslab asks with to, from, iif, oif and mark)");
+                int slash = to.indexOf('/');
+                if (slash >= 0) { // ip warns and asks for the address alone
+                    int max = to.contains(":") ? 128 : 32;
+                    if (!to.substring(slash + 1).equals(Integer.toString(max))) {
+                        cli.err.println("Warning: /" + to.substring(slash + 1) + " as prefix is invalid, only /" + max + " (or none) is supported.");
+                    }
+                    to = to.substring(0, slash);
                 }
             }
         }
@@ -93,8 +131,14 @@ final class RouteCmd extends ObjectCmd {
             }
         }
         NetHandle h = cli.handle(ns);
-        RouteLookup l = h.getRoute(new RouteQuery(dst, source, iifName == null ? 0 : h.index(iifName),
-                oifName == null ? 0 : h.index(oifName), mark));
+        RouteQuery q = new RouteQuery(dst, source, iifName == null ? 0 : h.index(iifName), oifName == null ? 0 : h.index(oifName), mark, tos, uid,
+                ipproto, sport, dport, fibMatch, newDst);
+        // "connected" without "from": ip asks twice (its second request is the first one again) and prints both answers
+        if (connected && source == null) printLookup(h, h.getRoute(q));
+        return printLookup(h, h.getRoute(q));
+    }
+
+    private int printLookup(NetHandle h, RouteLookup l) {
         String iif = l.iif() == 0 ? null : h.findLink(l.iif()).map(Link::name).orElse("if" + l.iif());
         Route r = l.route();
         String dev = r.oif() == 0 ? null : h.findLink(r.oif()).map(Link::name).orElse("if" + r.oif());
@@ -107,7 +151,7 @@ final class RouteCmd extends ObjectCmd {
         if (cli.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             if (r.type() != 1 || cli.details) m.put("type", typeName(r.type()));
-            m.put("dst", r.dst() == null ? "default" : cli.hosts.of(r.dst().address()));
+            m.put("dst", r.dst() == null ? "default" : dst(r, cli.hosts));
             if (from != null) m.put("from", from);
             if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
             if (r.gateway() != null) m.put("gateway", cli.hosts.of(r.gateway()));
@@ -131,7 +175,7 @@ final class RouteCmd extends ObjectCmd {
         StringBuilder sb = new StringBuilder();
         if (r.type() != 1 || cli.details) sb.append(typeName(r.type())).append(' ');
         Colour.Attr fam = Colour.of(r.family());
-        sb.append(Colour.wrap(cli.colour, r.dst() == null ? null : fam, (r.dst() == null ? "default" : cli.hosts.of(r.dst().address())) + " "));
+        sb.append(Colour.wrap(cli.colour, r.dst() == null ? null : fam, (r.dst() == null ? "default" : dst(r, cli.hosts)) + " "));
         if (from != null) sb.append(Colour.wrap(cli.colour, fam, "from " + from + " "));
         if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
@@ -147,7 +191,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms()));
         if (l.uid() != null) sb.append("uid ").append(l.uid()).append(' ');
         if (v4 && cloned) {
-            sb.append("\n    cache ");
+            sb.append(cli.oneline ? "\\    cache " : "\n    cache "); // ip -o writes its line break as a backslash
             if (!cache.isEmpty()) sb.append('<').append(String.join(",", cache)).append("> ");
         }
         sb.append(RouteMetricWords.text(r.metrics()));

@@ -610,7 +610,7 @@ public final class NetHandle implements AutoCloseable {
     public RouteLookup getRoute(InetAddress dst) { return getRoute(new RouteQuery(dst, null, 0, 0, null)); }
 
     /** The route the kernel would give packet {@code q} ({@code ip route get ... [from] [iif] [oif] [mark]}). */
-    public RouteLookup getRoute(RouteQuery q) { return RouteMessages.parseLookup(nl.request(RouteMessages.lookup(q))); }
+    public RouteLookup getRoute(RouteQuery q) { return RouteMessages.parseLookup(nl.requestStrict(RouteMessages.lookup(q))); }
 
     public void addRoute(RouteSpec spec) { changeRoute(spec, RouteSpec.Verb.ADD); }
 

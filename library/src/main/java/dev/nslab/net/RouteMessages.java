@@ -121,12 +121,22 @@ public final class RouteMessages {
     public static NlRequest lookup(InetAddress dst) { return lookup(new RouteQuery(dst, null, 0, 0, null)); }
 
     /** RTM_GETROUTE for one packet: to {@code q.dst()}, from, in through, out through, with a mark, where given. */
+    private static final int RTA_NEWDST = 19, RTA_IP_PROTO = 27, RTA_SPORT = 28, RTA_DPORT = 29, RTM_F_LOOKUP_TABLE = 0x1000,
+            RTM_F_FIB_MATCH = 0x2000;
+
     public static NlRequest lookup(RouteQuery q) {
         Family fam = Cidr.family(q.dst());
         int len = fam == Family.INET ? 32 : 128;
-        NlRequest r = new RtMsg(fam.code(), len, q.from() == null ? 0 : len, 0, 0, 0, 0, 0, 0).writeTo(new NlRequest(RTM_GETROUTE, 0))
+        // as ip asks: IPv4 says which table answered (only it can), fibmatch asks for the FIB entry itself
+        int flags = (fam == Family.INET ? RTM_F_LOOKUP_TABLE : 0) | (q.fibMatch() ? RTM_F_FIB_MATCH : 0);
+        NlRequest r = new RtMsg(fam.code(), len, q.from() == null ? 0 : len, q.tos(), 0, 0, 0, 0, flags).writeTo(new NlRequest(RTM_GETROUTE, 0))
                 .attr(RTA_DST, q.dst().getAddress());
         if (q.from() != null) r.attr(RTA_SRC, q.from().getAddress());
+        if (q.uid() != null) r.attrU32(RTA_UID, q.uid());
+        if (q.newDst() != null) r.attr(RTA_NEWDST, q.newDst().getAddress());
+        if (q.sport() != null) r.attr(RTA_SPORT, new byte[] {(byte) (q.sport() >> 8), (byte) (int) q.sport()});
+        if (q.dport() != null) r.attr(RTA_DPORT, new byte[] {(byte) (q.dport() >> 8), (byte) (int) q.dport()});
+        if (q.ipproto() != null) r.attrU8(RTA_IP_PROTO, q.ipproto());
         if (q.iif() != 0) r.attrU32(RTA_IIF, q.iif());
         if (q.oif() != 0) r.attrU32(RTA_OIF, q.oif());
         if (q.mark() != null) r.attrU32(RTA_MARK, q.mark());

@@ -30,6 +30,9 @@ public interface Netlink extends AutoCloseable {
     /** A dump that the kernel filters by the request's attributes (strict checking). */
     List<NlMessage> dumpFiltered(NlRequest request);
 
+    /** A request with one answer that the kernel checks strictly, as iproute2's are (an attribute it does not take is refused). */
+    NlMessage requestStrict(NlRequest request);
+
     /** A device ioctl on the socket (it acts in the socket's namespace). */
     void ioctl(long request, MemorySegment arg, String object);
 

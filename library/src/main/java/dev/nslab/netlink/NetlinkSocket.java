@@ -228,6 +228,16 @@ public final class NetlinkSocket implements Netlink {
     }
 
     @Override
+    public NlMessage requestStrict(NlRequest request) {
+        Libc.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
+        try {
+            return request(request);
+        } finally {
+            Libc.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 0);
+        }
+    }
+
+    @Override
     public List<NlMessage> dump(NlRequest request) {
         while (true) {
             try {

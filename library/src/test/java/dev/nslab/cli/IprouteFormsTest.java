@@ -547,6 +547,17 @@ class IprouteFormsTest {
                 "link add v5 numrxq 3 gso_max_size 1000 type veth peer name v6", "-d link show v5", "link set v5 addrgenmode random", "-d link show v5");
     }
 
+    /** route get with every selector of ip's (fibmatch, ipproto and ports, uid, tos, connected, a table a rule chose), -o, and what the kernel refuses. */
+    @Test
+    void routeGetAsIpAsks() {
+        bothWays("route add 10.8.0.0/16 via 10.5.0.2", "route add 10.20.0.0/16 via 10.5.0.3 table 100", "rule add to 10.20.0.0/16 table 100 pref 100",
+                "route get 10.8.1.1", "route get fibmatch 10.8.1.1", "-j route get fibmatch 10.8.1.1", "route get 10.8.1.1 ipproto tcp dport 80 sport 1000",
+                "route get 10.8.1.1 uid 1000", "route get 10.8.1.1 tos 0x10", "route get 10.8.1.1 connected", "route get 10.8.1.1 oif va",
+                "route get 10.5.0.5 from 10.5.0.1", "route get 10.99.0.1", "-o route get 10.8.1.1", "route get 10.8.1.1 as 10.5.0.1",
+                "route get 10.20.1.1", "route get fibmatch 10.20.1.1", "route get 10.8.1.1/24", "route get 10.8.1.1 sport x", "route get 10.8.1.1 mark 0",
+                "-o route get 10.8.1.1 from 10.5.0.1", "rule del pref 100");
+    }
+
     /** Point-to-point addresses: a local address and its peer (or "remote"), whose prefix is the address's, added, shown and removed as with ip. */
     @Test
     void addressesWithAPeer() {

@@ -108,6 +108,9 @@ public final class ScriptedKernel implements Netlink {
     @Override
     public List<NlMessage> dumpFiltered(NlRequest request) { return dump(request); }
 
+    @Override
+    public NlMessage requestStrict(NlRequest request) { return request(request); }
+
     /** SIOCGIFINDEX answered from the links it was given; other device ioctls succeed and change nothing. */
     @Override
     public void ioctl(long request, MemorySegment arg, String object) {
