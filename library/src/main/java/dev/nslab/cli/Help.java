@@ -82,8 +82,12 @@ final class Help {
                                                  | name NEWNAME | mtu MTU | address LLADDR | alias TEXT
                                                  | { promisc | arp | multicast | allmulticast } { on | off }
                                                  | txqueuelen N | group GROUP | SETTING VALUE } ... [type bridge [BRIDGE_SETTING VALUE]...
+                                                 | type bridge_slave [PORT_SETTING VALUE]...
                                                  | type macvlan|macvtap mode MODE | type vxlan OPTION...]
                 SETTING: numtxqueues numrxqueues (add) gso_max_size gso_max_segs gro_max_size addrgenmode carrier mode state protodown
+                PORT_SETTING: fdb_flush state priority cost hairpin guard root_block fastleave learning flood mcast_flood
+                              bcast_flood mcast_to_unicast proxy_arp proxy_arp_wifi mcast_router mcast_fast_leave
+                              neigh_suppress group_fwd_mask vlan_tunnel isolated locked backup_port nobackup_port
                 BRIDGE_SETTING: forward_delay hello_time max_age ageing_time stp_state priority vlan_filtering vlan_protocol
                                 group_fwd_mask vlan_default_pvid vlan_stats_enabled mcast_router mcast_snooping
                                 mcast_query_use_ifaddr mcast_querier mcast_stats_enabled mcast_igmp_version mcast_mld_version

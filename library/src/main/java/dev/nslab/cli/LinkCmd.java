@@ -2,6 +2,7 @@ package dev.nslab.cli;
 
 import dev.nslab.error.Errno;
 import dev.nslab.error.KernelException;
+import dev.nslab.net.BridgePortSetting;
 import dev.nslab.net.BridgeSetting;
 import dev.nslab.net.Link;
 import dev.nslab.net.LinkChange;
@@ -418,6 +419,7 @@ final class LinkCmd extends ObjectCmd {
         Map<LinkSetting, Long> settings = new LinkedHashMap<>();
         String kind = null; // a macvlan's or a vxlan's settings to change: its kind, and what they are
         LinkSpec.Data kindData = null;
+        Map<BridgePortSetting, Long> port = null;
         List<String> pending = new ArrayList<>();
         while (a.more()) {
             String w = a.next();
@@ -434,6 +436,10 @@ final class LinkCmd extends ObjectCmd {
                     case "vxlan" -> {
                         kind = type;
                         kindData = vxlan(a, true, cli.handle(ns)::hasLink);
+                    }
+                    case "bridge_slave" -> {
+                        kind = type;
+                        port = bridgePortSettings(a, cli.handle(ns)::index);
                     }
                     default -> throw new UsageException("Error: nslab sets the settings of bridges, macvlans and vxlans only (\"type bridge ...\"), not of \""
                             + type + "\"");
@@ -454,6 +460,7 @@ final class LinkCmd extends ObjectCmd {
         }
         if (dev == null) throw new UsageException("Not enough information: \"dev\" argument is required.");
         if (kind != null) {
+            if (port != null) cli.handle(ns).setBridgePort(dev, port);
             if (kindData instanceof LinkSpec.Macvlan m) cli.handle(ns).setMacvlanMode(dev, kind, m);
             else if (kindData instanceof LinkSpec.Vxlan v) cli.handle(ns).setVxlan(dev, v);
             if (!pending.isEmpty() || !settings.isEmpty()) set(dev, pending, settings);
@@ -521,6 +528,84 @@ final class LinkCmd extends ObjectCmd {
             }
         }
         cli.handle(ns).setLink(c);
+    }
+
+    /** ip's words for a bridge port's on/off settings, in the order it tries them among the others. */
+    private static final List<Map.Entry<String, BridgePortSetting>> PORT_SWITCHES = List.of(Map.entry("hairpin", BridgePortSetting.MODE),
+            Map.entry("guard", BridgePortSetting.GUARD), Map.entry("root_block", BridgePortSetting.PROTECT),
+            Map.entry("fastleave", BridgePortSetting.FAST_LEAVE), Map.entry("learning", BridgePortSetting.LEARNING),
+            Map.entry("flood", BridgePortSetting.UNICAST_FLOOD), Map.entry("mcast_flood", BridgePortSetting.MCAST_FLOOD),
+            Map.entry("bcast_flood", BridgePortSetting.BCAST_FLOOD), Map.entry("mcast_to_unicast", BridgePortSetting.MCAST_TO_UCAST),
+            Map.entry("proxy_arp", BridgePortSetting.PROXYARP), Map.entry("proxy_arp_wifi", BridgePortSetting.PROXYARP_WIFI));
+    private static final List<Map.Entry<String, BridgePortSetting>> PORT_SWITCHES_LATER = List.of(
+            Map.entry("mcast_fast_leave", BridgePortSetting.FAST_LEAVE), Map.entry("neigh_suppress", BridgePortSetting.NEIGH_SUPPRESS));
+    private static final List<Map.Entry<String, BridgePortSetting>> PORT_SWITCHES_LAST = List.of(
+            Map.entry("vlan_tunnel", BridgePortSetting.VLAN_TUNNEL), Map.entry("isolated", BridgePortSetting.ISOLATED),
+            Map.entry("locked", BridgePortSetting.LOCKED));
+
+    /** {@code type bridge_slave ...}: the rest of the line as ip reads it (its words cut short as it allows, in its order). */
+    static Map<BridgePortSetting, Long> bridgePortSettings(Args a, java.util.function.ToIntFunction<String> index) {
+        Map<BridgePortSetting, Long> out = new LinkedHashMap<>();
+        while (a.more()) {
+            String w = a.next();
+            if (Args.matches(w, "fdb_flush")) {
+                out.put(BridgePortSetting.FLUSH, 0L);
+            } else if (Args.matches(w, "state")) {
+                String v = a.value(null);
+                out.put(BridgePortSetting.STATE, portValue(Args.unsigned(v, 255), v, "state is invalid"));
+            } else if (Args.matches(w, "priority")) {
+                String v = a.value(null);
+                out.put(BridgePortSetting.PRIORITY, portValue(Args.unsigned(v, 0xffff), v, "priority is invalid"));
+            } else if (Args.matches(w, "cost")) {
+                String v = a.value(null);
+                out.put(BridgePortSetting.COST, portValue(Args.unsigned(v, 0xffff_ffffL), v, "cost is invalid"));
+            } else if (portSwitch(w, PORT_SWITCHES, a, out)) {
+                continue;
+            } else if (Args.matches(w, "mcast_router")) {
+                String v = a.value(null);
+                out.put(BridgePortSetting.MULTICAST_ROUTER, portValue(Args.unsigned(v, 255), v, "invalid mcast_router"));
+            } else if (portSwitch(w, PORT_SWITCHES_LATER, a, out)) {
+                continue;
+            } else if (Args.matches(w, "group_fwd_mask")) {
+                String v = a.value(null);
+                out.put(BridgePortSetting.GROUP_FWD_MASK, portValue(Args.unsigned(v, 0xffff), v, "invalid group_fwd_mask"));
+            } else if (portSwitch(w, PORT_SWITCHES_LAST, a, out)) {
+                continue;
+            } else if (Args.matches(w, "backup_port")) {
+                String v = a.value(null);
+                int i;
+                try {
+                    i = index.applyAsInt(v);
+                } catch (KernelException e) {
+                    throw new UsageException("Error: argument \"" + v + "\" is wrong: Device does not exist\n");
+                }
+                out.put(BridgePortSetting.BACKUP_PORT, (long) i);
+            } else if (Args.matches(w, "nobackup_port")) {
+                out.put(BridgePortSetting.BACKUP_PORT, 0L);
+            } else {
+                throw new UsageException("bridge_slave: unknown option \"" + w + "\"?", 1);
+            }
+        }
+        return out;
+    }
+
+    private static long portValue(Long v, String word, String why) {
+        if (v == null) throw new UsageException("Error: argument \"" + word + "\" is wrong: " + why);
+        return v;
+    }
+
+    /** One of {@code words}' on/off settings, when {@code w} is one: its value read (ip's refusal and exit 1 for another word). */
+    private static boolean portSwitch(String w, List<Map.Entry<String, BridgePortSetting>> words, Args a, Map<BridgePortSetting, Long> out) {
+        for (Map.Entry<String, BridgePortSetting> e : words) {
+            if (!Args.matches(w, e.getKey())) continue;
+            String v = a.value(null);
+            if (!v.equals("on") && !v.equals("off")) {
+                throw new UsageException("Error: argument of \"" + e.getKey() + "\" must be one of \"off\", \"on\", not \"" + v + "\"", 1);
+            }
+            out.put(e.getValue(), v.equals("on") ? 1L : 0L);
+            return true;
+        }
+        return false;
     }
 
     /** ip's words for a bridge's settings, in the order ip tries them (a word may be cut short, as with ip). */

@@ -199,6 +199,29 @@ public final class LinkMessages {
         });
     }
 
+    private static final int IFLA_INFO_SLAVE_KIND = 4, IFLA_INFO_SLAVE_DATA = 5;
+
+    /** A change of a bridge port's settings ({@code ip link set DEV type bridge_slave ...}), in the order given. */
+    public static NlRequest setBridgePort(int index, String name, Map<BridgePortSetting, Long> settings) {
+        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
+        if (index == 0) r.attrString(IFLA_IFNAME, name);
+        int info = r.beginNestedPlain(IFLA_LINKINFO);
+        r.attrText(IFLA_INFO_SLAVE_KIND, "bridge");
+        int data = r.beginNestedPlain(IFLA_INFO_SLAVE_DATA);
+        settings.forEach((k, v) -> {
+            int x = (int) (long) v;
+            switch (k.bytes) {
+                case 0 -> r.attr(k.attribute, new byte[0]);
+                case 1 -> r.attrU8(k.attribute, x);
+                case 2 -> r.attrU16(k.attribute, x);
+                default -> r.attrU32(k.attribute, x);
+            }
+        });
+        r.endNested(data);
+        r.endNested(info);
+        return r;
+    }
+
     /** A change of a macvlan's or macvtap's mode ({@code ip link set DEV type macvlan mode MODE}). */
     public static NlRequest setMacvlan(int index, String name, String kind, int mode) {
         NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);

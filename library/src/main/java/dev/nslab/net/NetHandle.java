@@ -301,6 +301,11 @@ public final class NetHandle implements AutoCloseable {
         nl.execute(LinkMessages.setBridge(index(dev), dev, settings));
     }
 
+    /** Changes a bridge port's settings ({@code ip link set DEV type bridge_slave cost 10 learning off ...}). */
+    public void setBridgePort(String dev, java.util.Map<BridgePortSetting, Long> settings) {
+        nl.execute(LinkMessages.setBridgePort(index(dev), dev, settings));
+    }
+
     /** Changes a macvlan's or macvtap's mode ({@code ip link set DEV type macvlan mode MODE}). */
     public void setMacvlanMode(String dev, String kind, LinkSpec.Macvlan mode) {
         nl.execute(LinkMessages.setMacvlan(index(dev), dev, kind, mode.code()));

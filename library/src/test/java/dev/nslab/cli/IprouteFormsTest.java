@@ -558,6 +558,24 @@ class IprouteFormsTest {
                 "-o route get 10.8.1.1 from 10.5.0.1", "rule del pref 100");
     }
 
+    /** A bridge port's settings (link set DEV type bridge_slave ...), each as ip reads and refuses it, shown with -d. */
+    @Test
+    void bridgePortSettings() {
+        bothWays(x -> x.replaceAll("8000\\.[0-9a-f:]+", "8000.ID").replaceAll("([0-9a-f]{2}:){5}[0-9a-f]{2}", "MAC"),
+                "link add br0 address 02:00:00:00:00:01 type bridge", "link add v0 type veth peer name v1", "link add v2 type veth peer name v3", "link set v0 master br0",
+                "link set v2 master br0", "link set v0 type bridge_slave cost 100 priority 32 guard on learning off",
+                "link set v0 type bridge_slave hairpin on root_block on fastleave on flood off mcast_flood off bcast_flood off",
+                "link set v0 type bridge_slave proxy_arp on mcast_router 2 neigh_suppress on group_fwd_mask 0x4000 isolated on",
+                "link set v0 type bridge_slave vlan_tunnel on", "link set v0 type bridge_slave backup_port v2",
+                "link set v0 type bridge_slave backup_port nosuch", "link set v0 type bridge_slave state 3", "link set v0 type bridge_slave cost x",
+                "link set v0 type bridge_slave guard maybe", "link set v0 type bridge_slave fdb_flush", "-d link show v0", "-d -j link show v0",
+                "link set v0 type bridge_slave nobackup_port mcast_to_unicast on locked on", "-d link show v0");
+        Sh.Result ip = Sh.run(List.of("ip", "-n", a, "link", "set", "v0", "type", "bridge_slave", "foo", "1"), null);
+        Nslab.Out mine = Nslab.run("-n", b, "link", "set", "v0", "type", "bridge_slave", "foo", "1");
+        assertEquals(ip.err().lines().findFirst(), mine.err().lines().findFirst());
+        assertEquals(ip.code(), mine.code());
+    }
+
     /** Point-to-point addresses: a local address and its peer (or "remote"), whose prefix is the address's, added, shown and removed as with ip. */
     @Test
     void addressesWithAPeer() {
