@@ -232,19 +232,49 @@ final class LinkCmd extends ObjectCmd {
         return id == null ? null : new LinkSpec.Vlan(id, protocol);
     }
 
-    /** {@code type macvlan|macvtap [mode private|vepa|bridge|passthru|source]} (no mode: the kernel's, vepa). */
+    /**
+     * {@code type macvlan|macvtap [mode MODE] [flag nopromisc|nodst|null] [nopromisc] [nodst] [bcqueuelen N]} (no mode:
+     * the kernel's, vepa), read and refused as ip reads them; null where nothing is given.
+     */
     private static LinkSpec.Data macvlan(Args a, String kind) {
         String m = null;
+        Integer flags = null;
+        Long bcQueueLen = null;
         while (a.more()) {
             String w = a.next();
-            // pfx_err's prefix: the kind, a colon
-            if (!Args.matches(w, "mode")) throw new UsageException(kind + ": unknown option \"" + w + "\"?", 1);
-            m = a.value(null);
-            if (!List.of("private", "vepa", "bridge", "passthru", "source").contains(m)) {
-                throw new UsageException("Error: argument of \"mode\" must be \"private\", \"vepa\", \"bridge\", \"passthru\" or \"source\", not \"" + m + "\"", 1);
+            if (Args.matches(w, "mode")) {
+                m = a.value(null);
+                if (!List.of("private", "vepa", "bridge", "passthru", "source").contains(m)) {
+                    throw new UsageException("Error: argument of \"mode\" must be \"private\", \"vepa\", \"bridge\", \"passthru\" or \"source\", not \"" + m + "\"", 1);
+                }
+            } else if (Args.matches(w, "flag")) {
+                String v = a.value(null);
+                int f = switch (v) {
+                    case "nopromisc" -> 1;
+                    case "nodst" -> 2;
+                    case "null" -> 0;
+                    default -> throw new UsageException("Error: argument of \"flag\" must be \"nopromisc\", \"nodst\" or \"null\", not \"" + v + "\"", 1);
+                };
+                flags = (flags == null ? 0 : flags) | f;
+            } else if (Args.matches(w, "nopromisc")) {
+                flags = (flags == null ? 0 : flags) | 1;
+            } else if (Args.matches(w, "nodst")) {
+                flags = (flags == null ? 0 : flags) | 2;
+            } else if (Args.matches(w, "bcqueuelen")) {
+                String v = a.value(null);
+                bcQueueLen = Args.unsigned(v, 0xffff_ffffL);
+                if (bcQueueLen == null) {
+                    throw new UsageException("Error: argument of \"bcqueuelen\" must be a positive integer [0-4294967295], not \"" + v + "\"", 1);
+                }
+            } else {
+                // pfx_err's prefix: the kind, a colon
+                throw new UsageException(kind + ": unknown option \"" + w + "\"?", 1);
             }
         }
-        return m == null ? null : new LinkSpec.Macvlan(m);
+        if (flags != null && (flags & 1) != 0 && !"passthru".equals(m)) {
+            throw new UsageException(kind + ": nopromisc flag only valid in passthru mode", 1);
+        }
+        return m == null && flags == null && bcQueueLen == null ? null : new LinkSpec.Macvlan(m, flags, bcQueueLen);
     }
 
     /** ip's vxlan keywords, in the order its parser tries them (a word is the first one it is a prefix of). */

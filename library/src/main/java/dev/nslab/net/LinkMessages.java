@@ -47,7 +47,8 @@ public final class LinkMessages {
         private int peerIndex, peerGroup = -1, peerNsFd = -1, peerNsPid = -1;
         private Boolean vlanFiltering;
         private Map<BridgeSetting, Long> bridgeSettings = Map.of();
-        private Integer macvlanMode;
+        private Integer macvlanMode, macvlanFlags;
+        private Long macvlanBcQueueLen;
         private int vlanId = -1, vlanProtocol;
         private int vxlanId = -1, vxlanPort = -1, vxlanLink;
         private InetAddress vxlanRemote, vxlanLocal;
@@ -95,6 +96,14 @@ public final class LinkMessages {
         public New settings(Map<LinkSetting, Long> v) { settings = v; return this; }
         public New bridgeSettings(Map<BridgeSetting, Long> v) { bridgeSettings = v; return this; }
         public New macvlanMode(int mode) { macvlanMode = mode; return this; }
+
+        /** A macvlan's mode (0: none given), flags and broadcast queue length (null: none given). */
+        public New macvlan(int mode, Integer flags, Long bcQueueLen) {
+            macvlanMode = mode;
+            macvlanFlags = flags;
+            macvlanBcQueueLen = bcQueueLen;
+            return this;
+        }
         /** An 802.1Q VLAN's id and protocol (0x8100, or 0x88a8 for 802.1ad). */
         public New vlan(int id, int protocol) { vlanId = id; vlanProtocol = protocol; return this; }
 
@@ -158,7 +167,7 @@ public final class LinkMessages {
             }
             if (macvlanMode != null) {
                 int data = r.beginNestedPlain(IFLA_INFO_DATA);
-                r.attrU32(IFLA_MACVLAN_MODE, macvlanMode);
+                writeMacvlan(r, macvlanMode, macvlanFlags, macvlanBcQueueLen);
                 r.endNested(data);
             }
             if (vxlanId >= 0 || vxlanId == -2) {
@@ -222,14 +231,23 @@ public final class LinkMessages {
         return r;
     }
 
-    /** A change of a macvlan's or macvtap's mode ({@code ip link set DEV type macvlan mode MODE}). */
-    public static NlRequest setMacvlan(int index, String name, String kind, int mode) {
+    private static final int IFLA_MACVLAN_FLAGS = 2, IFLA_MACVLAN_BC_QUEUE_LEN = 7;
+
+    /** A macvlan's IFLA_INFO_DATA, in ip's order: the mode (0: left out), the broadcast queue length, the flags. */
+    private static void writeMacvlan(NlRequest r, int mode, Integer flags, Long bcQueueLen) {
+        if (bcQueueLen != null) r.attrU32(IFLA_MACVLAN_BC_QUEUE_LEN, (int) (long) bcQueueLen);
+        if (mode != 0) r.attrU32(IFLA_MACVLAN_MODE, mode);
+        if (flags != null) r.attrU16(IFLA_MACVLAN_FLAGS, flags);
+    }
+
+    /** A change of a macvlan's or macvtap's mode, flags and broadcast queue ({@code ip link set DEV type macvlan ...}). */
+    public static NlRequest setMacvlan(int index, String name, String kind, int mode, Integer flags, Long bcQueueLen) {
         NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
         if (index == 0) r.attrString(IFLA_IFNAME, name);
         int info = r.beginNestedPlain(IFLA_LINKINFO);
         r.attrText(IFLA_INFO_KIND, kind);
         int data = r.beginNestedPlain(IFLA_INFO_DATA);
-        r.attrU32(IFLA_MACVLAN_MODE, mode);
+        writeMacvlan(r, mode, flags, bcQueueLen);
         r.endNested(data);
         r.endNested(info);
         return r;

@@ -30,8 +30,16 @@ public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, N
     public sealed interface Data { }
 
     /** A macvlan's mode: private, vepa, bridge, passthru or source (ip link's words). */
-    public record Macvlan(String mode) implements Data {
+    /**
+     * A macvlan's (or macvtap's) mode (null: the kernel's, vepa), its flags (MACVLAN_FLAG_NOPROMISC 1, NODST 2; null:
+     * none given) and the length of its broadcast queue (null: the kernel's).
+     */
+    public record Macvlan(String mode, Integer flags, Long bcQueueLen) implements Data {
+        public Macvlan(String mode) { this(mode, null, null); }
+
+        /** The mode's number (MACVLAN_MODE_*), 0 for none given. */
         public int code() {
+            if (mode == null) return 0;
             return switch (mode) {
                 case "private" -> 1;
                 case "vepa" -> 2;
@@ -42,6 +50,7 @@ public record LinkSpec(String name, String kind, String peer, NsRef peerNetns, N
             };
         }
     }
+
 
     /**
      * A VXLAN tunnel end: its network identifier, the remote end (unicast, or a multicast group) and the UDP port; the

@@ -261,7 +261,7 @@ public final class NetHandle implements AutoCloseable {
             if ("bridge".equals(spec.kind()) && Boolean.TRUE.equals(spec.vlanFiltering())) m.vlanFiltering(true);
             if (spec.data() instanceof LinkSpec.Bridge br) m.bridgeSettings(br.settings());
             if (spec.data() instanceof LinkSpec.Vlan vl) m.vlan(vl.id(), vl.protocol());
-            if (spec.data() instanceof LinkSpec.Macvlan mv) m.macvlanMode(mv.code());
+            if (spec.data() instanceof LinkSpec.Macvlan mv) m.macvlan(mv.code(), mv.flags(), mv.bcQueueLen());
             else if (spec.data() instanceof LinkSpec.Vxlan v) {
                 m.vxlan(v.vni(), v.remote(), v.port(), v.local(), v.dev() == null ? 0 : index(v.dev()), v.ttl(), v.learning(), v.settings());
             }
@@ -308,7 +308,7 @@ public final class NetHandle implements AutoCloseable {
 
     /** Changes a macvlan's or macvtap's mode ({@code ip link set DEV type macvlan mode MODE}). */
     public void setMacvlanMode(String dev, String kind, LinkSpec.Macvlan mode) {
-        nl.execute(LinkMessages.setMacvlan(index(dev), dev, kind, mode.code()));
+        nl.execute(LinkMessages.setMacvlan(index(dev), dev, kind, mode.code(), mode.flags(), mode.bcQueueLen()));
     }
 
     /** Changes a vxlan's settings ({@code ip link set DEV type vxlan ...}): those the kernel may change on a vxlan that is there. */

@@ -386,9 +386,13 @@ class IprouteFormsTest {
                 "-d link show vx4", "-d link show vx5", "-d link show vx7", "-d -j link show vx2", "link set vx1 type vxlan ttl 20 ageing 100 nolearning",
                 "-d link show vx1", "link set vx1 type vxlan id 99", "link add link va name mt0 type macvtap mode bridge",
                 "link add link va name mv0 type macvlan mode private", "link set mv0 type macvlan mode bridge", "link set mt0 type macvtap mode passthru",
-                "link set mv0 type macvlan mod vepa", "-d link show mv0", "-d link show mt0", "-d -j link show mt0");
+                "link set mv0 type macvlan mod vepa", "-d link show mv0", "-d link show mt0", "-d -j link show mt0",
+                "link add link va name m1 type macvlan mode bridge bcqueuelen 500", "link add link va name m2 type macvlan mode passthru flag nopromisc",
+                "link add link va name m4 type macvlan mode private nodst", "link add link va name m5 type macvlan flag foo",
+                "link add link va name m6 type macvlan bcqueuelen x", "link add link va name m7 type macvtap mode vepa bcqueuelen 100",
+                "-d link show m1", "-d link show m2", "-d link show m4", "-d link show m7", "link set m1 type macvlan bcqueuelen 2000", "-d link show m1");
         // an unknown word: ip's first line and status (its usage text that follows is its own)
-        for (String line : List.of("link add vxa type vxlan id 5 foo", "link set mv0 type macvlan foo")) {
+        for (String line : List.of("link add vxa type vxlan id 5 foo", "link set mv0 type macvlan foo", "link add link va name m3 type macvlan nopromisc")) {
             Sh.Result ip = Sh.run(new ArrayList<>(java.util.stream.Stream.concat(java.util.stream.Stream.of("ip", "-n", a), Sh.words(line).stream()).toList()), null);
             Nslab.Out mine = Nslab.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("-n", b), Sh.words(line).stream()).toArray(String[]::new));
             assertEquals(ip.err().lines().findFirst(), mine.err().lines().findFirst(), line);
