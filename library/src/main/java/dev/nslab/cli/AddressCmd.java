@@ -88,22 +88,31 @@ final class AddressCmd extends ObjectCmd {
 
     /** {@code address add|change|replace|del}: {@code verb} null deletes. */
     private int change(Args a, AddressSpec.Verb verb) {
-        String cidr = null, dev = null, brd = null, label = null, peer = null;
+        String cidr = null, dev = null, brd = null, label = null, peer = null, anycast = null;
         boolean nodad = false, noPrefixRoute = false;
+        int flags = 0;
+        Long metric = null;
+        Family fam = null; // as ip knows it while it reads: from the address, or -4/-6
         Integer scope = null;
         Long preferred = null, valid = null;
         while (a.more()) {
             String w = a.next();
             switch (w) {
                 case "dev" -> dev = a.value("dev");
-                case "local" -> cidr = a.value("local");
+                case "local" -> {
+                    cidr = a.value("local");
+                    fam = cidr.contains(":") ? Family.INET6 : Family.INET;
+                }
                 case "peer", "remote" -> {
                     String v = a.value(null);
                     if (peer != null) throw new UsageException("Error: duplicate \"peer\": \"" + v + "\" is the second value.");
                     peer = v;
                 }
-                case "nodad" -> nodad = true;
-                case "noprefixroute" -> noPrefixRoute = true;
+                case "anycast" -> {
+                    String v = a.value(null);
+                    if (anycast != null) throw new UsageException("Error: duplicate \"anycast\": \"" + v + "\" is the second value.");
+                    anycast = v;
+                }
                 case "label" -> label = a.value("label");
                 case "broadcast", "brd" -> brd = a.value(w);
                 case "scope" -> {
@@ -112,9 +121,37 @@ final class AddressCmd extends ObjectCmd {
                 }
                 case "valid_lft" -> valid = lifetime(a.value(w), "valid_lft");
                 case "preferred_lft", "prefered_lft" -> preferred = lifetime(a.value(w), "preferred_lft");
+                case "secondary", "temporary", "dadfailed", "deprecated", "tentative", "permanent", "stable-privacy" ->
+                        cli.err.println("Warning: " + w + " option is not mutable from userspace");
+                case "nodad", "optimistic", "home", "mngtmpaddr", "noprefixroute", "autojoin" -> {
+                    // ip knows the family only once it has read the address (or from -4/-6)
+                    Family known = fam != null ? fam : cli.family;
+                    boolean v6only = !w.equals("noprefixroute") && !w.equals("autojoin");
+                    if (v6only && known != Family.INET6) {
+                        cli.err.println("Warning: " + w + " option can be set only for IPv6 addresses");
+                        continue;
+                    }
+                    switch (w) {
+                        case "nodad" -> nodad = true;
+                        case "noprefixroute" -> noPrefixRoute = true;
+                        case "optimistic" -> flags |= AddressMessages.OPTIMISTIC;
+                        case "home" -> flags |= AddressMessages.HOME;
+                        case "mngtmpaddr" -> flags |= AddressMessages.MANAGE_TEMP_ADDR;
+                        default -> flags |= AddressMessages.MC_AUTOJOIN;
+                    }
+                }
                 default -> {
-                    if (cidr == null) cidr = w;
-                    else throw new UsageException("Error: either \"local\" is duplicate, or \"" + w + "\" is a garbage.");
+                    if (Args.matches(w, "metric") || Args.matches(w, "priority") || Args.matches(w, "preference")) {
+                        String v = a.value(null);
+                        metric = Args.known(Args.unsigned(v, 0xFFFFFFFFL), v, "\"metric\" value is invalid");
+                        continue;
+                    }
+                    if (cidr == null) {
+                        cidr = w;
+                        fam = w.contains(":") ? Family.INET6 : Family.INET;
+                    } else {
+                        throw new UsageException("Error: either \"local\" is duplicate, or \"" + w + "\" is a garbage.");
+                    }
                 }
             }
         }
@@ -132,6 +169,10 @@ final class AddressCmd extends ObjectCmd {
                 throw new UsageException("Error: an inet address is expected rather than \"" + brd + "\".");
             }
         }
+        if ((flags & AddressMessages.MC_AUTOJOIN) != 0 && !c.address().isMulticastAddress()) {
+            cli.err.println("autojoin needs multicast address");
+            return 1;
+        }
         if (valid != null || preferred != null) {
             long v = valid == null ? AddressMessages.FOREVER : valid, p = preferred == null ? AddressMessages.FOREVER : preferred;
             if (v == 0) throw new UsageException("valid_lft is zero", 1);
@@ -139,7 +180,15 @@ final class AddressCmd extends ObjectCmd {
         }
         NetHandle h = cli.handle(ns);
         if (verb == null) h.deleteAddress(dev, c, remote);
-        else h.changeAddress(dev, new AddressSpec(c, nodad, broadcast, label, scope, noPrefixRoute, preferred, valid, remote), verb);
+        else {
+            java.net.InetAddress any;
+            try {
+                any = anycast == null ? null : Cidr.parseAddress(anycast);
+            } catch (KernelException e) {
+                throw new UsageException("Error: " + (c.family() == Family.INET6 ? "inet6" : "inet") + " address is expected rather than \"" + anycast + "\".", 1);
+            }
+            h.changeAddress(dev, new AddressSpec(c, nodad, broadcast, label, scope, noPrefixRoute, preferred, valid, remote, flags, metric, any), verb);
+        }
         return 0;
     }
 
@@ -234,7 +283,9 @@ final class AddressCmd extends ObjectCmd {
                     for (IfAddress x : mine) {
                         Map<String, Object> one = new LinkedHashMap<>();
                         one.put("local", cli.hosts.of(x.local()));
+                        if (x.peer() != null) one.put("address", cli.hosts.of(x.peer()));
                         one.put("prefixlen", x.prefixLength());
+                        if (x.metric() != null) one.put("metric", x.metric());
                         info.add(one);
                     }
                     m.put("addr_info", info);
@@ -242,7 +293,11 @@ final class AddressCmd extends ObjectCmd {
                 } else {
                     f.briefColumns(sb, l);
                     for (IfAddress x : mine) {
-                        sb.append(Colour.wrap(cli.colour, Colour.of(x.family()), cli.hosts.of(x.local()))).append('/').append(x.prefixLength()).append(' ');
+                        Colour.Attr c = Colour.of(x.family());
+                        sb.append(Colour.wrap(cli.colour, c, cli.hosts.of(x.local())));
+                        if (x.peer() != null) sb.append(" peer ").append(Colour.wrap(cli.colour, c, cli.hosts.of(x.peer())));
+                        sb.append('/').append(x.prefixLength()).append(' ');
+                        if (x.metric() != null) sb.append("metric ").append(x.metric()).append(' ');
                     }
                     sb.append('\n');
                 }
@@ -283,17 +338,30 @@ final class AddressCmd extends ObjectCmd {
         };
     }
 
+    /** ip's address flags in its order (ifa_flag_data); "dynamic" where PERMANENT is not set; others as "flags NN". */
+    private static final String[] FLAG_NAMES = {"secondary", "nodad", "optimistic", "dadfailed", "home", "deprecated", "tentative",
+            "permanent", "mngtmpaddr", "noprefixroute", "autojoin", "stable-privacy"};
+    private static final int[] FLAG_BITS = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x100, 0x200, 0x400, 0x800};
+
     private static List<String> flagWords(IfAddress x) {
         List<String> w = new ArrayList<>();
         int f = x.flags();
-        if ((f & 0x01) != 0) w.add(x.family() == Family.INET6 ? "temporary" : "secondary");
-        if ((f & 0x40) != 0) w.add("tentative");
-        if ((f & 0x20) != 0) w.add("deprecated");
-        if ((f & 0x08) != 0) w.add("dadfailed");
-        if ((f & 0x02) != 0) w.add("nodad");
-        if ((f & 0x200) != 0) w.add("noprefixroute");
-        if ((f & 0x80) == 0) w.add("dynamic");
+        for (int i = 0; i < FLAG_BITS.length; i++) {
+            if (FLAG_BITS[i] == 0x80) {
+                if ((f & 0x80) == 0) w.add("dynamic");
+            } else if ((f & FLAG_BITS[i]) != 0) {
+                w.add(FLAG_BITS[i] == 0x01 && x.family() == Family.INET6 ? "temporary" : FLAG_NAMES[i]);
+            }
+            f &= ~FLAG_BITS[i];
+        }
         return w;
+    }
+
+    /** The flags ip has no name for, as "%02x" (none: null). */
+    private static String otherFlags(IfAddress x) {
+        int f = x.flags();
+        for (int b : FLAG_BITS) f &= ~b;
+        return f == 0 ? null : String.format("%02x", f);
     }
 
     private static void text(StringBuilder sb, IfAddress x, String ifname, Colour colour, HostNames hosts) {
@@ -301,10 +369,13 @@ final class AddressCmd extends ObjectCmd {
         sb.append("    ").append(x.familyName()).append(' ').append(Colour.wrap(colour, c, hosts.of(x.local())));
         if (x.peer() != null) sb.append(" peer ").append(Colour.wrap(colour, c, hosts.of(x.peer())));
         sb.append('/').append(x.prefixLength()).append(' ');
+        if (x.metric() != null) sb.append("metric ").append(x.metric()).append(' ');
         // ip colours the broadcast address with the space after it
         if (x.broadcast() != null) sb.append("brd ").append(Colour.wrap(colour, c, hosts.of(x.broadcast()) + " "));
+        if (x.anycast() != null) sb.append("any ").append(Colour.wrap(colour, c, hosts.of(x.anycast()) + " "));
         sb.append("scope ").append(scopeName(x.scope()));
         for (String w : flagWords(x)) sb.append(' ').append(w);
+        if (otherFlags(x) != null) sb.append(" flags ").append(otherFlags(x));
         if (x.family() == Family.INET) sb.append(' ').append(x.label() != null ? x.label() : ifname);
         else sb.append(' '); // iproute2 ends inet6 lines with a space; kept so diffs against ip stay clean
         sb.append("\n       valid_lft ").append(lifetime(x.validLifetime()))
@@ -319,9 +390,12 @@ final class AddressCmd extends ObjectCmd {
         m.put("local", hosts.of(x.local()));
         if (x.peer() != null) m.put("address", hosts.of(x.peer()));
         m.put("prefixlen", x.prefixLength());
+        if (x.metric() != null) m.put("metric", x.metric());
         if (x.broadcast() != null) m.put("broadcast", hosts.of(x.broadcast()));
+        if (x.anycast() != null) m.put("anycast", hosts.of(x.anycast()));
         m.put("scope", scopeName(x.scope()));
         for (String w : flagWords(x)) m.put(w, true);
+        if (otherFlags(x) != null) m.put("ifa_flags", otherFlags(x));
         if (x.label() != null) m.put("label", x.label());
         m.put("valid_life_time", x.validLifetime());
         m.put("preferred_life_time", x.preferredLifetime());

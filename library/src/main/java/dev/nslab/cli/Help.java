@@ -103,6 +103,7 @@ final class Help {
         o.print("""
                 Usage: nslab address { add | change | replace | del } IFADDR/PREFIX [peer PEER] dev IFNAME [nodad] [noprefixroute]
                                 [brd { ADDR | + | - }] [label NAME] [scope SCOPE] [valid_lft LFT] [preferred_lft LFT]
+                                [anycast ADDR] [metric N] [home] [mngtmpaddr] [optimistic] [autojoin]
                        nslab address [ show [[dev] IFNAME] [label PATTERN] [scope SCOPE] [permanent | dynamic] [to PREFIX] ]
                        nslab address flush [dev IFNAME] [scope SCOPE] [label NAME] [to PREFIX]
                 IPv4 and IPv6; -4 or -6 limits show and flush to one family.

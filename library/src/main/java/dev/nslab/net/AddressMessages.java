@@ -23,6 +23,9 @@ public final class AddressMessages {
 
     /** IPv6 without duplicate address detection: usable at once ({@code ip address add ... nodad}). */
     public static final int NODAD = IFA_F_NODAD;
+    /** The flags ip address add may set besides nodad and noprefixroute: IPv6's optimistic, home, mngtmpaddr; autojoin. */
+    public static final int OPTIMISTIC = 0x04, HOME = 0x10, MANAGE_TEMP_ADDR = 0x100, MC_AUTOJOIN = 0x400;
+    private static final int IFA_ANYCAST = 5, IFA_RT_PRIORITY = 9;
 
     /** RTM_NEWADDR: {@code cidr} on interface {@code index}, with {@code flags} (IFA_F_*) and an IPv4 broadcast (or null). */
     public static NlRequest add(int index, Cidr cidr, int flags, InetAddress broadcast) {
@@ -32,8 +35,11 @@ public final class AddressMessages {
     /** RTM_NEWADDR of {@code spec} on interface {@code index}, added, changed or replaced as {@code verb} says. */
     public static NlRequest change(int index, AddressSpec spec, AddressSpec.Verb verb) {
         Cidr cidr = spec.cidr();
-        int flags = (spec.nodad() && cidr.family() == Family.INET6 ? IFA_F_NODAD : 0) | (spec.noPrefixRoute() ? IFA_F_NOPREFIXROUTE : 0);
+        int flags = (spec.nodad() && cidr.family() == Family.INET6 ? IFA_F_NODAD : 0) | (spec.noPrefixRoute() ? IFA_F_NOPREFIXROUTE : 0)
+                | spec.flags();
         NlRequest r = message(RTM_NEWADDR, verb.nlFlags, index, cidr, flags, spec.broadcast(), spec.scope(), spec.peer());
+        if (spec.anycast() != null) r.attr(IFA_ANYCAST, spec.anycast().getAddress());
+        if (spec.metric() != null) r.attrU32(IFA_RT_PRIORITY, (int) (long) spec.metric());
         if (spec.label() != null) r.attrString(IFA_LABEL, spec.label());
         if (spec.preferredLft() != null || spec.validLft() != null) {
             // struct ifa_cacheinfo: preferred, valid (0xffffffff: forever), then two stamps the kernel fills in
@@ -93,6 +99,8 @@ public final class AddressMessages {
             valid = Integer.toUnsignedLong(ci.getInt(4));
         }
         return new IfAddress(fam, Cidr.fromBytes(local), h.prefixLen(), h.scope(), a.u32(IFA_FLAGS, h.flags()), h.index(),
-                a.string(IFA_LABEL), a.has(IFA_BROADCAST) ? Cidr.fromBytes(a.bytes(IFA_BROADCAST)) : null, peer, valid, preferred);
+                a.string(IFA_LABEL), a.has(IFA_BROADCAST) ? Cidr.fromBytes(a.bytes(IFA_BROADCAST)) : null, peer, valid, preferred,
+                a.has(IFA_RT_PRIORITY) ? Integer.toUnsignedLong(a.u32(IFA_RT_PRIORITY, 0)) : null,
+                a.has(IFA_ANYCAST) ? Cidr.fromBytes(a.bytes(IFA_ANYCAST)) : null);
     }
 }

@@ -5,10 +5,16 @@ import java.net.InetAddress;
 /**
  * An address as {@code ip address add|replace|change} gives it: the prefix and, where not null or false, no duplicate
  * address detection (IPv6), a broadcast address and a label (IPv4), a scope, no prefix route, and lifetimes in seconds
- * (null: forever).
+ * (null: forever); a point-to-point peer, further flags (AddressMessages' OPTIMISTIC, HOME, MANAGE_TEMP_ADDR,
+ * MC_AUTOJOIN), the metric of its prefix route and an anycast address (null: none).
  */
 public record AddressSpec(Cidr cidr, boolean nodad, InetAddress broadcast, String label, Integer scope, boolean noPrefixRoute,
-                          Long preferredLft, Long validLft, Cidr peer) {
+                          Long preferredLft, Long validLft, Cidr peer, int flags, Long metric, InetAddress anycast) {
+
+    public AddressSpec(Cidr cidr, boolean nodad, InetAddress broadcast, String label, Integer scope, boolean noPrefixRoute, Long preferredLft,
+                       Long validLft, Cidr peer) {
+        this(cidr, nodad, broadcast, label, scope, noPrefixRoute, preferredLft, validLft, peer, 0, null, null);
+    }
 
     public static AddressSpec of(Cidr cidr) { return new AddressSpec(cidr, false, null, null, null, false, null, null, null); }
 

@@ -9,7 +9,8 @@ import java.net.InetAddress;
  * @param preferredLifetime seconds, or 0xFFFFFFFF
  */
 public record IfAddress(Family family, InetAddress local, int prefixLength, int scope, int flags, int index,
-                        String label, InetAddress broadcast, InetAddress peer, long validLifetime, long preferredLifetime) {
+                        String label, InetAddress broadcast, InetAddress peer, long validLifetime, long preferredLifetime, Long metric,
+                        InetAddress anycast) {
     public static final long FOREVER = 0xFFFFFFFFL;
 
     public Cidr cidr() { return new Cidr(local, prefixLength); }

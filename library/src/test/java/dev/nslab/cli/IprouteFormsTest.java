@@ -588,6 +588,17 @@ class IprouteFormsTest {
                 "-j addr show dev vb", "route show", "addr del 10.7.3.1 peer 10.7.3.2 dev vb", "addr del 10.7.4.1/24 dev vb", "addr show dev vb");
     }
 
+    /** Address flags (home, mngtmpaddr, optimistic, autojoin; warnings for the read-only and the IPv6-only ones), a prefix route's metric, anycast. */
+    @Test
+    void addressFlagsMetricsAndAnycast() {
+        bothWays("addr add 10.7.0.1/24 dev vb metric 100", "addr add 2001:db8::1/64 dev vb nodad home mngtmpaddr",
+                "addr add 2001:db8:1::1/64 dev vb nodad optimistic", "addr add 239.1.1.1/32 dev vb autojoin", "addr add 10.7.1.1/24 dev vb anycast 10.7.1.255",
+                "addr show dev vb", "-j addr show dev vb", "-br addr show dev vb", "-j -br addr show dev vb", "route show dev vb", "-6 route show dev vb",
+                "addr change 10.7.0.1/24 dev vb metric 200", "route show dev vb", "addr add 10.7.5.1/24 dev vb nodad", "addr add nodad 10.7.6.1/24 dev vb",
+                "addr add 2001:db8:6::1/64 dev vb dadfailed", "addr add 10.7.7.1/24 dev vb metric x", "addr add 10.7.8.1/24 dev vb noprefixroute autojoin",
+                "addr show dev vb");
+    }
+
     /** A route's metrics (locked or not, times with their units, features, congestion control) and realms, as ip reads and prints them. */
     @Test
     void routeMetricsAndRealms() {
