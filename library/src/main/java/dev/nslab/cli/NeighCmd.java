@@ -19,6 +19,9 @@ import java.util.Map;
 final class NeighCmd extends ObjectCmd {
     private static final int NUD_FAILED = Neighbour.NUD_FAILED, NUD_NOARP = Neighbour.NUD_NOARP, NUD_PERMANENT = Neighbour.NUD_PERMANENT;
 
+    /** Protocol names, read once a command (rt_protos where a number is not iproute2's own). */
+    private final RouteWords.Protocols protocols = new RouteWords.Protocols();
+
     NeighCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
     @Override String object() { return "neighbour"; }
@@ -61,7 +64,7 @@ final class NeighCmd extends ObjectCmd {
                     }
                     if (Args.matches(w, "protocol")) {
                         String v = a.value(null);
-                        protocol = Args.known(new RouteWords.Protocols().parse(v), v, "\"protocol\" value is invalid");
+                        protocol = Args.known(protocols.parse(v), v, "\"protocol\" value is invalid");
                         continue;
                     }
                     if (dst != null) throw new UsageException("Error: either \"to\" is duplicate, or \"" + w + "\" is a garbage.");
@@ -239,7 +242,7 @@ final class NeighCmd extends ObjectCmd {
             if (n.probes() != null) sb.append("probes ").append(n.probes()).append(' ');
         }
         for (String s : n.stateNames()) sb.append(s).append(' ');
-        if (n.protocol() != 0) sb.append("proto ").append(new RouteWords.Protocols().name(n.protocol())).append(' ');
+        if (n.protocol() != 0) sb.append("proto ").append(protocols.name(n.protocol())).append(' ');
         sb.append('\n');
     }
 
@@ -263,7 +266,7 @@ final class NeighCmd extends ObjectCmd {
             if (n.probes() != null) m.put("probes", n.probes());
         }
         if (!n.proxy()) m.put("state", n.stateNames()); // a proxy entry has no state, and ip prints none
-        if (n.protocol() != 0) m.put("protocol", new RouteWords.Protocols().name(n.protocol()));
+        if (n.protocol() != 0) m.put("protocol", protocols.name(n.protocol()));
         return m;
     }
 

@@ -182,19 +182,25 @@ final class RouteMetricWords {
 
     private static String realmName(long id) { return realmNames().getOrDefault((int) id, Long.toString(id)); }
 
-    /** Realm names: "cosmos" for 0, and those of /etc/iproute2/rt_realms where the machine has it. */
-    private static Map<Integer, String> realmNames() {
-        Map<Integer, String> m = new java.util.HashMap<>(Map.of(0, "cosmos"));
-        try {
-            for (String line : Files.readAllLines(Path.of("/etc/iproute2/rt_realms"))) {
-                String[] f = line.strip().split("\\s+");
-                if (f.length < 2 || f[0].startsWith("#")) continue;
-                Long id = Args.unsigned(f[0], 255);
-                if (id != null) m.put(id.intValue(), f[1]);
+    private static Map<Integer, String> realmNames() { return Realms.NAMES; }
+
+    /** Realm names, read once: "cosmos" for 0, and those of /etc/iproute2/rt_realms where the machine has it. */
+    private static final class Realms {
+        static final Map<Integer, String> NAMES = read();
+
+        private static Map<Integer, String> read() {
+            Map<Integer, String> m = new java.util.HashMap<>(Map.of(0, "cosmos"));
+            try {
+                for (String line : Files.readAllLines(Path.of("/etc/iproute2/rt_realms"))) {
+                    String[] f = line.strip().split("\\s+");
+                    if (f.length < 2 || f[0].startsWith("#")) continue;
+                    Long id = Args.unsigned(f[0], 255);
+                    if (id != null) m.put(id.intValue(), f[1]);
+                }
+            } catch (IOException e) {
+                // no file: numbers
             }
-        } catch (IOException e) {
-            // no file: numbers
+            return Map.copyOf(m);
         }
-        return m;
     }
 }

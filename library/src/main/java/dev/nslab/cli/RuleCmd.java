@@ -20,6 +20,9 @@ import java.util.function.Predicate;
  * blackhole, unreachable, prohibit), the lookup's suppressors, realms and protocol — and show's and flush's selectors.
  */
 final class RuleCmd extends ObjectCmd {
+    /** Protocol names, read once a command (rt_protos where a number is not iproute2's own). */
+    private final RouteWords.Protocols protocols = new RouteWords.Protocols();
+
     RuleCmd(Cli cli, NsRef ns) { super(cli, ns); }
 
     @Override String object() { return "rule"; }
@@ -66,7 +69,7 @@ final class RuleCmd extends ObjectCmd {
                 realms = RouteMetricWords.realms(a.value(null));
             } else if (Args.matches(w, "protocol")) {
                 String v = a.value(null);
-                protocol = Args.known(new RouteWords.Protocols().parse(v), v, "\"protocol\" value is invalid");
+                protocol = Args.known(protocols.parse(v), v, "\"protocol\" value is invalid");
             } else if (Args.matches(w, "table") || w.equals("lookup")) {
                 String t = a.value(null);
                 table = Args.known(RouteTables.parse(t, "invalid table ID"), t, "invalid table ID");
@@ -203,7 +206,7 @@ final class RuleCmd extends ObjectCmd {
             } else if (Args.matches(w, "protocol")) {
                 String v = a.value(null);
                 // read and checked as ip reads it, and (as ip 6.1's filter has it) no rule is left out by it
-                if (new RouteWords.Protocols().parse(v) == null && !v.equals("all")) Args.known(null, v, "invalid \"protocol\"");
+                if (protocols.parse(v) == null && !v.equals("all")) Args.known(null, v, "invalid \"protocol\"");
             } else if (w.equals("ipproto")) {
                 String v = a.value(null);
                 int p = IpProtocols.parse(v);
@@ -376,7 +379,7 @@ final class RuleCmd extends ObjectCmd {
             }
         }
         if (r.protocol() != null && (r.protocol() != 0 && r.protocol() != 2 || cli.details)) { // 2: kernel
-            String p = new RouteWords.Protocols().name(r.protocol());
+            String p = protocols.name(r.protocol());
             m.put("protocol", p);
             sb.append(" proto ").append(p);
         }

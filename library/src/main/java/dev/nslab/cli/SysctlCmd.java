@@ -267,7 +267,7 @@ final class SysctlCmd extends NsCmd {
             cli.out.println(shown);
             return 0;
         }
-        return show(shown, sysctl.readFile(ns, path));
+        return show(shown, sysctl.readFile(ns, n));
     }
 
     /**

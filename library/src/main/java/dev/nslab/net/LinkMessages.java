@@ -195,40 +195,42 @@ public final class LinkMessages {
     }
 
     private static void writeVxlanSettings(NlRequest r, Map<VxlanSetting, Long> settings) {
-        settings.forEach((k, v) -> {
-            long x = v;
-            switch (k.bytes) {
-                case 0 -> r.attr(k.attribute, new byte[0]);
-                case 1 -> r.attrU8(k.attribute, (int) x);
-                default -> {
-                    if (k.bigEndian) r.attr(k.attribute, new byte[] {(byte) (x >> 24), (byte) (x >> 16), (byte) (x >> 8), (byte) x});
-                    else r.attrU32(k.attribute, (int) x);
-                }
-            }
-        });
+        settings.forEach((k, v) -> sized(r, k.attribute, k.bytes, v, k.bigEndian));
+    }
+
+    /** An attribute of {@code bytes} bytes (0: a flag, empty), in host byte order unless {@code bigEndian}. */
+    private static void sized(NlRequest r, int attribute, int bytes, long v, boolean bigEndian) {
+        int x = (int) v;
+        if (bytes == 0) r.attr(attribute, new byte[0]);
+        else if (bytes == 1) r.attrU8(attribute, x);
+        else if (bigEndian && bytes == 2) r.attr(attribute, new byte[] {(byte) (x >> 8), (byte) x});
+        else if (bigEndian) r.attr(attribute, new byte[] {(byte) (x >> 24), (byte) (x >> 16), (byte) (x >> 8), (byte) x});
+        else if (bytes == 2) r.attrU16(attribute, x);
+        else r.attrU32(attribute, x);
+    }
+
+    /**
+     * RTM_NEWLINK without CREATE that changes what a link's kind holds ({@code ip link set DEV type KIND ...}): its
+     * IFLA_LINKINFO with the kind ({@code slave}: the master's kind, for a port's settings) and {@code data} written
+     * inside IFLA_INFO_DATA (or IFLA_INFO_SLAVE_DATA).
+     */
+    private static NlRequest kindChange(int index, String name, String kind, boolean slave, java.util.function.Consumer<NlRequest> data) {
+        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
+        if (index == 0) r.attrString(IFLA_IFNAME, name);
+        int info = r.beginNestedPlain(IFLA_LINKINFO);
+        r.attrText(slave ? IFLA_INFO_SLAVE_KIND : IFLA_INFO_KIND, kind);
+        int d = r.beginNestedPlain(slave ? IFLA_INFO_SLAVE_DATA : IFLA_INFO_DATA);
+        data.accept(r);
+        r.endNested(d);
+        r.endNested(info);
+        return r;
     }
 
     private static final int IFLA_INFO_SLAVE_KIND = 4, IFLA_INFO_SLAVE_DATA = 5;
 
     /** A change of a bridge port's settings ({@code ip link set DEV type bridge_slave ...}), in the order given. */
     public static NlRequest setBridgePort(int index, String name, Map<BridgePortSetting, Long> settings) {
-        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
-        if (index == 0) r.attrString(IFLA_IFNAME, name);
-        int info = r.beginNestedPlain(IFLA_LINKINFO);
-        r.attrText(IFLA_INFO_SLAVE_KIND, "bridge");
-        int data = r.beginNestedPlain(IFLA_INFO_SLAVE_DATA);
-        settings.forEach((k, v) -> {
-            int x = (int) (long) v;
-            switch (k.bytes) {
-                case 0 -> r.attr(k.attribute, new byte[0]);
-                case 1 -> r.attrU8(k.attribute, x);
-                case 2 -> r.attrU16(k.attribute, x);
-                default -> r.attrU32(k.attribute, x);
-            }
-        });
-        r.endNested(data);
-        r.endNested(info);
-        return r;
+        return kindChange(index, name, "bridge", true, r -> settings.forEach((k, v) -> sized(r, k.attribute, k.bytes, v, false)));
     }
 
     private static final int IFLA_MACVLAN_FLAGS = 2, IFLA_MACVLAN_BC_QUEUE_LEN = 7;
@@ -242,52 +244,23 @@ public final class LinkMessages {
 
     /** A change of a macvlan's or macvtap's mode, flags and broadcast queue ({@code ip link set DEV type macvlan ...}). */
     public static NlRequest setMacvlan(int index, String name, String kind, int mode, Integer flags, Long bcQueueLen) {
-        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
-        if (index == 0) r.attrString(IFLA_IFNAME, name);
-        int info = r.beginNestedPlain(IFLA_LINKINFO);
-        r.attrText(IFLA_INFO_KIND, kind);
-        int data = r.beginNestedPlain(IFLA_INFO_DATA);
-        writeMacvlan(r, mode, flags, bcQueueLen);
-        r.endNested(data);
-        r.endNested(info);
-        return r;
+        return kindChange(index, name, kind, false, r -> writeMacvlan(r, mode, flags, bcQueueLen));
     }
 
     /** A change of a vxlan's settings ({@code ip link set DEV type vxlan ...}): what is given is sent, the kernel says what it cannot change. */
     public static NlRequest setVxlan(int index, String name, Integer vni, InetAddress remote, Integer port, InetAddress local, int link, Integer ttl,
                                      Boolean learning, Map<VxlanSetting, Long> settings) {
-        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
-        if (index == 0) r.attrString(IFLA_IFNAME, name);
-        int info = r.beginNestedPlain(IFLA_LINKINFO);
-        r.attrText(IFLA_INFO_KIND, "vxlan");
-        int data = r.beginNestedPlain(IFLA_INFO_DATA);
-        writeVxlan(r, vni, remote, port, local, link, ttl, learning, settings);
-        r.endNested(data);
-        r.endNested(info);
-        return r;
+        return kindChange(index, name, "vxlan", false, r -> writeVxlan(r, vni, remote, port, local, link, ttl, learning, settings));
     }
 
     private static void writeBridgeSettings(NlRequest r, Map<BridgeSetting, Long> settings) {
-        settings.forEach((k, v) -> {
-            int x = v.intValue();
-            if (k == BridgeSetting.VLAN_PROTOCOL) r.attr(k.attribute, new byte[] {(byte) (x >> 8), (byte) x}); // network byte order
-            else if (k.bytes == 1) r.attrU8(k.attribute, x);
-            else if (k.bytes == 2) r.attrU16(k.attribute, x);
-            else r.attrU32(k.attribute, x);
-        });
+        // the VLAN protocol goes in network byte order
+        settings.forEach((k, v) -> sized(r, k.attribute, k.bytes, v, k == BridgeSetting.VLAN_PROTOCOL));
     }
 
     /** Changes settings of the bridge {@code index} ({@code ip link set BR type bridge ...}): a NEWLINK without CREATE. */
     public static NlRequest setBridge(int index, String name, Map<BridgeSetting, Long> settings) {
-        NlRequest r = ifinfo(RTM_NEWLINK, 0, index, 0, 0);
-        if (index == 0) r.attrString(IFLA_IFNAME, name);
-        int info = r.beginNestedPlain(IFLA_LINKINFO);
-        r.attrText(IFLA_INFO_KIND, "bridge");
-        int data = r.beginNestedPlain(IFLA_INFO_DATA);
-        writeBridgeSettings(r, settings);
-        r.endNested(data);
-        r.endNested(info);
-        return r;
+        return kindChange(index, name, "bridge", false, r -> writeBridgeSettings(r, settings));
     }
 
     /** A new interface of {@code kind} called {@code name} ({@code ip link add NAME type KIND}). */
@@ -331,10 +304,8 @@ public final class LinkMessages {
                 r.attrU8(IFLA_INET6_ADDR_GEN_MODE, (int) (long) v);
                 r.endNested(in6);
                 r.endNested(af);
-            } else if (k.bytes == 1) {
-                r.attrU8(k.attribute, (int) (long) v);
             } else {
-                r.attrU32(k.attribute, (int) (long) v);
+                sized(r, k.attribute, k.bytes, v, false);
             }
         });
         return r;

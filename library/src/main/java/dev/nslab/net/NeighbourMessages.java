@@ -24,11 +24,7 @@ public final class NeighbourMessages {
 
     /** The same, or ({@code proxy}) a proxy entry: the namespace answers for {@code dst} on that interface. */
     public static NlRequest add(int index, InetAddress dst, byte[] lladdr, int state, boolean replace, boolean proxy) {
-        NlRequest r = new NdMsg(Cidr.family(dst).code(), index, state, proxy ? NTF_PROXY : 0, 0)
-                .writeTo(new NlRequest(RTM_NEWNEIGH, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL)));
-        r.attr(NDA_DST, dst.getAddress());
-        if (lladdr != null) r.attr(NDA_LLADDR, lladdr);
-        return r;
+        return set(index, dst, lladdr, state, NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL), proxy ? NTF_PROXY : 0, null);
     }
 
     /** Neighbour flags (ndm_flags) ip neigh add may give: {@code router}, {@code use}, {@code extern_learn}. */

@@ -10,10 +10,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
@@ -94,33 +92,23 @@ public final class Sysctl {
     /** The value of {@code key}, without the surrounding white space. */
     public String read(NsRef ns, String key) {
         Path p = path(key);
-        return registry.call(ns, () -> {
-            // not Files.readString: procfs reports a size of 0, and JDK 25 then returns the first byte only
-            try (var in = Files.newInputStream(p)) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw failure(key, p, e);
-            }
-        });
+        Reading r = registry.call(ns, () -> reading(node(ROOT.relativize(p).toString(), false), 0));
+        if (r.text() != null) return r.text().strip();
+        // a file its owner may not read is not opened: as the kernel would refuse it
+        throw failure("reading", key, p, r.errno() == 0 ? Errno.EACCES : r.errno());
     }
 
     public void write(NsRef ns, String key, String value) {
         Path p = path(key);
-        registry.call(ns, () -> {
-            try {
-                Files.writeString(p, value + "\n");
-                return null;
-            } catch (IOException e) {
-                throw failure(key, p, e);
-            }
-        });
+        Written w = writeFile(ns, ROOT.relativize(p).toString(), value);
+        if (w.errno() != 0) throw failure("setting", key, p, w.errno());
     }
 
     /** What {@code path} (relative to /proc/sys) is inside the namespace. */
-    public Node stat(NsRef ns, String path) { return registry.call(ns, () -> node(path)); }
+    public Node stat(NsRef ns, String path) { return registry.call(ns, () -> node(path, true)); }
 
-    /** The file at {@code path} read inside the namespace. */
-    public Reading readFile(NsRef ns, String path) { return registry.call(ns, () -> reading(node(path), 0)); }
+    /** The file {@link #stat} found, read inside the namespace. */
+    public Reading readFile(NsRef ns, Node n) { return registry.call(ns, () -> reading(n, 0)); }
 
     /**
      * Every file under directory {@code path} ("" for all of /proc/sys), depth first in the order the kernel lists
@@ -193,10 +181,12 @@ public final class Sysctl {
     /** Whether a key or path names several (sysctl's glob characters). */
     public static boolean isGlob(String s) { return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0; }
 
-    private static Node node(String path) {
+    /** stat(2) of {@code path}; where it lies once links are resolved only when {@code resolve} (a walk needs not ask). */
+    private static Node node(String path, boolean resolve) {
         Path p = ROOT.resolve(path);
         int mode = Libc.mode(p.toString());
         if (mode < 0) return new Node(path, 0, -mode, false);
+        if (!resolve) return new Node(path, mode, 0, true);
         boolean under;
         try {
             Path real = p.toRealPath();
@@ -212,7 +202,7 @@ public final class Sysctl {
         if (names == null) return;
         for (String name : names) {
             String p = dir.isEmpty() ? name : dir + "/" + name;
-            Node n = node(p);
+            Node n = node(p, false); // a walk of /proc/sys stays in it
             if (n.exists() && n.directory()) walk(p, depth + 1, out);
             else out.add(reading(n, depth));
         }
@@ -243,14 +233,13 @@ public final class Sysctl {
         }
     }
 
-    private static KernelException failure(String key, Path p, IOException e) {
-        if (e instanceof NoSuchFileException) {
+    private static KernelException failure(String what, String key, Path p, int errno) {
+        if (errno == Errno.ENOENT) {
             return KernelException.of("sysctl: cannot stat " + p + ": No such file or directory (unknown key \"" + key + "\")", Errno.ENOENT, key);
         }
-        if (e instanceof AccessDeniedException) {
-            return KernelException.of("sysctl: permission denied on key \"" + key + "\" (writing needs root)", Errno.EACCES, key);
+        if (errno == Errno.EACCES || errno == Errno.EPERM) {
+            return KernelException.of("sysctl: permission denied on key \"" + key + "\" (" + (what.equals("setting") ? "writing" : "reading") + " needs root)", Errno.EACCES, key);
         }
-        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-        return KernelException.of("sysctl: setting key \"" + key + "\": " + msg, Errno.EINVAL, key);
+        return KernelException.of("sysctl: " + what + " key \"" + key + "\": " + Libc.strerror(errno), errno, key);
     }
 }

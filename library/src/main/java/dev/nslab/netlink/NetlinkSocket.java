@@ -218,20 +218,16 @@ public final class NetlinkSocket implements Netlink {
      * this request alone: other requests of this socket keep the kernel's lenient reading).
      */
     @Override
-    public List<NlMessage> dumpFiltered(NlRequest request) {
-        Libc.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
-        try {
-            return dump(request);
-        } finally {
-            Libc.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 0);
-        }
-    }
+    public List<NlMessage> dumpFiltered(NlRequest request) { return strictly(() -> dump(request)); }
 
     @Override
-    public NlMessage requestStrict(NlRequest request) {
+    public NlMessage requestStrict(NlRequest request) { return strictly(() -> request(request)); }
+
+    /** {@code work} with the kernel's strict checking on for this socket, off again after it (the socket's default). */
+    private <T> T strictly(java.util.function.Supplier<T> work) {
         Libc.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
         try {
-            return request(request);
+            return work.get();
         } finally {
             Libc.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 0);
         }

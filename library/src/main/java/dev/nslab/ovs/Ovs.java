@@ -179,26 +179,7 @@ public final class Ovs implements AutoCloseable {
         for (String table : schema().tables().keySet()) req.putObject(table);
         rpc.onNotify(this::onUpdate);
         rpc.call("monitor", mapper.createArrayNode().add(DB).add(WAIT_MONITOR).add(req));
-        AtomicBoolean fired = new AtomicBoolean();
-        Thread watchdog = timeout == null ? null : Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(timeout);
-                fired.set(true); // before the close: the reader's failure is then known to be the time's
-                rpc.close(); // the only way to end a blocking read of a channel stream
-            } catch (InterruptedException done) {
-                // it came true in time
-            }
-        });
-        try {
-            // a change committed while holds reads is in what it reads, or its update follows that read's reply
-            while (!holds.getAsBoolean()) rpc.awaitNotification();
-            return true;
-        } catch (OvsdbException e) {
-            if (!fired.get()) throw e;
-            return false;
-        } finally {
-            if (watchdog != null) watchdog.interrupt();
-        }
+        return awaitWithin(timeout, holds);
     }
 
     private void takeCurCfg(JsonNode tableUpdates) {
@@ -211,24 +192,36 @@ public final class Ovs implements AutoCloseable {
     /** Waits until ovs-vswitchd has applied configuration {@code cfg}, as ovs-vsctl does before it returns. */
     void awaitCfg(long cfg, Duration timeout) {
         if (curCfg >= cfg) return;
+        if (!awaitWithin(timeout, () -> curCfg >= cfg)) {
+            throw new OvsdbException("ovs-vswitchd has not applied the change within " + timeout.toSeconds()
+                    + " s (the database has it): is ovs-vswitchd running?", "timeout", socket.toString());
+        }
+    }
+
+    /**
+     * Reads the database's notifications until {@code done} says yes; false when {@code timeout} (null: none) passes
+     * first, which closes the connection: the only way to end a blocking read of a channel stream.
+     */
+    private boolean awaitWithin(Duration timeout, BooleanSupplier done) {
         AtomicBoolean fired = new AtomicBoolean();
-        Thread watchdog = Thread.ofVirtual().start(() -> {
+        Thread watchdog = timeout == null ? null : Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(timeout);
                 fired.set(true); // before the close: the reader's failure is then known to be the time's
-                rpc.close(); // the only way to end a blocking read of a channel stream
-            } catch (InterruptedException done) {
-                // the change was applied in time
+                rpc.close();
+            } catch (InterruptedException inTime) {
+                // it came in time
             }
         });
         try {
-            while (curCfg < cfg) rpc.awaitNotification();
+            // a change committed while done reads is in what it reads, or its update follows that read's reply
+            while (!done.getAsBoolean()) rpc.awaitNotification();
+            return true;
         } catch (OvsdbException e) {
             if (!fired.get()) throw e;
-            throw new OvsdbException("ovs-vswitchd has not applied the change within " + timeout.toSeconds()
-                    + " s (the database has it): is ovs-vswitchd running?", "timeout", socket.toString());
+            return false;
         } finally {
-            watchdog.interrupt();
+            if (watchdog != null) watchdog.interrupt();
         }
     }
 

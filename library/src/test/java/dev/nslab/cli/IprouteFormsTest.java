@@ -52,15 +52,25 @@ class IprouteFormsTest {
     /** Each line by ip in one twin and by nslab in the other: same output (the namespace's name aside) and status; then the same state. */
     private void bothWays(String... lines) { bothWays(out -> out, lines); }
 
+    /** {@code line} by ip in twin a. */
+    private Sh.Result ip(String line) {
+        List<String> ip = new ArrayList<>(List.of("ip", "-n", a));
+        ip.addAll(Sh.words(line));
+        return Sh.run(ip, null);
+    }
+
+    /** {@code line} by nslab in twin b. */
+    private Nslab.Out nslab(String line) {
+        List<String> mine = new ArrayList<>(List.of("-n", b));
+        mine.addAll(Sh.words(line));
+        return Nslab.run(mine.toArray(String[]::new));
+    }
+
     /** {@link #bothWays(String...)}, their standard output read through {@code mask} (what each twin measures itself). */
     private void bothWays(java.util.function.UnaryOperator<String> mask, String... lines) {
         for (String line : lines) {
-            List<String> ip = new ArrayList<>(List.of("ip", "-n", a));
-            ip.addAll(Sh.words(line));
-            Sh.Result want = Sh.run(ip, null);
-            List<String> mine = new ArrayList<>(List.of("-n", b));
-            mine.addAll(Sh.words(line));
-            Nslab.Out got = Nslab.run(mine.toArray(String[]::new));
+            Sh.Result want = ip(line);
+            Nslab.Out got = nslab(line);
             assertEquals(mask.apply(ticking(want.out())), mask.apply(ticking(got.out().replace(b, a))), "stdout of: " + line);
             assertEquals(want.err(), got.err().replace(b, a), "stderr of: " + line);
             assertEquals(want.code(), got.code(), "exit status of: " + line);
@@ -73,6 +83,20 @@ class IprouteFormsTest {
             got = state(b);
         }
         assertEquals(want, got, "what the namespaces hold after: " + String.join("; ", lines));
+    }
+
+    /**
+     * Each line, refused, by ip in one twin and by nslab in the other: the same first line of the error and the same
+     * status (what ip prints after it is its usage text, which nslab words its own way).
+     */
+    private void firstLineAsIp(String... lines) {
+        for (String line : lines) {
+            Sh.Result want = ip(line);
+            Nslab.Out got = nslab(line);
+            assertTrue(want.code() != 0, "ip refuses: " + line);
+            assertEquals(want.err().lines().findFirst(), got.err().lines().findFirst(), line);
+            assertEquals(want.code(), got.code(), "exit status of: " + line);
+        }
     }
 
     /** Lifetimes count down and a neighbour's ages up by the second: read a moment apart, they may differ by one. */
@@ -391,13 +415,7 @@ class IprouteFormsTest {
                 "link add link va name m4 type macvlan mode private nodst", "link add link va name m5 type macvlan flag foo",
                 "link add link va name m6 type macvlan bcqueuelen x", "link add link va name m7 type macvtap mode vepa bcqueuelen 100",
                 "-d link show m1", "-d link show m2", "-d link show m4", "-d link show m7", "link set m1 type macvlan bcqueuelen 2000", "-d link show m1");
-        // an unknown word: ip's first line and status (its usage text that follows is its own)
-        for (String line : List.of("link add vxa type vxlan id 5 foo", "link set mv0 type macvlan foo", "link add link va name m3 type macvlan nopromisc")) {
-            Sh.Result ip = Sh.run(new ArrayList<>(java.util.stream.Stream.concat(java.util.stream.Stream.of("ip", "-n", a), Sh.words(line).stream()).toList()), null);
-            Nslab.Out mine = Nslab.run(java.util.stream.Stream.concat(java.util.stream.Stream.of("-n", b), Sh.words(line).stream()).toArray(String[]::new));
-            assertEquals(ip.err().lines().findFirst(), mine.err().lines().findFirst(), line);
-            assertEquals(ip.code(), mine.code(), line);
-        }
+        firstLineAsIp("link add vxa type vxlan id 5 foo", "link set mv0 type macvlan foo", "link add link va name m3 type macvlan nopromisc");
     }
 
     @Test
@@ -443,11 +461,7 @@ class IprouteFormsTest {
                 "route add 300.1.1.0/24 dev va", "addr add 10.5.0.300/24 dev va", "-6 addr add 10.5.0.300/24 dev va",
                 "route add 10.13.0.0/16 dev va", "route add 10.13.0.0/16 dev va", "netns add " + a, "netns del " + t.n("nosuch"),
                 "netns exec " + t.n("nosuch") + " true", "netns identify 999999999");
-        // an unknown word after "type vlan": ip's first line and status (its usage text that follows is its own)
-        Sh.Result ip = Sh.run(List.of("ip", "-n", a, "link", "add", "link", "va", "name", "vl", "type", "vlan", "foo", "1"), null);
-        Nslab.Out mine = Nslab.run("-n", b, "link", "add", "link", "va", "name", "vl", "type", "vlan", "foo", "1");
-        assertEquals(ip.err().lines().findFirst(), mine.err().lines().findFirst());
-        assertEquals(ip.code(), mine.code());
+        firstLineAsIp("link add link va name vl type vlan foo 1");
     }
 
     /**
@@ -574,10 +588,7 @@ class IprouteFormsTest {
                 "link set v0 type bridge_slave backup_port nosuch", "link set v0 type bridge_slave state 3", "link set v0 type bridge_slave cost x",
                 "link set v0 type bridge_slave guard maybe", "link set v0 type bridge_slave fdb_flush", "-d link show v0", "-d -j link show v0",
                 "link set v0 type bridge_slave nobackup_port mcast_to_unicast on locked on", "-d link show v0");
-        Sh.Result ip = Sh.run(List.of("ip", "-n", a, "link", "set", "v0", "type", "bridge_slave", "foo", "1"), null);
-        Nslab.Out mine = Nslab.run("-n", b, "link", "set", "v0", "type", "bridge_slave", "foo", "1");
-        assertEquals(ip.err().lines().findFirst(), mine.err().lines().findFirst());
-        assertEquals(ip.code(), mine.code());
+        firstLineAsIp("link set v0 type bridge_slave foo 1");
     }
 
     /** Point-to-point addresses: a local address and its peer (or "remote"), whose prefix is the address's, added, shown and removed as with ip. */
