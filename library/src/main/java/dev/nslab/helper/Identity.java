@@ -1,7 +1,7 @@
 package dev.nslab.helper;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.nslab.sys.Libc;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +23,16 @@ final class Identity {
     /** Process {@code pid}'s, as the kernel shows them ("?" for what cannot be read: never equal to a helper's). */
     static String of(long pid) { return of(Long.toString(pid)); }
 
-    private static String of(String proc) {
+    /** The process's or thread's under /proc ("self", "thread-self", a pid). */
+    static String of(String proc) {
         StringBuilder b = new StringBuilder();
         for (String ns : NAMESPACES) b.append(link("/proc/" + proc + "/ns/" + ns)).append(' ');
         return b.append("root:").append(link("/proc/" + proc + "/root")).toString();
     }
 
     private static String link(String path) {
-        try {
-            return Files.readSymbolicLink(Path.of(path)).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return "?";
-        }
+        String target = Libc.readlink(path);
+        return target == null ? "?" : target;
     }
 
     /**

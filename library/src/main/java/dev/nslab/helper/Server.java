@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * down or a batch, run for the client ({@link Resident.Client}: its directory, its variables) one at a time, and
  * declined before it begins when the lab or a line would start a program (a program started here would be the
  * helper's child, with the helper's environment). Everything else is answered "run it yourself" and runs as before.
- * Each request runs on a fresh platform thread (a namespace switch never outlives it). A change whose client goes
+ * Each request runs on a platform thread of {@link Workers}, which serves again only from where it began. A change whose client goes
  * away (its user's Ctrl-C) stops: an up removes what it made, as after a failure; a batch runs no further line.
  */
 final class Server {
@@ -50,6 +50,7 @@ final class Server {
     private final Instant started = Instant.now();
     private final AtomicLong served = new AtomicLong(), declined = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
+    private final Workers workers = new Workers();
     /**
      * Changes run one at a time: two in one JVM would take the same file locks twice (Java's locks are the process's,
      * so the second would fail where a second process waits or is told the lab is busy).
@@ -98,7 +99,7 @@ final class Server {
                 if (c == null) continue;
                 lastRequest = System.nanoTime();
                 running.incrementAndGet();
-                Thread.ofPlatform().name("nslab-helper-request").start(() -> {
+                workers.run(() -> {
                     try {
                         handle(c);
                     } finally {
@@ -225,6 +226,7 @@ final class Server {
         err.flush();
         served.incrementAndGet();
         f.exit(code);
+        if (debug) System.err.printf("TIMING since accept %.2f%n", (System.nanoTime() - lastRequest) / 1e6);
     }
 
     /** Why this request must run in a process of its own, or null. */

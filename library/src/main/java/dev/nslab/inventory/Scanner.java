@@ -182,7 +182,7 @@ public final class Scanner {
     private record Held(long ino, Proc thread, String holder, Path path) { }
 
     private void scanProc(Map<Long, Found> found, List<String> notes) {
-        long nsfsDevice = device(Path.of("/proc/self/ns/net")); // the device of nsfs, the file system of every namespace file
+        long nsfsDevice = Libc.device("/proc/self/ns/net"); // the device of nsfs, the file system of every namespace file
         // directories listed with getdents64 (Libc.entries): half the system calls of a directory stream, and /proc
         // has two to list per process
         List<String> pids = Libc.entries("/proc");
@@ -242,13 +242,14 @@ public final class Scanner {
      * ") ").
      */
     private static Stat stat(Path pd) {
+        String s = Libc.readText(pd + "/stat");
+        if (s == null) return new Stat("?", 0, false);
         try {
-            String s = Files.readString(pd.resolve("stat"));
             int open = s.indexOf('('), close = s.lastIndexOf(')');
             String[] rest = s.substring(close + 2).split(" ");
             boolean kthread = rest.length > 6 && (Long.parseLong(rest[6]) & PF_KTHREAD) != 0;
             return new Stat(s.substring(open + 1, close), rest.length > 17 ? Integer.parseInt(rest[17]) : 0, kthread);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return new Stat("?", 0, false);
         }
     }
@@ -266,37 +267,23 @@ public final class Scanner {
         }
     }
 
-    private static final long NO_DEVICE = -1;
-
-    private static long device(Path p) {
-        try {
-            return ((Number) Files.getAttribute(p, "unix:dev")).longValue();
-        } catch (IOException | RuntimeException e) {
-            return NO_DEVICE;
-        }
-    }
-
     private static void descriptors(Path pd, int pid, String comm, List<Held> held, long nsfsDevice) {
-        List<String> fds = Libc.entries(pd + "/fd");
+        List<Libc.Link> fds = Libc.links(pd + "/fd");
         if (fds == null) return; // not ours to read, or the process ended
-        for (String n : fds) {
-            Path fd = pd.resolve("fd").resolve(n);
-            String target;
-            try {
-                target = Files.readSymbolicLink(fd).toString();
-            } catch (IOException e) {
-                continue;
-            }
+        for (Libc.Link l : fds) {
+            String target = l.target();
             long ino;
             if (target.startsWith("net:[")) {
                 ino = Long.parseLong(target.substring(5, target.length() - 1));
-            } else if (target.startsWith("/") && nsfsDevice >= 0 && device(fd) == nsfsDevice && Namespaces.isNetns(fd)) {
+            } else if (target.startsWith("/") && nsfsDevice >= 0) {
                 // a namespace opened through a bind mount shows the mount's path, not "net:[...]"
+                Path fd = pd.resolve("fd").resolve(l.name());
+                if (Libc.device(fd.toString()) != nsfsDevice || !Namespaces.isNetns(fd)) continue;
                 ino = Namespaces.inode(fd);
             } else {
                 continue;
             }
-            held.add(new Held(ino, null, "pid " + pid + " (" + comm + ") fd " + fd.getFileName(), fd));
+            held.add(new Held(ino, null, "pid " + pid + " (" + comm + ") fd " + l.name(), pd.resolve("fd").resolve(l.name())));
         }
     }
 

@@ -324,12 +324,14 @@ public final class Namespaces {
      * is or leads to (a bind mount, a registered name, a descriptor opened through one); -1 when there is none.
      */
     public static long inode(Path nsFile) {
-        try {
-            String target = Files.readSymbolicLink(nsFile).toString();
-            int open = target.indexOf(":[");
-            if (open > 0 && target.endsWith("]")) return Long.parseLong(target.substring(open + 2, target.length() - 1));
-        } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
-            // not a link: a namespace file
+        String target = Libc.readlink(nsFile.toString()); // null: not a link, a namespace file
+        int open = target == null ? -1 : target.indexOf(":[");
+        if (open > 0 && target.endsWith("]")) {
+            try {
+                return Long.parseLong(target.substring(open + 2, target.length() - 1));
+            } catch (NumberFormatException e) {
+                // not a namespace's link text
+            }
         }
         // a file, or a link to a file (a descriptor opened through a bind mount): the inode of what it leads to, if
         // that is a namespace file (a registration file left without its mount is a plain file on /run's disk, and

@@ -59,13 +59,13 @@ public final class Libc {
     private record Numbers(int unshare, int setns, int mount, int umount2, int memfdCreate, int openat, int linkat, int close,
                            int read, int write, int getrlimit, int socket, int bind, int listen, int accept4, int getsockopt,
                            int setsockopt, int sendto, int recvfrom, int recvmsg, int ppoll, int ioctl, int gettid, int statx, int flock,
-                           int getdents64, int inotifyInit1, int inotifyAddWatch) {
+                           int getdents64, int inotifyInit1, int inotifyAddWatch, int readlinkat) {
         static Numbers of(String arch) {
             return switch (arch) {
                 case "amd64", "x86_64" -> new Numbers(272, 308, 165, 166, 319, 257, 265, 3, 0, 1, 97, 41, 49, 50, 288, 55,
-                        54, 44, 45, 47, 271, 16, 186, 332, 73, 217, 294, 254);
+                        54, 44, 45, 47, 271, 16, 186, 332, 73, 217, 294, 254, 267);
                 case "aarch64", "arm64" -> new Numbers(97, 268, 40, 39, 279, 56, 37, 57, 63, 64, 163, 198, 200, 201, 242, 209,
-                        208, 206, 207, 212, 73, 29, 178, 291, 32, 61, 26, 27);
+                        208, 206, 207, 212, 73, 29, 178, 291, 32, 61, 26, 27, 78);
                 default -> throw new UnsupportedOperationException("nslab knows the system calls of x86-64 and arm64, not of " + arch);
             };
         }
@@ -174,8 +174,11 @@ public final class Libc {
 
     private static final int O_DIRECTORY = 0200000;
 
-    /** A directory listing's buffer per thread: /proc and its process directories are listed by the hundred at a time. */
-    private static final ThreadLocal<MemorySegment> DIRENTS = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(32 * 1024, 8));
+    /**
+     * A buffer per thread for directory listings and small files' reads: /proc and its process directories are listed
+     * and read by the hundred at a time. Never held across calls.
+     */
+    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(32 * 1024, 8));
 
     /**
      * The names in directory {@code path} (without "." and ".."), read with getdents64(2): an open, the reads and a
@@ -183,30 +186,110 @@ public final class Libc {
      * thread, and inventory and down list them all. Null when the directory cannot be opened (gone, not ours).
      */
     public static List<String> entries(String path) {
-        int fd;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = state();
-            long r = sys(st, nr().openat(), AT_FDCWD, cstr(a, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
-            if (r < 0) return null;
-            fd = (int) r;
-        } catch (Throwable t) { throw new IllegalStateException(t); }
+        int fd = openDirectory(path);
+        if (fd < 0) return null;
         try {
-            MemorySegment buf = DIRENTS.get(), st = state();
             List<String> out = new java.util.ArrayList<>();
-            while (true) {
-                long n = sys(st, nr().getdents64(), fd, ptr(buf), buf.byteSize());
-                if (n < 0 && errno(st) == Errno.EINTR) continue;
-                if (n <= 0) return n < 0 ? null : out; // a process that ended while its directory was read: nothing to list
-                // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated)
-                for (long off = 0; off < n; ) {
-                    int reclen = Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT_UNALIGNED, off + 16));
-                    String name = buf.getString(off + 19);
-                    if (!name.equals(".") && !name.equals("..")) out.add(name);
-                    off += reclen;
-                }
-            }
+            // a process that ended while its directory was read: nothing to list
+            return eachEntry(fd, (name, at) -> out.add(name)) ? out : null;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        } finally {
+            close(fd);
+        }
+    }
+
+    /** A symbolic link in a directory: its name there and the text it holds. */
+    public record Link(String name, String target) { }
+
+    /**
+     * The symbolic links in directory {@code path} and where they lead: each read with readlinkat(2) from the
+     * directory's descriptor and the name as the listing gave it (no path built, no exception for a refusal) —
+     * /proc/PID/fd of a busy daemon holds thousands. A refusal (a process the kernel keeps from us) ends the list:
+     * the rest of that directory is refused alike. Null when the directory cannot be opened.
+     */
+    public static List<Link> links(String path) {
+        int fd = openDirectory(path);
+        if (fd < 0) return null;
+        try {
+            MemorySegment target = LINK.get(), st = state();
+            List<Link> out = new java.util.ArrayList<>();
+            eachEntry(fd, (name, at) -> {
+                long n = sys(st, nr().readlinkat(), fd, at, ptr(target), target.byteSize(), 0, 0);
+                if (n >= 0) return out.add(new Link(name, text(target, n)));
+                return errno(st) != Errno.EACCES && errno(st) != Errno.EPERM;
+            });
+            return out;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            close(fd);
+        }
+    }
+
+    /** readlink(2): the text of symbolic link {@code path}, or null where it is no link or cannot be read. */
+    public static String readlink(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment target = LINK.get(), st = state();
+            long n = sys(st, nr().readlinkat(), AT_FDCWD, cstr(a, path), ptr(target), target.byteSize(), 0, 0);
+            return n < 0 ? null : text(target, n);
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    /** A link's text per thread, PATH_MAX long: links are read by the thousand in a pass over /proc. */
+    private static final ThreadLocal<MemorySegment> LINK = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(4096));
+
+    private static String text(MemorySegment buf, long n) {
+        return new String(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static int openDirectory(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            long r = sys(state(), nr().openat(), AT_FDCWD, cstr(a, path), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, 0, 0);
+            return r < 0 ? -1 : (int) r;
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    /** What a listing hands over per entry: its name, and its address, NUL-terminated, in the listing's buffer. */
+    private interface Entry {
+        /** False: no more entries are wanted. */
+        boolean visit(String name, long at) throws Throwable;
+    }
+
+    /** Lists directory {@code fd} with getdents64(2) until the end or a visit says stop; false where a read fails. */
+    private static boolean eachEntry(int fd, Entry visit) throws Throwable {
+        MemorySegment buf = SCRATCH.get(), st = state();
+        while (true) {
+            long n = sys(st, nr().getdents64(), fd, ptr(buf), buf.byteSize());
+            if (n < 0 && errno(st) == Errno.EINTR) continue;
+            if (n <= 0) return n == 0;
+            // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated)
+            for (long off = 0; off < n; ) {
+                int reclen = Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT_UNALIGNED, off + 16));
+                String name = buf.getString(off + 19);
+                if (!name.equals(".") && !name.equals("..") && !visit.visit(name, buf.address() + off + 19)) return true;
+                off += reclen;
+            }
+        }
+    }
+
+    /**
+     * The whole of a small file read with open, read and close (a /proc file's text: a stream over a Java channel
+     * makes twice the system calls and registers a cleaner each time); null where it cannot be opened or read.
+     */
+    public static String readText(String path) {
+        int fd;
+        try {
+            fd = open(path, O_RDONLY, 0);
+        } catch (KernelException e) {
+            return null;
+        }
+        try {
+            MemorySegment buf = SCRATCH.get();
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream(1024);
+            long n;
+            while ((n = read(fd, buf)) > 0) text.writeBytes(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+            return n < 0 ? null : text.toString(java.nio.charset.StandardCharsets.UTF_8);
         } finally {
             close(fd);
         }
@@ -321,6 +404,21 @@ public final class Libc {
             MemorySegment buf = a.allocate(STATX_SIZE, 8);
             if (sys(st, nr().statx(), AT_FDCWD, cstr(a, path), 0, STATX_TYPE_AND_MODE, ptr(buf), 0) < 0) return -errno(st);
             return Short.toUnsignedInt(buf.get(ValueLayout.JAVA_SHORT, STATX_MODE));
+        } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    private static final int STATX_DEV_MAJOR = 136, STATX_DEV_MINOR = 140;
+
+    /**
+     * The device of the file system {@code path} leads to (statx(2) following links), as major and minor in one
+     * number that only compares with another of this method's; -1 where it cannot be looked at.
+     */
+    public static long device(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = state();
+            MemorySegment buf = a.allocate(STATX_SIZE, 8);
+            if (sys(st, nr().statx(), AT_FDCWD, cstr(a, path), 0, 0, ptr(buf), 0) < 0) return -1;
+            return (Integer.toUnsignedLong(buf.get(JAVA_INT, STATX_DEV_MAJOR)) << 32) | Integer.toUnsignedLong(buf.get(JAVA_INT, STATX_DEV_MINOR));
         } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 

@@ -21,12 +21,15 @@ public final class Privileges {
     public static long effective(long pid) { return effective(Long.toString(pid)); }
 
     private static long effective(String proc) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", proc, "status"))) {
-                if (line.startsWith("CapEff:")) return Long.parseUnsignedLong(line.substring(7).strip(), 16);
+        String status = Libc.readText("/proc/" + proc + "/status"); // asked of every request the helper serves
+        if (status == null) return 0; // unknown means "assume none"
+        for (String line : status.split("\n")) {
+            if (!line.startsWith("CapEff:")) continue;
+            try {
+                return Long.parseUnsignedLong(line.substring(7).strip(), 16);
+            } catch (NumberFormatException e) {
+                return 0;
             }
-        } catch (IOException | NumberFormatException ignored) {
-            // fall through: unknown means "assume none"
         }
         return 0;
     }
