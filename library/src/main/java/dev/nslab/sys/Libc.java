@@ -275,7 +275,8 @@ public final class Libc {
 
     /**
      * The whole of a small file read with open, read and close (a /proc file's text: a stream over a Java channel
-     * makes twice the system calls and registers a cleaner each time); null where it cannot be opened or read.
+     * makes twice the system calls and registers a cleaner each time); null where it cannot be opened or read. Not
+     * for pipes or terminals, whose short reads are no end.
      */
     public static String readText(String path) {
         int fd;
@@ -286,9 +287,12 @@ public final class Libc {
         }
         try {
             MemorySegment buf = SCRATCH.get();
-            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream(1024);
-            long n;
-            while ((n = read(fd, buf)) > 0) text.writeBytes(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+            long n = read(fd, buf);
+            // a read shorter than asked is the end for a file on disk and for /proc's and /sys's, which give all they
+            // hold to a buffer large enough: no second read to be told so
+            if (n >= 0 && n < buf.byteSize()) return text(buf, n);
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            for (; n > 0; n = read(fd, buf)) text.writeBytes(buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
             return n < 0 ? null : text.toString(java.nio.charset.StandardCharsets.UTF_8);
         } finally {
             close(fd);
