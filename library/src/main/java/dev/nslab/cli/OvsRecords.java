@@ -65,7 +65,7 @@ final class OvsRecords {
     String list(String tableName, List<String> records, List<String> columns, boolean bare, boolean headings, Format format) {
         OvsSchema.Table t = schema.table(tableName);
         List<JsonNode> chosen = new ArrayList<>();
-        if (records.isEmpty()) chosen.addAll(byUuid(rowsOf(t.name())));
+        if (records.isEmpty()) chosen.addAll(asOvsVsctl(rowsOf(t.name())));
         else for (String r : records) chosen.add(row(t, r));
         return print(t, chosen, columns, bare, headings, format);
     }
@@ -74,7 +74,7 @@ final class OvsRecords {
     String find(String tableName, List<String> conditions, List<String> columns, boolean bare, boolean headings, Format format) {
         OvsSchema.Table t = schema.table(tableName);
         List<JsonNode> chosen = new ArrayList<>();
-        for (JsonNode r : byUuid(rowsOf(t.name()))) {
+        for (JsonNode r : asOvsVsctl(rowsOf(t.name()))) {
             boolean all = true;
             for (String c : conditions) all &= matches(t, r, c);
             if (all) chosen.add(r);
@@ -314,12 +314,8 @@ final class OvsRecords {
 
     private static String escape(String v) { return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"); }
 
-    private static List<JsonNode> byUuid(List<JsonNode> rows) {
-        // ovs-vsctl lists rows in the order of its in-memory hash table; the stable order here is the UUIDs'
-        List<JsonNode> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(r -> uuid(r.path("_uuid"))));
-        return sorted;
-    }
+    /** A table's rows in the order ovs-vsctl lists them (its in-memory table's: {@link OvsRowOrder}). */
+    private static List<JsonNode> asOvsVsctl(List<JsonNode> rows) { return OvsRowOrder.of(rows, r -> uuid(r.path("_uuid"))); }
 
     private List<JsonNode> rowsOf(String table) { return rows.computeIfAbsent(table, ovs::rows); }
 

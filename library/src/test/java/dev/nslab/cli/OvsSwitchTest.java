@@ -532,6 +532,32 @@ class OvsSwitchTest {
         }
     }
 
+    @Test
+    @Order(15)
+    void rowsListedInOvsVsctlsOrder() {
+        ovsRunning();
+        // ovs-vsctl lists a table in its in-memory hash table's order (OvsRowOrder): the same tables, the same order
+        List<String> make = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String b = t.n("ob" + i), p = t.n("op" + i);
+            make.addAll(List.of("--", "add-br", b, "--", "set", "bridge", b, "datapath_type=netdev", "--", "add-port", b, p,
+                    "--", "set", "interface", p, "type=internal"));
+        }
+        vsctl(make.subList(1, make.size()).toArray(String[]::new));
+        for (String line : List.of("--columns=_uuid,name list bridge", "--columns=name list port", "-f csv --columns=name,type list interface",
+                "--columns=name find interface type=internal", "--bare --columns=name list bridge")) {
+            List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--timeout=10"));
+            cmd.addAll(List.of(line.split(" ")));
+            assertEquals(ours(Sh.run(cmd, null).ok().out()), ours(nslab("ovs " + line).ok().out()), line);
+        }
+    }
+
+    /** This test's records of a listing (one a line, or blocks between blank lines), in the listing's order. */
+    private String ours(String listing) {
+        String gap = listing.contains("\n\n") ? "\n\n" : "\n";
+        return java.util.Arrays.stream(listing.split(gap)).filter(r -> r.contains(t.prefix)).reduce("", (a, b) -> a + b + gap);
+    }
+
     /** {@code line} by ovs-vsctl on twin A and by nslab on twin B: the same output, error and status. */
     private void sameOnTwins(String line) {
         Sh.Result want = vsctlOn("A", line);
