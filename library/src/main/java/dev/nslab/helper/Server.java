@@ -226,7 +226,6 @@ final class Server {
         err.flush();
         served.incrementAndGet();
         f.exit(code);
-        if (debug) System.err.printf("TIMING since accept %.2f%n", (System.nanoTime() - lastRequest) / 1e6);
     }
 
     /** Why this request must run in a process of its own, or null. */
