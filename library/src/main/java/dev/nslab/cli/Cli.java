@@ -62,12 +62,19 @@ public final class Cli {
     /** -r: addresses shown as host names where the resolver knows them. */
     boolean resolve;
     HostNames hosts = new HostNames(false);
+    private RouteTables tables;
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
     private final java.util.function.Function<NsRef, NetHandle> opener;
     /** Whose command a resident JVM runs (see {@link Resident}); null: this process's own. */
     private Resident.Client client;
 
     public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
+
+    /** This command's routing table names (the machine's files read once, when first needed). */
+    RouteTables tables() {
+        if (tables == null) tables = new RouteTables(err);
+        return tables;
+    }
 
     public Cli(PrintStream out, PrintStream err, Namespaces registry) {
         this(out, err, registry, ns -> NetHandle.open(registry, ns));

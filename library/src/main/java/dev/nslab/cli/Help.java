@@ -120,9 +120,10 @@ final class Help {
                        nslab route get [fibmatch] [to] ADDRESS [from ADDRESS] [iif DEV] [oif DEV] [mark MARK] [tos TOS]
                                        [uid UID] [ipproto PROTO] [sport PORT] [dport PORT] [connected]
                 TYPE: unicast, local, broadcast, multicast, blackhole, unreachable, prohibit, throw; TABLE: main,
-                local, default, all or a number; PROTO: a name of /etc/iproute2/rt_protos (static, ospf...) or a number;
-                SCOPE: global, link, host or a number. Shows and flushes the main table (or the one named), IPv4 unless
-                -6; flush -s says how many went. get: the route the kernel takes to ADDRESS.
+                local, default, a name of /etc/iproute2/rt_tables, all or a number; PROTO: a name of
+                /etc/iproute2/rt_protos (static, ospf...) or a number; SCOPE: global, link, host or a number. Shows
+                and flushes the main table (or the one named), IPv4 unless -6; flush -s says how many went. get: the
+                route the kernel takes to ADDRESS.
                 """);
     }
 

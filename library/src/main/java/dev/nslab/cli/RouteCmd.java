@@ -155,7 +155,7 @@ final class RouteCmd extends ObjectCmd {
             if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
             if (r.gateway() != null) m.put("gateway", cli.hosts.of(r.gateway()));
             if (dev != null) m.put("dev", dev);
-            if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", RouteTables.name(r.table()));
+            if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", cli.tables().name(r.table()));
             if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", protocols.name(r.protocol()));
             if (!cloned && (r.scope() != 0 || cli.details)) m.put("scope", AddressCmd.scopeName(r.scope()));
             if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
@@ -179,7 +179,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
-        if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
+        if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(cli.tables().name(r.table())).append(' ');
         if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(protocols.name(r.protocol())).append(' ');
         if (!cloned && (r.scope() != 0 || cli.details)) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.prefsrc()) + " "));
@@ -228,9 +228,8 @@ final class RouteCmd extends ObjectCmd {
                 }
                 case "vrf" -> table = vrfTable(a.value(null));
                 case "table" -> {
-                    String t = a.value("table");
-                    table = RouteTables.parse(t, "\"table\" value is invalid\n");
-                    if (table == null) throw new UsageException("Error: argument \"" + t + "\" is wrong: \"table\" value is invalid\n");
+                    int id = cli.tables().known(a.value("table"), "\"table\" value is invalid\n");
+                    table = id == 0 ? null : id; // the kernel puts a route of table 0 in main
                 }
                 case "protocol", "proto" -> {
                     String v = a.value(w);
@@ -336,7 +335,7 @@ final class RouteCmd extends ObjectCmd {
         if (cli.stats > 1) {
             StringBuilder sb = new StringBuilder();
             for (Route r : gone) text(sb, r, sel.dev() == null ? names.get(r.oif()) : null, sel, sel.table() == null, cli.details,
-                    cli.colour, cli.hosts, protocols::name, names);
+                    cli.colour, cli.hosts, cli.tables(), protocols::name, names);
             cli.out.print(sb);
         }
         if (cli.stats > 0) {
@@ -393,7 +392,12 @@ final class RouteCmd extends ObjectCmd {
             switch (w) {
                 case "dev", "oif" -> dev = a.value(w);
                 case "via" -> via = address(a.value("via"));
-                case "table" -> table = RouteTables.parse(a.value("table"), "table id value is invalid");
+                case "table" -> {
+                    String t = a.value("table");
+                    Integer id = cli.tables().id(t);
+                    if (id == null && !t.equals("all")) throw new UsageException("Error: argument \"" + t + "\" is wrong: table id value is invalid\n");
+                    table = id == null || id == 0 ? null : id; // all of them
+                }
                 case "vrf" -> table = vrfTable(a.value(null));
                 case "protocol", "proto" -> {
                     String v = a.value(w);
@@ -454,8 +458,8 @@ final class RouteCmd extends ObjectCmd {
             if (!sel.keeps(r, names)) continue;
             // ip leaves out the device it was asked to filter by
             String devName = sel.dev() != null || r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
-            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, protocols::name, names));
-            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, protocols::name, names);
+            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, cli.tables(), protocols::name, names));
+            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, cli.tables(), protocols::name, names);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -489,7 +493,8 @@ final class RouteCmd extends ObjectCmd {
 
     /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
     private static void text(StringBuilder sb, Route r, String dev, Selection sel, boolean showTable, boolean details,
-                             Colour colour, HostNames hosts, java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
+                             Colour colour, HostNames hosts, RouteTables tables, java.util.function.IntFunction<String> protocols,
+                             Map<Integer, String> names) {
         // each part ends with its space (inside the colour, as ip prints them); the line ends after the last one's
         Colour.Attr fam = Colour.of(r.family());
         // what the selection fixed (a protocol, a scope) is left out, as ip leaves it out (not a type)
@@ -499,7 +504,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
         if (r.gateway() != null && sel.via() == null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
-        if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(RouteTables.name(r.table())).append(' ');
+        if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(tables.name(r.table())).append(' ');
         if ((r.protocol() != 3 || details) && sel.protocol() == null) sb.append("proto ").append(protocols.apply(r.protocol())).append(' ');
         if ((r.scope() != 0 || details) && sel.scope() == null) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(colour, fam, Cidr.format(r.prefsrc()) + " "));
@@ -520,7 +525,7 @@ final class RouteCmd extends ObjectCmd {
     }
 
     private static Map<String, Object> json(Route r, String dev, Selection sel, boolean showTable, boolean details, HostNames hosts,
-                                            java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
+                                            RouteTables tables, java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", dst(r, hosts));
@@ -528,7 +533,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
         if (r.gateway() != null && sel.via() == null) m.put("gateway", hosts.of(r.gateway()));
         if (dev != null) m.put("dev", dev);
-        if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", RouteTables.name(r.table()));
+        if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", tables.name(r.table()));
         if ((r.protocol() != 3 || details) && sel.protocol() == null) m.put("protocol", protocols.apply(r.protocol()));
         if ((r.scope() != 0 || details) && sel.scope() == null) m.put("scope", AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));

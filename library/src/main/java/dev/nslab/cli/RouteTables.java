@@ -1,37 +1,101 @@
 package dev.nslab.cli;
 
-/** Routing tables as iproute2 names them (its rt_tables): default, main and local, any other by its number. */
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Routing tables as iproute2 names them: default (253), main (254) and local (255), and the names of
+ * /etc/iproute2/rt_tables and rt_tables.d/*.conf (policy-routing scripts add theirs there: "100 isp1"), read once a
+ * command and only when a name is needed, and looked up as ip looks them up: 256 chains by the id's low byte, a
+ * later line before an earlier one, a name searched chain by chain; a number is strtoul's (0x.., 0..).
+ */
 final class RouteTables {
     static final int DEFAULT = 253, MAIN = 254, LOCAL = 255;
+    private static final Path CONF = Path.of("/etc/iproute2");
 
-    private RouteTables() {}
+    private record Entry(long id, String name) { }
 
-    static String name(int t) {
-        return switch (t) {
-            case DEFAULT -> "default";
-            case MAIN -> "main";
-            case LOCAL -> "local";
-            default -> String.valueOf(t);
-        };
+    private final PrintStream err;
+    private List<List<Entry>> chains;
+
+    /** {@code err}: where a file ip would call corrupted is named, as ip names it. */
+    RouteTables(PrintStream err) { this.err = err; }
+
+    /** Table {@code t}'s name, or its number (unsigned). */
+    String name(int t) {
+        long id = Integer.toUnsignedLong(t);
+        for (Entry e : chains().get((int) (id & 255))) if (e.id() == id) return e.name();
+        return Long.toString(id);
     }
 
-    /**
-     * A table named on the command line; "all" (or 0) is null, every table. {@code invalid} is how ip words a name it
-     * does not know in this command ("table id value is invalid", "invalid table ID").
-     */
-    static Integer parse(String t, String invalid) {
-        return switch (t) {
-            case "default" -> DEFAULT;
-            case "main" -> MAIN;
-            case "local" -> LOCAL;
-            case "all", "0" -> null;
-            default -> {
-                try {
-                    yield Integer.parseInt(t);
-                } catch (NumberFormatException e) {
-                    throw new UsageException("Error: argument \"" + t + "\" is wrong: " + invalid);
-                }
+    /** The table {@code t} names (iproute2's rtnl_rttable_a2n: a name of the files, else a number), or null. */
+    Integer id(String t) {
+        for (List<Entry> chain : chains()) for (Entry e : chain) if (e.name().equals(t)) return (int) e.id();
+        Long id = Args.unsigned(t, 0xffffffffL);
+        return id == null ? null : (int) id.longValue();
+    }
+
+    /** {@link #id}, or ip's refusal in the words {@code invalid} of the command at hand. */
+    int known(String t, String invalid) {
+        Integer id = id(t);
+        if (id == null) throw new UsageException("Error: argument \"" + t + "\" is wrong: " + invalid);
+        return id;
+    }
+
+    private List<List<Entry>> chains() {
+        if (chains != null) return chains;
+        chains = new ArrayList<>();
+        for (int i = 0; i < 256; i++) chains.add(new ArrayList<>());
+        chains.get(DEFAULT).add(new Entry(DEFAULT, "default"));
+        chains.get(MAIN).add(new Entry(MAIN, "main"));
+        chains.get(LOCAL).add(new Entry(LOCAL, "local"));
+        read(CONF.resolve("rt_tables"));
+        Path d = CONF.resolve("rt_tables.d");
+        // in the directory's order, as readdir gives it (ip does not sort): only NAME.conf, no hidden file
+        for (String f : entries(d)) if (!f.startsWith(".") && f.length() > 5 && f.endsWith(".conf")) read(d.resolve(f));
+        return chains;
+    }
+
+    private static List<String> entries(Path d) {
+        List<String> names = dev.nslab.sys.Libc.entries(d.toString());
+        return names == null ? List.of() : names;
+    }
+
+    /** One file, as iproute2's rtnl_hash_initialize reads it: "ID NAME" lines, a later one first in its chain. */
+    private void read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            return; // not there: ip goes on without it
+        }
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].stripLeading();
+            if (l.isEmpty() || l.startsWith("#")) continue;
+            String[] w = l.split("\\s+", 3);
+            Long id = w.length < 2 ? null : lineId(w[0]);
+            if (id == null) {
+                // ip prints the rest of the line as fgets read it: its newline too, where it has one
+                err.println("Database " + file + " is corrupted at " + l + (i < lines.length - 1 ? "\n" : ""));
+                return;
             }
-        };
+            if (id >= 0) chains.get((int) (id & 255)).addFirst(new Entry(id, w[1]));
+        }
+    }
+
+    /** sscanf's "0x%x" or "%d" of the line's first word (a negative id is skipped), or null. */
+    private static Long lineId(String w) {
+        try {
+            if (w.startsWith("0x")) return Long.parseLong(w.substring(2), 16) & 0xffffffffL;
+            long n = Long.parseLong(w.startsWith("+") ? w.substring(1) : w);
+            return n < 0 ? -1L : n & 0xffffffffL;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

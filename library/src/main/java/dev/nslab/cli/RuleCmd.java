@@ -72,7 +72,7 @@ final class RuleCmd extends ObjectCmd {
                 protocol = Args.known(protocols.parse(v), v, "\"protocol\" value is invalid");
             } else if (Args.matches(w, "table") || w.equals("lookup")) {
                 String t = a.value(null);
-                table = Args.known(RouteTables.parse(t, "invalid table ID"), t, "invalid table ID");
+                table = cli.tables().known(t, "invalid table ID\n");
                 tableOk = true;
             } else if (Args.matches(w, "suppress_prefixlength") || w.equals("sup_pl")) {
                 String v = a.value(null);
@@ -198,7 +198,7 @@ final class RuleCmd extends ObjectCmd {
                 tests.add(r -> u.equals(r.uids()));
             } else if (Args.matches(w, "lookup") || Args.matches(w, "table")) {
                 String t = a.value(null);
-                int id = Args.known(RouteTables.parse(t, "table id value is invalid"), t, "table id value is invalid");
+                int id = cli.tables().known(t, "table id value is invalid\n");
                 if (id > 0) tests.add(r -> r.table() == id);
             } else if (Args.matches(w, "from") || Args.matches(w, "src")) {
                 Cidr c = selectorPrefix(a.value(null), "from value is invalid");
@@ -339,8 +339,8 @@ final class RuleCmd extends ObjectCmd {
         ports("sport", r.sport(), sb, m);
         ports("dport", r.dport(), sb, m);
         if (r.table() != 0) {
-            m.put("table", RouteTables.name(r.table()));
-            sb.append(" lookup ").append(RouteTables.name(r.table()));
+            m.put("table", cli.tables().name(r.table()));
+            sb.append(" lookup ").append(cli.tables().name(r.table()));
             if (r.suppressPrefixlen() != null && r.suppressPrefixlen() != -1) {
                 m.put("suppress_prefixlen", r.suppressPrefixlen());
                 sb.append(" suppress_prefixlength ").append(r.suppressPrefixlen());

@@ -112,6 +112,57 @@ class IprouteFormsTest {
                 .replaceAll("link/ether \\S+", "link/ether MAC").replaceAll("(_timer) +[0-9.]+", "$1 T");
     }
 
+    /**
+     * Table names from the machine's files (policy-routing scripts add "100 isp1" to /etc/iproute2/rt_tables): each
+     * tool run in a mount namespace of its own where rt_tables and rt_tables.d are the test's (the machine's files stay
+     * as they are), and a JVM of its own for nslab (a thread cannot change its mount namespace).
+     */
+    @Test
+    @Needs(programs = {"ip", "unshare", "mount"})
+    void tablesNamedByTheMachinesFiles(@TempDir Path dir) throws Exception {
+        Path tables = Files.writeString(dir.resolve("rt_tables"), """
+                255	local
+                254	main
+                253	default
+                0	unspec
+                # policy routing
+                100 isp1
+                0x65	isp2 # hexadecimal
+                1000 big
+                  300 isp1
+                """);
+        Path d = Files.createDirectories(dir.resolve("rt_tables.d"));
+        Files.writeString(d.resolve("vpn.conf"), "42 vpn\n");
+        Files.writeString(d.resolve("ignored.txt"), "43 notread\n");
+        Files.writeString(d.resolve("broken.conf"), "44 fine\nnot a line\n45 unread\n");
+        for (String line : List.of("route add 10.9.0.0/24 dev va table isp1", "route add 10.9.1.0/24 dev va table isp2",
+                "route add 10.9.2.0/24 dev va table 1000", "route add 10.9.3.0/24 dev va table vpn", "route add 10.9.4.0/24 dev va table 0x12c",
+                "route add 10.9.5.0/24 dev va table notread", "route add 10.9.6.0/24 dev va table fine", "route show table isp1",
+                "route show table all", "-j route show table all", "route show table big", "route show table nosuch", "-d route show table vpn",
+                "rule add from 10.9.0.0/24 table isp1", "rule add fwmark 3 lookup big", "rule add iif va lookup 300", "rule add to 10.9.9.0/24 table unspec",
+                "rule show", "-j rule show", "rule show table isp1", "route flush table isp2", "route show table isp2",
+                "rule del from 10.9.0.0/24 table isp1", "rule show", "route add 10.9.7.0/24 dev va table 0", "route show table 0",
+                "route show table unspec", "rule show table 0", "rule add from 10.9.8.0/24 table all", "route flush table nosuch")) {
+            Sh.Result want = ownTables(tables, d, List.of("ip", "-n", a), line);
+            Sh.Result got = ownTables(tables, d, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.nslab.cli.Main", "-n", b), line);
+            assertEquals(want.out(), got.out().replace(b, a), "stdout of: " + line);
+            assertEquals(want.err(), got.err().replace(b, a), "stderr of: " + line);
+            assertEquals(want.code(), got.code(), "exit status of: " + line);
+        }
+        assertEquals(state(a), state(b));
+    }
+
+    /** {@code tool line} where /etc/iproute2/rt_tables and rt_tables.d are {@code tables} and {@code d}. */
+    private static Sh.Result ownTables(Path tables, Path d, List<String> tool, String line) {
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$1\" /etc/iproute2/rt_tables && mkdir -p /etc/iproute2/rt_tables.d && mount --bind \"$2\" /etc/iproute2/rt_tables.d"
+                        + " && shift 2 && exec \"$@\"", "sh", tables.toString(), d.toString()));
+        cmd.addAll(tool);
+        cmd.addAll(Sh.words(line));
+        return Sh.run(cmd, null);
+    }
+
     @Test
     void tcpMetricsAsIpShowsAndFlushesThem() throws Exception {
         bothWays("tcp_metrics show", "-j tcp_metrics show", "tcp_metrics flush", "tcp_metrics flush 10.0.0.0/8", "tcp_metrics delete 10.5.0.9",
