@@ -63,6 +63,7 @@ public final class Cli {
     boolean resolve;
     HostNames hosts = new HostNames(false);
     private RouteTables tables;
+    private Dsfields dsfields;
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
     private final java.util.function.Function<NsRef, NetHandle> opener;
     /** Whose command a resident JVM runs (see {@link Resident}); null: this process's own. */
@@ -74,6 +75,12 @@ public final class Cli {
     RouteTables tables() {
         if (tables == null) tables = new RouteTables(err);
         return tables;
+    }
+
+    /** This command's names of type-of-service values (/etc/iproute2/rt_dsfield read once, when first needed). */
+    Dsfields dsfields() {
+        if (dsfields == null) dsfields = new Dsfields(err);
+        return dsfields;
     }
 
     public Cli(PrintStream out, PrintStream err, Namespaces registry) {

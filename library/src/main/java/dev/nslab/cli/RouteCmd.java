@@ -64,8 +64,7 @@ final class RouteCmd extends ObjectCmd {
             String w = a.next();
             // ip's words in its order, most of them cut short as it allows
             if (w.equals("tos") || Args.matches(w, "dsfield")) {
-                String v = a.value(null);
-                tos = (int) (long) Args.known(Args.unsigned(v, 255), v, "TOS value is invalid");
+                tos = cli.dsfields().known(a.value(null), "TOS value is invalid\n");
             } else if (Args.matches(w, "from")) {
                 fromWord = a.value(null);
             } else if (Args.matches(w, "iif")) {
@@ -153,6 +152,7 @@ final class RouteCmd extends ObjectCmd {
             m.put("dst", r.dst() == null ? "default" : dst(r, cli.hosts));
             if (from != null) m.put("from", from);
             if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
+            if (r.tos() != 0) m.put("tos", cli.dsfields().name(r.tos()));
             if (r.gateway() != null) m.put("gateway", cli.hosts.of(r.gateway()));
             if (dev != null) m.put("dev", dev);
             if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", cli.tables().name(r.table()));
@@ -177,6 +177,7 @@ final class RouteCmd extends ObjectCmd {
         sb.append(Colour.wrap(cli.colour, r.dst() == null ? null : fam, (r.dst() == null ? "default" : dst(r, cli.hosts)) + " "));
         if (from != null) sb.append(Colour.wrap(cli.colour, fam, "from " + from + " "));
         if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
+        if (r.tos() != 0) sb.append("tos ").append(cli.dsfields().name(r.tos())).append(' ');
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
         if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(cli.tables().name(r.table())).append(' ');
@@ -205,7 +206,7 @@ final class RouteCmd extends ObjectCmd {
         boolean add = verb != null;
         String dst = null, dev = null;
         InetAddress via = null, src = null;
-        Integer metric = null, table = null, protocol = null, scope = null, type = null, nhid = null, realms = null;
+        Integer metric = null, table = null, protocol = null, scope = null, type = null, nhid = null, realms = null, tos = null;
         RouteMetrics metrics = RouteMetrics.NONE;
         boolean onlink = false;
         dev.nslab.net.Encap encap = null;
@@ -240,6 +241,7 @@ final class RouteCmd extends ObjectCmd {
                     scope = Args.known(RouteWords.scope(v), v, "invalid \"scope\" value");
                 }
                 case "to" -> dst = a.value("to");
+                case "tos", "dsfield" -> tos = cli.dsfields().known(a.value(null), "\"tos\" value is invalid\n");
                 default -> {
                     String mw = RouteMetricWords.word(w);
                     if (mw != null && mw.equals("realms")) {
@@ -285,6 +287,7 @@ final class RouteCmd extends ObjectCmd {
         if (!hops.isEmpty()) spec = spec.nexthops(hops);
         if (nhid != null) spec = spec.nhid(nhid);
         if (encap != null) spec = spec.encap(encap);
+        if (tos != null) spec = spec.tos(tos);
         boolean unicast = type == null || type == 1;
         if (add && unicast && via == null && dev == null && hops.isEmpty() && nhid == null) throw new UsageException("Not enough information: a route needs \"via GATEWAY\" or \"dev DEV\".");
         NetHandle h = cli.handle(ns);
@@ -335,7 +338,7 @@ final class RouteCmd extends ObjectCmd {
         if (cli.stats > 1) {
             StringBuilder sb = new StringBuilder();
             for (Route r : gone) text(sb, r, sel.dev() == null ? names.get(r.oif()) : null, sel, sel.table() == null, cli.details,
-                    cli.colour, cli.hosts, cli.tables(), protocols::name, names);
+                    cli.colour, cli.hosts, cli.tables(), cli.dsfields(), protocols::name, names);
             cli.out.print(sb);
         }
         if (cli.stats > 0) {
@@ -350,7 +353,7 @@ final class RouteCmd extends ObjectCmd {
      * what it asks of a route's: "exact" (the same prefix; a bare prefix), "root" (inside it), "match" (containing it).
      */
     private record Selection(Family family, Integer table, String prefix, Cidr filter, String how, InetAddress via, String dev,
-                             Integer protocol, Integer scope, Integer type, boolean cloned) {
+                             Integer protocol, Integer scope, Integer type, Integer tos, boolean cloned) {
         boolean keeps(Route r, Map<Integer, String> names) {
             if (prefix != null && prefix.equals("default") && how.equals("exact") && !r.isDefault()) return false;
             if (filter != null) {
@@ -367,6 +370,7 @@ final class RouteCmd extends ObjectCmd {
             if (dev != null && !dev.equals(r.oif() == 0 ? null : names.get(r.oif()))) return false;
             if (protocol != null && r.protocol() != protocol) return false;
             if (scope != null && r.scope() != scope) return false;
+            if (tos != null && r.tos() != tos) return false;
             return type == null || r.type() == type;
         }
     }
@@ -381,7 +385,7 @@ final class RouteCmd extends ObjectCmd {
     private Selection select(Args a) {
         String prefix = null, dev = null, how = "exact";
         InetAddress via = null;
-        Integer table = RouteTables.MAIN, protocol = null, scope = null, type = null;
+        Integer table = RouteTables.MAIN, protocol = null, scope = null, type = null, tos = null;
         boolean cloned = false;
         while (a.more()) {
             String w = a.next();
@@ -411,6 +415,7 @@ final class RouteCmd extends ObjectCmd {
                     String v = a.value("type");
                     type = Args.known(RouteWords.type(v), v, "node type value is invalid");
                 }
+                case "tos", "dsfield" -> tos = cli.dsfields().known(a.value(null), "TOS value is invalid\n");
                 default -> {
                     // [to] [root|match|exact] PREFIX, as ip reads it
                     String p = w.equals("to") ? a.value("to") : w;
@@ -431,7 +436,7 @@ final class RouteCmd extends ObjectCmd {
         } else if (prefix != null && !how.equals("exact")) {
             filter = new Cidr(fam == Family.INET6 ? Cidr.parseAddress("::") : Cidr.parseAddress("0.0.0.0"), 0); // root/match default: 0/0
         }
-        return new Selection(fam, table, prefix, filter, how, via, dev, protocol, scope, type, cloned);
+        return new Selection(fam, table, prefix, filter, how, via, dev, protocol, scope, type, tos, cloned);
     }
 
     private static InetAddress address(String s) {
@@ -458,8 +463,8 @@ final class RouteCmd extends ObjectCmd {
             if (!sel.keeps(r, names)) continue;
             // ip leaves out the device it was asked to filter by
             String devName = sel.dev() != null || r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
-            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, cli.tables(), protocols::name, names));
-            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, cli.tables(), protocols::name, names);
+            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, cli.tables(), cli.dsfields(), protocols::name, names));
+            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, cli.tables(), cli.dsfields(), protocols::name, names);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -493,7 +498,7 @@ final class RouteCmd extends ObjectCmd {
 
     /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
     private static void text(StringBuilder sb, Route r, String dev, Selection sel, boolean showTable, boolean details,
-                             Colour colour, HostNames hosts, RouteTables tables, java.util.function.IntFunction<String> protocols,
+                             Colour colour, HostNames hosts, RouteTables tables, Dsfields dsfields, java.util.function.IntFunction<String> protocols,
                              Map<Integer, String> names) {
         // each part ends with its space (inside the colour, as ip prints them); the line ends after the last one's
         Colour.Attr fam = Colour.of(r.family());
@@ -502,6 +507,7 @@ final class RouteCmd extends ObjectCmd {
         sb.append(Colour.wrap(colour, r.dst() == null ? null : fam, dst(r, hosts) + " "));
         if (r.encap() != null) sb.append(EncapWords.show(r.encap()));
         if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
+        if (r.tos() != 0 && sel.tos() == null) sb.append("tos ").append(dsfields.name(r.tos())).append(' ');
         if (r.gateway() != null && sel.via() == null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
         if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(tables.name(r.table())).append(' ');
@@ -525,12 +531,14 @@ final class RouteCmd extends ObjectCmd {
     }
 
     private static Map<String, Object> json(Route r, String dev, Selection sel, boolean showTable, boolean details, HostNames hosts,
-                                            RouteTables tables, java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
+                                            RouteTables tables, Dsfields dsfields, java.util.function.IntFunction<String> protocols,
+                                            Map<Integer, String> names) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", dst(r, hosts));
         if (r.encap() != null) m.put("encap", EncapWords.json(r.encap()));
         if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
+        if (r.tos() != 0 && sel.tos() == null) m.put("tos", dsfields.name(r.tos()));
         if (r.gateway() != null && sel.via() == null) m.put("gateway", hosts.of(r.gateway()));
         if (dev != null) m.put("dev", dev);
         if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", tables.name(r.table()));

@@ -1,8 +1,6 @@
 package dev.nslab.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +13,6 @@ import java.util.List;
  */
 final class RouteTables {
     static final int DEFAULT = 253, MAIN = 254, LOCAL = 255;
-    private static final Path CONF = Path.of("/etc/iproute2");
 
     private record Entry(long id, String name) { }
 
@@ -53,8 +50,8 @@ final class RouteTables {
         chains.get(DEFAULT).add(new Entry(DEFAULT, "default"));
         chains.get(MAIN).add(new Entry(MAIN, "main"));
         chains.get(LOCAL).add(new Entry(LOCAL, "local"));
-        read(CONF.resolve("rt_tables"));
-        Path d = CONF.resolve("rt_tables.d");
+        read(NameFiles.CONF.resolve("rt_tables"));
+        Path d = NameFiles.CONF.resolve("rt_tables.d");
         // in the directory's order, as readdir gives it (ip does not sort): only NAME.conf, no hidden file
         for (String f : entries(d)) if (!f.startsWith(".") && f.length() > 5 && f.endsWith(".conf")) read(d.resolve(f));
         return chains;
@@ -65,37 +62,8 @@ final class RouteTables {
         return names == null ? List.of() : names;
     }
 
-    /** One file, as iproute2's rtnl_hash_initialize reads it: "ID NAME" lines, a later one first in its chain. */
+    /** One file, as iproute2's rtnl_hash_initialize takes it: a later line first in its chain. */
     private void read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            return; // not there: ip goes on without it
-        }
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String l = lines[i].stripLeading();
-            if (l.isEmpty() || l.startsWith("#")) continue;
-            String[] w = l.split("\\s+", 3);
-            Long id = w.length < 2 ? null : lineId(w[0]);
-            if (id == null) {
-                // ip prints the rest of the line as fgets read it: its newline too, where it has one
-                err.println("Database " + file + " is corrupted at " + l + (i < lines.length - 1 ? "\n" : ""));
-                return;
-            }
-            if (id >= 0) chains.get((int) (id & 255)).addFirst(new Entry(id, w[1]));
-        }
-    }
-
-    /** sscanf's "0x%x" or "%d" of the line's first word (a negative id is skipped), or null. */
-    private static Long lineId(String w) {
-        try {
-            if (w.startsWith("0x")) return Long.parseLong(w.substring(2), 16) & 0xffffffffL;
-            long n = Long.parseLong(w.startsWith("+") ? w.substring(1) : w);
-            return n < 0 ? -1L : n & 0xffffffffL;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        for (NameFiles.Line l : NameFiles.read(file, err)) if (l.id() >= 0) chains.get((int) (l.id() & 255)).addFirst(new Entry(l.id(), l.name()));
     }
 }

@@ -57,8 +57,7 @@ final class RuleCmd extends ObjectCmd {
             else if (Args.matches(w, "preference") || Args.matches(w, "order") || Args.matches(w, "priority")) {
                 priority = (int) number(a.value(null), "preference value is invalid");
             } else if (w.equals("tos") || Args.matches(w, "dsfield")) {
-                String v = a.value(null);
-                tos = (int) (long) Args.known(Args.unsigned(v, 255), v, "TOS value is invalid");
+                tos = cli.dsfields().known(a.value(null), "TOS value is invalid\n");
             } else if (w.equals("fwmark")) {
                 // MARK[/MASK], each a number in C's forms (0x7, 7), as ip reads them
                 String v = a.value(null);
@@ -175,8 +174,7 @@ final class RuleCmd extends ObjectCmd {
             } else if (w.equals("not")) {
                 tests.add(Rule::not);
             } else if (w.equals("tos") || w.equals("dsfield")) {
-                String v = a.value(null);
-                long t = Args.known(Args.unsigned(v, 255), v, "TOS value is invalid");
+                int t = cli.dsfields().known(a.value(null), "TOS value is invalid\n");
                 tests.add(r -> r.tos() == t);
             } else if (w.equals("fwmark")) {
                 String v = a.value(null);
@@ -295,8 +293,8 @@ final class RuleCmd extends ObjectCmd {
             sb.append(" to ").append(r.to().prefixLength() == host ? Cidr.format(r.to().address()) : r.to().toString());
         }
         if (r.tos() != 0) {
-            m.put("tos", "0x" + Integer.toHexString(r.tos()));
-            sb.append(" tos 0x").append(Integer.toHexString(r.tos()));
+            m.put("tos", cli.dsfields().name(r.tos()));
+            sb.append(" tos ").append(cli.dsfields().name(r.tos()));
         }
         if (r.fwmark() != null || r.fwmask() != null) {
             long mark = r.fwmark() == null ? 0 : r.fwmark(), mask = r.fwmask() == null ? 0xFFFFFFFFL : r.fwmask();

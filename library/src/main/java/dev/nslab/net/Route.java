@@ -16,7 +16,7 @@ import java.util.List;
  */
 public record Route(Family family, Cidr dst, InetAddress gateway, int oif, int table, int protocol, int scope,
                     int type, InetAddress prefsrc, int priority, int flags, int pref, RouteMetrics metrics, long realms, List<Hop> nexthops, int nhid,
-                    Encap encap) {
+                    Encap encap, int tos) {
     /** One path of a multipath route: its gateway (or null), device index, weight and nexthop flags. */
     public record Hop(InetAddress gateway, int oif, int weight, int flags) { }
 

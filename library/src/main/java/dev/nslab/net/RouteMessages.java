@@ -68,7 +68,7 @@ public final class RouteMessages {
         int dstLen = spec.dst() == null ? 0 : spec.dst().prefixLength();
         int table = spec.table() == null ? RT_TABLE_MAIN : spec.table();
         // a table above 255 does not fit the header: it goes in RTA_TABLE, the header's left unspecified, as ip does
-        NlRequest r = new RtMsg(spec.family().code(), dstLen, 0, 0, table < 256 ? table : 0, protocol, scope, rtType,
+        NlRequest r = new RtMsg(spec.family().code(), dstLen, 0, spec.tos(), table < 256 ? table : 0, protocol, scope, rtType,
                 spec.onlink() ? RTNH_F_ONLINK : 0).writeTo(new NlRequest(type, flags));
         // in the order ip sends them for "PREFIX via GW table T src S dev DEV"
         if (spec.dst() != null && dstLen > 0) r.attr(RTA_DST, spec.dst().network().address().getAddress());
@@ -99,7 +99,7 @@ public final class RouteMessages {
     /** RTM_DELROUTE of route {@code r} as the kernel listed it (ip's flush): its table, type, protocol, scope and keys. */
     public static NlRequest deleteExisting(Route r) {
         int dstLen = r.dst() == null ? 0 : r.dst().prefixLength();
-        NlRequest q = new RtMsg(r.family().code(), dstLen, 0, 0, r.table() < 256 ? r.table() : 0, r.protocol(), r.scope(), r.type(), 0)
+        NlRequest q = new RtMsg(r.family().code(), dstLen, 0, r.tos(), r.table() < 256 ? r.table() : 0, r.protocol(), r.scope(), r.type(), 0)
                 .writeTo(new NlRequest(RTM_DELROUTE, 0));
         if (r.table() >= 256) q.attrU32(RTA_TABLE, r.table());
         if (r.dst() != null && dstLen > 0) q.attr(RTA_DST, r.dst().address().getAddress());
@@ -155,7 +155,7 @@ public final class RouteMessages {
                 a.has(RTA_PRIORITY) ? a.u32(RTA_PRIORITY, 0) : -1, h.flags(), a.u8(RTA_PREF, -1),
                 a.has(RTA_METRICS) ? metrics(a.nested(RTA_METRICS)) : RouteMetrics.NONE, a.has(RTA_FLOW) ? Integer.toUnsignedLong(a.u32(RTA_FLOW, 0)) : -1,
                 hops(a.value(RTA_MULTIPATH)), a.u32(RTA_NH_ID, 0),
-                a.has(RTA_ENCAP_TYPE) && a.has(RTA_ENCAP) ? new Encap(a.u16(RTA_ENCAP_TYPE, 0), a.bytes(RTA_ENCAP)) : null);
+                a.has(RTA_ENCAP_TYPE) && a.has(RTA_ENCAP) ? new Encap(a.u16(RTA_ENCAP_TYPE, 0), a.bytes(RTA_ENCAP)) : null, h.tos());
     }
 
     /** RTA_METRICS' values by number (each a u32 but the congestion control's name), the lock apart. */

@@ -13,7 +13,7 @@ import java.net.InetAddress;
  */
 public record RouteSpec(Family family, Cidr dst, InetAddress via, String dev, Integer metric, Integer table, Integer protocol,
                         Integer scope, Integer type, InetAddress src, boolean onlink, RouteMetrics metrics, Integer realms, java.util.List<Hop> nexthops,
-                        Integer nhid, Encap encap) {
+                        Integer nhid, Encap encap, int tos) {
     /** One path of a multipath route ({@code nexthop via GW [dev DEV] [weight N]}): null fields are left out. */
     public record Hop(InetAddress via, String dev, int weight) { }
 
@@ -31,26 +31,28 @@ public record RouteSpec(Family family, Cidr dst, InetAddress via, String dev, In
         Verb(int nlFlags) { this.nlFlags = nlFlags; }
     }
 
-    public static RouteSpec to(Cidr dst) { return new RouteSpec(dst.family(), dst.network(), null, null, null, null, null, null, null, null, false, RouteMetrics.NONE, null, java.util.List.of(), null, null); }
+    public static RouteSpec to(Cidr dst) { return new RouteSpec(dst.family(), dst.network(), null, null, null, null, null, null, null, null, false, RouteMetrics.NONE, null, java.util.List.of(), null, null, 0); }
 
-    public static RouteSpec defaultRoute(Family family) { return new RouteSpec(family, null, null, null, null, null, null, null, null, null, false, RouteMetrics.NONE, null, java.util.List.of(), null, null); }
+    public static RouteSpec defaultRoute(Family family) { return new RouteSpec(family, null, null, null, null, null, null, null, null, null, false, RouteMetrics.NONE, null, java.util.List.of(), null, null, 0); }
 
-    public RouteSpec via(InetAddress gw) { return new RouteSpec(Cidr.family(gw), dst, gw, dev, metric, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap); }
-    public RouteSpec dev(String d) { return new RouteSpec(family, dst, via, d, metric, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap); }
-    public RouteSpec metric(int m) { return new RouteSpec(family, dst, via, dev, m, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap); }
-    public RouteSpec table(int t) { return new RouteSpec(family, dst, via, dev, metric, t, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap); }
-    public RouteSpec protocol(int p) { return new RouteSpec(family, dst, via, dev, metric, table, p, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap); }
-    public RouteSpec scope(int s) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, s, type, src, onlink, metrics, realms, nexthops, nhid, encap); }
-    public RouteSpec type(int t) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, t, src, onlink, metrics, realms, nexthops, nhid, encap); }
-    public RouteSpec src(InetAddress a) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, a, onlink, metrics, realms, nexthops, nhid, encap); }
-    public RouteSpec withOnlink() { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, true, metrics, realms, nexthops, nhid, encap); }
+    public RouteSpec via(InetAddress gw) { return new RouteSpec(Cidr.family(gw), dst, gw, dev, metric, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap, tos); }
+    public RouteSpec dev(String d) { return new RouteSpec(family, dst, via, d, metric, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap, tos); }
+    public RouteSpec metric(int m) { return new RouteSpec(family, dst, via, dev, m, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap, tos); }
+    public RouteSpec table(int t) { return new RouteSpec(family, dst, via, dev, metric, t, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap, tos); }
+    public RouteSpec protocol(int p) { return new RouteSpec(family, dst, via, dev, metric, table, p, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap, tos); }
+    public RouteSpec scope(int s) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, s, type, src, onlink, metrics, realms, nexthops, nhid, encap, tos); }
+    public RouteSpec type(int t) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, t, src, onlink, metrics, realms, nexthops, nhid, encap, tos); }
+    public RouteSpec src(InetAddress a) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, a, onlink, metrics, realms, nexthops, nhid, encap, tos); }
+    public RouteSpec withOnlink() { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, true, metrics, realms, nexthops, nhid, encap, tos); }
     public RouteSpec mtu(int m) { return metrics(metrics.with(RouteMetrics.MTU, m)); }
-    public RouteSpec metrics(RouteMetrics m) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, m, realms, nexthops, nhid, encap); }
+    public RouteSpec metrics(RouteMetrics m) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, m, realms, nexthops, nhid, encap, tos); }
     /** The route's realms (RTA_FLOW): the source realm in the high 16 bits, the destination's in the low. */
-    public RouteSpec realms(int r) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, metrics, r, nexthops, nhid, encap); }
+    public RouteSpec realms(int r) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, metrics, r, nexthops, nhid, encap, tos); }
     /** The route goes by nexthop object {@code id} ({@code ip route add ... nhid ID}), in place of a gateway and device. */
-    public RouteSpec nhid(int id) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, id, encap); }
+    public RouteSpec nhid(int id) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, id, encap, tos); }
     /** Packets to the destination are encapsulated ({@code encap TYPE ...}). */
-    public RouteSpec encap(Encap e) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, e); }
-    public RouteSpec nexthops(java.util.List<Hop> h) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, metrics, realms, java.util.List.copyOf(h), nhid, encap); }
+    public RouteSpec encap(Encap e) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, e, tos); }
+    public RouteSpec nexthops(java.util.List<Hop> h) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, metrics, realms, java.util.List.copyOf(h), nhid, encap, tos); }
+    /** IPv4's type of service (a DSCP value) packets must carry to take the route ({@code tos TOS}). */
+    public RouteSpec tos(int t) { return new RouteSpec(family, dst, via, dev, metric, table, protocol, scope, type, src, onlink, metrics, realms, nexthops, nhid, encap, t); }
 }

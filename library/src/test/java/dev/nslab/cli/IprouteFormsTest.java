@@ -153,6 +153,17 @@ class IprouteFormsTest {
         assertEquals(state(a), state(b));
     }
 
+    /** Routes and rules by type of service, its values named as the machine's rt_dsfield names them (AF11 is 0x28). */
+    @Test
+    void routesByTypeOfService() {
+        bothWays("route add 10.7.0.0/16 dev va tos 0x28", "route add 10.7.0.0/16 dev va tos AF12", "route add 10.8.0.0/16 via 10.5.0.2 tos 10",
+                "route add 10.9.0.0/16 dev va dsfield 0x04", "route show", "-j route show", "route show tos AF11", "route show tos 0x30",
+                "route show dsfield 10", "route add 10.9.0.0/16 dev va tos bogus", "route add 10.9.0.0/16 dev va tos 0x100",
+                "route show tos nosuch", "route get 10.7.1.1 tos AF11", "-j route get 10.7.1.1 tos 0x28", "route get 10.7.1.1 tos x",
+                "route del 10.7.0.0/16 tos AF12", "route show", "rule add tos 8 table 7", "rule add tos 0x04 table 8", "rule show",
+                "-j rule show", "rule show tos 0x08", "rule add tos nosuch table 9", "route flush tos 0x28", "route show");
+    }
+
     /** {@code tool line} where /etc/iproute2/rt_tables and rt_tables.d are {@code tables} and {@code d}. */
     private static Sh.Result ownTables(Path tables, Path d, List<String> tool, String line) {
         List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
