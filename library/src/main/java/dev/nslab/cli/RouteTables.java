@@ -57,9 +57,13 @@ final class RouteTables {
         return chains;
     }
 
+    /** The names in directory {@code d}, in readdir's order as Java's directory stream keeps it; none where it is not there. */
     private static List<String> entries(Path d) {
-        List<String> names = dev.nslab.sys.Libc.entries(d.toString());
-        return names == null ? List.of() : names;
+        try (var names = java.nio.file.Files.list(d)) {
+            return names.map(p -> p.getFileName().toString()).toList();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     /** One file, as iproute2's rtnl_hash_initialize takes it: a later line first in its chain. */
