@@ -63,7 +63,7 @@ public final class Cli {
     boolean resolve;
     HostNames hosts = new HostNames(false);
     private RouteTables tables;
-    private Dsfields dsfields;
+    private NameTable dsfields, realms;
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
     private final java.util.function.Function<NsRef, NetHandle> opener;
     /** Whose command a resident JVM runs (see {@link Resident}); null: this process's own. */
@@ -78,9 +78,15 @@ public final class Cli {
     }
 
     /** This command's names of type-of-service values (/etc/iproute2/rt_dsfield read once, when first needed). */
-    Dsfields dsfields() {
-        if (dsfields == null) dsfields = new Dsfields(err);
+    NameTable dsfields() {
+        if (dsfields == null) dsfields = NameTable.dsfields(err);
         return dsfields;
+    }
+
+    /** This command's names of route realms (/etc/iproute2/rt_realms read once, when first needed). */
+    NameTable realms() {
+        if (realms == null) realms = NameTable.realms(err);
+        return realms;
     }
 
     public Cli(PrintStream out, PrintStream err, Namespaces registry) {

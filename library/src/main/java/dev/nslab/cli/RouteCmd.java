@@ -162,7 +162,7 @@ final class RouteCmd extends ObjectCmd {
             if (r.priority() >= 0) m.put("metric", r.priority());
             m.put("flags", List.of());
             if (l.mark() != null && l.mark() != 0) m.put("mark", Integer.toUnsignedLong(l.mark()));
-            if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms()));
+            if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms(), cli.realms()));
             if (l.uid() != null) m.put("uid", l.uid());
             if (v4 && cloned) m.put("cache", cache);
             if (!r.metrics().isEmpty()) m.put("metrics", List.of(RouteMetricWords.json(r.metrics())));
@@ -188,7 +188,7 @@ final class RouteCmd extends ObjectCmd {
         if (l.mark() != null && l.mark() != 0) { // as ip: below 16 in decimal, from 16 in hexadecimal
             sb.append("mark ").append(Integer.compareUnsigned(l.mark(), 16) < 0 ? String.valueOf(l.mark()) : "0x" + Integer.toHexString(l.mark())).append(' ');
         }
-        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms()));
+        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms(), cli.realms()));
         if (l.uid() != null) sb.append("uid ").append(l.uid()).append(' ');
         if (v4 && cloned) {
             sb.append(cli.oneline ? "\\    cache " : "\n    cache "); // ip -o writes its line break as a backslash
@@ -245,7 +245,7 @@ final class RouteCmd extends ObjectCmd {
                 default -> {
                     String mw = RouteMetricWords.word(w);
                     if (mw != null && mw.equals("realms")) {
-                        realms = RouteMetricWords.realms(a.value(null));
+                        realms = RouteMetricWords.realms(a.value(null), cli.realms());
                         continue;
                     }
                     if (mw != null) {
@@ -338,7 +338,7 @@ final class RouteCmd extends ObjectCmd {
         if (cli.stats > 1) {
             StringBuilder sb = new StringBuilder();
             for (Route r : gone) text(sb, r, sel.dev() == null ? names.get(r.oif()) : null, sel, sel.table() == null, cli.details,
-                    cli.colour, cli.hosts, cli.tables(), cli.dsfields(), protocols::name, names);
+                    cli.colour, cli.hosts, cli.tables(), cli.dsfields(), cli.realms(), protocols::name, names);
             cli.out.print(sb);
         }
         if (cli.stats > 0) {
@@ -463,8 +463,12 @@ final class RouteCmd extends ObjectCmd {
             if (!sel.keeps(r, names)) continue;
             // ip leaves out the device it was asked to filter by
             String devName = sel.dev() != null || r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
-            if (cli.json) json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, cli.tables(), cli.dsfields(), protocols::name, names));
-            else text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, cli.tables(), cli.dsfields(), protocols::name, names);
+            if (cli.json) {
+                json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, cli.tables(), cli.dsfields(), cli.realms(), protocols::name, names));
+            } else {
+                text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, cli.tables(), cli.dsfields(), cli.realms(), protocols::name,
+                        names);
+            }
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -498,8 +502,8 @@ final class RouteCmd extends ObjectCmd {
 
     /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
     private static void text(StringBuilder sb, Route r, String dev, Selection sel, boolean showTable, boolean details,
-                             Colour colour, HostNames hosts, RouteTables tables, Dsfields dsfields, java.util.function.IntFunction<String> protocols,
-                             Map<Integer, String> names) {
+                             Colour colour, HostNames hosts, RouteTables tables, NameTable dsfields, NameTable realms,
+                             java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
         // each part ends with its space (inside the colour, as ip prints them); the line ends after the last one's
         Colour.Attr fam = Colour.of(r.family());
         // what the selection fixed (a protocol, a scope) is left out, as ip leaves it out (not a type)
@@ -516,7 +520,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
         for (String f : flagWords(r.flags())) sb.append(f).append(' ');
-        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms()));
+        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms(), realms));
         sb.append(RouteMetricWords.text(r.metrics()));
         // "pref" is the one part without a space after it
         if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
@@ -531,8 +535,8 @@ final class RouteCmd extends ObjectCmd {
     }
 
     private static Map<String, Object> json(Route r, String dev, Selection sel, boolean showTable, boolean details, HostNames hosts,
-                                            RouteTables tables, Dsfields dsfields, java.util.function.IntFunction<String> protocols,
-                                            Map<Integer, String> names) {
+                                            RouteTables tables, NameTable dsfields, NameTable realms,
+                                            java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.type() != 1 || details) m.put("type", typeName(r.type()));
         m.put("dst", dst(r, hosts));
@@ -547,7 +551,7 @@ final class RouteCmd extends ObjectCmd {
         if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
         if (r.priority() >= 0) m.put("metric", r.priority());
         m.put("flags", flagWords(r.flags()));
-        if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms()));
+        if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms(), realms));
         if (!r.metrics().isEmpty()) m.put("metrics", List.of(RouteMetricWords.json(r.metrics())));
         if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
         if (!r.nexthops().isEmpty()) {

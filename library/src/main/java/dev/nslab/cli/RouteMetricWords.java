@@ -2,9 +2,6 @@ package dev.nslab.cli;
 
 import dev.nslab.net.RouteMetrics;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,57 +147,27 @@ final class RouteMetricWords {
         return m;
     }
 
-    /** {@code realms FROM/TO|TO|NUMBER}: ip's get_rt_realms_or_raw, names from rt_realms. */
-    static int realms(String v) {
+    /** {@code realms FROM/TO|TO|NUMBER}: ip's get_rt_realms_or_raw, names from rt_realms ({@code names}). */
+    static int realms(String v, NameTable names) {
         Long raw = Args.unsigned(v, 0xffff_ffffL);
         if (raw != null) return (int) (long) raw;
         int slash = v.indexOf('/');
-        Integer from = slash < 0 ? Integer.valueOf(0) : realm(v.substring(0, slash)), to = realm(slash < 0 ? v : v.substring(slash + 1));
+        Integer from = slash < 0 ? Integer.valueOf(0) : names.value(v.substring(0, slash)), to = names.value(slash < 0 ? v : v.substring(slash + 1));
         if (from == null || to == null) Args.known(null, v, "\"realm\" value is invalid");
         return from << 16 | to;
     }
 
-    private static Integer realm(String w) {
-        for (var e : realmNames().entrySet()) if (e.getValue().equals(w)) return e.getKey();
-        Long n = Args.unsigned(w, 255);
-        return n == null ? null : n.intValue();
-    }
-
     /** "realm TO " or "realms FROM/TO ", as ip prints RTA_FLOW. */
-    static String realmsText(long flow) {
-        long to = flow & 0xffff, from = flow >>> 16;
-        return (from != 0 ? "realms " + realmName(from) + "/" : "realm ") + realmName(to) + " ";
+    static String realmsText(long flow, NameTable names) {
+        int to = (int) (flow & 0xffff), from = (int) (flow >>> 16);
+        return (from != 0 ? "realms " + names.name(from) + "/" : "realm ") + names.name(to) + " ";
     }
 
-    static Map<String, Object> realmsJson(long flow) {
+    static Map<String, Object> realmsJson(long flow, NameTable names) {
         Map<String, Object> m = new LinkedHashMap<>();
-        long to = flow & 0xffff, from = flow >>> 16;
-        if (from != 0) m.put("from", realmName(from));
-        m.put("to", realmName(to));
+        int to = (int) (flow & 0xffff), from = (int) (flow >>> 16);
+        if (from != 0) m.put("from", names.name(from));
+        m.put("to", names.name(to));
         return m;
-    }
-
-    private static String realmName(long id) { return realmNames().getOrDefault((int) id, Long.toString(id)); }
-
-    private static Map<Integer, String> realmNames() { return Realms.NAMES; }
-
-    /** Realm names, read once: "cosmos" for 0, and those of /etc/iproute2/rt_realms where the machine has it. */
-    private static final class Realms {
-        static final Map<Integer, String> NAMES = read();
-
-        private static Map<Integer, String> read() {
-            Map<Integer, String> m = new java.util.HashMap<>(Map.of(0, "cosmos"));
-            try {
-                for (String line : Files.readAllLines(Path.of("/etc/iproute2/rt_realms"))) {
-                    String[] f = line.strip().split("\\s+");
-                    if (f.length < 2 || f[0].startsWith("#")) continue;
-                    Long id = Args.unsigned(f[0], 255);
-                    if (id != null) m.put(id.intValue(), f[1]);
-                }
-            } catch (IOException e) {
-                // no file: numbers
-            }
-            return Map.copyOf(m);
-        }
     }
 }

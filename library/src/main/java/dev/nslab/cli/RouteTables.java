@@ -50,8 +50,8 @@ final class RouteTables {
         chains.get(DEFAULT).add(new Entry(DEFAULT, "default"));
         chains.get(MAIN).add(new Entry(MAIN, "main"));
         chains.get(LOCAL).add(new Entry(LOCAL, "local"));
-        read(NameFiles.CONF.resolve("rt_tables"));
-        Path d = NameFiles.CONF.resolve("rt_tables.d");
+        read(NameFile.CONF.resolve("rt_tables"));
+        Path d = NameFile.CONF.resolve("rt_tables.d");
         // in the directory's order, as readdir gives it (ip does not sort): only NAME.conf, no hidden file
         for (String f : entries(d)) if (!f.startsWith(".") && f.length() > 5 && f.endsWith(".conf")) read(d.resolve(f));
         return chains;
@@ -68,6 +68,6 @@ final class RouteTables {
 
     /** One file, as iproute2's rtnl_hash_initialize takes it: a later line first in its chain. */
     private void read(Path file) {
-        for (NameFiles.Line l : NameFiles.read(file, err)) if (l.id() >= 0) chains.get((int) (l.id() & 255)).addFirst(new Entry(l.id(), l.name()));
+        for (NameFile.Line l : NameFile.read(file, err)) if (l.id() >= 0) chains.get((int) (l.id() & 255)).addFirst(new Entry(l.id(), l.name()));
     }
 }

@@ -65,7 +65,7 @@ final class RuleCmd extends ObjectCmd {
                 fwmark = number(slash < 0 ? v : v.substring(0, slash), "fwmark value is invalid");
                 if (slash >= 0) fwmask = number(v.substring(slash + 1), "fwmask value is invalid");
             } else if (Args.matches(w, "realms")) {
-                realms = RouteMetricWords.realms(a.value(null));
+                realms = RouteMetricWords.realms(a.value(null), cli.realms());
             } else if (Args.matches(w, "protocol")) {
                 String v = a.value(null);
                 protocol = Args.known(protocols.parse(v), v, "\"protocol\" value is invalid");
@@ -351,7 +351,7 @@ final class RuleCmd extends ObjectCmd {
         }
         if (r.realms() != null) {
             long flow = Integer.toUnsignedLong(r.realms());
-            Map<String, Object> realms = RouteMetricWords.realmsJson(flow);
+            Map<String, Object> realms = RouteMetricWords.realmsJson(flow, cli.realms());
             if (realms.containsKey("from")) m.put("flow_from", realms.get("from"));
             m.put("flow_to", realms.get("to"));
             sb.append(" realms ").append(realms.containsKey("from") ? realms.get("from") + "/" : "").append(realms.get("to"));

@@ -11,8 +11,8 @@ import java.util.List;
  * iproute2's name databases (/etc/iproute2/rt_tables, rt_dsfield...): "ID NAME" lines, read as its fread_id_name reads
  * them (blanks before, '#' comments, the id as "0x.." or a decimal number, a name the next word).
  */
-final class NameFiles {
-    private NameFiles() {}
+final class NameFile {
+    private NameFile() {}
 
     static final Path CONF = Path.of("/etc/iproute2");
 
