@@ -87,7 +87,12 @@ class ServicesTest {
         assertTrue(up.err().contains("exec-line:"), up.err());
         String logs = lab("logs", t.n("web"), "srv", "web").ok().out();
         assertTrue(logs.contains("\"GET /index.html HTTP/1.0\" 200"), "the request is in the service's log: " + logs);
-        assertTrue(lab("logs", t.n("web"), "srv", "echo").ok().out().contains("hello from echo"), "the node's env");
+        // echo's readiness is its environment, not its output: the line may reach its log a moment after up returns
+        String echoed = lab("logs", t.n("web"), "srv", "echo").ok().out();
+        for (long end = System.nanoTime() + 10_000_000_000L; !echoed.contains("hello from echo") && System.nanoTime() < end; ) {
+            echoed = lab("logs", t.n("web"), "srv", "echo").ok().out();
+        }
+        assertTrue(echoed.contains("hello from echo"), "the node's env: " + echoed);
         assertTrue(lab("logs", t.n("web"), "srv", "nope").err().contains("no service nope (services: web, echo)"));
         // nslab exec sees the node's env and binds; the bind is read-only
         Nslab.Out ex = Nslab.process(null, "exec", "--state-dir", dir.toString(), t.n("web"), "srv", "--", "sh", "-c",
