@@ -118,7 +118,12 @@ class DockerEngineTest {
         Nslab.Out v = nslab("verify", lab);
         assertEquals(0, v.code(), v.out());
         assertTrue(v.out().contains("expect web listening tcp 8080 (wait 5s): holds"), v.out());
-        assertTrue(nslab("logs", lab, "web").ok().out().contains("serving as web"), "logs shows the container's output");
+        // the engine's log is written by its monitor (conmon, the shim) a moment after the container printed: waited for
+        String logs = nslab("logs", lab, "web").ok().out();
+        for (long end = System.nanoTime() + 10_000_000_000L; !logs.contains("serving as web") && System.nanoTime() < end; ) {
+            logs = nslab("logs", lab, "web").ok().out();
+        }
+        assertTrue(logs.contains("serving as web"), "logs shows the container's output: " + logs);
         String status = nslab("status", lab).ok().out();
         assertTrue(status.contains("container " + container + " of image " + image + ": running (healthy)"), status);
 
