@@ -25,15 +25,15 @@ final class OvsRowOrder {
     static <T> List<T> of(List<T> rows, Function<T, String> uuid) {
         List<T> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(uuid));
-        HashMap<T> parsed = new HashMap<>();
+        Hmap<T> parsed = new Hmap<>();
         for (T r : sorted) parsed.insert(r, hashString(uuid.apply(r)));
-        HashMap<T> table = new HashMap<>();
+        Hmap<T> table = new Hmap<>();
         for (T r : parsed.members()) table.insert(r, (int) Long.parseLong(uuid.apply(r).substring(0, 8), 16));
         return table.members();
     }
 
     /** OVS's hmap: buckets of singly linked chains, a member put at its chain's head. */
-    private static final class HashMap<T> {
+    private static final class Hmap<T> {
         private record Node<T>(T value, int hash) { }
 
         private List<List<Node<T>>> buckets = new ArrayList<>(List.of(new ArrayList<>()));
