@@ -64,6 +64,7 @@ public final class Cli {
     HostNames hosts = new HostNames(false);
     private RouteTables tables;
     private NameTable dsfields, realms;
+    private LinkGroups groups;
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
     private final java.util.function.Function<NsRef, NetHandle> opener;
     /** Whose command a resident JVM runs (see {@link Resident}); null: this process's own. */
@@ -81,6 +82,12 @@ public final class Cli {
     NameTable dsfields() {
         if (dsfields == null) dsfields = NameTable.dsfields(err);
         return dsfields;
+    }
+
+    /** This command's names of device groups (/etc/iproute2/group read once, when first needed). */
+    LinkGroups groups() {
+        if (groups == null) groups = new LinkGroups(err);
+        return groups;
     }
 
     /** This command's names of route realms (/etc/iproute2/rt_realms read once, when first needed). */

@@ -69,7 +69,7 @@ final class LinkCmd extends ObjectCmd {
         
         List<Link> shown = shown(filter, links);
         if (shown == null) return 1;
-        LinkFormat f = new LinkFormat(links, cli.nsidNames(h, shown), details(cli, h, shown), cli.colour);
+        LinkFormat f = new LinkFormat(links, cli.nsidNames(h, shown), details(cli, h, shown), cli.colour, cli.groups());
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
         StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);
         if (cli.json) {
@@ -544,7 +544,7 @@ final class LinkCmd extends ObjectCmd {
                         throw new UsageException("Error: argument \"" + v + "\" is wrong: Invalid \"txqueuelen\" value\n");
                     }
                 }
-                case "group" -> c = c.group(group(pending.get(++i)));
+                case "group" -> c = c.group(cli.groups().id(pending.get(++i), "group"));
                 case "promisc", "multicast", "allmulticast", "arp", "dynamic", "trailers" -> {
                     String v = pending.get(++i);
                     if (!v.equals("on") && !v.equals("off")) {
@@ -681,27 +681,6 @@ final class LinkCmd extends ObjectCmd {
         Long n = Args.unsigned(v, max);
         if (n == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: invalid " + what);
         return n;
-    }
-
-    /** A device group's name as ip prints it: "default" for 0, else its number. */
-    static String groupName(int g) { return g == 0 ? "default" : Integer.toString(g); }
-
-    /** A device group by number or by name (iproute2's /etc/iproute2/group: "default" is 0). */
-    static int group(String w) {
-        try {
-            return Integer.parseInt(w);
-        } catch (NumberFormatException e) {
-            if (w.equals("default")) return 0;
-            try {
-                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/iproute2/group"))) {
-                    String[] f = line.strip().split("\\s+");
-                    if (f.length >= 2 && !f[0].startsWith("#") && f[1].equals(w)) return Integer.parseInt(f[0]);
-                }
-            } catch (java.io.IOException | NumberFormatException ignored) {
-                // no such name below
-            }
-            throw new UsageException("Error: argument \"" + w + "\" is wrong: Invalid \"group\" value\n");
-        }
     }
 
     /** The flags "ip link set DEV WORD on|off" changes. */

@@ -24,15 +24,20 @@ final class LinkFormat {
     private final Map<Integer, LinkDetails> details;
     /** ip -color's colours, or null. */
     private final Colour colour;
+    /** The machine's names of device groups, or null: 0 is "default", others their numbers. */
+    private final LinkGroups groups;
 
-    LinkFormat(List<Link> links, Map<Integer, String> nsidNames) { this(links, nsidNames, null, null); }
+    LinkFormat(List<Link> links, Map<Integer, String> nsidNames) { this(links, nsidNames, null, null, null); }
 
-    LinkFormat(List<Link> links, Map<Integer, String> nsidNames, Map<Integer, LinkDetails> details, Colour colour) {
+    LinkFormat(List<Link> links, Map<Integer, String> nsidNames, Map<Integer, LinkDetails> details, Colour colour, LinkGroups groups) {
         for (Link l : links) byIndex.put(l.index(), l);
         this.nsidNames = nsidNames;
         this.details = details;
         this.colour = colour;
+        this.groups = groups;
     }
+
+    private String group(int g) { return groups != null ? groups.name(g) : g == 0 ? "default" : String.valueOf(g); }
 
     private String nameOf(int index) {
         Link l = byIndex.get(index);
@@ -83,7 +88,7 @@ final class LinkFormat {
         // ip colours the state with the space after it
         sb.append(" state ").append(Colour.wrap(colour, Colour.operState(l.operState()), l.operStateName() + " "));
         if (withMode) sb.append("mode ").append(l.linkMode() == 1 ? "DORMANT" : "DEFAULT").append(' ');
-        sb.append("group ").append(l.group() == 0 ? "default" : String.valueOf(l.group()));
+        sb.append("group ").append(group(l.group()));
         sb.append(" qlen ").append(l.txqlen());
         if (!withLinkLine) {
             // without the link line (ip -4/-6 address), ip ends the first line with the peer's namespace
@@ -158,7 +163,7 @@ final class LinkFormat {
         if (l.master() != 0) m.put("master", masterName(l));
         m.put("operstate", l.operStateName());
         if (withMode) m.put("linkmode", l.linkMode() == 1 ? "DORMANT" : "DEFAULT");
-        m.put("group", l.group() == 0 ? "default" : String.valueOf(l.group()));
+        m.put("group", group(l.group()));
         m.put("txqlen", l.txqlen());
         if (withLinkLine) {
             m.put("link_type", l.typeName());

@@ -78,7 +78,7 @@ final class RuleCmd extends ObjectCmd {
                 Long n = Args.unsigned(v, Integer.MAX_VALUE);
                 supPl = Args.known(n == null ? null : n.intValue(), v, "suppress_prefixlength value is invalid");
             } else if (Args.matches(w, "suppress_ifgroup") || w.equals("sup_group")) {
-                supGroup = LinkCmd.group(a.value(null));
+                supGroup = cli.groups().id(a.value(null), "suppress_ifgroup");
             } else if (w.equals("dev") || w.equals("iif")) {
                 iif = ifname(a.value(null), "\"iif\"/\"dev\" not a valid ifname");
             } else if (w.equals("oif")) {
@@ -344,7 +344,7 @@ final class RuleCmd extends ObjectCmd {
                 sb.append(" suppress_prefixlength ").append(r.suppressPrefixlen());
             }
             if (r.suppressIfgroup() != null && r.suppressIfgroup() != -1) {
-                String g = LinkCmd.groupName(r.suppressIfgroup());
+                String g = cli.groups().name(r.suppressIfgroup());
                 m.put("suppress_ifgroup", g);
                 sb.append(" suppress_ifgroup ").append(g);
             }

@@ -113,8 +113,8 @@ class IprouteFormsTest {
     }
 
     /**
-     * Table and realm names from the machine's files (policy-routing scripts add "100 isp1" to /etc/iproute2/rt_tables):
-     * each tool run in a mount namespace of its own where rt_tables, rt_tables.d and rt_realms are the test's (the
+     * Table, realm and device group names from the machine's files (policy-routing scripts add "100 isp1" to
+     * /etc/iproute2/rt_tables): each tool run in a mount namespace of its own where those files are the test's (the
      * machine's files stay as they are), and a JVM of its own for nslab (a thread cannot change its mount namespace).
      */
     @Test
@@ -136,6 +136,7 @@ class IprouteFormsTest {
         Files.writeString(d.resolve("ignored.txt"), "43 notread\n");
         Files.writeString(d.resolve("broken.conf"), "44 fine\nnot a line\n45 unread\n");
         Files.writeString(dir.resolve("rt_realms"), "0 cosmos\n5 isp\n3\tthree\n");
+        Files.writeString(dir.resolve("group"), "0\tdefault\n10 web\n0x20 db\n10 web2\n");
         for (String line : List.of("route add 10.9.0.0/24 dev va table isp1", "route add 10.9.1.0/24 dev va table isp2",
                 "route add 10.9.2.0/24 dev va table 1000", "route add 10.9.3.0/24 dev va table vpn", "route add 10.9.4.0/24 dev va table 0x12c",
                 "route add 10.9.5.0/24 dev va table notread", "route add 10.9.6.0/24 dev va table fine", "route show table isp1",
@@ -146,7 +147,10 @@ class IprouteFormsTest {
                 "route show table unspec", "rule show table 0", "rule add from 10.9.8.0/24 table all", "route flush table nosuch",
                 "route add 10.9.10.0/24 dev va realm isp", "route add 10.9.11.0/24 dev va realms three/isp", "route add 10.9.12.0/24 dev va realm 7",
                 "route show 10.9.10.0/24", "-j route show 10.9.11.0/24", "route show 10.9.12.0/24", "route add 10.9.13.0/24 dev va realm nosuch",
-                "rule add from 10.9.14.0/24 realms three/isp table isp1", "rule show from 10.9.14.0/24", "-j rule show from 10.9.14.0/24")) {
+                "rule add from 10.9.14.0/24 realms three/isp table isp1", "rule show from 10.9.14.0/24", "-j rule show from 10.9.14.0/24",
+                "link set va group web", "link show va", "link set va group db", "-j link show va", "link show group db",
+                "link set va group nosuch", "link set va group 0x7", "-br link show group 7", "rule add from 10.9.15.0/24 table 100 suppress_ifgroup db",
+                "rule show from 10.9.15.0/24", "rule add from 10.9.16.0/24 table 100 suppress_ifgroup nosuch")) {
             Sh.Result want = ownTables(tables, d, List.of("ip", "-n", a), line);
             Sh.Result got = ownTables(tables, d, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.nslab.cli.Main", "-n", b), line);
@@ -168,13 +172,16 @@ class IprouteFormsTest {
                 "-j rule show", "rule show tos 0x08", "rule add tos nosuch table 9", "route flush tos 0x28", "route show");
     }
 
-    /** {@code tool line} where /etc/iproute2/rt_tables, rt_tables.d and rt_realms are {@code tables}, {@code d} and the realms beside {@code tables}. */
+    /**
+     * {@code tool line} where /etc/iproute2/rt_tables, rt_tables.d, rt_realms and group are {@code tables}, {@code d}
+     * and the realms and groups beside {@code tables}.
+     */
     private static Sh.Result ownTables(Path tables, Path d, List<String> tool, String line) {
         List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 // only over files the machine has (nothing is made on it): where one is missing, both tools go without
-                "for f in rt_tables:$1 rt_tables.d:$2 rt_realms:$3; do t=/etc/iproute2/${f%%:*}; [ ! -e $t ] || mount --bind ${f#*:} $t || exit 1; done"
-                        + " && shift 3 && exec \"$@\"", "sh",
-                tables.toString(), d.toString(), tables.resolveSibling("rt_realms").toString()));
+                "for f in rt_tables:$1 rt_tables.d:$2 rt_realms:$3 group:$4; do t=/etc/iproute2/${f%%:*}; [ ! -e $t ] || mount --bind ${f#*:} $t || exit 1; done"
+                        + " && shift 4 && exec \"$@\"", "sh",
+                tables.toString(), d.toString(), tables.resolveSibling("rt_realms").toString(), tables.resolveSibling("group").toString()));
         cmd.addAll(tool);
         cmd.addAll(Sh.words(line));
         return Sh.run(cmd, null);
