@@ -267,7 +267,7 @@ final class AddressCmd extends ObjectCmd {
         if (shown == null) return 1;
         if (!dropped.isEmpty()) shown = shown.stream().filter(l -> !dropped.contains(l.index())).toList();
         LinkFormat f = new LinkFormat(links, cli.nsidNames(h, shown),
-                cli.oneline ? null : LinkCmd.details(cli, h, shown), cli.colour, cli.groups());
+                cli.oneline ? null : LinkCmd.details(cli, h, shown), cli.colour, cli.groups);
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
         StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);
         List<Object> json = new ArrayList<>();

@@ -62,39 +62,16 @@ public final class Cli {
     /** -r: addresses shown as host names where the resolver knows them. */
     boolean resolve;
     HostNames hosts = new HostNames(false);
-    private RouteTables tables;
-    private NameTable dsfields, realms;
-    private LinkGroups groups;
+    /** This command's names from the machine's iproute2 files (each file read once, when first needed). */
+    final RouteTables tables;
+    final NameTable dsfields, realms;
+    final LinkGroups groups;
     private final Map<NsRef, NetHandle> handles = new HashMap<>();
     private final java.util.function.Function<NsRef, NetHandle> opener;
     /** Whose command a resident JVM runs (see {@link Resident}); null: this process's own. */
     private Resident.Client client;
 
     public Cli(PrintStream out, PrintStream err) { this(out, err, new Namespaces()); }
-
-    /** This command's routing table names (the machine's files read once, when first needed). */
-    RouteTables tables() {
-        if (tables == null) tables = new RouteTables(err);
-        return tables;
-    }
-
-    /** This command's names of type-of-service values (/etc/iproute2/rt_dsfield read once, when first needed). */
-    NameTable dsfields() {
-        if (dsfields == null) dsfields = NameTable.dsfields(err);
-        return dsfields;
-    }
-
-    /** This command's names of device groups (/etc/iproute2/group read once, when first needed). */
-    LinkGroups groups() {
-        if (groups == null) groups = new LinkGroups(err);
-        return groups;
-    }
-
-    /** This command's names of route realms (/etc/iproute2/rt_realms read once, when first needed). */
-    NameTable realms() {
-        if (realms == null) realms = NameTable.realms(err);
-        return realms;
-    }
 
     public Cli(PrintStream out, PrintStream err, Namespaces registry) {
         this(out, err, registry, ns -> NetHandle.open(registry, ns));
@@ -106,6 +83,10 @@ public final class Cli {
         this.err = err;
         this.registry = registry;
         this.opener = opener;
+        tables = new RouteTables(err);
+        dsfields = NameTable.dsfields(err);
+        realms = NameTable.realms(err);
+        groups = new LinkGroups(err);
     }
 
     /**

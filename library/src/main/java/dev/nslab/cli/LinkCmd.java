@@ -69,7 +69,7 @@ final class LinkCmd extends ObjectCmd {
         
         List<Link> shown = shown(filter, links);
         if (shown == null) return 1;
-        LinkFormat f = new LinkFormat(links, cli.nsidNames(h, shown), details(cli, h, shown), cli.colour, cli.groups());
+        LinkFormat f = new LinkFormat(links, cli.nsidNames(h, shown), details(cli, h, shown), cli.colour, cli.groups);
         Map<Integer, dev.nslab.net.LinkStats> stats = cli.stats > 0 && !cli.brief ? h.linkStats() : null;
         StatsFormat statsFormat = new StatsFormat(cli.stats, cli.human, cli.iec);
         if (cli.json) {
@@ -544,7 +544,7 @@ final class LinkCmd extends ObjectCmd {
                         throw new UsageException("Error: argument \"" + v + "\" is wrong: Invalid \"txqueuelen\" value\n");
                     }
                 }
-                case "group" -> c = c.group(cli.groups().id(pending.get(++i), "group"));
+                case "group" -> c = c.group(cli.groups.id(pending.get(++i), "group"));
                 case "promisc", "multicast", "allmulticast", "arp", "dynamic", "trailers" -> {
                     String v = pending.get(++i);
                     if (!v.equals("on") && !v.equals("off")) {

@@ -70,7 +70,7 @@ final class MplsRouteCmd extends NsCmd {
                 }
                 case "table" -> {
                     String v = a.value(null);
-                    table = cli.tables().known(v, "\"table\" value is invalid\n");
+                    table = cli.tables.known(v, "\"table\" value is invalid\n");
                 }
                 case "metric", "priority", "preference" -> {
                     String v = a.value(null);

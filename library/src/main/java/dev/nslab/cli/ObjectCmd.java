@@ -78,7 +78,7 @@ abstract class ObjectCmd extends NsCmd {
                     if (cli.handle(ns).vrfTable(master) == 0) throw new UsageException("Error: argument \"" + master + "\" is wrong: Not a valid VRF name\n");
                 }
                 case "nomaster" -> noMaster = true;
-                case "group" -> group = cli.groups().id(a.value("group"), "group");
+                case "group" -> group = cli.groups.id(a.value("group"), "group");
                 default -> {
                     if (Args.matches(w, "help")) {
                         help(cli.out);

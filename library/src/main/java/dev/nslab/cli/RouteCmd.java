@@ -64,7 +64,7 @@ final class RouteCmd extends ObjectCmd {
             String w = a.next();
             // ip's words in its order, most of them cut short as it allows
             if (w.equals("tos") || Args.matches(w, "dsfield")) {
-                tos = cli.dsfields().known(a.value(null), "TOS value is invalid\n");
+                tos = cli.dsfields.known(a.value(null), "TOS value is invalid\n");
             } else if (Args.matches(w, "from")) {
                 fromWord = a.value(null);
             } else if (Args.matches(w, "iif")) {
@@ -152,17 +152,17 @@ final class RouteCmd extends ObjectCmd {
             m.put("dst", r.dst() == null ? "default" : dst(r, cli.hosts));
             if (from != null) m.put("from", from);
             if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
-            if (r.tos() != 0) m.put("tos", cli.dsfields().name(r.tos()));
+            if (r.tos() != 0) m.put("tos", cli.dsfields.name(r.tos()));
             if (r.gateway() != null) m.put("gateway", cli.hosts.of(r.gateway()));
             if (dev != null) m.put("dev", dev);
-            if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", cli.tables().name(r.table()));
+            if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", cli.tables.name(r.table()));
             if (!cloned && (r.protocol() != 3 || cli.details)) m.put("protocol", protocols.name(r.protocol()));
             if (!cloned && (r.scope() != 0 || cli.details)) m.put("scope", AddressCmd.scopeName(r.scope()));
             if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
             if (r.priority() >= 0) m.put("metric", r.priority());
             m.put("flags", List.of());
             if (l.mark() != null && l.mark() != 0) m.put("mark", Integer.toUnsignedLong(l.mark()));
-            if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms(), cli.realms()));
+            if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms(), cli.realms));
             if (l.uid() != null) m.put("uid", l.uid());
             if (v4 && cloned) m.put("cache", cache);
             if (!r.metrics().isEmpty()) m.put("metrics", List.of(RouteMetricWords.json(r.metrics())));
@@ -177,10 +177,10 @@ final class RouteCmd extends ObjectCmd {
         sb.append(Colour.wrap(cli.colour, r.dst() == null ? null : fam, (r.dst() == null ? "default" : dst(r, cli.hosts)) + " "));
         if (from != null) sb.append(Colour.wrap(cli.colour, fam, "from " + from + " "));
         if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
-        if (r.tos() != 0) sb.append("tos ").append(cli.dsfields().name(r.tos())).append(' ');
+        if (r.tos() != 0) sb.append("tos ").append(cli.dsfields.name(r.tos())).append(' ');
         if (r.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
         if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
-        if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(cli.tables().name(r.table())).append(' ');
+        if (r.table() != 0 && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(cli.tables.name(r.table())).append(' ');
         if (!cloned && (r.protocol() != 3 || cli.details)) sb.append("proto ").append(protocols.name(r.protocol())).append(' ');
         if (!cloned && (r.scope() != 0 || cli.details)) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
         if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.prefsrc()) + " "));
@@ -188,7 +188,7 @@ final class RouteCmd extends ObjectCmd {
         if (l.mark() != null && l.mark() != 0) { // as ip: below 16 in decimal, from 16 in hexadecimal
             sb.append("mark ").append(Integer.compareUnsigned(l.mark(), 16) < 0 ? String.valueOf(l.mark()) : "0x" + Integer.toHexString(l.mark())).append(' ');
         }
-        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms(), cli.realms()));
+        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms(), cli.realms));
         if (l.uid() != null) sb.append("uid ").append(l.uid()).append(' ');
         if (v4 && cloned) {
             sb.append(cli.oneline ? "\\    cache " : "\n    cache "); // ip -o writes its line break as a backslash
@@ -229,7 +229,7 @@ final class RouteCmd extends ObjectCmd {
                 }
                 case "vrf" -> table = vrfTable(a.value(null));
                 case "table" -> {
-                    int id = cli.tables().known(a.value("table"), "\"table\" value is invalid\n");
+                    int id = cli.tables.known(a.value("table"), "\"table\" value is invalid\n");
                     table = id == 0 ? null : id; // the kernel puts a route of table 0 in main
                 }
                 case "protocol", "proto" -> {
@@ -241,11 +241,11 @@ final class RouteCmd extends ObjectCmd {
                     scope = Args.known(RouteWords.scope(v), v, "invalid \"scope\" value");
                 }
                 case "to" -> dst = a.value("to");
-                case "tos", "dsfield" -> tos = cli.dsfields().known(a.value(null), "\"tos\" value is invalid\n");
+                case "tos", "dsfield" -> tos = cli.dsfields.known(a.value(null), "\"tos\" value is invalid\n");
                 default -> {
                     String mw = RouteMetricWords.word(w);
                     if (mw != null && mw.equals("realms")) {
-                        realms = RouteMetricWords.realms(a.value(null), cli.realms());
+                        realms = RouteMetricWords.realms(a.value(null), cli.realms);
                         continue;
                     }
                     if (mw != null) {
@@ -337,8 +337,7 @@ final class RouteCmd extends ObjectCmd {
         }
         if (cli.stats > 1) {
             StringBuilder sb = new StringBuilder();
-            for (Route r : gone) text(sb, r, sel.dev() == null ? names.get(r.oif()) : null, sel, sel.table() == null, cli.details,
-                    cli.colour, cli.hosts, cli.tables(), cli.dsfields(), cli.realms(), protocols::name, names);
+            for (Route r : gone) text(sb, r, sel.dev() == null ? names.get(r.oif()) : null, sel, sel.table() == null, names);
             cli.out.print(sb);
         }
         if (cli.stats > 0) {
@@ -398,7 +397,7 @@ final class RouteCmd extends ObjectCmd {
                 case "via" -> via = address(a.value("via"));
                 case "table" -> {
                     String t = a.value("table");
-                    Integer id = cli.tables().id(t);
+                    Integer id = cli.tables.id(t);
                     if (id == null && !t.equals("all")) throw new UsageException("Error: argument \"" + t + "\" is wrong: table id value is invalid\n");
                     table = id == null || id == 0 ? null : id; // all of them
                 }
@@ -415,7 +414,7 @@ final class RouteCmd extends ObjectCmd {
                     String v = a.value("type");
                     type = Args.known(RouteWords.type(v), v, "node type value is invalid");
                 }
-                case "tos", "dsfield" -> tos = cli.dsfields().known(a.value(null), "TOS value is invalid\n");
+                case "tos", "dsfield" -> tos = cli.dsfields.known(a.value(null), "TOS value is invalid\n");
                 default -> {
                     // [to] [root|match|exact] PREFIX, as ip reads it
                     String p = w.equals("to") ? a.value("to") : w;
@@ -463,12 +462,8 @@ final class RouteCmd extends ObjectCmd {
             if (!sel.keeps(r, names)) continue;
             // ip leaves out the device it was asked to filter by
             String devName = sel.dev() != null || r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
-            if (cli.json) {
-                json.add(json(r, devName, sel, showTable, cli.details, cli.hosts, cli.tables(), cli.dsfields(), cli.realms(), protocols::name, names));
-            } else {
-                text(sb, r, devName, sel, showTable, cli.details, cli.colour, cli.hosts, cli.tables(), cli.dsfields(), cli.realms(), protocols::name,
-                        names);
-            }
+            if (cli.json) json.add(json(r, devName, sel, showTable, names));
+            else text(sb, r, devName, sel, showTable, names);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);
@@ -501,64 +496,60 @@ final class RouteCmd extends ObjectCmd {
     }
 
     /** One route as ip route show prints it; {@code details} (ip -d) prints type, table, protocol and scope always. */
-    private static void text(StringBuilder sb, Route r, String dev, Selection sel, boolean showTable, boolean details,
-                             Colour colour, HostNames hosts, RouteTables tables, NameTable dsfields, NameTable realms,
-                             java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
+    private void text(StringBuilder sb, Route r, String dev, Selection sel, boolean showTable, Map<Integer, String> names) {
         // each part ends with its space (inside the colour, as ip prints them); the line ends after the last one's
         Colour.Attr fam = Colour.of(r.family());
         // what the selection fixed (a protocol, a scope) is left out, as ip leaves it out (not a type)
-        if (r.type() != 1 || details) sb.append(typeName(r.type())).append(' ');
-        sb.append(Colour.wrap(colour, r.dst() == null ? null : fam, dst(r, hosts) + " "));
+        if (r.type() != 1 || cli.details) sb.append(typeName(r.type())).append(' ');
+        sb.append(Colour.wrap(cli.colour, r.dst() == null ? null : fam, dst(r, cli.hosts) + " "));
         if (r.encap() != null) sb.append(EncapWords.show(r.encap()));
         if (r.nhid() != 0) sb.append("nhid ").append(Integer.toUnsignedLong(r.nhid())).append(' ');
-        if (r.tos() != 0 && sel.tos() == null) sb.append("tos ").append(dsfields.name(r.tos())).append(' ');
-        if (r.gateway() != null && sel.via() == null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(r.gateway()) + " "));
-        if (dev != null) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, dev + " "));
-        if (showTable && (r.table() != RouteTables.MAIN || details)) sb.append("table ").append(tables.name(r.table())).append(' ');
-        if ((r.protocol() != 3 || details) && sel.protocol() == null) sb.append("proto ").append(protocols.apply(r.protocol())).append(' ');
-        if ((r.scope() != 0 || details) && sel.scope() == null) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
-        if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(colour, fam, Cidr.format(r.prefsrc()) + " "));
+        if (r.tos() != 0 && sel.tos() == null) sb.append("tos ").append(cli.dsfields.name(r.tos())).append(' ');
+        if (r.gateway() != null && sel.via() == null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(r.gateway()) + " "));
+        if (dev != null) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, dev + " "));
+        if (showTable && (r.table() != RouteTables.MAIN || cli.details)) sb.append("table ").append(cli.tables.name(r.table())).append(' ');
+        if ((r.protocol() != 3 || cli.details) && sel.protocol() == null) sb.append("proto ").append(protocols.name(r.protocol())).append(' ');
+        if ((r.scope() != 0 || cli.details) && sel.scope() == null) sb.append("scope ").append(AddressCmd.scopeName(r.scope())).append(' ');
+        if (r.prefsrc() != null) sb.append("src ").append(Colour.wrap(cli.colour, fam, Cidr.format(r.prefsrc()) + " "));
         if (r.priority() >= 0) sb.append("metric ").append(r.priority()).append(' ');
         for (String f : flagWords(r.flags())) sb.append(f).append(' ');
-        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms(), realms));
+        if (r.realms() >= 0) sb.append(RouteMetricWords.realmsText(r.realms(), cli.realms));
         sb.append(RouteMetricWords.text(r.metrics()));
         // "pref" is the one part without a space after it
         if (r.pref() >= 0) sb.append("pref ").append(prefName(r.pref()));
         for (Route.Hop h : r.nexthops()) {
             sb.append("\n\tnexthop ");
-            if (h.gateway() != null) sb.append("via ").append(Colour.wrap(colour, fam, hosts.of(h.gateway()) + " "));
-            if (h.oif() != 0) sb.append("dev ").append(Colour.wrap(colour, Colour.Attr.IFNAME, names.getOrDefault(h.oif(), "if" + h.oif()) + " "));
+            if (h.gateway() != null) sb.append("via ").append(Colour.wrap(cli.colour, fam, cli.hosts.of(h.gateway()) + " "));
+            if (h.oif() != 0) sb.append("dev ").append(Colour.wrap(cli.colour, Colour.Attr.IFNAME, names.getOrDefault(h.oif(), "if" + h.oif()) + " "));
             sb.append("weight ").append(h.weight()).append(' ');
             for (String f : flagWords(h.flags())) sb.append(f).append(' ');
         }
         sb.append('\n');
     }
 
-    private static Map<String, Object> json(Route r, String dev, Selection sel, boolean showTable, boolean details, HostNames hosts,
-                                            RouteTables tables, NameTable dsfields, NameTable realms,
-                                            java.util.function.IntFunction<String> protocols, Map<Integer, String> names) {
+    private Map<String, Object> json(Route r, String dev, Selection sel, boolean showTable, Map<Integer, String> names) {
         Map<String, Object> m = new LinkedHashMap<>();
-        if (r.type() != 1 || details) m.put("type", typeName(r.type()));
-        m.put("dst", dst(r, hosts));
+        if (r.type() != 1 || cli.details) m.put("type", typeName(r.type()));
+        m.put("dst", dst(r, cli.hosts));
         if (r.encap() != null) m.put("encap", EncapWords.json(r.encap()));
         if (r.nhid() != 0) m.put("nhid", Integer.toUnsignedLong(r.nhid()));
-        if (r.tos() != 0 && sel.tos() == null) m.put("tos", dsfields.name(r.tos()));
-        if (r.gateway() != null && sel.via() == null) m.put("gateway", hosts.of(r.gateway()));
+        if (r.tos() != 0 && sel.tos() == null) m.put("tos", cli.dsfields.name(r.tos()));
+        if (r.gateway() != null && sel.via() == null) m.put("gateway", cli.hosts.of(r.gateway()));
         if (dev != null) m.put("dev", dev);
-        if (showTable && (r.table() != RouteTables.MAIN || details)) m.put("table", tables.name(r.table()));
-        if ((r.protocol() != 3 || details) && sel.protocol() == null) m.put("protocol", protocols.apply(r.protocol()));
-        if ((r.scope() != 0 || details) && sel.scope() == null) m.put("scope", AddressCmd.scopeName(r.scope()));
+        if (showTable && (r.table() != RouteTables.MAIN || cli.details)) m.put("table", cli.tables.name(r.table()));
+        if ((r.protocol() != 3 || cli.details) && sel.protocol() == null) m.put("protocol", protocols.name(r.protocol()));
+        if ((r.scope() != 0 || cli.details) && sel.scope() == null) m.put("scope", AddressCmd.scopeName(r.scope()));
         if (r.prefsrc() != null) m.put("prefsrc", Cidr.format(r.prefsrc()));
         if (r.priority() >= 0) m.put("metric", r.priority());
         m.put("flags", flagWords(r.flags()));
-        if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms(), realms));
+        if (r.realms() >= 0) m.put("flow", RouteMetricWords.realmsJson(r.realms(), cli.realms));
         if (!r.metrics().isEmpty()) m.put("metrics", List.of(RouteMetricWords.json(r.metrics())));
         if (r.pref() >= 0) m.put("pref", prefName(r.pref()));
         if (!r.nexthops().isEmpty()) {
             List<Object> hs = new ArrayList<>();
             for (Route.Hop h : r.nexthops()) {
                 Map<String, Object> one = new LinkedHashMap<>();
-                if (h.gateway() != null) one.put("gateway", hosts.of(h.gateway()));
+                if (h.gateway() != null) one.put("gateway", cli.hosts.of(h.gateway()));
                 if (h.oif() != 0) one.put("dev", names.getOrDefault(h.oif(), "if" + h.oif()));
                 one.put("weight", h.weight());
                 one.put("flags", flagWords(h.flags()));

@@ -57,7 +57,7 @@ final class RuleCmd extends ObjectCmd {
             else if (Args.matches(w, "preference") || Args.matches(w, "order") || Args.matches(w, "priority")) {
                 priority = (int) number(a.value(null), "preference value is invalid");
             } else if (w.equals("tos") || Args.matches(w, "dsfield")) {
-                tos = cli.dsfields().known(a.value(null), "TOS value is invalid\n");
+                tos = cli.dsfields.known(a.value(null), "TOS value is invalid\n");
             } else if (w.equals("fwmark")) {
                 // MARK[/MASK], each a number in C's forms (0x7, 7), as ip reads them
                 String v = a.value(null);
@@ -65,20 +65,20 @@ final class RuleCmd extends ObjectCmd {
                 fwmark = number(slash < 0 ? v : v.substring(0, slash), "fwmark value is invalid");
                 if (slash >= 0) fwmask = number(v.substring(slash + 1), "fwmask value is invalid");
             } else if (Args.matches(w, "realms")) {
-                realms = RouteMetricWords.realms(a.value(null), cli.realms());
+                realms = RouteMetricWords.realms(a.value(null), cli.realms);
             } else if (Args.matches(w, "protocol")) {
                 String v = a.value(null);
                 protocol = Args.known(protocols.parse(v), v, "\"protocol\" value is invalid");
             } else if (Args.matches(w, "table") || w.equals("lookup")) {
                 String t = a.value(null);
-                table = cli.tables().known(t, "invalid table ID\n");
+                table = cli.tables.known(t, "invalid table ID\n");
                 tableOk = true;
             } else if (Args.matches(w, "suppress_prefixlength") || w.equals("sup_pl")) {
                 String v = a.value(null);
                 Long n = Args.unsigned(v, Integer.MAX_VALUE);
                 supPl = Args.known(n == null ? null : n.intValue(), v, "suppress_prefixlength value is invalid");
             } else if (Args.matches(w, "suppress_ifgroup") || w.equals("sup_group")) {
-                supGroup = cli.groups().id(a.value(null), "suppress_ifgroup");
+                supGroup = cli.groups.id(a.value(null), "suppress_ifgroup");
             } else if (w.equals("dev") || w.equals("iif")) {
                 iif = ifname(a.value(null), "\"iif\"/\"dev\" not a valid ifname");
             } else if (w.equals("oif")) {
@@ -174,7 +174,7 @@ final class RuleCmd extends ObjectCmd {
             } else if (w.equals("not")) {
                 tests.add(Rule::not);
             } else if (w.equals("tos") || w.equals("dsfield")) {
-                int t = cli.dsfields().known(a.value(null), "TOS value is invalid\n");
+                int t = cli.dsfields.known(a.value(null), "TOS value is invalid\n");
                 tests.add(r -> r.tos() == t);
             } else if (w.equals("fwmark")) {
                 String v = a.value(null);
@@ -196,7 +196,7 @@ final class RuleCmd extends ObjectCmd {
                 tests.add(r -> u.equals(r.uids()));
             } else if (Args.matches(w, "lookup") || Args.matches(w, "table")) {
                 String t = a.value(null);
-                int id = cli.tables().known(t, "table id value is invalid\n");
+                int id = cli.tables.known(t, "table id value is invalid\n");
                 if (id > 0) tests.add(r -> r.table() == id);
             } else if (Args.matches(w, "from") || Args.matches(w, "src")) {
                 Cidr c = selectorPrefix(a.value(null), "from value is invalid");
@@ -270,6 +270,17 @@ final class RuleCmd extends ObjectCmd {
     }
 
     /** One rule as ip's print_rule prints it: the text to {@code sb}, the same as ip -j has it to {@code m}. */
+    /** A rule's iif or oif ({@code word}), if it has one, and "[detached]" where that device is not there. */
+    private static void device(String word, String name, boolean detached, StringBuilder sb, Map<String, Object> m) {
+        if (name == null) return;
+        m.put(word, name);
+        sb.append(' ').append(word).append(' ').append(name);
+        if (detached) {
+            m.put(word + "_detached", null);
+            sb.append(" [detached]");
+        }
+    }
+
     private void line(Rule r, StringBuilder sb, Map<String, Object> m) {
         int host = r.family() == Family.INET ? 32 : 128;
         m.put("priority", r.priority() == null ? 0 : r.priority());
@@ -293,8 +304,8 @@ final class RuleCmd extends ObjectCmd {
             sb.append(" to ").append(r.to().prefixLength() == host ? Cidr.format(r.to().address()) : r.to().toString());
         }
         if (r.tos() != 0) {
-            m.put("tos", cli.dsfields().name(r.tos()));
-            sb.append(" tos ").append(cli.dsfields().name(r.tos()));
+            m.put("tos", cli.dsfields.name(r.tos()));
+            sb.append(" tos ").append(cli.dsfields.name(r.tos()));
         }
         if (r.fwmark() != null || r.fwmask() != null) {
             long mark = r.fwmark() == null ? 0 : r.fwmark(), mask = r.fwmask() == null ? 0xFFFFFFFFL : r.fwmask();
@@ -305,22 +316,8 @@ final class RuleCmd extends ObjectCmd {
                 sb.append('/').append(hex(mask));
             }
         }
-        if (r.iif() != null) {
-            m.put("iif", r.iif());
-            sb.append(" iif ").append(r.iif());
-            if ((r.flags() & Rule.IIF_DETACHED) != 0) {
-                m.put("iif_detached", null);
-                sb.append(" [detached]");
-            }
-        }
-        if (r.oif() != null) {
-            m.put("oif", r.oif());
-            sb.append(" oif ").append(r.oif());
-            if ((r.flags() & Rule.OIF_DETACHED) != 0) {
-                m.put("oif_detached", null);
-                sb.append(" [detached]");
-            }
-        }
+        device("iif", r.iif(), (r.flags() & Rule.IIF_DETACHED) != 0, sb, m);
+        device("oif", r.oif(), (r.flags() & Rule.OIF_DETACHED) != 0, sb, m);
         if (r.l3mdev()) {
             m.put("l3mdev", null);
             sb.append(" lookup [l3mdev-table]");
@@ -337,21 +334,21 @@ final class RuleCmd extends ObjectCmd {
         ports("sport", r.sport(), sb, m);
         ports("dport", r.dport(), sb, m);
         if (r.table() != 0) {
-            m.put("table", cli.tables().name(r.table()));
-            sb.append(" lookup ").append(cli.tables().name(r.table()));
+            m.put("table", cli.tables.name(r.table()));
+            sb.append(" lookup ").append(cli.tables.name(r.table()));
             if (r.suppressPrefixlen() != null && r.suppressPrefixlen() != -1) {
                 m.put("suppress_prefixlen", r.suppressPrefixlen());
                 sb.append(" suppress_prefixlength ").append(r.suppressPrefixlen());
             }
             if (r.suppressIfgroup() != null && r.suppressIfgroup() != -1) {
-                String g = cli.groups().name(r.suppressIfgroup());
+                String g = cli.groups.name(r.suppressIfgroup());
                 m.put("suppress_ifgroup", g);
                 sb.append(" suppress_ifgroup ").append(g);
             }
         }
         if (r.realms() != null) {
             long flow = Integer.toUnsignedLong(r.realms());
-            Map<String, Object> realms = RouteMetricWords.realmsJson(flow, cli.realms());
+            Map<String, Object> realms = RouteMetricWords.realmsJson(flow, cli.realms);
             if (realms.containsKey("from")) m.put("flow_from", realms.get("from"));
             m.put("flow_to", realms.get("to"));
             sb.append(" realms ").append(realms.containsKey("from") ? realms.get("from") + "/" : "").append(realms.get("to"));

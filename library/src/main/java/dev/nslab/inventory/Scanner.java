@@ -273,17 +273,17 @@ public final class Scanner {
         for (Libc.Link l : fds) {
             String target = l.target();
             long ino;
+            Path fd = pd.resolve("fd").resolve(l.name());
             if (target.startsWith("net:[")) {
                 ino = Long.parseLong(target.substring(5, target.length() - 1));
             } else if (target.startsWith("/") && nsfsDevice >= 0) {
                 // a namespace opened through a bind mount shows the mount's path, not "net:[...]"
-                Path fd = pd.resolve("fd").resolve(l.name());
                 if (Libc.device(fd.toString()) != nsfsDevice || !Namespaces.isNetns(fd)) continue;
                 ino = Namespaces.inode(fd);
             } else {
                 continue;
             }
-            held.add(new Held(ino, null, "pid " + pid + " (" + comm + ") fd " + l.name(), pd.resolve("fd").resolve(l.name())));
+            held.add(new Held(ino, null, "pid " + pid + " (" + comm + ") fd " + l.name(), fd));
         }
     }
 
