@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * down or a batch, run for the client ({@link Resident.Client}: its directory, its variables) one at a time, and
  * declined before it begins when the lab or a line would start a program (a program started here would be the
  * helper's child, with the helper's environment). Everything else is answered "run it yourself" and runs as before.
- * Each request runs on a platform thread of {@link Workers}, which serves again only from where it began. A change whose client goes
- * away (its user's Ctrl-C) stops: an up removes what it made, as after a failure; a batch runs no further line.
+ * Each request runs on a platform thread of {@link Workers}, which serves again only from where it began. A change
+ * whose client goes away (its user's Ctrl-C) stops: an up removes what it made, as after a failure; a batch runs no
+ * further line.
  */
 final class Server {
     private final Path socket;
