@@ -6,6 +6,8 @@ import dev.nslab.testkit.TestNet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ping across it, the live page's API, down, completion of the machine's namespaces, the manual pages, dpkg -r leaving nothing.
  */
 @Needs(programs = {"dpkg-deb", "dpkg", "unshare", "cc", "bash", "tar"})
+// beside the other tests (in a mount namespace of its own, on overlays): it touches nothing they look at
+@Execution(ExecutionMode.CONCURRENT)
 class PackageTest {
     final TestNet t = new TestNet();
     @TempDir

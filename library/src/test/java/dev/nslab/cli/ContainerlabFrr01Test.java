@@ -9,6 +9,8 @@ import dev.nslab.testkit.TestNet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * runs those). Witnesses: vtysh inside the containers, ping and iperf3 between the PCs, podman for what is left.
  */
 @Needs(programs = {"ip", "podman", "mmdebstrap", "ping"})
+// beside the other tests: most of its two minutes is waiting (Debian's packages for the images, OSPF's 40 s election)
+@Execution(ExecutionMode.CONCURRENT)
 class ContainerlabFrr01Test {
     static final String FRR = "quay.io/frrouting/frr:10.5.1", HOST = "docker.io/wbitt/network-multitool:3.22.2";
     final TestNet t = new TestNet();

@@ -8,6 +8,8 @@ import dev.nslab.testkit.TestNet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * down leaves no container, and the test's image tag goes.
  */
 @Needs(programs = {"ip", "podman", "mmdebstrap", "ping", "iperf3", "ss"})
+// beside the other tests: most of its time is waiting (the image's packages on a fresh machine, OSPF converging)
+@Execution(ExecutionMode.CONCURRENT)
 class FrrImageLabTest {
     final TestNet t = new TestNet();
     @TempDir
