@@ -63,6 +63,7 @@ class FrrImageLabTest {
     private double mbitsToH1() { return Iperf.mbits(Iperf.in(lab + "-h1"), lab + "-h1", Iperf.in(lab + "-h2"), "10.20.1.10", 3); }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD) // one lab of FRR containers at a time: the class runs beside the others already
     void routersThatAreContainersOfAnFrrImageLearnTheirRoutes() throws Exception {
         Nslab.Out v = upAndVerify("frr-ospf-image.yml", "frr-ospf", "fi");
         assertTrue(v.out().contains("expect r2 command \"vtysh -c 'show ip ospf neighbor'\""), v.out());
@@ -92,6 +93,7 @@ class FrrImageLabTest {
 
     /** containerlab's kind frr (examples/frr-ring.yml): startup-configs and the daemons named become each router's /etc/frr. */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void kindFrrRoutersComeUpFromTheirStartupConfigs() throws Exception {
         upAndVerify("frr-ring.yml", "frr-ring", "fk");
         String r1 = Sh.ok("podman", "ps", "--filter", "label=nslab.node=" + lab + "-r1", "--format", "{{.Names}}").strip();

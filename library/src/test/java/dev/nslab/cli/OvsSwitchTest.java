@@ -500,7 +500,7 @@ class OvsSwitchTest {
         }
         // a wait that ends when another program makes it true (a monitor's update, not a poll)
         String port = t.n("Bp");
-        var waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> Nslab.run("ovs", "--timeout=30", "wait-until", "port", port, "tag=9",
+        var waiter = dev.nslab.testkit.OwnThread.supply(() -> Nslab.run("ovs", "--timeout=30", "wait-until", "port", port, "tag=9",
                 "--", "get", "port", port, "tag"));
         assertFalse(waiter.isDone() && waiter.get().code() == 0, "tag 9 is not set yet");
         vsctl("set", "port", port, "tag=9");

@@ -25,8 +25,8 @@ public final class Sh {
             Process p = new ProcessBuilder(cmd).start();
             if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
-            var outF = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-            var errF = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+            var outF = OwnThread.supply(() -> read(p.getInputStream()));
+            var errF = OwnThread.supply(() -> read(p.getErrorStream()));
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("timed out: " + cmd);

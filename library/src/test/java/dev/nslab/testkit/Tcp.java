@@ -27,7 +27,7 @@ public final class Tcp {
             return s;
         })) {
             server.setSoTimeout(10_000);
-            CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Long> received = OwnThread.supply(() -> {
                 try (Socket c = server.accept(); InputStream in = c.getInputStream()) {
                     c.setSoTimeout(5_000);
                     byte[] buf = new byte[65536];
