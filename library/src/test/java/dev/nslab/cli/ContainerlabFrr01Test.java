@@ -65,6 +65,16 @@ class ContainerlabFrr01Test {
         return r.code() != 0 ? 0 : (int) r.out().lines().filter(l -> l.contains("Full/")).count();
     }
 
+    /** The ring's six networks: the routers' three links and the three PCs' LANs. */
+    static final List<String> NETWORKS = List.of("192.168.1.0/24", "192.168.2.0/24", "192.168.3.0/24", "192.168.11.0/24",
+            "192.168.12.0/24", "192.168.13.0/24");
+
+    /** Whether {@code router}'s kernel has a route to every network of the ring (ip, the witness). */
+    private boolean routesEverywhere(String router) {
+        List<String> routes = Sh.run("ip", "-n", lab + "-" + router, "route", "show").out().lines().toList();
+        return NETWORKS.stream().allMatch(n -> routes.stream().anyMatch(l -> l.startsWith(n + " ")));
+    }
+
     private boolean ping(String from, String to) {
         return Sh.run("podman", "exec", container(from), "ping", "-c", "1", "-W", "1", to).code() == 0;
     }
@@ -92,9 +102,12 @@ class ContainerlabFrr01Test {
         assertEquals("", Sh.ok("podman", "ps", "--all", "--filter", "label=nslab.lab=" + lab, "--format", "{{.Names}}").strip(), "nothing was made");
         Nslab.inState(dir, "up", file.toString(), "--name", lab, "--allow-host").ok();
 
-        // OSPF: every router's two neighbours Full (the election waits 40 s), then PC1 reaches PC3 across the routers
+        // OSPF: every router's two neighbours Full (the election waits 40 s) and every network in every router's kernel
+        // (Full comes before the routes: verify reads the tables once, so it must not start while they still fill), then
+        // PC1 reaches PC3 across the routers
         long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!(fullNeighbours("router1") == 2 && fullNeighbours("router2") == 2 && fullNeighbours("router3") == 2 && ping("PC1", "192.168.13.2"))) {
+        List<String> routers = List.of("router1", "router2", "router3");
+        while (!(routers.stream().allMatch(r -> fullNeighbours(r) == 2 && routesEverywhere(r)) && ping("PC1", "192.168.13.2"))) {
             assertTrue(System.nanoTime() < deadline, "OSPF did not converge in 120 s");
             Thread.sleep(500); // polling a routing daemon's state: no event to wait on
         }
