@@ -213,7 +213,7 @@ public final class Labs {
         Map<String, NodeTables> now = new LinkedHashMap<>();
         for (Topology.NodeDef n : t.nodes()) {
             if (n.kind() != Topology.Kind.LINUX || n.isHost() || n.sharesWith() != null) continue;
-            if (n.exec().isEmpty() && n.programs().services().isEmpty() && n.programs().image() == null) continue;
+            if (!n.configuresItself()) continue;
             String ns = t.namespace(n);
             if (registry.exists(ns)) now.put(n.name(), KernelTables.read(registry, ns));
         }

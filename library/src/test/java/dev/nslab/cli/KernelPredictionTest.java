@@ -35,6 +35,49 @@ class KernelPredictionTest {
 
     private Nslab.Out nslab(String... args) { return Nslab.inState(dir, args); }
 
+    /**
+     * A node whose routes change all the time (a service adding one every 20 ms, as a routing daemon converging does for
+     * a while): verify measures again while the tables change under it, lists the change as happening during the
+     * measurement, and judges the pairs whose prediction held through it (here all: the new routes are elsewhere).
+     * a reaches c only through b, which does not forward: those probes wait out their second, so every measurement
+     * sees the tables move.
+     */
+    @Test
+    void tablesChangingWhileMeasuredAreMeasuredAgainAndNamed() throws Exception {
+        lab = t.n("ch");
+        Path f = dir.resolve("churn.yml");
+        Files.writeString(f, """
+                name: %s
+                topology:
+                  nodes:
+                    a: {interfaces: {eth0: 10.71.0.1/24}, routes: [{dst: 10.76.0.0/24, via: 10.71.0.2}]}
+                    b:
+                      interfaces: {eth0: 10.71.0.2/24, eth1: 10.76.0.2/24}
+                      services:
+                        - name: churn
+                          cmd: sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); ip route add blackhole 10.201.$((i/250)).$((i%%250))/32; sleep 0.02; done'
+                    c: {interfaces: {eth0: 10.76.0.3/24}, routes: [{dst: 10.71.0.0/24, via: 10.76.0.2}]}
+                  links:
+                    - endpoints: [a:eth0, b:eth0]
+                    - endpoints: [b:eth1, c:eth0]
+                """.formatted(lab));
+        nslab("up", f.toString()).ok();
+        Nslab.Out v = nslab("-j", "verify", lab);
+        assertEquals(0, v.code(), v.out() + v.err());
+        assertTrue(v.err().contains("measuring again"), v.err());
+        JsonNode r = TestNet.json(v.out());
+        assertTrue(r.path("changes").toString().contains("b: while it was measured, has a new route blackhole 10.201."), r.path("changes").toString());
+        boolean across = false;
+        for (JsonNode p : r.path("pairs")) {
+            assertTrue(p.path("agrees").asBoolean(), p.toString());
+            if (p.path("from").asText().equals("a") && p.path("address").asText().equals("10.76.0.3")) {
+                assertEquals(false, p.path("measured").asBoolean(), p.toString());
+                across = true;
+            }
+        }
+        assertTrue(across, "a to c was judged: " + v.out());
+    }
+
     @Test
     void aLabOfExecLinesIsJudgedByItsKernelsTablesAndABreakIsNamed() throws Exception {
         lab = t.n("nb");

@@ -77,6 +77,9 @@ public record Topology(String name, String prefix, String file, List<NodeDef> no
 
         public boolean isSwitch() { return kind != Kind.LINUX; }
 
+        /** Whether its kernel's tables are the node's own doing (exec lines, services, a container image's programs), not the file's alone. */
+        public boolean configuresItself() { return !exec.isEmpty() || !programs.services().isEmpty() || programs.image() != null; }
+
         /** A Linux bridge's device name: containerlab's "BRIDGE|NODE" names a bridge inside node NODE's namespace. */
         public String bridgeName() { return name.contains("|") ? name.substring(0, name.indexOf('|')) : name; }
 
