@@ -5,7 +5,9 @@ import dev.nslab.lab.verify.VerifyText;
 import dev.nslab.net.Cidr;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** How {@code nslab verify} prints its report: a matrix, then every disagreement with its reason; or JSON. */
 final class VerifyFormat {
@@ -50,7 +52,15 @@ final class VerifyFormat {
         }
         if (!r.changes().isEmpty()) {
             out.println("  the nodes' kernels differ from the file or from the lab as it came up:");
-            for (String c : r.changes()) out.println("    " + c);
+            // a daemon's hundreds of routes would bury the rest: ten a node here, every one in -j
+            Map<String, Integer> shown = new LinkedHashMap<>();
+            for (String c : r.changes()) {
+                String node = c.substring(0, Math.max(0, c.indexOf(": ")));
+                if (shown.merge(node, 1, Integer::sum) <= CHANGES_A_NODE) out.println("    " + c);
+            }
+            shown.forEach((node, n) -> {
+                if (n > CHANGES_A_NODE) out.println("    " + node + ": ... and " + (n - CHANGES_A_NODE) + " more changes (-j lists every one)");
+            });
         }
         for (Verifier.Pair p : r.mismatches()) {
             String line = "  " + VerifyText.mismatch(p);
@@ -68,6 +78,9 @@ final class VerifyFormat {
         }
         out.println(verdict(r));
     }
+
+    /** Changes listed a node in the human form. */
+    private static final int CHANGES_A_NODE = 10;
 
     /** The last line: never better than what was measured. */
     static String verdict(Verifier.Report r) { return "verify: " + r.verdict() + (r.ok() ? "" : " (exit " + exitCode(r) + ")"); }

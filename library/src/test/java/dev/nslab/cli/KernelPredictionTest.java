@@ -76,6 +76,11 @@ class KernelPredictionTest {
             }
         }
         assertTrue(across, "a to c was judged: " + v.out());
+        // the human form lists ten changes a node, not a daemon's hundreds of routes
+        Nslab.Out human = nslab("verify", lab);
+        assertEquals(0, human.code(), human.out() + human.err());
+        assertTrue(human.out().lines().filter(l -> l.startsWith("    b: ")).count() <= 11, human.out());
+        assertTrue(human.out().contains("more changes (-j lists every one)"), human.out());
     }
 
     @Test
