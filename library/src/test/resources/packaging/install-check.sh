@@ -47,7 +47,7 @@ exec 3<&-
 kill "$ui"; wait "$ui" || true
 [[ $answer == "HTTP/1."?" 200"* && $answer == *'"links":[{"id":"h1:eth0 r1:eth0"'* ]] && echo "ui: the API answers"
 nslab down "$lab" --state-dir "$D/state"
-ls /usr/lib/nslab/nslab.aot >/dev/null && echo "aot: made at install"
+ls /usr/lib/nslab/nslab.aot /usr/lib/nslab/nslab-reads.aot >/dev/null && echo "aot: made at install"
 shopt -s extglob
 . /usr/share/bash-completion/completions/nslab
 complete -p nslab

@@ -40,7 +40,7 @@ class LauncherTrustTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("library/target/nslab.jar")),
                 "needs the jar (library/target/nslab.jar, made by scripts/build)");
         Path tree = Files.createDirectories(dir.resolve("installed"));
-        for (String f : List.of("nslab.jar", "nslab.aot")) {
+        for (String f : List.of("nslab.jar", "nslab.aot", "nslab-reads.aot")) {
             Path from = Path.of("library/target", f);
             if (Files.exists(from)) Files.copy(from, tree.resolve(f));
         }

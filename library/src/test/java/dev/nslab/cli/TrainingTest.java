@@ -26,6 +26,7 @@ class TrainingTest {
     void everyStepOfTheWorkloadEndsAsItExpects() throws Exception {
         List<String> surprises = Training.run(new PrintStream(OutputStream.nullOutputStream()));
         assertEquals(List.of(), surprises, "run `java -cp library/target/nslab.jar dev.nslab.cli.Training --report` to see why");
+        assertEquals(List.of(), Training.reads(new PrintStream(OutputStream.nullOutputStream())), "the read-only workload alone (--reads)");
     }
 
     /**
@@ -35,14 +36,17 @@ class TrainingTest {
      */
     @Test
     void theCachedClassesFindTheirJarFromAnyDirectory() {
-        Path jar = Path.of("library/target/nslab.jar").toAbsolutePath(), aot = Path.of("library/target/nslab.aot").toAbsolutePath();
-        assumeTrue(Files.exists(jar) && Files.exists(aot), "needs the jar and its cache (scripts/build)");
-        List<String> plain = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss512k"));
-        List<String> cached = new ArrayList<>(plain);
-        cached.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"));
-        for (List<String> l : List.of(plain, cached)) l.addAll(List.of("-jar", jar.toString(), "-V"));
-        assertEquals(fromRoot(plain), fromRoot(cached));
+        Path jar = Path.of("library/target/nslab.jar").toAbsolutePath();
+        for (String cache : List.of("nslab.aot", "nslab-reads.aot")) {
+            Path aot = jar.resolveSibling(cache);
+            assumeTrue(Files.exists(jar) && Files.exists(aot), "needs the jar and its caches (scripts/build)");
+            List<String> plain = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss512k"));
+            List<String> cached = new ArrayList<>(plain);
+            cached.addAll(List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"));
+            for (List<String> l : List.of(plain, cached)) l.addAll(List.of("-jar", jar.toString(), "-V"));
+            assertEquals(fromRoot(plain), fromRoot(cached), cache);
+        }
     }
 
     private static String fromRoot(List<String> cmd) {
