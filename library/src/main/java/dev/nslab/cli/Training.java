@@ -28,7 +28,7 @@ import java.util.List;
  * classes loaded and linked and the FFM downcall stubs already generated. It touches nothing on the machine:
  * read-only commands first, then (as root) every write path inside a private, anonymous network namespace and
  * mount namespace that vanish with the training thread. With {@code --reads} only the read-only commands: a JVM
- * loads every class of its cache as it starts, so the whole workload's cache costs a read ~50 ms more than a cache
+ * loads every class of its cache as it starts, so the whole workload's cache costs a read 25-50 ms more than a cache
  * of the reads alone (the launcher picks one by the command's verb).
  */
 final class Training {

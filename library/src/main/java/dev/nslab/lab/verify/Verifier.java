@@ -192,7 +192,7 @@ public final class Verifier {
         for (int attempt = 1; ; attempt++) {
             round = round(t, faults, asUp, model, fromFile, registry, progress, sample);
             if (round.moved().isEmpty() || attempt == ROUNDS) break;
-            progress.say("nslab: the tables of " + String.join(", ", round.moved()) + " changed while they were measured (a routing daemon "
+            progress.say("the tables of " + String.join(", ", round.moved()) + " changed while they were measured (a routing daemon "
                     + "converging?): measuring again");
         }
         List<Pair> pairs = round.pairs();
