@@ -62,10 +62,15 @@ class FrrLabTest {
                 Thread.sleep(200); // polling a condition: the routers' OSPF state
             }
         }
-        // the routes are learnt: the far subnet in r1's kernel, from OSPF; none of them is in the file
-        while (!Sh.ok("ip", "-n", lab + "-r1", "route").contains("10.20.3.0/24")) {
-            if (System.nanoTime() > deadline) throw new AssertionError("no OSPF route to 10.20.3.0/24 in r1: " + Sh.ok("ip", "-n", lab + "-r1", "route"));
-            Thread.sleep(200);
+        // the routes are learnt: every subnet in every router's kernel (Full comes before them, and a ping's reply needs
+        // the way back: r3's route to h1's subnet), from OSPF; none of them is in the file
+        for (String r : List.of("r1", "r2", "r3")) {
+            for (String subnet : List.of("10.20.1.0/24", "10.20.12.0/24", "10.20.23.0/24", "10.20.3.0/24")) {
+                while (Sh.ok("ip", "-n", lab + "-" + r, "route").lines().noneMatch(l -> l.startsWith(subnet + " "))) {
+                    if (System.nanoTime() > deadline) throw new AssertionError("no route to " + subnet + " in " + r + ": " + Sh.ok("ip", "-n", lab + "-" + r, "route"));
+                    Thread.sleep(200); // polling a condition: the routers' kernel tables
+                }
+            }
         }
         assertTrue(Sh.ok("ip", "-n", lab + "-r1", "route", "show", "10.20.3.0/24").contains("proto ospf"));
         assertEquals(0, Sh.run("ip", "netns", "exec", lab + "-h1", "ping", "-c", "2", "-W", "2", "10.20.3.10").code(), "h1 reaches h2 over learnt routes");
