@@ -94,7 +94,6 @@ final class Server {
         }
         System.err.println("nslab helper: pid " + ProcessHandle.current().pid() + " serving on " + socket);
         Thread.ofPlatform().daemon().name("nslab-helper-idle").start(this::watchIdle);
-        Thread.ofPlatform().daemon().name("nslab-helper-warm").priority(Thread.MIN_PRIORITY).start(this::warmInventory);
         try (ss) {
             while (!stopping) {
                 UnixServer.Connection c = ss.accept(200);
@@ -324,27 +323,6 @@ final class Server {
                     // a warm-up line that fails here fails the same way for the user: nothing to do
                 }
             }
-        }
-    }
-
-    /**
-     * inventory once the socket is up, while nothing else runs, until its code is compiled through: its methods run
-     * once a command, so C1 reaches them only after hundreds of runs (measured with the helper's options: 4.8 ms a
-     * command after 20 runs, 3.5 after 100, 2.0 after 1,000; from a clone that was 14 of the 15 ms a read may take).
-     */
-    private void warmInventory() {
-        PrintStream none = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
-        for (int round = 0; round < 600 && !stopping; ) {
-            if (running.get() > 0) {
-                sleepQuietly(20); // a user's command first
-                continue;
-            }
-            try {
-                new Cli(none, none).run(new String[] {"inventory"});
-            } catch (RuntimeException e) {
-                return; // it fails the same way for the user: nothing to warm
-            }
-            round++;
         }
     }
 
