@@ -9,6 +9,7 @@ import dev.nslab.net.IfAddress;
 import dev.nslab.net.Link;
 import dev.nslab.net.NetHandle;
 import dev.nslab.net.NsRef;
+import dev.nslab.net.SaveFile;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,10 @@ final class AddressCmd extends ObjectCmd {
     @Override
     Integer verb(String cmd, Args a) {
         if (Args.matches(cmd, "flush")) return flush(a);
+        // after show in ip's order: "s" and "sh" are show, "sa" save, "showd" showdump; "re" is replace, "res" restore
+        if (cmd.length() > 1 && Args.matches(cmd, "save")) return save(a);
+        if (cmd.length() > 4 && Args.matches(cmd, "showdump")) return showdump();
+        if (cmd.length() > 2 && Args.matches(cmd, "restore")) return restore();
         if (Args.matches(cmd, "replace")) return change(a, AddressSpec.Verb.REPLACE);
         if (Args.matches(cmd, "change")) return change(a, AddressSpec.Verb.CHANGE);
         return addOrDelete(cmd, a, (args, add) -> change(args, add ? AddressSpec.Verb.ADD : null));
@@ -84,6 +89,98 @@ final class AddressCmd extends ObjectCmd {
             else cli.out.printf("%n*** Round 1, deleting %d addresses ***%n*** Flush is complete after 1 round ***%n", gone);
         }
         return 0;
+    }
+
+    /**
+     * {@code address save [dev DEV]}: the addresses (of -4/-6's family, else all), in ip's binary save format on
+     * standard output ({@link SaveFile}), which refuses a terminal. ip reads show's selectors but saves by device alone.
+     */
+    private int save(Args a) {
+        List<String> words = new ArrayList<>();
+        while (a.more()) {
+            String w = a.next();
+            // show's selectors with a value, read and set aside as ip does
+            if (w.equals("to") || w.equals("scope") || w.equals("label") || w.equals("group") || w.equals("master")
+                    || w.equals("vrf") || w.equals("type") || w.equals("proto")) a.value(w);
+            else if (!w.equals("up") && !w.equals("down") && !w.equals("permanent") && !w.equals("dynamic") && !w.equals("nomaster")
+                    && !w.equals("novf")) words.add(w);
+        }
+        String dev = showDevice(new Args(words));
+        if (dev == HELP) return 255;
+        NetHandle h = cli.handle(ns);
+        int index = 0;
+        if (dev != null) {
+            index = h.findLink(dev).map(Link::index).orElse(0);
+            if (index == 0) {
+                cli.err.println("Device \"" + dev + "\" does not exist.");
+                return 1;
+            }
+        }
+        if (cli.terminal()) {
+            cli.err.println("Not sending a binary stream to stdout");
+            return 1;
+        }
+        SaveFile.write(cli.out, SaveFile.Kind.ADDRESSES, h.savedAddresses(cli.family, index));
+        return 0;
+    }
+
+    /** A saved file from standard input (which may not be a terminal), or null after ip's words on why not. */
+    private SaveFile.Contents saved() {
+        if (cli.terminal()) {
+            cli.err.println("Can't restore address dump from a terminal");
+            return null;
+        }
+        try {
+            return SaveFile.read(System.in, SaveFile.Kind.ADDRESSES);
+        } catch (SaveFile.BadFileException e) {
+            cli.err.println(e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code address restore}: the addresses of a saved file added back in its order; those there already pass. */
+    private int restore() {
+        SaveFile.Contents c = saved();
+        if (c == null) return 255;
+        try {
+            cli.handle(ns).restoreAddresses(c, e -> cli.err.println(KernelWords.asIp(e)));
+        } catch (SaveFile.BadFileException e) {
+            cli.err.println(e.getMessage());
+            return 255;
+        } catch (KernelException e) {
+            // ip's restore exits with the failed request's -1
+            cli.out.flush();
+            cli.err.println(KernelWords.asIp(e));
+            return 255;
+        }
+        return 0;
+    }
+
+    /** {@code address showdump}: a saved file's addresses, each under its interface's index, as show prints them. */
+    private int showdump() {
+        SaveFile.Contents c = saved();
+        if (c == null) return 255;
+        Map<Integer, String> names = cli.handle(ns).linkNames();
+        StringBuilder sb = new StringBuilder();
+        List<Object> json = new ArrayList<>();
+        for (SaveFile.Entry<IfAddress> e : c.addresses()) {
+            IfAddress x = e.object();
+            if (cli.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("index", x.index());
+                m.putAll(json(x, cli.hosts));
+                json.add(m);
+            } else {
+                sb.append("if").append(x.index()).append(":\n");
+                text(sb, x, names.getOrDefault(x.index(), "if" + x.index()), cli.colour, cli.hosts);
+            }
+        }
+        if (cli.json) cli.printJson(List.of(Map.of("addr_info", json)));
+        else cli.out.print(sb);
+        if (c.fault() == null) return 0;
+        cli.out.flush();
+        cli.err.println(c.fault().getMessage());
+        return 255;
     }
 
     /** {@code address add|change|replace|del}: {@code verb} null deletes. */

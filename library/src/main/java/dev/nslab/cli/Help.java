@@ -106,7 +106,9 @@ final class Help {
                                 [anycast ADDR] [metric N] [home] [mngtmpaddr] [optimistic] [autojoin]
                        nslab address [ show [[dev] IFNAME] [label PATTERN] [scope SCOPE] [permanent | dynamic] [to PREFIX] ]
                        nslab address flush [dev IFNAME] [scope SCOPE] [label NAME] [to PREFIX]
-                IPv4 and IPv6; -4 or -6 limits show and flush to one family.
+                       nslab address save [dev IFNAME] > FILE      nslab address { restore | showdump } < FILE
+                IPv4 and IPv6; -4 or -6 limits show, flush and save to one family. save writes iproute2's binary
+                format (ip address restore reads it, and nslab reads ip's); restore adds back what is not there.
                 """);
     }
 
@@ -119,11 +121,13 @@ final class Help {
                                    [dev IFNAME] [table TABLE] [proto PROTO] [scope SCOPE] [type TYPE]
                        nslab route get [fibmatch] [to] ADDRESS [from ADDRESS] [iif DEV] [oif DEV] [mark MARK] [tos TOS]
                                        [uid UID] [ipproto PROTO] [sport PORT] [dport PORT] [connected]
+                       nslab route save SELECTOR > FILE        nslab route { restore | showdump } < FILE
                 TYPE: unicast, local, broadcast, multicast, blackhole, unreachable, prohibit, throw; TABLE: main,
                 local, default, a name of /etc/iproute2/rt_tables, all or a number; PROTO: a name of
                 /etc/iproute2/rt_protos (static, ospf...) or a number; SCOPE: global, link, host or a number. Shows
                 and flushes the main table (or the one named), IPv4 unless -6; flush -s says how many went. get: the
-                route the kernel takes to ADDRESS.
+                route the kernel takes to ADDRESS. save: show's routes in iproute2's binary format (either tool
+                restores it); restore adds them back, local ones first, those through gateways last.
                 """);
     }
 

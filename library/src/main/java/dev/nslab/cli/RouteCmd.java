@@ -11,6 +11,7 @@ import dev.nslab.net.RouteLookup;
 import dev.nslab.net.RouteQuery;
 import dev.nslab.net.RouteMetrics;
 import dev.nslab.net.RouteSpec;
+import dev.nslab.net.SaveFile;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -44,7 +45,78 @@ final class RouteCmd extends ObjectCmd {
         if (Args.matches(cmd, "delete") || cmd.equals("del")) return change(a, null);
         if (Args.matches(cmd, "get")) return get(a);
         if (Args.matches(cmd, "flush")) return flush(a);
+        // after show in ip's order: "s" and "sh" are show, "sa" save, "showd" showdump; "re" is replace, "res" restore
+        if (cmd.length() > 1 && Args.matches(cmd, "save")) return save(a);
+        if (cmd.length() > 2 && Args.matches(cmd, "restore")) return restore();
+        if (cmd.length() > 4 && Args.matches(cmd, "showdump")) return showdump();
         return null;
+    }
+
+    /**
+     * {@code route save SELECTORS}: the routes {@code show} would list, in ip's binary save format on standard output
+     * ({@link SaveFile}), which refuses a terminal.
+     */
+    private int save(Args a) {
+        Selection sel = select(new Args(a.rest()));
+        if (cli.terminal()) {
+            cli.err.println("Not sending a binary stream to stdout");
+            return 1;
+        }
+        NetHandle h = cli.handle(ns);
+        Map<Integer, String> names = h.linkNames();
+        List<SaveFile.Entry<Route>> kept = sel.cloned() ? List.of() : h.savedRoutes(sel.family()).stream()
+                .filter(e -> (sel.table() == null || e.object().table() == sel.table()) && sel.keeps(e.object(), names)).toList();
+        SaveFile.write(cli.out, SaveFile.Kind.ROUTES, kept);
+        return 0;
+    }
+
+    /** A saved file from standard input (which may not be a terminal), or null after ip's words on why not. */
+    private SaveFile.Contents saved() {
+        if (cli.terminal()) {
+            cli.err.println("Can't restore route dump from a terminal");
+            return null;
+        }
+        try {
+            return SaveFile.read(System.in, SaveFile.Kind.ROUTES);
+        } catch (SaveFile.BadFileException e) {
+            cli.err.println(e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code route restore}: the routes of a saved file added back, in ip's three rounds; those there already pass. */
+    private int restore() {
+        SaveFile.Contents c = saved();
+        if (c == null) return 1;
+        try {
+            cli.handle(ns).restoreRoutes(c, e -> cli.err.println(KernelWords.asIp(e)));
+        } catch (SaveFile.BadFileException e) {
+            cli.err.println(e.getMessage());
+            return 2;
+        }
+        return 0;
+    }
+
+    /** {@code route showdump}: a saved file's routes, as show prints them with every table. */
+    private int showdump() {
+        SaveFile.Contents c = saved();
+        if (c == null) return 1;
+        Map<Integer, String> names = cli.handle(ns).linkNames();
+        Selection all = new Selection(null, null, null, null, "exact", null, null, null, null, null, null, false);
+        StringBuilder sb = new StringBuilder();
+        List<Object> json = new ArrayList<>();
+        for (SaveFile.Entry<Route> e : c.routes()) {
+            Route r = e.object();
+            String dev = r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
+            if (cli.json) json.add(json(r, dev, all, true, names));
+            else text(sb, r, dev, all, true, names);
+        }
+        if (cli.json) cli.printJson(json);
+        else cli.out.print(sb);
+        if (c.fault() == null) return 0;
+        cli.out.flush();
+        cli.err.println(c.fault().getMessage());
+        return 2;
     }
 
     /** Only the RTCF flags iproute2 names, in its order, above the 16 bits of RTM_F_* flags. */

@@ -18,6 +18,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -485,6 +486,29 @@ public final class NetHandle implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The addresses of one family (null: all) on interface {@code index} (0: every one), each with the kernel's message:
+     * what {@code ip address save} writes. The kernel filters by interface, as it does for ip.
+     */
+    public List<SaveFile.Entry<IfAddress>> savedAddresses(Family family, int index) {
+        List<SaveFile.Entry<IfAddress>> out = new ArrayList<>();
+        NlRequest r = new dev.nslab.netlink.IfAddrMsg(Family.codeOf(family), 0, 0, 0, index).writeTo(new NlRequest(RTM_GETADDR, NLM_F_DUMP));
+        for (NlMessage m : index == 0 ? nl.dump(r) : nl.dumpFiltered(r)) {
+            if (m.type() == RTM_NEWADDR) out.add(new SaveFile.Entry<>(AddressMessages.parse(m), m));
+        }
+        return out;
+    }
+
+    /**
+     * Sends saved address messages back to the kernel, one by one in the file's order, as {@code ip address restore}
+     * does: one already there is passed over ({@code passedOver} hears the kernel's refusal, which ip prints); the first
+     * other refusal ends it, thrown, as does a file cut short.
+     */
+    public void restoreAddresses(SaveFile.Contents saved, Consumer<KernelException> passedOver) {
+        for (SaveFile.Entry<IfAddress> e : saved.addresses()) restore(e.message(), passedOver);
+        if (saved.fault() != null) throw saved.fault();
+    }
+
     /** Adds an address ({@code ip address add CIDR dev DEV}); the kernel adds the prefix route. */
     public void addAddress(String dev, Cidr cidr) { changeAddress(dev, AddressSpec.of(cidr), AddressSpec.Verb.ADD); }
 
@@ -598,6 +622,45 @@ public final class NetHandle implements AutoCloseable {
             out.add(r);
         }
         return out;
+    }
+
+    /** Routes of one family (null: both), clones left out, each with the kernel's message: what {@code ip route save} writes. */
+    public List<SaveFile.Entry<Route>> savedRoutes(Family family) {
+        List<SaveFile.Entry<Route>> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(RouteMessages.dump(family))) {
+            if (m.type() != RTM_NEWROUTE) continue;
+            Route r = RouteMessages.parse(m);
+            if (r != null && (r.flags() & RTM_F_CLONED) == 0) out.add(new SaveFile.Entry<>(r, m));
+        }
+        return out;
+    }
+
+    /**
+     * Sends saved route messages back to the kernel in {@code ip route restore}'s three rounds (routes to local
+     * addresses, then to local networks, then through gateways), each round in the file's order: one already there is
+     * passed over ({@code passedOver} hears the kernel's refusal, which ip prints); the first other refusal ends it,
+     * thrown, as does (after the first round) a file cut short.
+     */
+    public void restoreRoutes(SaveFile.Contents saved, Consumer<KernelException> passedOver) {
+        List<SaveFile.Entry<Route>> routes = saved.routes();
+        for (int round = 0; round < 3; round++) {
+            for (SaveFile.Entry<Route> e : routes) if (RouteMessages.restoreRound(e.message()) == round) restore(e.message(), passedOver);
+            // ip reads the file again each round: one cut short ends the first round where the cut is
+            if (saved.fault() != null) throw saved.fault();
+        }
+    }
+
+    /** A saved message sent again as a request that creates (a dump's flags kept, as ip sends them); EEXIST is no error. */
+    private void restore(NlMessage m, Consumer<KernelException> passedOver) {
+        ByteBuffer payload = m.payload().duplicate();
+        payload.position(0);
+        byte[] body = new byte[payload.remaining()];
+        payload.get(body);
+        try {
+            nl.execute(new NlRequest(m.type(), m.flags() | NLM_F_CREATE).bytes(body));
+        } catch (dev.nslab.error.AlreadyExistsException e) {
+            passedOver.accept(e); // ip restores over what is there
+        }
     }
 
     /** The cached clones of one family's routes ({@code ip route show cache}): the exceptions path MTUs and redirects made. */

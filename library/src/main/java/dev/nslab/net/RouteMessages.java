@@ -143,6 +143,19 @@ public final class RouteMessages {
         return r;
     }
 
+    /**
+     * The round of {@code ip route restore} a saved route belongs to: 0 without a gateway and with no preferred source
+     * or one equal to its destination (routes to local addresses), 1 without a gateway but another source (local
+     * networks), 2 through a gateway (a multipath route, whose gateways are nested, goes with the first two).
+     */
+    static int restoreRound(NlMessage m) {
+        NlAttrs a = m.attrs(RtMsg.LEN);
+        if (a.has(RTA_GATEWAY)) return 2;
+        byte[] src = a.bytes(RTA_PREFSRC);
+        if (src == null || java.util.Arrays.equals(src, a.bytes(RTA_DST))) return 0;
+        return 1;
+    }
+
     /** An RTM_NEWROUTE answer read as a {@link Route}; null for a family nslab does not know. */
     public static Route parse(NlMessage m) {
         RtMsg h = RtMsg.read(m);

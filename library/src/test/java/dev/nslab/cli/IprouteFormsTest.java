@@ -187,6 +187,60 @@ class IprouteFormsTest {
         return Sh.run(cmd, null);
     }
 
+    /**
+     * {@code route save | restore | showdump} and {@code address ...} alike: each tool saves its twin to a file of its
+     * own, ip reads both files alike (nslab writes ip's format), and each restores the other's file (nslab reads ip's)
+     * into its twin after a flush: both twins end as they began; what each prints and how it exits are ip's, from the
+     * routes already there to a file cut short or of the wrong kind.
+     */
+    @Test
+    void savedRoutesAndAddressesGoBackEitherWay(@TempDir Path dir) throws Exception {
+        bothWays("address add 10.6.0.1/24 dev va label va:1", "address add fd00::1/64 dev va", "route add 10.9.0.0/16 via 10.5.0.2 src 10.5.0.1 metric 5",
+                "route add 10.8.0.0/16 via 10.6.0.2 table 100", "route add blackhole 10.7.0.0/16", "-6 route add fd09::/64 via fd00::2 dev va");
+        String routes = Sh.ok("ip", "-n", a, "-4", "route", "show", "table", "all"), addresses = ticking(Sh.ok("ip", "-n", a, "-4", "address", "show"));
+        // the saves: each tool from its own twin
+        for (String save : List.of("route save table all > F.rt", "-6 route save > F.rt6", "route save 10.9.0.0/16 > F.one", "address save > F.ad",
+                "-4 address save dev va > F.ad4", "address save dev nosuch > F.none")) {
+            Sh.Result byIp = inTwin(a, false, save.replace("F.", dir + "/ip."));
+            Sh.Result byNslab = inTwin(b, true, save.replace("F.", dir + "/nslab."));
+            assertEquals(byIp.err(), byNslab.err(), save);
+            assertEquals(byIp.code(), byNslab.code(), save);
+        }
+        // ip reads nslab's files as its own; nslab reads ip's as ip does
+        for (String show : List.of("route showdump < F.rt", "route showdump < F.rt6", "route showdump < F.one", "address showdump < F.ad",
+                "address showdump < F.ad4", "route showdump < F.ad", "address showdump < F.rt", "route showdump < /dev/null")) {
+            Sh.Result ipOfIp = inTwin(a, false, show.replace("F.", dir + "/ip.")), ipOfNslab = inTwin(a, false, show.replace("F.", dir + "/nslab."));
+            Sh.Result nslabOfIp = inTwin(a, true, show.replace("F.", dir + "/ip."));
+            assertEquals(ipOfIp.out(), ipOfNslab.out(), "ip " + show + " of each tool's file");
+            assertEquals(ipOfIp.out(), nslabOfIp.out(), show + " by each tool");
+            assertEquals(ipOfIp.err(), nslabOfIp.err(), show + " by each tool");
+            assertEquals(ipOfIp.code(), nslabOfIp.code(), show + " by each tool");
+        }
+        java.nio.file.Files.write(dir.resolve("cut"), java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(dir.resolve("ip.rt")), 30));
+        // flushed, then each twin restored from the other tool's files, twice (the second time everything is there)
+        for (String ns : List.of(a, b)) Sh.ok("ip", "-n", ns, "address", "flush", "dev", "va");
+        for (String ns : List.of(a, b)) Sh.ok("ip", "-n", ns, "route", "flush", "table", "100");
+        for (String restore : List.of("address restore < F.ad", "route restore < F.rt", "-6 route restore < F.rt6", "address restore < F.ad",
+                "route restore < F.rt", "route restore < CUT", "address restore < CUT", "route restore < /dev/null", "address restore < F.rt")) {
+            Sh.Result byIp = inTwin(a, false, restore.replace("F.", dir + "/nslab.").replace("CUT", dir + "/cut"));
+            Sh.Result byNslab = inTwin(b, true, restore.replace("F.", dir + "/ip.").replace("CUT", dir + "/cut"));
+            assertEquals(byIp.out(), byNslab.out(), restore);
+            assertEquals(byIp.err(), byNslab.err(), restore);
+            assertEquals(byIp.code(), byNslab.code(), restore);
+        }
+        // a table-all save holds the kernel's own IPv6 routes as well, which come back beside those made anew: the
+        // twins are alike, and hold again the IPv4 routes and addresses they had
+        assertEquals(state(a), state(b), "ip restored nslab's files, and nslab ip's");
+        assertEquals(routes, Sh.ok("ip", "-n", b, "-4", "route", "show", "table", "all"), "nslab restored ip's routes");
+        assertEquals(addresses, ticking(Sh.ok("ip", "-n", b, "-4", "address", "show")), "nslab restored ip's addresses");
+    }
+
+    /** A shell line in twin {@code ns} whose words start with ip's (or, {@code nslab}, nslab's) command; it may redirect. */
+    private static Sh.Result inTwin(String ns, boolean nslab, String line) {
+        String tool = nslab ? String.join(" ", Nslab.command()) : "ip";
+        return Sh.bash("exec " + tool + " -n " + ns + " " + line);
+    }
+
     @Test
     void tcpMetricsAsIpShowsAndFlushesThem() throws Exception {
         bothWays("tcp_metrics show", "-j tcp_metrics show", "tcp_metrics flush", "tcp_metrics flush 10.0.0.0/8", "tcp_metrics delete 10.5.0.9",

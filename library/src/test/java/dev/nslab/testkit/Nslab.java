@@ -57,8 +57,7 @@ public final class Nslab {
     public static Out processIn(String netns, String stdin, String... args) {
         List<String> cmd = new ArrayList<>();
         if (netns != null) cmd.addAll(List.of("nsenter", "--net=/run/netns/" + netns));
-        cmd.addAll(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.nslab.cli.Main"));
+        cmd.addAll(command());
         cmd.addAll(List.of(args));
         Sh.Result r = Sh.run(cmd, stdin);
         return new Out(r.code(), r.out(), r.err());
@@ -68,11 +67,16 @@ public final class Nslab {
     public static Out processWith(java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of("env"));
         env.forEach((k, v) -> cmd.add(k + "=" + v));
-        cmd.addAll(List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.nslab.cli.Main"));
+        cmd.addAll(command());
         cmd.addAll(List.of(args));
         Sh.Result r = Sh.run(cmd, null);
         return new Out(r.code(), r.out(), r.err());
+    }
+
+    /** The words that run nslab's command line in a JVM of its own (for a shell line that redirects its files). */
+    public static List<String> command() {
+        return List.of(javaBin(), "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "dev.nslab.cli.Main");
     }
 
     private static String javaBin() {
