@@ -461,7 +461,7 @@ final class AddressCmd extends ObjectCmd {
         return f == 0 ? null : String.format("%02x", f);
     }
 
-    private static void text(StringBuilder sb, IfAddress x, String ifname, Colour colour, HostNames hosts) {
+    static void text(StringBuilder sb, IfAddress x, String ifname, Colour colour, HostNames hosts) {
         Colour.Attr c = Colour.of(x.family());
         sb.append("    ").append(x.familyName()).append(' ').append(Colour.wrap(colour, c, hosts.of(x.local())));
         if (x.peer() != null) sb.append(" peer ").append(Colour.wrap(colour, c, hosts.of(x.peer())));

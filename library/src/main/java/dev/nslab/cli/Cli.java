@@ -59,6 +59,8 @@ public final class Cli {
     /** -color's WHEN (always, auto, never; null: not given), and the colours it gives this run (null: none). */
     String colorMode;
     Colour colour;
+    /** -t (1) or -ts (2): each line of monitor stamped with the time, long or short. */
+    int timestamp;
     /** -r: addresses shown as host names where the resolver knows them. */
     boolean resolve;
     HostNames hosts = new HostNames(false);
@@ -180,7 +182,8 @@ public final class Cli {
                 case "oneline" -> oneline = true;
                 case "human" -> human = true;
                 case "iec" -> iec = true;
-                case "timestamp", "tshort" -> { } // ip stamps only what monitor prints
+                case "timestamp" -> timestamp = Math.max(timestamp, 1); // ip stamps only what monitor prints
+                case "tshort" -> timestamp = 2;
                 case "color" -> {
                     // "-c" is -color=always; the colours themselves are chosen once the options are read (Colour.of)
                     String v = opt.contains("=") ? opt.substring(opt.indexOf('=') + 1) : "always";
@@ -294,6 +297,7 @@ public final class Cli {
             case "rule" -> asIp(() -> new RuleCmd(this, ns).run(a));
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
             case "neighbour" -> asIp(() -> new NeighCmd(this, ns).run(a));
+            case "monitor" -> asIp(() -> new MonitorCmd(this, ns).run(a));
             case "sysctl" -> new SysctlCmd(this, ns).run(a);
             case "unshare" -> new UnshareCmd(this).run(a);
             case "ping" -> new PingCmd(this, ns, word.equals("ping6") ? Family.INET6 : family).run(a);
@@ -347,6 +351,7 @@ public final class Cli {
         if (word.length() >= 5 && Args.matches(word, "addrlabel")) return "addrlabel";
         // ip's table puts maddress before route and monitor: "m" and "ma" are maddress
         if (Args.matches(word, "maddress")) return "maddress";
+        if (word.length() >= 2 && Args.matches(word, "monitor")) return "monitor";
         if (Args.matches(word, "route")) return "route";
         if (Args.matches(word, "rule")) return "rule";
         // ip's table puts tunnel and tunl before tuntap ("t", "tu" and "tun" are tunnel), then tap

@@ -37,6 +37,15 @@ final class LinkFormat {
         this.groups = groups;
     }
 
+    /** Whether the first line ends with the queue length: ip monitor's does not. */
+    private boolean queueLength = true;
+
+    /** This format without the queue length, as ip monitor prints links. */
+    LinkFormat withoutQueueLength() {
+        queueLength = false;
+        return this;
+    }
+
     private String group(int g) { return groups != null ? groups.name(g) : g == 0 ? "default" : String.valueOf(g); }
 
     private String nameOf(int index) {
@@ -89,7 +98,7 @@ final class LinkFormat {
         sb.append(" state ").append(Colour.wrap(colour, Colour.operState(l.operState()), l.operStateName() + " "));
         if (withMode) sb.append("mode ").append(l.linkMode() == 1 ? "DORMANT" : "DEFAULT").append(' ');
         sb.append("group ").append(group(l.group()));
-        sb.append(" qlen ").append(l.txqlen());
+        sb.append(queueLength ? " qlen " + l.txqlen() : " ");
         if (!withLinkLine) {
             // without the link line (ip -4/-6 address), ip ends the first line with the peer's namespace
             sb.append(linkNetns(l)).append('\n');

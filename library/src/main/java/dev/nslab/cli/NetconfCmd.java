@@ -83,7 +83,7 @@ final class NetconfCmd extends NsCmd {
 
     private static String onOff(int v) { return v != 0 ? "on" : "off"; }
 
-    private static String text(Netconf c, Map<Integer, String> names) {
+    static String text(Netconf c, Map<Integer, String> names) {
         StringBuilder sb = new StringBuilder(family(c.family())).append(' ');
         if (c.ifindex() != 0) sb.append(device(c.ifindex(), names)).append(' ');
         if (c.forwarding() != null) sb.append("forwarding ").append(onOff(c.forwarding())).append(' ');

@@ -197,7 +197,7 @@ final class NexthopCmd extends NsCmd {
     }
 
     /** ip's line: each part ends with its space, but "fdb", the last, has none. */
-    private String text(Nexthop n, Map<Integer, String> names) {
+    String text(Nexthop n, Map<Integer, String> names) {
         StringBuilder sb = new StringBuilder("id ").append(Integer.toUnsignedLong(n.id())).append(' ');
         if (n.isGroup()) {
             sb.append("group ");

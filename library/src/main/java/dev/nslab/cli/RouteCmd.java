@@ -97,19 +97,24 @@ final class RouteCmd extends ObjectCmd {
         return 0;
     }
 
+    /** No selector: every table's routes, each with its device and table. */
+    private static final Selection ALL = new Selection(null, null, null, null, "exact", null, null, null, null, null, null, false);
+
+    private static String dev(Route r, Map<Integer, String> names) { return r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif()); }
+
+    /** A route as a show of every table prints it (showdump, monitor). */
+    void line(StringBuilder sb, Route r, Map<Integer, String> names) { text(sb, r, dev(r, names), ALL, true, names); }
+
     /** {@code route showdump}: a saved file's routes, as show prints them with every table. */
     private int showdump() {
         SaveFile.Contents c = saved();
         if (c == null) return 1;
         Map<Integer, String> names = cli.handle(ns).linkNames();
-        Selection all = new Selection(null, null, null, null, "exact", null, null, null, null, null, null, false);
         StringBuilder sb = new StringBuilder();
         List<Object> json = new ArrayList<>();
         for (SaveFile.Entry<Route> e : c.routes()) {
-            Route r = e.object();
-            String dev = r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif());
-            if (cli.json) json.add(json(r, dev, all, true, names));
-            else text(sb, r, dev, all, true, names);
+            if (cli.json) json.add(json(e.object(), dev(e.object(), names), ALL, true, names));
+            else line(sb, e.object(), names);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);

@@ -281,7 +281,7 @@ final class RuleCmd extends ObjectCmd {
         }
     }
 
-    private void line(Rule r, StringBuilder sb, Map<String, Object> m) {
+    void line(Rule r, StringBuilder sb, Map<String, Object> m) {
         int host = r.family() == Family.INET ? 32 : 128;
         m.put("priority", r.priority() == null ? 0 : r.priority());
         sb.append(r.priority() == null ? 0 : r.priority()).append(":\t");

@@ -317,6 +317,79 @@ public final class NetlinkSocket implements Netlink {
         return NlMessage.parseAll(ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder()));
     }
 
+    private static final int NETLINK_ADD_MEMBERSHIP = 1;
+
+    /**
+     * Makes the socket hear multicast group {@code group} (an RTNLGRP_* number): the kernel's announcements of
+     * changes, read with {@link #listen}. A group this kernel does not have is refused with EINVAL.
+     */
+    public void join(int group) {
+        if (!bound) {
+            // the kernel sends its announcements from port 0, and skips a listener whose port is the sender's: an
+            // unbound socket (port 0 until its first send) would hear nothing. bind(2) with port 0 picks one.
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment addr = a.allocate(12, 4); // sockaddr_nl: family, pad, pid 0, groups 0
+                addr.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+                Libc.bind(fd, addr);
+            }
+            bound = true;
+        }
+        Libc.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group);
+    }
+
+    private boolean bound;
+
+    private static final int NETLINK_LISTEN_ALL_NSID = 8;
+
+    /** Makes the socket hear, besides this namespace's, the announcements of every namespace that has an id here. */
+    public void listenAllNsid() { Libc.setsockopt(fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, 1); }
+
+    /** A datagram of announcements, and the id here of the namespace it is about (-1: this one, or one without an id). */
+    public record Heard(int nsid, List<NlMessage> messages) { }
+
+    private MemorySegment msghdr, iov, control;
+
+    /**
+     * The next datagram of announcements (blocks until one comes). ENOBUFS, when more came than the socket could queue
+     * (or one larger than the buffer, now grown), is thrown: the listener says so and reads on.
+     */
+    public Heard listen() {
+        if (msghdr == null) {
+            msghdr = arena.allocate(56, 8);
+            iov = arena.allocate(16, 8);
+            control = arena.allocate(64, 8);
+        }
+        while (true) {
+            msghdr.fill((byte) 0);
+            iov.set(ValueLayout.ADDRESS, 0, recvBuf);
+            iov.set(ValueLayout.JAVA_LONG, 8, recvBuf.byteSize());
+            msghdr.set(ValueLayout.ADDRESS, 16, iov);
+            msghdr.set(ValueLayout.JAVA_LONG, 24, 1L);
+            msghdr.set(ValueLayout.ADDRESS, 32, control);
+            msghdr.set(ValueLayout.JAVA_LONG, 40, control.byteSize());
+            long n = Libc.recvmsg(fd, msghdr, 0);
+            if (n == -Errno.EINTR) continue;
+            if (n < 0) throw KernelException.of("netlink receive error", (int) -n, null);
+            if ((msghdr.get(ValueLayout.JAVA_INT, 48) & Libc.MSG_TRUNC) != 0) {
+                recvBuf = arena.allocate(recvBuf.byteSize() * 4, 8);
+                throw KernelException.of("an announcement larger than the buffer was lost", Errno.ENOBUFS, null);
+            }
+            // struct cmsghdr: length (8 bytes), level, type, then the data; each aligned to 8
+            int nsid = -1;
+            long used = msghdr.get(ValueLayout.JAVA_LONG, 40);
+            for (long at = 0; at + 16 <= used; ) {
+                long len = control.get(ValueLayout.JAVA_LONG, at);
+                if (len < 16) break;
+                if (control.get(ValueLayout.JAVA_INT, at + 8) == SOL_NETLINK && control.get(ValueLayout.JAVA_INT, at + 12) == NETLINK_LISTEN_ALL_NSID) {
+                    nsid = control.get(ValueLayout.JAVA_INT, at + 16);
+                }
+                at += (len + 7) & ~7;
+            }
+            byte[] copy = recvBuf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+            return new Heard(nsid, NlMessage.parseAll(ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder())));
+        }
+    }
+
     /** Decodes an NLMSG_ERROR, including the kernel's extended ACK text when present. */
     private static KernelException doneError(NlMessage m) {
         int errno = -m.i32(0);

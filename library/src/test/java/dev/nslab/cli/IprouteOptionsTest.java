@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * -s, -o, -j -p, and the show filters (up, type, master, nomaster): each command run by ip and by nslab on the same
  * quiet namespace, output and exit status compared byte for byte.
  */
-@Needs(programs = {"ip"})
+@Needs(programs = {"ip", "ping"})
 class IprouteOptionsTest {
     final TestNet t = new TestNet();
     String ns;
