@@ -230,7 +230,9 @@ final class Help {
                   [--id=@NAME] create TABLE COL[:KEY]=VALUE...   (prints the new row's UUID; @NAME is the row elsewhere
                                                        in the line: set port P qos=@q -- --id=@q create qos ...)
                   [--if-exists] destroy TABLE RECORD... | --all destroy TABLE
-                  set-manager TARGET...  get-manager  del-manager
+                  [--bootstrap] set-ssl KEY CERT CA    get-ssl    del-ssl
+                  set-manager TARGET...  get-manager  del-manager   emer-reset (managers, controllers, SSL, mirrors,
+                                                       NetFlow, sFlow, IPFIX and other_config gone, as ovs-vsctl)
                   [--columns=C,...] list TABLE [RECORD...]   [--columns=C,...] find TABLE [COL[:KEY]=VALUE]...
                   [--id=@NAME] get TABLE RECORD [COL[:KEY]...]  (--bare: values only; --format=list|csv|table|html|json)
                   br-set-external-id BRIDGE KEY [VALUE]  br-get-external-id BRIDGE [KEY]

@@ -47,10 +47,10 @@ final class OvsCmd {
 
     /**
      * One command of a chain with its own options: --may-exist, --if-exists, --fake-iface, --columns=A,B (null: all),
-     * --id=@NAME (null: none), --all.
+     * --id=@NAME (null: none), --all, --bootstrap (of set-ssl).
      */
     private record Command(String name, List<String> args, boolean mayExist, boolean ifExists, boolean fakeIface, List<String> columns,
-                           String id, boolean all, boolean real, boolean fake) { }
+                           String id, boolean all, boolean real, boolean fake, boolean bootstrap) { }
 
     OvsCmd(Cli cli) {
         this.cli = cli;
@@ -103,7 +103,7 @@ final class OvsCmd {
         while (i < words.size() && words.get(i).startsWith("-") && !words.get(i).equals("--")) {
             String o = words.get(i);
             if (o.equals("--may-exist") || o.equals("--if-exists") || o.equals("--fake-iface") || o.startsWith("--columns=") || o.startsWith("--id=")
-                    || o.equals("--all") || o.equals("--real") || o.equals("--fake")) break; // a command option
+                    || o.equals("--all") || o.equals("--real") || o.equals("--fake") || o.equals("--bootstrap")) break; // a command option
             if (o.equals("--no-wait")) noWait = true;
             else if (o.equals("--bare")) {
                 format = OvsRecords.Format.LIST;
@@ -186,7 +186,7 @@ final class OvsCmd {
                 i++;
                 continue;
             }
-            boolean mayExist = false, ifExists = false, fakeIface = false, all = false, real = false, fake = false;
+            boolean mayExist = false, ifExists = false, fakeIface = false, all = false, real = false, fake = false, bootstrap = false;
             List<String> columns = null;
             String id = null;
             while (i < words.size() && words.get(i).startsWith("--")) {
@@ -205,9 +205,10 @@ final class OvsCmd {
                     case "--all" -> all = true;
                     case "--real" -> real = true;
                     case "--fake" -> fake = true;
+                    case "--bootstrap" -> bootstrap = true;
                     case "--" -> { }
                     default -> throw new UsageException("ovs-vsctl: '" + words.get(i) + "' is not a valid option here (nslab knows --may-exist, "
-                            + "--if-exists, --fake-iface, --columns=, --id=, --all, --real and --fake)");
+                            + "--if-exists, --fake-iface, --columns=, --id=, --all, --real, --fake and --bootstrap)");
                 }
                 i++;
             }
@@ -218,7 +219,7 @@ final class OvsCmd {
             if (id != null && !name.equals("create") && !name.equals("get")) {
                 throw new UsageException("ovs-vsctl: '--id' is not a valid option for '" + name + "' command");
             }
-            out.add(new Command(name, args, mayExist, ifExists, fakeIface, columns, id, all, real, fake));
+            out.add(new Command(name, args, mayExist, ifExists, fakeIface, columns, id, all, real, fake, bootstrap));
         }
         return out;
     }
@@ -239,7 +240,8 @@ final class OvsCmd {
             case "wait-until" -> new int[] {2, Integer.MAX_VALUE};
             case "destroy" -> new int[] {1, Integer.MAX_VALUE};
             case "set-manager" -> new int[] {1, Integer.MAX_VALUE};
-            case "get-manager", "del-manager" -> new int[] {0, 0};
+            case "get-manager", "del-manager", "emer-reset", "get-ssl", "del-ssl" -> new int[] {0, 0};
+            case "set-ssl" -> new int[] {3, 3};
             case "get-controller", "del-controller", "get-fail-mode", "del-fail-mode" -> new int[] {1, 1};
             case "set-controller" -> new int[] {1, Integer.MAX_VALUE};
             case "set-fail-mode" -> new int[] {2, 2};
@@ -541,6 +543,22 @@ final class OvsCmd {
                     targets.forEach(text::add);
                     json.add(targets);
                 }
+                case "set-ssl", "del-ssl" -> {
+                    txn = txn == null ? ovs.begin() : txn;
+                    if (records == null) records = new OvsRecords(ovs);
+                    records.ssl(txn, c.name().equals("set-ssl") ? x : null, c.bootstrap());
+                }
+                case "get-ssl" -> {
+                    if (records == null) records = new OvsRecords(ovs);
+                    List<String> lines = records.ssl();
+                    text.addAll(lines);
+                    json.add(lines);
+                }
+                case "emer-reset" -> {
+                    txn = txn == null ? ovs.begin() : txn;
+                    if (records == null) records = new OvsRecords(ovs);
+                    records.emergencyReset(txn);
+                }
                 case "set-manager", "del-manager" -> {
                     txn = txn == null ? ovs.begin() : txn;
                     if (records == null) records = new OvsRecords(ovs);
@@ -587,7 +605,7 @@ final class OvsCmd {
     /** The commands that change nothing (a wait-until among them waits before the line runs). */
     private static final java.util.Set<String> READ_ONLY = java.util.Set.of("init", "show", "list-br", "br-exists", "list-ports", "list-ifaces",
             "iface-to-br", "port-to-br", "br-to-vlan", "br-to-parent", "get", "list", "find", "get-controller", "get-fail-mode",
-            "br-get-external-id", "get-manager");
+            "br-get-external-id", "get-manager", "get-ssl");
     /** ovs-vsctl's status when --timeout passes: SIGALRM ends it (the shell's 128 + 14), with nothing said. */
     private static final int TIMED_OUT = 142;
 

@@ -1,13 +1,12 @@
 package dev.nslab.ovs;
 
 import dev.nslab.testkit.Needs;
-import dev.nslab.testkit.Sh;
+import dev.nslab.testkit.PrivateOvsdb;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,38 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OvsdbClientTest {
     @TempDir
     Path dir;
+    PrivateOvsdb db;
     Path socket;
-    Process server;
 
     @BeforeEach
     void startDatabase() throws Exception {
-        Path db = dir.resolve("conf.db");
-        Sh.run("ovsdb-tool", "create", db.toString(), "/usr/share/openvswitch/vswitch.ovsschema").ok();
-        socket = dir.resolve("db.sock");
-        // every file of its own in the temporary directory: its control socket too (by default it goes to Open vSwitch's
-        // run directory, which a machine where Open vSwitch was never started does not have)
-        ProcessBuilder pb = new ProcessBuilder("ovsdb-server", db.toString(), "--remote=punix:" + socket, "--unixctl=" + dir.resolve("ctl"),
-                "--no-chdir", "-vconsole:off", "--pidfile=" + dir.resolve("db.pid")).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
-        pb.environment().put("OVS_RUNDIR", dir.toString());
-        server = pb.start();
-        for (int i = 0; i < 500 && !Files.exists(socket); i++) Thread.sleep(10); // the server makes its socket when ready
-        assertTrue(Files.exists(socket), "ovsdb-server listens; its log: " + Files.readString(dir.resolve("log")));
+        db = new PrivateOvsdb(dir);
+        socket = db.socket();
         try (Ovs ovs = Ovs.connect(socket)) {
             ovs.initialize("3.1.0", "8.3.0");
         }
     }
 
     @AfterEach
-    void stopDatabase() throws Exception {
-        server.destroy();
-        server.waitFor();
-    }
+    void stopDatabase() throws Exception { db.close(); }
 
-    private String vsctl(String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ovs-vsctl", "--no-wait", "--db=unix:" + socket));
-        cmd.addAll(List.of(args));
-        return Sh.run(cmd, null).ok().out();
-    }
+    private String vsctl(String... args) { return db.vsctl(args); }
 
     @Test
     void oneTransactionMakesBridgesAndTaggedPortsWithMarks() {
