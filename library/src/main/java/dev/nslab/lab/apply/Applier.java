@@ -486,7 +486,10 @@ public final class Applier implements AutoCloseable {
         Set<String> goingNs = new HashSet<>();
         Set<String> goingOvs = new HashSet<>();
         for (Resource r : rs) {
-            if (r instanceof Resource.Namespace n) goingNs.add(n.name());
+            // a namespace that is another's (a container's outside the lab, another lab's node) loses only its name
+            // here and lives on: what the lab made in it is removed one by one, its cables too (their other end's
+            // namespace going would take them only when the kernel's cleanup gets to it, after down has returned)
+            if (r instanceof Resource.Namespace n && n.outside() == null) goingNs.add(n.name());
             if (r instanceof Resource.OvsBridge b) goingOvs.add(b.name());
         }
         Predicate<String> inGoing = ns -> ns != null && goingNs.contains(ns);
