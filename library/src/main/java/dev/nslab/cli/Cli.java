@@ -298,6 +298,7 @@ public final class Cli {
             case "netns" -> asIp(() -> new NetnsCmd(this, ns).run(a));
             case "neighbour" -> asIp(() -> new NeighCmd(this, ns).run(a));
             case "monitor" -> asIp(() -> new MonitorCmd(this, ns).run(a));
+            case "ntable" -> asIp(() -> new NtableCmd(this, ns).run(a));
             case "sysctl" -> new SysctlCmd(this, ns).run(a);
             case "unshare" -> new UnshareCmd(this).run(a);
             case "ping" -> new PingCmd(this, ns, word.equals("ping6") ? Family.INET6 : family).run(a);
@@ -367,6 +368,8 @@ public final class Cli {
         if (word.length() >= 2 && (Args.matches(word, "tcpmetrics") || Args.matches(word, "tcp_metrics"))) return "tcp_metrics";
         // ip's table puts neighbour before netns: "n" and "ne" are neighbour, "net" is netns
         if (Args.matches(word, "neighbour") || Args.matches(word, "neighbor")) return "neighbour";
+        // after neighbour in ip's table: "nt" and longer
+        if (word.length() >= 2 && Args.matches(word, "ntable") || word.equals("ntbl")) return "ntable";
         if (Args.matches(word, "nexthop")) return "nexthop";
         // after link in ip's table: "l2" and longer is l2tp; fou has the f
         if (word.length() >= 2 && Args.matches(word, "l2tp")) return "l2tp";

@@ -38,7 +38,7 @@ final class Help {
                                                                namespaces, where every nslab command of the user runs)
                 where  OBJECT := { link | address | maddress | route | rule | neighbour | netns | netconf | nexthop | tuntap | tunnel
                                    | vrf | addrlabel | token | mptcp | sr | xfrm | tcp_metrics | l2tp | fou | sysctl
-                                   | monitor | unshare | ping | ovs }
+                                   | monitor | ntable | unshare | ping | ovs }
                        OPTIONS := { -n[etns] NAME | -j[son] | -p[retty] | -br[ief] | -s[tatistics] | -h[uman-readable] |
                                     -iec | -o[neline] | -a[ll] | -4 | -6 | -M | -f[amily] inet|inet6|mpls | -force | -b[atch] FILE |
                                     -c[olor] | -V[ersion] }

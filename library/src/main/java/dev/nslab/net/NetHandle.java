@@ -784,6 +784,23 @@ public final class NetHandle implements AutoCloseable {
 
     public void deleteAddrLabel(AddrLabel l, int family) { nl.execute(l.request(true, family)); }
 
+    // ---- neighbour tables (ip ntable) -----------------------------------------------------------------------
+
+    /** The neighbour tables of one family (0: all) with each interface's parameters, in the kernel's order. */
+    public List<NeighbourTable> neighbourTables(int family) {
+        List<NeighbourTable> out = new ArrayList<>();
+        for (NlMessage m : nl.dump(NeighbourTable.dump(family))) if (m.type() == NeighbourTable.RTM_NEWNEIGHTBL) out.add(NeighbourTable.parse(m));
+        return out;
+    }
+
+    /**
+     * Changes neighbour table {@code name}: its {@code thresholds} (held once for the whole machine) and the
+     * {@code parameters} of interface {@code ifindex} (null: the table's defaults), each by its kernel number.
+     */
+    public void changeNeighbourTable(int family, String name, Map<Integer, Long> thresholds, Integer ifindex, Map<Integer, Long> parameters) {
+        nl.execute(NeighbourTable.change(family, name, thresholds, ifindex, parameters));
+    }
+
     // ---- per-interface IP settings (ip netconf) ------------------------------------------------------------
 
     /** Every interface's settings of one family ({@code family} 0: each family the kernel has), in the kernel's order. */

@@ -235,6 +235,25 @@ class IprouteFormsTest {
         assertEquals(addresses, ticking(Sh.ok("ip", "-n", b, "-4", "address", "show")), "nslab restored ip's addresses");
     }
 
+    /**
+     * Neighbour tables: shown whole, by interface, by name and family, as JSON; an interface's parameters changed;
+     * ip's refusals. Each twin's reachable time is the kernel's random pick around the base one: masked. The tables'
+     * thresholds are the whole machine's, so nothing here changes them.
+     */
+    @Test
+    void neighbourTables() {
+        bothWays(x -> x.replaceAll("reachable \\d+ ", "reachable N ").replaceAll("\"reachable\":\\d+", "\"reachable\":N"),
+                "ntable show dev va", "ntable show dev va name arp_cache", "-4 ntable show dev va", "-6 ntable show dev vb", "ntable show dev none",
+                "ntable show name ndisc_cache dev lo", "ntable show dev nosuch", "ntable show bogus",
+                "ntable change name arp_cache dev va queue 8 app_probes 2 locktime 500", "ntable show dev va name arp_cache",
+                "ntable change name arp_cache dev va", "ntable change dev va queue 3", "ntable change name arp_cache name x dev va queue 3",
+                "ntable change name arp_cache dev nosuch queue 3", "ntable change name arp_cache dev va queue x",
+                "ntable change name nosuch_cache dev va queue 3",
+                "ntable chg name ndisc_cache dev vb retrans 2000 base_reachable 40000 delay_probe 3000 gc_stale 50000 ucast_probes 4 mcast_probes 2 "
+                        + "anycast_delay 900 proxy_delay 700 proxy_queue 50", "-6 ntable show dev vb", "ntbl lst dev va", "ntable bogus",
+                "-j ntable show dev va");
+    }
+
     /** A shell line in twin {@code ns} whose words start with ip's (or, {@code nslab}, nslab's) command; it may redirect. */
     private static Sh.Result inTwin(String ns, boolean nslab, String line) {
         String tool = nslab ? String.join(" ", Nslab.command()) : "ip";
