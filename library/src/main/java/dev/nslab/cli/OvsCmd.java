@@ -458,8 +458,9 @@ final class OvsCmd {
                     } catch (OvsdbException e) {
                         throw inVsctlWords(e, "add-br " + x.getFirst());
                     }
-                    // said once the bridge is to be made (a refused add-br says only why)
-                    if (isNew && !dp.isEmpty() && !datapathSaid && !setsDatapath(cmds, x.getFirst())) {
+                    // said once the bridge is to be made (a refused add-br says only why), to a person at a terminal
+                    // or with -v: a script sees ovs-vsctl's silence (the choice is in show and the bridge's row)
+                    if (isNew && !dp.isEmpty() && !datapathSaid && !setsDatapath(cmds, x.getFirst()) && (verbose || cli.terminal())) {
                         cli.err.println("nslab ovs: " + x.getFirst() + " uses the userspace datapath (datapath_type=" + dp
                                 + "): this kernel has no openvswitch module");
                         datapathSaid = true;

@@ -552,11 +552,40 @@ final class OvsRecords {
         return out;
     }
 
+    /**
+     * The column {@code name} means, as ovs-vsctl finds it: the column of that name, else the one it names in
+     * other case or with '-' for '_', else the one it is the longest prefix of ("trunk" is trunks); two equally good
+     * are refused by name.
+     */
     private static String column(OvsSchema.Table t, String name) {
-        String c = name.replace('-', '_');
-        if (c.equals("_uuid") || t.columns().containsKey(c)) return c;
-        throw new OvsdbException(t.name() + " does not contain a column whose name matches \"" + name + "\"", "refused", name);
+        if (name.equals("_uuid") || t.columns().containsKey(name)) return name;
+        int best = 0;
+        java.util.TreeSet<String> matches = new java.util.TreeSet<>();
+        for (String c : t.columns().keySet()) {
+            int score = score(c, name);
+            if (score == 0 || score < best) continue;
+            if (score > best) matches.clear();
+            matches.add(c);
+            best = score;
+        }
+        if (matches.isEmpty()) throw new OvsdbException(t.name() + " does not contain a column whose name matches \"" + name + "\"", "refused", name);
+        if (matches.size() > 1) {
+            throw new OvsdbException(t.name() + " contains more than one column whose name matches \"" + name + "\": " + String.join(", ", matches),
+                    "refused", name);
+        }
+        return matches.first();
     }
+
+    /** ovs-vsctl's score of typed {@code s} for column {@code column}: 0 when it does not match, higher the better. */
+    private static int score(String column, String s) {
+        for (int i = 0; ; i++) {
+            char a = i < column.length() ? lowerUnderscore(column.charAt(i)) : 0, b = i < s.length() ? lowerUnderscore(s.charAt(i)) : 0;
+            if (a != b) return b == 0 ? i : 0;
+            if (a == 0) return Integer.MAX_VALUE - 1;
+        }
+    }
+
+    private static char lowerUnderscore(char c) { return c == '-' ? '_' : Character.toLowerCase(c); }
 
     private static OvsSchema.Type type(OvsSchema.Table t, String col) {
         return col.equals("_uuid") ? new OvsSchema.Type(new OvsSchema.Base("uuid", null), null, 1, 1) : t.columns().get(col);
