@@ -39,7 +39,8 @@ final class OvsCmd {
      * -d bare (values without quotes, in any format) and --no-headings, for list, find and get; --bare is
      * "--format=list --data=bare --no-headings" where it stands among the options, as ovs-vsctl has it.
      */
-    private boolean dataBare, noHeadings;
+    private boolean noHeadings;
+    private OvsRecords.Cells cells = OvsRecords.Cells.STRING;
     /** --format: how list and find print their rows. */
     private OvsRecords.Format format = OvsRecords.Format.LIST;
     private Path socket;
@@ -107,7 +108,7 @@ final class OvsCmd {
             if (o.equals("--no-wait")) noWait = true;
             else if (o.equals("--bare")) {
                 format = OvsRecords.Format.LIST;
-                dataBare = true;
+                cells = OvsRecords.Cells.BARE;
                 noHeadings = true;
             }
             else if (o.equals("--no-headings")) noHeadings = true;
@@ -117,22 +118,22 @@ final class OvsCmd {
                         : i + 1 < words.size() ? words.get(++i) : null;
                 if (d == null) throw new UsageException("ovs-vsctl: option '" + o + "' requires an argument", 1);
                 switch (d) {
-                    case "string" -> { }
-                    case "bare" -> dataBare = true;
-                    case "json" -> throw new UsageException("ovs-vsctl: --data=json is not supported by nslab yet (-j prints the result as JSON)");
+                    case "string" -> cells = OvsRecords.Cells.STRING;
+                    case "bare" -> cells = OvsRecords.Cells.BARE;
+                    case "json" -> cells = OvsRecords.Cells.JSON;
                     default -> throw new UsageException("ovs-vsctl: unknown data format \"" + d + "\"", 1);
                 }
             }
             else if (o.equals("-v") || o.equals("--verbose")) verbose = true;
-            else if (o.equals("-j") || o.equals("--json") || o.equals("--format=json") || o.equals("-fjson")) cli.json = true;
+            else if (o.equals("-j") || o.equals("--json")) cli.json = true;
             else if (o.startsWith("--format") || o.startsWith("-f")) {
                 // --format=F, --format F, -fF, -f F (getopt's forms)
                 String f = o.startsWith("--format=") ? o.substring(9) : o.startsWith("-f") && o.length() > 2 ? o.substring(2)
                         : o.equals("--format") || o.equals("-f") ? (i + 1 < words.size() ? words.get(++i) : null) : null;
                 if (f == null && !o.equals("--format") && !o.equals("-f")) throw new UsageException("ovs-vsctl: unrecognized option '" + o + "' (try \"nslab ovs help\")");
                 if (f == null) throw new UsageException("ovs-vsctl: option '" + o + "' requires an argument", 1);
-                if (f.equals("json")) cli.json = true;
-                else format = switch (f) {
+                format = switch (f) {
+                    case "json" -> OvsRecords.Format.JSON; // list's and find's tables, as ovs-vsctl writes them
                     case "list" -> OvsRecords.Format.LIST;
                     case "csv" -> OvsRecords.Format.CSV;
                     case "table" -> OvsRecords.Format.TABLE;
@@ -394,6 +395,7 @@ final class OvsCmd {
                 case "get" -> {
                     if (records == null) records = new OvsRecords(ovs);
                     if (x.size() == 2) continue; // --id=@NAME alone: the row was named above
+                    if (c.ifExists() && !records.exists(x.get(0), x.get(1))) continue;
                     for (String v : records.get(x.get(0), x.get(1), x.subList(2, x.size()))) {
                         text.add(v);
                         json.add(v);
@@ -401,8 +403,8 @@ final class OvsCmd {
                 }
                 case "list", "find" -> {
                     if (records == null) records = new OvsRecords(ovs);
-                    String out = c.name().equals("list") ? records.list(x.getFirst(), x.subList(1, x.size()), c.columns(), dataBare, !noHeadings, format)
-                            : records.find(x.getFirst(), x.subList(1, x.size()), c.columns(), dataBare, !noHeadings, format);
+                    String out = c.name().equals("list") ? records.list(x.getFirst(), x.subList(1, x.size()), c.columns(), cells, !noHeadings, format)
+                            : records.find(x.getFirst(), x.subList(1, x.size()), c.columns(), cells, !noHeadings, format);
                     if (!out.isEmpty()) text.add(out.substring(0, out.length() - 1));
                     json.add(out);
                 }

@@ -59,19 +59,22 @@ final class OvsRecords {
     }
 
     /** Table output in ovs-vsctl's list format: "COLUMN (to 20) : VALUE" per line, a blank line between records. */
-    /** ovs-vsctl's --format for list and find (json is the command line's -j). */
-    enum Format { LIST, CSV, TABLE, HTML }
+    /** ovs-vsctl's --format for list and find. */
+    enum Format { LIST, CSV, TABLE, HTML, JSON }
 
-    String list(String tableName, List<String> records, List<String> columns, boolean bare, boolean headings, Format format) {
+    /** ovs-vsctl's --data: how a cell is written (in the JSON format, always as the database's JSON). */
+    enum Cells { STRING, BARE, JSON }
+
+    String list(String tableName, List<String> records, List<String> columns, Cells cellsAs, boolean headings, Format format) {
         OvsSchema.Table t = schema.table(tableName);
         List<JsonNode> chosen = new ArrayList<>();
         if (records.isEmpty()) chosen.addAll(asOvsVsctl(rowsOf(t.name())));
         else for (String r : records) chosen.add(row(t, r));
-        return print(t, chosen, columns, bare, headings, format);
+        return print(t, chosen, columns, cellsAs, headings, format);
     }
 
     /** The rows that satisfy every condition (COLUMN[:KEY] OP VALUE, see {@link #matches}). */
-    String find(String tableName, List<String> conditions, List<String> columns, boolean bare, boolean headings, Format format) {
+    String find(String tableName, List<String> conditions, List<String> columns, Cells cellsAs, boolean headings, Format format) {
         OvsSchema.Table t = schema.table(tableName);
         List<JsonNode> chosen = new ArrayList<>();
         for (JsonNode r : asOvsVsctl(rowsOf(t.name()))) {
@@ -79,7 +82,7 @@ final class OvsRecords {
             for (String c : conditions) all &= matches(t, r, c);
             if (all) chosen.add(r);
         }
-        return print(t, chosen, columns, bare, headings, format);
+        return print(t, chosen, columns, cellsAs, headings, format);
     }
 
     /** One line per COLUMN[:KEY], as ovs-vsctl get prints them (in the database's notation, whatever -d or --bare say). */
@@ -104,6 +107,9 @@ final class OvsRecords {
         }
         return out;
     }
+
+    /** Whether {@code record} names a row of the table (ovs-vsctl's --if-exists get passes over one that does not). */
+    boolean exists(String tableName, String record) { return rowOrNull(schema.table(tableName), record) != null; }
 
     /** --id=@NAME of a create (its new row) or a get (the row it names). */
     void declare(String id, JsonNode ref) {
@@ -281,7 +287,7 @@ final class OvsRecords {
         return out;
     }
 
-    private String print(OvsSchema.Table t, List<JsonNode> chosen, List<String> columns, boolean bare, boolean headings, Format format) {
+    private String print(OvsSchema.Table t, List<JsonNode> chosen, List<String> columns, Cells cellsAs, boolean headings, Format format) {
         List<String> cols = new ArrayList<>();
         if (columns == null) {
             cols.add("_uuid");
@@ -289,12 +295,16 @@ final class OvsRecords {
         } else {
             for (String c : columns) cols.add(column(t, c));
         }
-        // bare: values without quotes (-d bare; --bare is the list format so, without headings)
+        if (format == Format.JSON) return tableJson(chosen, cols);
+        // bare: values without quotes (-d bare; --bare is the list format so, without headings); json: as the database writes them
+        boolean bare = cellsAs == Cells.BARE;
+        java.util.function.BiFunction<JsonNode, String, String> cell = cellsAs == Cells.JSON ? (r, c) -> r.path(c).toString()
+                : (r, c) -> Datum.text(r.path(c), type(t, c), bare);
         if (format != Format.LIST) {
             List<List<String>> cells = new ArrayList<>();
             for (JsonNode r : chosen) {
                 List<String> row = new ArrayList<>();
-                for (String c : cols) row.add(Datum.text(r.path(c), type(t, c), bare));
+                for (String c : cols) row.add(cell.apply(r, c));
                 cells.add(row);
             }
             return switch (format) {
@@ -308,10 +318,24 @@ final class OvsRecords {
             if (i > 0) b.append('\n');
             for (String c : cols) {
                 if (headings) b.append(String.format("%-20s: ", c));
-                b.append(Datum.text(chosen.get(i).path(c), type(t, c), bare)).append('\n');
+                b.append(cell.apply(chosen.get(i), c)).append('\n');
             }
         }
         return b.toString();
+    }
+
+    /** ovs-vsctl's JSON format: the headings, and each row's cells as the database writes them (keys in order). */
+    private static String tableJson(List<JsonNode> chosen, List<String> cols) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        com.fasterxml.jackson.databind.node.ObjectNode o = f.objectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode data = o.putArray("data");
+        for (JsonNode r : chosen) {
+            com.fasterxml.jackson.databind.node.ArrayNode row = data.addArray();
+            for (String c : cols) row.add(r.path(c).isMissingNode() ? NullNode.getInstance() : r.path(c));
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode h = o.putArray("headings");
+        cols.forEach(h::add);
+        return o + "\n";
     }
 
     /** Comma-separated, a cell with a comma, quote or newline in quotes (its quotes doubled). */

@@ -14,12 +14,13 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Column names as ovs-vsctl reads them (scripts write "VLAN_mode", "trunk", "other-config"), on databases of the
- * test's own: the same lines by ovs-vsctl on one and by nslab on the other, each line's output, refusal and status
- * the same, and then the rows.
+ * Forms scripts use, on databases of the test's own: column names as ovs-vsctl reads them ("VLAN_mode", "trunk",
+ * "other-config"), its JSON table format and JSON cells, get --if-exists of a row that is not there. The same lines by
+ * ovs-vsctl on one database and by nslab on the other: each line's output, refusal and status the same, then the rows
+ * (each asked alone: two databases list their rows in the orders of their own UUIDs).
  */
 @Needs(root = false, openVswitch = true)
-class OvsColumnNamesTest {
+class OvsVsctlFormsTest {
     @Test
     void caseDashesAndPrefixesAsOvsVsctl(@TempDir Path dir) throws Exception {
         try (PrivateOvsdb byOvs = new PrivateOvsdb(dir.resolve("a")); PrivateOvsdb byNslab = new PrivateOvsdb(dir.resolve("b"))) {
@@ -30,7 +31,9 @@ class OvsColumnNamesTest {
             for (String line : List.of("set port p1 VLAN_mode=trunk", "set port p1 trunk=100,200", "get port p1 Trunks vlan-MODE",
                     "set bridge br0 other-config:stp-priority=100", "get bridge br0 Other_Config:stp-priority", "get port p1 t",
                     "get port p1 nosuch", "set port p1 Tag=5", "--columns=NAME,Tag list port p1", "remove port p1 trunk 100",
-                    "clear port p1 Trunk", "find port Vlan_Mode=trunk")) {
+                    "clear port p1 Trunk", "find port Vlan_Mode=trunk", "--format=json list port p1", "-f json --columns=name,type find interface name=p1",
+                    "--data=json --columns=name,external_ids,tag list port p1", "-d json -f csv --columns=name,other_config list bridge br0",
+                    "--format=json get port p1 name", "--if-exists get interface nosuch ofport", "get interface nosuch ofport")) {
                 List<String> args = Sh.words(line);
                 List<String> vsctl = new ArrayList<>(List.of("ovs-vsctl", "--no-wait", "--db=unix:" + byOvs.socket()));
                 vsctl.addAll(args);
@@ -43,7 +46,6 @@ class OvsColumnNamesTest {
                 assertEquals(want.err(), got.err(), line);
                 assertEquals(want.code(), got.code(), line);
             }
-            // each row alone (two databases list their rows in the orders of their own UUIDs)
             for (String w : List.of("tag,trunks,vlan_mode port name=p1", "other_config bridge name=br0")) {
                 String[] f = w.split(" ");
                 assertEquals(byOvs.vsctl("--columns=" + f[0], "find", f[1], f[2]), byNslab.vsctl("--columns=" + f[0], "find", f[1], f[2]), w);
