@@ -209,7 +209,7 @@ final class Help {
 
     static void ovs(PrintStream o) {
         o.print("""
-                Usage: nslab ovs [--no-wait] [--timeout=SECS] [-v] [-j] COMMAND [ARG...] [-- COMMAND [ARG...]]...
+                Usage: nslab ovs [--no-wait] [--timeout=SECS] [--oneline] [-v] [-j] COMMAND [ARG...] [-- COMMAND [ARG...]]...
                        nslab ovs --version          the Open vSwitch installed and its database schema, as ovs-vsctl -V
                 Open vSwitch through its database socket, with ovs-vsctl's words. Commands joined by "--" are one
                 transaction; a change returns once ovs-vswitchd has applied it (--no-wait: at once).
@@ -230,7 +230,7 @@ final class Help {
                   [--id=@NAME] create TABLE COL[:KEY]=VALUE...   (prints the new row's UUID; @NAME is the row elsewhere
                                                        in the line: set port P qos=@q -- --id=@q create qos ...)
                   [--if-exists] destroy TABLE RECORD... | --all destroy TABLE
-                  [--bootstrap] set-ssl KEY CERT CA    get-ssl    del-ssl
+                  [--bootstrap] set-ssl KEY CERT CA    get-ssl    del-ssl      comment [ARG...] (does nothing)
                   set-manager TARGET...  get-manager  del-manager   emer-reset (managers, controllers, SSL, mirrors,
                                                        NetFlow, sFlow, IPFIX and other_config gone, as ovs-vsctl)
                   [--columns=C,...] list TABLE [RECORD...]   [--columns=C,...] find TABLE [COL[:KEY]=VALUE]...

@@ -40,6 +40,8 @@ final class OvsCmd {
      * "--format=list --data=bare --no-headings" where it stands among the options, as ovs-vsctl has it.
      */
     private boolean noHeadings;
+    /** --oneline: each command's output on one line, its line breaks written \\n (and its backslashes doubled). */
+    private boolean oneline;
     private OvsRecords.Cells cells = OvsRecords.Cells.STRING;
     /** --format: how list and find print their rows. */
     private OvsRecords.Format format = OvsRecords.Format.LIST;
@@ -141,10 +143,15 @@ final class OvsCmd {
                     default -> throw new UsageException("ovs-vsctl: unknown output format \"" + f + "\"", 1);
                 };
             }
-            else if (o.startsWith("--timeout=") || o.startsWith("-t")) {
-                timeout = Duration.ofSeconds(seconds(o.replaceFirst("^(--timeout=|-t)", ""), o));
+            else if (o.startsWith("--timeout") || o.startsWith("-t")) {
+                // --timeout=N, --timeout N, -tN, -t N (getopt's forms)
+                String v = o.startsWith("--timeout=") ? o.substring(10) : o.startsWith("-t") && o.length() > 2 ? o.substring(2)
+                        : i + 1 < words.size() ? words.get(++i) : null;
+                if (v == null) throw new UsageException("ovs-vsctl: option '" + o + "' requires an argument", 1);
+                timeout = Duration.ofSeconds(seconds(v));
                 timeoutGiven = timeout;
             }
+            else if (o.equals("--oneline")) oneline = true;
             else if (o.startsWith("--db=")) socket = Path.of(o.substring(5).replaceFirst("^unix:", ""));
             else if (o.equals("-V") || o.equals("--version")) return version();
             else throw new UsageException("ovs-vsctl: unrecognized option '" + o + "' (try \"nslab ovs help\")");
@@ -171,12 +178,14 @@ final class OvsCmd {
         }
     }
 
-    private static long seconds(String v, String opt) {
+    private static long seconds(String v) {
         try {
-            return Long.parseLong(v);
+            long n = Long.parseLong(v);
+            if (n >= 0) return n;
         } catch (NumberFormatException e) {
-            throw new UsageException("ovs-vsctl: value " + v + " on " + opt + " is not a number of seconds");
+            // refused below
         }
+        throw new UsageException("ovs-vsctl: value " + v + " on -t or --timeout is invalid", 1);
     }
 
     private static List<Command> parseChain(List<String> words) {
@@ -242,6 +251,7 @@ final class OvsCmd {
             case "destroy" -> new int[] {1, Integer.MAX_VALUE};
             case "set-manager" -> new int[] {1, Integer.MAX_VALUE};
             case "get-manager", "del-manager", "emer-reset", "get-ssl", "del-ssl" -> new int[] {0, 0};
+            case "comment" -> new int[] {0, Integer.MAX_VALUE};
             case "set-ssl" -> new int[] {3, 3};
             case "get-controller", "del-controller", "get-fail-mode", "del-fail-mode" -> new int[] {1, 1};
             case "set-controller" -> new int[] {1, Integer.MAX_VALUE};
@@ -338,22 +348,26 @@ final class OvsCmd {
             else if (!waitUntil(ovs, c)) return TIMED_OUT;
         }
         Map<Integer, JsonNode> createdAt = new LinkedHashMap<>(); // the line of text where a create prints its row's UUID
+        List<Integer> starts = new ArrayList<>(); // where each command's lines of text begin (--oneline)
         for (Command c : cmds) {
+            starts.add(text.size());
             List<String> x = c.args();
             switch (c.name()) {
-                case "init", "wait-until" -> { } // wait-until: waited for above
+                case "init", "wait-until", "comment" -> { } // wait-until: waited for above; a comment is for the database's log
                 case "show" -> {
                     text.add(show(state));
                     json.add(stateJson(state));
                 }
                 case "list-br" -> {
                     // --real, --fake: only those (neither: both, as ovs-vsctl)
-                    List<String> names = state.bridgeNames(c.real() || !c.fake(), c.fake() || !c.real()).stream().sorted().toList();
+                    // as the line has left them so far (an add-br before it counts, as with ovs-vsctl)
+                    boolean real = c.real() || !c.fake(), fake = c.fake() || !c.real();
+                    List<String> names = (txn != null ? txn.bridgeNames(real, fake) : state.bridgeNames(real, fake)).stream().sorted().toList();
                     names.forEach(text::add);
                     json.add(names);
                 }
                 case "br-exists" -> {
-                    if (!state.bridgeNames(true, true).contains(x.getFirst())) status = 2;
+                    if (!(txn != null ? txn.hasBridge(x.getFirst()) : state.bridgeNames(true, true).contains(x.getFirst()))) status = 2;
                 }
                 case "list-ports" -> {
                     String b = knownBridge(state, x.getFirst());
@@ -599,6 +613,12 @@ final class OvsCmd {
                 m.put("notes", notes);
                 cli.printJson(m);
             }
+        } else if (oneline) {
+            starts.add(text.size());
+            for (int k = 0; k + 1 < starts.size(); k++) {
+                String out = String.join("\n", text.subList(starts.get(k), starts.get(k + 1)));
+                cli.out.println(out.replace("\\", "\\\\").replace("\n", "\\n"));
+            }
         } else {
             text.forEach(cli.out::println);
         }
@@ -606,7 +626,7 @@ final class OvsCmd {
     }
 
     /** The commands that change nothing (a wait-until among them waits before the line runs). */
-    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("init", "show", "list-br", "br-exists", "list-ports", "list-ifaces",
+    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("init", "comment", "show", "list-br", "br-exists", "list-ports", "list-ifaces",
             "iface-to-br", "port-to-br", "br-to-vlan", "br-to-parent", "get", "list", "find", "get-controller", "get-fail-mode",
             "br-get-external-id", "get-manager", "get-ssl");
     /** ovs-vsctl's status when --timeout passes: SIGALRM ends it (the shell's 128 + 14), with nothing said. */

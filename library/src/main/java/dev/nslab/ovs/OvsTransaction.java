@@ -78,6 +78,14 @@ public final class OvsTransaction {
 
     public boolean hasPort(String name) { return ports.containsKey(name); }
 
+    /** The bridges as this transaction leaves them: real ones ({@code real}), fake ones ({@code fake}). */
+    public Set<String> bridgeNames(boolean real, boolean fake) {
+        Set<String> out = new java.util.TreeSet<>();
+        if (real) out.addAll(bridges.keySet());
+        if (fake) out.addAll(fakes.keySet());
+        return out;
+    }
+
     /** The bridge a port is on, or null. */
     public String bridgeOf(String port) {
         PortRef p = ports.get(port);

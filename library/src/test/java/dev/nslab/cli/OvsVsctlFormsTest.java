@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Forms scripts use, on databases of the test's own: column names as ovs-vsctl reads them ("VLAN_mode", "trunk",
- * "other-config"), its JSON table format and JSON cells, get --if-exists of a row that is not there. The same lines by
+ * "other-config"), its JSON table format and JSON cells, get --if-exists of a row that is not there, --oneline, comments,
+ * timeouts in getopt's forms, a chain that reads the bridges an earlier command of it made. The same lines by
  * ovs-vsctl on one database and by nslab on the other: each line's output, refusal and status the same, then the rows
  * (each asked alone: two databases list their rows in the orders of their own UUIDs).
  */
@@ -33,7 +34,9 @@ class OvsVsctlFormsTest {
                     "get port p1 nosuch", "set port p1 Tag=5", "--columns=NAME,Tag list port p1", "remove port p1 trunk 100",
                     "clear port p1 Trunk", "find port Vlan_Mode=trunk", "--format=json list port p1", "-f json --columns=name,type find interface name=p1",
                     "--data=json --columns=name,external_ids,tag list port p1", "-d json -f csv --columns=name,other_config list bridge br0",
-                    "--format=json get port p1 name", "--if-exists get interface nosuch ofport", "get interface nosuch ofport")) {
+                    "--format=json get port p1 name", "--if-exists get interface nosuch ofport", "get interface nosuch ofport",
+                    "--oneline add-br br9 -- list-br -- br-exists br9 -- set bridge br9 datapath_type=netdev -- --columns=name list port p1",
+                    "comment a note for the log", "-t 5 br-exists br9", "-t5 list-ports br9", "--timeout 5 list-br", "-t list-br", "--timeout=-1 list-br")) {
                 List<String> args = Sh.words(line);
                 List<String> vsctl = new ArrayList<>(List.of("ovs-vsctl", "--no-wait", "--db=unix:" + byOvs.socket()));
                 vsctl.addAll(args);
