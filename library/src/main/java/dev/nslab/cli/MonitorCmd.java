@@ -30,7 +30,19 @@ import java.util.Set;
  * with {@code label} or {@code all}, the time with -t or -ts) until the command is ended.
  */
 final class MonitorCmd extends NsCmd {
-    MonitorCmd(Cli cli, NsRef ns) { super(cli, ns); }
+    /** The objects' own printers, made once (each reads the machine's name files when it first needs them). */
+    private final RouteCmd routes;
+    private final NeighCmd neighbours;
+    private final RuleCmd rules;
+    private final NexthopCmd nexthops;
+
+    MonitorCmd(Cli cli, NsRef ns) {
+        super(cli, ns);
+        routes = new RouteCmd(cli, ns);
+        neighbours = new NeighCmd(cli, ns);
+        rules = new RuleCmd(cli, ns);
+        nexthops = new NexthopCmd(cli, ns);
+    }
 
     /** ip's words for the objects, in its order (each a prefix it takes), and the kinds they listen to. */
     private static final List<Map.Entry<String, Kind>> OBJECTS = List.of(Map.entry("link", Kind.LINK), Map.entry("address", Kind.ADDRESS),
@@ -143,11 +155,11 @@ final class MonitorCmd extends NsCmd {
                 sb.append(x.index()).append(": ").append(names.getOrDefault(x.index(), "if" + x.index()));
                 AddressCmd.text(sb, x, names.getOrDefault(x.index(), "if" + x.index()), cli.colour, cli.hosts);
             }
-            case Route r -> new RouteCmd(cli, ns).line(sb, r, names);
-            case Neighbour n -> new NeighCmd(cli, ns).line(sb, n, names);
-            case Rule r -> new RuleCmd(cli, ns).line(r, sb, new LinkedHashMap<>());
+            case Route r -> routes.line(sb, r, names);
+            case Neighbour n -> neighbours.line(sb, n, names);
+            case Rule r -> rules.line(r, sb, new LinkedHashMap<>());
             case Netconf c -> sb.append(NetconfCmd.text(c, names)).append('\n');
-            case Nexthop n -> sb.append(new NexthopCmd(cli, ns).text(n, names)).append('\n');
+            case Nexthop n -> sb.append(nexthops.text(n, names)).append('\n');
             case NetMonitor.Nsid n -> {
                 sb.append(n.nsid() < 0 ? "nsid unassigned " : "nsid " + n.nsid() + " ");
                 // ip's cache: a name it holds is printed and forgotten; one it lacks, of a new id, is looked up and kept
