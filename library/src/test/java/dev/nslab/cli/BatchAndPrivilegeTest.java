@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** -batch with per-line -n, -force, error locations; and the message for a user without privileges. */
-@Needs(programs = {"ip", "setpriv"})
+@Needs(programs = {"ip", "ping", "setpriv"})
 class BatchAndPrivilegeTest {
     final TestNet t = new TestNet();
 

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the machine reaches every node on, a bridge that existed before the lab (used, kept), a macvlan, and a vxlan between
  * two labs on two such machines over a veth underlay.
  */
-@Needs(programs = {"ip"})
+@Needs(programs = {"ip", "ping"})
 class ContainerlabFilesTest {
     final TestNet t = new TestNet();
     @TempDir

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * wires it, so links, exec lines, faults, status, logs, exec and down work as with podman. Docker's own client and
  * ip are the witnesses; the images are built here from Debian's static busybox.
  */
-@Needs(programs = {"ip", "dockerd", "docker", "tar", "ldd", "busybox"})
+@Needs(programs = {"ip", "ping", "dockerd", "docker", "tar", "ldd", "busybox"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DockerEngineTest {
     final TestNet t = new TestNet();

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * what is there, and of what is left after down (nothing).
  */
 @ExtendWith(OpenVswitch.class)
-@Needs(programs = {"ip", "tc", "nft", "iperf3"}, openVswitch = true)
+@Needs(programs = {"ip", "ping", "tc", "nft", "iperf3"}, openVswitch = true)
 class FaultsTest {
     final TestNet t = new TestNet();
     @TempDir

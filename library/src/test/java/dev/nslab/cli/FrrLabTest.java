@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * their routes with OSPF, each with its own /etc/frr from binds and its own /var/run/frr. Witnesses: vtysh in each
  * router, the kernel's routes (ip), ping between the hosts, and what is left after down (/proc, ip netns, mountinfo).
  */
-@Needs(programs = {"ip", "vtysh"})
+@Needs(programs = {"ip", "ping", "vtysh"})
 class FrrLabTest {
     final TestNet t = new TestNet();
     @TempDir

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node, next to bare nodes; a missing image refused at its line before anything exists; down leaves no container.
  * Images are built here from Debian's static busybox (no registry is reachable); podman and ip are the witnesses.
  */
-@Needs(programs = {"ip", "podman", "tar", "ldd", "busybox"})
+@Needs(programs = {"ip", "ping", "podman", "tar", "ldd", "busybox"})
 class ImageNodesTest {
     final TestNet t = new TestNet();
     final TestImages images = new TestImages();

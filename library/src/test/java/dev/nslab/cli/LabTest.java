@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * errors and create nothing. Each test has its own state directory and name prefix.
  */
 @ExtendWith(OpenVswitch.class)
-@Needs(programs = {"ip"}, openVswitch = true)
+@Needs(programs = {"ip", "ping"}, openVswitch = true)
 class LabTest {
     final TestNet t = new TestNet();
     @TempDir

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** nslab neighbour against ip neigh on the same table: the same output (text and JSON), exit statuses and changes. */
-@Needs(programs = {"ip"})
+@Needs(programs = {"ip", "ping"})
 class NeighbourTest {
     final TestNet t = new TestNet();
 

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(OpenVswitch.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Needs(programs = {"ip", "ethtool"}, openVswitch = true)
+@Needs(programs = {"ip", "ping", "ethtool"}, openVswitch = true)
 class OvsSwitchTest {
     final TestNet t = new TestNet();
 

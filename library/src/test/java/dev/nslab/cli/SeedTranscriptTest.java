@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * judged by iproute2, /proc and the real ping program. Names carry the run's prefix; where a tutorial works in
  * "the default namespace", a namespace plays the host so the machine's own stack is never touched.
  */
-@Needs(programs = {"ip", "stat", "readlink"})
+@Needs(programs = {"ip", "ping", "stat", "readlink"})
 class SeedTranscriptTest {
     final TestNet t = new TestNet();
 

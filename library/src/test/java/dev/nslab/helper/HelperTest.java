@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and says so in the helper's counters.
  */
 @ExtendWith(OpenVswitch.class)
-@Needs(programs = {"ip", "cc", "nsenter", "setpriv", "bash", "unshare", "python3"}, openVswitch = true)
+@Needs(programs = {"ip", "ping", "cc", "nsenter", "setpriv", "bash", "unshare", "python3"}, openVswitch = true)
 class HelperTest {
     static final TestNet t = new TestNet();
     static Path dir, client, socket;

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * lines included) and never agrees by default, a bridge the kernel cannot build is refused before anything exists,
  * and a namespace deleted by hand is repaired race-free, exec lines included (judged by the real ping and ip).
  */
-@Needs(programs = {"ip", "stat", "sysctl"})
+@Needs(programs = {"ip", "ping", "stat", "sysctl"})
 class TrustAtScaleTest {
     final TestNet t = new TestNet();
     @TempDir

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Queueing disciplines and nftables tables made over netlink, judged by tc(8) and nft(8); netem requests, which this
  * kernel may not carry out, judged byte for byte against the request tc(8) sends for the same words (seen by strace).
  */
-@Needs(programs = {"ip", "tc", "nft", "strace"})
+@Needs(programs = {"ip", "ping", "tc", "nft", "strace"})
 class QdiscAndNftablesTest {
     final TestNet t = new TestNet();
     final Namespaces reg = new Namespaces();
