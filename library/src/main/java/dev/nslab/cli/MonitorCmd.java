@@ -108,6 +108,8 @@ final class MonitorCmd extends NsCmd {
                 for (NetMonitor.Event e : events) print(sb, e, links, banner, allNsid, only);
                 cli.out.print(sb);
                 cli.out.flush();
+                // the reader went away (monitor | head): ip ends by SIGPIPE, which the JVM ignores
+                if (cli.out.checkError()) return 0;
             }
         }
     }
