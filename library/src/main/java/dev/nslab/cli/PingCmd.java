@@ -138,6 +138,8 @@ final class PingCmd {
                     cli.out.println(r.bytes() + " bytes from " + Cidr.format(r.from()) + ": icmp_seq=" + r.seq()
                             + (r.ttl() >= 0 ? " ttl=" + r.ttl() : "") + " time=" + rtt(ms) + " ms");
                     cli.out.flush();
+                    // the reader went away (ping ... | head): ping ends by SIGPIPE, which the JVM ignores
+                    if (cli.out.checkError()) return 1;
                 }
             }
             long totalMs = (Math.max(lastEvent, lastSend) - start) / 1_000_000L;
