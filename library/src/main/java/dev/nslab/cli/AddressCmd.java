@@ -116,31 +116,14 @@ final class AddressCmd extends ObjectCmd {
                 return 1;
             }
         }
-        if (cli.terminal()) {
-            cli.err.println("Not sending a binary stream to stdout");
-            return 1;
-        }
+        if (refusesBinaryOut()) return 1;
         SaveFile.write(cli.out, SaveFile.Kind.ADDRESSES, h.savedAddresses(cli.family, index));
         return 0;
     }
 
-    /** A saved file from standard input (which may not be a terminal), or null after ip's words on why not. */
-    private SaveFile.Contents saved() {
-        if (cli.terminal()) {
-            cli.err.println("Can't restore address dump from a terminal");
-            return null;
-        }
-        try {
-            return SaveFile.read(System.in, SaveFile.Kind.ADDRESSES);
-        } catch (SaveFile.BadFileException e) {
-            cli.err.println(e.getMessage());
-            return null;
-        }
-    }
-
     /** {@code address restore}: the addresses of a saved file added back in its order; those there already pass. */
     private int restore() {
-        SaveFile.Contents c = saved();
+        SaveFile.Contents c = savedFile(SaveFile.Kind.ADDRESSES);
         if (c == null) return 255;
         try {
             cli.handle(ns).restoreAddresses(c, e -> cli.err.println(KernelWords.asIp(e)));
@@ -158,7 +141,7 @@ final class AddressCmd extends ObjectCmd {
 
     /** {@code address showdump}: a saved file's addresses, each under its interface's index, as show prints them. */
     private int showdump() {
-        SaveFile.Contents c = saved();
+        SaveFile.Contents c = savedFile(SaveFile.Kind.ADDRESSES);
         if (c == null) return 255;
         Map<Integer, String> names = cli.handle(ns).linkNames();
         StringBuilder sb = new StringBuilder();

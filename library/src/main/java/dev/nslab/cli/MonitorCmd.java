@@ -56,7 +56,7 @@ final class MonitorCmd extends NsCmd {
     int run(Args a) {
         Set<Kind> kinds = EnumSet.noneOf(Kind.class);
         boolean banner = false, allNsid = false, named = false;
-        String dev = null;
+        Integer only = null; // dev DEV: its index
         while (a.more()) {
             String w = a.next();
             Kind k = null;
@@ -72,8 +72,9 @@ final class MonitorCmd extends NsCmd {
             } else if (Args.matches(w, "help")) {
                 throw new UsageException(USAGE);
             } else if (w.equals("dev")) {
-                dev = a.value(w);
-                if (cli.handle(ns).findLink(dev).isEmpty()) throw new UsageException("Error: argument \"" + dev + "\" is wrong: Device does not exist\n");
+                String dev = a.value(w);
+                only = cli.handle(ns).findLink(dev).map(Link::index)
+                        .orElseThrow(() -> new UsageException("Error: argument \"" + dev + "\" is wrong: Device does not exist\n"));
             } else if (Args.matches(w, "maddress") || w.equals("acaddress") || Args.matches(w, "mroute") || Args.matches(w, "prefix")
                     || w.equals("stats")) {
                 // announcements nslab does not print yet (multicast routes, IPv6 prefixes, counters): none heard
@@ -88,12 +89,10 @@ final class MonitorCmd extends NsCmd {
         if (!named) kinds = EnumSet.allOf(Kind.class);
         NetHandle h = cli.handle(ns);
         Map<Integer, Link> links = new LinkedHashMap<>();
-        Integer only = null;
         try (NetMonitor m = NetMonitor.open(cli.registry, ns, kinds, cli.family, allNsid)) {
             // ip's maps of links and of namespace ids, filled once it listens and kept by what it hears
             for (Link l : h.links()) links.put(l.index(), l);
             nsidNames.putAll(h.nsidNames(cli::refused));
-            if (dev != null) only = h.link(dev).index();
             while (true) {
                 List<NetMonitor.Event> events;
                 try {
@@ -131,7 +130,7 @@ final class MonitorCmd extends NsCmd {
             // same index, keeps it), and takes the rest (its flags) from each announcement
             Link known = links.get(l.index());
             if (e.deleted()) links.remove(l.index());
-            else links.put(l.index(), known == null || known.name().equals(l.name()) ? l : named(l, known.name()));
+            else links.put(l.index(), known == null ? l : l.withName(known.name()));
         }
         if (only != null && !about(o, only)) return;
         // ip's names: its map of links, and the kernel asked for one it lacks (a device announced before its link)
@@ -157,8 +156,9 @@ final class MonitorCmd extends NsCmd {
                 sb.append(x.index()).append(": ").append(names.getOrDefault(x.index(), "if" + x.index()));
                 AddressCmd.text(sb, x, names.getOrDefault(x.index(), "if" + x.index()), cli.colour, cli.hosts);
             }
-            case Route r -> routes.line(sb, r, names);
-            case Neighbour n -> neighbours.line(sb, n, names);
+            // ip leaves out the device it filters by
+            case Route r -> routes.line(sb, r, names, only == null);
+            case Neighbour n -> neighbours.line(sb, n, names, only == null ? null : names.get(only));
             case Rule r -> rules.line(r, sb, new LinkedHashMap<>());
             case Netconf c -> sb.append(NetconfCmd.text(c, names)).append('\n');
             case Nexthop n -> sb.append(nexthops.text(n, names)).append('\n');
@@ -175,11 +175,6 @@ final class MonitorCmd extends NsCmd {
             }
             default -> { }
         }
-    }
-
-    private static Link named(Link l, String name) {
-        return new Link(l.index(), name, l.kind(), l.flags(), l.mtu(), l.qdisc(), l.master(), l.operState(), l.linkMode(), l.group(),
-                l.txqlen(), l.type(), l.address(), l.broadcast(), l.linkIndex(), l.linkNetnsId(), l.slaveKind(), l.alias(), l.altNames());
     }
 
     /** The interfaces an announcement names. */

@@ -224,8 +224,10 @@ final class NeighCmd extends ObjectCmd {
     }
 
 
-    /** One entry as ip prints it with its device (as monitor does). */
-    void line(StringBuilder sb, Neighbour n, Map<Integer, String> names) { line(sb, n, new Filter(null, -1, null, false, false, false), names); }
+    /** One entry as ip's monitor prints it: with its device, unless {@code byDevice} (what it is filtered by). */
+    void line(StringBuilder sb, Neighbour n, Map<Integer, String> names, String byDevice) {
+        line(sb, n, new Filter(byDevice, -1, null, false, false, false), names);
+    }
 
     /** One entry as ip prints it: with -s, the kernel's use of it in seconds (ip 6.1 words it "used U/C/Uprobes P"). */
     private void line(StringBuilder sb, Neighbour n, Filter f, Map<Integer, String> names) {

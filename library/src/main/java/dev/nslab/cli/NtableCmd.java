@@ -43,8 +43,6 @@ final class NtableCmd extends NsCmd {
     /** The parameters change takes, by ip's words. */
     private static final Map<String, Integer> CHANGED = words("base_reachable", 4, "retrans", 5, "gc_stale", 6, "delay_probe", 7, "queue", 8,
             "app_probes", 9, "ucast_probes", 10, "mcast_probes", 11, "anycast_delay", 12, "proxy_delay", 13, "proxy_queue", 14, "locktime", 15);
-    /** Which of them are u64 (milliseconds); the rest are u32. */
-    private static final java.util.Set<Integer> WIDE = java.util.Set.of(NeighbourTable.GC_INTERVAL, 4, 5, 6, 7, 12, 13, 15);
 
     private static Map<String, Integer> words(Object... kv) {
         Map<String, Integer> m = new LinkedHashMap<>();
@@ -183,12 +181,13 @@ final class NtableCmd extends NsCmd {
                     return 1;
                 }
             } else if (THRESHOLDS.containsKey(w) || CHANGED.containsKey(w)) {
-                int n = THRESHOLDS.containsKey(w) ? THRESHOLDS.get(w) : CHANGED.get(w);
+                boolean threshold = THRESHOLDS.containsKey(w);
+                int n = threshold ? THRESHOLDS.get(w) : CHANGED.get(w);
                 String v = a.value(null);
-                long max = WIDE.contains(n) ? Long.MAX_VALUE : 0xFFFF_FFFFL;
+                long max = NeighbourTable.wide(n, threshold) ? Long.MAX_VALUE : 0xFFFF_FFFFL;
                 Long value = Args.unsigned(v, max);
                 if (value == null) throw new UsageException("Error: argument \"" + v + "\" is wrong: \"" + w + "\" value is invalid");
-                (THRESHOLDS.containsKey(w) ? thresholds : parameters).put(n, value);
+                (threshold ? thresholds : parameters).put(n, value);
             } else {
                 throw new UsageException("Error: argument \"" + w + "\" is wrong: unknown");
             }

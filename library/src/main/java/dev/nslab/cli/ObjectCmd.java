@@ -2,6 +2,7 @@ package dev.nslab.cli;
 
 import dev.nslab.net.Link;
 import dev.nslab.net.NsRef;
+import dev.nslab.net.SaveFile;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -123,6 +124,27 @@ abstract class ObjectCmd extends NsCmd {
             }
         }
         return dev;
+    }
+
+    /** Whether standard output is a terminal, after ip's refusal to write a binary save file there. */
+    boolean refusesBinaryOut() {
+        if (!cli.terminal()) return false;
+        cli.err.println("Not sending a binary stream to stdout");
+        return true;
+    }
+
+    /** A save file of {@code kind} from standard input (which may not be a terminal), or null after ip's words on why not. */
+    SaveFile.Contents savedFile(SaveFile.Kind kind) {
+        if (cli.terminal()) {
+            cli.err.println("Can't restore " + kind.object + " dump from a terminal");
+            return null;
+        }
+        try {
+            return SaveFile.read(System.in, kind);
+        } catch (SaveFile.BadFileException e) {
+            cli.err.println(e.getMessage());
+            return null;
+        }
     }
 
     @Override

@@ -134,7 +134,7 @@ final class OvsRecords {
         boolean byName = List.of("Bridge", "Port", "Interface").contains(t.name()) && !record.matches("[0-9a-fA-F-]{4,}");
         try {
             if (byName) throw new OvsdbException("no row \"" + record + "\" in table " + t.name(), "refused", record);
-            return OvsTransaction.uuidRef(uuid(row(t, record).path("_uuid")));
+            return rowRef(row(t, record));
         } catch (OvsdbException e) {
             if (ifExists) return null;
             throw e;
@@ -203,8 +203,7 @@ final class OvsRecords {
                 throw new OvsdbException("\"clear\" operation cannot be applied to column " + col + " of table " + t.name()
                         + ", which is not allowed to be empty", "refused", col);
             }
-            JsonNodeFactory f = JsonNodeFactory.instance;
-            txn.write(t.name(), ref, col, f.arrayNode().add(type.isMap() ? "map" : "set").add(f.arrayNode()));
+            txn.write(t.name(), ref, col, empty(type.isMap() ? "map" : "set"));
         }
     }
 
@@ -215,24 +214,23 @@ final class OvsRecords {
      */
     void emergencyReset(OvsTransaction txn) {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        JsonNode noSet = f.arrayNode().add("set").add(f.arrayNode()), noMap = f.arrayNode().add("map").add(f.arrayNode());
         for (JsonNode r : rowsOf("Open_vSwitch")) {
-            JsonNode ref = OvsTransaction.uuidRef(uuid(r.path("_uuid")));
-            txn.write("Open_vSwitch", ref, "manager_options", noSet);
-            txn.write("Open_vSwitch", ref, "ssl", noSet);
+            JsonNode ref = rowRef(r);
+            txn.write("Open_vSwitch", ref, "manager_options", empty("set"));
+            txn.write("Open_vSwitch", ref, "ssl", empty("set"));
         }
         for (JsonNode r : rowsOf("Bridge")) {
-            JsonNode ref = OvsTransaction.uuidRef(uuid(r.path("_uuid")));
-            for (String col : List.of("controller", "fail_mode", "mirrors", "netflow", "sflow", "ipfix", "flood_vlans")) txn.write("Bridge", ref, col, noSet);
+            JsonNode ref = rowRef(r);
+            for (String col : List.of("controller", "fail_mode", "mirrors", "netflow", "sflow", "ipfix", "flood_vlans")) txn.write("Bridge", ref, col, empty("set"));
             JsonNode kept = f.arrayNode();
             for (JsonNode[] kv : Datum.members(r.path("other_config"))) {
                 if (Datum.atomText(kv[0]).equals("hwaddr")) ((com.fasterxml.jackson.databind.node.ArrayNode) kept).add(f.arrayNode().add(kv[0]).add(kv[1]));
             }
             txn.write("Bridge", ref, "other_config", f.arrayNode().add("map").add(kept));
         }
-        for (JsonNode r : rowsOf("Port")) txn.write("Port", OvsTransaction.uuidRef(uuid(r.path("_uuid"))), "other_config", noMap);
+        for (JsonNode r : rowsOf("Port")) txn.write("Port", rowRef(r), "other_config", empty("map"));
         for (JsonNode r : rowsOf("Interface")) {
-            JsonNode ref = OvsTransaction.uuidRef(uuid(r.path("_uuid")));
+            JsonNode ref = rowRef(r);
             txn.write("Interface", ref, "ingress_policing_rate", f.numberNode(0));
             txn.write("Interface", ref, "ingress_policing_burst", f.numberNode(0));
         }
@@ -248,7 +246,7 @@ final class OvsRecords {
     void ssl(OvsTransaction txn, List<String> files, boolean bootstrap) {
         for (JsonNode ref : all("SSL")) txn.destroy("SSL", ref);
         JsonNodeFactory f = JsonNodeFactory.instance;
-        JsonNode value = f.arrayNode().add("set").add(f.arrayNode());
+        JsonNode value = empty("set");
         if (files != null) {
             value = txn.create("SSL");
             txn.write("SSL", value, "private_key", f.textNode(files.get(0)));
@@ -256,7 +254,7 @@ final class OvsRecords {
             txn.write("SSL", value, "ca_cert", f.textNode(files.get(2)));
             txn.write("SSL", value, "bootstrap_ca_cert", f.booleanNode(bootstrap));
         }
-        for (JsonNode r : rowsOf("Open_vSwitch")) txn.write("Open_vSwitch", OvsTransaction.uuidRef(uuid(r.path("_uuid"))), "ssl", value);
+        for (JsonNode r : rowsOf("Open_vSwitch")) txn.write("Open_vSwitch", rowRef(r), "ssl", value);
     }
 
     /** {@code get-ssl}: the switch's SSL files, as ovs-vsctl prints them (nothing without an SSL row). */
@@ -267,6 +265,12 @@ final class OvsRecords {
         }
         return List.of();
     }
+
+    /** An empty set or map ({@code kind}), in the database's notation. */
+    private static JsonNode empty(String kind) { return JsonNodeFactory.instance.arrayNode().add(kind).add(JsonNodeFactory.instance.arrayNode()); }
+
+    /** The reference to a row the database holds. */
+    private static JsonNode rowRef(JsonNode row) { return OvsTransaction.uuidRef(uuid(row.path("_uuid"))); }
 
     /** A string column of every row of a table, as text. */
     List<String> column(String tableName, String column) {
@@ -283,7 +287,7 @@ final class OvsRecords {
     /** Every row of a table, for {@code --all destroy}. */
     List<JsonNode> all(String tableName) {
         List<JsonNode> out = new ArrayList<>();
-        for (JsonNode r : rowsOf(schema.table(tableName).name())) out.add(OvsTransaction.uuidRef(uuid(r.path("_uuid"))));
+        for (JsonNode r : rowsOf(schema.table(tableName).name())) out.add(rowRef(r));
         return out;
     }
 

@@ -58,10 +58,7 @@ final class RouteCmd extends ObjectCmd {
      */
     private int save(Args a) {
         Selection sel = select(new Args(a.rest()));
-        if (cli.terminal()) {
-            cli.err.println("Not sending a binary stream to stdout");
-            return 1;
-        }
+        if (refusesBinaryOut()) return 1;
         NetHandle h = cli.handle(ns);
         Map<Integer, String> names = h.linkNames();
         List<SaveFile.Entry<Route>> kept = sel.cloned() ? List.of() : h.savedRoutes(sel.family()).stream()
@@ -70,23 +67,9 @@ final class RouteCmd extends ObjectCmd {
         return 0;
     }
 
-    /** A saved file from standard input (which may not be a terminal), or null after ip's words on why not. */
-    private SaveFile.Contents saved() {
-        if (cli.terminal()) {
-            cli.err.println("Can't restore route dump from a terminal");
-            return null;
-        }
-        try {
-            return SaveFile.read(System.in, SaveFile.Kind.ROUTES);
-        } catch (SaveFile.BadFileException e) {
-            cli.err.println(e.getMessage());
-            return null;
-        }
-    }
-
     /** {@code route restore}: the routes of a saved file added back, in ip's three rounds; those there already pass. */
     private int restore() {
-        SaveFile.Contents c = saved();
+        SaveFile.Contents c = savedFile(SaveFile.Kind.ROUTES);
         if (c == null) return 1;
         try {
             cli.handle(ns).restoreRoutes(c, e -> cli.err.println(KernelWords.asIp(e)));
@@ -102,19 +85,21 @@ final class RouteCmd extends ObjectCmd {
 
     private static String dev(Route r, Map<Integer, String> names) { return r.oif() == 0 ? null : names.getOrDefault(r.oif(), "if" + r.oif()); }
 
-    /** A route as a show of every table prints it (showdump, monitor). */
-    void line(StringBuilder sb, Route r, Map<Integer, String> names) { text(sb, r, dev(r, names), ALL, true, names); }
+    /** A route as a show of every table prints it (showdump, monitor); {@code withDevice} false: filtered by its device. */
+    void line(StringBuilder sb, Route r, Map<Integer, String> names, boolean withDevice) {
+        text(sb, r, withDevice ? dev(r, names) : null, ALL, true, names);
+    }
 
     /** {@code route showdump}: a saved file's routes, as show prints them with every table. */
     private int showdump() {
-        SaveFile.Contents c = saved();
+        SaveFile.Contents c = savedFile(SaveFile.Kind.ROUTES);
         if (c == null) return 1;
         Map<Integer, String> names = cli.handle(ns).linkNames();
         StringBuilder sb = new StringBuilder();
         List<Object> json = new ArrayList<>();
         for (SaveFile.Entry<Route> e : c.routes()) {
             if (cli.json) json.add(json(e.object(), dev(e.object(), names), ALL, true, names));
-            else line(sb, e.object(), names);
+            else line(sb, e.object(), names, true);
         }
         if (cli.json) cli.printJson(json);
         else cli.out.print(sb);

@@ -18,6 +18,13 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
 
     public boolean isUp() { return (flags & 1) != 0; }
 
+    /** The same link known by {@code other} (itself when that is its name). */
+    public Link withName(String other) {
+        if (other.equals(name)) return this;
+        return new Link(index, other, kind, flags, mtu, qdisc, master, operState, linkMode, group, txqlen, type, address, broadcast,
+                linkIndex, linkNetnsId, slaveKind, alias, altNames);
+    }
+
     /** Each link's name by its index: how a message that names a device by index is printed. */
     public static java.util.Map<Integer, String> namesByIndex(java.util.List<Link> links) {
         java.util.Map<Integer, String> names = new java.util.HashMap<>();

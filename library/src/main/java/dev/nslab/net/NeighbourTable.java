@@ -30,8 +30,11 @@ public record NeighbourTable(int family, String name, Map<Integer, Long> thresho
     private static final int NAME = 1, CONFIG = 5, PARMS = 6, STATS = 7;
     /** NDTPA_IFINDEX; the parameters after it are numbered 2 (refcnt) to 19. */
     public static final int IFINDEX = 1;
-    /** The parameters (and NDTA_GC_INTERVAL) that the kernel gives as u64; the others are u32. */
+    /** The parameters the kernel gives as u64 (milliseconds); the others are u32. */
     private static final java.util.Set<Integer> U64_PARAMETERS = java.util.Set.of(3, 4, 5, 6, 7, 12, 13, 15, 19);
+
+    /** Whether the kernel takes parameter {@code parameter} (or, {@code threshold}, the table's own value) as a u64. */
+    public static boolean wide(int number, boolean threshold) { return threshold ? number == GC_INTERVAL : U64_PARAMETERS.contains(number); }
     static final int RTM_NEWNEIGHTBL = 64, RTM_GETNEIGHTBL = 66, RTM_SETNEIGHTBL = 67;
 
     /** RTM_GETNEIGHTBL of every table and interface, of one family (0: all). */
@@ -49,7 +52,7 @@ public record NeighbourTable(int family, String name, Map<Integer, Long> thresho
             if (p.has(IFINDEX)) ifindex = p.u32(IFINDEX, 0);
             for (int t = 2; t <= 19; t++) {
                 if (t == 18 || !p.has(t)) continue; // NDTPA_PAD
-                parameters.put(t, U64_PARAMETERS.contains(t) ? p.u64(t, 0) : Integer.toUnsignedLong(p.u32(t, 0)));
+                parameters.put(t, wide(t, false) ? p.u64(t, 0) : Integer.toUnsignedLong(p.u32(t, 0)));
             }
         }
         long[] config = null, stats = null;
@@ -75,14 +78,14 @@ public record NeighbourTable(int family, String name, Map<Integer, Long> thresho
     static NlRequest change(int family, String name, Map<Integer, Long> thresholds, Integer ifindex, Map<Integer, Long> parameters) {
         NlRequest r = new NlRequest(RTM_SETNEIGHTBL, NLM_F_REPLACE).u8(family).u8(0).u16(0).attrString(NAME, name);
         thresholds.forEach((t, v) -> {
-            if (t == GC_INTERVAL) r.attr(t, u64(v));
+            if (wide(t, true)) r.attr(t, u64(v));
             else r.attrU32(t, (int) (long) v);
         });
         if (ifindex != null || !parameters.isEmpty()) {
             int mark = r.beginNestedPlain(PARMS);
             if (ifindex != null) r.attrU32(IFINDEX, ifindex);
             parameters.forEach((t, v) -> {
-                if (U64_PARAMETERS.contains(t)) r.attr(t, u64(v));
+                if (wide(t, false)) r.attr(t, u64(v));
                 else r.attrU32(t, (int) (long) v);
             });
             r.endNested(mark);

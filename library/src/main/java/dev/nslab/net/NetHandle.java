@@ -18,7 +18,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -652,12 +651,8 @@ public final class NetHandle implements AutoCloseable {
 
     /** A saved message sent again as a request that creates (a dump's flags kept, as ip sends them); EEXIST is no error. */
     private void restore(NlMessage m, Consumer<KernelException> passedOver) {
-        ByteBuffer payload = m.payload().duplicate();
-        payload.position(0);
-        byte[] body = new byte[payload.remaining()];
-        payload.get(body);
         try {
-            nl.execute(new NlRequest(m.type(), m.flags() | NLM_F_CREATE).bytes(body));
+            nl.execute(new NlRequest(m.type(), m.flags() | NLM_F_CREATE).bytes(m.payloadBytes()));
         } catch (dev.nslab.error.AlreadyExistsException e) {
             passedOver.accept(e); // ip restores over what is there
         }

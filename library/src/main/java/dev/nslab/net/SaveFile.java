@@ -76,12 +76,10 @@ public final class SaveFile {
 
     /** A message's bytes: the 16-byte header, then its payload. */
     static byte[] bytes(NlMessage m) {
-        ByteBuffer payload = m.payload().duplicate();
-        payload.position(0);
-        ByteBuffer b = ByteBuffer.allocate(16 + payload.remaining()).order(ByteOrder.nativeOrder());
-        b.putInt(16 + payload.remaining()).putShort((short) m.type()).putShort((short) m.flags()).putInt(m.seq()).putInt(m.pid());
-        b.put(payload);
-        return b.array();
+        byte[] payload = m.payloadBytes();
+        ByteBuffer b = ByteBuffer.allocate(16 + payload.length).order(ByteOrder.nativeOrder());
+        b.putInt(16 + payload.length).putShort((short) m.type()).putShort((short) m.flags()).putInt(m.seq()).putInt(m.pid());
+        return b.put(payload).array();
     }
 
     private static byte[] u32(int v) { return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array(); }

@@ -313,6 +313,11 @@ public final class NetlinkSocket implements Netlink {
             recvBuf = arena.allocate(Math.min(n * 2, 1 << 24), 8);
             throw new Truncated();
         }
+        return received(n);
+    }
+
+    /** The messages of the {@code n} bytes just received into the buffer, copied out of it. */
+    private List<NlMessage> received(long n) {
         byte[] copy = recvBuf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
         return NlMessage.parseAll(ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder()));
     }
@@ -385,8 +390,7 @@ public final class NetlinkSocket implements Netlink {
                 }
                 at += (len + 7) & ~7;
             }
-            byte[] copy = recvBuf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-            return new Heard(nsid, NlMessage.parseAll(ByteBuffer.wrap(copy).order(ByteOrder.nativeOrder())));
+            return new Heard(nsid, received(n));
         }
     }
 

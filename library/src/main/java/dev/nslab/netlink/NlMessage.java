@@ -37,6 +37,13 @@ public record NlMessage(int type, int flags, int seq, int pid, ByteBuffer payloa
         return NlAttrs.parse(payload, (headerLength + 3) & ~3, payload.limit());
     }
 
+    /** The payload's bytes (family header and attributes), as a request sending the message again carries them. */
+    public byte[] payloadBytes() {
+        byte[] b = new byte[payload.limit()];
+        payload.get(0, b);
+        return b;
+    }
+
     public int u8(int offset) { return Byte.toUnsignedInt(payload.get(offset)); }
     public int u16(int offset) { return Short.toUnsignedInt(payload.getShort(offset)); }
     public int i32(int offset) { return payload.getInt(offset); }

@@ -34,16 +34,23 @@ class MonitorTest {
     }
 
     @Test
-    void everythingByDefault(@TempDir Path dir) throws Exception { same(dir, List.of()); }
+    void everythingByDefault(@TempDir Path dir) throws Exception { same(dir, List.of(), "link/ether"); }
 
     @Test
-    void labelledWithEveryNamespace(@TempDir Path dir) throws Exception { same(dir, List.of("all-nsid", "label")); }
+    void labelledWithEveryNamespace(@TempDir Path dir) throws Exception { same(dir, List.of("all-nsid", "label"), "link/ether"); }
 
     @Test
-    void someObjectsOnly(@TempDir Path dir) throws Exception { same(dir, List.of("link", "address", "nsid")); }
+    void someObjectsOnly(@TempDir Path dir) throws Exception { same(dir, List.of("link", "address", "nsid"), "link/ether"); }
 
-    /** ip monitor WORDS and nslab monitor WORDS over the same changes: the same lines, between two markers. */
-    private void same(Path dir, List<String> words) throws Exception {
+    /** With dev: only what is about lo, its routes without their device (ip leaves out what it filters by). */
+    @Test
+    void oneDevice(@TempDir Path dir) throws Exception { same(dir, List.of("dev", "lo"), "local 127.0.0.9 table local"); }
+
+    /**
+     * ip monitor WORDS and nslab monitor WORDS over the same changes: the same lines, between two markers, among them
+     * {@code heard}.
+     */
+    private void same(Path dir, List<String> words, String heard) throws Exception {
         String ns = t.n("mon"), other = t.n("mono");
         Sh.ok("ip", "netns", "add", ns);
         Sh.ok("ip", "netns", "add", other);
@@ -69,7 +76,7 @@ class MonitorTest {
         // the end: every listener has heard lo's last change, so everything before it
         assertTrue(waitFor(List.of(ipOut, nslabOut), "mtu 59999 ", 10_000), "both heard the last marker");
         String want = between(Files.readString(ipOut), start), got = between(Files.readString(nslabOut), start);
-        assertTrue(want.contains("link/ether"), "ip heard links:\n" + want);
+        assertTrue(want.contains(heard), "ip heard " + heard + ":\n" + want);
         assertEquals(want, got, "ip monitor " + String.join(" ", words));
     }
 
@@ -83,6 +90,7 @@ class MonitorTest {
                 ip -n NS link add vc type veth peer name vd netns OTHER; ip -n OTHER link set vd up
                 ip netns exec NS sysctl -qw net.ipv4.conf.va.forwarding=1
                 ip -n NS route del 10.9.0.0/16; ip -n NS addr del 10.5.0.1/24 dev va; ip -n NS link del va; ip -n NS link del vc
+                ip -n NS addr add 127.0.0.9/8 dev lo; ip -n NS addr del 127.0.0.9/8 dev lo
                 """;
 
     /** lo's mtu changed until both listeners have printed the change (its words), or null after many tries. */
